@@ -1,0 +1,185 @@
+//! Enumerations that arrive from platforms. Every one keeps values it does not know
+//! as `Unknown(text)`, so one new server value never breaks a whole list.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Defines a string enum with known variants and an `Unknown(String)` fallback,
+/// parsed case-insensitively and printed in the platform's own spelling.
+macro_rules! open_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this version of telcreds does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every known variant, in declaration order.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
+
+            /// Parses a platform value; unknown text is kept, never an error.
+            pub fn parse(text: &str) -> Self {
+                $(if text.eq_ignore_ascii_case($text) { return $name::$variant; })+
+                $name::Unknown(text.to_string())
+            }
+
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Unknown(t) => t,
+                }
+            }
+
+            /// Parses only known values (for user input), listing the valid ones otherwise.
+            pub fn parse_known(text: &str) -> Result<Self, String> {
+                match Self::parse(text.trim()) {
+                    $name::Unknown(_) => Err(format!(
+                        "must be one of {}",
+                        [$($text),+].join(", ")
+                    )),
+                    v => Ok(v),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $name::Unknown(t) => write!(f, "unknown({t})"),
+                    v => f.write_str(v.as_str()),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::parse(&String::deserialize(d)?))
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// The platform a profile talks to.
+    Platform { Dasha => "dasha", Unpod => "unpod" }
+}
+
+open_enum! {
+    /// SIP transport.
+    Transport { Udp => "udp", Tcp => "tcp", Tls => "tls" }
+}
+
+open_enum! {
+    /// Who created a SIP credential: a user, or a provider integration (read-only).
+    SipSource { Manual => "manual", Provider => "provider" }
+}
+
+open_enum! {
+    /// Overall verification state of a provider.
+    VerificationStatus {
+        Pending => "pending",
+        Verified => "verified",
+        Warning => "warning",
+        Failed => "failed",
+        /// The platform has no verification (Unpod).
+        NotVerifiable => "not-verifiable",
+    }
+}
+
+open_enum! {
+    /// Result of one verification check.
+    CheckStatus { Passed => "passed", Warning => "warning", Failed => "failed", Pending => "pending", Skipped => "skipped" }
+}
+
+impl VerificationStatus {
+    /// Sort rank, worst first: failed, warning, pending, unknown, verified, not verifiable.
+    pub fn severity_rank(&self) -> u8 {
+        match self {
+            VerificationStatus::Failed => 0,
+            VerificationStatus::Warning => 1,
+            VerificationStatus::Pending => 2,
+            VerificationStatus::Unknown(_) => 3,
+            VerificationStatus::Verified => 4,
+            VerificationStatus::NotVerifiable => 5,
+        }
+    }
+
+    /// A one-character symbol for tables.
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            VerificationStatus::Verified => "✓",
+            VerificationStatus::Warning => "!",
+            VerificationStatus::Failed => "✗",
+            VerificationStatus::Pending => "…",
+            VerificationStatus::NotVerifiable => "-",
+            VerificationStatus::Unknown(_) => "?",
+        }
+    }
+}
+
+impl CheckStatus {
+    /// A one-character symbol for check lists.
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            CheckStatus::Passed => "✓",
+            CheckStatus::Warning => "!",
+            CheckStatus::Failed => "✗",
+            CheckStatus::Pending => "…",
+            CheckStatus::Skipped => "-",
+            CheckStatus::Unknown(_) => "?",
+        }
+    }
+}
+
+impl Transport {
+    /// The next transport in the cycle udp → tcp → tls → udp (form `←/→`).
+    pub fn cycle(&self, forward: bool) -> Transport {
+        let order = Transport::KNOWN;
+        let i = order.iter().position(|t| t == self).unwrap_or(0);
+        let n = order.len();
+        let next = if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        };
+        order[next].clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_values_are_kept() {
+        let t: Transport = serde_json::from_str("\"sctp\"").unwrap();
+        assert_eq!(t, Transport::Unknown("sctp".into()));
+        assert_eq!(t.to_string(), "unknown(sctp)");
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"sctp\"");
+        assert_eq!(Transport::parse("TLS"), Transport::Tls);
+    }
+
+    #[test]
+    fn parse_known_lists_choices() {
+        assert_eq!(
+            Transport::parse_known("smtp").unwrap_err(),
+            "must be one of udp, tcp, tls"
+        );
+    }
+
+    #[test]
+    fn transport_cycles_both_ways() {
+        assert_eq!(Transport::Udp.cycle(true), Transport::Tcp);
+        assert_eq!(Transport::Udp.cycle(false), Transport::Tls);
+    }
+}

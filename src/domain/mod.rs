@@ -1,0 +1,15 @@
+//! The normalised model the UI and the command line work with, whatever platform
+//! the data came from. Wire types live in `api::*` and are mapped into these.
+
+mod enums;
+mod model;
+pub mod password;
+pub mod time;
+pub mod validate;
+
+pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus};
+pub use model::{
+    AffectedAgent, AffectedPhoneNumber, Dependants, NewProvider, PhoneNumber, Provider,
+    ProviderUpdate, SipCredential, SipCredentialInput, VerificationCheck, VerificationResult,
+    short_sid,
+};

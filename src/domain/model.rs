@@ -1,0 +1,303 @@
+//! Normalised records shared by the UI, the command line and the clients.
+
+use super::enums::{CheckStatus, SipSource, Transport, VerificationStatus};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A telephony provider credential: a Twilio account linked to a platform
+/// (Dasha "Twilio provider", Unpod "provider configuration").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provider {
+    /// Platform id: a UUID on Dasha, an integer (as text) on Unpod.
+    pub id: String,
+    /// Display name (Dasha); Unpod configurations have none.
+    pub name: Option<String>,
+    /// Provider kind as the platform names it, e.g. `twilio`.
+    pub provider_type: String,
+    /// Twilio Account SID, `AC` + 32 hex digits.
+    pub account_sid: String,
+    /// Overall verification state; `NotVerifiable` on Unpod.
+    pub status: VerificationStatus,
+    /// When the platform last verified it.
+    pub last_verified_at: Option<DateTime<Utc>>,
+    /// Phone numbers imported through it.
+    pub phone_number_count: Option<u32>,
+    /// The per-check results of the last verification.
+    pub checks: Vec<VerificationCheck>,
+    /// Twilio SIP trunk SID (Dasha).
+    pub trunk_sid: Option<String>,
+    /// SIP termination URI of the trunk (Dasha).
+    pub termination_uri: Option<String>,
+    /// Twilio region, e.g. `us1` (Dasha).
+    pub region: Option<String>,
+    /// Whether calls may be transferred (Dasha).
+    pub supports_call_transfer: Option<bool>,
+    /// Creation time (Unpod).
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl Provider {
+    /// The name to show: the platform's name, or a fallback built from the SID.
+    pub fn display_name(&self) -> String {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n.clone(),
+            _ => format!("{} {}", self.provider_type, short_sid(&self.account_sid)),
+        }
+    }
+}
+
+/// `AC3f…91ab`: enough of a SID to recognise it in a table.
+pub fn short_sid(sid: &str) -> String {
+    let chars: Vec<char> = sid.chars().collect();
+    if chars.len() <= 10 {
+        return sid.to_string();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// One check of a verification run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerificationCheck {
+    /// Check name, e.g. `credentials`, `trunk`.
+    pub name: String,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// Human-readable explanation from the platform.
+    pub message: String,
+    /// When the check ran.
+    pub timestamp: Option<DateTime<Utc>>,
+    /// Free-form details object, kept as sent.
+    pub details: serde_json::Value,
+}
+
+/// The answer of a verification run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerificationResult {
+    /// Overall status.
+    pub status: VerificationStatus,
+    /// Per-check results.
+    pub checks: Vec<VerificationCheck>,
+    /// When it ran.
+    pub last_verified_at: Option<DateTime<Utc>>,
+}
+
+/// A SIP trunk credential (Dasha `/sip-credentials`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SipCredential {
+    /// UUID.
+    pub id: String,
+    /// Owning organisation.
+    pub org_id: String,
+    /// Host or IP with optional `:port`.
+    pub server: String,
+    /// Auth realm.
+    pub domain: Option<String>,
+    /// Digest auth user.
+    pub auth_user: Option<String>,
+    /// Digest password, as the platform returned it; serialized as `[redacted]`.
+    #[serde(skip)]
+    pub auth_password: Option<Secret>,
+    /// udp, tcp or tls.
+    pub transport: Transport,
+    /// `manual` or `provider` (read-only).
+    pub source: SipSource,
+    /// Free text.
+    pub description: Option<String>,
+    /// Calls per second limit.
+    pub cps_limit: Option<u32>,
+    /// Shared rate-limit group key.
+    pub cps_key: Option<String>,
+    /// Provider that created it, for `source = provider`.
+    pub provider_id: Option<String>,
+    /// Created.
+    pub created_time: Option<DateTime<Utc>>,
+    /// Last changed.
+    pub last_update_time: Option<DateTime<Utc>>,
+}
+
+impl SipCredential {
+    /// Provider-managed credentials are read-only: delete the provider instead.
+    pub fn is_read_only(&self) -> bool {
+        self.source == SipSource::Provider
+    }
+
+    /// The text to show as the credential's name.
+    pub fn display_name(&self) -> String {
+        match &self.description {
+            Some(d) if !d.trim().is_empty() => d.clone(),
+            _ => self.server.clone(),
+        }
+    }
+
+    /// The editable fields of this credential, for a full-replacement update.
+    pub fn to_input(&self) -> SipCredentialInput {
+        SipCredentialInput {
+            server: self.server.clone(),
+            domain: self.domain.clone(),
+            auth_user: self.auth_user.clone(),
+            auth_password: self.auth_password.clone(),
+            transport: self.transport.clone(),
+            description: self.description.clone(),
+            cps_limit: self.cps_limit,
+            cps_key: self.cps_key.clone(),
+        }
+    }
+}
+
+/// The body of a SIP credential create or full-replacement update.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SipCredentialInput {
+    /// Required, 1–255.
+    pub server: String,
+    /// ≤ 255.
+    pub domain: Option<String>,
+    /// ≤ 255.
+    pub auth_user: Option<String>,
+    /// ≤ 64.
+    pub auth_password: Option<Secret>,
+    /// Default udp.
+    pub transport: Transport,
+    /// ≤ 255.
+    pub description: Option<String>,
+    /// Non-negative.
+    pub cps_limit: Option<u32>,
+    /// ≤ 255.
+    pub cps_key: Option<String>,
+}
+
+// The enum is generated by a macro, so `#[derive(Default)]` cannot mark a variant.
+#[allow(clippy::derivable_impls)]
+impl Default for Transport {
+    fn default() -> Self {
+        Transport::Udp
+    }
+}
+
+/// What a new Twilio provider needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProvider {
+    /// Display name (Dasha; ≤ 100).
+    pub name: Option<String>,
+    /// Provider slug for Unpod, e.g. `twilio`.
+    pub provider: String,
+    /// `AC` + 32 hex.
+    pub account_sid: String,
+    /// 32 hex.
+    pub auth_token: Secret,
+    /// Twilio region (Dasha).
+    pub region: Option<String>,
+    /// Dasha only.
+    pub supports_call_transfer: Option<bool>,
+}
+
+/// A partial provider update; `None` leaves a field as it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProviderUpdate {
+    /// Dasha: new name.
+    pub name: Option<String>,
+    /// Dasha: new region.
+    pub region: Option<String>,
+    /// Dasha: call transfer.
+    pub supports_call_transfer: Option<bool>,
+    /// Unpod: new Account SID.
+    pub account_sid: Option<String>,
+}
+
+impl ProviderUpdate {
+    /// True when nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self == &ProviderUpdate::default()
+    }
+}
+
+/// A phone number routed over a provider or SIP credential.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhoneNumber {
+    /// UUID.
+    pub id: String,
+    /// The number as configured.
+    pub phone_number: String,
+    /// SIP credential it uses.
+    pub credentials_id: Option<String>,
+    /// Provider it was imported through.
+    pub provider_id: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Agent taking inbound calls on it.
+    pub incoming_calls_agent_id: Option<String>,
+}
+
+/// An agent affected by removing a credential or number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AffectedAgent {
+    /// Agent id.
+    pub agent_id: String,
+    /// Agent name.
+    pub agent_name: String,
+    /// How it uses the number: inbound, outbound.
+    pub uses: Vec<String>,
+}
+
+/// A phone number and the agents that use it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AffectedPhoneNumber {
+    /// Number id.
+    pub id: String,
+    /// The number.
+    pub phone_number: String,
+    /// Agents using it.
+    pub affected_agents: Vec<AffectedAgent>,
+}
+
+/// Everything that depends on a SIP credential.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Dependants {
+    /// Phone numbers using the credential, with their agents.
+    pub phone_numbers: Vec<AffectedPhoneNumber>,
+    /// Calls queued on it.
+    pub affected_calls_count: u32,
+}
+
+impl Dependants {
+    /// One line per dependant, e.g. `+15550100 → agent Support (inbound)`.
+    pub fn describe(&self) -> Vec<String> {
+        self.phone_numbers
+            .iter()
+            .map(|n| {
+                if n.affected_agents.is_empty() {
+                    format!("phone number {}", n.phone_number)
+                } else {
+                    let agents: Vec<String> = n
+                        .affected_agents
+                        .iter()
+                        .map(|a| format!("{} ({})", a.agent_name, a.uses.join(", ")))
+                        .collect();
+                    format!(
+                        "phone number {} → agent {}",
+                        n.phone_number,
+                        agents.join("; ")
+                    )
+                }
+            })
+            .collect()
+    }
+
+    /// True when nothing depends on it.
+    pub fn is_empty(&self) -> bool {
+        self.phone_numbers.is_empty() && self.affected_calls_count == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_sid_keeps_both_ends() {
+        assert_eq!(short_sid("AC0123456789abcdef0123456789abcdef"), "AC01…cdef");
+        assert_eq!(short_sid("AC12"), "AC12");
+    }
+}

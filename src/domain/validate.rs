@@ -1,0 +1,256 @@
+//! Local validation, run before any call: the platforms' documented rules, with a
+//! message per field that the form shows under the field and the CLI prints.
+
+use super::enums::Transport;
+use super::model::{NewProvider, SipCredentialInput};
+use crate::secret::Secret;
+use serde::Serialize;
+
+/// Field keys shared by forms, CLI flags and platform error mapping (snake_case).
+pub mod field {
+    pub const NAME: &str = "name";
+    pub const ACCOUNT_SID: &str = "account_sid";
+    pub const AUTH_TOKEN: &str = "auth_token";
+    pub const REGION: &str = "region";
+    pub const PROVIDER: &str = "provider";
+    pub const SERVER: &str = "server";
+    pub const DOMAIN: &str = "domain";
+    pub const AUTH_USER: &str = "auth_user";
+    pub const AUTH_PASSWORD: &str = "auth_password";
+    pub const TRANSPORT: &str = "transport";
+    pub const DESCRIPTION: &str = "description";
+    pub const CPS_LIMIT: &str = "cps_limit";
+    pub const CPS_KEY: &str = "cps_key";
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Field key from [`field`], or the platform's own name if it is unknown here.
+    pub field: String,
+    /// What is wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Builds a field error.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Maximum SIP password length (Dasha).
+pub const SIP_PASSWORD_MAX: usize = 64;
+/// Maximum length of server, domain, auth user, description, CPS key.
+pub const SIP_TEXT_MAX: usize = 255;
+/// Maximum provider name length (Dasha).
+pub const PROVIDER_NAME_MAX: usize = 100;
+
+fn is_lower_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks an Account SID: `AC` + 32 lowercase hex digits (Dasha's strict rule).
+pub fn account_sid(sid: &str) -> Result<(), String> {
+    let sid = sid.trim();
+    if sid.is_empty() {
+        return Err("required".into());
+    }
+    if !sid.starts_with("AC") {
+        return Err("must start with AC".into());
+    }
+    let hex = &sid[2..];
+    if hex.len() != 32 {
+        return Err(format!(
+            "must be AC followed by 32 hex digits (got {} after AC)",
+            hex.chars().count()
+        ));
+    }
+    if !is_lower_hex(hex) {
+        return Err("must be AC followed by 32 lowercase hex digits (0-9, a-f)".into());
+    }
+    Ok(())
+}
+
+/// Checks a Twilio auth token: 32 lowercase hex digits. Never echoes the value.
+pub fn auth_token(token: &Secret) -> Result<(), String> {
+    let t = token.expose().trim();
+    if t.is_empty() {
+        return Err("required".into());
+    }
+    let n = t.chars().count();
+    if n != 32 {
+        return Err(format!("must be 32 hex digits (got {n} characters)"));
+    }
+    if !is_lower_hex(t) {
+        return Err("must be 32 lowercase hex digits (0-9, a-f)".into());
+    }
+    Ok(())
+}
+
+fn max_len(value: &Option<String>, max: usize) -> Result<(), String> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(format!(
+            "at most {max} characters (got {})",
+            v.chars().count()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a SIP server: 1–255 characters, no spaces.
+pub fn sip_server(server: &str) -> Result<(), String> {
+    let n = server.trim().chars().count();
+    if n == 0 {
+        return Err("required".into());
+    }
+    if n > SIP_TEXT_MAX {
+        return Err(format!("at most {SIP_TEXT_MAX} characters (got {n})"));
+    }
+    if server.trim().contains(char::is_whitespace) {
+        return Err("must not contain spaces".into());
+    }
+    Ok(())
+}
+
+/// Checks an optional text field against the 255-character limit.
+pub fn sip_text(value: &Option<String>) -> Result<(), String> {
+    max_len(value, SIP_TEXT_MAX)
+}
+
+/// Checks a SIP auth user: ≤ 255, no `:` or `@` (they break the SIP URI).
+pub fn sip_auth_user(value: &Option<String>) -> Result<(), String> {
+    max_len(value, SIP_TEXT_MAX)?;
+    if value.as_deref().is_some_and(|v| v.contains([':', '@'])) {
+        return Err("must not contain ':' or '@'".into());
+    }
+    Ok(())
+}
+
+/// Checks a SIP password: at most 64 characters.
+pub fn sip_password(value: &Option<Secret>) -> Result<(), String> {
+    match value {
+        Some(p) if p.char_len() > SIP_PASSWORD_MAX => Err(format!(
+            "at most {SIP_PASSWORD_MAX} characters (got {})",
+            p.char_len()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a transport is one the platform knows.
+pub fn transport(t: &Transport) -> Result<(), String> {
+    match t {
+        Transport::Unknown(_) => Err("must be one of udp, tcp, tls".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Parses a CPS limit typed by a user: empty means none, else a non-negative integer.
+pub fn parse_cps_limit(text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<u32>()
+        .map(Some)
+        .map_err(|_| "must be a non-negative whole number".to_string())
+}
+
+/// Checks a provider name: at most 100 characters.
+pub fn provider_name(value: &Option<String>) -> Result<(), String> {
+    max_len(value, PROVIDER_NAME_MAX)
+}
+
+fn collect(checks: Vec<(&str, Result<(), String>)>) -> Result<(), Vec<FieldError>> {
+    let errors: Vec<FieldError> = checks
+        .into_iter()
+        .filter_map(|(f, r)| r.err().map(|m| FieldError::new(f, m)))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every rule for a SIP credential body, all problems at once.
+pub fn sip_credential(input: &SipCredentialInput) -> Result<(), Vec<FieldError>> {
+    collect(vec![
+        (field::SERVER, sip_server(&input.server)),
+        (field::DOMAIN, sip_text(&input.domain)),
+        (field::AUTH_USER, sip_auth_user(&input.auth_user)),
+        (field::AUTH_PASSWORD, sip_password(&input.auth_password)),
+        (field::TRANSPORT, transport(&input.transport)),
+        (field::DESCRIPTION, sip_text(&input.description)),
+        (field::CPS_KEY, sip_text(&input.cps_key)),
+    ])
+}
+
+/// Every rule for a new Twilio provider.
+pub fn new_provider(p: &NewProvider) -> Result<(), Vec<FieldError>> {
+    collect(vec![
+        (field::NAME, provider_name(&p.name)),
+        (field::ACCOUNT_SID, account_sid(&p.account_sid)),
+        (field::AUTH_TOKEN, auth_token(&p.auth_token)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn account_sid_rules() {
+        assert!(account_sid(SID).is_ok());
+        assert!(account_sid("AC0123456789ABCDEF0123456789ABCDEF").is_err());
+        assert_eq!(account_sid("XY12").unwrap_err(), "must start with AC");
+        assert!(account_sid(&format!("{SID}0")).unwrap_err().contains("33"));
+    }
+
+    #[test]
+    fn auth_token_rules_never_echo() {
+        let short = Secret::new("0123456789abcdef0123456789abcde");
+        let msg = auth_token(&short).unwrap_err();
+        assert_eq!(msg, "must be 32 hex digits (got 31 characters)");
+        assert!(auth_token(&Secret::new("0123456789ABCDEF0123456789abcdef")).is_err());
+        assert!(auth_token(&Secret::new("0123456789abcdef0123456789abcdef")).is_ok());
+    }
+
+    #[test]
+    fn sip_rules_report_every_field() {
+        let input = SipCredentialInput {
+            server: String::new(),
+            auth_user: Some("a@b".into()),
+            auth_password: Some(Secret::new("x".repeat(65))),
+            transport: Transport::Unknown("sctp".into()),
+            ..Default::default()
+        };
+        let errs = sip_credential(&input).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["server", "auth_user", "auth_password", "transport"]
+        );
+    }
+
+    #[test]
+    fn cps_limit_parsing() {
+        assert_eq!(parse_cps_limit(""), Ok(None));
+        assert_eq!(parse_cps_limit(" 10 "), Ok(Some(10)));
+        assert!(parse_cps_limit("-1").is_err());
+        assert!(parse_cps_limit("1.5").is_err());
+    }
+}
