@@ -1,0 +1,127 @@
+//! The telcreds TOML config that points two profiles at a sandbox.
+
+use super::{
+    DASHA_PREFIX, DASHA_TOKEN, TwilioAccountInfo, UNPOD_ORG_HANDLE, UNPOD_PREFIX, UNPOD_TOKEN,
+};
+use std::fmt::Write;
+
+/// A ready config for the sandbox at `origin` (e.g. `http://127.0.0.1:8931`): profiles
+/// `sandbox-dasha` and `sandbox-unpod` with inline sandbox tokens, and the Twilio
+/// demo accounts with their current tokens as comments.
+pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String {
+    let origin = origin.trim_end_matches('/');
+    let shown = origin.replace(char::is_control, " ");
+    let mut out = format!("# telcreds config for the sandbox at {shown}\n");
+    if accounts.is_empty() {
+        out.push_str("# Twilio demo accounts: run `telcreds sandbox` and see GET /_sandbox/twilio/accounts\n");
+    } else {
+        out.push_str("# Twilio demo accounts and their current auth tokens (sandbox only):\n");
+        let width = accounts
+            .iter()
+            .map(|a| a.friendly_name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for a in accounts {
+            let _ = writeln!(
+                out,
+                "#   {}  {:<width$}  {:<9}  token {}",
+                a.sid, a.friendly_name, a.status, a.auth_token
+            );
+        }
+    }
+    out.push_str(
+        "# The tokens below are inline: telcreds reads them only from a file that group and\n\
+         # others cannot read, so run `chmod 600` on this file.\n",
+    );
+    let origin_q = quote(origin);
+    let _ = write!(
+        out,
+        "\n[profiles.sandbox-dasha]\n\
+         platform = \"dasha\"\n\
+         base_url = {}\n\
+         token = {}\n\
+         twilio_api_base = {origin_q}\n\
+         label = \"sandbox\"\n\
+         \n[profiles.sandbox-unpod]\n\
+         platform = \"unpod\"\n\
+         base_url = {}\n\
+         token = {}\n\
+         org_handle = {}\n\
+         twilio_api_base = {origin_q}\n\
+         label = \"sandbox\"\n",
+        quote(&format!("{origin}{DASHA_PREFIX}")),
+        quote(DASHA_TOKEN),
+        quote(&format!("{origin}{UNPOD_PREFIX}")),
+        quote(UNPOD_TOKEN),
+        quote(UNPOD_ORG_HANDLE),
+    );
+    out
+}
+
+/// A TOML basic string.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> TwilioAccountInfo {
+        TwilioAccountInfo {
+            sid: "AC00000000000000000000000000000001".into(),
+            friendly_name: "Acme Production".into(),
+            status: "active".into(),
+            auth_token: "0123456789abcdef0123456789abcdef".into(),
+        }
+    }
+
+    #[test]
+    fn config_is_valid_toml_with_both_profiles() {
+        let text = print_config_for("http://127.0.0.1:8931/", &[account()]);
+        assert!(text.contains("#   AC00000000000000000000000000000001  Acme Production  active     token 0123456789abcdef0123456789abcdef"));
+        let doc: toml::Table = toml::from_str(&text).expect("valid TOML");
+        let dasha = &doc["profiles"]["sandbox-dasha"];
+        assert_eq!(dasha["platform"].as_str(), Some("dasha"));
+        assert_eq!(
+            dasha["base_url"].as_str(),
+            Some("http://127.0.0.1:8931/api/v1")
+        );
+        assert_eq!(dasha["token"].as_str(), Some(DASHA_TOKEN));
+        assert_eq!(
+            dasha["twilio_api_base"].as_str(),
+            Some("http://127.0.0.1:8931")
+        );
+        let unpod = &doc["profiles"]["sandbox-unpod"];
+        assert_eq!(
+            unpod["base_url"].as_str(),
+            Some("http://127.0.0.1:8931/api/v2/platform")
+        );
+        assert_eq!(unpod["token"].as_str(), Some(UNPOD_TOKEN));
+        assert_eq!(unpod["org_handle"].as_str(), Some(UNPOD_ORG_HANDLE));
+        assert_eq!(unpod["label"].as_str(), Some("sandbox"));
+    }
+
+    #[test]
+    fn config_without_accounts_and_odd_origin_stays_valid() {
+        let text = print_config_for("http://x\"y\nz", &[]);
+        let doc: toml::Table = toml::from_str(&text).expect("valid TOML");
+        assert_eq!(
+            doc["profiles"]["sandbox-dasha"]["twilio_api_base"].as_str(),
+            Some("http://x\"y\nz")
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! The embedded sandbox platform: one loopback HTTP server that speaks the Dasha
+//! BlackBox, Unpod and Twilio credential-check contracts (`docs/platform-contract.md`)
+//! from in-memory state, with a realistic demo organisation and injectable faults.
+//!
+//! `telcreds --demo` starts it in-process; `telcreds sandbox` runs it alone.
+
+mod body;
+mod config_text;
+mod control;
+mod dasha;
+mod errors;
+mod faults;
+mod model;
+mod seed;
+mod state;
+mod twilio;
+mod unpod;
+mod verify;
+
+#[cfg(test)]
+mod tests;
+
+use axum::Router;
+use serde::Serialize;
+use state::{Shared, lock};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config_text::print_config_for;
+
+/// The Dasha API key the sandbox accepts for reads and writes.
+pub const DASHA_TOKEN: &str = "sandbox-dasha-token";
+/// A Dasha API key valid for GET only: mutations answer 403.
+pub const DASHA_READONLY_TOKEN: &str = "sandbox-dasha-readonly";
+/// The Unpod API token the sandbox accepts (`Authorization: Token …`).
+pub const UNPOD_TOKEN: &str = "sandbox-unpod-token";
+/// The one Unpod organisation the sandbox token is a member of (`Org-Handle`).
+pub const UNPOD_ORG_HANDLE: &str = "sandbox.example";
+
+/// Path prefixes of the three platforms and of the control routes.
+pub(crate) const DASHA_PREFIX: &str = "/api/v1";
+pub(crate) const UNPOD_PREFIX: &str = "/api/v2/platform";
+pub(crate) const TWILIO_PREFIX: &str = "/2010-04-01";
+pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
+
+/// What the sandbox starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    /// A demo organisation: providers in every verification state, dozens of SIP
+    /// credentials, phone numbers, agents, and Unpod provider configurations.
+    Demo,
+    /// Only the Twilio demo accounts: no providers, credentials or configurations.
+    Empty,
+}
+
+/// How to run the sandbox.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Initial state.
+    pub seed: Seed,
+    /// Added before every API response (never to control routes).
+    pub latency: Duration,
+    /// Probability (0..=1) that an API request gets a random fault.
+    pub fault_rate: f64,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            seed: Seed::Demo,
+            latency: Duration::ZERO,
+            fault_rate: 0.0,
+        }
+    }
+}
+
+/// A Twilio demo account as the sandbox currently holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TwilioAccountInfo {
+    /// Account SID (`AC…`).
+    pub sid: String,
+    /// Display name.
+    pub friendly_name: String,
+    /// `active`, `suspended` or `closed`.
+    pub status: String,
+    /// The account's current auth token (sandbox only: these are demo values).
+    pub auth_token: String,
+}
+
+/// A running sandbox server. Dropping it stops the server too.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Binds `opts.listen`, seeds the state and serves on the current tokio runtime.
+    /// Returns as soon as the socket is bound.
+    pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(&opts));
+        let app = router(shared.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!("sandbox server stopped: {e}");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://host:port`, with an unspecified listen address mapped to loopback.
+    pub fn origin(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// Dasha BlackBox base URL (`{origin}/api/v1`).
+    pub fn dasha_base(&self) -> String {
+        format!("{}{DASHA_PREFIX}", self.origin())
+    }
+
+    /// Unpod base URL (`{origin}/api/v2/platform`).
+    pub fn unpod_base(&self) -> String {
+        format!("{}{UNPOD_PREFIX}", self.origin())
+    }
+
+    /// Twilio API base URL; clients append `/2010-04-01/…`.
+    pub fn twilio_base(&self) -> String {
+        self.origin()
+    }
+
+    /// The Twilio demo accounts with their current tokens.
+    pub fn twilio_accounts(&self) -> Vec<TwilioAccountInfo> {
+        lock(&self.shared.world)
+            .accounts
+            .iter()
+            .map(|a| a.info())
+            .collect()
+    }
+
+    /// Rolls an account's auth token as the Twilio console does; the old one stops
+    /// working. Returns the new token, or `None` for an unknown SID.
+    pub fn roll_twilio_token(&self, sid: &str) -> Option<String> {
+        lock(&self.shared.world).roll_token(sid)
+    }
+
+    /// A ready telcreds TOML config for this sandbox, listing the demo accounts.
+    pub fn print_config(&self) -> String {
+        print_config_for(&self.origin(), &self.twilio_accounts())
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish (for up to 5 s) and returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The whole server: the three platforms, the control routes, and the layer that
+/// delays, faults and logs API requests.
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .nest(DASHA_PREFIX, dasha::router())
+        .nest(UNPOD_PREFIX, unpod::router())
+        .nest(TWILIO_PREFIX, twilio::router())
+        .nest(CONTROL_PREFIX, control::router())
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            faults::api_layer,
+        ))
+        .with_state(shared)
+}

@@ -1,0 +1,133 @@
+//! Twilio's credential check, `GET /2010-04-01/Accounts/{sid}.json` with HTTP basic
+//! auth `sid:token`, answered from the sandbox's Twilio accounts.
+
+use super::TWILIO_PREFIX;
+use super::errors::{Platform, twilio_error};
+use super::model::TwilioAccount;
+use super::state::{Shared, lock};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The Twilio routes, relative to `/2010-04-01`.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    let fallback = |status| {
+        move |OriginalUri(uri): OriginalUri| async move { Platform::Twilio.error(status, uri.path()) }
+    };
+    Router::new()
+        .route("/Accounts/{file}", get(fetch_account))
+        .fallback(fallback(StatusCode::NOT_FOUND))
+        .method_not_allowed_fallback(fallback(StatusCode::METHOD_NOT_ALLOWED))
+}
+
+/// 200 with the account when the basic-auth pair is the account's current token and
+/// the user is the SID in the path (whatever the account's status); 401 20003 otherwise.
+async fn fetch_account(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(uri): OriginalUri,
+    file: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(sid) = file
+        .ok()
+        .and_then(|Path(f)| f.strip_suffix(".json").map(str::to_string))
+    else {
+        return Platform::Twilio.error(StatusCode::NOT_FOUND, uri.path());
+    };
+    let world = lock(&shared.world);
+    let account = basic_auth(&headers)
+        .filter(|(user, _)| *user == sid)
+        .and_then(|(user, token)| world.account(&user).filter(|a| a.auth_token == token));
+    match account {
+        Some(account) => Json(account_json(account)).into_response(),
+        None => {
+            let mut response = twilio_error(
+                StatusCode::UNAUTHORIZED,
+                20003,
+                "Authentication Error - invalid username",
+            );
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"Twilio API\""),
+            );
+            response
+        }
+    }
+}
+
+/// Twilio's `api.v2010.account` resource.
+fn account_json(a: &TwilioAccount) -> Value {
+    let uri = format!("{TWILIO_PREFIX}/Accounts/{}", a.sid);
+    json!({
+        "sid": a.sid,
+        "friendly_name": a.friendly_name,
+        "status": a.status,
+        "type": "Full",
+        "owner_account_sid": a.sid,
+        "date_created": a.created.to_rfc2822(),
+        "date_updated": a.updated.to_rfc2822(),
+        "auth_token": a.auth_token,
+        "uri": format!("{uri}.json"),
+        "subresource_uris": {
+            "calls": format!("{uri}/Calls.json"),
+            "incoming_phone_numbers": format!("{uri}/IncomingPhoneNumbers.json"),
+            "sip_domains": format!("{uri}/SIP/Domains.json"),
+            "balance": format!("{uri}/Balance.json"),
+        },
+    })
+}
+
+/// The `(user, password)` of an `Authorization: Basic …` header.
+fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(decode_base64(encoded.trim())?).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// Decodes standard base64 (padding optional); `None` on any other character.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_base64;
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(decode_base64("QUM6dG9r").unwrap(), b"AC:tok");
+        assert_eq!(decode_base64("YTpi").unwrap(), b"a:b");
+        assert_eq!(decode_base64("YQ==").unwrap(), b"a");
+        assert_eq!(decode_base64("YQ").unwrap(), b"a");
+        assert!(decode_base64("Y*Q").is_none());
+    }
+}
