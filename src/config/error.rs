@@ -1,0 +1,142 @@
+//! Errors from finding, reading, validating and using the config file.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::paths::tilde;
+
+/// Where to suggest creating the config when the platform gives no config directory.
+const FALLBACK_CONFIG_DIR: &str = "~/.config/telcreds";
+/// The file in [`FALLBACK_CONFIG_DIR`].
+const FALLBACK_CONFIG_HINT: &str = "~/.config/telcreds/config.toml";
+
+/// Everything that can go wrong with the config. No variant ever holds a token.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// No `--config`, no `TELCREDS_CONFIG`, and no file at the default path.
+    #[error("{}", not_found_message(searched))]
+    NotFound {
+        /// The paths that were looked at.
+        searched: Vec<PathBuf>,
+    },
+    /// The file exists (or was named) but could not be read.
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
+    /// The file was read but has problems; every one of them is listed.
+    #[error("{}", invalid_message(path, problems))]
+    Invalid {
+        /// The file, as displayed.
+        path: String,
+        /// Every problem found, in file order.
+        problems: Vec<ConfigProblem>,
+    },
+    /// A profile was asked for by a name the config does not have.
+    #[error("{}", unknown_profile_message(name, known))]
+    UnknownProfile {
+        /// The name asked for.
+        name: String,
+        /// The names the config has, in file order.
+        known: Vec<String>,
+    },
+    /// A token source could not produce a token. The message never holds the token.
+    #[error("{}", token_source_message(profile, message))]
+    TokenSource {
+        /// The profile whose token it is; empty when unknown.
+        profile: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// One problem in the config file, with the profile and key it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The profile (`[profiles.<name>]`), if the problem is inside one.
+    pub profile: Option<String>,
+    /// The key, if the problem is about one key.
+    pub key: Option<String>,
+    /// What is wrong and, where possible, how to fix it.
+    pub message: String,
+}
+
+impl ConfigProblem {
+    /// A problem about the file as a whole.
+    pub fn general(message: impl Into<String>) -> Self {
+        ConfigProblem {
+            profile: None,
+            key: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.profile, &self.key) {
+            (Some(p), Some(k)) => write!(f, "profile \"{p}\", key \"{k}\": {}", self.message),
+            (Some(p), None) => write!(f, "profile \"{p}\": {}", self.message),
+            (None, Some(k)) => write!(f, "key \"{k}\": {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+fn not_found_message(searched: &[PathBuf]) -> String {
+    let (dir, target) = match searched.last() {
+        Some(p) => (p.parent().map_or_else(|| ".".to_string(), tilde), tilde(p)),
+        None => (
+            FALLBACK_CONFIG_DIR.to_string(),
+            FALLBACK_CONFIG_HINT.to_string(),
+        ),
+    };
+    let looked = if searched.is_empty() {
+        "no config directory is known on this system".to_string()
+    } else {
+        let list: Vec<String> = searched.iter().map(|p| tilde(p)).collect();
+        format!("searched {}", list.join(", "))
+    };
+    format!(
+        "no config file found ({looked}); create one with:\n  mkdir -p {dir} && \
+         telcreds sandbox --print-config > {target}\nor pass --config FILE, or set TELCREDS_CONFIG"
+    )
+}
+
+fn invalid_message(path: &str, problems: &[ConfigProblem]) -> String {
+    let noun = if problems.len() == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
+    let mut out = format!("{} {noun} in {path}:", problems.len());
+    for p in problems {
+        // Multi-line messages (TOML syntax errors) stay indented under their bullet.
+        let text = p.to_string().replace('\n', "\n    ");
+        out.push_str("\n  - ");
+        out.push_str(&text);
+    }
+    out
+}
+
+fn unknown_profile_message(name: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        format!("no profile named \"{name}\": the config has no profiles")
+    } else {
+        format!(
+            "no profile named \"{name}\"; known profiles: {}",
+            known.join(", ")
+        )
+    }
+}
+
+fn token_source_message(profile: &str, message: &str) -> String {
+    if profile.is_empty() {
+        message.to_string()
+    } else {
+        format!("profile \"{profile}\": {message}")
+    }
+}

@@ -1,0 +1,225 @@
+//! Profiles and configuration: the TOML config file, where it is found, how each
+//! profile's token is fetched, and the directories telcreds keeps files in.
+//!
+//! ```toml
+//! theme = "dark"
+//! default_profile = "prod"
+//!
+//! [profiles.prod]
+//! platform = "dasha"
+//! base_url = "https://blackbox.dasha.ai/api/v1"
+//! token_cmd = "pass show dasha/prod"
+//! label = "production"
+//! ```
+//!
+//! Every problem in a file is reported at once, each with its profile and key.
+
+mod error;
+mod parse;
+mod paths;
+mod suggest;
+mod token;
+mod url;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use error::{ConfigError, ConfigProblem};
+pub use paths::{
+    CONFIG_ENV, CONFIG_FILE_NAME, DATA_DIR_ENV, STATE_DIR_ENV, config_dir, data_dir,
+    default_config_path, state_dir, themes_dir,
+};
+pub use token::TokenSource;
+
+use crate::domain::Platform;
+use crate::secret::Secret;
+
+/// Twilio's API base, used when a profile sets no `twilio_api_base`.
+pub const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
+/// Unpod's provider configurations path, used when a profile sets none.
+pub const DEFAULT_PROVIDER_CONFIGURATIONS_PATH: &str = "telephony/providers-configurations/";
+
+/// A parsed, validated config file.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from (`None` for `--demo` and tests).
+    pub path: Option<PathBuf>,
+    /// The colour theme's name, checked by the UI.
+    pub theme: Option<String>,
+    /// The profile used when none is named; always one of `profiles`.
+    pub default_profile: Option<String>,
+    /// The profiles, in file order.
+    pub profiles: Vec<Profile>,
+}
+
+/// One `[profiles.<name>]` table: a platform account and how to reach it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The table's name.
+    pub name: String,
+    /// Dasha or Unpod (never `Unknown` when parsed from a file).
+    pub platform: Platform,
+    /// API base, `https://` (or `http://` on loopback), without a trailing `/`.
+    pub base_url: String,
+    /// Where the API token comes from.
+    pub token: TokenSource,
+    /// Unpod `Org-Handle` (required for Unpod).
+    pub org_handle: Option<String>,
+    /// Unpod `Product-ID`.
+    pub product_id: Option<String>,
+    /// Unpod provider configurations path, relative to `base_url`, ending in `/`.
+    pub provider_configurations_path: String,
+    /// Twilio API base for credential checks, without a trailing `/`.
+    pub twilio_api_base: String,
+    /// No mutating actions at all.
+    pub readonly: bool,
+    /// Destructive actions ask to type the item's name.
+    pub protected: bool,
+    /// A free label shown in the UI, e.g. "production".
+    pub label: Option<String>,
+    /// A colour for the UI, validated by the UI.
+    pub accent: Option<String>,
+}
+
+impl Profile {
+    /// A profile with every optional field at its default (for `--demo` and tests).
+    pub fn new(name: &str, platform: Platform, base_url: &str, token: TokenSource) -> Self {
+        Profile {
+            name: name.to_string(),
+            platform,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            token,
+            org_handle: None,
+            product_id: None,
+            provider_configurations_path: DEFAULT_PROVIDER_CONFIGURATIONS_PATH.to_string(),
+            twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
+            readonly: false,
+            protected: false,
+            label: None,
+            accent: None,
+        }
+    }
+
+    /// True when the profile is `protected` or labelled prod / production.
+    pub fn is_production(&self) -> bool {
+        self.protected
+            || self.label.as_deref().is_some_and(|l| {
+                let l = l.trim();
+                l.eq_ignore_ascii_case("prod") || l.eq_ignore_ascii_case("production")
+            })
+    }
+
+    /// Fetches the token, with errors that name this profile.
+    pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
+        tracing::debug!(profile = %self.name, source = %self.token.describe(), "resolving token");
+        self.token.resolve().map_err(|e| match e {
+            ConfigError::TokenSource { message, .. } => ConfigError::TokenSource {
+                profile: self.name.clone(),
+                message,
+            },
+            other => other,
+        })
+    }
+}
+
+impl Config {
+    /// Parses and validates config text. `path` is used in messages and to resolve
+    /// relative `token_file` paths; `file_mode` (unix permission bits) decides whether
+    /// an inline `token` is allowed. Reports every problem, not just the first.
+    pub fn parse(
+        text: &str,
+        path: Option<&Path>,
+        file_mode: Option<u32>,
+    ) -> Result<Config, ConfigError> {
+        parse::parse(text, path, file_mode)
+    }
+
+    /// Reads a config file and its permissions, then [`Config::parse`]s it.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let read_error = |source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(read_error)?;
+        let mode = file_mode(&file).map_err(read_error)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).map_err(read_error)?;
+        Self::parse(&text, Some(path), mode)
+    }
+
+    /// The config file to use: `--config`, else `$TELCREDS_CONFIG` (both as given),
+    /// else the default path if that file exists.
+    pub fn locate(cli_path: Option<&Path>) -> Option<PathBuf> {
+        paths::locate_in(
+            cli_path,
+            std::env::var_os(CONFIG_ENV),
+            default_config_path(),
+        )
+    }
+
+    /// [`Config::locate`] then [`Config::load`]; `NotFound` (with how to create a
+    /// config) when there is no file.
+    pub fn load_default(cli_path: Option<&Path>) -> Result<Config, ConfigError> {
+        match Self::locate(cli_path) {
+            Some(path) => Self::load(&path),
+            None => Err(ConfigError::NotFound {
+                searched: default_config_path().into_iter().collect(),
+            }),
+        }
+    }
+
+    /// A config holding just these profiles (for `--demo` and tests).
+    pub fn from_profiles(profiles: Vec<Profile>) -> Config {
+        Config {
+            profiles,
+            ..Config::default()
+        }
+    }
+
+    /// The profile names, in file order.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.profiles.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// The profile with this exact name.
+    pub fn profile(&self, name: &str) -> Result<&Profile, ConfigError> {
+        self.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| ConfigError::UnknownProfile {
+                name: name.to_string(),
+                known: self.profile_names(),
+            })
+    }
+
+    /// The named profile, else `default_profile`, else the first one.
+    pub fn pick(&self, name: Option<&str>) -> Result<&Profile, ConfigError> {
+        if let Some(name) = name.or(self.default_profile.as_deref()) {
+            return self.profile(name);
+        }
+        self.profiles.first().ok_or_else(|| ConfigError::Invalid {
+            path: self
+                .path
+                .as_ref()
+                .map_or_else(|| "config".to_string(), |p| p.display().to_string()),
+            problems: vec![ConfigProblem::general(
+                "no profiles defined; add a [profiles.<name>] table",
+            )],
+        })
+    }
+}
+
+#[cfg(unix)]
+fn file_mode(file: &File) -> std::io::Result<Option<u32>> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(Some(file.metadata()?.permissions().mode()))
+}
+
+#[cfg(not(unix))]
+fn file_mode(_file: &File) -> std::io::Result<Option<u32>> {
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,52 @@
+//! "Did you mean …?" for misspelt keys.
+
+/// The known word closest to `word`, if it is at most two edits away.
+pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = Vec::with_capacity(b.len() + 1);
+        row.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = prev[j] + usize::from(ca != *cb);
+            let delete = prev[j + 1] + 1;
+            let insert = row[j] + 1;
+            row.push(substitute.min(delete).min(insert));
+        }
+        prev = row;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("tokn", "token"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("é", "e"), 1);
+    }
+
+    #[test]
+    fn suggests_only_close_words() {
+        let known = ["token", "token_env", "platform"];
+        assert_eq!(closest("tokn", &known), Some("token"));
+        assert_eq!(closest("token-env", &known), Some("token_env"));
+        assert_eq!(closest("plat", &known), None);
+        assert_eq!(closest("zzzzzz", &known), None);
+    }
+}

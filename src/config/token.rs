@@ -1,0 +1,316 @@
+//! Where a profile's API token comes from, and how it is fetched.
+//!
+//! Errors name the source (variable, command, file) but never hold the token, nor
+//! anything a token command printed on stdout.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use secrecy::zeroize::Zeroize;
+
+use super::error::ConfigError;
+use super::paths::tilde;
+use crate::secret::{Secret, scrub};
+
+/// How long a `token_cmd` may run (it may wait for a passphrase prompt).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How much of a failing command's stderr line is kept.
+const STDERR_EXCERPT_CHARS: usize = 200;
+
+/// One of the four ways a profile names its token. `Debug` never shows an inline token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenSource {
+    /// `token_env = "VAR"`: read an environment variable.
+    Env(String),
+    /// `token_cmd = "pass show x"`: run with `sh -c`; the first line of stdout, trimmed.
+    Cmd(String),
+    /// `token_file = "~/x"`: read a file (path already expanded), trimmed.
+    File(PathBuf),
+    /// `token = "…"`: written in the config file itself.
+    Inline(Secret),
+}
+
+impl TokenSource {
+    /// Fetches the token. Errors carry an empty profile name; see
+    /// [`Profile::resolve_token`](super::Profile::resolve_token) for one that names it.
+    pub fn resolve(&self) -> Result<Secret, ConfigError> {
+        let token = match self {
+            TokenSource::Env(var) => from_env(var),
+            TokenSource::Cmd(cmd) => from_command(cmd, COMMAND_TIMEOUT),
+            TokenSource::File(path) => from_file(path),
+            TokenSource::Inline(secret) => Ok(secret.trimmed()),
+        };
+        token
+            .and_then(|t| {
+                if t.is_empty() {
+                    Err(format!("{} gave an empty token", self.describe()))
+                } else {
+                    Ok(t)
+                }
+            })
+            .map_err(|message| ConfigError::TokenSource {
+                profile: String::new(),
+                message,
+            })
+    }
+
+    /// Names the source for humans ("env TELCREDS_X", "command `pass show x`",
+    /// "file ~/x", "inline"); never the token.
+    pub fn describe(&self) -> String {
+        match self {
+            TokenSource::Env(var) => format!("env {var}"),
+            TokenSource::Cmd(cmd) => format!("command `{cmd}`"),
+            TokenSource::File(path) => format!("file {}", tilde(path)),
+            TokenSource::Inline(_) => "inline".to_string(),
+        }
+    }
+}
+
+fn from_env(var: &str) -> Result<Secret, String> {
+    match std::env::var(var) {
+        Ok(mut value) => {
+            let secret = Secret::new(value.trim());
+            value.zeroize();
+            Ok(secret)
+        }
+        Err(std::env::VarError::NotPresent) => {
+            Err(format!("environment variable {var} is not set"))
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("environment variable {var} is not valid UTF-8"))
+        }
+    }
+}
+
+fn from_file(path: &std::path::Path) -> Result<Secret, String> {
+    let mut text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read token file {}: {e}", tilde(path)))?;
+    let secret = Secret::new(text.trim());
+    text.zeroize();
+    Ok(secret)
+}
+
+/// What a finished command left behind.
+struct Finished {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
+    let mut out = run_shell(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
+    let result = command_token(cmd, &out);
+    out.stdout.zeroize();
+    result
+}
+
+/// The token from a command's output, or an error that holds none of its stdout.
+fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        let stdout_lines: Vec<Secret> = stdout.lines().map(|l| Secret::new(l.trim())).collect();
+        let refs: Vec<&Secret> = stdout_lines.iter().collect();
+        let reason = stderr_excerpt(&out.stderr, &refs);
+        return Err(format!(
+            "command `{cmd}` failed ({}){reason}",
+            describe_status(out.status)
+        ));
+    }
+    if std::str::from_utf8(&out.stdout).is_err() {
+        return Err(format!(
+            "command `{cmd}` printed something that is not UTF-8"
+        ));
+    }
+    // The first line, like `pass show` (later lines are notes, not the password).
+    let first = stdout.trim().lines().next().unwrap_or_default().trim();
+    if first.is_empty() {
+        return Err(format!("command `{cmd}` printed nothing on stdout"));
+    }
+    Ok(Secret::new(first))
+}
+
+/// `": <first stderr line>"`, scrubbed of anything the command printed on stdout.
+fn stderr_excerpt(stderr: &[u8], stdout_lines: &[&Secret]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return String::new();
+    };
+    let line: String = line.chars().take(STDERR_EXCERPT_CHARS).collect();
+    format!(": {}", scrub(&line, stdout_lines))
+}
+
+fn describe_status(status: ExitStatus) -> String {
+    match status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => "killed by a signal".to_string(),
+    }
+}
+
+/// Runs `sh -c cmd` with no stdin, collecting stdout and stderr, killing it after
+/// `timeout`.
+fn run_shell(cmd: &str, timeout: Duration) -> Result<Finished, String> {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not be started with sh -c: {e}"))?;
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let status = wait_until(&mut child, timeout)?;
+    Ok(Finished {
+        status,
+        stdout: collect(stdout),
+        stderr: collect(stderr),
+    })
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        // A read error just ends the capture; the exit status tells what happened.
+        let _ = pipe.read_to_end(&mut buf);
+        buf
+    })
+}
+
+fn collect(handle: Option<JoinHandle<Vec<u8>>>) -> Vec<u8> {
+    handle.and_then(|h| h.join().ok()).unwrap_or_default()
+}
+
+/// Waits for the child, killing it (and giving up on its pipes) after `timeout`.
+fn wait_until(child: &mut std::process::Child, timeout: Duration) -> Result<ExitStatus, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "timed out after {} s and was stopped",
+                    timeout.as_secs()
+                ));
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(format!("could not be waited for: {e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(err: ConfigError) -> String {
+        match err {
+            ConfigError::TokenSource { message, .. } => message,
+            other => panic!("unexpected error {other:?}"),
+        }
+    }
+
+    #[test]
+    fn command_output_is_trimmed_to_its_first_line() {
+        let t = TokenSource::Cmd("printf abc".into()).resolve().unwrap();
+        assert_eq!(t.expose(), "abc");
+        let t = TokenSource::Cmd("printf '  s3cret \\nnotes: x\\n'".into())
+            .resolve()
+            .unwrap();
+        assert_eq!(t.expose(), "s3cret");
+    }
+
+    #[test]
+    fn failing_command_reports_status_and_stderr_but_never_stdout() {
+        // The command text is part of the message, so the canary is assembled at run time.
+        let cmd = "t=TOKEN-; printf \"${t}CANARY\"; echo 'gpg: decryption failed' >&2; \
+                   echo \"${t}CANARY again\" >&2; exit 3";
+        let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
+        assert!(
+            msg.ends_with("failed (exit status 3): gpg: decryption failed"),
+            "{msg}"
+        );
+        assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
+
+        let cmd = "t=TOKEN-; printf \"${t}CANARY\\nnotes\\n\"; echo \"bad ${t}CANARY\" >&2; exit 1";
+        let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
+        assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
+        assert!(
+            msg.ends_with("failed (exit status 1): bad [redacted]"),
+            "{msg}"
+        );
+
+        let msg = message(TokenSource::Cmd("exit 2".into()).resolve().unwrap_err());
+        assert_eq!(msg, "command `exit 2` failed (exit status 2)");
+    }
+
+    #[test]
+    fn command_that_prints_nothing_is_an_error() {
+        let msg = message(TokenSource::Cmd("true".into()).resolve().unwrap_err());
+        assert!(msg.contains("printed nothing"), "{msg}");
+    }
+
+    #[test]
+    fn slow_command_times_out() {
+        let err = from_command("sleep 5", Duration::from_millis(100)).unwrap_err();
+        assert!(err.contains("timed out"), "{err}");
+    }
+
+    #[test]
+    fn unset_env_var_is_named() {
+        let var = "TELCREDS_TEST_SURELY_UNSET_VAR_9F3A";
+        let msg = message(TokenSource::Env(var.into()).resolve().unwrap_err());
+        assert_eq!(msg, format!("environment variable {var} is not set"));
+    }
+
+    #[test]
+    fn set_env_var_is_read() {
+        // PATH is set in every test environment and is never modified by tests.
+        let t = TokenSource::Env("PATH".into()).resolve().unwrap();
+        assert!(!t.is_empty());
+    }
+
+    #[test]
+    fn file_is_read_and_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tok");
+        std::fs::write(&path, "  file-token\n").unwrap();
+        assert_eq!(
+            TokenSource::File(path.clone()).resolve().unwrap().expose(),
+            "file-token"
+        );
+
+        std::fs::write(&path, "\n").unwrap();
+        let msg = message(TokenSource::File(path).resolve().unwrap_err());
+        assert!(msg.contains("empty token"), "{msg}");
+
+        let missing = dir.path().join("missing");
+        let msg = message(TokenSource::File(missing).resolve().unwrap_err());
+        assert!(msg.contains("cannot read token file"), "{msg}");
+    }
+
+    #[test]
+    fn inline_never_prints() {
+        let src = TokenSource::Inline(Secret::new("INLINE-CANARY"));
+        assert_eq!(format!("{src:?}"), "Inline([redacted])");
+        assert_eq!(src.describe(), "inline");
+        assert_eq!(src.resolve().unwrap().expose(), "INLINE-CANARY");
+    }
+
+    #[test]
+    fn describe_names_the_source() {
+        assert_eq!(
+            TokenSource::Env("TELCREDS_X".into()).describe(),
+            "env TELCREDS_X"
+        );
+        assert_eq!(
+            TokenSource::Cmd("pass show x".into()).describe(),
+            "command `pass show x`"
+        );
+        assert_eq!(TokenSource::File("/tmp/x".into()).describe(), "file /tmp/x");
+    }
+}
