@@ -1,0 +1,713 @@
+//! Dasha BlackBox client: `/providers`, `/providers/twilio`, `/sip-credentials`,
+//! `/sip-phone-numbers`. camelCase JSON, problem-details errors, skip/take paging.
+
+use super::error::ApiError;
+use super::http::{Answer, Http, RetryMode, decode, excerpt, retry_after};
+use super::wire::{lenient_bool, lenient_string, lenient_time, lenient_u32};
+use crate::domain::validate::FieldError;
+use crate::domain::{
+    AffectedAgent, AffectedPhoneNumber, CheckStatus, Dependants, NewProvider, PhoneNumber,
+    Provider, ProviderUpdate, SipCredential, SipCredentialInput, SipSource, Transport,
+    VerificationCheck, VerificationResult, VerificationStatus,
+};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Largest page the platform serves.
+pub const MAX_TAKE: u32 = 1000;
+/// Pages fetched at once after the first.
+const PAGE_CONCURRENCY: usize = 4;
+
+/// A Dasha BlackBox API client for one profile.
+#[derive(Clone, Debug)]
+pub struct DashaClient {
+    http: Http,
+    base: String,
+    token: Secret,
+}
+
+impl DashaClient {
+    /// A client for `base` (e.g. `https://blackbox.dasha.ai/api/v1`) with a bearer token.
+    pub fn new(http: Http, base: &str, token: Secret) -> Self {
+        DashaClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+        }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<Answer, ApiError> {
+        let mode = if method == Method::POST || method == Method::PATCH {
+            RetryMode::Never
+        } else {
+            RetryMode::Idempotent
+        };
+        let url = format!("{}{}", self.base, path);
+        let make = || {
+            let mut req = self
+                .http
+                .client()
+                .request(method.clone(), &url)
+                .bearer_auth(self.token.expose())
+                .query(query);
+            if let Some(b) = &body {
+                req = req.json(b);
+            }
+            req
+        };
+        self.http.send(make, mode, classify).await
+    }
+
+    /// Lists every provider (the list may come as a bare array or a paged object).
+    pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
+        let first = self.page::<WireProvider>("/providers", &[], 0).await?;
+        let all = self.rest_of_pages("/providers", &[], first).await?;
+        Ok(all.into_iter().map(WireProvider::into_domain).collect())
+    }
+
+    /// Fetches one provider.
+    pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
+        let a = self
+            .call(Method::GET, &format!("/providers/{}", seg(id)), &[], None)
+            .await?;
+        Ok(decode::<WireProvider>(&a)?.into_domain())
+    }
+
+    /// Deletes a provider and everything it created (irreversible on the platform).
+    pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
+        self.call(
+            Method::DELETE,
+            &format!("/providers/{}", seg(id)),
+            &[],
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Runs the platform's verification of a provider.
+    pub async fn verify_provider(&self, id: &str) -> Result<VerificationResult, ApiError> {
+        let path = format!("/providers/{}/verify", seg(id));
+        let a = self.call(Method::POST, &path, &[], None).await?;
+        Ok(decode::<WireVerification>(&a)?.into_domain())
+    }
+
+    /// Creates a Twilio provider (the platform checks the credentials with Twilio).
+    pub async fn create_twilio_provider(&self, p: &NewProvider) -> Result<Provider, ApiError> {
+        let mut body = json!({
+            "accountSid": p.account_sid.trim(),
+            "authToken": p.auth_token.expose().trim(),
+        });
+        insert_opt(&mut body, "name", p.name.as_ref().map(|v| json!(v)));
+        insert_opt(&mut body, "region", p.region.as_ref().map(|v| json!(v)));
+        insert_opt(
+            &mut body,
+            "supportsCallTransfer",
+            p.supports_call_transfer.map(|v| json!(v)),
+        );
+        let a = self
+            .call(Method::POST, "/providers/twilio", &[], Some(body))
+            .await?;
+        Ok(decode::<WireProvider>(&a)?.into_domain())
+    }
+
+    /// Fetches a Twilio provider with its Twilio-specific fields.
+    pub async fn get_twilio_provider(&self, id: &str) -> Result<Provider, ApiError> {
+        let path = format!("/providers/twilio/{}", seg(id));
+        let a = self.call(Method::GET, &path, &[], None).await?;
+        Ok(decode::<WireProvider>(&a)?.into_domain())
+    }
+
+    /// Partial update of name, region, call transfer.
+    pub async fn update_twilio_provider(
+        &self,
+        id: &str,
+        u: &ProviderUpdate,
+    ) -> Result<Provider, ApiError> {
+        if u.account_sid.is_some() {
+            return Err(ApiError::Unsupported(
+                "Dasha cannot change a provider's Account SID: create a new provider instead"
+                    .into(),
+            ));
+        }
+        let mut body = json!({});
+        insert_opt(&mut body, "name", u.name.as_ref().map(|v| json!(v)));
+        insert_opt(&mut body, "region", u.region.as_ref().map(|v| json!(v)));
+        insert_opt(
+            &mut body,
+            "supportsCallTransfer",
+            u.supports_call_transfer.map(|v| json!(v)),
+        );
+        let path = format!("/providers/twilio/{}", seg(id));
+        let a = self.call(Method::PUT, &path, &[], Some(body)).await?;
+        Ok(decode::<WireProvider>(&a)?.into_domain())
+    }
+
+    /// Replaces the Twilio auth token; the platform checks it with Twilio first.
+    pub async fn update_auth_token(&self, id: &str, token: &Secret) -> Result<Provider, ApiError> {
+        let body = json!({ "authToken": token.expose().trim() });
+        let path = format!("/providers/twilio/{}/auth-token", seg(id));
+        let a = self.call(Method::PATCH, &path, &[], Some(body)).await?;
+        Ok(decode::<WireProvider>(&a)?.into_domain())
+    }
+
+    /// Lists every SIP credential, fetching the pages after the first concurrently.
+    pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
+        let first = self.page::<WireSip>("/sip-credentials", &[], 0).await?;
+        let all = self.rest_of_pages("/sip-credentials", &[], first).await?;
+        Ok(all.into_iter().map(WireSip::into_domain).collect())
+    }
+
+    /// Fetches one SIP credential.
+    pub async fn get_sip_credential(&self, id: &str) -> Result<SipCredential, ApiError> {
+        let path = format!("/sip-credentials/{}", seg(id));
+        let a = self.call(Method::GET, &path, &[], None).await?;
+        Ok(decode::<WireSip>(&a)?.into_domain())
+    }
+
+    /// Creates a SIP credential.
+    pub async fn create_sip_credential(
+        &self,
+        input: &SipCredentialInput,
+    ) -> Result<SipCredential, ApiError> {
+        let a = self
+            .call(Method::POST, "/sip-credentials", &[], Some(sip_body(input)))
+            .await?;
+        Ok(decode::<WireSip>(&a)?.into_domain())
+    }
+
+    /// Replaces every field of a SIP credential (the id is kept).
+    pub async fn replace_sip_credential(
+        &self,
+        id: &str,
+        input: &SipCredentialInput,
+    ) -> Result<SipCredential, ApiError> {
+        let path = format!("/sip-credentials/{}", seg(id));
+        let a = self
+            .call(Method::PUT, &path, &[], Some(sip_body(input)))
+            .await?;
+        Ok(decode::<WireSip>(&a)?.into_domain())
+    }
+
+    /// Deletes a SIP credential; `force` also deletes the phone numbers using it.
+    pub async fn delete_sip_credential(&self, id: &str, force: bool) -> Result<(), ApiError> {
+        let path = format!("/sip-credentials/{}", seg(id));
+        self.call(Method::DELETE, &path, &[("force", force.to_string())], None)
+            .await?;
+        Ok(())
+    }
+
+    /// Phone numbers and agents that use a SIP credential.
+    pub async fn sip_credential_dependants(&self, id: &str) -> Result<Dependants, ApiError> {
+        let path = format!("/sip-credentials/{}/affected-agents", seg(id));
+        let a = self.call(Method::GET, &path, &[], None).await?;
+        Ok(decode::<WireDependants>(&a)?.into_domain())
+    }
+
+    /// Phone numbers, optionally only those of one provider.
+    pub async fn list_phone_numbers(
+        &self,
+        provider_id: Option<&str>,
+    ) -> Result<Vec<PhoneNumber>, ApiError> {
+        let filter: Vec<(&str, String)> = provider_id
+            .map(|p| ("providerId", p.to_string()))
+            .into_iter()
+            .collect();
+        let path = "/sip-phone-numbers";
+        let first = self.page::<WirePhoneNumber>(path, &filter, 0).await?;
+        let all = self.rest_of_pages(path, &filter, first).await?;
+        Ok(all.into_iter().map(WirePhoneNumber::into_domain).collect())
+    }
+
+    async fn page<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        filter: &[(&str, String)],
+        skip: u32,
+    ) -> Result<Page<T>, ApiError> {
+        let mut query = filter.to_vec();
+        query.push(("skip", skip.to_string()));
+        query.push(("take", MAX_TAKE.to_string()));
+        let a = self.call(Method::GET, path, &query, None).await?;
+        decode::<Page<T>>(&a)
+    }
+
+    async fn rest_of_pages<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        filter: &[(&str, String)],
+        first: Page<T>,
+    ) -> Result<Vec<T>, ApiError> {
+        let (mut items, total) = match first {
+            Page::Bare(items) => return Ok(items),
+            Page::Paged { items, total_count } => (items, total_count),
+        };
+        let got = items.len() as u32;
+        if got == 0 || total <= got {
+            return Ok(items);
+        }
+        let skips: Vec<u32> = (1..).map(|i| i * got).take_while(|s| *s < total).collect();
+        let mut pages: Vec<(u32, Vec<T>)> = stream::iter(skips)
+            .map(|skip| async move {
+                self.page::<T>(path, filter, skip)
+                    .await
+                    .map(|p| (skip, p.into_items()))
+            })
+            .buffer_unordered(PAGE_CONCURRENCY)
+            .try_collect()
+            .await?;
+        pages.sort_by_key(|(skip, _)| *skip);
+        items.extend(pages.into_iter().flat_map(|(_, p)| p));
+        Ok(items)
+    }
+}
+
+/// Percent-encodes an id for use as one path segment.
+fn seg(id: &str) -> String {
+    id.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn insert_opt(body: &mut Value, key: &str, value: Option<Value>) {
+    if let (Some(v), Some(map)) = (value, body.as_object_mut()) {
+        map.insert(key.to_string(), v);
+    }
+}
+
+fn sip_body(i: &SipCredentialInput) -> Value {
+    json!({
+        "server": i.server.trim(),
+        "domain": i.domain,
+        "authUser": i.auth_user,
+        "authPassword": i.auth_password.as_ref().map(|p| p.expose()),
+        "transport": i.transport.as_str(),
+        "description": i.description,
+        "cpsLimit": i.cps_limit,
+        "cpsKey": i.cps_key,
+    })
+}
+
+/// Turns a Dasha response into an error when it is one (RFC 7807 problem details).
+fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
+    if (200..300).contains(&status) {
+        return None;
+    }
+    let problem: Problem = serde_json::from_slice(body).unwrap_or_default();
+    let message = problem.message().unwrap_or_else(|| excerpt(body));
+    Some(match status {
+        400 | 422 => ApiError::Validation {
+            message,
+            fields: problem.field_errors(),
+        },
+        401 => ApiError::Unauthorized { message },
+        403 => ApiError::Forbidden { message },
+        404 => ApiError::NotFound { message },
+        409 => ApiError::Conflict {
+            message,
+            dependants: problem.dependants(),
+        },
+        429 => ApiError::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        500..=599 => ApiError::Server { status, message },
+        _ => ApiError::Other { status, message },
+    })
+}
+
+/// RFC 7807 problem details, with ASP.NET's `errors` and our 409 `phoneNumbers`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Problem {
+    title: Option<String>,
+    detail: Option<String>,
+    errors: Option<serde_json::Map<String, Value>>,
+    phone_numbers: Option<Vec<WireAffectedNumber>>,
+}
+
+impl Problem {
+    fn message(&self) -> Option<String> {
+        match (&self.title, &self.detail) {
+            (Some(t), Some(d)) if !d.is_empty() && t != d => Some(format!("{t}: {d}")),
+            (Some(t), _) => Some(t.clone()),
+            (None, Some(d)) => Some(d.clone()),
+            (None, None) => None,
+        }
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        let Some(errors) = &self.errors else {
+            return Vec::new();
+        };
+        errors
+            .iter()
+            .flat_map(|(key, msgs)| {
+                let field = field_key(key);
+                let msgs: Vec<String> = match msgs {
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(|m| m.as_str().map(String::from))
+                        .collect(),
+                    Value::String(s) => vec![s.clone()],
+                    _ => Vec::new(),
+                };
+                msgs.into_iter().map(move |m| FieldError::new(&field, m))
+            })
+            .collect()
+    }
+
+    fn dependants(&self) -> Dependants {
+        Dependants {
+            phone_numbers: self
+                .phone_numbers
+                .iter()
+                .flatten()
+                .cloned()
+                .map(WireAffectedNumber::into_domain)
+                .collect(),
+            affected_calls_count: 0,
+        }
+    }
+}
+
+/// `authPassword` / `$.authPassword` / `AuthPassword` → `auth_password`.
+pub(crate) fn field_key(key: &str) -> String {
+    let key = key.trim_start_matches("$.").trim_start_matches('$');
+    let mut out = String::new();
+    for (i, c) in key.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Page<T> {
+    Paged {
+        items: Vec<T>,
+        #[serde(rename = "totalCount")]
+        total_count: u32,
+    },
+    Bare(Vec<T>),
+}
+
+impl<T> Page<T> {
+    fn into_items(self) -> Vec<T> {
+        match self {
+            Page::Paged { items, .. } | Page::Bare(items) => items,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireProvider {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    account_sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    verification_status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_verified_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    phone_number_count: Option<u32>,
+    #[serde(default)]
+    verification_details: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    trunk_sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    termination_uri: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    region: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    supports_call_transfer: Option<bool>,
+}
+
+impl WireProvider {
+    fn into_domain(self) -> Provider {
+        Provider {
+            id: self.id.unwrap_or_default(),
+            name: self.name,
+            provider_type: self.provider_type.unwrap_or_else(|| "twilio".into()),
+            account_sid: self.account_sid.unwrap_or_default(),
+            status: self
+                .verification_status
+                .map(|s| VerificationStatus::parse(&s))
+                .unwrap_or(VerificationStatus::Pending),
+            last_verified_at: self.last_verified_at,
+            phone_number_count: self.phone_number_count,
+            checks: checks_from(self.verification_details.unwrap_or_default()),
+            trunk_sid: self.trunk_sid,
+            termination_uri: self.termination_uri,
+            region: self.region,
+            supports_call_transfer: self.supports_call_transfer,
+            created_at: None,
+        }
+    }
+}
+
+/// Reads checks one by one, so one odd check does not hide the others.
+fn checks_from(values: Vec<Value>) -> Vec<VerificationCheck> {
+    values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<WireCheck>(v).ok())
+        .map(WireCheck::into_domain)
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCheck {
+    #[serde(default, deserialize_with = "lenient_string")]
+    check_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    timestamp: Option<DateTime<Utc>>,
+    #[serde(default)]
+    details: Value,
+}
+
+impl WireCheck {
+    fn into_domain(self) -> VerificationCheck {
+        VerificationCheck {
+            name: self.check_name.unwrap_or_else(|| "check".into()),
+            status: CheckStatus::parse(self.status.as_deref().unwrap_or("unknown")),
+            message: self.message.unwrap_or_default(),
+            timestamp: self.timestamp,
+            details: self.details,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireVerification {
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default)]
+    checks: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_verified_at: Option<DateTime<Utc>>,
+}
+
+impl WireVerification {
+    fn into_domain(self) -> VerificationResult {
+        VerificationResult {
+            status: VerificationStatus::parse(self.status.as_deref().unwrap_or("pending")),
+            checks: checks_from(self.checks.unwrap_or_default()),
+            last_verified_at: self.last_verified_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSip {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    org_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    server: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    domain: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    auth_user: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    auth_password: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    transport: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    cps_limit: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    cps_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    created_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_update_time: Option<DateTime<Utc>>,
+}
+
+impl WireSip {
+    fn into_domain(self) -> SipCredential {
+        SipCredential {
+            id: self.id.unwrap_or_default(),
+            org_id: self.org_id.unwrap_or_default(),
+            server: self.server.unwrap_or_default(),
+            domain: self.domain,
+            auth_user: self.auth_user,
+            auth_password: self.auth_password.map(Secret::new),
+            transport: self
+                .transport
+                .map(|t| Transport::parse(&t))
+                .unwrap_or_default(),
+            source: SipSource::parse(self.source.as_deref().unwrap_or("manual")),
+            description: self.description,
+            cps_limit: self.cps_limit,
+            cps_key: self.cps_key,
+            provider_id: self.provider_id,
+            created_time: self.created_time,
+            last_update_time: self.last_update_time,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WirePhoneNumber {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    phone_number: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    credentials_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    incoming_calls_agent_id: Option<String>,
+}
+
+impl WirePhoneNumber {
+    fn into_domain(self) -> PhoneNumber {
+        PhoneNumber {
+            id: self.id.unwrap_or_default(),
+            phone_number: self.phone_number.unwrap_or_default(),
+            credentials_id: self.credentials_id,
+            provider_id: self.provider_id,
+            description: self.description,
+            incoming_calls_agent_id: self.incoming_calls_agent_id,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct WireDependants {
+    phone_numbers: Vec<WireAffectedNumber>,
+    #[serde(deserialize_with = "lenient_u32")]
+    affected_calls_count: Option<u32>,
+}
+
+impl WireDependants {
+    fn into_domain(self) -> Dependants {
+        Dependants {
+            phone_numbers: self
+                .phone_numbers
+                .into_iter()
+                .map(WireAffectedNumber::into_domain)
+                .collect(),
+            affected_calls_count: self.affected_calls_count.unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Deserialize, Clone, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct WireAffectedNumber {
+    #[serde(deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    phone_number: Option<String>,
+    affected_agents: Vec<WireAgent>,
+}
+
+impl WireAffectedNumber {
+    fn into_domain(self) -> AffectedPhoneNumber {
+        AffectedPhoneNumber {
+            id: self.id.unwrap_or_default(),
+            phone_number: self.phone_number.unwrap_or_default(),
+            affected_agents: self
+                .affected_agents
+                .into_iter()
+                .map(|a| AffectedAgent {
+                    agent_id: a.agent_id.unwrap_or_default(),
+                    agent_name: a.agent_name.unwrap_or_default(),
+                    uses: a.uses,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, Clone, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct WireAgent {
+    #[serde(deserialize_with = "lenient_string")]
+    agent_id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    agent_name: Option<String>,
+    uses: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_keys_are_normalised() {
+        assert_eq!(field_key("authPassword"), "auth_password");
+        assert_eq!(field_key("$.cpsLimit"), "cps_limit");
+        assert_eq!(field_key("AccountSid"), "account_sid");
+    }
+
+    #[test]
+    fn unknown_enum_values_do_not_fail_a_provider() {
+        let v: WireProvider = serde_json::from_str(
+            r#"{"id":"x","providerType":"vonage","accountSid":"AC1","verificationStatus":"degraded",
+                "lastVerifiedAt":"not a date","phoneNumberCount":-3,"verificationDetails":[{"checkName":"trunk","status":"flaky"}, 7]}"#,
+        )
+        .unwrap();
+        let p = v.into_domain();
+        assert_eq!(p.status, VerificationStatus::Unknown("degraded".into()));
+        assert_eq!(p.last_verified_at, None);
+        assert_eq!(p.phone_number_count, None);
+        assert_eq!(p.checks.len(), 1);
+        assert_eq!(p.checks[0].status, CheckStatus::Unknown("flaky".into()));
+    }
+
+    #[test]
+    fn problem_details_become_field_errors() {
+        let body = br#"{"title":"One or more validation errors occurred.","status":400,"errors":{"authPassword":["The field authPassword must be at most 64 characters."]}}"#;
+        let e = classify(400, &HeaderMap::new(), body).unwrap();
+        assert_eq!(e.field_errors()[0].field, "auth_password");
+    }
+}

@@ -1,0 +1,174 @@
+//! The one error type every platform call returns, in words a user can act on.
+
+use crate::domain::Dependants;
+use crate::domain::validate::FieldError;
+use std::time::Duration;
+
+/// What went wrong talking to a platform.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The token was missing, wrong or expired.
+    #[error("unauthorized: {message} (check the profile's token)")]
+    Unauthorized { message: String },
+    /// The token is valid but may not do this (or the org handle is not ours).
+    #[error("forbidden: {message}")]
+    Forbidden { message: String },
+    /// The item does not exist (any more).
+    #[error("not found: {message}")]
+    NotFound { message: String },
+    /// Something still depends on the item.
+    #[error("conflict: {message}{}", describe_dependants(dependants))]
+    Conflict {
+        message: String,
+        dependants: Dependants,
+    },
+    /// The platform refused the fields it was sent.
+    #[error("{message}{}", describe_fields(fields))]
+    Validation {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    /// Too many requests; the platform asked to wait.
+    #[error("rate limited by the platform{}", describe_retry(retry_after))]
+    RateLimited { retry_after: Option<Duration> },
+    /// The platform failed (5xx).
+    #[error("platform error (HTTP {status}): {message}")]
+    Server { status: u16, message: String },
+    /// The request never got an answer: DNS, connect, reset.
+    #[error("network error: {message}")]
+    Network { message: String },
+    /// No answer in time.
+    #[error("timed out waiting for the platform")]
+    Timeout,
+    /// The answer could not be read as the expected JSON.
+    #[error("could not decode the platform's answer (HTTP {status}): {excerpt}")]
+    Decode { status: u16, excerpt: String },
+    /// The platform has no such operation (e.g. SIP credentials on Unpod).
+    #[error("{0}")]
+    Unsupported(String),
+    /// Any other client error the platform sent.
+    #[error("HTTP {status}: {message}")]
+    Other { status: u16, message: String },
+}
+
+fn describe_dependants(d: &Dependants) -> String {
+    let lines = d.describe();
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!(" (used by: {})", lines.join("; "))
+    }
+}
+
+fn describe_fields(fields: &[FieldError]) -> String {
+    if fields.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = fields.iter().map(ToString::to_string).collect();
+    format!(" ({})", parts.join("; "))
+}
+
+fn describe_retry(after: &Option<Duration>) -> String {
+    match after {
+        Some(d) => format!(" (retry after {} s)", d.as_secs().max(1)),
+        None => String::new(),
+    }
+}
+
+/// Coarse classes of errors, for exit codes and for deciding what to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 401/403.
+    Auth,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 400/422/206 with field problems.
+    Validation,
+    /// 429 or a timeout: try again later.
+    Transient,
+    /// Everything else.
+    Other,
+}
+
+impl ApiError {
+    /// The class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => ErrorKind::Auth,
+            ApiError::NotFound { .. } => ErrorKind::NotFound,
+            ApiError::Conflict { .. } => ErrorKind::Conflict,
+            ApiError::Validation { .. } => ErrorKind::Validation,
+            ApiError::RateLimited { .. } | ApiError::Timeout => ErrorKind::Transient,
+            _ => ErrorKind::Other,
+        }
+    }
+
+    /// True when repeating an idempotent request may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+                | ApiError::Network { .. }
+                | ApiError::Timeout
+        )
+    }
+
+    /// Field errors to show next to form fields, if any.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Validation { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    /// A validation error raised locally, before any call.
+    pub fn local_validation(fields: Vec<FieldError>) -> Self {
+        ApiError::Validation {
+            message: "invalid input".into(),
+            fields,
+        }
+    }
+}
+
+/// Maps a reqwest transport error (no HTTP status) to an [`ApiError`].
+pub(crate) fn from_transport(err: &reqwest::Error) -> ApiError {
+    if err.is_timeout() {
+        return ApiError::Timeout;
+    }
+    // reqwest's Display names the URL; URLs never carry secrets here (tokens go in headers).
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message = format!("{message}: {s}");
+        source = s.source();
+    }
+    ApiError::Network { message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_well() {
+        let e = ApiError::Validation {
+            message: "One or more validation errors occurred.".into(),
+            fields: vec![FieldError::new("auth_token", "must be 32 hex digits")],
+        };
+        assert_eq!(
+            e.to_string(),
+            "One or more validation errors occurred. (auth_token: must be 32 hex digits)"
+        );
+        let r = ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert_eq!(
+            r.to_string(),
+            "rate limited by the platform (retry after 3 s)"
+        );
+        assert_eq!(r.kind(), ErrorKind::Transient);
+    }
+}

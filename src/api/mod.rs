@@ -1,0 +1,240 @@
+//! Platform clients. [`PlatformClient`] is the one entry point the UI and the command
+//! line use: the same calls on every platform, answered with the domain model.
+
+pub mod dasha;
+pub mod error;
+pub mod http;
+mod redact;
+pub mod twilio;
+pub mod unpod;
+mod wire;
+
+pub use error::{ApiError, ErrorKind};
+pub use http::{Http, HttpOptions};
+pub use twilio::TwilioVerdict;
+
+use crate::config::{ConfigError, Profile};
+use crate::domain::{
+    Dependants, NewProvider, PhoneNumber, Platform, Provider, ProviderUpdate, SipCredential,
+    SipCredentialInput, VerificationResult, validate,
+};
+use crate::secret::Secret;
+use dasha::DashaClient;
+use unpod::{UnpodClient, UnpodSettings};
+
+/// What a platform can do, so callers offer only what works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// SIP trunk credentials exist.
+    pub sip_credentials: bool,
+    /// The platform verifies providers itself.
+    pub verification: bool,
+    /// Providers have a name, region and call-transfer flag.
+    pub provider_details: bool,
+    /// The platform checks Twilio credentials itself before saving them.
+    pub checks_twilio: bool,
+}
+
+/// A client for one profile, on whichever platform it names.
+#[derive(Clone, Debug)]
+pub enum PlatformClient {
+    /// Dasha BlackBox.
+    Dasha(DashaClient),
+    /// Unpod.
+    Unpod(UnpodClient),
+}
+
+impl PlatformClient {
+    /// Builds a client for a profile, resolving its token (may run `token_cmd`, so
+    /// call it off the UI thread).
+    pub fn connect(profile: &Profile, http: Http) -> Result<Self, ConfigError> {
+        let token = profile.resolve_token()?;
+        Ok(match profile.platform {
+            Platform::Unpod => PlatformClient::Unpod(UnpodClient::new(
+                http,
+                UnpodSettings {
+                    base: profile.base_url.clone(),
+                    token,
+                    org_handle: profile.org_handle.clone().unwrap_or_default(),
+                    product_id: profile.product_id.clone(),
+                    configurations_path: profile.provider_configurations_path.clone(),
+                },
+            )),
+            _ => PlatformClient::Dasha(DashaClient::new(http, &profile.base_url, token)),
+        })
+    }
+
+    /// The platform this client talks to.
+    pub fn platform(&self) -> Platform {
+        match self {
+            PlatformClient::Dasha(_) => Platform::Dasha,
+            PlatformClient::Unpod(_) => Platform::Unpod,
+        }
+    }
+
+    /// What this platform supports.
+    pub fn capabilities(&self) -> Capabilities {
+        capabilities(&self.platform())
+    }
+
+    /// Every provider of the profile.
+    pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => c.list_providers().await,
+            PlatformClient::Unpod(c) => c.list_configurations().await,
+        }
+    }
+
+    /// One provider with every field.
+    pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => c.get_twilio_provider(id).await,
+            PlatformClient::Unpod(c) => c.get_configuration(id).await,
+        }
+    }
+
+    /// Creates a Twilio provider after checking the fields locally.
+    pub async fn create_provider(&self, new: &NewProvider) -> Result<Provider, ApiError> {
+        validate::new_provider(new).map_err(ApiError::local_validation)?;
+        match self {
+            PlatformClient::Dasha(c) => c.create_twilio_provider(new).await,
+            PlatformClient::Unpod(c) => c.create_configuration(new).await,
+        }
+    }
+
+    /// Changes a provider's editable fields.
+    pub async fn update_provider(
+        &self,
+        id: &str,
+        u: &ProviderUpdate,
+    ) -> Result<Provider, ApiError> {
+        let mut problems = Vec::new();
+        if let Err(m) = validate::provider_name(&u.name) {
+            problems.push(validate::FieldError::new(validate::field::NAME, m));
+        }
+        if let Some(Err(m)) = u.account_sid.as_deref().map(validate::account_sid) {
+            problems.push(validate::FieldError::new(validate::field::ACCOUNT_SID, m));
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::local_validation(problems));
+        }
+        match self {
+            PlatformClient::Dasha(c) => c.update_twilio_provider(id, u).await,
+            PlatformClient::Unpod(c) => c.update_configuration(id, u).await,
+        }
+    }
+
+    /// Replaces a provider's Twilio auth token.
+    pub async fn rotate_provider_token(
+        &self,
+        id: &str,
+        token: &Secret,
+    ) -> Result<Provider, ApiError> {
+        validate::auth_token(token).map_err(|m| {
+            ApiError::local_validation(vec![validate::FieldError::new(
+                validate::field::AUTH_TOKEN,
+                m,
+            )])
+        })?;
+        match self {
+            PlatformClient::Dasha(c) => c.update_auth_token(id, token).await,
+            PlatformClient::Unpod(c) => c.patch_configuration(id, None, Some(token)).await,
+        }
+    }
+
+    /// Deletes a provider.
+    pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => c.delete_provider(id).await,
+            PlatformClient::Unpod(c) => c.delete_configuration(id).await,
+        }
+    }
+
+    /// Runs the platform's verification; Unpod has none.
+    pub async fn verify_provider(&self, id: &str) -> Result<VerificationResult, ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => c.verify_provider(id).await,
+            PlatformClient::Unpod(_) => Err(unsupported("verification")),
+        }
+    }
+
+    fn dasha(&self, what: &str) -> Result<&DashaClient, ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => Ok(c),
+            PlatformClient::Unpod(_) => Err(unsupported(what)),
+        }
+    }
+
+    /// Every SIP credential (Dasha only).
+    pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
+        self.dasha("SIP credentials")?.list_sip_credentials().await
+    }
+
+    /// One SIP credential.
+    pub async fn get_sip_credential(&self, id: &str) -> Result<SipCredential, ApiError> {
+        self.dasha("SIP credentials")?.get_sip_credential(id).await
+    }
+
+    /// Creates a SIP credential after checking the fields locally.
+    pub async fn create_sip_credential(
+        &self,
+        input: &SipCredentialInput,
+    ) -> Result<SipCredential, ApiError> {
+        validate::sip_credential(input).map_err(ApiError::local_validation)?;
+        self.dasha("SIP credentials")?
+            .create_sip_credential(input)
+            .await
+    }
+
+    /// Replaces a SIP credential's fields (id kept) after checking them locally.
+    pub async fn update_sip_credential(
+        &self,
+        id: &str,
+        input: &SipCredentialInput,
+    ) -> Result<SipCredential, ApiError> {
+        validate::sip_credential(input).map_err(ApiError::local_validation)?;
+        self.dasha("SIP credentials")?
+            .replace_sip_credential(id, input)
+            .await
+    }
+
+    /// Deletes a SIP credential; `force` removes the phone numbers using it too.
+    pub async fn delete_sip_credential(&self, id: &str, force: bool) -> Result<(), ApiError> {
+        self.dasha("SIP credentials")?
+            .delete_sip_credential(id, force)
+            .await
+    }
+
+    /// What depends on a SIP credential.
+    pub async fn sip_credential_dependants(&self, id: &str) -> Result<Dependants, ApiError> {
+        self.dasha("SIP credentials")?
+            .sip_credential_dependants(id)
+            .await
+    }
+
+    /// Phone numbers, optionally of one provider (Dasha only; empty on Unpod).
+    pub async fn list_phone_numbers(
+        &self,
+        provider_id: Option<&str>,
+    ) -> Result<Vec<PhoneNumber>, ApiError> {
+        match self {
+            PlatformClient::Dasha(c) => c.list_phone_numbers(provider_id).await,
+            PlatformClient::Unpod(_) => Ok(Vec::new()),
+        }
+    }
+}
+
+/// What a platform supports, without a client.
+pub fn capabilities(platform: &Platform) -> Capabilities {
+    let dasha = *platform == Platform::Dasha;
+    Capabilities {
+        sip_credentials: dasha,
+        verification: dasha,
+        provider_details: dasha,
+        checks_twilio: dasha,
+    }
+}
+
+fn unsupported(what: &str) -> ApiError {
+    ApiError::Unsupported(format!("Unpod has no {what}"))
+}

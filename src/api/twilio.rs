@@ -1,0 +1,107 @@
+//! Direct Twilio credential check: fetch the account with basic auth. Valid only on
+//! 200, the same `sid`, and `status == "active"`.
+
+use super::error::ApiError;
+use super::http::{Http, RetryMode, decode, retry_after};
+use super::wire::lenient_string;
+use crate::secret::Secret;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+
+/// What Twilio said about an Account SID + auth token pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum TwilioVerdict {
+    /// The pair works and the account is active.
+    Valid {
+        /// The account's friendly name.
+        friendly_name: Option<String>,
+    },
+    /// The pair does not work, or the account is not active; the reason says which.
+    Rejected {
+        /// Twilio's reason, e.g. "Authentication Error - invalid username (20003)".
+        reason: String,
+    },
+}
+
+/// Checks an Account SID + auth token directly with Twilio at `base`.
+pub async fn check_credentials(
+    http: &Http,
+    base: &str,
+    account_sid: &str,
+    token: &Secret,
+) -> Result<TwilioVerdict, ApiError> {
+    let sid = account_sid.trim();
+    let url = format!(
+        "{}/2010-04-01/Accounts/{}.json",
+        base.trim_end_matches('/'),
+        sid
+    );
+    let make = || {
+        http.client()
+            .get(&url)
+            .basic_auth(sid, Some(token.expose().trim()))
+    };
+    let answer = match http.send(make, RetryMode::Idempotent, classify).await {
+        Ok(a) => a,
+        Err(ApiError::Unauthorized { message } | ApiError::NotFound { message }) => {
+            return Ok(TwilioVerdict::Rejected { reason: message });
+        }
+        Err(e) => return Err(e),
+    };
+    // The account body echoes the auth token: decode only the fields we need.
+    let account: Account = decode(&answer)?;
+    let status = account.status.unwrap_or_default();
+    Ok(if account.sid.as_deref() != Some(sid) {
+        TwilioVerdict::Rejected {
+            reason: "Twilio answered for a different account".into(),
+        }
+    } else if status != "active" {
+        TwilioVerdict::Rejected {
+            reason: format!("the Twilio account is {status}, not active"),
+        }
+    } else {
+        TwilioVerdict::Valid {
+            friendly_name: account.friendly_name,
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct Account {
+    #[serde(default, deserialize_with = "lenient_string")]
+    sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    friendly_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TwilioError {
+    #[serde(deserialize_with = "lenient_string")]
+    code: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    message: Option<String>,
+}
+
+fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
+    if (200..300).contains(&status) {
+        return None;
+    }
+    let e: TwilioError = serde_json::from_slice(body).unwrap_or_default();
+    let mut message = e.message.unwrap_or_else(|| format!("HTTP {status}"));
+    if let Some(code) = e.code {
+        message = format!("{message} ({code})");
+    }
+    Some(match status {
+        401 | 403 => ApiError::Unauthorized { message },
+        404 => ApiError::NotFound { message },
+        429 => ApiError::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        500..=599 => ApiError::Server { status, message },
+        _ => ApiError::Other { status, message },
+    })
+}

@@ -1,0 +1,318 @@
+//! Unpod platform v2 client: organizations and telephony provider configurations.
+//! `Token` auth plus `Org-Handle`, the `{status_code, message, data}` envelope,
+//! trailing slashes, and HTTP 206 treated as the error it is.
+
+use super::error::ApiError;
+use super::http::{Answer, Http, RetryMode, decode, excerpt, retry_after};
+use super::wire::{lenient_string, lenient_time};
+use crate::domain::validate::FieldError;
+use crate::domain::{NewProvider, Provider, ProviderUpdate, VerificationStatus};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Connection settings of an Unpod profile.
+#[derive(Clone, Debug)]
+pub struct UnpodSettings {
+    /// e.g. `https://unpod.dev/api/v2/platform`.
+    pub base: String,
+    /// API token (`Authorization: Token …`).
+    pub token: Secret,
+    /// `Org-Handle` header.
+    pub org_handle: String,
+    /// `Product-ID` header, when the deployment asks for it.
+    pub product_id: Option<String>,
+    /// Path of provider configurations, ending in `/`.
+    pub configurations_path: String,
+}
+
+/// An Unpod API client for one profile.
+#[derive(Clone, Debug)]
+pub struct UnpodClient {
+    http: Http,
+    settings: UnpodSettings,
+}
+
+/// An organization the token is a member of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    /// Display name.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: Option<String>,
+    /// The handle to use as `Org-Handle`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub domain_handle: Option<String>,
+}
+
+impl UnpodClient {
+    /// A client with the given settings.
+    pub fn new(http: Http, mut settings: UnpodSettings) -> Self {
+        settings.base = settings.base.trim_end_matches('/').to_string();
+        if !settings.configurations_path.ends_with('/') {
+            settings.configurations_path.push('/');
+        }
+        UnpodClient { http, settings }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Answer, ApiError> {
+        let mode = if method == Method::POST || method == Method::PATCH {
+            RetryMode::Never
+        } else {
+            RetryMode::Idempotent
+        };
+        let s = &self.settings;
+        let url = format!("{}/{}", s.base, path.trim_start_matches('/'));
+        let make = || {
+            let mut req = self
+                .http
+                .client()
+                .request(method.clone(), &url)
+                .header("Authorization", format!("Token {}", s.token.expose()))
+                .header("Org-Handle", &s.org_handle);
+            if let Some(p) = &s.product_id {
+                req = req.header("Product-ID", p);
+            }
+            if let Some(b) = &body {
+                req = req.json(b);
+            }
+            req
+        };
+        self.http.send(make, mode, classify).await
+    }
+
+    fn config_path(&self, id: Option<&str>) -> String {
+        let base = &self.settings.configurations_path;
+        match id {
+            Some(id) => format!("{base}{}/", id.trim()),
+            None => base.clone(),
+        }
+    }
+
+    /// Organizations the token belongs to.
+    pub async fn list_organizations(&self) -> Result<Vec<Organization>, ApiError> {
+        let a = self.call(Method::GET, "organizations/", None).await?;
+        data::<Vec<Organization>>(&a)
+    }
+
+    /// Every provider configuration of the organization.
+    pub async fn list_configurations(&self) -> Result<Vec<Provider>, ApiError> {
+        let a = self
+            .call(Method::GET, &self.config_path(None), None)
+            .await?;
+        let items = data::<Vec<Value>>(&a)?;
+        // One odd item does not fail the list: it is skipped.
+        Ok(items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value::<WireConfig>(v).ok())
+            .map(WireConfig::into_domain)
+            .collect())
+    }
+
+    /// One provider configuration.
+    pub async fn get_configuration(&self, id: &str) -> Result<Provider, ApiError> {
+        let a = self
+            .call(Method::GET, &self.config_path(Some(id)), None)
+            .await?;
+        Ok(data::<WireConfig>(&a)?.into_domain())
+    }
+
+    /// Creates a configuration (Unpod does not check the Twilio credentials).
+    pub async fn create_configuration(&self, p: &NewProvider) -> Result<Provider, ApiError> {
+        let body = json!({
+            "provider": p.provider,
+            "account_sid": p.account_sid.trim(),
+            "auth_token": p.auth_token.expose().trim(),
+        });
+        let a = self
+            .call(Method::POST, &self.config_path(None), Some(body))
+            .await?;
+        Ok(data::<WireConfig>(&a)?.into_domain())
+    }
+
+    /// Partial update: Account SID and/or auth token.
+    pub async fn patch_configuration(
+        &self,
+        id: &str,
+        account_sid: Option<&str>,
+        auth_token: Option<&Secret>,
+    ) -> Result<Provider, ApiError> {
+        let mut body = serde_json::Map::new();
+        if let Some(sid) = account_sid {
+            body.insert("account_sid".into(), json!(sid.trim()));
+        }
+        if let Some(t) = auth_token {
+            body.insert("auth_token".into(), json!(t.expose().trim()));
+        }
+        let a = self
+            .call(
+                Method::PATCH,
+                &self.config_path(Some(id)),
+                Some(Value::Object(body)),
+            )
+            .await?;
+        Ok(data::<WireConfig>(&a)?.into_domain())
+    }
+
+    /// Applies a [`ProviderUpdate`]; only the Account SID can change on Unpod.
+    pub async fn update_configuration(
+        &self,
+        id: &str,
+        u: &ProviderUpdate,
+    ) -> Result<Provider, ApiError> {
+        if u.name.is_some() || u.region.is_some() || u.supports_call_transfer.is_some() {
+            return Err(ApiError::Unsupported(
+                "Unpod provider configurations have only an Account SID and an auth token".into(),
+            ));
+        }
+        self.patch_configuration(id, u.account_sid.as_deref(), None)
+            .await
+    }
+
+    /// Deletes a configuration (204; any body is ignored).
+    pub async fn delete_configuration(&self, id: &str) -> Result<(), ApiError> {
+        self.call(Method::DELETE, &self.config_path(Some(id)), None)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Unwraps the envelope's `data`.
+fn data<T: for<'de> Deserialize<'de>>(answer: &Answer) -> Result<T, ApiError> {
+    #[derive(Deserialize)]
+    struct Envelope<T> {
+        data: T,
+    }
+    decode::<Envelope<T>>(answer).map(|e| e.data)
+}
+
+/// Turns an Unpod response into an error when it is one: any non-2xx, and 206.
+fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
+    if (200..300).contains(&status) && status != 206 {
+        return None;
+    }
+    let env: ErrorEnvelope = serde_json::from_slice(body).unwrap_or_default();
+    let message = env
+        .message
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| excerpt(body));
+    let fields = field_errors(&env.data);
+    Some(match status {
+        206 | 400 | 422 => ApiError::Validation { message, fields },
+        401 => ApiError::Unauthorized { message },
+        403 => ApiError::Forbidden { message },
+        404 => ApiError::NotFound { message },
+        409 => ApiError::Conflict {
+            message,
+            dependants: Default::default(),
+        },
+        429 => ApiError::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        500..=599 => ApiError::Server { status, message },
+        _ => ApiError::Other { status, message },
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ErrorEnvelope {
+    #[serde(deserialize_with = "lenient_string")]
+    message: Option<String>,
+    data: Value,
+}
+
+/// DRF field errors: `{"account_sid": ["msg"], "detail": "msg"}`.
+fn field_errors(data: &Value) -> Vec<FieldError> {
+    let Some(map) = data.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(k, _)| k.as_str() != "detail" && k.as_str() != "non_field_errors")
+        .flat_map(|(k, v)| {
+            let msgs: Vec<String> = match v {
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|m| m.as_str().map(String::from))
+                    .collect(),
+                Value::String(s) => vec![s.clone()],
+                _ => Vec::new(),
+            };
+            msgs.into_iter().map(move |m| FieldError::new(k, m))
+        })
+        .collect()
+}
+
+/// A provider configuration as sent: the documented shape, with the legacy
+/// `api_key` (which held the Account SID) accepted too.
+#[derive(Deserialize)]
+struct WireConfig {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    account_sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    api_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    created_at: Option<DateTime<Utc>>,
+}
+
+impl WireConfig {
+    fn into_domain(self) -> Provider {
+        Provider {
+            id: self.id.unwrap_or_default(),
+            name: self.name,
+            provider_type: self.provider.unwrap_or_else(|| "twilio".into()),
+            account_sid: self.account_sid.or(self.api_key).unwrap_or_default(),
+            status: VerificationStatus::NotVerifiable,
+            last_verified_at: None,
+            phone_number_count: None,
+            checks: Vec::new(),
+            trunk_sid: None,
+            termination_uri: None,
+            region: None,
+            supports_call_transfer: None,
+            created_at: self.created_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_206_is_an_error() {
+        let body = br#"{"status_code":206,"message":"Invalid data.","data":{"account_sid":["Invalid Account SID."]}}"#;
+        let e = classify(206, &HeaderMap::new(), body).unwrap();
+        assert_eq!(e.field_errors()[0].field, "account_sid");
+        assert!(classify(204, &HeaderMap::new(), b"").is_none());
+    }
+
+    #[test]
+    fn legacy_shape_maps_api_key_to_sid() {
+        let c: WireConfig =
+            serde_json::from_str(r#"{"id":7,"provider":3,"api_key":"AC1","api_secret":"s"}"#)
+                .unwrap();
+        let p = c.into_domain();
+        assert_eq!(
+            (
+                p.id.as_str(),
+                p.account_sid.as_str(),
+                p.provider_type.as_str()
+            ),
+            ("7", "AC1", "3")
+        );
+    }
+}
