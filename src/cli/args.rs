@@ -1,0 +1,273 @@
+//! The command line, as clap sees it. Secrets have no flag that takes a value:
+//! they come from stdin, a file, or the generator.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Manage voice-AI telephony credentials (Twilio providers, SIP trunk credentials)
+/// on Dasha BlackBox and Unpod. Without a command, opens the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "telcreds", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: $TELCREDS_CONFIG, then the platform config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile to use (default: `default_profile`, then the first in the file).
+    #[arg(long, short = 'p', global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Output format of commands.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Colour theme of the terminal UI.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Open the terminal UI on an embedded demo platform (no config needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How command results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// Stable JSON for scripts; secrets left out.
+    Json,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Configured profiles.
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
+    /// Telephony provider credentials (Twilio Account SID + auth token).
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
+    /// SIP trunk credentials (Dasha).
+    #[command(subcommand)]
+    Sip(SipCommand),
+    /// Run the embedded sandbox platform (Dasha, Unpod and Twilio on loopback).
+    Sandbox(SandboxArgs),
+}
+
+/// `profiles …`
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List the profiles of the config file.
+    List,
+}
+
+/// `providers …`
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// List providers with their verification status.
+    List,
+    /// Show one provider with its checks and phone numbers.
+    Show(IdArg),
+    /// Link a Twilio account; the auth token is read from stdin.
+    Create(ProviderCreateArgs),
+    /// Change a provider's name, region or call transfer (Dasha), or Account SID (Unpod).
+    Update(ProviderUpdateArgs),
+    /// Replace a provider's Twilio auth token, read from stdin.
+    RotateToken(RotateTokenArgs),
+    /// Run the platform's verification (Dasha).
+    Verify(IdArg),
+    /// Delete a provider and what the platform created for it.
+    Delete(DeleteArgs),
+}
+
+/// `sip …`
+#[derive(Debug, Subcommand)]
+pub enum SipCommand {
+    /// List SIP credentials.
+    List,
+    /// Show one SIP credential and what uses it.
+    Show(SipShowArgs),
+    /// Create a SIP credential.
+    Create(SipCreateArgs),
+    /// Change fields of a SIP credential (a full replacement that keeps the others).
+    Update(SipUpdateArgs),
+    /// Delete a SIP credential.
+    Delete(DeleteArgs),
+}
+
+/// An item id.
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The item's id.
+    pub id: String,
+}
+
+/// `sip show`
+#[derive(Debug, Args)]
+pub struct SipShowArgs {
+    /// The credential's id.
+    pub id: String,
+    /// Print the SIP password (masked otherwise).
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+/// `providers create`
+#[derive(Debug, Args)]
+pub struct ProviderCreateArgs {
+    /// Display name (Dasha).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Twilio Account SID (AC + 32 hex digits).
+    #[arg(long, value_name = "AC…")]
+    pub account_sid: String,
+    /// Twilio region, e.g. us1, ie1 (Dasha).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Provider slug (Unpod).
+    #[arg(long, default_value = "twilio")]
+    pub provider: String,
+    /// Allow call transfer (Dasha).
+    #[arg(long)]
+    pub supports_call_transfer: Option<bool>,
+    /// Read the auth token from stdin (required: secrets are never arguments).
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+}
+
+/// `providers update`
+#[derive(Debug, Args)]
+pub struct ProviderUpdateArgs {
+    /// The provider's id.
+    pub id: String,
+    /// New display name (Dasha).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New region (Dasha).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Allow call transfer (Dasha).
+    #[arg(long)]
+    pub supports_call_transfer: Option<bool>,
+    /// New Account SID (Unpod).
+    #[arg(long, value_name = "AC…")]
+    pub account_sid: Option<String>,
+}
+
+/// `providers rotate-token`
+#[derive(Debug, Args)]
+pub struct RotateTokenArgs {
+    /// The provider's id.
+    pub id: String,
+    /// Read the new auth token from stdin (required).
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+}
+
+/// `… delete`
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The item's id.
+    pub id: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Delete what depends on it too (SIP: the phone numbers using it).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Where a SIP password comes from: at most one of these.
+#[derive(Debug, Args, Default)]
+#[group(multiple = false)]
+pub struct PasswordSource {
+    /// Read the SIP password from stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the SIP password from a file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Generate a strong password (printed once).
+    #[arg(long)]
+    pub generate_password: bool,
+}
+
+/// Fields of a SIP credential.
+#[derive(Debug, Args, Default)]
+pub struct SipFields {
+    /// Host or IP with optional :port.
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Auth realm (defaults to the server).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Digest auth user.
+    #[arg(long)]
+    pub auth_user: Option<String>,
+    /// udp, tcp or tls.
+    #[arg(long)]
+    pub transport: Option<String>,
+    /// Free text.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Calls per second (empty to clear).
+    #[arg(long)]
+    pub cps_limit: Option<String>,
+    /// Shared rate-limit group key.
+    #[arg(long)]
+    pub cps_key: Option<String>,
+}
+
+/// `sip create`
+#[derive(Debug, Args)]
+pub struct SipCreateArgs {
+    /// Fields.
+    #[command(flatten)]
+    pub fields: SipFields,
+    /// Password source.
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+/// `sip update`
+#[derive(Debug, Args)]
+pub struct SipUpdateArgs {
+    /// The credential's id.
+    pub id: String,
+    /// Fields to change; the others keep their values.
+    #[command(flatten)]
+    pub fields: SipFields,
+    /// New password source (the password is kept otherwise).
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+/// Seed data of the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeedArg {
+    /// A realistic demo organisation.
+    Demo,
+    /// Twilio accounts only.
+    Empty,
+}
+
+/// `sandbox`
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback).
+    #[arg(long, default_value = "127.0.0.1:8931")]
+    pub listen: SocketAddr,
+    /// Seed data.
+    #[arg(long, value_enum, default_value_t = SeedArg::Demo)]
+    pub seed: SeedArg,
+    /// Delay every API answer by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Share of API requests that fail (0..1): 500, 429, malformed JSON, slow, dropped.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Print a ready config for a sandbox at --listen and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}

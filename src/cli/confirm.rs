@@ -1,0 +1,55 @@
+//! Confirmation before destructive commands: `--yes`, or a prompt on the terminal
+//! that names the profile; on a protected profile the item's name must be typed.
+
+use super::exit::{CliError, Exit};
+use crate::config::Profile;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Asks before deleting `name` (of kind `kind`) on `profile`, unless `yes`.
+pub fn confirm_delete(
+    profile: &Profile,
+    kind: &str,
+    name: &str,
+    yes: bool,
+) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::new(
+            Exit::Refused,
+            format!(
+                "not deleting {kind} \"{name}\": stdin is not a terminal, pass --yes to confirm"
+            ),
+        ));
+    }
+    let badge = if profile.is_production() {
+        " [PROD]"
+    } else {
+        ""
+    };
+    let expected = if profile.protected { name } else { "yes" };
+    eprint!(
+        "Delete {kind} \"{name}\" on profile \"{}\"{badge}? Type {} to confirm: ",
+        profile.name,
+        if profile.protected {
+            format!("its name \"{name}\"")
+        } else {
+            "yes".into()
+        }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::usage(format!("could not read the answer: {e}")))?;
+    if answer.trim() == expected {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Refused,
+            "not confirmed: nothing was deleted",
+        ))
+    }
+}

@@ -1,0 +1,82 @@
+//! Exit codes, documented in the README, and the error a command ends with.
+
+use crate::api::{ApiError, ErrorKind};
+use crate::config::ConfigError;
+use std::process::ExitCode;
+
+/// Distinct exit codes, so scripts can tell failures apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// Network, server or undecodable answers, and anything else.
+    Other = 1,
+    /// Bad flags, a bad config file or an unknown profile.
+    Usage = 2,
+    /// The platform refused the token (401/403).
+    Auth = 3,
+    /// The item does not exist.
+    NotFound = 4,
+    /// Something depends on the item (409).
+    Conflict = 5,
+    /// Invalid input, caught locally or by the platform.
+    Validation = 6,
+    /// Rate limited or timed out: try again later.
+    Transient = 7,
+    /// Refused by telcreds: read-only profile, or a deletion not confirmed.
+    Refused = 8,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Why a command failed: a message for stderr and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit code.
+    pub exit: Exit,
+    /// What to print (never contains a secret).
+    pub message: String,
+}
+
+impl CliError {
+    /// A failure with an explicit code.
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        CliError {
+            exit,
+            message: message.into(),
+        }
+    }
+
+    /// A usage failure.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::new(Exit::Usage, message)
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        let exit = match e.kind() {
+            ErrorKind::Auth => Exit::Auth,
+            ErrorKind::NotFound => Exit::NotFound,
+            ErrorKind::Conflict => Exit::Conflict,
+            ErrorKind::Validation => Exit::Validation,
+            ErrorKind::Transient => Exit::Transient,
+            ErrorKind::Other => match e {
+                ApiError::Unsupported(_) => Exit::Usage,
+                _ => Exit::Other,
+            },
+        };
+        CliError::new(exit, e.to_string())
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}

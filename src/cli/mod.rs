@@ -1,0 +1,78 @@
+//! The scriptable command line: one module per command group, shared context,
+//! output formats and exit codes.
+
+pub mod args;
+mod confirm;
+pub mod exit;
+mod output;
+mod profiles;
+mod providers;
+mod sandbox_cmd;
+mod secrets;
+mod sip;
+
+use crate::api::{Http, HttpOptions, PlatformClient};
+use crate::config::{Config, Profile};
+use args::{Cli, Command, OutputFormat};
+use exit::{CliError, Exit};
+
+/// What every profile-bound command needs.
+pub struct Context {
+    /// The profile in use.
+    pub profile: Profile,
+    /// Its client.
+    pub client: PlatformClient,
+    /// Output format.
+    pub output: OutputFormat,
+}
+
+impl Context {
+    /// Refuses mutations on a read-only profile.
+    pub fn require_writable(&self) -> Result<(), CliError> {
+        if self.profile.readonly {
+            return Err(CliError::new(
+                Exit::Refused,
+                format!(
+                    "profile \"{}\" is read-only: nothing was changed",
+                    self.profile.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Runs a command (never the TUI) and returns its exit code; errors go to stderr.
+pub async fn run(cli: Cli, command: Command) -> Exit {
+    match dispatch(&cli, command).await {
+        Ok(()) => Exit::Success,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            e.exit
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Sandbox(a) => sandbox_cmd::run(a).await,
+        Command::Profiles(_) => {
+            let config = Config::load_default(cli.config.as_deref())?;
+            profiles::list(&config, cli.output)
+        }
+        Command::Providers(c) => providers::run(&context(cli)?, c).await,
+        Command::Sip(c) => sip::run(&context(cli)?, c).await,
+    }
+}
+
+fn context(cli: &Cli) -> Result<Context, CliError> {
+    let config = Config::load_default(cli.config.as_deref())?;
+    let profile = config.pick(cli.profile.as_deref())?.clone();
+    let http = Http::new(HttpOptions::default())?;
+    let client = PlatformClient::connect(&profile, http)?;
+    Ok(Context {
+        profile,
+        client,
+        output: cli.output,
+    })
+}

@@ -1,0 +1,196 @@
+//! `telcreds providers …`
+
+use super::args::{
+    DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
+};
+use super::confirm::confirm_delete;
+use super::exit::CliError;
+use super::output::{Table, details, emit, opt};
+use super::{Context, secrets};
+use crate::domain::time::{ago, stamp};
+use crate::domain::{
+    NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationCheck, short_sid,
+};
+use chrono::Utc;
+use serde::Serialize;
+
+/// Runs one `providers` subcommand.
+pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
+    match cmd {
+        ProvidersCommand::List => list(ctx).await,
+        ProvidersCommand::Show(a) => show(ctx, &a.id).await,
+        ProvidersCommand::Create(a) => create(ctx, a).await,
+        ProvidersCommand::Update(a) => update(ctx, a).await,
+        ProvidersCommand::RotateToken(a) => rotate_token(ctx, a).await,
+        ProvidersCommand::Verify(a) => verify(ctx, &a.id).await,
+        ProvidersCommand::Delete(a) => delete(ctx, a).await,
+    }
+}
+
+async fn list(ctx: &Context) -> Result<(), CliError> {
+    let providers = ctx.client.list_providers().await?;
+    emit(ctx.output, &providers, || {
+        let now = Utc::now();
+        let mut t = Table::new(&["ID", "NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"]);
+        for p in &providers {
+            t.row(vec![
+                p.id.clone(),
+                p.display_name(),
+                short_sid(&p.account_sid),
+                format!("{} {}", p.status.symbol(), p.status),
+                ago(p.last_verified_at, now),
+                opt(&p.phone_number_count),
+            ]);
+        }
+        t.render()
+    })
+}
+
+/// A provider with the phone numbers imported through it.
+#[derive(Serialize)]
+struct ProviderView {
+    #[serde(flatten)]
+    provider: Provider,
+    phone_numbers: Vec<PhoneNumber>,
+}
+
+async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
+    let provider = ctx.client.get_provider(id).await?;
+    let phone_numbers = ctx.client.list_phone_numbers(Some(id)).await?;
+    let view = ProviderView {
+        provider,
+        phone_numbers,
+    };
+    emit(ctx.output, &view, || {
+        provider_text(&view.provider, &view.phone_numbers)
+    })
+}
+
+fn provider_text(p: &Provider, numbers: &[PhoneNumber]) -> String {
+    let mut pairs = vec![
+        ("id", p.id.clone()),
+        ("name", opt(&p.name)),
+        ("type", p.provider_type.clone()),
+        ("account sid", p.account_sid.clone()),
+        ("auth token", "•••••••• (never shown)".into()),
+        ("status", format!("{} {}", p.status.symbol(), p.status)),
+        (
+            "last verified",
+            format!(
+                "{} ({})",
+                stamp(p.last_verified_at),
+                ago(p.last_verified_at, Utc::now())
+            ),
+        ),
+    ];
+    let optional = [
+        ("region", &p.region),
+        ("trunk sid", &p.trunk_sid),
+        ("termination uri", &p.termination_uri),
+    ];
+    pairs.extend(
+        optional
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, v)| (*k, opt(v))),
+    );
+    if let Some(t) = p.supports_call_transfer {
+        pairs.push(("call transfer", t.to_string()));
+    }
+    if let Some(n) = p.phone_number_count {
+        pairs.push(("phone numbers", n.to_string()));
+    }
+    let mut out = details(&pairs);
+    out.push_str(&checks_text(&p.checks));
+    if !numbers.is_empty() {
+        out.push_str("\nphone numbers:\n");
+        for n in numbers {
+            out.push_str(&format!("  {}  {}\n", n.phone_number, opt(&n.description)));
+        }
+    }
+    out
+}
+
+/// The per-check lines shown under a provider or a verification result.
+pub fn checks_text(checks: &[VerificationCheck]) -> String {
+    if checks.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new(&["  CHECK", "STATUS", "MESSAGE"]);
+    for c in checks {
+        t.row(vec![
+            format!("  {}", c.name),
+            format!("{} {}", c.status.symbol(), c.status),
+            c.message.clone(),
+        ]);
+    }
+    format!("\nchecks:\n{}", t.render())
+}
+
+async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let auth_token = secrets::read_stdin("auth token")?;
+    let new = NewProvider {
+        name: a.name,
+        provider: a.provider,
+        account_sid: a.account_sid,
+        auth_token,
+        region: a.region,
+        supports_call_transfer: a.supports_call_transfer,
+    };
+    let p = ctx.client.create_provider(&new).await?;
+    emit(ctx.output, &p, || {
+        format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
+    })
+}
+
+async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let u = ProviderUpdate {
+        name: a.name,
+        region: a.region,
+        supports_call_transfer: a.supports_call_transfer,
+        account_sid: a.account_sid,
+    };
+    if u.is_empty() {
+        return Err(CliError::usage(
+            "nothing to update: give --name, --region, --supports-call-transfer or --account-sid",
+        ));
+    }
+    let p = ctx.client.update_provider(&a.id, &u).await?;
+    emit(ctx.output, &p, || {
+        format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
+    })
+}
+
+async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let token = secrets::read_stdin("auth token")?;
+    let p = ctx.client.rotate_provider_token(&a.id, &token).await?;
+    emit(ctx.output, &p, || {
+        format!("auth token replaced on provider {}\n", p.display_name())
+    })
+}
+
+async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
+    let r = ctx.client.verify_provider(id).await?;
+    emit(ctx.output, &r, || {
+        format!(
+            "{} {}\n{}",
+            r.status.symbol(),
+            r.status,
+            checks_text(&r.checks).trim_start_matches('\n')
+        )
+    })
+}
+
+async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let p = ctx.client.get_provider(&a.id).await?;
+    confirm_delete(&ctx.profile, "provider", &p.display_name(), a.yes)?;
+    ctx.client.delete_provider(&a.id).await?;
+    let done = serde_json::json!({ "deleted": a.id });
+    emit(ctx.output, &done, || {
+        format!("deleted provider {} ({})\n", p.display_name(), a.id)
+    })
+}

@@ -1,0 +1,83 @@
+//! `telcreds sandbox`: run the embedded platform on loopback until interrupted.
+
+use super::args::{SandboxArgs, SeedArg};
+use super::exit::{CliError, Exit};
+use crate::sandbox::{Sandbox, SandboxOptions, Seed, print_config_for};
+use std::time::Duration;
+
+/// Starts the sandbox (or prints its config) and serves until ctrl-c or SIGTERM.
+pub async fn run(a: SandboxArgs) -> Result<(), CliError> {
+    if !(0.0..=1.0).contains(&a.fault_rate) {
+        return Err(CliError::usage(format!(
+            "--fault-rate must be between 0 and 1 (got {})",
+            a.fault_rate
+        )));
+    }
+    if !a.listen.ip().is_loopback() {
+        return Err(CliError::usage(format!(
+            "the sandbox listens on loopback only (got {})",
+            a.listen
+        )));
+    }
+    let opts = SandboxOptions {
+        listen: a.listen,
+        seed: match a.seed {
+            SeedArg::Demo => Seed::Demo,
+            SeedArg::Empty => Seed::Empty,
+        },
+        latency: Duration::from_millis(a.latency_ms),
+        fault_rate: a.fault_rate,
+    };
+    if a.print_config {
+        print!("{}", print_config_for(&format!("http://{}", a.listen), &[]));
+        return Ok(());
+    }
+    let sandbox = Sandbox::start(opts).await.map_err(|e| {
+        CliError::new(
+            Exit::Other,
+            format!("could not start the sandbox on {}: {e}", a.listen),
+        )
+    })?;
+    println!("telcreds sandbox listening on {}", sandbox.origin());
+    println!(
+        "  Dasha BlackBox  {}   (Authorization: Bearer {})",
+        sandbox.dasha_base(),
+        crate::sandbox::DASHA_TOKEN
+    );
+    println!(
+        "  Unpod           {}   (Authorization: Token {}, Org-Handle: {})",
+        sandbox.unpod_base(),
+        crate::sandbox::UNPOD_TOKEN,
+        crate::sandbox::UNPOD_ORG_HANDLE
+    );
+    println!(
+        "  Twilio          {}/2010-04-01/Accounts/{{sid}}.json",
+        sandbox.twilio_base()
+    );
+    println!("Twilio demo accounts (sandbox only):");
+    for acc in sandbox.twilio_accounts() {
+        println!(
+            "  {}  {:<22} {:<10} token {}",
+            acc.sid, acc.friendly_name, acc.status, acc.auth_token
+        );
+    }
+    println!("Press ctrl-c to stop.");
+    wait_for_shutdown().await;
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler cannot fail on unix");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,255 @@
+//! `telcreds sip …`
+
+use super::args::{DeleteArgs, SipCommand, SipCreateArgs, SipFields, SipShowArgs, SipUpdateArgs};
+use super::confirm::confirm_delete;
+use super::exit::{CliError, Exit};
+use super::output::{Table, details, emit, opt};
+use super::{Context, secrets};
+use crate::api::ApiError;
+use crate::domain::time::stamp;
+use crate::domain::validate::{self, FieldError, field};
+use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
+use crate::secret::Secret;
+use serde::Serialize;
+
+/// Runs one `sip` subcommand.
+pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
+    match cmd {
+        SipCommand::List => list(ctx).await,
+        SipCommand::Show(a) => show(ctx, a).await,
+        SipCommand::Create(a) => create(ctx, a).await,
+        SipCommand::Update(a) => update(ctx, a).await,
+        SipCommand::Delete(a) => delete(ctx, a).await,
+    }
+}
+
+async fn list(ctx: &Context) -> Result<(), CliError> {
+    let creds = ctx.client.list_sip_credentials().await?;
+    emit(ctx.output, &creds, || {
+        let mut t = Table::new(&[
+            "ID",
+            "DESCRIPTION",
+            "SERVER",
+            "TRANSPORT",
+            "AUTH USER",
+            "CPS",
+            "SOURCE",
+        ]);
+        for c in &creds {
+            t.row(vec![
+                c.id.clone(),
+                opt(&c.description),
+                c.server.clone(),
+                c.transport.to_string(),
+                opt(&c.auth_user),
+                opt(&c.cps_limit),
+                c.source.to_string(),
+            ]);
+        }
+        t.render()
+    })
+}
+
+/// A credential with what depends on it, and its password only when asked for.
+#[derive(Serialize)]
+struct SipView<'a> {
+    #[serde(flatten)]
+    credential: &'a SipCredential,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_password: Option<&'a str>,
+    dependants: &'a Dependants,
+}
+
+async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
+    let c = ctx.client.get_sip_credential(&a.id).await?;
+    let dependants = ctx.client.sip_credential_dependants(&a.id).await?;
+    let password = a
+        .show_secrets
+        .then(|| c.auth_password.as_ref().map(Secret::expose))
+        .flatten();
+    let view = SipView {
+        credential: &c,
+        auth_password: password,
+        dependants: &dependants,
+    };
+    emit(ctx.output, &view, || {
+        let mut out = sip_text(&c, a.show_secrets);
+        let lines = dependants.describe();
+        out.push_str(&format!(
+            "\nused by: {}\n",
+            if lines.is_empty() {
+                "nothing".into()
+            } else {
+                String::new()
+            }
+        ));
+        for l in lines {
+            out.push_str(&format!("  {l}\n"));
+        }
+        out
+    })
+}
+
+fn sip_text(c: &SipCredential, reveal: bool) -> String {
+    let password = match (&c.auth_password, reveal) {
+        (None, _) => "-".to_string(),
+        (Some(p), true) => p.expose().to_string(),
+        (Some(_), false) => format!("{} (--show-secrets to print)", Secret::masked()),
+    };
+    details(&[
+        ("id", c.id.clone()),
+        ("description", opt(&c.description)),
+        ("server", c.server.clone()),
+        ("domain", opt(&c.domain)),
+        ("auth user", opt(&c.auth_user)),
+        ("auth password", password),
+        ("transport", c.transport.to_string()),
+        ("cps limit", opt(&c.cps_limit)),
+        ("cps key", opt(&c.cps_key)),
+        (
+            "source",
+            format!(
+                "{}{}",
+                c.source,
+                if c.is_read_only() { " (read-only)" } else { "" }
+            ),
+        ),
+        ("provider", opt(&c.provider_id)),
+        ("created", stamp(c.created_time)),
+        ("updated", stamp(c.last_update_time)),
+    ])
+}
+
+/// Applies the flags given to `input`; an empty string clears an optional field.
+fn apply_fields(input: &mut SipCredentialInput, f: SipFields) -> Result<(), CliError> {
+    let clearable = |v: String| if v.trim().is_empty() { None } else { Some(v) };
+    if let Some(s) = f.server {
+        input.server = s;
+    }
+    if let Some(v) = f.domain {
+        input.domain = clearable(v);
+    }
+    if let Some(v) = f.auth_user {
+        input.auth_user = clearable(v);
+    }
+    if let Some(v) = f.description {
+        input.description = clearable(v);
+    }
+    if let Some(v) = f.cps_key {
+        input.cps_key = clearable(v);
+    }
+    let mut problems = Vec::new();
+    if let Some(t) = f.transport {
+        match Transport::parse_known(&t) {
+            Ok(t) => input.transport = t,
+            Err(m) => problems.push(FieldError::new(
+                field::TRANSPORT,
+                format!("{m} (got \"{t}\")"),
+            )),
+        }
+    }
+    if let Some(v) = f.cps_limit {
+        match validate::parse_cps_limit(&v) {
+            Ok(n) => input.cps_limit = n,
+            Err(m) => problems.push(FieldError::new(
+                field::CPS_LIMIT,
+                format!("{m} (got \"{v}\")"),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::local_validation(problems).into())
+    }
+}
+
+fn generated_note(generated: bool, format: super::args::OutputFormat) -> String {
+    if generated && format == super::args::OutputFormat::Table {
+        "a password was generated: see it once with `telcreds sip show ID --show-secrets`\n".into()
+    } else {
+        String::new()
+    }
+}
+
+async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let mut input = SipCredentialInput::default();
+    if a.fields.server.is_none() {
+        return Err(CliError::usage("--server is required"));
+    }
+    apply_fields(&mut input, a.fields)?;
+    let generated = match secrets::sip_password(&a.password)? {
+        Some((p, g)) => {
+            input.auth_password = Some(p);
+            g
+        }
+        None => false,
+    };
+    let c = ctx.client.create_sip_credential(&input).await?;
+    emit(ctx.output, &c, || {
+        format!(
+            "created SIP credential {}\n{}{}",
+            c.id,
+            generated_note(generated, ctx.output),
+            sip_text(&c, false)
+        )
+    })
+}
+
+async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let current = ctx.client.get_sip_credential(&a.id).await?;
+    if current.is_read_only() {
+        return Err(CliError::new(
+            Exit::Refused,
+            "this SIP credential is managed by its provider and is read-only: change the provider instead",
+        ));
+    }
+    let mut input = current.to_input();
+    apply_fields(&mut input, a.fields)?;
+    let generated = match secrets::sip_password(&a.password)? {
+        Some((p, g)) => {
+            input.auth_password = Some(p);
+            g
+        }
+        None => false,
+    };
+    let c = ctx.client.update_sip_credential(&a.id, &input).await?;
+    emit(ctx.output, &c, || {
+        format!(
+            "updated SIP credential {}\n{}{}",
+            c.id,
+            generated_note(generated, ctx.output),
+            sip_text(&c, false)
+        )
+    })
+}
+
+async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let c = ctx.client.get_sip_credential(&a.id).await?;
+    if c.is_read_only() {
+        return Err(CliError::new(
+            Exit::Refused,
+            "this SIP credential is managed by its provider and cannot be deleted: delete the provider instead",
+        ));
+    }
+    let dependants = ctx.client.sip_credential_dependants(&a.id).await?;
+    if !dependants.is_empty() && !a.force {
+        let lines = dependants.describe().join("\n  ");
+        return Err(CliError::new(
+            Exit::Conflict,
+            format!(
+                "SIP credential \"{}\" is in use:\n  {lines}\npass --force to delete those phone numbers too",
+                c.display_name()
+            ),
+        ));
+    }
+    confirm_delete(&ctx.profile, "SIP credential", &c.display_name(), a.yes)?;
+    ctx.client.delete_sip_credential(&a.id, a.force).await?;
+    let done = serde_json::json!({ "deleted": a.id, "force": a.force });
+    emit(ctx.output, &done, || {
+        format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)
+    })
+}

@@ -1,0 +1,77 @@
+//! The `telcreds` binary: the command line, the sandbox, and (without a command) the
+//! terminal UI.
+
+use clap::Parser;
+use std::process::ExitCode;
+use telcreds::cli::{self, args::Cli, exit::Exit};
+use telcreds::config::{self, Config};
+use telcreds::tui::{demo, run::TuiOptions, theme::Theme};
+
+fn main() -> ExitCode {
+    let mut cli = Cli::parse();
+    let _log = telcreds::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return Exit::Other.into();
+        }
+    };
+    match cli.command.take() {
+        Some(command) => runtime.block_on(cli::run(cli, command)).into(),
+        None => match runtime.block_on(tui(&cli)) {
+            Ok(()) => Exit::Success.into(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit::Other.into()
+            }
+        },
+    }
+}
+
+/// Opens the terminal UI on the configured profiles, or on the demo sandbox.
+async fn tui(cli: &Cli) -> anyhow::Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (sandbox, config) = if cli.demo {
+        let sandbox = demo::start_sandbox().await?;
+        let config = Config::from_profiles(demo::profiles(&sandbox));
+        (Some(sandbox), config)
+    } else {
+        (None, Config::load_default(cli.config.as_deref())?)
+    };
+    let start = match &cli.profile {
+        Some(name) => config
+            .profiles
+            .iter()
+            .position(|p| &p.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+                anyhow::anyhow!("no profile \"{name}\" (known: {})", known.join(", "))
+            })?,
+        None => config
+            .default_profile
+            .as_ref()
+            .and_then(|d| config.profiles.iter().position(|p| &p.name == d))
+            .unwrap_or(0),
+    };
+    let theme_name = cli.theme.clone().or_else(|| config.theme.clone());
+    let (theme, notice) = Theme::load(
+        theme_name.as_deref(),
+        config::themes_dir().as_deref(),
+        no_color,
+    );
+    let options = TuiOptions {
+        profiles: config.profiles,
+        start,
+        theme,
+        notice,
+    };
+    let result = telcreds::tui::run::run(options).await;
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    result
+}
