@@ -1,0 +1,353 @@
+//! The UI state and its update functions. `App` owns every piece of state; keys and
+//! task results change it and return [`Effect`]s for the worker. No I/O here, so it
+//! is tested by feeding keys and messages, without a terminal.
+
+mod activity;
+mod keys;
+mod overlay;
+mod replies;
+
+pub use activity::ActivityEntry;
+pub use overlay::{DeleteTarget, Overlay};
+
+use super::effect::{Effect, Request};
+use super::list::{ItemList, Sort};
+use super::theme::Theme;
+use crate::api::{Capabilities, PlatformClient, capabilities};
+use crate::config::Profile;
+use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long a revealed secret stays on screen, and a copied one on the clipboard.
+pub const SECRET_TTL: Duration = Duration::from_secs(30);
+
+/// The tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Telephony provider credentials.
+    Providers,
+    /// SIP trunk credentials.
+    Sip,
+    /// Providers worst-first with their checks.
+    Verification,
+    /// What was done in this session.
+    Activity,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Tab; 4] = [Tab::Providers, Tab::Sip, Tab::Verification, Tab::Activity];
+
+    /// The tab's title.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Tab::Providers => "Providers",
+            Tab::Sip => "SIP credentials",
+            Tab::Verification => "Verification",
+            Tab::Activity => "Activity",
+        }
+    }
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The table.
+    Table,
+    /// The detail pane (scrolls).
+    Detail,
+}
+
+/// A one-line message under the hints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    /// The text.
+    pub text: String,
+    /// Shown in the error style.
+    pub error: bool,
+}
+
+/// Extra data loaded for the detail pane of one item.
+#[derive(Debug, Clone, Default)]
+pub struct DetailExtra {
+    /// The item it belongs to.
+    pub id: String,
+    /// Phone numbers of a provider.
+    pub numbers: Option<Vec<PhoneNumber>>,
+    /// What uses a SIP credential.
+    pub dependants: Option<Dependants>,
+}
+
+/// The whole UI state.
+pub struct App {
+    /// Every configured profile.
+    pub profiles: Vec<Profile>,
+    /// Index of the profile shown.
+    pub current: usize,
+    /// Bumped on every profile switch; results of older generations are dropped.
+    pub generation: u64,
+    /// The client of the current profile, once connected.
+    pub client: Option<Arc<PlatformClient>>,
+    /// Why the current profile could not connect.
+    pub connect_error: Option<String>,
+    /// The tab shown.
+    pub tab: Tab,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// Providers tab.
+    pub providers: ItemList<Provider>,
+    /// SIP tab.
+    pub sip: ItemList<SipCredential>,
+    /// Verification tab (the same providers, worst first).
+    pub verification: ItemList<Provider>,
+    /// Activity tab.
+    pub activity: ItemList<ActivityEntry>,
+    /// Detail data loaded on demand.
+    pub detail: Option<DetailExtra>,
+    /// Scroll of the detail pane.
+    pub detail_scroll: u16,
+    /// A dialog or input on top of the screen.
+    pub overlay: Option<Overlay>,
+    /// The flash line.
+    pub flash: Option<Flash>,
+    /// Calls in flight, by job id.
+    pub jobs: HashMap<u64, Request>,
+    /// Providers being verified right now.
+    pub verifying: HashSet<String>,
+    /// The SIP credential whose password is shown, and until when.
+    pub revealed: Option<(String, Instant)>,
+    /// When the clipboard is to be cleared.
+    pub clipboard_clear_at: Option<Instant>,
+    /// Spinner frame.
+    pub spinner: usize,
+    /// Colours.
+    pub theme: Theme,
+    /// The theme before the profile's accent was applied.
+    base_theme: Theme,
+    /// Set when the app should exit.
+    pub should_quit: bool,
+    next_job: u64,
+}
+
+impl App {
+    /// A new app on `profiles`, starting on `start`; returns the effects that connect it.
+    pub fn new(profiles: Vec<Profile>, start: usize, theme: Theme) -> (App, Vec<Effect>) {
+        let mut verification = ItemList::default();
+        verification.set_default_sort(Sort {
+            column: 2,
+            descending: false,
+        });
+        let mut activity = ItemList::default();
+        activity.set_default_sort(Sort {
+            column: 0,
+            descending: true,
+        });
+        let mut app = App {
+            profiles,
+            current: 0,
+            generation: 0,
+            client: None,
+            connect_error: None,
+            tab: Tab::Providers,
+            focus: Focus::Table,
+            providers: ItemList::default(),
+            sip: ItemList::default(),
+            verification,
+            activity,
+            detail: None,
+            detail_scroll: 0,
+            overlay: None,
+            flash: None,
+            jobs: HashMap::new(),
+            verifying: HashSet::new(),
+            revealed: None,
+            clipboard_clear_at: None,
+            spinner: 0,
+            base_theme: theme.clone(),
+            theme,
+            should_quit: false,
+            next_job: 0,
+        };
+        let effects = app.switch_profile(start.min(app.profiles.len().saturating_sub(1)));
+        (app, effects)
+    }
+
+    /// The profile shown.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profiles.get(self.current)
+    }
+
+    /// What the current profile's platform supports.
+    pub fn caps(&self) -> Capabilities {
+        match self.profile() {
+            Some(p) => capabilities(&p.platform),
+            None => capabilities(&crate::domain::Platform::Dasha),
+        }
+    }
+
+    /// True when the current profile refuses mutations.
+    pub fn readonly(&self) -> bool {
+        self.profile().is_some_and(|p| p.readonly)
+    }
+
+    /// Number of calls in flight.
+    pub fn jobs_in_flight(&self) -> usize {
+        self.jobs.len() + usize::from(self.client.is_none() && self.connect_error.is_none())
+    }
+
+    /// True while something animates (the spinner).
+    pub fn is_busy(&self) -> bool {
+        self.jobs_in_flight() > 0
+    }
+
+    /// The next moment something must happen without input (hide a secret, clear the clipboard).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        [
+            self.revealed.as_ref().map(|(_, t)| *t),
+            self.clipboard_clear_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Advances time: hides expired secrets and clears the clipboard when due.
+    pub fn on_time(&mut self, now: Instant) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
+            self.revealed = None;
+        }
+        if self.clipboard_clear_at.is_some_and(|t| t <= now) {
+            self.clipboard_clear_at = None;
+            effects.push(Effect::Copy(crate::secret::Secret::new("")));
+            self.set_flash("clipboard cleared", false);
+        }
+        effects
+    }
+
+    /// Advances the spinner (called on ticks while busy).
+    pub fn on_tick(&mut self) {
+        self.spinner = self.spinner.wrapping_add(1);
+    }
+
+    /// Switches to profile `index`: cancels its tasks, forgets its data, reconnects.
+    pub fn switch_profile(&mut self, index: usize) -> Vec<Effect> {
+        let Some(profile) = self.profiles.get(index).cloned() else {
+            self.set_flash("no profiles configured", true);
+            return Vec::new();
+        };
+        self.current = index;
+        self.generation += 1;
+        self.client = None;
+        self.connect_error = None;
+        self.jobs.clear();
+        self.verifying.clear();
+        self.revealed = None;
+        self.detail = None;
+        self.overlay = None;
+        for list in [&mut self.providers, &mut self.verification] {
+            *list = fresh_like(list);
+        }
+        self.sip = fresh_like(&self.sip);
+        if !capabilities(&profile.platform).sip_credentials && self.tab == Tab::Sip {
+            self.tab = Tab::Providers;
+        }
+        self.theme = match &profile.accent {
+            Some(accent) => self
+                .base_theme
+                .clone()
+                .with_accent(accent)
+                .unwrap_or_else(|e| {
+                    self.flash = Some(Flash {
+                        text: format!("profile accent: {e}"),
+                        error: true,
+                    });
+                    self.base_theme.clone()
+                }),
+            None => self.base_theme.clone(),
+        };
+        vec![
+            Effect::CancelAll,
+            Effect::Connect {
+                generation: self.generation,
+                profile: Box::new(profile),
+            },
+        ]
+    }
+
+    /// Queues a call for the current profile; nothing happens before it is connected.
+    pub fn call(&mut self, request: Request) -> Vec<Effect> {
+        let Some(client) = self.client.clone() else {
+            self.set_flash("not connected yet", true);
+            return Vec::new();
+        };
+        self.next_job += 1;
+        let job = self.next_job;
+        self.jobs.insert(job, request.clone());
+        vec![Effect::Call {
+            generation: self.generation,
+            job,
+            client,
+            request,
+        }]
+    }
+
+    /// The loads that fill the lists of the current profile.
+    pub fn reload(&mut self) -> Vec<Effect> {
+        let mut effects = self.call(Request::ListProviders);
+        if self.caps().sip_credentials {
+            effects.extend(self.call(Request::ListSip));
+        }
+        effects
+    }
+
+    /// Shows a flash message.
+    pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// The list of provider rows of the current tab, if it shows providers.
+    pub fn provider_list_mut(&mut self) -> Option<&mut ItemList<Provider>> {
+        match self.tab {
+            Tab::Providers => Some(&mut self.providers),
+            Tab::Verification => Some(&mut self.verification),
+            _ => None,
+        }
+    }
+
+    /// The provider under the cursor (Providers or Verification tab).
+    pub fn selected_provider(&self) -> Option<&Provider> {
+        match self.tab {
+            Tab::Providers => self.providers.selected_item(),
+            Tab::Verification => self.verification.selected_item(),
+            _ => None,
+        }
+    }
+
+    /// The SIP credential under the cursor (SIP tab).
+    pub fn selected_sip(&self) -> Option<&SipCredential> {
+        (self.tab == Tab::Sip)
+            .then(|| self.sip.selected_item())
+            .flatten()
+    }
+
+    /// True when the password of SIP credential `id` is revealed.
+    pub fn is_revealed(&self, id: &str) -> bool {
+        self.revealed.as_ref().is_some_and(|(r, _)| r == id)
+    }
+}
+
+/// An empty list that keeps the filter and sort of `old`.
+fn fresh_like<T: super::list::Row>(old: &ItemList<T>) -> ItemList<T> {
+    let mut list = ItemList::default();
+    if let Some(s) = old.sort() {
+        list.set_default_sort(s);
+    }
+    list.set_filter(old.filter());
+    list
+}

@@ -1,0 +1,570 @@
+//! Confirmation as data: a mutating action becomes a [`ConfirmDialog`] that, when
+//! accepted, yields [`ConfirmEvent::Confirm`].
+//!
+//! The dialog names the profile (with a `[PROD]` badge) and the item, lists what
+//! depends on it, and starts with focus on **Cancel**. On a protected profile the
+//! item's name must be typed exactly before the confirming buttons are enabled.
+//! After the platform refuses (409, dependants), [`ConfirmDialog::offer_force`]
+//! shows why and adds a "Force …" button.
+//!
+//! Keys: `←/→`/`Tab`/`shift-Tab` move between buttons, `Enter` activates the focused
+//! one, `y` confirms and `n` cancels (only when no name has to be typed; then they
+//! are typed), `Esc` cancels.
+
+use super::theme::Theme;
+use super::widgets;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// Widest the dialog gets, and narrowest it is when the terminal allows.
+const MAX_WIDTH: u16 = 76;
+const MIN_WIDTH: u16 = 48;
+
+/// What the user decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmEvent {
+    /// Nothing decided yet (redraw).
+    None,
+    /// Close the dialog; do nothing.
+    Cancel,
+    /// Go ahead; `force` when the "Force" button was chosen after a refusal.
+    Confirm {
+        /// Override the platform's dependants check.
+        force: bool,
+    },
+}
+
+/// The dialog's buttons, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Button {
+    Cancel,
+    Confirm,
+    Force,
+}
+
+/// A confirmation dialog for one action on one item.
+#[derive(Debug, Clone)]
+pub struct ConfirmDialog {
+    action: String,
+    item_name: String,
+    profile: String,
+    production: bool,
+    protected: bool,
+    details: Vec<String>,
+    typed: Input,
+    buttons: Vec<Button>,
+    focus: usize,
+    busy: bool,
+    refusal: Option<(String, Vec<String>)>,
+}
+
+impl ConfirmDialog {
+    /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name` in
+    /// `profile`; `protected` requires typing the name; `details` are lines such as
+    /// dependants or "nothing depends on it".
+    pub fn new(
+        action: &str,
+        item_name: &str,
+        profile: &str,
+        production: bool,
+        protected: bool,
+        details: Vec<String>,
+    ) -> Self {
+        ConfirmDialog {
+            action: action.to_string(),
+            item_name: item_name.to_string(),
+            profile: profile.to_string(),
+            production,
+            protected,
+            details,
+            typed: Input::default(),
+            buttons: vec![Button::Cancel, Button::Confirm],
+            focus: 0,
+            busy: false,
+            refusal: None,
+        }
+    }
+
+    /// After a refusal (409): shows the platform's message and dependants, adds the
+    /// "Force …" button and puts focus back on Cancel.
+    pub fn offer_force(&mut self, message: &str, dependants: Vec<String>) {
+        self.refusal = Some((message.to_string(), dependants));
+        if !self.buttons.contains(&Button::Force) {
+            self.buttons.push(Button::Force);
+        }
+        self.focus = 0;
+        self.busy = false;
+    }
+
+    /// While busy the buttons are replaced by a waiting note and only `Esc` works.
+    pub fn set_busy(&mut self, on: bool) {
+        self.busy = on;
+    }
+
+    /// Handles one key press (releases are ignored).
+    pub fn handle_key(&mut self, key: KeyEvent) -> ConfirmEvent {
+        if key.kind == KeyEventKind::Release {
+            return ConfirmEvent::None;
+        }
+        let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
+        match key.code {
+            KeyCode::Esc => return ConfirmEvent::Cancel,
+            _ if self.busy => {}
+            KeyCode::Enter => {
+                return self.activate(self.buttons[self.focus.min(self.buttons.len() - 1)]);
+            }
+            KeyCode::Tab | KeyCode::Right => self.focus = (self.focus + 1) % self.buttons.len(),
+            KeyCode::BackTab | KeyCode::Left => {
+                self.focus = (self.focus + self.buttons.len() - 1) % self.buttons.len()
+            }
+            KeyCode::Char('y' | 'Y') if plain && !self.protected => {
+                return self.activate(Button::Confirm);
+            }
+            KeyCode::Char('n' | 'N') if plain && !self.protected => return ConfirmEvent::Cancel,
+            _ if self.protected => {
+                self.typed.handle_event(&Event::Key(key));
+            }
+            _ => {}
+        }
+        ConfirmEvent::None
+    }
+
+    /// Draws the dialog centred in `area`.
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let parts = self.parts(theme);
+        let longest = parts.iter().map(Part::width).max().unwrap_or(0);
+        let width = u16::try_from(longest + 4)
+            .unwrap_or(u16::MAX)
+            .clamp(MIN_WIDTH, MAX_WIDTH);
+        let height = u16::try_from(parts.len() + 2).unwrap_or(u16::MAX);
+        let inner = widgets::modal(
+            frame,
+            area,
+            (width, height),
+            &self.action,
+            theme.danger,
+            theme,
+        );
+        if inner.is_empty() {
+            return;
+        }
+        for (i, part) in fit(parts, usize::from(inner.height))
+            .into_iter()
+            .enumerate()
+        {
+            let Some(row) = widgets::row(inner, u16::try_from(i).unwrap_or(u16::MAX)) else {
+                break;
+            };
+            match part {
+                Part::Blank => {}
+                Part::Text(line) | Part::Detail(line) => {
+                    frame.render_widget(Paragraph::new(line), row)
+                }
+                Part::Input => self.render_input(frame, row, theme),
+                Part::Buttons(line) => {
+                    frame.render_widget(Paragraph::new(line).alignment(Alignment::Center), row)
+                }
+            }
+        }
+    }
+
+    fn activate(&self, button: Button) -> ConfirmEvent {
+        match button {
+            Button::Cancel => ConfirmEvent::Cancel,
+            _ if !self.name_matches() => ConfirmEvent::None,
+            Button::Confirm => ConfirmEvent::Confirm { force: false },
+            Button::Force => ConfirmEvent::Confirm { force: true },
+        }
+    }
+
+    /// True when nothing must be typed, or the typed name matches exactly.
+    fn name_matches(&self) -> bool {
+        !self.protected || self.typed.value() == self.item_name
+    }
+
+    fn button_label(&self, button: Button) -> String {
+        let verb = self.action.split_whitespace().next().unwrap_or("Confirm");
+        match button {
+            Button::Cancel => "Cancel".into(),
+            Button::Confirm => verb.to_string(),
+            Button::Force => format!("Force {}", verb.to_lowercase()),
+        }
+    }
+
+    /// The dialog's rows, top to bottom, before fitting them to the height.
+    fn parts(&self, theme: &Theme) -> Vec<Part> {
+        let mut profile = vec![
+            Span::styled("Profile  ", theme.muted),
+            Span::styled(self.profile.clone(), theme.base),
+        ];
+        if self.production {
+            profile.push(Span::raw(" "));
+            profile.push(Span::styled("[PROD]", theme.badge_prod));
+        }
+        let mut parts = vec![
+            Part::Blank,
+            Part::Text(Line::from(profile)),
+            Part::Text(Line::from(vec![
+                Span::styled("Item     ", theme.muted),
+                Span::styled(self.item_name.clone(), theme.title),
+            ])),
+        ];
+        if !self.details.is_empty() {
+            parts.push(Part::Blank);
+            parts.extend(
+                self.details
+                    .iter()
+                    .map(|d| Part::Detail(Line::styled(d.clone(), theme.base))),
+            );
+        }
+        if let Some((message, dependants)) = &self.refusal {
+            parts.push(Part::Blank);
+            parts.push(Part::Text(Line::styled(
+                format!("✗ {message}"),
+                theme.flash_error,
+            )));
+            parts.extend(
+                dependants
+                    .iter()
+                    .map(|d| Part::Detail(Line::styled(format!("  • {d}"), theme.base))),
+            );
+        }
+        if self.protected {
+            parts.push(Part::Blank);
+            let verb = self.button_label(Button::Confirm);
+            parts.push(Part::Text(Line::from(vec![
+                Span::styled("Type ", theme.base),
+                Span::styled(self.item_name.clone(), theme.title),
+                Span::styled(format!(" to enable {verb}:"), theme.base),
+            ])));
+            parts.push(Part::Input);
+        }
+        parts.push(Part::Blank);
+        parts.push(Part::Buttons(self.buttons_line(theme)));
+        parts
+    }
+
+    fn buttons_line(&self, theme: &Theme) -> Line<'static> {
+        if self.busy {
+            return Line::styled("waiting for the platform…  (Esc closes)", theme.pending);
+        }
+        let mut spans = Vec::new();
+        for (i, b) in self.buttons.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw("  "));
+            }
+            let enabled = *b == Button::Cancel || self.name_matches();
+            spans.push(widgets::button(
+                &self.button_label(*b),
+                i == self.focus,
+                enabled,
+                theme,
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn render_input(&self, frame: &mut Frame, row: Rect, theme: &Theme) {
+        let width = usize::from(row.width.saturating_sub(1));
+        let scroll = self.typed.visual_scroll(width);
+        let style = if self.name_matches() {
+            theme.input_focus.patch(theme.ok)
+        } else {
+            theme.input_focus
+        };
+        let text = Paragraph::new(self.typed.value().to_string())
+            .style(style)
+            .scroll((0, clamp(scroll)));
+        frame.render_widget(text, row);
+        if !self.busy {
+            let x = clamp(self.typed.visual_cursor().saturating_sub(scroll));
+            if x < row.width {
+                frame.set_cursor_position((row.x + x, row.y));
+            }
+        }
+    }
+}
+
+/// One row of the dialog.
+enum Part {
+    /// Spacing, dropped first when the dialog does not fit.
+    Blank,
+    /// A line that always stays.
+    Text(Line<'static>),
+    /// A detail line, dropped (with a "… and N more" line) when space is short.
+    Detail(Line<'static>),
+    /// The typed-name input (protected profiles).
+    Input,
+    /// The buttons, or the waiting note.
+    Buttons(Line<'static>),
+}
+
+impl Part {
+    fn width(&self) -> usize {
+        match self {
+            Part::Text(l) | Part::Detail(l) | Part::Buttons(l) => l.width(),
+            Part::Blank | Part::Input => 0,
+        }
+    }
+}
+
+/// Shrinks `parts` to `height` rows: spacing goes first, then detail lines (with a
+/// count of what was left out), then rows from the top, so the buttons stay.
+fn fit(mut parts: Vec<Part>, height: usize) -> Vec<Part> {
+    while parts.len() > height {
+        let Some(i) = parts.iter().position(|p| matches!(p, Part::Blank)) else {
+            break;
+        };
+        parts.remove(i);
+    }
+    let details: Vec<usize> = (0..parts.len())
+        .filter(|&i| matches!(parts[i], Part::Detail(_)))
+        .collect();
+    if parts.len() > height && !details.is_empty() {
+        let drop = (parts.len() - height + 1).min(details.len());
+        let marker_at = details[details.len() - drop];
+        for &i in details.iter().rev().take(drop) {
+            parts.remove(i);
+        }
+        parts.insert(
+            marker_at,
+            Part::Detail(Line::from(format!("… and {drop} more"))),
+        );
+    }
+    let excess = parts.len().saturating_sub(height);
+    parts.drain(..excess);
+    parts
+}
+
+fn clamp(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn plain(profile_protected: bool) -> ConfirmDialog {
+        ConfirmDialog::new(
+            "Delete SIP credential",
+            "sip-main",
+            "prod-dasha",
+            true,
+            profile_protected,
+            vec!["phone number +15550100 → agent Support (inbound)".into()],
+        )
+    }
+
+    fn type_text(d: &mut ConfirmDialog, text: &str) {
+        for c in text.chars() {
+            d.handle_key(key(KeyCode::Char(c)));
+        }
+    }
+
+    fn draw(d: &ConfirmDialog, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| d.render(f, f.area(), theme)).unwrap();
+        t
+    }
+
+    #[test]
+    fn starts_on_cancel() {
+        let mut d = plain(false);
+        assert_eq!(d.handle_key(key(KeyCode::Enter)), ConfirmEvent::Cancel);
+    }
+
+    #[test]
+    fn y_confirms_n_and_esc_cancel() {
+        let mut d = plain(false);
+        assert_eq!(
+            d.handle_key(key(KeyCode::Char('y'))),
+            ConfirmEvent::Confirm { force: false }
+        );
+        assert_eq!(d.handle_key(key(KeyCode::Char('n'))), ConfirmEvent::Cancel);
+        assert_eq!(d.handle_key(key(KeyCode::Esc)), ConfirmEvent::Cancel);
+    }
+
+    #[test]
+    fn arrows_move_between_buttons() {
+        let mut d = plain(false);
+        d.handle_key(key(KeyCode::Right));
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Confirm { force: false }
+        );
+        d.handle_key(key(KeyCode::Tab));
+        assert_eq!(d.handle_key(key(KeyCode::Enter)), ConfirmEvent::Cancel);
+        d.handle_key(key(KeyCode::Left));
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Confirm { force: false }
+        );
+    }
+
+    #[test]
+    fn protected_requires_the_exact_name() {
+        let mut d = plain(true);
+        assert_eq!(d.handle_key(key(KeyCode::Char('y'))), ConfirmEvent::None);
+        d.handle_key(key(KeyCode::Backspace));
+        type_text(&mut d, "sip-mai");
+        d.handle_key(key(KeyCode::Right));
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::None,
+            "wrong name stays disabled"
+        );
+        type_text(&mut d, "N");
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::None,
+            "case matters"
+        );
+        d.handle_key(key(KeyCode::Backspace));
+        type_text(&mut d, "n");
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Confirm { force: false }
+        );
+    }
+
+    #[test]
+    fn force_only_after_offer() {
+        let mut d = plain(false);
+        for _ in 0..2 {
+            d.handle_key(key(KeyCode::Right));
+        }
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Cancel,
+            "two buttons wrap"
+        );
+        d.offer_force(
+            "credential is in use by 1 phone number",
+            vec!["phone number +15550100".into()],
+        );
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Cancel,
+            "focus back on Cancel"
+        );
+        d.handle_key(key(KeyCode::Left));
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::Confirm { force: true }
+        );
+    }
+
+    #[test]
+    fn busy_ignores_all_but_esc() {
+        let mut d = plain(false);
+        d.set_busy(true);
+        assert_eq!(d.handle_key(key(KeyCode::Char('y'))), ConfirmEvent::None);
+        assert_eq!(d.handle_key(key(KeyCode::Enter)), ConfirmEvent::None);
+        assert_eq!(d.handle_key(key(KeyCode::Esc)), ConfirmEvent::Cancel);
+    }
+
+    #[test]
+    fn many_details_are_summarised() {
+        let details = (0..40)
+            .map(|i| format!("phone number +1555010{i}"))
+            .collect();
+        let d = ConfirmDialog::new(
+            "Delete provider",
+            "prod-main",
+            "staging",
+            false,
+            true,
+            details,
+        );
+        let t = draw(&d, &Theme::default_theme(), 80, 24);
+        let text = t.backend().to_string();
+        assert!(text.contains("more"), "{text}");
+        assert!(
+            text.contains("Cancel") && text.contains("to enable Delete"),
+            "{text}"
+        );
+    }
+
+    fn snapshot(name: &str, d: &ConfirmDialog, theme: &str, w: u16, h: u16) {
+        let theme = Theme::builtin(theme).unwrap();
+        let t = draw(d, &theme, w, h);
+        insta::assert_snapshot!(name, format!("{:?}", t.backend().buffer()));
+    }
+
+    #[test]
+    fn snapshots() {
+        let mut refused = plain(false);
+        refused.offer_force(
+            "SIP credential is used by 1 phone number",
+            vec!["phone number +15550100 → agent Support (inbound)".into()],
+        );
+        let mut typed = plain(true);
+        type_text(&mut typed, "sip-main");
+        let quiet = ConfirmDialog::new(
+            "Delete provider",
+            "staging-dr",
+            "staging",
+            false,
+            false,
+            vec!["nothing depends on it".into()],
+        );
+        for theme in ["default", "high-contrast"] {
+            snapshot(&format!("plain_{theme}_80x24"), &quiet, theme, 80, 24);
+            snapshot(&format!("protected_{theme}_80x24"), &typed, theme, 80, 24);
+            snapshot(&format!("refused_{theme}_120x40"), &refused, theme, 120, 40);
+        }
+    }
+
+    fn any_key() -> impl Strategy<Value = KeyEvent> {
+        let code = prop_oneof![
+            any::<char>().prop_map(KeyCode::Char),
+            Just(KeyCode::Enter),
+            Just(KeyCode::Esc),
+            Just(KeyCode::Tab),
+            Just(KeyCode::BackTab),
+            Just(KeyCode::Left),
+            Just(KeyCode::Right),
+            Just(KeyCode::Backspace),
+            Just(KeyCode::Delete),
+            Just(KeyCode::Home),
+        ];
+        let mods = prop_oneof![
+            Just(KeyModifiers::NONE),
+            Just(KeyModifiers::CONTROL),
+            Just(KeyModifiers::SHIFT)
+        ];
+        (code, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
+    }
+
+    proptest! {
+        #[test]
+        fn random_keys_and_sizes_never_panic(
+            keys in proptest::collection::vec(any_key(), 0..40),
+            protected in any::<bool>(),
+            force in any::<bool>(),
+            w in 0u16..100, h in 0u16..40,
+        ) {
+            let mut d = plain(protected);
+            if force {
+                d.offer_force("refused", vec!["a".into(); 5]);
+            }
+            let theme = Theme::default_theme();
+            for k in keys {
+                d.handle_key(k);
+                draw(&d, &theme, w, h);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! `telcreds --demo`: the embedded sandbox, started in-process on a free loopback
+//! port, and the two profiles (Dasha and Unpod) that point at it.
+
+use crate::config::{Profile, TokenSource};
+use crate::domain::Platform;
+use crate::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions, UNPOD_ORG_HANDLE, UNPOD_TOKEN};
+use crate::secret::Secret;
+
+/// Starts a demo sandbox on `127.0.0.1:0`.
+pub async fn start_sandbox() -> std::io::Result<Sandbox> {
+    Sandbox::start(SandboxOptions::default()).await
+}
+
+/// The demo profiles for a running sandbox.
+pub fn profiles(sandbox: &Sandbox) -> Vec<Profile> {
+    let profile = |name: &str, platform: Platform, base_url: &str, token: &str| {
+        let mut p = Profile::new(
+            name,
+            platform,
+            base_url,
+            TokenSource::Inline(Secret::new(token)),
+        );
+        p.twilio_api_base = sandbox.twilio_base();
+        p.label = Some("demo".to_string());
+        p
+    };
+    let dasha = profile(
+        "demo-dasha",
+        Platform::Dasha,
+        &sandbox.dasha_base(),
+        DASHA_TOKEN,
+    );
+    let mut unpod = profile(
+        "demo-unpod",
+        Platform::Unpod,
+        &sandbox.unpod_base(),
+        UNPOD_TOKEN,
+    );
+    unpod.org_handle = Some(UNPOD_ORG_HANDLE.to_string());
+    vec![dasha, unpod]
+}

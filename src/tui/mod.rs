@@ -1,0 +1,16 @@
+//! The terminal UI: state (`app`), the action table, views, components, the worker
+//! that runs platform calls, and the event loop.
+
+pub mod action;
+pub mod app;
+pub mod confirm;
+pub mod demo;
+pub mod effect;
+pub mod form;
+pub mod list;
+pub mod rows;
+pub mod run;
+pub mod theme;
+pub mod views;
+pub mod widgets;
+pub mod worker;

@@ -1,0 +1,159 @@
+//! The event loop: terminal events, task results, a spinner tick only while work is in
+//! flight, secret/clipboard deadlines, and signals. Draws only after something changed.
+//! The terminal is restored on quit, on error, on panic and on SIGTERM/SIGHUP.
+
+use super::app::App;
+use super::effect::Effect;
+use super::theme::Theme;
+use super::views;
+use super::worker::Worker;
+use crate::api::{Http, HttpOptions};
+use crate::config::Profile;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use std::io::IsTerminal;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// What the TUI opens on.
+pub struct TuiOptions {
+    /// Profiles to offer.
+    pub profiles: Vec<Profile>,
+    /// Index of the profile to open.
+    pub start: usize,
+    /// Colours.
+    pub theme: Theme,
+    /// A problem loading the theme, shown as the first flash.
+    pub notice: Option<String>,
+}
+
+/// Spinner frame period.
+const TICK: Duration = Duration::from_millis(120);
+
+/// Runs the terminal UI until the user quits.
+pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs a terminal; use the subcommands (`telcreds --help`) in scripts"
+        );
+    }
+    let mut terminal = ratatui::try_init()?;
+    // ratatui's hook restores the terminal; then exit, so a panic in a task cannot leave
+    // the UI running on a cooked terminal.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        hook(info);
+        std::process::exit(101);
+    }));
+    let result = event_loop(&mut terminal, options).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    options: TuiOptions,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = Worker::new(tx, Http::new(HttpOptions::default())?);
+    let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
+    if let Some(notice) = options.notice {
+        app.set_flash(notice, true);
+    }
+    let mut clipboard_dirty = false;
+    apply(&mut worker, effects, &mut clipboard_dirty);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    let mut signals = Signals::new()?;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| views::draw(&mut app, f))?;
+        }
+        if app.should_quit {
+            break;
+        }
+        let deadline = app.next_deadline().map(Instant::from_std);
+        let (effects, redraw) = tokio::select! {
+            _ = tick.tick(), if app.is_busy() => {
+                app.on_tick();
+                (Vec::new(), true)
+            }
+            _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(std::time::Instant::now()), true),
+            Some(msg) = rx.recv() => (app.update(msg), true),
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => (app.handle_key(key), true),
+                Some(Ok(Event::Resize(..))) => (Vec::new(), true),
+                Some(Ok(_)) => (Vec::new(), false),
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            _ = signals.recv() => break,
+        };
+        apply(&mut worker, effects, &mut clipboard_dirty);
+        dirty = redraw;
+    }
+    worker.shutdown();
+    if clipboard_dirty {
+        copy_to_clipboard("");
+    }
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn apply(worker: &mut Worker, effects: Vec<Effect>, clipboard_dirty: &mut bool) {
+    for effect in effects {
+        match effect {
+            Effect::Copy(text) => {
+                *clipboard_dirty = !text.is_empty();
+                copy_to_clipboard(text.expose());
+            }
+            other => worker.run(other),
+        }
+    }
+}
+
+/// Writes the OSC 52 sequence that sets (or, with empty text, clears) the clipboard.
+fn copy_to_clipboard(text: &str) {
+    use crossterm::clipboard::CopyToClipboard;
+    let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
+}
+
+/// SIGTERM and SIGHUP end the loop so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

@@ -1,0 +1,222 @@
+//! The detail pane: every field of the selected item, secrets masked unless revealed.
+
+use super::pane;
+use crate::domain::time::{ago, stamp};
+use crate::domain::{Provider, SipCredential, VerificationStatus};
+use crate::secret::Secret;
+use crate::tui::app::{App, Focus, Tab};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Draws the detail pane of the current tab's selection.
+pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Detail && app.overlay.is_none();
+    let lines = match app.tab {
+        Tab::Providers | Tab::Verification => {
+            app.selected_provider().map(|p| provider_lines(app, p))
+        }
+        Tab::Sip => app.selected_sip().map(|c| sip_lines(app, c)),
+        Tab::Activity => app.activity.selected_item().map(|e| {
+            let t = &app.theme;
+            let mut lines = vec![
+                kv(t, "time", e.at.format("%Y-%m-%d %H:%M:%SZ").to_string()),
+                kv(t, "profile", e.profile.clone()),
+                kv(t, "action", e.action.clone()),
+                kv(t, "target", e.target.clone()),
+            ];
+            lines.push(match &e.error {
+                None => Line::from(vec![label(t, "outcome"), Span::styled("✓ ok", t.ok)]),
+                Some(err) => Line::from(vec![
+                    label(t, "outcome"),
+                    Span::styled(format!("✗ {err}"), t.error),
+                ]),
+            });
+            lines
+        }),
+    };
+    let lines = lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.theme.muted)]);
+    let paragraph = Paragraph::new(lines)
+        .block(pane(app, " Detail ".into(), focused))
+        .wrap(Wrap { trim: false })
+        .scroll((app.detail_scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+const LABEL_WIDTH: usize = 14;
+
+fn label(t: &Theme, key: &str) -> Span<'static> {
+    Span::styled(format!("{key:<LABEL_WIDTH$}"), t.muted)
+}
+
+fn kv(t: &Theme, key: &str, value: String) -> Line<'static> {
+    Line::from(vec![label(t, key), Span::styled(value, t.base)])
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let now = chrono::Utc::now();
+    let mut lines = vec![
+        kv(t, "name", p.display_name()),
+        kv(t, "id", p.id.clone()),
+        kv(t, "account sid", p.account_sid.clone()),
+        kv(
+            t,
+            "auth token",
+            format!("{} (never shown)", Secret::masked()),
+        ),
+        Line::from(vec![
+            label(t, "status"),
+            Span::styled(
+                format!("{} {}", p.status.symbol(), p.status),
+                t.status(&p.status),
+            ),
+        ]),
+    ];
+    if p.status == VerificationStatus::NotVerifiable {
+        lines.push(kv(t, "", "not verifiable by the platform".into()));
+    } else {
+        lines.push(kv(
+            t,
+            "verified",
+            format!(
+                "{} ({})",
+                ago(p.last_verified_at, now),
+                stamp(p.last_verified_at)
+            ),
+        ));
+    }
+    for (k, v) in [
+        ("region", &p.region),
+        ("trunk", &p.trunk_sid),
+        ("termination", &p.termination_uri),
+    ] {
+        if v.is_some() {
+            lines.push(kv(t, k, opt(v)));
+        }
+    }
+    if let Some(c) = p.supports_call_transfer {
+        lines.push(kv(t, "call transfer", if c { "yes" } else { "no" }.into()));
+    }
+    if let Some(n) = p.phone_number_count {
+        lines.push(kv(t, "numbers", n.to_string()));
+    }
+    if p.created_at.is_some() {
+        lines.push(kv(t, "created", stamp(p.created_at)));
+    }
+    if !p.checks.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("checks", t.title));
+        let with_details = app.tab == Tab::Verification;
+        for c in &p.checks {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {} ", c.status.symbol()), t.check(&c.status)),
+                Span::styled(format!("{:<15}", c.name), t.base),
+                Span::styled(c.message.clone(), t.muted),
+            ]));
+            if with_details {
+                if let Some(ts) = c.timestamp {
+                    lines.push(Line::styled(
+                        format!("     at {}", stamp(Some(ts))),
+                        t.muted,
+                    ));
+                }
+                if !c.details.is_null() && c.details != serde_json::json!({}) {
+                    let pretty = serde_json::to_string_pretty(&c.details).unwrap_or_default();
+                    lines.extend(
+                        pretty
+                            .lines()
+                            .map(|l| Line::styled(format!("     {l}"), t.muted)),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(extra) = app.detail.as_ref().filter(|d| d.id == p.id) {
+        lines.push(Line::raw(""));
+        match &extra.numbers {
+            None => lines.push(Line::styled("loading phone numbers…", t.muted)),
+            Some(ns) if ns.is_empty() => lines.push(Line::styled("no phone numbers", t.muted)),
+            Some(ns) => {
+                lines.push(Line::styled(
+                    format!("phone numbers ({})", ns.len()),
+                    t.title,
+                ));
+                lines.extend(ns.iter().map(|n| {
+                    Line::styled(
+                        format!(" {}  {}", n.phone_number, opt(&n.description)),
+                        t.base,
+                    )
+                }));
+            }
+        }
+    } else if app.caps().verification {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("⏎ shows its phone numbers", t.muted));
+    }
+    lines
+}
+
+fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let password = match &c.auth_password {
+        None => Span::styled("-", t.base),
+        Some(p) if app.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
+        Some(_) => Span::styled(format!("{} (x reveals)", Secret::masked()), t.base),
+    };
+    let source_style: Style = if c.is_read_only() { t.warn } else { t.base };
+    let source = if c.is_read_only() {
+        format!("{} (managed by its provider: read-only)", c.source)
+    } else {
+        c.source.to_string()
+    };
+    let mut lines = vec![
+        kv(t, "description", opt(&c.description)),
+        kv(t, "id", c.id.clone()),
+        kv(t, "server", c.server.clone()),
+        kv(t, "domain", opt(&c.domain)),
+        kv(t, "auth user", opt(&c.auth_user)),
+        Line::from(vec![label(t, "password"), password]),
+        kv(t, "transport", c.transport.to_string()),
+        kv(
+            t,
+            "cps limit",
+            c.cps_limit
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        kv(t, "cps key", opt(&c.cps_key)),
+        Line::from(vec![label(t, "source"), Span::styled(source, source_style)]),
+    ];
+    if let Some(pid) = &c.provider_id {
+        lines.push(kv(t, "provider", pid.clone()));
+    }
+    lines.push(kv(t, "updated", stamp(c.last_update_time)));
+    lines.push(Line::raw(""));
+    match app
+        .detail
+        .as_ref()
+        .filter(|d| d.id == c.id)
+        .map(|d| &d.dependants)
+    {
+        Some(None) => lines.push(Line::styled("loading what uses it…", t.muted)),
+        Some(Some(d)) if d.is_empty() => lines.push(Line::styled("nothing uses it", t.muted)),
+        Some(Some(d)) => {
+            lines.push(Line::styled("used by", t.title));
+            lines.extend(
+                d.describe()
+                    .into_iter()
+                    .map(|l| Line::styled(format!(" {l}"), t.base)),
+            );
+        }
+        None => lines.push(Line::styled("⏎ shows what uses it", t.muted)),
+    }
+    lines
+}

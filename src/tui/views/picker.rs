@@ -1,0 +1,51 @@
+//! The profile picker: every profile of every platform, with its badges.
+
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
+
+/// Draws the picker with `selected` highlighted.
+pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let items: Vec<ListItem> = app
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut spans = vec![
+                Span::styled(if i == app.current { "● " } else { "  " }, t.ok),
+                Span::styled(format!("{:<20}", p.name), t.base),
+                Span::styled(format!("{:<6}", p.platform.to_string()), t.muted),
+            ];
+            if p.is_production() {
+                spans.push(Span::styled(" [PROD]", t.badge_prod));
+            }
+            if p.readonly {
+                spans.push(Span::styled(" [RO]", t.badge_ro));
+            }
+            if let Some(l) = &p.label {
+                spans.push(Span::styled(format!(" {l}"), t.muted));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let height = (items.len() as u16 + 2).min(area.height);
+    let box_area = area.centered(
+        Constraint::Length(area.width.min(60)),
+        Constraint::Length(height),
+    );
+    frame.render_widget(Clear, box_area);
+    let list = List::new(items)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.border_focus)
+                .title(Span::styled(" Profiles — ⏎ switch, Esc close ", t.title))
+                .style(t.base),
+        )
+        .highlight_style(t.selected);
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(list, box_area, &mut state);
+}

@@ -1,0 +1,148 @@
+//! Small drawing helpers shared by modals: centring, the modal frame, one-line
+//! rows, buttons and a hint line that fits its width.
+
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+/// A `width` x `height` rectangle centred in `area`, clamped to fit inside it.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Clears a centred box of the given size, draws its border and title, and returns
+/// the inner area (one column of padding inside the border). Never draws outside
+/// `area ∩ frame.area()`.
+pub fn modal(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    title: &str,
+    border: Style,
+    theme: &Theme,
+) -> Rect {
+    let area = area.intersection(frame.area());
+    let outer = centered(area, width, height);
+    frame.render_widget(Clear, outer);
+    let title = truncate(title, outer.width.saturating_sub(4) as usize);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .style(theme.base)
+        .title(Line::from(Span::styled(format!(" {title} "), theme.title)));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    Rect {
+        x: inner.x.saturating_add(1).min(inner.right()),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
+/// The one-line row `index` of `area`, or `None` when it is below the bottom.
+pub fn row(area: Rect, index: u16) -> Option<Rect> {
+    (index < area.height).then(|| Rect {
+        y: area.y + index,
+        height: 1,
+        ..area
+    })
+}
+
+/// Draws `line` on row `index` of `area`, if that row exists.
+pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
+    if let Some(r) = row(area, index) {
+        frame.render_widget(Paragraph::new(line), r);
+    }
+}
+
+/// `text` cut to at most `width` display columns, ending in `…` when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + c.to_string().width() + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// A dialog button such as `[ Cancel ]`, in the focused, normal or disabled style.
+pub fn button(label: &str, focused: bool, enabled: bool, theme: &Theme) -> Span<'static> {
+    let style = match (focused, enabled) {
+        (true, true) => theme.button_focus,
+        (true, false) => theme.muted.add_modifier(Modifier::REVERSED),
+        (false, true) => theme.button,
+        (false, false) => theme.muted,
+    };
+    let marks = if focused {
+        ("▸ ", " ◂")
+    } else {
+        ("[ ", " ]")
+    };
+    Span::styled(format!("{}{label}{}", marks.0, marks.1), style)
+}
+
+/// A hint line `key label  key label …` holding as many hints as fit in `width`,
+/// in the order given (put the most important first).
+pub fn hint_line(hints: &[(&str, &str)], width: u16, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, label) in hints {
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let needed = gap + key.width() + 1 + label.width();
+        if used + needed > width as usize {
+            break;
+        }
+        if gap > 0 {
+            spans.push(Span::styled("  ", theme.hint_label));
+        }
+        spans.push(Span::styled(key.to_string(), theme.hint_key));
+        spans.push(Span::styled(format!(" {label}"), theme.hint_label));
+        used += needed;
+    }
+    Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn centered_clamps_to_area() {
+        let area = Rect::new(2, 3, 10, 4);
+        assert_eq!(centered(area, 6, 2), Rect::new(4, 4, 6, 2));
+        assert_eq!(centered(area, 60, 20), area);
+    }
+
+    #[test]
+    fn truncate_marks_cuts() {
+        assert_eq!(truncate("hello", 5), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("hello", 0), "");
+    }
+
+    #[test]
+    fn hint_line_drops_what_does_not_fit() {
+        let theme = Theme::default_theme();
+        let line = hint_line(&[("⏎", "save"), ("Esc", "cancel")], 10, &theme);
+        assert_eq!(line.to_string(), "⏎ save");
+    }
+}
