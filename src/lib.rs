@@ -1,0 +1,11 @@
+//! telcreds: manage voice-AI telephony credentials (Twilio providers and SIP trunk
+//! credentials) on Dasha BlackBox and Unpod, from a terminal UI or a command line.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod logging;
+pub mod sandbox;
+pub mod secret;
+pub mod tui;

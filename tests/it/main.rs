@@ -1,0 +1,10 @@
+//! Integration tests: the clients against the embedded sandbox over real loopback
+//! HTTP, the command line binary, and the secret canary.
+
+mod api_dasha;
+mod api_unpod;
+mod canary;
+mod cli;
+mod retries;
+mod support;
+mod twilio_check;

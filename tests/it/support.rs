@@ -1,0 +1,128 @@
+//! Shared test helpers: a running sandbox, clients and profiles for it.
+
+use std::time::Duration;
+use telcreds::api::dasha::DashaClient;
+use telcreds::api::unpod::{UnpodClient, UnpodSettings};
+use telcreds::api::{Http, HttpOptions, PlatformClient};
+use telcreds::config::DEFAULT_PROVIDER_CONFIGURATIONS_PATH as DEFAULT_CONFIGURATIONS_PATH;
+use telcreds::config::{Profile, TokenSource};
+use telcreds::domain::Platform;
+use telcreds::sandbox::{
+    DASHA_TOKEN, Sandbox, SandboxOptions, Seed, UNPOD_ORG_HANDLE, UNPOD_TOKEN,
+};
+use telcreds::secret::Secret;
+
+/// Starts a sandbox with a seed.
+pub async fn sandbox(seed: Seed) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+/// An HTTP layer with quick backoff, so retry tests stay fast.
+pub fn http() -> Http {
+    Http::new(HttpOptions {
+        min_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+        request_timeout: Duration::from_secs(5),
+        ..HttpOptions::default()
+    })
+    .unwrap()
+}
+
+/// A Dasha client on the sandbox.
+pub fn dasha(sb: &Sandbox) -> DashaClient {
+    DashaClient::new(http(), &sb.dasha_base(), Secret::new(DASHA_TOKEN))
+}
+
+/// A Dasha client with another token.
+pub fn dasha_with(sb: &Sandbox, token: &str) -> DashaClient {
+    DashaClient::new(http(), &sb.dasha_base(), Secret::new(token))
+}
+
+/// Unpod settings on the sandbox.
+pub fn unpod_settings(sb: &Sandbox) -> UnpodSettings {
+    UnpodSettings {
+        base: sb.unpod_base(),
+        token: Secret::new(UNPOD_TOKEN),
+        org_handle: UNPOD_ORG_HANDLE.into(),
+        product_id: None,
+        configurations_path: DEFAULT_CONFIGURATIONS_PATH.into(),
+    }
+}
+
+/// An Unpod client on the sandbox.
+pub fn unpod(sb: &Sandbox) -> UnpodClient {
+    UnpodClient::new(http(), unpod_settings(sb))
+}
+
+/// A profile on the sandbox.
+pub fn profile(sb: &Sandbox, name: &str, platform: Platform) -> Profile {
+    let dasha = platform == Platform::Dasha;
+    let (base, token) = if dasha {
+        (sb.dasha_base(), DASHA_TOKEN)
+    } else {
+        (sb.unpod_base(), UNPOD_TOKEN)
+    };
+    let mut p = Profile::new(
+        name,
+        platform,
+        &base,
+        TokenSource::Inline(Secret::new(token)),
+    );
+    p.org_handle = (!dasha).then(|| UNPOD_ORG_HANDLE.to_string());
+    p.twilio_api_base = sb.twilio_base();
+    p
+}
+
+/// A platform client for a profile on the sandbox.
+pub fn client(sb: &Sandbox, platform: Platform) -> PlatformClient {
+    PlatformClient::connect(&profile(sb, "test", platform), http()).unwrap()
+}
+
+/// Queues scripted faults on the sandbox.
+pub async fn fault(sb: &Sandbox, body: serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", sb.origin()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "fault route answered {}",
+        r.status()
+    );
+}
+
+/// The API requests the sandbox served: (method, path, status).
+pub async fn requests(sb: &Sandbox) -> Vec<(String, String, u16)> {
+    let v: Vec<serde_json::Value> = reqwest::get(format!("{}/_sandbox/requests", sb.origin()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v.into_iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap_or_default().to_string(),
+                r["path"].as_str().unwrap_or_default().to_string(),
+                r["status"].as_u64().unwrap_or_default() as u16,
+            )
+        })
+        .collect()
+}
+
+/// The current token of a sandbox Twilio account.
+pub fn current_token(sb: &Sandbox, sid: &str) -> Secret {
+    let acc = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.sid == sid)
+        .expect("account exists");
+    Secret::new(acc.auth_token)
+}
