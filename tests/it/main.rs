@@ -7,4 +7,6 @@ mod canary;
 mod cli;
 mod retries;
 mod support;
+mod tui_app;
+mod tui_harness;
 mod twilio_check;

@@ -24,10 +24,17 @@ pub struct ActivityEntry {
 
 impl ActivityEntry {
     /// Builds an entry.
-    pub fn new(seq: u64, profile: &str, action: &str, target: &str, error: Option<String>) -> Self {
+    pub fn new(
+        seq: u64,
+        at: DateTime<Utc>,
+        profile: &str,
+        action: &str,
+        target: &str,
+        error: Option<String>,
+    ) -> Self {
         ActivityEntry {
             seq,
-            at: Utc::now(),
+            at,
             profile: profile.to_string(),
             action: action.to_string(),
             target: target.to_string(),

@@ -16,6 +16,7 @@ use super::theme::Theme;
 use crate::api::{Capabilities, PlatformClient, capabilities};
 use crate::config::Profile;
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -128,6 +129,8 @@ pub struct App {
     base_theme: Theme,
     /// Set when the app should exit.
     pub should_quit: bool,
+    /// A fixed "now" for tests and snapshots; the system clock when `None`.
+    pub fixed_now: Option<DateTime<Utc>>,
     next_job: u64,
 }
 
@@ -168,10 +171,16 @@ impl App {
             base_theme: theme.clone(),
             theme,
             should_quit: false,
+            fixed_now: None,
             next_job: 0,
         };
         let effects = app.switch_profile(start.min(app.profiles.len().saturating_sub(1)));
         (app, effects)
+    }
+
+    /// The current time (fixed in tests).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
     }
 
     /// The profile shown.

@@ -265,7 +265,14 @@ impl App {
         let seq = self.activity.items().len() as u64 + 1;
         let profile = self.profile().map(|p| p.name.clone()).unwrap_or_default();
         let mut items = self.activity.items().to_vec();
-        items.push(ActivityEntry::new(seq, &profile, action, target, error));
+        items.push(ActivityEntry::new(
+            seq,
+            self.now(),
+            &profile,
+            action,
+            target,
+            error,
+        ));
         self.activity.set_items(items);
     }
 }

@@ -62,7 +62,7 @@ fn opt(v: &Option<String>) -> String {
 
 fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let now = chrono::Utc::now();
+    let now = app.now();
     let mut lines = vec![
         kv(t, "name", p.display_name()),
         kv(t, "id", p.id.clone()),

@@ -1,8 +1,9 @@
 //! The hint bar (built from the available actions) and the flash line; the `:` and
 //! `/` inputs take the hint bar's place while open.
 
-use crate::tui::action::key_label;
+use crate::tui::action::{Action, key_label};
 use crate::tui::app::{App, Overlay};
+use crate::tui::widgets::hint_line;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -15,13 +16,20 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Command(i)) => (":", i),
         Some(Overlay::Filter(i)) => ("/", i),
         _ => {
-            let mut spans = vec![Span::raw(" ")];
-            for spec in app.available_actions().into_iter().filter(|s| s.hint) {
-                let (code, mods) = spec.keys[0];
-                spans.push(Span::styled(key_label(code, mods), t.hint_key));
-                spans.push(Span::styled(format!(" {}  ", spec.label), t.hint_label));
-            }
-            frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
+            // `? help` is always shown; the other hints take the room that is left.
+            let hints: Vec<(String, &str)> = app
+                .available_actions()
+                .into_iter()
+                .filter(|s| s.hint && s.action != Action::Help)
+                .map(|s| (key_label(s.keys[0].0, s.keys[0].1), s.label))
+                .collect();
+            let hints: Vec<(&str, &str)> = hints.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+            const HELP_WIDTH: u16 = 9;
+            let mut line = hint_line(&hints, area.width.saturating_sub(HELP_WIDTH), t);
+            line.spans.insert(0, Span::raw(" "));
+            line.spans.push(Span::styled("  ?", t.hint_key));
+            line.spans.push(Span::styled(" help", t.hint_label));
+            frame.render_widget(Paragraph::new(line).style(t.base), area);
             return;
         }
     };

@@ -96,7 +96,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     if let Some((text, style)) = placeholder(app, list, "providers") {
         return draw_placeholder(frame, area, block, text, style);
     }
-    let now = chrono::Utc::now();
+    let now = app.now();
     let theme = app.theme.clone();
     let spinner = ["◐", "◓", "◑", "◒"][app.spinner % 4];
     let verifying = &app.verifying;

@@ -1,0 +1,373 @@
+//! App state driven by key sequences against the sandbox, without a terminal.
+
+use crate::tui_harness::Harness;
+use crossterm::event::{KeyCode, KeyModifiers};
+use std::time::{Duration, Instant};
+use telcreds::domain::{SipSource, VerificationStatus};
+use telcreds::sandbox::Seed;
+use telcreds::tui::app::{Overlay, Tab};
+
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+#[tokio::test]
+async fn navigates_tabs_rows_and_panes() {
+    let mut h = Harness::demo().await;
+    assert_eq!(h.app.providers.len(), 8);
+    assert_eq!(h.app.sip.len(), 42);
+    let first = h.app.providers.selected_item().unwrap().id.clone();
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Down);
+    assert_eq!(h.app.providers.selected_index(), 2);
+    h.press(KeyCode::Char('G'));
+    assert_eq!(h.app.providers.selected_index(), 7);
+    h.press(KeyCode::Char('g'));
+    assert_eq!(h.app.providers.selected_item().unwrap().id, first);
+    h.press(KeyCode::Char('2'));
+    assert_eq!(h.app.tab, Tab::Sip);
+    h.press(KeyCode::PageDown);
+    assert_eq!(h.app.sip.selected_index(), 10);
+    h.press(KeyCode::Char('3'));
+    assert_eq!(h.app.tab, Tab::Verification);
+    // Worst first: failed rows lead.
+    assert_eq!(
+        h.app.verification.selected_item().unwrap().status,
+        VerificationStatus::Failed
+    );
+    h.press(KeyCode::Char('4'));
+    assert_eq!(h.app.tab, Tab::Activity);
+    h.press(KeyCode::Char('1'));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("phone numbers ("), "{screen}");
+}
+
+#[tokio::test]
+async fn filter_as_you_type_is_kept_per_tab_and_esc_clears() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('/'));
+    h.type_text("acme-eu");
+    assert_eq!(h.app.providers.len(), 2);
+    h.press(KeyCode::Enter);
+    assert!(h.app.overlay.is_none());
+    h.press(KeyCode::Char('2'));
+    assert_eq!(h.app.sip.len(), 42, "the SIP tab has its own filter");
+    h.press(KeyCode::Char('/'));
+    h.type_text("tls");
+    let tls = h.app.sip.len();
+    assert!(tls > 0 && tls < 42);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('1'));
+    assert_eq!(h.app.providers.len(), 2, "kept when coming back");
+    assert!(h.screen(80, 24).contains("/acme-eu"));
+    h.press(KeyCode::Char('/'));
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.providers.len(), 8);
+}
+
+#[tokio::test]
+async fn creates_and_edits_a_sip_credential_through_the_form() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('n'));
+    assert!(matches!(h.app.overlay, Some(Overlay::Form(_))));
+    h.type_text("sip.form-test.example:5061");
+    h.press(KeyCode::Tab); // domain
+    h.press(KeyCode::Tab); // auth user
+    h.type_text("form-user");
+    h.press(KeyCode::Tab); // password
+    h.type_text("hunter2-hunter2");
+    h.press(KeyCode::Tab); // transport
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Tab); // description
+    h.type_text("Form test trunk");
+    h.press(KeyCode::Tab); // cps limit
+    h.type_text("7");
+    assert!(
+        !h.screen(80, 24).contains("hunter2"),
+        "the password is masked while typing"
+    );
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.overlay.is_none(), "the form closes after a save");
+    let created = h.app.sip.selected_item().unwrap().clone();
+    assert_eq!(created.description.as_deref(), Some("Form test trunk"));
+    assert_eq!(
+        (created.transport.as_str(), created.cps_limit),
+        ("tls", Some(7))
+    );
+    assert_eq!(h.app.sip.len(), 43);
+    assert_eq!(h.app.activity.items().len(), 1);
+
+    h.press(KeyCode::Char('e'));
+    for _ in 0..5 {
+        h.press(KeyCode::Tab);
+    }
+    h.type_text(" v2");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let edited = h.app.sip.selected_item().unwrap();
+    assert_eq!(edited.id, created.id);
+    assert_eq!(edited.description.as_deref(), Some("Form test trunk v2"));
+    assert_eq!(
+        edited.auth_password, created.auth_password,
+        "untouched fields are kept"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_submit_keeps_the_typed_input_and_shows_the_platform_error() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('n'));
+    h.type_text("my-new-provider");
+    h.press(KeyCode::Tab);
+    h.type_text(&h.sandbox.twilio_accounts()[0].sid.clone());
+    h.press(KeyCode::Tab);
+    // Well-formed, but not the account's token: Twilio (the sandbox) refuses it.
+    h.type_text("0123456789abcdef0123456789abcdef");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Form(_))),
+        "the form stays open"
+    );
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("my-new-provider"),
+        "typed input kept:\n{screen}"
+    );
+    assert!(
+        screen.contains("Authentication Error"),
+        "the platform's reason is shown:\n{screen}"
+    );
+    assert!(
+        !screen.contains("0123456789abcdef0123456789abcdef"),
+        "the token stays masked"
+    );
+    assert!(h.app.flash.as_ref().unwrap().error);
+    assert_eq!(h.app.providers.len(), 8, "nothing was created");
+}
+
+#[tokio::test]
+async fn deletes_an_unused_credential_after_confirming() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('/'));
+    h.type_text("nordic");
+    h.press(KeyCode::Enter);
+    // Find a manual credential nobody uses (the demo seed has 26).
+    let target = loop {
+        let sel = h.app.sip.selected_item().unwrap().clone();
+        if sel.source == SipSource::Manual {
+            h.press(KeyCode::Char('D'));
+            h.settle().await;
+            if let Some(Overlay::Confirm { .. }) = &h.app.overlay {
+                let screen = h.screen(100, 30);
+                if screen.contains("nothing uses it") {
+                    break sel;
+                }
+                h.press(KeyCode::Esc);
+            }
+        }
+        h.press(KeyCode::Char('j'));
+    };
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("demo-dasha"),
+        "the dialog names the profile:\n{screen}"
+    );
+    h.press(KeyCode::Enter); // focus starts on Cancel
+    assert!(h.app.overlay.is_none());
+    assert!(
+        h.app.sip.items().iter().any(|s| s.id == target.id),
+        "cancel deletes nothing"
+    );
+    h.press(KeyCode::Char('D'));
+    h.settle().await;
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    assert!(!h.app.sip.items().iter().any(|s| s.id == target.id));
+    assert!(h.app.flash.as_ref().unwrap().text.contains("deleted"));
+}
+
+#[tokio::test]
+async fn deleting_a_credential_in_use_lists_dependants_and_offers_force_after_the_conflict() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    // c2000000-…-001 has three phone numbers and agents.
+    let id = "c2000000-0000-4000-8000-000000000001";
+    while h.app.sip.selected_item().unwrap().id != id {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Char('D'));
+    h.settle().await;
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("phone number +1555"),
+        "dependants listed:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Force"),
+        "force is offered only after a 409"
+    );
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Force delete"), "{screen}");
+    assert!(h.app.sip.items().iter().any(|s| s.id == id));
+    // Move to the force button: Cancel → Delete → Force delete.
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(!h.app.sip.items().iter().any(|s| s.id == id));
+    let entries = h.app.activity.items();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "force-delete SIP credential" && e.error.is_none())
+    );
+    assert!(entries.iter().any(|e| {
+        e.error
+            .as_deref()
+            .is_some_and(|m| m.starts_with("conflict"))
+    }));
+}
+
+#[tokio::test]
+async fn switching_profile_drops_results_of_the_old_one() {
+    let mut h = Harness::start(Seed::Demo, Duration::from_millis(300), |_| {}).await;
+    assert_eq!(h.app.providers.len(), 8);
+    h.press_with(KeyCode::Char('r'), CTRL);
+    assert!(h.app.is_busy(), "the refresh is in flight");
+    h.press(KeyCode::Char(':'));
+    h.type_text("ctx demo-unpod");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
+    assert!(!h.app.providers.loaded);
+    h.settle().await;
+    assert_eq!(h.app.providers.len(), 3, "only the Unpod configurations");
+    assert!(
+        h.app
+            .providers
+            .items()
+            .iter()
+            .all(|p| p.status == VerificationStatus::NotVerifiable)
+    );
+    assert!(
+        !h.screen(80, 24).contains("2 SIP credentials"),
+        "Unpod has no SIP tab"
+    );
+}
+
+#[tokio::test]
+async fn a_readonly_profile_shows_no_mutating_action() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |ps| {
+        ps[0].readonly = true;
+        ps[0].label = Some("production".into());
+    })
+    .await;
+    let hints = h.screen(120, 30);
+    assert!(
+        hints.contains("[PROD]") && hints.contains("[RO]"),
+        "{hints}"
+    );
+    let last = hints.lines().rev().nth(1).unwrap();
+    for word in ["new", "edit", "delete"] {
+        assert!(!last.contains(word), "hint bar offers {word}: {last}");
+    }
+    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Char('D'));
+    h.press(KeyCode::Char('e'));
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.flash.as_ref().unwrap().text.contains("read-only"));
+    h.press(KeyCode::Char('?'));
+    assert!(h.screen(120, 40).contains("delete  (read-only profile)"));
+}
+
+#[tokio::test]
+async fn a_protected_profile_asks_for_the_name() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |ps| ps[0].protected = true).await;
+    h.press(KeyCode::Char('2'));
+    let id = "c2000000-0000-4000-8000-000000000020";
+    while h.app.sip.selected_item().unwrap().id != id {
+        h.press(KeyCode::Char('j'));
+    }
+    let name = h.app.sip.selected_item().unwrap().display_name();
+    h.press(KeyCode::Char('D'));
+    h.settle().await;
+    h.press(KeyCode::Char('y'));
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
+        "y alone does not delete"
+    );
+    h.press(KeyCode::Backspace); // the y went into the name box
+    h.type_text(&name);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        !h.app.sip.items().iter().any(|s| s.id == id),
+        "{:?}",
+        h.app.flash
+    );
+}
+
+#[tokio::test]
+async fn reveal_and_copy_expire_after_thirty_seconds() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let cred = h.app.sip.selected_item().unwrap().clone();
+    let password = cred.auth_password.clone().unwrap();
+    assert!(!h.screen(120, 40).contains(password.expose()));
+    h.press(KeyCode::Char('x'));
+    assert!(h.screen(120, 40).contains(password.expose()));
+    h.press(KeyCode::Char('y'));
+    assert_eq!(h.copied.last(), Some(&password));
+    let later = Instant::now() + Duration::from_secs(31);
+    let effects = h.app.on_time(later);
+    h.run(effects);
+    assert!(
+        !h.screen(120, 40).contains(password.expose()),
+        "hidden again"
+    );
+    assert!(h.copied.last().unwrap().is_empty(), "clipboard cleared");
+}
+
+#[tokio::test]
+async fn verify_updates_the_row_and_marks_select_several() {
+    let mut h = Harness::demo().await;
+    let sid = h
+        .app
+        .providers
+        .items()
+        .iter()
+        .find(|p| p.name.as_deref() == Some("acme-prod-us"))
+        .unwrap()
+        .account_sid
+        .clone();
+    h.sandbox.roll_twilio_token(&sid).unwrap();
+    h.press(KeyCode::Char('/'));
+    h.type_text("acme-prod");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('v'));
+    assert_eq!(h.app.verifying.len(), 2);
+    assert!(h.screen(100, 30).contains("verifying"));
+    h.settle().await;
+    let failed = h
+        .app
+        .providers
+        .items()
+        .iter()
+        .filter(|p| {
+            p.name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("acme-prod"))
+        })
+        .all(|p| p.status == VerificationStatus::Failed);
+    assert!(failed, "a rolled token fails the credentials check");
+}

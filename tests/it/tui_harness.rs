@@ -1,0 +1,129 @@
+//! Drives `App` with key presses against the sandbox, without a terminal: effects go
+//! to the real worker, results come back over the channel, screens render to
+//! ratatui's TestBackend.
+
+use crate::support::http;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+use telcreds::config::Profile;
+use telcreds::sandbox::{Sandbox, SandboxOptions, Seed};
+use telcreds::secret::Secret;
+use telcreds::tui::app::App;
+use telcreds::tui::effect::{Effect, Msg};
+use telcreds::tui::theme::Theme;
+use telcreds::tui::worker::Worker;
+use telcreds::tui::{demo, views};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// An app wired to a sandbox.
+pub struct Harness {
+    pub app: App,
+    pub sandbox: Sandbox,
+    worker: Worker,
+    rx: UnboundedReceiver<Msg>,
+    /// Everything put on the clipboard.
+    pub copied: Vec<Secret>,
+}
+
+impl Harness {
+    /// A demo sandbox with `latency`, and the demo profiles, changed by `adjust`.
+    pub async fn start(
+        seed: Seed,
+        latency: Duration,
+        adjust: impl FnOnce(&mut Vec<Profile>),
+    ) -> Harness {
+        let sandbox = Sandbox::start(SandboxOptions {
+            seed,
+            latency,
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap();
+        let mut profiles = demo::profiles(&sandbox);
+        adjust(&mut profiles);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = Worker::new(tx, http());
+        let (app, effects) = App::new(profiles, 0, Theme::default_theme());
+        let mut h = Harness {
+            app,
+            sandbox,
+            worker,
+            rx,
+            copied: Vec::new(),
+        };
+        h.run(effects);
+        h.settle().await;
+        h
+    }
+
+    /// The demo sandbox and profiles, loaded.
+    pub async fn demo() -> Harness {
+        Harness::start(Seed::Demo, Duration::ZERO, |_| {}).await
+    }
+
+    /// Hands effects to the worker (clipboard writes are recorded).
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Copy(s) => self.copied.push(s),
+                other => self.worker.run(other),
+            }
+        }
+    }
+
+    /// Presses one key.
+    pub fn press(&mut self, code: KeyCode) {
+        self.press_with(code, KeyModifiers::NONE);
+    }
+
+    /// Presses one key with modifiers.
+    pub fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let effects = self.app.handle_key(KeyEvent::new(code, mods));
+        self.run(effects);
+    }
+
+    /// Types text, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// Applies results until no call is in flight.
+    pub async fn settle(&mut self) {
+        while self.app.is_busy() {
+            let msg = tokio::time::timeout(Duration::from_secs(10), self.rx.recv())
+                .await
+                .expect("a result within 10 s")
+                .expect("channel open");
+            let effects = self.app.update(msg);
+            self.run(effects);
+        }
+    }
+
+    /// The screen as text, rendered at `width` x `height`.
+    pub fn screen(&mut self, width: u16, height: u16) -> String {
+        render_text(&mut self.app, width, height)
+    }
+}
+
+/// Renders `app` and returns the buffer's text, one line per row.
+pub fn render_text(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| views::draw(app, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    buffer
+        .content()
+        .chunks(width as usize)
+        .map(|row| {
+            row.iter()
+                .map(|c| c.symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
