@@ -9,4 +9,5 @@ mod retries;
 mod support;
 mod tui_app;
 mod tui_harness;
+mod tui_snapshots;
 mod twilio_check;

@@ -283,7 +283,7 @@ async fn a_readonly_profile_shows_no_mutating_action() {
     assert!(h.app.overlay.is_none());
     assert!(h.app.flash.as_ref().unwrap().text.contains("read-only"));
     h.press(KeyCode::Char('?'));
-    assert!(h.screen(120, 40).contains("delete  (read-only profile)"));
+    assert!(h.screen(120, 40).contains("delete (read-only profile)"));
 }
 
 #[tokio::test]

@@ -1,49 +1,45 @@
 //! `?` help, generated from the action table: what each key does, and whether it is
-//! available here (and if not, why).
+//! available here (and if not, why). Entries flow into as many columns as needed.
 
-use crate::tui::action::{ACTIONS, key_label};
+use crate::tui::action::{ACTIONS, ActionSpec, key_label};
 use crate::tui::app::App;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+const FOOTER: [&str; 2] = [
+    " : commands: providers  sip  verification  activity  ctx [NAME]  help  q",
+    " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
+];
+
+fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
+    let t = &app.theme;
+    let keys: Vec<String> = spec.keys.iter().map(|(c, m)| key_label(*c, *m)).collect();
+    let available = app.is_available(spec);
+    let note = match (available, spec.mutates && app.readonly()) {
+        (true, _) => "",
+        (false, true) => " (read-only profile)",
+        (false, false) => " (not here)",
+    };
+    Line::from(vec![
+        Span::styled(
+            format!(" {:<14}", keys.join(" ")),
+            if available { t.hint_key } else { t.muted },
+        ),
+        Span::styled(
+            format!("{}{note}", spec.label),
+            if available { t.base } else { t.muted },
+        ),
+    ])
+}
 
 /// Draws the help box over `area`.
 pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let mut lines = Vec::new();
-    for spec in ACTIONS {
-        let keys: Vec<String> = spec.keys.iter().map(|(c, m)| key_label(*c, *m)).collect();
-        let available = app.is_available(spec);
-        let note = if available {
-            ""
-        } else if spec.mutates && app.readonly() {
-            "  (read-only profile)"
-        } else {
-            "  (not here)"
-        };
-        let style = if available { t.base } else { t.muted };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {:<16}", keys.join(" ")),
-                if available { t.hint_key } else { t.muted },
-            ),
-            Span::styled(format!("{}{note}", spec.label), style),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " : commands: providers  sip  verification  activity  ctx [NAME]  help  q",
-        t.muted,
-    ));
-    lines.push(Line::styled(
-        " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
-        t.muted,
-    ));
-    let height = (lines.len() as u16 + 2).min(area.height);
     let box_area = area.centered(
-        Constraint::Length(area.width.min(84)),
-        Constraint::Length(height),
+        Constraint::Length(area.width.min(110)),
+        Constraint::Length(area.height),
     );
     frame.render_widget(Clear, box_area);
     let block = Block::default()
@@ -51,5 +47,18 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(t.border_focus)
         .title(Span::styled(" Help — Esc closes ", t.title))
         .style(t.base);
-    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    let [body, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(FOOTER.len() as u16)])
+            .areas(inner);
+    let rows = body.height.max(1) as usize;
+    let columns = ACTIONS.len().div_ceil(rows);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(body);
+    for (chunk, column) in ACTIONS.chunks(rows).zip(areas.iter()) {
+        let lines: Vec<Line> = chunk.iter().map(|s| entry(app, s)).collect();
+        frame.render_widget(Paragraph::new(lines), *column);
+    }
+    let footer_lines: Vec<Line> = FOOTER.iter().map(|l| Line::styled(*l, t.muted)).collect();
+    frame.render_widget(Paragraph::new(footer_lines), footer);
 }
