@@ -5,6 +5,7 @@ mod api_dasha;
 mod api_unpod;
 mod canary;
 mod cli;
+mod e2e_tmux;
 mod retries;
 mod support;
 mod tui_app;

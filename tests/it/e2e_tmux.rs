@@ -1,0 +1,191 @@
+//! The real binary, `telcreds --demo`, driven in tmux as a user would: open, list,
+//! create a SIP credential, see it, delete it, quit, and find the terminal restored.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A private tmux server running one pane.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `command` in a `width` x `height` pane that stays after the program exits.
+    pub fn start(command: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("telcreds-e2e-{}-{}", std::process::id(), rand_suffix());
+        let t = Tmux { socket };
+        t.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        t.run(&["set-option", "-g", "remain-on-exit", "on"]);
+        t.run(&["respawn-pane", "-k", "-t", "e2e", command]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it: apt-get install tmux)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends keys (tmux key names, e.g. `Enter`, `Tab`, `q`).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Types literal text.
+    pub fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// The visible screen.
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// A tmux format value of the pane, e.g. `#{alternate_on}`.
+    pub fn format(&self, f: &str) -> String {
+        self.run(&["display-message", "-p", "-t", "e2e", f])
+            .trim()
+            .to_string()
+    }
+
+    /// Waits until the screen contains `text`; fails with the screen otherwise.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    /// Waits until `done(screen)` holds.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+/// The shell command that runs the demo with logs and data in `dir`.
+pub fn demo_command(dir: &Path) -> String {
+    format!(
+        "env TERM=xterm-256color TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data TELCREDS_CONFIG={0}/none.toml {1} --demo",
+        dir.display(),
+        env!("CARGO_BIN_EXE_telcreds")
+    )
+}
+
+#[test]
+fn demo_create_see_delete_quit_in_tmux() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(&demo_command(dir.path()), 100, 30);
+    tmux.wait_for("Providers (8)");
+    assert_eq!(
+        tmux.format("#{alternate_on}"),
+        "1",
+        "the UI runs on the alternate screen"
+    );
+    let screen = tmux.screen();
+    assert!(
+        screen.contains("acme-prod-us") && screen.contains("✓ verified"),
+        "{screen}"
+    );
+
+    tmux.keys(&["2"]);
+    tmux.wait_for("SIP credentials (42)");
+    tmux.keys(&["n"]);
+    tmux.wait_for("New SIP credential");
+    tmux.type_text("sip.e2e.example:5061");
+    for _ in 0..5 {
+        tmux.keys(&["Tab"]);
+    }
+    tmux.type_text("e2e trunk");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("SIP credentials (43)");
+    assert!(
+        screen.contains("e2e trunk") && screen.contains("sip.e2e.example"),
+        "{screen}"
+    );
+
+    tmux.keys(&["D"]);
+    let screen = tmux.wait_for("Delete SIP credential");
+    assert!(
+        screen.contains("demo-dasha") && screen.contains("nothing uses it"),
+        "{screen}"
+    );
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("SIP credentials (42)");
+    assert!(
+        !screen.contains("sip.e2e.example") && screen.contains("✓ deleted e2e trunk"),
+        "{screen}"
+    );
+
+    tmux.keys(&["q"]);
+    tmux.wait_until("the program to exit", |_| {
+        tmux.format("#{pane_dead}") == "1"
+    });
+    assert_eq!(tmux.format("#{pane_dead_status}"), "0", "exit code");
+    assert_eq!(
+        tmux.format("#{alternate_on}"),
+        "0",
+        "the terminal is back on the normal screen"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(&demo_command(dir.path()), 80, 24);
+    tmux.wait_for("Providers (8)");
+    let pid = tmux.format("#{pane_pid}");
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    tmux.wait_until("the program to exit", |_| {
+        tmux.format("#{pane_dead}") == "1"
+    });
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+}
