@@ -416,3 +416,30 @@ async fn print_config_gives_a_working_config() {
             .all(|p| p.base_url.starts_with("http://127.0.0.1:9999/"))
     );
 }
+
+#[test]
+fn the_example_config_parses() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let config =
+        telcreds::config::Config::parse(&text, Some(Path::new(path)), Some(0o644)).expect("valid");
+    assert_eq!(config.profiles.len(), 3);
+    for key in [
+        "token_env",
+        "token_cmd",
+        "token_file",
+        "token ",
+        "org_handle",
+        "product_id",
+        "provider_configurations_path",
+        "twilio_api_base",
+        "readonly",
+        "protected",
+        "label",
+        "accent",
+        "theme",
+        "default_profile",
+    ] {
+        assert!(text.contains(key), "config.example.toml documents {key}");
+    }
+}
