@@ -1,8 +1,8 @@
 //! Dasha BlackBox client: `/providers`, `/providers/twilio`, `/sip-credentials`,
 //! `/sip-phone-numbers`. camelCase JSON, problem-details errors, skip/take paging.
 
-use super::error::ApiError;
-use super::http::{Answer, Http, RetryMode, decode, excerpt, retry_after};
+use super::error::{ApiError, ErrorBody};
+use super::http::{Answer, Http, RetryMode, decode, excerpt};
 use super::wire::{lenient_bool, lenient_string, lenient_time, lenient_u32};
 use crate::domain::validate::FieldError;
 use crate::domain::{
@@ -312,24 +312,12 @@ fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
     }
     let problem: Problem = serde_json::from_slice(body).unwrap_or_default();
     let message = problem.message().unwrap_or_else(|| excerpt(body));
-    Some(match status {
-        400 | 422 => ApiError::Validation {
-            message,
-            fields: problem.field_errors(),
-        },
-        401 => ApiError::Unauthorized { message },
-        403 => ApiError::Forbidden { message },
-        404 => ApiError::NotFound { message },
-        409 => ApiError::Conflict {
-            message,
-            dependants: problem.dependants(),
-        },
-        429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
-        },
-        500..=599 => ApiError::Server { status, message },
-        _ => ApiError::Other { status, message },
-    })
+    let body = ErrorBody {
+        message,
+        fields: problem.field_errors(),
+        dependants: problem.dependants(),
+    };
+    Some(ApiError::from_status(status, headers, body))
 }
 
 /// RFC 7807 problem details, with ASP.NET's `errors` and our 409 `phoneNumbers`.

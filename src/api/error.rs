@@ -133,6 +133,47 @@ impl ApiError {
     }
 }
 
+/// What a platform said in an error answer, before its status classifies it.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorBody {
+    /// The platform's message.
+    pub message: String,
+    /// Field problems, if it listed any.
+    pub fields: Vec<FieldError>,
+    /// What depends on the item, for a conflict.
+    pub dependants: Dependants,
+}
+
+impl ApiError {
+    /// Classifies an error answer by its HTTP status (the same for every platform).
+    pub(crate) fn from_status(
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: ErrorBody,
+    ) -> Self {
+        let ErrorBody {
+            message,
+            fields,
+            dependants,
+        } = body;
+        match status {
+            400 | 422 => ApiError::Validation { message, fields },
+            401 => ApiError::Unauthorized { message },
+            403 => ApiError::Forbidden { message },
+            404 => ApiError::NotFound { message },
+            409 => ApiError::Conflict {
+                message,
+                dependants,
+            },
+            429 => ApiError::RateLimited {
+                retry_after: super::http::retry_after(headers),
+            },
+            500..=599 => ApiError::Server { status, message },
+            _ => ApiError::Other { status, message },
+        }
+    }
+}
+
 /// Maps a reqwest transport error (no HTTP status) to an [`ApiError`].
 pub(crate) fn from_transport(err: &reqwest::Error) -> ApiError {
     if err.is_timeout() {

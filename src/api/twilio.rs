@@ -1,8 +1,8 @@
 //! Direct Twilio credential check: fetch the account with basic auth. Valid only on
 //! 200, the same `sid`, and `status == "active"`.
 
-use super::error::ApiError;
-use super::http::{Http, RetryMode, decode, retry_after};
+use super::error::{ApiError, ErrorBody};
+use super::http::{Http, RetryMode, decode};
 use super::wire::lenient_string;
 use crate::secret::Secret;
 use reqwest::header::HeaderMap;
@@ -95,13 +95,12 @@ fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
     if let Some(code) = e.code {
         message = format!("{message} ({code})");
     }
-    Some(match status {
-        401 | 403 => ApiError::Unauthorized { message },
-        404 => ApiError::NotFound { message },
-        429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
-        },
-        500..=599 => ApiError::Server { status, message },
-        _ => ApiError::Other { status, message },
-    })
+    // Twilio answers a wrong pair with 401 and a forbidden one with 403: both mean
+    // the credentials do not work.
+    let status = if status == 403 { 401 } else { status };
+    let body = ErrorBody {
+        message,
+        ..ErrorBody::default()
+    };
+    Some(ApiError::from_status(status, headers, body))
 }

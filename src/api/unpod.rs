@@ -2,8 +2,8 @@
 //! `Token` auth plus `Org-Handle`, the `{status_code, message, data}` envelope,
 //! trailing slashes, and HTTP 206 treated as the error it is.
 
-use super::error::ApiError;
-use super::http::{Answer, Http, RetryMode, decode, excerpt, retry_after};
+use super::error::{ApiError, ErrorBody};
+use super::http::{Answer, Http, RetryMode, decode, excerpt};
 use super::wire::{lenient_string, lenient_time};
 use crate::domain::validate::FieldError;
 use crate::domain::{NewProvider, Provider, ProviderUpdate, VerificationStatus};
@@ -204,21 +204,14 @@ fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
         .filter(|m| !m.trim().is_empty())
         .unwrap_or_else(|| excerpt(body));
     let fields = field_errors(&env.data);
-    Some(match status {
-        206 | 400 | 422 => ApiError::Validation { message, fields },
-        401 => ApiError::Unauthorized { message },
-        403 => ApiError::Forbidden { message },
-        404 => ApiError::NotFound { message },
-        409 => ApiError::Conflict {
-            message,
-            dependants: Default::default(),
-        },
-        429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
-        },
-        500..=599 => ApiError::Server { status, message },
-        _ => ApiError::Other { status, message },
-    })
+    let body = ErrorBody {
+        message,
+        fields,
+        ..ErrorBody::default()
+    };
+    // 206 is how Unpod reports validation problems on updates.
+    let status = if status == 206 { 400 } else { status };
+    Some(ApiError::from_status(status, headers, body))
 }
 
 #[derive(Deserialize, Default)]
