@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
+    Back,
     ForceQuit,
     Help,
     Command,
@@ -178,6 +179,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         false,
         Global,
         true
+    ),
+    spec!(
+        Back,
+        [(KeyCode::Esc, NONE)],
+        "back / clear filter",
+        false,
+        Global,
+        false
     ),
     spec!(
         Quit,

@@ -75,8 +75,20 @@ impl App {
 
     fn perform(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            Action::Quit if self.focus == Focus::Detail => {
+                self.focus = Focus::Table;
+                Vec::new()
+            }
             Action::Quit => {
                 self.should_quit = true;
+                Vec::new()
+            }
+            Action::Back => {
+                if self.focus == Focus::Detail {
+                    self.focus = Focus::Table;
+                } else {
+                    self.set_current_filter("");
+                }
                 Vec::new()
             }
             Action::ForceQuit => {
