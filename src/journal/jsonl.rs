@@ -1,0 +1,125 @@
+//! JSON-lines files: append one record per line, read them back skipping (and
+//! naming) the lines that do not decode. Shared by the audit journal and the
+//! verification history.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+/// A record could not be written to its file.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct WriteError {
+    /// The file that could not be written.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Appends `record` as one JSON line: parent directories created, the file opened
+/// in append mode (created if missing), and the line written with a single write.
+pub fn append<T: Serialize>(path: &Path, record: &T) -> Result<(), WriteError> {
+    let fail = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut line = serde_json::to_vec(record).map_err(|e| fail(std::io::Error::other(e)))?;
+    line.push(b'\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let mut file = open_append(path).map_err(fail)?;
+    file.write_all(&line).map_err(fail)
+}
+
+#[cfg(unix)]
+fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Owner-only: the files hold no secrets, but they say who changed what.
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+    OpenOptions::new().append(true).create(true).open(path)
+}
+
+/// Reads every record in file order. A missing file is empty; a line that does not
+/// decode is skipped with a warning naming its line number; an unreadable file gives
+/// one warning. Never panics.
+pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::NotFound => return (Vec::new(), Vec::new()),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![format!("could not read {}: {e}", path.display())],
+            );
+        }
+    };
+    let mut records = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<T>(line) {
+            Ok(r) => records.push(r),
+            // serde_json's messages name a position, never the line's content.
+            Err(e) => warnings.push(format!(
+                "{} line {}: skipped, not a valid record ({e})",
+                path.display(),
+                i + 1
+            )),
+        }
+    }
+    (records, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct R {
+        n: u32,
+    }
+
+    #[test]
+    fn appends_and_reads_back_skipping_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/r.jsonl");
+        append(&path, &R { n: 1 }).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{not json\n\n\xff\xfe\n").unwrap();
+        append(&path, &R { n: 2 }).unwrap();
+        let (records, warnings) = read::<R>(&path);
+        assert_eq!(records, vec![R { n: 1 }, R { n: 2 }]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("line 2: skipped"), "{warnings:?}");
+        assert!(warnings[1].contains("line 4: skipped"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_missing_file_is_empty_and_an_unwritable_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, w) = read::<R>(&dir.path().join("none.jsonl"));
+        assert!(r.is_empty() && w.is_empty());
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap();
+        let e = append(&blocker.join("r.jsonl"), &R { n: 1 }).unwrap_err();
+        assert!(e.to_string().starts_with(&blocker.display().to_string()));
+        let (r, w) = read::<R>(dir.path());
+        assert!(r.is_empty());
+        assert!(w[0].starts_with("could not read"), "{w:?}");
+    }
+}

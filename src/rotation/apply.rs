@@ -1,0 +1,300 @@
+//! Steps 4–6: replace the token on every target concurrently, verify where the
+//! platform can, and record every step.
+
+use super::check::CheckedToken;
+use super::plan::{Disposition, Plan, Target};
+use super::report::{Report, Stage, TargetOutcome, TargetResult};
+use crate::api::{ApiError, TwilioVerdict};
+use crate::history::{History, Record};
+use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use futures_util::StreamExt;
+use futures_util::stream;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Targets updated at once unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Progress of one target, for a UI to show while [`Rotator::apply`] runs. `target`
+/// is the index in [`Plan::targets`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RotationEvent {
+    /// The update request is being sent.
+    Updating {
+        /// Index in the plan.
+        target: usize,
+    },
+    /// Updated; the platform's verification is running.
+    Verifying {
+        /// Index in the plan.
+        target: usize,
+    },
+    /// Done, one way or the other.
+    Finished {
+        /// Index in the plan.
+        target: usize,
+        /// How it ended.
+        outcome: TargetOutcome,
+    },
+}
+
+/// Applies plans: where to record steps, how many targets at once, who to tell.
+#[derive(Debug, Clone)]
+pub struct Rotator {
+    journal: Journal,
+    history: History,
+    concurrency: usize,
+    events: Option<UnboundedSender<RotationEvent>>,
+}
+
+impl Rotator {
+    /// A rotator recording into `journal` and `history`, [`DEFAULT_CONCURRENCY`]
+    /// targets at once, reporting no progress.
+    pub fn new(journal: Journal, history: History) -> Rotator {
+        Rotator {
+            journal,
+            history,
+            concurrency: DEFAULT_CONCURRENCY,
+            events: None,
+        }
+    }
+
+    /// At most `n` targets in flight (at least 1).
+    pub fn with_concurrency(mut self, n: usize) -> Rotator {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Sends a [`RotationEvent`] per step; a closed receiver is ignored.
+    pub fn with_events(mut self, events: UnboundedSender<RotationEvent>) -> Rotator {
+        self.events = Some(events);
+        self
+    }
+
+    /// Journals the Twilio check of the new token (step 2); returns a warning when
+    /// the journal cannot be written.
+    #[must_use = "a journal that cannot be written must be reported"]
+    pub fn record_check(
+        &self,
+        account_sid: &str,
+        result: &Result<TwilioVerdict, ApiError>,
+    ) -> Option<String> {
+        let name = match result {
+            Ok(TwilioVerdict::Valid { friendly_name }) => friendly_name.clone(),
+            _ => None,
+        };
+        let target = JournalTarget::new(TargetKind::TwilioAccount, account_sid.trim(), name);
+        let entry = JournalEntry::new(Action::RotationCheck, target);
+        let entry = match result {
+            Ok(TwilioVerdict::Valid { .. }) => entry,
+            Ok(TwilioVerdict::Rejected { reason }) => {
+                entry.failed(format!("Twilio rejected the token: {reason}"))
+            }
+            Err(e) => entry.failed(e),
+        };
+        self.journal.record(&entry)
+    }
+
+    /// Replaces the token on every target of `plan` marked for update, then verifies
+    /// where the platform can; skipped targets and unreachable profiles are journaled
+    /// as such. Call it once, after the user confirmed the plan.
+    pub async fn apply(&self, plan: &Plan, token: &CheckedToken) -> Report {
+        let mut warnings = Vec::new();
+        for f in &plan.unreachable {
+            let entry = JournalEntry::new(Action::RotationList, sid_target(plan))
+                .on_named(&f.profile, &f.platform)
+                .failed(&f.error);
+            warnings.extend(self.journal.record(&entry));
+        }
+        let mut outcomes = Vec::with_capacity(plan.targets.len());
+        let mut work = Vec::new();
+        for (i, t) in plan.targets.iter().enumerate() {
+            if t.disposition == Disposition::Update {
+                work.push((i, Stage::Update));
+                outcomes.push(None);
+            } else {
+                let outcome = TargetOutcome::skipped(&t.disposition);
+                let entry = entry(Action::RotationUpdate, t)
+                    .skipped(t.disposition.skip_reason().unwrap_or_default());
+                warnings.extend(self.journal.record(&entry));
+                self.send(RotationEvent::Finished {
+                    target: i,
+                    outcome: outcome.clone(),
+                });
+                outcomes.push(Some(outcome));
+            }
+        }
+        self.run(plan, token, work, outcomes, warnings).await
+    }
+
+    /// Re-runs only the failed targets of `previous` (a plan's earlier report): from
+    /// the update when that failed, else just the verification. The others keep
+    /// their outcome.
+    pub async fn retry(&self, plan: &Plan, previous: &Report, token: &CheckedToken) -> Report {
+        let mut outcomes = Vec::with_capacity(plan.targets.len());
+        let mut work = Vec::new();
+        for (i, r) in previous.results.iter().enumerate() {
+            match &r.outcome {
+                TargetOutcome::Failed { stage, .. } => {
+                    work.push((i, *stage));
+                    outcomes.push(None);
+                }
+                other => outcomes.push(Some(other.clone())),
+            }
+        }
+        self.run(plan, token, work, outcomes, Vec::new()).await
+    }
+
+    async fn run(
+        &self,
+        plan: &Plan,
+        token: &CheckedToken,
+        work: Vec<(usize, Stage)>,
+        mut outcomes: Vec<Option<TargetOutcome>>,
+        mut warnings: Vec<String>,
+    ) -> Report {
+        let done: Vec<(usize, TargetOutcome, Vec<String>)> = stream::iter(work)
+            .map(|(i, stage)| async move {
+                let (outcome, w) = self.rotate_one(plan, i, stage, token).await;
+                (i, outcome, w)
+            })
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await;
+        for (i, outcome, w) in done {
+            if let Some(slot) = outcomes.get_mut(i) {
+                *slot = Some(outcome);
+            }
+            warnings.extend(w);
+        }
+        let results = plan
+            .targets
+            .iter()
+            .zip(outcomes)
+            .map(|(t, o)| TargetResult {
+                target: t.clone(),
+                // Every index was either carried over or worked on.
+                outcome: o.unwrap_or_else(|| TargetOutcome::skipped(&t.disposition)),
+            })
+            .collect();
+        Report {
+            account_sid: plan.account_sid.clone(),
+            results,
+            unreachable: plan.unreachable.clone(),
+            warnings,
+        }
+    }
+
+    /// One target, from `stage` on; journals and records every step.
+    async fn rotate_one(
+        &self,
+        plan: &Plan,
+        i: usize,
+        stage: Stage,
+        token: &CheckedToken,
+    ) -> (TargetOutcome, Vec<String>) {
+        let t = &plan.targets[i];
+        let mut warnings = Vec::new();
+        let outcome = match self.update(plan, i, stage, token, &mut warnings).await {
+            Err(outcome) => outcome,
+            Ok(()) if !t.client.capabilities().verification => TargetOutcome::Updated,
+            Ok(()) => self.verify(i, t, &mut warnings).await,
+        };
+        self.send(RotationEvent::Finished {
+            target: i,
+            outcome: outcome.clone(),
+        });
+        (outcome, warnings)
+    }
+
+    /// Replaces the token unless `stage` says it is already in place.
+    async fn update(
+        &self,
+        plan: &Plan,
+        i: usize,
+        stage: Stage,
+        token: &CheckedToken,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), TargetOutcome> {
+        if stage != Stage::Update {
+            return Ok(());
+        }
+        let t = &plan.targets[i];
+        self.send(RotationEvent::Updating { target: i });
+        let result = if token.account_sid() == plan.account_sid {
+            t.client
+                .rotate_provider_token(&t.provider_id, token.token())
+                .await
+                .map(|_| ())
+        } else {
+            Err(ApiError::Unsupported(format!(
+                "the token was checked for {}, not {}",
+                token.account_sid(),
+                plan.account_sid
+            )))
+        };
+        warnings.extend(
+            self.journal
+                .record(&entry(Action::RotationUpdate, t).result(&result)),
+        );
+        match result {
+            Ok(()) => {
+                // Twilio accepted exactly the token the target now holds.
+                let record = Record::from_twilio(&token.verdict());
+                warnings.extend(self.history.record(&t.profile, &t.provider_id, &record));
+                Ok(())
+            }
+            Err(error) => Err(TargetOutcome::Failed {
+                stage: Stage::Update,
+                error,
+            }),
+        }
+    }
+
+    async fn verify(&self, i: usize, t: &Target, warnings: &mut Vec<String>) -> TargetOutcome {
+        self.send(RotationEvent::Verifying { target: i });
+        let result = t.client.verify_provider(&t.provider_id).await;
+        let base = entry(Action::RotationVerify, t);
+        match result {
+            Ok(r) => {
+                let record = Record::from_verification(&r);
+                warnings.extend(self.history.record(&t.profile, &t.provider_id, &record));
+                let outcome = TargetOutcome::verified(r.status.clone(), &r.checks);
+                let entry = match &outcome {
+                    TargetOutcome::UpdatedVerified => base,
+                    other => base.failed(other.detail()),
+                };
+                warnings.extend(
+                    self.journal
+                        .record(&entry.detail(format!("verification {}", r.status))),
+                );
+                outcome
+            }
+            Err(error) => {
+                warnings.extend(self.journal.record(&base.failed(&error)));
+                TargetOutcome::Failed {
+                    stage: Stage::Verify,
+                    error,
+                }
+            }
+        }
+    }
+
+    fn send(&self, event: RotationEvent) {
+        if let Some(tx) = &self.events {
+            let _ = tx.send(event);
+        }
+    }
+}
+
+fn entry(action: Action, t: &Target) -> JournalEntry {
+    let target = JournalTarget::new(
+        TargetKind::Provider,
+        &t.provider_id,
+        Some(t.provider_name.clone()),
+    );
+    JournalEntry::new(action, target).on_named(&t.profile, &t.platform)
+}
+
+fn sid_target(plan: &Plan) -> JournalTarget {
+    JournalTarget::new(TargetKind::TwilioAccount, &plan.account_sid, None)
+}

@@ -1,0 +1,24 @@
+//! On-call rotation of a Twilio auth token across every profile and platform
+//! (design §7), independent of any UI:
+//!
+//! 1. [`check_token`]: local format checks, then the pair checked with Twilio; a
+//!    rejected token stops everything before anything changes. A valid verdict
+//!    becomes a [`CheckedToken`], the only thing [`Rotator::apply`] accepts.
+//! 2. [`plan`]: every provider using the Account SID on every profile, listed
+//!    concurrently; read-only profiles and unreachable profiles are reported, never
+//!    dropped.
+//! 3. [`Rotator::apply`]: after the caller's confirmation, every target updated
+//!    concurrently (bounded), then verified where the platform can; progress as
+//!    [`RotationEvent`]s, the result as a [`Report`]. [`Rotator::retry`] re-runs only
+//!    the failed targets. Every step goes to the audit journal, every verification to
+//!    the history.
+
+mod apply;
+mod check;
+mod plan;
+mod report;
+
+pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
+pub use check::{CheckedToken, check_token};
+pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
+pub use report::{Report, Stage, TargetOutcome, TargetResult};

@@ -1,0 +1,193 @@
+//! Step 5: the result of each target, and what is still on the old token.
+
+use super::plan::{Disposition, ProfileFailure, Target};
+use crate::api::ApiError;
+use crate::domain::{CheckStatus, VerificationCheck, VerificationStatus};
+use serde::{Serialize, Serializer};
+
+/// Where a target's rotation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Replacing the token: the target still holds the old one.
+    Update,
+    /// Verifying after the update: the new token is in place, the result unknown.
+    Verify,
+}
+
+/// How one target ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum TargetOutcome {
+    /// New token in place and the platform's verification passed.
+    UpdatedVerified,
+    /// New token in place, but verification answered warning, failed or pending.
+    UpdatedWarning {
+        /// The overall status.
+        status: VerificationStatus,
+        /// The checks that did not pass.
+        checks: Vec<VerificationCheck>,
+    },
+    /// New token in place; the platform cannot verify (Unpod).
+    Updated,
+    /// A call failed; `stage` says whether the token was replaced.
+    Failed {
+        /// Update (old token still there) or verify (new token there).
+        stage: Stage,
+        /// The platform's reason.
+        #[serde(serialize_with = "as_text")]
+        error: ApiError,
+    },
+    /// Not touched (read-only profile, or updated through another profile).
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+}
+
+fn as_text<S: Serializer>(e: &ApiError, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
+impl TargetOutcome {
+    /// The outcome for a target that is not updated.
+    pub(crate) fn skipped(d: &Disposition) -> TargetOutcome {
+        TargetOutcome::Skipped {
+            reason: d.skip_reason().unwrap_or_default(),
+        }
+    }
+
+    /// The outcome of a verification result.
+    pub(crate) fn verified(status: VerificationStatus, checks: &[VerificationCheck]) -> Self {
+        if status == VerificationStatus::Verified {
+            return TargetOutcome::UpdatedVerified;
+        }
+        TargetOutcome::UpdatedWarning {
+            status,
+            checks: checks
+                .iter()
+                .filter(|c| c.status != CheckStatus::Passed)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// True when the target now holds the new token.
+    pub fn holds_new_token(&self) -> bool {
+        matches!(
+            self,
+            TargetOutcome::UpdatedVerified
+                | TargetOutcome::UpdatedWarning { .. }
+                | TargetOutcome::Updated
+                | TargetOutcome::Failed {
+                    stage: Stage::Verify,
+                    ..
+                }
+        )
+    }
+
+    /// True for a failure (these are what [`super::Rotator::retry`] re-runs).
+    pub fn is_failed(&self) -> bool {
+        matches!(self, TargetOutcome::Failed { .. })
+    }
+
+    /// A short label: `verified`, `warning`, `updated`, `failed`, `skipped`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            TargetOutcome::UpdatedVerified => "verified",
+            TargetOutcome::UpdatedWarning { .. } => "warning",
+            TargetOutcome::Updated => "updated",
+            TargetOutcome::Failed { .. } => "failed",
+            TargetOutcome::Skipped { .. } => "skipped",
+        }
+    }
+
+    /// One line of detail: the failing check, the platform's reason, the skip reason.
+    pub fn detail(&self) -> String {
+        match self {
+            TargetOutcome::UpdatedVerified => "new token in place, verification passed".into(),
+            TargetOutcome::UpdatedWarning { status, checks } => {
+                let which: Vec<String> = checks
+                    .iter()
+                    .map(|c| format!("{} {}: {}", c.name, c.status, c.message))
+                    .collect();
+                format!(
+                    "new token in place; verification {status}: {}",
+                    if which.is_empty() {
+                        "no check named".to_string()
+                    } else {
+                        which.join("; ")
+                    }
+                )
+            }
+            TargetOutcome::Updated => "new token in place (the platform cannot verify)".into(),
+            TargetOutcome::Failed {
+                stage: Stage::Update,
+                error,
+            } => format!("update failed, still on the OLD token: {error}"),
+            TargetOutcome::Failed {
+                stage: Stage::Verify,
+                error,
+            } => format!("new token in place, verification failed to run: {error}"),
+            TargetOutcome::Skipped { reason } => reason.clone(),
+        }
+    }
+}
+
+/// One target and how it ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetResult {
+    /// The target, as planned.
+    #[serde(flatten)]
+    pub target: Target,
+    /// How it ended.
+    pub outcome: TargetOutcome,
+}
+
+/// The result of a rotation: one entry per planned target, in plan order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The Account SID rotated.
+    pub account_sid: String,
+    /// Every planned target with its outcome.
+    pub results: Vec<TargetResult>,
+    /// Profiles that could not be listed: whatever they hold was not touched.
+    pub unreachable: Vec<ProfileFailure>,
+    /// Audit journal or history writes that failed: show them to the user.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The failed targets.
+    pub fn failed(&self) -> impl Iterator<Item = &TargetResult> {
+        self.results.iter().filter(|r| r.outcome.is_failed())
+    }
+
+    /// Targets still holding the old token: failed at update, or skipped because
+    /// their profile is read-only (a provider updated through another profile is not
+    /// listed).
+    pub fn old_token_holders(&self) -> impl Iterator<Item = &TargetResult> {
+        self.results.iter().filter(|r| {
+            matches!(
+                r.outcome,
+                TargetOutcome::Failed {
+                    stage: Stage::Update,
+                    ..
+                }
+            ) || matches!(r.target.disposition, Disposition::Skipped { .. })
+        })
+    }
+
+    /// How many targets now hold the new token.
+    pub fn updated_count(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome.holds_new_token())
+            .count()
+    }
+
+    /// True when no target failed and every profile was reached.
+    pub fn is_complete(&self) -> bool {
+        self.failed().next().is_none() && self.unreachable.is_empty()
+    }
+}
