@@ -51,8 +51,43 @@ pub enum Command {
     /// SIP trunk credentials (Dasha).
     #[command(subcommand)]
     Sip(SipCommand),
+    /// Rotate a credential everywhere it is used.
+    #[command(subcommand)]
+    Rotate(RotateCommand),
     /// Run the embedded sandbox platform (Dasha, Unpod and Twilio on loopback).
     Sandbox(SandboxArgs),
+}
+
+/// `rotate …`
+#[derive(Debug, Subcommand)]
+pub enum RotateCommand {
+    /// Put a new Twilio auth token (read from stdin) on every provider that uses the
+    /// Account SID, on every profile, then verify them. Checks the token with Twilio
+    /// first, shows the plan and asks once (on the terminal) before changing anything.
+    Twilio(RotateTwilioArgs),
+}
+
+/// `rotate twilio`
+#[derive(Debug, Args)]
+pub struct RotateTwilioArgs {
+    /// The Twilio Account SID whose token changed (AC + 32 hex digits).
+    #[arg(long, value_name = "AC…")]
+    pub account_sid: String,
+    /// Read the new auth token from stdin (required: secrets are never arguments).
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+    /// Only these profiles (comma-separated; default: every profile, or --profile).
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub profiles: Vec<String>,
+    /// Check the token with Twilio and print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when no terminal is available).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Providers updated at once.
+    #[arg(long, default_value_t = crate::rotation::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 /// `profiles …`
@@ -92,8 +127,23 @@ pub enum SipCommand {
     Create(SipCreateArgs),
     /// Change fields of a SIP credential (a full replacement that keeps the others).
     Update(SipUpdateArgs),
+    /// Replace a SIP credential's password, keeping its id and every other field.
+    Rotate(SipRotateArgs),
     /// Delete a SIP credential.
     Delete(DeleteArgs),
+}
+
+/// `sip rotate`
+#[derive(Debug, Args)]
+pub struct SipRotateArgs {
+    /// The credential's id.
+    pub id: String,
+    /// Where the new password comes from (exactly one).
+    #[command(flatten)]
+    pub password: PasswordSource,
+    /// Include a generated password in JSON output (table output shows it once anyway).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// An item id.
@@ -254,7 +304,11 @@ pub enum SeedArg {
 
 /// `sandbox`
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SandboxArgs {
+    /// Act on a running sandbox instead of starting one.
+    #[command(subcommand)]
+    pub action: Option<SandboxAction>,
     /// Address to listen on (loopback).
     #[arg(long, default_value = "127.0.0.1:8931")]
     pub listen: SocketAddr,
@@ -270,4 +324,23 @@ pub struct SandboxArgs {
     /// Print a ready config for a sandbox at --listen and exit.
     #[arg(long)]
     pub print_config: bool,
+}
+
+/// `sandbox …` on a running sandbox.
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// Roll a demo Twilio account's auth token, as the Twilio console does, and print
+    /// the new one (sandbox demo data only).
+    RollToken(RollTokenArgs),
+}
+
+/// `sandbox roll-token`
+#[derive(Debug, Args)]
+pub struct RollTokenArgs {
+    /// The demo account's SID.
+    #[arg(long, value_name = "AC…")]
+    pub account_sid: String,
+    /// The running sandbox.
+    #[arg(long, default_value = "http://127.0.0.1:8931")]
+    pub url: String,
 }

@@ -53,3 +53,31 @@ pub fn confirm_delete(
         ))
     }
 }
+
+/// Asks on the controlling terminal (`/dev/tty`) rather than stdin, for commands
+/// whose stdin carries a secret. True when the answer is `expected`; a refusal
+/// naming `--yes` when there is no terminal to ask on.
+pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
+    let no_tty = |e: std::io::Error| {
+        CliError::new(
+            Exit::Refused,
+            format!(
+                "no terminal to confirm on ({e}): stdin carries the secret, so pass --yes to confirm in scripts"
+            ),
+        )
+    };
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(no_tty)?;
+    let mut out = &tty;
+    write!(out, "{prompt}")
+        .and_then(|()| out.flush())
+        .map_err(no_tty)?;
+    let mut answer = String::new();
+    std::io::BufReader::new(&tty)
+        .read_line(&mut answer)
+        .map_err(|e| CliError::usage(format!("could not read the answer: {e}")))?;
+    Ok(answer.trim() == expected)
+}

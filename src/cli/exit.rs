@@ -26,6 +26,9 @@ pub enum Exit {
     Transient = 7,
     /// Refused by telcreds: read-only profile, or a deletion not confirmed.
     Refused = 8,
+    /// A rotation did not reach every target: some failed or a profile could not be
+    /// listed. The output says which targets still hold the old token.
+    Incomplete = 9,
 }
 
 impl From<Exit> for ExitCode {

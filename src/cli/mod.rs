@@ -2,17 +2,21 @@
 //! output formats and exit codes.
 
 pub mod args;
+mod audit;
 mod confirm;
 pub mod exit;
 mod output;
 mod profiles;
 mod providers;
+mod rotate;
 mod sandbox_cmd;
 mod secrets;
 mod sip;
 
 use crate::api::{Http, HttpOptions, PlatformClient};
 use crate::config::{Config, Profile};
+use crate::history::History;
+use crate::journal::Journal;
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
 
@@ -24,6 +28,12 @@ pub struct Context {
     pub client: PlatformClient,
     /// Output format.
     pub output: OutputFormat,
+    /// The shared HTTP layer (for Twilio checks).
+    pub http: Http,
+    /// Where mutations are recorded.
+    pub journal: Journal,
+    /// Where verification results are recorded.
+    pub history: History,
 }
 
 impl Context {
@@ -55,13 +65,14 @@ pub async fn run(cli: Cli, command: Command) -> Exit {
 
 async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Sandbox(a) => sandbox_cmd::run(a).await,
+        Command::Sandbox(a) => sandbox_cmd::run(a, cli.output).await,
         Command::Profiles(_) => {
             let config = Config::load_default(cli.config.as_deref())?;
             profiles::list(&config, cli.output)
         }
         Command::Providers(c) => providers::run(&context(cli)?, c).await,
         Command::Sip(c) => sip::run(&context(cli)?, c).await,
+        Command::Rotate(c) => rotate::run(cli, c).await,
     }
 }
 
@@ -69,10 +80,13 @@ fn context(cli: &Cli) -> Result<Context, CliError> {
     let config = Config::load_default(cli.config.as_deref())?;
     let profile = config.pick(cli.profile.as_deref())?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let client = PlatformClient::connect(&profile, http)?;
+    let client = PlatformClient::connect(&profile, http.clone())?;
     Ok(Context {
         profile,
         client,
         output: cli.output,
+        http,
+        journal: Journal::open_default(),
+        history: History::open_default(),
     })
 }

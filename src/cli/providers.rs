@@ -3,14 +3,19 @@
 use super::args::{
     DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
+use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::CliError;
 use super::output::{Table, details, emit, opt};
 use super::{Context, secrets};
+use crate::api::TwilioVerdict;
+use crate::api::twilio::check_credentials;
 use crate::domain::time::{ago, stamp};
+use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationCheck, short_sid,
 };
+use crate::journal::{Action, TargetKind};
 use chrono::Utc;
 use serde::Serialize;
 
@@ -138,10 +143,51 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
-    let p = ctx.client.create_provider(&new).await?;
+    let verdict = check_with_twilio_first(ctx, &new).await;
+    let result = ctx.client.create_provider(&new).await;
+    let (id, name) = match &result {
+        Ok(p) => (p.id.clone(), Some(p.display_name())),
+        Err(_) => ("(new)".to_string(), new.name.clone()),
+    };
+    ctx.audit(
+        Action::ProviderCreate,
+        TargetKind::Provider,
+        &id,
+        name,
+        &result,
+    );
+    let p = result?;
+    if let Some(v) = &verdict {
+        ctx.record_twilio_check(&p.id, v);
+    }
     emit(ctx.output, &p, || {
         format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
     })
+}
+
+/// On a platform that does not check Twilio credentials itself (Unpod), checks them
+/// directly and warns when Twilio refuses; the configuration is still created, as
+/// the platform would. `None` when no check ran.
+async fn check_with_twilio_first(ctx: &Context, new: &NewProvider) -> Option<TwilioVerdict> {
+    if ctx.client.capabilities().checks_twilio || validate::new_provider(new).is_err() {
+        return None;
+    }
+    let base = &ctx.profile.twilio_api_base;
+    match check_credentials(&ctx.http, base, &new.account_sid, &new.auth_token).await {
+        Ok(v) => {
+            if let TwilioVerdict::Rejected { reason } = &v {
+                warn(&format!(
+                    "Twilio rejected this Account SID and auth token ({reason}); {} does not check them, so it will store them anyway: calls will fail until the token is fixed with `providers rotate-token`",
+                    ctx.profile.platform
+                ));
+            }
+            Some(v)
+        }
+        Err(e) => {
+            warn(&format!("could not check the credentials with Twilio: {e}"));
+            None
+        }
+    }
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
@@ -157,7 +203,16 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
             "nothing to update: give --name, --region, --supports-call-transfer or --account-sid",
         ));
     }
-    let p = ctx.client.update_provider(&a.id, &u).await?;
+    let result = ctx.client.update_provider(&a.id, &u).await;
+    let name = result.as_ref().ok().map(Provider::display_name);
+    ctx.audit(
+        Action::ProviderUpdate,
+        TargetKind::Provider,
+        &a.id,
+        name,
+        &result,
+    );
+    let p = result?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })
@@ -166,7 +221,16 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
 async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError> {
     ctx.require_writable()?;
     let token = secrets::read_stdin("auth token")?;
-    let p = ctx.client.rotate_provider_token(&a.id, &token).await?;
+    let result = ctx.client.rotate_provider_token(&a.id, &token).await;
+    let name = result.as_ref().ok().map(Provider::display_name);
+    ctx.audit(
+        Action::ProviderRotateToken,
+        TargetKind::Provider,
+        &a.id,
+        name,
+        &result,
+    );
+    let p = result?;
     emit(ctx.output, &p, || {
         format!("auth token replaced on provider {}\n", p.display_name())
     })
@@ -174,6 +238,7 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
 
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
     let r = ctx.client.verify_provider(id).await?;
+    ctx.record_verification(id, &r);
     emit(ctx.output, &r, || {
         format!(
             "{} {}\n{}",
@@ -188,7 +253,15 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.require_writable()?;
     let p = ctx.client.get_provider(&a.id).await?;
     confirm_delete(&ctx.profile, "provider", &p.display_name(), a.yes)?;
-    ctx.client.delete_provider(&a.id).await?;
+    let result = ctx.client.delete_provider(&a.id).await;
+    ctx.audit(
+        Action::ProviderDelete,
+        TargetKind::Provider,
+        &a.id,
+        Some(p.display_name()),
+        &result,
+    );
+    result?;
     let done = serde_json::json!({ "deleted": a.id });
     emit(ctx.output, &done, || {
         format!("deleted provider {} ({})\n", p.display_name(), a.id)

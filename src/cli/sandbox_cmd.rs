@@ -1,12 +1,74 @@
-//! `telcreds sandbox`: run the embedded platform on loopback until interrupted.
+//! `telcreds sandbox`: run the embedded platform on loopback until interrupted, or
+//! act on a running one (`roll-token`).
 
-use super::args::{SandboxArgs, SeedArg};
+use super::args::{OutputFormat, RollTokenArgs, SandboxAction, SandboxArgs, SeedArg};
 use super::exit::{CliError, Exit};
+use super::output::emit;
+use crate::api::{Http, HttpOptions};
 use crate::sandbox::{Sandbox, SandboxOptions, Seed, print_config_for};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Starts the sandbox (or prints its config) and serves until ctrl-c or SIGTERM.
-pub async fn run(a: SandboxArgs) -> Result<(), CliError> {
+/// Starts the sandbox (or prints its config) and serves until ctrl-c or SIGTERM;
+/// with an action, acts on a running sandbox instead.
+pub async fn run(a: SandboxArgs, output: OutputFormat) -> Result<(), CliError> {
+    match a.action {
+        Some(SandboxAction::RollToken(r)) => roll_token(r, output).await,
+        None => serve(a).await,
+    }
+}
+
+/// The control route's answer: a demo account and its new token.
+#[derive(Serialize, Deserialize)]
+struct Rolled {
+    account_sid: String,
+    auth_token: String,
+}
+
+/// Rolls a demo account's token through the control route of a running sandbox and
+/// prints the new one: demo data, and printing it is the point.
+async fn roll_token(a: RollTokenArgs, output: OutputFormat) -> Result<(), CliError> {
+    crate::domain::validate::account_sid(&a.account_sid)
+        .map_err(|m| CliError::new(Exit::Validation, format!("account_sid: {m}")))?;
+    let url = format!(
+        "{}/_sandbox/twilio/accounts/{}/roll-token",
+        a.url.trim_end_matches('/'),
+        a.account_sid.trim()
+    );
+    let http = Http::new(HttpOptions::default())?;
+    let unreachable = |e: reqwest::Error| {
+        CliError::new(
+            Exit::Other,
+            format!("no sandbox answered at {}: {e}", a.url),
+        )
+    };
+    let response = http.client().post(&url).send().await.map_err(unreachable)?;
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND {
+        return Err(CliError::new(
+            Exit::NotFound,
+            format!(
+                "the sandbox at {} has no Twilio account {} (or is not a telcreds sandbox)",
+                a.url, a.account_sid
+            ),
+        ));
+    }
+    if !status.is_success() {
+        return Err(CliError::new(
+            Exit::Other,
+            format!("the sandbox at {} answered HTTP {status}", a.url),
+        ));
+    }
+    let rolled: Rolled = response.json().await.map_err(unreachable)?;
+    emit(output, &rolled, || {
+        format!(
+            "rolled the sandbox token of {}\nnew auth token: {}\n",
+            rolled.account_sid, rolled.auth_token
+        )
+    })
+}
+
+async fn serve(a: SandboxArgs) -> Result<(), CliError> {
     if !(0.0..=1.0).contains(&a.fault_rate) {
         return Err(CliError::usage(format!(
             "--fault-rate must be between 0 and 1 (got {})",

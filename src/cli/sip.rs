@@ -1,6 +1,10 @@
 //! `telcreds sip …`
 
-use super::args::{DeleteArgs, SipCommand, SipCreateArgs, SipFields, SipShowArgs, SipUpdateArgs};
+use super::args::{
+    DeleteArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipRotateArgs, SipShowArgs,
+    SipUpdateArgs,
+};
+use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
@@ -9,6 +13,7 @@ use crate::api::ApiError;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
+use crate::journal::{Action, TargetKind};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -19,6 +24,7 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
         SipCommand::Show(a) => show(ctx, a).await,
         SipCommand::Create(a) => create(ctx, a).await,
         SipCommand::Update(a) => update(ctx, a).await,
+        SipCommand::Rotate(a) => rotate(ctx, a).await,
         SipCommand::Delete(a) => delete(ctx, a).await,
     }
 }
@@ -164,8 +170,8 @@ fn apply_fields(input: &mut SipCredentialInput, f: SipFields) -> Result<(), CliE
     }
 }
 
-fn generated_note(generated: bool, format: super::args::OutputFormat) -> String {
-    if generated && format == super::args::OutputFormat::Table {
+fn generated_note(generated: bool, format: OutputFormat) -> String {
+    if generated && format == OutputFormat::Table {
         "a password was generated: see it once with `telcreds sip show ID --show-secrets`\n".into()
     } else {
         String::new()
@@ -186,7 +192,19 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
         }
         None => false,
     };
-    let c = ctx.client.create_sip_credential(&input).await?;
+    let result = ctx.client.create_sip_credential(&input).await;
+    let (id, name) = match &result {
+        Ok(c) => (c.id.clone(), Some(c.display_name())),
+        Err(_) => ("(new)".to_string(), input.description.clone()),
+    };
+    ctx.audit(
+        Action::SipCreate,
+        TargetKind::SipCredential,
+        &id,
+        name,
+        &result,
+    );
+    let c = result?;
     emit(ctx.output, &c, || {
         format!(
             "created SIP credential {}\n{}{}",
@@ -199,13 +217,7 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
 
 async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
     ctx.require_writable()?;
-    let current = ctx.client.get_sip_credential(&a.id).await?;
-    if current.is_read_only() {
-        return Err(CliError::new(
-            Exit::Refused,
-            "this SIP credential is managed by its provider and is read-only: change the provider instead",
-        ));
-    }
+    let current = writable_credential(ctx, &a.id).await?;
     let mut input = current.to_input();
     apply_fields(&mut input, a.fields)?;
     let generated = match secrets::sip_password(&a.password)? {
@@ -215,7 +227,15 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
         }
         None => false,
     };
-    let c = ctx.client.update_sip_credential(&a.id, &input).await?;
+    let result = ctx.client.update_sip_credential(&a.id, &input).await;
+    ctx.audit(
+        Action::SipUpdate,
+        TargetKind::SipCredential,
+        &a.id,
+        Some(current.display_name()),
+        &result,
+    );
+    let c = result?;
     emit(ctx.output, &c, || {
         format!(
             "updated SIP credential {}\n{}{}",
@@ -223,6 +243,76 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
             generated_note(generated, ctx.output),
             sip_text(&c, false)
         )
+    })
+}
+
+/// A credential that may be changed: provider-managed ones are refused.
+async fn writable_credential(ctx: &Context, id: &str) -> Result<SipCredential, CliError> {
+    let current = ctx.client.get_sip_credential(id).await?;
+    if current.is_read_only() {
+        return Err(CliError::new(
+            Exit::Refused,
+            "this SIP credential is managed by its provider and is read-only: change the provider instead",
+        ));
+    }
+    Ok(current)
+}
+
+/// The answer of `sip rotate`: the credential, and its new password only when asked.
+#[derive(Serialize)]
+struct Rotated<'a> {
+    rotated: bool,
+    generated: bool,
+    credential: &'a SipCredential,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_password: Option<&'a str>,
+}
+
+async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
+    ctx.require_writable()?;
+    let (password, generated) = secrets::sip_password(&a.password)?.ok_or_else(|| {
+        CliError::usage(
+            "give the new password: --generate-password, --password-stdin or --password-file FILE",
+        )
+    })?;
+    let current = writable_credential(ctx, &a.id).await?;
+    let mut input = current.to_input();
+    input.auth_password = Some(password.clone());
+    let result = ctx.client.update_sip_credential(&a.id, &input).await;
+    ctx.audit(
+        Action::SipRotate,
+        TargetKind::SipCredential,
+        &a.id,
+        Some(current.display_name()),
+        &result,
+    );
+    let c = result?;
+    if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
+        warn(
+            "the generated password is not in the JSON output (pass --show-secrets to include it); \
+             `telcreds sip show ID --show-secrets` prints it",
+        );
+    }
+    let view = Rotated {
+        rotated: true,
+        generated,
+        credential: &c,
+        auth_password: a.show_secrets.then(|| password.expose()),
+    };
+    emit(ctx.output, &view, || {
+        let mut out = format!(
+            "rotated the password of SIP credential {} ({})\n",
+            c.display_name(),
+            c.id
+        );
+        if generated {
+            // The one place a generated password is shown.
+            out.push_str(&format!(
+                "new password (shown once): {}\n",
+                password.expose()
+            ));
+        }
+        out
     })
 }
 
@@ -247,7 +337,15 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         ));
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.display_name(), a.yes)?;
-    ctx.client.delete_sip_credential(&a.id, a.force).await?;
+    let result = ctx.client.delete_sip_credential(&a.id, a.force).await;
+    ctx.audit(
+        Action::SipDelete,
+        TargetKind::SipCredential,
+        &a.id,
+        Some(c.display_name()),
+        &result,
+    );
+    result?;
     let done = serde_json::json!({ "deleted": a.id, "force": a.force });
     emit(ctx.output, &done, || {
         format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)

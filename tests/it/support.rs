@@ -126,3 +126,66 @@ pub fn current_token(sb: &Sandbox, sid: &str) -> Secret {
         .expect("account exists");
     Secret::new(acc.auth_token)
 }
+
+/// Runs `telcreds --config CONFIG ARGS…` with `stdin` and extra environment
+/// variables (they win over the defaults: data and state under the config's
+/// directory, trace logging). With `no_tty`, the binary runs in a new session
+/// (`setsid`), so it has no controlling terminal to prompt on.
+pub async fn telcreds_env(
+    config: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &std::path::Path)],
+    no_tty: bool,
+) -> crate::cli::Run {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = config.parent().unwrap().to_path_buf();
+    let bin = env!("CARGO_BIN_EXE_telcreds");
+    let mut cmd = if no_tty {
+        let mut c = Command::new("setsid");
+        c.arg("--wait").arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.arg("--config").arg(config).args(args);
+    cmd.env("TELCREDS_STATE_DIR", dir.join("state"))
+        .env("TELCREDS_DATA_DIR", dir.join("data"))
+        .env("TELCREDS_LOG", "trace")
+        .env_remove("TELCREDS_CONFIG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let stdin = stdin.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().expect("binary runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        crate::cli::Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// PATCH requests the sandbox served, as (path, status).
+pub async fn patches(sb: &Sandbox) -> Vec<(String, u16)> {
+    requests(sb)
+        .await
+        .into_iter()
+        .filter(|(m, _, _)| m == "PATCH")
+        .map(|(_, p, s)| (p, s))
+        .collect()
+}

@@ -1,0 +1,522 @@
+//! `telcreds rotate twilio`: one new auth token, every provider that uses its Account
+//! SID, on every profile. The token comes from stdin, so confirmation is asked on the
+//! terminal (`/dev/tty`); scripts pass `--yes`.
+
+use super::args::{Cli, OutputFormat, RotateCommand, RotateTwilioArgs};
+use super::audit::{warn, warn_all};
+use super::confirm::ask_on_tty;
+use super::exit::{CliError, Exit};
+use super::output::{Table, emit};
+use super::secrets;
+use crate::api::{ApiError, Http, HttpOptions, TwilioVerdict};
+use crate::config::{Config, DEFAULT_TWILIO_API_BASE, Profile};
+use crate::history::History;
+use crate::journal::Journal;
+use crate::rotation::{
+    self, CheckedToken, Disposition, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome,
+    TargetResult,
+};
+use crate::secret::Secret;
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+/// Runs one `rotate` subcommand.
+pub async fn run(cli: &Cli, cmd: RotateCommand) -> Result<(), CliError> {
+    match cmd {
+        RotateCommand::Twilio(a) => twilio(cli, a).await,
+    }
+}
+
+async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
+    let config = Config::load_default(cli.config.as_deref())?;
+    let profiles = select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let token = secrets::read_stdin("auth token")?;
+    let http = Http::new(HttpOptions::default())?;
+    let rotator = Rotator::new(Journal::open_default(), History::open_default())
+        .with_concurrency(usize::from(a.concurrency));
+
+    let checked = check(&http, &profiles, &a.account_sid, &token, &rotator).await?;
+    let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
+    nothing_to_do(&plan, &profiles)?;
+    if a.dry_run {
+        print_plan(cli.output, &plan, &checked, true)?;
+        return plan_outcome(&plan);
+    }
+    print_plan(cli.output, &plan, &checked, false)?;
+    if !a.yes {
+        confirm(&plan)?;
+    }
+    let mut report = apply(&rotator, &plan, &checked, cli.output).await;
+    while !a.yes && report.failed().next().is_some() && ask_retry(&report)? {
+        let again = retry(&rotator, &plan, &report, &checked, cli.output).await;
+        report = Report {
+            warnings: [report.warnings, again.warnings.clone()].concat(),
+            ..again
+        };
+    }
+    print_report(cli.output, &report, &checked)?;
+    warn_all(&report.warnings);
+    report_outcome(&report)
+}
+
+/// `--profiles` (each must exist), else `--profile`, else every profile.
+fn select_profiles(
+    config: &Config,
+    names: &[String],
+    global: Option<&str>,
+) -> Result<Vec<Profile>, CliError> {
+    let names: Vec<&str> = match (names.is_empty(), global) {
+        (false, _) => names.iter().map(|n| n.trim()).collect(),
+        (true, Some(g)) => vec![g],
+        (true, None) => return Ok(config.profiles.clone()),
+    };
+    names
+        .into_iter()
+        .map(|n| config.profile(n).cloned().map_err(CliError::from))
+        .collect()
+}
+
+/// Checks the token locally and with Twilio (once per distinct Twilio API base);
+/// a refusal stops here with nothing changed.
+async fn check(
+    http: &Http,
+    profiles: &[Profile],
+    account_sid: &str,
+    token: &Secret,
+    rotator: &Rotator,
+) -> Result<CheckedToken, CliError> {
+    let mut bases: Vec<&str> = profiles
+        .iter()
+        .map(|p| p.twilio_api_base.as_str())
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
+    if bases.is_empty() {
+        bases.push(DEFAULT_TWILIO_API_BASE);
+    }
+    let mut checked = None;
+    for base in bases {
+        let result = rotation::check_token(http, base, account_sid, token).await;
+        if let Some(w) = rotator.record_check(account_sid, &result) {
+            warn(&w);
+        }
+        let nothing = "nothing was changed";
+        match result {
+            Ok(v @ TwilioVerdict::Valid { .. }) => {
+                checked = checked.or_else(|| CheckedToken::from_verdict(account_sid, token, &v));
+            }
+            Ok(TwilioVerdict::Rejected { reason }) => {
+                return Err(CliError::new(
+                    Exit::Validation,
+                    format!(
+                        "Twilio rejected the new token for {}: {reason}; {nothing}",
+                        account_sid.trim()
+                    ),
+                ));
+            }
+            Err(e @ ApiError::Validation { .. }) => {
+                return Err(CliError::new(Exit::Validation, format!("{e}; {nothing}")));
+            }
+            Err(e) => {
+                let mut err = CliError::from(e);
+                err.message = format!(
+                    "could not check the token with Twilio at {base}: {}; {nothing}",
+                    err.message
+                );
+                return Err(err);
+            }
+        }
+    }
+    checked.ok_or_else(|| CliError::new(Exit::Other, "no Twilio verdict"))
+}
+
+/// Stops early when there is nothing to update, saying why.
+fn nothing_to_do(plan: &Plan, profiles: &[Profile]) -> Result<(), CliError> {
+    if plan.update_count() > 0 {
+        return Ok(());
+    }
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    if plan.targets.is_empty() && plan.unreachable.is_empty() {
+        return Err(CliError::new(
+            Exit::NotFound,
+            format!(
+                "no provider uses {} on profiles {}: nothing to rotate",
+                plan.account_sid,
+                names.join(", ")
+            ),
+        ));
+    }
+    if plan.unreachable.is_empty() {
+        let lines: Vec<String> = plan.targets.iter().map(plan_line).collect();
+        return Err(CliError::new(
+            Exit::Refused,
+            format!(
+                "no provider using {} can be updated:\n  {}\nnothing was changed",
+                plan.account_sid,
+                lines.join("\n  ")
+            ),
+        ));
+    }
+    let lines: Vec<String> = plan
+        .unreachable
+        .iter()
+        .map(|f| format!("profile \"{}\": {}", f.profile, f.error))
+        .chain(plan.targets.iter().map(plan_line))
+        .collect();
+    Err(CliError::new(
+        Exit::Incomplete,
+        format!(
+            "no provider using {} could be updated:\n  {}\nnothing was changed",
+            plan.account_sid,
+            lines.join("\n  ")
+        ),
+    ))
+}
+
+fn plan_line(t: &Target) -> String {
+    format!(
+        "{} {}: {}",
+        t.profile,
+        t.provider_name,
+        t.disposition.describe()
+    )
+}
+
+/// The plan as JSON: what would be (or is about to be) done.
+#[derive(Serialize)]
+struct PlanView<'a> {
+    account_sid: &'a str,
+    twilio_account: Option<&'a str>,
+    dry_run: bool,
+    #[serde(flatten)]
+    plan: &'a Plan,
+}
+
+/// Prints the plan: as the whole answer for a dry run, as a table before confirming
+/// otherwise (JSON output prints only the final report then).
+fn print_plan(
+    format: OutputFormat,
+    plan: &Plan,
+    checked: &CheckedToken,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    if format == OutputFormat::Json && !dry_run {
+        return Ok(());
+    }
+    let view = PlanView {
+        account_sid: &plan.account_sid,
+        twilio_account: checked.friendly_name(),
+        dry_run,
+        plan,
+    };
+    emit(format, &view, || {
+        let mut t = Table::new(&["PROFILE", "PLATFORM", "PROVIDER", "ID", "STATUS", "ACTION"]);
+        for target in &plan.targets {
+            t.row(vec![
+                profile_cell(target),
+                target.platform.to_string(),
+                target.provider_name.clone(),
+                target.provider_id.clone(),
+                format!("{} {}", target.status.symbol(), target.status),
+                target.disposition.describe(),
+            ]);
+        }
+        let mut out = format!(
+            "Twilio accepted the new token for {}{}.\n{} of {} providers using it will be updated{}:\n\n{}",
+            plan.account_sid,
+            checked
+                .friendly_name()
+                .map(|n| format!(" (\"{n}\")"))
+                .unwrap_or_default(),
+            plan.update_count(),
+            plan.targets.len(),
+            if dry_run {
+                " (dry run: nothing changes)"
+            } else {
+                ""
+            },
+            t.render()
+        );
+        out.push_str(&unreachable_text(plan));
+        out
+    })
+}
+
+fn unreachable_text(plan: &Plan) -> String {
+    plan.unreachable
+        .iter()
+        .map(|f| {
+            format!(
+                "\nprofile \"{}\" could not be listed, its providers are NOT included: {}\n",
+                f.profile, f.error
+            )
+        })
+        .collect()
+}
+
+fn profile_cell(t: &Target) -> String {
+    if t.production {
+        format!("{} [PROD]", t.profile)
+    } else {
+        t.profile.clone()
+    }
+}
+
+fn provider_cell(t: &Target) -> String {
+    format!("{} (id {})", t.provider_name, t.provider_id)
+}
+
+/// A dry run's exit: incomplete when a profile could not be listed.
+fn plan_outcome(plan: &Plan) -> Result<(), CliError> {
+    if plan.unreachable.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Incomplete,
+            format!(
+                "{} profile(s) could not be listed: the plan is incomplete",
+                plan.unreachable.len()
+            ),
+        ))
+    }
+}
+
+/// One confirmation for the whole plan, on the terminal; a protected profile among
+/// the targets asks for the Account SID to be typed.
+fn confirm(plan: &Plan) -> Result<(), CliError> {
+    let updated: Vec<&Target> = plan.to_update().map(|(_, t)| t).collect();
+    let mut profiles: Vec<String> = updated.iter().map(|t| profile_cell(t)).collect();
+    profiles.dedup();
+    let protected = updated.iter().any(|t| t.production);
+    let expected = if protected {
+        plan.account_sid.as_str()
+    } else {
+        "yes"
+    };
+    let prompt = format!(
+        "Replace the auth token of {} on {} provider(s) on profile(s) {}? Type {} to confirm: ",
+        plan.account_sid,
+        updated.len(),
+        profiles.join(", "),
+        if protected { "the Account SID" } else { "yes" }
+    );
+    if ask_on_tty(&prompt, expected)? {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Refused,
+            "not confirmed: nothing was changed",
+        ))
+    }
+}
+
+fn ask_retry(report: &Report) -> Result<bool, CliError> {
+    let n = report.failed().count();
+    ask_on_tty(
+        &format!("{n} target(s) failed. Retry only those? Type yes to retry: "),
+        "yes",
+    )
+}
+
+async fn apply(
+    rotator: &Rotator,
+    plan: &Plan,
+    checked: &CheckedToken,
+    format: OutputFormat,
+) -> Report {
+    with_progress(rotator, plan, format, |r| async move {
+        r.apply(plan, checked).await
+    })
+    .await
+}
+
+async fn retry(
+    rotator: &Rotator,
+    plan: &Plan,
+    previous: &Report,
+    checked: &CheckedToken,
+    format: OutputFormat,
+) -> Report {
+    with_progress(rotator, plan, format, |r| async move {
+        r.retry(plan, previous, checked).await
+    })
+    .await
+}
+
+/// Runs `work` with a rotator that reports each finished target on stderr (table
+/// output only), so a long rotation shows life.
+async fn with_progress<F, Fut>(
+    rotator: &Rotator,
+    plan: &Plan,
+    format: OutputFormat,
+    work: F,
+) -> Report
+where
+    F: FnOnce(Rotator) -> Fut,
+    Fut: Future<Output = Report>,
+{
+    if format == OutputFormat::Json {
+        return work(rotator.clone()).await;
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let total = plan.update_count();
+    let names: Vec<String> = plan
+        .targets
+        .iter()
+        .map(|t| format!("{} {}", t.profile, t.provider_name))
+        .collect();
+    let printer = tokio::spawn(async move {
+        let mut done = 0;
+        while let Some(event) = rx.recv().await {
+            if let RotationEvent::Finished { target, outcome } = event
+                && !matches!(outcome, TargetOutcome::Skipped { .. })
+            {
+                done += 1;
+                let name = names.get(target).map_or("?", String::as_str);
+                eprintln!("[{done}/{total}] {name}: {}", outcome.label());
+            }
+        }
+    });
+    let report = work(rotator.clone().with_events(tx)).await;
+    let _ = printer.await;
+    report
+}
+
+/// A target still on the old token, for JSON.
+#[derive(Serialize)]
+struct OldTokenHolder<'a> {
+    profile: &'a str,
+    provider_id: &'a str,
+    provider_name: &'a str,
+    reason: String,
+}
+
+/// The result as JSON.
+#[derive(Serialize)]
+struct ReportView<'a> {
+    account_sid: &'a str,
+    twilio_account: Option<&'a str>,
+    dry_run: bool,
+    complete: bool,
+    updated: usize,
+    results: &'a [TargetResult],
+    still_on_old_token: Vec<OldTokenHolder<'a>>,
+    unreachable: &'a [rotation::ProfileFailure],
+    warnings: &'a [String],
+}
+
+fn print_report(
+    format: OutputFormat,
+    report: &Report,
+    checked: &CheckedToken,
+) -> Result<(), CliError> {
+    let view = ReportView {
+        account_sid: &report.account_sid,
+        twilio_account: checked.friendly_name(),
+        dry_run: false,
+        complete: report.is_complete(),
+        updated: report.updated_count(),
+        results: &report.results,
+        still_on_old_token: report
+            .old_token_holders()
+            .map(|r| OldTokenHolder {
+                profile: &r.target.profile,
+                provider_id: &r.target.provider_id,
+                provider_name: &r.target.provider_name,
+                reason: r.outcome.detail(),
+            })
+            .collect(),
+        unreachable: &report.unreachable,
+        warnings: &report.warnings,
+    };
+    emit(format, &view, || report_text(report))
+}
+
+fn report_text(report: &Report) -> String {
+    let mut t = Table::new(&["PROFILE", "PLATFORM", "PROVIDER", "RESULT", "DETAIL"]);
+    for r in &report.results {
+        t.row(vec![
+            profile_cell(&r.target),
+            r.target.platform.to_string(),
+            r.target.provider_name.clone(),
+            format!("{} {}", result_symbol(&r.outcome), r.outcome.label()),
+            r.outcome.detail(),
+        ]);
+    }
+    let updatable = report
+        .results
+        .iter()
+        .filter(|r| r.target.disposition == Disposition::Update)
+        .count();
+    let mut out = format!(
+        "\n{}\n{} of {} providers now use the new token.\n",
+        t.render(),
+        report.updated_count(),
+        updatable
+    );
+    let old: Vec<&TargetResult> = report.old_token_holders().collect();
+    if old.is_empty() {
+        out.push_str("No provider found is left on the old token.\n");
+    } else {
+        out.push_str("Still on the OLD token:\n");
+        for r in old {
+            let why = match &r.outcome {
+                TargetOutcome::Failed { error, .. } => format!("update failed: {error}"),
+                other => other.detail(),
+            };
+            out.push_str(&format!(
+                "  {} {}: {why}\n",
+                profile_cell(&r.target),
+                provider_cell(&r.target),
+            ));
+        }
+    }
+    out.push_str(&unreachable_text_of(report));
+    if report.failed().next().is_some() {
+        out.push_str(
+            "Run the same command again to retry: providers already on the new token get it again, which is harmless.\n",
+        );
+    }
+    out
+}
+
+fn unreachable_text_of(report: &Report) -> String {
+    report
+        .unreachable
+        .iter()
+        .map(|f| {
+            format!(
+                "Not reached: profile \"{}\" could not be listed ({}); its providers may still hold the old token.\n",
+                f.profile, f.error
+            )
+        })
+        .collect()
+}
+
+fn result_symbol(o: &TargetOutcome) -> &'static str {
+    match o {
+        TargetOutcome::UpdatedVerified | TargetOutcome::Updated => "✓",
+        TargetOutcome::UpdatedWarning { .. } => "!",
+        TargetOutcome::Failed { .. } => "✗",
+        TargetOutcome::Skipped { .. } => "-",
+    }
+}
+
+/// Exit: [`Exit::Incomplete`] when a target failed or a profile was not reached.
+fn report_outcome(report: &Report) -> Result<(), CliError> {
+    if report.is_complete() {
+        return Ok(());
+    }
+    let failed = report.failed().count();
+    let old = report
+        .old_token_holders()
+        .filter(|r| r.outcome.is_failed())
+        .count();
+    Err(CliError::new(
+        Exit::Incomplete,
+        format!(
+            "rotation incomplete: {failed} provider(s) failed ({old} still on the old token), {} profile(s) not reached",
+            report.unreachable.len()
+        ),
+    ))
+}
