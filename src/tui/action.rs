@@ -31,6 +31,7 @@ pub enum Action {
     Edit,
     Delete,
     Verify,
+    Rotate,
     Mark,
     Reveal,
     Copy,
@@ -99,6 +100,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         true
     ),
     spec!(Edit, [(KeyCode::Char('e'), NONE)], "edit", true, Row, true),
+    spec!(
+        Rotate,
+        [(KeyCode::Char('r'), NONE)],
+        "rotate",
+        true,
+        Row,
+        true
+    ),
     spec!(
         Verify,
         [(KeyCode::Char('v'), NONE)],

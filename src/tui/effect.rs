@@ -29,6 +29,12 @@ pub enum Request {
     },
     /// Delete a provider.
     DeleteProvider { id: String, name: String },
+    /// Replace a SIP credential's password, keeping every other field and the id.
+    RotateSipPassword {
+        id: String,
+        name: String,
+        password: crate::secret::Secret,
+    },
     /// Run the platform's verification of a provider.
     Verify { id: String },
 }

@@ -10,6 +10,7 @@ pub mod form;
 pub mod list;
 pub mod rows;
 pub mod run;
+pub mod secret_prompt;
 pub mod theme;
 pub mod views;
 pub mod widgets;

@@ -110,6 +110,17 @@ pub async fn perform(client: &PlatformClient, request: &Request) -> Result<Reply
             client.delete_provider(id).await?;
             Reply::Deleted
         }
+        Request::RotateSipPassword { id, password, .. } => {
+            let current = client.get_sip_credential(id).await?;
+            if current.is_read_only() {
+                return Err(ApiError::Unsupported(
+                    "provider-managed SIP credentials are read-only".into(),
+                ));
+            }
+            let mut input = current.to_input();
+            input.auth_password = Some(password.clone());
+            Reply::SipSaved(client.update_sip_credential(id, &input).await?)
+        }
         Request::Verify { id } => Reply::Verified(client.verify_provider(id).await?),
     })
 }

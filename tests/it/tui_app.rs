@@ -371,3 +371,32 @@ async fn verify_updates_the_row_and_marks_select_several() {
         .all(|p| p.status == VerificationStatus::Failed);
     assert!(failed, "a rolled token fails the credentials check");
 }
+
+#[tokio::test]
+async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let before = h.app.sip.selected_item().unwrap().clone();
+    assert_eq!(before.source, SipSource::Manual);
+    h.press(KeyCode::Char('r'));
+    assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
+    h.press_with(KeyCode::Char('g'), CTRL);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    let after = h.app.sip.selected_item().unwrap().clone();
+    assert_eq!(after.id, before.id);
+    assert_ne!(after.auth_password, before.auth_password);
+    assert_eq!(after.auth_password.as_ref().unwrap().char_len(), 32);
+    assert_eq!(
+        (after.server, after.transport, after.cps_limit),
+        (before.server, before.transport, before.cps_limit)
+    );
+    let screen = h.screen(120, 40);
+    assert!(
+        !screen.contains(after.auth_password.as_ref().unwrap().expose()),
+        "masked until revealed"
+    );
+    assert!(screen.contains("x reveals it"), "{screen}");
+}

@@ -1,11 +1,13 @@
 //! Key handling: overlays first, then the action table.
 
-use super::{App, DeleteTarget, Focus, Overlay, SECRET_TTL, Tab};
+use super::{App, DeleteTarget, Focus, Overlay, PromptPurpose, SECRET_TTL, Tab};
+use crate::domain::validate;
 use crate::secret::Secret;
 use crate::tui::action::{self, Action, ActionSpec, Scope};
 use crate::tui::confirm::ConfirmEvent;
 use crate::tui::effect::{Effect, Request};
 use crate::tui::form::{Form, FormEvent};
+use crate::tui::secret_prompt::{PromptEvent, SecretPrompt};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Instant;
 use tui_input::Input;
@@ -56,6 +58,7 @@ impl App {
         };
         base && match spec.action {
             Action::Edit | Action::Delete => sip.is_none_or(|s| !s.is_read_only()),
+            Action::Rotate => sip.is_some_and(|s| !s.is_read_only()),
             Action::Verify | Action::Mark => caps.verification,
             Action::Reveal => sip.is_some_and(|s| s.auth_password.is_some()),
             Action::Sort => self.tab != Tab::Activity,
@@ -149,6 +152,7 @@ impl App {
             Action::Edit => self.open_edit_form(),
             Action::Delete => self.start_delete(),
             Action::Verify => self.verify_selected(),
+            Action::Rotate => self.start_rotation(),
             Action::Mark => {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
@@ -341,6 +345,24 @@ impl App {
         });
     }
 
+    fn start_rotation(&mut self) -> Vec<Effect> {
+        if let Some(s) = self.selected_sip() {
+            let (id, name) = (s.id.clone(), s.display_name());
+            let lines = vec![
+                format!("New password for SIP credential \"{name}\"."),
+                "Every other field and the id are kept. ctrl-g generates one.".to_string(),
+            ];
+            let rule: crate::tui::secret_prompt::SecretRule =
+                |s| validate::sip_password(&Some(s.clone()));
+            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
+            self.overlay = Some(Overlay::Prompt {
+                prompt: Box::new(prompt),
+                purpose: PromptPurpose::SipPassword { id, name },
+            });
+        }
+        Vec::new()
+    }
+
     fn verify_selected(&mut self) -> Vec<Effect> {
         let Some(list) = self.provider_list_mut() else {
             return Vec::new();
@@ -431,6 +453,31 @@ impl App {
                         },
                     };
                     self.overlay = Some(Overlay::Confirm { dialog, target });
+                    self.call(request)
+                }
+            },
+            Overlay::Prompt {
+                mut prompt,
+                purpose,
+            } => match prompt.handle_key(key) {
+                PromptEvent::None => {
+                    self.overlay = Some(Overlay::Prompt { prompt, purpose });
+                    Vec::new()
+                }
+                PromptEvent::Cancel => {
+                    self.set_flash("nothing was changed", false);
+                    Vec::new()
+                }
+                PromptEvent::Submit(secret) => {
+                    prompt.set_busy(true);
+                    let request = match &purpose {
+                        PromptPurpose::SipPassword { id, name } => Request::RotateSipPassword {
+                            id: id.clone(),
+                            name: name.clone(),
+                            password: secret,
+                        },
+                    };
+                    self.overlay = Some(Overlay::Prompt { prompt, purpose });
                     self.call(request)
                 }
             },

@@ -8,7 +8,7 @@ mod overlay;
 mod replies;
 
 pub use activity::ActivityEntry;
-pub use overlay::{DeleteTarget, Overlay};
+pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Request};
 use super::list::{ItemList, Sort};

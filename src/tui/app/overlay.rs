@@ -2,6 +2,7 @@
 
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::form::Form;
+use crate::tui::secret_prompt::SecretPrompt;
 use tui_input::Input;
 
 /// What a confirmed delete removes.
@@ -11,6 +12,13 @@ pub enum DeleteTarget {
     Sip { id: String, name: String },
     /// A provider.
     Provider { id: String, name: String },
+}
+
+/// What a secret prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptPurpose {
+    /// A new password for a manual SIP credential.
+    SipPassword { id: String, name: String },
 }
 
 /// A dialog, input or help screen that takes the keyboard.
@@ -23,6 +31,11 @@ pub enum Overlay {
     Confirm {
         dialog: Box<ConfirmDialog>,
         target: DeleteTarget,
+    },
+    /// A new secret being typed.
+    Prompt {
+        prompt: Box<SecretPrompt>,
+        purpose: PromptPurpose,
     },
     /// The profile picker, with its cursor.
     Picker { selected: usize },

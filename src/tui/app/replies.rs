@@ -82,6 +82,7 @@ impl App {
                     return self.call(Request::ListSip);
                 }
             }
+            (Request::RotateSipPassword { name, .. }, result) => self.sip_rotated(&name, result),
             (Request::Verify { id }, result) => {
                 self.verifying.remove(&id);
                 match result {
@@ -216,6 +217,33 @@ impl App {
                     form.apply_platform_error(&e.to_string(), e.field_errors());
                 }
                 self.set_flash(format!("✗ {action} failed: {e}"), true);
+            }
+        }
+    }
+
+    fn sip_rotated(&mut self, name: &str, result: Result<Reply, ApiError>) {
+        match result {
+            Ok(Reply::SipSaved(c)) => {
+                self.sip.upsert(c);
+                if matches!(self.overlay, Some(Overlay::Prompt { .. })) {
+                    self.overlay = None;
+                }
+                self.record("rotate SIP password", name, None);
+                self.set_flash(
+                    format!("✓ password of {name} rotated: x reveals it, y copies it"),
+                    false,
+                );
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.record("rotate SIP password", name, Some(e.to_string()));
+                if let Some(Overlay::Prompt { prompt, .. }) = self.overlay.as_mut() {
+                    prompt.set_note(&format!("✗ {e}"));
+                }
+                self.set_flash(
+                    format!("✗ rotating the password of {name} failed: {e}"),
+                    true,
+                );
             }
         }
     }

@@ -52,6 +52,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Help) => help::draw_help(app, frame, area),
         Some(Overlay::Form(form)) => form.render(frame, area, &app.theme),
         Some(Overlay::Confirm { dialog, .. }) => dialog.render(frame, area, &app.theme),
+        Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
