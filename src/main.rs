@@ -68,6 +68,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<()> {
         start,
         theme,
         notice,
+        stores: telcreds::tui::journaling::Stores::open_default(),
     };
     let result = telcreds::tui::run::run(options).await;
     if let Some(s) = sandbox {

@@ -18,6 +18,7 @@ pub enum Action {
     TabVerification,
     TabActivity,
     NextTab,
+    PrevTab,
     FocusPane,
     Up,
     Down,
@@ -249,6 +250,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         NextTab,
         [(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
         "next tab",
+        false,
+        Global,
+        false
+    ),
+    spec!(
+        PrevTab,
+        [(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
+        "previous tab",
         false,
         Global,
         false

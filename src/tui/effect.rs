@@ -4,11 +4,17 @@
 
 use crate::api::{ApiError, PlatformClient};
 use crate::config::Profile;
-use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
+use crate::domain::{
+    Dependants, PhoneNumber, Platform, Provider, SipCredential, VerificationResult,
+};
+use crate::history::Record;
+use crate::journal::JournalEntry;
+use crate::rotation::{CheckedToken, Plan, Report, RotationEvent};
+use crate::secret::Secret;
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
 
-/// One platform call.
+/// One call for the current profile.
 #[derive(Debug, Clone)]
 pub enum Request {
     /// Every provider.
@@ -16,27 +22,70 @@ pub enum Request {
     /// Every SIP credential.
     ListSip,
     /// Phone numbers of a provider (detail pane, delete dialog).
-    ProviderNumbers { id: String, for_delete: bool },
+    ProviderNumbers {
+        /// The provider.
+        id: String,
+        /// Opens the delete dialog when it arrives.
+        for_delete: bool,
+    },
     /// What uses a SIP credential (detail pane, delete dialog).
-    SipDependants { id: String, for_delete: bool },
+    SipDependants {
+        /// The credential.
+        id: String,
+        /// Opens the delete dialog when it arrives.
+        for_delete: bool,
+    },
+    /// The local verification history of a provider.
+    History {
+        /// The provider.
+        id: String,
+    },
     /// A form's create or update.
     Save(FormSubmission),
     /// Delete a SIP credential.
     DeleteSip {
+        /// The credential.
         id: String,
+        /// Its name, for messages.
         name: String,
+        /// Delete the phone numbers using it too.
         force: bool,
     },
     /// Delete a provider.
-    DeleteProvider { id: String, name: String },
+    DeleteProvider {
+        /// The provider.
+        id: String,
+        /// Its name, for messages.
+        name: String,
+    },
     /// Replace a SIP credential's password, keeping every other field and the id.
     RotateSipPassword {
+        /// The credential.
         id: String,
+        /// Its name, for messages.
         name: String,
-        password: crate::secret::Secret,
+        /// The new password.
+        password: Secret,
     },
     /// Run the platform's verification of a provider.
-    Verify { id: String },
+    Verify {
+        /// The provider.
+        id: String,
+    },
+}
+
+impl Request {
+    /// True when the request changes something on a platform: such calls are never
+    /// aborted half-way and are always written to the audit journal.
+    pub fn mutates(&self) -> bool {
+        matches!(
+            self,
+            Request::Save(_)
+                | Request::DeleteSip { .. }
+                | Request::DeleteProvider { .. }
+                | Request::RotateSipPassword { .. }
+        )
+    }
 }
 
 /// A successful answer to a [`Request`].
@@ -50,6 +99,8 @@ pub enum Reply {
     ProviderNumbers(Vec<PhoneNumber>),
     /// What uses a SIP credential.
     SipDependants(Dependants),
+    /// Verification history records, oldest first.
+    History(Vec<Record>),
     /// A SIP credential was created or replaced.
     SipSaved(SipCredential),
     /// A provider was created or updated.
@@ -60,26 +111,106 @@ pub enum Reply {
     Verified(VerificationResult),
 }
 
+/// The profile a call is made on, for the journal and the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Profile name.
+    pub profile: String,
+    /// Its platform.
+    pub platform: Platform,
+}
+
+/// A step of the Twilio token rotation wizard.
+#[derive(Debug, Clone)]
+pub enum RotationJob {
+    /// Check the token with Twilio, then find every target on `profiles`.
+    Check {
+        /// Every configured profile.
+        profiles: Vec<Profile>,
+        /// Where to check the token.
+        twilio_base: String,
+        /// The account being rotated.
+        account_sid: String,
+        /// The new token.
+        token: Secret,
+    },
+    /// Update every target of the plan.
+    Apply {
+        /// What to update.
+        plan: Arc<Plan>,
+        /// The checked token.
+        token: Arc<CheckedToken>,
+    },
+    /// Update the targets that failed in `report` again.
+    Retry {
+        /// What was planned.
+        plan: Arc<Plan>,
+        /// The previous result.
+        report: Arc<Report>,
+        /// The checked token.
+        token: Arc<CheckedToken>,
+    },
+}
+
 /// Work for the worker.
 #[derive(Debug, Clone)]
 pub enum Effect {
     /// Build a client for a profile (resolves its token off the UI thread).
     Connect {
+        /// The profile generation it is for.
         generation: u64,
+        /// The profile.
         profile: Box<Profile>,
     },
     /// Run one call.
     Call {
+        /// The profile generation it is for.
         generation: u64,
+        /// Its job id.
         job: u64,
+        /// The profile's client.
         client: Arc<PlatformClient>,
+        /// The profile, for the journal.
+        origin: Origin,
+        /// What to do.
         request: Request,
     },
-    /// Abort every task in flight (profile switch, quit).
-    CancelAll,
+    /// Read the audit journal for the Activity tab.
+    LoadJournal,
+    /// Run a step of a token rotation.
+    Rotation(RotationJob),
+    /// Abort every read in flight (profile switch, quit); changes run to the end.
+    CancelReads,
     /// Put text on the clipboard (OSC 52); empty text clears it. A secret type, as it
     /// may hold a password.
-    Copy(crate::secret::Secret),
+    Copy(Secret),
+}
+
+/// How the Twilio check of a rotation ended.
+#[derive(Debug, Clone)]
+pub enum CheckOutcome {
+    /// Valid: the plan of every target.
+    Planned {
+        /// The targets.
+        plan: Arc<Plan>,
+        /// The checked token.
+        token: Arc<CheckedToken>,
+    },
+    /// Twilio refused the token: nothing was changed.
+    Rejected(String),
+    /// The check could not be made.
+    Failed(ApiError),
+}
+
+/// Progress of a rotation.
+#[derive(Debug, Clone)]
+pub enum RotationMsg {
+    /// The Twilio check (and plan) finished.
+    Checked(CheckOutcome),
+    /// A target moved on.
+    Progress(RotationEvent),
+    /// Every target is done.
+    Done(Arc<Report>),
 }
 
 /// What comes back to the UI task. Each message is moved once through the channel,
@@ -89,14 +220,33 @@ pub enum Effect {
 pub enum Msg {
     /// A client is ready (or its token could not be resolved).
     Connected {
+        /// The generation it was made for.
         generation: u64,
+        /// The client, or why not.
         result: Result<Arc<PlatformClient>, String>,
     },
     /// A call finished.
     Done {
+        /// The generation it was made for.
         generation: u64,
+        /// Its job id.
         job: u64,
+        /// What was asked.
         request: Request,
+        /// What came back.
         result: Result<Reply, ApiError>,
     },
+    /// The journal as read at start, with a warning per unreadable line.
+    JournalLoaded {
+        /// Entries, oldest first.
+        entries: Vec<JournalEntry>,
+        /// Problems met while reading.
+        warnings: Vec<String>,
+    },
+    /// An entry was written to the journal (whatever profile is shown now).
+    Journaled(JournalEntry),
+    /// Something could not be recorded; shown so it is never silently lost.
+    Warning(String),
+    /// Rotation progress.
+    Rotation(RotationMsg),
 }

@@ -1,9 +1,11 @@
 //! The event loop: terminal events, task results, a spinner tick only while work is in
 //! flight, secret/clipboard deadlines, and signals. Draws only after something changed.
-//! The terminal is restored on quit, on error, on panic and on SIGTERM/SIGHUP.
+//! The terminal is restored on quit, on error, on panic and on SIGTERM/SIGHUP; changes
+//! already sent to a platform are awaited (and journaled) before the app exits.
 
 use super::app::App;
 use super::effect::Effect;
+use super::journaling::Stores;
 use super::theme::Theme;
 use super::views;
 use super::worker::Worker;
@@ -13,7 +15,7 @@ use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use std::io::IsTerminal;
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::time::{Instant, MissedTickBehavior};
 
 /// What the TUI opens on.
 pub struct TuiOptions {
@@ -25,10 +27,32 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// A problem loading the theme, shown as the first flash.
     pub notice: Option<String>,
+    /// Where the journal and history are kept.
+    pub stores: Stores,
 }
 
 /// Spinner frame period.
 const TICK: Duration = Duration::from_millis(120);
+
+/// What outlives the loop: the worker (changes in flight) and the clipboard state.
+struct Session {
+    worker: Worker,
+    clipboard_dirty: bool,
+}
+
+impl Session {
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Copy(text) => {
+                    self.clipboard_dirty = !text.is_empty();
+                    copy_to_clipboard(text.expose());
+                }
+                other => self.worker.run(other),
+            }
+        }
+    }
+}
 
 /// Runs the terminal UI until the user quits.
 pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
@@ -37,6 +61,16 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
             "the terminal UI needs a terminal; use the subcommands (`telcreds --help`) in scripts"
         );
     }
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::new(
+        tx,
+        Http::new(HttpOptions::default())?,
+        options.stores.clone(),
+    );
+    let mut session = Session {
+        worker,
+        clipboard_dirty: false,
+    };
     let mut terminal = ratatui::try_init()?;
     // ratatui's hook restores the terminal; then exit, so a panic in a task cannot leave
     // the UI running on a cooked terminal.
@@ -45,37 +79,47 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
         hook(info);
         std::process::exit(101);
     }));
-    let result = event_loop(&mut terminal, options).await;
+    let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
+    if let Some(notice) = options.notice {
+        app.set_flash(notice, true);
+    }
+    session.apply(effects);
+    let result = event_loop(&mut terminal, &mut app, &mut session, rx).await;
+    if session.worker.has_changes_in_flight() {
+        app.set_flash("finishing the changes already sent…", false);
+        let _ = terminal.draw(|f| views::draw(&mut app, f));
+    }
+    session.worker.shutdown().await;
+    if session.clipboard_dirty {
+        copy_to_clipboard("");
+    }
     ratatui::restore();
     result
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    options: TuiOptions,
+    app: &mut App,
+    session: &mut Session,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<super::effect::Msg>,
 ) -> anyhow::Result<()> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut worker = Worker::new(tx, Http::new(HttpOptions::default())?);
-    let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
-    if let Some(notice) = options.notice {
-        app.set_flash(notice, true);
-    }
-    let mut clipboard_dirty = false;
-    apply(&mut worker, effects, &mut clipboard_dirty);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
+    // After an idle spell, do not replay the missed ticks as a burst of redraws.
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut signals = Signals::new()?;
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|f| views::draw(&mut app, f))?;
+            terminal.draw(|f| views::draw(app, f))?;
         }
         if app.should_quit {
-            break;
+            return Ok(());
         }
         let deadline = app.next_deadline().map(Instant::from_std);
+        let was_busy = app.is_busy();
         let (effects, redraw) = tokio::select! {
-            _ = tick.tick(), if app.is_busy() => {
+            _ = tick.tick(), if was_busy => {
                 app.on_tick();
                 (Vec::new(), true)
             }
@@ -86,36 +130,22 @@ async fn event_loop(
                 Some(Ok(Event::Resize(..))) => (Vec::new(), true),
                 Some(Ok(_)) => (Vec::new(), false),
                 Some(Err(e)) => return Err(e.into()),
-                None => break,
+                None => return Ok(()),
             },
-            _ = signals.recv() => break,
+            _ = signals.recv() => return Ok(()),
         };
-        apply(&mut worker, effects, &mut clipboard_dirty);
+        session.apply(effects);
+        if !was_busy && app.is_busy() {
+            tick.reset();
+        }
         dirty = redraw;
     }
-    worker.shutdown();
-    if clipboard_dirty {
-        copy_to_clipboard("");
-    }
-    Ok(())
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
-    }
-}
-
-fn apply(worker: &mut Worker, effects: Vec<Effect>, clipboard_dirty: &mut bool) {
-    for effect in effects {
-        match effect {
-            Effect::Copy(text) => {
-                *clipboard_dirty = !text.is_empty();
-                copy_to_clipboard(text.expose());
-            }
-            other => worker.run(other),
-        }
     }
 }
 

@@ -1,35 +1,44 @@
 //! Runs effects as tokio tasks and sends their results back over the channel.
-//! Tasks never touch UI state; switching profile or quitting aborts them.
+//! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
+//! already sent run to the end and are journaled, so nothing is left half-known.
 
-use super::effect::{Effect, Msg, Reply, Request};
-use crate::api::{ApiError, Http, PlatformClient};
+use super::effect::{CheckOutcome, Effect, Msg, Origin, Reply, Request, RotationJob, RotationMsg};
+use super::journaling::{self, Stores};
+use crate::api::{ApiError, Http, PlatformClient, TwilioVerdict};
+use crate::rotation::{self, CheckedToken, Rotator};
 use crate::tui::form::FormSubmission;
+use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
-/// Spawns one task per effect and remembers them so they can be cancelled.
+/// Spawns one task per effect and remembers the reads so they can be cancelled.
 pub struct Worker {
     tx: UnboundedSender<Msg>,
     http: Http,
-    tasks: Vec<AbortHandle>,
+    stores: Stores,
+    reads: Vec<AbortHandle>,
+    changes: Vec<JoinHandle<()>>,
 }
 
 impl Worker {
-    /// A worker sending results to `tx`.
-    pub fn new(tx: UnboundedSender<Msg>, http: Http) -> Self {
+    /// A worker sending results to `tx` and recording into `stores`.
+    pub fn new(tx: UnboundedSender<Msg>, http: Http, stores: Stores) -> Self {
         Worker {
             tx,
             http,
-            tasks: Vec::new(),
+            stores,
+            reads: Vec::new(),
+            changes: Vec::new(),
         }
     }
 
     /// Starts an effect. Clipboard effects are handled by the event loop, not here.
     pub fn run(&mut self, effect: Effect) {
-        self.tasks.retain(|t| !t.is_finished());
+        self.reads.retain(|t| !t.is_finished());
+        self.changes.retain(|t| !t.is_finished());
         match effect {
-            Effect::CancelAll => {
-                for t in self.tasks.drain(..) {
+            Effect::CancelReads => {
+                for t in self.reads.drain(..) {
                     t.abort();
                 }
             }
@@ -38,47 +47,117 @@ impl Worker {
                 profile,
             } => {
                 let (tx, http) = (self.tx.clone(), self.http.clone());
-                let handle = tokio::spawn(async move {
+                self.spawn_read(async move {
                     let result = tokio::task::spawn_blocking(move || {
-                        PlatformClient::connect(&profile, http).map(std::sync::Arc::new)
+                        PlatformClient::connect(&profile, http).map(Arc::new)
                     })
                     .await
                     .map_err(|e| format!("could not build the client: {e}"))
                     .and_then(|r| r.map_err(|e| e.to_string()));
                     let _ = tx.send(Msg::Connected { generation, result });
                 });
-                self.tasks.push(handle.abort_handle());
             }
             Effect::Call {
                 generation,
                 job,
                 client,
+                origin,
                 request,
             } => {
-                let tx = self.tx.clone();
-                let handle = tokio::spawn(async move {
-                    let result = perform(&client, &request).await;
+                let (tx, stores) = (self.tx.clone(), self.stores.clone());
+                let mutates = request.mutates();
+                let task = async move {
+                    let result = perform(&client, &stores, &origin, &request).await;
+                    record(&tx, &stores, &origin, &request, &result).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
                         request,
                         result,
                     });
+                };
+                if mutates {
+                    self.changes.push(tokio::spawn(task));
+                } else {
+                    self.spawn_read(task);
+                }
+            }
+            Effect::LoadJournal => {
+                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
+                self.spawn_read(async move {
+                    if let Ok((entries, warnings)) =
+                        tokio::task::spawn_blocking(move || journal.read()).await
+                    {
+                        let _ = tx.send(Msg::JournalLoaded { entries, warnings });
+                    }
                 });
-                self.tasks.push(handle.abort_handle());
+            }
+            Effect::Rotation(job) => {
+                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
+                self.changes
+                    .push(tokio::spawn(run_rotation(tx, http, stores, job)));
             }
             Effect::Copy(_) => {}
         }
     }
 
-    /// Aborts everything (on quit).
-    pub fn shutdown(&mut self) {
-        self.run(Effect::CancelAll);
+    fn spawn_read(&mut self, task: impl Future<Output = ()> + Send + 'static) {
+        self.reads.push(tokio::spawn(task).abort_handle());
+    }
+
+    /// True while a change (or a rotation) is still running.
+    pub fn has_changes_in_flight(&mut self) -> bool {
+        self.changes.retain(|t| !t.is_finished());
+        !self.changes.is_empty()
+    }
+
+    /// Aborts reads and waits for changes in flight to finish and be journaled.
+    pub async fn shutdown(&mut self) {
+        self.run(Effect::CancelReads);
+        for change in self.changes.drain(..) {
+            let _ = change.await;
+        }
     }
 }
 
-/// The one place a [`Request`] becomes a platform call.
-pub async fn perform(client: &PlatformClient, request: &Request) -> Result<Reply, ApiError> {
+/// Writes the journal entry and history record of a finished call, reporting failures.
+async fn record(
+    tx: &UnboundedSender<Msg>,
+    stores: &Stores,
+    origin: &Origin,
+    request: &Request,
+    result: &Result<Reply, ApiError>,
+) {
+    let entry = journaling::entry_for(origin, request, result);
+    let history_warning = journaling::record_history(stores, origin, request, result);
+    if let Some(w) = history_warning {
+        let _ = tx.send(Msg::Warning(w));
+    }
+    if let Some(entry) = entry {
+        let journal = stores.journal.clone();
+        let written = entry.clone();
+        let warning = tokio::task::spawn_blocking(move || journal.record(&written))
+            .await
+            .ok()
+            .flatten();
+        match warning {
+            Some(w) => {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            None => {
+                let _ = tx.send(Msg::Journaled(entry));
+            }
+        }
+    }
+}
+
+/// The one place a [`Request`] becomes a platform call (or a history read).
+pub async fn perform(
+    client: &PlatformClient,
+    stores: &Stores,
+    origin: &Origin,
+    request: &Request,
+) -> Result<Reply, ApiError> {
     Ok(match request {
         Request::ListProviders => Reply::Providers(client.list_providers().await?),
         Request::ListSip => Reply::Sip(client.list_sip_credentials().await?),
@@ -87,6 +166,14 @@ pub async fn perform(client: &PlatformClient, request: &Request) -> Result<Reply
         }
         Request::SipDependants { id, .. } => {
             Reply::SipDependants(client.sip_credential_dependants(id).await?)
+        }
+        Request::History { id } => {
+            let (history, profile, id) =
+                (stores.history.clone(), origin.profile.clone(), id.clone());
+            let records = tokio::task::spawn_blocking(move || history.read(&profile, &id).0)
+                .await
+                .unwrap_or_default();
+            Reply::History(records)
         }
         Request::Save(s) => match s {
             FormSubmission::CreateSip(input) => {
@@ -123,4 +210,56 @@ pub async fn perform(client: &PlatformClient, request: &Request) -> Result<Reply
         }
         Request::Verify { id } => Reply::Verified(client.verify_provider(id).await?),
     })
+}
+
+/// Runs one step of a rotation and reports its progress.
+async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job: RotationJob) {
+    let rotator = || {
+        let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+        let forward = tx.clone();
+        tokio::spawn(async move {
+            while let Some(e) = events_rx.recv().await {
+                let _ = forward.send(Msg::Rotation(RotationMsg::Progress(e)));
+            }
+        });
+        Rotator::new(stores.journal.clone(), stores.history.clone()).with_events(events_tx)
+    };
+    let msg = match job {
+        RotationJob::Check {
+            profiles,
+            twilio_base,
+            account_sid,
+            token,
+        } => {
+            let result = rotation::check_token(&http, &twilio_base, &account_sid, &token).await;
+            let recorder = Rotator::new(stores.journal.clone(), stores.history.clone());
+            if let Some(w) = recorder.record_check(&account_sid, &result) {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            let outcome = match result {
+                Err(e) => CheckOutcome::Failed(e),
+                Ok(TwilioVerdict::Rejected { reason }) => CheckOutcome::Rejected(reason),
+                Ok(verdict) => match CheckedToken::from_verdict(&account_sid, &token, &verdict) {
+                    Some(checked) => {
+                        let plan = rotation::plan(&profiles, &http, &account_sid).await;
+                        CheckOutcome::Planned {
+                            plan: Arc::new(plan),
+                            token: Arc::new(checked),
+                        }
+                    }
+                    None => CheckOutcome::Rejected("Twilio did not accept the token".into()),
+                },
+            };
+            RotationMsg::Checked(outcome)
+        }
+        RotationJob::Apply { plan, token } => {
+            RotationMsg::Done(Arc::new(rotator().apply(&plan, &token).await))
+        }
+        RotationJob::Retry {
+            plan,
+            report,
+            token,
+        } => RotationMsg::Done(Arc::new(rotator().retry(&plan, &report, &token).await)),
+    };
+    let _ = tx.send(Msg::Rotation(msg));
 }

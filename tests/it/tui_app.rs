@@ -4,8 +4,10 @@ use crate::tui_harness::Harness;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::time::{Duration, Instant};
 use telcreds::domain::{SipSource, VerificationStatus};
+use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
 use telcreds::tui::app::{Overlay, Tab};
+use telcreds::tui::effect::{Msg, Reply, Request};
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -70,7 +72,7 @@ async fn creates_and_edits_a_sip_credential_through_the_form() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('n'));
-    assert!(matches!(h.app.overlay, Some(Overlay::Form(_))));
+    assert!(matches!(h.app.overlay, Some(Overlay::Form { .. })));
     h.type_text("sip.form-test.example:5061");
     h.press(KeyCode::Tab); // domain
     h.press(KeyCode::Tab); // auth user
@@ -129,7 +131,7 @@ async fn a_failed_submit_keeps_the_typed_input_and_shows_the_platform_error() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(
-        matches!(h.app.overlay, Some(Overlay::Form(_))),
+        matches!(h.app.overlay, Some(Overlay::Form { .. })),
         "the form stays open"
     );
     let screen = h.screen(100, 30);
@@ -222,25 +224,41 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_force_after_th
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(!h.app.sip.items().iter().any(|s| s.id == id));
-    let entries = h.app.activity.items();
+    let entries: Vec<&JournalEntry> = h.app.activity.items().iter().map(|a| &a.entry).collect();
+    let forced = entries
+        .iter()
+        .find(|e| e.action == Action::SipDelete && e.outcome == Outcome::Ok);
     assert!(
-        entries
-            .iter()
-            .any(|e| e.action == "force-delete SIP credential" && e.error.is_none())
+        forced.is_some_and(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("force"))),
+        "{entries:?}"
     );
-    assert!(entries.iter().any(|e| {
-        e.error
+    let refused = entries
+        .iter()
+        .find(|e| e.outcome == Outcome::Failed)
+        .expect("the refused delete is journaled");
+    assert!(
+        refused
+            .error
             .as_deref()
-            .is_some_and(|m| m.starts_with("conflict"))
-    }));
+            .is_some_and(|m| m.starts_with("conflict")),
+        "{refused:?}"
+    );
+    let file = std::fs::read_to_string(h.data.path().join("journal.jsonl")).unwrap();
+    assert_eq!(
+        file.lines().count(),
+        2,
+        "both attempts are in the journal file"
+    );
 }
 
 #[tokio::test]
 async fn switching_profile_drops_results_of_the_old_one() {
     let mut h = Harness::start(Seed::Demo, Duration::from_millis(300), |_| {}).await;
     assert_eq!(h.app.providers.len(), 8);
+    let dasha_providers = h.app.providers.items().to_vec();
     h.press_with(KeyCode::Char('r'), CTRL);
     assert!(h.app.is_busy(), "the refresh is in flight");
+    let (old_generation, old_job) = (h.app.generation, *h.app.jobs.keys().next().unwrap());
     h.press(KeyCode::Char(':'));
     h.type_text("ctx demo-unpod");
     h.press(KeyCode::Enter);
@@ -248,6 +266,16 @@ async fn switching_profile_drops_results_of_the_old_one() {
     assert!(!h.app.providers.loaded);
     h.settle().await;
     assert_eq!(h.app.providers.len(), 3, "only the Unpod configurations");
+    // The old profile's answer arriving now is dropped.
+    let stale = Msg::Done {
+        generation: old_generation,
+        job: old_job,
+        request: Request::ListProviders,
+        result: Ok(Reply::Providers(dasha_providers)),
+    };
+    let effects = h.app.update(stale);
+    assert!(effects.is_empty());
+    assert_eq!(h.app.providers.len(), 3);
     assert!(
         h.app
             .providers
@@ -399,4 +427,100 @@ async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
         "masked until revealed"
     );
     assert!(screen.contains("x reveals it"), "{screen}");
+}
+
+#[tokio::test]
+async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target() {
+    let mut h = Harness::demo().await;
+    let sid = "AC759b765966b5b7c9cdfaa58072348b24";
+    let new_token = h.sandbox.roll_twilio_token(sid).unwrap();
+    while h.app.providers.selected_item().unwrap().account_sid != sid {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Char('r'));
+    assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
+    h.type_text(&new_token);
+    assert!(
+        !h.screen(100, 30).contains(&new_token),
+        "the token is masked"
+    );
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
+        "{:?}",
+        h.app.flash
+    );
+    let plan = h.screen(120, 40);
+    assert!(
+        plan.contains("demo-dasha") && plan.contains("demo-unpod"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("acme-prod-us") && plan.contains("acme-onboarding"),
+        "{plan}"
+    );
+    h.press(KeyCode::Enter); // focus starts on Cancel
+    assert!(h.app.overlay.is_none(), "cancel changes nothing");
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was changed")
+    );
+
+    h.press(KeyCode::Char('r'));
+    h.type_text(&new_token);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    let result = h.screen(120, 40);
+    assert!(result.contains("no target holds the old token"), "{result}");
+    assert!(
+        result.contains("✓ verified") && result.contains("✓ updated"),
+        "{result}"
+    );
+    assert!(!result.contains(&new_token));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let prod_us = h
+        .app
+        .providers
+        .items()
+        .iter()
+        .find(|p| p.name.as_deref() == Some("acme-prod-us"))
+        .unwrap();
+    assert_eq!(prod_us.status, VerificationStatus::Verified);
+    let journal = std::fs::read_to_string(h.data.path().join("journal.jsonl")).unwrap();
+    assert!(journal.contains("rotation.update") && journal.contains("rotation.verify"));
+    assert!(!journal.contains(&new_token));
+}
+
+#[tokio::test]
+async fn a_token_twilio_rejects_changes_nothing() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('r'));
+    h.type_text("0123456789abcdef0123456789abcdef");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
+        "the prompt stays with the reason"
+    );
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("Twilio rejected the token"), "{screen}");
+    let requests: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/_sandbox/requests", h.sandbox.origin()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(
+        requests.iter().all(|r| r["method"] != "PATCH"),
+        "nothing was sent to a platform"
+    );
 }

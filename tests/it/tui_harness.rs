@@ -8,10 +8,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
 use telcreds::config::Profile;
+use telcreds::history::History;
+use telcreds::journal::Journal;
 use telcreds::sandbox::{Sandbox, SandboxOptions, Seed};
 use telcreds::secret::Secret;
 use telcreds::tui::app::App;
 use telcreds::tui::effect::{Effect, Msg};
+use telcreds::tui::journaling::Stores;
 use telcreds::tui::theme::Theme;
 use telcreds::tui::worker::Worker;
 use telcreds::tui::{demo, views};
@@ -25,6 +28,8 @@ pub struct Harness {
     rx: UnboundedReceiver<Msg>,
     /// Everything put on the clipboard.
     pub copied: Vec<Secret>,
+    /// Where the journal and history go.
+    pub data: tempfile::TempDir,
 }
 
 impl Harness {
@@ -44,7 +49,12 @@ impl Harness {
         let mut profiles = demo::profiles(&sandbox);
         adjust(&mut profiles);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let worker = Worker::new(tx, http());
+        let data = tempfile::tempdir().unwrap();
+        let stores = Stores {
+            journal: Journal::open(data.path().join("journal.jsonl")),
+            history: History::open(data.path().join("history")),
+        };
+        let worker = Worker::new(tx, http(), stores);
         let (app, effects) = App::new(profiles, 0, Theme::default_theme());
         let mut h = Harness {
             app,
@@ -52,6 +62,7 @@ impl Harness {
             worker,
             rx,
             copied: Vec::new(),
+            data,
         };
         h.run(effects);
         h.settle().await;

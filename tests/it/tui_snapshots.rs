@@ -13,6 +13,7 @@ use telcreds::domain::{
     CheckStatus, Platform, Provider, SipCredential, SipSource, Transport, VerificationCheck,
     VerificationStatus,
 };
+use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
 use telcreds::secret::Secret;
 use telcreds::tui::app::{ActivityEntry, App};
 use telcreds::tui::theme::Theme;
@@ -169,22 +170,22 @@ fn fixture(theme: Theme) -> App {
             SipSource::Provider,
         ),
     ]);
+    let entry = |minutes: i64, action: Action, name: &str| {
+        let target = JournalTarget::new(
+            TargetKind::SipCredential,
+            "c2000000-0000-4000-8000-000000000001",
+            Some(name.into()),
+        );
+        let mut e = JournalEntry::new(action, target).on_named("prod-dasha", &Platform::Dasha);
+        e.time = now() - Duration::minutes(minutes);
+        e
+    };
     app.activity.set_items(vec![
-        ActivityEntry::new(
-            1,
-            now() - Duration::minutes(3),
-            "prod-dasha",
-            "create SIP credential",
-            "US carrier (inbound)",
-            None,
-        ),
+        ActivityEntry::new(1, entry(3, Action::SipCreate, "US carrier (inbound)")),
         ActivityEntry::new(
             2,
-            now() - Duration::minutes(1),
-            "prod-dasha",
-            "delete SIP credential",
-            "EU carrier (outbound)",
-            Some("conflict: used by 2 phone numbers".into()),
+            entry(1, Action::SipDelete, "EU carrier (outbound)")
+                .failed("conflict: used by 2 phone numbers"),
         ),
     ]);
     app
@@ -324,6 +325,7 @@ fn delete_confirm_dialog_on_a_protected_profile() {
                 id: "c1".into(),
                 name: "EU carrier (outbound)".into(),
             },
+            job: None,
         });
     });
 }

@@ -1,46 +1,36 @@
-//! What was changed in this session, newest first, for the Activity tab.
+//! The Activity tab: the audit journal, newest first, filterable.
 
+use crate::journal::JournalEntry;
 use crate::tui::list::Row;
-use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
-/// One mutation and how it ended. Never holds a secret.
+/// One journal entry as a row, with a sequence number as its id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityEntry {
-    /// Sequence number, unique in the session.
+    /// Position in the journal (older entries have smaller numbers).
     pub seq: u64,
-    /// When it finished.
-    pub at: DateTime<Utc>,
-    /// Profile name.
-    pub profile: String,
-    /// e.g. `create SIP credential`.
-    pub action: String,
-    /// The item's name or id.
-    pub target: String,
-    /// `None` on success, the platform's error otherwise.
-    pub error: Option<String>,
+    /// The entry.
+    pub entry: JournalEntry,
     id: String,
 }
 
 impl ActivityEntry {
-    /// Builds an entry.
-    pub fn new(
-        seq: u64,
-        at: DateTime<Utc>,
-        profile: &str,
-        action: &str,
-        target: &str,
-        error: Option<String>,
-    ) -> Self {
+    /// Wraps a journal entry.
+    pub fn new(seq: u64, entry: JournalEntry) -> Self {
         ActivityEntry {
             seq,
-            at,
-            profile: profile.to_string(),
-            action: action.to_string(),
-            target: target.to_string(),
-            error,
+            entry,
             id: seq.to_string(),
         }
+    }
+
+    /// The target as shown: its name, else its id.
+    pub fn target(&self) -> String {
+        let t = &self.entry.target;
+        t.name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| t.id.clone())
     }
 }
 
@@ -50,13 +40,18 @@ impl Row for ActivityEntry {
     }
 
     fn matches(&self, needle: &str) -> bool {
-        [&self.profile, &self.action, &self.target]
-            .iter()
-            .any(|s| s.to_lowercase().contains(needle))
-            || self
-                .error
-                .as_deref()
-                .is_some_and(|e| e.to_lowercase().contains(needle))
+        let e = &self.entry;
+        [
+            e.profile.clone().unwrap_or_default(),
+            e.action.to_string(),
+            e.outcome.to_string(),
+            self.target(),
+            e.target.id.clone(),
+            e.error.clone().unwrap_or_default(),
+            e.detail.clone().unwrap_or_default(),
+        ]
+        .iter()
+        .any(|s| s.to_lowercase().contains(needle))
     }
 
     fn compare(&self, other: &Self, _column: usize) -> Ordering {

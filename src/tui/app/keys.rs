@@ -1,17 +1,14 @@
-//! Key handling: overlays first, then the action table.
+//! Key handling on the main screen: overlays first, then the action table.
 
-use super::{App, DeleteTarget, Focus, Overlay, PromptPurpose, SECRET_TTL, Tab};
-use crate::domain::validate;
+use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
 use crate::secret::Secret;
 use crate::tui::action::{self, Action, ActionSpec, Scope};
-use crate::tui::confirm::ConfirmEvent;
 use crate::tui::effect::{Effect, Request};
-use crate::tui::form::{Form, FormEvent};
-use crate::tui::secret_prompt::{PromptEvent, SecretPrompt};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crate::tui::list::Sort;
+use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Instant;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Rows moved by PgUp/PgDn.
 const PAGE: isize = 10;
@@ -31,11 +28,16 @@ impl App {
         }
         match action::lookup(&key) {
             Some(spec) if self.is_available(spec) => self.perform(spec.action),
-            Some(spec) if spec.mutates && self.readonly() => {
-                self.set_flash("read-only profile: nothing can be changed here", true);
+            Some(spec) => {
+                let reason = if spec.mutates && self.readonly() {
+                    "read-only profile: nothing can be changed here".to_string()
+                } else {
+                    format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
+                };
+                self.set_flash(reason, true);
                 Vec::new()
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
@@ -57,14 +59,32 @@ impl App {
             }
         };
         base && match spec.action {
-            Action::Edit | Action::Delete => sip.is_none_or(|s| !s.is_read_only()),
-            Action::Rotate => sip.is_some_and(|s| !s.is_read_only()),
+            Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
             Action::Verify | Action::Mark => caps.verification,
             Action::Reveal => sip.is_some_and(|s| s.auth_password.is_some()),
             Action::Sort => self.tab != Tab::Activity,
             Action::TabSip => caps.sip_credentials,
             Action::Profiles => self.profiles.len() > 1,
             _ => true,
+        }
+    }
+
+    /// Why an action is not available here, in words.
+    fn unavailable_reason(&self, action: Action) -> &'static str {
+        let sip = self.selected_sip();
+        match action {
+            Action::Verify | Action::Mark if !self.caps().verification => {
+                "this platform has no verification"
+            }
+            Action::TabSip => "this platform has no SIP credentials",
+            Action::Edit | Action::Delete | Action::Rotate
+                if sip.is_some_and(|s| s.is_read_only()) =>
+            {
+                "managed by its provider: change the provider instead"
+            }
+            Action::Reveal if sip.is_some() => "this credential has no password",
+            Action::Profiles => "only one profile is configured",
+            _ => "not available here",
         }
     }
 
@@ -78,57 +98,33 @@ impl App {
 
     fn perform(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Quit if self.focus == Focus::Detail => {
+            Action::Quit | Action::Back if self.focus == Focus::Detail => {
                 self.focus = Focus::Table;
                 Vec::new()
             }
-            Action::Quit => {
+            Action::Quit | Action::ForceQuit => {
                 self.should_quit = true;
                 Vec::new()
             }
             Action::Back => {
-                if self.focus == Focus::Detail {
-                    self.focus = Focus::Table;
-                } else {
-                    self.set_current_filter("");
-                }
+                self.set_current_filter("");
                 Vec::new()
             }
-            Action::ForceQuit => {
-                self.should_quit = true;
-                Vec::new()
-            }
-            Action::Help => {
-                self.overlay = Some(Overlay::Help);
-                Vec::new()
-            }
-            Action::Command => {
-                self.overlay = Some(Overlay::Command(Input::default()));
-                Vec::new()
-            }
+            Action::Help => self.open(super::Overlay::Help),
+            Action::Command => self.open(super::Overlay::Command(Input::default())),
             Action::Filter => {
                 let current = self.current_filter().to_string();
-                self.overlay = Some(Overlay::Filter(Input::new(current)));
-                Vec::new()
+                self.open(super::Overlay::Filter(Input::new(current)))
             }
-            Action::Profiles => {
-                self.overlay = Some(Overlay::Picker {
-                    selected: self.current,
-                });
-                Vec::new()
-            }
+            Action::Profiles => self.open(super::Overlay::Picker {
+                selected: self.current,
+            }),
             Action::TabProviders => self.set_tab(Tab::Providers),
             Action::TabSip => self.set_tab(Tab::Sip),
             Action::TabVerification => self.set_tab(Tab::Verification),
             Action::TabActivity => self.set_tab(Tab::Activity),
-            Action::NextTab => {
-                let tabs: Vec<Tab> = Tab::ALL
-                    .into_iter()
-                    .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
-                    .collect();
-                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
-                self.set_tab(tabs[(i + 1) % tabs.len()])
-            }
+            Action::NextTab => self.step_tab(1),
+            Action::PrevTab => self.step_tab(-1),
             Action::FocusPane => {
                 self.focus = if self.focus == Focus::Table {
                     Focus::Detail
@@ -151,8 +147,8 @@ impl App {
             Action::New => self.open_new_form(),
             Action::Edit => self.open_edit_form(),
             Action::Delete => self.start_delete(),
-            Action::Verify => self.verify_selected(),
             Action::Rotate => self.start_rotation(),
+            Action::Verify => self.verify_selected(),
             Action::Mark => {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
@@ -173,33 +169,19 @@ impl App {
             }
             Action::Copy => self.copy_selected(),
             Action::Sort => {
-                let columns = match self.tab {
-                    Tab::Sip => crate::tui::rows::SIP_COLUMNS.len(),
-                    _ => crate::tui::rows::PROVIDER_COLUMNS.len(),
-                };
-                let next = |s: Option<crate::tui::list::Sort>| match s {
-                    Some(s) if s.descending => (s.column + 1) % columns,
-                    Some(s) => s.column,
-                    None => 0,
-                };
-                match self.tab {
-                    Tab::Sip => {
-                        let c = next(self.sip.sort());
-                        self.sip.sort_by(c)
-                    }
-                    _ => {
-                        if let Some(list) = self.provider_list_mut() {
-                            let c = next(list.sort());
-                            list.sort_by(c);
-                        }
-                    }
-                }
+                self.cycle_sort();
                 Vec::new()
             }
         }
     }
 
-    fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
+    fn open(&mut self, overlay: super::Overlay) -> Vec<Effect> {
+        self.overlay = Some(overlay);
+        Vec::new()
+    }
+
+    /// Shows `tab`, resetting the pane focus and detail.
+    pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
         if self.tab != tab {
             self.tab = tab;
             self.focus = Focus::Table;
@@ -207,6 +189,16 @@ impl App {
             self.detail_scroll = 0;
         }
         Vec::new()
+    }
+
+    fn step_tab(&mut self, step: isize) -> Vec<Effect> {
+        let tabs: Vec<Tab> = Tab::ALL
+            .into_iter()
+            .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
+            .collect();
+        let n = tabs.len() as isize;
+        let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        self.set_tab(tabs[((i + step).rem_euclid(n)) as usize])
     }
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
@@ -225,7 +217,28 @@ impl App {
         Vec::new()
     }
 
-    fn current_filter(&self) -> &str {
+    fn cycle_sort(&mut self) {
+        let columns = if self.tab == Tab::Sip {
+            SIP_COLUMNS.len()
+        } else {
+            PROVIDER_COLUMNS.len()
+        };
+        // Same column reversed, then the next column.
+        let next = |s: Option<Sort>| match s {
+            Some(s) if s.descending => (s.column + 1) % columns,
+            Some(s) => s.column,
+            None => 0,
+        };
+        if self.tab == Tab::Sip {
+            let c = next(self.sip.sort());
+            self.sip.sort_by(c);
+        } else if let Some(list) = self.provider_list_mut() {
+            let c = next(list.sort());
+            list.sort_by(c);
+        }
+    }
+
+    pub(super) fn current_filter(&self) -> &str {
         match self.tab {
             Tab::Providers => self.providers.filter(),
             Tab::Sip => self.sip.filter(),
@@ -234,7 +247,7 @@ impl App {
         }
     }
 
-    fn set_current_filter(&mut self, text: &str) {
+    pub(super) fn set_current_filter(&mut self, text: &str) {
         match self.tab {
             Tab::Providers => self.providers.set_filter(text),
             Tab::Sip => self.sip.set_filter(text),
@@ -246,121 +259,30 @@ impl App {
     fn open_detail(&mut self) -> Vec<Effect> {
         self.focus = Focus::Detail;
         self.detail_scroll = 0;
+        let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
-            if self.caps().verification {
-                self.detail = Some(super::DetailExtra {
-                    id: id.clone(),
-                    ..Default::default()
-                });
-                return self.call(Request::ProviderNumbers {
-                    id,
-                    for_delete: false,
-                });
-            }
-        } else if let Some(id) = self.selected_sip().map(|s| s.id.clone()) {
-            self.detail = Some(super::DetailExtra {
+            self.detail = Some(DetailExtra {
                 id: id.clone(),
                 ..Default::default()
             });
-            return self.call(Request::SipDependants {
+            if self.caps().verification {
+                effects.extend(self.call(Request::ProviderNumbers {
+                    id: id.clone(),
+                    for_delete: false,
+                }));
+            }
+            effects.extend(self.call(Request::History { id }));
+        } else if let Some(id) = self.selected_sip().map(|s| s.id.clone()) {
+            self.detail = Some(DetailExtra {
+                id: id.clone(),
+                ..Default::default()
+            });
+            effects.extend(self.call(Request::SipDependants {
                 id,
                 for_delete: false,
-            });
+            }));
         }
-        Vec::new()
-    }
-
-    fn open_new_form(&mut self) -> Vec<Effect> {
-        let form = match self.tab {
-            Tab::Sip => Form::new_sip(),
-            _ => match self.profile() {
-                Some(p) => Form::new_provider(&p.platform),
-                None => return Vec::new(),
-            },
-        };
-        self.overlay = Some(Overlay::Form(Box::new(form)));
-        Vec::new()
-    }
-
-    fn open_edit_form(&mut self) -> Vec<Effect> {
-        let form = if let Some(s) = self.selected_sip() {
-            Form::edit_sip(s)
-        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
-            Form::edit_provider(p, &profile.platform)
-        } else {
-            return Vec::new();
-        };
-        self.overlay = Some(Overlay::Form(Box::new(form)));
-        Vec::new()
-    }
-
-    fn start_delete(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip() {
-            let (id, name) = (s.id.clone(), s.display_name());
-            self.set_flash(format!("checking what uses {name}…"), false);
-            return self.call(Request::SipDependants {
-                id,
-                for_delete: true,
-            });
-        }
-        if let Some(p) = self.selected_provider() {
-            let (id, name) = (p.id.clone(), p.display_name());
-            if !self.caps().verification {
-                // Unpod lists no phone numbers per configuration: confirm right away.
-                self.open_confirm(
-                    DeleteTarget::Provider { id, name },
-                    vec!["nothing is listed as depending on it".into()],
-                );
-                return Vec::new();
-            }
-            self.set_flash(format!("checking what uses {name}…"), false);
-            return self.call(Request::ProviderNumbers {
-                id,
-                for_delete: true,
-            });
-        }
-        Vec::new()
-    }
-
-    /// Opens the delete confirmation for `target` with `details` lines.
-    pub(super) fn open_confirm(&mut self, target: DeleteTarget, details: Vec<String>) {
-        let Some(profile) = self.profile() else {
-            return;
-        };
-        let (action, name) = match &target {
-            DeleteTarget::Sip { name, .. } => ("Delete SIP credential", name.clone()),
-            DeleteTarget::Provider { name, .. } => ("Delete provider", name.clone()),
-        };
-        let dialog = crate::tui::confirm::ConfirmDialog::new(
-            action,
-            &name,
-            &profile.name,
-            profile.is_production(),
-            profile.protected,
-            details,
-        );
-        self.overlay = Some(Overlay::Confirm {
-            dialog: Box::new(dialog),
-            target,
-        });
-    }
-
-    fn start_rotation(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip() {
-            let (id, name) = (s.id.clone(), s.display_name());
-            let lines = vec![
-                format!("New password for SIP credential \"{name}\"."),
-                "Every other field and the id are kept. ctrl-g generates one.".to_string(),
-            ];
-            let rule: crate::tui::secret_prompt::SecretRule =
-                |s| validate::sip_password(&Some(s.clone()));
-            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
-            self.overlay = Some(Overlay::Prompt {
-                prompt: Box::new(prompt),
-                purpose: PromptPurpose::SipPassword { id, name },
-            });
-        }
-        Vec::new()
+        effects
     }
 
     fn verify_selected(&mut self) -> Vec<Effect> {
@@ -386,189 +308,27 @@ impl App {
     }
 
     fn copy_selected(&mut self) -> Vec<Effect> {
-        let (text, what) = if let Some(s) = self.selected_sip() {
+        let (text, what, secret) = if let Some(s) = self.selected_sip() {
             match &s.auth_password {
-                Some(p) => (p.clone(), "SIP password"),
-                None => (Secret::new(s.server.clone()), "server"),
+                Some(p) => (p.clone(), "SIP password", true),
+                None => (Secret::new(s.server.clone()), "server", false),
             }
         } else if let Some(p) = self.selected_provider() {
-            (Secret::new(p.account_sid.clone()), "Account SID")
+            (Secret::new(p.account_sid.clone()), "Account SID", false)
         } else {
             return Vec::new();
         };
-        self.clipboard_clear_at = Some(Instant::now() + SECRET_TTL);
-        self.set_flash(
-            format!("{what} copied: the clipboard clears in 30 s"),
-            false,
-        );
+        // Only a secret is cleared later: an identifier may stay on the clipboard.
+        if secret {
+            self.clipboard_clear_at = Some(Instant::now() + SECRET_TTL);
+            self.set_flash(
+                format!("{what} copied: the clipboard clears in 30 s"),
+                false,
+            );
+        } else {
+            self.clipboard_clear_at = None;
+            self.set_flash(format!("{what} copied"), false);
+        }
         vec![Effect::Copy(text)]
-    }
-
-    fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(overlay) = self.overlay.take() else {
-            return Vec::new();
-        };
-        match overlay {
-            Overlay::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter
-                ) {
-                    self.overlay = Some(Overlay::Help);
-                }
-                Vec::new()
-            }
-            Overlay::Form(mut form) => match form.handle_key(key) {
-                FormEvent::None => {
-                    self.overlay = Some(Overlay::Form(form));
-                    Vec::new()
-                }
-                FormEvent::Cancel => Vec::new(),
-                FormEvent::Submit(submission) => {
-                    form.set_submitting(true);
-                    self.overlay = Some(Overlay::Form(form));
-                    self.call(Request::Save(submission))
-                }
-            },
-            Overlay::Confirm { mut dialog, target } => match dialog.handle_key(key) {
-                ConfirmEvent::None => {
-                    self.overlay = Some(Overlay::Confirm { dialog, target });
-                    Vec::new()
-                }
-                ConfirmEvent::Cancel => {
-                    self.set_flash("nothing was deleted", false);
-                    Vec::new()
-                }
-                ConfirmEvent::Confirm { force } => {
-                    dialog.set_busy(true);
-                    let request = match &target {
-                        DeleteTarget::Sip { id, name } => Request::DeleteSip {
-                            id: id.clone(),
-                            name: name.clone(),
-                            force,
-                        },
-                        DeleteTarget::Provider { id, name } => Request::DeleteProvider {
-                            id: id.clone(),
-                            name: name.clone(),
-                        },
-                    };
-                    self.overlay = Some(Overlay::Confirm { dialog, target });
-                    self.call(request)
-                }
-            },
-            Overlay::Prompt {
-                mut prompt,
-                purpose,
-            } => match prompt.handle_key(key) {
-                PromptEvent::None => {
-                    self.overlay = Some(Overlay::Prompt { prompt, purpose });
-                    Vec::new()
-                }
-                PromptEvent::Cancel => {
-                    self.set_flash("nothing was changed", false);
-                    Vec::new()
-                }
-                PromptEvent::Submit(secret) => {
-                    prompt.set_busy(true);
-                    let request = match &purpose {
-                        PromptPurpose::SipPassword { id, name } => Request::RotateSipPassword {
-                            id: id.clone(),
-                            name: name.clone(),
-                            password: secret,
-                        },
-                    };
-                    self.overlay = Some(Overlay::Prompt { prompt, purpose });
-                    self.call(request)
-                }
-            },
-            Overlay::Picker { selected } => self.picker_key(key, selected),
-            Overlay::Command(mut input) => match key.code {
-                KeyCode::Esc => Vec::new(),
-                KeyCode::Enter => self.run_command(input.value().trim().to_string()),
-                _ => {
-                    input.handle_event(&Event::Key(key));
-                    self.overlay = Some(Overlay::Command(input));
-                    Vec::new()
-                }
-            },
-            Overlay::Filter(mut input) => {
-                match key.code {
-                    KeyCode::Esc => self.set_current_filter(""),
-                    KeyCode::Enter => {}
-                    _ => {
-                        input.handle_event(&Event::Key(key));
-                        self.set_current_filter(input.value());
-                        self.overlay = Some(Overlay::Filter(input));
-                    }
-                }
-                Vec::new()
-            }
-        }
-    }
-
-    fn picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let last = self.profiles.len().saturating_sub(1);
-        let keep = |app: &mut App, s: usize| {
-            app.overlay = Some(Overlay::Picker { selected: s });
-            Vec::new()
-        };
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
-            KeyCode::Up | KeyCode::Char('k') => keep(self, selected.saturating_sub(1)),
-            KeyCode::Down | KeyCode::Char('j') => keep(self, (selected + 1).min(last)),
-            KeyCode::Enter if selected == self.current => Vec::new(),
-            KeyCode::Enter => self.switch_profile(selected),
-            _ => keep(self, selected),
-        }
-    }
-
-    /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`, `help`, `q`.
-    pub fn run_command(&mut self, line: String) -> Vec<Effect> {
-        let mut words = line.split_whitespace();
-        let (cmd, arg) = (words.next().unwrap_or(""), words.next());
-        match (cmd, arg) {
-            ("", _) => Vec::new(),
-            ("providers" | "provider" | "prov" | "p", _) => self.set_tab(Tab::Providers),
-            ("sip", _) if self.caps().sip_credentials => self.set_tab(Tab::Sip),
-            ("sip", _) => {
-                self.set_flash("this platform has no SIP credentials", true);
-                Vec::new()
-            }
-            ("verification" | "verify" | "ver" | "v", _) => self.set_tab(Tab::Verification),
-            ("activity" | "act" | "a", _) => self.set_tab(Tab::Activity),
-            ("help" | "h", _) => {
-                self.overlay = Some(Overlay::Help);
-                Vec::new()
-            }
-            ("q" | "quit" | "q!", _) => {
-                self.should_quit = true;
-                Vec::new()
-            }
-            ("ctx" | "context" | "profile", None) => {
-                self.overlay = Some(Overlay::Picker {
-                    selected: self.current,
-                });
-                Vec::new()
-            }
-            ("ctx" | "context" | "profile", Some(name)) => {
-                match self.profiles.iter().position(|p| p.name == name) {
-                    Some(i) if i == self.current => Vec::new(),
-                    Some(i) => self.switch_profile(i),
-                    None => {
-                        let known: Vec<&str> =
-                            self.profiles.iter().map(|p| p.name.as_str()).collect();
-                        self.set_flash(
-                            format!("no profile \"{name}\" (known: {})", known.join(", ")),
-                            true,
-                        );
-                        Vec::new()
-                    }
-                }
-            }
-            _ => {
-                self.set_flash(format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, help, q"), true);
-                Vec::new()
-            }
-        }
     }
 }

@@ -3,14 +3,17 @@
 //! is tested by feeding keys and messages, without a terminal.
 
 mod activity;
+mod commands;
+mod dialogs;
 mod keys;
 mod overlay;
 mod replies;
+mod rotation;
 
 pub use activity::ActivityEntry;
 pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
-use super::effect::{Effect, Request};
+use super::effect::{Effect, Origin, Request};
 use super::list::{ItemList, Sort};
 use super::theme::Theme;
 use crate::api::{Capabilities, PlatformClient, capabilities};
@@ -79,6 +82,8 @@ pub struct DetailExtra {
     pub numbers: Option<Vec<PhoneNumber>>,
     /// What uses a SIP credential.
     pub dependants: Option<Dependants>,
+    /// Verification history of a provider, oldest first.
+    pub history: Option<Vec<crate::history::Record>>,
 }
 
 /// The whole UI state.
@@ -127,6 +132,8 @@ pub struct App {
     pub theme: Theme,
     /// The theme before the profile's accent was applied.
     base_theme: Theme,
+    /// True while a rotation's Twilio check and plan run.
+    pub rotation_checking: bool,
     /// Set when the app should exit.
     pub should_quit: bool,
     /// A fixed "now" for tests and snapshots; the system clock when `None`.
@@ -171,10 +178,12 @@ impl App {
             base_theme: theme.clone(),
             theme,
             should_quit: false,
+            rotation_checking: false,
             fixed_now: None,
             next_job: 0,
         };
-        let effects = app.switch_profile(start.min(app.profiles.len().saturating_sub(1)));
+        let mut effects = vec![Effect::LoadJournal];
+        effects.extend(app.switch_profile(start.min(app.profiles.len().saturating_sub(1))));
         (app, effects)
     }
 
@@ -208,7 +217,7 @@ impl App {
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
-        self.jobs_in_flight() > 0
+        self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_checking
     }
 
     /// The next moment something must happen without input (hide a secret, clear the clipboard).
@@ -256,6 +265,7 @@ impl App {
         self.revealed = None;
         self.detail = None;
         self.overlay = None;
+        self.flash = None;
         for list in [&mut self.providers, &mut self.verification] {
             *list = fresh_like(list);
         }
@@ -278,7 +288,7 @@ impl App {
             None => self.base_theme.clone(),
         };
         vec![
-            Effect::CancelAll,
+            Effect::CancelReads,
             Effect::Connect {
                 generation: self.generation,
                 profile: Box::new(profile),
@@ -292,6 +302,13 @@ impl App {
             self.set_flash("not connected yet", true);
             return Vec::new();
         };
+        let Some(profile) = self.profile() else {
+            return Vec::new();
+        };
+        let origin = Origin {
+            profile: profile.name.clone(),
+            platform: profile.platform.clone(),
+        };
         self.next_job += 1;
         let job = self.next_job;
         self.jobs.insert(job, request.clone());
@@ -299,6 +316,7 @@ impl App {
             generation: self.generation,
             job,
             client,
+            origin,
             request,
         }]
     }
@@ -310,6 +328,11 @@ impl App {
             effects.extend(self.call(Request::ListSip));
         }
         effects
+    }
+
+    /// The id the next [`App::call`] will get (for dialogs that wait for it).
+    pub fn next_job_id(&self) -> u64 {
+        self.next_job + 1
     }
 
     /// Shows a flash message.

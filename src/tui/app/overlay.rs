@@ -1,46 +1,109 @@
-//! What can sit on top of the main screen.
+//! What can sit on top of the main screen. Dialogs that wait for a call remember its
+//! job id, so a result is applied only to the dialog that asked for it.
 
+use crate::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::form::Form;
+use crate::tui::rotation_view::RotationView;
 use crate::tui::secret_prompt::SecretPrompt;
+use std::sync::Arc;
 use tui_input::Input;
 
 /// What a confirmed delete removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteTarget {
     /// A SIP credential.
-    Sip { id: String, name: String },
+    Sip {
+        /// Its id.
+        id: String,
+        /// Its name.
+        name: String,
+    },
     /// A provider.
-    Provider { id: String, name: String },
+    Provider {
+        /// Its id.
+        id: String,
+        /// Its name.
+        name: String,
+    },
 }
 
 /// What a secret prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptPurpose {
     /// A new password for a manual SIP credential.
-    SipPassword { id: String, name: String },
+    SipPassword {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+    },
+    /// A new auth token for a Twilio account, to rotate everywhere it is used.
+    TwilioToken {
+        /// The account.
+        account_sid: String,
+    },
 }
 
 /// A dialog, input or help screen that takes the keyboard.
 pub enum Overlay {
     /// `?` help, generated from the action table.
     Help,
-    /// A create/edit form.
-    Form(Box<Form>),
-    /// A delete confirmation.
+    /// A create/edit form, and the job saving it.
+    Form {
+        /// The form.
+        form: Box<Form>,
+        /// The save in flight.
+        job: Option<u64>,
+    },
+    /// A delete confirmation, and the job deleting.
     Confirm {
+        /// The dialog.
         dialog: Box<ConfirmDialog>,
+        /// What it deletes.
         target: DeleteTarget,
+        /// The delete in flight.
+        job: Option<u64>,
     },
-    /// A new secret being typed.
+    /// A new secret being typed, and the job using it.
     Prompt {
+        /// The prompt.
         prompt: Box<SecretPrompt>,
+        /// What it is for.
         purpose: PromptPurpose,
+        /// The call in flight.
+        job: Option<u64>,
     },
+    /// The plan of a rotation, waiting for its one confirmation.
+    RotationPlan {
+        /// The confirmation, listing every target.
+        dialog: Box<ConfirmDialog>,
+        /// The targets.
+        plan: Arc<Plan>,
+        /// The checked token.
+        token: Arc<CheckedToken>,
+    },
+    /// A rotation running or finished.
+    Rotation(Box<RotationView>),
     /// The profile picker, with its cursor.
-    Picker { selected: usize },
+    Picker {
+        /// The highlighted profile.
+        selected: usize,
+    },
     /// The `:` command line.
     Command(Input),
     /// The `/` filter of the current tab, edited live.
     Filter(Input),
+}
+
+impl Overlay {
+    /// The job this overlay waits for, if any.
+    pub fn job(&self) -> Option<u64> {
+        match self {
+            Overlay::Form { job, .. }
+            | Overlay::Confirm { job, .. }
+            | Overlay::Prompt { job, .. } => *job,
+            _ => None,
+        }
+    }
 }

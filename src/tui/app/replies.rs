@@ -1,9 +1,10 @@
 //! Applying task results to the state. Results of an older profile generation are
-//! dropped, as are results for a job that no longer exists.
+//! dropped, as are results for a job that no longer exists; a result changes a dialog
+//! only when that dialog is the one waiting for it.
 
 use super::{ActivityEntry, App, DeleteTarget, Overlay};
 use crate::api::ApiError;
-use crate::domain::Provider;
+use crate::domain::{CheckStatus, Provider};
 use crate::tui::effect::{Effect, Msg, Reply, Request};
 use crate::tui::form::FormSubmission;
 
@@ -36,26 +37,89 @@ impl App {
                 if generation != self.generation || self.jobs.remove(&job).is_none() {
                     return Vec::new();
                 }
-                self.apply(request, result)
+                self.apply(job, request, result)
             }
+            Msg::JournalLoaded { entries, warnings } => {
+                let mut items: Vec<ActivityEntry> = self.activity.items().to_vec();
+                let loaded = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| ActivityEntry::new(i as u64, e));
+                // Entries journaled before the file was read come after it.
+                let offset = loaded.len() as u64;
+                for item in &mut items {
+                    *item = ActivityEntry::new(item.seq + offset, item.entry.clone());
+                }
+                items.splice(0..0, loaded);
+                self.activity.set_items(items);
+                if !warnings.is_empty() {
+                    self.set_flash(
+                        format!("journal: {} (and {} more)", warnings[0], warnings.len() - 1),
+                        true,
+                    );
+                }
+                Vec::new()
+            }
+            Msg::Journaled(entry) => {
+                let seq = self
+                    .activity
+                    .items()
+                    .iter()
+                    .map(|e| e.seq + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut items = self.activity.items().to_vec();
+                items.push(ActivityEntry::new(seq, entry));
+                self.activity.set_items(items);
+                Vec::new()
+            }
+            Msg::Warning(text) => {
+                self.set_flash(format!("warning: {text}"), true);
+                Vec::new()
+            }
+            Msg::Rotation(msg) => self.on_rotation(msg),
         }
     }
 
-    fn apply(&mut self, request: Request, result: Result<Reply, ApiError>) -> Vec<Effect> {
+    /// The overlay waiting for `job`, if it is still open.
+    fn waiting_for(&mut self, job: u64) -> Option<&mut Overlay> {
+        self.overlay.as_mut().filter(|o| o.job() == Some(job))
+    }
+
+    fn close_if_waiting(&mut self, job: u64) {
+        if self.waiting_for(job).is_some() {
+            self.overlay = None;
+        }
+    }
+
+    fn apply(
+        &mut self,
+        job: u64,
+        request: Request,
+        result: Result<Reply, ApiError>,
+    ) -> Vec<Effect> {
         match (request, result) {
             (Request::ListProviders, Ok(Reply::Providers(items))) => {
                 self.providers.set_items(items.clone());
                 self.verification.set_items(items);
             }
-            (Request::ListProviders, Err(e)) => {
-                self.providers.error = Some(e.to_string());
-                self.verification.error = Some(e.to_string());
-                self.set_flash(format!("loading providers failed: {e}"), true);
-            }
             (Request::ListSip, Ok(Reply::Sip(items))) => self.sip.set_items(items),
+            (Request::ListProviders, Err(e)) => {
+                // Loaded rows stay on screen: a failed refresh only says so.
+                for list in [&mut self.providers, &mut self.verification] {
+                    list.error = (!list.loaded).then(|| e.to_string());
+                }
+                self.set_flash(
+                    format!("loading providers failed: {e} (ctrl-r retries)"),
+                    true,
+                );
+            }
             (Request::ListSip, Err(e)) => {
-                self.sip.error = Some(e.to_string());
-                self.set_flash(format!("loading SIP credentials failed: {e}"), true);
+                self.sip.error = (!self.sip.loaded).then(|| e.to_string());
+                self.set_flash(
+                    format!("loading SIP credentials failed: {e} (ctrl-r retries)"),
+                    true,
+                );
             }
             (Request::ProviderNumbers { id, for_delete }, result) => {
                 self.numbers_loaded(id, for_delete, result)
@@ -63,49 +127,32 @@ impl App {
             (Request::SipDependants { id, for_delete }, result) => {
                 self.dependants_loaded(id, for_delete, result)
             }
-            (Request::Save(submission), result) => self.saved(submission, result),
-            (Request::DeleteSip { id, name, force }, result) => {
-                let action = if force {
-                    "force-delete SIP credential"
-                } else {
-                    "delete SIP credential"
-                };
-                self.deleted(action, &name, result.map(|_| ()), |app| app.sip.remove(&id));
+            (Request::History { id }, Ok(Reply::History(records))) => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                    d.history = Some(records);
+                }
+            }
+            (Request::Save(submission), result) => self.saved(job, submission, result),
+            (Request::DeleteSip { id, name, .. }, result) => {
+                self.deleted(job, &name, result.map(|_| ()), |app| app.sip.remove(&id));
             }
             (Request::DeleteProvider { id, name }, result) => {
-                self.deleted("delete provider", &name, result.map(|_| ()), |app| {
+                let ok = result.is_ok();
+                self.deleted(job, &name, result.map(|_| ()), |app| {
                     app.providers.remove(&id);
                     app.verification.remove(&id);
                 });
-                if self.caps().sip_credentials {
+                if ok && self.caps().sip_credentials {
                     // The platform removed the provider's own SIP credentials too.
                     return self.call(Request::ListSip);
                 }
             }
-            (Request::RotateSipPassword { name, .. }, result) => self.sip_rotated(&name, result),
-            (Request::Verify { id }, result) => {
-                self.verifying.remove(&id);
-                match result {
-                    Ok(Reply::Verified(r)) => {
-                        let name = self.provider_name(&id);
-                        self.set_flash(
-                            format!("{} {name}: {}", r.status.symbol(), r.status),
-                            r.status.severity_rank() <= 1,
-                        );
-                        self.update_provider(&id, |p| {
-                            p.status = r.status.clone();
-                            p.checks = r.checks.clone();
-                            p.last_verified_at = r.last_verified_at.or(p.last_verified_at);
-                        });
-                    }
-                    Ok(_) => {}
-                    Err(e) => self.set_flash(
-                        format!("verifying {} failed: {e}", self.provider_name(&id)),
-                        true,
-                    ),
-                }
+            (Request::RotateSipPassword { name, .. }, result) => {
+                self.sip_rotated(job, &name, result)
             }
+            (Request::Verify { id }, result) => self.verified(&id, result),
             (_, Ok(_)) => {}
+            (_, Err(e)) => self.set_flash(e.to_string(), true),
         }
         Vec::new()
     }
@@ -126,6 +173,34 @@ impl App {
                 change(p);
                 list.set_items(items);
             }
+        }
+    }
+
+    fn verified(&mut self, id: &str, result: Result<Reply, ApiError>) {
+        self.verifying.remove(id);
+        let name = self.provider_name(id);
+        match result {
+            Ok(Reply::Verified(r)) => {
+                // Say why right away: the first check that did not pass.
+                let why = r
+                    .checks
+                    .iter()
+                    .find(|c| c.status != CheckStatus::Passed)
+                    .map(|c| format!(" — {}: {}", c.name, c.message))
+                    .unwrap_or_default();
+                let bad = r.status.severity_rank() <= 1;
+                self.set_flash(
+                    format!("{} {name}: {}{why}", r.status.symbol(), r.status),
+                    bad,
+                );
+                self.update_provider(id, |p| {
+                    p.status = r.status.clone();
+                    p.checks = r.checks.clone();
+                    p.last_verified_at = r.last_verified_at.or(p.last_verified_at);
+                });
+            }
+            Ok(_) => {}
+            Err(e) => self.set_flash(format!("verifying {name} failed: {e}"), true),
         }
     }
 
@@ -186,8 +261,8 @@ impl App {
         }
     }
 
-    fn saved(&mut self, submission: FormSubmission, result: Result<Reply, ApiError>) {
-        let (action, target) = describe_submission(&submission);
+    fn saved(&mut self, job: u64, submission: FormSubmission, result: Result<Reply, ApiError>) {
+        let action = describe_submission(&submission);
         match result {
             Ok(reply) => {
                 let name = match reply {
@@ -202,33 +277,27 @@ impl App {
                         self.verification.upsert(p);
                         name
                     }
-                    _ => target.clone(),
+                    _ => String::new(),
                 };
-                if matches!(self.overlay, Some(Overlay::Form(_))) {
-                    self.overlay = None;
-                }
-                self.record(action, &name, None);
+                self.close_if_waiting(job);
                 self.set_flash(format!("✓ {action}: {name}"), false);
             }
             Err(e) => {
-                self.record(action, &target, Some(e.to_string()));
-                if let Some(Overlay::Form(form)) = self.overlay.as_mut() {
+                if let Some(Overlay::Form { form, job: waiting }) = self.waiting_for(job) {
                     form.set_submitting(false);
                     form.apply_platform_error(&e.to_string(), e.field_errors());
+                    *waiting = None;
                 }
                 self.set_flash(format!("✗ {action} failed: {e}"), true);
             }
         }
     }
 
-    fn sip_rotated(&mut self, name: &str, result: Result<Reply, ApiError>) {
+    fn sip_rotated(&mut self, job: u64, name: &str, result: Result<Reply, ApiError>) {
         match result {
             Ok(Reply::SipSaved(c)) => {
                 self.sip.upsert(c);
-                if matches!(self.overlay, Some(Overlay::Prompt { .. })) {
-                    self.overlay = None;
-                }
-                self.record("rotate SIP password", name, None);
+                self.close_if_waiting(job);
                 self.set_flash(
                     format!("✓ password of {name} rotated: x reveals it, y copies it"),
                     false,
@@ -236,9 +305,14 @@ impl App {
             }
             Ok(_) => {}
             Err(e) => {
-                self.record("rotate SIP password", name, Some(e.to_string()));
-                if let Some(Overlay::Prompt { prompt, .. }) = self.overlay.as_mut() {
+                if let Some(Overlay::Prompt {
+                    prompt,
+                    job: waiting,
+                    ..
+                }) = self.waiting_for(job)
+                {
                     prompt.set_note(&format!("✗ {e}"));
+                    *waiting = None;
                 }
                 self.set_flash(
                     format!("✗ rotating the password of {name} failed: {e}"),
@@ -250,7 +324,7 @@ impl App {
 
     fn deleted(
         &mut self,
-        action: &str,
+        job: u64,
         name: &str,
         result: Result<(), ApiError>,
         remove: impl FnOnce(&mut App),
@@ -258,67 +332,41 @@ impl App {
         match result {
             Ok(()) => {
                 remove(self);
-                if matches!(self.overlay, Some(Overlay::Confirm { .. })) {
-                    self.overlay = None;
-                }
-                self.record(action, name, None);
+                self.close_if_waiting(job);
                 self.set_flash(format!("✓ deleted {name}"), false);
             }
             Err(ApiError::Conflict {
                 message,
                 dependants,
             }) => {
-                if let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
+                if let Some(Overlay::Confirm {
+                    dialog,
+                    job: waiting,
+                    ..
+                }) = self.waiting_for(job)
+                {
                     dialog.set_busy(false);
                     dialog.offer_force(&message, dependants.describe());
+                    *waiting = None;
                 }
-                self.record(action, name, Some(format!("conflict: {message}")));
                 self.set_flash(
                     format!("{name} is in use: force delete removes what depends on it"),
                     true,
                 );
             }
             Err(e) => {
-                if matches!(self.overlay, Some(Overlay::Confirm { .. })) {
-                    self.overlay = None;
-                }
-                self.record(action, name, Some(e.to_string()));
+                self.close_if_waiting(job);
                 self.set_flash(format!("✗ could not delete {name}: {e}"), true);
             }
         }
     }
-
-    /// Adds an entry to the Activity tab.
-    fn record(&mut self, action: &str, target: &str, error: Option<String>) {
-        let seq = self.activity.items().len() as u64 + 1;
-        let profile = self.profile().map(|p| p.name.clone()).unwrap_or_default();
-        let mut items = self.activity.items().to_vec();
-        items.push(ActivityEntry::new(
-            seq,
-            self.now(),
-            &profile,
-            action,
-            target,
-            error,
-        ));
-        self.activity.set_items(items);
-    }
 }
 
-fn describe_submission(s: &FormSubmission) -> (&'static str, String) {
+fn describe_submission(s: &FormSubmission) -> &'static str {
     match s {
-        FormSubmission::CreateSip(i) => (
-            "create SIP credential",
-            i.description.clone().unwrap_or_else(|| i.server.clone()),
-        ),
-        FormSubmission::UpdateSip { id, input } => (
-            "update SIP credential",
-            input.description.clone().unwrap_or_else(|| id.clone()),
-        ),
-        FormSubmission::CreateProvider(p) => (
-            "create provider",
-            p.name.clone().unwrap_or_else(|| p.account_sid.clone()),
-        ),
-        FormSubmission::UpdateProvider { id, .. } => ("update provider", id.clone()),
+        FormSubmission::CreateSip(_) => "created SIP credential",
+        FormSubmission::UpdateSip { .. } => "updated SIP credential",
+        FormSubmission::CreateProvider(_) => "created provider",
+        FormSubmission::UpdateProvider { .. } => "updated provider",
     }
 }

@@ -3,8 +3,10 @@
 use super::pane;
 use crate::domain::time::{ago, stamp};
 use crate::domain::{Provider, SipCredential, VerificationStatus};
+use crate::history::{Record, Source, transitions};
+use crate::journal::Outcome;
 use crate::secret::Secret;
-use crate::tui::app::{App, Focus, Tab};
+use crate::tui::app::{ActivityEntry, App, Focus, Tab};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,23 +22,7 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
             app.selected_provider().map(|p| provider_lines(app, p))
         }
         Tab::Sip => app.selected_sip().map(|c| sip_lines(app, c)),
-        Tab::Activity => app.activity.selected_item().map(|e| {
-            let t = &app.theme;
-            let mut lines = vec![
-                kv(t, "time", e.at.format("%Y-%m-%d %H:%M:%SZ").to_string()),
-                kv(t, "profile", e.profile.clone()),
-                kv(t, "action", e.action.clone()),
-                kv(t, "target", e.target.clone()),
-            ];
-            lines.push(match &e.error {
-                None => Line::from(vec![label(t, "outcome"), Span::styled("✓ ok", t.ok)]),
-                Some(err) => Line::from(vec![
-                    label(t, "outcome"),
-                    Span::styled(format!("✗ {err}"), t.error),
-                ]),
-            });
-            lines
-        }),
+        Tab::Activity => app.activity.selected_item().map(|a| activity_lines(app, a)),
     };
     let lines = lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.theme.muted)]);
     let paragraph = Paragraph::new(lines)
@@ -47,6 +33,91 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 const LABEL_WIDTH: usize = 14;
+
+fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let e = &a.entry;
+    let mut lines = vec![
+        kv(t, "time", e.time.format("%Y-%m-%d %H:%M:%SZ").to_string()),
+        kv(t, "profile", opt(&e.profile)),
+        kv(
+            t,
+            "platform",
+            e.platform
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        kv(t, "action", e.action.to_string()),
+        kv(t, "target", a.target()),
+        kv(t, "target id", e.target.id.clone()),
+    ];
+    let style = match e.outcome {
+        Outcome::Ok => t.ok,
+        Outcome::Failed => t.error,
+        Outcome::Skipped => t.muted,
+    };
+    lines.push(Line::from(vec![
+        label(t, "outcome"),
+        Span::styled(e.outcome.to_string(), style),
+    ]));
+    if let Some(err) = &e.error {
+        lines.push(Line::from(vec![
+            label(t, "error"),
+            Span::styled(err.clone(), t.error),
+        ]));
+    }
+    if let Some(d) = &e.detail {
+        lines.push(kv(t, "detail", d.clone()));
+    }
+    lines
+}
+
+/// The verification timeline: status changes and the last Twilio check by telcreds.
+fn history_lines(app: &App, records: &[Record]) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let now = app.now();
+    let mut lines = vec![Line::raw(""), Line::styled("history", t.title)];
+    if records.is_empty() {
+        lines.push(Line::styled(
+            " no verification recorded by telcreds yet",
+            t.muted,
+        ));
+        return lines;
+    }
+    if let Some(last) = records.iter().rev().find(|r| r.source == Source::Twilio) {
+        lines.push(Line::from(vec![
+            Span::styled(" last Twilio check  ", t.muted),
+            Span::styled(
+                format!("{} {}", last.status.symbol(), last.status),
+                t.status(&last.status),
+            ),
+            Span::styled(format!("  {}", ago(Some(last.time), now)), t.muted),
+        ]));
+    }
+    let changes = transitions(records);
+    if changes.is_empty() {
+        let last = &records[records.len() - 1];
+        lines.push(Line::styled(
+            format!(
+                " {} since {} ({} records)",
+                last.status,
+                stamp(Some(records[0].time)),
+                records.len()
+            ),
+            t.muted,
+        ));
+    }
+    for c in changes.iter().rev().take(8) {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", stamp(Some(c.time))), t.muted),
+            Span::styled(format!("{} → ", c.from), t.status(&c.from)),
+            Span::styled(c.to.to_string(), t.status(&c.to)),
+            Span::styled(format!("  ({})", c.source), t.muted),
+        ]));
+    }
+    lines
+}
 
 fn label(t: &Theme, key: &str) -> Span<'static> {
     Span::styled(format!("{key:<LABEL_WIDTH$}"), t.muted)
@@ -139,7 +210,19 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
             }
         }
     }
-    if let Some(extra) = app.detail.as_ref().filter(|d| d.id == p.id) {
+    if let Some(records) = app
+        .detail
+        .as_ref()
+        .filter(|d| d.id == p.id)
+        .and_then(|d| d.history.as_ref())
+    {
+        lines.extend(history_lines(app, records));
+    }
+    if let Some(extra) = app
+        .detail
+        .as_ref()
+        .filter(|d| d.id == p.id && app.caps().verification)
+    {
         lines.push(Line::raw(""));
         match &extra.numbers {
             None => lines.push(Line::styled("loading phone numbers…", t.muted)),
@@ -157,9 +240,14 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
                 }));
             }
         }
-    } else if app.caps().verification {
+    } else if app.detail.as_ref().is_none_or(|d| d.id != p.id) {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("⏎ shows its phone numbers", t.muted));
+        let what = if app.caps().verification {
+            "its phone numbers and history"
+        } else {
+            "its history"
+        };
+        lines.push(Line::styled(format!("⏎ shows {what}"), t.muted));
     }
     lines
 }

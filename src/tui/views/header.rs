@@ -6,8 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
-
 /// `telcreds ─ prod-dasha [PROD] [RO] ─ dasha ─ ◐ 2 jobs`
 pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -36,7 +34,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     let jobs = app.jobs_in_flight();
     if jobs > 0 {
-        let frame_char = SPINNER[app.spinner % SPINNER.len()];
+        let frame_char = super::spinner(app);
         let label = if jobs == 1 { "job" } else { "jobs" };
         spans.push(Span::styled(" ─ ", t.muted));
         spans.push(Span::styled(

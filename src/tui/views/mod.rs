@@ -41,7 +41,14 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
     let [table, detail] = if area.width >= SIDE_BY_SIDE_WIDTH {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
     } else {
-        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
+        // Stacked: the table takes what its rows need (up to 58%), the detail the rest.
+        let rows = visible_rows(app) as u16 + 3;
+        let max = area.height * 58 / 100;
+        Layout::vertical([
+            Constraint::Length(rows.clamp(5, max.max(5))),
+            Constraint::Min(3),
+        ])
+        .areas(area)
     };
     tables::draw_table(app, frame, table);
     detail::draw_detail(app, frame, detail);
@@ -50,12 +57,33 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
 fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
     match &app.overlay {
         Some(Overlay::Help) => help::draw_help(app, frame, area),
-        Some(Overlay::Form(form)) => form.render(frame, area, &app.theme),
-        Some(Overlay::Confirm { dialog, .. }) => dialog.render(frame, area, &app.theme),
+        Some(Overlay::Form { form, .. }) => form.render(frame, area, &app.theme),
+        Some(Overlay::Confirm { dialog, .. }) | Some(Overlay::RotationPlan { dialog, .. }) => {
+            dialog.render(frame, area, &app.theme)
+        }
+        Some(Overlay::Rotation(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
+}
+
+/// Rows the current tab's table has to show.
+fn visible_rows(app: &App) -> usize {
+    match app.tab {
+        super::app::Tab::Providers => app.providers.len(),
+        super::app::Tab::Sip => app.sip.len(),
+        super::app::Tab::Verification => app.verification.len(),
+        super::app::Tab::Activity => app.activity.len(),
+    }
+}
+
+/// Spinner frames, advanced on ticks while work is in flight.
+pub(crate) const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
+
+/// The spinner frame to draw now.
+pub(crate) fn spinner(app: &App) -> &'static str {
+    SPINNER[app.spinner % SPINNER.len()]
 }
 
 /// A bordered block whose border shows whether it has the keyboard.

@@ -1,6 +1,7 @@
 //! The table of the current tab. Only the rows inside the window are built.
 
 use super::{pane, table_focused};
+use crate::journal::Outcome;
 use crate::tui::app::{App, Tab};
 use crate::tui::list::{ItemList, Row as ListRow};
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
@@ -98,7 +99,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     }
     let now = app.now();
     let theme = app.theme.clone();
-    let spinner = ["◐", "◓", "◑", "◒"][app.spinner % 4];
+    let spinner = super::spinner(app);
     let verifying = &app.verifying;
     let list = if tab == Tab::Verification {
         &mut app.verification
@@ -200,7 +201,7 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         table_focused(app),
     );
     if app.activity.items().is_empty() {
-        let text = "nothing changed in this session yet".to_string();
+        let text = "the audit journal is empty: changes made with telcreds appear here".to_string();
         return draw_placeholder(frame, area, block, text, app.theme.muted);
     }
     let theme = app.theme.clone();
@@ -209,22 +210,30 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     let (offset, items) = app.activity.visible(height);
     let rows: Vec<Row> = items
         .iter()
-        .map(|e| {
-            let outcome = match &e.error {
-                None => Span::styled("✓ ok", theme.ok),
-                Some(err) => Span::styled(format!("✗ {err}"), theme.error),
+        .map(|a| {
+            let e = &a.entry;
+            let outcome = match (e.outcome, &e.error) {
+                (Outcome::Ok, _) => Span::styled("✓ ok", theme.ok),
+                (Outcome::Skipped, reason) => Span::styled(
+                    format!("- {}", reason.clone().unwrap_or_default()),
+                    theme.muted,
+                ),
+                (Outcome::Failed, err) => Span::styled(
+                    format!("✗ {}", err.clone().unwrap_or_default()),
+                    theme.error,
+                ),
             };
             Row::new(vec![
-                Cell::from(e.at.format("%H:%M:%S").to_string()),
-                Cell::from(e.profile.clone()),
-                Cell::from(e.action.clone()),
-                Cell::from(e.target.clone()),
+                Cell::from(e.time.format("%m-%d %H:%M").to_string()),
+                Cell::from(e.profile.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(e.action.to_string()),
+                Cell::from(a.target()),
                 Cell::from(Line::from(outcome)),
             ])
         })
         .collect();
     let widths = [
-        Constraint::Length(8),
+        Constraint::Length(11),
         Constraint::Fill(1),
         Constraint::Fill(2),
         Constraint::Fill(2),

@@ -1,0 +1,76 @@
+//! The `:` command line and the profile picker.
+
+use super::{App, Overlay, Tab};
+use crate::tui::effect::Effect;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
+        let last = self.profiles.len().saturating_sub(1);
+        let stay = |app: &mut App, s: usize| {
+            app.overlay = Some(Overlay::Picker { selected: s });
+            Vec::new()
+        };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+            KeyCode::Up | KeyCode::Char('k') => stay(self, selected.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => stay(self, (selected + 1).min(last)),
+            KeyCode::Enter if selected == self.current => Vec::new(),
+            KeyCode::Enter => self.switch_profile(selected),
+            _ => stay(self, selected),
+        }
+    }
+
+    /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`, `help`, `q`.
+    pub fn run_command(&mut self, line: String) -> Vec<Effect> {
+        let mut words = line.split_whitespace();
+        let (cmd, arg) = (words.next().unwrap_or(""), words.next());
+        match (cmd, arg) {
+            ("", _) => Vec::new(),
+            ("providers" | "provider" | "prov" | "p", _) => self.set_tab(Tab::Providers),
+            ("sip", _) if self.caps().sip_credentials => self.set_tab(Tab::Sip),
+            ("sip", _) => {
+                self.set_flash("this platform has no SIP credentials", true);
+                Vec::new()
+            }
+            ("verification" | "verify" | "ver" | "v", _) => self.set_tab(Tab::Verification),
+            ("activity" | "act" | "a" | "journal", _) => self.set_tab(Tab::Activity),
+            ("help" | "h", _) => {
+                self.overlay = Some(Overlay::Help);
+                Vec::new()
+            }
+            ("q" | "quit" | "q!", _) => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            ("ctx" | "context" | "profile", None) => {
+                self.overlay = Some(Overlay::Picker {
+                    selected: self.current,
+                });
+                Vec::new()
+            }
+            ("ctx" | "context" | "profile", Some(name)) => {
+                match self.profiles.iter().position(|p| p.name == name) {
+                    Some(i) if i == self.current => Vec::new(),
+                    Some(i) => self.switch_profile(i),
+                    None => {
+                        let known: Vec<&str> =
+                            self.profiles.iter().map(|p| p.name.as_str()).collect();
+                        self.set_flash(
+                            format!("no profile \"{name}\" (known: {})", known.join(", ")),
+                            true,
+                        );
+                        Vec::new()
+                    }
+                }
+            }
+            _ => {
+                self.set_flash(
+                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, help, q"),
+                    true,
+                );
+                Vec::new()
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Opening dialogs (forms, delete confirmations, secret prompts) and routing keys to
+//! whatever overlay is open.
+
+use super::{App, DeleteTarget, Overlay, PromptPurpose, Tab};
+use crate::domain::validate;
+use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
+use crate::tui::effect::{Effect, Request, RotationJob};
+use crate::tui::form::{Form, FormEvent};
+use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+impl App {
+    pub(super) fn open_new_form(&mut self) -> Vec<Effect> {
+        let form = match self.tab {
+            Tab::Sip => Form::new_sip(),
+            _ => match self.profile() {
+                Some(p) => Form::new_provider(&p.platform),
+                None => return Vec::new(),
+            },
+        };
+        self.overlay = Some(Overlay::Form {
+            form: Box::new(form),
+            job: None,
+        });
+        Vec::new()
+    }
+
+    pub(super) fn open_edit_form(&mut self) -> Vec<Effect> {
+        let form = if let Some(s) = self.selected_sip() {
+            Form::edit_sip(s)
+        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
+            Form::edit_provider(p, &profile.platform)
+        } else {
+            return Vec::new();
+        };
+        self.overlay = Some(Overlay::Form {
+            form: Box::new(form),
+            job: None,
+        });
+        Vec::new()
+    }
+
+    pub(super) fn start_delete(&mut self) -> Vec<Effect> {
+        if let Some(s) = self.selected_sip() {
+            let (id, name) = (s.id.clone(), s.display_name());
+            self.set_flash(format!("checking what uses {name}…"), false);
+            return self.call(Request::SipDependants {
+                id,
+                for_delete: true,
+            });
+        }
+        if let Some(p) = self.selected_provider() {
+            let (id, name) = (p.id.clone(), p.display_name());
+            if !self.caps().verification {
+                // Unpod lists no phone numbers per configuration: confirm right away.
+                let lines = vec!["nothing is listed as depending on it".into()];
+                self.open_confirm(DeleteTarget::Provider { id, name }, lines);
+                return Vec::new();
+            }
+            self.set_flash(format!("checking what uses {name}…"), false);
+            return self.call(Request::ProviderNumbers {
+                id,
+                for_delete: true,
+            });
+        }
+        Vec::new()
+    }
+
+    /// Opens the delete confirmation for `target` with `details` lines.
+    pub(super) fn open_confirm(&mut self, target: DeleteTarget, details: Vec<String>) {
+        let Some(profile) = self.profile() else {
+            return;
+        };
+        let (action, name) = match &target {
+            DeleteTarget::Sip { name, .. } => ("Delete SIP credential", name.clone()),
+            DeleteTarget::Provider { name, .. } => ("Delete provider", name.clone()),
+        };
+        let dialog = ConfirmDialog::new(
+            action,
+            &name,
+            &profile.name,
+            profile.is_production(),
+            profile.protected,
+            details,
+        );
+        self.overlay = Some(Overlay::Confirm {
+            dialog: Box::new(dialog),
+            target,
+            job: None,
+        });
+    }
+
+    /// `r`: a new SIP password, or a Twilio token rotated on every profile.
+    pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
+        let (prompt, purpose) = if let Some(s) = self.selected_sip() {
+            let (id, name) = (s.id.clone(), s.display_name());
+            let lines = vec![
+                format!("New password for SIP credential \"{name}\"."),
+                "Every other field and the id are kept. ctrl-g generates one.".to_string(),
+            ];
+            let rule: SecretRule = |s| validate::sip_password(&Some(s.clone()));
+            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
+            (prompt, PromptPurpose::SipPassword { id, name })
+        } else if let Some(p) = self.selected_provider() {
+            let account_sid = p.account_sid.clone();
+            let lines = vec![
+                format!("New auth token for Twilio account {account_sid}."),
+                "It is checked with Twilio first; then every provider using this account,"
+                    .to_string(),
+                "on every profile, is listed for one confirmation.".to_string(),
+            ];
+            let rule: SecretRule = validate::auth_token;
+            let prompt =
+                SecretPrompt::new("Rotate Twilio auth token", "New token", lines, rule, false);
+            (prompt, PromptPurpose::TwilioToken { account_sid })
+        } else {
+            return Vec::new();
+        };
+        self.overlay = Some(Overlay::Prompt {
+            prompt: Box::new(prompt),
+            purpose,
+            job: None,
+        });
+        Vec::new()
+    }
+
+    /// Routes a key to the open overlay.
+    pub(super) fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(overlay) = self.overlay.take() else {
+            return Vec::new();
+        };
+        match overlay {
+            Overlay::Help => {
+                if !matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter
+                ) {
+                    self.overlay = Some(Overlay::Help);
+                }
+                Vec::new()
+            }
+            Overlay::Form { form, job } => self.form_key(form, job, key),
+            Overlay::Confirm {
+                dialog,
+                target,
+                job,
+            } => self.confirm_key(dialog, target, job, key),
+            Overlay::Prompt {
+                prompt,
+                purpose,
+                job,
+            } => self.prompt_key(prompt, purpose, job, key),
+            Overlay::RotationPlan {
+                dialog,
+                plan,
+                token,
+            } => self.rotation_plan_key(dialog, plan, token, key),
+            Overlay::Rotation(view) => self.rotation_key(view, key),
+            Overlay::Picker { selected } => self.picker_key(key, selected),
+            Overlay::Command(mut input) => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => self.run_command(input.value().trim().to_string()),
+                _ => {
+                    input.handle_event(&Event::Key(key));
+                    self.overlay = Some(Overlay::Command(input));
+                    Vec::new()
+                }
+            },
+            Overlay::Filter(mut input) => {
+                match key.code {
+                    KeyCode::Esc => self.set_current_filter(""),
+                    KeyCode::Enter => {}
+                    _ => {
+                        input.handle_event(&Event::Key(key));
+                        self.set_current_filter(input.value());
+                        self.overlay = Some(Overlay::Filter(input));
+                    }
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Esc on a dialog whose call is in flight: it closes, the call goes on, and its
+    /// result is reported in the flash line.
+    fn left_busy(&mut self, what: &str) -> Vec<Effect> {
+        self.set_flash(format!("still {what}: the result will show here"), false);
+        Vec::new()
+    }
+
+    fn form_key(&mut self, mut form: Box<Form>, job: Option<u64>, key: KeyEvent) -> Vec<Effect> {
+        if job.is_some() && key.code == KeyCode::Esc {
+            return self.left_busy("saving");
+        }
+        match form.handle_key(key) {
+            FormEvent::None => {
+                self.overlay = Some(Overlay::Form { form, job });
+                Vec::new()
+            }
+            FormEvent::Cancel => Vec::new(),
+            FormEvent::Submit(submission) => {
+                form.set_submitting(true);
+                let job = Some(self.next_job_id());
+                self.overlay = Some(Overlay::Form { form, job });
+                self.call(Request::Save(submission))
+            }
+        }
+    }
+
+    fn confirm_key(
+        &mut self,
+        mut dialog: Box<ConfirmDialog>,
+        target: DeleteTarget,
+        job: Option<u64>,
+        key: KeyEvent,
+    ) -> Vec<Effect> {
+        if job.is_some() && key.code == KeyCode::Esc {
+            return self.left_busy("deleting");
+        }
+        match dialog.handle_key(key) {
+            ConfirmEvent::None => {
+                self.overlay = Some(Overlay::Confirm {
+                    dialog,
+                    target,
+                    job,
+                });
+                Vec::new()
+            }
+            ConfirmEvent::Cancel => {
+                self.set_flash("nothing was deleted", false);
+                Vec::new()
+            }
+            ConfirmEvent::Confirm { force } => {
+                dialog.set_busy(true);
+                let request = match &target {
+                    DeleteTarget::Sip { id, name } => Request::DeleteSip {
+                        id: id.clone(),
+                        name: name.clone(),
+                        force,
+                    },
+                    DeleteTarget::Provider { id, name } => Request::DeleteProvider {
+                        id: id.clone(),
+                        name: name.clone(),
+                    },
+                };
+                let job = Some(self.next_job_id());
+                self.overlay = Some(Overlay::Confirm {
+                    dialog,
+                    target,
+                    job,
+                });
+                self.call(request)
+            }
+        }
+    }
+
+    fn prompt_key(
+        &mut self,
+        mut prompt: Box<SecretPrompt>,
+        purpose: PromptPurpose,
+        job: Option<u64>,
+        key: KeyEvent,
+    ) -> Vec<Effect> {
+        if job.is_some() && key.code == KeyCode::Esc {
+            return self.left_busy("working");
+        }
+        match prompt.handle_key(key) {
+            PromptEvent::None => {
+                self.overlay = Some(Overlay::Prompt {
+                    prompt,
+                    purpose,
+                    job,
+                });
+                Vec::new()
+            }
+            PromptEvent::Cancel => {
+                self.set_flash("nothing was changed", false);
+                Vec::new()
+            }
+            PromptEvent::Submit(secret) => {
+                prompt.set_busy(true);
+                match &purpose {
+                    PromptPurpose::SipPassword { id, name } => {
+                        let request = Request::RotateSipPassword {
+                            id: id.clone(),
+                            name: name.clone(),
+                            password: secret,
+                        };
+                        let job = Some(self.next_job_id());
+                        self.overlay = Some(Overlay::Prompt {
+                            prompt,
+                            purpose,
+                            job,
+                        });
+                        self.call(request)
+                    }
+                    PromptPurpose::TwilioToken { account_sid } => {
+                        let job = RotationJob::Check {
+                            profiles: self.profiles.clone(),
+                            twilio_base: self
+                                .profile()
+                                .map(|p| p.twilio_api_base.clone())
+                                .unwrap_or_default(),
+                            account_sid: account_sid.clone(),
+                            token: secret,
+                        };
+                        self.set_flash("checking the token with Twilio…", false);
+                        self.rotation_checking = true;
+                        self.overlay = Some(Overlay::Prompt {
+                            prompt,
+                            purpose,
+                            job: None,
+                        });
+                        vec![Effect::Rotation(job)]
+                    }
+                }
+            }
+        }
+    }
+}
