@@ -189,3 +189,66 @@ fn sigterm_restores_the_terminal() {
     });
     assert_eq!(tmux.format("#{alternate_on}"), "0");
 }
+
+#[tokio::test]
+async fn demo_rotation_in_tmux_reads_the_result_table() {
+    // The demo seed is deterministic: a second sandbox knows the demo account's token.
+    let seed = telcreds::sandbox::Sandbox::start(telcreds::sandbox::SandboxOptions::default())
+        .await
+        .unwrap();
+    let account = seed
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.friendly_name == "Acme Production")
+        .unwrap();
+    seed.shutdown().await;
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(&demo_command(dir.path()), 120, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.type_text("/acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Providers (1 of 8)");
+    tmux.keys(&["r"]);
+    tmux.wait_for("Rotate Twilio auth token");
+    tmux.type_text(&account.auth_token);
+    let screen = tmux.screen();
+    assert!(!screen.contains(&account.auth_token), "masked: {screen}");
+    tmux.keys(&["Enter"]);
+    let plan = tmux.wait_for("Rotate the token of");
+    assert!(
+        plan.contains("demo-unpod") && plan.contains("acme-prod-dr"),
+        "{plan}"
+    );
+    tmux.keys(&["y"]);
+    let result = tmux.wait_for("no target holds the old token");
+    let rows: Vec<&str> = result
+        .lines()
+        .filter(|l| l.starts_with("│ demo-"))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        4,
+        "three Dasha providers and one Unpod configuration:\n{result}"
+    );
+    assert_eq!(
+        rows.iter().filter(|l| l.contains("✓ verified")).count(),
+        3,
+        "{result}"
+    );
+    assert!(
+        rows.iter()
+            .any(|l| l.contains("demo-unpod") && l.contains("✓ updated")),
+        "{result}"
+    );
+    assert!(!result.contains(&account.auth_token));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["4"]);
+    tmux.wait_for("rotation.verify");
+    tmux.keys(&["q"]);
+    tmux.wait_until("the program to exit", |_| {
+        !tmux.format("#{pane_dead_status}").is_empty()
+    });
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
+    assert!(journal.contains("rotation.update") && !journal.contains(&account.auth_token));
+}

@@ -40,17 +40,12 @@ impl App {
                 self.apply(job, request, result)
             }
             Msg::JournalLoaded { entries, warnings } => {
-                let mut items: Vec<ActivityEntry> = self.activity.items().to_vec();
-                let loaded = entries
+                // The file is the whole truth: it holds what was journaled before, too.
+                let items = entries
                     .into_iter()
                     .enumerate()
-                    .map(|(i, e)| ActivityEntry::new(i as u64, e));
-                // Entries journaled before the file was read come after it.
-                let offset = loaded.len() as u64;
-                for item in &mut items {
-                    *item = ActivityEntry::new(item.seq + offset, item.entry.clone());
-                }
-                items.splice(0..0, loaded);
+                    .map(|(i, e)| ActivityEntry::new(i as u64, e))
+                    .collect();
                 self.activity.set_items(items);
                 if !warnings.is_empty() {
                     self.set_flash(
@@ -61,6 +56,17 @@ impl App {
                 Vec::new()
             }
             Msg::Journaled(entry) => {
+                // Already there when the journal was (re)read after it was written.
+                if self
+                    .activity
+                    .items()
+                    .iter()
+                    .rev()
+                    .take(64)
+                    .any(|a| a.entry == entry)
+                {
+                    return Vec::new();
+                }
                 let seq = self
                     .activity
                     .items()

@@ -30,7 +30,8 @@ impl App {
                     let failed = view.failed_count() > 0;
                     self.set_flash(summary.join(" — "), failed);
                 }
-                Vec::new()
+                // The rotation journaled its steps itself: show them in Activity.
+                vec![Effect::LoadJournal]
             }
         }
     }
