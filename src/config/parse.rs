@@ -60,8 +60,7 @@ pub(super) fn parse(
         path: ctx.shown.clone(),
         problems,
     };
-    let doc = DeTable::parse(text)
-        .map_err(|e| invalid(vec![ConfigProblem::general(e.to_string().trim_end())]))?;
+    let doc = DeTable::parse(text).map_err(|e| invalid(vec![syntax_problem(text, &e)]))?;
     let mut problems = Vec::new();
     let mut config = read_document(doc.get_ref(), &ctx, &mut problems);
     if !problems.is_empty() {
@@ -69,6 +68,32 @@ pub(super) fn parse(
     }
     config.path = path.map(Path::to_path_buf);
     Ok(config)
+}
+
+/// A TOML syntax error as the parser's message and a line and column, never the
+/// source text: the toml crate's own Display quotes the offending line, which may
+/// hold an inline token.
+fn syntax_problem(text: &str, e: &toml::de::Error) -> ConfigProblem {
+    let message = e.message().trim_end();
+    ConfigProblem::general(match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            format!("TOML syntax error at line {line}, column {column}: {message}")
+        }
+        None => format!("TOML syntax error: {message}"),
+    })
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 /// A table's entries in the order they appear in the file.

@@ -131,6 +131,42 @@ fn syntax_error_has_line_and_column() {
 }
 
 #[test]
+fn syntax_errors_never_quote_an_inline_token() {
+    const CANARY: &str = "0123cafe5ca1ab1e0123cafe5ca1ab1e";
+    let head = "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"https://x.io\"\n";
+    let broken = [
+        (format!("{head}token = {CANARY}\n"), 4),
+        (format!("{head}token = \"{CANARY}\n"), 4),
+        (
+            format!("{head}token = \"s3cr3t-{CANARY}\nlabel = \"x\"\n"),
+            4,
+        ),
+        (format!("{head}token = '{CANARY}\n"), 4),
+        // An unterminated multi-line string is reported where the file ends.
+        (format!("{head}token = \"\"\"{CANARY}\n"), 5),
+        (format!("{head}\n\ntoken = {CANARY} x\n"), 6),
+    ];
+    for (text, line) in broken {
+        let err = Config::parse(&text, Some(Path::new("/cfg/config.toml")), Some(0o600))
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains(CANARY), "leaks the token:\n{err}");
+        assert!(!err.contains("0123cafe"), "leaks part of the token:\n{err}");
+        assert!(err.contains(&format!("line {line}, column")), "{err}");
+    }
+}
+
+#[test]
+fn syntax_error_positions_count_characters() {
+    assert_eq!(parse::line_column("ab\ncdé\nf", 0), (1, 1));
+    assert_eq!(parse::line_column("ab\ncdé\nf", 3), (2, 1));
+    assert_eq!(parse::line_column("ab\ncdé\nf", 7), (2, 4));
+    assert_eq!(parse::line_column("ab\ncdé\nf", 8), (3, 1));
+    assert_eq!(parse::line_column("ab", 99), (1, 3));
+    assert_eq!(parse::line_column("é", 1), (1, 1));
+}
+
+#[test]
 fn every_problem_is_reported_with_profile_and_key() {
     let text = r#"
 [profiles.prod]
