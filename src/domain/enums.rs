@@ -71,25 +71,46 @@ macro_rules! open_enum {
 
 open_enum! {
     /// The platform a profile talks to.
-    Platform { Dasha => "dasha", Unpod => "unpod" }
+    Platform {
+        /// Dasha BlackBox.
+        Dasha => "dasha",
+        /// Unpod.
+        Unpod => "unpod",
+    }
 }
 
 open_enum! {
     /// SIP transport.
-    Transport { Udp => "udp", Tcp => "tcp", Tls => "tls" }
+    Transport {
+        /// UDP (the default).
+        Udp => "udp",
+        /// TCP.
+        Tcp => "tcp",
+        /// TLS (SIPS).
+        Tls => "tls",
+    }
 }
 
 open_enum! {
     /// Who created a SIP credential: a user, or a provider integration (read-only).
-    SipSource { Manual => "manual", Provider => "provider" }
+    SipSource {
+        /// Created by a user; editable.
+        Manual => "manual",
+        /// Created by a provider integration; read-only.
+        Provider => "provider",
+    }
 }
 
 open_enum! {
     /// Overall verification state of a provider.
     VerificationStatus {
+        /// Not verified yet, or verification is running.
         Pending => "pending",
+        /// Every check passed.
         Verified => "verified",
+        /// Works, but a check warned.
         Warning => "warning",
+        /// A check failed.
         Failed => "failed",
         /// The platform has no verification (Unpod).
         NotVerifiable => "not-verifiable",
@@ -98,7 +119,18 @@ open_enum! {
 
 open_enum! {
     /// Result of one verification check.
-    CheckStatus { Passed => "passed", Warning => "warning", Failed => "failed", Pending => "pending", Skipped => "skipped" }
+    CheckStatus {
+        /// The check passed.
+        Passed => "passed",
+        /// The check passed with a warning.
+        Warning => "warning",
+        /// The check failed.
+        Failed => "failed",
+        /// The check has not run yet.
+        Pending => "pending",
+        /// The check was not run.
+        Skipped => "skipped",
+    }
 }
 
 impl VerificationStatus {

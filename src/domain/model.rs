@@ -45,6 +45,16 @@ impl Provider {
             _ => format!("{} {}", self.provider_type, short_sid(&self.account_sid)),
         }
     }
+
+    /// The text a user types to confirm a protected action: the name if it has one
+    /// (trimmed), else the full Account SID. Unlike [`Provider::display_name`] it
+    /// never abbreviates, so it can always be typed.
+    pub fn confirm_name(&self) -> String {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+            _ => self.account_sid.trim().to_string(),
+        }
+    }
 }
 
 /// `AC3f…91ab`: enough of a SID to recognise it in a table.
@@ -129,6 +139,15 @@ impl SipCredential {
         match &self.description {
             Some(d) if !d.trim().is_empty() => d.clone(),
             _ => self.server.clone(),
+        }
+    }
+
+    /// The text a user types to confirm a protected action: the description if it
+    /// has one (trimmed), else the server.
+    pub fn confirm_name(&self) -> String {
+        match &self.description {
+            Some(d) if !d.trim().is_empty() => d.trim().to_string(),
+            _ => self.server.trim().to_string(),
         }
     }
 
@@ -294,6 +313,67 @@ impl Dependants {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SID: &str = "AC75000000000000000000000000008b24";
+
+    fn provider(name: Option<&str>) -> Provider {
+        Provider {
+            id: "p1".into(),
+            name: name.map(String::from),
+            provider_type: "twilio".into(),
+            account_sid: SID.into(),
+            status: VerificationStatus::Pending,
+            last_verified_at: None,
+            phone_number_count: None,
+            checks: Vec::new(),
+            trunk_sid: None,
+            termination_uri: None,
+            region: None,
+            supports_call_transfer: None,
+            created_at: None,
+        }
+    }
+
+    fn sip(description: Option<&str>) -> SipCredential {
+        SipCredential {
+            id: "s1".into(),
+            org_id: "org".into(),
+            server: "sip.example.com:5061".into(),
+            domain: None,
+            auth_user: None,
+            auth_password: None,
+            transport: Transport::Udp,
+            source: SipSource::Manual,
+            description: description.map(String::from),
+            cps_limit: None,
+            cps_key: None,
+            provider_id: None,
+            created_time: None,
+            last_update_time: None,
+        }
+    }
+
+    /// Every character of a confirm name can be typed on a plain keyboard.
+    fn typeable(s: &str) -> bool {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+    }
+
+    #[test]
+    fn a_nameless_provider_is_confirmed_by_its_full_sid() {
+        let nameless = provider(None);
+        assert!(nameless.display_name().contains('…'));
+        assert_eq!(nameless.confirm_name(), SID);
+        assert!(typeable(&nameless.confirm_name()));
+        assert_eq!(provider(Some("  ")).confirm_name(), SID);
+        assert_eq!(provider(Some(" prod-main ")).confirm_name(), "prod-main");
+    }
+
+    #[test]
+    fn a_sip_credential_is_confirmed_by_description_or_server() {
+        assert_eq!(sip(None).confirm_name(), "sip.example.com:5061");
+        assert_eq!(sip(Some("")).confirm_name(), "sip.example.com:5061");
+        assert_eq!(sip(Some("Main trunk ")).confirm_name(), "Main trunk");
+    }
 
     #[test]
     fn short_sid_keeps_both_ends() {
