@@ -14,10 +14,17 @@ use unicode_width::UnicodeWidthStr;
 
 /// Preferred outer width of the modal; it shrinks on narrow terminals.
 const BOX_WIDTH: u16 = 76;
-/// Rows besides the fields: border ×2, top padding, blank, note, hints.
-const CHROME_ROWS: u16 = 6;
-/// Inner height below which padding, note and hints are dropped for the fields.
-const FULL_LAYOUT_MIN: u16 = 6;
+/// The modal's top and bottom border.
+const BORDER_ROWS: u16 = 2;
+/// Blank row above the first field.
+const TOP_PADDING: u16 = 1;
+/// Rows under the fields: blank, note, hints.
+const FOOTER_ROWS: u16 = 3;
+/// Rows besides the fields.
+const CHROME_ROWS: u16 = BORDER_ROWS + TOP_PADDING + FOOTER_ROWS;
+/// Inner height below which padding, note and hints are dropped for the fields:
+/// the chrome inside the border plus one field row.
+const FULL_LAYOUT_MIN: u16 = TOP_PADDING + FOOTER_ROWS + 1;
 
 /// One body row: a field's input line, or the error line under it.
 #[derive(Clone, Copy, PartialEq)]
@@ -52,7 +59,11 @@ pub(super) fn render(form: &Form, frame: &mut Frame, area: Rect, theme: &Theme) 
         return;
     }
     let full = inner.height >= FULL_LAYOUT_MIN;
-    let (top, footer) = if full { (1, 3) } else { (0, 0) };
+    let (top, footer) = if full {
+        (TOP_PADDING, FOOTER_ROWS)
+    } else {
+        (0, 0)
+    };
     let body = Rect {
         y: inner.y + top,
         height: inner.height - top - footer,

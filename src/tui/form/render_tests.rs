@@ -103,6 +103,21 @@ fn tiny_areas_do_not_panic() {
     }
 }
 
+#[test]
+fn a_one_field_form_shows_its_note_and_hints() {
+    let mut form = Form::edit_provider(&provider(), &Platform::Unpod);
+    assert_eq!(form.fields.len(), 1);
+    let text = screen(&form);
+    assert!(
+        text.contains("⏎ save") && text.contains("Esc cancel"),
+        "{text}"
+    );
+    form.handle_key(key(KeyCode::Enter));
+    let text = screen(&form);
+    assert!(text.contains("nothing changed"), "{text}");
+    snapshot("unpod_edit_default_80x24", &form, "default", (80, 24));
+}
+
 fn snapshot(name: &str, form: &Form, theme: &str, (w, h): (u16, u16)) {
     let t = draw(form, &Theme::builtin(theme).unwrap(), w, h);
     insta::assert_snapshot!(name, format!("{:?}", t.backend().buffer()));
