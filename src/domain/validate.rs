@@ -8,19 +8,51 @@ use serde::Serialize;
 
 /// Field keys shared by forms, CLI flags and platform error mapping (snake_case).
 pub mod field {
+    /// Provider display name (Dasha).
     pub const NAME: &str = "name";
+    /// Twilio Account SID.
     pub const ACCOUNT_SID: &str = "account_sid";
+    /// Twilio auth token.
     pub const AUTH_TOKEN: &str = "auth_token";
+    /// Twilio region (Dasha).
     pub const REGION: &str = "region";
+    /// Provider slug (Unpod), e.g. `twilio`.
     pub const PROVIDER: &str = "provider";
+    /// SIP server (host or IP, optional port).
     pub const SERVER: &str = "server";
+    /// SIP auth realm.
     pub const DOMAIN: &str = "domain";
+    /// SIP digest auth user.
     pub const AUTH_USER: &str = "auth_user";
+    /// SIP digest password.
     pub const AUTH_PASSWORD: &str = "auth_password";
+    /// SIP transport: udp, tcp or tls.
     pub const TRANSPORT: &str = "transport";
+    /// SIP credential description.
     pub const DESCRIPTION: &str = "description";
+    /// Calls-per-second limit.
     pub const CPS_LIMIT: &str = "cps_limit";
+    /// Shared rate-limit group key.
     pub const CPS_KEY: &str = "cps_key";
+}
+
+/// Normalises a platform's field name to our snake_case key: `authPassword`,
+/// `$.authPassword` and `AuthPassword` all become `auth_password`; snake_case keys
+/// pass through unchanged.
+pub fn field_key(key: &str) -> String {
+    let key = key.trim_start_matches("$.").trim_start_matches('$');
+    let mut out = String::with_capacity(key.len() + 4);
+    for (i, c) in key.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One problem with one field.
@@ -244,6 +276,16 @@ mod tests {
             fields,
             ["server", "auth_user", "auth_password", "transport"]
         );
+    }
+
+    #[test]
+    fn field_keys_are_normalised() {
+        assert_eq!(field_key("authPassword"), "auth_password");
+        assert_eq!(field_key("$.cpsLimit"), "cps_limit");
+        assert_eq!(field_key("AccountSid"), "account_sid");
+        assert_eq!(field_key("AuthPassword"), "auth_password");
+        assert_eq!(field_key("auth_password"), "auth_password");
+        assert_eq!(field_key("Auth_Password"), "auth_password");
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod field;
 mod render;
 mod specs;
 
-use crate::domain::validate::{FieldError, field as keys};
+use crate::domain::validate::{self, FieldError, field as keys};
 use crate::domain::{
     NewProvider, Platform, Provider, ProviderUpdate, SipCredential, SipCredentialInput, password,
 };
@@ -96,6 +96,7 @@ impl Form {
         let spec = Spec::EditSip {
             id: c.id.clone(),
             name: c.display_name(),
+            password: c.auth_password.clone(),
         };
         Form::with(spec, specs::sip_fields(Some(c)))
     }
@@ -211,7 +212,7 @@ impl Form {
         }
         let mut unmatched = Vec::new();
         for e in errors {
-            let key = snake_case(&e.field);
+            let key = validate::field_key(&e.field);
             match self.fields.iter_mut().find(|f| f.key == key) {
                 Some(f) => f.platform_error = Some(clean(&e.message)),
                 None => unmatched.push(clean(&e.to_string())),
@@ -332,20 +333,6 @@ impl std::fmt::Debug for Form {
             .field("submitting", &self.submitting)
             .finish()
     }
-}
-
-/// `authUser` → `auth_user`; snake_case keys pass through.
-fn snake_case(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub(super) enum Spec {
     EditSip {
         id: String,
         name: String,
+        /// The password as the platform returned it, resent unchanged when the
+        /// password field is not edited.
+        password: Option<Secret>,
     },
     NewProvider {
         unpod: bool,
@@ -53,14 +56,15 @@ impl Spec {
         matches!(self, Spec::EditSip { .. } | Spec::EditProvider { .. })
     }
 
-    /// Builds the submission from validated fields (values trimmed, empty → `None`).
+    /// Builds the submission from validated fields (text trimmed, empty → `None`;
+    /// secrets are never trimmed).
     pub fn submission(&self, fields: &[Field]) -> FormSubmission {
         let v = Values(fields);
         match self {
-            Spec::NewSip => FormSubmission::CreateSip(v.sip_input()),
-            Spec::EditSip { id, .. } => FormSubmission::UpdateSip {
+            Spec::NewSip => FormSubmission::CreateSip(v.sip_input(None)),
+            Spec::EditSip { id, password, .. } => FormSubmission::UpdateSip {
                 id: id.clone(),
-                input: v.sip_input(),
+                input: v.sip_input(Some(password)),
             },
             Spec::NewProvider { unpod } => FormSubmission::CreateProvider(NewProvider {
                 name: v.opt(field::NAME),
@@ -212,12 +216,29 @@ impl Values<'_> {
             .and_then(|_| self.opt(key))
     }
 
-    fn sip_input(&self) -> SipCredentialInput {
+    /// A secret exactly as typed (never trimmed); an empty field means `None`.
+    fn secret(&self, key: &str) -> Option<Secret> {
+        self.field(key)
+            .map(Field::value)
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
+    }
+
+    /// The SIP body; `original` is the edited credential's password (`None` for a
+    /// new credential), sent unchanged unless the password field was edited.
+    fn sip_input(&self, original: Option<&Option<Secret>>) -> SipCredentialInput {
+        let edited = self
+            .field(field::AUTH_PASSWORD)
+            .is_some_and(Field::is_dirty);
+        let auth_password = match original {
+            Some(original) if !edited => original.clone(),
+            _ => self.secret(field::AUTH_PASSWORD),
+        };
         SipCredentialInput {
             server: self.text(field::SERVER),
             domain: self.opt(field::DOMAIN),
             auth_user: self.opt(field::AUTH_USER),
-            auth_password: self.opt(field::AUTH_PASSWORD).map(Secret::new),
+            auth_password,
             transport: Transport::parse(&self.text(field::TRANSPORT)),
             description: self.opt(field::DESCRIPTION),
             cps_limit: validate::parse_cps_limit(&self.text(field::CPS_LIMIT))
@@ -253,7 +274,8 @@ mod rules {
         validate::sip_auth_user(&opt(v))
     }
     pub fn sip_password(v: &str) -> Checked {
-        validate::sip_password(&opt(v).map(Secret::new))
+        // Secrets are checked as typed: spaces count.
+        validate::sip_password(&Some(Secret::new(v)))
     }
     pub fn transport(v: &str) -> Checked {
         validate::transport(&Transport::parse(v))

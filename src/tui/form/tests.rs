@@ -211,7 +211,7 @@ fn submit_is_refused_while_invalid() {
 }
 
 #[test]
-fn new_sip_submission_is_trimmed_and_typed() {
+fn new_sip_submission_is_trimmed_and_typed_but_the_password_is_not_trimmed() {
     let mut form = Form::new_sip();
     type_text(&mut form, "  sip.example.com ");
     focus(&mut form, keys::AUTH_USER);
@@ -234,7 +234,7 @@ fn new_sip_submission_is_trimmed_and_typed() {
             server: "sip.example.com".into(),
             domain: None,
             auth_user: Some("trunk-1".into()),
-            auth_password: Some(Secret::new("s3cret")),
+            auth_password: Some(Secret::new(" s3cret ")),
             transport: Transport::Tcp,
             description: None,
             cps_limit: Some(25),
@@ -273,6 +273,59 @@ fn edit_sip_prefills_and_submits_full_replacement() {
             ..c.to_input()
         }
     );
+}
+
+/// Submits an edit of `c` after typing in the CPS key (so the form is dirty).
+fn submit_edit(form: &mut Form) -> SipCredentialInput {
+    focus(form, keys::CPS_KEY);
+    type_text(form, "g");
+    let FormEvent::Submit(FormSubmission::UpdateSip { input, .. }) =
+        form.handle_key(key(KeyCode::Enter))
+    else {
+        panic!("expected UpdateSip");
+    };
+    input
+}
+
+#[test]
+fn an_untouched_sip_password_is_resent_exactly_as_it_was() {
+    let mut c = sip_credential();
+    c.auth_password = Some(Secret::new("  padded secret\t"));
+    let input = submit_edit(&mut Form::edit_sip(&c));
+    assert_eq!(input.auth_password, c.auth_password);
+}
+
+#[test]
+fn an_edited_sip_password_is_sent_untrimmed_and_emptied_means_none() {
+    let c = sip_credential();
+    let mut form = Form::edit_sip(&c);
+    focus(&mut form, keys::AUTH_PASSWORD);
+    type_text(&mut form, " ");
+    let input = submit_edit(&mut form);
+    assert_eq!(input.auth_password, Some(Secret::new("CANARY-pass-1234 ")));
+
+    let mut form = Form::edit_sip(&c);
+    focus(&mut form, keys::AUTH_PASSWORD);
+    for _ in 0.."CANARY-pass-1234".len() {
+        form.handle_key(key(KeyCode::Backspace));
+    }
+    let input = submit_edit(&mut form);
+    assert_eq!(input.auth_password, None);
+}
+
+#[test]
+fn pascal_case_platform_errors_find_their_field() {
+    let mut form = Form::edit_sip(&sip_credential());
+    submit_edit(&mut form);
+    form.apply_platform_error(
+        "One or more validation errors occurred.",
+        &[FieldError::new("AuthPassword", "too weak")],
+    );
+    assert_eq!(
+        error(&form, keys::AUTH_PASSWORD).as_deref(),
+        Some("too weak")
+    );
+    assert_eq!(form.fields[form.focus].key, keys::AUTH_PASSWORD);
 }
 
 #[test]
