@@ -32,6 +32,8 @@ pub enum Action {
     Edit,
     Delete,
     Verify,
+    VerifyAll,
+    AutoRefresh,
     Rotate,
     Mark,
     Reveal,
@@ -116,6 +118,22 @@ pub const ACTIONS: &[ActionSpec] = &[
         false,
         ProviderRow,
         true
+    ),
+    spec!(
+        VerifyAll,
+        [(KeyCode::Char('V'), SHIFT)],
+        "verify all",
+        false,
+        Global,
+        false
+    ),
+    spec!(
+        AutoRefresh,
+        [(KeyCode::Char('P'), SHIFT)],
+        "auto-refresh on/pause",
+        false,
+        Global,
+        false
     ),
     spec!(
         Mark,

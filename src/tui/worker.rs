@@ -8,6 +8,7 @@ use crate::api::{ApiError, Http, PlatformClient, TwilioVerdict};
 use crate::rotation::{self, CheckedToken, Rotator};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::{AbortHandle, JoinHandle};
 
@@ -18,7 +19,11 @@ pub struct Worker {
     stores: Stores,
     reads: Vec<AbortHandle>,
     changes: Vec<JoinHandle<()>>,
+    verify_slots: Arc<Semaphore>,
 }
+
+/// Verifications run at once ("verify all" on a large profile stays polite).
+const VERIFY_CONCURRENCY: usize = 4;
 
 impl Worker {
     /// A worker sending results to `tx` and recording into `stores`.
@@ -29,6 +34,7 @@ impl Worker {
             stores,
             reads: Vec::new(),
             changes: Vec::new(),
+            verify_slots: Arc::new(Semaphore::new(VERIFY_CONCURRENCY)),
         }
     }
 
@@ -66,7 +72,13 @@ impl Worker {
             } => {
                 let (tx, stores) = (self.tx.clone(), self.stores.clone());
                 let mutates = request.mutates();
+                let slots =
+                    matches!(request, Request::Verify { .. }).then(|| self.verify_slots.clone());
                 let task = async move {
+                    let _permit = match &slots {
+                        Some(s) => s.acquire().await.ok(),
+                        None => None,
+                    };
                     let result = perform(&client, &stores, &origin, &request).await;
                     record(&tx, &stores, &origin, &request, &result).await;
                     let _ = tx.send(Msg::Done {

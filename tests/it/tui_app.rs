@@ -524,3 +524,41 @@ async fn a_token_twilio_rejects_changes_nothing() {
         "nothing was sent to a platform"
     );
 }
+
+#[tokio::test]
+async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('V'));
+    assert!(h.app.verifying.is_empty(), "only from the Verification tab");
+    h.press(KeyCode::Char('3'));
+    h.press(KeyCode::Char('V'));
+    assert_eq!(h.app.verifying.len(), 8);
+    h.settle().await;
+    let failed = h
+        .app
+        .verification
+        .items()
+        .iter()
+        .filter(|p| p.status == VerificationStatus::Failed)
+        .count();
+    assert_eq!(failed, 3, "the seed's failed providers stay failed");
+    assert_eq!(
+        h.app.verification.selected_item().unwrap().status,
+        VerificationStatus::Failed,
+        "worst first"
+    );
+
+    h.press(KeyCode::Char('P'));
+    assert!(h.screen(100, 30).contains("⟳ 30s"));
+    let effects = h.app.on_time(Instant::now() + Duration::from_secs(31));
+    assert_eq!(effects.len(), 1, "one reload of the providers");
+    h.run(effects);
+    h.settle().await;
+    h.press(KeyCode::Char('P'));
+    assert!(h.screen(100, 30).contains("⏸ refresh paused"));
+    assert!(
+        h.app
+            .on_time(Instant::now() + Duration::from_secs(120))
+            .is_empty()
+    );
+}

@@ -61,6 +61,9 @@ impl App {
         base && match spec.action {
             Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
             Action::Verify | Action::Mark => caps.verification,
+            Action::VerifyAll => {
+                caps.verification && self.tab == Tab::Verification && !self.verification.is_empty()
+            }
             Action::Reveal => sip.is_some_and(|s| s.auth_password.is_some()),
             Action::Sort => self.tab != Tab::Activity,
             Action::TabSip => caps.sip_credentials,
@@ -73,9 +76,10 @@ impl App {
     fn unavailable_reason(&self, action: Action) -> &'static str {
         let sip = self.selected_sip();
         match action {
-            Action::Verify | Action::Mark if !self.caps().verification => {
+            Action::Verify | Action::Mark | Action::VerifyAll if !self.caps().verification => {
                 "this platform has no verification"
             }
+            Action::VerifyAll => "from the Verification tab (3)",
             Action::TabSip => "this platform has no SIP credentials",
             Action::Edit | Action::Delete | Action::Rotate
                 if sip.is_some_and(|s| s.is_read_only()) =>
@@ -149,6 +153,19 @@ impl App {
             Action::Delete => self.start_delete(),
             Action::Rotate => self.start_rotation(),
             Action::Verify => self.verify_selected(),
+            Action::VerifyAll => {
+                let ids: Vec<String> = self
+                    .verification
+                    .items()
+                    .iter()
+                    .map(|p| p.id.clone())
+                    .collect();
+                self.verify_ids(ids)
+            }
+            Action::AutoRefresh => {
+                self.toggle_auto_refresh(Instant::now());
+                Vec::new()
+            }
             Action::Mark => {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
@@ -298,6 +315,11 @@ impl App {
                 .collect();
         }
         list.clear_marks();
+        self.verify_ids(ids)
+    }
+
+    /// Verifies each provider once (the worker runs a few at a time).
+    fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for id in ids {
             if self.verifying.insert(id.clone()) {

@@ -24,6 +24,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How often auto-refresh reloads the providers and their verification status.
+pub const AUTO_REFRESH: Duration = Duration::from_secs(30);
+
 /// How long a revealed secret stays on screen, and a copied one on the clipboard.
 pub const SECRET_TTL: Duration = Duration::from_secs(30);
 
@@ -132,6 +135,10 @@ pub struct App {
     pub theme: Theme,
     /// The theme before the profile's accent was applied.
     base_theme: Theme,
+    /// When auto-refresh next reloads; `None` while it is off or paused.
+    pub auto_refresh_at: Option<Instant>,
+    /// True once auto-refresh was turned on (the header then shows its state).
+    pub auto_refresh_used: bool,
     /// True while a rotation's Twilio check and plan run.
     pub rotation_checking: bool,
     /// Set when the app should exit.
@@ -178,6 +185,8 @@ impl App {
             base_theme: theme.clone(),
             theme,
             should_quit: false,
+            auto_refresh_at: None,
+            auto_refresh_used: false,
             rotation_checking: false,
             fixed_now: None,
             next_job: 0,
@@ -222,13 +231,11 @@ impl App {
 
     /// The next moment something must happen without input (hide a secret, clear the clipboard).
     pub fn next_deadline(&self) -> Option<Instant> {
-        [
-            self.revealed.as_ref().map(|(_, t)| *t),
-            self.clipboard_clear_at,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        let revealed = self.revealed.as_ref().map(|(_, t)| *t);
+        [revealed, self.clipboard_clear_at, self.auto_refresh_at]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Advances time: hides expired secrets and clears the clipboard when due.
@@ -237,12 +244,35 @@ impl App {
         if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
             self.revealed = None;
         }
+        if self.auto_refresh_at.is_some_and(|t| t <= now) {
+            self.auto_refresh_at = Some(now + AUTO_REFRESH);
+            // Only the providers (statuses): the cursor stays where it is.
+            let loading = self
+                .jobs
+                .values()
+                .any(|r| matches!(r, Request::ListProviders));
+            if self.client.is_some() && !loading {
+                effects.extend(self.call(Request::ListProviders));
+            }
+        }
         if self.clipboard_clear_at.is_some_and(|t| t <= now) {
             self.clipboard_clear_at = None;
             effects.push(Effect::Copy(crate::secret::Secret::new("")));
             self.set_flash("clipboard cleared", false);
         }
         effects
+    }
+
+    /// Turns auto-refresh on, or pauses it.
+    pub fn toggle_auto_refresh(&mut self, now: Instant) {
+        self.auto_refresh_used = true;
+        if self.auto_refresh_at.take().is_some() {
+            self.set_flash("auto-refresh paused (P resumes)", false);
+        } else {
+            self.auto_refresh_at = Some(now + AUTO_REFRESH);
+            let every = AUTO_REFRESH.as_secs();
+            self.set_flash(format!("auto-refresh every {every} s (P pauses)"), false);
+        }
     }
 
     /// Advances the spinner (called on ticks while busy).

@@ -32,6 +32,16 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => spans.push(Span::styled("no profile", t.error)),
     }
+    if app.auto_refresh_used {
+        spans.push(Span::styled(" ─ ", t.muted));
+        match app.auto_refresh_at {
+            Some(_) => spans.push(Span::styled(
+                format!("⟳ {}s", crate::tui::app::AUTO_REFRESH.as_secs()),
+                t.ok,
+            )),
+            None => spans.push(Span::styled("⏸ refresh paused", t.warn)),
+        }
+    }
     let jobs = app.jobs_in_flight();
     if jobs > 0 {
         let frame_char = super::spinner(app);
