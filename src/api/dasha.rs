@@ -2,9 +2,9 @@
 //! `/sip-phone-numbers`. camelCase JSON, problem-details errors, skip/take paging.
 
 use super::error::{ApiError, ErrorBody};
-use super::http::{Answer, Http, RetryMode, decode, excerpt};
+use super::http::{Answer, Http, RetryMode, decode, excerpt, seg};
 use super::wire::{lenient_bool, lenient_string, lenient_time, lenient_u32};
-use crate::domain::validate::FieldError;
+use crate::domain::validate::{FieldError, field_key};
 use crate::domain::{
     AffectedAgent, AffectedPhoneNumber, CheckStatus, Dependants, NewProvider, PhoneNumber,
     Provider, ProviderUpdate, SipCredential, SipCredentialInput, SipSource, Transport,
@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
-use futures_util::stream::{self, StreamExt, TryStreamExt};
+use futures_util::stream::{self, StreamExt};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 pub const MAX_TAKE: u32 = 1000;
 /// Pages fetched at once after the first.
 const PAGE_CONCURRENCY: usize = 4;
+/// Most pages one list fetches (a million items at the largest page size); a larger
+/// `totalCount` is refused rather than trusted.
+pub const MAX_PAGES: u64 = 1000;
 
 /// A Dasha BlackBox API client for one profile.
 #[derive(Clone, Debug)]
@@ -79,7 +82,7 @@ impl DashaClient {
     /// Fetches one provider.
     pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
         let a = self
-            .call(Method::GET, &format!("/providers/{}", seg(id)), &[], None)
+            .call(Method::GET, &format!("/providers/{}", seg(id)?), &[], None)
             .await?;
         Ok(decode::<WireProvider>(&a)?.into_domain())
     }
@@ -88,7 +91,7 @@ impl DashaClient {
     pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
         self.call(
             Method::DELETE,
-            &format!("/providers/{}", seg(id)),
+            &format!("/providers/{}", seg(id)?),
             &[],
             None,
         )
@@ -98,7 +101,7 @@ impl DashaClient {
 
     /// Runs the platform's verification of a provider.
     pub async fn verify_provider(&self, id: &str) -> Result<VerificationResult, ApiError> {
-        let path = format!("/providers/{}/verify", seg(id));
+        let path = format!("/providers/{}/verify", seg(id)?);
         let a = self.call(Method::POST, &path, &[], None).await?;
         Ok(decode::<WireVerification>(&a)?.into_domain())
     }
@@ -124,7 +127,7 @@ impl DashaClient {
 
     /// Fetches a Twilio provider with its Twilio-specific fields.
     pub async fn get_twilio_provider(&self, id: &str) -> Result<Provider, ApiError> {
-        let path = format!("/providers/twilio/{}", seg(id));
+        let path = format!("/providers/twilio/{}", seg(id)?);
         let a = self.call(Method::GET, &path, &[], None).await?;
         Ok(decode::<WireProvider>(&a)?.into_domain())
     }
@@ -149,7 +152,7 @@ impl DashaClient {
             "supportsCallTransfer",
             u.supports_call_transfer.map(|v| json!(v)),
         );
-        let path = format!("/providers/twilio/{}", seg(id));
+        let path = format!("/providers/twilio/{}", seg(id)?);
         let a = self.call(Method::PUT, &path, &[], Some(body)).await?;
         Ok(decode::<WireProvider>(&a)?.into_domain())
     }
@@ -157,7 +160,7 @@ impl DashaClient {
     /// Replaces the Twilio auth token; the platform checks it with Twilio first.
     pub async fn update_auth_token(&self, id: &str, token: &Secret) -> Result<Provider, ApiError> {
         let body = json!({ "authToken": token.expose().trim() });
-        let path = format!("/providers/twilio/{}/auth-token", seg(id));
+        let path = format!("/providers/twilio/{}/auth-token", seg(id)?);
         let a = self.call(Method::PATCH, &path, &[], Some(body)).await?;
         Ok(decode::<WireProvider>(&a)?.into_domain())
     }
@@ -171,7 +174,7 @@ impl DashaClient {
 
     /// Fetches one SIP credential.
     pub async fn get_sip_credential(&self, id: &str) -> Result<SipCredential, ApiError> {
-        let path = format!("/sip-credentials/{}", seg(id));
+        let path = format!("/sip-credentials/{}", seg(id)?);
         let a = self.call(Method::GET, &path, &[], None).await?;
         Ok(decode::<WireSip>(&a)?.into_domain())
     }
@@ -193,7 +196,7 @@ impl DashaClient {
         id: &str,
         input: &SipCredentialInput,
     ) -> Result<SipCredential, ApiError> {
-        let path = format!("/sip-credentials/{}", seg(id));
+        let path = format!("/sip-credentials/{}", seg(id)?);
         let a = self
             .call(Method::PUT, &path, &[], Some(sip_body(input)))
             .await?;
@@ -202,7 +205,7 @@ impl DashaClient {
 
     /// Deletes a SIP credential; `force` also deletes the phone numbers using it.
     pub async fn delete_sip_credential(&self, id: &str, force: bool) -> Result<(), ApiError> {
-        let path = format!("/sip-credentials/{}", seg(id));
+        let path = format!("/sip-credentials/{}", seg(id)?);
         self.call(Method::DELETE, &path, &[("force", force.to_string())], None)
             .await?;
         Ok(())
@@ -210,7 +213,7 @@ impl DashaClient {
 
     /// Phone numbers and agents that use a SIP credential.
     pub async fn sip_credential_dependants(&self, id: &str) -> Result<Dependants, ApiError> {
-        let path = format!("/sip-credentials/{}/affected-agents", seg(id));
+        let path = format!("/sip-credentials/{}/affected-agents", seg(id)?);
         let a = self.call(Method::GET, &path, &[], None).await?;
         Ok(decode::<WireDependants>(&a)?.into_domain())
     }
@@ -234,7 +237,7 @@ impl DashaClient {
         &self,
         path: &str,
         filter: &[(&str, String)],
-        skip: u32,
+        skip: u64,
     ) -> Result<Page<T>, ApiError> {
         let mut query = filter.to_vec();
         query.push(("skip", skip.to_string()));
@@ -243,6 +246,9 @@ impl DashaClient {
         decode::<Page<T>>(&a)
     }
 
+    /// The items of the pages after `first`. `totalCount` is not trusted: at most
+    /// [`MAX_PAGES`] pages are fetched (a larger count is an error), and fetching
+    /// stops at the first empty page.
     async fn rest_of_pages<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
@@ -253,37 +259,32 @@ impl DashaClient {
             Page::Bare(items) => return Ok(items),
             Page::Paged { items, total_count } => (items, total_count),
         };
-        let got = items.len() as u32;
+        let got = items.len() as u64;
         if got == 0 || total <= got {
             return Ok(items);
         }
-        let skips: Vec<u32> = (1..).map(|i| i * got).take_while(|s| *s < total).collect();
-        let mut pages: Vec<(u32, Vec<T>)> = stream::iter(skips)
-            .map(|skip| async move {
-                self.page::<T>(path, filter, skip)
-                    .await
-                    .map(|p| (skip, p.into_items()))
-            })
-            .buffer_unordered(PAGE_CONCURRENCY)
-            .try_collect()
-            .await?;
-        pages.sort_by_key(|(skip, _)| *skip);
-        items.extend(pages.into_iter().flat_map(|(_, p)| p));
+        let pages = total.div_ceil(got);
+        if pages > MAX_PAGES {
+            return Err(ApiError::Decode {
+                status: 200,
+                excerpt: format!(
+                    "the platform reported {total} items in pages of {got}; refusing to fetch more than {MAX_PAGES} pages"
+                ),
+            });
+        }
+        let skips = (1..pages).filter_map(move |i| i.checked_mul(got));
+        let mut pages = stream::iter(skips)
+            .map(|skip| async move { self.page::<T>(path, filter, skip).await })
+            .buffered(PAGE_CONCURRENCY);
+        while let Some(page) = pages.next().await {
+            let page = page?.into_items();
+            if page.is_empty() {
+                break;
+            }
+            items.extend(page);
+        }
         Ok(items)
     }
-}
-
-/// Percent-encodes an id for use as one path segment.
-fn seg(id: &str) -> String {
-    id.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn insert_opt(body: &mut Value, key: &str, value: Option<Value>) {
@@ -375,30 +376,13 @@ impl Problem {
     }
 }
 
-/// `authPassword` / `$.authPassword` / `AuthPassword` → `auth_password`.
-pub(crate) fn field_key(key: &str) -> String {
-    let key = key.trim_start_matches("$.").trim_start_matches('$');
-    let mut out = String::new();
-    for (i, c) in key.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Page<T> {
     Paged {
         items: Vec<T>,
         #[serde(rename = "totalCount")]
-        total_count: u32,
+        total_count: u64,
     },
     Bare(Vec<T>),
 }
@@ -669,13 +653,6 @@ struct WireAgent {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn field_keys_are_normalised() {
-        assert_eq!(field_key("authPassword"), "auth_password");
-        assert_eq!(field_key("$.cpsLimit"), "cps_limit");
-        assert_eq!(field_key("AccountSid"), "account_sid");
-    }
 
     #[test]
     fn unknown_enum_values_do_not_fail_a_provider() {

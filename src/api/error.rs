@@ -9,46 +9,80 @@ use std::time::Duration;
 pub enum ApiError {
     /// The token was missing, wrong or expired.
     #[error("unauthorized: {message} (check the profile's token)")]
-    Unauthorized { message: String },
+    Unauthorized {
+        /// What the platform said.
+        message: String,
+    },
     /// The token is valid but may not do this (or the org handle is not ours).
     #[error("forbidden: {message}")]
-    Forbidden { message: String },
+    Forbidden {
+        /// What the platform said.
+        message: String,
+    },
     /// The item does not exist (any more).
     #[error("not found: {message}")]
-    NotFound { message: String },
+    NotFound {
+        /// What the platform said.
+        message: String,
+    },
     /// Something still depends on the item.
     #[error("conflict: {message}{}", describe_dependants(dependants))]
     Conflict {
+        /// What the platform said.
         message: String,
+        /// What depends on the item, when the platform listed it.
         dependants: Dependants,
     },
     /// The platform refused the fields it was sent.
     #[error("{message}{}", describe_fields(fields))]
     Validation {
+        /// What the platform (or the local check) said about the request as a whole.
         message: String,
+        /// The problem with each field, keyed like [`crate::domain::validate::field`].
         fields: Vec<FieldError>,
     },
     /// Too many requests; the platform asked to wait.
     #[error("rate limited by the platform{}", describe_retry(retry_after))]
-    RateLimited { retry_after: Option<Duration> },
+    RateLimited {
+        /// How long the platform asked to wait (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
+    },
     /// The platform failed (5xx).
     #[error("platform error (HTTP {status}): {message}")]
-    Server { status: u16, message: String },
+    Server {
+        /// The HTTP status (5xx).
+        status: u16,
+        /// What the platform said.
+        message: String,
+    },
     /// The request never got an answer: DNS, connect, reset.
     #[error("network error: {message}")]
-    Network { message: String },
+    Network {
+        /// What failed, from the HTTP client's error chain.
+        message: String,
+    },
     /// No answer in time.
     #[error("timed out waiting for the platform")]
     Timeout,
     /// The answer could not be read as the expected JSON.
     #[error("could not decode the platform's answer (HTTP {status}): {excerpt}")]
-    Decode { status: u16, excerpt: String },
+    Decode {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// What was wrong, with a redacted excerpt of the body.
+        excerpt: String,
+    },
     /// The platform has no such operation (e.g. SIP credentials on Unpod).
     #[error("{0}")]
     Unsupported(String),
     /// Any other client error the platform sent.
     #[error("HTTP {status}: {message}")]
-    Other { status: u16, message: String },
+    Other {
+        /// The HTTP status.
+        status: u16,
+        /// What the platform said.
+        message: String,
+    },
 }
 
 fn describe_dependants(d: &Dependants) -> String {

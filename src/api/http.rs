@@ -3,8 +3,10 @@
 
 use super::error::{ApiError, from_transport};
 use backon::{ExponentialBuilder, Retryable};
+use reqwest::Method;
 use reqwest::header::HeaderMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Largest response body read before giving up (a misbehaving server cannot fill memory).
@@ -90,13 +92,27 @@ impl Http {
 
     /// Sends a request built by `make` (called again for each attempt), reads the body
     /// and classifies the answer; retries transient failures when `mode` allows it.
+    ///
+    /// A retried DELETE answered 404 after an earlier attempt got no clear answer
+    /// (dropped connection, timeout, 5xx) counts as done: that attempt deleted it.
     pub async fn send(
         &self,
         make: impl Fn() -> reqwest::RequestBuilder,
         mode: RetryMode,
         classify: Classifier,
     ) -> Result<Answer, ApiError> {
-        let attempt = || async { self.attempt(make(), classify).await };
+        // Set once an attempt failed in a way that may have reached the server.
+        let unanswered = AtomicBool::new(false);
+        let attempt = || async {
+            let earlier_unanswered = unanswered.load(Ordering::Relaxed);
+            let result = self.attempt(make(), classify, earlier_unanswered).await;
+            if let Err(e) = &result
+                && may_have_been_applied(e)
+            {
+                unanswered.store(true, Ordering::Relaxed);
+            }
+            result
+        };
         if mode == RetryMode::Never || self.options.max_retries == 0 {
             return attempt().await;
         }
@@ -133,16 +149,24 @@ impl Http {
         &self,
         request: reqwest::RequestBuilder,
         classify: Classifier,
+        earlier_unanswered: bool,
     ) -> Result<Answer, ApiError> {
         let request = request.build().map_err(|e| from_transport(&e))?;
         let (method, path) = (request.method().clone(), request.url().path().to_string());
         let started = Instant::now();
-        let result = self.execute(request, classify).await;
+        let mut result = self.execute(request, classify).await;
         let outcome = match &result {
             Ok(a) => a.status.to_string(),
             Err(e) => format!("{:?}", e.kind()),
         };
         tracing::debug!(%method, %path, %outcome, elapsed_ms = started.elapsed().as_millis() as u64, "request");
+        if already_deleted(&method, earlier_unanswered, &result) {
+            tracing::info!(%method, %path, "404 on a retried DELETE: an earlier attempt deleted it");
+            result = Ok(Answer {
+                status: 204,
+                body: Vec::new(),
+            });
+        }
         result
     }
 
@@ -173,6 +197,49 @@ impl Http {
             None => Ok(Answer { status, body }),
         }
     }
+}
+
+/// True when a failed attempt may still have been carried out by the server: the
+/// connection dropped, the answer did not come in time, or the server failed
+/// midway. A 429 or a 4xx was answered and means nothing was done.
+fn may_have_been_applied(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Network { .. } | ApiError::Timeout | ApiError::Server { .. }
+    )
+}
+
+/// A 404 on a DELETE retried after an attempt that may have been applied means that
+/// attempt deleted the item: the DELETE succeeded.
+fn already_deleted(
+    method: &Method,
+    earlier_unanswered: bool,
+    result: &Result<Answer, ApiError>,
+) -> bool {
+    *method == Method::DELETE
+        && earlier_unanswered
+        && matches!(result, Err(ApiError::NotFound { .. }))
+}
+
+/// Percent-encodes an id as exactly one path segment (`/`, `?`, `#`, `%` and every
+/// other byte outside the unreserved set are encoded). `.`, `..` and the empty id
+/// are refused: URL parsers resolve them (even encoded) to another path.
+pub(crate) fn seg(id: &str) -> Result<String, ApiError> {
+    if matches!(id, "" | "." | "..") {
+        return Err(ApiError::NotFound {
+            message: format!("{id:?} is not a valid id"),
+        });
+    }
+    Ok(id
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect())
 }
 
 /// Reads `Retry-After` given in seconds (the form the platforms use).
@@ -219,4 +286,53 @@ pub fn decode<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, ApiE
             excerpt(&answer.body)
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn not_found() -> Result<Answer, ApiError> {
+        Err(ApiError::NotFound {
+            message: "Not Found".into(),
+        })
+    }
+
+    #[test]
+    fn a_404_after_an_unanswered_delete_means_it_was_deleted() {
+        assert!(already_deleted(&Method::DELETE, true, &not_found()));
+        assert!(!already_deleted(&Method::DELETE, false, &not_found()));
+        assert!(!already_deleted(&Method::GET, true, &not_found()));
+        let gone = Err(ApiError::Conflict {
+            message: "in use".into(),
+            dependants: Default::default(),
+        });
+        assert!(!already_deleted(&Method::DELETE, true, &gone));
+        assert!(may_have_been_applied(&ApiError::Timeout));
+        assert!(may_have_been_applied(&ApiError::Network {
+            message: "connection reset".into()
+        }));
+        assert!(!may_have_been_applied(&ApiError::RateLimited {
+            retry_after: None
+        }));
+    }
+
+    #[test]
+    fn ids_stay_one_path_segment() {
+        assert_eq!(seg("../organizations").unwrap(), "..%2Forganizations");
+        assert_eq!(seg("a b?c#d%e").unwrap(), "a%20b%3Fc%23d%25e");
+        assert_eq!(
+            seg("5b0f1a9e-0000-4000-8000-000000000001").unwrap(),
+            "5b0f1a9e-0000-4000-8000-000000000001"
+        );
+        for bad in ["", ".", ".."] {
+            assert!(seg(bad).is_err(), "{bad:?}");
+        }
+        let url = reqwest::Url::parse(&format!(
+            "http://h/api/v1/providers/{}",
+            seg("../../organizations").unwrap()
+        ))
+        .unwrap();
+        assert_eq!(url.path(), "/api/v1/providers/..%2F..%2Forganizations");
+    }
 }

@@ -2,7 +2,7 @@
 //! 200, the same `sid`, and `status == "active"`.
 
 use super::error::{ApiError, ErrorBody};
-use super::http::{Http, RetryMode, decode};
+use super::http::{Http, RetryMode, decode, seg};
 use super::wire::lenient_string;
 use crate::secret::Secret;
 use reqwest::header::HeaderMap;
@@ -32,11 +32,14 @@ pub async fn check_credentials(
     token: &Secret,
 ) -> Result<TwilioVerdict, ApiError> {
     let sid = account_sid.trim();
-    let url = format!(
-        "{}/2010-04-01/Accounts/{}.json",
-        base.trim_end_matches('/'),
-        sid
-    );
+    let url = match account_url(base, sid) {
+        Ok(url) => url,
+        Err(_) => {
+            return Ok(TwilioVerdict::Rejected {
+                reason: format!("{sid:?} is not an Account SID"),
+            });
+        }
+    };
     let make = || {
         http.client()
             .get(&url)
@@ -65,6 +68,15 @@ pub async fn check_credentials(
             friendly_name: account.friendly_name,
         }
     })
+}
+
+/// `{base}/2010-04-01/Accounts/{sid}.json`, the SID percent-encoded as one segment.
+fn account_url(base: &str, sid: &str) -> Result<String, ApiError> {
+    Ok(format!(
+        "{}/2010-04-01/Accounts/{}.json",
+        base.trim_end_matches('/'),
+        seg(sid)?
+    ))
 }
 
 #[derive(Deserialize)]
@@ -103,4 +115,26 @@ fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
         ..ErrorBody::default()
     };
     Some(ApiError::from_status(status, headers, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sid_stays_one_path_segment() {
+        assert_eq!(
+            account_url("https://api.twilio.com/", "AC1").unwrap(),
+            "https://api.twilio.com/2010-04-01/Accounts/AC1.json"
+        );
+        let url = account_url("https://api.twilio.com", "../../Accounts?x=1#").unwrap();
+        assert_eq!(
+            url,
+            "https://api.twilio.com/2010-04-01/Accounts/..%2F..%2FAccounts%3Fx%3D1%23.json"
+        );
+        assert_eq!(
+            reqwest::Url::parse(&url).unwrap().path(),
+            "/2010-04-01/Accounts/..%2F..%2FAccounts%3Fx%3D1%23.json"
+        );
+    }
 }

@@ -3,14 +3,14 @@
 //! trailing slashes, and HTTP 206 treated as the error it is.
 
 use super::error::{ApiError, ErrorBody};
-use super::http::{Answer, Http, RetryMode, decode, excerpt};
+use super::http::{Answer, Http, RetryMode, decode, excerpt, seg};
 use super::wire::{lenient_string, lenient_time};
 use crate::domain::validate::FieldError;
 use crate::domain::{NewProvider, Provider, ProviderUpdate, VerificationStatus};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
-use reqwest::header::HeaderMap;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -68,32 +68,55 @@ impl UnpodClient {
         } else {
             RetryMode::Idempotent
         };
-        let s = &self.settings;
-        let url = format!("{}/{}", s.base, path.trim_start_matches('/'));
-        let make = || {
-            let mut req = self
-                .http
-                .client()
-                .request(method.clone(), &url)
-                .header("Authorization", format!("Token {}", s.token.expose()))
-                .header("Org-Handle", &s.org_handle);
-            if let Some(p) = &s.product_id {
-                req = req.header("Product-ID", p);
-            }
-            if let Some(b) = &body {
-                req = req.json(b);
-            }
-            req
-        };
+        let authorization = self.authorization()?;
+        let make = || self.request(&method, path, &authorization, body.as_ref());
         self.http.send(make, mode, classify).await
     }
 
-    fn config_path(&self, id: Option<&str>) -> String {
-        let base = &self.settings.configurations_path;
-        match id {
-            Some(id) => format!("{base}{}/", id.trim()),
-            None => base.clone(),
+    /// `Authorization: Token …`, marked sensitive so it is never printed or logged
+    /// (as reqwest does for `bearer_auth`).
+    fn authorization(&self) -> Result<HeaderValue, ApiError> {
+        let mut value = HeaderValue::from_str(&format!("Token {}", self.settings.token.expose()))
+            .map_err(|_| ApiError::Unauthorized {
+            message: "the token contains characters that cannot be sent in an HTTP header".into(),
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// One attempt's request: auth and organization headers, and the JSON body.
+    fn request(
+        &self,
+        method: &Method,
+        path: &str,
+        authorization: &HeaderValue,
+        body: Option<&Value>,
+    ) -> reqwest::RequestBuilder {
+        let s = &self.settings;
+        let url = format!("{}/{}", s.base, path.trim_start_matches('/'));
+        let mut req = self
+            .http
+            .client()
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, authorization.clone())
+            .header("Org-Handle", &s.org_handle);
+        if let Some(p) = &s.product_id {
+            req = req.header("Product-ID", p);
         }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req
+    }
+
+    /// The configurations path, or one configuration's path (the id percent-encoded
+    /// as one segment).
+    fn config_path(&self, id: Option<&str>) -> Result<String, ApiError> {
+        let base = &self.settings.configurations_path;
+        Ok(match id {
+            Some(id) => format!("{base}{}/", seg(id.trim())?),
+            None => base.clone(),
+        })
     }
 
     /// Organizations the token belongs to.
@@ -105,7 +128,7 @@ impl UnpodClient {
     /// Every provider configuration of the organization.
     pub async fn list_configurations(&self) -> Result<Vec<Provider>, ApiError> {
         let a = self
-            .call(Method::GET, &self.config_path(None), None)
+            .call(Method::GET, &self.config_path(None)?, None)
             .await?;
         let items = data::<Vec<Value>>(&a)?;
         // One odd item does not fail the list: it is skipped.
@@ -119,12 +142,13 @@ impl UnpodClient {
     /// One provider configuration.
     pub async fn get_configuration(&self, id: &str) -> Result<Provider, ApiError> {
         let a = self
-            .call(Method::GET, &self.config_path(Some(id)), None)
+            .call(Method::GET, &self.config_path(Some(id))?, None)
             .await?;
         Ok(data::<WireConfig>(&a)?.into_domain())
     }
 
-    /// Creates a configuration (Unpod does not check the Twilio credentials).
+    /// Creates a configuration. Unpod does not check the Twilio credentials: use
+    /// [`PlatformClient`](super::PlatformClient), which checks them with Twilio first.
     pub async fn create_configuration(&self, p: &NewProvider) -> Result<Provider, ApiError> {
         let body = json!({
             "provider": p.provider,
@@ -132,7 +156,7 @@ impl UnpodClient {
             "auth_token": p.auth_token.expose().trim(),
         });
         let a = self
-            .call(Method::POST, &self.config_path(None), Some(body))
+            .call(Method::POST, &self.config_path(None)?, Some(body))
             .await?;
         Ok(data::<WireConfig>(&a)?.into_domain())
     }
@@ -154,7 +178,7 @@ impl UnpodClient {
         let a = self
             .call(
                 Method::PATCH,
-                &self.config_path(Some(id)),
+                &self.config_path(Some(id))?,
                 Some(Value::Object(body)),
             )
             .await?;
@@ -178,7 +202,7 @@ impl UnpodClient {
 
     /// Deletes a configuration (204; any body is ignored).
     pub async fn delete_configuration(&self, id: &str) -> Result<(), ApiError> {
-        self.call(Method::DELETE, &self.config_path(Some(id)), None)
+        self.call(Method::DELETE, &self.config_path(Some(id))?, None)
             .await?;
         Ok(())
     }
@@ -291,6 +315,62 @@ mod tests {
         let e = classify(206, &HeaderMap::new(), body).unwrap();
         assert_eq!(e.field_errors()[0].field, "account_sid");
         assert!(classify(204, &HeaderMap::new(), b"").is_none());
+    }
+
+    fn client() -> UnpodClient {
+        UnpodClient::new(
+            Http::new(Default::default()).unwrap(),
+            UnpodSettings {
+                base: "https://unpod.example/api/v2/platform/".into(),
+                token: Secret::new("CANARY-unpod-token"),
+                org_handle: "acme.example".into(),
+                product_id: None,
+                configurations_path: "telephony/providers-configurations".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn the_authorization_header_is_sensitive() {
+        let c = client();
+        let auth = c.authorization().unwrap();
+        assert!(auth.is_sensitive());
+        let request = c
+            .request(&Method::GET, "organizations/", &auth, None)
+            .build()
+            .unwrap();
+        let header = &request.headers()[AUTHORIZATION];
+        assert!(header.is_sensitive());
+        assert_eq!(header.to_str().unwrap(), "Token CANARY-unpod-token");
+        let shown = format!("{request:?} {:?}", request.headers());
+        assert!(!shown.contains("CANARY"), "{shown}");
+    }
+
+    #[test]
+    fn configuration_ids_stay_one_path_segment() {
+        let c = client();
+        assert_eq!(
+            c.config_path(Some(" 101 ")).unwrap(),
+            "telephony/providers-configurations/101/"
+        );
+        assert_eq!(
+            c.config_path(Some("../organizations")).unwrap(),
+            "telephony/providers-configurations/..%2Forganizations/"
+        );
+        assert!(c.config_path(Some("..")).is_err());
+        let request = c
+            .request(
+                &Method::DELETE,
+                &c.config_path(Some("../../organizations")).unwrap(),
+                &c.authorization().unwrap(),
+                None,
+            )
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url().path(),
+            "/api/v2/platform/telephony/providers-configurations/..%2F..%2Forganizations/"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! HTTP, the command line binary, and the secret canary.
 
 mod api_dasha;
+mod api_mock;
 mod api_unpod;
 mod canary;
 mod cli;

@@ -1,0 +1,157 @@
+//! The clients against small scripted servers, for answers the sandbox never gives:
+//! an absurd `totalCount`, and a DELETE that is carried out but never answered.
+
+use crate::support::http;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use telcreds::api::ApiError;
+use telcreds::api::dasha::DashaClient;
+use telcreds::secret::Secret;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A provider list that claims `total` items but holds only `real` of them, one per
+/// page, and counts the requests it gets.
+struct Inflated {
+    total: u64,
+    real: u64,
+    requests: AtomicUsize,
+}
+
+async fn inflated_providers(
+    State(list): State<Arc<Inflated>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Json<Value> {
+    list.requests.fetch_add(1, Ordering::SeqCst);
+    let skip: u64 = query["skip"].parse().unwrap();
+    let items: Vec<Value> = (skip < list.real)
+        .then(|| json!({"id": format!("p{skip}"), "accountSid": "AC1", "verificationStatus": "verified"}))
+        .into_iter()
+        .collect();
+    Json(json!({"items": items, "totalCount": list.total, "skip": skip, "take": 1000}))
+}
+
+/// Serves an inflated provider list; returns a client for it and the list.
+async fn inflated(total: u64, real: u64) -> (DashaClient, Arc<Inflated>) {
+    let list = Arc::new(Inflated {
+        total,
+        real,
+        requests: AtomicUsize::new(0),
+    });
+    let app = Router::new()
+        .route("/providers", get(inflated_providers))
+        .with_state(list.clone());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (DashaClient::new(http(), &base, Secret::new("t")), list)
+}
+
+#[tokio::test]
+async fn a_huge_total_count_is_refused_without_fetching() {
+    for total in [u64::from(u32::MAX), 10_000_000_000_000] {
+        let (client, list) = inflated(total, 1).await;
+        let e = tokio::time::timeout(std::time::Duration::from_secs(10), client.list_providers())
+            .await
+            .expect("answers at once")
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Decode { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&format!("reported {total} items"))
+                && text.contains("refusing to fetch more than 1000 pages"),
+            "{text}"
+        );
+        assert_eq!(list.requests.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn paging_stops_at_the_first_empty_page() {
+    let (client, list) = inflated(900, 3).await;
+    let providers = client.list_providers().await.unwrap();
+    let ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["p0", "p1", "p2"]);
+    // The first page, three full ones, the empty one, and at most the few fetched
+    // alongside it.
+    let requests = list.requests.load(Ordering::SeqCst);
+    assert!(requests <= 8, "{requests} requests for 3 items");
+}
+
+/// What the scripted server does with each request, in turn.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// Carries the request out, then closes the connection without answering.
+    ApplyAndDrop,
+    /// Answers 404 problem details.
+    NotFound,
+}
+
+/// A raw HTTP/1.1 server that follows `script`; counts the requests it got.
+async fn scripted(script: Vec<Reply>) -> (String, Arc<AtomicUsize>, Arc<AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(AtomicUsize::new(0));
+    let applied = Arc::new(AtomicBool::new(false));
+    let (count, done) = (served.clone(), applied.clone());
+    tokio::spawn(async move {
+        for reply in script {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+            }
+            count.fetch_add(1, Ordering::SeqCst);
+            match reply {
+                Reply::ApplyAndDrop => {
+                    done.store(true, Ordering::SeqCst);
+                    drop(socket);
+                }
+                Reply::NotFound => {
+                    let body = r#"{"title":"Not Found","status":404}"#;
+                    let answer = format!(
+                        "HTTP/1.1 404 Not Found\r\ncontent-type: application/problem+json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    socket.write_all(answer.as_bytes()).await.unwrap();
+                    socket.shutdown().await.ok();
+                }
+            }
+        }
+    });
+    (base, served, applied)
+}
+
+#[tokio::test]
+async fn a_retried_delete_answered_404_after_a_dropped_connection_succeeded() {
+    let (base, served, applied) = scripted(vec![Reply::ApplyAndDrop, Reply::NotFound]).await;
+    let client = DashaClient::new(http(), &base, Secret::new("t"));
+    client.delete_sip_credential("s1", false).await.unwrap();
+    assert!(applied.load(Ordering::SeqCst));
+    assert_eq!(served.load(Ordering::SeqCst), 2, "sent twice");
+}
+
+#[tokio::test]
+async fn a_404_still_means_not_found_without_an_earlier_unanswered_delete() {
+    let (base, served, _) = scripted(vec![Reply::NotFound]).await;
+    let client = DashaClient::new(http(), &base, Secret::new("t"));
+    let e = client.delete_provider("p1").await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+
+    // Reads are not affected: a GET retried into a 404 is a 404.
+    let (base, _, _) = scripted(vec![Reply::ApplyAndDrop, Reply::NotFound]).await;
+    let client = DashaClient::new(http(), &base, Secret::new("t"));
+    let e = client.get_provider("p1").await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+}
