@@ -4,7 +4,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 use telcreds::cli::{self, args::Cli, exit::Exit};
-use telcreds::config::{self, Config};
+use telcreds::config::{self, Config, TokenSource};
 use telcreds::tui::{demo, run::TuiOptions, theme::Theme};
 
 fn main() -> ExitCode {
@@ -63,8 +63,17 @@ async fn tui(cli: &Cli) -> anyhow::Result<()> {
         config::themes_dir().as_deref(),
         no_color,
     );
+    let mut profiles = config.profiles;
+    // A token command (`pass show …`) may ask for a passphrase on the terminal: run the
+    // first profile's before the UI takes the screen. Others run when switched to.
+    if let Some(p) = profiles.get_mut(start)
+        && matches!(p.token, TokenSource::Cmd(_))
+        && let Ok(token) = p.resolve_token()
+    {
+        p.token = TokenSource::Inline(token);
+    }
     let options = TuiOptions {
-        profiles: config.profiles,
+        profiles,
         start,
         theme,
         notice,

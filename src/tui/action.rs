@@ -7,38 +7,71 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// What the user can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// Back from the detail pane, else quit.
     Quit,
+    /// Back from the detail pane, else clear the filter.
     Back,
+    /// Quit now (ctrl-c).
     ForceQuit,
+    /// The help screen.
     Help,
+    /// The `:` command line.
     Command,
+    /// Filter the current table as you type.
     Filter,
+    /// Show the Providers tab.
     TabProviders,
+    /// Show the SIP credentials tab.
     TabSip,
+    /// Show the Verification tab.
     TabVerification,
+    /// Show the Activity tab.
     TabActivity,
+    /// The next tab.
     NextTab,
+    /// The previous tab.
     PrevTab,
+    /// Switch between the table and the detail pane.
     FocusPane,
+    /// One row up (or scroll the detail).
     Up,
+    /// One row down (or scroll the detail).
     Down,
+    /// A page up.
     PageUp,
+    /// A page down.
     PageDown,
+    /// The first row.
     Top,
+    /// The last row.
     Bottom,
+    /// Reload the lists.
     Refresh,
+    /// Open the detail: phone numbers, dependants, history.
     Open,
+    /// Create an item.
     New,
+    /// Edit the selected item.
     Edit,
+    /// Delete the selected item (after confirmation).
     Delete,
+    /// Verify the selected or marked providers.
     Verify,
+    /// Verify every provider of the profile.
     VerifyAll,
+    /// Turn auto-refresh on, or pause it.
     AutoRefresh,
+    /// Rotate a Twilio token everywhere, or a SIP password.
     Rotate,
+    /// Mark a provider for verification.
     Mark,
+    /// Show or hide a SIP password for 30 s.
     Reveal,
+    /// Copy a secret or identifier (OSC 52).
     Copy,
+    /// Sort by the next column.
     Sort,
+    /// The profile picker.
     Profiles,
 }
 

@@ -74,7 +74,12 @@ pub struct Flash {
     pub text: String,
     /// Shown in the error style.
     pub error: bool,
+    /// When it goes away (errors stay longer).
+    pub until: Instant,
 }
+
+/// How long a flash message stays; an error stays three times as long.
+pub const FLASH_TTL: Duration = Duration::from_secs(10);
 
 /// Extra data loaded for the detail pane of one item.
 #[derive(Debug, Clone, Default)]
@@ -244,6 +249,9 @@ impl App {
         if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
             self.revealed = None;
         }
+        if self.flash.as_ref().is_some_and(|f| f.until <= now) {
+            self.flash = None;
+        }
         if self.auto_refresh_at.is_some_and(|t| t <= now) {
             self.auto_refresh_at = Some(now + AUTO_REFRESH);
             // Only the providers (statuses): the cursor stays where it is.
@@ -303,20 +311,18 @@ impl App {
         if !capabilities(&profile.platform).sip_credentials && self.tab == Tab::Sip {
             self.tab = Tab::Providers;
         }
-        self.theme = match &profile.accent {
+        let themed = match &profile.accent {
             Some(accent) => self
                 .base_theme
                 .clone()
                 .with_accent(accent)
-                .unwrap_or_else(|e| {
-                    self.flash = Some(Flash {
-                        text: format!("profile accent: {e}"),
-                        error: true,
-                    });
-                    self.base_theme.clone()
-                }),
-            None => self.base_theme.clone(),
+                .map_err(|e| format!("profile accent: {e}")),
+            None => Ok(self.base_theme.clone()),
         };
+        self.theme = themed.unwrap_or_else(|e| {
+            self.set_flash(e, true);
+            self.base_theme.clone()
+        });
         vec![
             Effect::CancelReads,
             Effect::Connect {
@@ -367,9 +373,11 @@ impl App {
 
     /// Shows a flash message.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
+        let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
         self.flash = Some(Flash {
             text: text.into(),
             error,
+            until: Instant::now() + ttl,
         });
     }
 
