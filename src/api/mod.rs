@@ -40,8 +40,47 @@ pub struct Capabilities {
 pub enum PlatformClient {
     /// Dasha BlackBox.
     Dasha(DashaClient),
-    /// Unpod.
-    Unpod(UnpodClient),
+    /// Unpod, which stores Twilio credentials without checking them: this client
+    /// checks them with Twilio first.
+    Unpod {
+        /// The Unpod API client.
+        client: UnpodClient,
+        /// Checks credentials with Twilio before they are sent to Unpod.
+        twilio: TwilioChecker,
+    },
+}
+
+/// Checks Twilio credentials directly with Twilio (or the sandbox) at a profile's
+/// `twilio_api_base`.
+#[derive(Clone, Debug)]
+pub struct TwilioChecker {
+    http: Http,
+    base: String,
+}
+
+impl TwilioChecker {
+    /// A checker for the Twilio API at `base` (e.g. `https://api.twilio.com`).
+    pub fn new(http: Http, base: &str) -> Self {
+        TwilioChecker {
+            http,
+            base: base.to_string(),
+        }
+    }
+
+    /// Checks the pair; a pair Twilio refuses becomes a validation error on the
+    /// auth token, so nothing is sent to the platform.
+    async fn require_valid(&self, account_sid: &str, token: &Secret) -> Result<(), ApiError> {
+        match twilio::check_credentials(&self.http, &self.base, account_sid, token).await? {
+            TwilioVerdict::Valid { .. } => Ok(()),
+            TwilioVerdict::Rejected { reason } => Err(ApiError::Validation {
+                message: "Twilio rejected the credentials".into(),
+                fields: vec![validate::FieldError::new(
+                    validate::field::AUTH_TOKEN,
+                    reason,
+                )],
+            }),
+        }
+    }
 }
 
 impl PlatformClient {
@@ -50,16 +89,19 @@ impl PlatformClient {
     pub fn connect(profile: &Profile, http: Http) -> Result<Self, ConfigError> {
         let token = profile.resolve_token()?;
         Ok(match profile.platform {
-            Platform::Unpod => PlatformClient::Unpod(UnpodClient::new(
-                http,
-                UnpodSettings {
-                    base: profile.base_url.clone(),
-                    token,
-                    org_handle: profile.org_handle.clone().unwrap_or_default(),
-                    product_id: profile.product_id.clone(),
-                    configurations_path: profile.provider_configurations_path.clone(),
-                },
-            )),
+            Platform::Unpod => PlatformClient::Unpod {
+                twilio: TwilioChecker::new(http.clone(), &profile.twilio_api_base),
+                client: UnpodClient::new(
+                    http,
+                    UnpodSettings {
+                        base: profile.base_url.clone(),
+                        token,
+                        org_handle: profile.org_handle.clone().unwrap_or_default(),
+                        product_id: profile.product_id.clone(),
+                        configurations_path: profile.provider_configurations_path.clone(),
+                    },
+                ),
+            },
             _ => PlatformClient::Dasha(DashaClient::new(http, &profile.base_url, token)),
         })
     }
@@ -68,7 +110,7 @@ impl PlatformClient {
     pub fn platform(&self) -> Platform {
         match self {
             PlatformClient::Dasha(_) => Platform::Dasha,
-            PlatformClient::Unpod(_) => Platform::Unpod,
+            PlatformClient::Unpod { .. } => Platform::Unpod,
         }
     }
 
@@ -81,7 +123,7 @@ impl PlatformClient {
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
         match self {
             PlatformClient::Dasha(c) => c.list_providers().await,
-            PlatformClient::Unpod(c) => c.list_configurations().await,
+            PlatformClient::Unpod { client, .. } => client.list_configurations().await,
         }
     }
 
@@ -89,16 +131,23 @@ impl PlatformClient {
     pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
         match self {
             PlatformClient::Dasha(c) => c.get_twilio_provider(id).await,
-            PlatformClient::Unpod(c) => c.get_configuration(id).await,
+            PlatformClient::Unpod { client, .. } => client.get_configuration(id).await,
         }
     }
 
-    /// Creates a Twilio provider after checking the fields locally.
+    /// Creates a Twilio provider after checking the fields locally. Dasha checks the
+    /// pair with Twilio itself; for Unpod it is checked with Twilio first, and a
+    /// refused pair is never sent.
     pub async fn create_provider(&self, new: &NewProvider) -> Result<Provider, ApiError> {
         validate::new_provider(new).map_err(ApiError::local_validation)?;
         match self {
             PlatformClient::Dasha(c) => c.create_twilio_provider(new).await,
-            PlatformClient::Unpod(c) => c.create_configuration(new).await,
+            PlatformClient::Unpod { client, twilio } => {
+                twilio
+                    .require_valid(&new.account_sid, &new.auth_token)
+                    .await?;
+                client.create_configuration(new).await
+            }
         }
     }
 
@@ -120,11 +169,13 @@ impl PlatformClient {
         }
         match self {
             PlatformClient::Dasha(c) => c.update_twilio_provider(id, u).await,
-            PlatformClient::Unpod(c) => c.update_configuration(id, u).await,
+            PlatformClient::Unpod { client, .. } => client.update_configuration(id, u).await,
         }
     }
 
-    /// Replaces a provider's Twilio auth token.
+    /// Replaces a provider's Twilio auth token. Dasha checks it with Twilio itself;
+    /// for Unpod the configuration's Account SID is fetched and the pair checked with
+    /// Twilio first, and a refused token is never sent.
     pub async fn rotate_provider_token(
         &self,
         id: &str,
@@ -138,7 +189,11 @@ impl PlatformClient {
         })?;
         match self {
             PlatformClient::Dasha(c) => c.update_auth_token(id, token).await,
-            PlatformClient::Unpod(c) => c.patch_configuration(id, None, Some(token)).await,
+            PlatformClient::Unpod { client, twilio } => {
+                let current = client.get_configuration(id).await?;
+                twilio.require_valid(&current.account_sid, token).await?;
+                client.patch_configuration(id, None, Some(token)).await
+            }
         }
     }
 
@@ -146,7 +201,7 @@ impl PlatformClient {
     pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
         match self {
             PlatformClient::Dasha(c) => c.delete_provider(id).await,
-            PlatformClient::Unpod(c) => c.delete_configuration(id).await,
+            PlatformClient::Unpod { client, .. } => client.delete_configuration(id).await,
         }
     }
 
@@ -154,14 +209,14 @@ impl PlatformClient {
     pub async fn verify_provider(&self, id: &str) -> Result<VerificationResult, ApiError> {
         match self {
             PlatformClient::Dasha(c) => c.verify_provider(id).await,
-            PlatformClient::Unpod(_) => Err(unsupported("verification")),
+            PlatformClient::Unpod { .. } => Err(unsupported("verification")),
         }
     }
 
     fn dasha(&self, what: &str) -> Result<&DashaClient, ApiError> {
         match self {
             PlatformClient::Dasha(c) => Ok(c),
-            PlatformClient::Unpod(_) => Err(unsupported(what)),
+            PlatformClient::Unpod { .. } => Err(unsupported(what)),
         }
     }
 
@@ -219,7 +274,7 @@ impl PlatformClient {
     ) -> Result<Vec<PhoneNumber>, ApiError> {
         match self {
             PlatformClient::Dasha(c) => c.list_phone_numbers(provider_id).await,
-            PlatformClient::Unpod(_) => Ok(Vec::new()),
+            PlatformClient::Unpod { .. } => Ok(Vec::new()),
         }
     }
 }

@@ -4,20 +4,42 @@ use crate::support::*;
 use telcreds::api::ApiError;
 use telcreds::api::unpod::UnpodClient;
 use telcreds::domain::{NewProvider, Platform, ProviderUpdate, VerificationStatus};
-use telcreds::sandbox::{Seed, UNPOD_ORG_HANDLE};
+use telcreds::sandbox::{Sandbox, Seed, UNPOD_ORG_HANDLE};
 use telcreds::secret::Secret;
 
 const SID: &str = "AC00000000000000000000000000000042";
+/// A well-formed token that is no sandbox account's.
+const MADE_UP_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 fn new_config(sid: &str) -> NewProvider {
+    new_config_with(sid, Secret::new(MADE_UP_TOKEN))
+}
+
+fn new_config_with(sid: &str, auth_token: Secret) -> NewProvider {
     NewProvider {
         name: None,
         provider: "twilio".into(),
         account_sid: sid.into(),
-        auth_token: Secret::new("0123456789abcdef0123456789abcdef"),
+        auth_token,
         region: None,
         supports_call_transfer: None,
     }
+}
+
+/// Requests that reached Unpod's provider configurations: (method, path).
+async fn configuration_requests(sb: &Sandbox) -> Vec<(String, String)> {
+    requests(sb)
+        .await
+        .into_iter()
+        .filter(|(_, p, _)| p.contains("configurations"))
+        .map(|(m, p, _)| (m, p))
+        .collect()
+}
+
+fn rejected_by_twilio(e: &ApiError) -> bool {
+    matches!(e, ApiError::Validation { message, .. } if message == "Twilio rejected the credentials")
+        && e.field_errors().len() == 1
+        && e.field_errors()[0].field == "auth_token"
 }
 
 #[tokio::test]
@@ -43,18 +65,28 @@ async fn organizations_and_configurations_list() {
 async fn create_get_patch_delete_a_configuration() {
     let sb = sandbox(Seed::Empty).await;
     let c = client(&sb, Platform::Unpod);
-    let created = c.create_provider(&new_config(SID)).await.unwrap();
-    assert_eq!(created.account_sid, SID);
+    let accounts = sb.twilio_accounts();
+    let (sid, other) = (accounts[0].sid.clone(), accounts[1].sid.clone());
+    let created = c
+        .create_provider(&new_config_with(&sid, current_token(&sb, &sid)))
+        .await
+        .unwrap();
+    assert_eq!(created.account_sid, sid);
     assert_eq!(created.provider_type, "twilio");
     assert!(created.created_at.is_some());
 
-    let e = c.create_provider(&new_config(SID)).await.unwrap_err();
+    let e = c
+        .create_provider(&new_config_with(&sid, current_token(&sb, &sid)))
+        .await
+        .unwrap_err();
     assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
 
-    assert_eq!(c.get_provider(&created.id).await.unwrap().account_sid, SID);
-    let other = "AC00000000000000000000000000000043";
+    assert_eq!(c.get_provider(&created.id).await.unwrap().account_sid, sid);
+    let rolled = Secret::new(sb.roll_twilio_token(&sid).unwrap());
+    c.rotate_provider_token(&created.id, &rolled).await.unwrap();
+
     let update = ProviderUpdate {
-        account_sid: Some(other.into()),
+        account_sid: Some(other.clone()),
         ..Default::default()
     };
     assert_eq!(
@@ -64,11 +96,76 @@ async fn create_get_patch_delete_a_configuration() {
             .account_sid,
         other
     );
-    let token = Secret::new("fedcba9876543210fedcba9876543210");
-    c.rotate_provider_token(&created.id, &token).await.unwrap();
+    c.rotate_provider_token(&created.id, &current_token(&sb, &other))
+        .await
+        .unwrap();
 
     c.delete_provider(&created.id).await.unwrap();
     let e = c.get_provider(&created.id).await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn create_checks_the_pair_with_twilio_first_and_sends_nothing_when_refused() {
+    let sb = sandbox(Seed::Empty).await;
+    let c = client(&sb, Platform::Unpod);
+    let sid = sb.twilio_accounts()[0].sid.clone();
+    for new in [new_config(&sid), new_config(SID)] {
+        let e = c.create_provider(&new).await.unwrap_err();
+        assert!(rejected_by_twilio(&e), "{e:?}");
+        assert!(!format!("{e} {e:?}").contains(MADE_UP_TOKEN));
+    }
+    // A suspended account is refused too, even with its current token.
+    let suspended = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.status != "active")
+        .unwrap();
+    let token = current_token(&sb, &suspended.sid);
+    let e = c
+        .create_provider(&new_config_with(&suspended.sid, token))
+        .await
+        .unwrap_err();
+    assert!(rejected_by_twilio(&e), "{e:?}");
+    assert_eq!(configuration_requests(&sb).await, Vec::new());
+    assert!(unpod(&sb).list_configurations().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn rotation_checks_the_new_token_against_the_configured_account() {
+    let sb = sandbox(Seed::Demo).await;
+    let c = client(&sb, Platform::Unpod);
+    let config = c.list_providers().await.unwrap()[0].clone();
+    let before = configuration_requests(&sb).await.len();
+    // A made-up token, and another account's real token, are both refused.
+    let another = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.sid != config.account_sid && a.status == "active")
+        .unwrap();
+    for token in [Secret::new(MADE_UP_TOKEN), current_token(&sb, &another.sid)] {
+        let e = c
+            .rotate_provider_token(&config.id, &token)
+            .await
+            .unwrap_err();
+        assert!(rejected_by_twilio(&e), "{e:?}");
+    }
+    let sent: Vec<String> = configuration_requests(&sb).await[before..]
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
+    assert!(sent.iter().all(|m| m == "GET"), "only reads: {sent:?}");
+
+    let token = Secret::new(sb.roll_twilio_token(&config.account_sid).unwrap());
+    c.rotate_provider_token(&config.id, &token).await.unwrap();
+    let patched = configuration_requests(&sb)
+        .await
+        .into_iter()
+        .filter(|(m, _)| m == "PATCH")
+        .count();
+    assert_eq!(patched, 1);
+
+    let e = c.rotate_provider_token("999999", &token).await.unwrap_err();
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
 }
 

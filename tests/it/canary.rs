@@ -49,7 +49,8 @@ async fn canaries_never_leak_from_the_command_line() {
     .await;
     assert_eq!(run.code, 6, "{}", run.stderr);
     outputs.push(run);
-    // Unpod stores it without checking: the JSON answer must still not carry it.
+    // Unpod does not check it, so telcreds checks it with Twilio first and refuses
+    // it before anything reaches Unpod: on create and on rotation.
     let run = telcreds(
         &cfg,
         &[
@@ -60,14 +61,22 @@ async fn canaries_never_leak_from_the_command_line() {
             "providers",
             "create",
             "--account-sid",
-            "AC0000000000000000000000000000cafe",
+            &sid,
             "--token-stdin",
         ],
         TOKEN_CANARY,
     )
     .await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    outputs.push(run);
+    let run = telcreds(
+        &cfg,
+        &["-p", "sandbox-unpod", "-o", "json", "providers", "list"],
+        "",
+    )
+    .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let id = serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["id"]
+    let id = serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -87,8 +96,14 @@ async fn canaries_never_leak_from_the_command_line() {
         TOKEN_CANARY,
     )
     .await;
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 6, "{}", run.stderr);
     outputs.push(run);
+    let unpod_writes: Vec<_> = requests(&sb)
+        .await
+        .into_iter()
+        .filter(|(m, p, _)| p.contains("configurations") && m != "GET")
+        .collect();
+    assert_eq!(unpod_writes, Vec::new(), "nothing was sent to Unpod");
     // A config token the platform refuses.
     let run = telcreds(&cfg, &["-p", "canary", "providers", "list"], "").await;
     assert_eq!(run.code, 3, "{}", run.stderr);
