@@ -3,15 +3,12 @@
 use super::args::{
     DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
-use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::CliError;
 use super::output::{Table, details, emit, opt};
 use super::{Context, secrets};
 use crate::api::TwilioVerdict;
-use crate::api::twilio::check_credentials;
 use crate::domain::time::{ago, stamp};
-use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationCheck, short_sid,
 };
@@ -143,7 +140,6 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
-    let verdict = check_with_twilio_first(ctx, &new).await;
     let result = ctx.client.create_provider(&new).await;
     let (id, name) = match &result {
         Ok(p) => (p.id.clone(), Some(p.display_name())),
@@ -157,37 +153,19 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         &result,
     );
     let p = result?;
-    if let Some(v) = &verdict {
-        ctx.record_twilio_check(&p.id, v);
+    if !ctx.client.capabilities().checks_twilio {
+        // The client checked the pair with Twilio before creating (the platform does
+        // not): record that check in the provider's history.
+        ctx.record_twilio_check(
+            &p.id,
+            &TwilioVerdict::Valid {
+                friendly_name: None,
+            },
+        );
     }
     emit(ctx.output, &p, || {
         format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
     })
-}
-
-/// On a platform that does not check Twilio credentials itself (Unpod), checks them
-/// directly and warns when Twilio refuses; the configuration is still created, as
-/// the platform would. `None` when no check ran.
-async fn check_with_twilio_first(ctx: &Context, new: &NewProvider) -> Option<TwilioVerdict> {
-    if ctx.client.capabilities().checks_twilio || validate::new_provider(new).is_err() {
-        return None;
-    }
-    let base = &ctx.profile.twilio_api_base;
-    match check_credentials(&ctx.http, base, &new.account_sid, &new.auth_token).await {
-        Ok(v) => {
-            if let TwilioVerdict::Rejected { reason } = &v {
-                warn(&format!(
-                    "Twilio rejected this Account SID and auth token ({reason}); {} does not check them, so it will store them anyway: calls will fail until the token is fixed with `providers rotate-token`",
-                    ctx.profile.platform
-                ));
-            }
-            Some(v)
-        }
-        Err(e) => {
-            warn(&format!("could not check the credentials with Twilio: {e}"));
-            None
-        }
-    }
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
@@ -252,7 +230,7 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.require_writable()?;
     let p = ctx.client.get_provider(&a.id).await?;
-    confirm_delete(&ctx.profile, "provider", &p.display_name(), a.yes)?;
+    confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
     let result = ctx.client.delete_provider(&a.id).await;
     ctx.audit(
         Action::ProviderDelete,

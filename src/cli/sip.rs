@@ -336,7 +336,7 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
             ),
         ));
     }
-    confirm_delete(&ctx.profile, "SIP credential", &c.display_name(), a.yes)?;
+    confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
     let result = ctx.client.delete_sip_credential(&a.id, a.force).await;
     ctx.audit(
         Action::SipDelete,

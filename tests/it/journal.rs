@@ -372,15 +372,13 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
         (Source::Twilio, &VerificationStatus::Verified)
     );
 
-    // A pair Twilio refuses is stored (Unpod does not check), with a loud warning.
+    // A pair Twilio refuses is not sent to Unpod at all, and the refusal is journaled.
     let other = sb.twilio_accounts()[1].clone();
     let refused = run(
         &cfg,
         &[
             "-p",
             "sandbox-unpod",
-            "-o",
-            "json",
             "providers",
             "create",
             "--account-sid",
@@ -390,14 +388,19 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
         "0123456789abcdef0123456789abcdef",
     )
     .await;
-    let id = json_id(&refused);
+    assert_eq!(refused.code, 6, "{}", refused.stderr);
     assert!(
-        refused
-            .stderr
-            .starts_with("warning: Twilio rejected this Account SID and auth token"),
+        refused.stderr.contains("Twilio rejected the credentials"),
         "{}",
         refused.stderr
     );
-    let (records, _) = history.read("sandbox-unpod", &id);
-    assert_eq!(records[0].status, VerificationStatus::Failed);
+    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
+    assert!(
+        journal
+            .lines()
+            .last()
+            .unwrap()
+            .contains(r#""outcome":"failed""#),
+        "{journal}"
+    );
 }

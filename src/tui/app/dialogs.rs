@@ -51,7 +51,7 @@ impl App {
             });
         }
         if let Some(p) = self.selected_provider() {
-            let (id, name) = (p.id.clone(), p.display_name());
+            let (id, name) = (p.id.clone(), p.confirm_name());
             if !self.caps().verification {
                 // Unpod lists no phone numbers per configuration: confirm right away.
                 let lines = vec!["nothing is listed as depending on it".into()];

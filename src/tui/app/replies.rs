@@ -223,7 +223,14 @@ impl App {
             }
         };
         if for_delete {
-            let name = self.provider_name(&id);
+            // The name a protected profile asks to be typed: plain text, no ellipsis.
+            let name = self
+                .providers
+                .items()
+                .iter()
+                .find(|p| p.id == id)
+                .map(Provider::confirm_name)
+                .unwrap_or_else(|| id.clone());
             let mut lines: Vec<String> = numbers
                 .iter()
                 .map(|n| format!("phone number {}", n.phone_number))
@@ -254,7 +261,7 @@ impl App {
                 .items()
                 .iter()
                 .find(|s| s.id == id)
-                .map(|s| s.display_name())
+                .map(|s| s.confirm_name())
                 .unwrap_or(id.clone());
             let mut lines = dependants.describe();
             if lines.is_empty() {
