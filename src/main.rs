@@ -20,16 +20,19 @@ fn main() -> ExitCode {
             return Exit::Other.into();
         }
     };
-    match cli.command.take() {
-        Some(command) => runtime.block_on(cli::run(cli, command)).into(),
+    let exit = match cli.command.take() {
+        Some(command) => runtime.block_on(cli::run(cli, command)),
         None => match runtime.block_on(tui(&cli)) {
-            Ok(()) => Exit::Success.into(),
+            Ok(()) => Exit::Success,
             Err(e) => {
                 eprintln!("error: {e}");
-                Exit::Other.into()
+                Exit::Other
             }
         },
-    }
+    };
+    // Everything that matters was awaited; do not wait on idle background threads.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    exit.into()
 }
 
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox.
@@ -80,8 +83,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<()> {
         stores: telcreds::tui::journaling::Stores::open_default(),
     };
     let result = telcreds::tui::run::run(options).await;
-    if let Some(s) = sandbox {
-        s.shutdown().await;
-    }
+    // The demo platform goes with the app: dropping it stops its server at once.
+    drop(sandbox);
     result
 }
