@@ -91,7 +91,24 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         fault_rate: a.fault_rate,
     };
     if a.print_config {
-        print!("{}", print_config_for(&format!("http://{}", a.listen), &[]));
+        // The seed is the same every time: a throwaway sandbox on a free port knows the
+        // accounts and tokens the real one at --listen will start with.
+        let probe = SandboxOptions {
+            listen: "127.0.0.1:0".parse().unwrap_or(a.listen),
+            ..opts
+        };
+        let accounts = match Sandbox::start(probe).await {
+            Ok(s) => {
+                let accounts = s.twilio_accounts();
+                s.shutdown().await;
+                accounts
+            }
+            Err(_) => Vec::new(),
+        };
+        print!(
+            "{}",
+            print_config_for(&format!("http://{}", a.listen), &accounts)
+        );
         return Ok(());
     }
     let sandbox = Sandbox::start(opts).await.map_err(|e| {

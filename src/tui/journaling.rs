@@ -3,7 +3,7 @@
 //! result the screen no longer wants (the profile was switched) is still recorded.
 
 use super::effect::{Origin, Reply, Request};
-use crate::api::ApiError;
+use crate::api::{ApiError, TwilioVerdict};
 use crate::history::{History, Record};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use crate::tui::form::FormSubmission;
@@ -126,6 +126,18 @@ pub fn record_history(
             stores
                 .history
                 .record(&origin.profile, id, &Record::from_verification(r))
+        }
+        // On a platform that cannot verify, the client checked the pair with Twilio
+        // before creating: that check is the provider's first history record.
+        (Request::Save(FormSubmission::CreateProvider(_)), Ok(Reply::ProviderSaved(p)))
+            if !crate::api::capabilities(&origin.platform).checks_twilio =>
+        {
+            let valid = TwilioVerdict::Valid {
+                friendly_name: None,
+            };
+            stores
+                .history
+                .record(&origin.profile, &p.id, &Record::from_twilio(&valid))
         }
         _ => None,
     }

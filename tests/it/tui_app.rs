@@ -562,3 +562,41 @@ async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_unpod_provider_shows_the_twilio_check_telcreds_made() {
+    let mut h = Harness::demo().await;
+    let globex = h
+        .sandbox
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.friendly_name == "Globex Staging")
+        .unwrap();
+    h.press(KeyCode::Char(':'));
+    h.type_text("ctx demo-unpod");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Tab); // provider (twilio) → account SID
+    h.type_text(&globex.sid);
+    h.press(KeyCode::Tab);
+    h.type_text(&globex.auth_token);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    h.press(KeyCode::Char('3'));
+    while h.app.verification.selected_item().unwrap().account_sid != globex.sid {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(140, 40);
+    assert!(
+        screen.contains("not verifiable by the platform"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("last Twilio check") && screen.contains("✓ verified"),
+        "{screen}"
+    );
+}
