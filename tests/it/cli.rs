@@ -1,9 +1,8 @@
 //! The real binary against the sandbox: config, commands, JSON output, exit codes.
 
 use crate::support::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use telcreds::sandbox::{Sandbox, Seed};
 
 /// Output of one run of the binary.
@@ -36,34 +35,7 @@ pub fn write_config(sb: &Sandbox, dir: &Path) -> PathBuf {
 
 /// Runs `telcreds --config CONFIG ARGS…` with `stdin`, logging into `dir`.
 pub async fn telcreds(config: &Path, args: &[&str], stdin: &str) -> Run {
-    let dir = config.parent().unwrap().to_path_buf();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_telcreds"));
-    cmd.arg("--config").arg(config).args(args);
-    cmd.env("TELCREDS_STATE_DIR", dir.join("state"))
-        .env("TELCREDS_DATA_DIR", dir.join("data"))
-        .env("TELCREDS_LOG", "trace")
-        .env_remove("TELCREDS_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let stdin = stdin.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut child = cmd.spawn().expect("binary runs");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        }
-    })
-    .await
-    .unwrap()
+    crate::support::telcreds_env(config, args, stdin, &[], false).await
 }
 
 fn json(run: &Run) -> serde_json::Value {

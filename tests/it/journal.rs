@@ -1,6 +1,6 @@
 //! The audit journal and the verification history, written by the command line.
 
-use crate::cli::{Run, write_config};
+use crate::cli::{Run, telcreds, write_config};
 use crate::support::*;
 use std::io::Write;
 use std::path::Path;
@@ -8,10 +8,6 @@ use telcreds::domain::VerificationStatus;
 use telcreds::history::{History, Source, transitions};
 use telcreds::journal::{Action, Journal, JournalEntry, Outcome, TargetKind};
 use telcreds::sandbox::Seed;
-
-async fn run(cfg: &Path, args: &[&str], stdin: &str) -> Run {
-    telcreds_env(cfg, args, stdin, &[], false).await
-}
 
 fn json_id(run: &Run) -> String {
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -35,7 +31,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
     let token = format!("{}\n", acme.auth_token);
 
     let provider = json_id(
-        &run(
+        &telcreds(
             &cfg,
             &[
                 &d[..],
@@ -54,14 +50,14 @@ async fn every_mutation_is_journaled_with_its_outcome() {
         )
         .await,
     );
-    let updated = run(
+    let updated = telcreds(
         &cfg,
         &[&d[..], &["providers", "update", &provider, "--name", "j2"]].concat(),
         "",
     )
     .await;
     assert_eq!(updated.code, 0, "{}", updated.stderr);
-    let rejected = run(
+    let rejected = telcreds(
         &cfg,
         &[
             &d[..],
@@ -72,7 +68,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
     )
     .await;
     assert_eq!(rejected.code, 6, "{}", rejected.stderr);
-    let rotated = run(
+    let rotated = telcreds(
         &cfg,
         &[
             &d[..],
@@ -83,7 +79,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
     )
     .await;
     assert_eq!(rotated.code, 0, "{}", rotated.stderr);
-    let deleted = run(
+    let deleted = telcreds(
         &cfg,
         &[&d[..], &["providers", "delete", &provider, "--yes"]].concat(),
         "",
@@ -92,7 +88,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
 
     let sip = json_id(
-        &run(
+        &telcreds(
             &cfg,
             &[
                 &d[..],
@@ -114,7 +110,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
         vec!["sip", "rotate", &sip, "--generate-password"],
         vec!["sip", "delete", &sip, "--yes"],
     ] {
-        let r = run(&cfg, &[&d[..], &args].concat(), "").await;
+        let r = telcreds(&cfg, &[&d[..], &args].concat(), "").await;
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
 
@@ -236,7 +232,7 @@ async fn a_corrupt_journal_line_is_skipped_with_a_warning() {
         "--server",
         "c.example",
     ];
-    assert_eq!(run(&cfg, &create, "").await.code, 0);
+    assert_eq!(telcreds(&cfg, &create, "").await.code, 0);
     let path = dir.path().join("data/journal.jsonl");
     std::fs::OpenOptions::new()
         .append(true)
@@ -244,7 +240,7 @@ async fn a_corrupt_journal_line_is_skipped_with_a_warning() {
         .unwrap()
         .write_all(b"{\"time\": \"half a line\n")
         .unwrap();
-    assert_eq!(run(&cfg, &create, "").await.code, 0);
+    assert_eq!(telcreds(&cfg, &create, "").await.code, 0);
     let (entries, warnings) = Journal::open(&path).read();
     assert_eq!(entries.len(), 2);
     assert_eq!(warnings.len(), 1);
@@ -258,7 +254,7 @@ async fn verifications_build_a_history_with_transitions() {
     let cfg = write_config(&sb, dir.path());
     let sid = "AC759b765966b5b7c9cdfaa58072348b24";
     let providers: serde_json::Value = serde_json::from_str(
-        &run(
+        &telcreds(
             &cfg,
             &["-p", "sandbox-dasha", "-o", "json", "providers", "list"],
             "",
@@ -277,10 +273,10 @@ async fn verifications_build_a_history_with_transitions() {
         .unwrap()
         .to_string();
     let verify = ["-p", "sandbox-dasha", "providers", "verify", &id];
-    assert_eq!(run(&cfg, &verify, "").await.code, 0);
+    assert_eq!(telcreds(&cfg, &verify, "").await.code, 0);
     let token = sb.roll_twilio_token(sid).unwrap();
-    assert_eq!(run(&cfg, &verify, "").await.code, 0);
-    let rotated = run(
+    assert_eq!(telcreds(&cfg, &verify, "").await.code, 0);
+    let rotated = telcreds(
         &cfg,
         &[
             "rotate",
@@ -347,7 +343,7 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
     let cfg = write_config(&sb, dir.path());
     let acme = sb.twilio_accounts()[0].clone();
     let id = json_id(
-        &run(
+        &telcreds(
             &cfg,
             &[
                 "-p",
@@ -374,7 +370,7 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
 
     // A pair Twilio refuses is not sent to Unpod at all, and the refusal is journaled.
     let other = sb.twilio_accounts()[1].clone();
-    let refused = run(
+    let refused = telcreds(
         &cfg,
         &[
             "-p",
