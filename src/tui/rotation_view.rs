@@ -204,10 +204,24 @@ impl RotationView {
                     theme.base,
                 ),
                 Span::styled(format!("{cell:<14} "), style),
-                Span::styled(detail, theme.muted),
             ]);
-            draw_line(frame, inner, row, line);
-            row += 1;
+            // The detail (the platform's reason) goes on the row when it fits, else under it.
+            const ROW_WIDTH: usize = 63;
+            if inner.width as usize >= ROW_WIDTH + 40 {
+                let mut spans = line.spans;
+                spans.push(Span::styled(detail, theme.muted));
+                draw_line(frame, inner, row, Line::from(spans));
+                row += 1;
+            } else {
+                draw_line(frame, inner, row, line);
+                draw_line(
+                    frame,
+                    inner,
+                    row + 1,
+                    Line::styled(format!("    {detail}"), theme.muted),
+                );
+                row += 2;
+            }
         }
         row += 1;
         for (i, line) in self.summary().into_iter().enumerate() {

@@ -338,3 +338,50 @@ fn unpod_readonly_profile() {
         app.connect_error = Some("token env TELCREDS_UNPOD is not set".into());
     });
 }
+
+/// Renders only the open overlay (the rotation dialogs), so the live demo data behind
+/// it (relative times) cannot make the snapshot drift.
+fn snapshot_overlay(name: &str, app: &telcreds::tui::app::App) {
+    use telcreds::tui::app::Overlay;
+    for (theme_name, theme) in [
+        ("default", Theme::default_theme()),
+        ("high-contrast", Theme::builtin("high-contrast").unwrap()),
+    ] {
+        for (w, h) in [(80u16, 24u16), (140, 40)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|f| match &app.overlay {
+                    Some(Overlay::Prompt { prompt, .. }) => prompt.render(f, f.area(), &theme),
+                    Some(Overlay::RotationPlan { dialog, .. }) => {
+                        dialog.render(f, f.area(), &theme)
+                    }
+                    Some(Overlay::Rotation(view)) => view.render(f, f.area(), &theme, "◐"),
+                    _ => panic!("no rotation overlay open"),
+                })
+                .unwrap();
+            insta::assert_debug_snapshot!(
+                format!("{name}_{theme_name}_{w}x{h}"),
+                terminal.backend().buffer()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn rotation_prompt_plan_and_result_dialogs() {
+    let mut h = crate::tui_harness::Harness::demo().await;
+    let token = crate::support::current_token(&h.sandbox, "AC759b765966b5b7c9cdfaa58072348b24");
+    while h.app.providers.selected_item().unwrap().name.as_deref() != Some("acme-prod-us") {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Char('r'));
+    h.type_text(&token.expose()[..31]);
+    snapshot_overlay("rotation_prompt", &h.app);
+    h.type_text(&token.expose()[31..]);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    snapshot_overlay("rotation_plan", &h.app);
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    snapshot_overlay("rotation_result", &h.app);
+}

@@ -106,8 +106,7 @@ impl App {
             let account_sid = p.account_sid.clone();
             let lines = vec![
                 format!("New auth token for Twilio account {account_sid}."),
-                "It is checked with Twilio first; then every provider using this account,"
-                    .to_string(),
+                "Twilio checks it first. Then every provider using this account,".to_string(),
                 "on every profile, is listed for one confirmation.".to_string(),
             ];
             let rule: SecretRule = validate::auth_token;
