@@ -401,6 +401,7 @@ struct ReportView<'a> {
     updated: usize,
     results: &'a [TargetResult],
     still_on_old_token: Vec<OldTokenHolder<'a>>,
+    token_unknown: Vec<OldTokenHolder<'a>>,
     unreachable: &'a [rotation::ProfileFailure],
     warnings: &'a [String],
 }
@@ -417,19 +418,21 @@ fn print_report(
         complete: report.is_complete(),
         updated: report.updated_count(),
         results: &report.results,
-        still_on_old_token: report
-            .old_token_holders()
-            .map(|r| OldTokenHolder {
-                profile: &r.target.profile,
-                provider_id: &r.target.provider_id,
-                provider_name: &r.target.provider_name,
-                reason: r.outcome.detail(),
-            })
-            .collect(),
+        still_on_old_token: report.old_token_holders().map(holder).collect(),
+        token_unknown: report.unknown_token_holders().map(holder).collect(),
         unreachable: &report.unreachable,
         warnings: &report.warnings,
     };
     emit(format, &view, || report_text(report))
+}
+
+fn holder(r: &TargetResult) -> OldTokenHolder<'_> {
+    OldTokenHolder {
+        profile: &r.target.profile,
+        provider_id: &r.target.provider_id,
+        provider_name: &r.target.provider_name,
+        reason: r.outcome.detail(),
+    }
 }
 
 fn report_text(report: &Report) -> String {
@@ -468,6 +471,18 @@ fn report_text(report: &Report) -> String {
                 "  {} {}: {why}\n",
                 profile_cell(&r.target),
                 provider_cell(&r.target),
+            ));
+        }
+    }
+    let unknown: Vec<&TargetResult> = report.unknown_token_holders().collect();
+    if !unknown.is_empty() {
+        out.push_str("No answer to the update, token UNKNOWN (retry):\n");
+        for r in unknown {
+            out.push_str(&format!(
+                "  {} {}: {}\n",
+                profile_cell(&r.target),
+                provider_cell(&r.target),
+                r.outcome.detail()
             ));
         }
     }

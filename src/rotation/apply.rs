@@ -141,7 +141,9 @@ impl Rotator {
                 other => outcomes.push(Some(other.clone())),
             }
         }
-        self.run(plan, token, work, outcomes, Vec::new()).await
+        // The first run's warnings (journal or history not written) stay in the report.
+        self.run(plan, token, work, outcomes, previous.warnings.clone())
+            .await
     }
 
     async fn run(
@@ -232,6 +234,8 @@ impl Rotator {
                 plan.account_sid
             )))
         };
+        // A platform that echoes the token in its error must not put it in the journal.
+        let result = result.map_err(|e| e.scrubbed(&[token.token()]));
         warnings.extend(
             self.journal
                 .record(&entry(Action::RotationUpdate, t).result(&result)),

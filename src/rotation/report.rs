@@ -86,6 +86,16 @@ impl TargetOutcome {
         )
     }
 
+    /// True when the update got no clear answer (timeout, dropped connection, 5xx):
+    /// the platform may have applied it, so the target's token is unknown.
+    pub fn update_state_unknown(&self) -> bool {
+        matches!(
+            self,
+            TargetOutcome::Failed { stage: Stage::Update, error }
+                if matches!(error, ApiError::Timeout | ApiError::Network { .. } | ApiError::Server { .. })
+        )
+    }
+
     /// True for a failure (these are what [`super::Rotator::retry`] re-runs).
     pub fn is_failed(&self) -> bool {
         matches!(self, TargetOutcome::Failed { .. })
@@ -124,7 +134,13 @@ impl TargetOutcome {
             TargetOutcome::Failed {
                 stage: Stage::Update,
                 error,
-            } => format!("update failed, still on the OLD token: {error}"),
+            } if self.update_state_unknown() => {
+                format!("no answer to the update, it may or may not be in place: retry ({error})")
+            }
+            TargetOutcome::Failed {
+                stage: Stage::Update,
+                error,
+            } => format!("update refused, still on the OLD token: {error}"),
             TargetOutcome::Failed {
                 stage: Stage::Verify,
                 error,
@@ -168,14 +184,30 @@ impl Report {
     /// listed).
     pub fn old_token_holders(&self) -> impl Iterator<Item = &TargetResult> {
         self.results.iter().filter(|r| {
-            matches!(
+            let refused = matches!(
                 r.outcome,
                 TargetOutcome::Failed {
                     stage: Stage::Update,
                     ..
                 }
-            ) || matches!(r.target.disposition, Disposition::Skipped { .. })
+            ) && !r.outcome.update_state_unknown();
+            refused || matches!(r.target.disposition, Disposition::Skipped { .. })
         })
+    }
+
+    /// Targets whose update got no clear answer: they may hold either token; retry.
+    pub fn unknown_token_holders(&self) -> impl Iterator<Item = &TargetResult> {
+        self.results
+            .iter()
+            .filter(|r| r.outcome.update_state_unknown())
+    }
+
+    /// Targets the rotation was to update (not skipped, not duplicates).
+    pub fn updatable_count(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.target.disposition == Disposition::Update)
+            .count()
     }
 
     /// How many targets now hold the new token.
@@ -186,8 +218,11 @@ impl Report {
             .count()
     }
 
-    /// True when no target failed and every profile was reached.
+    /// True when no target failed, every profile was reached, and no target (not
+    /// even a read-only one) still holds the old token.
     pub fn is_complete(&self) -> bool {
-        self.failed().next().is_none() && self.unreachable.is_empty()
+        self.failed().next().is_none()
+            && self.unreachable.is_empty()
+            && self.old_token_holders().next().is_none()
     }
 }
