@@ -158,6 +158,58 @@ impl ApiError {
         }
     }
 
+    /// The same error with every occurrence of `secrets` in its texts replaced by
+    /// `[redacted]`: for errors about a request that carried a secret, in case the
+    /// platform echoed it back.
+    pub fn scrubbed(&self, secrets: &[&crate::secret::Secret]) -> ApiError {
+        let s = |text: &str| crate::secret::scrub(text, secrets);
+        match self.clone() {
+            ApiError::Unauthorized { message } => ApiError::Unauthorized {
+                message: s(&message),
+            },
+            ApiError::Forbidden { message } => ApiError::Forbidden {
+                message: s(&message),
+            },
+            ApiError::NotFound { message } => ApiError::NotFound {
+                message: s(&message),
+            },
+            ApiError::Conflict {
+                message,
+                dependants,
+            } => ApiError::Conflict {
+                message: s(&message),
+                dependants,
+            },
+            ApiError::Validation { message, fields } => ApiError::Validation {
+                message: s(&message),
+                fields: fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        message: s(&f.message),
+                        ..f
+                    })
+                    .collect(),
+            },
+            ApiError::Server { status, message } => ApiError::Server {
+                status,
+                message: s(&message),
+            },
+            ApiError::Network { message } => ApiError::Network {
+                message: s(&message),
+            },
+            ApiError::Decode { status, excerpt } => ApiError::Decode {
+                status,
+                excerpt: s(&excerpt),
+            },
+            ApiError::Unsupported(m) => ApiError::Unsupported(s(&m)),
+            ApiError::Other { status, message } => ApiError::Other {
+                status,
+                message: s(&message),
+            },
+            other => other,
+        }
+    }
+
     /// A validation error raised locally, before any call.
     pub fn local_validation(fields: Vec<FieldError>) -> Self {
         ApiError::Validation {

@@ -73,11 +73,12 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
         }
         match serde_json::from_slice::<T>(line) {
             Ok(r) => records.push(r),
-            // serde_json's messages name a position, never the line's content.
+            // serde_json's message can quote the line's content: only its position is kept.
             Err(e) => warnings.push(format!(
-                "{} line {}: skipped, not a valid record ({e})",
+                "{} line {}: skipped, not a valid record (column {})",
                 path.display(),
-                i + 1
+                i + 1,
+                e.column()
             )),
         }
     }
