@@ -75,6 +75,19 @@ pub enum Request {
 }
 
 impl Request {
+    /// The secrets the request sends (scrubbed from any error about it).
+    pub fn secrets(&self) -> Vec<&Secret> {
+        match self {
+            Request::RotateSipPassword { password, .. } => vec![password],
+            Request::Save(FormSubmission::CreateSip(i)) => i.auth_password.iter().collect(),
+            Request::Save(FormSubmission::UpdateSip { input, .. }) => {
+                input.auth_password.iter().collect()
+            }
+            Request::Save(FormSubmission::CreateProvider(p)) => vec![&p.auth_token],
+            _ => Vec::new(),
+        }
+    }
+
     /// True when the request changes something on a platform: such calls are never
     /// aborted half-way and are always written to the audit journal.
     pub fn mutates(&self) -> bool {
@@ -125,6 +138,8 @@ pub struct Origin {
 pub enum RotationJob {
     /// Check the token with Twilio, then find every target on `profiles`.
     Check {
+        /// Tells this check's answer from an abandoned one's.
+        check_id: u64,
         /// Every configured profile.
         profiles: Vec<Profile>,
         /// Where to check the token.
@@ -206,7 +221,12 @@ pub enum CheckOutcome {
 #[derive(Debug, Clone)]
 pub enum RotationMsg {
     /// The Twilio check (and plan) finished.
-    Checked(CheckOutcome),
+    Checked {
+        /// Which check.
+        check_id: u64,
+        /// Its outcome.
+        outcome: CheckOutcome,
+    },
     /// A target moved on.
     Progress(RotationEvent),
     /// Every target is done.

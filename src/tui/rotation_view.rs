@@ -115,20 +115,27 @@ impl RotationView {
                 self.states.len()
             )];
         };
+        let name = |r: &crate::rotation::TargetResult| {
+            format!("{}/{}", r.target.profile, r.target.provider_name)
+        };
         let mut lines = vec![format!(
-            "{} of {} targets hold the new token; {} failed",
+            "{} of {} targets updated; {} failed",
             report.updated_count(),
-            report.results.len(),
+            report.updatable_count(),
             report.failed().count()
         )];
-        let old: Vec<String> = report
-            .old_token_holders()
-            .map(|r| format!("{}/{}", r.target.profile, r.target.provider_name))
-            .collect();
+        let old: Vec<String> = report.old_token_holders().map(name).collect();
         if old.is_empty() {
             lines.push("no target holds the old token".into());
         } else {
             lines.push(format!("still on the OLD token: {}", old.join(", ")));
+        }
+        let unknown: Vec<String> = report.unknown_token_holders().map(name).collect();
+        if !unknown.is_empty() {
+            lines.push(format!(
+                "no answer, token unknown (R retries): {}",
+                unknown.join(", ")
+            ));
         }
         for u in &report.unreachable {
             lines.push(format!(
@@ -169,31 +176,48 @@ impl RotationView {
 
     /// Draws the screen as a large modal.
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
+        let summary = self.summary();
         let width = area.width.min(120);
-        let height = area.height.min(self.states.len() as u16 * 2 + 12);
+        let wanted = self.states.len() as u16 * 2 + summary.len() as u16 + 6;
         let title = format!("Rotate Twilio auth token — {}", self.plan.account_sid);
         let inner = modal(
             frame,
             area,
-            (width, height),
+            (width, area.height.min(wanted)),
             &title,
             theme.border_focus,
             theme,
         );
-        let mut row = 0;
+        // The summary and the keys always show: the targets take the rows left above.
+        let footer = summary.len() as u16 + 2;
+        let rows_end = inner.height.saturating_sub(footer);
         let header = format!(
             "{:<18} {:<6} {:<22} {:<14} {}",
             "PROFILE", "PLATF", "PROVIDER", "RESULT", "DETAIL"
         );
-        draw_line(frame, inner, row, Line::styled(header, theme.title));
-        row += 1;
-        for (target, state) in self.plan.targets.iter().zip(&self.states) {
+        draw_line(frame, inner, 0, Line::styled(header, theme.title));
+        let wide = inner.width >= 103;
+        let per_target = if wide { 1 } else { 2 };
+        let mut row = 1;
+        for (shown, (target, state)) in self.plan.targets.iter().zip(&self.states).enumerate() {
+            if row + per_target > rows_end {
+                let more = self.states.len() - shown;
+                let note =
+                    format!("… {more} more targets: enlarge the terminal, or see the Activity tab");
+                draw_line(
+                    frame,
+                    inner,
+                    row.min(rows_end.saturating_sub(1)),
+                    Line::styled(note, theme.warn),
+                );
+                break;
+            }
             let (cell, style) = self.state_cell(state, spinner, theme);
             let detail = match state {
                 TargetState::Done(o) => o.detail(),
                 _ => format!("was {}", target.status),
             };
-            let line = Line::from(vec![
+            let mut spans = vec![
                 Span::styled(
                     format!("{:<18} ", truncate(&target.profile, 18)),
                     theme.base,
@@ -204,34 +228,26 @@ impl RotationView {
                     theme.base,
                 ),
                 Span::styled(format!("{cell:<14} "), style),
-            ]);
+            ];
             // The detail (the platform's reason) goes on the row when it fits, else under it.
-            const ROW_WIDTH: usize = 63;
-            if inner.width as usize >= ROW_WIDTH + 40 {
-                let mut spans = line.spans;
+            if wide {
                 spans.push(Span::styled(detail, theme.muted));
                 draw_line(frame, inner, row, Line::from(spans));
-                row += 1;
             } else {
-                draw_line(frame, inner, row, line);
+                draw_line(frame, inner, row, Line::from(spans));
                 draw_line(
                     frame,
                     inner,
                     row + 1,
                     Line::styled(format!("    {detail}"), theme.muted),
                 );
-                row += 2;
             }
+            row += per_target;
         }
-        row += 1;
-        for (i, line) in self.summary().into_iter().enumerate() {
-            let style = if i == 1 && line.starts_with("still") {
-                theme.error
-            } else {
-                theme.base
-            };
-            draw_line(frame, inner, row, Line::styled(line, style));
-            row += 1;
+        for (i, line) in summary.into_iter().enumerate() {
+            let alarming = line.starts_with("still") || line.starts_with("no answer");
+            let style = if alarming { theme.error } else { theme.base };
+            draw_line(frame, inner, rows_end + i as u16, Line::styled(line, style));
         }
         let hints: Vec<(&str, &str)> = match (self.running(), self.failed_count()) {
             (true, _) => vec![("", "updating every target; the result appears here")],

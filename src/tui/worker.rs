@@ -79,7 +79,9 @@ impl Worker {
                         Some(s) => s.acquire().await.ok(),
                         None => None,
                     };
-                    let result = perform(&client, &stores, &origin, &request).await;
+                    let result = perform(&client, &stores, &origin, &request)
+                        .await
+                        .map_err(|e| e.scrubbed(&request.secrets()));
                     record(&tx, &stores, &origin, &request, &result).await;
                     let _ = tx.send(Msg::Done {
                         generation,
@@ -238,6 +240,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
     };
     let msg = match job {
         RotationJob::Check {
+            check_id,
             profiles,
             twilio_base,
             account_sid,
@@ -262,7 +265,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
                     None => CheckOutcome::Rejected("Twilio did not accept the token".into()),
                 },
             };
-            RotationMsg::Checked(outcome)
+            RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::Apply { plan, token } => {
             RotationMsg::Done(Arc::new(rotator().apply(&plan, &token).await))

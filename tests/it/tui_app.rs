@@ -600,3 +600,26 @@ async fn an_unpod_provider_shows_the_twilio_check_telcreds_made() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn an_abandoned_token_check_never_answers_a_new_prompt() {
+    let mut h = Harness::demo().await;
+    let sid = "AC759b765966b5b7c9cdfaa58072348b24";
+    let valid = crate::support::current_token(&h.sandbox, sid);
+    while h.app.providers.selected_item().unwrap().account_sid != sid {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Char('r'));
+    h.type_text(valid.expose());
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Esc); // abandoned while Twilio is asked
+    h.press(KeyCode::Char('r'));
+    h.type_text("0123456789abcdef0123456789abcdef");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
+        "no plan for the abandoned token"
+    );
+    assert!(h.screen(100, 30).contains("Twilio rejected the token"));
+}

@@ -112,6 +112,8 @@ impl App {
             let rule: SecretRule = validate::auth_token;
             let prompt =
                 SecretPrompt::new("Rotate Twilio auth token", "New token", lines, rule, false);
+            // A check still running for an abandoned prompt must not answer this one.
+            self.rotation_check = None;
             (prompt, PromptPurpose::TwilioToken { account_sid })
         } else {
             return Vec::new();
@@ -295,7 +297,10 @@ impl App {
                         self.call(request)
                     }
                     PromptPurpose::TwilioToken { account_sid } => {
+                        let check_id = self.next_job_id();
+                        self.next_job_bump();
                         let job = RotationJob::Check {
+                            check_id,
                             profiles: self.profiles.clone(),
                             twilio_base: self
                                 .profile()
@@ -305,7 +310,7 @@ impl App {
                             token: secret,
                         };
                         self.set_flash("checking the token with Twilio…", false);
-                        self.rotation_checking = true;
+                        self.rotation_check = Some(check_id);
                         self.overlay = Some(Overlay::Prompt {
                             prompt,
                             purpose,

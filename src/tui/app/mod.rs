@@ -145,7 +145,7 @@ pub struct App {
     /// True once auto-refresh was turned on (the header then shows its state).
     pub auto_refresh_used: bool,
     /// True while a rotation's Twilio check and plan run.
-    pub rotation_checking: bool,
+    pub rotation_check: Option<u64>,
     /// Set when the app should exit.
     pub should_quit: bool,
     /// A fixed "now" for tests and snapshots; the system clock when `None`.
@@ -192,7 +192,7 @@ impl App {
             should_quit: false,
             auto_refresh_at: None,
             auto_refresh_used: false,
-            rotation_checking: false,
+            rotation_check: None,
             fixed_now: None,
             next_job: 0,
         };
@@ -231,7 +231,7 @@ impl App {
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
-        self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_checking
+        self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_check.is_some()
     }
 
     /// The next moment something must happen without input (hide a secret, clear the clipboard).
@@ -364,6 +364,11 @@ impl App {
             effects.extend(self.call(Request::ListSip));
         }
         effects
+    }
+
+    /// Uses up a job id for work that is not an [`App::call`] (a rotation check).
+    pub(super) fn next_job_bump(&mut self) {
+        self.next_job += 1;
     }
 
     /// The id the next [`App::call`] will get (for dialogs that wait for it).

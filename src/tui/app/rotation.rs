@@ -13,10 +13,12 @@ impl App {
     /// Applies rotation progress.
     pub(super) fn on_rotation(&mut self, msg: RotationMsg) -> Vec<Effect> {
         match msg {
-            RotationMsg::Checked(outcome) => {
-                self.rotation_checking = false;
+            // Only the answer to the latest check counts: an abandoned one is ignored.
+            RotationMsg::Checked { check_id, outcome } if self.rotation_check == Some(check_id) => {
+                self.rotation_check = None;
                 self.on_checked(outcome)
             }
+            RotationMsg::Checked { .. } => Vec::new(),
             RotationMsg::Progress(event) => {
                 if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
                     view.on_event(event);
@@ -158,6 +160,15 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Overlay {
     if lines.is_empty() {
         lines.push("no provider on any profile uses this account".into());
     }
+    let skipped = plan.targets.len() - plan.update_count();
+    lines.insert(
+        0,
+        format!(
+            "Will update {} of {} providers ({skipped} skipped):",
+            plan.update_count(),
+            plan.targets.len()
+        ),
+    );
     lines.extend(
         plan.unreachable
             .iter()
