@@ -102,7 +102,8 @@ fn not_found_message(searched: &[PathBuf]) -> String {
     };
     format!(
         "no config file found ({looked}); create one with:\n  mkdir -p {dir} && \
-         telcreds sandbox --print-config > {target}\nor pass --config FILE, or set TELCREDS_CONFIG"
+         telcreds sandbox --print-config > {target} && chmod 600 {target}\n\
+         or pass --config FILE, or set TELCREDS_CONFIG; `telcreds --demo` needs no config"
     )
 }
 
