@@ -1,0 +1,286 @@
+//! Dasha's JSON shapes, read leniently (missing, null or odd values never fail a
+//! whole list) and mapped into the domain model.
+
+use crate::api::wire::{lenient_bool, lenient_string, lenient_time, lenient_u32};
+use crate::domain::{
+    AffectedAgent, AffectedPhoneNumber, CheckStatus, Dependants, PhoneNumber, Provider,
+    SipCredential, SipSource, Transport, VerificationCheck, VerificationResult, VerificationStatus,
+};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum Page<T> {
+    Paged {
+        items: Vec<T>,
+        #[serde(rename = "totalCount")]
+        total_count: u64,
+    },
+    Bare(Vec<T>),
+}
+
+impl<T> Page<T> {
+    pub(super) fn into_items(self) -> Vec<T> {
+        match self {
+            Page::Paged { items, .. } | Page::Bare(items) => items,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireProvider {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    account_sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    verification_status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_verified_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    phone_number_count: Option<u32>,
+    #[serde(default)]
+    verification_details: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    trunk_sid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    termination_uri: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    region: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    supports_call_transfer: Option<bool>,
+}
+
+impl WireProvider {
+    pub(super) fn into_domain(self) -> Provider {
+        Provider {
+            id: self.id.unwrap_or_default(),
+            name: self.name,
+            provider_type: self.provider_type.unwrap_or_else(|| "twilio".into()),
+            account_sid: self.account_sid.unwrap_or_default(),
+            status: self
+                .verification_status
+                .map(|s| VerificationStatus::parse(&s))
+                .unwrap_or(VerificationStatus::Pending),
+            last_verified_at: self.last_verified_at,
+            phone_number_count: self.phone_number_count,
+            checks: checks_from(self.verification_details.unwrap_or_default()),
+            trunk_sid: self.trunk_sid,
+            termination_uri: self.termination_uri,
+            region: self.region,
+            supports_call_transfer: self.supports_call_transfer,
+            created_at: None,
+        }
+    }
+}
+
+/// Reads checks one by one, so one odd check does not hide the others.
+pub(super) fn checks_from(values: Vec<Value>) -> Vec<VerificationCheck> {
+    values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<WireCheck>(v).ok())
+        .map(WireCheck::into_domain)
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireCheck {
+    #[serde(default, deserialize_with = "lenient_string")]
+    check_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    timestamp: Option<DateTime<Utc>>,
+    #[serde(default)]
+    details: Value,
+}
+
+impl WireCheck {
+    pub(super) fn into_domain(self) -> VerificationCheck {
+        VerificationCheck {
+            name: self.check_name.unwrap_or_else(|| "check".into()),
+            status: CheckStatus::parse(self.status.as_deref().unwrap_or("unknown")),
+            message: self.message.unwrap_or_default(),
+            timestamp: self.timestamp,
+            details: self.details,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireVerification {
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default)]
+    checks: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_verified_at: Option<DateTime<Utc>>,
+}
+
+impl WireVerification {
+    pub(super) fn into_domain(self) -> VerificationResult {
+        VerificationResult {
+            status: VerificationStatus::parse(self.status.as_deref().unwrap_or("pending")),
+            checks: checks_from(self.checks.unwrap_or_default()),
+            last_verified_at: self.last_verified_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireSip {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    org_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    server: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    domain: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    auth_user: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    auth_password: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    transport: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "lenient_u32")]
+    cps_limit: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    cps_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    created_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    last_update_time: Option<DateTime<Utc>>,
+}
+
+impl WireSip {
+    pub(super) fn into_domain(self) -> SipCredential {
+        SipCredential {
+            id: self.id.unwrap_or_default(),
+            org_id: self.org_id.unwrap_or_default(),
+            server: self.server.unwrap_or_default(),
+            domain: self.domain,
+            auth_user: self.auth_user,
+            auth_password: self.auth_password.map(Secret::new),
+            transport: self
+                .transport
+                .map(|t| Transport::parse(&t))
+                .unwrap_or_default(),
+            source: SipSource::parse(self.source.as_deref().unwrap_or("manual")),
+            description: self.description,
+            cps_limit: self.cps_limit,
+            cps_key: self.cps_key,
+            provider_id: self.provider_id,
+            created_time: self.created_time,
+            last_update_time: self.last_update_time,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WirePhoneNumber {
+    #[serde(default, deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    phone_number: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    credentials_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    provider_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    incoming_calls_agent_id: Option<String>,
+}
+
+impl WirePhoneNumber {
+    pub(super) fn into_domain(self) -> PhoneNumber {
+        PhoneNumber {
+            id: self.id.unwrap_or_default(),
+            phone_number: self.phone_number.unwrap_or_default(),
+            credentials_id: self.credentials_id,
+            provider_id: self.provider_id,
+            description: self.description,
+            incoming_calls_agent_id: self.incoming_calls_agent_id,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct WireDependants {
+    phone_numbers: Vec<WireAffectedNumber>,
+    #[serde(deserialize_with = "lenient_u32")]
+    affected_calls_count: Option<u32>,
+}
+
+impl WireDependants {
+    pub(super) fn into_domain(self) -> Dependants {
+        Dependants {
+            phone_numbers: self
+                .phone_numbers
+                .into_iter()
+                .map(WireAffectedNumber::into_domain)
+                .collect(),
+            affected_calls_count: self.affected_calls_count.unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Deserialize, Clone, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct WireAffectedNumber {
+    #[serde(deserialize_with = "lenient_string")]
+    id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    phone_number: Option<String>,
+    affected_agents: Vec<WireAgent>,
+}
+
+impl WireAffectedNumber {
+    pub(super) fn into_domain(self) -> AffectedPhoneNumber {
+        AffectedPhoneNumber {
+            id: self.id.unwrap_or_default(),
+            phone_number: self.phone_number.unwrap_or_default(),
+            affected_agents: self
+                .affected_agents
+                .into_iter()
+                .map(|a| AffectedAgent {
+                    agent_id: a.agent_id.unwrap_or_default(),
+                    agent_name: a.agent_name.unwrap_or_default(),
+                    uses: a.uses,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, Clone, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct WireAgent {
+    #[serde(deserialize_with = "lenient_string")]
+    agent_id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    agent_name: Option<String>,
+    uses: Vec<String>,
+}
