@@ -11,7 +11,7 @@ use super::views;
 use super::worker::Worker;
 use crate::api::{Http, HttpOptions};
 use crate::config::Profile;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use futures_util::StreamExt;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -72,10 +72,13 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
         clipboard_dirty: false,
     };
     let mut terminal = ratatui::try_init()?;
+    // A pasted token arrives as one event (its trailing newline does not submit).
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     // ratatui's hook restores the terminal; then exit, so a panic in a task cannot leave
     // the UI running on a cooked terminal.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         hook(info);
         std::process::exit(101);
     }));
@@ -93,6 +96,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
     if session.clipboard_dirty {
         copy_to_clipboard("");
     }
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -127,6 +131,10 @@ async fn event_loop(
             Some(msg) = rx.recv() => (app.update(msg), true),
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => (app.handle_key(key), true),
+                Some(Ok(Event::Paste(text))) => {
+                    app.handle_paste(&text);
+                    (Vec::new(), true)
+                }
                 Some(Ok(Event::Resize(..))) => (Vec::new(), true),
                 Some(Ok(_)) => (Vec::new(), false),
                 Some(Err(e)) => return Err(e.into()),

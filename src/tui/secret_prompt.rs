@@ -131,6 +131,18 @@ impl SecretPrompt {
         PromptEvent::None
     }
 
+    /// Inserts pasted text at the cursor; line breaks (a copied token often ends
+    /// with one) are dropped rather than submitting.
+    pub fn handle_paste(&mut self, text: &str) {
+        if self.busy {
+            return;
+        }
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.input.handle(tui_input::InputRequest::InsertChar(c));
+        }
+        self.note = None;
+    }
+
     fn set_value(&mut self, value: Secret) {
         let mut old = std::mem::take(&mut self.input).value_and_reset();
         old.zeroize();

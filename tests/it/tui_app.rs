@@ -623,3 +623,21 @@ async fn an_abandoned_token_check_never_answers_a_new_prompt() {
     );
     assert!(h.screen(100, 30).contains("Twilio rejected the token"));
 }
+
+#[tokio::test]
+async fn a_pasted_token_with_a_newline_fills_the_prompt_without_submitting() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('r'));
+    h.app.handle_paste("0123456789abcdef0123456789abcdef\n");
+    assert!(matches!(
+        h.app.overlay,
+        Some(Overlay::Prompt { job: None, .. })
+    ));
+    assert!(!h.app.is_busy(), "nothing was submitted by the newline");
+    assert!(!h.screen(100, 30).contains("0123456789abcdef"), "masked");
+    h.press(KeyCode::Char('/')); // a key in the prompt, not a filter
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Enter);
+    assert!(h.app.is_busy(), "the pasted token is checked with Twilio");
+    h.settle().await;
+}

@@ -126,6 +126,26 @@ impl App {
         Vec::new()
     }
 
+    /// Routes pasted text (bracketed paste) to the open input, if any.
+    pub fn handle_paste(&mut self, text: &str) {
+        let insert = |input: &mut tui_input::Input| {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                input.handle(tui_input::InputRequest::InsertChar(c));
+            }
+        };
+        match self.overlay.as_mut() {
+            Some(Overlay::Form { form, .. }) => form.handle_paste(text),
+            Some(Overlay::Prompt { prompt, .. }) => prompt.handle_paste(text),
+            Some(Overlay::Command(input)) => insert(input),
+            Some(Overlay::Filter(input)) => {
+                insert(input);
+                let value = input.value().to_string();
+                self.set_current_filter(&value);
+            }
+            _ => {}
+        }
+    }
+
     /// Routes a key to the open overlay.
     pub(super) fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(overlay) = self.overlay.take() else {
