@@ -62,6 +62,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
         );
     }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let journal_path = options.stores.journal.path().to_path_buf();
     let worker = Worker::new(
         tx,
         Http::new(HttpOptions::default())?,
@@ -98,6 +99,14 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
+    if app.rotation_running() {
+        // The rotation was awaited above but its result never reached the screen.
+        eprintln!(
+            "telcreds: a token rotation was still running when the app closed; it was allowed to finish, \
+             and every step is in the audit journal at {}",
+            journal_path.display()
+        );
+    }
     result
 }
 
