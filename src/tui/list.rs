@@ -250,6 +250,44 @@ impl<T: Row> ItemList<T> {
     }
 }
 
+/// What key handling needs of whichever list the current tab shows, whatever its
+/// item type.
+pub trait Cursor {
+    /// Moves by `delta` rows, clamped.
+    fn move_by(&mut self, delta: isize);
+    /// To the first row.
+    fn first(&mut self);
+    /// To the last row.
+    fn last(&mut self);
+    /// The filter text.
+    fn filter(&self) -> &str;
+    /// Sets the filter text.
+    fn set_filter(&mut self, filter: &str);
+    /// Rows passing the filter.
+    fn visible_rows(&self) -> usize;
+}
+
+impl<T: Row> Cursor for ItemList<T> {
+    fn move_by(&mut self, delta: isize) {
+        ItemList::move_by(self, delta)
+    }
+    fn first(&mut self) {
+        ItemList::first(self)
+    }
+    fn last(&mut self) {
+        ItemList::last(self)
+    }
+    fn filter(&self) -> &str {
+        ItemList::filter(self)
+    }
+    fn set_filter(&mut self, filter: &str) {
+        ItemList::set_filter(self, filter)
+    }
+    fn visible_rows(&self) -> usize {
+        ItemList::len(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

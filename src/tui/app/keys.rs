@@ -141,8 +141,8 @@ impl App {
             Action::Down => self.move_cursor(1),
             Action::PageUp => self.move_cursor(-PAGE),
             Action::PageDown => self.move_cursor(PAGE),
-            Action::Top => self.move_cursor(isize::MIN / 2),
-            Action::Bottom => self.move_cursor(isize::MAX / 2),
+            Action::Top => self.jump(true),
+            Action::Bottom => self.jump(false),
             Action::Refresh => {
                 self.set_flash("refreshing…", false);
                 self.reload()
@@ -224,11 +224,26 @@ impl App {
             self.detail_scroll = scroll as u16;
             return Vec::new();
         }
-        match self.tab {
-            Tab::Providers => self.providers.move_by(delta),
-            Tab::Sip => self.sip.move_by(delta),
-            Tab::Verification => self.verification.move_by(delta),
-            Tab::Activity => self.activity.move_by(delta),
+        self.current_list_mut().move_by(delta);
+        self.detail_scroll = 0;
+        Vec::new()
+    }
+
+    /// `g`/`G`: the first or last row; in the detail pane, its top or a page down.
+    fn jump(&mut self, top: bool) -> Vec<Effect> {
+        if self.focus == Focus::Detail {
+            return if top {
+                self.detail_scroll = 0;
+                Vec::new()
+            } else {
+                self.move_cursor(PAGE)
+            };
+        }
+        let list = self.current_list_mut();
+        if top {
+            list.first()
+        } else {
+            list.last()
         }
         self.detail_scroll = 0;
         Vec::new()
@@ -256,21 +271,11 @@ impl App {
     }
 
     pub(super) fn current_filter(&self) -> &str {
-        match self.tab {
-            Tab::Providers => self.providers.filter(),
-            Tab::Sip => self.sip.filter(),
-            Tab::Verification => self.verification.filter(),
-            Tab::Activity => self.activity.filter(),
-        }
+        self.current_list().filter()
     }
 
     pub(super) fn set_current_filter(&mut self, text: &str) {
-        match self.tab {
-            Tab::Providers => self.providers.set_filter(text),
-            Tab::Sip => self.sip.set_filter(text),
-            Tab::Verification => self.verification.set_filter(text),
-            Tab::Activity => self.activity.set_filter(text),
-        }
+        self.current_list_mut().set_filter(text);
     }
 
     fn open_detail(&mut self) -> Vec<Effect> {

@@ -14,7 +14,7 @@ pub use activity::ActivityEntry;
 pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Origin, Request};
-use super::list::{ItemList, Sort};
+use super::list::{Cursor, ItemList, Sort};
 use super::theme::Theme;
 use crate::api::{Capabilities, PlatformClient, capabilities};
 use crate::config::Profile;
@@ -384,6 +384,26 @@ impl App {
             error,
             until: Instant::now() + ttl,
         });
+    }
+
+    /// The list the current tab shows.
+    pub fn current_list(&self) -> &dyn Cursor {
+        match self.tab {
+            Tab::Providers => &self.providers,
+            Tab::Sip => &self.sip,
+            Tab::Verification => &self.verification,
+            Tab::Activity => &self.activity,
+        }
+    }
+
+    /// The list the current tab shows, to move in or filter.
+    pub fn current_list_mut(&mut self) -> &mut dyn Cursor {
+        match self.tab {
+            Tab::Providers => &mut self.providers,
+            Tab::Sip => &mut self.sip,
+            Tab::Verification => &mut self.verification,
+            Tab::Activity => &mut self.activity,
+        }
     }
 
     /// The list of provider rows of the current tab, if it shows providers.

@@ -42,7 +42,7 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
     } else {
         // Stacked: the table takes what its rows need (up to 58%), the detail the rest.
-        let rows = visible_rows(app) as u16 + 3;
+        let rows = app.current_list().visible_rows().min(1000) as u16 + 3;
         let max = area.height * 58 / 100;
         Layout::vertical([
             Constraint::Length(rows.clamp(5, max.max(5))),
@@ -65,16 +65,6 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
-    }
-}
-
-/// Rows the current tab's table has to show.
-fn visible_rows(app: &App) -> usize {
-    match app.tab {
-        super::app::Tab::Providers => app.providers.len(),
-        super::app::Tab::Sip => app.sip.len(),
-        super::app::Tab::Verification => app.verification.len(),
-        super::app::Tab::Activity => app.activity.len(),
     }
 }
 
