@@ -33,6 +33,7 @@ fn credential(i: usize) -> SipCredential {
         provider_id: None,
         created_time: None,
         last_update_time: None,
+        unreadable: Vec::new(),
     }
 }
 

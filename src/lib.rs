@@ -11,4 +11,5 @@ pub mod logging;
 pub mod rotation;
 pub mod sandbox;
 pub mod secret;
+pub mod text;
 pub mod tui;

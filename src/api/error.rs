@@ -72,6 +72,27 @@ pub enum ApiError {
         /// What was wrong, with a redacted excerpt of the body.
         excerpt: String,
     },
+    /// The platform answered with a redirect, which telcreds never follows: a secret
+    /// must reach no other host, and no request is sent twice.
+    #[error(
+        "the platform answered HTTP {status} redirecting to {location}; telcreds follows no redirects \
+         (check the profile's base_url)"
+    )]
+    Redirect {
+        /// The HTTP status (3xx).
+        status: u16,
+        /// Where it pointed (`Location`), or "nowhere".
+        location: String,
+    },
+    /// A change was sent, but the answer does not say whether it was applied:
+    /// timeout, dropped connection, 5xx, or a 2xx that could not be read.
+    #[error(
+        "the change may or may not have been applied ({0}): check the item before trying again"
+    )]
+    Unconfirmed(Box<ApiError>),
+    /// A list went past telcreds' overall limit on time or size of answers.
+    #[error("{0}")]
+    LimitReached(String),
     /// The platform has no such operation (e.g. SIP credentials on Unpod).
     #[error("{0}")]
     Unsupported(String),
@@ -122,6 +143,8 @@ pub enum ErrorKind {
     Validation,
     /// 429 or a timeout: try again later.
     Transient,
+    /// A change was sent and may or may not have been applied.
+    Unconfirmed,
     /// Everything else.
     Other,
 }
@@ -135,6 +158,7 @@ impl ApiError {
             ApiError::Conflict { .. } => ErrorKind::Conflict,
             ApiError::Validation { .. } => ErrorKind::Validation,
             ApiError::RateLimited { .. } | ApiError::Timeout => ErrorKind::Transient,
+            ApiError::Unconfirmed(_) => ErrorKind::Unconfirmed,
             _ => ErrorKind::Other,
         }
     }
@@ -159,11 +183,20 @@ impl ApiError {
     }
 
     /// The same error with every occurrence of `secrets` in its texts replaced by
-    /// `[redacted]`: for errors about a request that carried a secret, in case the
-    /// platform echoed it back.
+    /// `[redacted]`.
     pub fn scrubbed(&self, secrets: &[&crate::secret::Secret]) -> ApiError {
-        let s = |text: &str| crate::secret::scrub(text, secrets);
-        match self.clone() {
+        self.clone()
+            .map_texts(|text| crate::secret::scrub(text, secrets))
+    }
+
+    /// The same error with `f` applied to every text that came from outside
+    /// (the platform's messages, excerpts, a redirect's target).
+    pub fn map_texts(self, f: impl Fn(&str) -> String) -> ApiError {
+        self.map_texts_with(&f)
+    }
+
+    fn map_texts_with(self, s: &dyn Fn(&str) -> String) -> ApiError {
+        match self {
             ApiError::Unauthorized { message } => ApiError::Unauthorized {
                 message: s(&message),
             },
@@ -201,13 +234,26 @@ impl ApiError {
                 status,
                 excerpt: s(&excerpt),
             },
+            ApiError::Redirect { status, location } => ApiError::Redirect {
+                status,
+                location: s(&location),
+            },
+            ApiError::Unconfirmed(cause) => {
+                ApiError::Unconfirmed(Box::new(cause.map_texts_with(s)))
+            }
+            ApiError::LimitReached(m) => ApiError::LimitReached(s(&m)),
             ApiError::Unsupported(m) => ApiError::Unsupported(s(&m)),
             ApiError::Other { status, message } => ApiError::Other {
                 status,
                 message: s(&message),
             },
-            other => other,
+            other @ (ApiError::RateLimited { .. } | ApiError::Timeout) => other,
         }
+    }
+
+    /// True when a change was sent but whether the platform applied it is unknown.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ApiError::Unconfirmed(_))
     }
 
     /// A validation error raised locally, before any call.

@@ -2,6 +2,7 @@
 //! retries with backoff and jitter for idempotent requests only.
 
 use super::error::{ApiError, from_transport};
+use super::scrub::RequestSecrets;
 use backon::{ExponentialBuilder, Retryable};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -27,6 +28,10 @@ pub struct HttpOptions {
     pub max_backoff: Duration,
     /// A `Retry-After` longer than this is not waited for; the error is returned.
     pub max_retry_after: Duration,
+    /// Longest time one paged list may take, every page included.
+    pub list_time_budget: Duration,
+    /// Most answer bytes one paged list may read, every page included.
+    pub list_size_budget: usize,
 }
 
 impl Default for HttpOptions {
@@ -38,6 +43,8 @@ impl Default for HttpOptions {
             min_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(30),
+            list_time_budget: Duration::from_secs(300),
+            list_size_budget: 256 * 1024 * 1024,
         }
     }
 }
@@ -51,13 +58,17 @@ pub enum RetryMode {
     Never,
 }
 
-/// A successful answer: status and the whole body.
+/// A successful answer: status and the whole body, already cleaned of the secrets
+/// that the request carried.
 #[derive(Debug)]
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// True when the request was a change (not a GET): an answer that cannot be
+    /// read then means the change may or may not have been applied.
+    pub after_change: bool,
 }
 
 /// Decides whether a response is an error, and which. Platform-specific.
@@ -74,6 +85,9 @@ impl Http {
     /// Builds the shared client.
     pub fn new(options: HttpOptions) -> Result<Http, ApiError> {
         let client = reqwest::Client::builder()
+            // A redirect could carry a new token to another host, or downgrade to
+            // plain http, or repeat a POST: none is followed, each is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             .user_agent(concat!("telcreds/", env!("CARGO_PKG_VERSION")))
@@ -95,17 +109,47 @@ impl Http {
     ///
     /// A retried DELETE answered 404 after an earlier attempt got no clear answer
     /// (dropped connection, timeout, 5xx) counts as done: that attempt deleted it.
+    ///
+    /// Every error and every answer has been cleaned of the request's secrets
+    /// ([`RequestSecrets`]) before anything (the retry log line included) sees it. A
+    /// change (not a GET) that reached the server without a clear answer ends as
+    /// [`ApiError::Unconfirmed`].
     pub async fn send(
         &self,
         make: impl Fn() -> reqwest::RequestBuilder,
         mode: RetryMode,
         classify: Classifier,
     ) -> Result<Answer, ApiError> {
+        let reached = AtomicBool::new(false);
+        let is_change = make()
+            .build()
+            .map(|r| r.method() != Method::GET && r.method() != Method::HEAD)
+            .unwrap_or(true);
+        let result = self
+            .send_with_retries(&make, mode, classify, &reached)
+            .await;
+        match result {
+            Err(e) if is_change && reached.load(Ordering::Relaxed) && may_have_been_applied(&e) => {
+                Err(ApiError::Unconfirmed(Box::new(e)))
+            }
+            other => other,
+        }
+    }
+
+    async fn send_with_retries(
+        &self,
+        make: &impl Fn() -> reqwest::RequestBuilder,
+        mode: RetryMode,
+        classify: Classifier,
+        reached: &AtomicBool,
+    ) -> Result<Answer, ApiError> {
         // Set once an attempt failed in a way that may have reached the server.
         let unanswered = AtomicBool::new(false);
         let attempt = || async {
             let earlier_unanswered = unanswered.load(Ordering::Relaxed);
-            let result = self.attempt(make(), classify, earlier_unanswered).await;
+            let result = self
+                .attempt(make(), classify, earlier_unanswered, reached)
+                .await;
             if let Err(e) = &result
                 && may_have_been_applied(e)
             {
@@ -150,11 +194,19 @@ impl Http {
         request: reqwest::RequestBuilder,
         classify: Classifier,
         earlier_unanswered: bool,
+        reached: &AtomicBool,
     ) -> Result<Answer, ApiError> {
         let request = request.build().map_err(|e| from_transport(&e))?;
+        let secrets = RequestSecrets::of(&request);
         let (method, path) = (request.method().clone(), request.url().path().to_string());
         let started = Instant::now();
-        let mut result = self.execute(request, classify).await;
+        let mut result = match self.execute(request, classify, reached).await {
+            Ok(answer) => Ok(Answer {
+                body: secrets.scrub_body(answer.body),
+                ..answer
+            }),
+            Err(e) => Err(secrets.scrub_error(e)),
+        };
         let outcome = match &result {
             Ok(a) => a.status.to_string(),
             Err(e) => format!("{:?}", e.kind()),
@@ -165,6 +217,7 @@ impl Http {
             result = Ok(Answer {
                 status: 204,
                 body: Vec::new(),
+                after_change: true,
             });
         }
         result
@@ -174,14 +227,21 @@ impl Http {
         &self,
         request: reqwest::Request,
         classify: Classifier,
+        reached: &AtomicBool,
     ) -> Result<Answer, ApiError> {
-        let mut response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|e| from_transport(&e))?;
+        let after_change = request.method() != Method::GET && request.method() != Method::HEAD;
+        let mut response = self.client.execute(request).await.map_err(|e| {
+            if !e.is_connect() {
+                reached.store(true, Ordering::Relaxed);
+            }
+            from_transport(&e)
+        })?;
+        reached.store(true, Ordering::Relaxed);
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        if response.status().is_redirection() {
+            return Err(redirect(status, &headers));
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| from_transport(&e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -194,9 +254,27 @@ impl Http {
         }
         match classify(status, &headers, &body) {
             Some(err) => Err(err),
-            None => Ok(Answer { status, body }),
+            None => Ok(Answer {
+                status,
+                body,
+                after_change,
+            }),
         }
     }
+}
+
+/// The error for a 3xx answer, naming where it pointed.
+fn redirect(status: u16, headers: &HeaderMap) -> ApiError {
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .map(|l| {
+            String::from_utf8_lossy(l.as_bytes())
+                .chars()
+                .take(200)
+                .collect()
+        })
+        .unwrap_or_else(|| "nowhere".to_string());
+    ApiError::Redirect { status, location }
 }
 
 /// True when a failed attempt may still have been carried out by the server: the
@@ -273,19 +351,81 @@ pub fn excerpt(body: &[u8]) -> String {
     out
 }
 
-/// Decodes a JSON body, mapping failure to [`ApiError::Decode`] with an excerpt.
+/// Decodes a JSON body, mapping failure to [`ApiError::Decode`] with an excerpt; for
+/// the answer to a change, to [`ApiError::Unconfirmed`]: the platform took the
+/// request (2xx) but its answer does not say what it stored.
 pub fn decode<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
     // serde's own message can quote a value, so only its category and position are kept.
-    serde_json::from_slice(&answer.body).map_err(|e| ApiError::Decode {
-        status: answer.status,
-        excerpt: format!(
-            "{:?} error at line {} column {} in: {}",
-            e.classify(),
-            e.line(),
-            e.column(),
-            excerpt(&answer.body)
-        ),
+    serde_json::from_slice(&answer.body).map_err(|e| {
+        let error = ApiError::Decode {
+            status: answer.status,
+            excerpt: format!(
+                "{:?} error at line {} column {} in: {}",
+                e.classify(),
+                e.line(),
+                e.column(),
+                excerpt(&answer.body)
+            ),
+        };
+        if answer.after_change {
+            ApiError::Unconfirmed(Box::new(error))
+        } else {
+            error
+        }
     })
+}
+
+/// Keeps one paged list within [`HttpOptions::list_time_budget`] and
+/// [`HttpOptions::list_size_budget`].
+#[derive(Debug)]
+pub struct ListBudget {
+    what: &'static str,
+    started: Instant,
+    bytes: usize,
+    time: Duration,
+    size: usize,
+}
+
+impl ListBudget {
+    /// Starts the budget of one list of `what` ("SIP credentials").
+    pub fn start(http: &Http, what: &'static str) -> ListBudget {
+        ListBudget {
+            what,
+            started: Instant::now(),
+            bytes: 0,
+            time: http.options.list_time_budget,
+            size: http.options.list_size_budget,
+        }
+    }
+
+    /// Time left before the list must stop.
+    pub fn time_left(&self) -> Duration {
+        self.time.saturating_sub(self.started.elapsed())
+    }
+
+    /// The error when the time budget ran out.
+    pub fn out_of_time(&self, pages: usize) -> ApiError {
+        ApiError::LimitReached(format!(
+            "stopped listing {} after {} s ({pages} page(s) read): the platform is too slow \
+             or the list never ends",
+            self.what,
+            self.time.as_secs()
+        ))
+    }
+
+    /// Counts one answer; an error once the answers together exceed the size budget.
+    pub fn take(&mut self, answer: &Answer, pages: usize) -> Result<(), ApiError> {
+        self.bytes += answer.body.len();
+        if self.bytes > self.size {
+            return Err(ApiError::LimitReached(format!(
+                "stopped listing {} after {} MiB of answers ({pages} page(s) read): \
+                 more than telcreds reads for one list",
+                self.what,
+                self.size >> 20
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod dasha;
 pub mod error;
 pub mod http;
 mod redact;
+pub mod scrub;
 pub mod twilio;
 pub mod unpod;
 mod wire;

@@ -6,7 +6,7 @@ use crate::secret::REDACTED;
 /// Key fragments whose string values are secrets.
 const SENSITIVE_KEYS: &[&str] = &["password", "token", "secret", "api_key", "apikey"];
 
-fn is_sensitive(key: &str) -> bool {
+pub(super) fn is_sensitive(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     SENSITIVE_KEYS.iter().any(|s| k.contains(s))
 }

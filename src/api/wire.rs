@@ -20,11 +20,66 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|n| n.and_utc())
 }
 
-/// Reads a non-negative integer; negative, fractional or non-numbers become `None`.
+/// Reads a non-negative integer, also written as a string ("10"); negative,
+/// fractional or non-numbers become `None`.
 pub fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(v.and_then(|v| v.as_u64())
-        .and_then(|n| u32::try_from(n).ok()))
+    Ok(v.as_ref().and_then(u32_of))
+}
+
+fn u32_of(v: &serde_json::Value) -> Option<u32> {
+    match v {
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        v => v.as_u64().and_then(|n| u32::try_from(n).ok()),
+    }
+}
+
+/// A field that a full replacement sends back: absent (or null), read, or present in
+/// a form that could not be read (then it must not be replaced with nothing).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Field<T> {
+    /// Missing or null.
+    #[default]
+    Absent,
+    /// Read.
+    Read(T),
+    /// Present, but of a type or format telcreds cannot read.
+    Unreadable,
+}
+
+impl<T> Field<T> {
+    /// The value, when it was read.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Field::Read(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// True when the field was there but could not be read.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(self, Field::Unreadable)
+    }
+}
+
+/// Reads a string field of a full-replacement item (numbers become text).
+pub fn field_string<'de, D: Deserializer<'de>>(d: D) -> Result<Field<String>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        None | Some(serde_json::Value::Null) => Field::Absent,
+        Some(serde_json::Value::String(s)) => Field::Read(s),
+        Some(serde_json::Value::Number(n)) => Field::Read(n.to_string()),
+        Some(_) => Field::Unreadable,
+    })
+}
+
+/// Reads a non-negative integer field of a full-replacement item.
+pub fn field_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Field<u32>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        None | Some(serde_json::Value::Null) => Field::Absent,
+        Some(v) => u32_of(&v).map_or(Field::Unreadable, Field::Read),
+    })
 }
 
 /// Reads a string; numbers are turned into text (Unpod ids are integers), other types `None`.

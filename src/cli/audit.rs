@@ -7,11 +7,10 @@ use crate::api::TwilioVerdict;
 use crate::domain::VerificationResult;
 use crate::history::Record;
 use crate::journal::{Action, JournalEntry, JournalTarget, TargetKind};
-use std::fmt::Display;
 
 /// Prints a warning on stderr, where it cannot be mistaken for output.
 pub fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    eprintln!("warning: {}", crate::text::printable_lines(message));
 }
 
 /// Prints each warning.
@@ -23,13 +22,13 @@ pub fn warn_all<'a>(messages: impl IntoIterator<Item = &'a String>) {
 
 impl Context {
     /// Journals one mutation of `kind` `id` (named `name`) with its result.
-    pub fn audit<T, E: Display>(
+    pub fn audit<T>(
         &self,
         action: Action,
         kind: TargetKind,
         id: &str,
         name: Option<String>,
-        result: &Result<T, E>,
+        result: &Result<T, crate::api::ApiError>,
     ) {
         let entry = JournalEntry::new(action, JournalTarget::new(kind, id, name))
             .on(&self.profile)

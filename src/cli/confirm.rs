@@ -29,6 +29,7 @@ pub fn confirm_delete(
         ""
     };
     let expected = if profile.protected { name } else { "yes" };
+    let name = crate::text::printable(name);
     eprint!(
         "Delete {kind} \"{name}\" on profile \"{}\"{badge}? Type {} to confirm: ",
         profile.name,

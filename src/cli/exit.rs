@@ -29,6 +29,9 @@ pub enum Exit {
     /// A rotation did not reach every target: some failed or a profile could not be
     /// listed. The output says which targets still hold the old token.
     Incomplete = 9,
+    /// A change was sent but its outcome is unknown (timeout, dropped connection,
+    /// 5xx, or an answer that could not be read): check before trying again.
+    Unknown = 10,
 }
 
 impl From<Exit> for ExitCode {
@@ -55,6 +58,17 @@ impl CliError {
         }
     }
 
+    /// The error of a change; when its outcome is unknown, it names the command that
+    /// shows whether the change is in place.
+    pub fn after_change(error: ApiError, check: impl FnOnce() -> String) -> Self {
+        let unknown = error.outcome_unknown();
+        let mut e = CliError::from(error);
+        if unknown {
+            e.message = format!("{}; see `{}`", e.message, check());
+        }
+        e
+    }
+
     /// A usage failure.
     pub fn usage(message: impl Into<String>) -> Self {
         CliError::new(Exit::Usage, message)
@@ -69,6 +83,7 @@ impl From<ApiError> for CliError {
             ErrorKind::Conflict => Exit::Conflict,
             ErrorKind::Validation => Exit::Validation,
             ErrorKind::Transient => Exit::Transient,
+            ErrorKind::Unconfirmed => Exit::Unknown,
             ErrorKind::Other => match e {
                 ApiError::Unsupported(_) => Exit::Usage,
                 _ => Exit::Other,

@@ -57,7 +57,7 @@ pub async fn run(cli: Cli, command: Command) -> Exit {
     match dispatch(&cli, command).await {
         Ok(()) => Exit::Success,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            eprintln!("error: {}", crate::text::printable_lines(&e.message));
             e.exit
         }
     }

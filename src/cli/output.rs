@@ -20,9 +20,14 @@ impl Table {
         }
     }
 
-    /// Adds a row (missing cells are blank).
+    /// Adds a row (missing cells are blank); each cell is made printable on one line.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| crate::text::printable(&c).into_owned())
+                .collect(),
+        );
     }
 
     /// Renders with two spaces between columns and no trailing spaces.
@@ -60,11 +65,16 @@ pub fn details(pairs: &[(&str, String)]) -> String {
     let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}{}  {v}\n", " ".repeat(width - k.width())))
+        .map(|(k, v)| {
+            let v = crate::text::printable(v);
+            format!("{k}{}  {v}\n", " ".repeat(width - k.width()))
+        })
         .collect()
 }
 
-/// Prints `value` as JSON, or the table text produced by `table`.
+/// Prints `value` as JSON, or the table text produced by `table`. Nothing that a
+/// platform sent can reach the terminal as a control sequence: text is stripped of
+/// control characters, JSON escapes them (the data stays the same).
 pub fn emit<T: Serialize>(
     format: OutputFormat,
     value: &T,
@@ -78,11 +88,29 @@ pub fn emit<T: Serialize>(
                     format!("could not encode JSON: {e}"),
                 )
             })?;
-            println!("{text}");
+            println!("{}", escape_json_controls(&text));
         }
-        OutputFormat::Table => print!("{}", table()),
+        OutputFormat::Table => print!("{}", crate::text::printable_lines(&table())),
     }
     Ok(())
+}
+
+/// JSON text with every unsafe character (DEL, C1 controls, bidi marks, which
+/// serde_json leaves raw) written as a `\uXXXX` escape. Outside strings JSON is
+/// ASCII, so this changes only how strings are written, never what they hold.
+pub fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(crate::text::is_unsafe) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if crate::text::is_unsafe(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// An optional value, or `-`.
@@ -95,6 +123,19 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_keeps_its_data_but_escapes_every_control() {
+        let value = serde_json::json!({"name": "a\u{1b}[2J\u{7f}\u{9b}\u{202e}b"});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = escape_json_controls(&text);
+        assert!(
+            !safe.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn columns_align_on_display_width() {

@@ -152,7 +152,14 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         name,
         &result,
     );
-    let p = result?;
+    let p = result.map_err(|e| {
+        CliError::after_change(e, || {
+            format!(
+                "telcreds -p {} providers list` (running it again may create a duplicate",
+                ctx.profile.name
+            )
+        })
+    })?;
     if !ctx.client.capabilities().checks_twilio {
         // The client checked the pair with Twilio before creating (the platform does
         // not): record that check in the provider's history.
@@ -190,7 +197,7 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
         name,
         &result,
     );
-    let p = result?;
+    let p = result.map_err(|e| CliError::after_change(e, || show_command(ctx, &a.id)))?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })
@@ -208,10 +215,24 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
         name,
         &result,
     );
-    let p = result?;
+    let p = result.map_err(|e| {
+        CliError::after_change(e, || {
+            format!(
+                "{}` and `telcreds -p {} providers verify {}",
+                show_command(ctx, &a.id),
+                ctx.profile.name,
+                a.id
+            )
+        })
+    })?;
     emit(ctx.output, &p, || {
         format!("auth token replaced on provider {}\n", p.display_name())
     })
+}
+
+/// `telcreds -p PROFILE providers show ID`: what tells whether a change is in place.
+fn show_command(ctx: &Context, id: &str) -> String {
+    format!("telcreds -p {} providers show {id}", ctx.profile.name)
 }
 
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {

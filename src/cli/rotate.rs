@@ -373,6 +373,7 @@ where
             {
                 done += 1;
                 let name = names.get(target).map_or("?", String::as_str);
+                let name = crate::text::printable(name);
                 eprintln!("[{done}/{total}] {name}: {}", outcome.label());
             }
         }

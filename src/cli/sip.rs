@@ -204,7 +204,15 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
         name,
         &result,
     );
-    let c = result?;
+    let c = result.map_err(|e| {
+        keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
+        CliError::after_change(e, || {
+            format!(
+                "telcreds -p {} sip list` (running it again may create a duplicate",
+                ctx.profile.name
+            )
+        })
+    })?;
     emit(ctx.output, &c, || {
         format!(
             "created SIP credential {}\n{}{}",
@@ -218,7 +226,7 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
 async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
     ctx.require_writable()?;
     let current = writable_credential(ctx, &a.id).await?;
-    let mut input = current.to_input();
+    let mut input = current.to_input()?;
     apply_fields(&mut input, a.fields)?;
     let generated = match secrets::sip_password(&a.password)? {
         Some((p, g)) => {
@@ -235,7 +243,10 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
         Some(current.display_name()),
         &result,
     );
-    let c = result?;
+    let c = result.map_err(|e| {
+        keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
+        CliError::after_change(e, || show_command(ctx, &a.id))
+    })?;
     emit(ctx.output, &c, || {
         format!(
             "updated SIP credential {}\n{}{}",
@@ -276,7 +287,7 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         )
     })?;
     let current = writable_credential(ctx, &a.id).await?;
-    let mut input = current.to_input();
+    let mut input = current.to_input()?;
     input.auth_password = Some(password.clone());
     let result = ctx.client.update_sip_credential(&a.id, &input).await;
     ctx.audit(
@@ -286,7 +297,10 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         Some(current.display_name()),
         &result,
     );
-    let c = result?;
+    let c = result.map_err(|e| {
+        keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
+        CliError::after_change(e, || show_command(ctx, &a.id))
+    })?;
     if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
         warn(
             "the generated password is not in the JSON output (pass --show-secrets to include it); \
@@ -314,6 +328,40 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         }
         out
     })
+}
+
+/// `telcreds -p PROFILE sip show ID`: what tells whether a change is in place.
+fn show_command(ctx: &Context, id: &str) -> String {
+    format!("telcreds -p {} sip show {id}", ctx.profile.name)
+}
+
+/// A generated password sent in a change whose outcome is unknown may now be the
+/// credential's password: it is shown once (table output, or JSON with
+/// `--show-secrets`) so that it is not lost.
+fn keep_generated(
+    ctx: &Context,
+    error: &ApiError,
+    generated: bool,
+    password: Option<&Secret>,
+    show_secrets: bool,
+) {
+    let Some(password) = password.filter(|_| generated && error.outcome_unknown()) else {
+        return;
+    };
+    match ctx.output {
+        OutputFormat::Table => println!(
+            "new password (shown once, in case the platform stored it): {}",
+            password.expose()
+        ),
+        OutputFormat::Json if show_secrets => println!(
+            "{}",
+            serde_json::json!({"outcome": "unknown", "generated": true, "auth_password": password.expose()})
+        ),
+        OutputFormat::Json => warn(
+            "the generated password may now be the credential's password and is not shown \
+             (pass --show-secrets to include it in JSON)",
+        ),
+    }
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {

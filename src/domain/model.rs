@@ -126,6 +126,10 @@ pub struct SipCredential {
     pub created_time: Option<DateTime<Utc>>,
     /// Last changed.
     pub last_update_time: Option<DateTime<Utc>>,
+    /// Fields the platform sent in a form telcreds could not read (keyed like
+    /// [`validate::field`](super::validate::field)): a full replacement would erase them.
+    #[serde(skip)]
+    pub unreadable: Vec<&'static str>,
 }
 
 impl SipCredential {
@@ -151,9 +155,13 @@ impl SipCredential {
         }
     }
 
-    /// The editable fields of this credential, for a full-replacement update.
-    pub fn to_input(&self) -> SipCredentialInput {
-        SipCredentialInput {
+    /// The editable fields of this credential, for a full-replacement update; refused
+    /// when a field could not be read, since sending it back empty would erase it.
+    pub fn to_input(&self) -> Result<SipCredentialInput, crate::api::ApiError> {
+        if let Some(blocker) = self.replacement_blocker() {
+            return Err(blocker);
+        }
+        Ok(SipCredentialInput {
             server: self.server.clone(),
             domain: self.domain.clone(),
             auth_user: self.auth_user.clone(),
@@ -162,7 +170,25 @@ impl SipCredential {
             description: self.description.clone(),
             cps_limit: self.cps_limit,
             cps_key: self.cps_key.clone(),
-        }
+        })
+    }
+
+    /// Why this credential cannot be replaced as a whole, if it cannot.
+    pub fn replacement_blocker(&self) -> Option<crate::api::ApiError> {
+        (!self.unreadable.is_empty()).then(|| crate::api::ApiError::Decode {
+            status: 200,
+            excerpt: format!(
+                "{} of SIP credential {} came in a form telcreds cannot read; an update \
+                 replaces every field and would erase {}, so nothing was changed",
+                self.unreadable.join(", "),
+                self.id,
+                if self.unreadable.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            ),
+        })
     }
 }
 
@@ -350,6 +376,7 @@ mod tests {
             provider_id: None,
             created_time: None,
             last_update_time: None,
+            unreadable: Vec::new(),
         }
     }
 

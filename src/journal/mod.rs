@@ -137,12 +137,20 @@ impl JournalEntry {
         self
     }
 
-    /// Ok or failed, from a call's result.
-    pub fn result<T, E: fmt::Display>(self, result: &Result<T, E>) -> JournalEntry {
+    /// Ok, failed or unknown, from a call's result.
+    pub fn result<T>(self, result: &Result<T, crate::api::ApiError>) -> JournalEntry {
         match result {
             Ok(_) => self,
+            Err(e) if e.outcome_unknown() => self.unknown(e),
             Err(e) => self.failed(e),
         }
+    }
+
+    /// Marks it as sent with an unknown outcome, with the reason.
+    pub fn unknown(mut self, error: impl fmt::Display) -> JournalEntry {
+        self.outcome = Outcome::Unknown;
+        self.error = Some(error.to_string());
+        self
     }
 
     /// Adds a non-error detail.
@@ -271,6 +279,9 @@ pub enum Outcome {
     Failed,
     /// It was deliberately not done.
     Skipped,
+    /// It was sent, but whether the platform applied it is unknown (timeout,
+    /// dropped connection, 5xx, or an answer that could not be read).
+    Unknown,
 }
 
 impl fmt::Display for Outcome {
@@ -279,6 +290,7 @@ impl fmt::Display for Outcome {
             Outcome::Ok => "ok",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
+            Outcome::Unknown => "unknown",
         })
     }
 }

@@ -86,13 +86,13 @@ impl TargetOutcome {
         )
     }
 
-    /// True when the update got no clear answer (timeout, dropped connection, 5xx):
-    /// the platform may have applied it, so the target's token is unknown.
+    /// True when the update got no clear answer (timeout, dropped connection, 5xx,
+    /// an unreadable answer): the platform may have applied it, so the target's
+    /// token is unknown.
     pub fn update_state_unknown(&self) -> bool {
         matches!(
             self,
-            TargetOutcome::Failed { stage: Stage::Update, error }
-                if matches!(error, ApiError::Timeout | ApiError::Network { .. } | ApiError::Server { .. })
+            TargetOutcome::Failed { stage: Stage::Update, error } if error.outcome_unknown()
         )
     }
 

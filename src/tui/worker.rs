@@ -218,7 +218,7 @@ pub async fn perform(
                     "provider-managed SIP credentials are read-only".into(),
                 ));
             }
-            let mut input = current.to_input();
+            let mut input = current.to_input()?;
             input.auth_password = Some(password.clone());
             Reply::SipSaved(client.update_sip_credential(id, &input).await?)
         }

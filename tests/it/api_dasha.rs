@@ -198,7 +198,7 @@ async fn sip_credentials_create_get_replace_delete() {
     let got = c.get_sip_credential(&created.id).await.unwrap();
     assert_eq!(got, created);
 
-    let mut input = got.to_input();
+    let mut input = got.to_input().unwrap();
     input.transport = Transport::Udp;
     input.cps_limit = None;
     input.description = Some("replaced".into());
@@ -296,7 +296,7 @@ async fn provider_managed_credentials_are_read_only_on_the_platform_too() {
         .expect("the seed has provider-managed credentials");
     assert!(managed.provider_id.is_some());
     let e = c
-        .replace_sip_credential(&managed.id, &managed.to_input())
+        .replace_sip_credential(&managed.id, &managed.to_input().unwrap())
         .await
         .unwrap_err();
     assert!(matches!(e, ApiError::Validation { .. }), "{e:?}");

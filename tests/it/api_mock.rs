@@ -9,8 +9,10 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 use telcreds::api::ApiError;
 use telcreds::api::dasha::DashaClient;
+use telcreds::api::{Http, HttpOptions};
 use telcreds::secret::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -154,4 +156,63 @@ async fn a_404_still_means_not_found_without_an_earlier_unanswered_delete() {
     let client = DashaClient::new(http(), &base, Secret::new("t"));
     let e = client.get_provider("p1").await.unwrap_err();
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+}
+
+/// An endless list: 1000 pages of one provider each, every name `name_bytes` long,
+/// every page answered after `delay`.
+async fn endless(name_bytes: usize, delay: Duration, options: HttpOptions) -> DashaClient {
+    let name = "n".repeat(name_bytes);
+    let app = Router::new().route(
+        "/providers",
+        get(move |Query(query): Query<HashMap<String, String>>| {
+            let name = name.clone();
+            async move {
+                tokio::time::sleep(delay).await;
+                let skip: u64 = query["skip"].parse().unwrap();
+                Json(json!({"items": [{"id": format!("p{skip}"), "name": name,
+                    "accountSid": "AC1"}], "totalCount": 1000, "skip": skip, "take": 1}))
+            }
+        }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    DashaClient::new(Http::new(options).unwrap(), &base, Secret::new("t"))
+}
+
+#[tokio::test]
+async fn a_list_stops_at_its_size_budget() {
+    let options = HttpOptions {
+        list_size_budget: 4 << 20,
+        ..HttpOptions::default()
+    };
+    let client = endless(1 << 20, Duration::ZERO, options).await;
+    let e = client.list_providers().await.unwrap_err();
+    assert!(matches!(e, ApiError::LimitReached(_)), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains("stopped listing providers after 4 MiB of answers"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_list_stops_at_its_time_budget() {
+    let options = HttpOptions {
+        list_time_budget: Duration::from_secs(1),
+        ..HttpOptions::default()
+    };
+    let client = endless(10, Duration::from_millis(250), options).await;
+    let started = std::time::Instant::now();
+    let e = client.list_providers().await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("stopped listing providers after 1 s"),
+        "{text}"
+    );
 }

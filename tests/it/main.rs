@@ -7,6 +7,7 @@ mod api_unpod;
 mod canary;
 mod cli;
 mod e2e_tmux;
+mod hostile;
 mod journal;
 mod retries;
 mod rotation;

@@ -115,6 +115,7 @@ fn sip(
         provider_id: None,
         created_time: Some(now() - Duration::days(3)),
         last_update_time: Some(now() - Duration::days(1)),
+        unreadable: Vec::new(),
     }
 }
 

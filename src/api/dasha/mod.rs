@@ -4,7 +4,7 @@
 mod wire;
 
 use super::error::{ApiError, ErrorBody};
-use super::http::{Answer, Http, RetryMode, decode, excerpt, seg};
+use super::http::{Answer, Http, ListBudget, RetryMode, decode, excerpt, seg};
 use crate::domain::validate::{FieldError, field_key};
 use crate::domain::{
     Dependants, NewProvider, PhoneNumber, Provider, ProviderUpdate, SipCredential,
@@ -16,6 +16,7 @@ use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wire::{
     Page, WireAffectedNumber, WireDependants, WirePhoneNumber, WireProvider, WireSip,
     WireVerification,
@@ -77,8 +78,9 @@ impl DashaClient {
 
     /// Lists every provider (the list may come as a bare array or a paged object).
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
-        let first = self.page::<WireProvider>("/providers", &[], 0).await?;
-        let all = self.rest_of_pages("/providers", &[], first).await?;
+        let all = self
+            .all_pages::<WireProvider>("providers", "/providers", &[])
+            .await?;
         Ok(all.into_iter().map(WireProvider::into_domain).collect())
     }
 
@@ -170,8 +172,9 @@ impl DashaClient {
 
     /// Lists every SIP credential, fetching the pages after the first concurrently.
     pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
-        let first = self.page::<WireSip>("/sip-credentials", &[], 0).await?;
-        let all = self.rest_of_pages("/sip-credentials", &[], first).await?;
+        let all = self
+            .all_pages::<WireSip>("SIP credentials", "/sip-credentials", &[])
+            .await?;
         Ok(all.into_iter().map(WireSip::into_domain).collect())
     }
 
@@ -231,22 +234,46 @@ impl DashaClient {
             .into_iter()
             .collect();
         let path = "/sip-phone-numbers";
-        let first = self.page::<WirePhoneNumber>(path, &filter, 0).await?;
-        let all = self.rest_of_pages(path, &filter, first).await?;
+        let all = self
+            .all_pages::<WirePhoneNumber>("phone numbers", path, &filter)
+            .await?;
         Ok(all.into_iter().map(WirePhoneNumber::into_domain).collect())
     }
 
+    /// One page, and the size of its answer.
     async fn page<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
         filter: &[(&str, String)],
         skip: u64,
-    ) -> Result<Page<T>, ApiError> {
+    ) -> Result<(Page<T>, Answer), ApiError> {
         let mut query = filter.to_vec();
         query.push(("skip", skip.to_string()));
         query.push(("take", MAX_TAKE.to_string()));
         let a = self.call(Method::GET, path, &query, None).await?;
-        decode::<Page<T>>(&a)
+        Ok((decode::<Page<T>>(&a)?, a))
+    }
+
+    /// Every item of a paged list, within the list budget ([`ListBudget`]).
+    async fn all_pages<T: for<'de> Deserialize<'de>>(
+        &self,
+        what: &'static str,
+        path: &str,
+        filter: &[(&str, String)],
+    ) -> Result<Vec<T>, ApiError> {
+        let mut budget = ListBudget::start(&self.http, what);
+        let time_left = budget.time_left();
+        let pages = AtomicUsize::new(0);
+        let fetch = async {
+            let (first, answer) = self.page::<T>(path, filter, 0).await?;
+            pages.store(1, Ordering::Relaxed);
+            budget.take(&answer, 1)?;
+            drop(answer);
+            self.rest_of_pages(path, filter, first, &mut budget, &pages)
+                .await
+        };
+        let result = tokio::time::timeout(time_left, fetch).await;
+        result.unwrap_or_else(|_| Err(budget.out_of_time(pages.load(Ordering::Relaxed))))
     }
 
     /// The items of the pages after `first`. `totalCount` is not trusted: at most
@@ -257,6 +284,8 @@ impl DashaClient {
         path: &str,
         filter: &[(&str, String)],
         first: Page<T>,
+        budget: &mut ListBudget,
+        read: &AtomicUsize,
     ) -> Result<Vec<T>, ApiError> {
         let (mut items, total) = match first {
             Page::Bare(items) => return Ok(items),
@@ -280,7 +309,11 @@ impl DashaClient {
             .map(|skip| async move { self.page::<T>(path, filter, skip).await })
             .buffered(PAGE_CONCURRENCY);
         while let Some(page) = pages.next().await {
-            let page = page?.into_items();
+            let (page, answer) = page?;
+            let count = read.fetch_add(1, Ordering::Relaxed) + 1;
+            budget.take(&answer, count)?;
+            drop(answer);
+            let page = page.into_items();
             if page.is_empty() {
                 break;
             }

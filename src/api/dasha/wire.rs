@@ -1,7 +1,10 @@
 //! Dasha's JSON shapes, read leniently (missing, null or odd values never fail a
 //! whole list) and mapped into the domain model.
 
-use crate::api::wire::{lenient_bool, lenient_string, lenient_time, lenient_u32};
+use crate::api::wire::{
+    Field, field_string, field_u32, lenient_bool, lenient_string, lenient_time, lenient_u32,
+};
+use crate::domain::validate::field;
 use crate::domain::{
     AffectedAgent, AffectedPhoneNumber, CheckStatus, Dependants, PhoneNumber, Provider,
     SipCredential, SipSource, Transport, VerificationCheck, VerificationResult, VerificationStatus,
@@ -146,24 +149,24 @@ pub(super) struct WireSip {
     id: Option<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     org_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    server: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    domain: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    auth_user: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    auth_password: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    transport: Option<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    server: Field<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    domain: Field<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    auth_user: Field<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    auth_password: Field<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    transport: Field<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     source: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    description: Option<String>,
-    #[serde(default, deserialize_with = "lenient_u32")]
-    cps_limit: Option<u32>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    cps_key: Option<String>,
+    #[serde(default, deserialize_with = "field_string")]
+    description: Field<String>,
+    #[serde(default, deserialize_with = "field_u32")]
+    cps_limit: Field<u32>,
+    #[serde(default, deserialize_with = "field_string")]
+    cps_key: Field<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     provider_id: Option<String>,
     #[serde(default, deserialize_with = "lenient_time")]
@@ -174,24 +177,39 @@ pub(super) struct WireSip {
 
 impl WireSip {
     pub(super) fn into_domain(self) -> SipCredential {
+        let unreadable = [
+            (field::SERVER, self.server.is_unreadable()),
+            (field::DOMAIN, self.domain.is_unreadable()),
+            (field::AUTH_USER, self.auth_user.is_unreadable()),
+            (field::AUTH_PASSWORD, self.auth_password.is_unreadable()),
+            (field::TRANSPORT, self.transport.is_unreadable()),
+            (field::DESCRIPTION, self.description.is_unreadable()),
+            (field::CPS_LIMIT, self.cps_limit.is_unreadable()),
+            (field::CPS_KEY, self.cps_key.is_unreadable()),
+        ]
+        .into_iter()
+        .filter_map(|(name, bad)| bad.then_some(name))
+        .collect();
         SipCredential {
             id: self.id.unwrap_or_default(),
             org_id: self.org_id.unwrap_or_default(),
-            server: self.server.unwrap_or_default(),
-            domain: self.domain,
-            auth_user: self.auth_user,
-            auth_password: self.auth_password.map(Secret::new),
+            server: self.server.value().unwrap_or_default(),
+            domain: self.domain.value(),
+            auth_user: self.auth_user.value(),
+            auth_password: self.auth_password.value().map(Secret::new),
             transport: self
                 .transport
+                .value()
                 .map(|t| Transport::parse(&t))
                 .unwrap_or_default(),
             source: SipSource::parse(self.source.as_deref().unwrap_or("manual")),
-            description: self.description,
-            cps_limit: self.cps_limit,
-            cps_key: self.cps_key,
+            description: self.description.value(),
+            cps_limit: self.cps_limit.value(),
+            cps_key: self.cps_key.value(),
             provider_id: self.provider_id,
             created_time: self.created_time,
             last_update_time: self.last_update_time,
+            unreadable,
         }
     }
 }

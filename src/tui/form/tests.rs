@@ -64,6 +64,7 @@ pub(super) fn sip_credential() -> SipCredential {
         provider_id: None,
         created_time: None,
         last_update_time: None,
+        unreadable: Vec::new(),
     }
 }
 
@@ -270,7 +271,7 @@ fn edit_sip_prefills_and_submits_full_replacement() {
         input,
         SipCredentialInput {
             cps_key: Some("group-a".into()),
-            ..c.to_input()
+            ..c.to_input().unwrap()
         }
     );
 }

@@ -56,6 +56,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
         Outcome::Ok => t.ok,
         Outcome::Failed => t.error,
         Outcome::Skipped => t.muted,
+        Outcome::Unknown => t.warn,
     };
     lines.push(Line::from(vec![
         label(t, "outcome"),

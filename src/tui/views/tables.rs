@@ -222,6 +222,9 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
                     format!("✗ {}", err.clone().unwrap_or_default()),
                     theme.error,
                 ),
+                (Outcome::Unknown, err) => {
+                    Span::styled(format!("? {}", err.clone().unwrap_or_default()), theme.warn)
+                }
             };
             Row::new(vec![
                 Cell::from(e.time.format("%m-%d %H:%M").to_string()),

@@ -1,0 +1,61 @@
+//! Text from a platform made safe to print: no control characters (escape sequences
+//! could write the clipboard, clear the screen or retitle the window) and no
+//! bidirectional overrides (which can make text read differently than it is).
+
+use std::borrow::Cow;
+
+/// Shown in place of a control character that is not whitespace.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+/// True for characters that must never reach a terminal from a platform: C0 and C1
+/// controls, DEL, and the Unicode bidirectional embedding, override and isolate marks.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` on one line: tabs and line breaks become spaces, every other unsafe
+/// character becomes [`REPLACEMENT`]. Borrows when there is nothing to change.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' => ' ',
+                c if is_unsafe(c) => REPLACEMENT,
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Like [`printable`], but keeps line breaks: for whole outputs made of lines.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(|line| printable(line).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_cannot_reach_the_terminal() {
+        let evil = "evil\x1b]52;c;SElKQUNLRUQ=\x07\x1b[2J\x1b]0;PWNED\x07\u{9b}31m";
+        let clean = printable(evil);
+        assert!(!clean.chars().any(is_unsafe), "{clean:?}");
+        assert!(clean.starts_with("evil\u{FFFD}]52;"));
+        assert_eq!(printable("a\tb\r\nc"), "a b  c");
+        assert_eq!(printable("right\u{202E}txt.exe"), "right\u{FFFD}txt.exe");
+        assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
+        assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
+    }
+}
