@@ -180,6 +180,16 @@ pub fn sip_password(value: &Option<Secret>) -> Result<(), String> {
     }
 }
 
+/// Checks a new SIP password for a rotation: not empty (that would leave the trunk
+/// without one), at most 64 characters. Removing a password is a separate,
+/// confirmed choice in the edit form.
+pub fn new_sip_password(value: &Secret) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("a new password cannot be empty (ctrl-g generates one)".into());
+    }
+    sip_password(&Some(value.clone()))
+}
+
 /// Checks a transport is one the platform knows.
 pub fn transport(t: &Transport) -> Result<(), String> {
     match t {

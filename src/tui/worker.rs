@@ -5,6 +5,7 @@
 use super::effect::{CheckOutcome, Effect, Msg, Origin, Reply, Request, RotationJob, RotationMsg};
 use super::journaling::{self, Stores};
 use crate::api::{ApiError, Http, PlatformClient, TwilioVerdict};
+use crate::domain::validate;
 use crate::rotation::{self, CheckedToken, Rotator};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
@@ -212,6 +213,12 @@ pub async fn perform(
             Reply::Deleted
         }
         Request::RotateSipPassword { id, password, .. } => {
+            validate::new_sip_password(password).map_err(|m| {
+                ApiError::local_validation(vec![validate::FieldError::new(
+                    validate::field::AUTH_PASSWORD,
+                    m,
+                )])
+            })?;
             let current = client.get_sip_credential(id).await?;
             if current.is_read_only() {
                 return Err(ApiError::Unsupported(

@@ -712,3 +712,27 @@ async fn escape_sequences_from_the_platform_never_reach_the_terminal() {
         }
     }
 }
+
+/// A server at 127.0.0.1 that answers every request with a 500 echoing its
+/// `Authorization` header and body; returns its origin.
+pub async fn echo_everything() -> String {
+    let app = Router::new().fallback(
+        |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| async move {
+            let _ = method;
+            answer(
+                &Answer::Echo {
+                    status: 500,
+                    json: true,
+                },
+                "",
+                &uri,
+                &headers,
+                &body,
+            )
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
+}

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use telcreds::domain::{SipSource, VerificationStatus};
 use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
+use telcreds::secret::Secret;
 use telcreds::tui::app::{Overlay, Tab};
 use telcreds::tui::effect::{Msg, Reply, Request};
 
@@ -640,4 +641,103 @@ async fn a_pasted_token_with_a_newline_fills_the_prompt_without_submitting() {
     h.press(KeyCode::Enter);
     assert!(h.app.is_busy(), "the pasted token is checked with Twilio");
     h.settle().await;
+}
+
+#[tokio::test]
+async fn an_empty_new_sip_password_is_refused_and_nothing_is_sent() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let before = h.app.sip.selected_item().unwrap().clone();
+    assert!(before.auth_password.is_some());
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
+        "the prompt stays open"
+    );
+    assert!(
+        h.screen(100, 30).contains("cannot be empty"),
+        "{}",
+        h.screen(100, 30)
+    );
+    h.press(KeyCode::Esc);
+    h.press_with(KeyCode::Char('r'), CTRL);
+    h.settle().await;
+    let after = h.app.sip.selected_item().unwrap();
+    assert_eq!(
+        after.auth_password, before.auth_password,
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn removing_a_sip_password_in_the_form_takes_a_confirmation() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let before = h.app.sip.selected_item().unwrap().clone();
+    h.press(KeyCode::Char('e'));
+    for _ in 0..3 {
+        h.press(KeyCode::Tab); // to the password
+    }
+    h.press_with(KeyCode::Char('u'), CTRL);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Form { .. })),
+        "the first ⏎ only warns"
+    );
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("⏎ again to remove it"), "{screen}");
+    assert_eq!(
+        h.app.sip.selected_item().unwrap().auth_password,
+        before.auth_password
+    );
+    // Typing again disarms; emptying and ⏎ ⏎ removes it on purpose.
+    h.type_text("x");
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app.overlay, Some(Overlay::Form { .. })));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert_eq!(h.app.sip.selected_item().unwrap().auth_password, None);
+}
+
+#[tokio::test]
+async fn a_credential_with_unreadable_fields_is_not_opened_for_a_full_replacement() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let mut odd = h.app.sip.selected_item().unwrap().clone();
+    odd.unreadable = vec!["cps_limit"];
+    h.app.sip.upsert(odd);
+    h.press(KeyCode::Char('e'));
+    assert!(h.app.overlay.is_none(), "no form");
+    let screen = h.screen(140, 40);
+    assert!(screen.contains("cannot edit"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_bearer_token_echoed_by_the_platform_never_reaches_the_screen() {
+    const CANARY: &str = "CANARY-ui-bearer-55aa";
+    let echo = crate::hostile::echo_everything().await;
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
+        profiles[0].base_url = format!("{echo}/api/v1");
+        profiles[0].token = telcreds::config::TokenSource::Inline(Secret::new(CANARY));
+    })
+    .await;
+    let mut screens = vec![h.screen(140, 40)];
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    screens.push(h.screen(140, 40));
+    h.press_with(KeyCode::Char('r'), CTRL);
+    h.settle().await;
+    screens.push(h.screen(140, 40));
+    let all = screens.join("\n");
+    assert!(all.contains("[redacted]"), "the error is shown: {all}");
+    assert!(!all.contains(CANARY), "{all}");
+    assert!(!format!("{:?}", h.app.flash).contains(CANARY));
 }

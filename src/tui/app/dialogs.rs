@@ -28,6 +28,10 @@ impl App {
 
     pub(super) fn open_edit_form(&mut self) -> Vec<Effect> {
         let form = if let Some(s) = self.selected_sip() {
+            if let Some(blocker) = s.replacement_blocker() {
+                self.set_flash(format!("cannot edit: {blocker}"), true);
+                return Vec::new();
+            }
             Form::edit_sip(s)
         } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
             Form::edit_provider(p, &profile.platform)
@@ -99,7 +103,7 @@ impl App {
                 format!("New password for SIP credential \"{name}\"."),
                 "Every other field and the id are kept. ctrl-g generates one.".to_string(),
             ];
-            let rule: SecretRule = |s| validate::sip_password(&Some(s.clone()));
+            let rule: SecretRule = validate::new_sip_password;
             let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
             (prompt, PromptPurpose::SipPassword { id, name })
         } else if let Some(p) = self.selected_provider() {

@@ -83,6 +83,9 @@ pub struct Form {
     submit_tried: bool,
     /// The first `Esc` on a dirty form was pressed; the next one cancels.
     discard_armed: bool,
+    /// A submit that removes the credential's password was warned about; the
+    /// next `⏎` (with nothing typed in between) confirms it.
+    removal_armed: bool,
 }
 
 impl Form {
@@ -130,6 +133,7 @@ impl Form {
             submitting: false,
             submit_tried: false,
             discard_armed: false,
+            removal_armed: false,
         }
     }
 
@@ -144,6 +148,7 @@ impl Form {
             return FormEvent::None;
         }
         let armed = std::mem::take(&mut self.discard_armed);
+        let removal_armed = std::mem::take(&mut self.removal_armed);
         if armed {
             self.note = self.submitting.then(|| (Tone::Busy, SAVING.to_string()));
         }
@@ -151,8 +156,8 @@ impl Form {
         match key.code {
             KeyCode::Esc => return self.escape(armed),
             _ if self.submitting => {}
-            KeyCode::Enter => return self.submit(),
-            KeyCode::Char('s') if ctrl => return self.submit(),
+            KeyCode::Enter => return self.submit(removal_armed),
+            KeyCode::Char('s') if ctrl => return self.submit(removal_armed),
             KeyCode::Char('x') if ctrl => self.toggle_reveal(),
             KeyCode::Char('g') if ctrl => self.generate_password(),
             KeyCode::Tab | KeyCode::Down => self.move_focus(true),
@@ -256,7 +261,7 @@ impl Form {
         FormEvent::None
     }
 
-    fn submit(&mut self) -> FormEvent {
+    fn submit(&mut self, removal_confirmed: bool) -> FormEvent {
         self.submit_tried = true;
         for f in &mut self.fields {
             f.platform_error = None;
@@ -270,8 +275,33 @@ impl Form {
             self.note = Some((Tone::Info, "nothing changed".into()));
             return FormEvent::None;
         }
+        if self.removes_password() && !removal_confirmed {
+            self.removal_armed = true;
+            if let Some(i) = self
+                .fields
+                .iter()
+                .position(|f| f.key == keys::AUTH_PASSWORD)
+            {
+                self.focus = i;
+            }
+            self.note = Some((
+                Tone::Error,
+                "saving REMOVES the password: ⏎ again to remove it, or type one".into(),
+            ));
+            return FormEvent::None;
+        }
         self.set_submitting(true);
         FormEvent::Submit(self.spec.submission(&self.fields))
+    }
+
+    /// True when this edit would remove the credential's password: it had one and
+    /// the field was emptied.
+    fn removes_password(&self) -> bool {
+        self.spec.had_password()
+            && self
+                .fields
+                .iter()
+                .any(|f| f.key == keys::AUTH_PASSWORD && f.is_dirty() && f.value().is_empty())
     }
 
     fn move_focus(&mut self, forward: bool) {

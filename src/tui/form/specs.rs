@@ -51,6 +51,11 @@ impl Spec {
         }
     }
 
+    /// True when editing a SIP credential that has a password.
+    pub fn had_password(&self) -> bool {
+        matches!(self, Spec::EditSip { password: Some(p), .. } if !p.is_empty())
+    }
+
     /// True for forms that change an existing item.
     pub fn is_edit(&self) -> bool {
         matches!(self, Spec::EditSip { .. } | Spec::EditProvider { .. })

@@ -310,7 +310,20 @@ fn an_edited_sip_password_is_sent_untrimmed_and_emptied_means_none() {
     for _ in 0.."CANARY-pass-1234".len() {
         form.handle_key(key(KeyCode::Backspace));
     }
-    let input = submit_edit(&mut form);
+    focus(&mut form, keys::CPS_KEY);
+    type_text(&mut form, "g");
+    // Removing the password takes a second ⏎.
+    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormEvent::None);
+    assert!(
+        note(&form).contains("REMOVES the password"),
+        "{}",
+        note(&form)
+    );
+    let FormEvent::Submit(FormSubmission::UpdateSip { input, .. }) =
+        form.handle_key(key(KeyCode::Enter))
+    else {
+        panic!("expected UpdateSip after the confirmation");
+    };
     assert_eq!(input.auth_password, None);
 }
 
