@@ -8,6 +8,7 @@ pub mod domain;
 pub mod history;
 pub mod journal;
 pub mod logging;
+pub mod ops;
 pub mod rotation;
 pub mod sandbox;
 pub mod secret;

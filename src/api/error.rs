@@ -90,6 +90,9 @@ pub enum ApiError {
         "the change may or may not have been applied ({0}): check the item before trying again"
     )]
     Unconfirmed(Box<ApiError>),
+    /// telcreds refused to send it: a read-only profile or credential.
+    #[error("{0}")]
+    Refused(String),
     /// A list went past telcreds' overall limit on time or size of answers.
     #[error("{0}")]
     LimitReached(String),
@@ -145,6 +148,8 @@ pub enum ErrorKind {
     Transient,
     /// A change was sent and may or may not have been applied.
     Unconfirmed,
+    /// Refused by telcreds before anything was sent.
+    Refused,
     /// Everything else.
     Other,
 }
@@ -159,6 +164,7 @@ impl ApiError {
             ApiError::Validation { .. } => ErrorKind::Validation,
             ApiError::RateLimited { .. } | ApiError::Timeout => ErrorKind::Transient,
             ApiError::Unconfirmed(_) => ErrorKind::Unconfirmed,
+            ApiError::Refused(_) => ErrorKind::Refused,
             _ => ErrorKind::Other,
         }
     }
@@ -242,6 +248,7 @@ impl ApiError {
                 ApiError::Unconfirmed(Box::new(cause.map_texts_with(s)))
             }
             ApiError::LimitReached(m) => ApiError::LimitReached(s(&m)),
+            ApiError::Refused(m) => ApiError::Refused(s(&m)),
             ApiError::Unsupported(m) => ApiError::Unsupported(s(&m)),
             ApiError::Other { status, message } => ApiError::Other {
                 status,
@@ -254,6 +261,14 @@ impl ApiError {
     /// True when a change was sent but whether the platform applied it is unknown.
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, ApiError::Unconfirmed(_))
+    }
+
+    /// A local refusal of the request as a whole (no field to blame).
+    pub fn local_validation_message(message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// A validation error raised locally, before any call.

@@ -84,6 +84,7 @@ impl From<ApiError> for CliError {
             ErrorKind::Validation => Exit::Validation,
             ErrorKind::Transient => Exit::Transient,
             ErrorKind::Unconfirmed => Exit::Unknown,
+            ErrorKind::Refused => Exit::Refused,
             ErrorKind::Other => match e {
                 ApiError::Unsupported(_) => Exit::Usage,
                 _ => Exit::Other,

@@ -13,42 +13,30 @@ mod sandbox_cmd;
 mod secrets;
 mod sip;
 
-use crate::api::{Http, HttpOptions, PlatformClient};
+use crate::api::{ApiError, Http, HttpOptions, PlatformClient};
 use crate::config::{Config, Profile};
-use crate::history::History;
-use crate::journal::Journal;
+use crate::ops::{Done, Ops, Origin, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
+use std::sync::Arc;
 
 /// What every profile-bound command needs.
 pub struct Context {
     /// The profile in use.
     pub profile: Profile,
-    /// Its client.
-    pub client: PlatformClient,
+    /// Its operations.
+    pub ops: Ops,
     /// Output format.
     pub output: OutputFormat,
-    /// The shared HTTP layer (for Twilio checks).
-    pub http: Http,
-    /// Where mutations are recorded.
-    pub journal: Journal,
-    /// Where verification results are recorded.
-    pub history: History,
 }
 
 impl Context {
-    /// Refuses mutations on a read-only profile.
-    pub fn require_writable(&self) -> Result<(), CliError> {
-        if self.profile.readonly {
-            return Err(CliError::new(
-                Exit::Refused,
-                format!(
-                    "profile \"{}\" is read-only: nothing was changed",
-                    self.profile.name
-                ),
-            ));
+    /// The result of a change, after printing what could not be recorded.
+    pub fn finish<T>(&self, done: Done<T>) -> Result<T, ApiError> {
+        for w in &done.warnings {
+            audit::warn(&w.to_string());
         }
-        Ok(())
+        done.result
     }
 }
 
@@ -80,13 +68,15 @@ fn context(cli: &Cli) -> Result<Context, CliError> {
     let config = Config::load_default(cli.config.as_deref())?;
     let profile = config.pick(cli.profile.as_deref())?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let client = PlatformClient::connect(&profile, http.clone())?;
+    let client = PlatformClient::connect(&profile, http)?;
+    let ops = Ops::new(
+        Arc::new(client),
+        Origin::of(&profile),
+        Stores::open_default(),
+    );
     Ok(Context {
         profile,
-        client,
+        ops,
         output: cli.output,
-        http,
-        journal: Journal::open_default(),
-        history: History::open_default(),
     })
 }

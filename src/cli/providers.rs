@@ -7,12 +7,9 @@ use super::confirm::confirm_delete;
 use super::exit::CliError;
 use super::output::{Table, details, emit, opt};
 use super::{Context, secrets};
-use crate::api::TwilioVerdict;
 use crate::domain::time::{ago, stamp};
-use crate::domain::{
-    NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationCheck, short_sid,
-};
-use crate::journal::{Action, TargetKind};
+use crate::domain::{NewProvider, PhoneNumber, Provider, VerificationCheck, short_sid};
+use crate::ops::ProviderChange;
 use chrono::Utc;
 use serde::Serialize;
 
@@ -30,7 +27,7 @@ pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
 }
 
 async fn list(ctx: &Context) -> Result<(), CliError> {
-    let providers = ctx.client.list_providers().await?;
+    let providers = ctx.ops.list_providers().await?;
     emit(ctx.output, &providers, || {
         let now = Utc::now();
         let mut t = Table::new(&["ID", "NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"]);
@@ -57,8 +54,8 @@ struct ProviderView {
 }
 
 async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
-    let provider = ctx.client.get_provider(id).await?;
-    let phone_numbers = ctx.client.list_phone_numbers(Some(id)).await?;
+    let provider = ctx.ops.get_provider(id).await?;
+    let phone_numbers = ctx.ops.provider_numbers(id).await?;
     let view = ProviderView {
         provider,
         phone_numbers,
@@ -130,7 +127,7 @@ pub fn checks_text(checks: &[VerificationCheck]) -> String {
 }
 
 async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
+    ctx.ops.writable()?;
     let auth_token = secrets::read_stdin("auth token")?;
     let new = NewProvider {
         name: a.name,
@@ -140,19 +137,8 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
-    let result = ctx.client.create_provider(&new).await;
-    let (id, name) = match &result {
-        Ok(p) => (p.id.clone(), Some(p.display_name())),
-        Err(_) => ("(new)".to_string(), new.name.clone()),
-    };
-    ctx.audit(
-        Action::ProviderCreate,
-        TargetKind::Provider,
-        &id,
-        name,
-        &result,
-    );
-    let p = result.map_err(|e| {
+    let done = ctx.ops.create_provider(&new).await;
+    let p = ctx.finish(done).map_err(|e| {
         CliError::after_change(e, || {
             format!(
                 "telcreds -p {} providers list` (running it again may create a duplicate",
@@ -160,62 +146,32 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
             )
         })
     })?;
-    if !ctx.client.capabilities().checks_twilio {
-        // The client checked the pair with Twilio before creating (the platform does
-        // not): record that check in the provider's history.
-        ctx.record_twilio_check(
-            &p.id,
-            &TwilioVerdict::Valid {
-                friendly_name: None,
-            },
-        );
-    }
     emit(ctx.output, &p, || {
         format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
     })
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
-    let u = ProviderUpdate {
+    let change = ProviderChange {
         name: a.name,
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
         account_sid: a.account_sid,
     };
-    if u.is_empty() {
-        return Err(CliError::usage(
-            "nothing to update: give --name, --region, --supports-call-transfer or --account-sid",
-        ));
-    }
-    let result = ctx.client.update_provider(&a.id, &u).await;
-    let name = result.as_ref().ok().map(Provider::display_name);
-    ctx.audit(
-        Action::ProviderUpdate,
-        TargetKind::Provider,
-        &a.id,
-        name,
-        &result,
-    );
-    let p = result.map_err(|e| CliError::after_change(e, || show_command(ctx, &a.id)))?;
+    let done = ctx.ops.update_provider(&a.id, &change).await;
+    let p = ctx
+        .finish(done)
+        .map_err(|e| CliError::after_change(e, || show_command(ctx, &a.id)))?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })
 }
 
 async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
+    ctx.ops.writable()?;
     let token = secrets::read_stdin("auth token")?;
-    let result = ctx.client.rotate_provider_token(&a.id, &token).await;
-    let name = result.as_ref().ok().map(Provider::display_name);
-    ctx.audit(
-        Action::ProviderRotateToken,
-        TargetKind::Provider,
-        &a.id,
-        name,
-        &result,
-    );
-    let p = result.map_err(|e| {
+    let done = ctx.ops.rotate_provider_token(&a.id, &token).await;
+    let p = ctx.finish(done).map_err(|e| {
         CliError::after_change(e, || {
             format!(
                 "{}` and `telcreds -p {} providers verify {}",
@@ -236,8 +192,8 @@ fn show_command(ctx: &Context, id: &str) -> String {
 }
 
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
-    let r = ctx.client.verify_provider(id).await?;
-    ctx.record_verification(id, &r);
+    let done = ctx.ops.verify_provider(id).await;
+    let r = ctx.finish(done)?;
     emit(ctx.output, &r, || {
         format!(
             "{} {}\n{}",
@@ -249,20 +205,13 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
-    let p = ctx.client.get_provider(&a.id).await?;
+    ctx.ops.writable()?;
+    let p = ctx.ops.get_provider(&a.id).await?;
     confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
-    let result = ctx.client.delete_provider(&a.id).await;
-    ctx.audit(
-        Action::ProviderDelete,
-        TargetKind::Provider,
-        &a.id,
-        Some(p.display_name()),
-        &result,
-    );
-    result?;
-    let done = serde_json::json!({ "deleted": a.id });
-    emit(ctx.output, &done, || {
+    let done = ctx.ops.delete_provider(&a.id, &p.display_name()).await;
+    ctx.finish(done)?;
+    let deleted = serde_json::json!({ "deleted": a.id });
+    emit(ctx.output, &deleted, || {
         format!("deleted provider {} ({})\n", p.display_name(), a.id)
     })
 }

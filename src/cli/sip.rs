@@ -13,7 +13,7 @@ use crate::api::ApiError;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
-use crate::journal::{Action, TargetKind};
+use crate::ops::{PasswordChange, SipEdit};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -30,7 +30,7 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
 }
 
 async fn list(ctx: &Context) -> Result<(), CliError> {
-    let creds = ctx.client.list_sip_credentials().await?;
+    let creds = ctx.ops.list_sip().await?;
     emit(ctx.output, &creds, || {
         let mut t = Table::new(&[
             "ID",
@@ -67,8 +67,8 @@ struct SipView<'a> {
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
-    let c = ctx.client.get_sip_credential(&a.id).await?;
-    let dependants = ctx.client.sip_credential_dependants(&a.id).await?;
+    let c = ctx.ops.get_sip(&a.id).await?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await?;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -126,48 +126,49 @@ fn sip_text(c: &SipCredential, reveal: bool) -> String {
     ])
 }
 
-/// Applies the flags given to `input`; an empty string clears an optional field.
-fn apply_fields(input: &mut SipCredentialInput, f: SipFields) -> Result<(), CliError> {
-    let clearable = |v: String| if v.trim().is_empty() { None } else { Some(v) };
-    if let Some(s) = f.server {
-        input.server = s;
-    }
-    if let Some(v) = f.domain {
-        input.domain = clearable(v);
-    }
-    if let Some(v) = f.auth_user {
-        input.auth_user = clearable(v);
-    }
-    if let Some(v) = f.description {
-        input.description = clearable(v);
-    }
-    if let Some(v) = f.cps_key {
-        input.cps_key = clearable(v);
-    }
+/// The changes the flags ask for; an empty string clears an optional field.
+fn edit_from(f: SipFields) -> Result<SipEdit, CliError> {
+    let clearable = |v: Option<String>| v.map(|v| Some(v).filter(|v| !v.trim().is_empty()));
     let mut problems = Vec::new();
-    if let Some(t) = f.transport {
-        match Transport::parse_known(&t) {
-            Ok(t) => input.transport = t,
-            Err(m) => problems.push(FieldError::new(
-                field::TRANSPORT,
-                format!("{m} (got \"{t}\")"),
-            )),
-        }
+    let transport = match f.transport {
+        None => None,
+        Some(t) => match Transport::parse_known(&t) {
+            Ok(t) => Some(t),
+            Err(m) => {
+                problems.push(FieldError::new(
+                    field::TRANSPORT,
+                    format!("{m} (got \"{t}\")"),
+                ));
+                None
+            }
+        },
+    };
+    let cps_limit = match f.cps_limit {
+        None => None,
+        Some(v) => match validate::parse_cps_limit(&v) {
+            Ok(n) => Some(n),
+            Err(m) => {
+                problems.push(FieldError::new(
+                    field::CPS_LIMIT,
+                    format!("{m} (got \"{v}\")"),
+                ));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::local_validation(problems).into());
     }
-    if let Some(v) = f.cps_limit {
-        match validate::parse_cps_limit(&v) {
-            Ok(n) => input.cps_limit = n,
-            Err(m) => problems.push(FieldError::new(
-                field::CPS_LIMIT,
-                format!("{m} (got \"{v}\")"),
-            )),
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::local_validation(problems).into())
-    }
+    Ok(SipEdit {
+        server: f.server,
+        domain: clearable(f.domain),
+        auth_user: clearable(f.auth_user),
+        password: PasswordChange::Keep,
+        transport,
+        description: clearable(f.description),
+        cps_limit,
+        cps_key: clearable(f.cps_key),
+    })
 }
 
 fn generated_note(generated: bool, format: OutputFormat) -> String {
@@ -179,32 +180,19 @@ fn generated_note(generated: bool, format: OutputFormat) -> String {
 }
 
 async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
-    let mut input = SipCredentialInput::default();
     if a.fields.server.is_none() {
         return Err(CliError::usage("--server is required"));
     }
-    apply_fields(&mut input, a.fields)?;
-    let generated = match secrets::sip_password(&a.password)? {
-        Some((p, g)) => {
-            input.auth_password = Some(p);
-            g
-        }
-        None => false,
-    };
-    let result = ctx.client.create_sip_credential(&input).await;
-    let (id, name) = match &result {
-        Ok(c) => (c.id.clone(), Some(c.display_name())),
-        Err(_) => ("(new)".to_string(), input.description.clone()),
-    };
-    ctx.audit(
-        Action::SipCreate,
-        TargetKind::SipCredential,
-        &id,
-        name,
-        &result,
-    );
-    let c = result.map_err(|e| {
+    let mut input = SipCredentialInput::default();
+    edit_from(a.fields)?.apply(&mut input);
+    let (password, generated) = secrets::sip_password(&a.password)?.ok_or_else(|| {
+        CliError::usage(
+            "give the password: --generate-password, --password-stdin or --password-file FILE",
+        )
+    })?;
+    input.auth_password = Some(password);
+    let done = ctx.ops.create_sip(&input).await;
+    let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
         CliError::after_change(e, || {
             format!(
@@ -224,27 +212,21 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
 }
 
 async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
-    let current = writable_credential(ctx, &a.id).await?;
-    let mut input = current.to_input()?;
-    apply_fields(&mut input, a.fields)?;
+    let mut edit = edit_from(a.fields)?;
     let generated = match secrets::sip_password(&a.password)? {
         Some((p, g)) => {
-            input.auth_password = Some(p);
+            edit.password = PasswordChange::Set(p);
             g
         }
         None => false,
     };
-    let result = ctx.client.update_sip_credential(&a.id, &input).await;
-    ctx.audit(
-        Action::SipUpdate,
-        TargetKind::SipCredential,
-        &a.id,
-        Some(current.display_name()),
-        &result,
-    );
-    let c = result.map_err(|e| {
-        keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
+    let done = ctx.ops.edit_sip(&a.id, &edit).await;
+    let c = ctx.finish(done).map_err(|e| {
+        let sent = match &edit.password {
+            PasswordChange::Set(p) => Some(p),
+            _ => None,
+        };
+        keep_generated(ctx, &e, generated, sent, false);
         CliError::after_change(e, || show_command(ctx, &a.id))
     })?;
     emit(ctx.output, &c, || {
@@ -255,18 +237,6 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
             sip_text(&c, false)
         )
     })
-}
-
-/// A credential that may be changed: provider-managed ones are refused.
-async fn writable_credential(ctx: &Context, id: &str) -> Result<SipCredential, CliError> {
-    let current = ctx.client.get_sip_credential(id).await?;
-    if current.is_read_only() {
-        return Err(CliError::new(
-            Exit::Refused,
-            "this SIP credential is managed by its provider and is read-only: change the provider instead",
-        ));
-    }
-    Ok(current)
 }
 
 /// The answer of `sip rotate`: the credential, and its new password only when asked.
@@ -280,24 +250,13 @@ struct Rotated<'a> {
 }
 
 async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
     let (password, generated) = secrets::sip_password(&a.password)?.ok_or_else(|| {
         CliError::usage(
             "give the new password: --generate-password, --password-stdin or --password-file FILE",
         )
     })?;
-    let current = writable_credential(ctx, &a.id).await?;
-    let mut input = current.to_input()?;
-    input.auth_password = Some(password.clone());
-    let result = ctx.client.update_sip_credential(&a.id, &input).await;
-    ctx.audit(
-        Action::SipRotate,
-        TargetKind::SipCredential,
-        &a.id,
-        Some(current.display_name()),
-        &result,
-    );
-    let c = result.map_err(|e| {
+    let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
+    let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
         CliError::after_change(e, || show_command(ctx, &a.id))
     })?;
@@ -365,15 +324,8 @@ fn keep_generated(
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    ctx.require_writable()?;
-    let c = ctx.client.get_sip_credential(&a.id).await?;
-    if c.is_read_only() {
-        return Err(CliError::new(
-            Exit::Refused,
-            "this SIP credential is managed by its provider and cannot be deleted: delete the provider instead",
-        ));
-    }
-    let dependants = ctx.client.sip_credential_dependants(&a.id).await?;
+    let c = ctx.ops.writable_sip(&a.id).await?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await?;
     if !dependants.is_empty() && !a.force {
         let lines = dependants.describe().join("\n  ");
         return Err(CliError::new(
@@ -385,17 +337,10 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         ));
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
-    let result = ctx.client.delete_sip_credential(&a.id, a.force).await;
-    ctx.audit(
-        Action::SipDelete,
-        TargetKind::SipCredential,
-        &a.id,
-        Some(c.display_name()),
-        &result,
-    );
-    result?;
-    let done = serde_json::json!({ "deleted": a.id, "force": a.force });
-    emit(ctx.output, &done, || {
+    let done = ctx.ops.delete_sip(&a.id, a.force).await;
+    ctx.finish(done)?;
+    let deleted = serde_json::json!({ "deleted": a.id, "force": a.force });
+    emit(ctx.output, &deleted, || {
         format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)
     })
 }

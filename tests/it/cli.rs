@@ -224,6 +224,25 @@ async fn bad_input_gets_clear_errors_and_distinct_exit_codes() {
     )
     .await;
     assert_eq!(transport.code, 6);
+    let no_password = telcreds(
+        &cfg,
+        &[
+            "-p",
+            "sandbox-dasha",
+            "sip",
+            "create",
+            "--server",
+            "a.example",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(no_password.code, 2, "{}", no_password.stderr);
+    assert!(
+        no_password.stderr.contains("give the password"),
+        "{}",
+        no_password.stderr
+    );
     assert!(
         transport
             .stderr

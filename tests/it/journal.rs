@@ -168,6 +168,7 @@ async fn an_unwritable_journal_is_reported_loudly_and_the_exit_code_kept() {
             "create",
             "--server",
             "w.example",
+            "--generate-password",
         ],
         "",
         &env,
@@ -231,6 +232,7 @@ async fn a_corrupt_journal_line_is_skipped_with_a_warning() {
         "create",
         "--server",
         "c.example",
+        "--generate-password",
     ];
     assert_eq!(telcreds(&cfg, &create, "").await.code, 0);
     let path = dir.path().join("data/journal.jsonl");

@@ -1,0 +1,180 @@
+//! The operations layer: one function per user-visible operation, called by both the
+//! command line and the terminal UI, so the two never drift. Each operation checks
+//! its input, makes the platform call, writes the audit journal entry and the
+//! verification history record, and returns a typed result with typed warnings.
+//!
+//! The frontends only turn input into a call here and the answer into output.
+
+mod providers;
+mod sip;
+mod warning;
+
+pub use providers::ProviderChange;
+pub use sip::{PasswordChange, SipEdit};
+pub use warning::{Store, Warning};
+
+use crate::api::{ApiError, PlatformClient};
+use crate::config::Profile;
+use crate::domain::Platform;
+use crate::history::{History, Record};
+use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use std::sync::Arc;
+
+/// Where operations record what they did.
+#[derive(Debug, Clone)]
+pub struct Stores {
+    /// The audit journal.
+    pub journal: Journal,
+    /// Verification history.
+    pub history: History,
+}
+
+impl Stores {
+    /// The journal and history in the data directory.
+    pub fn open_default() -> Stores {
+        Stores {
+            journal: Journal::open_default(),
+            history: History::open_default(),
+        }
+    }
+}
+
+/// The profile an operation acts on, as operations need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Profile name.
+    pub profile: String,
+    /// Its platform.
+    pub platform: Platform,
+    /// Read-only profiles refuse every change.
+    pub readonly: bool,
+}
+
+impl Origin {
+    /// The origin of `profile`.
+    pub fn of(profile: &Profile) -> Origin {
+        Origin {
+            profile: profile.name.clone(),
+            platform: profile.platform.clone(),
+            readonly: profile.readonly,
+        }
+    }
+}
+
+/// What a change operation did: its result, the journal entry it wrote (shown in
+/// the Activity tab), and what could not be recorded.
+#[derive(Debug)]
+pub struct Done<T> {
+    /// The platform's answer, or why not.
+    pub result: Result<T, ApiError>,
+    /// The journal entry, when it was written.
+    pub journaled: Option<JournalEntry>,
+    /// What could not be recorded.
+    pub warnings: Vec<Warning>,
+}
+
+impl<T> Done<T> {
+    /// A change refused before anything was sent: nothing is journaled.
+    fn refused(error: ApiError) -> Done<T> {
+        Done {
+            result: Err(error),
+            journaled: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// One profile's operations: its client, who it is, and where to record.
+#[derive(Debug, Clone)]
+pub struct Ops {
+    client: Arc<PlatformClient>,
+    origin: Origin,
+    stores: Stores,
+}
+
+impl Ops {
+    /// Operations on `origin`'s platform through `client`, recording into `stores`.
+    pub fn new(client: Arc<PlatformClient>, origin: Origin, stores: Stores) -> Ops {
+        Ops {
+            client,
+            origin,
+            stores,
+        }
+    }
+
+    /// The platform client (for what it can do).
+    pub fn client(&self) -> &PlatformClient {
+        &self.client
+    }
+
+    /// The profile the operations act on.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Refuses changes on a read-only profile.
+    pub fn writable(&self) -> Result<(), ApiError> {
+        if self.origin.readonly {
+            return Err(ApiError::Refused(format!(
+                "profile \"{}\" is read-only: nothing was changed",
+                self.origin.profile
+            )));
+        }
+        Ok(())
+    }
+
+    /// Journals a finished change of `target` with its result (and an optional
+    /// detail), and returns the [`Done`].
+    fn journal<T>(
+        &self,
+        action: Action,
+        target: JournalTarget,
+        detail: Option<String>,
+        result: Result<T, ApiError>,
+    ) -> Done<T> {
+        let mut entry = JournalEntry::new(action, target)
+            .on_named(&self.origin.profile, &self.origin.platform)
+            .result(&result);
+        if let Some(d) = detail {
+            entry = entry.detail(d);
+        }
+        let (journaled, warnings) = match self.stores.journal.append(&entry) {
+            Ok(()) => (Some(entry), Vec::new()),
+            Err(e) => (None, vec![Warning::new(Store::Journal, e)]),
+        };
+        Done {
+            result,
+            journaled,
+            warnings,
+        }
+    }
+
+    /// Appends a record to a provider's history; a warning when it cannot.
+    fn record_history(&self, provider_id: &str, record: &Record) -> Option<Warning> {
+        self.stores
+            .history
+            .append(&self.origin.profile, provider_id, record)
+            .err()
+            .map(|e| Warning::new(Store::History, e))
+    }
+
+    /// A provider's verification history, oldest first (corrupt lines skipped).
+    pub async fn history(&self, provider_id: &str) -> Vec<Record> {
+        let (history, profile, id) = (
+            self.stores.history.clone(),
+            self.origin.profile.clone(),
+            provider_id.to_string(),
+        );
+        tokio::task::spawn_blocking(move || history.read(&profile, &id).0)
+            .await
+            .unwrap_or_default()
+    }
+}
+
+/// The journal target of a provider.
+fn provider_target(id: &str, name: Option<String>) -> JournalTarget {
+    JournalTarget::new(TargetKind::Provider, id, name)
+}
+
+/// The id journaled for an item whose creation failed (it has no id).
+pub const NEW_ITEM_ID: &str = "(new)";

@@ -1,0 +1,125 @@
+//! Provider operations: list, show, create, update, rotate the token, verify, delete.
+
+use super::{Done, NEW_ITEM_ID, Ops, provider_target};
+use crate::api::{ApiError, TwilioVerdict};
+use crate::domain::{NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult};
+use crate::history::Record;
+use crate::journal::Action;
+use crate::secret::Secret;
+
+/// A change of a provider's editable fields (only the fields given change).
+pub type ProviderChange = ProviderUpdate;
+
+impl Ops {
+    /// Every provider of the profile.
+    pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
+        self.client.list_providers().await
+    }
+
+    /// One provider.
+    pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
+        self.client.get_provider(id).await
+    }
+
+    /// The phone numbers imported through a provider.
+    pub async fn provider_numbers(&self, id: &str) -> Result<Vec<PhoneNumber>, ApiError> {
+        self.client.list_phone_numbers(Some(id)).await
+    }
+
+    /// Links a Twilio account. Where the platform does not check the pair itself,
+    /// the client checks it with Twilio first; that check becomes the provider's
+    /// first history record.
+    pub async fn create_provider(&self, new: &NewProvider) -> Done<Provider> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        let result = self.client.create_provider(new).await;
+        let (id, name) = match &result {
+            Ok(p) => (p.id.clone(), Some(p.display_name())),
+            Err(_) => (NEW_ITEM_ID.to_string(), new.name.clone()),
+        };
+        let mut done = self.journal(
+            Action::ProviderCreate,
+            provider_target(&id, name),
+            None,
+            result,
+        );
+        if let Ok(p) = &done.result
+            && !self.client.capabilities().checks_twilio
+        {
+            let checked = TwilioVerdict::Valid {
+                friendly_name: None,
+            };
+            done.warnings
+                .extend(self.record_history(&p.id, &Record::from_twilio(&checked)));
+        }
+        done
+    }
+
+    /// Changes the fields given; an empty change is refused.
+    pub async fn update_provider(&self, id: &str, change: &ProviderChange) -> Done<Provider> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        if change.is_empty() {
+            return Done::refused(ApiError::local_validation_message(
+                "nothing to update: no field was changed",
+            ));
+        }
+        let result = self.client.update_provider(id, change).await;
+        let name = result.as_ref().ok().map(Provider::display_name);
+        self.journal(
+            Action::ProviderUpdate,
+            provider_target(id, name),
+            None,
+            result,
+        )
+    }
+
+    /// Replaces the Twilio auth token of one provider (checked with Twilio first).
+    pub async fn rotate_provider_token(&self, id: &str, token: &Secret) -> Done<Provider> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        let result = self.client.rotate_provider_token(id, token).await;
+        let name = result.as_ref().ok().map(Provider::display_name);
+        self.journal(
+            Action::ProviderRotateToken,
+            provider_target(id, name),
+            None,
+            result,
+        )
+    }
+
+    /// Runs the platform's verification and records it in the provider's history.
+    /// Verifying changes no credential, so read-only profiles may verify.
+    pub async fn verify_provider(&self, id: &str) -> Done<VerificationResult> {
+        let result = self.client.verify_provider(id).await;
+        let warnings = match &result {
+            Ok(r) => self
+                .record_history(id, &Record::from_verification(r))
+                .into_iter()
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Done {
+            result,
+            journaled: None,
+            warnings,
+        }
+    }
+
+    /// Deletes a provider (named `name` in the journal).
+    pub async fn delete_provider(&self, id: &str, name: &str) -> Done<()> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        let result = self.client.delete_provider(id).await;
+        self.journal(
+            Action::ProviderDelete,
+            provider_target(id, Some(name.to_string())),
+            None,
+            result,
+        )
+    }
+}

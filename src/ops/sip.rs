@@ -1,0 +1,242 @@
+//! SIP credential operations: list, show, create, edit, rotate the password, delete.
+//!
+//! An edit is a full replacement on the platform, so it is built from a fresh read
+//! of the credential: provider-managed credentials and fields that could not be read
+//! are refused before anything is sent, and only the fields the user changed differ.
+
+use super::{Done, NEW_ITEM_ID, Ops};
+use crate::api::ApiError;
+use crate::domain::validate::{self, FieldError, field};
+use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
+use crate::journal::{Action, JournalTarget, TargetKind};
+use crate::secret::Secret;
+
+/// What happens to the password in an edit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum PasswordChange {
+    /// Stays as it is.
+    #[default]
+    Keep,
+    /// Becomes this (never empty).
+    Set(Secret),
+    /// Is removed: an explicit, confirmed choice.
+    Remove,
+}
+
+/// The fields an edit changes; `None` leaves a field as it is, `Some(None)` clears
+/// an optional one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SipEdit {
+    /// New server.
+    pub server: Option<String>,
+    /// New domain.
+    pub domain: Option<Option<String>>,
+    /// New auth user.
+    pub auth_user: Option<Option<String>>,
+    /// New password, or its removal.
+    pub password: PasswordChange,
+    /// New transport.
+    pub transport: Option<Transport>,
+    /// New description.
+    pub description: Option<Option<String>>,
+    /// New CPS limit.
+    pub cps_limit: Option<Option<u32>>,
+    /// New CPS key.
+    pub cps_key: Option<Option<String>>,
+}
+
+impl SipEdit {
+    /// True when nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self == &SipEdit::default()
+    }
+
+    /// Applies the changes to a full set of fields.
+    pub fn apply(&self, input: &mut SipCredentialInput) {
+        let set = |slot: &mut Option<String>, v: &Option<Option<String>>| {
+            if let Some(v) = v {
+                *slot = v.clone();
+            }
+        };
+        if let Some(s) = &self.server {
+            input.server = s.clone();
+        }
+        set(&mut input.domain, &self.domain);
+        set(&mut input.auth_user, &self.auth_user);
+        set(&mut input.description, &self.description);
+        set(&mut input.cps_key, &self.cps_key);
+        if let Some(t) = &self.transport {
+            input.transport = t.clone();
+        }
+        if let Some(n) = self.cps_limit {
+            input.cps_limit = n;
+        }
+        match &self.password {
+            PasswordChange::Keep => {}
+            PasswordChange::Set(p) => input.auth_password = Some(p.clone()),
+            PasswordChange::Remove => input.auth_password = None,
+        }
+    }
+}
+
+fn sip_target(id: &str, name: Option<String>) -> JournalTarget {
+    JournalTarget::new(TargetKind::SipCredential, id, name)
+}
+
+/// The name a credential is journaled under before it exists: its description,
+/// else its server.
+fn input_name(input: &SipCredentialInput) -> String {
+    match &input.description {
+        Some(d) if !d.trim().is_empty() => d.clone(),
+        _ => input.server.clone(),
+    }
+}
+
+/// A new password for a rotation: never empty.
+fn check_new_password(password: &Secret) -> Result<(), ApiError> {
+    validate::new_sip_password(password)
+        .map_err(|m| ApiError::local_validation(vec![FieldError::new(field::AUTH_PASSWORD, m)]))
+}
+
+impl Ops {
+    /// Every SIP credential of the profile.
+    pub async fn list_sip(&self) -> Result<Vec<SipCredential>, ApiError> {
+        self.client.list_sip_credentials().await
+    }
+
+    /// One SIP credential.
+    pub async fn get_sip(&self, id: &str) -> Result<SipCredential, ApiError> {
+        self.client.get_sip_credential(id).await
+    }
+
+    /// What uses a SIP credential.
+    pub async fn sip_dependants(&self, id: &str) -> Result<Dependants, ApiError> {
+        self.client.sip_credential_dependants(id).await
+    }
+
+    /// Creates a SIP credential.
+    pub async fn create_sip(&self, input: &SipCredentialInput) -> Done<SipCredential> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        let result = self.client.create_sip_credential(input).await;
+        let (id, name) = match &result {
+            Ok(c) => (c.id.clone(), c.display_name()),
+            Err(_) => (NEW_ITEM_ID.to_string(), input_name(input)),
+        };
+        self.journal(Action::SipCreate, sip_target(&id, Some(name)), None, result)
+    }
+
+    /// Changes the fields of `edit`, keeping every other field as the platform has it
+    /// now. An empty edit is refused.
+    pub async fn edit_sip(&self, id: &str, edit: &SipEdit) -> Done<SipCredential> {
+        if edit.is_empty() {
+            return Done::refused(ApiError::local_validation_message(
+                "nothing to update: no field was changed",
+            ));
+        }
+        if let PasswordChange::Set(p) = &edit.password
+            && let Err(e) = check_new_password(p)
+        {
+            return Done::refused(e);
+        }
+        self.replace_sip(id, Action::SipUpdate, edit).await
+    }
+
+    /// Replaces the password, keeping the id and every other field. An empty
+    /// password is refused (removing one is an edit).
+    pub async fn rotate_sip_password(&self, id: &str, password: &Secret) -> Done<SipCredential> {
+        if let Err(e) = check_new_password(password) {
+            return Done::refused(e);
+        }
+        let edit = SipEdit {
+            password: PasswordChange::Set(password.clone()),
+            ..SipEdit::default()
+        };
+        self.replace_sip(id, Action::SipRotate, &edit).await
+    }
+
+    /// Reads the credential, refuses what must not be replaced, applies `edit`, and
+    /// sends the full replacement.
+    async fn replace_sip(&self, id: &str, action: Action, edit: &SipEdit) -> Done<SipCredential> {
+        let current = match self.writable_sip(id).await {
+            Ok(c) => c,
+            Err(e) => return Done::refused(e),
+        };
+        let mut input = match current.to_input() {
+            Ok(i) => i,
+            Err(e) => return Done::refused(e),
+        };
+        edit.apply(&mut input);
+        let result = self.client.update_sip_credential(id, &input).await;
+        let name = match &result {
+            Ok(c) => c.display_name(),
+            Err(_) => current.display_name(),
+        };
+        self.journal(action, sip_target(id, Some(name)), None, result)
+    }
+
+    /// The credential, unless the profile is read-only or the credential is managed
+    /// by its provider.
+    pub async fn writable_sip(&self, id: &str) -> Result<SipCredential, ApiError> {
+        self.writable()?;
+        let current = self.client.get_sip_credential(id).await?;
+        if current.is_read_only() {
+            return Err(ApiError::Refused(
+                "this SIP credential is managed by its provider and is read-only: \
+                 change or delete the provider instead"
+                    .into(),
+            ));
+        }
+        Ok(current)
+    }
+
+    /// Deletes a SIP credential unless its provider manages it; `force` also deletes
+    /// the phone numbers using it.
+    pub async fn delete_sip(&self, id: &str, force: bool) -> Done<()> {
+        let name = match self.writable_sip(id).await {
+            Ok(c) => c.display_name(),
+            Err(e) => return Done::refused(e),
+        };
+        let result = self.client.delete_sip_credential(id, force).await;
+        let detail = force.then(|| "force: phone numbers using it deleted too".to_string());
+        self.journal(
+            Action::SipDelete,
+            sip_target(id, Some(name)),
+            detail,
+            result,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_changes_only_what_it_names() {
+        let mut input = SipCredentialInput {
+            server: "a.example".into(),
+            domain: Some("d".into()),
+            auth_password: Some(Secret::new("old-password")),
+            cps_limit: Some(5),
+            ..SipCredentialInput::default()
+        };
+        let edit = SipEdit {
+            description: Some(Some("new".into())),
+            domain: Some(None),
+            ..SipEdit::default()
+        };
+        edit.apply(&mut input);
+        assert_eq!(input.description.as_deref(), Some("new"));
+        assert_eq!(input.domain, None);
+        assert_eq!(input.cps_limit, Some(5));
+        assert_eq!(input.auth_password, Some(Secret::new("old-password")));
+        SipEdit {
+            password: PasswordChange::Remove,
+            ..SipEdit::default()
+        }
+        .apply(&mut input);
+        assert_eq!(input.auth_password, None);
+    }
+}
