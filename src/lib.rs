@@ -9,7 +9,6 @@ pub mod history;
 pub mod journal;
 pub mod logging;
 pub mod ops;
-pub mod rotation;
 pub mod sandbox;
 pub mod secret;
 pub mod text;

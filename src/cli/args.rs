@@ -86,7 +86,7 @@ pub struct RotateTwilioArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Providers updated at once.
-    #[arg(long, default_value_t = crate::rotation::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, default_value_t = crate::ops::rotation::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 }
 

@@ -7,8 +7,8 @@ pub fn warn(message: &str) {
 }
 
 /// Prints each warning.
-pub fn warn_all<'a>(messages: impl IntoIterator<Item = &'a String>) {
+pub fn warn_all<W: std::fmt::Display>(messages: impl IntoIterator<Item = W>) {
     for m in messages {
-        warn(m);
+        warn(&m.to_string());
     }
 }

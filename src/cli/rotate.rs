@@ -3,16 +3,16 @@
 //! terminal (`/dev/tty`); scripts pass `--yes`.
 
 use super::args::{Cli, OutputFormat, RotateCommand, RotateTwilioArgs};
-use super::audit::{warn, warn_all};
+use super::audit::warn_all;
 use super::confirm::ask_on_tty;
 use super::exit::{CliError, Exit};
 use super::output::{Table, emit};
 use super::secrets;
-use crate::api::{ApiError, Http, HttpOptions, TwilioVerdict};
-use crate::config::{Config, DEFAULT_TWILIO_API_BASE, Profile};
-use crate::history::History;
+use crate::api::{Http, HttpOptions};
+use crate::config::{Config, Profile};
 use crate::journal::Journal;
-use crate::rotation::{
+use crate::ops::Stores;
+use crate::ops::rotation::{
     self, CheckedToken, Disposition, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome,
     TargetResult,
 };
@@ -32,10 +32,11 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
     let profiles = select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
-    let rotator = Rotator::new(Journal::open_default(), History::open_default())
+    let stores = Stores::open_default();
+    let rotator = Rotator::new(stores.journal.clone(), stores.history)
         .with_concurrency(usize::from(a.concurrency));
 
-    let checked = check(&http, &profiles, &a.account_sid, &token, &rotator).await?;
+    let checked = check(&http, &profiles, &a.account_sid, &token, &stores.journal).await?;
     let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
     nothing_to_do(&plan, &profiles)?;
     if a.dry_run {
@@ -76,58 +77,23 @@ fn select_profiles(
         .collect()
 }
 
-/// Checks the token locally and with Twilio (once per distinct Twilio API base);
-/// a refusal stops here with nothing changed.
+/// Checks the token with every Twilio API base involved; a refusal stops here with
+/// nothing changed.
 async fn check(
     http: &Http,
     profiles: &[Profile],
     account_sid: &str,
     token: &Secret,
-    rotator: &Rotator,
+    journal: &Journal,
 ) -> Result<CheckedToken, CliError> {
-    let mut bases: Vec<&str> = profiles
-        .iter()
-        .map(|p| p.twilio_api_base.as_str())
-        .collect();
-    bases.sort_unstable();
-    bases.dedup();
-    if bases.is_empty() {
-        bases.push(DEFAULT_TWILIO_API_BASE);
-    }
-    let mut checked = None;
-    for base in bases {
-        let result = rotation::check_token(http, base, account_sid, token).await;
-        if let Some(w) = rotator.record_check(account_sid, &result) {
-            warn(&w);
-        }
-        let nothing = "nothing was changed";
-        match result {
-            Ok(v @ TwilioVerdict::Valid { .. }) => {
-                checked = checked.or_else(|| CheckedToken::from_verdict(account_sid, token, &v));
-            }
-            Ok(TwilioVerdict::Rejected { reason }) => {
-                return Err(CliError::new(
-                    Exit::Validation,
-                    format!(
-                        "Twilio rejected the new token for {}: {reason}; {nothing}",
-                        account_sid.trim()
-                    ),
-                ));
-            }
-            Err(e @ ApiError::Validation { .. }) => {
-                return Err(CliError::new(Exit::Validation, format!("{e}; {nothing}")));
-            }
-            Err(e) => {
-                let mut err = CliError::from(e);
-                err.message = format!(
-                    "could not check the token with Twilio at {base}: {}; {nothing}",
-                    err.message
-                );
-                return Err(err);
-            }
-        }
-    }
-    checked.ok_or_else(|| CliError::new(Exit::Other, "no Twilio verdict"))
+    let (result, warnings) =
+        rotation::check_everywhere(http, profiles, account_sid, token, journal).await;
+    warn_all(&warnings);
+    result.map_err(|failure| {
+        let mut e = CliError::from(failure.as_api_error());
+        e.message = failure.to_string();
+        e
+    })
 }
 
 /// Stops early when there is nothing to update, saying why.
@@ -287,7 +253,7 @@ fn confirm(plan: &Plan) -> Result<(), CliError> {
     let updated: Vec<&Target> = plan.to_update().map(|(_, t)| t).collect();
     let mut profiles: Vec<String> = updated.iter().map(|t| profile_cell(t)).collect();
     profiles.dedup();
-    let protected = updated.iter().any(|t| t.production);
+    let protected = plan.needs_typed_confirmation();
     let expected = if protected {
         plan.account_sid.as_str()
     } else {
@@ -404,7 +370,7 @@ struct ReportView<'a> {
     still_on_old_token: Vec<OldTokenHolder<'a>>,
     token_unknown: Vec<OldTokenHolder<'a>>,
     unreachable: &'a [rotation::ProfileFailure],
-    warnings: &'a [String],
+    warnings: &'a [crate::ops::Warning],
 }
 
 fn print_report(

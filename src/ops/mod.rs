@@ -6,8 +6,9 @@
 //! The frontends only turn input into a call here and the answer into output.
 
 mod providers;
+pub mod rotation;
 mod sip;
-mod warning;
+pub(crate) mod warning;
 
 pub use providers::ProviderChange;
 pub use sip::{PasswordChange, SipEdit};

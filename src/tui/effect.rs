@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::history::Record;
 use crate::journal::JournalEntry;
-use crate::rotation::{CheckedToken, Plan, Report, RotationEvent};
+use crate::ops::rotation::{CheckFailure, CheckedToken, Plan, Report, RotationEvent};
 use crate::secret::Secret;
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
@@ -140,10 +140,8 @@ pub enum RotationJob {
     Check {
         /// Tells this check's answer from an abandoned one's.
         check_id: u64,
-        /// Every configured profile.
+        /// Every configured profile (the token is checked with each Twilio base).
         profiles: Vec<Profile>,
-        /// Where to check the token.
-        twilio_base: String,
         /// The account being rotated.
         account_sid: String,
         /// The new token.
@@ -211,10 +209,8 @@ pub enum CheckOutcome {
         /// The checked token.
         token: Arc<CheckedToken>,
     },
-    /// Twilio refused the token: nothing was changed.
-    Rejected(String),
-    /// The check could not be made.
-    Failed(ApiError),
+    /// Twilio refused the token, or it could not be checked: nothing was changed.
+    Failed(CheckFailure),
 }
 
 /// Progress of a rotation.

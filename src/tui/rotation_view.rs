@@ -4,7 +4,7 @@
 
 use super::theme::Theme;
 use super::widgets::{draw_line, hint_line, modal, truncate};
-use crate::rotation::{CheckedToken, Plan, Report, RotationEvent, Stage, TargetOutcome};
+use crate::ops::rotation::{CheckedToken, Plan, Report, RotationEvent, Stage, TargetOutcome};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -115,7 +115,7 @@ impl RotationView {
                 self.states.len()
             )];
         };
-        let name = |r: &crate::rotation::TargetResult| {
+        let name = |r: &crate::ops::rotation::TargetResult| {
             format!("{}/{}", r.target.profile, r.target.provider_name)
         };
         let mut lines = vec![format!(
@@ -143,7 +143,7 @@ impl RotationView {
                 u.profile, u.error
             ));
         }
-        lines.extend(report.warnings.iter().cloned());
+        lines.extend(report.warnings.iter().map(ToString::to_string));
         lines
     }
 

@@ -4,9 +4,9 @@
 
 use super::effect::{CheckOutcome, Effect, Msg, Origin, Reply, Request, RotationJob, RotationMsg};
 use super::journaling::{self, Stores};
-use crate::api::{ApiError, Http, PlatformClient, TwilioVerdict};
+use crate::api::{ApiError, Http, PlatformClient};
 use crate::domain::validate;
-use crate::rotation::{self, CheckedToken, Rotator};
+use crate::ops::rotation::{self, Rotator};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -249,28 +249,24 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
         RotationJob::Check {
             check_id,
             profiles,
-            twilio_base,
             account_sid,
             token,
         } => {
-            let result = rotation::check_token(&http, &twilio_base, &account_sid, &token).await;
-            let recorder = Rotator::new(stores.journal.clone(), stores.history.clone());
-            if let Some(w) = recorder.record_check(&account_sid, &result) {
-                let _ = tx.send(Msg::Warning(w));
+            let (result, warnings) =
+                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
+                    .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w.to_string()));
             }
             let outcome = match result {
-                Err(e) => CheckOutcome::Failed(e),
-                Ok(TwilioVerdict::Rejected { reason }) => CheckOutcome::Rejected(reason),
-                Ok(verdict) => match CheckedToken::from_verdict(&account_sid, &token, &verdict) {
-                    Some(checked) => {
-                        let plan = rotation::plan(&profiles, &http, &account_sid).await;
-                        CheckOutcome::Planned {
-                            plan: Arc::new(plan),
-                            token: Arc::new(checked),
-                        }
+                Err(failure) => CheckOutcome::Failed(failure),
+                Ok(checked) => {
+                    let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
+                    CheckOutcome::Planned {
+                        plan: Arc::new(plan),
+                        token: Arc::new(checked),
                     }
-                    None => CheckOutcome::Rejected("Twilio did not accept the token".into()),
-                },
+                }
             };
             RotationMsg::Checked { check_id, outcome }
         }

@@ -10,7 +10,7 @@ use telcreds::config::Profile;
 use telcreds::domain::{NewProvider, Platform, VerificationStatus};
 use telcreds::history::{History, Source};
 use telcreds::journal::{Action, Journal, Outcome};
-use telcreds::rotation::{
+use telcreds::ops::rotation::{
     self, CheckedToken, Disposition, Plan, RotationEvent, Rotator, Stage, TargetOutcome,
 };
 use telcreds::sandbox::{Sandbox, SandboxOptions, Seed};

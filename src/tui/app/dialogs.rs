@@ -326,10 +326,6 @@ impl App {
                         let job = RotationJob::Check {
                             check_id,
                             profiles: self.profiles.clone(),
-                            twilio_base: self
-                                .profile()
-                                .map(|p| p.twilio_api_base.clone())
-                                .unwrap_or_default(),
                             account_sid: account_sid.clone(),
                             token: secret,
                         };

@@ -1,7 +1,7 @@
 //! What can sit on top of the main screen. Dialogs that wait for a call remember its
 //! job id, so a result is applied only to the dialog that asked for it.
 
-use crate::rotation::{CheckedToken, Plan};
+use crate::ops::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::form::Form;
 use crate::tui::rotation_view::RotationView;

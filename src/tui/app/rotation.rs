@@ -2,7 +2,7 @@
 //! Twilio check's answer becomes a plan to confirm once, then a live result screen.
 
 use super::{App, Overlay, PromptPurpose};
-use crate::rotation::{CheckedToken, Plan};
+use crate::ops::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
 use crate::tui::effect::{CheckOutcome, Effect, RotationJob, RotationMsg};
 use crate::tui::rotation_view::RotationView;
@@ -49,17 +49,9 @@ impl App {
             return Vec::new();
         };
         match outcome {
-            CheckOutcome::Rejected(reason) => {
-                prompt.set_note(&format!(
-                    "✗ Twilio rejected the token: {reason}. Nothing was changed."
-                ));
-                self.set_flash("Twilio rejected the token: nothing was changed", true);
-            }
-            CheckOutcome::Failed(e) => {
-                prompt.set_note(&format!(
-                    "✗ the Twilio check failed: {e}. Nothing was changed."
-                ));
-                self.set_flash(format!("the Twilio check failed: {e}"), true);
+            CheckOutcome::Failed(failure) => {
+                prompt.set_note(&format!("✗ {failure}"));
+                self.set_flash(failure.to_string(), true);
             }
             CheckOutcome::Planned { plan, token } => {
                 self.flash = None;
@@ -174,7 +166,7 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Overlay {
             .iter()
             .map(|u| format!("profile {} could not be listed: {}", u.profile, u.error)),
     );
-    let production = plan.targets.iter().any(|t| t.production);
+    let production = plan.needs_typed_confirmation();
     let name = token
         .friendly_name()
         .map(|n| format!(" ({n})"))

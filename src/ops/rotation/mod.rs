@@ -19,6 +19,6 @@ mod plan;
 mod report;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
-pub use check::{CheckedToken, check_token};
+pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, TargetOutcome, TargetResult};

@@ -170,7 +170,7 @@ pub struct Report {
     /// Profiles that could not be listed: whatever they hold was not touched.
     pub unreachable: Vec<ProfileFailure>,
     /// Audit journal or history writes that failed: show them to the user.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::ops::Warning>,
 }
 
 impl Report {

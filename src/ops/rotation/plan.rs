@@ -29,6 +29,12 @@ impl Plan {
             .filter(|(_, t)| t.disposition == Disposition::Update)
     }
 
+    /// The one rule for a typed confirmation: when any provider involved is on a
+    /// production profile (updated or not), the Account SID must be typed.
+    pub fn needs_typed_confirmation(&self) -> bool {
+        self.targets.iter().any(|t| t.production)
+    }
+
     /// How many targets will be updated.
     pub fn update_count(&self) -> usize {
         self.to_update().count()

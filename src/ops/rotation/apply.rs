@@ -4,9 +4,10 @@
 use super::check::CheckedToken;
 use super::plan::{Disposition, Plan, Target};
 use super::report::{Report, Stage, TargetOutcome, TargetResult};
-use crate::api::{ApiError, TwilioVerdict};
+use crate::api::ApiError;
 use crate::history::{History, Record};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use crate::ops::warning::{Warning, write_history, write_journal};
 use futures_util::StreamExt;
 use futures_util::stream;
 use tokio::sync::mpsc::UnboundedSender;
@@ -70,30 +71,6 @@ impl Rotator {
         self
     }
 
-    /// Journals the Twilio check of the new token (step 2); returns a warning when
-    /// the journal cannot be written.
-    #[must_use = "a journal that cannot be written must be reported"]
-    pub fn record_check(
-        &self,
-        account_sid: &str,
-        result: &Result<TwilioVerdict, ApiError>,
-    ) -> Option<String> {
-        let name = match result {
-            Ok(TwilioVerdict::Valid { friendly_name }) => friendly_name.clone(),
-            _ => None,
-        };
-        let target = JournalTarget::new(TargetKind::TwilioAccount, account_sid.trim(), name);
-        let entry = JournalEntry::new(Action::RotationCheck, target);
-        let entry = match result {
-            Ok(TwilioVerdict::Valid { .. }) => entry,
-            Ok(TwilioVerdict::Rejected { reason }) => {
-                entry.failed(format!("Twilio rejected the token: {reason}"))
-            }
-            Err(e) => entry.failed(e),
-        };
-        self.journal.record(&entry)
-    }
-
     /// Replaces the token on every target of `plan` marked for update, then verifies
     /// where the platform can; skipped targets and unreachable profiles are journaled
     /// as such. Call it once, after the user confirmed the plan.
@@ -103,7 +80,7 @@ impl Rotator {
             let entry = JournalEntry::new(Action::RotationList, sid_target(plan))
                 .on_named(&f.profile, &f.platform)
                 .failed(&f.error);
-            warnings.extend(self.journal.record(&entry));
+            warnings.extend(write_journal(&self.journal, &entry));
         }
         let mut outcomes = Vec::with_capacity(plan.targets.len());
         let mut work = Vec::new();
@@ -115,7 +92,7 @@ impl Rotator {
                 let outcome = TargetOutcome::skipped(&t.disposition);
                 let entry = entry(Action::RotationUpdate, t)
                     .skipped(t.disposition.skip_reason().unwrap_or_default());
-                warnings.extend(self.journal.record(&entry));
+                warnings.extend(write_journal(&self.journal, &entry));
                 self.send(RotationEvent::Finished {
                     target: i,
                     outcome: outcome.clone(),
@@ -152,9 +129,9 @@ impl Rotator {
         token: &CheckedToken,
         work: Vec<(usize, Stage)>,
         mut outcomes: Vec<Option<TargetOutcome>>,
-        mut warnings: Vec<String>,
+        mut warnings: Vec<Warning>,
     ) -> Report {
-        let done: Vec<(usize, TargetOutcome, Vec<String>)> = stream::iter(work)
+        let done: Vec<(usize, TargetOutcome, Vec<Warning>)> = stream::iter(work)
             .map(|(i, stage)| async move {
                 let (outcome, w) = self.rotate_one(plan, i, stage, token).await;
                 (i, outcome, w)
@@ -193,7 +170,7 @@ impl Rotator {
         i: usize,
         stage: Stage,
         token: &CheckedToken,
-    ) -> (TargetOutcome, Vec<String>) {
+    ) -> (TargetOutcome, Vec<Warning>) {
         let t = &plan.targets[i];
         let mut warnings = Vec::new();
         let outcome = match self.update(plan, i, stage, token, &mut warnings).await {
@@ -215,7 +192,7 @@ impl Rotator {
         i: usize,
         stage: Stage,
         token: &CheckedToken,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<(), TargetOutcome> {
         if stage != Stage::Update {
             return Ok(());
@@ -234,17 +211,20 @@ impl Rotator {
                 plan.account_sid
             )))
         };
-        // A platform that echoes the token in its error must not put it in the journal.
-        let result = result.map_err(|e| e.scrubbed(&[token.token()]));
-        warnings.extend(
-            self.journal
-                .record(&entry(Action::RotationUpdate, t).result(&result)),
-        );
+        warnings.extend(write_journal(
+            &self.journal,
+            &entry(Action::RotationUpdate, t).result(&result),
+        ));
         match result {
             Ok(()) => {
                 // Twilio accepted exactly the token the target now holds.
                 let record = Record::from_twilio(&token.verdict());
-                warnings.extend(self.history.record(&t.profile, &t.provider_id, &record));
+                warnings.extend(write_history(
+                    &self.history,
+                    &t.profile,
+                    &t.provider_id,
+                    &record,
+                ));
                 Ok(())
             }
             Err(error) => Err(TargetOutcome::Failed {
@@ -254,27 +234,32 @@ impl Rotator {
         }
     }
 
-    async fn verify(&self, i: usize, t: &Target, warnings: &mut Vec<String>) -> TargetOutcome {
+    async fn verify(&self, i: usize, t: &Target, warnings: &mut Vec<Warning>) -> TargetOutcome {
         self.send(RotationEvent::Verifying { target: i });
         let result = t.client.verify_provider(&t.provider_id).await;
         let base = entry(Action::RotationVerify, t);
         match result {
             Ok(r) => {
                 let record = Record::from_verification(&r);
-                warnings.extend(self.history.record(&t.profile, &t.provider_id, &record));
+                warnings.extend(write_history(
+                    &self.history,
+                    &t.profile,
+                    &t.provider_id,
+                    &record,
+                ));
                 let outcome = TargetOutcome::verified(r.status.clone(), &r.checks);
                 let entry = match &outcome {
                     TargetOutcome::UpdatedVerified => base,
                     other => base.failed(other.detail()),
                 };
-                warnings.extend(
-                    self.journal
-                        .record(&entry.detail(format!("verification {}", r.status))),
-                );
+                warnings.extend(write_journal(
+                    &self.journal,
+                    &entry.detail(format!("verification {}", r.status)),
+                ));
                 outcome
             }
             Err(error) => {
-                warnings.extend(self.journal.record(&base.failed(&error)));
+                warnings.extend(write_journal(&self.journal, &base.failed(&error)));
                 TargetOutcome::Failed {
                     stage: Stage::Verify,
                     error,
