@@ -13,8 +13,7 @@ use crate::config::{Config, Profile};
 use crate::journal::Journal;
 use crate::ops::Stores;
 use crate::ops::rotation::{
-    self, CheckedToken, Disposition, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome,
-    TargetResult,
+    self, CheckedToken, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome, TargetResult,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -148,10 +147,10 @@ fn plan_line(t: &Target) -> String {
     )
 }
 
-/// The plan as JSON: what would be (or is about to be) done.
+/// The plan as JSON: what would be (or is about to be) done (its `account_sid`
+/// comes from the plan).
 #[derive(Serialize)]
 struct PlanView<'a> {
-    account_sid: &'a str,
     twilio_account: Option<&'a str>,
     dry_run: bool,
     #[serde(flatten)]
@@ -170,7 +169,6 @@ fn print_plan(
         return Ok(());
     }
     let view = PlanView {
-        account_sid: &plan.account_sid,
         twilio_account: checked.friendly_name(),
         dry_run,
         plan,
@@ -226,10 +224,6 @@ fn profile_cell(t: &Target) -> String {
     } else {
         t.profile.clone()
     }
-}
-
-fn provider_cell(t: &Target) -> String {
-    format!("{} (id {})", t.provider_name, t.provider_id)
 }
 
 /// A dry run's exit: incomplete when a profile could not be listed.
@@ -409,51 +403,14 @@ fn report_text(report: &Report) -> String {
             profile_cell(&r.target),
             r.target.platform.to_string(),
             r.target.provider_name.clone(),
-            format!("{} {}", result_symbol(&r.outcome), r.outcome.label()),
+            r.outcome.badge(),
             r.outcome.detail(),
         ]);
     }
-    let updatable = report
-        .results
-        .iter()
-        .filter(|r| r.target.disposition == Disposition::Update)
-        .count();
-    let mut out = format!(
-        "\n{}\n{} of {} providers now use the new token.\n",
-        t.render(),
-        report.updated_count(),
-        updatable
-    );
-    let old: Vec<&TargetResult> = report.old_token_holders().collect();
-    if old.is_empty() {
-        out.push_str("No provider found is left on the old token.\n");
-    } else {
-        out.push_str("Still on the OLD token:\n");
-        for r in old {
-            let why = match &r.outcome {
-                TargetOutcome::Failed { error, .. } => format!("update failed: {error}"),
-                other => other.detail(),
-            };
-            out.push_str(&format!(
-                "  {} {}: {why}\n",
-                profile_cell(&r.target),
-                provider_cell(&r.target),
-            ));
-        }
+    let mut out = format!("\n{}\n", t.render());
+    for line in report.summary() {
+        out.push_str(&format!("{} {}\n", line.tone.symbol(), line.text));
     }
-    let unknown: Vec<&TargetResult> = report.unknown_token_holders().collect();
-    if !unknown.is_empty() {
-        out.push_str("No answer to the update, token UNKNOWN (retry):\n");
-        for r in unknown {
-            out.push_str(&format!(
-                "  {} {}: {}\n",
-                profile_cell(&r.target),
-                provider_cell(&r.target),
-                r.outcome.detail()
-            ));
-        }
-    }
-    out.push_str(&unreachable_text_of(report));
     if report.failed().next().is_some() {
         out.push_str(
             "Run the same command again to retry: providers already on the new token get it again, which is harmless.\n",
@@ -462,43 +419,11 @@ fn report_text(report: &Report) -> String {
     out
 }
 
-fn unreachable_text_of(report: &Report) -> String {
-    report
-        .unreachable
-        .iter()
-        .map(|f| {
-            format!(
-                "Not reached: profile \"{}\" could not be listed ({}); its providers may still hold the old token.\n",
-                f.profile, f.error
-            )
-        })
-        .collect()
-}
-
-fn result_symbol(o: &TargetOutcome) -> &'static str {
-    match o {
-        TargetOutcome::UpdatedVerified | TargetOutcome::Updated => "✓",
-        TargetOutcome::UpdatedWarning { .. } => "!",
-        TargetOutcome::Failed { .. } => "✗",
-        TargetOutcome::Skipped { .. } => "-",
-    }
-}
-
-/// Exit: [`Exit::Incomplete`] when a target failed or a profile was not reached.
+/// Exit: [`Exit::Incomplete`] when a target failed, holds the old token or a
+/// profile was not reached.
 fn report_outcome(report: &Report) -> Result<(), CliError> {
-    if report.is_complete() {
-        return Ok(());
+    match report.incompleteness() {
+        None => Ok(()),
+        Some(why) => Err(CliError::new(Exit::Incomplete, why)),
     }
-    let failed = report.failed().count();
-    let old = report
-        .old_token_holders()
-        .filter(|r| r.outcome.is_failed())
-        .count();
-    Err(CliError::new(
-        Exit::Incomplete,
-        format!(
-            "rotation incomplete: {failed} provider(s) failed ({old} still on the old token), {} profile(s) not reached",
-            report.unreachable.len()
-        ),
-    ))
 }

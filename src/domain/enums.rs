@@ -1,6 +1,7 @@
 //! Enumerations that arrive from platforms. Every one keeps values it does not know
 //! as `Unknown(text)`, so one new server value never breaks a whole list.
 
+use super::tone::Tone;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -146,30 +147,40 @@ impl VerificationStatus {
         }
     }
 
+    /// How it reads at a glance.
+    pub fn tone(&self) -> Tone {
+        match self {
+            VerificationStatus::Verified => Tone::Ok,
+            VerificationStatus::Warning => Tone::Warn,
+            VerificationStatus::Failed => Tone::Error,
+            VerificationStatus::Pending => Tone::Pending,
+            VerificationStatus::NotVerifiable => Tone::Muted,
+            VerificationStatus::Unknown(_) => Tone::Unknown,
+        }
+    }
+
     /// A one-character symbol for tables.
     pub fn symbol(&self) -> &'static str {
-        match self {
-            VerificationStatus::Verified => "✓",
-            VerificationStatus::Warning => "!",
-            VerificationStatus::Failed => "✗",
-            VerificationStatus::Pending => "…",
-            VerificationStatus::NotVerifiable => "-",
-            VerificationStatus::Unknown(_) => "?",
-        }
+        self.tone().symbol()
     }
 }
 
 impl CheckStatus {
+    /// How it reads at a glance.
+    pub fn tone(&self) -> Tone {
+        match self {
+            CheckStatus::Passed => Tone::Ok,
+            CheckStatus::Warning => Tone::Warn,
+            CheckStatus::Failed => Tone::Error,
+            CheckStatus::Pending => Tone::Pending,
+            CheckStatus::Skipped => Tone::Muted,
+            CheckStatus::Unknown(_) => Tone::Unknown,
+        }
+    }
+
     /// A one-character symbol for check lists.
     pub fn symbol(&self) -> &'static str {
-        match self {
-            CheckStatus::Passed => "✓",
-            CheckStatus::Warning => "!",
-            CheckStatus::Failed => "✗",
-            CheckStatus::Pending => "…",
-            CheckStatus::Skipped => "-",
-            CheckStatus::Unknown(_) => "?",
-        }
+        self.tone().symbol()
     }
 }
 

@@ -5,6 +5,7 @@ mod enums;
 mod model;
 pub mod password;
 pub mod time;
+mod tone;
 pub mod validate;
 
 pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus};
@@ -13,3 +14,4 @@ pub use model::{
     ProviderUpdate, SipCredential, SipCredentialInput, VerificationCheck, VerificationResult,
     short_sid,
 };
+pub use tone::Tone;

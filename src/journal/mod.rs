@@ -284,6 +284,19 @@ pub enum Outcome {
     Unknown,
 }
 
+impl Outcome {
+    /// How it reads at a glance.
+    pub fn tone(self) -> crate::domain::Tone {
+        use crate::domain::Tone;
+        match self {
+            Outcome::Ok => Tone::Ok,
+            Outcome::Failed => Tone::Error,
+            Outcome::Skipped => Tone::Muted,
+            Outcome::Unknown => Tone::Warn,
+        }
+    }
+}
+
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

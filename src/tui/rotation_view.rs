@@ -4,7 +4,8 @@
 
 use super::theme::Theme;
 use super::widgets::{draw_line, hint_line, modal, truncate};
-use crate::ops::rotation::{CheckedToken, Plan, Report, RotationEvent, Stage, TargetOutcome};
+use crate::domain::Tone;
+use crate::ops::rotation::{CheckedToken, Plan, Report, RotationEvent, SummaryLine, TargetOutcome};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -102,49 +103,21 @@ impl RotationView {
         self.report.as_ref().map_or(0, |r| r.failed().count())
     }
 
-    /// One line per conclusion, for the summary and the flash.
-    pub fn summary(&self) -> Vec<String> {
+    /// One line per conclusion, for the summary and the flash: the report's own
+    /// summary once done, the progress before.
+    pub fn summary(&self) -> Vec<SummaryLine> {
         let Some(report) = &self.report else {
             let done = self
                 .states
                 .iter()
                 .filter(|s| matches!(s, TargetState::Done(_)))
                 .count();
-            return vec![format!(
-                "rotating… {done} of {} targets done",
-                self.states.len()
-            )];
+            return vec![SummaryLine {
+                tone: Tone::Pending,
+                text: format!("rotating… {done} of {} targets done", self.states.len()),
+            }];
         };
-        let name = |r: &crate::ops::rotation::TargetResult| {
-            format!("{}/{}", r.target.profile, r.target.provider_name)
-        };
-        let mut lines = vec![format!(
-            "{} of {} targets updated; {} failed",
-            report.updated_count(),
-            report.updatable_count(),
-            report.failed().count()
-        )];
-        let old: Vec<String> = report.old_token_holders().map(name).collect();
-        if old.is_empty() {
-            lines.push("no target holds the old token".into());
-        } else {
-            lines.push(format!("still on the OLD token: {}", old.join(", ")));
-        }
-        let unknown: Vec<String> = report.unknown_token_holders().map(name).collect();
-        if !unknown.is_empty() {
-            lines.push(format!(
-                "no answer, token unknown (R retries): {}",
-                unknown.join(", ")
-            ));
-        }
-        for u in &report.unreachable {
-            lines.push(format!(
-                "profile {} could not be listed: {}",
-                u.profile, u.error
-            ));
-        }
-        lines.extend(report.warnings.iter().map(ToString::to_string));
-        lines
+        report.summary()
     }
 
     fn state_cell(&self, state: &TargetState, spinner: &str, theme: &Theme) -> (String, Style) {
@@ -152,25 +125,7 @@ impl RotationView {
             TargetState::Waiting => ("waiting".into(), theme.muted),
             TargetState::Updating => (format!("{spinner} updating"), theme.pending),
             TargetState::Verifying => (format!("{spinner} verifying"), theme.pending),
-            TargetState::Done(o) => {
-                let style = match o {
-                    TargetOutcome::UpdatedVerified | TargetOutcome::Updated => theme.ok,
-                    TargetOutcome::UpdatedWarning { .. } => theme.warn,
-                    TargetOutcome::Failed {
-                        stage: Stage::Update,
-                        ..
-                    } => theme.error,
-                    TargetOutcome::Failed { .. } => theme.warn,
-                    TargetOutcome::Skipped { .. } => theme.muted,
-                };
-                let symbol = match o {
-                    TargetOutcome::UpdatedVerified | TargetOutcome::Updated => "✓",
-                    TargetOutcome::Failed { .. } => "✗",
-                    TargetOutcome::Skipped { .. } => "-",
-                    TargetOutcome::UpdatedWarning { .. } => "!",
-                };
-                (format!("{symbol} {}", o.label()), style)
-            }
+            TargetState::Done(o) => (o.badge(), theme.tone(o.tone())),
         }
     }
 
@@ -245,9 +200,16 @@ impl RotationView {
             row += per_target;
         }
         for (i, line) in summary.into_iter().enumerate() {
-            let alarming = line.starts_with("still") || line.starts_with("no answer");
-            let style = if alarming { theme.error } else { theme.base };
-            draw_line(frame, inner, rows_end + i as u16, Line::styled(line, style));
+            let style = match line.tone {
+                Tone::Ok => theme.base,
+                tone => theme.tone(tone),
+            };
+            draw_line(
+                frame,
+                inner,
+                rows_end + i as u16,
+                Line::styled(line.text, style),
+            );
         }
         let hints: Vec<(&str, &str)> = match (self.running(), self.failed_count()) {
             (true, _) => vec![("", "updating every target; the result appears here")],

@@ -14,7 +14,7 @@
 //! Keys a theme leaves out keep the default theme's style; unknown keys are errors
 //! that name the key, so a typo never goes unnoticed.
 
-use crate::domain::{CheckStatus, VerificationStatus};
+use crate::domain::{CheckStatus, Tone, VerificationStatus};
 use ratatui::style::{Color, Modifier, Style};
 use std::path::Path;
 use std::str::FromStr;
@@ -267,26 +267,25 @@ impl Theme {
         self
     }
 
+    /// The style of a tone: the one mapping from outcome to colour.
+    pub fn tone(&self, tone: Tone) -> Style {
+        match tone {
+            Tone::Ok => self.ok,
+            Tone::Warn => self.warn,
+            Tone::Error => self.error,
+            Tone::Pending => self.pending,
+            Tone::Muted | Tone::Unknown => self.muted,
+        }
+    }
+
     /// The style for an overall verification status.
     pub fn status(&self, s: &VerificationStatus) -> Style {
-        match s {
-            VerificationStatus::Verified => self.ok,
-            VerificationStatus::Warning => self.warn,
-            VerificationStatus::Failed => self.error,
-            VerificationStatus::Pending => self.pending,
-            VerificationStatus::NotVerifiable | VerificationStatus::Unknown(_) => self.muted,
-        }
+        self.tone(s.tone())
     }
 
     /// The style for one check's status.
     pub fn check(&self, s: &CheckStatus) -> Style {
-        match s {
-            CheckStatus::Passed => self.ok,
-            CheckStatus::Warning => self.warn,
-            CheckStatus::Failed => self.error,
-            CheckStatus::Pending => self.pending,
-            CheckStatus::Skipped | CheckStatus::Unknown(_) => self.muted,
-        }
+        self.tone(s.tone())
     }
 }
 

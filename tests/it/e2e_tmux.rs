@@ -237,7 +237,7 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
         "{plan}"
     );
     tmux.keys(&["y"]);
-    let result = tmux.wait_for("no target holds the old token");
+    let result = tmux.wait_for("no provider found is left on the old token");
     let rows: Vec<&str> = result
         .lines()
         .filter(|l| l.starts_with("│ demo-"))

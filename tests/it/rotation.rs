@@ -449,7 +449,7 @@ async fn the_command_line_rotates_reports_and_exits_by_outcome() {
         .nth(1)
         .unwrap_or_else(|| panic!("{}", partial.stdout));
     assert!(
-        old.contains("sandbox-unpod") && old.contains("id 101"),
+        old.contains("sandbox-unpod") && old.contains("twilio AC75…8b24"),
         "{old}"
     );
     assert!(!old.contains("acme-prod-us"), "{old}");

@@ -479,7 +479,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     h.press(KeyCode::Char('y'));
     h.settle().await;
     let result = h.screen(120, 40);
-    assert!(result.contains("no target holds the old token"), "{result}");
+    assert!(result.contains("no provider found is left on the old token"), "{result}");
     assert!(
         result.contains("✓ verified") && result.contains("✓ updated"),
         "{result}"
@@ -512,7 +512,7 @@ async fn a_token_twilio_rejects_changes_nothing() {
         "the prompt stays with the reason"
     );
     let screen = h.screen(100, 30);
-    assert!(screen.contains("Twilio rejected the token"), "{screen}");
+    assert!(screen.contains("Twilio rejected the new token"), "{screen}");
     let requests: Vec<serde_json::Value> =
         reqwest::get(format!("{}/_sandbox/requests", h.sandbox.origin()))
             .await
@@ -622,7 +622,7 @@ async fn an_abandoned_token_check_never_answers_a_new_prompt() {
         matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
         "no plan for the abandoned token"
     );
-    assert!(h.screen(100, 30).contains("Twilio rejected the token"));
+    assert!(h.screen(100, 30).contains("Twilio rejected the new token"));
 }
 
 #[tokio::test]

@@ -21,4 +21,4 @@ mod report;
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
-pub use report::{Report, Stage, TargetOutcome, TargetResult};
+pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};

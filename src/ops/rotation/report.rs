@@ -2,7 +2,7 @@
 
 use super::plan::{Disposition, ProfileFailure, Target};
 use crate::api::ApiError;
-use crate::domain::{CheckStatus, VerificationCheck, VerificationStatus};
+use crate::domain::{CheckStatus, Tone, VerificationCheck, VerificationStatus};
 use serde::{Serialize, Serializer};
 
 /// Where a target's rotation failed.
@@ -101,12 +101,34 @@ impl TargetOutcome {
         matches!(self, TargetOutcome::Failed { .. })
     }
 
-    /// A short label: `verified`, `warning`, `updated`, `failed`, `skipped`.
+    /// How it reads at a glance: a refused or unanswered update is an error (the
+    /// old token may still be there), a verification that failed to run a warning.
+    pub fn tone(&self) -> Tone {
+        match self {
+            TargetOutcome::UpdatedVerified | TargetOutcome::Updated => Tone::Ok,
+            TargetOutcome::UpdatedWarning { .. } => Tone::Warn,
+            TargetOutcome::Failed {
+                stage: Stage::Update,
+                ..
+            } => Tone::Error,
+            TargetOutcome::Failed { .. } => Tone::Warn,
+            TargetOutcome::Skipped { .. } => Tone::Muted,
+        }
+    }
+
+    /// Symbol and label, as every frontend shows them: `✓ verified`, `✗ failed`.
+    pub fn badge(&self) -> String {
+        format!("{} {}", self.tone().symbol(), self.label())
+    }
+
+    /// A short label: `verified`, `warning`, `updated`, `failed`, `unknown`,
+    /// `skipped`.
     pub fn label(&self) -> &'static str {
         match self {
             TargetOutcome::UpdatedVerified => "verified",
             TargetOutcome::UpdatedWarning { .. } => "warning",
             TargetOutcome::Updated => "updated",
+            TargetOutcome::Failed { .. } if self.update_state_unknown() => "unknown",
             TargetOutcome::Failed { .. } => "failed",
             TargetOutcome::Skipped { .. } => "skipped",
         }
@@ -224,5 +246,124 @@ impl Report {
         self.failed().next().is_none()
             && self.unreachable.is_empty()
             && self.old_token_holders().next().is_none()
+    }
+}
+
+/// One line of a rotation's summary, with how it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryLine {
+    /// How it reads.
+    pub tone: Tone,
+    /// The words.
+    pub text: String,
+}
+
+impl Report {
+    /// Targets skipped because their profile is read-only: they keep the old token.
+    pub fn read_only_holders(&self) -> impl Iterator<Item = &TargetResult> {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.target.disposition, Disposition::Skipped { .. }))
+    }
+
+    /// The summary every frontend shows, in the same words: what was updated, what
+    /// still holds the old token (failed or read-only), what is unknown, which
+    /// profiles were not reached, and what could not be recorded.
+    pub fn summary(&self) -> Vec<SummaryLine> {
+        let line = |tone, text: String| SummaryLine { tone, text };
+        let name = |r: &TargetResult| format!("{} {}", r.target.profile, r.target.provider_name);
+        let failed = self.failed().count();
+        let mut lines = vec![line(
+            if failed == 0 { Tone::Ok } else { Tone::Error },
+            format!(
+                "{} of {} providers to update now use the new token; {failed} failed",
+                self.updated_count(),
+                self.updatable_count()
+            ),
+        )];
+        let old: Vec<String> = self.old_token_holders().map(name).collect();
+        let read_only = self.read_only_holders().count();
+        if old.is_empty() {
+            lines.push(line(
+                Tone::Ok,
+                "no provider found is left on the old token".into(),
+            ));
+        } else {
+            let why = if read_only > 0 {
+                format!(" ({read_only} on read-only profiles)")
+            } else {
+                String::new()
+            };
+            lines.push(line(
+                Tone::Error,
+                format!("still on the OLD token{why}: {}", old.join(", ")),
+            ));
+        }
+        let unknown: Vec<String> = self.unknown_token_holders().map(name).collect();
+        if !unknown.is_empty() {
+            lines.push(line(
+                Tone::Error,
+                format!(
+                    "no answer to the update, token UNKNOWN (retry): {}",
+                    unknown.join(", ")
+                ),
+            ));
+        }
+        for f in &self.unreachable {
+            lines.push(line(
+                Tone::Error,
+                format!(
+                    "profile \"{}\" could not be listed ({}): its providers may still hold the old token",
+                    f.profile, f.error
+                ),
+            ));
+        }
+        lines.extend(
+            self.warnings
+                .iter()
+                .map(|w| line(Tone::Warn, w.to_string())),
+        );
+        lines
+    }
+
+    /// Why the rotation is incomplete, in one sentence; `None` when it is complete.
+    pub fn incompleteness(&self) -> Option<String> {
+        if self.is_complete() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let refused = self
+            .old_token_holders()
+            .filter(|r| r.outcome.is_failed())
+            .count();
+        let read_only = self.read_only_holders().count();
+        let unknown = self.unknown_token_holders().count();
+        let verify = self
+            .failed()
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    TargetOutcome::Failed {
+                        stage: Stage::Verify,
+                        ..
+                    }
+                )
+            })
+            .count();
+        for (n, what) in [
+            (refused, "update(s) refused, still on the old token"),
+            (unknown, "update(s) without an answer, token unknown"),
+            (verify, "verification(s) that failed to run"),
+            (
+                read_only,
+                "provider(s) on read-only profiles still on the old token",
+            ),
+            (self.unreachable.len(), "profile(s) not reached"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        Some(format!("rotation incomplete: {}", parts.join(", ")))
     }
 }

@@ -28,7 +28,7 @@ impl App {
             RotationMsg::Done(report) => {
                 if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
                     view.finish(report);
-                    let summary = view.summary();
+                    let summary: Vec<String> = view.summary().into_iter().map(|l| l.text).collect();
                     let failed = view.failed_count() > 0;
                     self.set_flash(summary.join(" — "), failed);
                 }
