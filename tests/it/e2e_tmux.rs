@@ -32,6 +32,19 @@ impl Tmux {
         t
     }
 
+    /// Resizes the window (and so the pane) to `width` x `height`.
+    pub fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.run(&["resize-window", "-t", "e2e", "-x", &w, "-y", &h]);
+    }
+
+    /// Waits until the program in the pane has exited.
+    pub fn wait_exit(&self) {
+        self.wait_until("the program to exit", |_| {
+            self.format("#{pane_dead}") == "1"
+        });
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
@@ -99,6 +112,16 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // A program that hangs ignores the SIGHUP of kill-server: end it for sure.
+        let alive = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "-t", "e2e"])
+            .arg("#{pane_dead} #{pane_pid}")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        if let Some(pid) = alive.strip_prefix("0 ") {
+            let _ = Command::new("kill").args(["-KILL", pid]).status();
+        }
         let _ = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -117,7 +140,7 @@ fn rand_suffix() -> u64 {
 /// The program exited by itself with status 0, not by a signal. Under heavy load
 /// tmux sometimes marks the pane dead without recording a status: then only the
 /// signal (none) and the restored screen, checked by the callers, are asserted.
-fn assert_exited_cleanly(tmux: &Tmux) {
+pub fn assert_exited_cleanly(tmux: &Tmux) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while tmux.format("#{pane_dead_status}").is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -182,9 +205,7 @@ fn demo_create_see_delete_quit_in_tmux() {
     );
 
     tmux.keys(&["q"]);
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
+    tmux.wait_exit();
     assert_exited_cleanly(&tmux);
     assert_eq!(
         tmux.format("#{alternate_on}"),
@@ -201,9 +222,7 @@ fn sigterm_restores_the_terminal() {
     let pid = tmux.format("#{pane_pid}");
     let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(status.success());
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
+    tmux.wait_exit();
     assert_eq!(tmux.format("#{alternate_on}"), "0");
 }
 
@@ -262,9 +281,7 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
     tmux.keys(&["4"]);
     tmux.wait_for("rotation.");
     tmux.keys(&["q"]);
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
+    tmux.wait_exit();
     assert_exited_cleanly(&tmux);
     assert_eq!(tmux.format("#{alternate_on}"), "0");
     let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();

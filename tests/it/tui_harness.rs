@@ -138,3 +138,29 @@ pub fn render_text(app: &mut App, width: u16, height: u16) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Renders `app` in a fresh thread (ratatui's per-thread layout cache starts empty, so
+/// every draw really solves its layout) and gives it back with the screen text. An
+/// error when the draw panicked or did not finish within `limit`; a draw that spins
+/// is left running, and the test process ends it when it exits.
+pub fn render_within(
+    app: App,
+    width: u16,
+    height: u16,
+    limit: Duration,
+) -> Result<(App, String), String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut app = app;
+        let text = render_text(&mut app, width, height);
+        let _ = tx.send((app, text));
+    });
+    rx.recv_timeout(limit).map_err(|e| match e {
+        std::sync::mpsc::RecvTimeoutError::Timeout => {
+            format!("drawing at {width}x{height} took longer than {limit:?}")
+        }
+        std::sync::mpsc::RecvTimeoutError::Disconnected => {
+            format!("drawing at {width}x{height} panicked")
+        }
+    })
+}
