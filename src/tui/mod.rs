@@ -13,6 +13,7 @@ pub mod rotation_view;
 pub mod rows;
 pub mod run;
 pub mod secret_prompt;
+pub mod signals;
 pub mod theme;
 pub mod views;
 pub mod widgets;

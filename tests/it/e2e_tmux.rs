@@ -152,8 +152,13 @@ pub fn assert_exited_cleanly(tmux: &Tmux) {
 
 /// The shell command that runs the demo with logs and data in `dir`.
 pub fn demo_command(dir: &Path) -> String {
+    app_command(dir, "--demo")
+}
+
+/// The shell command that runs the binary with `args`, logs and data in `dir`.
+pub fn app_command(dir: &Path, args: &str) -> String {
     format!(
-        "env TERM=xterm-256color TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data TELCREDS_CONFIG={0}/none.toml {1} --demo",
+        "env TERM=xterm-256color TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data TELCREDS_CONFIG={0}/none.toml {1} {args}",
         dir.display(),
         env!("CARGO_BIN_EXE_telcreds")
     )
@@ -212,18 +217,6 @@ fn demo_create_see_delete_quit_in_tmux() {
         "0",
         "the terminal is back on the normal screen"
     );
-}
-
-#[test]
-fn sigterm_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::start(&demo_command(dir.path()), 80, 24);
-    tmux.wait_for("Providers (8)");
-    let pid = tmux.format("#{pane_pid}");
-    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(status.success());
-    tmux.wait_exit();
-    assert_eq!(tmux.format("#{alternate_on}"), "0");
 }
 
 #[tokio::test]
