@@ -230,9 +230,10 @@ pub enum Effect {
     Rotation(RotationJob),
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,
-    /// Put text on the clipboard (OSC 52); empty text clears it. A secret type, as it
-    /// may hold a password.
+    /// Put text on the clipboard (OSC 52). A secret type, as it may hold a password.
     Copy(Secret),
+    /// Overwrite a copied secret on the clipboard (see [`crate::tui::clipboard`]).
+    OverwriteClipboard,
 }
 
 /// How the Twilio check of a rotation ended.

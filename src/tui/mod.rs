@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod confirm;
 pub mod demo;
 pub mod effect;

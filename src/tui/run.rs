@@ -6,6 +6,7 @@
 //! short grace, and stderr says which of them did not finish.
 
 use super::app::App;
+use super::clipboard;
 use super::effect::Effect;
 use super::journaling::Stores;
 use super::signals::{Signals, Stop};
@@ -60,8 +61,12 @@ impl Session {
         for effect in effects {
             match effect {
                 Effect::Copy(text) => {
-                    self.clipboard_dirty = !text.is_empty();
-                    copy_to_clipboard(text.expose());
+                    self.clipboard_dirty = true;
+                    clipboard::copy(text.expose());
+                }
+                Effect::OverwriteClipboard => {
+                    self.clipboard_dirty = false;
+                    clipboard::overwrite();
                 }
                 other => self.worker.run(other),
             }
@@ -100,6 +105,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         std::process::exit(101);
     }));
     let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
+    app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
     }
@@ -117,7 +123,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         }
     }
     if session.clipboard_dirty {
-        copy_to_clipboard("");
+        clipboard::overwrite();
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -235,10 +241,4 @@ async fn sleep_until(deadline: Option<Instant>) {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
     }
-}
-
-/// Writes the OSC 52 sequence that sets (or, with empty text, clears) the clipboard.
-fn copy_to_clipboard(text: &str) {
-    use crossterm::clipboard::CopyToClipboard;
-    let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
 }

@@ -121,7 +121,7 @@ impl Worker {
                 let task = tokio::spawn(run_rotation(tx, http, stores, job));
                 self.changes.push((task, what));
             }
-            Effect::Copy(_) => {}
+            Effect::Copy(_) | Effect::OverwriteClipboard => {}
         }
     }
 

@@ -148,3 +148,31 @@ async fn sigterm_during_a_delete_that_never_answers_restores_first_then_gives_up
         "{screen}"
     );
 }
+
+#[test]
+fn a_copied_sip_password_is_overwritten_on_the_tmux_clipboard() {
+    let dir = tempfile::tempdir().unwrap();
+    // Test-only: the 30 s before a copied secret is overwritten, shortened.
+    let command = format!("env TELCREDS_CLIPBOARD_SECS=2 {}", demo_command(dir.path()));
+    let tmux = Tmux::start(&command, 120, 30);
+    tmux.set_option("set-clipboard", "on");
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["2"]);
+    tmux.wait_for("SIP credentials (42)");
+    tmux.keys(&["j", "y"]);
+    tmux.wait_for("SIP password copied");
+    let password = tmux.show_buffer().expect("OSC 52 set a tmux buffer");
+    assert!(password.len() >= 8, "a password: {password:?}");
+
+    // The old wording too: a regression then fails on the buffer, not on a timeout.
+    let screen = tmux.wait_until("the clipboard deadline", |s| {
+        s.contains("clipboard cleared") || s.contains("clipboard overwritten")
+    });
+    let now = tmux.show_buffer().unwrap_or_default();
+    assert_ne!(now, password, "tmux still holds the password");
+    assert_eq!(now, telcreds::tui::clipboard::PLACEHOLDER);
+    assert!(screen.contains("clipboard overwritten"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert_exited_cleanly(&tmux);
+}

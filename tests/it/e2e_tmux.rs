@@ -32,6 +32,22 @@ impl Tmux {
         t
     }
 
+    /// Sets a server option, e.g. `set-clipboard on`.
+    pub fn set_option(&self, name: &str, value: &str) {
+        self.run(&["set-option", "-s", name, value]);
+    }
+
+    /// The newest paste buffer (what OSC 52 put there), or `None` when there is none.
+    pub fn show_buffer(&self) -> Option<String> {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "show-buffer"])
+            .output()
+            .expect("tmux runs");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// Resizes the window (and so the pane) to `width` x `height`.
     pub fn resize(&self, width: u16, height: u16) {
         let (w, h) = (width.to_string(), height.to_string());

@@ -79,6 +79,9 @@ impl Harness {
         for e in effects {
             match e {
                 Effect::Copy(s) => self.copied.push(s),
+                Effect::OverwriteClipboard => self
+                    .copied
+                    .push(Secret::new(telcreds::tui::clipboard::PLACEHOLDER)),
                 other => self.worker.run(other),
             }
         }
