@@ -117,6 +117,28 @@ impl Harness {
         }
     }
 
+    /// Applies the results that have already arrived, without waiting.
+    pub fn pump(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            let effects = self.app.update(msg);
+            self.run(effects);
+        }
+    }
+
+    /// The screen at `width` x `height`, drawn with [`render_within`].
+    pub fn screen_within(
+        &mut self,
+        width: u16,
+        height: u16,
+        limit: Duration,
+    ) -> Result<String, String> {
+        let stand_in = App::new(Vec::new(), 0, Theme::default_theme()).0;
+        let app = std::mem::replace(&mut self.app, stand_in);
+        let (app, text) = render_within(app, width, height, limit)?;
+        self.app = app;
+        Ok(text)
+    }
+
     /// The screen as text, rendered at `width` x `height`.
     pub fn screen(&mut self, width: u16, height: u16) -> String {
         render_text(&mut self.app, width, height)
