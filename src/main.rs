@@ -5,7 +5,8 @@ use clap::Parser;
 use std::process::ExitCode;
 use telcreds::cli::{self, args::Cli, exit::Exit};
 use telcreds::config::{self, Config, TokenSource};
-use telcreds::tui::{demo, run::TuiOptions, theme::Theme};
+use telcreds::tui::run::{Ending, TuiOptions};
+use telcreds::tui::{demo, theme::Theme};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
@@ -20,23 +21,24 @@ fn main() -> ExitCode {
             return Exit::Other.into();
         }
     };
-    let exit = match cli.command.take() {
-        Some(command) => runtime.block_on(cli::run(cli, command)),
+    let exit: ExitCode = match cli.command.take() {
+        Some(command) => runtime.block_on(cli::run(cli, command)).into(),
         None => match runtime.block_on(tui(&cli)) {
-            Ok(()) => Exit::Success,
+            Ok(Ending::Quit) => Exit::Success.into(),
+            Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
                 eprintln!("error: {e}");
-                Exit::Other
+                Exit::Other.into()
             }
         },
     };
     // Everything that matters was awaited; do not wait on idle background threads.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
-    exit.into()
+    exit
 }
 
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox.
-async fn tui(cli: &Cli) -> anyhow::Result<()> {
+async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;

@@ -88,6 +88,40 @@ impl Request {
         }
     }
 
+    /// What the request does, for a person: `delete SIP credential "EU trunk"`.
+    pub fn describe(&self) -> String {
+        let sip_name = |i: &crate::domain::SipCredentialInput| match &i.description {
+            Some(d) if !d.trim().is_empty() => d.clone(),
+            _ => i.server.clone(),
+        };
+        match self {
+            Request::ListProviders => "list the providers".into(),
+            Request::ListSip => "list the SIP credentials".into(),
+            Request::ProviderNumbers { id, .. } => format!("list the numbers of provider {id}"),
+            Request::SipDependants { id, .. } => format!("find what uses SIP credential {id}"),
+            Request::History { id } => format!("read the history of provider {id}"),
+            Request::Save(FormSubmission::CreateSip(i)) => {
+                format!("create SIP credential \"{}\"", sip_name(i))
+            }
+            Request::Save(FormSubmission::UpdateSip { input, .. }) => {
+                format!("update SIP credential \"{}\"", sip_name(input))
+            }
+            Request::Save(FormSubmission::CreateProvider(p)) => {
+                let name = p.name.clone().unwrap_or_else(|| p.account_sid.clone());
+                format!("create provider \"{name}\"")
+            }
+            Request::Save(FormSubmission::UpdateProvider { id, .. }) => {
+                format!("update provider {id}")
+            }
+            Request::DeleteSip { name, .. } => format!("delete SIP credential \"{name}\""),
+            Request::DeleteProvider { name, .. } => format!("delete provider \"{name}\""),
+            Request::RotateSipPassword { name, .. } => {
+                format!("change the password of SIP credential \"{name}\"")
+            }
+            Request::Verify { id } => format!("verify provider {id}"),
+        }
+    }
+
     /// True when the request changes something on a platform: such calls are never
     /// aborted half-way and are always written to the audit journal.
     pub fn mutates(&self) -> bool {
@@ -194,9 +228,10 @@ pub enum Effect {
     Rotation(RotationJob),
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,
-    /// Put text on the clipboard (OSC 52); empty text clears it. A secret type, as it
-    /// may hold a password.
+    /// Put text on the clipboard (OSC 52). A secret type, as it may hold a password.
     Copy(Secret),
+    /// Overwrite a copied secret on the clipboard (see [`crate::tui::clipboard`]).
+    OverwriteClipboard,
 }
 
 /// How the Twilio check of a rotation ended.

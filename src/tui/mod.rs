@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod confirm;
 pub mod demo;
 pub mod effect;
@@ -13,6 +14,7 @@ pub mod rotation_view;
 pub mod rows;
 pub mod run;
 pub mod secret_prompt;
+pub mod signals;
 pub mod theme;
 pub mod views;
 pub mod widgets;

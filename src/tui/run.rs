@@ -1,11 +1,15 @@
 //! The event loop: terminal events, task results, a spinner tick only while work is in
 //! flight, secret/clipboard deadlines, and signals. Draws only after something changed.
-//! The terminal is restored on quit, on error, on panic and on SIGTERM/SIGHUP; changes
-//! already sent to a platform are awaited (and journaled) before the app exits.
+//! The terminal is restored on quit, on error, on panic and on SIGINT, SIGQUIT, SIGTERM
+//! and SIGHUP. On quit, changes already sent to a platform are awaited (and journaled)
+//! before the app exits; on a signal, the terminal is restored first, then they get a
+//! short grace, and stderr says which of them did not finish.
 
 use super::app::App;
+use super::clipboard;
 use super::effect::Effect;
 use super::journaling::Stores;
+use super::signals::{Signals, Stop};
 use super::theme::Theme;
 use super::views;
 use super::worker::Worker;
@@ -34,6 +38,18 @@ pub struct TuiOptions {
 /// Spinner frame period.
 const TICK: Duration = Duration::from_millis(120);
 
+/// How long changes already sent may still finish after a signal.
+const SIGNAL_GRACE: Duration = Duration::from_secs(5);
+
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// A signal stopped it.
+    Signal(Stop),
+}
+
 /// What outlives the loop: the worker (changes in flight) and the clipboard state.
 struct Session {
     worker: Worker,
@@ -45,8 +61,12 @@ impl Session {
         for effect in effects {
             match effect {
                 Effect::Copy(text) => {
-                    self.clipboard_dirty = !text.is_empty();
-                    copy_to_clipboard(text.expose());
+                    self.clipboard_dirty = true;
+                    clipboard::copy(text.expose());
+                }
+                Effect::OverwriteClipboard => {
+                    self.clipboard_dirty = false;
+                    clipboard::overwrite();
                 }
                 other => self.worker.run(other),
             }
@@ -54,8 +74,8 @@ impl Session {
     }
 }
 
-/// Runs the terminal UI until the user quits.
-pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
+/// Runs the terminal UI until the user quits or a signal stops it.
+pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the terminal UI needs a terminal; use the subcommands (`telcreds --help`) in scripts"
@@ -72,6 +92,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
         worker,
         clipboard_dirty: false,
     };
+    let mut signals = Signals::new()?;
     let mut terminal = ratatui::try_init()?;
     // A pasted token arrives as one event (its trailing newline does not submit).
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
@@ -84,22 +105,31 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
         std::process::exit(101);
     }));
     let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
+    app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
     }
     session.apply(effects);
-    let result = event_loop(&mut terminal, &mut app, &mut session, rx).await;
-    if session.worker.has_changes_in_flight() {
-        app.set_flash("finishing the changes already sent…", false);
-        let _ = terminal.draw(|f| views::draw(&mut app, f));
+    let mut result = event_loop(&mut terminal, &mut app, &mut session, &mut signals, rx).await;
+    if !matches!(result, Ok(Ending::Signal(_))) {
+        if session.worker.has_changes_in_flight() {
+            app.set_flash("finishing the changes already sent…", false);
+            let _ = terminal.draw(|f| views::draw(&mut app, f));
+        }
+        // Unbounded (the HTTP layer bounds each call), unless a signal comes.
+        tokio::select! {
+            _ = session.worker.shutdown() => {}
+            stop = signals.recv() => result = Ok(Ending::Signal(stop)),
+        }
     }
-    session.worker.shutdown().await;
     if session.clipboard_dirty {
-        copy_to_clipboard("");
+        clipboard::overwrite();
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    if app.rotation_running() {
+    if let Ok(Ending::Signal(stop)) = result {
+        finish_after_signal(&mut session.worker, &mut signals, stop, &journal_path).await;
+    } else if app.rotation_running() {
         // The rotation was awaited above but its result never reached the screen.
         eprintln!(
             "telcreds: a token rotation was still running when the app closed; it was allowed to finish, \
@@ -110,24 +140,71 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<()> {
     result
 }
 
+/// After a signal, with the terminal already restored: says on stderr which changes
+/// sent to a platform have no answer yet, gives them [`SIGNAL_GRACE`] (a second
+/// signal cuts it short), and says which were given up on.
+async fn finish_after_signal(
+    worker: &mut Worker,
+    signals: &mut Signals,
+    stop: Stop,
+    journal: &std::path::Path,
+) {
+    let pending = worker.changes_in_flight();
+    if pending.is_empty() {
+        return;
+    }
+    let n = pending.len();
+    let what = if n == 1 { "change" } else { "changes" };
+    eprintln!("telcreds: stopped by {stop}; {n} {what} already sent with no answer yet:");
+    for p in &pending {
+        eprintln!("  {p}");
+    }
+    let grace = SIGNAL_GRACE.as_secs();
+    eprintln!("telcreds: waiting up to {grace} s for the answer (another signal stops waiting)");
+    tokio::select! {
+        _ = tokio::time::timeout(SIGNAL_GRACE, worker.shutdown()) => {}
+        _ = signals.recv() => {}
+    }
+    let left = worker.changes_in_flight();
+    if left.is_empty() {
+        eprintln!(
+            "telcreds: answered; the outcome is in the audit journal at {}",
+            journal.display()
+        );
+        return;
+    }
+    let (this, it) = if left.len() == 1 {
+        ("this", "it")
+    } else {
+        ("these", "them")
+    };
+    eprintln!(
+        "telcreds: gave up waiting; whether {this} took effect is unknown, and the audit \
+         journal has no outcome for {it} (check on the platform before trying again):"
+    );
+    for p in &left {
+        eprintln!("  {p}");
+    }
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     session: &mut Session,
+    signals: &mut Signals,
     mut rx: tokio::sync::mpsc::UnboundedReceiver<super::effect::Msg>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ending> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     // After an idle spell, do not replay the missed ticks as a burst of redraws.
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut signals = Signals::new()?;
     let mut dirty = true;
     loop {
         if dirty {
             terminal.draw(|f| views::draw(app, f))?;
         }
         if app.should_quit {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
         let deadline = app.next_deadline().map(Instant::from_std);
         let was_busy = app.is_busy();
@@ -147,9 +224,9 @@ async fn event_loop(
                 Some(Ok(Event::Resize(..))) => (Vec::new(), true),
                 Some(Ok(_)) => (Vec::new(), false),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(Ending::Quit),
             },
-            _ = signals.recv() => return Ok(()),
+            stop = signals.recv() => return Ok(Ending::Signal(stop)),
         };
         session.apply(effects);
         if !was_busy && app.is_busy() {
@@ -163,44 +240,5 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Writes the OSC 52 sequence that sets (or, with empty text, clears) the clipboard.
-fn copy_to_clipboard(text: &str) {
-    use crossterm::clipboard::CopyToClipboard;
-    let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
-}
-
-/// SIGTERM and SIGHUP end the loop so the terminal is restored.
-struct Signals {
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn new() -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                term: signal(SignalKind::terminate())?,
-                hup: signal(SignalKind::hangup())?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.hup.recv() => {}
-        }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await
     }
 }

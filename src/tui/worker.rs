@@ -19,7 +19,8 @@ pub struct Worker {
     http: Http,
     stores: Stores,
     reads: Vec<AbortHandle>,
-    changes: Vec<JoinHandle<()>>,
+    /// Changes sent, each with what it does (for a person).
+    changes: Vec<(JoinHandle<()>, String)>,
     verify_slots: Arc<Semaphore>,
 }
 
@@ -42,7 +43,7 @@ impl Worker {
     /// Starts an effect. Clipboard effects are handled by the event loop, not here.
     pub fn run(&mut self, effect: Effect) {
         self.reads.retain(|t| !t.is_finished());
-        self.changes.retain(|t| !t.is_finished());
+        self.changes.retain(|(t, _)| !t.is_finished());
         match effect {
             Effect::CancelReads => {
                 for t in self.reads.drain(..) {
@@ -73,6 +74,7 @@ impl Worker {
             } => {
                 let (tx, stores) = (self.tx.clone(), self.stores.clone());
                 let mutates = request.mutates();
+                let what = format!("{} on {}", request.describe(), origin.profile);
                 let slots =
                     matches!(request, Request::Verify { .. }).then(|| self.verify_slots.clone());
                 let task = async move {
@@ -92,7 +94,7 @@ impl Worker {
                     });
                 };
                 if mutates {
-                    self.changes.push(tokio::spawn(task));
+                    self.changes.push((tokio::spawn(task), what));
                 } else {
                     self.spawn_read(task);
                 }
@@ -109,10 +111,18 @@ impl Worker {
             }
             Effect::Rotation(job) => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
-                self.changes
-                    .push(tokio::spawn(run_rotation(tx, http, stores, job)));
+                let what = match &job {
+                    RotationJob::Check { account_sid, .. } => {
+                        format!("check a new Twilio token of {account_sid}")
+                    }
+                    RotationJob::Apply { plan, .. } | RotationJob::Retry { plan, .. } => {
+                        format!("rotate the Twilio token of {}", plan.account_sid)
+                    }
+                };
+                let task = tokio::spawn(run_rotation(tx, http, stores, job));
+                self.changes.push((task, what));
             }
-            Effect::Copy(_) => {}
+            Effect::Copy(_) | Effect::OverwriteClipboard => {}
         }
     }
 
@@ -122,16 +132,25 @@ impl Worker {
 
     /// True while a change (or a rotation) is still running.
     pub fn has_changes_in_flight(&mut self) -> bool {
-        self.changes.retain(|t| !t.is_finished());
-        !self.changes.is_empty()
+        !self.changes_in_flight().is_empty()
     }
 
-    /// Aborts reads and waits for changes in flight to finish and be journaled.
+    /// What each change (or rotation) still running does.
+    pub fn changes_in_flight(&mut self) -> Vec<String> {
+        self.changes.retain(|(t, _)| !t.is_finished());
+        self.changes.iter().map(|(_, what)| what.clone()).collect()
+    }
+
+    /// Aborts reads and waits for changes in flight to finish and be journaled. When
+    /// this is given up on (dropped), [`Worker::changes_in_flight`] tells what is left.
     pub async fn shutdown(&mut self) {
         self.run(Effect::CancelReads);
-        for change in self.changes.drain(..) {
-            let _ = change.await;
+        for (change, _) in &mut self.changes {
+            if !change.is_finished() {
+                let _ = change.await;
+            }
         }
+        self.changes.clear();
     }
 }
 

@@ -10,7 +10,8 @@ use telcreds::domain::{
 use telcreds::sandbox::{DASHA_READONLY_TOKEN, Seed};
 use telcreds::secret::Secret;
 
-fn sip_input(server: &str) -> SipCredentialInput {
+/// A complete SIP credential input for `server`.
+pub(crate) fn sip_input(server: &str) -> SipCredentialInput {
     SipCredentialInput {
         server: server.into(),
         domain: Some("carrier.example".into()),

@@ -32,6 +32,35 @@ impl Tmux {
         t
     }
 
+    /// Sets a server option, e.g. `set-clipboard on`.
+    pub fn set_option(&self, name: &str, value: &str) {
+        self.run(&["set-option", "-s", name, value]);
+    }
+
+    /// The newest paste buffer (what OSC 52 put there), or `None` when there is none.
+    pub fn show_buffer(&self) -> Option<String> {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "show-buffer"])
+            .output()
+            .expect("tmux runs");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Resizes the window (and so the pane) to `width` x `height`.
+    pub fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.run(&["resize-window", "-t", "e2e", "-x", &w, "-y", &h]);
+    }
+
+    /// Waits until the program in the pane has exited.
+    pub fn wait_exit(&self) {
+        self.wait_until("the program to exit", |_| {
+            self.format("#{pane_dead}") == "1"
+        });
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
@@ -99,6 +128,16 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // A program that hangs ignores the SIGHUP of kill-server: end it for sure.
+        let alive = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "-t", "e2e"])
+            .arg("#{pane_dead} #{pane_pid}")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        if let Some(pid) = alive.strip_prefix("0 ") {
+            let _ = Command::new("kill").args(["-KILL", pid]).status();
+        }
         let _ = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -117,7 +156,7 @@ fn rand_suffix() -> u64 {
 /// The program exited by itself with status 0, not by a signal. Under heavy load
 /// tmux sometimes marks the pane dead without recording a status: then only the
 /// signal (none) and the restored screen, checked by the callers, are asserted.
-fn assert_exited_cleanly(tmux: &Tmux) {
+pub fn assert_exited_cleanly(tmux: &Tmux) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while tmux.format("#{pane_dead_status}").is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -129,8 +168,13 @@ fn assert_exited_cleanly(tmux: &Tmux) {
 
 /// The shell command that runs the demo with logs and data in `dir`.
 pub fn demo_command(dir: &Path) -> String {
+    app_command(dir, "--demo")
+}
+
+/// The shell command that runs the binary with `args`, logs and data in `dir`.
+pub fn app_command(dir: &Path, args: &str) -> String {
     format!(
-        "env TERM=xterm-256color TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data TELCREDS_CONFIG={0}/none.toml {1} --demo",
+        "env TERM=xterm-256color TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data TELCREDS_CONFIG={0}/none.toml {1} {args}",
         dir.display(),
         env!("CARGO_BIN_EXE_telcreds")
     )
@@ -182,29 +226,13 @@ fn demo_create_see_delete_quit_in_tmux() {
     );
 
     tmux.keys(&["q"]);
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
+    tmux.wait_exit();
     assert_exited_cleanly(&tmux);
     assert_eq!(
         tmux.format("#{alternate_on}"),
         "0",
         "the terminal is back on the normal screen"
     );
-}
-
-#[test]
-fn sigterm_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::start(&demo_command(dir.path()), 80, 24);
-    tmux.wait_for("Providers (8)");
-    let pid = tmux.format("#{pane_pid}");
-    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(status.success());
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
-    assert_eq!(tmux.format("#{alternate_on}"), "0");
 }
 
 #[tokio::test]
@@ -262,9 +290,7 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
     tmux.keys(&["4"]);
     tmux.wait_for("rotation.");
     tmux.keys(&["q"]);
-    tmux.wait_until("the program to exit", |_| {
-        tmux.format("#{pane_dead}") == "1"
-    });
+    tmux.wait_exit();
     assert_exited_cleanly(&tmux);
     assert_eq!(tmux.format("#{alternate_on}"), "0");
     let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();

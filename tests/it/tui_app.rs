@@ -344,7 +344,7 @@ async fn a_protected_profile_asks_for_the_name() {
 }
 
 #[tokio::test]
-async fn reveal_and_copy_expire_after_thirty_seconds() {
+async fn reveal_and_copy_expire_after_thirty_seconds_and_say_what_was_done() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
@@ -362,7 +362,10 @@ async fn reveal_and_copy_expire_after_thirty_seconds() {
         !h.screen(120, 40).contains(password.expose()),
         "hidden again"
     );
-    assert!(h.copied.last().unwrap().is_empty(), "clipboard cleared");
+    let last = h.copied.last().unwrap();
+    assert_eq!(last.expose(), telcreds::tui::clipboard::PLACEHOLDER);
+    let flash = h.app.flash.as_ref().map(|f| f.text.as_str());
+    assert_eq!(flash, Some("clipboard overwritten"));
 }
 
 #[tokio::test]

@@ -79,6 +79,9 @@ impl Harness {
         for e in effects {
             match e {
                 Effect::Copy(s) => self.copied.push(s),
+                Effect::OverwriteClipboard => self
+                    .copied
+                    .push(Secret::new(telcreds::tui::clipboard::PLACEHOLDER)),
                 other => self.worker.run(other),
             }
         }
@@ -114,6 +117,28 @@ impl Harness {
         }
     }
 
+    /// Applies the results that have already arrived, without waiting.
+    pub fn pump(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            let effects = self.app.update(msg);
+            self.run(effects);
+        }
+    }
+
+    /// The screen at `width` x `height`, drawn with [`render_within`].
+    pub fn screen_within(
+        &mut self,
+        width: u16,
+        height: u16,
+        limit: Duration,
+    ) -> Result<String, String> {
+        let stand_in = App::new(Vec::new(), 0, Theme::default_theme()).0;
+        let app = std::mem::replace(&mut self.app, stand_in);
+        let (app, text) = render_within(app, width, height, limit)?;
+        self.app = app;
+        Ok(text)
+    }
+
     /// The screen as text, rendered at `width` x `height`.
     pub fn screen(&mut self, width: u16, height: u16) -> String {
         render_text(&mut self.app, width, height)
@@ -137,4 +162,30 @@ pub fn render_text(app: &mut App, width: u16, height: u16) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Renders `app` in a fresh thread (ratatui's per-thread layout cache starts empty, so
+/// every draw really solves its layout) and gives it back with the screen text. An
+/// error when the draw panicked or did not finish within `limit`; a draw that spins
+/// is left running, and the test process ends it when it exits.
+pub fn render_within(
+    app: App,
+    width: u16,
+    height: u16,
+    limit: Duration,
+) -> Result<(App, String), String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut app = app;
+        let text = render_text(&mut app, width, height);
+        let _ = tx.send((app, text));
+    });
+    rx.recv_timeout(limit).map_err(|e| match e {
+        std::sync::mpsc::RecvTimeoutError::Timeout => {
+            format!("drawing at {width}x{height} took longer than {limit:?}")
+        }
+        std::sync::mpsc::RecvTimeoutError::Disconnected => {
+            format!("drawing at {width}x{height} panicked")
+        }
+    })
 }

@@ -119,7 +119,9 @@ fn sip(
     }
 }
 
-fn fixture(theme: Theme) -> App {
+/// The fixed app every snapshot starts from: two profiles, four providers, three SIP
+/// credentials, two journal entries, a fixed clock.
+pub(crate) fn fixture(theme: Theme) -> App {
     let mut dasha = Profile::new(
         "prod-dasha",
         Platform::Dasha,
@@ -192,7 +194,7 @@ fn fixture(theme: Theme) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(crate) fn press(app: &mut App, code: KeyCode) {
     let _ = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
@@ -306,28 +308,30 @@ fn provider_form_dialog() {
 
 #[test]
 fn delete_confirm_dialog_on_a_protected_profile() {
-    snapshot_all("confirm", |app| {
-        press(app, KeyCode::Char('2'));
-        // The dialog opens once dependants are known; open it directly as the reply would.
-        app.overlay = None;
-        let details =
-            vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
-        let dialog = telcreds::tui::confirm::ConfirmDialog::new(
-            "Delete SIP credential",
-            "EU carrier (outbound)",
-            "prod-dasha",
-            true,
-            true,
-            details,
-        );
-        app.overlay = Some(telcreds::tui::app::Overlay::Confirm {
-            dialog: Box::new(dialog),
-            target: telcreds::tui::app::DeleteTarget::Sip {
-                id: "c1".into(),
-                name: "EU carrier (outbound)".into(),
-            },
-            job: None,
-        });
+    snapshot_all("confirm", open_delete_confirm);
+}
+
+/// The SIP tab with the delete dialog of a credential in use, on a protected profile.
+pub(crate) fn open_delete_confirm(app: &mut App) {
+    press(app, KeyCode::Char('2'));
+    // The dialog opens once dependants are known; open it directly as the reply would.
+    app.overlay = None;
+    let details = vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
+    let dialog = telcreds::tui::confirm::ConfirmDialog::new(
+        "Delete SIP credential",
+        "EU carrier (outbound)",
+        "prod-dasha",
+        true,
+        true,
+        details,
+    );
+    app.overlay = Some(telcreds::tui::app::Overlay::Confirm {
+        dialog: Box::new(dialog),
+        target: telcreds::tui::app::DeleteTarget::Sip {
+            id: "c1".into(),
+            name: "EU carrier (outbound)".into(),
+        },
+        job: None,
     });
 }
 

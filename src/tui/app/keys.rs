@@ -345,11 +345,12 @@ impl App {
         } else {
             return Vec::new();
         };
-        // Only a secret is cleared later: an identifier may stay on the clipboard.
+        // Only a secret is overwritten later: an identifier may stay on the clipboard.
         if secret {
-            self.clipboard_clear_at = Some(Instant::now() + SECRET_TTL);
+            self.clipboard_clear_at = Some(Instant::now() + self.clipboard_ttl);
+            let secs = self.clipboard_ttl.as_secs();
             self.set_flash(
-                format!("{what} copied: the clipboard clears in 30 s"),
+                format!("{what} copied: overwritten on the clipboard in {secs} s"),
                 false,
             );
         } else {

@@ -132,8 +132,10 @@ pub struct App {
     pub verifying: HashSet<String>,
     /// The SIP credential whose password is shown, and until when.
     pub revealed: Option<(String, Instant)>,
-    /// When the clipboard is to be cleared.
+    /// When the copied secret on the clipboard is to be overwritten.
     pub clipboard_clear_at: Option<Instant>,
+    /// How long a copied secret stays on the clipboard ([`SECRET_TTL`] but in tests).
+    pub clipboard_ttl: Duration,
     /// Spinner frame.
     pub spinner: usize,
     /// Colours.
@@ -186,6 +188,7 @@ impl App {
             verifying: HashSet::new(),
             revealed: None,
             clipboard_clear_at: None,
+            clipboard_ttl: SECRET_TTL,
             spinner: 0,
             base_theme: theme.clone(),
             theme,
@@ -234,7 +237,8 @@ impl App {
         self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_check.is_some()
     }
 
-    /// The next moment something must happen without input (hide a secret, clear the clipboard).
+    /// The next moment something must happen without input (hide a secret, overwrite
+    /// the clipboard).
     pub fn next_deadline(&self) -> Option<Instant> {
         let revealed = self.revealed.as_ref().map(|(_, t)| *t);
         [revealed, self.clipboard_clear_at, self.auto_refresh_at]
@@ -243,7 +247,7 @@ impl App {
             .min()
     }
 
-    /// Advances time: hides expired secrets and clears the clipboard when due.
+    /// Advances time: hides expired secrets and overwrites the clipboard when due.
     pub fn on_time(&mut self, now: Instant) -> Vec<Effect> {
         let mut effects = Vec::new();
         if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
@@ -265,8 +269,9 @@ impl App {
         }
         if self.clipboard_clear_at.is_some_and(|t| t <= now) {
             self.clipboard_clear_at = None;
-            effects.push(Effect::Copy(crate::secret::Secret::new("")));
-            self.set_flash("clipboard cleared", false);
+            effects.push(Effect::OverwriteClipboard);
+            // Whether the terminal honoured OSC 52 cannot be known: say what was done.
+            self.set_flash("clipboard overwritten", false);
         }
         effects
     }

@@ -1,10 +1,12 @@
 //! `?` help, generated from the action table: what each key does, and whether it is
 //! available here (and if not, why). Entries flow into as many columns as needed.
 
+use super::layout::{self, Width};
 use crate::tui::action::{ACTIONS, ActionSpec, key_label};
 use crate::tui::app::App;
+use crate::tui::widgets::centered;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -37,10 +39,7 @@ fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
 /// Draws the help box over `area`.
 pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let box_area = area.centered(
-        Constraint::Length(area.width.min(110)),
-        Constraint::Length(area.height),
-    );
+    let box_area = centered(area, 110, area.height);
     frame.render_widget(Clear, box_area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -49,15 +48,18 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         .style(t.base);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let [body, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(FOOTER.len() as u16)])
-            .areas(inner);
+    let [body, footer] = layout::rows(inner, [0, FOOTER.len() as u16], 0);
     let rows = body.height.max(1) as usize;
     let columns = ACTIONS.len().div_ceil(rows);
-    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(body);
-    for (chunk, column) in ACTIONS.chunks(rows).zip(areas.iter()) {
+    let widths = layout::columns(body.width, &vec![Width::Fill(1); columns], 0);
+    for (chunk, (x, width)) in ACTIONS.chunks(rows).zip(widths) {
         let lines: Vec<Line> = chunk.iter().map(|s| entry(app, s)).collect();
-        frame.render_widget(Paragraph::new(lines), *column);
+        let column = Rect {
+            x: body.x + x,
+            width,
+            ..body
+        };
+        frame.render_widget(Paragraph::new(lines), column);
     }
     let footer_lines: Vec<Line> = FOOTER.iter().map(|l| Line::styled(*l, t.muted)).collect();
     frame.render_widget(Paragraph::new(footer_lines), footer);

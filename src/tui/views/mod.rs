@@ -1,18 +1,24 @@
 //! Drawing. Reads the state (moving only list scroll windows) and builds only what
-//! is visible; no I/O.
+//! is visible; no I/O. Areas are split by arithmetic ([`layout`]), never by ratatui's
+//! constraint solver, and below [`layout::MIN_WIDTH`] x [`layout::MIN_HEIGHT`] only
+//! one line is drawn.
 
 mod detail;
 mod footer;
+mod grid;
 mod header;
 mod help;
+pub mod layout;
 mod picker;
 mod tables;
 
 use super::app::{App, Focus, Overlay};
+use layout::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Width from which the detail pane sits beside the table instead of under it.
 const SIDE_BY_SIDE_WIDTH: u16 = 110;
@@ -21,14 +27,12 @@ const SIDE_BY_SIDE_WIDTH: u16 = 110;
 pub fn draw(app: &mut App, frame: &mut Frame) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.base), area);
-    let [head, tabs, main, hints, flash] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    if layout::too_small(area) {
+        let line = Line::styled(too_small_text(area.width), app.theme.warn);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let [head, tabs, main, hints, flash] = layout::rows(area, [1, 1, 0, 1, 1], 2);
     header::draw_header(app, frame, head);
     header::draw_tabs(app, frame, tabs);
     draw_main(app, frame, main);
@@ -38,17 +42,16 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
 }
 
 fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
-    let [table, detail] = if area.width >= SIDE_BY_SIDE_WIDTH {
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area)
+    let (table, detail) = if area.width >= SIDE_BY_SIDE_WIDTH {
+        layout::split_percent(area, 58)
     } else {
-        // Stacked: the table takes what its rows need (up to 58%), the detail the rest.
+        // Stacked: the table takes what its rows need (up to 58%), the detail the rest
+        // (at least 3 rows).
         let rows = app.current_list().visible_rows().min(1000) as u16 + 3;
         let max = area.height * 58 / 100;
-        Layout::vertical([
-            Constraint::Length(rows.clamp(5, max.max(5))),
-            Constraint::Min(3),
-        ])
-        .areas(area)
+        let height = rows.clamp(5, max.max(5)).min(area.height.saturating_sub(3));
+        let [table, detail] = layout::rows(area, [height, 0], 1);
+        (table, detail)
     };
     tables::draw_table(app, frame, table);
     detail::draw_detail(app, frame, detail);
@@ -66,6 +69,19 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
+}
+
+/// The notice drawn instead of the screen: the longest wording that fits `width`.
+fn too_small_text(width: u16) -> String {
+    let need = format!("{MIN_WIDTH}x{MIN_HEIGHT}");
+    [
+        format!("terminal too small (need {need})"),
+        format!("too small: need {need}"),
+        format!("need {need}"),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= usize::from(width))
+    .unwrap_or(need)
 }
 
 /// Spinner frames, advanced on ticks while work is in flight.

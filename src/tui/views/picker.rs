@@ -1,8 +1,9 @@
 //! The profile picker: every profile of every platform, with its badges.
 
 use crate::tui::app::App;
+use crate::tui::widgets::centered;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
 
@@ -32,10 +33,7 @@ pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let height = (items.len() as u16 + 2).min(area.height);
-    let box_area = area.centered(
-        Constraint::Length(area.width.min(60)),
-        Constraint::Length(height),
-    );
+    let box_area = centered(area, 60, height);
     frame.render_widget(Clear, box_area);
     let list = List::new(items)
         .block(

@@ -1,15 +1,17 @@
 //! The table of the current tab. Only the rows inside the window are built.
 
+use super::grid::{self, GridRow};
+use super::layout::Width;
 use super::{pane, table_focused};
 use crate::journal::Outcome;
 use crate::tui::app::{App, Tab};
 use crate::tui::list::{ItemList, Row as ListRow};
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 /// Draws the table of the current tab.
 pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
@@ -109,43 +111,35 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     list.scroll(height);
     let list = &*list;
     let (offset, items) = list.visible(height);
-    let rows: Vec<Row> = items
+    let rows: Vec<GridRow> = items
         .iter()
         .map(|p| {
             let [name, sid, status, verified, numbers] = provider_cells(p, now);
             let status_cell = if verifying.contains(&p.id) {
-                Cell::from(Span::styled(format!("{spinner} verifying"), theme.pending))
+                Span::styled(format!("{spinner} verifying"), theme.pending)
             } else {
-                Cell::from(Span::styled(status, theme.status(&p.status)))
+                Span::styled(status, theme.status(&p.status))
             };
             let mark = if list.is_marked(&p.id) { "● " } else { "" };
-            Row::new(vec![
-                Cell::from(format!("{mark}{name}")),
-                Cell::from(sid),
-                status_cell,
-                Cell::from(verified),
-                Cell::from(numbers),
+            GridRow::new([
+                Line::from(format!("{mark}{name}")),
+                Line::from(sid),
+                Line::from(status_cell),
+                Line::from(verified),
+                Line::from(numbers),
             ])
         })
         .collect();
     let widths = [
-        Constraint::Fill(3),
-        Constraint::Length(11),
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Length(7),
+        Width::Fill(3),
+        Width::Fixed(11),
+        Width::Fixed(16),
+        Width::Fixed(9),
+        Width::Fixed(7),
     ];
     let selected = list.selected_index() - offset;
-    render_rows(
-        frame,
-        area,
-        block,
-        PROVIDER_COLUMNS,
-        rows,
-        &widths,
-        selected,
-        &theme,
-    );
+    let columns = (PROVIDER_COLUMNS, &widths[..]);
+    grid::render(frame, area, block, columns, &rows, selected, &theme);
 }
 
 fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
@@ -161,33 +155,32 @@ fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     app.sip.scroll(height);
     let selected = app.sip.selected_index();
     let (offset, items) = app.sip.visible(height);
-    let rows: Vec<Row> = items
+    let rows: Vec<GridRow> = items
         .iter()
         .map(|c| {
-            let cells = sip_cells(c);
             let style = if c.is_read_only() {
                 theme.muted
             } else {
                 Style::default()
             };
-            Row::new(cells.map(Cell::from)).style(style)
+            GridRow::new(sip_cells(c)).style(style)
         })
         .collect();
     let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(3),
-        Constraint::Length(9),
-        Constraint::Fill(2),
-        Constraint::Length(4),
-        Constraint::Length(8),
+        Width::Fill(3),
+        Width::Fill(3),
+        Width::Fixed(9),
+        Width::Fill(2),
+        Width::Fixed(4),
+        Width::Fixed(8),
     ];
-    render_rows(
+    let columns = (SIP_COLUMNS, &widths[..]);
+    grid::render(
         frame,
         area,
         block,
-        SIP_COLUMNS,
-        rows,
-        &widths,
+        columns,
+        &rows,
         selected - offset,
         &theme,
     );
@@ -208,7 +201,7 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     app.activity.scroll(height);
     let selected = app.activity.selected_index();
     let (offset, items) = app.activity.visible(height);
-    let rows: Vec<Row> = items
+    let rows: Vec<GridRow> = items
         .iter()
         .map(|a| {
             let e = &a.entry;
@@ -226,52 +219,30 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
                     Span::styled(format!("? {}", err.clone().unwrap_or_default()), theme.warn)
                 }
             };
-            Row::new(vec![
-                Cell::from(e.time.format("%m-%d %H:%M").to_string()),
-                Cell::from(e.profile.clone().unwrap_or_else(|| "-".into())),
-                Cell::from(e.action.to_string()),
-                Cell::from(a.target()),
-                Cell::from(Line::from(outcome)),
+            GridRow::new([
+                Line::from(e.time.format("%m-%d %H:%M").to_string()),
+                Line::from(e.profile.clone().unwrap_or_else(|| "-".into())),
+                Line::from(e.action.to_string()),
+                Line::from(a.target()),
+                Line::from(outcome),
             ])
         })
         .collect();
     let widths = [
-        Constraint::Length(11),
-        Constraint::Fill(1),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Fill(3),
+        Width::Fixed(11),
+        Width::Fill(1),
+        Width::Fill(2),
+        Width::Fill(2),
+        Width::Fill(3),
     ];
-    render_rows(
+    let columns = (COLUMNS, &widths[..]);
+    grid::render(
         frame,
         area,
         block,
-        COLUMNS,
-        rows,
-        &widths,
+        columns,
+        &rows,
         selected - offset,
         &theme,
     );
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render_rows(
-    frame: &mut Frame,
-    area: Rect,
-    block: ratatui::widgets::Block,
-    columns: &[&str],
-    rows: Vec<Row>,
-    widths: &[Constraint],
-    selected_in_window: usize,
-    theme: &crate::tui::theme::Theme,
-) {
-    let header = Row::new(columns.iter().map(|c| Cell::from(*c))).style(theme.title);
-    let table = Table::new(rows, widths.to_vec())
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶")
-        .column_spacing(1);
-    let mut state = TableState::default().with_selected(Some(selected_in_window));
-    frame.render_stateful_widget(table, area, &mut state);
 }

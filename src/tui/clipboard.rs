@@ -1,0 +1,50 @@
+//! The clipboard, by OSC 52: the terminal (or tmux) sets it, and nothing tells whether
+//! it did. An empty OSC 52 clears the clipboard in some terminals, but tmux ignores it,
+//! so a copied secret is overwritten with [`PLACEHOLDER`] (which tmux and terminals
+//! take) and then cleared where the terminal allows it.
+
+use crate::tui::app::SECRET_TTL;
+use std::time::Duration;
+
+/// What replaces a copied secret.
+pub const PLACEHOLDER: &str = "-";
+
+/// Test-only: seconds before a copied secret is overwritten, to shorten the 30 s in
+/// end-to-end tests. Never lengthens it.
+pub const TTL_ENV: &str = "TELCREDS_CLIPBOARD_SECS";
+
+/// Puts `text` on the clipboard.
+pub fn copy(text: &str) {
+    use crossterm::clipboard::CopyToClipboard;
+    let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
+}
+
+/// Replaces whatever is on the clipboard with [`PLACEHOLDER`], then clears it where
+/// the terminal honours an empty OSC 52.
+pub fn overwrite() {
+    copy(PLACEHOLDER);
+    copy("");
+}
+
+/// How long a copied secret stays: [`SECRET_TTL`], or a shorter `value` of [`TTL_ENV`].
+pub fn ttl(value: Option<&str>) -> Duration {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .filter(|d| !d.is_zero() && *d < SECRET_TTL)
+        .unwrap_or(SECRET_TTL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_knob_only_shortens_the_delay() {
+        assert_eq!(ttl(None), SECRET_TTL);
+        assert_eq!(ttl(Some("2")), Duration::from_secs(2));
+        for ignored in ["0", "300", "soon", ""] {
+            assert_eq!(ttl(Some(ignored)), SECRET_TTL, "{ignored}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! A table drawn cell by cell: a header, one line per row, a `▶` before the selected
+//! row. ratatui's `Table` sizes its columns with the constraint solver, which can
+//! spin (see [`super::layout`]); this one sizes them with [`layout::columns`].
+
+use super::layout::{self, Width};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Widget};
+
+/// Marks the selected row, in a column of its own.
+const SELECTED: &str = "▶";
+/// Cells between columns.
+const SPACING: u16 = 1;
+
+/// One row: a line per cell, and the style of the whole row.
+pub struct GridRow<'a> {
+    /// The cells, left to right.
+    pub cells: Vec<Line<'a>>,
+    /// Laid under the cells.
+    pub style: Style,
+}
+
+impl<'a> GridRow<'a> {
+    /// A row of `cells` in the default style.
+    pub fn new(cells: impl IntoIterator<Item = impl Into<Line<'a>>>) -> Self {
+        GridRow {
+            cells: cells.into_iter().map(Into::into).collect(),
+            style: Style::default(),
+        }
+    }
+
+    /// The same row in `style`.
+    pub fn style(self, style: Style) -> Self {
+        GridRow { style, ..self }
+    }
+}
+
+/// Draws `block` over `area` and the table inside it; `selected` indexes `rows`.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    (header, widths): (&[&str], &[Width]),
+    rows: &[GridRow],
+    selected: usize,
+    theme: &Theme,
+) {
+    let area = area.intersection(frame.area());
+    let inner = block.inner(area);
+    let buf = frame.buffer_mut();
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let mark = SELECTED.chars().count() as u16;
+    let columns = layout::columns(inner.width.saturating_sub(mark), widths, SPACING);
+    let line_at = |y: u16| Rect {
+        y,
+        height: 1,
+        ..inner
+    };
+    let header_area = line_at(inner.y);
+    buf.set_style(header_area, theme.title);
+    let cell_area = |(x, w): (u16, u16), y| Rect::new(inner.x + mark + x, y, w, 1);
+    for (column, title) in columns.iter().zip(header) {
+        Line::from(*title).render(cell_area(*column, header_area.y), buf);
+    }
+    let mut selected_area = None;
+    for (i, row) in rows.iter().enumerate() {
+        let y = inner.y + 1 + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let row_area = line_at(y);
+        buf.set_style(row_area, row.style);
+        if i == selected {
+            Line::from(SELECTED).render(
+                Rect {
+                    width: mark,
+                    ..row_area
+                },
+                buf,
+            );
+            selected_area = Some(row_area);
+        }
+        for (column, cell) in columns.iter().zip(&row.cells) {
+            cell.render(cell_area(*column, y), buf);
+        }
+    }
+    if let Some(row_area) = selected_area {
+        buf.set_style(row_area, theme.selected);
+    }
+}

@@ -1,0 +1,142 @@
+//! Layout by arithmetic. ratatui's constraint solver can spin forever on some
+//! constraint sets (ratatui issue #1855: the UI froze at 100% CPU with help open on
+//! a short terminal), so the views split their areas themselves, and never call it.
+
+use ratatui::layout::Rect;
+
+/// The smallest terminal the screen is drawn in; below it one line says so.
+pub const MIN_WIDTH: u16 = 40;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 10;
+
+/// True when `area` is too small to draw the screen in.
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// Rows of `heights` from the top of `area`; the row at index `flex` (its height is
+/// ignored) takes what the others leave. Rows past the bottom are empty.
+pub fn rows<const N: usize>(area: Rect, heights: [u16; N], flex: usize) -> [Rect; N] {
+    let fixed: u16 = heights
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != flex)
+        .fold(0, |sum, (_, h)| sum.saturating_add(*h));
+    let mut y = area.y;
+    let mut out = [Rect::ZERO; N];
+    for (i, h) in heights.iter().enumerate() {
+        let wanted = if i == flex {
+            area.height.saturating_sub(fixed)
+        } else {
+            *h
+        };
+        let height = wanted.min(area.bottom().saturating_sub(y));
+        out[i] = Rect::new(area.x, y, area.width, height);
+        y += height;
+    }
+    out
+}
+
+/// `area` cut at `percent` of its width: (left, right).
+pub fn split_percent(area: Rect, percent: u16) -> (Rect, Rect) {
+    let left = (u32::from(area.width) * u32::from(percent.min(100)) + 50) / 100;
+    let left = left as u16;
+    (
+        Rect {
+            width: left,
+            ..area
+        },
+        Rect::new(area.x + left, area.y, area.width - left, area.height),
+    )
+}
+
+/// How wide a column wants to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// Exactly this many cells while they fit.
+    Fixed(u16),
+    /// A share, by weight, of what the fixed columns and the gaps leave.
+    Fill(u16),
+}
+
+/// Each column's (offset, width) in `width` cells, `spacing` apart: fixed columns get
+/// their width, fill columns share the rest (positions rounded as ratatui rounds
+/// them). When even the fixed columns do not fit, the ones on the right are cut.
+/// Every column ends inside `width`.
+pub fn columns(width: u16, specs: &[Width], spacing: u16) -> Vec<(u16, u16)> {
+    let gaps = f64::from(spacing) * specs.len().saturating_sub(1) as f64;
+    let (mut fixed, mut weights) = (0.0, 0.0);
+    for spec in specs {
+        match spec {
+            Width::Fixed(w) => fixed += f64::from(*w),
+            Width::Fill(w) => weights += f64::from(*w),
+        }
+    }
+    let room = (f64::from(width) - gaps - fixed).max(0.0);
+    let round = |x: f64| (((x * 100.0).round() / 100.0).round() as u16).min(width);
+    let mut pos = 0.0;
+    let mut out = Vec::with_capacity(specs.len());
+    for (i, spec) in specs.iter().enumerate() {
+        if i > 0 {
+            pos += f64::from(spacing);
+        }
+        let size = match spec {
+            Width::Fixed(w) => f64::from(*w),
+            Width::Fill(_) if weights == 0.0 => 0.0,
+            Width::Fill(w) => room * f64::from(*w) / weights,
+        };
+        let (start, end) = (round(pos), round(pos + size));
+        out.push((start, end.saturating_sub(start)));
+        pos += size;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_give_the_rest_to_the_flexible_row_and_stay_inside() {
+        let area = Rect::new(0, 0, 10, 24);
+        let [a, b, c, d, e] = rows(area, [1, 1, 0, 1, 1], 2);
+        assert_eq!((a.y, b.y, c.y, c.height, d.y, e.y), (0, 1, 2, 20, 22, 23));
+        let tiny = Rect::new(3, 4, 10, 3);
+        let out = rows(tiny, [1, 1, 0, 1, 1], 2);
+        assert!(
+            out.iter()
+                .all(|r| r.bottom() <= tiny.bottom() && r.y >= tiny.y)
+        );
+        assert_eq!(out.iter().map(|r| r.height).sum::<u16>(), 3);
+    }
+
+    #[test]
+    fn columns_match_the_solver_when_they_fit_and_never_overflow() {
+        let specs = [
+            Width::Fill(3),
+            Width::Fill(3),
+            Width::Fixed(9),
+            Width::Fill(2),
+            Width::Fixed(4),
+            Width::Fixed(8),
+        ];
+        assert_eq!(
+            columns(77, &specs, 1),
+            vec![(0, 19), (20, 19), (40, 9), (50, 13), (64, 4), (69, 8)]
+        );
+        for width in 0..30 {
+            for (x, w) in columns(width, &specs, 1) {
+                assert!(x + w <= width, "{width}: {x}+{w}");
+            }
+        }
+        assert_eq!(columns(5, &[Width::Fill(1); 40], 0).len(), 40);
+    }
+
+    #[test]
+    fn split_percent_rounds_like_the_solver() {
+        let (l, r) = split_percent(Rect::new(0, 0, 140, 5), 58);
+        assert_eq!((l.width, r.x, r.width), (81, 81, 59));
+        let (l, r) = split_percent(Rect::new(2, 0, 0, 5), 58);
+        assert_eq!((l.width, r.width), (0, 0));
+    }
+}
