@@ -8,6 +8,7 @@ mod canary;
 mod cli;
 mod e2e_tmux;
 mod journal;
+mod local_inputs;
 mod retries;
 mod rotation;
 mod support;
