@@ -3,6 +3,7 @@
 use super::args::PasswordSource;
 use super::exit::{CliError, Exit};
 use crate::domain::password;
+use crate::local_file;
 use crate::secret::Secret;
 use std::io::Read;
 
@@ -24,9 +25,10 @@ pub fn read_stdin(what: &str) -> Result<Secret, CliError> {
     Ok(secret)
 }
 
-/// Reads a secret from a file: the first line, trimmed.
+/// Reads a secret from a file (a regular file of at most
+/// [`SECRET_LIMIT`](crate::local_file::SECRET_LIMIT)): the first line, trimmed.
 pub fn read_file(path: &std::path::Path, what: &str) -> Result<Secret, CliError> {
-    let mut raw = std::fs::read_to_string(path).map_err(|e| {
+    let (mut raw, _) = local_file::read_to_string(path, local_file::SECRET_LIMIT).map_err(|e| {
         CliError::usage(format!(
             "could not read the {what} from {}: {e}",
             path.display()

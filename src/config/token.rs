@@ -13,6 +13,7 @@ use secrecy::zeroize::Zeroize;
 
 use super::error::ConfigError;
 use super::paths::tilde;
+use crate::local_file;
 use crate::secret::{Secret, scrub};
 
 /// How long a `token_cmd` may run (it may wait for a passphrase prompt).
@@ -86,7 +87,7 @@ fn from_env(var: &str) -> Result<Secret, String> {
 }
 
 fn from_file(path: &std::path::Path) -> Result<Secret, String> {
-    let mut text = std::fs::read_to_string(path)
+    let (mut text, _) = local_file::read_to_string(path, local_file::SECRET_LIMIT)
         .map_err(|e| format!("cannot read token file {}: {e}", tilde(path)))?;
     let secret = Secret::new(text.trim());
     text.zeroize();

@@ -3,7 +3,10 @@
 
 use crate::cli::Run;
 use crate::support::telcreds_env;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A one-profile Dasha config (mode 0600) whose profile `p` has `extra` lines.
 fn config_with(dir: &Path, extra: &str) -> PathBuf {
@@ -51,4 +54,136 @@ async fn the_log_file_is_private_and_an_old_one_is_tightened() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(mode(&state), "700", "existing state directory");
     assert_eq!(mode(&log), "600", "existing log file");
+}
+
+/// Runs `telcreds --config CONFIG ARGS…` with state and data in `dir`, at most 1 GiB
+/// of address space and 20 s: a defect that reads without limit or blocks fails the
+/// test instead of eating the machine or hanging it.
+fn run_bounded(dir: &Path, config: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_telcreds"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("TELCREDS_STATE_DIR", dir.join("state"))
+        .env("TELCREDS_DATA_DIR", dir.join("data"))
+        .env_remove("TELCREDS_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("telcreds {args:?} with --config {config:?} did not finish in 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {path:?}");
+}
+
+/// Exit 2 and a message that names `path` and has `what` in it.
+fn assert_refused(run: &Run, path: &Path, what: &str) {
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let shown = path.display().to_string();
+    assert!(
+        run.stderr.contains(&shown) && run.stderr.contains(what),
+        "expected {shown:?} and {what:?} in: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_config_that_is_not_a_small_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = Path::new("/dev/zero");
+    let out = run_bounded(dir.path(), zero, &["profiles", "list"]);
+    assert_refused(&out, zero, "not a regular file");
+
+    let fifo = dir.path().join("config.fifo");
+    mkfifo(&fifo);
+    let out = run_bounded(dir.path(), &fifo, &["profiles", "list"]);
+    assert_refused(&out, &fifo, "not a regular file");
+
+    let big = dir.path().join("big.toml");
+    let mut text = "# padding\n".repeat(500_000);
+    text.push_str("[profiles.p]\n");
+    std::fs::write(&big, text).unwrap();
+    let out = run_bounded(dir.path(), &big, &["profiles", "list"]);
+    assert_refused(&out, &big, "larger than the 4 MiB limit");
+}
+
+#[test]
+fn a_token_file_that_is_not_a_small_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("token.fifo");
+    mkfifo(&fifo);
+    let big = dir.path().join("big.token");
+    std::fs::write(&big, "x".repeat(17 * 1024)).unwrap();
+    for (path, what) in [
+        (Path::new("/dev/zero"), "not a regular file"),
+        (fifo.as_path(), "not a regular file"),
+        (big.as_path(), "larger than the 16 KiB limit"),
+    ] {
+        let cfg = config_with(dir.path(), &format!("token_file = \"{}\"", path.display()));
+        let out = run_bounded(dir.path(), &cfg, &["providers", "list"]);
+        assert_refused(&out, path, what);
+        assert!(out.stderr.contains("profile \"p\""), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_password_file_that_is_not_a_small_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "token = \"t\"");
+    let fifo = dir.path().join("password.fifo");
+    mkfifo(&fifo);
+    let big = dir.path().join("big.password");
+    std::fs::write(&big, "x".repeat(17 * 1024)).unwrap();
+    for (path, what) in [
+        (Path::new("/dev/zero"), "not a regular file"),
+        (fifo.as_path(), "not a regular file"),
+        (big.as_path(), "larger than the 16 KiB limit"),
+    ] {
+        let file = path.to_str().unwrap();
+        let args = [
+            "sip",
+            "create",
+            "--server",
+            "a.example",
+            "--password-file",
+            file,
+        ];
+        let out = run_bounded(dir.path(), &cfg, &args);
+        assert_refused(&out, path, what);
+    }
 }
