@@ -1,7 +1,7 @@
 //! Where a profile's API token comes from, and how it is fetched.
 //!
 //! Errors name the source (variable, command, file) but never hold the token, nor
-//! anything a token command printed on stdout.
+//! anything a token command printed (stdout or stderr).
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -14,12 +14,10 @@ use secrecy::zeroize::Zeroize;
 use super::error::ConfigError;
 use super::paths::tilde;
 use crate::local_file;
-use crate::secret::{Secret, scrub};
+use crate::secret::Secret;
 
 /// How long a `token_cmd` may run (it may wait for a passphrase prompt).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
-/// How much of a failing command's stderr line is kept.
-const STDERR_EXCERPT_CHARS: usize = 200;
 
 /// One of the four ways a profile names its token. `Debug` never shows an inline token.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,23 +106,20 @@ fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
     result
 }
 
-/// The token from a command's output, or an error that holds none of its stdout.
+/// The token from a command's output, or an error that holds none of its output.
 fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
-    let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        let stdout_lines: Vec<Secret> = stdout.lines().map(|l| Secret::new(l.trim())).collect();
-        let refs: Vec<&Secret> = stdout_lines.iter().collect();
-        let reason = stderr_excerpt(&out.stderr, &refs);
         return Err(format!(
-            "command `{cmd}` failed ({}){reason}",
-            describe_status(out.status)
+            "command `{cmd}` failed ({}){}",
+            describe_status(out.status),
+            stderr_note(out.stderr.len())
         ));
     }
-    if std::str::from_utf8(&out.stdout).is_err() {
+    let Ok(stdout) = std::str::from_utf8(&out.stdout) else {
         return Err(format!(
             "command `{cmd}` printed something that is not UTF-8"
         ));
-    }
+    };
     // The first line, like `pass show` (later lines are notes, not the password).
     let first = stdout.trim().lines().next().unwrap_or_default().trim();
     if first.is_empty() {
@@ -133,14 +128,20 @@ fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
     Ok(Secret::new(first))
 }
 
-/// `": <first stderr line>"`, scrubbed of anything the command printed on stdout.
-fn stderr_excerpt(stderr: &[u8], stdout_lines: &[&Secret]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
-        return String::new();
-    };
-    let line: String = line.chars().take(STDERR_EXCERPT_CHARS).collect();
-    format!(": {}", scrub(&line, stdout_lines))
+/// What a failed command wrote on stderr, by size only.
+///
+/// Policy: the text is never quoted. A command that fails may print the token on
+/// stderr in any form (`auth failed for <token>`, a partial or encoded copy), and
+/// scrubbing only what it also printed on stdout cannot catch that; the user can run
+/// the command in a shell to read its stderr.
+fn stderr_note(bytes: usize) -> String {
+    match bytes {
+        0 => String::new(),
+        n => format!(
+            "; it wrote {n} bytes on stderr, not shown as they may hold the token: \
+             run the command in a shell to read them"
+        ),
+    }
 }
 
 fn describe_status(status: ExitStatus) -> String {
@@ -226,27 +227,30 @@ mod tests {
     }
 
     #[test]
-    fn failing_command_reports_status_and_stderr_but_never_stdout() {
+    fn failing_command_reports_status_and_stderr_size_but_never_their_text() {
         // The command text is part of the message, so the canary is assembled at run time.
-        let cmd = "t=TOKEN-; printf \"${t}CANARY\"; echo 'gpg: decryption failed' >&2; \
-                   echo \"${t}CANARY again\" >&2; exit 3";
-        let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
-        assert!(
-            msg.ends_with("failed (exit status 3): gpg: decryption failed"),
-            "{msg}"
-        );
-        assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
-
-        let cmd = "t=TOKEN-; printf \"${t}CANARY\\nnotes\\n\"; echo \"bad ${t}CANARY\" >&2; exit 1";
+        let cmd = "t=TOKEN-; printf \"${t}CANARY\"; echo 'gpg: decryption failed' >&2; exit 3";
         let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
         assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
-        assert!(
-            msg.ends_with("failed (exit status 1): bad [redacted]"),
-            "{msg}"
-        );
+        assert!(msg.contains("failed (exit status 3)"), "{msg}");
+        assert!(msg.contains("it wrote 23 bytes on stderr"), "{msg}");
 
         let msg = message(TokenSource::Cmd("exit 2".into()).resolve().unwrap_err());
         assert_eq!(msg, "command `exit 2` failed (exit status 2)");
+    }
+
+    #[test]
+    fn a_token_the_command_prints_only_on_stderr_never_reaches_the_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let tok = dir.path().join("tok");
+        std::fs::write(&tok, "STDERR-CANARY-7f3a\n").unwrap();
+        let cmd = format!(
+            "echo \"auth failed for $(cat {})\" >&2; exit 1",
+            tok.display()
+        );
+        let msg = message(TokenSource::Cmd(cmd).resolve().unwrap_err());
+        assert!(!msg.contains("STDERR-CANARY-7f3a"), "{msg}");
+        assert!(msg.contains("failed (exit status 1)"), "{msg}");
     }
 
     #[test]
