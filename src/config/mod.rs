@@ -14,7 +14,10 @@
 //!
 //! Every problem in a file is reported at once, each with its profile and key.
 
+mod command;
 mod error;
+#[cfg(unix)]
+mod foreground;
 mod parse;
 mod paths;
 mod suggest;

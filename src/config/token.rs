@@ -3,20 +3,19 @@
 //! Errors name the source (variable, command, file) but never hold the token, nor
 //! anything a token command printed (stdout or stderr).
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::process::ExitStatus;
+use std::time::Duration;
 
 use secrecy::zeroize::Zeroize;
 
+use super::command::{self, Finished};
 use super::error::ConfigError;
 use super::paths::tilde;
 use crate::local_file;
 use crate::secret::Secret;
 
-/// How long a `token_cmd` may run (it may wait for a passphrase prompt).
+/// How long a `token_cmd` may take, output included (it may ask for a passphrase).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One of the four ways a profile names its token. `Debug` never shows an inline token.
@@ -92,18 +91,9 @@ fn from_file(path: &std::path::Path) -> Result<Secret, String> {
     Ok(secret)
 }
 
-/// What a finished command left behind.
-struct Finished {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
 fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
-    let mut out = run_shell(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
-    let result = command_token(cmd, &out);
-    out.stdout.zeroize();
-    result
+    let out = command::run(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
+    command_token(cmd, &out)
 }
 
 /// The token from a command's output, or an error that holds none of its output.
@@ -112,7 +102,7 @@ fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
         return Err(format!(
             "command `{cmd}` failed ({}){}",
             describe_status(out.status),
-            stderr_note(out.stderr.len())
+            stderr_note(out.stderr_bytes)
         ));
     }
     let Ok(stdout) = std::str::from_utf8(&out.stdout) else {
@@ -134,7 +124,7 @@ fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
 /// stderr in any form (`auth failed for <token>`, a partial or encoded copy), and
 /// scrubbing only what it also printed on stdout cannot catch that; the user can run
 /// the command in a shell to read its stderr.
-fn stderr_note(bytes: usize) -> String {
+fn stderr_note(bytes: u64) -> String {
     match bytes {
         0 => String::new(),
         n => format!(
@@ -151,63 +141,12 @@ fn describe_status(status: ExitStatus) -> String {
     }
 }
 
-/// Runs `sh -c cmd` with no stdin, collecting stdout and stderr, killing it after
-/// `timeout`.
-fn run_shell(cmd: &str, timeout: Duration) -> Result<Finished, String> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not be started with sh -c: {e}"))?;
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
-    let status = wait_until(&mut child, timeout)?;
-    Ok(Finished {
-        status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-    })
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        // A read error just ends the capture; the exit status tells what happened.
-        let _ = pipe.read_to_end(&mut buf);
-        buf
-    })
-}
-
-fn collect(handle: Option<JoinHandle<Vec<u8>>>) -> Vec<u8> {
-    handle.and_then(|h| h.join().ok()).unwrap_or_default()
-}
-
-/// Waits for the child, killing it (and giving up on its pipes) after `timeout`.
-fn wait_until(child: &mut std::process::Child, timeout: Duration) -> Result<ExitStatus, String> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "timed out after {} s and was stopped",
-                    timeout.as_secs()
-                ));
-            }
-            Ok(None) => thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("could not be waited for: {e}")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::{Command, Stdio};
+    use std::thread;
+    use std::time::Instant;
 
     fn message(err: ConfigError) -> String {
         match err {
@@ -263,6 +202,77 @@ mod tests {
     fn slow_command_times_out() {
         let err = from_command("sleep 5", Duration::from_millis(100)).unwrap_err();
         assert!(err.contains("timed out"), "{err}");
+    }
+
+    /// `from_command` on another thread, failing (not hanging) after `limit`.
+    fn within(limit: Duration, cmd: &str, timeout: Duration) -> Result<Secret, String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let cmd = cmd.to_string();
+        thread::spawn(move || tx.send(from_command(&cmd, timeout)));
+        rx.recv_timeout(limit)
+            .unwrap_or_else(|_| panic!("from_command did not return within {limit:?}"))
+    }
+
+    /// True while a process whose command line contains `pattern` runs.
+    fn running(pattern: &str) -> bool {
+        Command::new("pgrep")
+            .args(["-f", pattern])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    }
+
+    #[test]
+    fn a_background_child_holding_stdout_does_not_hang_the_read() {
+        let started = Instant::now();
+        let cmd = "(sleep 100017 &); printf 'tok\\nnotes'";
+        let t = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap();
+        assert_eq!(t.expose(), "tok");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            !running("sleep 10001[7]"),
+            "the command's process group is killed"
+        );
+
+        let cmd = "(sleep 100018 &); exit 1";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("failed (exit status 1)"), "{err}");
+        assert!(!running("sleep 10001[8]"));
+    }
+
+    #[test]
+    fn the_time_limit_covers_the_pipes_and_kills_the_whole_group() {
+        let started = Instant::now();
+        let cmd = "sleep 100019 & sleep 100020";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("timed out after 300 ms"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(!running("sleep 10001[9]") && !running("sleep 10002[0]"));
+
+        // The shell has exited, a background child holds stdout with no output yet.
+        let cmd = "(sleep 100021 &); exit 0";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("printed nothing"), "{err}");
+        assert!(!running("sleep 10002[1]"));
+    }
+
+    #[test]
+    fn command_output_is_capped() {
+        let cmd = "head -c 1000000 /dev/zero | tr '\\0' x";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("more than 16 KiB on stdout"), "{err}");
+        let err = within(Duration::from_secs(10), "yes", Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("more than 16 KiB on stdout"), "{err}");
+
+        // A chatty stderr is counted, not kept.
+        let cmd = "head -c 1000000 /dev/zero >&2; echo tok";
+        let t = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap();
+        assert_eq!(t.expose(), "tok");
     }
 
     #[test]

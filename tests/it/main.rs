@@ -6,6 +6,7 @@ mod api_mock;
 mod api_unpod;
 mod canary;
 mod cli;
+mod e2e_prompt;
 mod e2e_tmux;
 mod journal;
 mod local_inputs;
