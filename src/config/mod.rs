@@ -119,8 +119,9 @@ impl Profile {
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
         tracing::debug!(profile = %self.name, source = %self.token.describe(), "resolving token");
         self.token.resolve().map_err(|e| match e {
-            ConfigError::TokenSource { message, .. } => ConfigError::TokenSource {
+            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
                 profile: self.name.clone(),
+                key,
                 message,
             },
             other => other,

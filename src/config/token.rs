@@ -15,6 +15,15 @@ use super::paths::tilde;
 use crate::local_file;
 use crate::secret::Secret;
 
+/// Why a token or header value with a control character is refused.
+pub(super) const CONTROL_HINT: &str =
+    "a line break, tab or escape, which cannot be sent in an HTTP header";
+
+/// True when `s` holds a control character (after the caller trimmed it).
+pub(super) fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
 /// How long a `token_cmd` may take, output included (it may ask for a passphrase).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -25,7 +34,7 @@ pub enum TokenSource {
     Env(String),
     /// `token_cmd = "pass show x"`: run with `sh -c`; the first line of stdout, trimmed.
     Cmd(String),
-    /// `token_file = "~/x"`: read a file (path already expanded), trimmed.
+    /// `token_file = "~/x"`: the first line of a file (path already expanded), trimmed.
     File(PathBuf),
     /// `token = "…"`: written in the config file itself.
     Inline(Secret),
@@ -45,14 +54,30 @@ impl TokenSource {
             .and_then(|t| {
                 if t.is_empty() {
                     Err(format!("{} gave an empty token", self.describe()))
+                } else if has_control(t.expose()) {
+                    Err(format!(
+                        "{} gave a token with a control character inside ({CONTROL_HINT})",
+                        self.describe()
+                    ))
                 } else {
                     Ok(t)
                 }
             })
             .map_err(|message| ConfigError::TokenSource {
                 profile: String::new(),
+                key: self.key().to_string(),
                 message,
             })
+    }
+
+    /// The config key this source is written with.
+    pub fn key(&self) -> &'static str {
+        match self {
+            TokenSource::Env(_) => "token_env",
+            TokenSource::Cmd(_) => "token_cmd",
+            TokenSource::File(_) => "token_file",
+            TokenSource::Inline(_) => "token",
+        }
     }
 
     /// Names the source for humans ("env TELCREDS_X", "command `pass show x`",
@@ -86,7 +111,8 @@ fn from_env(var: &str) -> Result<Secret, String> {
 fn from_file(path: &std::path::Path) -> Result<Secret, String> {
     let (mut text, _) = local_file::read_to_string(path, local_file::SECRET_LIMIT)
         .map_err(|e| format!("cannot read token file {}: {e}", tilde(path)))?;
-    let secret = Secret::new(text.trim());
+    // The first line, like `token_cmd` and `--password-file`.
+    let secret = Secret::new(text.lines().next().unwrap_or_default().trim());
     text.zeroize();
     Ok(secret)
 }

@@ -187,3 +187,82 @@ fn a_password_file_that_is_not_a_small_regular_file_is_refused() {
         assert_refused(&out, path, what);
     }
 }
+
+/// Exit 2, and a message naming profile `p` and `key`, never holding "CANARY".
+fn assert_config_error(run: &Run, key: &str) {
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let named = format!("profile \"p\", key \"{key}\"");
+    assert!(
+        run.stderr.contains(&named) && run.stderr.contains("control character"),
+        "expected {named:?} in: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("CANARY"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_token_or_header_value_with_a_control_character_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let unpod =
+        "platform = \"unpod\"\nbase_url = \"http://127.0.0.1:9/api/v2/platform\"\ntoken = \"t\"";
+    for (extra, key) in [
+        ("token = \"CANARY\\u0007x\"", "token"),
+        (
+            &format!("{unpod}\norg_handle = \"acme.example\\r\\nX-CANARY: 1\"")[..],
+            "org_handle",
+        ),
+        (
+            &format!("{unpod}\norg_handle = \"a\"\nproduct_id = \"CANARY\\tx\"")[..],
+            "product_id",
+        ),
+    ] {
+        // A second `platform`/`base_url` for unpod: keep only the last ones.
+        let text = if extra.contains("unpod") {
+            format!("[profiles.p]\n{extra}\n")
+        } else {
+            format!(
+                "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"http://127.0.0.1:9/api/v1\"\n{extra}\n"
+            )
+        };
+        let cfg = dir.path().join("config.toml");
+        std::fs::write(&cfg, text).unwrap();
+        set_mode(&cfg, 0o600);
+        let out = run(&cfg, &["providers", "list"]).await;
+        assert_config_error(&out, key);
+    }
+
+    let cfg = config_with(dir.path(), "token_env = \"TELCREDS_TEST_CTL_TOKEN\"");
+    let env = [("TELCREDS_TEST_CTL_TOKEN", Path::new("CANARY\nsecond"))];
+    let out = telcreds_env(&cfg, &["providers", "list"], "", &env, false).await;
+    assert_config_error(&out, "token_env");
+
+    let file = dir.path().join("ctl.token");
+    std::fs::write(&file, "CANARY\x1b[2Jx\nnotes\n").unwrap();
+    let cfg = config_with(dir.path(), &format!("token_file = \"{}\"", file.display()));
+    let out = run(&cfg, &["providers", "list"]).await;
+    assert_config_error(&out, "token_file");
+}
+
+#[tokio::test]
+async fn a_token_file_gives_its_first_line_and_headers_are_trimmed() {
+    use telcreds::sandbox::{DASHA_TOKEN, Seed, UNPOD_ORG_HANDLE, UNPOD_TOKEN};
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dasha.token");
+    std::fs::write(&file, format!("  {DASHA_TOKEN}\r\ncreated 2024-01-01\n")).unwrap();
+    let cfg = dir.path().join("config.toml");
+    let text = format!(
+        "[profiles.d]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken_file = \"{}\"\n\n\
+         [profiles.u]\nplatform = \"unpod\"\nbase_url = \"{}\"\ntoken = \"{UNPOD_TOKEN}\"\n\
+         org_handle = \"{UNPOD_ORG_HANDLE}\\r\\n\"\n",
+        sb.dasha_base(),
+        file.display(),
+        sb.unpod_base()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    set_mode(&cfg, 0o600);
+    for profile in ["d", "u"] {
+        let out = run(&cfg, &["-p", profile, "providers", "list"]).await;
+        assert_eq!(out.code, 0, "profile {profile}: {}", out.stderr);
+    }
+}
