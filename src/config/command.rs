@@ -53,12 +53,12 @@ pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    group::own(&mut command);
+    // Lent to the command while it runs, taken back when this function returns.
+    let terminal = group::own(&mut command);
     let mut child = command
         .spawn()
         .map_err(|e| format!("could not be started with sh -c: {e}"))?;
-    // Given back when this function returns.
-    let _terminal = group::lend_terminal(&child);
+    group::lend(terminal.as_ref(), &child);
     let (tx, events) = mpsc::channel();
     let stdout = Arc::new(Mutex::new(Zeroizing::new(Vec::new())));
     let stderr_bytes = Arc::new(AtomicU64::new(0));
@@ -185,11 +185,23 @@ mod group {
     use std::os::unix::process::CommandExt;
     use std::process::{Child, Command};
 
-    use super::super::foreground::{self, Lent};
+    use super::super::foreground::{self, Terminal};
 
-    /// Spawn in a new process group whose id is the shell's pid.
-    pub fn own(command: &mut Command) {
+    /// Spawn in a new process group whose id is the shell's pid, made the terminal's
+    /// foreground group when telcreds is (see [`foreground`]).
+    pub fn own(command: &mut Command) -> Option<Terminal> {
         command.process_group(0);
+        let terminal = foreground::lendable()?;
+        // SAFETY: the hook makes only async-signal-safe calls.
+        unsafe { command.pre_exec(terminal.child_hook()) };
+        Some(terminal)
+    }
+
+    /// The parent's half of handing the terminal over.
+    pub fn lend(terminal: Option<&Terminal>, child: &Child) {
+        if let (Some(t), Ok(pgid)) = (terminal, libc::pid_t::try_from(child.id())) {
+            t.lend(pgid);
+        }
     }
 
     /// Kills every process left in the group (the shell may already be gone).
@@ -201,24 +213,19 @@ mod group {
         // so nothing outside the command is signalled.
         unsafe { libc::killpg(pgid, libc::SIGKILL) };
     }
-
-    /// Lets the command prompt on the terminal while it runs (see [`foreground`]).
-    pub fn lend_terminal(child: &Child) -> Option<Lent> {
-        foreground::lend(libc::pid_t::try_from(child.id()).ok()?)
-    }
 }
 
 #[cfg(not(unix))]
 mod group {
     use std::process::{Child, Command};
 
-    pub fn own(_command: &mut Command) {}
+    pub fn own(_command: &mut Command) -> Option<()> {
+        None
+    }
+
+    pub fn lend(_terminal: Option<&()>, _child: &Child) {}
 
     pub fn kill(child: &mut Child) {
         let _ = child.kill();
-    }
-
-    pub fn lend_terminal(_child: &Child) -> Option<()> {
-        None
     }
 }

@@ -1,26 +1,28 @@
 //! Lends the terminal to a token command's process group while it runs, so that a
 //! command asking for a passphrase on `/dev/tty` still can, although it runs in a group
-//! of its own (a background group that reads the terminal is stopped by SIGTTIN).
+//! of its own (a background group that reads the terminal is stopped by SIGTTIN, or
+//! gets an error where SIGTTIN is ignored).
 //!
 //! Only when telcreds is the terminal's foreground group and the terminal is in line
 //! mode (`ICANON`), as before the UI starts or on the command line; never while the
 //! full-screen UI holds it in raw mode, whose input reader would be stopped in turn.
-//! The terminal is taken back when the [`Lent`] is dropped.
+//! Like a shell, both sides hand it over: the child before it runs the command (so it
+//! cannot read first), and telcreds after spawning it. It is taken back on drop.
 
 use std::fs::{File, OpenOptions};
+use std::io;
 use std::mem::MaybeUninit;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 
-/// The terminal, lent to another process group until dropped.
-pub(super) struct Lent {
+/// The controlling terminal, ours to lend; taken back when dropped.
+pub(super) struct Terminal {
     tty: File,
     ours: libc::pid_t,
 }
 
-/// Makes `group` the terminal's foreground group, if telcreds is and the terminal is
-/// in line mode.
-pub(super) fn lend(group: libc::pid_t) -> Option<Lent> {
+/// The terminal, if telcreds is its foreground group and it is in line mode.
+pub(super) fn lendable() -> Option<Terminal> {
     let tty = OpenOptions::new()
         .read(true)
         .write(true)
@@ -31,34 +33,59 @@ pub(super) fn lend(group: libc::pid_t) -> Option<Lent> {
     // SAFETY (this block): plain syscalls on an fd we own, into a termios they fill.
     unsafe {
         let ours = libc::getpgrp();
-        if libc::tcgetpgrp(fd) != ours {
-            return None;
-        }
         let mut mode = MaybeUninit::<libc::termios>::uninit();
-        if libc::tcgetattr(fd, mode.as_mut_ptr()) != 0
+        if libc::tcgetpgrp(fd) != ours
+            || libc::tcgetattr(fd, mode.as_mut_ptr()) != 0
             || mode.assume_init().c_lflag & libc::ICANON == 0
-            || libc::tcsetpgrp(fd, group) != 0
         {
             return None;
         }
-        // It may have touched the terminal before it was its own, and been stopped.
-        libc::killpg(group, libc::SIGCONT);
-        Some(Lent { tty, ours })
+        Some(Terminal { tty, ours })
     }
 }
 
-impl Drop for Lent {
-    fn drop(&mut self) {
-        // SAFETY: plain syscalls; the signal mask is this thread's and is restored.
-        unsafe {
-            // Taking the terminal back from the background raises SIGTTOU unless blocked.
-            let mut block = MaybeUninit::<libc::sigset_t>::uninit();
-            let mut old = MaybeUninit::<libc::sigset_t>::uninit();
-            libc::sigemptyset(block.as_mut_ptr());
-            libc::sigaddset(block.as_mut_ptr(), libc::SIGTTOU);
-            libc::pthread_sigmask(libc::SIG_BLOCK, block.as_ptr(), old.as_mut_ptr());
-            libc::tcsetpgrp(self.tty.as_raw_fd(), self.ours);
-            libc::pthread_sigmask(libc::SIG_SETMASK, old.as_ptr(), std::ptr::null_mut());
+impl Terminal {
+    /// What the child runs before the command: a group of its own, made the
+    /// terminal's foreground. Only async-signal-safe calls, as `pre_exec` requires.
+    pub fn child_hook(&self) -> impl FnMut() -> io::Result<()> + Send + Sync + 'static {
+        let fd = self.tty.as_raw_fd();
+        move || {
+            // SAFETY: plain syscalls in the forked child.
+            unsafe {
+                if libc::setpgid(0, 0) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                give(fd, libc::getpid());
+            }
+            Ok(())
         }
+    }
+
+    /// Makes `group` the foreground (the child may have done so already).
+    pub fn lend(&self, group: libc::pid_t) {
+        // SAFETY: plain syscall on an fd we own.
+        unsafe { give(self.tty.as_raw_fd(), group) };
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        // SAFETY: plain syscalls on an fd we own.
+        unsafe { give(self.tty.as_raw_fd(), self.ours) };
+    }
+}
+
+/// `tcsetpgrp` with SIGTTOU blocked: a background group changing the terminal's
+/// foreground is sent SIGTTOU otherwise. Async-signal-safe.
+unsafe fn give(fd: RawFd, group: libc::pid_t) {
+    // SAFETY: plain syscalls; the calling thread's signal mask is restored.
+    unsafe {
+        let mut block = MaybeUninit::<libc::sigset_t>::uninit();
+        let mut old = MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(block.as_mut_ptr());
+        libc::sigaddset(block.as_mut_ptr(), libc::SIGTTOU);
+        libc::pthread_sigmask(libc::SIG_BLOCK, block.as_ptr(), old.as_mut_ptr());
+        libc::tcsetpgrp(fd, group);
+        libc::pthread_sigmask(libc::SIG_SETMASK, old.as_ptr(), std::ptr::null_mut());
     }
 }
