@@ -7,6 +7,7 @@ pub mod config;
 pub mod domain;
 pub mod history;
 pub mod journal;
+pub mod local_file;
 pub mod logging;
 pub mod ops;
 pub mod sandbox;

@@ -1,8 +1,12 @@
 //! Logging to a file in the state directory, never to the terminal. The filter comes
 //! from `TELCREDS_LOG` (default `info`). Secrets never reach a log line: they live in
 //! [`crate::secret::Secret`], which prints `[redacted]`.
+//!
+//! The log says which profiles and items were touched, so it is owner-only: the
+//! directory is `0700` and the file `0600`, and an older, wider one is tightened.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
@@ -10,12 +14,11 @@ use tracing_subscriber::EnvFilter;
 pub const LOG_FILE: &str = "telcreds.log";
 
 /// Starts file logging; keep the guard alive until exit so lines are flushed.
-/// Returns `None` (and logs nothing) when the directory cannot be created.
+/// Returns `None` (and logs nothing) when the file cannot be opened.
 pub fn init() -> Option<(WorkerGuard, PathBuf)> {
     let dir = crate::config::state_dir();
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(&dir, LOG_FILE);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let file = open_log(&dir).ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env("TELCREDS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -24,4 +27,61 @@ pub fn init() -> Option<(WorkerGuard, PathBuf)> {
         .try_init()
         .ok()?;
     Some((guard, dir.join(LOG_FILE)))
+}
+
+/// Opens `dir/telcreds.log` for appending: the directory created `0700` and the file
+/// `0600`, both tightened to that if they already exist with wider permissions.
+pub fn open_log(dir: &Path) -> std::io::Result<File> {
+    private::create_dir(dir)?;
+    private::open_append(&dir.join(LOG_FILE))
+}
+
+#[cfg(unix)]
+mod private {
+    use std::fs::{DirBuilder, File, OpenOptions, Permissions};
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    use std::path::Path;
+
+    /// Creates `dir` (and missing parents) `0700`; an existing one loses group and
+    /// other permissions (best effort: it may belong to someone else).
+    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+        DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        tighten(dir, 0o700);
+        Ok(())
+    }
+
+    /// Opens `path` for appending, created `0600`, an existing file tightened to it.
+    pub fn open_append(path: &Path) -> std::io::Result<File> {
+        let file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(path)?;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(Permissions::from_mode(0o600))?;
+        }
+        Ok(file)
+    }
+
+    fn tighten(path: &Path, mode: u32) {
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(path, Permissions::from_mode(mode));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod private {
+    use std::fs::{File, OpenOptions};
+    use std::path::Path;
+
+    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    pub fn open_append(path: &Path) -> std::io::Result<File> {
+        OpenOptions::new().append(true).create(true).open(path)
+    }
 }

@@ -73,7 +73,8 @@ pub struct RotateTwilioArgs {
     /// The Twilio Account SID whose token changed (AC + 32 hex digits).
     #[arg(long, value_name = "AC…")]
     pub account_sid: String,
-    /// Read the new auth token from stdin (required: secrets are never arguments).
+    /// Read the new auth token from stdin, or at a hidden prompt on a terminal (required:
+    /// secrets are never arguments).
     #[arg(long, required = true)]
     pub token_stdin: bool,
     /// Only these profiles (comma-separated; default: every profile, or --profile).
@@ -181,7 +182,8 @@ pub struct ProviderCreateArgs {
     /// Allow call transfer (Dasha).
     #[arg(long)]
     pub supports_call_transfer: Option<bool>,
-    /// Read the auth token from stdin (required: secrets are never arguments).
+    /// Read the auth token from stdin, or at a hidden prompt on a terminal (required:
+    /// secrets are never arguments).
     #[arg(long, required = true)]
     pub token_stdin: bool,
 }
@@ -210,7 +212,7 @@ pub struct ProviderUpdateArgs {
 pub struct RotateTokenArgs {
     /// The provider's id.
     pub id: String,
-    /// Read the new auth token from stdin (required).
+    /// Read the new auth token from stdin, or at a hidden prompt on a terminal (required).
     #[arg(long, required = true)]
     pub token_stdin: bool,
 }
@@ -232,7 +234,7 @@ pub struct DeleteArgs {
 #[derive(Debug, Args, Default)]
 #[group(multiple = false)]
 pub struct PasswordSource {
-    /// Read the SIP password from stdin.
+    /// Read the SIP password from stdin, or at a hidden prompt on a terminal.
     #[arg(long)]
     pub password_stdin: bool,
     /// Read the SIP password from a file.

@@ -5,6 +5,8 @@ pub mod args;
 mod audit;
 mod confirm;
 pub mod exit;
+#[cfg(unix)]
+mod hidden;
 mod output;
 mod profiles;
 mod providers;

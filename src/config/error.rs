@@ -44,10 +44,12 @@ pub enum ConfigError {
         known: Vec<String>,
     },
     /// A token source could not produce a token. The message never holds the token.
-    #[error("{}", token_source_message(profile, message))]
+    #[error("{}", token_source_message(profile, key, message))]
     TokenSource {
         /// The profile whose token it is; empty when unknown.
         profile: String,
+        /// The key of the source (`token_env`, `token_cmd`, `token_file`, `token`).
+        key: String,
         /// What went wrong.
         message: String,
     },
@@ -134,10 +136,10 @@ fn unknown_profile_message(name: &str, known: &[String]) -> String {
     }
 }
 
-fn token_source_message(profile: &str, message: &str) -> String {
+fn token_source_message(profile: &str, key: &str, message: &str) -> String {
     if profile.is_empty() {
-        message.to_string()
+        format!("key \"{key}\": {message}")
     } else {
-        format!("profile \"{profile}\": {message}")
+        format!("profile \"{profile}\", key \"{key}\": {message}")
     }
 }

@@ -14,16 +14,20 @@
 //!
 //! Every problem in a file is reported at once, each with its profile and key.
 
+mod command;
 mod error;
+#[cfg(unix)]
+mod foreground;
 mod parse;
 mod paths;
 mod suggest;
 mod token;
 mod url;
 
-use std::fs::File;
-use std::io::Read;
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+
+use zeroize::Zeroize;
 
 pub use error::{ConfigError, ConfigProblem};
 pub use paths::{
@@ -33,6 +37,7 @@ pub use paths::{
 pub use token::TokenSource;
 
 use crate::domain::Platform;
+use crate::local_file;
 use crate::secret::Secret;
 
 /// Twilio's API base, used when a profile sets no `twilio_api_base`.
@@ -114,8 +119,9 @@ impl Profile {
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
         tracing::debug!(profile = %self.name, source = %self.token.describe(), "resolving token");
         self.token.resolve().map_err(|e| match e {
-            ConfigError::TokenSource { message, .. } => ConfigError::TokenSource {
+            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
                 profile: self.name.clone(),
+                key,
                 message,
             },
             other => other,
@@ -135,17 +141,21 @@ impl Config {
         parse::parse(text, path, file_mode)
     }
 
-    /// Reads a config file and its permissions, then [`Config::parse`]s it.
+    /// Reads a config file (a regular file of at most
+    /// [`CONFIG_LIMIT`](crate::local_file::CONFIG_LIMIT)) and its permissions, then
+    /// [`Config::parse`]s it.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let read_error = |source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut file = File::open(path).map_err(read_error)?;
-        let mode = file_mode(&file).map_err(read_error)?;
-        let mut text = String::new();
-        file.read_to_string(&mut text).map_err(read_error)?;
-        Self::parse(&text, Some(path), mode)
+        let (mut text, meta) =
+            local_file::read_to_string(path, local_file::CONFIG_LIMIT).map_err(|source| {
+                ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        let parsed = Self::parse(&text, Some(path), file_mode(&meta));
+        // An inline token may be in it.
+        text.zeroize();
+        parsed
     }
 
     /// The config file to use: `--config`, else `$TELCREDS_CONFIG` (both as given),
@@ -211,14 +221,14 @@ impl Config {
 }
 
 #[cfg(unix)]
-fn file_mode(file: &File) -> std::io::Result<Option<u32>> {
+fn file_mode(meta: &Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    Ok(Some(file.metadata()?.permissions().mode()))
+    Some(meta.permissions().mode())
 }
 
 #[cfg(not(unix))]
-fn file_mode(_file: &File) -> std::io::Result<Option<u32>> {
-    Ok(None)
+fn file_mode(_meta: &Metadata) -> Option<u32> {
+    None
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 use super::error::{ConfigError, ConfigProblem};
 use super::paths::{expand_path, home_dir};
 use super::suggest::closest;
-use super::token::TokenSource;
+use super::token::{CONTROL_HINT, TokenSource, has_control};
 use super::url::check_base_url;
 use super::{Config, DEFAULT_PROVIDER_CONFIGURATIONS_PATH, DEFAULT_TWILIO_API_BASE, Profile};
 use crate::domain::Platform;
@@ -255,6 +255,17 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// A header value: a non-blank string, trimmed, with no control character inside.
+    fn header(&mut self, key: &str, value: &DeValue<'_>) -> Option<String> {
+        let raw = self.string(key, value)?;
+        let trimmed = raw.trim();
+        if has_control(trimmed) {
+            self.key(key, control_message());
+            return None;
+        }
+        Some(trimmed.to_string())
+    }
+
     fn provider_path(&mut self, key: &str, value: &DeValue<'_>) -> Option<String> {
         let raw = self.string(key, value)?;
         if raw.ends_with('/') && !raw.contains(char::is_whitespace) {
@@ -301,6 +312,10 @@ impl<'a> Scope<'a> {
             self.key("token", "must not be empty");
             return None;
         }
+        if has_control(text.trim()) {
+            self.key("token", control_message());
+            return None;
+        }
         let token = Secret::new(text.trim());
         match self.ctx.file_mode.filter(|m| m & 0o077 != 0) {
             Some(mode) => {
@@ -311,6 +326,11 @@ impl<'a> Scope<'a> {
             None => Some(TokenSource::Inline(token)),
         }
     }
+}
+
+/// Never quotes the value: it may be a token.
+fn control_message() -> String {
+    format!("contains a control character inside ({CONTROL_HINT})")
 }
 
 fn open_file_message(shown: &str, mode: u32) -> String {
@@ -356,8 +376,8 @@ impl RawProfile {
             "token_env" | "token_cmd" | "token_file" | "token" => {
                 self.token = scope.token_source(key, value)
             }
-            "org_handle" => self.org_handle = scope.string(key, value),
-            "product_id" => self.product_id = scope.string(key, value),
+            "org_handle" => self.org_handle = scope.header(key, value),
+            "product_id" => self.product_id = scope.header(key, value),
             "provider_configurations_path" => {
                 self.provider_configurations_path = scope.provider_path(key, value)
             }

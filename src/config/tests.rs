@@ -410,7 +410,7 @@ fn profile_resolve_token_names_the_profile() {
     let err = c.profiles[0].resolve_token().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "profile \"dev\": environment variable TELCREDS_TEST_UNSET_F00D is not set"
+        "profile \"dev\", key \"token_env\": environment variable TELCREDS_TEST_UNSET_F00D is not set"
     );
 }
 

@@ -1,24 +1,31 @@
 //! Where a profile's API token comes from, and how it is fetched.
 //!
 //! Errors name the source (variable, command, file) but never hold the token, nor
-//! anything a token command printed on stdout.
+//! anything a token command printed (stdout or stderr).
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::process::ExitStatus;
+use std::time::Duration;
 
 use secrecy::zeroize::Zeroize;
 
+use super::command::{self, Finished};
 use super::error::ConfigError;
 use super::paths::tilde;
-use crate::secret::{Secret, scrub};
+use crate::local_file;
+use crate::secret::Secret;
 
-/// How long a `token_cmd` may run (it may wait for a passphrase prompt).
+/// Why a token or header value with a control character is refused.
+pub(super) const CONTROL_HINT: &str =
+    "a line break, tab or escape, which cannot be sent in an HTTP header";
+
+/// True when `s` holds a control character (after the caller trimmed it).
+pub(super) fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+/// How long a `token_cmd` may take, output included (it may ask for a passphrase).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
-/// How much of a failing command's stderr line is kept.
-const STDERR_EXCERPT_CHARS: usize = 200;
 
 /// One of the four ways a profile names its token. `Debug` never shows an inline token.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +34,7 @@ pub enum TokenSource {
     Env(String),
     /// `token_cmd = "pass show x"`: run with `sh -c`; the first line of stdout, trimmed.
     Cmd(String),
-    /// `token_file = "~/x"`: read a file (path already expanded), trimmed.
+    /// `token_file = "~/x"`: the first line of a file (path already expanded), trimmed.
     File(PathBuf),
     /// `token = "…"`: written in the config file itself.
     Inline(Secret),
@@ -47,14 +54,30 @@ impl TokenSource {
             .and_then(|t| {
                 if t.is_empty() {
                     Err(format!("{} gave an empty token", self.describe()))
+                } else if has_control(t.expose()) {
+                    Err(format!(
+                        "{} gave a token with a control character inside ({CONTROL_HINT})",
+                        self.describe()
+                    ))
                 } else {
                     Ok(t)
                 }
             })
             .map_err(|message| ConfigError::TokenSource {
                 profile: String::new(),
+                key: self.key().to_string(),
                 message,
             })
+    }
+
+    /// The config key this source is written with.
+    pub fn key(&self) -> &'static str {
+        match self {
+            TokenSource::Env(_) => "token_env",
+            TokenSource::Cmd(_) => "token_cmd",
+            TokenSource::File(_) => "token_file",
+            TokenSource::Inline(_) => "token",
+        }
     }
 
     /// Names the source for humans ("env TELCREDS_X", "command `pass show x`",
@@ -86,44 +109,33 @@ fn from_env(var: &str) -> Result<Secret, String> {
 }
 
 fn from_file(path: &std::path::Path) -> Result<Secret, String> {
-    let mut text = std::fs::read_to_string(path)
+    let (mut text, _) = local_file::read_to_string(path, local_file::SECRET_LIMIT)
         .map_err(|e| format!("cannot read token file {}: {e}", tilde(path)))?;
-    let secret = Secret::new(text.trim());
+    // The first line, like `token_cmd` and `--password-file`.
+    let secret = Secret::new(text.lines().next().unwrap_or_default().trim());
     text.zeroize();
     Ok(secret)
 }
 
-/// What a finished command left behind.
-struct Finished {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
 fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
-    let mut out = run_shell(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
-    let result = command_token(cmd, &out);
-    out.stdout.zeroize();
-    result
+    let out = command::run(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
+    command_token(cmd, &out)
 }
 
-/// The token from a command's output, or an error that holds none of its stdout.
+/// The token from a command's output, or an error that holds none of its output.
 fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
-    let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        let stdout_lines: Vec<Secret> = stdout.lines().map(|l| Secret::new(l.trim())).collect();
-        let refs: Vec<&Secret> = stdout_lines.iter().collect();
-        let reason = stderr_excerpt(&out.stderr, &refs);
         return Err(format!(
-            "command `{cmd}` failed ({}){reason}",
-            describe_status(out.status)
+            "command `{cmd}` failed ({}){}",
+            describe_status(out.status),
+            stderr_note(out.stderr_bytes)
         ));
     }
-    if std::str::from_utf8(&out.stdout).is_err() {
+    let Ok(stdout) = std::str::from_utf8(&out.stdout) else {
         return Err(format!(
             "command `{cmd}` printed something that is not UTF-8"
         ));
-    }
+    };
     // The first line, like `pass show` (later lines are notes, not the password).
     let first = stdout.trim().lines().next().unwrap_or_default().trim();
     if first.is_empty() {
@@ -132,14 +144,20 @@ fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
     Ok(Secret::new(first))
 }
 
-/// `": <first stderr line>"`, scrubbed of anything the command printed on stdout.
-fn stderr_excerpt(stderr: &[u8], stdout_lines: &[&Secret]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
-        return String::new();
-    };
-    let line: String = line.chars().take(STDERR_EXCERPT_CHARS).collect();
-    format!(": {}", scrub(&line, stdout_lines))
+/// What a failed command wrote on stderr, by size only.
+///
+/// Policy: the text is never quoted. A command that fails may print the token on
+/// stderr in any form (`auth failed for <token>`, a partial or encoded copy), and
+/// scrubbing only what it also printed on stdout cannot catch that; the user can run
+/// the command in a shell to read its stderr.
+fn stderr_note(bytes: u64) -> String {
+    match bytes {
+        0 => String::new(),
+        n => format!(
+            "; it wrote {n} bytes on stderr, not shown as they may hold the token: \
+             run the command in a shell to read them"
+        ),
+    }
 }
 
 fn describe_status(status: ExitStatus) -> String {
@@ -149,63 +167,12 @@ fn describe_status(status: ExitStatus) -> String {
     }
 }
 
-/// Runs `sh -c cmd` with no stdin, collecting stdout and stderr, killing it after
-/// `timeout`.
-fn run_shell(cmd: &str, timeout: Duration) -> Result<Finished, String> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not be started with sh -c: {e}"))?;
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
-    let status = wait_until(&mut child, timeout)?;
-    Ok(Finished {
-        status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-    })
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        // A read error just ends the capture; the exit status tells what happened.
-        let _ = pipe.read_to_end(&mut buf);
-        buf
-    })
-}
-
-fn collect(handle: Option<JoinHandle<Vec<u8>>>) -> Vec<u8> {
-    handle.and_then(|h| h.join().ok()).unwrap_or_default()
-}
-
-/// Waits for the child, killing it (and giving up on its pipes) after `timeout`.
-fn wait_until(child: &mut std::process::Child, timeout: Duration) -> Result<ExitStatus, String> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "timed out after {} s and was stopped",
-                    timeout.as_secs()
-                ));
-            }
-            Ok(None) => thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("could not be waited for: {e}")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::{Command, Stdio};
+    use std::thread;
+    use std::time::Instant;
 
     fn message(err: ConfigError) -> String {
         match err {
@@ -225,27 +192,30 @@ mod tests {
     }
 
     #[test]
-    fn failing_command_reports_status_and_stderr_but_never_stdout() {
+    fn failing_command_reports_status_and_stderr_size_but_never_their_text() {
         // The command text is part of the message, so the canary is assembled at run time.
-        let cmd = "t=TOKEN-; printf \"${t}CANARY\"; echo 'gpg: decryption failed' >&2; \
-                   echo \"${t}CANARY again\" >&2; exit 3";
-        let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
-        assert!(
-            msg.ends_with("failed (exit status 3): gpg: decryption failed"),
-            "{msg}"
-        );
-        assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
-
-        let cmd = "t=TOKEN-; printf \"${t}CANARY\\nnotes\\n\"; echo \"bad ${t}CANARY\" >&2; exit 1";
+        let cmd = "t=TOKEN-; printf \"${t}CANARY\"; echo 'gpg: decryption failed' >&2; exit 3";
         let msg = message(TokenSource::Cmd(cmd.into()).resolve().unwrap_err());
         assert!(!msg.contains("TOKEN-CANARY"), "{msg}");
-        assert!(
-            msg.ends_with("failed (exit status 1): bad [redacted]"),
-            "{msg}"
-        );
+        assert!(msg.contains("failed (exit status 3)"), "{msg}");
+        assert!(msg.contains("it wrote 23 bytes on stderr"), "{msg}");
 
         let msg = message(TokenSource::Cmd("exit 2".into()).resolve().unwrap_err());
         assert_eq!(msg, "command `exit 2` failed (exit status 2)");
+    }
+
+    #[test]
+    fn a_token_the_command_prints_only_on_stderr_never_reaches_the_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let tok = dir.path().join("tok");
+        std::fs::write(&tok, "STDERR-CANARY-7f3a\n").unwrap();
+        let cmd = format!(
+            "echo \"auth failed for $(cat {})\" >&2; exit 1",
+            tok.display()
+        );
+        let msg = message(TokenSource::Cmd(cmd).resolve().unwrap_err());
+        assert!(!msg.contains("STDERR-CANARY-7f3a"), "{msg}");
+        assert!(msg.contains("failed (exit status 1)"), "{msg}");
     }
 
     #[test]
@@ -258,6 +228,77 @@ mod tests {
     fn slow_command_times_out() {
         let err = from_command("sleep 5", Duration::from_millis(100)).unwrap_err();
         assert!(err.contains("timed out"), "{err}");
+    }
+
+    /// `from_command` on another thread, failing (not hanging) after `limit`.
+    fn within(limit: Duration, cmd: &str, timeout: Duration) -> Result<Secret, String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let cmd = cmd.to_string();
+        thread::spawn(move || tx.send(from_command(&cmd, timeout)));
+        rx.recv_timeout(limit)
+            .unwrap_or_else(|_| panic!("from_command did not return within {limit:?}"))
+    }
+
+    /// True while a process whose command line contains `pattern` runs.
+    fn running(pattern: &str) -> bool {
+        Command::new("pgrep")
+            .args(["-f", pattern])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    }
+
+    #[test]
+    fn a_background_child_holding_stdout_does_not_hang_the_read() {
+        let started = Instant::now();
+        let cmd = "(sleep 100017 &); printf 'tok\\nnotes'";
+        let t = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap();
+        assert_eq!(t.expose(), "tok");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            !running("sleep 10001[7]"),
+            "the command's process group is killed"
+        );
+
+        let cmd = "(sleep 100018 &); exit 1";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("failed (exit status 1)"), "{err}");
+        assert!(!running("sleep 10001[8]"));
+    }
+
+    #[test]
+    fn the_time_limit_covers_the_pipes_and_kills_the_whole_group() {
+        let started = Instant::now();
+        let cmd = "sleep 100019 & sleep 100020";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("timed out after 300 ms"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(!running("sleep 10001[9]") && !running("sleep 10002[0]"));
+
+        // The shell has exited, a background child holds stdout with no output yet.
+        let cmd = "(sleep 100021 &); exit 0";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("printed nothing"), "{err}");
+        assert!(!running("sleep 10002[1]"));
+    }
+
+    #[test]
+    fn command_output_is_capped() {
+        let cmd = "head -c 1000000 /dev/zero | tr '\\0' x";
+        let err = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("more than 16 KiB on stdout"), "{err}");
+        let err = within(Duration::from_secs(10), "yes", Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("more than 16 KiB on stdout"), "{err}");
+
+        // A chatty stderr is counted, not kept.
+        let cmd = "head -c 1000000 /dev/zero >&2; echo tok";
+        let t = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap();
+        assert_eq!(t.expose(), "tok");
     }
 
     #[test]

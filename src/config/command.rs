@@ -1,0 +1,231 @@
+//! Runs a `token_cmd`: `sh -c` with stdin closed, in a process group of its own; its
+//! stdout kept up to [`STDOUT_LIMIT`], its stderr only counted (it is never shown).
+//!
+//! One deadline covers everything: the shell, what it started, and the pipes. On
+//! timeout the whole process group is killed. When the shell has exited but something
+//! it started in the background still holds the pipes (`(sleep 100 &); cat ~/tok`),
+//! the output is given [`EXIT_GRACE`] more to end; then what was printed is taken and
+//! the group is killed.
+
+use std::io::{ErrorKind, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use zeroize::Zeroizing;
+
+use crate::local_file::human;
+
+/// Most a command may print on stdout (a token is one line).
+pub(super) const STDOUT_LIMIT: usize = 16 * 1024;
+/// How long the output may stay open after the shell has exited.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+/// How often the shell is polled while its pipes are quiet.
+const POLL: Duration = Duration::from_millis(10);
+
+/// What a finished command left behind.
+pub(super) struct Finished {
+    /// The shell's exit status.
+    pub status: ExitStatus,
+    /// What it printed on stdout, zeroized on drop.
+    pub stdout: Zeroizing<Vec<u8>>,
+    /// How many bytes it wrote on stderr.
+    pub stderr_bytes: u64,
+}
+
+/// A reader thread's news.
+enum Event {
+    /// A pipe reached its end (or failed).
+    Closed,
+    /// Stdout went past [`STDOUT_LIMIT`].
+    TooMuch,
+}
+
+/// Runs `sh -c cmd`; errors complete "command `…` <error>".
+pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, String> {
+    let deadline = Instant::now() + timeout;
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Lent to the command while it runs, taken back when this function returns.
+    let terminal = group::own(&mut command);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("could not be started with sh -c: {e}"))?;
+    group::lend(terminal.as_ref(), &child);
+    let (tx, events) = mpsc::channel();
+    let stdout = Arc::new(Mutex::new(Zeroizing::new(Vec::new())));
+    let stderr_bytes = Arc::new(AtomicU64::new(0));
+    if let Some(pipe) = child.stdout.take() {
+        let (buf, tx) = (stdout.clone(), tx.clone());
+        thread::spawn(move || keep(pipe, &buf, &tx));
+    }
+    if let Some(pipe) = child.stderr.take() {
+        let count = stderr_bytes.clone();
+        thread::spawn(move || count_bytes(pipe, &count, &tx));
+    }
+    let status = supervise(&mut child, &events, deadline, timeout)?;
+    let stdout = std::mem::take(&mut *stdout.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(Finished {
+        status,
+        stdout,
+        stderr_bytes: stderr_bytes.load(Ordering::Relaxed),
+    })
+}
+
+/// Waits for the shell and for both pipes to end, within the deadline.
+fn supervise(
+    child: &mut Child,
+    events: &mpsc::Receiver<Event>,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<ExitStatus, String> {
+    let mut open = 2;
+    // The shell's status, and until when its output may stay open.
+    let mut exited: Option<(ExitStatus, Instant)> = None;
+    loop {
+        if exited.is_none() {
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    exited = Some((status, (Instant::now() + EXIT_GRACE).min(deadline)))
+                }
+                Ok(None) => {}
+                Err(e) => return Err(stop(child, format!("could not be waited for: {e}"))),
+            }
+        }
+        match exited {
+            Some((status, _)) if open == 0 => return Ok(status),
+            Some((status, until)) if Instant::now() >= until => {
+                group::kill(child);
+                return Ok(status);
+            }
+            None if Instant::now() >= deadline => {
+                let why = format!("timed out after {} and was stopped", duration(timeout));
+                return Err(stop(child, why));
+            }
+            _ => {}
+        }
+        match events.recv_timeout(POLL) {
+            Ok(Event::Closed) => open -= 1,
+            Ok(Event::TooMuch) => {
+                let why = format!(
+                    "printed more than {} on stdout (a token is one line) and was stopped",
+                    human(STDOUT_LIMIT as u64)
+                );
+                return Err(stop(child, why));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => thread::sleep(POLL),
+        }
+    }
+}
+
+/// Kills the command's group and reaps the shell; returns `why`.
+fn stop(child: &mut Child, why: String) -> String {
+    group::kill(child);
+    let _ = child.wait();
+    why
+}
+
+/// Appends what `pipe` gives to `buf`, up to [`STDOUT_LIMIT`].
+fn keep(mut pipe: impl Read, buf: &Mutex<Zeroizing<Vec<u8>>>, tx: &mpsc::Sender<Event>) {
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    let event = loop {
+        match pipe.read(&mut chunk[..]) {
+            Ok(0) => break Event::Closed,
+            Ok(n) => {
+                let mut buf = buf.lock().unwrap_or_else(|e| e.into_inner());
+                if buf.len() + n > STDOUT_LIMIT {
+                    break Event::TooMuch;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            // A read error just ends the capture; the exit status tells what happened.
+            Err(_) => break Event::Closed,
+        }
+    };
+    let _ = tx.send(event);
+}
+
+/// Counts what `pipe` gives, keeping none of it.
+fn count_bytes(mut pipe: impl Read, count: &AtomicU64, tx: &mpsc::Sender<Event>) {
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        match pipe.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                count.fetch_add(n as u64, Ordering::Relaxed);
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let _ = tx.send(Event::Closed);
+}
+
+/// `300 ms`, `60 s`.
+fn duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs())
+    }
+}
+
+/// The command's own process group: how it is made, killed, and given the terminal.
+#[cfg(unix)]
+mod group {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command};
+
+    use super::super::foreground::{self, Terminal};
+
+    /// Spawn in a new process group whose id is the shell's pid, made the terminal's
+    /// foreground group when telcreds is (see [`foreground`]).
+    pub fn own(command: &mut Command) -> Option<Terminal> {
+        command.process_group(0);
+        let terminal = foreground::lendable()?;
+        // SAFETY: the hook makes only async-signal-safe calls.
+        unsafe { command.pre_exec(terminal.child_hook()) };
+        Some(terminal)
+    }
+
+    /// The parent's half of handing the terminal over.
+    pub fn lend(terminal: Option<&Terminal>, child: &Child) {
+        if let (Some(t), Ok(pgid)) = (terminal, libc::pid_t::try_from(child.id())) {
+            t.lend(pgid);
+        }
+    }
+
+    /// Kills every process left in the group (the shell may already be gone).
+    pub fn kill(child: &Child) {
+        let Ok(pgid) = libc::pid_t::try_from(child.id()) else {
+            return;
+        };
+        // SAFETY: plain syscall; `pgid` is the group `own` created for this shell,
+        // so nothing outside the command is signalled.
+        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+    }
+}
+
+#[cfg(not(unix))]
+mod group {
+    use std::process::{Child, Command};
+
+    pub fn own(_command: &mut Command) -> Option<()> {
+        None
+    }
+
+    pub fn lend(_terminal: Option<&()>, _child: &Child) {}
+
+    pub fn kill(child: &mut Child) {
+        let _ = child.kill();
+    }
+}

@@ -1,0 +1,153 @@
+//! The real binary in tmux where it reads from the terminal: a `token_cmd` that asks
+//! for a passphrase on `/dev/tty`, and secrets typed at a hidden prompt.
+
+use crate::e2e_tmux::Tmux;
+use std::path::{Path, PathBuf};
+use telcreds::sandbox::{DASHA_TOKEN, Sandbox, Seed};
+
+/// A config (mode 0600) with one Dasha profile `p` on `sb` whose token comes from `token`.
+fn config(sb: &Sandbox, dir: &Path, token: &str) -> PathBuf {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"{}\"\n{token}\n",
+        sb.dasha_base()
+    );
+    std::fs::write(&path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// A shell line that runs `telcreds --config CONFIG ARGS…`, then prints its exit
+/// status and the terminal's modes, and stays. The shell catches SIGINT, so a ctrl-c
+/// stops only telcreds (which gets the default action).
+fn shell(dir: &Path, config: &Path, args: &str) -> String {
+    format!(
+        "sh -c \"trap 'echo interrupted' INT; env TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data {1} --config {2} {args}; echo exit=\\$?; stty -a; sleep 600\"",
+        dir.display(),
+        env!("CARGO_BIN_EXE_telcreds"),
+        config.display()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_cmd_can_still_ask_for_a_passphrase_on_the_terminal() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = "printf 'passphrase: ' >/dev/tty; read -r p </dev/tty; echo \"$p\"";
+    let cfg = config(&sb, dir.path(), &format!("token_cmd = '''{cmd}'''"));
+    let line = shell(dir.path(), &cfg, "-p p providers list");
+    let screen = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("passphrase:");
+        tmux.type_text(DASHA_TOKEN);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(screen.contains("acme-prod-us"), "{screen}");
+}
+
+/// Looks like a Twilio auth token, so it passes local checks.
+const TYPED_CANARY: &str = "cafe2222cafe2222cafe2222cafe2222";
+
+/// The pane command that rotates a provider's token on `sb`, reading it from the terminal.
+async fn rotate_token_shell(sb: &Sandbox, dir: &Path) -> String {
+    let cfg = crate::cli::write_config(sb, dir);
+    let providers = crate::support::dasha(sb).list_providers().await.unwrap();
+    let id = &providers[0].id;
+    shell(
+        dir,
+        &cfg,
+        &format!("-p sandbox-dasha providers rotate-token {id} --token-stdin"),
+    )
+}
+
+/// True when `stty -a` output on `screen` has the mode `flag` on (`echo`, not `-echo`).
+fn mode_on(screen: &str, flag: &str) -> bool {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with("speed "))
+        .flat_map(|l| l.split([' ', ';']))
+        .any(|w| w == flag)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_typed_at_the_prompt_is_never_shown_and_enter_ends_it() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let line = rotate_token_shell(&sb, dir.path()).await;
+    let screen = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("(input hidden)");
+        tmux.type_text(TYPED_CANARY);
+        assert!(!tmux.screen().contains(TYPED_CANARY), "{}", tmux.screen());
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap();
+    assert!(!screen.contains(TYPED_CANARY), "{screen}");
+    assert!(screen.contains("Auth token (input hidden):"), "{screen}");
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
+    // The token reached the platform: the sandbox refuses it after its Twilio check.
+    assert!(
+        !screen.contains("exit=0") || screen.contains("rotated"),
+        "{screen}"
+    );
+}
+
+/// Starts the rotation prompt, types part of the canary, lets `interrupt` stop
+/// telcreds, and returns the screen once the shell has printed `stty -a`.
+async fn interrupted_prompt(interrupt: fn(&Tmux)) -> String {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let line = rotate_token_shell(&sb, dir.path()).await;
+    tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("(input hidden)");
+        tmux.type_text(&TYPED_CANARY[..8]);
+        interrupt(&tmux);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_prompt_leaves_echo_and_line_mode_on() {
+    let screen = interrupted_prompt(|tmux| tmux.keys(&["C-c"])).await;
+    assert!(screen.contains("exit=130"), "killed by SIGINT: {screen}");
+    assert!(!screen.contains(&TYPED_CANARY[..8]), "{screen}");
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_at_the_prompt_leaves_echo_on() {
+    let screen = interrupted_prompt(|tmux| {
+        // The pane runs sh; telcreds is its only child.
+        let shell = tmux.format("#{pane_pid}");
+        let out = std::process::Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    })
+    .await;
+    assert!(screen.contains("exit=143"), "killed by SIGTERM: {screen}");
+    assert!(mode_on(&screen, "echo"), "{screen}");
+}
