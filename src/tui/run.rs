@@ -15,6 +15,7 @@ use super::views;
 use super::worker::Worker;
 use crate::api::{Http, HttpOptions};
 use crate::config::Profile;
+use crate::secret::Secret;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use futures_util::StreamExt;
 use std::io::IsTerminal;
@@ -53,21 +54,27 @@ pub enum Ending {
 /// What outlives the loop: the worker (changes in flight) and the clipboard state.
 struct Session {
     worker: Worker,
-    clipboard_dirty: bool,
+    /// The secret on the clipboard, until it is overwritten.
+    copied: Option<Secret>,
 }
 
 impl Session {
+    /// Overwrites a copied secret, and deletes tmux's copies of it.
+    fn overwrite_clipboard(&mut self) {
+        if let Some(secret) = self.copied.take() {
+            clipboard::overwrite();
+            clipboard::forget_in_tmux(&secret);
+        }
+    }
+
     fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Copy(text) => {
-                    self.clipboard_dirty = true;
                     clipboard::copy(text.expose());
+                    self.copied = Some(text);
                 }
-                Effect::OverwriteClipboard => {
-                    self.clipboard_dirty = false;
-                    clipboard::overwrite();
-                }
+                Effect::OverwriteClipboard => self.overwrite_clipboard(),
                 other => self.worker.run(other),
             }
         }
@@ -90,7 +97,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     );
     let mut session = Session {
         worker,
-        clipboard_dirty: false,
+        copied: None,
     };
     let mut signals = Signals::new()?;
     let mut terminal = ratatui::try_init()?;
@@ -122,8 +129,9 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
             stop = signals.recv() => result = Ok(Ending::Signal(stop)),
         }
     }
-    if session.clipboard_dirty {
-        clipboard::overwrite();
+    // A copied secret not yet overwritten is overwritten now (an identifier stays).
+    if app.clipboard_clear_at.is_some() {
+        session.overwrite_clipboard();
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();

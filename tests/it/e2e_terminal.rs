@@ -171,6 +171,10 @@ fn a_copied_sip_password_is_overwritten_on_the_tmux_clipboard() {
     let now = tmux.show_buffer().unwrap_or_default();
     assert_ne!(now, password, "tmux still holds the password");
     assert_eq!(now, telcreds::tui::clipboard::PLACEHOLDER);
+    assert!(
+        !tmux.buffers().contains(&password),
+        "no older tmux buffer keeps the password"
+    );
     assert!(screen.contains("clipboard overwritten"), "{screen}");
     tmux.keys(&["q"]);
     tmux.wait_exit();

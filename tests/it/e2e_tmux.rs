@@ -38,6 +38,14 @@ impl Tmux {
     }
 
     /// The newest paste buffer (what OSC 52 put there), or `None` when there is none.
+    /// The text of every paste buffer tmux holds.
+    pub fn buffers(&self) -> Vec<String> {
+        self.run(&["list-buffers", "-F", "#{buffer_name}"])
+            .lines()
+            .map(|name| self.run(&["show-buffer", "-b", name.trim()]))
+            .collect()
+    }
+
     pub fn show_buffer(&self) -> Option<String> {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "show-buffer"])

@@ -482,7 +482,10 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     h.press(KeyCode::Char('y'));
     h.settle().await;
     let result = h.screen(120, 40);
-    assert!(result.contains("no provider found is left on the old token"), "{result}");
+    assert!(
+        result.contains("no provider found is left on the old token"),
+        "{result}"
+    );
     assert!(
         result.contains("✓ verified") && result.contains("✓ updated"),
         "{result}"
