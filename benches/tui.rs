@@ -9,9 +9,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::sync::Arc;
-use telcreds::api::{Http, HttpOptions, PlatformClient};
+use telcreds::api::{Http, HttpOptions};
 use telcreds::config::{Profile, TokenSource};
 use telcreds::domain::{Platform, SipCredential, SipSource, Transport};
+use telcreds::history::History;
+use telcreds::journal::Journal;
+use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
 use telcreds::tui::app::App;
 use telcreds::tui::theme::Theme;
@@ -45,9 +48,13 @@ fn app_with(n: usize) -> App {
         TokenSource::Inline(Secret::new("t")),
     );
     let http = Http::new(HttpOptions::default()).unwrap();
-    let client = PlatformClient::connect(&profile, http).unwrap();
+    let stores = Stores {
+        journal: Journal::open(std::env::temp_dir().join("telcreds-bench-journal.jsonl")),
+        history: History::open(std::env::temp_dir().join("telcreds-bench-history")),
+    };
+    let ops = Ops::connect(&profile, http, stores).unwrap();
     let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme());
-    app.client = Some(Arc::new(client));
+    app.ops = Some(Arc::new(ops));
     app.fixed_now = Some(Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap());
     app.sip.set_items((0..n).map(credential).collect());
     let _ = app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));

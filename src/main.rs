@@ -82,7 +82,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
         start,
         theme,
         notice,
-        stores: telcreds::tui::journaling::Stores::open_default(),
+        stores: telcreds::ops::Stores::open_default(),
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.

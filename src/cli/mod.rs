@@ -15,12 +15,11 @@ mod sandbox_cmd;
 mod secrets;
 mod sip;
 
-use crate::api::{ApiError, Http, HttpOptions, PlatformClient};
+use crate::api::{ApiError, Http, HttpOptions};
 use crate::config::{Config, Profile};
-use crate::ops::{Done, Ops, Origin, Stores};
+use crate::ops::{Done, Ops, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
-use std::sync::Arc;
 
 /// What every profile-bound command needs.
 pub struct Context {
@@ -70,12 +69,7 @@ fn context(cli: &Cli) -> Result<Context, CliError> {
     let config = Config::load_default(cli.config.as_deref())?;
     let profile = config.pick(cli.profile.as_deref())?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let client = PlatformClient::connect(&profile, http)?;
-    let ops = Ops::new(
-        Arc::new(client),
-        Origin::of(&profile),
-        Stores::open_default(),
-    );
+    let ops = Ops::connect(&profile, http, Stores::open_default())?;
     Ok(Context {
         profile,
         ops,

@@ -14,8 +14,8 @@ pub use providers::ProviderChange;
 pub use sip::{PasswordChange, SipEdit};
 pub use warning::{Store, Warning};
 
-use crate::api::{ApiError, PlatformClient};
-use crate::config::Profile;
+use crate::api::{ApiError, Http, PlatformClient};
+use crate::config::{ConfigError, Profile};
 use crate::domain::Platform;
 use crate::history::{History, Record};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
@@ -101,6 +101,13 @@ impl Ops {
             origin,
             stores,
         }
+    }
+
+    /// Operations on `profile`: resolves its token (may run `token_cmd`, so call it
+    /// off the UI thread) and builds its client.
+    pub fn connect(profile: &Profile, http: Http, stores: Stores) -> Result<Ops, ConfigError> {
+        let client = PlatformClient::connect(profile, http)?;
+        Ok(Ops::new(Arc::new(client), Origin::of(profile), stores))
     }
 
     /// The platform client (for what it can do).

@@ -2,14 +2,13 @@
 //! `App` returns effects; the worker runs them as tokio tasks; results come back as
 //! [`Msg`] over a channel. Every call carries the profile generation it was made for.
 
-use crate::api::{ApiError, PlatformClient};
-use crate::config::Profile;
-use crate::domain::{
-    Dependants, PhoneNumber, Platform, Provider, SipCredential, VerificationResult,
-};
+use crate::api::ApiError;
+use crate::config::{ConfigError, Profile};
+use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
 use crate::history::Record;
 use crate::journal::JournalEntry;
 use crate::ops::rotation::{CheckFailure, CheckedToken, Plan, Report, RotationEvent};
+use crate::ops::{Ops, Warning};
 use crate::secret::Secret;
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
@@ -75,19 +74,6 @@ pub enum Request {
 }
 
 impl Request {
-    /// The secrets the request sends (scrubbed from any error about it).
-    pub fn secrets(&self) -> Vec<&Secret> {
-        match self {
-            Request::RotateSipPassword { password, .. } => vec![password],
-            Request::Save(FormSubmission::CreateSip(i)) => i.auth_password.iter().collect(),
-            Request::Save(FormSubmission::UpdateSip { input, .. }) => {
-                input.auth_password.iter().collect()
-            }
-            Request::Save(FormSubmission::CreateProvider(p)) => vec![&p.auth_token],
-            _ => Vec::new(),
-        }
-    }
-
     /// What the request does, for a person: `delete SIP credential "EU trunk"`.
     pub fn describe(&self) -> String {
         let sip_name = |i: &crate::domain::SipCredentialInput| match &i.description {
@@ -103,8 +89,8 @@ impl Request {
             Request::Save(FormSubmission::CreateSip(i)) => {
                 format!("create SIP credential \"{}\"", sip_name(i))
             }
-            Request::Save(FormSubmission::UpdateSip { input, .. }) => {
-                format!("update SIP credential \"{}\"", sip_name(input))
+            Request::Save(FormSubmission::UpdateSip { id, .. }) => {
+                format!("update SIP credential {id}")
             }
             Request::Save(FormSubmission::CreateProvider(p)) => {
                 let name = p.name.clone().unwrap_or_else(|| p.account_sid.clone());
@@ -135,36 +121,87 @@ impl Request {
     }
 }
 
-/// A successful answer to a [`Request`].
-#[derive(Debug, Clone)]
-pub enum Reply {
-    /// Providers loaded.
-    Providers(Vec<Provider>),
-    /// SIP credentials loaded.
-    Sip(Vec<SipCredential>),
-    /// Phone numbers of a provider.
-    ProviderNumbers(Vec<PhoneNumber>),
-    /// What uses a SIP credential.
-    SipDependants(Dependants),
-    /// Verification history records, oldest first.
-    History(Vec<Record>),
-    /// A SIP credential was created or replaced.
-    SipSaved(SipCredential),
-    /// A provider was created or updated.
-    ProviderSaved(Provider),
-    /// The item is gone.
-    Deleted,
-    /// A verification finished.
-    Verified(VerificationResult),
+/// What came back for a [`Request`]: one variant per kind of request, each with its
+/// own typed result, so an answer can only be applied the way its request meant.
+#[derive(Debug)]
+pub enum Answer {
+    /// [`Request::ListProviders`].
+    Providers(Result<Vec<Provider>, ApiError>),
+    /// [`Request::ListSip`].
+    Sip(Result<Vec<SipCredential>, ApiError>),
+    /// [`Request::ProviderNumbers`].
+    ProviderNumbers {
+        /// The provider.
+        id: String,
+        /// Opens the delete dialog.
+        for_delete: bool,
+        /// Its phone numbers.
+        result: Result<Vec<PhoneNumber>, ApiError>,
+    },
+    /// [`Request::SipDependants`].
+    SipDependants {
+        /// The credential.
+        id: String,
+        /// Opens the delete dialog.
+        for_delete: bool,
+        /// What uses it.
+        result: Result<Dependants, ApiError>,
+    },
+    /// [`Request::History`]: records, oldest first.
+    History {
+        /// The provider.
+        id: String,
+        /// Its records.
+        records: Vec<Record>,
+    },
+    /// [`Request::Save`].
+    Saved {
+        /// What was done, for messages ("created SIP credential").
+        action: &'static str,
+        /// The saved item.
+        result: Result<Saved, ApiError>,
+    },
+    /// [`Request::DeleteSip`].
+    SipDeleted {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Done, or why not.
+        result: Result<(), ApiError>,
+    },
+    /// [`Request::DeleteProvider`].
+    ProviderDeleted {
+        /// The provider.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Done, or why not.
+        result: Result<(), ApiError>,
+    },
+    /// [`Request::RotateSipPassword`].
+    SipRotated {
+        /// The credential's name.
+        name: String,
+        /// The credential with its new password.
+        result: Result<SipCredential, ApiError>,
+    },
+    /// [`Request::Verify`].
+    Verified {
+        /// The provider.
+        id: String,
+        /// The platform's verdict.
+        result: Result<VerificationResult, ApiError>,
+    },
 }
 
-/// The profile a call is made on, for the journal and the history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// Profile name.
-    pub profile: String,
-    /// Its platform.
-    pub platform: Platform,
+/// An item a form saved.
+#[derive(Debug, Clone)]
+pub enum Saved {
+    /// A SIP credential.
+    Sip(SipCredential),
+    /// A provider.
+    Provider(Provider),
 }
 
 /// A step of the Twilio token rotation wizard.
@@ -215,10 +252,8 @@ pub enum Effect {
         generation: u64,
         /// Its job id.
         job: u64,
-        /// The profile's client.
-        client: Arc<PlatformClient>,
-        /// The profile, for the journal.
-        origin: Origin,
+        /// The profile's operations.
+        ops: Arc<Ops>,
         /// What to do.
         request: Request,
     },
@@ -269,12 +304,12 @@ pub enum RotationMsg {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
-    /// A client is ready (or its token could not be resolved).
+    /// The profile's operations are ready (or its token could not be resolved).
     Connected {
         /// The generation it was made for.
         generation: u64,
-        /// The client, or why not.
-        result: Result<Arc<PlatformClient>, String>,
+        /// The operations, or why not.
+        result: Result<Arc<Ops>, ConfigError>,
     },
     /// A call finished.
     Done {
@@ -282,10 +317,8 @@ pub enum Msg {
         generation: u64,
         /// Its job id.
         job: u64,
-        /// What was asked.
-        request: Request,
         /// What came back.
-        result: Result<Reply, ApiError>,
+        answer: Answer,
     },
     /// The journal as read at start, with a warning per unreadable line.
     JournalLoaded {
@@ -297,7 +330,7 @@ pub enum Msg {
     /// An entry was written to the journal (whatever profile is shown now).
     Journaled(JournalEntry),
     /// Something could not be recorded; shown so it is never silently lost.
-    Warning(String),
+    Warning(Warning),
     /// Rotation progress.
     Rotation(RotationMsg),
 }

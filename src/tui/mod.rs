@@ -8,7 +8,6 @@ pub mod confirm;
 pub mod demo;
 pub mod effect;
 pub mod form;
-pub mod journaling;
 pub mod list;
 pub mod rotation_view;
 pub mod rows;

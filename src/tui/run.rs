@@ -8,13 +8,13 @@
 use super::app::App;
 use super::clipboard;
 use super::effect::Effect;
-use super::journaling::Stores;
 use super::signals::{Signals, Stop};
 use super::theme::Theme;
 use super::views;
 use super::worker::Worker;
 use crate::api::{Http, HttpOptions};
 use crate::config::Profile;
+use crate::ops::Stores;
 use crate::secret::Secret;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use futures_util::StreamExt;

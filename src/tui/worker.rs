@@ -2,11 +2,11 @@
 //! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
-use super::effect::{CheckOutcome, Effect, Msg, Origin, Reply, Request, RotationJob, RotationMsg};
-use super::journaling::{self, Stores};
-use crate::api::{ApiError, Http, PlatformClient};
-use crate::domain::validate;
+use super::effect::{Answer, CheckOutcome, Effect, Msg, Request, RotationJob, RotationMsg, Saved};
+use crate::api::Http;
+use crate::config::ConfigError;
 use crate::ops::rotation::{self, Rotator};
+use crate::ops::{Done, Ops, Stores};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -54,27 +54,32 @@ impl Worker {
                 generation,
                 profile,
             } => {
-                let (tx, http) = (self.tx.clone(), self.http.clone());
+                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 self.spawn_read(async move {
+                    let name = profile.name.clone();
                     let result = tokio::task::spawn_blocking(move || {
-                        PlatformClient::connect(&profile, http).map(Arc::new)
+                        Ops::connect(&profile, http, stores).map(Arc::new)
                     })
                     .await
-                    .map_err(|e| format!("could not build the client: {e}"))
-                    .and_then(|r| r.map_err(|e| e.to_string()));
+                    .unwrap_or_else(|e| {
+                        Err(ConfigError::TokenSource {
+                            profile: name,
+                            key: "token".into(),
+                            message: format!("resolving the token stopped: {e}"),
+                        })
+                    });
                     let _ = tx.send(Msg::Connected { generation, result });
                 });
             }
             Effect::Call {
                 generation,
                 job,
-                client,
-                origin,
+                ops,
                 request,
             } => {
-                let (tx, stores) = (self.tx.clone(), self.stores.clone());
+                let tx = self.tx.clone();
                 let mutates = request.mutates();
-                let what = format!("{} on {}", request.describe(), origin.profile);
+                let what = format!("{} on {}", request.describe(), ops.origin().profile);
                 let slots =
                     matches!(request, Request::Verify { .. }).then(|| self.verify_slots.clone());
                 let task = async move {
@@ -82,15 +87,11 @@ impl Worker {
                         Some(s) => s.acquire().await.ok(),
                         None => None,
                     };
-                    let result = perform(&client, &stores, &origin, &request)
-                        .await
-                        .map_err(|e| e.scrubbed(&request.secrets()));
-                    record(&tx, &stores, &origin, &request, &result).await;
+                    let answer = perform(&ops, request, &tx).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
-                        request,
-                        result,
+                        answer,
                     });
                 };
                 if mutates {
@@ -154,102 +155,78 @@ impl Worker {
     }
 }
 
-/// Writes the journal entry and history record of a finished call, reporting failures.
-async fn record(
-    tx: &UnboundedSender<Msg>,
-    stores: &Stores,
-    origin: &Origin,
-    request: &Request,
-    result: &Result<Reply, ApiError>,
-) {
-    let entry = journaling::entry_for(origin, request, result);
-    let history_warning = journaling::record_history(stores, origin, request, result);
-    if let Some(w) = history_warning {
+/// Reports what a change recorded (its journal entry, for the Activity tab) and
+/// what it could not; returns its result.
+fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, crate::api::ApiError> {
+    if let Some(entry) = done.journaled {
+        let _ = tx.send(Msg::Journaled(entry));
+    }
+    for w in done.warnings {
         let _ = tx.send(Msg::Warning(w));
     }
-    if let Some(entry) = entry {
-        let journal = stores.journal.clone();
-        let written = entry.clone();
-        let warning = tokio::task::spawn_blocking(move || journal.record(&written))
-            .await
-            .ok()
-            .flatten();
-        match warning {
-            Some(w) => {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            None => {
-                let _ = tx.send(Msg::Journaled(entry));
-            }
-        }
-    }
+    done.result
 }
 
-/// The one place a [`Request`] becomes a platform call (or a history read).
-pub async fn perform(
-    client: &PlatformClient,
-    stores: &Stores,
-    origin: &Origin,
-    request: &Request,
-) -> Result<Reply, ApiError> {
-    Ok(match request {
-        Request::ListProviders => Reply::Providers(client.list_providers().await?),
-        Request::ListSip => Reply::Sip(client.list_sip_credentials().await?),
-        Request::ProviderNumbers { id, .. } => {
-            Reply::ProviderNumbers(client.list_phone_numbers(Some(id)).await?)
+/// The one place a [`Request`] becomes an operation.
+pub async fn perform(ops: &Ops, request: Request, tx: &UnboundedSender<Msg>) -> Answer {
+    match request {
+        Request::ListProviders => Answer::Providers(ops.list_providers().await),
+        Request::ListSip => Answer::Sip(ops.list_sip().await),
+        Request::ProviderNumbers { id, for_delete } => {
+            let result = ops.provider_numbers(&id).await;
+            Answer::ProviderNumbers {
+                id,
+                for_delete,
+                result,
+            }
         }
-        Request::SipDependants { id, .. } => {
-            Reply::SipDependants(client.sip_credential_dependants(id).await?)
+        Request::SipDependants { id, for_delete } => {
+            let result = ops.sip_dependants(&id).await;
+            Answer::SipDependants {
+                id,
+                for_delete,
+                result,
+            }
         }
         Request::History { id } => {
-            let (history, profile, id) =
-                (stores.history.clone(), origin.profile.clone(), id.clone());
-            let records = tokio::task::spawn_blocking(move || history.read(&profile, &id).0)
-                .await
-                .unwrap_or_default();
-            Reply::History(records)
+            let records = ops.history(&id).await;
+            Answer::History { id, records }
         }
-        Request::Save(s) => match s {
-            FormSubmission::CreateSip(input) => {
-                Reply::SipSaved(client.create_sip_credential(input).await?)
-            }
-            FormSubmission::UpdateSip { id, input } => {
-                Reply::SipSaved(client.update_sip_credential(id, input).await?)
-            }
-            FormSubmission::CreateProvider(new) => {
-                Reply::ProviderSaved(client.create_provider(new).await?)
-            }
-            FormSubmission::UpdateProvider { id, update } => {
-                Reply::ProviderSaved(client.update_provider(id, update).await?)
-            }
-        },
-        Request::DeleteSip { id, force, .. } => {
-            client.delete_sip_credential(id, *force).await?;
-            Reply::Deleted
+        Request::Save(submission) => {
+            let action = submission.describe();
+            let result = match submission {
+                FormSubmission::CreateSip(input) => {
+                    reported(ops.create_sip(&input).await, tx).map(Saved::Sip)
+                }
+                FormSubmission::UpdateSip { id, edit } => {
+                    reported(ops.edit_sip(&id, &edit).await, tx).map(Saved::Sip)
+                }
+                FormSubmission::CreateProvider(new) => {
+                    reported(ops.create_provider(&new).await, tx).map(Saved::Provider)
+                }
+                FormSubmission::UpdateProvider { id, update } => {
+                    reported(ops.update_provider(&id, &update).await, tx).map(Saved::Provider)
+                }
+            };
+            Answer::Saved { action, result }
         }
-        Request::DeleteProvider { id, .. } => {
-            client.delete_provider(id).await?;
-            Reply::Deleted
+        Request::DeleteSip { id, name, force } => {
+            let result = reported(ops.delete_sip(&id, force).await, tx);
+            Answer::SipDeleted { id, name, result }
         }
-        Request::RotateSipPassword { id, password, .. } => {
-            validate::new_sip_password(password).map_err(|m| {
-                ApiError::local_validation(vec![validate::FieldError::new(
-                    validate::field::AUTH_PASSWORD,
-                    m,
-                )])
-            })?;
-            let current = client.get_sip_credential(id).await?;
-            if current.is_read_only() {
-                return Err(ApiError::Unsupported(
-                    "provider-managed SIP credentials are read-only".into(),
-                ));
-            }
-            let mut input = current.to_input()?;
-            input.auth_password = Some(password.clone());
-            Reply::SipSaved(client.update_sip_credential(id, &input).await?)
+        Request::DeleteProvider { id, name } => {
+            let result = reported(ops.delete_provider(&id, &name).await, tx);
+            Answer::ProviderDeleted { id, name, result }
         }
-        Request::Verify { id } => Reply::Verified(client.verify_provider(id).await?),
-    })
+        Request::RotateSipPassword { id, name, password } => {
+            let result = reported(ops.rotate_sip_password(&id, &password).await, tx);
+            Answer::SipRotated { name, result }
+        }
+        Request::Verify { id } => {
+            let result = reported(ops.verify_provider(&id).await, tx);
+            Answer::Verified { id, result }
+        }
+    }
 }
 
 /// Runs one step of a rotation and reports its progress.
@@ -275,7 +252,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
                 rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
                     .await;
             for w in warnings {
-                let _ = tx.send(Msg::Warning(w.to_string()));
+                let _ = tx.send(Msg::Warning(w));
             }
             let outcome = match result {
                 Err(failure) => CheckOutcome::Failed(failure),

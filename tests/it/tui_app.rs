@@ -8,7 +8,7 @@ use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::{Overlay, Tab};
-use telcreds::tui::effect::{Msg, Reply, Request};
+use telcreds::tui::effect::{Answer, Msg};
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -271,8 +271,7 @@ async fn switching_profile_drops_results_of_the_old_one() {
     let stale = Msg::Done {
         generation: old_generation,
         job: old_job,
-        request: Request::ListProviders,
-        result: Ok(Reply::Providers(dasha_providers)),
+        answer: Answer::Providers(Ok(dasha_providers)),
     };
     let effects = h.app.update(stale);
     assert!(effects.is_empty());
@@ -746,4 +745,32 @@ async fn a_bearer_token_echoed_by_the_platform_never_reaches_the_screen() {
     assert!(all.contains("[redacted]"), "the error is shown: {all}");
     assert!(!all.contains(CANARY), "{all}");
     assert!(!format!("{:?}", h.app.flash).contains(CANARY));
+}
+
+#[tokio::test]
+async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_input() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
+        profiles[0].token =
+            telcreds::config::TokenSource::Env("TELCREDS_TEST_SURELY_UNSET_TOKEN".into());
+    })
+    .await;
+    assert!(h.app.connect_error.is_some());
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('n'));
+    h.type_text("sip.kept.example");
+    h.press(KeyCode::Enter);
+    let Some(Overlay::Form { form, job }) = &h.app.overlay else {
+        panic!("the form stays open");
+    };
+    assert_eq!(*job, None, "nothing is waiting for an answer");
+    assert!(!form.is_submitting());
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("not connected"), "{screen}");
+    assert!(
+        screen.contains("sip.kept.example"),
+        "the input stays: {screen}"
+    );
+    // Esc does not pretend that a save is running.
+    h.press(KeyCode::Esc);
+    assert!(!h.screen(120, 40).contains("still saving"));
 }

@@ -7,13 +7,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use std::sync::Arc;
-use telcreds::api::PlatformClient;
-use telcreds::config::{Profile, TokenSource};
+use telcreds::config::{ConfigError, Profile, TokenSource};
 use telcreds::domain::{
     CheckStatus, Platform, Provider, SipCredential, SipSource, Transport, VerificationCheck,
     VerificationStatus,
 };
-use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
+use telcreds::history::History;
+use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
 use telcreds::tui::app::{ActivityEntry, App};
 use telcreds::tui::theme::Theme;
@@ -138,9 +139,9 @@ pub(crate) fn fixture(theme: Theme) -> App {
     );
     unpod.org_handle = Some("acme.example".into());
     unpod.readonly = true;
-    let client = PlatformClient::connect(&dasha, crate::support::http()).unwrap();
+    let ops = Ops::connect(&dasha, crate::support::http(), scratch_stores()).unwrap();
     let (mut app, _) = App::new(vec![dasha, unpod], 0, theme);
-    app.client = Some(Arc::new(client));
+    app.ops = Some(Arc::new(ops));
     app.fixed_now = Some(now());
     let providers = vec![
         provider(1, "prod-main", VerificationStatus::Verified, Some(2), 5),
@@ -339,8 +340,12 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
 fn unpod_readonly_profile() {
     snapshot_all("unpod_readonly", |app| {
         let _ = app.switch_profile(1);
-        app.client = None;
-        app.connect_error = Some("token env TELCREDS_UNPOD is not set".into());
+        app.ops = None;
+        app.connect_error = Some(ConfigError::TokenSource {
+            profile: "staging-unpod".into(),
+            key: "token_env".into(),
+            message: "environment variable TELCREDS_UNPOD is not set".into(),
+        });
     });
 }
 
@@ -389,4 +394,13 @@ async fn rotation_prompt_plan_and_result_dialogs() {
     h.press(KeyCode::Char('y'));
     h.settle().await;
     snapshot_overlay("rotation_result", &h.app);
+}
+
+/// Stores nothing reads: snapshots make no change.
+fn scratch_stores() -> Stores {
+    let dir = std::env::temp_dir().join("telcreds-snapshots");
+    Stores {
+        journal: Journal::open(dir.join("journal.jsonl")),
+        history: History::open(dir.join("history")),
+    }
 }

@@ -224,12 +224,21 @@ impl App {
                 Vec::new()
             }
             FormEvent::Cancel => Vec::new(),
-            FormEvent::Submit(submission) => {
-                form.set_submitting(true);
-                let job = Some(self.next_job_id());
-                self.overlay = Some(Overlay::Form { form, job });
-                self.call(Request::Save(submission))
-            }
+            FormEvent::Submit(submission) => match self.start(Request::Save(submission)) {
+                Ok((job, effect)) => {
+                    self.overlay = Some(Overlay::Form {
+                        form,
+                        job: Some(job),
+                    });
+                    vec![effect]
+                }
+                Err(why) => {
+                    // Nothing was sent: the input stays, with the reason.
+                    form.apply_platform_error(&why, &[]);
+                    self.overlay = Some(Overlay::Form { form, job: None });
+                    Vec::new()
+                }
+            },
         }
     }
 
@@ -257,7 +266,6 @@ impl App {
                 Vec::new()
             }
             ConfirmEvent::Confirm { force } => {
-                dialog.set_busy(true);
                 let request = match &target {
                     DeleteTarget::Sip { id, name } => Request::DeleteSip {
                         id: id.clone(),
@@ -269,13 +277,26 @@ impl App {
                         name: name.clone(),
                     },
                 };
-                let job = Some(self.next_job_id());
-                self.overlay = Some(Overlay::Confirm {
-                    dialog,
-                    target,
-                    job,
-                });
-                self.call(request)
+                match self.start(request) {
+                    Ok((job, effect)) => {
+                        dialog.set_busy(true);
+                        self.overlay = Some(Overlay::Confirm {
+                            dialog,
+                            target,
+                            job: Some(job),
+                        });
+                        vec![effect]
+                    }
+                    Err(why) => {
+                        self.set_flash(format!("{why}: nothing was deleted"), true);
+                        self.overlay = Some(Overlay::Confirm {
+                            dialog,
+                            target,
+                            job: None,
+                        });
+                        Vec::new()
+                    }
+                }
             }
         }
     }
@@ -304,7 +325,6 @@ impl App {
                 Vec::new()
             }
             PromptEvent::Submit(secret) => {
-                prompt.set_busy(true);
                 match &purpose {
                     PromptPurpose::SipPassword { id, name } => {
                         let request = Request::RotateSipPassword {
@@ -312,17 +332,27 @@ impl App {
                             name: name.clone(),
                             password: secret,
                         };
-                        let job = Some(self.next_job_id());
+                        let (job, effects) = match self.start(request) {
+                            Ok((job, effect)) => {
+                                prompt.set_busy(true);
+                                (Some(job), vec![effect])
+                            }
+                            Err(why) => {
+                                // Nothing was sent: the typed password stays.
+                                prompt.set_note(&why);
+                                (None, Vec::new())
+                            }
+                        };
                         self.overlay = Some(Overlay::Prompt {
                             prompt,
                             purpose,
                             job,
                         });
-                        self.call(request)
+                        effects
                     }
                     PromptPurpose::TwilioToken { account_sid } => {
-                        let check_id = self.next_job_id();
-                        self.next_job_bump();
+                        prompt.set_busy(true);
+                        let check_id = self.new_job_id();
                         let job = RotationJob::Check {
                             check_id,
                             profiles: self.profiles.clone(),

@@ -13,12 +13,14 @@ mod rotation;
 pub use activity::ActivityEntry;
 pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
-use super::effect::{Effect, Origin, Request};
+use super::effect::{Effect, Request};
 use super::list::{Cursor, ItemList, Sort};
 use super::theme::Theme;
-use crate::api::{Capabilities, PlatformClient, capabilities};
+use crate::api::{Capabilities, capabilities};
+use crate::config::ConfigError;
 use crate::config::Profile;
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
+use crate::ops::Ops;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -102,10 +104,10 @@ pub struct App {
     pub current: usize,
     /// Bumped on every profile switch; results of older generations are dropped.
     pub generation: u64,
-    /// The client of the current profile, once connected.
-    pub client: Option<Arc<PlatformClient>>,
+    /// The operations of the current profile, once connected.
+    pub ops: Option<Arc<Ops>>,
     /// Why the current profile could not connect.
-    pub connect_error: Option<String>,
+    pub connect_error: Option<ConfigError>,
     /// The tab shown.
     pub tab: Tab,
     /// Which pane has the keyboard.
@@ -172,7 +174,7 @@ impl App {
             profiles,
             current: 0,
             generation: 0,
-            client: None,
+            ops: None,
             connect_error: None,
             tab: Tab::Providers,
             focus: Focus::Table,
@@ -229,7 +231,7 @@ impl App {
 
     /// Number of calls in flight.
     pub fn jobs_in_flight(&self) -> usize {
-        self.jobs.len() + usize::from(self.client.is_none() && self.connect_error.is_none())
+        self.jobs.len() + usize::from(self.ops.is_none() && self.connect_error.is_none())
     }
 
     /// True while something animates (the spinner).
@@ -263,7 +265,7 @@ impl App {
                 .jobs
                 .values()
                 .any(|r| matches!(r, Request::ListProviders));
-            if self.client.is_some() && !loading {
+            if self.ops.is_some() && !loading {
                 effects.extend(self.call(Request::ListProviders));
             }
         }
@@ -301,7 +303,7 @@ impl App {
         };
         self.current = index;
         self.generation += 1;
-        self.client = None;
+        self.ops = None;
         self.connect_error = None;
         self.jobs.clear();
         self.verifying.clear();
@@ -337,29 +339,38 @@ impl App {
         ]
     }
 
-    /// Queues a call for the current profile; nothing happens before it is connected.
-    pub fn call(&mut self, request: Request) -> Vec<Effect> {
-        let Some(client) = self.client.clone() else {
-            self.set_flash("not connected yet", true);
-            return Vec::new();
-        };
-        let Some(profile) = self.profile() else {
-            return Vec::new();
-        };
-        let origin = Origin {
-            profile: profile.name.clone(),
-            platform: profile.platform.clone(),
+    /// Starts a call for the current profile and returns its job id with the effect
+    /// that runs it; or, when it cannot start (not connected), why.
+    pub fn start(&mut self, request: Request) -> Result<(u64, Effect), String> {
+        let Some(ops) = self.ops.clone() else {
+            return Err(match &self.connect_error {
+                Some(e) => format!("not connected: {e} (ctrl-r retries)"),
+                None => "not connected yet: the profile's token is still being fetched; \
+                         try again in a moment"
+                    .to_string(),
+            });
         };
         self.next_job += 1;
         let job = self.next_job;
         self.jobs.insert(job, request.clone());
-        vec![Effect::Call {
+        let effect = Effect::Call {
             generation: self.generation,
             job,
-            client,
-            origin,
+            ops,
             request,
-        }]
+        };
+        Ok((job, effect))
+    }
+
+    /// Starts a call nothing waits for; when it cannot start, the flash says why.
+    pub fn call(&mut self, request: Request) -> Vec<Effect> {
+        match self.start(request) {
+            Ok((_, effect)) => vec![effect],
+            Err(why) => {
+                self.set_flash(why, true);
+                Vec::new()
+            }
+        }
     }
 
     /// The loads that fill the lists of the current profile.
@@ -371,14 +382,10 @@ impl App {
         effects
     }
 
-    /// Uses up a job id for work that is not an [`App::call`] (a rotation check).
-    pub(super) fn next_job_bump(&mut self) {
+    /// A new id for work that is not an [`App::call`] (a rotation check).
+    pub(super) fn new_job_id(&mut self) -> u64 {
         self.next_job += 1;
-    }
-
-    /// The id the next [`App::call`] will get (for dialogs that wait for it).
-    pub fn next_job_id(&self) -> u64 {
-        self.next_job + 1
+        self.next_job
     }
 
     /// Shows a flash message.

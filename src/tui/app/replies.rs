@@ -4,9 +4,10 @@
 
 use super::{ActivityEntry, App, DeleteTarget, Overlay};
 use crate::api::ApiError;
-use crate::domain::{CheckStatus, Provider};
-use crate::tui::effect::{Effect, Msg, Reply, Request};
-use crate::tui::form::FormSubmission;
+use crate::domain::{
+    CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
+};
+use crate::tui::effect::{Answer, Effect, Msg, Request, Saved};
 
 impl App {
     /// Applies one message from the worker.
@@ -17,12 +18,12 @@ impl App {
                     return Vec::new();
                 }
                 match result {
-                    Ok(client) => {
-                        self.client = Some(client);
+                    Ok(ops) => {
+                        self.ops = Some(ops);
                         self.reload()
                     }
                     Err(e) => {
-                        self.set_flash(format!("cannot connect: {e}"), true);
+                        self.set_flash(format!("cannot connect: {e} (ctrl-r retries)"), true);
                         self.connect_error = Some(e);
                         Vec::new()
                     }
@@ -31,13 +32,12 @@ impl App {
             Msg::Done {
                 generation,
                 job,
-                request,
-                result,
+                answer,
             } => {
                 if generation != self.generation || self.jobs.remove(&job).is_none() {
                     return Vec::new();
                 }
-                self.apply(job, request, result)
+                self.apply(job, answer)
             }
             Msg::JournalLoaded { entries, warnings } => {
                 // The file is the whole truth: it holds what was journaled before, too.
@@ -79,8 +79,8 @@ impl App {
                 self.activity.set_items(items);
                 Vec::new()
             }
-            Msg::Warning(text) => {
-                self.set_flash(format!("warning: {text}"), true);
+            Msg::Warning(warning) => {
+                self.set_flash(format!("warning: {warning}"), true);
                 Vec::new()
             }
             Msg::Rotation(msg) => self.on_rotation(msg),
@@ -98,19 +98,15 @@ impl App {
         }
     }
 
-    fn apply(
-        &mut self,
-        job: u64,
-        request: Request,
-        result: Result<Reply, ApiError>,
-    ) -> Vec<Effect> {
-        match (request, result) {
-            (Request::ListProviders, Ok(Reply::Providers(items))) => {
+    /// Applies the answer of job `job`; every kind of answer has its own arm.
+    fn apply(&mut self, job: u64, answer: Answer) -> Vec<Effect> {
+        match answer {
+            Answer::Providers(Ok(items)) => {
                 self.providers.set_items(items.clone());
                 self.verification.set_items(items);
             }
-            (Request::ListSip, Ok(Reply::Sip(items))) => self.sip.set_items(items),
-            (Request::ListProviders, Err(e)) => {
+            Answer::Sip(Ok(items)) => self.sip.set_items(items),
+            Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
                 for list in [&mut self.providers, &mut self.verification] {
                     list.error = (!list.loaded).then(|| e.to_string());
@@ -120,31 +116,35 @@ impl App {
                     true,
                 );
             }
-            (Request::ListSip, Err(e)) => {
+            Answer::Sip(Err(e)) => {
                 self.sip.error = (!self.sip.loaded).then(|| e.to_string());
                 self.set_flash(
                     format!("loading SIP credentials failed: {e} (ctrl-r retries)"),
                     true,
                 );
             }
-            (Request::ProviderNumbers { id, for_delete }, result) => {
-                self.numbers_loaded(id, for_delete, result)
-            }
-            (Request::SipDependants { id, for_delete }, result) => {
-                self.dependants_loaded(id, for_delete, result)
-            }
-            (Request::History { id }, Ok(Reply::History(records))) => {
+            Answer::ProviderNumbers {
+                id,
+                for_delete,
+                result,
+            } => self.numbers_loaded(id, for_delete, result),
+            Answer::SipDependants {
+                id,
+                for_delete,
+                result,
+            } => self.dependants_loaded(id, for_delete, result),
+            Answer::History { id, records } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
                     d.history = Some(records);
                 }
             }
-            (Request::Save(submission), result) => self.saved(job, submission, result),
-            (Request::DeleteSip { id, name, .. }, result) => {
-                self.deleted(job, &name, result.map(|_| ()), |app| app.sip.remove(&id));
+            Answer::Saved { action, result } => self.saved(job, action, result),
+            Answer::SipDeleted { id, name, result } => {
+                self.deleted(job, &name, result, |app| app.sip.remove(&id));
             }
-            (Request::DeleteProvider { id, name }, result) => {
+            Answer::ProviderDeleted { id, name, result } => {
                 let ok = result.is_ok();
-                self.deleted(job, &name, result.map(|_| ()), |app| {
+                self.deleted(job, &name, result, |app| {
                     app.providers.remove(&id);
                     app.verification.remove(&id);
                 });
@@ -153,12 +153,8 @@ impl App {
                     return self.call(Request::ListSip);
                 }
             }
-            (Request::RotateSipPassword { name, .. }, result) => {
-                self.sip_rotated(job, &name, result)
-            }
-            (Request::Verify { id }, result) => self.verified(&id, result),
-            (_, Ok(_)) => {}
-            (_, Err(e)) => self.set_flash(e.to_string(), true),
+            Answer::SipRotated { name, result } => self.sip_rotated(job, &name, result),
+            Answer::Verified { id, result } => self.verified(&id, result),
         }
         Vec::new()
     }
@@ -182,11 +178,11 @@ impl App {
         }
     }
 
-    fn verified(&mut self, id: &str, result: Result<Reply, ApiError>) {
+    fn verified(&mut self, id: &str, result: Result<VerificationResult, ApiError>) {
         self.verifying.remove(id);
         let name = self.provider_name(id);
         match result {
-            Ok(Reply::Verified(r)) => {
+            Ok(r) => {
                 // Say why right away: the first check that did not pass.
                 let why = r
                     .checks
@@ -205,15 +201,18 @@ impl App {
                     p.last_verified_at = r.last_verified_at.or(p.last_verified_at);
                 });
             }
-            Ok(_) => {}
             Err(e) => self.set_flash(format!("verifying {name} failed: {e}"), true),
         }
     }
 
-    fn numbers_loaded(&mut self, id: String, for_delete: bool, result: Result<Reply, ApiError>) {
+    fn numbers_loaded(
+        &mut self,
+        id: String,
+        for_delete: bool,
+        result: Result<Vec<PhoneNumber>, ApiError>,
+    ) {
         let numbers = match result {
-            Ok(Reply::ProviderNumbers(n)) => n,
-            Ok(_) => return,
+            Ok(n) => n,
             Err(e) => {
                 self.set_flash(
                     format!("could not list the provider's phone numbers: {e}"),
@@ -243,10 +242,14 @@ impl App {
         }
     }
 
-    fn dependants_loaded(&mut self, id: String, for_delete: bool, result: Result<Reply, ApiError>) {
+    fn dependants_loaded(
+        &mut self,
+        id: String,
+        for_delete: bool,
+        result: Result<Dependants, ApiError>,
+    ) {
         let dependants = match result {
-            Ok(Reply::SipDependants(d)) => d,
-            Ok(_) => return,
+            Ok(d) => d,
             Err(e) => {
                 self.set_flash(
                     format!("could not list what uses the credential: {e}"),
@@ -274,23 +277,21 @@ impl App {
         }
     }
 
-    fn saved(&mut self, job: u64, submission: FormSubmission, result: Result<Reply, ApiError>) {
-        let action = describe_submission(&submission);
+    fn saved(&mut self, job: u64, action: &str, result: Result<Saved, ApiError>) {
         match result {
-            Ok(reply) => {
-                let name = match reply {
-                    Reply::SipSaved(c) => {
+            Ok(saved) => {
+                let name = match saved {
+                    Saved::Sip(c) => {
                         let name = c.display_name();
                         self.sip.upsert(c);
                         name
                     }
-                    Reply::ProviderSaved(p) => {
+                    Saved::Provider(p) => {
                         let name = p.display_name();
                         self.providers.upsert(p.clone());
                         self.verification.upsert(p);
                         name
                     }
-                    _ => String::new(),
                 };
                 self.close_if_waiting(job);
                 self.set_flash(format!("✓ {action}: {name}"), false);
@@ -306,9 +307,9 @@ impl App {
         }
     }
 
-    fn sip_rotated(&mut self, job: u64, name: &str, result: Result<Reply, ApiError>) {
+    fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, ApiError>) {
         match result {
-            Ok(Reply::SipSaved(c)) => {
+            Ok(c) => {
                 self.sip.upsert(c);
                 self.close_if_waiting(job);
                 self.set_flash(
@@ -316,7 +317,6 @@ impl App {
                     false,
                 );
             }
-            Ok(_) => {}
             Err(e) => {
                 if let Some(Overlay::Prompt {
                     prompt,
@@ -372,14 +372,5 @@ impl App {
                 self.set_flash(format!("✗ could not delete {name}: {e}"), true);
             }
         }
-    }
-}
-
-fn describe_submission(s: &FormSubmission) -> &'static str {
-    match s {
-        FormSubmission::CreateSip(_) => "created SIP credential",
-        FormSubmission::UpdateSip { .. } => "updated SIP credential",
-        FormSubmission::CreateProvider(_) => "created provider",
-        FormSubmission::UpdateProvider { .. } => "updated provider",
     }
 }

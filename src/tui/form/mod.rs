@@ -20,6 +20,7 @@ use crate::domain::validate::{self, FieldError, field as keys};
 use crate::domain::{
     NewProvider, Platform, Provider, ProviderUpdate, SipCredential, SipCredentialInput, password,
 };
+use crate::ops::SipEdit;
 use crate::secret::{Secret, scrub};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use field::Field;
@@ -30,12 +31,12 @@ use specs::Spec;
 pub enum FormSubmission {
     /// Create a SIP credential.
     CreateSip(SipCredentialInput),
-    /// Replace SIP credential `id` with `input` (full PUT).
+    /// Change the fields of SIP credential `id` the user edited.
     UpdateSip {
         /// Credential id.
         id: String,
-        /// Every editable field.
-        input: SipCredentialInput,
+        /// Only the fields the user changed.
+        edit: SipEdit,
     },
     /// Link a new Twilio provider.
     CreateProvider(NewProvider),
@@ -46,6 +47,18 @@ pub enum FormSubmission {
         /// Only the fields the user changed.
         update: ProviderUpdate,
     },
+}
+
+impl FormSubmission {
+    /// What it does, for messages: "created SIP credential".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            FormSubmission::CreateSip(_) => "created SIP credential",
+            FormSubmission::UpdateSip { .. } => "updated SIP credential",
+            FormSubmission::CreateProvider(_) => "created provider",
+            FormSubmission::UpdateProvider { .. } => "updated provider",
+        }
+    }
 }
 
 /// The outcome of one key.

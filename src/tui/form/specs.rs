@@ -7,6 +7,7 @@ use crate::domain::validate::{self, field};
 use crate::domain::{
     NewProvider, Platform, Provider, ProviderUpdate, SipCredential, SipCredentialInput, Transport,
 };
+use crate::ops::{PasswordChange, SipEdit};
 use crate::secret::Secret;
 
 /// Twilio regions offered for a Dasha provider.
@@ -66,10 +67,10 @@ impl Spec {
     pub fn submission(&self, fields: &[Field]) -> FormSubmission {
         let v = Values(fields);
         match self {
-            Spec::NewSip => FormSubmission::CreateSip(v.sip_input(None)),
-            Spec::EditSip { id, password, .. } => FormSubmission::UpdateSip {
+            Spec::NewSip => FormSubmission::CreateSip(v.sip_input()),
+            Spec::EditSip { id, .. } => FormSubmission::UpdateSip {
                 id: id.clone(),
-                input: v.sip_input(Some(password)),
+                edit: v.sip_edit(),
             },
             Spec::NewProvider { unpod } => FormSubmission::CreateProvider(NewProvider {
                 name: v.opt(field::NAME),
@@ -229,27 +230,37 @@ impl Values<'_> {
             .map(Secret::new)
     }
 
-    /// The SIP body; `original` is the edited credential's password (`None` for a
-    /// new credential), sent unchanged unless the password field was edited.
-    fn sip_input(&self, original: Option<&Option<Secret>>) -> SipCredentialInput {
-        let edited = self
-            .field(field::AUTH_PASSWORD)
-            .is_some_and(Field::is_dirty);
-        let auth_password = match original {
-            Some(original) if !edited => original.clone(),
-            _ => self.secret(field::AUTH_PASSWORD),
+    /// A new SIP credential's body.
+    fn sip_input(&self) -> SipCredentialInput {
+        let mut input = SipCredentialInput::default();
+        self.sip_edit().apply(&mut input);
+        input
+    }
+
+    /// The fields the user changed (an emptied optional field is cleared; an emptied
+    /// password is removed, which the form confirmed first).
+    fn sip_edit(&self) -> SipEdit {
+        let dirty = |key: &str| self.field(key).is_some_and(Field::is_dirty);
+        let opt = |key: &str| dirty(key).then(|| self.opt(key));
+        let password = match self.secret(field::AUTH_PASSWORD) {
+            _ if !dirty(field::AUTH_PASSWORD) => PasswordChange::Keep,
+            Some(p) => PasswordChange::Set(p),
+            None => PasswordChange::Remove,
         };
-        SipCredentialInput {
-            server: self.text(field::SERVER),
-            domain: self.opt(field::DOMAIN),
-            auth_user: self.opt(field::AUTH_USER),
-            auth_password,
-            transport: Transport::parse(&self.text(field::TRANSPORT)),
-            description: self.opt(field::DESCRIPTION),
-            cps_limit: validate::parse_cps_limit(&self.text(field::CPS_LIMIT))
-                .ok()
-                .flatten(),
-            cps_key: self.opt(field::CPS_KEY),
+        SipEdit {
+            server: dirty(field::SERVER).then(|| self.text(field::SERVER)),
+            domain: opt(field::DOMAIN),
+            auth_user: opt(field::AUTH_USER),
+            password,
+            transport: dirty(field::TRANSPORT)
+                .then(|| Transport::parse(&self.text(field::TRANSPORT))),
+            description: opt(field::DESCRIPTION),
+            cps_limit: dirty(field::CPS_LIMIT).then(|| {
+                validate::parse_cps_limit(&self.text(field::CPS_LIMIT))
+                    .ok()
+                    .flatten()
+            }),
+            cps_key: opt(field::CPS_KEY),
         }
     }
 }

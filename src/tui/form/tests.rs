@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::{Transport, VerificationStatus};
+use crate::ops::{PasswordChange, SipEdit};
 use proptest::prelude::*;
 
 pub(super) const SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -252,7 +253,7 @@ fn new_sip_submission_is_trimmed_and_typed_but_the_password_is_not_trimmed() {
 }
 
 #[test]
-fn edit_sip_prefills_and_submits_full_replacement() {
+fn edit_sip_prefills_and_submits_only_the_changes() {
     let c = sip_credential();
     let mut form = Form::edit_sip(&c);
     assert_eq!(form.title(), "Edit SIP credential Main trunk");
@@ -261,49 +262,52 @@ fn edit_sip_prefills_and_submits_full_replacement() {
     assert_eq!(note(&form), "nothing changed");
     focus(&mut form, keys::CPS_KEY);
     type_text(&mut form, "group-a");
-    let FormEvent::Submit(FormSubmission::UpdateSip { id, input }) =
+    let FormEvent::Submit(FormSubmission::UpdateSip { id, edit }) =
         form.handle_key(key(KeyCode::Enter))
     else {
         panic!("expected UpdateSip");
     };
     assert_eq!(id, c.id);
     assert_eq!(
-        input,
-        SipCredentialInput {
-            cps_key: Some("group-a".into()),
-            ..c.to_input().unwrap()
+        edit,
+        SipEdit {
+            cps_key: Some(Some("group-a".into())),
+            ..SipEdit::default()
         }
     );
 }
 
 /// Submits an edit of `c` after typing in the CPS key (so the form is dirty).
-fn submit_edit(form: &mut Form) -> SipCredentialInput {
+fn submit_edit(form: &mut Form) -> SipEdit {
     focus(form, keys::CPS_KEY);
     type_text(form, "g");
-    let FormEvent::Submit(FormSubmission::UpdateSip { input, .. }) =
+    let FormEvent::Submit(FormSubmission::UpdateSip { edit, .. }) =
         form.handle_key(key(KeyCode::Enter))
     else {
         panic!("expected UpdateSip");
     };
-    input
+    edit
 }
 
 #[test]
-fn an_untouched_sip_password_is_resent_exactly_as_it_was() {
+fn an_untouched_sip_password_is_kept_as_it_is() {
     let mut c = sip_credential();
     c.auth_password = Some(Secret::new("  padded secret\t"));
-    let input = submit_edit(&mut Form::edit_sip(&c));
-    assert_eq!(input.auth_password, c.auth_password);
+    let edit = submit_edit(&mut Form::edit_sip(&c));
+    assert_eq!(edit.password, PasswordChange::Keep);
 }
 
 #[test]
-fn an_edited_sip_password_is_sent_untrimmed_and_emptied_means_none() {
+fn an_edited_sip_password_is_sent_untrimmed_and_emptied_means_removed() {
     let c = sip_credential();
     let mut form = Form::edit_sip(&c);
     focus(&mut form, keys::AUTH_PASSWORD);
     type_text(&mut form, " ");
-    let input = submit_edit(&mut form);
-    assert_eq!(input.auth_password, Some(Secret::new("CANARY-pass-1234 ")));
+    let edit = submit_edit(&mut form);
+    assert_eq!(
+        edit.password,
+        PasswordChange::Set(Secret::new("CANARY-pass-1234 "))
+    );
 
     let mut form = Form::edit_sip(&c);
     focus(&mut form, keys::AUTH_PASSWORD);
@@ -319,12 +323,12 @@ fn an_edited_sip_password_is_sent_untrimmed_and_emptied_means_none() {
         "{}",
         note(&form)
     );
-    let FormEvent::Submit(FormSubmission::UpdateSip { input, .. }) =
+    let FormEvent::Submit(FormSubmission::UpdateSip { edit, .. }) =
         form.handle_key(key(KeyCode::Enter))
     else {
         panic!("expected UpdateSip after the confirmation");
     };
-    assert_eq!(input.auth_password, None);
+    assert_eq!(edit.password, PasswordChange::Remove);
 }
 
 #[test]

@@ -52,9 +52,10 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             t.pending,
         ));
     }
-    if let Some(e) = &app.connect_error {
+    if app.connect_error.is_some() {
+        // The reason is in the table, where it has room.
         spans.push(Span::styled(" ─ ", t.muted));
-        spans.push(Span::styled(format!("✗ {e}"), t.error));
+        spans.push(Span::styled("✗ not connected", t.error));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
 }

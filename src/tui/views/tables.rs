@@ -48,7 +48,7 @@ fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<
     }
     if !list.loaded {
         let text = match &app.connect_error {
-            Some(e) => format!("✗ {e}"),
+            Some(e) => format!("✗ {e}\n\nctrl-r retries"),
             None => format!("loading {what}…"),
         };
         return Some((text, app.theme.muted));
