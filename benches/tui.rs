@@ -16,7 +16,7 @@ use telcreds::history::History;
 use telcreds::journal::Journal;
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
-use telcreds::tui::app::App;
+use telcreds::tui::app::{App, Clock};
 use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
@@ -53,9 +53,12 @@ fn app_with(n: usize) -> App {
         history: History::open(std::env::temp_dir().join("telcreds-bench-history")),
     };
     let ops = Ops::connect(&profile, http, stores).unwrap();
-    let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme());
+    let clock = Clock {
+        mono: std::time::Instant::now(),
+        wall: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
+    };
+    let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme(), clock);
     app.ops = Some(Arc::new(ops));
-    app.fixed_now = Some(Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap());
     app.sip.set_items((0..n).map(credential).collect());
     let _ = app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     app

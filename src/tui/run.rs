@@ -5,7 +5,7 @@
 //! before the app exits; on a signal, the terminal is restored first, then they get a
 //! short grace, and stderr says which of them did not finish.
 
-use super::app::App;
+use super::app::{App, Clock};
 use super::clipboard;
 use super::effect::Effect;
 use super::signals::{Signals, Stop};
@@ -111,7 +111,12 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         hook(info);
         std::process::exit(101);
     }));
-    let (mut app, effects) = App::new(options.profiles, options.start, options.theme);
+    let (mut app, effects) = App::new(
+        options.profiles,
+        options.start,
+        options.theme,
+        Clock::system(),
+    );
     app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
@@ -216,16 +221,25 @@ async fn event_loop(
         }
         let deadline = app.next_deadline().map(Instant::from_std);
         let was_busy = app.is_busy();
+        // Every arm hands the app the time first: update code never reads the clock.
         let (effects, redraw) = tokio::select! {
             _ = tick.tick(), if was_busy => {
+                app.set_clock(Clock::system());
                 app.on_tick();
                 (Vec::new(), true)
             }
-            _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(std::time::Instant::now()), true),
-            Some(msg) = rx.recv() => (app.update(msg), true),
+            _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(Clock::system()), true),
+            Some(msg) = rx.recv() => {
+                app.set_clock(Clock::system());
+                (app.update(msg), true)
+            }
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => (app.handle_key(key), true),
+                Some(Ok(Event::Key(key))) => {
+                    app.set_clock(Clock::system());
+                    (app.handle_key(key), true)
+                }
                 Some(Ok(Event::Paste(text))) => {
+                    app.set_clock(Clock::system());
                     app.handle_paste(&text);
                     (Vec::new(), true)
                 }

@@ -2,12 +2,12 @@
 
 use crate::tui_harness::Harness;
 use crossterm::event::{KeyCode, KeyModifiers};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use telcreds::domain::{SipSource, VerificationStatus};
 use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
-use telcreds::tui::app::{Overlay, Tab};
+use telcreds::tui::app::{Clock, Overlay, Tab};
 use telcreds::tui::effect::{Answer, Msg};
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
@@ -354,7 +354,7 @@ async fn reveal_and_copy_expire_after_thirty_seconds_and_say_what_was_done() {
     assert!(h.screen(120, 40).contains(password.expose()));
     h.press(KeyCode::Char('y'));
     assert_eq!(h.copied.last(), Some(&password));
-    let later = Instant::now() + Duration::from_secs(31);
+    let later = Clock::system().advanced(Duration::from_secs(31));
     let effects = h.app.on_time(later);
     h.run(effects);
     assert!(
@@ -556,7 +556,9 @@ async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
 
     h.press(KeyCode::Char('P'));
     assert!(h.screen(100, 30).contains("⟳ 30s"));
-    let effects = h.app.on_time(Instant::now() + Duration::from_secs(31));
+    let effects = h
+        .app
+        .on_time(Clock::system().advanced(Duration::from_secs(31)));
     assert_eq!(effects.len(), 1, "one reload of the providers");
     h.run(effects);
     h.settle().await;
@@ -564,7 +566,7 @@ async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
     assert!(h.screen(100, 30).contains("⏸ refresh paused"));
     assert!(
         h.app
-            .on_time(Instant::now() + Duration::from_secs(120))
+            .on_time(Clock::system().advanced(Duration::from_secs(120)))
             .is_empty()
     );
 }
@@ -773,4 +775,51 @@ async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_in
     // Esc does not pretend that a save is running.
     h.press(KeyCode::Esc);
     assert!(!h.screen(120, 40).contains("still saving"));
+}
+
+#[tokio::test]
+async fn an_idle_app_wakes_only_when_the_screen_changes() {
+    let mut h = Harness::demo().await;
+    // Verify the first provider: a flash line; and say it was verified just now.
+    h.press(KeyCode::Char('v'));
+    h.settle().await;
+    let start = h.app.clock();
+    let flash = h.app.flash.clone().expect("a verification result");
+    let mut fresh = h.app.providers.selected_item().unwrap().clone();
+    fresh.last_verified_at = Some(start.wall);
+    h.app.providers.upsert(fresh);
+    let mut screen = h.screen(140, 40);
+    assert!(screen.contains("0s ago"), "{screen}");
+    // What the event loop does when nothing happens: sleep until the next deadline,
+    // then hand the app the time.
+    let mut wakes = 0;
+    while h.app.clock().mono < start.mono + Duration::from_secs(61) {
+        let deadline = h
+            .app
+            .next_deadline()
+            .expect("something on screen will change");
+        assert!(
+            deadline > h.app.clock().mono,
+            "never a deadline in the past"
+        );
+        let clock = start.advanced(deadline - start.mono);
+        let effects = h.app.on_time(clock);
+        assert!(effects.is_empty());
+        wakes += 1;
+        let now = h.screen(140, 40);
+        assert_ne!(
+            now,
+            screen,
+            "woke at {:?} for nothing",
+            deadline - start.mono
+        );
+        screen = now;
+        assert!(wakes < 200, "busy waking");
+    }
+    assert!(h.app.flash.is_none(), "{:?} outlived its time", flash.text);
+    assert!(screen.contains("1m ago"), "{screen}");
+    assert!(
+        !screen.contains("0s ago") && !screen.contains("59s ago"),
+        "{screen}"
+    );
 }

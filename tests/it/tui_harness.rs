@@ -13,7 +13,7 @@ use telcreds::journal::Journal;
 use telcreds::ops::Stores;
 use telcreds::sandbox::{Sandbox, SandboxOptions, Seed};
 use telcreds::secret::Secret;
-use telcreds::tui::app::App;
+use telcreds::tui::app::{App, Clock};
 use telcreds::tui::effect::{Effect, Msg};
 use telcreds::tui::theme::Theme;
 use telcreds::tui::worker::Worker;
@@ -55,7 +55,7 @@ impl Harness {
             history: History::open(data.path().join("history")),
         };
         let worker = Worker::new(tx, http(), stores);
-        let (app, effects) = App::new(profiles, 0, Theme::default_theme());
+        let (app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
         let mut h = Harness {
             app,
             sandbox,
@@ -94,6 +94,8 @@ impl Harness {
 
     /// Presses one key with modifiers.
     pub fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
+        // As the event loop does: the time first.
+        self.app.set_clock(Clock::system());
         let effects = self.app.handle_key(KeyEvent::new(code, mods));
         self.run(effects);
     }
@@ -112,6 +114,7 @@ impl Harness {
                 .await
                 .expect("a result within 10 s")
                 .expect("channel open");
+            self.app.set_clock(Clock::system());
             let effects = self.app.update(msg);
             self.run(effects);
         }
@@ -120,6 +123,7 @@ impl Harness {
     /// Applies the results that have already arrived, without waiting.
     pub fn pump(&mut self) {
         while let Ok(msg) = self.rx.try_recv() {
+            self.app.set_clock(Clock::system());
             let effects = self.app.update(msg);
             self.run(effects);
         }
@@ -132,7 +136,7 @@ impl Harness {
         height: u16,
         limit: Duration,
     ) -> Result<String, String> {
-        let stand_in = App::new(Vec::new(), 0, Theme::default_theme()).0;
+        let stand_in = App::new(Vec::new(), 0, Theme::default_theme(), Clock::system()).0;
         let app = std::mem::replace(&mut self.app, stand_in);
         let (app, text) = render_within(app, width, height, limit)?;
         self.app = app;

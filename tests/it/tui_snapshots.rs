@@ -16,7 +16,7 @@ use telcreds::history::History;
 use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
-use telcreds::tui::app::{ActivityEntry, App};
+use telcreds::tui::app::{ActivityEntry, App, Clock};
 use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
@@ -140,9 +140,12 @@ pub(crate) fn fixture(theme: Theme) -> App {
     unpod.org_handle = Some("acme.example".into());
     unpod.readonly = true;
     let ops = Ops::connect(&dasha, crate::support::http(), scratch_stores()).unwrap();
-    let (mut app, _) = App::new(vec![dasha, unpod], 0, theme);
+    let clock = Clock {
+        mono: std::time::Instant::now(),
+        wall: now(),
+    };
+    let (mut app, _) = App::new(vec![dasha, unpod], 0, theme, clock);
     app.ops = Some(Arc::new(ops));
-    app.fixed_now = Some(now());
     let providers = vec![
         provider(1, "prod-main", VerificationStatus::Verified, Some(2), 5),
         provider(2, "prod-dr", VerificationStatus::Failed, Some(60), 2),

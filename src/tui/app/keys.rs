@@ -7,7 +7,6 @@ use crate::tui::effect::{Effect, Request};
 use crate::tui::list::Sort;
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use std::time::Instant;
 use tui_input::Input;
 
 /// Rows moved by PgUp/PgDn.
@@ -163,7 +162,7 @@ impl App {
                 self.verify_ids(ids)
             }
             Action::AutoRefresh => {
-                self.toggle_auto_refresh(Instant::now());
+                self.toggle_auto_refresh();
                 Vec::new()
             }
             Action::Mark => {
@@ -178,7 +177,7 @@ impl App {
                     if self.is_revealed(&id) {
                         self.revealed = None;
                     } else {
-                        self.revealed = Some((id, Instant::now() + SECRET_TTL));
+                        self.revealed = Some((id, self.clock.mono + SECRET_TTL));
                         self.set_flash("password revealed for 30 s (x hides it)", false);
                     }
                 }
@@ -347,7 +346,7 @@ impl App {
         };
         // Only a secret is overwritten later: an identifier may stay on the clipboard.
         if secret {
-            self.clipboard_clear_at = Some(Instant::now() + self.clipboard_ttl);
+            self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
             let secs = self.clipboard_ttl.as_secs();
             self.set_flash(
                 format!("{what} copied: overwritten on the clipboard in {secs} s"),

@@ -3,6 +3,7 @@
 //! is tested by feeding keys and messages, without a terminal.
 
 mod activity;
+mod clock;
 mod commands;
 mod dialogs;
 mod keys;
@@ -11,6 +12,7 @@ mod replies;
 mod rotation;
 
 pub use activity::ActivityEntry;
+pub use clock::Clock;
 pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Request};
@@ -152,14 +154,19 @@ pub struct App {
     pub rotation_check: Option<u64>,
     /// Set when the app should exit.
     pub should_quit: bool,
-    /// A fixed "now" for tests and snapshots; the system clock when `None`.
-    pub fixed_now: Option<DateTime<Utc>>,
+    /// The time, as last handed in by the event loop.
+    clock: Clock,
     next_job: u64,
 }
 
 impl App {
     /// A new app on `profiles`, starting on `start`; returns the effects that connect it.
-    pub fn new(profiles: Vec<Profile>, start: usize, theme: Theme) -> (App, Vec<Effect>) {
+    pub fn new(
+        profiles: Vec<Profile>,
+        start: usize,
+        theme: Theme,
+        clock: Clock,
+    ) -> (App, Vec<Effect>) {
         let mut verification = ItemList::default();
         verification.set_default_sort(Sort {
             column: 2,
@@ -198,7 +205,7 @@ impl App {
             auto_refresh_at: None,
             auto_refresh_used: false,
             rotation_check: None,
-            fixed_now: None,
+            clock,
             next_job: 0,
         };
         let mut effects = vec![Effect::LoadJournal];
@@ -206,9 +213,19 @@ impl App {
         (app, effects)
     }
 
-    /// The current time (fixed in tests).
+    /// The wall time to show.
     pub fn now(&self) -> DateTime<Utc> {
-        self.fixed_now.unwrap_or_else(Utc::now)
+        self.clock.wall
+    }
+
+    /// The time the app last saw.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Hands the app the time; the event loop calls it before every update.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// The profile shown.
@@ -239,18 +256,42 @@ impl App {
         self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_check.is_some()
     }
 
-    /// The next moment something must happen without input (hide a secret, overwrite
-    /// the clipboard).
+    /// The next moment the screen or the state must change without input: a secret
+    /// hides, the clipboard is overwritten, auto-refresh runs, the flash expires, or a
+    /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
         let revealed = self.revealed.as_ref().map(|(_, t)| *t);
-        [revealed, self.clipboard_clear_at, self.auto_refresh_at]
-            .into_iter()
-            .flatten()
+        let flash = self.flash.as_ref().map(|f| f.until);
+        let age = self
+            .providers
+            .items()
+            .iter()
+            .filter_map(|p| p.last_verified_at)
+            .chain(
+                self.detail
+                    .iter()
+                    .filter_map(|d| d.history.as_ref()?.last().map(|r| r.time)),
+            )
+            .map(|t| clock::next_age_change(t, self.clock.wall))
             .min()
+            .map(|wall| self.clock.instant_at(wall));
+        [
+            revealed,
+            self.clipboard_clear_at,
+            self.auto_refresh_at,
+            flash,
+            age,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
-    /// Advances time: hides expired secrets and overwrites the clipboard when due.
-    pub fn on_time(&mut self, now: Instant) -> Vec<Effect> {
+    /// Advances time to `clock`: hides expired secrets and flash messages, overwrites
+    /// the clipboard and refreshes when due.
+    pub fn on_time(&mut self, clock: Clock) -> Vec<Effect> {
+        self.clock = clock;
+        let now = clock.mono;
         let mut effects = Vec::new();
         if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
             self.revealed = None;
@@ -279,7 +320,8 @@ impl App {
     }
 
     /// Turns auto-refresh on, or pauses it.
-    pub fn toggle_auto_refresh(&mut self, now: Instant) {
+    pub fn toggle_auto_refresh(&mut self) {
+        let now = self.clock.mono;
         self.auto_refresh_used = true;
         if self.auto_refresh_at.take().is_some() {
             self.set_flash("auto-refresh paused (P resumes)", false);
@@ -394,7 +436,7 @@ impl App {
         self.flash = Some(Flash {
             text: text.into(),
             error,
-            until: Instant::now() + ttl,
+            until: self.clock.mono + ttl,
         });
     }
 
