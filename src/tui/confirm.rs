@@ -90,13 +90,12 @@ impl ConfirmDialog {
         }
     }
 
-    /// After a refusal (409): shows the platform's message and dependants, adds the
-    /// "Force …" button and puts focus back on Cancel.
+    /// When the item is known to be in use (or the platform refused, 409): shows the
+    /// reason and dependants, replaces the plain delete (it would be refused) by the
+    /// "Force …" button, and puts focus back on Cancel.
     pub fn offer_force(&mut self, message: &str, dependants: Vec<String>) {
         self.refusal = Some((message.to_string(), dependants));
-        if !self.buttons.contains(&Button::Force) {
-            self.buttons.push(Button::Force);
-        }
+        self.buttons = vec![Button::Cancel, Button::Force];
         self.focus = 0;
         self.busy = false;
     }
@@ -123,7 +122,9 @@ impl ConfirmDialog {
                 self.focus = (self.focus + self.buttons.len() - 1) % self.buttons.len()
             }
             KeyCode::Char('y' | 'Y') if plain && !self.protected => {
-                return self.activate(Button::Confirm);
+                // The one button that acts: delete, or force delete when that is all
+                // that can work.
+                return self.activate(self.buttons[self.buttons.len() - 1]);
             }
             KeyCode::Char('n' | 'N') if plain && !self.protected => return ConfirmEvent::Cancel,
             _ if self.protected => {

@@ -159,8 +159,12 @@ async fn deletes_an_unused_credential_after_confirming() {
     h.press(KeyCode::Char('/'));
     h.type_text("nordic");
     h.press(KeyCode::Enter);
-    // Find a manual credential nobody uses (the demo seed has 26).
+    // Find a manual credential nobody uses (the demo seed has 26); every row once.
+    let rows = h.app.sip.len();
+    let mut tries = 0;
     let target = loop {
+        tries += 1;
+        assert!(tries <= rows, "no unused manual credential among {rows}");
         let sel = h.app.sip.selected_item().unwrap().clone();
         if sel.source == SipSource::Manual {
             h.press(KeyCode::Char('D'));
@@ -195,14 +199,12 @@ async fn deletes_an_unused_credential_after_confirming() {
 }
 
 #[tokio::test]
-async fn deleting_a_credential_in_use_lists_dependants_and_offers_force_after_the_conflict() {
+async fn deleting_a_credential_in_use_lists_dependants_and_offers_only_force_delete() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     // c2000000-…-001 has three phone numbers and agents.
     let id = "c2000000-0000-4000-8000-000000000001";
-    while h.app.sip.selected_item().unwrap().id != id {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_sip(id);
     h.press(KeyCode::Char('D'));
     h.settle().await;
     let screen = h.screen(120, 40);
@@ -211,44 +213,27 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_force_after_th
         "dependants listed:\n{screen}"
     );
     assert!(
-        !screen.contains("Force"),
-        "force is offered only after a 409"
+        screen.contains("Force delete") && !screen.contains("[ Delete ]"),
+        "a plain delete would be refused, so only force is offered:\n{screen}"
     );
-    h.press(KeyCode::Char('y'));
-    h.settle().await;
-    let screen = h.screen(120, 40);
-    assert!(screen.contains("Force delete"), "{screen}");
-    assert!(h.app.sip.items().iter().any(|s| s.id == id));
-    // Move to the force button: Cancel → Delete → Force delete.
-    h.press(KeyCode::Right);
     h.press(KeyCode::Right);
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(!h.app.sip.items().iter().any(|s| s.id == id));
     let entries: Vec<&JournalEntry> = h.app.activity.items().iter().map(|a| &a.entry).collect();
-    let forced = entries
-        .iter()
-        .find(|e| e.action == Action::SipDelete && e.outcome == Outcome::Ok);
-    assert!(
-        forced.is_some_and(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("force"))),
-        "{entries:?}"
-    );
-    let refused = entries
-        .iter()
-        .find(|e| e.outcome == Outcome::Failed)
-        .expect("the refused delete is journaled");
-    assert!(
-        refused
-            .error
-            .as_deref()
-            .is_some_and(|m| m.starts_with("conflict")),
-        "{refused:?}"
-    );
-    let file = std::fs::read_to_string(h.data.path().join("journal.jsonl")).unwrap();
     assert_eq!(
-        file.lines().count(),
-        2,
-        "both attempts are in the journal file"
+        entries.len(),
+        1,
+        "one delete, no refused attempt: {entries:?}"
+    );
+    assert_eq!(entries[0].action, Action::SipDelete);
+    assert_eq!(entries[0].outcome, Outcome::Ok);
+    assert!(
+        entries[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("force")),
+        "{entries:?}"
     );
 }
 
@@ -319,9 +304,7 @@ async fn a_protected_profile_asks_for_the_name() {
     let mut h = Harness::start(Seed::Demo, Duration::ZERO, |ps| ps[0].protected = true).await;
     h.press(KeyCode::Char('2'));
     let id = "c2000000-0000-4000-8000-000000000020";
-    while h.app.sip.selected_item().unwrap().id != id {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_sip(id);
     let name = h.app.sip.selected_item().unwrap().display_name();
     h.press(KeyCode::Char('D'));
     h.settle().await;
@@ -437,9 +420,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     let mut h = Harness::demo().await;
     let sid = "AC759b765966b5b7c9cdfaa58072348b24";
     let new_token = h.sandbox.roll_twilio_token(sid).unwrap();
-    while h.app.providers.selected_item().unwrap().account_sid != sid {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_provider_of(sid);
     h.press(KeyCode::Char('r'));
     assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
     h.type_text(&new_token);
@@ -593,9 +574,7 @@ async fn an_unpod_provider_shows_the_twilio_check_telcreds_made() {
     h.settle().await;
     assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
     h.press(KeyCode::Char('3'));
-    while h.app.verification.selected_item().unwrap().account_sid != globex.sid {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_where(|app| &app.verification, |p| p.account_sid == globex.sid);
     h.press(KeyCode::Enter);
     h.settle().await;
     let screen = h.screen(140, 40);
@@ -614,9 +593,7 @@ async fn an_abandoned_token_check_never_answers_a_new_prompt() {
     let mut h = Harness::demo().await;
     let sid = "AC759b765966b5b7c9cdfaa58072348b24";
     let valid = crate::support::current_token(&h.sandbox, sid);
-    while h.app.providers.selected_item().unwrap().account_sid != sid {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_provider_of(sid);
     h.press(KeyCode::Char('r'));
     h.type_text(valid.expose());
     h.press(KeyCode::Enter);

@@ -100,6 +100,34 @@ impl Harness {
         self.run(effects);
     }
 
+    /// Moves the cursor of the current tab's list to the first row that `pick`
+    /// accepts, walking each row at most once (a changed seed fails, never hangs).
+    pub fn select_where<T: Clone + telcreds::tui::list::Row>(
+        &mut self,
+        list: impl Fn(&App) -> &telcreds::tui::list::ItemList<T>,
+        pick: impl Fn(&T) -> bool,
+    ) -> T {
+        self.press(KeyCode::Char('g'));
+        let rows = list(&self.app).len();
+        for _ in 0..=rows {
+            if let Some(item) = list(&self.app).selected_item().filter(|i| pick(i)) {
+                return item.clone();
+            }
+            self.press(KeyCode::Char('j'));
+        }
+        panic!("no row of {rows} matches");
+    }
+
+    /// Selects SIP credential `id` (on the SIP tab).
+    pub fn select_sip(&mut self, id: &str) -> telcreds::domain::SipCredential {
+        self.select_where(|app| &app.sip, |s| s.id == id)
+    }
+
+    /// Selects the first provider using Account SID `sid` (Providers tab).
+    pub fn select_provider_of(&mut self, sid: &str) -> telcreds::domain::Provider {
+        self.select_where(|app| &app.providers, |p| p.account_sid == sid)
+    }
+
     /// Types text, one key per character.
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {

@@ -384,9 +384,10 @@ fn snapshot_overlay(name: &str, app: &telcreds::tui::app::App) {
 async fn rotation_prompt_plan_and_result_dialogs() {
     let mut h = crate::tui_harness::Harness::demo().await;
     let token = crate::support::current_token(&h.sandbox, "AC759b765966b5b7c9cdfaa58072348b24");
-    while h.app.providers.selected_item().unwrap().name.as_deref() != Some("acme-prod-us") {
-        h.press(KeyCode::Char('j'));
-    }
+    h.select_where(
+        |app| &app.providers,
+        |p| p.name.as_deref() == Some("acme-prod-us"),
+    );
     h.press(KeyCode::Char('r'));
     h.type_text(&token.expose()[..31]);
     snapshot_overlay("rotation_prompt", &h.app);

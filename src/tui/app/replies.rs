@@ -266,12 +266,20 @@ impl App {
                 .find(|s| s.id == id)
                 .map(|s| s.confirm_name())
                 .unwrap_or(id.clone());
+            let in_use = !dependants.is_empty();
             let mut lines = dependants.describe();
             if lines.is_empty() {
                 lines.push("nothing uses it".into());
             }
             self.flash = None;
             self.open_confirm(DeleteTarget::Sip { id, name }, lines);
+            if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
+                // A plain delete would be refused: only a force delete can work.
+                dialog.offer_force(
+                    "in use: a force delete removes what depends on it too",
+                    Vec::new(),
+                );
+            }
         } else if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
             d.dependants = Some(dependants);
         }
