@@ -9,6 +9,7 @@ mod cli;
 mod e2e_prompt;
 mod e2e_terminal;
 mod e2e_tmux;
+mod frontends;
 mod hostile;
 mod journal;
 mod local_inputs;
