@@ -30,8 +30,6 @@ pub struct Capabilities {
     pub sip_credentials: bool,
     /// The platform verifies providers itself.
     pub verification: bool,
-    /// Providers have a name, region and call-transfer flag.
-    pub provider_details: bool,
     /// The platform checks Twilio credentials itself before saving them.
     pub checks_twilio: bool,
 }
@@ -286,7 +284,6 @@ pub fn capabilities(platform: &Platform) -> Capabilities {
     Capabilities {
         sip_credentials: dasha,
         verification: dasha,
-        provider_details: dasha,
         checks_twilio: dasha,
     }
 }

@@ -36,12 +36,12 @@ macro_rules! open_enum {
             }
 
             /// Parses only known values (for user input), listing the valid ones otherwise.
-            pub fn parse_known(text: &str) -> Result<Self, String> {
+            pub fn parse_known(text: &str) -> Result<Self, super::validate::Invalid> {
                 match Self::parse(text.trim()) {
                     $name::Unknown(_) => Err(format!(
                         "must be one of {}",
                         [$($text),+].join(", ")
-                    )),
+                    ).into()),
                     v => Ok(v),
                 }
             }

@@ -81,6 +81,43 @@ impl std::fmt::Display for FieldError {
 }
 
 /// Maximum SIP password length (Dasha).
+/// Why a value is invalid, in words for the user (never the value of a secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl From<&str> for Invalid {
+    fn from(message: &str) -> Invalid {
+        Invalid(message.to_string())
+    }
+}
+
+impl From<String> for Invalid {
+    fn from(message: String) -> Invalid {
+        Invalid(message)
+    }
+}
+
+impl std::ops::Deref for Invalid {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for Invalid {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<Invalid> for String {
+    fn from(invalid: Invalid) -> String {
+        invalid.0
+    }
+}
+
+/// Most characters a SIP password may have.
 pub const SIP_PASSWORD_MAX: usize = 64;
 /// Maximum length of server, domain, auth user, description, CPS key.
 pub const SIP_TEXT_MAX: usize = 255;
@@ -93,7 +130,7 @@ fn is_lower_hex(s: &str) -> bool {
 }
 
 /// Checks an Account SID: `AC` + 32 lowercase hex digits (Dasha's strict rule).
-pub fn account_sid(sid: &str) -> Result<(), String> {
+pub fn account_sid(sid: &str) -> Result<(), Invalid> {
     let sid = sid.trim();
     if sid.is_empty() {
         return Err("required".into());
@@ -106,7 +143,8 @@ pub fn account_sid(sid: &str) -> Result<(), String> {
         return Err(format!(
             "must be AC followed by 32 hex digits (got {} after AC)",
             hex.chars().count()
-        ));
+        )
+        .into());
     }
     if !is_lower_hex(hex) {
         return Err("must be AC followed by 32 lowercase hex digits (0-9, a-f)".into());
@@ -115,14 +153,14 @@ pub fn account_sid(sid: &str) -> Result<(), String> {
 }
 
 /// Checks a Twilio auth token: 32 lowercase hex digits. Never echoes the value.
-pub fn auth_token(token: &Secret) -> Result<(), String> {
+pub fn auth_token(token: &Secret) -> Result<(), Invalid> {
     let t = token.expose().trim();
     if t.is_empty() {
         return Err("required".into());
     }
     let n = t.chars().count();
     if n != 32 {
-        return Err(format!("must be 32 hex digits (got {n} characters)"));
+        return Err(format!("must be 32 hex digits (got {n} characters)").into());
     }
     if !is_lower_hex(t) {
         return Err("must be 32 lowercase hex digits (0-9, a-f)".into());
@@ -130,24 +168,23 @@ pub fn auth_token(token: &Secret) -> Result<(), String> {
     Ok(())
 }
 
-fn max_len(value: &Option<String>, max: usize) -> Result<(), String> {
+fn max_len(value: &Option<String>, max: usize) -> Result<(), Invalid> {
     match value {
-        Some(v) if v.chars().count() > max => Err(format!(
-            "at most {max} characters (got {})",
-            v.chars().count()
-        )),
+        Some(v) if v.chars().count() > max => {
+            Err(format!("at most {max} characters (got {})", v.chars().count()).into())
+        }
         _ => Ok(()),
     }
 }
 
 /// Checks a SIP server: 1–255 characters, no spaces.
-pub fn sip_server(server: &str) -> Result<(), String> {
+pub fn sip_server(server: &str) -> Result<(), Invalid> {
     let n = server.trim().chars().count();
     if n == 0 {
         return Err("required".into());
     }
     if n > SIP_TEXT_MAX {
-        return Err(format!("at most {SIP_TEXT_MAX} characters (got {n})"));
+        return Err(format!("at most {SIP_TEXT_MAX} characters (got {n})").into());
     }
     if server.trim().contains(char::is_whitespace) {
         return Err("must not contain spaces".into());
@@ -156,12 +193,12 @@ pub fn sip_server(server: &str) -> Result<(), String> {
 }
 
 /// Checks an optional text field against the 255-character limit.
-pub fn sip_text(value: &Option<String>) -> Result<(), String> {
+pub fn sip_text(value: &Option<String>) -> Result<(), Invalid> {
     max_len(value, SIP_TEXT_MAX)
 }
 
 /// Checks a SIP auth user: ≤ 255, no `:` or `@` (they break the SIP URI).
-pub fn sip_auth_user(value: &Option<String>) -> Result<(), String> {
+pub fn sip_auth_user(value: &Option<String>) -> Result<(), Invalid> {
     max_len(value, SIP_TEXT_MAX)?;
     if value.as_deref().is_some_and(|v| v.contains([':', '@'])) {
         return Err("must not contain ':' or '@'".into());
@@ -170,12 +207,13 @@ pub fn sip_auth_user(value: &Option<String>) -> Result<(), String> {
 }
 
 /// Checks a SIP password: at most 64 characters.
-pub fn sip_password(value: &Option<Secret>) -> Result<(), String> {
+pub fn sip_password(value: &Option<Secret>) -> Result<(), Invalid> {
     match value {
         Some(p) if p.char_len() > SIP_PASSWORD_MAX => Err(format!(
             "at most {SIP_PASSWORD_MAX} characters (got {})",
             p.char_len()
-        )),
+        )
+        .into()),
         _ => Ok(()),
     }
 }
@@ -183,7 +221,7 @@ pub fn sip_password(value: &Option<Secret>) -> Result<(), String> {
 /// Checks a new SIP password for a rotation: not empty (that would leave the trunk
 /// without one), at most 64 characters. Removing a password is a separate,
 /// confirmed choice in the edit form.
-pub fn new_sip_password(value: &Secret) -> Result<(), String> {
+pub fn new_sip_password(value: &Secret) -> Result<(), Invalid> {
     if value.is_empty() {
         return Err("a new password cannot be empty (ctrl-g generates one)".into());
     }
@@ -191,7 +229,7 @@ pub fn new_sip_password(value: &Secret) -> Result<(), String> {
 }
 
 /// Checks a transport is one the platform knows.
-pub fn transport(t: &Transport) -> Result<(), String> {
+pub fn transport(t: &Transport) -> Result<(), Invalid> {
     match t {
         Transport::Unknown(_) => Err("must be one of udp, tcp, tls".into()),
         _ => Ok(()),
@@ -199,22 +237,22 @@ pub fn transport(t: &Transport) -> Result<(), String> {
 }
 
 /// Parses a CPS limit typed by a user: empty means none, else a non-negative integer.
-pub fn parse_cps_limit(text: &str) -> Result<Option<u32>, String> {
+pub fn parse_cps_limit(text: &str) -> Result<Option<u32>, Invalid> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     t.parse::<u32>()
         .map(Some)
-        .map_err(|_| "must be a non-negative whole number".to_string())
+        .map_err(|_| "must be a non-negative whole number".into())
 }
 
 /// Checks a provider name: at most 100 characters.
-pub fn provider_name(value: &Option<String>) -> Result<(), String> {
+pub fn provider_name(value: &Option<String>) -> Result<(), Invalid> {
     max_len(value, PROVIDER_NAME_MAX)
 }
 
-fn collect(checks: Vec<(&str, Result<(), String>)>) -> Result<(), Vec<FieldError>> {
+fn collect(checks: Vec<(&str, Result<(), Invalid>)>) -> Result<(), Vec<FieldError>> {
     let errors: Vec<FieldError> = checks
         .into_iter()
         .filter_map(|(f, r)| r.err().map(|m| FieldError::new(f, m)))

@@ -236,9 +236,29 @@ pub enum RotationJob {
     },
 }
 
+/// What the app asks for: work for the worker, or a clipboard write (done by the
+/// event loop, which owns the terminal). Each effect is moved once, so the size
+/// difference between variants costs nothing worth a box.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Effect {
+    /// Work for the worker.
+    Work(Job),
+    /// Put text on the clipboard (OSC 52). A secret type, as it may hold a password.
+    Copy(Secret),
+    /// Overwrite a copied secret on the clipboard (see [`crate::tui::clipboard`]).
+    OverwriteClipboard,
+}
+
+impl From<Job> for Effect {
+    fn from(job: Job) -> Effect {
+        Effect::Work(job)
+    }
+}
+
 /// Work for the worker.
 #[derive(Debug, Clone)]
-pub enum Effect {
+pub enum Job {
     /// Build a client for a profile (resolves its token off the UI thread).
     Connect {
         /// The profile generation it is for.
@@ -263,10 +283,6 @@ pub enum Effect {
     Rotation(RotationJob),
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,
-    /// Put text on the clipboard (OSC 52). A secret type, as it may hold a password.
-    Copy(Secret),
-    /// Overwrite a copied secret on the clipboard (see [`crate::tui::clipboard`]).
-    OverwriteClipboard,
 }
 
 /// How the Twilio check of a rotation ended.

@@ -75,7 +75,7 @@ impl Session {
                     self.copied = Some(text);
                 }
                 Effect::OverwriteClipboard => self.overwrite_clipboard(),
-                other => self.worker.run(other),
+                Effect::Work(job) => self.worker.run(job),
             }
         }
     }

@@ -15,7 +15,7 @@ use tui_input::backend::crossterm::EventHandler;
 use zeroize::Zeroize;
 
 /// Checks a candidate secret; the message must never contain the value.
-pub type SecretRule = fn(&Secret) -> Result<(), String>;
+pub type SecretRule = fn(&Secret) -> Result<(), crate::domain::validate::Invalid>;
 
 /// What a key press did.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +92,7 @@ impl SecretPrompt {
         if self.input.value().is_empty() {
             return None;
         }
-        (self.rule)(&self.value()).err()
+        (self.rule)(&self.value()).err().map(String::from)
     }
 
     /// Handles one key.
@@ -109,7 +109,7 @@ impl SecretPrompt {
                 let value = self.value();
                 match (self.rule)(&value) {
                     Ok(()) => return PromptEvent::Submit(value),
-                    Err(m) => self.note = Some(m),
+                    Err(m) => self.note = Some(m.into()),
                 }
             }
             KeyCode::Char('x') if ctrl => self.revealed = !self.revealed,
@@ -220,7 +220,7 @@ mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
-    fn token_rule(s: &Secret) -> Result<(), String> {
+    fn token_rule(s: &Secret) -> Result<(), validate::Invalid> {
         validate::auth_token(s)
     }
 

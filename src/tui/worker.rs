@@ -2,7 +2,7 @@
 //! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
-use super::effect::{Answer, CheckOutcome, Effect, Msg, Request, RotationJob, RotationMsg, Saved};
+use super::effect::{Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved};
 use crate::api::Http;
 use crate::config::ConfigError;
 use crate::ops::rotation::{self, Rotator};
@@ -40,17 +40,17 @@ impl Worker {
         }
     }
 
-    /// Starts an effect. Clipboard effects are handled by the event loop, not here.
-    pub fn run(&mut self, effect: Effect) {
+    /// Starts a job.
+    pub fn run(&mut self, job: Job) {
         self.reads.retain(|t| !t.is_finished());
         self.changes.retain(|(t, _)| !t.is_finished());
-        match effect {
-            Effect::CancelReads => {
+        match job {
+            Job::CancelReads => {
                 for t in self.reads.drain(..) {
                     t.abort();
                 }
             }
-            Effect::Connect {
+            Job::Connect {
                 generation,
                 profile,
             } => {
@@ -71,7 +71,7 @@ impl Worker {
                     let _ = tx.send(Msg::Connected { generation, result });
                 });
             }
-            Effect::Call {
+            Job::Call {
                 generation,
                 job,
                 ops,
@@ -100,7 +100,7 @@ impl Worker {
                     self.spawn_read(task);
                 }
             }
-            Effect::LoadJournal => {
+            Job::LoadJournal => {
                 let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
                 self.spawn_read(async move {
                     if let Ok((entries, warnings)) =
@@ -110,7 +110,7 @@ impl Worker {
                     }
                 });
             }
-            Effect::Rotation(job) => {
+            Job::Rotation(job) => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 let what = match &job {
                     RotationJob::Check { account_sid, .. } => {
@@ -123,7 +123,6 @@ impl Worker {
                 let task = tokio::spawn(run_rotation(tx, http, stores, job));
                 self.changes.push((task, what));
             }
-            Effect::Copy(_) | Effect::OverwriteClipboard => {}
         }
     }
 
@@ -145,7 +144,7 @@ impl Worker {
     /// Aborts reads and waits for changes in flight to finish and be journaled. When
     /// this is given up on (dropped), [`Worker::changes_in_flight`] tells what is left.
     pub async fn shutdown(&mut self) {
-        self.run(Effect::CancelReads);
+        self.run(Job::CancelReads);
         for (change, _) in &mut self.changes {
             if !change.is_finished() {
                 let _ = change.await;

@@ -82,7 +82,7 @@ impl Harness {
                 Effect::OverwriteClipboard => self
                     .copied
                     .push(Secret::new(telcreds::tui::clipboard::PLACEHOLDER)),
-                other => self.worker.run(other),
+                Effect::Work(job) => self.worker.run(job),
             }
         }
     }

@@ -4,7 +4,7 @@
 use super::{App, DeleteTarget, Overlay, PromptPurpose, Tab};
 use crate::domain::validate;
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
-use crate::tui::effect::{Effect, Request, RotationJob};
+use crate::tui::effect::{Effect, Job, Request, RotationJob};
 use crate::tui::form::{Form, FormEvent};
 use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
 use crossterm::event::{Event, KeyCode, KeyEvent};
@@ -234,7 +234,7 @@ impl App {
                 }
                 Err(why) => {
                     // Nothing was sent: the input stays, with the reason.
-                    form.apply_platform_error(&why, &[]);
+                    form.apply_platform_error(&why.to_string(), &[]);
                     self.overlay = Some(Overlay::Form { form, job: None });
                     Vec::new()
                 }
@@ -339,7 +339,7 @@ impl App {
                             }
                             Err(why) => {
                                 // Nothing was sent: the typed password stays.
-                                prompt.set_note(&why);
+                                prompt.set_note(&why.to_string());
                                 (None, Vec::new())
                             }
                         };
@@ -366,7 +366,7 @@ impl App {
                             purpose,
                             job: None,
                         });
-                        vec![Effect::Rotation(job)]
+                        vec![Job::Rotation(job).into()]
                     }
                 }
             }

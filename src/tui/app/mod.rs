@@ -15,7 +15,7 @@ pub use activity::ActivityEntry;
 pub use clock::Clock;
 pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
-use super::effect::{Effect, Request};
+use super::effect::{Effect, Job, Request};
 use super::list::{Cursor, ItemList, Sort};
 use super::theme::Theme;
 use crate::api::{Capabilities, capabilities};
@@ -208,7 +208,7 @@ impl App {
             clock,
             next_job: 0,
         };
-        let mut effects = vec![Effect::LoadJournal];
+        let mut effects = vec![Job::LoadJournal.into()];
         effects.extend(app.switch_profile(start.min(app.profiles.len().saturating_sub(1))));
         (app, effects)
     }
@@ -373,34 +373,34 @@ impl App {
             self.base_theme.clone()
         });
         vec![
-            Effect::CancelReads,
-            Effect::Connect {
+            Job::CancelReads.into(),
+            Job::Connect {
                 generation: self.generation,
                 profile: Box::new(profile),
-            },
+            }
+            .into(),
         ]
     }
 
     /// Starts a call for the current profile and returns its job id with the effect
-    /// that runs it; or, when it cannot start (not connected), why.
-    pub fn start(&mut self, request: Request) -> Result<(u64, Effect), String> {
+    /// that runs it; or, when it cannot start, why.
+    pub fn start(&mut self, request: Request) -> Result<(u64, Effect), NotStarted> {
         let Some(ops) = self.ops.clone() else {
             return Err(match &self.connect_error {
-                Some(e) => format!("not connected: {e} (ctrl-r retries)"),
-                None => "not connected yet: the profile's token is still being fetched; \
-                         try again in a moment"
-                    .to_string(),
+                Some(e) => NotStarted::ConnectFailed(e.to_string()),
+                None => NotStarted::Connecting,
             });
         };
         self.next_job += 1;
         let job = self.next_job;
         self.jobs.insert(job, request.clone());
-        let effect = Effect::Call {
+        let effect = Job::Call {
             generation: self.generation,
             job,
             ops,
             request,
-        };
+        }
+        .into();
         Ok((job, effect))
     }
 
@@ -409,7 +409,7 @@ impl App {
         match self.start(request) {
             Ok((_, effect)) => vec![effect],
             Err(why) => {
-                self.set_flash(why, true);
+                self.set_flash(why.to_string(), true);
                 Vec::new()
             }
         }
@@ -489,6 +489,17 @@ impl App {
     pub fn is_revealed(&self, id: &str) -> bool {
         self.revealed.as_ref().is_some_and(|(r, _)| r == id)
     }
+}
+
+/// Why a call could not start: nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotStarted {
+    /// The profile's token is still being fetched (a slow `token_cmd`).
+    #[error("not connected yet: the profile's token is still being fetched; try again in a moment")]
+    Connecting,
+    /// The profile could not connect.
+    #[error("not connected: {0} (ctrl-r retries)")]
+    ConnectFailed(String),
 }
 
 /// An empty list that keeps the filter and sort of `old`.

@@ -4,7 +4,7 @@
 use super::{App, Overlay, PromptPurpose};
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
-use crate::tui::effect::{CheckOutcome, Effect, RotationJob, RotationMsg};
+use crate::tui::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
 use crate::tui::rotation_view::RotationView;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ impl App {
                     self.set_flash(summary.join(" — "), failed);
                 }
                 // The rotation journaled its steps itself: show them in Activity.
-                vec![Effect::LoadJournal]
+                vec![Job::LoadJournal.into()]
             }
         }
     }
@@ -90,7 +90,7 @@ impl App {
                     plan.clone(),
                     token.clone(),
                 ))));
-                vec![Effect::Rotation(RotationJob::Apply { plan, token })]
+                vec![Job::Rotation(RotationJob::Apply { plan, token }).into()]
             }
         }
     }
@@ -110,7 +110,7 @@ impl App {
                 };
                 view.start_retry();
                 self.overlay = Some(Overlay::Rotation(view));
-                vec![Effect::Rotation(job)]
+                vec![Job::Rotation(job).into()]
             }
             (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), _) if done => self.reload(),
             _ => {

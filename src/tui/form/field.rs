@@ -6,7 +6,7 @@ use tui_input::backend::crossterm::{EventHandler, to_input_request};
 use tui_input::{Input, InputRequest};
 
 /// A validation rule over the field's text; the error is shown under the field.
-pub(super) type Rule = fn(&str) -> Result<(), String>;
+pub(super) type Rule = fn(&str) -> Result<(), crate::domain::validate::Invalid>;
 
 /// What kind of value a field edits.
 pub(super) enum Kind {
@@ -143,7 +143,7 @@ impl Field {
         if self.required && self.value().trim().is_empty() {
             return Some("required".into());
         }
-        (self.rule)(self.value()).err()
+        (self.rule)(self.value()).err().map(String::from)
     }
 
     /// True when the value differs from the initial one.

@@ -271,7 +271,7 @@ mod rules {
     use crate::domain::validate;
     use crate::secret::Secret;
 
-    type Checked = Result<(), String>;
+    type Checked = Result<(), validate::Invalid>;
 
     fn opt(v: &str) -> Option<String> {
         Some(v.trim().to_string()).filter(|t| !t.is_empty())
