@@ -101,9 +101,9 @@ pub struct DetailExtra {
 /// The whole UI state.
 pub struct App {
     /// Every configured profile.
-    pub profiles: Vec<Profile>,
+    pub(crate) profiles: Vec<Profile>,
     /// Index of the profile shown.
-    pub current: usize,
+    pub(crate) current: usize,
     /// Bumped on every profile switch; results of older generations are dropped.
     pub generation: u64,
     /// The operations of the current profile, once connected.
@@ -113,7 +113,7 @@ pub struct App {
     /// The tab shown.
     pub tab: Tab,
     /// Which pane has the keyboard.
-    pub focus: Focus,
+    pub(crate) focus: Focus,
     /// Providers tab.
     pub providers: ItemList<Provider>,
     /// SIP tab.
@@ -123,9 +123,9 @@ pub struct App {
     /// Activity tab.
     pub activity: ItemList<ActivityEntry>,
     /// Detail data loaded on demand.
-    pub detail: Option<DetailExtra>,
+    pub(crate) detail: Option<DetailExtra>,
     /// Scroll of the detail pane.
-    pub detail_scroll: u16,
+    pub(crate) detail_scroll: u16,
     /// A dialog or input on top of the screen.
     pub overlay: Option<Overlay>,
     /// The flash line.
@@ -135,25 +135,25 @@ pub struct App {
     /// Providers being verified right now.
     pub verifying: HashSet<String>,
     /// The SIP credential whose password is shown, and until when.
-    pub revealed: Option<(String, Instant)>,
+    revealed: Option<(String, Instant)>,
     /// When the copied secret on the clipboard is to be overwritten.
-    pub clipboard_clear_at: Option<Instant>,
+    pub(crate) clipboard_clear_at: Option<Instant>,
     /// How long a copied secret stays on the clipboard ([`SECRET_TTL`] but in tests).
-    pub clipboard_ttl: Duration,
+    pub(crate) clipboard_ttl: Duration,
     /// Spinner frame.
-    pub spinner: usize,
+    pub(crate) spinner: usize,
     /// Colours.
-    pub theme: Theme,
+    pub(crate) theme: Theme,
     /// The theme before the profile's accent was applied.
     base_theme: Theme,
     /// When auto-refresh next reloads; `None` while it is off or paused.
-    pub auto_refresh_at: Option<Instant>,
+    pub(crate) auto_refresh_at: Option<Instant>,
     /// True once auto-refresh was turned on (the header then shows its state).
-    pub auto_refresh_used: bool,
+    pub(crate) auto_refresh_used: bool,
     /// True while a rotation's Twilio check and plan run.
-    pub rotation_check: Option<u64>,
+    rotation_check: Option<u64>,
     /// Set when the app should exit.
-    pub should_quit: bool,
+    pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
     clock: Clock,
     next_job: u64,
