@@ -101,8 +101,9 @@ impl Worker {
                 }
             }
             Job::LoadJournal => {
+                // Every profile's journal: a profile switch does not cancel it.
                 let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
-                self.spawn_read(async move {
+                tokio::spawn(async move {
                     if let Ok((entries, warnings)) =
                         tokio::task::spawn_blocking(move || journal.read()).await
                     {

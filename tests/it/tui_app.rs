@@ -800,3 +800,80 @@ async fn an_idle_app_wakes_only_when_the_screen_changes() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn the_activity_tab_shows_the_journal_written_before_the_app_started() {
+    let data = tempfile::tempdir().unwrap();
+    let journal = telcreds::journal::Journal::open(data.path().join("journal.jsonl"));
+    for i in 0..3 {
+        let target = telcreds::journal::JournalTarget::new(
+            telcreds::journal::TargetKind::SipCredential,
+            format!("earlier-{i}"),
+            None,
+        );
+        journal
+            .append(&JournalEntry::new(Action::SipCreate, target))
+            .unwrap();
+    }
+    let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
+    for _ in 0..100 {
+        h.pump();
+        if h.app.activity.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(h.app.activity.len(), 3, "the journal is read at start");
+}
+
+#[tokio::test]
+async fn status_messages_go_when_they_stop_being_true() {
+    let mut h = Harness::demo().await;
+    // A wrong command, then a right one.
+    h.press(KeyCode::Char(':'));
+    h.type_text("verif");
+    h.press(KeyCode::Enter);
+    assert!(h.screen(120, 40).contains("unknown command"));
+    h.press(KeyCode::Char(':'));
+    h.type_text("sip");
+    h.press(KeyCode::Enter);
+    assert!(
+        !h.screen(120, 40).contains("unknown command"),
+        "{}",
+        h.screen(120, 40)
+    );
+    // A refusal, then an action that works.
+    h.press(KeyCode::Char('V'));
+    assert!(h.app.flash.as_ref().is_some_and(|f| f.error));
+    h.press(KeyCode::Char('j'));
+    assert!(h.app.flash.is_none(), "{:?}", h.app.flash);
+    // "refreshing…" ends with the refresh.
+    h.press_with(KeyCode::Char('r'), CTRL);
+    assert!(h.screen(120, 40).contains("refreshing…"));
+    h.settle().await;
+    assert!(
+        !h.screen(120, 40).contains("refreshing…"),
+        "{}",
+        h.screen(120, 40)
+    );
+}
+
+#[tokio::test]
+async fn a_filter_stays_with_its_profile() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('/'));
+    h.type_text("glob");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.providers.filter(), "glob");
+    h.press_with(KeyCode::Char('p'), CTRL);
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
+    assert_eq!(
+        h.app.providers.filter(),
+        "",
+        "the filter stays with its profile"
+    );
+    assert_eq!(h.app.providers.len(), 3);
+}

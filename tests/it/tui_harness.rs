@@ -39,6 +39,17 @@ impl Harness {
         latency: Duration,
         adjust: impl FnOnce(&mut Vec<Profile>),
     ) -> Harness {
+        Harness::start_in(tempfile::tempdir().unwrap(), seed, latency, adjust).await
+    }
+
+    /// Like [`Harness::start`], with the journal and history kept in `data` (which may
+    /// already hold some).
+    pub async fn start_in(
+        data: tempfile::TempDir,
+        seed: Seed,
+        latency: Duration,
+        adjust: impl FnOnce(&mut Vec<Profile>),
+    ) -> Harness {
         let sandbox = Sandbox::start(SandboxOptions {
             seed,
             latency,
@@ -49,7 +60,6 @@ impl Harness {
         let mut profiles = demo::profiles(&sandbox);
         adjust(&mut profiles);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let data = tempfile::tempdir().unwrap();
         let stores = Stores {
             journal: Journal::open(data.path().join("journal.jsonl")),
             history: History::open(data.path().join("history")),

@@ -23,6 +23,7 @@ impl App {
 
     /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
+        self.drop_stale_flash();
         let mut words = line.split_whitespace();
         let (cmd, arg) = (words.next().unwrap_or(""), words.next());
         match (cmd, arg) {

@@ -26,7 +26,10 @@ impl App {
             return self.overlay_key(key);
         }
         match action::lookup(&key) {
-            Some(spec) if self.is_available(spec) => self.perform(spec.action),
+            Some(spec) if self.is_available(spec) => {
+                self.drop_stale_flash();
+                self.perform(spec.action)
+            }
             Some(spec) => {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
@@ -143,7 +146,7 @@ impl App {
             Action::Top => self.jump(true),
             Action::Bottom => self.jump(false),
             Action::Refresh => {
-                self.set_flash("refreshing…", false);
+                self.set_progress("refreshing…");
                 self.reload()
             }
             Action::Open => self.open_detail(),

@@ -80,6 +80,8 @@ pub struct Flash {
     pub error: bool,
     /// When it goes away (errors stay longer).
     pub until: Instant,
+    /// Progress ("refreshing…"): goes away when the lists have loaded.
+    pub progress: bool,
 }
 
 /// How long a flash message stays; an error stays three times as long.
@@ -437,7 +439,35 @@ impl App {
             text: text.into(),
             error,
             until: self.clock.mono + ttl,
+            progress: false,
         });
+    }
+
+    /// Shows a progress message that goes away once the lists have loaded.
+    pub fn set_progress(&mut self, text: impl Into<String>) {
+        self.set_flash(text, false);
+        if let Some(f) = self.flash.as_mut() {
+            f.progress = true;
+        }
+    }
+
+    /// A new action makes an error or a progress message about an earlier one
+    /// untrue: it goes. A success message stays its time.
+    pub(super) fn drop_stale_flash(&mut self) {
+        if self.flash.as_ref().is_some_and(|f| f.error || f.progress) {
+            self.flash = None;
+        }
+    }
+
+    /// Ends a progress message once no list is loading any more.
+    pub(super) fn loads_finished(&mut self) {
+        let loading = self
+            .jobs
+            .values()
+            .any(|r| matches!(r, Request::ListProviders | Request::ListSip));
+        if !loading && self.flash.as_ref().is_some_and(|f| f.progress) {
+            self.flash = None;
+        }
     }
 
     /// The list the current tab shows.
@@ -502,12 +532,12 @@ pub enum NotStarted {
     ConnectFailed(String),
 }
 
-/// An empty list that keeps the filter and sort of `old`.
+/// An empty list that keeps the sort of `old` but not its filter: a filter typed for
+/// one profile's items means nothing on another's.
 fn fresh_like<T: super::list::Row>(old: &ItemList<T>) -> ItemList<T> {
     let mut list = ItemList::default();
     if let Some(s) = old.sort() {
         list.set_default_sort(s);
     }
-    list.set_filter(old.filter());
     list
 }

@@ -37,7 +37,9 @@ impl App {
                 if generation != self.generation || self.jobs.remove(&job).is_none() {
                     return Vec::new();
                 }
-                self.apply(job, answer)
+                let effects = self.apply(job, answer);
+                self.loads_finished();
+                effects
             }
             Msg::JournalLoaded { entries, warnings } => {
                 // The file is the whole truth: it holds what was journaled before, too.
