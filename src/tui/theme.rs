@@ -19,22 +19,28 @@ use ratatui::style::{Color, Modifier, Style};
 use std::path::Path;
 use std::str::FromStr;
 
-/// The themes shipped with the binary: name and TOML text.
-const BUILTIN: &[(&str, &str)] = &[
-    ("default", include_str!("../../themes/default.toml")),
-    ("light", include_str!("../../themes/light.toml")),
-    (
-        "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
-    ),
-    (
-        "solarized-dark",
-        include_str!("../../themes/solarized-dark.toml"),
-    ),
-];
+/// The themes shipped with the binary, in menu order: each name is the stem of its
+/// file in `themes/`, so a name cannot drift from its file.
+macro_rules! builtin_themes {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/", $name, ".toml")))),+]
+    };
+}
 
-/// The builtin theme names, in menu order.
-const BUILTIN_NAMES: &[&str] = &["default", "light", "high-contrast", "solarized-dark"];
+/// The themes shipped with the binary: name and TOML text. The first is the default.
+const BUILTIN: &[(&str, &str)] =
+    builtin_themes!["default", "light", "high-contrast", "solarized-dark"];
+
+/// The builtin theme names, derived from [`BUILTIN`].
+const BUILTIN_NAMES: [&str; BUILTIN.len()] = {
+    let mut names = [""; BUILTIN.len()];
+    let mut i = 0;
+    while i < BUILTIN.len() {
+        names[i] = BUILTIN[i].0;
+        i += 1;
+    }
+    names
+};
 
 /// Other names accepted for builtin themes (the config example says `dark`).
 const ALIASES: &[(&str, &str)] = &[("dark", "default")];
@@ -166,9 +172,9 @@ impl Theme {
             .unwrap_or_else(|_| Theme::blank("default"))
     }
 
-    /// Names of the themes compiled into the binary.
+    /// Names of the themes compiled into the binary, in menu order.
     pub fn builtin_names() -> &'static [&'static str] {
-        BUILTIN_NAMES
+        &BUILTIN_NAMES
     }
 
     /// A builtin theme by name (or alias such as `dark`), if there is one.
@@ -419,6 +425,10 @@ mod tests {
 
     #[test]
     fn every_builtin_parses_and_sets_every_style() {
+        assert_eq!(
+            Theme::builtin_names(),
+            BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+        );
         for name in Theme::builtin_names() {
             let text = BUILTIN.iter().find(|(n, _)| n == name).expect("listed").1;
             let theme =
