@@ -16,7 +16,7 @@
 
 use crate::domain::{CheckStatus, Tone, VerificationStatus};
 use ratatui::style::{Color, Modifier, Style};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The themes shipped with the binary, in menu order: each name is the stem of its
@@ -66,6 +66,66 @@ const MODIFIERS: &[(&str, Modifier)] = &[
     ("hidden", Modifier::HIDDEN),
     ("crossed_out", Modifier::CROSSED_OUT),
 ];
+
+/// Why a theme could not be parsed or loaded. The display text names the key path
+/// (`key "styles.ok.fg": …`) or the file, and is what users see as a warning.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// The text is not valid TOML.
+    #[error("invalid TOML{}: {message}", line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    Toml {
+        /// The TOML parser's message.
+        message: String,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+    },
+    /// A key the theme format does not have (usually a typo).
+    #[error("unknown key \"{path}\" (known: {})", known.join(", "))]
+    UnknownKey {
+        /// Dotted key path, e.g. `styles.okay`.
+        path: String,
+        /// The keys allowed at that place.
+        known: &'static [&'static str],
+    },
+    /// A known key with a value that is not allowed there.
+    #[error("key \"{path}\": {message}")]
+    Value {
+        /// Dotted key path, e.g. `styles.ok.fg`.
+        path: String,
+        /// What is wrong with the value, e.g. `unknown colour "grean" (…)`.
+        message: String,
+    },
+    /// The name could be a path (`../x`, `.hidden`), so no file is looked up.
+    #[error("theme \"{name}\" is not a valid theme name (builtin: {})", BUILTIN_NAMES.join(", "))]
+    InvalidName {
+        /// The name as given.
+        name: String,
+    },
+    /// Not a builtin theme, and there is no themes directory to look in.
+    #[error("theme \"{name}\" is not builtin ({}) and there is no themes directory", BUILTIN_NAMES.join(", "))]
+    NoThemesDir {
+        /// The name as given.
+        name: String,
+    },
+    /// Not a builtin theme, and its file could not be read.
+    #[error("theme \"{name}\" is not builtin ({}) and {} could not be read: {error}", BUILTIN_NAMES.join(", "), path.display())]
+    Unreadable {
+        /// The name as given.
+        name: String,
+        /// The file looked for.
+        path: PathBuf,
+        /// Why it could not be read.
+        error: std::io::Error,
+    },
+    /// A user theme file was read but is not a valid theme.
+    #[error("theme file {}: {error}", path.display())]
+    InFile {
+        /// The theme file.
+        path: PathBuf,
+        /// What is wrong in it.
+        error: Box<ThemeError>,
+    },
+}
 
 /// Declares the theme struct with one `Style` per name, plus name-based access,
 /// so the list of style names exists exactly once.
@@ -189,7 +249,7 @@ impl Theme {
 
     /// Parses a theme file on top of the default theme. Errors name the key, e.g.
     /// `key "styles.ok.fg": unknown colour "grean"`.
-    pub fn parse(name: &str, toml_text: &str) -> Result<Theme, String> {
+    pub fn parse(name: &str, toml_text: &str) -> Result<Theme, ThemeError> {
         let mut base = Theme::default_theme();
         base.name = name.to_string();
         parse_onto(base, toml_text)
@@ -226,7 +286,7 @@ impl Theme {
 
     /// Sets a per-profile accent colour (e.g. `red` for production): the accent and
     /// the accent-coloured parts of `header` and `border_focus`.
-    pub fn with_accent(mut self, accent: &str) -> Result<Theme, String> {
+    pub fn with_accent(mut self, accent: &str) -> Result<Theme, ThemeError> {
         let new = parse_colour("accent", accent)?;
         if self.no_color {
             return Ok(self);
@@ -296,39 +356,44 @@ impl Theme {
 }
 
 /// Reads and parses `<dir>/<name>.toml`; the error names the file.
-fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
-    let known = BUILTIN_NAMES.join(", ");
+fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+    let name_owned = || name.to_string();
     if name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(format!(
-            "theme \"{name}\" is not a valid theme name (builtin: {known})"
-        ));
+        return Err(ThemeError::InvalidName { name: name_owned() });
     }
     let Some(dir) = user_dir else {
-        return Err(format!(
-            "theme \"{name}\" is not builtin ({known}) and there is no themes directory"
-        ));
+        return Err(ThemeError::NoThemesDir { name: name_owned() });
     };
     let path = dir.join(format!("{name}.toml"));
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "theme \"{name}\" is not builtin ({known}) and {} could not be read: {e}",
-            path.display()
-        )
-    })?;
-    Theme::parse(name, &text).map_err(|e| format!("theme file {}: {e}", path.display()))
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            return Err(ThemeError::Unreadable {
+                name: name_owned(),
+                path,
+                error,
+            });
+        }
+    };
+    Theme::parse(name, &text).map_err(|error| ThemeError::InFile {
+        path,
+        error: Box::new(error),
+    })
 }
 
 /// Applies the keys of `text` to `theme`.
-fn parse_onto(mut theme: Theme, text: &str) -> Result<Theme, String> {
-    let table: toml::Table =
-        toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message().trim()))?;
+fn parse_onto(mut theme: Theme, text: &str) -> Result<Theme, ThemeError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ThemeError::Toml {
+        message: e.message().trim().to_string(),
+        line: None,
+    })?;
     for (key, value) in &table {
         match key.as_str() {
             "accent" => theme.accent = parse_colour("accent", expect_str("accent", value)?)?,
             "styles" => {
                 let styles = value
                     .as_table()
-                    .ok_or_else(|| "key \"styles\": expected a table of styles".to_string())?;
+                    .ok_or_else(|| value_error("styles", "expected a table of styles"))?;
                 for (name, value) in styles {
                     let path = format!("styles.{name}");
                     let slot = theme
@@ -344,10 +409,10 @@ fn parse_onto(mut theme: Theme, text: &str) -> Result<Theme, String> {
 }
 
 /// One style table, e.g. `{ fg = "red", add_modifier = "BOLD | REVERSED" }`.
-fn parse_style(path: &str, value: &toml::Value) -> Result<Style, String> {
+fn parse_style(path: &str, value: &toml::Value) -> Result<Style, ThemeError> {
     let table = value
         .as_table()
-        .ok_or_else(|| format!("key \"{path}\": expected a table such as {{ fg = \"red\" }}"))?;
+        .ok_or_else(|| value_error(path, "expected a table such as { fg = \"red\" }"))?;
     let mut style = Style::new();
     for (key, value) in table {
         let path = format!("{path}.{key}");
@@ -366,19 +431,20 @@ fn parse_style(path: &str, value: &toml::Value) -> Result<Style, String> {
 }
 
 /// `"BOLD | REVERSED"` or `["bold", "reversed"]`.
-fn parse_modifiers(path: &str, value: &toml::Value) -> Result<Modifier, String> {
+fn parse_modifiers(path: &str, value: &toml::Value) -> Result<Modifier, ThemeError> {
     let names: Vec<&str> = match value {
         toml::Value::String(s) => s.split('|').collect(),
         toml::Value::Array(items) => items
             .iter()
             .map(|v| {
                 v.as_str()
-                    .ok_or_else(|| format!("key \"{path}\": expected modifier names"))
+                    .ok_or_else(|| value_error(path, "expected modifier names"))
             })
             .collect::<Result<_, _>>()?,
         _ => {
-            return Err(format!(
-                "key \"{path}\": expected a string such as \"BOLD | ITALIC\""
+            return Err(value_error(
+                path,
+                "expected a string such as \"BOLD | ITALIC\"",
             ));
         }
     };
@@ -390,9 +456,9 @@ fn parse_modifiers(path: &str, value: &toml::Value) -> Result<Modifier, String> 
             .find(|(n, _)| *n == wanted)
             .ok_or_else(|| {
                 let known: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "key \"{path}\": unknown modifier \"{name}\" (known: {})",
-                    known.join(", ")
+                value_error(
+                    path,
+                    format!("unknown modifier \"{name}\" (known: {})", known.join(", ")),
                 )
             })?;
         out |= *m;
@@ -400,23 +466,38 @@ fn parse_modifiers(path: &str, value: &toml::Value) -> Result<Modifier, String> 
     Ok(out)
 }
 
-fn parse_colour(path: &str, text: &str) -> Result<Color, String> {
+fn parse_colour(path: &str, text: &str) -> Result<Color, ThemeError> {
     Color::from_str(text.trim()).map_err(|_| {
-        format!("key \"{path}\": unknown colour \"{text}\" (use \"#rrggbb\", a name like \"light-blue\", or 0-255)")
-    })
-}
-
-fn expect_str<'a>(path: &str, value: &'a toml::Value) -> Result<&'a str, String> {
-    value.as_str().ok_or_else(|| {
-        format!(
-            "key \"{path}\": expected a string, found {}",
-            value.type_str()
+        value_error(
+            path,
+            format!(
+                "unknown colour \"{text}\" (use \"#rrggbb\", a name like \"light-blue\", or 0-255)"
+            ),
         )
     })
 }
 
-fn unknown_key(path: &str, known: &[&str]) -> String {
-    format!("unknown key \"{path}\" (known: {})", known.join(", "))
+fn expect_str<'a>(path: &str, value: &'a toml::Value) -> Result<&'a str, ThemeError> {
+    value.as_str().ok_or_else(|| {
+        value_error(
+            path,
+            format!("expected a string, found {}", value.type_str()),
+        )
+    })
+}
+
+fn value_error(path: &str, message: impl Into<String>) -> ThemeError {
+    ThemeError::Value {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+fn unknown_key(path: &str, known: &'static [&'static str]) -> ThemeError {
+    ThemeError::UnknownKey {
+        path: path.to_string(),
+        known,
+    }
 }
 
 #[cfg(test)]
@@ -446,14 +527,20 @@ mod tests {
 
     #[test]
     fn bad_colour_names_the_key() {
-        let err = Theme::parse("mine", "[styles]\nok = { fg = \"grean\" }").unwrap_err();
+        let err = Theme::parse("mine", "[styles]\nok = { fg = \"grean\" }")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("key \"styles.ok.fg\": unknown colour \"grean\""),
             "{err}"
         );
-        let err = Theme::parse("mine", "accent = \"nope\"").unwrap_err();
+        let err = Theme::parse("mine", "accent = \"nope\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("key \"accent\": unknown colour"), "{err}");
-        let err = Theme::parse("mine", "[styles]\nok = { add_modifier = \"BLINKY\" }").unwrap_err();
+        let err = Theme::parse("mine", "[styles]\nok = { add_modifier = \"BLINKY\" }")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("styles.ok.add_modifier") && err.contains("BLINKY"),
             "{err}"
@@ -462,15 +549,22 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors() {
-        let err = Theme::parse("mine", "[styles]\nokay = { fg = \"green\" }").unwrap_err();
+        let err = Theme::parse("mine", "[styles]\nokay = { fg = \"green\" }")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("unknown key \"styles.okay\""), "{err}");
-        let err = Theme::parse("mine", "[styles]\nok = { colour = \"green\" }").unwrap_err();
+        let err = Theme::parse("mine", "[styles]\nok = { colour = \"green\" }")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("unknown key \"styles.ok.colour\""), "{err}");
-        let err = Theme::parse("mine", "acent = \"red\"").unwrap_err();
+        let err = Theme::parse("mine", "acent = \"red\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("unknown key \"acent\""), "{err}");
         assert!(
             Theme::parse("mine", "[styles")
                 .unwrap_err()
+                .to_string()
                 .starts_with("invalid TOML")
         );
     }
@@ -563,6 +657,7 @@ mod tests {
             Theme::default_theme()
                 .with_accent("rojo")
                 .unwrap_err()
+                .to_string()
                 .contains("\"accent\"")
         );
     }
