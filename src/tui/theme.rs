@@ -11,58 +11,110 @@
 //! ```
 //!
 //! Colours are anything ratatui's `Color` parses ("#rrggbb", "light-blue", "236").
-//! Keys a theme leaves out keep the default theme's style; unknown keys are errors
-//! that name the key, so a typo never goes unnoticed.
+//! Modifiers are ratatui's `Modifier` names, case-insensitive, as `"BOLD | ITALIC"`
+//! or `["bold", "italic"]`. Keys a theme leaves out keep the default theme's style;
+//! unknown keys are errors that name the key, so a typo never goes unnoticed.
+//!
+//! Files are read with serde (`ThemeFile`); `serde_path_to_error` supplies the key
+//! path (`styles.ok.fg`) that a [`ThemeError`] names.
 
 use crate::domain::{CheckStatus, Tone, VerificationStatus};
 use ratatui::style::{Color, Modifier, Style};
-use std::path::Path;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// The themes shipped with the binary: name and TOML text.
-const BUILTIN: &[(&str, &str)] = &[
-    ("default", include_str!("../../themes/default.toml")),
-    ("light", include_str!("../../themes/light.toml")),
-    (
-        "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
-    ),
-    (
-        "solarized-dark",
-        include_str!("../../themes/solarized-dark.toml"),
-    ),
-];
+/// The themes shipped with the binary, in menu order: each name is the stem of its
+/// file in `themes/`, so a name cannot drift from its file.
+macro_rules! builtin_themes {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/", $name, ".toml")))),+]
+    };
+}
 
-/// The builtin theme names, in menu order.
-const BUILTIN_NAMES: &[&str] = &["default", "light", "high-contrast", "solarized-dark"];
+/// The themes shipped with the binary: name and TOML text. The first is the default.
+const BUILTIN: &[(&str, &str)] =
+    builtin_themes!["default", "light", "high-contrast", "solarized-dark"];
+
+/// The builtin theme names, derived from [`BUILTIN`].
+const BUILTIN_NAMES: [&str; BUILTIN.len()] = {
+    let mut names = [""; BUILTIN.len()];
+    let mut i = 0;
+    while i < BUILTIN.len() {
+        names[i] = BUILTIN[i].0;
+        i += 1;
+    }
+    names
+};
 
 /// Other names accepted for builtin themes (the config example says `dark`).
 const ALIASES: &[(&str, &str)] = &[("dark", "default")];
 
-/// Keys allowed inside one style table.
-const STYLE_FIELDS: &[&str] = &[
-    "fg",
-    "bg",
-    "underline_color",
-    "add_modifier",
-    "sub_modifier",
-];
+/// Why a theme could not be parsed or loaded. The display text names the key path
+/// (`key "styles.ok.fg": …`) or the file, and is what users see as a warning.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// The text is not valid TOML.
+    #[error("invalid TOML{}: {message}", line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    Toml {
+        /// The TOML parser's message.
+        message: String,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+    },
+    /// A key the theme format does not have (usually a typo).
+    #[error("unknown key \"{path}\" (known: {})", known.join(", "))]
+    UnknownKey {
+        /// Dotted key path, e.g. `styles.okay`.
+        path: String,
+        /// The keys allowed at that place.
+        known: &'static [&'static str],
+    },
+    /// A known key with a value that is not allowed there.
+    #[error("key \"{path}\": {message}")]
+    Value {
+        /// Dotted key path, e.g. `styles.ok.fg`.
+        path: String,
+        /// What is wrong with the value, e.g. `unknown colour "grean" (…)`.
+        message: String,
+    },
+    /// The name could be a path (`../x`, `.hidden`), so no file is looked up.
+    #[error("theme \"{name}\" is not a valid theme name (builtin: {})", BUILTIN_NAMES.join(", "))]
+    InvalidName {
+        /// The name as given.
+        name: String,
+    },
+    /// Not a builtin theme, and there is no themes directory to look in.
+    #[error("theme \"{name}\" is not builtin ({}) and there is no themes directory", BUILTIN_NAMES.join(", "))]
+    NoThemesDir {
+        /// The name as given.
+        name: String,
+    },
+    /// Not a builtin theme, and its file could not be read.
+    #[error("theme \"{name}\" is not builtin ({}) and {} could not be read: {error}", BUILTIN_NAMES.join(", "), path.display())]
+    Unreadable {
+        /// The name as given.
+        name: String,
+        /// The file looked for.
+        path: PathBuf,
+        /// Why it could not be read.
+        error: std::io::Error,
+    },
+    /// A user theme file was read but is not a valid theme.
+    #[error("theme file {}: {error}", path.display())]
+    InFile {
+        /// The theme file.
+        path: PathBuf,
+        /// What is wrong in it.
+        error: Box<ThemeError>,
+    },
+}
 
-/// Modifier names accepted in `add_modifier` / `sub_modifier` (case-insensitive).
-const MODIFIERS: &[(&str, Modifier)] = &[
-    ("bold", Modifier::BOLD),
-    ("dim", Modifier::DIM),
-    ("italic", Modifier::ITALIC),
-    ("underlined", Modifier::UNDERLINED),
-    ("slow_blink", Modifier::SLOW_BLINK),
-    ("rapid_blink", Modifier::RAPID_BLINK),
-    ("reversed", Modifier::REVERSED),
-    ("hidden", Modifier::HIDDEN),
-    ("crossed_out", Modifier::CROSSED_OUT),
-];
-
-/// Declares the theme struct with one `Style` per name, plus name-based access,
-/// so the list of style names exists exactly once.
+/// Declares the theme struct with one `Style` per name, the matching serde struct of
+/// a theme file's `[styles]` table, and name-based access, so the list of style names
+/// exists exactly once.
 macro_rules! theme_styles {
     ($($(#[$doc:meta])* $field:ident),+ $(,)?) => {
         /// A colour theme: one style per UI role, plus the accent colour.
@@ -81,13 +133,6 @@ macro_rules! theme_styles {
             /// Every style name a theme file may set under `[styles]`.
             pub const STYLE_NAMES: &'static [&'static str] = &[$(stringify!($field)),+];
 
-            fn style_mut(&mut self, key: &str) -> Option<&mut Style> {
-                match key {
-                    $(stringify!($field) => Some(&mut self.$field),)+
-                    _ => None,
-                }
-            }
-
             fn styles_mut(&mut self) -> Vec<&mut Style> {
                 vec![$(&mut self.$field),+]
             }
@@ -99,6 +144,22 @@ macro_rules! theme_styles {
                     no_color: false,
                     $($field: Style::new(),)+
                 }
+            }
+        }
+
+        /// The `[styles]` table of a theme file: the styles it sets.
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields, expecting = "a table of styles")]
+        struct StylesFile {
+            $($field: Option<StyleFile>,)+
+        }
+
+        impl StylesFile {
+            /// Replaces each style of `theme` that this table sets.
+            fn apply(self, theme: &mut Theme) {
+                $(if let Some(style) = self.$field {
+                    theme.$field = style.into();
+                })+
             }
         }
     };
@@ -162,13 +223,17 @@ impl Default for Theme {
 impl Theme {
     /// The dark default theme (`themes/default.toml`).
     pub fn default_theme() -> Theme {
-        parse_onto(Theme::blank("default"), BUILTIN[0].1)
-            .unwrap_or_else(|_| Theme::blank("default"))
+        let (name, text) = BUILTIN[0];
+        let mut theme = Theme::blank(name);
+        if let Ok(file) = ThemeFile::from_toml(text) {
+            file.apply(&mut theme);
+        }
+        theme
     }
 
-    /// Names of the themes compiled into the binary.
+    /// Names of the themes compiled into the binary, in menu order.
     pub fn builtin_names() -> &'static [&'static str] {
-        BUILTIN_NAMES
+        &BUILTIN_NAMES
     }
 
     /// A builtin theme by name (or alias such as `dark`), if there is one.
@@ -183,10 +248,12 @@ impl Theme {
 
     /// Parses a theme file on top of the default theme. Errors name the key, e.g.
     /// `key "styles.ok.fg": unknown colour "grean"`.
-    pub fn parse(name: &str, toml_text: &str) -> Result<Theme, String> {
-        let mut base = Theme::default_theme();
-        base.name = name.to_string();
-        parse_onto(base, toml_text)
+    pub fn parse(name: &str, toml_text: &str) -> Result<Theme, ThemeError> {
+        let file = ThemeFile::from_toml(toml_text)?;
+        let mut theme = Theme::default_theme();
+        theme.name = name.to_string();
+        file.apply(&mut theme);
+        Ok(theme)
     }
 
     /// Loads a theme by name: a builtin one, else `<user_dir>/<name>.toml`. On any
@@ -220,8 +287,11 @@ impl Theme {
 
     /// Sets a per-profile accent colour (e.g. `red` for production): the accent and
     /// the accent-coloured parts of `header` and `border_focus`.
-    pub fn with_accent(mut self, accent: &str) -> Result<Theme, String> {
-        let new = parse_colour("accent", accent)?;
+    pub fn with_accent(mut self, accent: &str) -> Result<Theme, ThemeError> {
+        let new = parse_colour(accent).map_err(|e| ThemeError::Value {
+            path: "accent".to_string(),
+            message: e.to_string(),
+        })?;
         if self.no_color {
             return Ok(self);
         }
@@ -290,139 +360,292 @@ impl Theme {
 }
 
 /// Reads and parses `<dir>/<name>.toml`; the error names the file.
-fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
-    let known = BUILTIN_NAMES.join(", ");
+fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+    let name_owned = || name.to_string();
     if name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(format!(
-            "theme \"{name}\" is not a valid theme name (builtin: {known})"
-        ));
+        return Err(ThemeError::InvalidName { name: name_owned() });
     }
     let Some(dir) = user_dir else {
-        return Err(format!(
-            "theme \"{name}\" is not builtin ({known}) and there is no themes directory"
-        ));
+        return Err(ThemeError::NoThemesDir { name: name_owned() });
     };
     let path = dir.join(format!("{name}.toml"));
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "theme \"{name}\" is not builtin ({known}) and {} could not be read: {e}",
-            path.display()
-        )
-    })?;
-    Theme::parse(name, &text).map_err(|e| format!("theme file {}: {e}", path.display()))
-}
-
-/// Applies the keys of `text` to `theme`.
-fn parse_onto(mut theme: Theme, text: &str) -> Result<Theme, String> {
-    let table: toml::Table =
-        toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message().trim()))?;
-    for (key, value) in &table {
-        match key.as_str() {
-            "accent" => theme.accent = parse_colour("accent", expect_str("accent", value)?)?,
-            "styles" => {
-                let styles = value
-                    .as_table()
-                    .ok_or_else(|| "key \"styles\": expected a table of styles".to_string())?;
-                for (name, value) in styles {
-                    let path = format!("styles.{name}");
-                    let slot = theme
-                        .style_mut(name)
-                        .ok_or_else(|| unknown_key(&path, Theme::STYLE_NAMES))?;
-                    *slot = parse_style(&path, value)?;
-                }
-            }
-            other => return Err(unknown_key(other, &["accent", "styles"])),
-        }
-    }
-    Ok(theme)
-}
-
-/// One style table, e.g. `{ fg = "red", add_modifier = "BOLD | REVERSED" }`.
-fn parse_style(path: &str, value: &toml::Value) -> Result<Style, String> {
-    let table = value
-        .as_table()
-        .ok_or_else(|| format!("key \"{path}\": expected a table such as {{ fg = \"red\" }}"))?;
-    let mut style = Style::new();
-    for (key, value) in table {
-        let path = format!("{path}.{key}");
-        match key.as_str() {
-            "fg" => style.fg = Some(parse_colour(&path, expect_str(&path, value)?)?),
-            "bg" => style.bg = Some(parse_colour(&path, expect_str(&path, value)?)?),
-            "underline_color" => {
-                style.underline_color = Some(parse_colour(&path, expect_str(&path, value)?)?)
-            }
-            "add_modifier" => style.add_modifier = parse_modifiers(&path, value)?,
-            "sub_modifier" => style.sub_modifier = parse_modifiers(&path, value)?,
-            _ => return Err(unknown_key(&path, STYLE_FIELDS)),
-        }
-    }
-    Ok(style)
-}
-
-/// `"BOLD | REVERSED"` or `["bold", "reversed"]`.
-fn parse_modifiers(path: &str, value: &toml::Value) -> Result<Modifier, String> {
-    let names: Vec<&str> = match value {
-        toml::Value::String(s) => s.split('|').collect(),
-        toml::Value::Array(items) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| format!("key \"{path}\": expected modifier names"))
-            })
-            .collect::<Result<_, _>>()?,
-        _ => {
-            return Err(format!(
-                "key \"{path}\": expected a string such as \"BOLD | ITALIC\""
-            ));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            return Err(ThemeError::Unreadable {
+                name: name_owned(),
+                path,
+                error,
+            });
         }
     };
-    let mut out = Modifier::empty();
-    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let wanted = name.to_ascii_lowercase().replace('-', "_");
-        let (_, m) = MODIFIERS
-            .iter()
-            .find(|(n, _)| *n == wanted)
-            .ok_or_else(|| {
-                let known: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "key \"{path}\": unknown modifier \"{name}\" (known: {})",
-                    known.join(", ")
-                )
-            })?;
-        out |= *m;
+    Theme::parse(name, &text).map_err(|error| ThemeError::InFile {
+        path,
+        error: Box::new(error),
+    })
+}
+
+/// A theme file as written: every key optional, unknown keys rejected.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a theme table")]
+struct ThemeFile {
+    /// Accent colour; when absent the base theme's stays.
+    accent: Option<Colour>,
+    /// The styles this file sets; the others stay as in the base theme.
+    #[serde(default)]
+    styles: StylesFile,
+}
+
+/// One style, e.g. `{ fg = "red", add_modifier = "BOLD | REVERSED" }`. Ratatui's own
+/// `Style` serde form ignores unknown keys and wants modifiers in exact upper case,
+/// hence this struct.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table such as { fg = \"red\" }")]
+struct StyleFile {
+    fg: Option<Colour>,
+    bg: Option<Colour>,
+    underline_color: Option<Colour>,
+    #[serde(default)]
+    add_modifier: Modifiers,
+    #[serde(default)]
+    sub_modifier: Modifiers,
+}
+
+impl From<StyleFile> for Style {
+    fn from(file: StyleFile) -> Style {
+        let mut style = Style::new();
+        style.fg = file.fg.map(|c| c.0);
+        style.bg = file.bg.map(|c| c.0);
+        style.underline_color = file.underline_color.map(|c| c.0);
+        style.add_modifier = file.add_modifier.0;
+        style.sub_modifier = file.sub_modifier.0;
+        style
     }
-    Ok(out)
 }
 
-fn parse_colour(path: &str, text: &str) -> Result<Color, String> {
-    Color::from_str(text.trim()).map_err(|_| {
-        format!("key \"{path}\": unknown colour \"{text}\" (use \"#rrggbb\", a name like \"light-blue\", or 0-255)")
-    })
+impl ThemeFile {
+    /// Deserializes a theme file; errors carry the key path.
+    fn from_toml(text: &str) -> Result<ThemeFile, ThemeError> {
+        let deserializer = toml::Deserializer::parse(text).map_err(|e| ThemeError::Toml {
+            message: e.message().trim().to_string(),
+            line: line_of(text, e.span()),
+        })?;
+        serde_path_to_error::deserialize(deserializer).map_err(|e| keyed_error(text, e))
+    }
+
+    fn apply(self, theme: &mut Theme) {
+        if let Some(accent) = self.accent {
+            theme.accent = accent.0;
+        }
+        self.styles.apply(theme);
+    }
 }
 
-fn expect_str<'a>(path: &str, value: &'a toml::Value) -> Result<&'a str, String> {
-    value.as_str().ok_or_else(|| {
-        format!(
-            "key \"{path}\": expected a string, found {}",
-            value.type_str()
-        )
-    })
+/// Turns a deserialization error into a [`ThemeError`] naming its key path. A key
+/// that is not among the keys allowed at its place is an unknown key, whatever
+/// serde's wording.
+fn keyed_error(text: &str, e: serde_path_to_error::Error<toml::de::Error>) -> ThemeError {
+    use serde_path_to_error::Segment;
+    let mut path = String::new();
+    let mut keys = Vec::new();
+    for segment in e.path().iter() {
+        match segment {
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                keys.push(Some(key.as_str()));
+            }
+            Segment::Seq { index } => {
+                path.push_str(&format!("[{index}]"));
+                keys.push(None);
+            }
+            Segment::Unknown => {
+                path.push_str(if path.is_empty() { "?" } else { ".?" });
+                keys.push(None);
+            }
+        }
+    }
+    let error = e.inner();
+    if let Some((Some(key), parents)) = keys.split_last()
+        && let Some(known) = known_keys(parents)
+        && !known.contains(key)
+    {
+        return ThemeError::UnknownKey { path, known };
+    }
+    if path.is_empty() {
+        return ThemeError::Toml {
+            message: error.message().trim().to_string(),
+            line: line_of(text, error.span()),
+        };
+    }
+    ThemeError::Value {
+        path,
+        message: error.message().trim().to_string(),
+    }
 }
 
-fn unknown_key(path: &str, known: &[&str]) -> String {
-    format!("unknown key \"{path}\" (known: {})", known.join(", "))
+/// The keys a theme file allows inside the table at `parents`.
+fn known_keys(parents: &[Option<&str>]) -> Option<&'static [&'static str]> {
+    match parents {
+        [] => Some(fields_of::<ThemeFile>()),
+        [Some("styles")] => Some(Theme::STYLE_NAMES),
+        [Some("styles"), Some(_)] => Some(fields_of::<StyleFile>()),
+        _ => None,
+    }
+}
+
+/// The field names serde derived for the struct `T`, read from the `fields` it passes
+/// to `deserialize_struct`, so the allowed keys are never written out a second time.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("probed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            enum identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// 1-based line of a byte offset into `text`.
+fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
+    let start = span?.start.min(text.len());
+    Some(
+        text.as_bytes()[..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1,
+    )
+}
+
+/// A colour as written in a theme file, parsed by ratatui's `Color::from_str`.
+/// (Ratatui's own `Color` serde form reports only "Failed to parse Colors".)
+#[derive(Debug)]
+struct Colour(Color);
+
+impl<'de> Deserialize<'de> for Colour {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ColourVisitor;
+        impl Visitor<'_> for ColourVisitor {
+            type Value = Colour;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a colour such as \"#rrggbb\", \"light-blue\" or \"236\"")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Colour, E> {
+                parse_colour(text).map(Colour).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(ColourVisitor)
+    }
+}
+
+/// A colour the theme format does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown colour \"{0}\" (use \"#rrggbb\", a name like \"light-blue\", or 0-255)")]
+struct UnknownColour(String);
+
+fn parse_colour(text: &str) -> Result<Color, UnknownColour> {
+    Color::from_str(text.trim()).map_err(|_| UnknownColour(text.to_string()))
+}
+
+/// Modifiers as written in a theme file: `"BOLD | REVERSED"` or `["bold", "reversed"]`,
+/// names case-insensitive, `-` accepted for `_`.
+#[derive(Debug, Default)]
+struct Modifiers(Modifier);
+
+impl<'de> Deserialize<'de> for Modifiers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ModifiersVisitor;
+        impl<'de> Visitor<'de> for ModifiersVisitor {
+            type Value = Modifiers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("modifier names such as \"BOLD | ITALIC\" or [\"bold\", \"italic\"]")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Modifiers, E> {
+                text.split('|')
+                    .try_fold(Modifier::empty(), |all, name| {
+                        Ok::<_, UnknownModifier>(all | parse_modifier(name)?)
+                    })
+                    .map(Modifiers)
+                    .map_err(E::custom)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Modifiers, A::Error> {
+                let mut all = Modifier::empty();
+                while let Some(name) = seq.next_element::<String>()? {
+                    all |= parse_modifier(&name).map_err(de::Error::custom)?;
+                }
+                Ok(Modifiers(all))
+            }
+        }
+        deserializer.deserialize_any(ModifiersVisitor)
+    }
+}
+
+/// A modifier name the theme format does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown modifier \"{0}\" (known: {known})", known = modifier_names())]
+struct UnknownModifier(String);
+
+/// Every modifier name, as ratatui spells them: `BOLD, DIM, …`.
+fn modifier_names() -> String {
+    let names: Vec<&str> = Modifier::all().iter_names().map(|(n, _)| n).collect();
+    names.join(", ")
+}
+
+/// One modifier name, e.g. `bold` or `SLOW-BLINK`; blank names are no modifier.
+fn parse_modifier(name: &str) -> Result<Modifier, UnknownModifier> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(Modifier::empty());
+    }
+    Modifier::from_name(&name.to_ascii_uppercase().replace('-', "_"))
+        .ok_or_else(|| UnknownModifier(name.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The error text for a theme file, which must fail.
+    fn err(text: &str) -> String {
+        Theme::parse("mine", text).unwrap_err().to_string()
+    }
+
     #[test]
     fn every_builtin_parses_and_sets_every_style() {
-        for name in Theme::builtin_names() {
-            let text = BUILTIN.iter().find(|(n, _)| n == name).expect("listed").1;
-            let theme =
-                parse_onto(Theme::blank(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            Theme::builtin_names(),
+            BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+        );
+        for (name, text) in BUILTIN {
+            let file = ThemeFile::from_toml(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(file.accent.is_some(), "{name} lacks accent");
+            let mut theme = Theme::blank(name);
+            file.apply(&mut theme);
             let table: toml::Table = toml::from_str(text).unwrap();
             let styles = table["styles"].as_table().unwrap();
             for key in Theme::STYLE_NAMES {
@@ -431,38 +654,133 @@ mod tests {
             assert_eq!(Theme::builtin(name).unwrap(), theme);
         }
         assert_eq!(Theme::builtin("dark").unwrap(), Theme::default_theme());
+        assert_eq!(Theme::builtin("nope"), None);
         assert_eq!(Theme::default_theme().accent, Color::Cyan);
     }
 
     #[test]
-    fn bad_colour_names_the_key() {
-        let err = Theme::parse("mine", "[styles]\nok = { fg = \"grean\" }").unwrap_err();
-        assert!(
-            err.starts_with("key \"styles.ok.fg\": unknown colour \"grean\""),
-            "{err}"
+    fn builtin_styles_read_as_written() {
+        let t = Theme::builtin("high-contrast").unwrap();
+        assert_eq!(t.accent, Color::LightYellow);
+        assert_eq!(
+            t.title,
+            Style::new()
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         );
-        let err = Theme::parse("mine", "accent = \"nope\"").unwrap_err();
-        assert!(err.starts_with("key \"accent\": unknown colour"), "{err}");
-        let err = Theme::parse("mine", "[styles]\nok = { add_modifier = \"BLINKY\" }").unwrap_err();
-        assert!(
-            err.contains("styles.ok.add_modifier") && err.contains("BLINKY"),
-            "{err}"
+        assert_eq!(
+            Theme::default_theme().base,
+            Style::new()
+                .fg(Color::Rgb(0xc0, 0xc5, 0xce))
+                .bg(Color::Rgb(0x1b, 0x2b, 0x34))
         );
     }
 
     #[test]
-    fn unknown_keys_are_errors() {
-        let err = Theme::parse("mine", "[styles]\nokay = { fg = \"green\" }").unwrap_err();
-        assert!(err.starts_with("unknown key \"styles.okay\""), "{err}");
-        let err = Theme::parse("mine", "[styles]\nok = { colour = \"green\" }").unwrap_err();
-        assert!(err.starts_with("unknown key \"styles.ok.colour\""), "{err}");
-        let err = Theme::parse("mine", "acent = \"red\"").unwrap_err();
-        assert!(err.starts_with("unknown key \"acent\""), "{err}");
-        assert!(
-            Theme::parse("mine", "[styles")
-                .unwrap_err()
-                .starts_with("invalid TOML")
+    fn bad_colour_names_the_key() {
+        let e = err("[styles]\nok = { fg = \"grean\" }");
+        assert_eq!(
+            e,
+            "key \"styles.ok.fg\": unknown colour \"grean\" \
+             (use \"#rrggbb\", a name like \"light-blue\", or 0-255)"
         );
+        assert!(err("accent = \"nope\"").starts_with("key \"accent\": unknown colour"));
+        let e = err("[styles]\nok = { underline_color = \"#12345\" }");
+        assert!(
+            e.starts_with("key \"styles.ok.underline_color\": unknown colour \"#12345\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_modifier_names_the_key_and_the_known_modifiers() {
+        let e = err("[styles]\nok = { add_modifier = \"BOLD | BLINKY\" }");
+        assert_eq!(
+            e,
+            "key \"styles.ok.add_modifier\": unknown modifier \"BLINKY\" (known: BOLD, DIM, \
+             ITALIC, UNDERLINED, SLOW_BLINK, RAPID_BLINK, REVERSED, HIDDEN, CROSSED_OUT)"
+        );
+        let e = err("[styles]\nwarn = { sub_modifier = [\"bold\", \"shiny\"] }");
+        assert!(
+            e.starts_with("key \"styles.warn.sub_modifier\": unknown modifier \"shiny\""),
+            "{e}"
+        );
+        let e = err("[styles]\nwarn = { sub_modifier = [\"bold\", 3] }");
+        assert!(
+            e.starts_with("key \"styles.warn.sub_modifier[1]\": invalid type: integer `3`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn modifiers_are_case_insensitive_strings_or_lists() {
+        let t = Theme::parse(
+            "mine",
+            "[styles]\nok = { add_modifier = \"bold | Reversed|\" }\n\
+             warn = { add_modifier = [\"slow-blink\", \"ITALIC\"], sub_modifier = \"dim\" }",
+        )
+        .unwrap();
+        assert_eq!(t.ok.add_modifier, Modifier::BOLD | Modifier::REVERSED);
+        assert_eq!(t.warn.add_modifier, Modifier::SLOW_BLINK | Modifier::ITALIC);
+        assert_eq!(t.warn.sub_modifier, Modifier::DIM);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let e = err("[styles]\nokay = { fg = \"green\" }");
+        assert_eq!(
+            e,
+            format!(
+                "unknown key \"styles.okay\" (known: {})",
+                Theme::STYLE_NAMES.join(", ")
+            )
+        );
+        assert_eq!(
+            err("[styles]\nok = { colour = \"green\" }"),
+            "unknown key \"styles.ok.colour\" \
+             (known: fg, bg, underline_color, add_modifier, sub_modifier)"
+        );
+        assert_eq!(
+            err("acent = \"red\""),
+            "unknown key \"acent\" (known: accent, styles)"
+        );
+        assert!(matches!(
+            Theme::parse("mine", "[styles]\nok.fg.x = \"red\""),
+            Err(ThemeError::Value { path, .. }) if path == "styles.ok.fg"
+        ));
+    }
+
+    #[test]
+    fn wrong_value_types_name_the_key() {
+        assert_eq!(
+            err("styles = 3"),
+            "key \"styles\": invalid type: integer `3`, expected a table of styles"
+        );
+        assert_eq!(
+            err("[styles]\nok = \"green\""),
+            "key \"styles.ok\": invalid type: string \"green\", \
+             expected a table such as { fg = \"red\" }"
+        );
+        let e = err("[styles]\nok = { fg = 3 }");
+        assert!(
+            e.starts_with("key \"styles.ok.fg\": invalid type: integer `3`, expected a colour"),
+            "{e}"
+        );
+        let e = err("[styles]\nok = { add_modifier = true }");
+        assert!(
+            e.starts_with("key \"styles.ok.add_modifier\": invalid type: boolean `true`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn invalid_toml_names_the_line() {
+        let e = err("accent = \"red\"\n[styles");
+        assert!(e.starts_with("invalid TOML at line 2: "), "{e}");
+        assert!(matches!(
+            Theme::parse("mine", "[styles"),
+            Err(ThemeError::Toml { line: Some(1), .. })
+        ));
     }
 
     #[test]
@@ -478,8 +796,46 @@ mod tests {
                 .fg(Color::Rgb(0, 255, 0))
                 .add_modifier(Modifier::BOLD)
         );
-        assert_eq!(t.error, Theme::default_theme().error);
         assert_eq!(t.name, "mine");
+        let default = Theme::default_theme();
+        assert_eq!(t.accent, default.accent);
+        let expected = Theme {
+            name: "mine".to_string(),
+            ok: t.ok,
+            ..default.clone()
+        };
+        assert_eq!(t, expected);
+
+        let t = Theme::parse("mine", "accent = \"magenta\"").unwrap();
+        assert_eq!(
+            t,
+            Theme {
+                name: "mine".to_string(),
+                accent: Color::Magenta,
+                ..default.clone()
+            }
+        );
+        assert_eq!(
+            Theme::parse("default", "").unwrap(),
+            default,
+            "an empty file is the default theme"
+        );
+    }
+
+    #[test]
+    fn known_keys_come_from_the_serde_structs() {
+        assert_eq!(fields_of::<ThemeFile>(), ["accent", "styles"]);
+        assert_eq!(fields_of::<StylesFile>(), Theme::STYLE_NAMES);
+        assert_eq!(
+            fields_of::<StyleFile>(),
+            [
+                "fg",
+                "bg",
+                "underline_color",
+                "add_modifier",
+                "sub_modifier"
+            ]
+        );
     }
 
     #[test]
@@ -530,11 +886,25 @@ mod tests {
         .unwrap();
         let (t, warning) = Theme::load(Some("bad"), Some(dir.path()), false);
         assert_eq!(t, Theme::default_theme());
-        let w = warning.unwrap();
-        assert!(w.contains("bad.toml") && w.contains("styles.ok.fg"), "{w}");
+        let path = dir.path().join("bad.toml");
+        assert_eq!(
+            warning.unwrap(),
+            format!(
+                "theme file {}: key \"styles.ok.fg\": unknown colour \"grean\" \
+                 (use \"#rrggbb\", a name like \"light-blue\", or 0-255); \
+                 using the default theme",
+                path.display()
+            )
+        );
 
         let (_, warning) = Theme::load(Some("../etc/passwd"), Some(dir.path()), false);
         assert!(warning.unwrap().contains("not a valid theme name"));
+        let (_, warning) = Theme::load(Some("ocean"), None, false);
+        assert_eq!(
+            warning.unwrap(),
+            "theme \"ocean\" is not builtin (default, light, high-contrast, solarized-dark) \
+             and there is no themes directory; using the default theme"
+        );
         assert_eq!(
             Theme::load(None, None, false),
             (Theme::default_theme(), None)
@@ -549,11 +919,11 @@ mod tests {
             (Color::Red, Some(Color::Red), Some(Color::Red))
         );
         assert_eq!(t.hint_key, Theme::default_theme().hint_key);
+        let e = Theme::default_theme().with_accent("rojo").unwrap_err();
         assert!(
-            Theme::default_theme()
-                .with_accent("rojo")
-                .unwrap_err()
-                .contains("\"accent\"")
+            e.to_string()
+                .starts_with("key \"accent\": unknown colour \"rojo\""),
+            "{e}"
         );
     }
 
