@@ -61,6 +61,12 @@ pub struct ConfirmDialog {
     focus: usize,
     busy: bool,
     refusal: Option<(String, Vec<String>)>,
+    /// Says what the details are ("Also deletes:").
+    heading: Option<String>,
+    /// Why the last ⏎ did not go ahead, or what the next one will do.
+    note: Option<String>,
+    /// A force was chosen once on a profile that asks no name: the next ⏎ on it goes.
+    force_armed: bool,
 }
 
 impl ConfirmDialog {
@@ -87,7 +93,21 @@ impl ConfirmDialog {
             focus: 0,
             busy: false,
             refusal: None,
+            heading: None,
+            note: None,
+            force_armed: false,
         }
+    }
+
+    /// Names what the details list, e.g. "Also deletes:".
+    pub fn with_heading(mut self, heading: &str) -> Self {
+        self.heading = Some(heading.to_string());
+        self
+    }
+
+    /// True when the dialog already lists details (dependants).
+    pub fn has_details(&self) -> bool {
+        !self.details.is_empty()
     }
 
     /// When the item is known to be in use (or the platform refused, 409): shows the
@@ -111,6 +131,11 @@ impl ConfirmDialog {
             return ConfirmEvent::None;
         }
         let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
+        if key.code != KeyCode::Enter {
+            // Anything else than ⏎ takes back an armed force and its note.
+            self.force_armed = false;
+            self.note = None;
+        }
         match key.code {
             KeyCode::Esc => return ConfirmEvent::Cancel,
             _ if self.busy => {}
@@ -174,13 +199,42 @@ impl ConfirmDialog {
         }
     }
 
-    fn activate(&self, button: Button) -> ConfirmEvent {
+    fn activate(&mut self, button: Button) -> ConfirmEvent {
         match button {
             Button::Cancel => ConfirmEvent::Cancel,
-            _ if !self.name_matches() => ConfirmEvent::None,
+            _ if !self.name_matches() => {
+                self.note = Some(format!(
+                    "type the name exactly to enable {} ({} of its {} characters match)",
+                    self.button_label(button),
+                    self.matching_prefix(),
+                    self.item_name.chars().count()
+                ));
+                ConfirmEvent::None
+            }
             Button::Confirm => ConfirmEvent::Confirm { force: false },
-            Button::Force => ConfirmEvent::Confirm { force: true },
+            // A name typed is confirmation enough; otherwise a force asks twice.
+            Button::Force if self.protected || self.force_armed => {
+                ConfirmEvent::Confirm { force: true }
+            }
+            Button::Force => {
+                self.force_armed = true;
+                self.note = Some(format!(
+                    "{} also deletes what uses it: ⏎ again to go ahead",
+                    self.button_label(button)
+                ));
+                ConfirmEvent::None
+            }
         }
+    }
+
+    /// How many leading characters of the typed text match the name.
+    fn matching_prefix(&self) -> usize {
+        self.typed
+            .value()
+            .chars()
+            .zip(self.item_name.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
     }
 
     /// True when nothing must be typed, or the typed name matches exactly.
@@ -217,6 +271,9 @@ impl ConfirmDialog {
         ];
         if !self.details.is_empty() {
             parts.push(Part::Blank);
+            if let Some(h) = &self.heading {
+                parts.push(Part::Text(Line::styled(h.clone(), theme.muted)));
+            }
             parts.extend(
                 self.details
                     .iter()
@@ -244,6 +301,10 @@ impl ConfirmDialog {
                 Span::styled(format!(" to enable {verb}:"), theme.base),
             ])));
             parts.push(Part::Input);
+        }
+        if let Some(note) = &self.note {
+            parts.push(Part::Blank);
+            parts.push(Part::Text(Line::styled(note.clone(), theme.warn)));
         }
         parts.push(Part::Blank);
         parts.push(Part::Buttons(self.buttons_line(theme)));
@@ -463,7 +524,34 @@ mod tests {
         d.handle_key(key(KeyCode::Left));
         assert_eq!(
             d.handle_key(key(KeyCode::Enter)),
+            ConfirmEvent::None,
+            "a force asks twice where no name is typed"
+        );
+        assert!(d.note.as_deref().is_some_and(|n| n.contains("⏎ again")));
+        assert_eq!(
+            d.handle_key(key(KeyCode::Enter)),
             ConfirmEvent::Confirm { force: true }
+        );
+    }
+
+    #[test]
+    fn a_partly_typed_name_says_what_is_missing() {
+        let mut d = ConfirmDialog::new(
+            "Delete SIP credential",
+            "EU trunk",
+            "prod",
+            true,
+            true,
+            vec![],
+        );
+        for c in "EU tr".chars() {
+            d.handle_key(key(KeyCode::Char(c)));
+        }
+        d.handle_key(key(KeyCode::Right));
+        assert_eq!(d.handle_key(key(KeyCode::Enter)), ConfirmEvent::None);
+        assert_eq!(
+            d.note.as_deref(),
+            Some("type the name exactly to enable Delete (5 of its 8 characters match)")
         );
     }
 

@@ -222,6 +222,7 @@ async fn through_the_ui() -> Vec<String> {
     h.settle().await;
     h.press(KeyCode::Right); // Force delete
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Enter); // asked twice
     h.settle().await;
     // Twilio rotation: production asks for the Account SID to be typed.
     h.press(KeyCode::Char('1'));

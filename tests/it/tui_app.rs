@@ -218,6 +218,11 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_only_force_del
     );
     h.press(KeyCode::Right);
     h.press(KeyCode::Enter);
+    assert!(
+        h.screen(120, 40).contains("⏎ again"),
+        "a force asks twice on a profile that asks no name"
+    );
+    h.press(KeyCode::Enter);
     h.settle().await;
     assert!(!h.app.sip.items().iter().any(|s| s.id == id));
     let entries: Vec<&JournalEntry> = h.app.activity.items().iter().map(|a| &a.entry).collect();
@@ -529,6 +534,11 @@ async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
         .filter(|p| p.status == VerificationStatus::Failed)
         .count();
     assert_eq!(failed, 3, "the seed's failed providers stay failed");
+    let summary = &h.app.flash.as_ref().unwrap().text;
+    assert!(
+        summary.starts_with("verified 8 providers:") && summary.contains("3 ✗ failed"),
+        "one summary of them all: {summary}"
+    );
     assert_eq!(
         h.app.verification.selected_item().unwrap().status,
         VerificationStatus::Failed,
@@ -876,4 +886,17 @@ async fn a_filter_stays_with_its_profile() {
         "the filter stays with its profile"
     );
     assert_eq!(h.app.providers.len(), 3);
+}
+
+#[tokio::test]
+async fn the_provider_delete_dialog_says_what_else_goes() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('D'));
+    h.settle().await;
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("Deleting it also deletes:")
+            && screen.contains("its provider-managed SIP credentials and its Twilio trunk"),
+        "{screen}"
+    );
 }

@@ -59,7 +59,7 @@ impl App {
             if !self.caps().verification {
                 // Unpod lists no phone numbers per configuration: confirm right away.
                 let lines = vec!["nothing is listed as depending on it".into()];
-                self.open_confirm(DeleteTarget::Provider { id, name }, lines);
+                self.open_confirm(DeleteTarget::Provider { id, name }, None, lines);
                 return Vec::new();
             }
             self.set_flash(format!("checking what uses {name}…"), false);
@@ -72,7 +72,12 @@ impl App {
     }
 
     /// Opens the delete confirmation for `target` with `details` lines.
-    pub(super) fn open_confirm(&mut self, target: DeleteTarget, details: Vec<String>) {
+    pub(super) fn open_confirm(
+        &mut self,
+        target: DeleteTarget,
+        heading: Option<&str>,
+        details: Vec<String>,
+    ) {
         let Some(profile) = self.profile() else {
             return;
         };
@@ -80,7 +85,7 @@ impl App {
             DeleteTarget::Sip { name, .. } => ("Delete SIP credential", name.clone()),
             DeleteTarget::Provider { name, .. } => ("Delete provider", name.clone()),
         };
-        let dialog = ConfirmDialog::new(
+        let mut dialog = ConfirmDialog::new(
             action,
             &name,
             &profile.name,
@@ -88,6 +93,9 @@ impl App {
             profile.protected,
             details,
         );
+        if let Some(h) = heading {
+            dialog = dialog.with_heading(h);
+        }
         self.overlay = Some(Overlay::Confirm {
             dialog: Box::new(dialog),
             target,

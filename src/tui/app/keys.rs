@@ -327,6 +327,10 @@ impl App {
 
     /// Verifies each provider once (the worker runs a few at a time).
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
+        if ids.len() > 1 {
+            // Several at once: one summary when the last one answers.
+            self.verify_batch = Some(Default::default());
+        }
         let mut effects = Vec::new();
         for id in ids {
             if self.verifying.insert(id.clone()) {

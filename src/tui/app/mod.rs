@@ -136,6 +136,8 @@ pub struct App {
     pub jobs: HashMap<u64, Request>,
     /// Providers being verified right now.
     pub verifying: HashSet<String>,
+    /// The tally of a verification of several providers, while it runs.
+    verify_batch: Option<VerifyTally>,
     /// The SIP credential whose password is shown, and until when.
     revealed: Option<(String, Instant)>,
     /// When the copied secret on the clipboard is to be overwritten.
@@ -197,6 +199,7 @@ impl App {
             flash: None,
             jobs: HashMap::new(),
             verifying: HashSet::new(),
+            verify_batch: None,
             revealed: None,
             clipboard_clear_at: None,
             clipboard_ttl: SECRET_TTL,
@@ -518,6 +521,38 @@ impl App {
     /// True when the password of SIP credential `id` is revealed.
     pub fn is_revealed(&self, id: &str) -> bool {
         self.revealed.as_ref().is_some_and(|(r, _)| r == id)
+    }
+}
+
+/// How a verification of several providers is going, by outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct VerifyTally {
+    verified: usize,
+    warning: usize,
+    failed: usize,
+    not_run: usize,
+}
+
+impl VerifyTally {
+    /// One line: "verified 8 providers: 3 ✓ verified, 2 ! warning, 3 ✗ failed".
+    fn summary(&self) -> String {
+        let total = self.verified + self.warning + self.failed + self.not_run;
+        let mut parts = vec![format!("{} ✓ verified", self.verified)];
+        for (n, what) in [
+            (self.warning, "! warning"),
+            (self.failed, "✗ failed"),
+            (self.not_run, "could not be verified"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        format!("verified {total} providers: {}", parts.join(", "))
+    }
+
+    /// True when any did not pass.
+    fn bad(&self) -> bool {
+        self.failed + self.not_run > 0
     }
 }
 

@@ -183,6 +183,30 @@ impl App {
     fn verified(&mut self, id: &str, result: Result<VerificationResult, ApiError>) {
         self.verifying.remove(id);
         let name = self.provider_name(id);
+        if let Some(tally) = self.verify_batch.as_mut() {
+            match &result {
+                Ok(r) if r.status == crate::domain::VerificationStatus::Verified => {
+                    tally.verified += 1
+                }
+                Ok(r) if r.status == crate::domain::VerificationStatus::Failed => tally.failed += 1,
+                Ok(_) => tally.warning += 1,
+                Err(_) => tally.not_run += 1,
+            }
+        }
+        self.show_verified(id, &name, result);
+        if self.verifying.is_empty()
+            && let Some(tally) = self.verify_batch.take()
+        {
+            self.set_flash(tally.summary(), tally.bad());
+        }
+    }
+
+    fn show_verified(
+        &mut self,
+        id: &str,
+        name: &str,
+        result: Result<VerificationResult, ApiError>,
+    ) {
         match result {
             Ok(r) => {
                 // Say why right away: the first check that did not pass.
@@ -236,9 +260,13 @@ impl App {
                 .iter()
                 .map(|n| format!("phone number {}", n.phone_number))
                 .collect();
-            lines.push("its provider-managed SIP credentials and Twilio trunk".into());
+            lines.push("its provider-managed SIP credentials and its Twilio trunk".into());
             self.flash = None;
-            self.open_confirm(DeleteTarget::Provider { id, name }, lines);
+            self.open_confirm(
+                DeleteTarget::Provider { id, name },
+                Some("Deleting it also deletes:"),
+                lines,
+            );
         } else if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
             d.numbers = Some(numbers);
         }
@@ -274,7 +302,8 @@ impl App {
                 lines.push("nothing uses it".into());
             }
             self.flash = None;
-            self.open_confirm(DeleteTarget::Sip { id, name }, lines);
+            let heading = in_use.then_some("In use by (a force delete deletes these too):");
+            self.open_confirm(DeleteTarget::Sip { id, name }, heading, lines);
             if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
                 // A plain delete would be refused: only a force delete can work.
                 dialog.offer_force(
@@ -369,7 +398,13 @@ impl App {
                 }) = self.waiting_for(job)
                 {
                     dialog.set_busy(false);
-                    dialog.offer_force(&message, dependants.describe());
+                    // Listed once: the dialog may show them already.
+                    let listed = if dialog.has_details() {
+                        Vec::new()
+                    } else {
+                        dependants.describe()
+                    };
+                    dialog.offer_force(&message, listed);
                     *waiting = None;
                 }
                 self.set_flash(
