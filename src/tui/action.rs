@@ -153,30 +153,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         true
     ),
     spec!(
-        VerifyAll,
-        [(KeyCode::Char('V'), SHIFT)],
-        "verify all",
-        false,
-        Global,
-        false
-    ),
-    spec!(
-        AutoRefresh,
-        [(KeyCode::Char('P'), SHIFT)],
-        "auto-refresh on/pause",
-        false,
-        Global,
-        false
-    ),
-    spec!(
-        Mark,
-        [(KeyCode::Char(' '), NONE)],
-        "mark",
-        false,
-        ProviderRow,
-        false
-    ),
-    spec!(
         Reveal,
         [(KeyCode::Char('x'), NONE)],
         "reveal",
@@ -202,12 +178,36 @@ pub const ACTIONS: &[ActionSpec] = &[
         true
     ),
     spec!(
+        VerifyAll,
+        [(KeyCode::Char('V'), SHIFT)],
+        "verify all",
+        false,
+        Global,
+        true
+    ),
+    spec!(
+        Mark,
+        [(KeyCode::Char(' '), NONE)],
+        "mark",
+        false,
+        ProviderRow,
+        true
+    ),
+    spec!(
         Sort,
         [(KeyCode::Char('s'), NONE)],
         "sort",
         false,
         Global,
-        false
+        true
+    ),
+    spec!(
+        AutoRefresh,
+        [(KeyCode::Char('P'), SHIFT)],
+        "auto-refresh",
+        false,
+        Global,
+        true
     ),
     spec!(
         Command,
@@ -223,7 +223,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         "profiles",
         false,
         Global,
-        false
+        true
     ),
     spec!(
         Refresh,

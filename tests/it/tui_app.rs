@@ -900,3 +900,28 @@ async fn the_provider_delete_dialog_says_what_else_goes() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn the_hint_bar_names_what_can_be_done_and_only_that() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('3'));
+    let last = |h: &mut Harness| {
+        let screen = h.screen(160, 40);
+        screen.lines().nth(38).unwrap_or_default().to_string()
+    };
+    let hints = last(&mut h);
+    for key in [
+        "V verify all",
+        "space mark",
+        "s sort",
+        "P auto-refresh",
+        "ctrl-p profiles",
+    ] {
+        assert!(hints.contains(key), "{key} missing: {hints}");
+    }
+    h.press(KeyCode::Char('1'));
+    h.press(KeyCode::Char('n'));
+    let hints = last(&mut h);
+    assert!(!hints.contains("q quit"), "q types into the form: {hints}");
+    assert!(hints.contains("Esc close"), "{hints}");
+}

@@ -15,7 +15,15 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let (prompt, input) = match &app.overlay {
         Some(Overlay::Command(i)) => (":", i),
         Some(Overlay::Filter(i)) => ("/", i),
-        _ => {
+        // A dialog has the keyboard (and its own keys): typing goes there.
+        Some(_) => {
+            let line = hint_line(&[("Esc", "close")], area.width.saturating_sub(1), t);
+            let mut line = line;
+            line.spans.insert(0, Span::raw(" "));
+            frame.render_widget(Paragraph::new(line).style(t.base), area);
+            return;
+        }
+        None => {
             // `? help` is always shown; the other hints take the room that is left.
             let hints: Vec<(String, &str)> = app
                 .available_actions()
