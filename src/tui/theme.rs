@@ -320,11 +320,14 @@ impl Theme {
             style.bg = None;
             style.underline_color = None;
         }
+        // Without colour, the focused pane's border is drawn reversed: something
+        // must still say which pane has the keyboard.
         for style in [
             &mut self.selected,
             &mut self.button_focus,
             &mut self.badge_prod,
             &mut self.badge_ro,
+            &mut self.border_focus,
         ] {
             *style = style.add_modifier(Modifier::REVERSED);
         }

@@ -925,3 +925,29 @@ async fn the_hint_bar_names_what_can_be_done_and_only_that() {
     assert!(!hints.contains("q quit"), "q types into the form: {hints}");
     assert!(hints.contains("Esc close"), "{hints}");
 }
+
+#[tokio::test]
+async fn without_colour_the_focused_pane_still_shows_and_enter_keeps_the_table_focused() {
+    let mut h = Harness::demo().await;
+    h.app.theme = telcreds::tui::theme::Theme::default_theme().without_colour();
+    // ⏎ opens the detail but the keyboard stays on the table.
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let before = h.app.providers.selected_index();
+    h.press(KeyCode::Char('j'));
+    assert_eq!(h.app.providers.selected_index(), before + 1, "j moves the table");
+    let reversed_at = |h: &mut Harness, x: u16| {
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
+        terminal
+            .draw(|f| telcreds::tui::views::draw(&mut h.app, f))
+            .unwrap();
+        terminal.backend().buffer()[(x, 2)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    };
+    assert!(reversed_at(&mut h, 0), "the table's border shows focus");
+    assert!(!reversed_at(&mut h, 139), "the detail's does not");
+    h.press(KeyCode::Tab);
+    assert!(reversed_at(&mut h, 139), "now the detail's does");
+    assert!(!reversed_at(&mut h, 0));
+}

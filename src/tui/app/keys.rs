@@ -281,7 +281,6 @@ impl App {
     }
 
     fn open_detail(&mut self) -> Vec<Effect> {
-        self.focus = Focus::Detail;
         self.detail_scroll = 0;
         let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {

@@ -147,7 +147,7 @@ pub struct App {
     /// Spinner frame.
     pub(crate) spinner: usize,
     /// Colours.
-    pub(crate) theme: Theme,
+    pub theme: Theme,
     /// The theme before the profile's accent was applied.
     base_theme: Theme,
     /// When auto-refresh next reloads; `None` while it is off or paused.
