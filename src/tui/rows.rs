@@ -2,6 +2,7 @@
 //! and columns.
 
 use super::list::Row;
+use super::widgets::clip;
 use crate::domain::{Provider, SipCredential, short_sid};
 use std::cmp::Ordering;
 
@@ -89,8 +90,12 @@ impl Row for SipCredential {
 
 /// The cells of a provider row (status symbol and colour are added by the view).
 pub fn provider_cells(p: &Provider, now: chrono::DateTime<chrono::Utc>) -> [String; 5] {
+    let name = match p.name.as_deref() {
+        Some(n) if !n.trim().is_empty() => clip(n),
+        _ => p.display_name(),
+    };
     [
-        p.display_name(),
+        name,
         short_sid(&p.account_sid),
         format!("{} {}", p.status.symbol(), p.status),
         crate::domain::time::ago(p.last_verified_at, now),
@@ -102,11 +107,15 @@ pub fn provider_cells(p: &Provider, now: chrono::DateTime<chrono::Utc>) -> [Stri
 
 /// The cells of a SIP credential row.
 pub fn sip_cells(c: &SipCredential) -> [String; 6] {
+    let description = match c.description.as_deref() {
+        Some(d) if !d.trim().is_empty() => d,
+        _ => &c.server,
+    };
     [
-        c.display_name(),
-        c.server.clone(),
-        c.transport.to_string(),
-        c.auth_user.clone().unwrap_or_else(|| "-".into()),
+        clip(description),
+        clip(&c.server),
+        clip(c.transport.as_str()),
+        clip(c.auth_user.as_deref().unwrap_or("-")),
         c.cps_limit
             .map(|n| n.to_string())
             .unwrap_or_else(|| "-".into()),

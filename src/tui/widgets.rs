@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A `width` x `height` rectangle centred in `area`, clamped to fit inside it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -68,19 +68,71 @@ pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
 
 /// `text` cut to at most `width` display columns, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
     let mut out = String::new();
+    let mut used = 0;
     for c in text.chars() {
-        if out.width() + c.to_string().width() + 1 > width {
-            break;
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            // It does not fit: end with an ellipsis in the last cell.
+            while used + 1 > width && out.pop().is_some() {
+                used = out.width();
+            }
+            if width > 0 {
+                out.push('…');
+            }
+            return out;
         }
+        used += w;
         out.push(c);
     }
-    if width > 0 {
-        out.push('…');
+    out
+}
+
+/// Most characters of one value the screen ever shows (a table cell, a detail line
+/// that wraps): the rest could never be seen, and a huge value (a 15 MB name) must
+/// not slow every redraw.
+pub const SHOWN_CHARS: usize = 1024;
+
+/// At most [`SHOWN_CHARS`] of `text`, without reading the rest.
+pub fn clip(text: &str) -> String {
+    text.chars().take(SHOWN_CHARS).collect()
+}
+
+/// `line` cut to `width` cells, ending with `…` (in the style of the span it cuts)
+/// when it does not fit. Reads no further than the cut.
+pub fn fit_line<'a>(line: &Line<'a>, width: usize) -> Line<'a> {
+    let mut spans: Vec<Span<'a>> = Vec::new();
+    let mut used = 0;
+    for span in &line.spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
+                // Make room for the ellipsis in this span, or the previous ones.
+                let mut cut = text;
+                while used + 1 > width {
+                    match cut.pop() {
+                        Some(c) => used -= c.width().unwrap_or(0),
+                        None => break,
+                    }
+                }
+                if used < width {
+                    cut.push('…');
+                }
+                spans.push(Span::styled(cut, span.style));
+                return styled_like(spans, line);
+            }
+            used += w;
+            text.push(c);
+        }
+        spans.push(Span::styled(text, span.style));
     }
+    styled_like(spans, line)
+}
+
+fn styled_like<'a>(spans: Vec<Span<'a>>, like: &Line<'_>) -> Line<'a> {
+    let mut out = Line::from(spans).style(like.style);
+    out.alignment = like.alignment;
     out
 }
 

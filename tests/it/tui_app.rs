@@ -935,9 +935,14 @@ async fn without_colour_the_focused_pane_still_shows_and_enter_keeps_the_table_f
     h.settle().await;
     let before = h.app.providers.selected_index();
     h.press(KeyCode::Char('j'));
-    assert_eq!(h.app.providers.selected_index(), before + 1, "j moves the table");
+    assert_eq!(
+        h.app.providers.selected_index(),
+        before + 1,
+        "j moves the table"
+    );
     let reversed_at = |h: &mut Harness, x: u16| {
-        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
         terminal
             .draw(|f| telcreds::tui::views::draw(&mut h.app, f))
             .unwrap();
@@ -950,4 +955,45 @@ async fn without_colour_the_focused_pane_still_shows_and_enter_keeps_the_table_f
     h.press(KeyCode::Tab);
     assert!(reversed_at(&mut h, 139), "now the detail's does");
     assert!(!reversed_at(&mut h, 0));
+}
+
+#[tokio::test]
+async fn activity_starts_on_the_newest_entry_and_cut_text_shows_an_ellipsis() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    for _ in 0..2 {
+        h.press(KeyCode::Char('r'));
+        h.press_with(KeyCode::Char('g'), CTRL);
+        h.press(KeyCode::Enter);
+        h.settle().await;
+    }
+    h.press(KeyCode::Char('4'));
+    let newest = h.app.activity.items().iter().map(|a| a.seq).max();
+    assert_eq!(
+        h.app.activity.selected_item().map(|a| a.seq),
+        newest,
+        "the cursor is on the newest entry"
+    );
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("sip.rotate "), "not cut: {screen}");
+    // The SIP table at 120 columns cuts long descriptions and servers with `…`.
+    h.press(KeyCode::Char('2'));
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.lines().any(|l| l.contains("…")),
+        "a cut shows an ellipsis:\n{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_provider_name_does_not_slow_the_screen() {
+    let mut h = Harness::demo().await;
+    let mut huge = h.app.providers.selected_item().unwrap().clone();
+    huge.name = Some("n".repeat(15 << 20));
+    h.app.providers.upsert(huge);
+    let screen = h
+        .screen_within(140, 40, Duration::from_millis(500))
+        .expect("drawn promptly");
+    assert!(screen.contains("nnnn…"), "{screen}");
 }

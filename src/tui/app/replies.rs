@@ -48,7 +48,7 @@ impl App {
                     .enumerate()
                     .map(|(i, e)| ActivityEntry::new(i as u64, e))
                     .collect();
-                self.activity.set_items(items);
+                self.set_activity(items);
                 if !warnings.is_empty() {
                     self.set_flash(
                         format!("journal: {} (and {} more)", warnings[0], warnings.len() - 1),
@@ -78,7 +78,7 @@ impl App {
                     .unwrap_or(0);
                 let mut items = self.activity.items().to_vec();
                 items.push(ActivityEntry::new(seq, entry));
-                self.activity.set_items(items);
+                self.set_activity(items);
                 Vec::new()
             }
             Msg::Warning(warning) => {
@@ -86,6 +86,15 @@ impl App {
                 Vec::new()
             }
             Msg::Rotation(msg) => self.on_rotation(msg),
+        }
+    }
+
+    /// Replaces the Activity rows; a cursor on the newest entry stays on the newest.
+    fn set_activity(&mut self, items: Vec<ActivityEntry>) {
+        let on_newest = self.activity.selected_index() == 0;
+        self.activity.set_items(items);
+        if on_newest {
+            self.activity.first();
         }
     }
 

@@ -8,6 +8,7 @@ use crate::journal::Outcome;
 use crate::secret::Secret;
 use crate::tui::app::{ActivityEntry, App, Focus, Tab};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::clip;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -125,7 +126,7 @@ fn label(t: &Theme, key: &str) -> Span<'static> {
 }
 
 fn kv(t: &Theme, key: &str, value: String) -> Line<'static> {
-    Line::from(vec![label(t, key), Span::styled(value, t.base)])
+    Line::from(vec![label(t, key), Span::styled(clip(&value), t.base)])
 }
 
 fn opt(v: &Option<String>) -> String {

@@ -4,6 +4,7 @@
 
 use super::layout::{self, Width};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -66,7 +67,8 @@ pub fn render(
     buf.set_style(header_area, theme.title);
     let cell_area = |(x, w): (u16, u16), y| Rect::new(inner.x + mark + x, y, w, 1);
     for (column, title) in columns.iter().zip(header) {
-        Line::from(*title).render(cell_area(*column, header_area.y), buf);
+        fit_line(&Line::from(*title), usize::from(column.1))
+            .render(cell_area(*column, header_area.y), buf);
     }
     let mut selected_area = None;
     for (i, row) in rows.iter().enumerate() {
@@ -87,7 +89,8 @@ pub fn render(
             selected_area = Some(row_area);
         }
         for (column, cell) in columns.iter().zip(&row.cells) {
-            cell.render(cell_area(*column, y), buf);
+            // A cut always shows: the text ends in `…`.
+            fit_line(cell, usize::from(column.1)).render(cell_area(*column, y), buf);
         }
     }
     if let Some(row_area) = selected_area {

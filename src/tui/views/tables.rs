@@ -205,20 +205,13 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         .iter()
         .map(|a| {
             let e = &a.entry;
-            let outcome = match (e.outcome, &e.error) {
-                (Outcome::Ok, _) => Span::styled("✓ ok", theme.ok),
-                (Outcome::Skipped, reason) => Span::styled(
-                    format!("- {}", reason.clone().unwrap_or_default()),
-                    theme.muted,
-                ),
-                (Outcome::Failed, err) => Span::styled(
-                    format!("✗ {}", err.clone().unwrap_or_default()),
-                    theme.error,
-                ),
-                (Outcome::Unknown, err) => {
-                    Span::styled(format!("? {}", err.clone().unwrap_or_default()), theme.warn)
-                }
+            let tone = e.outcome.tone();
+            let words = match (e.outcome, &e.error) {
+                (Outcome::Ok, _) => "ok".to_string(),
+                (_, Some(why)) => why.clone(),
+                (outcome, None) => outcome.to_string(),
             };
+            let outcome = Span::styled(format!("{} {words}", tone.symbol()), theme.tone(tone));
             GridRow::new([
                 Line::from(e.time.format("%m-%d %H:%M").to_string()),
                 Line::from(e.profile.clone().unwrap_or_else(|| "-".into())),
@@ -228,10 +221,11 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
             ])
         })
         .collect();
+    // Action names are at most 15 characters ("rotation.update"): never cut.
     let widths = [
         Width::Fixed(11),
         Width::Fill(1),
-        Width::Fill(2),
+        Width::Fixed(15),
         Width::Fill(2),
         Width::Fill(3),
     ];
