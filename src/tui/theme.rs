@@ -137,6 +137,12 @@ macro_rules! theme_styles {
                 vec![$(&mut self.$field),+]
             }
 
+            /// Every style with its name, in declaration order.
+            #[cfg(test)]
+            fn named_styles(&self) -> Vec<(&'static str, Style)> {
+                vec![$((stringify!($field), self.$field)),+]
+            }
+
             fn blank(name: &str) -> Theme {
                 Theme {
                     name: name.to_string(),
@@ -927,6 +933,160 @@ mod tests {
             e.to_string()
                 .starts_with("key \"accent\": unknown colour \"rojo\""),
             "{e}"
+        );
+    }
+
+    /// The RGB value a terminal shows for `colour`, `None` for the terminal default
+    /// (`Reset`). The 16 named colours use xterm's default palette (black 000000,
+    /// red cd0000, green 00cd00, yellow cdcd00, blue 0000ee, magenta cd00cd, cyan
+    /// 00cdcd, gray e5e5e5, dark-gray 7f7f7f, light-red ff0000, light-green 00ff00,
+    /// light-yellow ffff00, light-blue 5c5cff, light-magenta ff00ff, light-cyan
+    /// 00ffff, white ffffff); other terminals' palettes differ, which is a reason to
+    /// prefer "#rrggbb" in themes. Indexed 16-231 are xterm's 6x6x6 cube (levels 0,
+    /// 95, 135, ..., 255), 232-255 its grey ramp (8, 18, ..., 238).
+    fn rgb(colour: Color) -> Option<[u8; 3]> {
+        const ANSI: [[u8; 3]; 16] = [
+            [0x00, 0x00, 0x00],
+            [0xcd, 0x00, 0x00],
+            [0x00, 0xcd, 0x00],
+            [0xcd, 0xcd, 0x00],
+            [0x00, 0x00, 0xee],
+            [0xcd, 0x00, 0xcd],
+            [0x00, 0xcd, 0xcd],
+            [0xe5, 0xe5, 0xe5],
+            [0x7f, 0x7f, 0x7f],
+            [0xff, 0x00, 0x00],
+            [0x00, 0xff, 0x00],
+            [0xff, 0xff, 0x00],
+            [0x5c, 0x5c, 0xff],
+            [0xff, 0x00, 0xff],
+            [0x00, 0xff, 0xff],
+            [0xff, 0xff, 0xff],
+        ];
+        let index = match colour {
+            Color::Reset => return None,
+            Color::Rgb(r, g, b) => return Some([r, g, b]),
+            Color::Indexed(i) => i,
+            Color::Black => 0,
+            Color::Red => 1,
+            Color::Green => 2,
+            Color::Yellow => 3,
+            Color::Blue => 4,
+            Color::Magenta => 5,
+            Color::Cyan => 6,
+            Color::Gray => 7,
+            Color::DarkGray => 8,
+            Color::LightRed => 9,
+            Color::LightGreen => 10,
+            Color::LightYellow => 11,
+            Color::LightBlue => 12,
+            Color::LightMagenta => 13,
+            Color::LightCyan => 14,
+            Color::White => 15,
+        };
+        Some(match index {
+            0..=15 => ANSI[usize::from(index)],
+            16..=231 => {
+                let level = |n: u8| if n == 0 { 0 } else { 55 + 40 * n };
+                let n = index - 16;
+                [level(n / 36), level(n / 6 % 6), level(n % 6)]
+            }
+            _ => [8 + 10 * (index - 232); 3],
+        })
+    }
+
+    /// WCAG 2 relative luminance of an sRGB colour.
+    fn luminance([r, g, b]: [u8; 3]) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    /// WCAG 2 contrast ratio, 1 to 21.
+    fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    #[test]
+    fn contrast_helpers_match_known_values() {
+        assert_eq!(rgb(Color::Indexed(16)), Some([0, 0, 0]));
+        assert_eq!(rgb(Color::Indexed(67)), Some([95, 135, 175]));
+        assert_eq!(rgb(Color::Indexed(231)), Some([255, 255, 255]));
+        assert_eq!(rgb(Color::Indexed(244)), Some([128, 128, 128]));
+        assert_eq!(rgb(Color::Indexed(9)), rgb(Color::LightRed));
+        assert_eq!(rgb(Color::Reset), None);
+        assert!((contrast([0; 3], [255; 3]) - 21.0).abs() < 1e-9);
+        assert!((contrast([0x77; 3], [255; 3]) - 4.48).abs() < 0.01);
+    }
+
+    /// Text styles drawn over another style's background rather than their own or
+    /// `base`'s: (text style, background style, where).
+    const LAYERED: &[(&str, &str, &str)] = &[
+        ("muted", "input", "unselected choice options in a form"),
+        ("title", "input", "the chosen option of an unfocused choice"),
+        ("ok", "input_focus", "a confirmation name that matches"),
+    ];
+
+    /// Styles that only colour borders, never text (WCAG asks 3:1 of those, not 4.5).
+    const BORDER_ONLY: &[&str] = &["border", "border_focus"];
+
+    /// WCAG 2 AA for text (1.4.3): every text style of every builtin theme has a
+    /// contrast ratio of at least 4.5:1 against the background it is drawn on: its
+    /// own bg, else `base`'s, plus the accent (the profile name in the header) and
+    /// the [`LAYERED`] pairs. A theme without a base bg
+    /// is drawn on the terminal's own background, assumed black when base's fg is
+    /// light (a dark theme) and white otherwise.
+    #[test]
+    fn builtin_text_contrast_is_at_least_4_5() {
+        const MIN: f64 = 4.5;
+        let mut failures = Vec::new();
+        for name in Theme::builtin_names() {
+            let theme = Theme::builtin(name).unwrap();
+            let styles = theme.named_styles();
+            let style = |n: &str| styles.iter().find(|(s, _)| *s == n).unwrap().1;
+            let base_fg = theme.base.fg.and_then(rgb).unwrap_or([0xff; 3]);
+            let terminal_bg = if luminance(base_fg) > 0.18 {
+                Color::Black
+            } else {
+                Color::White
+            };
+            let base_bg = theme.base.bg.filter(|c| *c != Color::Reset);
+            let base_bg = base_bg.unwrap_or(terminal_bg);
+            let mut pairs: Vec<(String, Style, Color)> = styles
+                .iter()
+                .filter(|(n, s)| s.fg.is_some() && !BORDER_ONLY.contains(n))
+                .map(|(n, s)| (n.to_string(), *s, s.bg.unwrap_or(base_bg)))
+                .collect();
+            let accent = Style::new().fg(theme.accent);
+            pairs.push(("accent".to_string(), accent, base_bg));
+            for (text, under, place) in LAYERED {
+                let bg = style(under).bg.unwrap_or(base_bg);
+                pairs.push((format!("{text} on {under} ({place})"), style(text), bg));
+            }
+            for (label, s, bg) in pairs {
+                let fg = s.fg.unwrap();
+                let (Some(fg_rgb), Some(bg_rgb)) = (rgb(fg), rgb(bg)) else {
+                    continue;
+                };
+                let ratio = contrast(fg_rgb, bg_rgb);
+                if ratio < MIN {
+                    failures.push(format!(
+                        "{name}: {label}: fg {fg} on bg {bg} is {ratio:.2}:1"
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "text contrast below {MIN}:1:\n{}",
+            failures.join("\n")
         );
     }
 
