@@ -997,3 +997,25 @@ async fn a_huge_provider_name_does_not_slow_the_screen() {
         .expect("drawn promptly");
     assert!(screen.contains("nnnn…"), "{screen}");
 }
+
+#[tokio::test]
+async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_again() {
+    let var = "TELCREDS_TEST_TOKEN_SET_LATER_1";
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
+        profiles[0].token = telcreds::config::TokenSource::Env(var.into());
+    })
+    .await;
+    assert!(h.app.connect_error.is_some());
+    let screen = h.screen(120, 40);
+    assert!(!screen.contains("n new"), "no change offered: {screen}");
+    assert!(screen.contains("ctrl-r retries"), "{screen}");
+    h.press(KeyCode::Char('n'));
+    assert!(h.app.overlay.is_none());
+    // The token appears; ctrl-r connects.
+    // SAFETY: only this test reads this variable.
+    unsafe { std::env::set_var(var, telcreds::sandbox::DASHA_TOKEN) };
+    h.press_with(KeyCode::Char('r'), CTRL);
+    h.settle().await;
+    assert!(h.app.connect_error.is_none());
+    assert_eq!(h.app.providers.len(), 8);
+}

@@ -33,6 +33,8 @@ impl App {
             Some(spec) => {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
+                } else if spec.mutates && self.ops.is_none() {
+                    format!("{}: not connected (ctrl-r retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
                 };
@@ -45,7 +47,7 @@ impl App {
 
     /// True when an action can run right now (drives dispatch, hints and help).
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
-        if spec.mutates && self.readonly() {
+        if spec.mutates && (self.readonly() || self.ops.is_none()) {
             return false;
         }
         let caps = self.caps();
@@ -145,6 +147,12 @@ impl App {
             Action::PageDown => self.move_cursor(PAGE),
             Action::Top => self.jump(true),
             Action::Bottom => self.jump(false),
+            Action::Refresh if self.connect_error.is_some() => {
+                // Not connected: refreshing means connecting again.
+                let effects = self.switch_profile(self.current);
+                self.set_progress("connecting…");
+                effects
+            }
             Action::Refresh => {
                 self.set_progress("refreshing…");
                 self.reload()

@@ -267,8 +267,17 @@ impl Field {
             return None;
         };
         let keep = usize::from(width.saturating_sub(1));
-        let view = if *secret && !*revealed {
-            // One bullet per character; the cursor counts codepoints (see tui-input docs).
+        let view = if *secret && !*revealed && !self.is_dirty() && !input.value().is_empty() {
+            // A stored secret, untouched: a fixed mask that does not tell its length.
+            let mask = crate::secret::Secret::masked();
+            TextView {
+                text: mask.to_string(),
+                scroll: 0,
+                cursor: clamp(mask.chars().count()),
+            }
+        } else if *secret && !*revealed {
+            // What is being typed: one bullet per character; the cursor counts
+            // codepoints (see tui-input docs).
             let scroll = input.cursor().saturating_sub(keep);
             TextView {
                 text: "•".repeat(input.value().chars().count()),

@@ -2,6 +2,7 @@
 
 use super::tests::{SID, ctrl, focus, key, provider, sip_credential, type_text};
 use super::*;
+use crate::secret::Secret;
 use crate::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,7 +23,11 @@ fn screen(form: &Form) -> String {
 fn masked_secret_never_reaches_the_buffer() {
     let mut form = Form::edit_sip(&sip_credential());
     assert!(!screen(&form).contains("CANARY"));
-    assert!(screen(&form).contains(&"•".repeat("CANARY-pass-1234".len())));
+    assert!(screen(&form).contains(Secret::masked()));
+    assert!(
+        !screen(&form).contains(&"•".repeat("CANARY-pass-1234".len())),
+        "the mask does not tell the length"
+    );
     focus(&mut form, keys::AUTH_PASSWORD);
     type_text(&mut form, "-more");
     form.handle_key(key(KeyCode::Enter));

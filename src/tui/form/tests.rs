@@ -600,3 +600,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_stored_password_is_masked_without_telling_its_length() {
+    let mut c = sip_credential();
+    c.auth_password = Some(Secret::new("abc"));
+    let mut form = Form::edit_sip(&c);
+    let f = form
+        .fields
+        .iter()
+        .find(|f| f.key == keys::AUTH_PASSWORD)
+        .unwrap();
+    assert_eq!(f.text_view(40).unwrap().text, Secret::masked());
+    // Typing shows what is typed, one bullet per character.
+    focus(&mut form, keys::AUTH_PASSWORD);
+    type_text(&mut form, "d");
+    let f = form
+        .fields
+        .iter()
+        .find(|f| f.key == keys::AUTH_PASSWORD)
+        .unwrap();
+    assert_eq!(f.text_view(40).unwrap().text, "••••");
+}
