@@ -1019,3 +1019,12 @@ async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_a
     assert!(h.app.connect_error.is_none());
     assert_eq!(h.app.providers.len(), 8);
 }
+
+#[tokio::test]
+async fn the_detail_pane_says_never_plainly() {
+    let mut h = Harness::demo().await;
+    h.select_where(|app| &app.providers, |p| p.last_verified_at.is_none());
+    let screen = h.screen(140, 40);
+    assert!(screen.contains("verified      never"), "{screen}");
+    assert!(!screen.contains("never (-)"), "{screen}");
+}

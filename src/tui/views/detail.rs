@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 /// Draws the detail pane of the current tab's selection.
 pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
@@ -26,11 +26,60 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
         Tab::Activity => app.activity.selected_item().map(|a| activity_lines(app, a)),
     };
     let lines = lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.theme.muted)]);
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines: Vec<Line> = lines.iter().flat_map(|l| hanging_wrap(l, width)).collect();
     let paragraph = Paragraph::new(lines)
         .block(pane(app, " Detail ".into(), focused))
-        .wrap(Wrap { trim: false })
         .scroll((app.detail_scroll, 0));
     frame.render_widget(paragraph, area);
+}
+
+/// Wraps a line's last span under itself: the spans before it (a label, a symbol
+/// and a check name) stay on the first row and the continuation rows are indented
+/// to where the last span starts, so ids and messages never wrap to column 0.
+fn hanging_wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
+    let Some((last, prefix)) = line.spans.split_last() else {
+        return vec![line.clone()];
+    };
+    // A line of one span (indented JSON) continues under its own indentation.
+    let leading = if prefix.is_empty() {
+        last.content.chars().take_while(|c| *c == ' ').count()
+    } else {
+        0
+    };
+    let indent: usize = prefix.iter().map(Span::width).sum::<usize>() + leading;
+    let room = width.saturating_sub(indent);
+    if line.width() <= width || room < 8 {
+        return vec![line.clone()];
+    }
+    let mut rows = Vec::new();
+    let mut chunk = String::new();
+    // The first row holds the leading spaces too.
+    let mut used = 0;
+    let mut limit = width.saturating_sub(indent - leading);
+    for c in last.content.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > limit {
+            rows.push(std::mem::take(&mut chunk));
+            used = 0;
+            limit = room;
+        }
+        chunk.push(c);
+        used += w;
+    }
+    rows.push(chunk);
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let mut spans = if i == 0 {
+                prefix.to_vec()
+            } else {
+                vec![Span::raw(" ".repeat(indent))]
+            };
+            spans.push(Span::styled(text, last.style));
+            Line::from(spans).style(line.style)
+        })
+        .collect()
 }
 
 const LABEL_WIDTH: usize = 14;
@@ -102,10 +151,11 @@ fn history_lines(app: &App, records: &[Record]) -> Vec<Line<'static>> {
         let last = &records[records.len() - 1];
         lines.push(Line::styled(
             format!(
-                " {} since {} ({} records)",
+                " {} since {} ({} record{})",
                 last.status,
                 stamp(Some(records[0].time)),
-                records.len()
+                records.len(),
+                if records.len() == 1 { "" } else { "s" }
             ),
             t.muted,
         ));
@@ -156,15 +206,11 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
     if p.status == VerificationStatus::NotVerifiable {
         lines.push(kv(t, "", "not verifiable by the platform".into()));
     } else {
-        lines.push(kv(
-            t,
-            "verified",
-            format!(
-                "{} ({})",
-                ago(p.last_verified_at, now),
-                stamp(p.last_verified_at)
-            ),
-        ));
+        let verified = match p.last_verified_at {
+            Some(at) => format!("{} ({})", ago(Some(at), now), stamp(Some(at))),
+            None => "never".to_string(),
+        };
+        lines.push(kv(t, "verified", verified));
     }
     for (k, v) in [
         ("region", &p.region),
@@ -309,4 +355,29 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         None => lines.push(Line::styled("⏎ shows what uses it", t.muted)),
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_value_wraps_under_itself_never_to_column_zero() {
+        let t = Theme::default_theme();
+        let line = kv(&t, "id", "a1000000-0000-4000-8000-000000000007".into());
+        let rows: Vec<String> = hanging_wrap(&line, 30)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                format!("{:<14}a1000000-0000-40", "id"),
+                format!("{:<14}00-8000-00000000", ""),
+                format!("{:<14}0007", ""),
+            ]
+        );
+        let short = kv(&t, "id", "p1".into());
+        assert_eq!(hanging_wrap(&short, 30).len(), 1);
+    }
 }
