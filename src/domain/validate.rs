@@ -141,13 +141,13 @@ pub fn account_sid(sid: &str) -> Result<(), Invalid> {
     let hex = &sid[2..];
     if hex.len() != 32 {
         return Err(format!(
-            "must be AC followed by 32 hex digits (got {} after AC)",
+            "must be AC + 32 hex digits (got {} after AC)",
             hex.chars().count()
         )
         .into());
     }
     if !is_lower_hex(hex) {
-        return Err("must be AC followed by 32 lowercase hex digits (0-9, a-f)".into());
+        return Err("must be AC + 32 lowercase hex digits (0-9, a-f)".into());
     }
     Ok(())
 }

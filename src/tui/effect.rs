@@ -156,8 +156,8 @@ pub enum Answer {
     },
     /// [`Request::Save`].
     Saved {
-        /// What was done, for messages ("created SIP credential").
-        action: &'static str,
+        /// What it does, done and tried ("created SIP credential", "create …").
+        action: (&'static str, &'static str),
         /// The saved item.
         result: Result<Saved, ApiError>,
     },

@@ -738,12 +738,19 @@ async fn a_bearer_token_echoed_by_the_platform_never_reaches_the_screen() {
 
 #[tokio::test]
 async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_input() {
-    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
-        profiles[0].token =
-            telcreds::config::TokenSource::Env("TELCREDS_TEST_SURELY_UNSET_TOKEN".into());
+    // A token command that waits (as one asking for a passphrase would).
+    let gate = tempfile::tempdir().unwrap();
+    let open = gate.path().join("open");
+    let cmd = format!(
+        "while [ ! -e '{}' ]; do sleep 0.05; done; echo {}",
+        open.display(),
+        telcreds::sandbox::DASHA_TOKEN
+    );
+    let mut h = Harness::connecting(|profiles| {
+        profiles[0].token = telcreds::config::TokenSource::Cmd(cmd);
     })
     .await;
-    assert!(h.app.connect_error.is_some());
+    assert!(h.app.ops.is_none() && h.app.connect_error.is_none());
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('n'));
     h.type_text("sip.kept.example");
@@ -762,6 +769,9 @@ async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_in
     // Esc does not pretend that a save is running.
     h.press(KeyCode::Esc);
     assert!(!h.screen(120, 40).contains("still saving"));
+    std::fs::write(&open, "").unwrap();
+    h.settle().await;
+    assert!(h.app.ops.is_some(), "connected once the token came");
 }
 
 #[tokio::test]

@@ -50,6 +50,18 @@ impl Harness {
         latency: Duration,
         adjust: impl FnOnce(&mut Vec<Profile>),
     ) -> Harness {
+        let mut h = Harness::build(data, seed, latency, adjust).await;
+        h.settle().await;
+        h
+    }
+
+    /// The app on a new sandbox, its first effects started, nothing awaited.
+    async fn build(
+        data: tempfile::TempDir,
+        seed: Seed,
+        latency: Duration,
+        adjust: impl FnOnce(&mut Vec<Profile>),
+    ) -> Harness {
         let sandbox = Sandbox::start(SandboxOptions {
             seed,
             latency,
@@ -75,8 +87,14 @@ impl Harness {
             data,
         };
         h.run(effects);
-        h.settle().await;
         h
+    }
+
+    /// The demo with `adjust`ed profiles, returned while the first profile may still
+    /// be connecting (its token being fetched).
+    pub async fn connecting(adjust: impl FnOnce(&mut Vec<Profile>)) -> Harness {
+        let data = tempfile::tempdir().unwrap();
+        Harness::build(data, Seed::Demo, Duration::ZERO, adjust).await
     }
 
     /// The demo sandbox and profiles, loaded.

@@ -33,7 +33,7 @@ impl App {
             Some(spec) => {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
-                } else if spec.mutates && self.ops.is_none() {
+                } else if spec.mutates && self.connect_error.is_some() {
                     format!("{}: not connected (ctrl-r retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -47,7 +47,9 @@ impl App {
 
     /// True when an action can run right now (drives dispatch, hints and help).
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
-        if spec.mutates && (self.readonly() || self.ops.is_none()) {
+        // A profile that could not connect offers no change (while it is still
+        // connecting, a form may be filled in: its save then says why it waits).
+        if spec.mutates && (self.readonly() || self.connect_error.is_some()) {
             return false;
         }
         let caps = self.caps();

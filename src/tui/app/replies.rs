@@ -325,7 +325,8 @@ impl App {
         }
     }
 
-    fn saved(&mut self, job: u64, action: &str, result: Result<Saved, ApiError>) {
+    fn saved(&mut self, job: u64, action: (&str, &str), result: Result<Saved, ApiError>) {
+        let (done, tried) = action;
         match result {
             Ok(saved) => {
                 let name = match saved {
@@ -342,7 +343,7 @@ impl App {
                     }
                 };
                 self.close_if_waiting(job);
-                self.set_flash(format!("✓ {action}: {name}"), false);
+                self.set_flash(format!("✓ {done}: {name}"), false);
             }
             Err(e) => {
                 if let Some(Overlay::Form { form, job: waiting }) = self.waiting_for(job) {
@@ -350,7 +351,7 @@ impl App {
                     form.apply_platform_error(&e.to_string(), e.field_errors());
                     *waiting = None;
                 }
-                self.set_flash(format!("✗ {action} failed: {e}"), true);
+                self.set_flash(format!("✗ could not {tried}: {e}"), true);
             }
         }
     }

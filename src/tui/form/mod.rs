@@ -50,13 +50,14 @@ pub enum FormSubmission {
 }
 
 impl FormSubmission {
-    /// What it does, for messages: "created SIP credential".
-    pub fn describe(&self) -> &'static str {
+    /// What it does, for messages: done ("created SIP credential") and tried
+    /// ("create SIP credential").
+    pub fn describe(&self) -> (&'static str, &'static str) {
         match self {
-            FormSubmission::CreateSip(_) => "created SIP credential",
-            FormSubmission::UpdateSip { .. } => "updated SIP credential",
-            FormSubmission::CreateProvider(_) => "created provider",
-            FormSubmission::UpdateProvider { .. } => "updated provider",
+            FormSubmission::CreateSip(_) => ("created SIP credential", "create SIP credential"),
+            FormSubmission::UpdateSip { .. } => ("updated SIP credential", "update SIP credential"),
+            FormSubmission::CreateProvider(_) => ("created provider", "create provider"),
+            FormSubmission::UpdateProvider { .. } => ("updated provider", "update provider"),
         }
     }
 }
@@ -72,6 +73,9 @@ pub enum FormEvent {
     /// The user closed the form.
     Cancel,
 }
+
+/// The note after a submit refused for local errors.
+const FIX_FIELDS: &str = "fix the highlighted fields";
 
 /// The note shown while a submit is in flight.
 const SAVING: &str = "saving…";
@@ -281,7 +285,7 @@ impl Form {
         }
         if let Some(i) = self.fields.iter().position(|f| f.local_error().is_some()) {
             self.focus = i;
-            self.note = Some((Tone::Error, "fix the highlighted fields".into()));
+            self.note = Some((Tone::Error, FIX_FIELDS.into()));
             return FormEvent::None;
         }
         if self.spec.is_edit() && !self.is_dirty() {
@@ -358,9 +362,12 @@ impl Form {
             .or_else(|| f.platform_error.clone())
     }
 
-    /// Clears informational notes once the user edits again; errors stay.
+    /// Clears informational notes once the user edits again, and "fix the
+    /// highlighted fields" once none is wrong any more; other errors stay.
     fn clear_passing_note(&mut self) {
-        if matches!(self.note, Some((Tone::Info | Tone::Ok, _))) {
+        let fixed = matches!(&self.note, Some((Tone::Error, n)) if n == FIX_FIELDS)
+            && self.fields.iter().all(|f| f.local_error().is_none());
+        if fixed || matches!(self.note, Some((Tone::Info | Tone::Ok, _))) {
             self.note = None;
         }
     }

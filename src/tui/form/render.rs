@@ -234,10 +234,9 @@ fn draw_error_row(
     let Some(message) = form.shown_error(&form.fields[i]) else {
         return;
     };
+    // Under the value it is about, always; a message too long ends in `…`.
     let text = format!("✗ {message}");
-    let fits_from = usize::from(line.width).saturating_sub(text.width());
-    let start = usize::from(label_width + 1).min(fits_from).max(2);
-    let start = u16::try_from(start).unwrap_or(0).min(line.width);
+    let start = (label_width + 1).min(line.width);
     let area = Rect {
         x: line.x + start,
         width: line.width - start,

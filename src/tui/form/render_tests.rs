@@ -173,3 +173,23 @@ fn snapshots() {
         );
     }
 }
+
+#[test]
+fn a_field_error_starts_under_its_value() {
+    let mut form = Form::new_provider(&crate::domain::Platform::Dasha);
+    focus(&mut form, keys::ACCOUNT_SID);
+    type_text(&mut form, "ACnot-hex");
+    let screen = screen(&form);
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = rows
+        .iter()
+        .position(|l| l.contains("ACnot-hex"))
+        .expect("the value shows");
+    let value_col = rows[at].find("ACnot-hex").unwrap();
+    let error_col = rows[at + 1].find('✗').expect("the error is under it");
+    assert_eq!(
+        rows[at + 1][..error_col].chars().count(),
+        rows[at][..value_col].chars().count(),
+        "{screen}"
+    );
+}

@@ -210,6 +210,12 @@ fn submit_is_refused_while_invalid() {
     type_text(&mut form, "sip.example.com");
     assert_eq!(form.handle_key(ctrl('s')), FormEvent::None);
     assert_eq!(form.fields[form.focus].key, keys::AUTH_USER);
+    // Once every field is right, the note goes: it is no longer true.
+    for _ in 0.."bad@user".len() {
+        form.handle_key(key(KeyCode::Backspace));
+    }
+    type_text(&mut form, "gooduser");
+    assert_eq!(note(&form), "", "the note went with the last wrong field");
 }
 
 #[test]
