@@ -189,6 +189,7 @@ impl ConfirmDialog {
             match part {
                 Part::Blank => {}
                 Part::Text(line) | Part::Detail(line) => {
+                    let line = widgets::fit_line(&line, usize::from(row.width));
                     frame.render_widget(Paragraph::new(line), row)
                 }
                 Part::Input => self.render_input(frame, row, theme),

@@ -62,7 +62,7 @@ pub fn row(area: Rect, index: u16) -> Option<Rect> {
 /// Draws `line` on row `index` of `area`, if that row exists.
 pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
     if let Some(r) = row(area, index) {
-        frame.render_widget(Paragraph::new(line), r);
+        frame.render_widget(Paragraph::new(fit_line(&line, usize::from(r.width))), r);
     }
 }
 
