@@ -160,6 +160,9 @@ impl PlatformClient {
         if let Err(m) = validate::provider_name(&u.name) {
             problems.push(validate::FieldError::new(validate::field::NAME, m));
         }
+        if let Err(m) = validate::region(&u.region) {
+            problems.push(validate::FieldError::new(validate::field::REGION, m));
+        }
         if let Some(Err(m)) = u.account_sid.as_deref().map(validate::account_sid) {
             problems.push(validate::FieldError::new(validate::field::ACCOUNT_SID, m));
         }

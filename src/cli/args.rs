@@ -264,7 +264,7 @@ pub struct SipFields {
     #[arg(long)]
     pub description: Option<String>,
     /// Calls per second (empty to clear).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub cps_limit: Option<String>,
     /// Shared rate-limit group key.
     #[arg(long)]

@@ -1,0 +1,113 @@
+//! The command line's answers to the problems of issue 9: exit codes, input checks,
+//! messages that name what they are about, and secrets kept out of JSON.
+
+use crate::cli::{telcreds, write_config};
+use crate::support::*;
+use telcreds::sandbox::{Sandbox, Seed};
+
+const P: &str = "sandbox-dasha";
+
+/// The id of the Dasha provider named `name`.
+async fn provider_id(sb: &Sandbox, name: &str) -> String {
+    dasha(sb)
+        .list_providers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no provider {name}"))
+        .id
+}
+
+#[tokio::test]
+async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let id = provider_id(&sb, "acme-prod-us").await;
+    let before = requests(&sb).await.len();
+    for (flags, expected) in [
+        (
+            &["--server", "sip.a.example:99999"][..],
+            "server: the port must be a number from 1 to 65535 (got \"99999\")",
+        ),
+        (
+            &["--server", "[::1]:5060", "--domain", "a b"][..],
+            "domain: must not contain spaces",
+        ),
+        (
+            &["--server", "a.example", "--auth-user", "u v"][..],
+            "auth_user: must not contain spaces",
+        ),
+        (
+            &["--server", "a.example", "--cps-key", "k k"][..],
+            "cps_key: must not contain spaces",
+        ),
+    ] {
+        let mut args = vec!["-p", P, "sip", "create", "--generate-password"];
+        args.extend_from_slice(flags);
+        let run = telcreds(&cfg, &args, "").await;
+        assert_eq!(run.code, 6, "{flags:?}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{flags:?}: {}", run.stderr);
+    }
+    let account = &sb.twilio_accounts()[0];
+    for region in ["eu1", "not a region!"] {
+        let run = telcreds(
+            &cfg,
+            &[
+                "-p",
+                P,
+                "providers",
+                "create",
+                "--account-sid",
+                &account.sid,
+                "--region",
+                region,
+                "--token-stdin",
+            ],
+            &format!("{}\n", account.auth_token),
+        )
+        .await;
+        assert_eq!(run.code, 6, "{region}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "region: must be one of us1, us2, ie1, de1, au1, jp1, br1, sg1 (got \"{region}\")"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = telcreds(
+        &cfg,
+        &["-p", P, "providers", "update", &id, "--region", "eu1"],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    let sent: Vec<_> = requests(&sb).await.into_iter().skip(before).collect();
+    assert!(sent.is_empty(), "nothing reaches the platform: {sent:?}");
+
+    let run = telcreds(
+        &cfg,
+        &[
+            "-p",
+            P,
+            "sip",
+            "create",
+            "--server",
+            "a.example",
+            "--cps-limit",
+            "-1",
+            "--generate-password",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cps_limit: must be a non-negative whole number (got \"-1\")"),
+        "{}",
+        run.stderr
+    );
+}
