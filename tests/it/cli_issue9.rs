@@ -111,3 +111,30 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn a_field_error_that_repeats_the_message_is_said_once() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let sid = sb.twilio_accounts()[0].sid.clone();
+    let run = telcreds(
+        &cfg,
+        &[
+            "-p",
+            P,
+            "providers",
+            "create",
+            "--account-sid",
+            &sid,
+            "--region",
+            "us1",
+            "--token-stdin",
+        ],
+        "0123456789abcdef0123456789abcdef\n",
+    )
+    .await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("(20003)").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("auth_token"), "{}", run.stderr);
+}
