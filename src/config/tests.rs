@@ -349,7 +349,7 @@ fn inline_token_in_open_file_is_refused_with_chmod_hint() {
     let err = Config::load(&path).unwrap_err();
     let shown = path.display();
     let expected = format!(
-        "profile \"prod\": inline token in {shown}, which is readable by group or others (mode 0644); \
+        "profile \"prod\": inline token in {shown}, which is readable by group and others (mode 0644); \
          run: chmod 600 {shown}, or use token_env / token_cmd / token_file"
     );
     match &err {
@@ -391,6 +391,34 @@ fn set_mode(path: &Path, mode: u32) {
 
 #[cfg(not(unix))]
 fn set_mode(_: &Path, _: u32) {}
+
+#[test]
+fn an_inline_token_in_a_file_others_may_write_is_refused_and_the_mode_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, INLINE).unwrap();
+    let shown = path.display();
+    for (mode, allows) in [
+        (0o620, "writable by group"),
+        (0o602, "writable by others"),
+        (0o640, "readable by group"),
+        (0o666, "readable and writable by group and others"),
+        (0o610, "executable by group"),
+    ] {
+        set_mode(&path, mode);
+        let err = Config::load(&path).unwrap_err();
+        let expected = format!(
+            "profile \"prod\": inline token in {shown}, which is {allows} (mode {mode:04o}); \
+             run: chmod 600 {shown}, or use token_env / token_cmd / token_file"
+        );
+        match &err {
+            ConfigError::Invalid { problems, .. } => {
+                assert_eq!(problems[0].to_string(), expected)
+            }
+            other => panic!("{mode:o}: {other:?}"),
+        }
+    }
+}
 
 #[test]
 fn load_reports_unreadable_files() {
