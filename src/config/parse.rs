@@ -130,14 +130,9 @@ fn check_default_profile(default: Option<&str>, names: &[String], mut scope: Sco
     let Some(name) = default.filter(|d| !names.iter().any(|n| n == d)) else {
         return;
     };
-    let known = if names.is_empty() {
-        "none".to_string()
-    } else {
-        names.join(", ")
-    };
     scope.key(
         "default_profile",
-        format!("no profile named \"{name}\" (known: {known})"),
+        super::suggest::unknown_profile(name, names),
     );
 }
 

@@ -322,12 +322,55 @@ fn bad_values_are_refused() {
     let p = one_problem(&format!("default_profile = \"nope\"\n{DASHA}"));
     assert_eq!(
         p.to_string(),
-        "key \"default_profile\": no profile named \"nope\" (known: dev)"
+        "key \"default_profile\": no profile named \"nope\"; known profiles: dev"
     );
     let p = one_problem(
         "[profiles.\"a b\"]\nplatform = \"dasha\"\nbase_url = \"https://x.io\"\ntoken_env = \"T\"\n",
     );
     assert_eq!(p.profile.as_deref(), Some("a b"));
+}
+
+/// A config of `n` profiles named `team-0` … `team-{n-1}`, plus `prod-dasha`.
+fn many_profiles(n: usize) -> String {
+    let mut text = String::new();
+    for name in (0..n)
+        .map(|i| format!("team-{i}"))
+        .chain(["prod-dasha".to_string()])
+    {
+        text.push_str(&format!(
+            "[profiles.{name}]\nplatform = \"dasha\"\nbase_url = \"https://x.io\"\ntoken_env = \"T\"\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn an_unknown_profile_in_a_big_config_names_a_few_close_ones_and_the_count() {
+    let c = ok(&many_profiles(10_000));
+    let e = c.pick(Some("prod-dahsa")).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "no profile named \"prod-dahsa\"; did you mean \"prod-dasha\"? \
+         (10001 profiles: see `telcreds profiles list`)"
+    );
+    let e = c.pick(Some("team-12345")).unwrap_err().to_string();
+    assert!(e.len() < 200, "{e}");
+    assert!(e.contains("10001 profiles"), "{e}");
+    let e = c.pick(Some("zzzzzzzzzzzzzz")).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "no profile named \"zzzzzzzzzzzzzz\" (10001 profiles: see `telcreds profiles list`)"
+    );
+
+    let p = one_problem(&format!(
+        "default_profile = \"prod-dahsa\"\n{}",
+        many_profiles(10_000)
+    ));
+    assert_eq!(
+        p.to_string(),
+        "key \"default_profile\": no profile named \"prod-dahsa\"; did you mean \"prod-dasha\"? \
+         (10001 profiles: see `telcreds profiles list`)"
+    );
 }
 
 #[test]
