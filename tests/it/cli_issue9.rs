@@ -3,6 +3,7 @@
 
 use crate::cli::{telcreds, write_config};
 use crate::support::*;
+use std::path::Path;
 use telcreds::sandbox::{Sandbox, Seed};
 
 const P: &str = "sandbox-dasha";
@@ -137,4 +138,45 @@ async fn a_field_error_that_repeats_the_message_is_said_once() {
     assert_eq!(run.code, 6, "{}", run.stderr);
     assert_eq!(run.stderr.matches("(20003)").count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("auth_token"), "{}", run.stderr);
+}
+
+/// A config of `n` profiles `team-0` … plus the sandbox's.
+fn big_config(sb: &Sandbox, dir: &Path, n: usize) -> std::path::PathBuf {
+    let path = write_config(sb, dir);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[profiles.team-{i}]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken_env = \"T\"\n",
+            sb.dasha_base()
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_missing_config_or_an_unknown_profile_is_exit_2_for_the_ui_too() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    for args in [&[][..], &["providers", "list"][..]] {
+        let run = telcreds(&missing, args, "").await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
+    }
+    let cfg = big_config(&sb, dir.path(), 2000);
+    for args in [
+        &["-p", "sandbox-dahsa"][..],
+        &["-p", "sandbox-dahsa", "providers", "list"][..],
+    ] {
+        let run = telcreds(&cfg, args, "").await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.len() < 300, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("did you mean \"sandbox-dasha\"")
+                && run.stderr.contains("2004 profiles"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
 }
