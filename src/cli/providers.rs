@@ -6,7 +6,7 @@ use super::args::{
 use super::confirm::confirm_delete;
 use super::exit::CliError;
 use super::output::{Table, details, emit, opt};
-use super::{Context, secrets};
+use super::{Context, Item, secrets};
 use crate::domain::time::{ago, stamp};
 use crate::domain::{NewProvider, PhoneNumber, Provider, VerificationCheck, short_sid};
 use crate::ops::ProviderChange;
@@ -54,8 +54,9 @@ struct ProviderView {
 }
 
 async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
-    let provider = ctx.ops.get_provider(id).await?;
-    let phone_numbers = ctx.ops.provider_numbers(id).await?;
+    let missing = |e| ctx.about(Item::Provider, id, e);
+    let provider = ctx.ops.get_provider(id).await.map_err(missing)?;
+    let phone_numbers = ctx.ops.provider_numbers(id).await.map_err(missing)?;
     let view = ProviderView {
         provider,
         phone_numbers,
@@ -161,7 +162,7 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
     let done = ctx.ops.update_provider(&a.id, &change).await;
     let p = ctx
         .finish(done)
-        .map_err(|e| CliError::after_change(e, || show_command(ctx, &a.id)))?;
+        .map_err(|e| ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id)))?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })
@@ -172,7 +173,7 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
     let token = secrets::read_stdin("auth token")?;
     let done = ctx.ops.rotate_provider_token(&a.id, &token).await;
     let p = ctx.finish(done).map_err(|e| {
-        CliError::after_change(e, || {
+        ctx.after_change(Item::Provider, &a.id, e, || {
             format!(
                 "{}` and `telcreds -p {} providers verify {}",
                 show_command(ctx, &a.id),
@@ -193,7 +194,9 @@ fn show_command(ctx: &Context, id: &str) -> String {
 
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
     let done = ctx.ops.verify_provider(id).await;
-    let r = ctx.finish(done)?;
+    let r = ctx
+        .finish(done)
+        .map_err(|e| ctx.about(Item::Provider, id, e))?;
     emit(ctx.output, &r, || {
         format!(
             "{} {}\n{}",
@@ -206,10 +209,15 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
-    let p = ctx.ops.get_provider(&a.id).await?;
+    let p = ctx
+        .ops
+        .get_provider(&a.id)
+        .await
+        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
     confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
     let done = ctx.ops.delete_provider(&a.id, &p.display_name()).await;
-    ctx.finish(done)?;
+    ctx.finish(done)
+        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
     let deleted = serde_json::json!({ "deleted": a.id });
     emit(ctx.output, &deleted, || {
         format!("deleted provider {} ({})\n", p.display_name(), a.id)

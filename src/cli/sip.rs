@@ -8,7 +8,7 @@ use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
-use super::{Context, secrets};
+use super::{Context, Item, secrets};
 use crate::api::ApiError;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
@@ -67,8 +67,9 @@ struct SipView<'a> {
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
-    let c = ctx.ops.get_sip(&a.id).await?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, &a.id, e);
+    let c = ctx.ops.get_sip(&a.id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -227,7 +228,7 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
             _ => None,
         };
         keep_generated(ctx, &e, generated, sent, false);
-        CliError::after_change(e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
     emit(ctx.output, &c, || {
         format!(
@@ -258,7 +259,7 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
     let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
     let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
-        CliError::after_change(e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
     if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
         warn(
@@ -324,8 +325,9 @@ fn keep_generated(
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    let c = ctx.ops.writable_sip(&a.id).await?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, &a.id, e);
+    let c = ctx.ops.writable_sip(&a.id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
     if !dependants.is_empty() && !a.force {
         let lines = dependants.describe().join("\n  ");
         return Err(CliError::new(
@@ -338,7 +340,7 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
     let done = ctx.ops.delete_sip(&a.id, a.force).await;
-    ctx.finish(done)?;
+    ctx.finish(done).map_err(missing)?;
     let deleted = serde_json::json!({ "deleted": a.id, "force": a.force });
     emit(ctx.output, &deleted, || {
         format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)

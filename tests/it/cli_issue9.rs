@@ -114,6 +114,41 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
 }
 
 #[tokio::test]
+async fn not_found_names_the_id_and_asks_for_ids_not_names() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    for (args, expected) in [
+        (
+            &["providers", "show", "acme-eu-support"][..],
+            "error: no provider with id \"acme-eu-support\" on profile \"sandbox-dasha\" \
+             (ids, not names: see `telcreds -p sandbox-dasha providers list`)\n",
+        ),
+        (
+            &["providers", "verify", "acme-eu-support"][..],
+            "error: no provider with id \"acme-eu-support\" on profile \"sandbox-dasha\" \
+             (ids, not names: see `telcreds -p sandbox-dasha providers list`)\n",
+        ),
+        (
+            &["sip", "show", "EU carrier"][..],
+            "error: no SIP credential with id \"EU carrier\" on profile \"sandbox-dasha\" \
+             (ids, not names: see `telcreds -p sandbox-dasha sip list`)\n",
+        ),
+        (
+            &["sip", "delete", "EU carrier", "--yes"][..],
+            "error: no SIP credential with id \"EU carrier\" on profile \"sandbox-dasha\" \
+             (ids, not names: see `telcreds -p sandbox-dasha sip list`)\n",
+        ),
+    ] {
+        let mut all = vec!["-p", P];
+        all.extend_from_slice(args);
+        let run = telcreds(&cfg, &all, "").await;
+        assert_eq!(run.code, 4, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.ends_with(expected), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
 async fn a_field_error_that_repeats_the_message_is_said_once() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
