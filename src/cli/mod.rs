@@ -104,7 +104,7 @@ pub async fn run(cli: Cli, command: Command) -> Exit {
     match dispatch(&cli, command).await {
         Ok(()) => Exit::Success,
         Err(e) => {
-            eprintln!("error: {}", crate::text::printable_lines(&e.message));
+            eprintln!("{}{}", e.prefix(), crate::text::printable_lines(&e.message));
             e.exit
         }
     }

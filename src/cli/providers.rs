@@ -4,11 +4,14 @@ use super::args::{
     DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
 use super::confirm::confirm_delete;
-use super::exit::CliError;
+use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
 use super::{Context, Item, secrets};
 use crate::domain::time::{ago, stamp};
-use crate::domain::{NewProvider, PhoneNumber, Provider, VerificationCheck, short_sid};
+use crate::domain::{
+    NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
+    short_sid,
+};
 use crate::ops::ProviderChange;
 use chrono::Utc;
 use serde::Serialize;
@@ -192,19 +195,57 @@ fn show_command(ctx: &Context, id: &str) -> String {
     format!("telcreds -p {} providers show {id}", ctx.profile.name)
 }
 
+/// A verification result with the provider it is about.
+#[derive(Serialize)]
+struct Verified<'a> {
+    id: &'a str,
+    name: Option<String>,
+    #[serde(flatten)]
+    result: &'a VerificationResult,
+}
+
+/// Verifies a provider and says which; a failed verification exits 11, one with
+/// warnings 12.
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
     let done = ctx.ops.verify_provider(id).await;
     let r = ctx
         .finish(done)
         .map_err(|e| ctx.about(Item::Provider, id, e))?;
-    emit(ctx.output, &r, || {
+    // The name, for people; the verification stands even when it cannot be read.
+    let name = ctx
+        .ops
+        .get_provider(id)
+        .await
+        .ok()
+        .map(|p| p.display_name());
+    let shown = match &name {
+        Some(n) => format!("provider \"{n}\" ({id})"),
+        None => format!("provider {id}"),
+    };
+    let view = Verified {
+        id,
+        name,
+        result: &r,
+    };
+    emit(ctx.output, &view, || {
         format!(
-            "{} {}\n{}",
+            "{shown}: {} {}\n{}",
             r.status.symbol(),
             r.status,
             checks_text(&r.checks).trim_start_matches('\n')
         )
-    })
+    })?;
+    match r.status {
+        VerificationStatus::Failed => Err(CliError::new(
+            Exit::VerifyFailed,
+            format!("{shown} failed verification"),
+        )),
+        VerificationStatus::Warning => Err(CliError::new(
+            Exit::VerifyWarning,
+            format!("{shown} passed verification with warnings"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {

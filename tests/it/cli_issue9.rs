@@ -21,6 +21,40 @@ async fn provider_id(sb: &Sandbox, name: &str) -> String {
 }
 
 #[tokio::test]
+async fn verify_names_the_provider_and_exits_11_when_failed_12_on_warnings() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    for (name, code, status) in [
+        ("globex-staging", 11, "failed"),
+        ("acme-eu-support", 12, "warning"),
+        ("acme-prod-us", 0, "verified"),
+    ] {
+        let id = provider_id(&sb, name).await;
+        let table = telcreds(&cfg, &["-p", P, "providers", "verify", &id], "").await;
+        assert_eq!(table.code, code, "{name}: {}{}", table.stdout, table.stderr);
+        assert!(
+            table.stdout.lines().next().unwrap().contains(name),
+            "{name}: {}",
+            table.stdout
+        );
+        let json = telcreds(
+            &cfg,
+            &["-p", P, "-o", "json", "providers", "verify", &id],
+            "",
+        )
+        .await;
+        assert_eq!(json.code, code, "{name}: {}", json.stderr);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(
+            (v["id"].as_str(), v["name"].as_str(), v["status"].as_str()),
+            (Some(id.as_str()), Some(name), Some(status)),
+            "{v}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
