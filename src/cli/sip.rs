@@ -172,9 +172,14 @@ fn edit_from(f: SipFields) -> Result<SipEdit, CliError> {
     })
 }
 
-fn generated_note(generated: bool, format: OutputFormat) -> String {
-    if generated && format == OutputFormat::Table {
-        "a password was generated: see it once with `telcreds sip show ID --show-secrets`\n".into()
+/// Where a generated password can be read: the platform keeps it, and `sip show`
+/// prints it as often as asked.
+fn generated_note(ctx: &Context, generated: bool, id: &str) -> String {
+    if generated && ctx.output == OutputFormat::Table {
+        format!(
+            "a password was generated; the platform keeps it: `{} --show-secrets` prints it\n",
+            show_command(ctx, id)
+        )
     } else {
         String::new()
     }
@@ -206,7 +211,7 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
         format!(
             "created SIP credential {}\n{}{}",
             c.id,
-            generated_note(generated, ctx.output),
+            generated_note(ctx, generated, &c.id),
             sip_text(&c, false)
         )
     })
@@ -234,7 +239,7 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
         format!(
             "updated SIP credential {}\n{}{}",
             c.id,
-            generated_note(generated, ctx.output),
+            generated_note(ctx, generated, &c.id),
             sip_text(&c, false)
         )
     })
@@ -262,10 +267,11 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
     if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
-        warn(
+        warn(&format!(
             "the generated password is not in the JSON output (pass --show-secrets to include it); \
-             `telcreds sip show ID --show-secrets` prints it",
-        );
+             `{} --show-secrets` prints it",
+            show_command(ctx, &c.id)
+        ));
     }
     let view = Rotated {
         rotated: true,
@@ -280,11 +286,8 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             c.id
         );
         if generated {
-            // The one place a generated password is shown.
-            out.push_str(&format!(
-                "new password (shown once): {}\n",
-                password.expose()
-            ));
+            // The platform keeps it: `sip show --show-secrets` prints it again.
+            out.push_str(&format!("new password: {}\n", password.expose()));
         }
         out
     })
@@ -324,6 +327,14 @@ fn keep_generated(
     }
 }
 
+/// The answer of `sip delete`: with `--force`, the phone numbers deleted with it.
+#[derive(Serialize)]
+struct Deleted<'a> {
+    deleted: &'a str,
+    force: bool,
+    deleted_phone_numbers: Vec<&'a str>,
+}
+
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     let missing = |e| ctx.about(Item::Sip, &a.id, e);
     let c = ctx.ops.writable_sip(&a.id).await.map_err(missing)?;
@@ -341,8 +352,27 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
     let done = ctx.ops.delete_sip(&a.id, a.force).await;
     ctx.finish(done).map_err(missing)?;
-    let deleted = serde_json::json!({ "deleted": a.id, "force": a.force });
+    // What used it a moment ago, which `--force` deleted with it.
+    let numbers: Vec<&str> = dependants
+        .phone_numbers
+        .iter()
+        .filter(|_| a.force)
+        .map(|n| n.phone_number.as_str())
+        .collect();
+    let deleted = Deleted {
+        deleted: &a.id,
+        force: a.force,
+        deleted_phone_numbers: numbers.clone(),
+    };
     emit(ctx.output, &deleted, || {
-        format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)
+        let mut out = format!("deleted SIP credential {} ({})\n", c.display_name(), a.id);
+        if !numbers.is_empty() {
+            out.push_str(&format!(
+                "and the {} phone number(s) that used it: {}\n",
+                numbers.len(),
+                numbers.join(", ")
+            ));
+        }
+        out
     })
 }

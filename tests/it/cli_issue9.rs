@@ -1,12 +1,17 @@
 //! The command line's answers to the problems of issue 9: exit codes, input checks,
 //! messages that name what they are about, and secrets kept out of JSON.
 
-use crate::cli::{telcreds, write_config};
+use crate::cli::{Run, telcreds, write_config};
 use crate::support::*;
 use std::path::Path;
 use telcreds::sandbox::{Sandbox, Seed};
 
 const P: &str = "sandbox-dasha";
+
+fn stdout_json(run: &Run) -> serde_json::Value {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
 
 /// The id of the Dasha provider named `name`.
 async fn provider_id(sb: &Sandbox, name: &str) -> String {
@@ -207,6 +212,123 @@ async fn a_field_error_that_repeats_the_message_is_said_once() {
     assert_eq!(run.code, 6, "{}", run.stderr);
     assert_eq!(run.stderr.matches("(20003)").count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("auth_token"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_generated_password_is_pointed_to_by_the_real_id() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let run = telcreds(
+        &cfg,
+        &[
+            "-p",
+            P,
+            "sip",
+            "create",
+            "--server",
+            "sip.new.example",
+            "--generate-password",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap();
+    let note = run.stdout.lines().nth(1).unwrap();
+    assert_eq!(
+        note,
+        format!(
+            "a password was generated; the platform keeps it: \
+             `telcreds -p sandbox-dasha sip show {id} --show-secrets` prints it"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_forced_sip_delete_lists_the_phone_numbers_that_went_with_it() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let d = dasha(&sb);
+    let mut in_use = None;
+    for c in d.list_sip_credentials().await.unwrap() {
+        if c.is_read_only() {
+            continue;
+        }
+        let deps = d.sip_credential_dependants(&c.id).await.unwrap();
+        if deps.phone_numbers.len() >= 2 {
+            in_use = Some((c, deps));
+            break;
+        }
+    }
+    let (c, deps) = in_use.expect("a manual credential used by two numbers");
+    let run = telcreds(
+        &cfg,
+        &["-p", P, "sip", "delete", &c.id, "--yes", "--force"],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for n in &deps.phone_numbers {
+        assert!(
+            run.stdout.contains(&n.phone_number),
+            "{}: {}",
+            n.phone_number,
+            run.stdout
+        );
+    }
+    let run = stdout_json(
+        &telcreds(
+            &cfg,
+            &[
+                "-p",
+                P,
+                "-o",
+                "json",
+                "sip",
+                "delete",
+                &other_in_use(&sb, &c.id).await,
+                "--yes",
+                "--force",
+            ],
+            "",
+        )
+        .await,
+    );
+    assert!(
+        !run["deleted_phone_numbers"].as_array().unwrap().is_empty(),
+        "{run}"
+    );
+}
+
+/// Another manual credential in use (not `but`).
+async fn other_in_use(sb: &Sandbox, but: &str) -> String {
+    let d = dasha(sb);
+    for c in d.list_sip_credentials().await.unwrap() {
+        if c.is_read_only() || c.id == but {
+            continue;
+        }
+        if !d
+            .sip_credential_dependants(&c.id)
+            .await
+            .unwrap()
+            .phone_numbers
+            .is_empty()
+        {
+            return c.id;
+        }
+    }
+    panic!("no other credential in use");
 }
 
 /// A config of `n` profiles `team-0` … plus the sandbox's.
