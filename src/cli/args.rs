@@ -345,4 +345,7 @@ pub struct RollTokenArgs {
     /// The running sandbox.
     #[arg(long, default_value = "http://127.0.0.1:8931")]
     pub url: String,
+    /// Include the new token in JSON output (table output shows it anyway).
+    #[arg(long)]
+    pub show_secrets: bool,
 }

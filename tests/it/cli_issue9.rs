@@ -153,6 +153,46 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
 }
 
 #[tokio::test]
+async fn roll_token_keeps_the_token_out_of_json_unless_asked() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let sid = sb.twilio_accounts()[0].sid.clone();
+    let url = sb.origin();
+    let args = [
+        "sandbox",
+        "roll-token",
+        "--url",
+        &url,
+        "--account-sid",
+        &sid,
+        "-o",
+        "json",
+    ];
+    let hidden = telcreds(&cfg, &args, "").await;
+    let v = stdout_json(&hidden);
+    assert_eq!(v["account_sid"], sid.as_str());
+    assert!(v.get("auth_token").is_none(), "{v}");
+    assert!(
+        !hidden
+            .stdout
+            .contains(&current_token(&sb, &sid).expose().to_string()),
+        "{}",
+        hidden.stdout
+    );
+    assert!(
+        hidden.stderr.contains("--show-secrets"),
+        "{}",
+        hidden.stderr
+    );
+
+    let mut shown = args.to_vec();
+    shown.push("--show-secrets");
+    let v = stdout_json(&telcreds(&cfg, &shown, "").await);
+    assert_eq!(v["auth_token"], current_token(&sb, &sid).expose());
+}
+
+#[tokio::test]
 async fn not_found_names_the_id_and_asks_for_ids_not_names() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
