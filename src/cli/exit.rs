@@ -36,6 +36,9 @@ pub enum Exit {
     VerifyFailed = 11,
     /// `providers verify`: the verification passed with warnings.
     VerifyWarning = 12,
+    /// Cancelled with ctrl-c at a prompt, before anything was changed (128 + SIGINT,
+    /// as a shell reports a process that ctrl-c ended).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -79,10 +82,11 @@ impl CliError {
     }
 
     /// How the message starts on stderr: `error: `, except for a verification that
-    /// passed with warnings (`warning: `).
+    /// passed with warnings (`warning: `) and a cancelled prompt (nothing).
     pub fn prefix(&self) -> &'static str {
         match self.exit {
             Exit::VerifyWarning => "warning: ",
+            Exit::Interrupted => "",
             _ => "error: ",
         }
     }

@@ -7,6 +7,8 @@ mod confirm;
 pub mod exit;
 #[cfg(unix)]
 mod hidden;
+#[cfg(unix)]
+mod interrupt;
 mod output;
 mod profiles;
 mod providers;
