@@ -107,7 +107,8 @@ pub enum ProvidersCommand {
     Show(IdArg),
     /// Link a Twilio account; the auth token is read from stdin.
     Create(ProviderCreateArgs),
-    /// Change a provider's name, region or call transfer (Dasha), or Account SID (Unpod).
+    /// Change a provider's name, region or call transfer (Dasha), or Account SID (Unpod:
+    /// with the new account's auth token on stdin, checked with Twilio first).
     Update(ProviderUpdateArgs),
     /// Replace a provider's Twilio auth token, read from stdin.
     RotateToken(RotateTokenArgs),
@@ -202,9 +203,13 @@ pub struct ProviderUpdateArgs {
     /// Allow call transfer (Dasha).
     #[arg(long)]
     pub supports_call_transfer: Option<bool>,
-    /// New Account SID (Unpod).
+    /// New Account SID (Unpod; needs --token-stdin).
     #[arg(long, value_name = "AC…")]
     pub account_sid: Option<String>,
+    /// Read the auth token of the new Account SID from stdin, or at a hidden prompt on
+    /// a terminal (Unpod: required with --account-sid; the pair is checked with Twilio).
+    #[arg(long, requires = "account_sid")]
+    pub token_stdin: bool,
 }
 
 /// `providers rotate-token`

@@ -156,16 +156,32 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
+    let auth_token = if a.token_stdin {
+        ctx.ops.writable()?;
+        Some(secrets::read_stdin("auth token")?)
+    } else {
+        None
+    };
+    let sid_without_token = a.account_sid.is_some() && auth_token.is_none();
     let change = ProviderChange {
         name: a.name,
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
         account_sid: a.account_sid,
+        auth_token,
     };
     let done = ctx.ops.update_provider(&a.id, &change).await;
-    let p = ctx
-        .finish(done)
-        .map_err(|e| ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id)))?;
+    let p = ctx.finish(done).map_err(|e| {
+        let refused_for_token = sid_without_token
+            && e.field_errors()
+                .iter()
+                .any(|f| f.field == crate::domain::validate::field::AUTH_TOKEN);
+        let mut e = ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id));
+        if refused_for_token {
+            e.message.push_str(": pipe it in with --token-stdin");
+        }
+        e
+    })?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })

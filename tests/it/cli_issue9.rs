@@ -153,6 +153,71 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
 }
 
 #[tokio::test]
+async fn an_unpod_account_sid_change_needs_the_new_token_and_twilio_checks_the_pair() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let up = unpod(&sb).list_configurations().await.unwrap();
+    let config = &up[0];
+    let other = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.status == "active" && up.iter().all(|c| c.account_sid != a.sid))
+        .unwrap();
+    let update = |stdin: &str, token: bool| {
+        let mut args = vec![
+            "-p",
+            "sandbox-unpod",
+            "providers",
+            "update",
+            &config.id,
+            "--account-sid",
+            &other.sid,
+        ];
+        if token {
+            args.push("--token-stdin");
+        }
+        let (cfg, stdin) = (cfg.clone(), stdin.to_string());
+        let args: Vec<String> = args.into_iter().map(String::from).collect();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            telcreds(&cfg, &args, &stdin).await
+        }
+    };
+
+    let no_token = update("", false).await;
+    assert_eq!(no_token.code, 6, "{}", no_token.stderr);
+    assert!(
+        no_token.stderr.contains("--token-stdin"),
+        "{}",
+        no_token.stderr
+    );
+    let wrong = update("0123456789abcdef0123456789abcdef\n", true).await;
+    assert_eq!(wrong.code, 6, "{}", wrong.stderr);
+    assert!(wrong.stderr.contains("Twilio"), "{}", wrong.stderr);
+    assert!(patches(&sb).await.is_empty(), "nothing was sent to Unpod");
+    assert_eq!(
+        unpod(&sb)
+            .get_configuration(&config.id)
+            .await
+            .unwrap()
+            .account_sid,
+        config.account_sid
+    );
+
+    let right = update(&format!("{}\n", other.auth_token), true).await;
+    assert_eq!(right.code, 0, "{}", right.stderr);
+    assert_eq!(
+        unpod(&sb)
+            .get_configuration(&config.id)
+            .await
+            .unwrap()
+            .account_sid,
+        other.sid
+    );
+}
+
+#[tokio::test]
 async fn roll_token_keeps_the_token_out_of_json_unless_asked() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();

@@ -89,6 +89,7 @@ impl Spec {
                     region: v.changed(field::REGION),
                     supports_call_transfer: v.changed(CALL_TRANSFER).map(|s| s == "yes"),
                     account_sid: v.changed(field::ACCOUNT_SID),
+                    auth_token: None,
                 },
             },
         }
