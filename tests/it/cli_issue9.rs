@@ -436,6 +436,33 @@ async fn other_in_use(sb: &Sandbox, but: &str) -> String {
     panic!("no other credential in use");
 }
 
+#[tokio::test]
+async fn an_empty_password_on_stdin_is_a_validation_error_everywhere() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let id = dasha(&sb)
+        .list_sip_credentials()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| !c.is_read_only())
+        .unwrap()
+        .id;
+    for args in [
+        &["sip", "create", "--server", "a.example", "--password-stdin"][..],
+        &["sip", "rotate", &id, "--password-stdin"][..],
+        &["sip", "update", &id, "--password-stdin"][..],
+    ] {
+        for stdin in ["", "\n", "  \n"] {
+            let mut all = vec!["-p", P];
+            all.extend_from_slice(args);
+            let run = telcreds(&cfg, &all, stdin).await;
+            assert_eq!(run.code, 6, "{args:?} {stdin:?}: {}", run.stderr);
+        }
+    }
+}
+
 /// A config of `n` profiles `team-0` … plus the sandbox's.
 fn big_config(sb: &Sandbox, dir: &Path, n: usize) -> std::path::PathBuf {
     let path = write_config(sb, dir);
