@@ -28,7 +28,13 @@ fn main() -> ExitCode {
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
                 eprintln!("error: {e}");
-                Exit::Other.into()
+                // A config problem (missing file, unknown profile) is a usage error,
+                // as on the command line.
+                if e.downcast_ref::<config::ConfigError>().is_some() {
+                    Exit::Usage.into()
+                } else {
+                    Exit::Other.into()
+                }
             }
         },
     };
@@ -48,14 +54,15 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
         (None, Config::load_default(cli.config.as_deref())?)
     };
     let start = match &cli.profile {
-        Some(name) => config
-            .profiles
-            .iter()
-            .position(|p| &p.name == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-                anyhow::anyhow!("no profile \"{name}\" (known: {})", known.join(", "))
-            })?,
+        Some(name) => {
+            // An unknown name is a config error, worded as on the command line.
+            config.profile(name)?;
+            config
+                .profiles
+                .iter()
+                .position(|p| &p.name == name)
+                .unwrap_or(0)
+        }
         None => config
             .default_profile
             .as_ref()

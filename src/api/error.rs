@@ -34,7 +34,7 @@ pub enum ApiError {
         dependants: Dependants,
     },
     /// The platform refused the fields it was sent.
-    #[error("{message}{}", describe_fields(fields))]
+    #[error("{message}{}", describe_fields(message, fields))]
     Validation {
         /// What the platform (or the local check) said about the request as a whole.
         message: String,
@@ -118,11 +118,23 @@ fn describe_dependants(d: &Dependants) -> String {
     }
 }
 
-fn describe_fields(fields: &[FieldError]) -> String {
+/// The field problems after `message`; a field whose message `message` already says
+/// is named without repeating it.
+fn describe_fields(message: &str, fields: &[FieldError]) -> String {
     if fields.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = fields.iter().map(ToString::to_string).collect();
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let said = f.message.trim();
+            if !said.is_empty() && message.contains(said) {
+                f.field.clone()
+            } else {
+                f.to_string()
+            }
+        })
+        .collect();
     format!(" ({})", parts.join("; "))
 }
 
@@ -349,6 +361,23 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "One or more validation errors occurred. (auth_token: must be 32 hex digits)"
+        );
+        // A field error that repeats the message is not repeated.
+        let twilio = ApiError::Validation {
+            message: "Twilio credentials rejected: Authentication Error - invalid username (20003)"
+                .into(),
+            fields: vec![
+                FieldError::new(
+                    "auth_token",
+                    "Authentication Error - invalid username (20003)",
+                ),
+                FieldError::new("region", "unknown region"),
+            ],
+        };
+        assert_eq!(
+            twilio.to_string(),
+            "Twilio credentials rejected: Authentication Error - invalid username (20003) \
+             (auth_token; region: unknown region)"
         );
         let r = ApiError::RateLimited {
             retry_after: Some(Duration::from_secs(3)),

@@ -320,16 +320,23 @@ pub(crate) fn seg(id: &str) -> Result<String, ApiError> {
         .collect())
 }
 
-/// Reads `Retry-After` given in seconds (the form the platforms use).
+/// Reads `Retry-After`, in seconds (the form the platforms use) or as an HTTP date
+/// (how long until then; a date already past means now). Whether the wait is short
+/// enough to honour is the caller's decision (`max_retry_after`).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
+    let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A short, printable excerpt of a body for error messages, with the values of
@@ -455,6 +462,35 @@ mod tests {
         assert!(!may_have_been_applied(&ApiError::RateLimited {
             retry_after: None
         }));
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_or_as_an_http_date() {
+        let header = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                reqwest::header::RETRY_AFTER,
+                reqwest::header::HeaderValue::from_str(v).unwrap(),
+            );
+            h
+        };
+        assert_eq!(retry_after(&header(" 3 ")), Some(Duration::from_secs(3)));
+        let in_10s = std::time::SystemTime::now() + Duration::from_secs(10);
+        let date = httpdate::fmt_http_date(in_10s);
+        let wait = retry_after(&header(&date)).expect("an HTTP date is honoured");
+        assert!(
+            (Duration::from_secs(8)..=Duration::from_secs(10)).contains(&wait),
+            "{wait:?}"
+        );
+        // A date in the past means: now.
+        let past = httpdate::fmt_http_date(std::time::SystemTime::UNIX_EPOCH);
+        assert_eq!(retry_after(&header(&past)), Some(Duration::ZERO));
+        // The obsolete forms of an HTTP date are valid too.
+        assert_eq!(
+            retry_after(&header("Sunday, 06-Nov-94 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&header("soon")), None);
     }
 
     #[test]

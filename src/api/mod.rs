@@ -150,15 +150,23 @@ impl PlatformClient {
         }
     }
 
-    /// Changes a provider's editable fields.
+    /// Changes a provider's editable fields. On Unpod a new Account SID comes with
+    /// the auth token of that account, and the pair is checked with Twilio first, as
+    /// on create: a refused pair is never sent.
     pub async fn update_provider(
         &self,
         id: &str,
         u: &ProviderUpdate,
     ) -> Result<Provider, ApiError> {
         let mut problems = Vec::new();
+        if let Some(Err(m)) = u.auth_token.as_ref().map(validate::auth_token) {
+            problems.push(validate::FieldError::new(validate::field::AUTH_TOKEN, m));
+        }
         if let Err(m) = validate::provider_name(&u.name) {
             problems.push(validate::FieldError::new(validate::field::NAME, m));
+        }
+        if let Err(m) = validate::region(&u.region) {
+            problems.push(validate::FieldError::new(validate::field::REGION, m));
         }
         if let Some(Err(m)) = u.account_sid.as_deref().map(validate::account_sid) {
             problems.push(validate::FieldError::new(validate::field::ACCOUNT_SID, m));
@@ -168,7 +176,26 @@ impl PlatformClient {
         }
         match self {
             PlatformClient::Dasha(c) => c.update_twilio_provider(id, u).await,
-            PlatformClient::Unpod { client, .. } => client.update_configuration(id, u).await,
+            PlatformClient::Unpod { client, twilio } => {
+                match (&u.account_sid, &u.auth_token) {
+                    (Some(sid), Some(token)) => twilio.require_valid(sid, token).await?,
+                    (Some(_), None) => {
+                        return Err(ApiError::local_validation(vec![validate::FieldError::new(
+                            validate::field::AUTH_TOKEN,
+                            "required with a new Account SID: Unpod cannot return the \
+                                 stored token, and the new pair is checked with Twilio first",
+                        )]));
+                    }
+                    (None, Some(_)) => {
+                        return Err(ApiError::local_validation(vec![validate::FieldError::new(
+                            validate::field::AUTH_TOKEN,
+                            "a new auth token alone is a token rotation, not an update",
+                        )]));
+                    }
+                    (None, None) => {}
+                }
+                client.update_configuration(id, u).await
+            }
         }
     }
 

@@ -185,7 +185,9 @@ impl UnpodClient {
         Ok(data::<WireConfig>(&a)?.into_domain())
     }
 
-    /// Applies a [`ProviderUpdate`]; only the Account SID can change on Unpod.
+    /// Applies a [`ProviderUpdate`]; only the Account SID (with its auth token) can
+    /// change on Unpod. Unpod does not check the pair: use
+    /// [`PlatformClient`](super::PlatformClient), which checks it with Twilio first.
     pub async fn update_configuration(
         &self,
         id: &str,
@@ -196,7 +198,7 @@ impl UnpodClient {
                 "Unpod provider configurations have only an Account SID and an auth token".into(),
             ));
         }
-        self.patch_configuration(id, u.account_sid.as_deref(), None)
+        self.patch_configuration(id, u.account_sid.as_deref(), u.auth_token.as_ref())
             .await
     }
 

@@ -107,7 +107,8 @@ pub enum ProvidersCommand {
     Show(IdArg),
     /// Link a Twilio account; the auth token is read from stdin.
     Create(ProviderCreateArgs),
-    /// Change a provider's name, region or call transfer (Dasha), or Account SID (Unpod).
+    /// Change a provider's name, region or call transfer (Dasha), or Account SID (Unpod:
+    /// with the new account's auth token on stdin, checked with Twilio first).
     Update(ProviderUpdateArgs),
     /// Replace a provider's Twilio auth token, read from stdin.
     RotateToken(RotateTokenArgs),
@@ -202,9 +203,13 @@ pub struct ProviderUpdateArgs {
     /// Allow call transfer (Dasha).
     #[arg(long)]
     pub supports_call_transfer: Option<bool>,
-    /// New Account SID (Unpod).
+    /// New Account SID (Unpod; needs --token-stdin).
     #[arg(long, value_name = "AC…")]
     pub account_sid: Option<String>,
+    /// Read the auth token of the new Account SID from stdin, or at a hidden prompt on
+    /// a terminal (Unpod: required with --account-sid; the pair is checked with Twilio).
+    #[arg(long, requires = "account_sid")]
+    pub token_stdin: bool,
 }
 
 /// `providers rotate-token`
@@ -264,7 +269,7 @@ pub struct SipFields {
     #[arg(long)]
     pub description: Option<String>,
     /// Calls per second (empty to clear).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub cps_limit: Option<String>,
     /// Shared rate-limit group key.
     #[arg(long)]
@@ -345,4 +350,7 @@ pub struct RollTokenArgs {
     /// The running sandbox.
     #[arg(long, default_value = "http://127.0.0.1:8931")]
     pub url: String,
+    /// Include the new token in JSON output (table output shows it anyway).
+    #[arg(long)]
+    pub show_secrets: bool,
 }

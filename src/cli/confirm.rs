@@ -1,9 +1,10 @@
 //! Confirmation before destructive commands: `--yes`, or a prompt on the terminal
 //! that names the profile; on a protected profile the item's name must be typed.
+//! ctrl-c at a prompt cancels the command with a word (exit 130), nothing changed.
 
 use super::exit::{CliError, Exit};
 use crate::config::Profile;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 /// Asks before deleting `name` (of kind `kind`) on `profile`, unless `yes`.
 pub fn confirm_delete(
@@ -40,11 +41,7 @@ pub fn confirm_delete(
         }
     );
     let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::usage(format!("could not read the answer: {e}")))?;
+    let answer = answer(stdin_fd(), &mut std::io::stderr())?;
     if answer.trim() == expected {
         Ok(())
     } else {
@@ -76,9 +73,59 @@ pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
     write!(out, "{prompt}")
         .and_then(|()| out.flush())
         .map_err(no_tty)?;
-    let mut answer = String::new();
-    std::io::BufReader::new(&tty)
-        .read_line(&mut answer)
+    Ok(answer(tty_fd(&tty), &mut out)?.trim() == expected)
+}
+
+/// Most bytes of an answer.
+const ANSWER_LIMIT: usize = 4096;
+
+/// What the user typed. On ctrl-c the line is ended on `echo` (after the `^C` the
+/// terminal shows) and the command is cancelled: exit 130, "nothing was changed".
+#[cfg(unix)]
+fn answer(fd: std::os::fd::RawFd, echo: &mut impl Write) -> Result<String, CliError> {
+    match super::interrupt::read_line(fd, ANSWER_LIMIT) {
+        Ok(super::interrupt::Typed::Line(line)) => Ok(line),
+        Ok(super::interrupt::Typed::Interrupted) => {
+            let _ = writeln!(echo).and_then(|()| echo.flush());
+            Err(CliError::new(
+                Exit::Interrupted,
+                "cancelled: nothing was changed",
+            ))
+        }
+        Err(e) => Err(CliError::usage(format!("could not read the answer: {e}"))),
+    }
+}
+
+#[cfg(unix)]
+fn stdin_fd() -> std::os::fd::RawFd {
+    use std::os::fd::AsRawFd;
+    std::io::stdin().as_raw_fd()
+}
+
+#[cfg(unix)]
+fn tty_fd(tty: &std::fs::File) -> std::os::fd::RawFd {
+    use std::os::fd::AsRawFd;
+    tty.as_raw_fd()
+}
+
+/// What the user typed (without unix, ctrl-c ends the process as before).
+#[cfg(not(unix))]
+fn answer(source: impl std::io::Read, _echo: &mut impl Write) -> Result<String, CliError> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(source)
+        .take(ANSWER_LIMIT as u64)
+        .read_line(&mut line)
         .map_err(|e| CliError::usage(format!("could not read the answer: {e}")))?;
-    Ok(answer.trim() == expected)
+    Ok(line)
+}
+
+#[cfg(not(unix))]
+fn stdin_fd() -> std::io::Stdin {
+    std::io::stdin()
+}
+
+#[cfg(not(unix))]
+fn tty_fd(tty: &std::fs::File) -> &std::fs::File {
+    tty
 }

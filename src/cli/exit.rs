@@ -32,6 +32,13 @@ pub enum Exit {
     /// A change was sent but its outcome is unknown (timeout, dropped connection,
     /// 5xx, or an answer that could not be read): check before trying again.
     Unknown = 10,
+    /// `providers verify`: the verification failed.
+    VerifyFailed = 11,
+    /// `providers verify`: the verification passed with warnings.
+    VerifyWarning = 12,
+    /// Cancelled with ctrl-c at a prompt, before anything was changed (128 + SIGINT,
+    /// as a shell reports a process that ctrl-c ended).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -72,6 +79,16 @@ impl CliError {
     /// A usage failure.
     pub fn usage(message: impl Into<String>) -> Self {
         CliError::new(Exit::Usage, message)
+    }
+
+    /// How the message starts on stderr: `error: `, except for a verification that
+    /// passed with warnings (`warning: `) and a cancelled prompt (nothing).
+    pub fn prefix(&self) -> &'static str {
+        match self.exit {
+            Exit::VerifyWarning => "warning: ",
+            Exit::Interrupted => "",
+            _ => "error: ",
+        }
     }
 }
 

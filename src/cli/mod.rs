@@ -7,6 +7,8 @@ mod confirm;
 pub mod exit;
 #[cfg(unix)]
 mod hidden;
+#[cfg(unix)]
+mod interrupt;
 mod output;
 mod profiles;
 mod providers;
@@ -31,7 +33,65 @@ pub struct Context {
     pub output: OutputFormat,
 }
 
+/// The kinds of item a command names by id.
+#[derive(Debug, Clone, Copy)]
+pub enum Item {
+    /// A Twilio provider (an Unpod provider configuration).
+    Provider,
+    /// A SIP credential.
+    Sip,
+}
+
+impl Item {
+    fn noun(self) -> &'static str {
+        match self {
+            Item::Provider => "provider",
+            Item::Sip => "SIP credential",
+        }
+    }
+
+    fn group(self) -> &'static str {
+        match self {
+            Item::Provider => "providers",
+            Item::Sip => "sip",
+        }
+    }
+}
+
 impl Context {
+    /// The error of a command about the item `id`: a 404 names the id and the profile
+    /// and says that ids, not names, are expected; any other error as it is.
+    pub fn about(&self, item: Item, id: &str, error: ApiError) -> CliError {
+        if error.kind() != crate::api::ErrorKind::NotFound {
+            return error.into();
+        }
+        let profile = &self.profile.name;
+        CliError::new(
+            Exit::NotFound,
+            format!(
+                "no {} with id \"{id}\" on profile \"{profile}\" \
+                 (ids, not names: see `telcreds -p {profile} {} list`)",
+                item.noun(),
+                item.group()
+            ),
+        )
+    }
+
+    /// The error of a change of the item `id`: a 404 as in [`Context::about`]; when
+    /// the outcome is unknown, it names the command `check` that shows the item.
+    pub fn after_change(
+        &self,
+        item: Item,
+        id: &str,
+        error: ApiError,
+        check: impl FnOnce() -> String,
+    ) -> CliError {
+        if error.kind() == crate::api::ErrorKind::NotFound {
+            return self.about(item, id, error);
+        }
+        CliError::after_change(error, check)
+    }
+
     /// The result of a change, after printing what could not be recorded.
     pub fn finish<T>(&self, done: Done<T>) -> Result<T, ApiError> {
         for w in &done.warnings {
@@ -46,7 +106,7 @@ pub async fn run(cli: Cli, command: Command) -> Exit {
     match dispatch(&cli, command).await {
         Ok(()) => Exit::Success,
         Err(e) => {
-            eprintln!("error: {}", crate::text::printable_lines(&e.message));
+            eprintln!("{}{}", e.prefix(), crate::text::printable_lines(&e.message));
             e.exit
         }
     }

@@ -4,11 +4,14 @@ use super::args::{
     DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
 use super::confirm::confirm_delete;
-use super::exit::CliError;
+use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
-use super::{Context, secrets};
+use super::{Context, Item, secrets};
 use crate::domain::time::{ago, stamp};
-use crate::domain::{NewProvider, PhoneNumber, Provider, VerificationCheck, short_sid};
+use crate::domain::{
+    NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
+    short_sid,
+};
 use crate::ops::ProviderChange;
 use chrono::Utc;
 use serde::Serialize;
@@ -54,8 +57,9 @@ struct ProviderView {
 }
 
 async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
-    let provider = ctx.ops.get_provider(id).await?;
-    let phone_numbers = ctx.ops.provider_numbers(id).await?;
+    let missing = |e| ctx.about(Item::Provider, id, e);
+    let provider = ctx.ops.get_provider(id).await.map_err(missing)?;
+    let phone_numbers = ctx.ops.provider_numbers(id).await.map_err(missing)?;
     let view = ProviderView {
         provider,
         phone_numbers,
@@ -152,16 +156,32 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
+    let auth_token = if a.token_stdin {
+        ctx.ops.writable()?;
+        Some(secrets::read_stdin("auth token")?)
+    } else {
+        None
+    };
+    let sid_without_token = a.account_sid.is_some() && auth_token.is_none();
     let change = ProviderChange {
         name: a.name,
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
         account_sid: a.account_sid,
+        auth_token,
     };
     let done = ctx.ops.update_provider(&a.id, &change).await;
-    let p = ctx
-        .finish(done)
-        .map_err(|e| CliError::after_change(e, || show_command(ctx, &a.id)))?;
+    let p = ctx.finish(done).map_err(|e| {
+        let refused_for_token = sid_without_token
+            && e.field_errors()
+                .iter()
+                .any(|f| f.field == crate::domain::validate::field::AUTH_TOKEN);
+        let mut e = ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id));
+        if refused_for_token {
+            e.message.push_str(": pipe it in with --token-stdin");
+        }
+        e
+    })?;
     emit(ctx.output, &p, || {
         format!("updated provider {}\n{}", p.id, provider_text(&p, &[]))
     })
@@ -172,7 +192,7 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
     let token = secrets::read_stdin("auth token")?;
     let done = ctx.ops.rotate_provider_token(&a.id, &token).await;
     let p = ctx.finish(done).map_err(|e| {
-        CliError::after_change(e, || {
+        ctx.after_change(Item::Provider, &a.id, e, || {
             format!(
                 "{}` and `telcreds -p {} providers verify {}",
                 show_command(ctx, &a.id),
@@ -191,25 +211,70 @@ fn show_command(ctx: &Context, id: &str) -> String {
     format!("telcreds -p {} providers show {id}", ctx.profile.name)
 }
 
+/// A verification result with the provider it is about.
+#[derive(Serialize)]
+struct Verified<'a> {
+    id: &'a str,
+    name: Option<String>,
+    #[serde(flatten)]
+    result: &'a VerificationResult,
+}
+
+/// Verifies a provider and says which; a failed verification exits 11, one with
+/// warnings 12.
 async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
     let done = ctx.ops.verify_provider(id).await;
-    let r = ctx.finish(done)?;
-    emit(ctx.output, &r, || {
+    let r = ctx
+        .finish(done)
+        .map_err(|e| ctx.about(Item::Provider, id, e))?;
+    // The name, for people; the verification stands even when it cannot be read.
+    let name = ctx
+        .ops
+        .get_provider(id)
+        .await
+        .ok()
+        .map(|p| p.display_name());
+    let shown = match &name {
+        Some(n) => format!("provider \"{n}\" ({id})"),
+        None => format!("provider {id}"),
+    };
+    let view = Verified {
+        id,
+        name,
+        result: &r,
+    };
+    emit(ctx.output, &view, || {
         format!(
-            "{} {}\n{}",
+            "{shown}: {} {}\n{}",
             r.status.symbol(),
             r.status,
             checks_text(&r.checks).trim_start_matches('\n')
         )
-    })
+    })?;
+    match r.status {
+        VerificationStatus::Failed => Err(CliError::new(
+            Exit::VerifyFailed,
+            format!("{shown} failed verification"),
+        )),
+        VerificationStatus::Warning => Err(CliError::new(
+            Exit::VerifyWarning,
+            format!("{shown} passed verification with warnings"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
-    let p = ctx.ops.get_provider(&a.id).await?;
+    let p = ctx
+        .ops
+        .get_provider(&a.id)
+        .await
+        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
     confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
     let done = ctx.ops.delete_provider(&a.id, &p.display_name()).await;
-    ctx.finish(done)?;
+    ctx.finish(done)
+        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
     let deleted = serde_json::json!({ "deleted": a.id });
     emit(ctx.output, &deleted, || {
         format!("deleted provider {} ({})\n", p.display_name(), a.id)

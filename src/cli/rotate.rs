@@ -270,12 +270,20 @@ fn confirm(plan: &Plan) -> Result<(), CliError> {
     }
 }
 
+/// Whether to retry the failed targets; ctrl-c means no (some targets changed
+/// already, so the report is still printed).
 fn ask_retry(report: &Report) -> Result<bool, CliError> {
     let n = report.failed().count();
-    ask_on_tty(
+    match ask_on_tty(
         &format!("{n} target(s) failed. Retry only those? Type yes to retry: "),
         "yes",
-    )
+    ) {
+        Err(e) if e.exit == Exit::Interrupted => {
+            eprintln!("cancelled: the failed targets are not retried");
+            Ok(false)
+        }
+        answer => answer,
+    }
 }
 
 async fn apply(

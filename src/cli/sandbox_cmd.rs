@@ -26,7 +26,8 @@ struct Rolled {
 }
 
 /// Rolls a demo account's token through the control route of a running sandbox and
-/// prints the new one: demo data, and printing it is the point.
+/// prints the new one: demo data, and printing it is the point; JSON holds it only
+/// with `--show-secrets`, as every JSON output.
 async fn roll_token(a: RollTokenArgs, output: OutputFormat) -> Result<(), CliError> {
     crate::domain::validate::account_sid(&a.account_sid)
         .map_err(|m| CliError::new(Exit::Validation, format!("account_sid: {m}")))?;
@@ -60,6 +61,14 @@ async fn roll_token(a: RollTokenArgs, output: OutputFormat) -> Result<(), CliErr
         ));
     }
     let rolled: Rolled = response.json().await.map_err(unreachable)?;
+    if output == OutputFormat::Json && !a.show_secrets {
+        super::audit::warn(
+            "the new auth token is not in the JSON output: pass --show-secrets to include it \
+             (the table output shows it)",
+        );
+        let shown = serde_json::json!({ "account_sid": rolled.account_sid });
+        return emit(output, &shown, String::new);
+    }
     emit(output, &rolled, || {
         format!(
             "rolled the sandbox token of {}\nnew auth token: {}\n",

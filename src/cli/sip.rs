@@ -8,7 +8,7 @@ use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
-use super::{Context, secrets};
+use super::{Context, Item, secrets};
 use crate::api::ApiError;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
@@ -67,8 +67,9 @@ struct SipView<'a> {
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
-    let c = ctx.ops.get_sip(&a.id).await?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, &a.id, e);
+    let c = ctx.ops.get_sip(&a.id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -171,9 +172,14 @@ fn edit_from(f: SipFields) -> Result<SipEdit, CliError> {
     })
 }
 
-fn generated_note(generated: bool, format: OutputFormat) -> String {
-    if generated && format == OutputFormat::Table {
-        "a password was generated: see it once with `telcreds sip show ID --show-secrets`\n".into()
+/// Where a generated password can be read: the platform keeps it, and `sip show`
+/// prints it as often as asked.
+fn generated_note(ctx: &Context, generated: bool, id: &str) -> String {
+    if generated && ctx.output == OutputFormat::Table {
+        format!(
+            "a password was generated; the platform keeps it: `{} --show-secrets` prints it\n",
+            show_command(ctx, id)
+        )
     } else {
         String::new()
     }
@@ -205,7 +211,7 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
         format!(
             "created SIP credential {}\n{}{}",
             c.id,
-            generated_note(generated, ctx.output),
+            generated_note(ctx, generated, &c.id),
             sip_text(&c, false)
         )
     })
@@ -227,13 +233,13 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
             _ => None,
         };
         keep_generated(ctx, &e, generated, sent, false);
-        CliError::after_change(e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
     emit(ctx.output, &c, || {
         format!(
             "updated SIP credential {}\n{}{}",
             c.id,
-            generated_note(generated, ctx.output),
+            generated_note(ctx, generated, &c.id),
             sip_text(&c, false)
         )
     })
@@ -258,13 +264,14 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
     let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
     let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
-        CliError::after_change(e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
     if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
-        warn(
+        warn(&format!(
             "the generated password is not in the JSON output (pass --show-secrets to include it); \
-             `telcreds sip show ID --show-secrets` prints it",
-        );
+             `{} --show-secrets` prints it",
+            show_command(ctx, &c.id)
+        ));
     }
     let view = Rotated {
         rotated: true,
@@ -279,11 +286,8 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             c.id
         );
         if generated {
-            // The one place a generated password is shown.
-            out.push_str(&format!(
-                "new password (shown once): {}\n",
-                password.expose()
-            ));
+            // The platform keeps it: `sip show --show-secrets` prints it again.
+            out.push_str(&format!("new password: {}\n", password.expose()));
         }
         out
     })
@@ -323,9 +327,18 @@ fn keep_generated(
     }
 }
 
+/// The answer of `sip delete`: with `--force`, the phone numbers deleted with it.
+#[derive(Serialize)]
+struct Deleted<'a> {
+    deleted: &'a str,
+    force: bool,
+    deleted_phone_numbers: Vec<&'a str>,
+}
+
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    let c = ctx.ops.writable_sip(&a.id).await?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, &a.id, e);
+    let c = ctx.ops.writable_sip(&a.id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
     if !dependants.is_empty() && !a.force {
         let lines = dependants.describe().join("\n  ");
         return Err(CliError::new(
@@ -338,9 +351,28 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
     let done = ctx.ops.delete_sip(&a.id, a.force).await;
-    ctx.finish(done)?;
-    let deleted = serde_json::json!({ "deleted": a.id, "force": a.force });
+    ctx.finish(done).map_err(missing)?;
+    // What used it a moment ago, which `--force` deleted with it.
+    let numbers: Vec<&str> = dependants
+        .phone_numbers
+        .iter()
+        .filter(|_| a.force)
+        .map(|n| n.phone_number.as_str())
+        .collect();
+    let deleted = Deleted {
+        deleted: &a.id,
+        force: a.force,
+        deleted_phone_numbers: numbers.clone(),
+    };
     emit(ctx.output, &deleted, || {
-        format!("deleted SIP credential {} ({})\n", c.display_name(), a.id)
+        let mut out = format!("deleted SIP credential {} ({})\n", c.display_name(), a.id);
+        if !numbers.is_empty() {
+            out.push_str(&format!(
+                "and the {} phone number(s) that used it: {}\n",
+                numbers.len(),
+                numbers.join(", ")
+            ));
+        }
+        out
     })
 }

@@ -126,14 +126,7 @@ fn invalid_message(path: &str, problems: &[ConfigProblem]) -> String {
 }
 
 fn unknown_profile_message(name: &str, known: &[String]) -> String {
-    if known.is_empty() {
-        format!("no profile named \"{name}\": the config has no profiles")
-    } else {
-        format!(
-            "no profile named \"{name}\"; known profiles: {}",
-            known.join(", ")
-        )
-    }
+    super::suggest::unknown_profile(name, known)
 }
 
 fn token_source_message(profile: &str, key: &str, message: &str) -> String {

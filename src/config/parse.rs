@@ -130,14 +130,9 @@ fn check_default_profile(default: Option<&str>, names: &[String], mut scope: Sco
     let Some(name) = default.filter(|d| !names.iter().any(|n| n == d)) else {
         return;
     };
-    let known = if names.is_empty() {
-        "none".to_string()
-    } else {
-        names.join(", ")
-    };
     scope.key(
         "default_profile",
-        format!("no profile named \"{name}\" (known: {known})"),
+        super::suggest::unknown_profile(name, names),
     );
 }
 
@@ -328,6 +323,30 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// What the group and other bits of `mode` allow: "readable by group", "readable
+/// and writable by group and others", …
+fn open_to(mode: u32) -> String {
+    let allows = |bits: u32| {
+        let words: Vec<&str> = [(0o4, "readable"), (0o2, "writable"), (0o1, "executable")]
+            .into_iter()
+            .filter(|(b, _)| bits & b != 0)
+            .map(|(_, w)| w)
+            .collect();
+        match words.as_slice() {
+            [] => String::new(),
+            [one] => one.to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    };
+    let (group, others) = (allows((mode >> 3) & 0o7), allows(mode & 0o7));
+    match (group.is_empty(), others.is_empty()) {
+        (false, true) => format!("{group} by group"),
+        (true, false) => format!("{others} by others"),
+        _ if group == others => format!("{group} by group and others"),
+        _ => format!("{group} by group and {others} by others"),
+    }
+}
+
 /// Never quotes the value: it may be a token.
 fn control_message() -> String {
     format!("contains a control character inside ({CONTROL_HINT})")
@@ -340,8 +359,9 @@ fn open_file_message(shown: &str, mode: u32) -> String {
         shown.to_string()
     };
     format!(
-        "inline token in {shown}, which is readable by group or others (mode {:04o}); \
+        "inline token in {shown}, which is {} (mode {:04o}); \
          run: chmod 600 {quoted}, or use token_env / token_cmd / token_file",
+        open_to(mode),
         mode & 0o7777
     )
 }

@@ -10,6 +10,50 @@ pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// Up to `max` known words at most two edits from `word`, closest first (ties in
+/// the order given).
+pub(crate) fn close_matches<'a>(word: &str, known: &'a [String], max: usize) -> Vec<&'a str> {
+    let mut near: Vec<(usize, usize, &str)> = known
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (edit_distance(word, k), i, k.as_str()))
+        .filter(|(d, _, _)| *d <= 2)
+        .collect();
+    near.sort_unstable();
+    near.into_iter().take(max).map(|(_, _, k)| k).collect()
+}
+
+/// Most profile names an error lists in full; a bigger config gets close matches
+/// and the count.
+const LIST_ALL_UP_TO: usize = 5;
+
+/// Why `name` is not a profile: the names when there are a few, else at most three
+/// close ones and how many there are.
+pub(crate) fn unknown_profile(name: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        return format!("no profile named \"{name}\": the config has no profiles");
+    }
+    if known.len() <= LIST_ALL_UP_TO {
+        return format!(
+            "no profile named \"{name}\"; known profiles: {}",
+            known.join(", ")
+        );
+    }
+    let near: Vec<String> = close_matches(name, known, 3)
+        .iter()
+        .map(|k| format!("\"{k}\""))
+        .collect();
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    };
+    format!(
+        "no profile named \"{name}\"{hint} ({} profiles: see `telcreds profiles list`)",
+        known.len()
+    )
+}
+
 /// Levenshtein distance over characters.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -322,12 +322,55 @@ fn bad_values_are_refused() {
     let p = one_problem(&format!("default_profile = \"nope\"\n{DASHA}"));
     assert_eq!(
         p.to_string(),
-        "key \"default_profile\": no profile named \"nope\" (known: dev)"
+        "key \"default_profile\": no profile named \"nope\"; known profiles: dev"
     );
     let p = one_problem(
         "[profiles.\"a b\"]\nplatform = \"dasha\"\nbase_url = \"https://x.io\"\ntoken_env = \"T\"\n",
     );
     assert_eq!(p.profile.as_deref(), Some("a b"));
+}
+
+/// A config of `n` profiles named `team-0` … `team-{n-1}`, plus `prod-dasha`.
+fn many_profiles(n: usize) -> String {
+    let mut text = String::new();
+    for name in (0..n)
+        .map(|i| format!("team-{i}"))
+        .chain(["prod-dasha".to_string()])
+    {
+        text.push_str(&format!(
+            "[profiles.{name}]\nplatform = \"dasha\"\nbase_url = \"https://x.io\"\ntoken_env = \"T\"\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn an_unknown_profile_in_a_big_config_names_a_few_close_ones_and_the_count() {
+    let c = ok(&many_profiles(10_000));
+    let e = c.pick(Some("prod-dahsa")).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "no profile named \"prod-dahsa\"; did you mean \"prod-dasha\"? \
+         (10001 profiles: see `telcreds profiles list`)"
+    );
+    let e = c.pick(Some("team-12345")).unwrap_err().to_string();
+    assert!(e.len() < 200, "{e}");
+    assert!(e.contains("10001 profiles"), "{e}");
+    let e = c.pick(Some("zzzzzzzzzzzzzz")).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "no profile named \"zzzzzzzzzzzzzz\" (10001 profiles: see `telcreds profiles list`)"
+    );
+
+    let p = one_problem(&format!(
+        "default_profile = \"prod-dahsa\"\n{}",
+        many_profiles(10_000)
+    ));
+    assert_eq!(
+        p.to_string(),
+        "key \"default_profile\": no profile named \"prod-dahsa\"; did you mean \"prod-dasha\"? \
+         (10001 profiles: see `telcreds profiles list`)"
+    );
 }
 
 #[test]
@@ -349,7 +392,7 @@ fn inline_token_in_open_file_is_refused_with_chmod_hint() {
     let err = Config::load(&path).unwrap_err();
     let shown = path.display();
     let expected = format!(
-        "profile \"prod\": inline token in {shown}, which is readable by group or others (mode 0644); \
+        "profile \"prod\": inline token in {shown}, which is readable by group and others (mode 0644); \
          run: chmod 600 {shown}, or use token_env / token_cmd / token_file"
     );
     match &err {
@@ -391,6 +434,34 @@ fn set_mode(path: &Path, mode: u32) {
 
 #[cfg(not(unix))]
 fn set_mode(_: &Path, _: u32) {}
+
+#[test]
+fn an_inline_token_in_a_file_others_may_write_is_refused_and_the_mode_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, INLINE).unwrap();
+    let shown = path.display();
+    for (mode, allows) in [
+        (0o620, "writable by group"),
+        (0o602, "writable by others"),
+        (0o640, "readable by group"),
+        (0o666, "readable and writable by group and others"),
+        (0o610, "executable by group"),
+    ] {
+        set_mode(&path, mode);
+        let err = Config::load(&path).unwrap_err();
+        let expected = format!(
+            "profile \"prod\": inline token in {shown}, which is {allows} (mode {mode:04o}); \
+             run: chmod 600 {shown}, or use token_env / token_cmd / token_file"
+        );
+        match &err {
+            ConfigError::Invalid { problems, .. } => {
+                assert_eq!(problems[0].to_string(), expected)
+            }
+            other => panic!("{mode:o}: {other:?}"),
+        }
+    }
+}
 
 #[test]
 fn load_reports_unreadable_files() {

@@ -247,8 +247,11 @@ pub struct ProviderUpdate {
     pub region: Option<String>,
     /// Dasha: call transfer.
     pub supports_call_transfer: Option<bool>,
-    /// Unpod: new Account SID.
+    /// Unpod: new Account SID; needs `auth_token`, as Unpod cannot return the stored
+    /// one and the pair is checked with Twilio before it is sent.
     pub account_sid: Option<String>,
+    /// Unpod: the auth token of the new Account SID.
+    pub auth_token: Option<Secret>,
 }
 
 impl ProviderUpdate {

@@ -177,19 +177,57 @@ fn max_len(value: &Option<String>, max: usize) -> Result<(), Invalid> {
     }
 }
 
-/// Checks a SIP server: 1–255 characters, no spaces.
+/// Checks a SIP server: 1–255 characters, no spaces; a host or IPv4 address with an
+/// optional `:port`, or an IPv6 address, bare or as `[address]:port`. A port is
+/// 1–65535.
 pub fn sip_server(server: &str) -> Result<(), Invalid> {
-    let n = server.trim().chars().count();
+    let server = server.trim();
+    let n = server.chars().count();
     if n == 0 {
         return Err("required".into());
     }
     if n > SIP_TEXT_MAX {
         return Err(format!("at most {SIP_TEXT_MAX} characters (got {n})").into());
     }
-    if server.trim().contains(char::is_whitespace) {
+    if server.contains(char::is_whitespace) {
         return Err("must not contain spaces".into());
     }
-    Ok(())
+    if let Some(rest) = server.strip_prefix('[') {
+        let Some((address, after)) = rest.split_once(']') else {
+            return Err("an IPv6 address in brackets needs its closing ']'".into());
+        };
+        if address.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!("\"{address}\" in brackets is not an IPv6 address").into());
+        }
+        return match after {
+            "" => Ok(()),
+            _ => match after.strip_prefix(':') {
+                Some(port) => sip_port(port),
+                None => Err("after \"[address]\" only \":port\" may follow".into()),
+            },
+        };
+    }
+    match server.matches(':').count() {
+        0 => Ok(()),
+        1 => {
+            let (host, port) = server.split_once(':').unwrap_or((server, ""));
+            if host.is_empty() {
+                return Err("a host is needed before \":port\"".into());
+            }
+            sip_port(port)
+        }
+        _ if server.parse::<std::net::Ipv6Addr>().is_ok() => Ok(()),
+        _ => Err("must be host:port; an IPv6 address with a port is written [address]:port".into()),
+    }
+}
+
+/// A port after `:`: a number from 1 to 65535.
+fn sip_port(port: &str) -> Result<(), Invalid> {
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        _ if port.is_empty() => Err("a port is needed after ':' (1-65535)".into()),
+        _ => Err(format!("the port must be a number from 1 to 65535 (got \"{port}\")").into()),
+    }
 }
 
 /// Checks an optional text field against the 255-character limit.
@@ -197,13 +235,49 @@ pub fn sip_text(value: &Option<String>) -> Result<(), Invalid> {
     max_len(value, SIP_TEXT_MAX)
 }
 
-/// Checks a SIP auth user: ≤ 255, no `:` or `@` (they break the SIP URI).
-pub fn sip_auth_user(value: &Option<String>) -> Result<(), Invalid> {
+/// Checks an optional text field that is one token on the wire (a SIP domain, a CPS
+/// key): at most 255 characters, no spaces.
+pub fn sip_token(value: &Option<String>) -> Result<(), Invalid> {
     max_len(value, SIP_TEXT_MAX)?;
+    if value
+        .as_deref()
+        .is_some_and(|v| v.trim().contains(char::is_whitespace))
+    {
+        return Err("must not contain spaces".into());
+    }
+    Ok(())
+}
+
+/// Checks a SIP auth realm (domain): at most 255 characters, no spaces.
+pub fn sip_domain(value: &Option<String>) -> Result<(), Invalid> {
+    sip_token(value)
+}
+
+/// Checks a CPS key: at most 255 characters, no spaces.
+pub fn sip_cps_key(value: &Option<String>) -> Result<(), Invalid> {
+    sip_token(value)
+}
+
+/// Checks a SIP auth user: ≤ 255, no spaces, no `:` or `@` (they break the SIP URI).
+pub fn sip_auth_user(value: &Option<String>) -> Result<(), Invalid> {
+    sip_token(value)?;
     if value.as_deref().is_some_and(|v| v.contains([':', '@'])) {
         return Err("must not contain ':' or '@'".into());
     }
     Ok(())
+}
+
+/// The Twilio regions a Dasha provider may use (the UI form offers these).
+pub const REGIONS: &[&str] = &["us1", "us2", "ie1", "de1", "au1", "jp1", "br1", "sg1"];
+
+/// Checks a Twilio region: one of [`REGIONS`].
+pub fn region(value: &Option<String>) -> Result<(), Invalid> {
+    match value {
+        Some(r) if !REGIONS.contains(&r.trim()) => {
+            Err(format!("must be one of {} (got \"{r}\")", REGIONS.join(", ")).into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks a SIP password: at most 64 characters.
@@ -268,12 +342,12 @@ fn collect(checks: Vec<(&str, Result<(), Invalid>)>) -> Result<(), Vec<FieldErro
 pub fn sip_credential(input: &SipCredentialInput) -> Result<(), Vec<FieldError>> {
     collect(vec![
         (field::SERVER, sip_server(&input.server)),
-        (field::DOMAIN, sip_text(&input.domain)),
+        (field::DOMAIN, sip_domain(&input.domain)),
         (field::AUTH_USER, sip_auth_user(&input.auth_user)),
         (field::AUTH_PASSWORD, sip_password(&input.auth_password)),
         (field::TRANSPORT, transport(&input.transport)),
         (field::DESCRIPTION, sip_text(&input.description)),
-        (field::CPS_KEY, sip_text(&input.cps_key)),
+        (field::CPS_KEY, sip_cps_key(&input.cps_key)),
     ])
 }
 
@@ -283,6 +357,7 @@ pub fn new_provider(p: &NewProvider) -> Result<(), Vec<FieldError>> {
         (field::NAME, provider_name(&p.name)),
         (field::ACCOUNT_SID, account_sid(&p.account_sid)),
         (field::AUTH_TOKEN, auth_token(&p.auth_token)),
+        (field::REGION, region(&p.region)),
     ])
 }
 
@@ -324,6 +399,83 @@ mod tests {
             fields,
             ["server", "auth_user", "auth_password", "transport"]
         );
+    }
+
+    #[test]
+    fn a_sip_server_port_is_1_to_65535() {
+        for ok in [
+            "sip.example",
+            "sip.example:5060",
+            "sip.example:1",
+            "sip.example:65535",
+            "10.0.0.1:5061",
+            "[::1]:5060",
+            "[2001:db8::1]",
+            "2001:db8::1",
+        ] {
+            assert_eq!(sip_server(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("sip.example:99999", "port"),
+            ("sip.example:0", "port"),
+            ("sip.example:", "port"),
+            ("sip.example:50a", "port"),
+            (":5060", "host"),
+            ("[::1]:70000", "port"),
+            ("[::1", "]"),
+            ("[not-ipv6]:5060", "IPv6"),
+            ("[::1]x", "port"),
+        ] {
+            let e = sip_server(bad).expect_err(bad);
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn domain_auth_user_and_cps_key_have_no_spaces() {
+        let input = SipCredentialInput {
+            server: "sip.example".into(),
+            domain: Some("a b".into()),
+            auth_user: Some("u v".into()),
+            cps_key: Some("k\tk".into()),
+            description: Some("spaces are fine here".into()),
+            ..Default::default()
+        };
+        let errs = sip_credential(&input).unwrap_err();
+        let fields: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("domain", "must not contain spaces"),
+                ("auth_user", "must not contain spaces"),
+                ("cps_key", "must not contain spaces"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_region_is_a_known_twilio_region() {
+        let new = |region: &str| NewProvider {
+            name: None,
+            provider: "twilio".into(),
+            account_sid: SID.into(),
+            auth_token: Secret::new("0123456789abcdef0123456789abcdef"),
+            region: Some(region.into()),
+            supports_call_transfer: None,
+        };
+        assert_eq!(new_provider(&new("ie1")), Ok(()));
+        for bad in ["eu1", "not a region!", "US1", ""] {
+            let errs = new_provider(&new(bad)).unwrap_err();
+            assert_eq!(errs[0].field, "region", "{bad}");
+            assert!(
+                errs[0].message.starts_with("must be one of us1, us2, ie1"),
+                "{bad}: {}",
+                errs[0].message
+            );
+        }
     }
 
     #[test]

@@ -85,10 +85,21 @@ async fn create_get_patch_delete_a_configuration() {
     let rolled = Secret::new(sb.roll_twilio_token(&sid).unwrap());
     c.rotate_provider_token(&created.id, &rolled).await.unwrap();
 
-    let update = ProviderUpdate {
+    // A new Account SID comes with its token, checked with Twilio first: without one,
+    // or with one Twilio refuses, nothing is sent.
+    let mut update = ProviderUpdate {
         account_sid: Some(other.clone()),
         ..Default::default()
     };
+    let sent_before = patches(&sb).await.len();
+    let e = c.update_provider(&created.id, &update).await.unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "auth_token", "{e}");
+    update.auth_token = Some(current_token(&sb, &sid));
+    let e = c.update_provider(&created.id, &update).await.unwrap_err();
+    assert!(e.to_string().contains("Twilio"), "{e}");
+    assert_eq!(patches(&sb).await.len(), sent_before, "nothing was sent");
+    assert_eq!(c.get_provider(&created.id).await.unwrap().account_sid, sid);
+    update.auth_token = Some(current_token(&sb, &other));
     assert_eq!(
         c.update_provider(&created.id, &update)
             .await
@@ -96,6 +107,7 @@ async fn create_get_patch_delete_a_configuration() {
             .account_sid,
         other
     );
+    assert_eq!(patches(&sb).await.len(), sent_before + 1);
     c.rotate_provider_token(&created.id, &current_token(&sb, &other))
         .await
         .unwrap();

@@ -151,3 +151,89 @@ async fn sigterm_at_the_prompt_leaves_echo_on() {
     assert!(screen.contains("exit=143"), "killed by SIGTERM: {screen}");
     assert!(mode_on(&screen, "echo"), "{screen}");
 }
+
+/// A line of `screen` that reads exactly `text` (the `^C` echo stays on the line
+/// before it).
+fn has_line(screen: &str, text: &str) -> bool {
+    screen.lines().any(|l| l.trim_end() == text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_a_delete_confirmation_says_nothing_was_changed() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&sb, dir.path());
+    let d = crate::support::dasha(&sb);
+    let mut id = None;
+    for c in d.list_sip_credentials().await.unwrap() {
+        if !c.is_read_only() && d.sip_credential_dependants(&c.id).await.unwrap().is_empty() {
+            id = Some(c.id);
+            break;
+        }
+    }
+    let id = id.expect("a manual credential nothing uses");
+    let line = shell(
+        dir.path(),
+        &cfg,
+        &format!("-p sandbox-dasha sip delete {id}"),
+    );
+    let screen = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("to confirm:");
+        tmux.keys(&["C-c"]);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("exit=130"), "{screen}");
+    assert!(
+        has_line(&screen, "cancelled: nothing was changed"),
+        "{screen}"
+    );
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
+    assert!(d.get_sip_credential(&id).await.is_ok(), "not deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_rotation_confirmation_on_the_terminal_says_nothing_was_changed() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&sb, dir.path());
+    let account = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.status == "active")
+        .unwrap();
+    let token = sb.roll_twilio_token(&account.sid).unwrap();
+    let line = format!(
+        "sh -c \"trap 'echo interrupted' INT; echo {token} | env TELCREDS_STATE_DIR={0}/state TELCREDS_DATA_DIR={0}/data {1} --config {2} rotate twilio --account-sid {3} --token-stdin --profiles sandbox-dasha; echo exit=\\$?; stty -a; sleep 600\"",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_telcreds"),
+        cfg.display(),
+        account.sid,
+    );
+    let screen = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 160, 40);
+        tmux.wait_for("to confirm:");
+        tmux.keys(&["C-c"]);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("exit=130"), "{screen}");
+    assert!(
+        has_line(&screen, "cancelled: nothing was changed"),
+        "{screen}"
+    );
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
+    assert!(
+        crate::support::patches(&sb).await.is_empty(),
+        "nothing sent"
+    );
+}

@@ -277,7 +277,8 @@ async fn verifications_build_a_history_with_transitions() {
     let verify = ["-p", "sandbox-dasha", "providers", "verify", &id];
     assert_eq!(telcreds(&cfg, &verify, "").await.code, 0);
     let token = sb.roll_twilio_token(sid).unwrap();
-    assert_eq!(telcreds(&cfg, &verify, "").await.code, 0);
+    // The old token now fails verification: exit 11.
+    assert_eq!(telcreds(&cfg, &verify, "").await.code, 11);
     let rotated = telcreds(
         &cfg,
         &[

@@ -6,6 +6,7 @@ mod api_mock;
 mod api_unpod;
 mod canary;
 mod cli;
+mod cli_issue9;
 mod e2e_prompt;
 mod e2e_terminal;
 mod e2e_tmux;

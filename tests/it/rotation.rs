@@ -553,6 +553,7 @@ async fn the_new_token_never_leaks_from_a_rotation() {
             &sb.origin(),
             "-o",
             "json",
+            "--show-secrets",
         ],
         "",
         &[],

@@ -149,6 +149,12 @@ impl DashaClient {
                     .into(),
             ));
         }
+        if u.auth_token.is_some() {
+            return Err(ApiError::Unsupported(
+                "a Dasha provider's auth token is replaced by a token rotation, not an update"
+                    .into(),
+            ));
+        }
         let mut body = json!({});
         insert_opt(&mut body, "name", u.name.as_ref().map(|v| json!(v)));
         insert_opt(&mut body, "region", u.region.as_ref().map(|v| json!(v)));

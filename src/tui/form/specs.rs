@@ -3,15 +3,13 @@
 
 use super::FormSubmission;
 use super::field::Field;
-use crate::domain::validate::{self, field};
+use crate::domain::validate::{self, REGIONS, field};
 use crate::domain::{
     NewProvider, Platform, Provider, ProviderUpdate, SipCredential, SipCredentialInput, Transport,
 };
 use crate::ops::{PasswordChange, SipEdit};
 use crate::secret::Secret;
 
-/// Twilio regions offered for a Dasha provider.
-pub(super) const REGIONS: &[&str] = &["us1", "us2", "ie1", "de1", "au1", "jp1", "br1", "sg1"];
 /// Values of a yes/no choice, "no" first.
 const YES_NO: &[&str] = &["no", "yes"];
 
@@ -91,6 +89,7 @@ impl Spec {
                     region: v.changed(field::REGION),
                     supports_call_transfer: v.changed(CALL_TRANSFER).map(|s| s == "yes"),
                     account_sid: v.changed(field::ACCOUNT_SID),
+                    auth_token: None,
                 },
             },
         }
