@@ -117,7 +117,7 @@ impl App {
         } else if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
             let lines = vec![
-                format!("New auth token for Twilio account {account_sid}."),
+                format!("New auth token for {account_sid}."),
                 "Twilio checks it first. Then every provider using this account,".to_string(),
                 "on every profile, is listed for one confirmation.".to_string(),
             ];

@@ -109,9 +109,9 @@ fn tiny_areas_do_not_panic() {
 }
 
 #[test]
-fn a_one_field_form_shows_its_note_and_hints() {
+fn a_small_form_shows_its_note_and_hints() {
     let mut form = Form::edit_provider(&provider(), &Platform::Unpod);
-    assert_eq!(form.fields.len(), 1);
+    assert_eq!(form.fields.len(), 2, "Account SID and its token");
     let text = screen(&form);
     assert!(
         text.contains("⏎ save") && text.contains("Esc cancel"),

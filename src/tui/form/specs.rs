@@ -89,7 +89,7 @@ impl Spec {
                     region: v.changed(field::REGION),
                     supports_call_transfer: v.changed(CALL_TRANSFER).map(|s| s == "yes"),
                     account_sid: v.changed(field::ACCOUNT_SID),
-                    auth_token: None,
+                    auth_token: v.secret(field::AUTH_TOKEN),
                 },
             },
         }
@@ -116,8 +116,7 @@ pub(super) fn sip_fields(c: Option<&SipCredential>) -> Vec<Field> {
         Field::text(field::SERVER, "Server", rules::server)
             .required()
             .with_value(c.map_or("", |c| &c.server)),
-        Field::text(field::DOMAIN, "Domain", rules::sip_text)
-            .with_value(&text(c.map(|c| &c.domain))),
+        Field::text(field::DOMAIN, "Domain", rules::domain).with_value(&text(c.map(|c| &c.domain))),
         Field::text(field::AUTH_USER, "Auth user", rules::auth_user)
             .with_value(&text(c.map(|c| &c.auth_user))),
         Field::text(field::AUTH_PASSWORD, "Password", rules::sip_password)
@@ -135,7 +134,7 @@ pub(super) fn sip_fields(c: Option<&SipCredential>) -> Vec<Field> {
         Field::text(field::CPS_LIMIT, "CPS limit", rules::cps_limit)
             .numeric()
             .with_value(&cps),
-        Field::text(field::CPS_KEY, "CPS key", rules::sip_text)
+        Field::text(field::CPS_KEY, "CPS key", rules::cps_key)
             .with_value(&text(c.map(|c| &c.cps_key))),
     ]
 }
@@ -165,7 +164,10 @@ pub(super) fn new_provider_fields(platform: &Platform) -> Vec<Field> {
 pub(super) fn edit_provider_fields(p: &Provider, platform: &Platform) -> Vec<Field> {
     if is_unpod(platform) {
         let sid = Field::text(field::ACCOUNT_SID, "Account SID", rules::account_sid).required();
-        return vec![sid.with_value(&p.account_sid)];
+        // A new Account SID needs its auth token: the pair is checked with Twilio.
+        let token =
+            Field::text(field::AUTH_TOKEN, "Its token", rules::optional_auth_token).secret();
+        return vec![sid.with_value(&p.account_sid), token];
     }
     let transfer = if p.supports_call_transfer.unwrap_or(false) {
         "yes"
@@ -285,6 +287,12 @@ mod rules {
     pub fn sip_text(v: &str) -> Checked {
         validate::sip_text(&opt(v))
     }
+    pub fn domain(v: &str) -> Checked {
+        validate::sip_domain(&opt(v))
+    }
+    pub fn cps_key(v: &str) -> Checked {
+        validate::sip_cps_key(&opt(v))
+    }
     pub fn auth_user(v: &str) -> Checked {
         validate::sip_auth_user(&opt(v))
     }
@@ -303,6 +311,12 @@ mod rules {
     }
     pub fn account_sid(v: &str) -> Checked {
         validate::account_sid(v)
+    }
+    pub fn optional_auth_token(v: &str) -> Checked {
+        if v.is_empty() {
+            return Ok(());
+        }
+        auth_token(v)
     }
     pub fn auth_token(v: &str) -> Checked {
         validate::auth_token(&Secret::new(v))

@@ -417,9 +417,12 @@ fn edit_provider_sends_only_changes() {
         }
     );
 
+    // Unpod: a new Account SID goes with its auth token, checked with Twilio.
     let mut form = Form::edit_provider(&p, &Platform::Unpod);
     form.handle_key(key(KeyCode::Backspace));
     type_text(&mut form, "0");
+    focus(&mut form, keys::AUTH_TOKEN);
+    type_text(&mut form, "0123456789abcdef0123456789abcdef");
     let FormEvent::Submit(FormSubmission::UpdateProvider { update, .. }) =
         form.handle_key(key(KeyCode::Enter))
     else {
@@ -428,6 +431,10 @@ fn edit_provider_sends_only_changes() {
     assert_eq!(
         update.account_sid.as_deref(),
         Some("AC0123456789abcdef0123456789abcde0")
+    );
+    assert_eq!(
+        update.auth_token,
+        Some(Secret::new("0123456789abcdef0123456789abcdef"))
     );
 }
 
