@@ -20,7 +20,7 @@ pub struct Cli {
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
     /// Colour theme of the terminal UI.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
     /// Open the terminal UI on an embedded demo platform (no config needed).
     #[arg(long)]

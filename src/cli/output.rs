@@ -60,6 +60,19 @@ impl Table {
     }
 }
 
+/// True when every line of `text` fits the terminal stdout is on; always true when
+/// stdout is not a terminal (a script gets the whole values).
+pub fn fits_terminal(text: &str) -> bool {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return true;
+    }
+    let Ok((columns, _)) = crossterm::terminal::size() else {
+        return true;
+    };
+    text.lines().all(|l| l.width() <= usize::from(columns))
+}
+
 /// Key/value lines for one item, aligned on the key.
 pub fn details(pairs: &[(&str, String)]) -> String {
     let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);

@@ -5,7 +5,7 @@ use super::args::{
 };
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
-use super::output::{Table, details, emit, opt};
+use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
 use crate::domain::time::{ago, stamp};
 use crate::domain::{
@@ -32,20 +32,30 @@ pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
 async fn list(ctx: &Context) -> Result<(), CliError> {
     let providers = ctx.ops.list_providers().await?;
     emit(ctx.output, &providers, || {
-        let now = Utc::now();
-        let mut t = Table::new(&["ID", "NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"]);
-        for p in &providers {
-            t.row(vec![
-                p.id.clone(),
-                p.display_name(),
-                short_sid(&p.account_sid),
-                format!("{} {}", p.status.symbol(), p.status),
-                ago(p.last_verified_at, now),
-                opt(&p.phone_number_count),
-            ]);
+        // Whole Account SIDs, shortened (AC75…8b24) only when the terminal is narrow.
+        let whole = providers_table(&providers, |sid| sid.to_string());
+        if fits_terminal(&whole) {
+            whole
+        } else {
+            providers_table(&providers, short_sid)
         }
-        t.render()
     })
+}
+
+fn providers_table(providers: &[Provider], sid: impl Fn(&str) -> String) -> String {
+    let now = Utc::now();
+    let mut t = Table::new(&["ID", "NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"]);
+    for p in providers {
+        t.row(vec![
+            p.id.clone(),
+            p.display_name(),
+            sid(&p.account_sid),
+            format!("{} {}", p.status.symbol(), p.status),
+            ago(p.last_verified_at, now),
+            opt(&p.phone_number_count),
+        ]);
+    }
+    t.render()
 }
 
 /// A provider with the phone numbers imported through it.
@@ -72,7 +82,7 @@ async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
 fn provider_text(p: &Provider, numbers: &[PhoneNumber]) -> String {
     let mut pairs = vec![
         ("id", p.id.clone()),
-        ("name", opt(&p.name)),
+        ("name", shown_name(p)),
         ("type", p.provider_type.clone()),
         ("account sid", p.account_sid.clone()),
         ("auth token", "•••••••• (never shown)".into()),
@@ -112,6 +122,15 @@ fn provider_text(p: &Provider, numbers: &[PhoneNumber]) -> String {
         }
     }
     out
+}
+
+/// The name as every view shows it (lists, plans, JSON `provider_name`), saying so
+/// when the platform holds none (Unpod configurations have no name).
+fn shown_name(p: &Provider) -> String {
+    match &p.name {
+        Some(n) if !n.trim().is_empty() => n.clone(),
+        _ => format!("{} (no name set)", p.display_name()),
+    }
 }
 
 /// The per-check lines shown under a provider or a verification result.

@@ -82,14 +82,11 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
     emit(ctx.output, &view, || {
         let mut out = sip_text(&c, a.show_secrets);
         let lines = dependants.describe();
-        out.push_str(&format!(
-            "\nused by: {}\n",
-            if lines.is_empty() {
-                "nothing".into()
-            } else {
-                String::new()
-            }
-        ));
+        out.push_str(if lines.is_empty() {
+            "\nused by: nothing\n"
+        } else {
+            "\nused by:\n"
+        });
         for l in lines {
             out.push_str(&format!("  {l}\n"));
         }

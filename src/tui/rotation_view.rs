@@ -148,7 +148,7 @@ impl RotationView {
         let rows_end = inner.height.saturating_sub(footer);
         let header = format!(
             "{:<18} {:<6} {:<22} {:<14} {}",
-            "PROFILE", "PLATF", "PROVIDER", "RESULT", "DETAIL"
+            "PROFILE", "ON", "PROVIDER", "RESULT", "DETAIL"
         );
         draw_line(frame, inner, 0, Line::styled(header, theme.title));
         let wide = inner.width >= 103;

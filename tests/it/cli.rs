@@ -434,3 +434,48 @@ fn the_example_config_parses() {
         assert!(text.contains(key), "config.example.toml documents {key}");
     }
 }
+
+#[tokio::test]
+async fn output_reads_whole_and_clean() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    // Piped: whole Account SIDs.
+    let list = telcreds(&cfg, &["-p", "sandbox-dasha", "providers", "list"], "").await;
+    assert!(
+        list.stdout.contains("AC759b765966b5b7c9cdfaa58072348b24"),
+        "{}",
+        list.stdout
+    );
+    // An Unpod configuration is named the same in `show` as in lists and plans.
+    let unpod = telcreds(
+        &cfg,
+        &["-p", "sandbox-unpod", "providers", "show", "101"],
+        "",
+    )
+    .await;
+    assert!(
+        unpod.stdout.contains("twilio AC75…8b24 (no name set)"),
+        "{}",
+        unpod.stdout
+    );
+    // No trailing spaces; no UI option in the subcommands' help.
+    let sip = telcreds(
+        &cfg,
+        &["-p", "sandbox-dasha", "-o", "json", "sip", "list"],
+        "",
+    )
+    .await;
+    let id = serde_json::from_str::<serde_json::Value>(&sip.stdout).unwrap()[1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let show = telcreds(&cfg, &["-p", "sandbox-dasha", "sip", "show", &id], "").await;
+    assert!(
+        show.stdout.lines().all(|l| !l.ends_with(' ')),
+        "{:?}",
+        show.stdout
+    );
+    let help = telcreds(&cfg, &["sip", "--help"], "").await;
+    assert!(!help.stdout.contains("--theme"), "{}", help.stdout);
+}
