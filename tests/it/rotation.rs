@@ -626,3 +626,42 @@ async fn ten_targets_at_50ms_latency_rotate_concurrently() {
         "{concurrent:?} vs {one_by_one:?}"
     );
 }
+
+#[tokio::test]
+async fn a_read_only_target_is_counted_the_same_everywhere_and_dry_run_json_has_one_account_sid() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_rotation_config(&sb, dir.path());
+    let token = sb.roll_twilio_token(ACME).unwrap();
+    // Unpod is updated; the read-only Dasha profile's providers keep the old token.
+    let profiles = ["--profiles", "readonly-dasha,sandbox-unpod"];
+    let dry = rotate(
+        &cfg,
+        &[&profiles[..], &["--dry-run", "-o", "json"]].concat(),
+        &token,
+    )
+    .await;
+    assert_eq!(
+        dry.stdout.matches("\"account_sid\"").count(),
+        1,
+        "one account_sid: {}",
+        dry.stdout
+    );
+    let run = rotate(&cfg, &[&profiles[..], &["--yes"]].concat(), &token).await;
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rotation incomplete:")
+            && run
+                .stderr
+                .contains("on read-only profiles still on the old token")
+            && !run.stderr.contains("0 provider(s) failed"),
+        "the reason agrees with the report: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("still on the OLD token (")
+            && run.stdout.contains("on read-only profiles)"),
+        "{}",
+        run.stdout
+    );
+}
