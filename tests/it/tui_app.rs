@@ -1038,3 +1038,29 @@ async fn the_detail_pane_says_never_plainly() {
     assert!(screen.contains("verified      never"), "{screen}");
     assert!(!screen.contains("never (-)"), "{screen}");
 }
+
+#[tokio::test]
+async fn a_narrow_screen_keeps_names_apart() {
+    let mut h = Harness::demo().await;
+    let screen = h.screen(60, 30);
+    assert!(
+        screen.contains("acme-prod-us") && screen.contains("acme-prod-dr"),
+        "less important columns give way to the names:\n{screen}"
+    );
+    assert!(!screen.contains("NUMBERS"), "{screen}");
+}
+
+#[tokio::test]
+async fn help_reads_whole_on_a_narrow_screen() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('?'));
+    let screen = h.screen(60, 30);
+    assert!(
+        screen.contains("reveal (not h…"),
+        "a cut label ends in …:\n{screen}"
+    );
+    assert!(
+        screen.contains("⏎ save"),
+        "the footer wraps, whole:\n{screen}"
+    );
+}

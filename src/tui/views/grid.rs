@@ -57,7 +57,15 @@ pub fn render(
         return;
     }
     let mark = SELECTED.chars().count() as u16;
-    let columns = layout::columns(inner.width.saturating_sub(mark), widths, SPACING);
+    let room = inner.width.saturating_sub(mark);
+    // Narrow: the least important columns give way, so the others stay readable.
+    let shown = layout::shown_columns(room, widths, SPACING);
+    let kept: Vec<Width> = shown.iter().map(|&i| widths[i]).collect();
+    let columns = layout::columns(room, &kept, SPACING);
+    let header: Vec<&str> = shown
+        .iter()
+        .filter_map(|&i| header.get(i).copied())
+        .collect();
     let line_at = |y: u16| Rect {
         y,
         height: 1,
@@ -66,7 +74,7 @@ pub fn render(
     let header_area = line_at(inner.y);
     buf.set_style(header_area, theme.title);
     let cell_area = |(x, w): (u16, u16), y| Rect::new(inner.x + mark + x, y, w, 1);
-    for (column, title) in columns.iter().zip(header) {
+    for (column, title) in columns.iter().zip(&header) {
         fit_line(&Line::from(*title), usize::from(column.1))
             .render(cell_area(*column, header_area.y), buf);
     }
@@ -88,7 +96,8 @@ pub fn render(
             );
             selected_area = Some(row_area);
         }
-        for (column, cell) in columns.iter().zip(&row.cells) {
+        let cells = shown.iter().filter_map(|&i| row.cells.get(i));
+        for (column, cell) in columns.iter().zip(cells) {
             // A cut always shows: the text ends in `…`.
             fit_line(cell, usize::from(column.1)).render(cell_area(*column, y), buf);
         }

@@ -4,11 +4,11 @@
 use super::layout::{self, Width};
 use crate::tui::action::{ACTIONS, ActionSpec, key_label};
 use crate::tui::app::App;
-use crate::tui::widgets::centered;
+use crate::tui::widgets::{centered, fit_line};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 const FOOTER: [&str; 2] = [
     " : commands: providers  sip  verification  activity  ctx [NAME]  help  q",
@@ -48,12 +48,20 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         .style(t.base);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let [body, footer] = layout::rows(inner, [0, FOOTER.len() as u16], 0);
+    // The footer wraps on a narrow screen: it takes the rows it needs.
+    let footer_rows: u16 = FOOTER
+        .iter()
+        .map(|l| (l.chars().count() as u16).div_ceil(inner.width.max(1)))
+        .sum();
+    let [body, footer] = layout::rows(inner, [0, footer_rows], 0);
     let rows = body.height.max(1) as usize;
     let columns = ACTIONS.len().div_ceil(rows);
     let widths = layout::columns(body.width, &vec![Width::Fill(1); columns], 0);
     for (chunk, (x, width)) in ACTIONS.chunks(rows).zip(widths) {
-        let lines: Vec<Line> = chunk.iter().map(|s| entry(app, s)).collect();
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|s| fit_line(&entry(app, s), usize::from(width)))
+            .collect();
         let column = Rect {
             x: body.x + x,
             width,
@@ -62,5 +70,8 @@ pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(lines), column);
     }
     let footer_lines: Vec<Line> = FOOTER.iter().map(|l| Line::styled(*l, t.muted)).collect();
-    frame.render_widget(Paragraph::new(footer_lines), footer);
+    frame.render_widget(
+        Paragraph::new(footer_lines).wrap(Wrap { trim: false }),
+        footer,
+    );
 }

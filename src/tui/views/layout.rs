@@ -57,6 +57,45 @@ pub enum Width {
     Fixed(u16),
     /// A share, by weight, of what the fixed columns and the gaps leave.
     Fill(u16),
+    /// Like `Fixed`, but the first to go when the screen is narrow (see
+    /// [`shown_columns`]).
+    Optional(u16),
+}
+
+/// The fill columns' least width before optional columns give way.
+const MIN_FILL: u16 = 14;
+
+/// Which columns to show in `width` cells: every one, unless the fill columns would
+/// get less than [`MIN_FILL`] each; then optional columns go, rightmost first.
+pub fn shown_columns(width: u16, specs: &[Width], spacing: u16) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..specs.len()).collect();
+    loop {
+        let fixed: u16 = shown
+            .iter()
+            .map(|&i| match specs[i] {
+                Width::Fixed(w) | Width::Optional(w) => w,
+                Width::Fill(_) => 0,
+            })
+            .sum();
+        let fills = shown
+            .iter()
+            .filter(|&&i| matches!(specs[i], Width::Fill(_)))
+            .count() as u16;
+        let gaps = spacing * (shown.len() as u16).saturating_sub(1);
+        let room = width.saturating_sub(fixed + gaps);
+        if fills == 0 || room >= MIN_FILL * fills {
+            return shown;
+        }
+        match shown
+            .iter()
+            .rposition(|&i| matches!(specs[i], Width::Optional(_)))
+        {
+            Some(at) => {
+                shown.remove(at);
+            }
+            None => return shown,
+        }
+    }
 }
 
 /// Each column's (offset, width) in `width` cells, `spacing` apart: fixed columns get
@@ -68,7 +107,7 @@ pub fn columns(width: u16, specs: &[Width], spacing: u16) -> Vec<(u16, u16)> {
     let (mut fixed, mut weights) = (0.0, 0.0);
     for spec in specs {
         match spec {
-            Width::Fixed(w) => fixed += f64::from(*w),
+            Width::Fixed(w) | Width::Optional(w) => fixed += f64::from(*w),
             Width::Fill(w) => weights += f64::from(*w),
         }
     }
@@ -81,7 +120,7 @@ pub fn columns(width: u16, specs: &[Width], spacing: u16) -> Vec<(u16, u16)> {
             pos += f64::from(spacing);
         }
         let size = match spec {
-            Width::Fixed(w) => f64::from(*w),
+            Width::Fixed(w) | Width::Optional(w) => f64::from(*w),
             Width::Fill(_) if weights == 0.0 => 0.0,
             Width::Fill(w) => room * f64::from(*w) / weights,
         };

@@ -130,12 +130,13 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
             ])
         })
         .collect();
+    // By importance: the name, SID and status stay; when and how many go first.
     let widths = [
         Width::Fill(3),
         Width::Fixed(11),
         Width::Fixed(16),
-        Width::Fixed(9),
-        Width::Fixed(7),
+        Width::Optional(9),
+        Width::Optional(7),
     ];
     let selected = list.selected_index() - offset;
     let columns = (PROVIDER_COLUMNS, &widths[..]);
@@ -166,13 +167,14 @@ fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
             GridRow::new(sip_cells(c)).style(style)
         })
         .collect();
+    // By importance: the CPS limit and the source go first on a narrow screen.
     let widths = [
         Width::Fill(3),
         Width::Fill(3),
         Width::Fixed(9),
         Width::Fill(2),
-        Width::Fixed(4),
-        Width::Fixed(8),
+        Width::Optional(4),
+        Width::Optional(8),
     ];
     let columns = (SIP_COLUMNS, &widths[..]);
     grid::render(
