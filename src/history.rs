@@ -62,19 +62,6 @@ impl History {
         jsonl::append(&self.path_for(profile, provider_id), record)
     }
 
-    /// Appends, turning a failure into the warning to show the user
-    /// ("could not write the verification history at …: …"); `None` when written.
-    #[must_use = "a history that cannot be written must be reported"]
-    pub fn record(&self, profile: &str, provider_id: &str, record: &Record) -> Option<String> {
-        self.append(profile, provider_id, record).err().map(|e| {
-            format!(
-                "could not write the verification history at {}: {}",
-                e.path.display(),
-                e.source
-            )
-        })
-    }
-
     /// A provider's records, oldest first, with a warning per corrupt line.
     pub fn read(&self, profile: &str, provider_id: &str) -> (Vec<Record>, Vec<String>) {
         jsonl::read(&self.path_for(profile, provider_id))

@@ -50,19 +50,6 @@ impl Journal {
         jsonl::append(&self.path, entry)
     }
 
-    /// Appends, turning a failure into the warning to show the user
-    /// ("could not write the audit journal at …: …"); `None` when it was written.
-    #[must_use = "a journal that cannot be written must be reported"]
-    pub fn record(&self, entry: &JournalEntry) -> Option<String> {
-        self.append(entry).err().map(|e| {
-            format!(
-                "could not write the audit journal at {}: {}",
-                e.path.display(),
-                e.source
-            )
-        })
-    }
-
     /// Every entry, oldest first (newest last), with a warning per corrupt line.
     pub fn read(&self) -> (Vec<JournalEntry>, Vec<String>) {
         jsonl::read(&self.path)
