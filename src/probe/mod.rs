@@ -1,0 +1,3 @@
+//! SIP credential probe: DNS resolution, connection, OPTIONS and REGISTER checks.
+
+pub mod resolve;
