@@ -10,6 +10,7 @@ pub mod journal;
 pub mod local_file;
 pub mod logging;
 pub mod ops;
+pub mod probe;
 pub mod sandbox;
 pub mod secret;
 pub mod text;
