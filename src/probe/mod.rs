@@ -1,3 +1,6 @@
-//! SIP credential probe: DNS resolution, connection, OPTIONS and REGISTER checks.
+//! SIP credential probe: resolve the server, reach it with an OPTIONS, and check the
+//! password with a query-only REGISTER answering the digest challenge.
 
+pub mod digest;
+pub mod message;
 pub mod resolve;
