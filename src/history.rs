@@ -93,6 +93,11 @@ pub enum Source {
     Platform,
     /// telcreds' direct credential check with Twilio.
     Twilio,
+    /// telcreds' SIP probe of a SIP credential (resolve, reach, authenticate).
+    Probe,
+    /// A source written by a newer telcreds.
+    #[serde(other)]
+    Other,
 }
 
 impl fmt::Display for Source {
@@ -100,6 +105,8 @@ impl fmt::Display for Source {
         f.write_str(match self {
             Source::Platform => "platform",
             Source::Twilio => "twilio",
+            Source::Probe => "sip probe",
+            Source::Other => "other",
         })
     }
 }

@@ -3,4 +3,9 @@
 
 pub mod digest;
 pub mod message;
+pub mod report;
 pub mod resolve;
+mod run;
+pub mod transport;
+
+pub use run::{ProbeInput, ProbeOptions, probe};

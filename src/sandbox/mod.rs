@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod model;
 mod seed;
+pub mod sip_peer;
 mod state;
 mod twilio;
 mod unpod;

@@ -14,6 +14,7 @@ mod frontends;
 mod hostile;
 mod journal;
 mod local_inputs;
+mod probe;
 mod retries;
 mod rotation;
 mod support;

@@ -1,0 +1,430 @@
+//! One probe of one SIP credential, step by step: resolve the server, reach it with
+//! an OPTIONS (every resolved address in turn), and, when asked, check the password
+//! with a query-only REGISTER answering the digest challenge. The probe contacts only
+//! the credential's own server and never prints, logs or keeps the password.
+
+use super::digest;
+use super::message::{Credentials, Outgoing, Response, Target as MessageTarget, Transport};
+use super::report::{ProbeCheck, ProbeReport, step};
+use super::resolve::{Resolver, Target};
+use super::transport::{Connection, TlsTrust, TransportError};
+use crate::domain::CheckStatus;
+use crate::secret::Secret;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// What is probed: a SIP credential's fields.
+#[derive(Debug, Clone)]
+pub struct ProbeInput {
+    /// The credential's id.
+    pub id: String,
+    /// `host`, `host:port`, an IP, as the credential says.
+    pub server: String,
+    /// Its transport.
+    pub transport: Transport,
+    /// Its auth realm / domain, if set (else the server's host).
+    pub domain: Option<String>,
+    /// The digest user.
+    pub auth_user: Option<String>,
+    /// The digest password.
+    pub password: Option<Secret>,
+}
+
+/// How to probe.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Also check the password with a REGISTER.
+    pub register: bool,
+    /// The longest each step (each address, for reach) may take.
+    pub timeout: Duration,
+    /// How names are looked up.
+    pub resolver: Resolver,
+    /// What TLS trusts.
+    pub trust: TlsTrust,
+}
+
+/// Runs the probe.
+pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
+    let mut checks = Vec::new();
+    let resolved = resolve_step(input, options, &mut checks).await;
+    let reached = match resolved {
+        Some(targets) => reach_step(input, options, &targets, &mut checks).await,
+        None => {
+            checks.push(ProbeCheck::skipped(
+                step::REACH,
+                "the server was not resolved",
+            ));
+            None
+        }
+    };
+    let auth = match (reached, options.register) {
+        (_, false) => ProbeCheck::skipped(
+            step::AUTHENTICATE,
+            "not asked: --register (or p then r in the UI) checks the password",
+        ),
+        (None, true) => ProbeCheck::skipped(step::AUTHENTICATE, "the server was not reached"),
+        (Some(reach), true) => authenticate_step(input, options, reach).await,
+    };
+    checks.push(auth);
+    ProbeReport {
+        credential_id: input.id.clone(),
+        server: crate::text::printable(&input.server).into_owned(),
+        transport: input.transport.via_token().to_lowercase(),
+        time: chrono::Utc::now(),
+        checks,
+    }
+}
+
+async fn resolve_step(
+    input: &ProbeInput,
+    options: &ProbeOptions,
+    checks: &mut Vec<ProbeCheck>,
+) -> Option<Vec<Target>> {
+    let started = Instant::now();
+    let transport = input.transport.via_token().to_lowercase();
+    let result = options.resolver.resolve(&input.server, &transport).await;
+    let elapsed = started.elapsed();
+    match result {
+        Ok(resolution) if !resolution.targets.is_empty() => {
+            let addrs: Vec<String> = resolution
+                .targets
+                .iter()
+                .map(|t| t.addr.to_string())
+                .collect();
+            checks.push(ProbeCheck {
+                name: step::RESOLVE,
+                status: CheckStatus::Passed,
+                message: format!("{} → {}", input.server, addrs.join(", ")),
+                elapsed,
+                details: json!({
+                    "steps": resolution.steps,
+                    "targets": resolution.targets.iter().map(|t| json!({
+                        "address": t.addr.to_string(), "via": t.via, "host": t.host,
+                    })).collect::<Vec<_>>(),
+                }),
+            });
+            Some(resolution.targets)
+        }
+        Ok(resolution) => {
+            checks.push(ProbeCheck {
+                name: step::RESOLVE,
+                status: CheckStatus::Failed,
+                message: format!("{} has no address", input.server),
+                elapsed,
+                details: json!({ "steps": resolution.steps }),
+            });
+            None
+        }
+        Err(e) => {
+            checks.push(ProbeCheck {
+                name: step::RESOLVE,
+                status: CheckStatus::Failed,
+                message: e.to_string(),
+                elapsed,
+                details: serde_json::Value::Null,
+            });
+            None
+        }
+    }
+}
+
+/// The address that answered, with its open connection.
+struct Reached {
+    target: Target,
+    connection: Connection,
+}
+
+async fn reach_step(
+    input: &ProbeInput,
+    options: &ProbeOptions,
+    targets: &[Target],
+    checks: &mut Vec<ProbeCheck>,
+) -> Option<Reached> {
+    let started = Instant::now();
+    let mut attempts = Vec::new();
+    for target in targets {
+        let tried = Instant::now();
+        match options_at(input, options, target).await {
+            Ok((connection, response)) => {
+                let rtt = tried.elapsed();
+                let agent = response
+                    .server_agent()
+                    .map(|a| a.into_owned())
+                    .unwrap_or_default();
+                let answered = format!("{} {}", response.code, response.reason);
+                let (status, message) = match response.code {
+                    200..=299 => (
+                        CheckStatus::Passed,
+                        format!(
+                            "{} answered {answered} in {} ms",
+                            target.addr,
+                            rtt.as_millis()
+                        ),
+                    ),
+                    _ => (
+                        CheckStatus::Warning,
+                        format!(
+                            "{} is reachable but answered OPTIONS with {answered} ({} ms)",
+                            target.addr,
+                            rtt.as_millis()
+                        ),
+                    ),
+                };
+                attempts.push(json!({ "address": target.addr.to_string(), "result": answered }));
+                let message = if agent.is_empty() {
+                    message
+                } else {
+                    format!("{message}; server: {agent}")
+                };
+                checks.push(ProbeCheck {
+                    name: step::REACH,
+                    status,
+                    message,
+                    elapsed: started.elapsed(),
+                    details: json!({
+                        "attempts": attempts,
+                        "round_trip_ms": rtt.as_secs_f64() * 1000.0,
+                        "server": agent,
+                        "transport": input.transport.via_token(),
+                    }),
+                });
+                return Some(Reached {
+                    target: target.clone(),
+                    connection,
+                });
+            }
+            Err(e) => attempts.push(json!({ "address": target.addr.to_string(), "result": e })),
+        }
+    }
+    let tried: Vec<String> = attempts
+        .iter()
+        .filter_map(|a| a["result"].as_str().map(str::to_string))
+        .collect();
+    checks.push(ProbeCheck {
+        name: step::REACH,
+        status: CheckStatus::Failed,
+        message: format!("no answer from any address: {}", tried.join("; ")),
+        elapsed: started.elapsed(),
+        details: json!({ "attempts": attempts }),
+    });
+    None
+}
+
+/// Opens a connection to `target` and sends an OPTIONS; the final response.
+async fn options_at(
+    input: &ProbeInput,
+    options: &ProbeOptions,
+    target: &Target,
+) -> Result<(Connection, Response), String> {
+    let mut connection = Connection::open(
+        target.addr,
+        &target.host,
+        input.transport,
+        &options.trust,
+        options.timeout,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let request = Outgoing::options(&message_target(input, target, &connection))
+        .map_err(|e| e.to_string())?;
+    let response = exchange(&mut connection, &request, options.timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((connection, response))
+}
+
+fn message_target<'a>(
+    input: &'a ProbeInput,
+    target: &'a Target,
+    connection: &Connection,
+) -> MessageTarget<'a> {
+    MessageTarget {
+        transport: input.transport,
+        local: connection.local_addr(),
+        user: input.auth_user.as_deref().unwrap_or("telcreds"),
+        domain: input.domain.as_deref().unwrap_or(&target.host),
+        host: &target.host,
+        port: Some(target.addr.port()),
+    }
+}
+
+async fn exchange(
+    connection: &mut Connection,
+    request: &Outgoing,
+    timeout: Duration,
+) -> Result<Response, TransportError> {
+    connection
+        .exchange(&request.to_bytes(), timeout, |r| r.answers(request))
+        .await
+}
+
+async fn authenticate_step(
+    input: &ProbeInput,
+    options: &ProbeOptions,
+    mut reached: Reached,
+) -> ProbeCheck {
+    let started = Instant::now();
+    let check = |status, message: String, details| ProbeCheck {
+        name: step::AUTHENTICATE,
+        status,
+        message,
+        elapsed: started.elapsed(),
+        details,
+    };
+    let (Some(user), Some(password)) = (input.auth_user.as_deref(), input.password.as_ref()) else {
+        return ProbeCheck::skipped(
+            step::AUTHENTICATE,
+            "the credential has no auth user or no password",
+        );
+    };
+    let target = reached.target.clone();
+    let first = match Outgoing::register(&message_target(input, &target, &reached.connection)) {
+        Ok(r) => r,
+        Err(e) => return check(CheckStatus::Failed, e.to_string(), json!(null)),
+    };
+    let answer = match exchange(&mut reached.connection, &first, options.timeout).await {
+        Ok(r) => r,
+        Err(e) => {
+            return check(
+                CheckStatus::Warning,
+                format!("inconclusive: REGISTER got no answer ({e})"),
+                json!(null),
+            );
+        }
+    };
+    let mut request = first;
+    let mut response = answer;
+    let mut stale_retried = false;
+    let mut answered_challenge: Option<digest::Challenge> = None;
+    loop {
+        match response.code {
+            200..=299 if answered_challenge.is_some() => {
+                return check(
+                    CheckStatus::Passed,
+                    format!(
+                        "accepted: {} {} for {user} ({})",
+                        response.code,
+                        response.reason,
+                        algorithm_note(answered_challenge.as_ref())
+                    ),
+                    json!({ "code": response.code }),
+                );
+            }
+            200..=299 => {
+                return check(
+                    CheckStatus::Warning,
+                    format!(
+                        "inconclusive: REGISTER was accepted without a challenge ({} {}): the \
+                         server does not check the password for it",
+                        response.code, response.reason
+                    ),
+                    json!({ "code": response.code }),
+                );
+            }
+            401 | 407 => {
+                let challenges = response.challenges();
+                // A stale nonce is answered once more; otherwise a second challenge
+                // after our answer means the password was wrong.
+                let retry_stale = challenges.iter().any(|c| c.stale) && !stale_retried;
+                if answered_challenge.is_some() && !retry_stale {
+                    return check(
+                        CheckStatus::Failed,
+                        format!(
+                            "rejected: {} {} after answering the challenge: wrong user or password",
+                            response.code, response.reason
+                        ),
+                        json!({ "code": response.code }),
+                    );
+                }
+                if answered_challenge.is_some() {
+                    stale_retried = true;
+                }
+                let Some(challenge) = digest::pick(&challenges).cloned() else {
+                    let offered: Vec<String> = challenges
+                        .iter()
+                        .map(|c| match &c.algorithm {
+                            Ok(a) => a.token().to_string(),
+                            Err(t) => t.clone(),
+                        })
+                        .collect();
+                    return check(
+                        CheckStatus::Warning,
+                        format!(
+                            "inconclusive: no challenge telcreds can answer (offered: {})",
+                            if offered.is_empty() {
+                                "none".to_string()
+                            } else {
+                                offered.join(", ")
+                            }
+                        ),
+                        json!({ "code": response.code }),
+                    );
+                };
+                let value = digest::authorization(
+                    &challenge,
+                    "REGISTER",
+                    &request.request_uri(),
+                    user,
+                    password,
+                    &digest::new_cnonce(),
+                    1,
+                );
+                request = request.retry(Some(Credentials::answering(&challenge, value)));
+                answered_challenge = Some(challenge);
+                response = match exchange(&mut reached.connection, &request, options.timeout).await
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return check(
+                            CheckStatus::Warning,
+                            format!("inconclusive: the answered REGISTER got no reply ({e})"),
+                            json!(null),
+                        );
+                    }
+                };
+            }
+            403 if answered_challenge.is_some() => {
+                return check(
+                    CheckStatus::Failed,
+                    format!(
+                        "rejected: 403 {} for {user}: wrong user or password",
+                        response.reason
+                    ),
+                    json!({ "code": 403 }),
+                );
+            }
+            403 | 404 | 405 | 501 => {
+                return check(
+                    CheckStatus::Warning,
+                    format!(
+                        "inconclusive: the server does not offer registration ({} {}); the \
+                         password may still be right for calls",
+                        response.code, response.reason
+                    ),
+                    json!({ "code": response.code }),
+                );
+            }
+            _ => {
+                return check(
+                    CheckStatus::Warning,
+                    format!(
+                        "inconclusive: REGISTER answered {} {}",
+                        response.code, response.reason
+                    ),
+                    json!({ "code": response.code }),
+                );
+            }
+        }
+    }
+}
+
+fn algorithm_note(challenge: Option<&digest::Challenge>) -> String {
+    match challenge {
+        Some(c) => format!(
+            "digest {} realm {}",
+            c.algorithm.as_ref().map(|a| a.token()).unwrap_or("?"),
+            crate::text::printable(&c.realm)
+        ),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,269 @@
+//! A small SIP peer on loopback, for the demo and the tests: it answers OPTIONS with
+//! 200, challenges a REGISTER with a digest (MD5 or SHA-256, qop auth) and accepts it
+//! when the answer was computed with the password it knows for the user (403
+//! otherwise). It keeps no registration. UDP and TCP on the same port.
+
+use crate::probe::digest::{self, Algorithm, Challenge};
+use crate::secret::Secret;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::task::JoinHandle;
+
+/// The realm the peer challenges with.
+pub const REALM: &str = "sandbox.sip";
+
+/// Who the peer knows, and how it challenges.
+#[derive(Debug, Clone)]
+pub struct PeerConfig {
+    /// user → password.
+    pub users: HashMap<String, Secret>,
+    /// The digest algorithm of its challenges.
+    pub algorithm: Algorithm,
+}
+
+/// A running peer; stops when dropped.
+#[derive(Debug)]
+pub struct SipPeer {
+    addr: SocketAddr,
+    tasks: Vec<JoinHandle<()>>,
+    config: Arc<Mutex<PeerConfig>>,
+}
+
+impl Drop for SipPeer {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+impl SipPeer {
+    /// Starts on 127.0.0.1, UDP and TCP on one free port.
+    pub async fn start(config: PeerConfig) -> std::io::Result<SipPeer> {
+        let config = Arc::new(Mutex::new(config));
+        // The same port for both: try a few until TCP can take the UDP one.
+        let (udp, tcp) = loop {
+            let udp = UdpSocket::bind("127.0.0.1:0").await?;
+            if let Ok(tcp) = TcpListener::bind(udp.local_addr()?).await {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr()?;
+        let udp_task = {
+            let config = config.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65_536];
+                while let Ok((n, from)) = udp.recv_from(&mut buf).await {
+                    if let Some(reply) = answer(&buf[..n], &config) {
+                        let _ = udp.send_to(&reply, from).await;
+                    }
+                }
+            })
+        };
+        let tcp_task = {
+            let config = config.clone();
+            tokio::spawn(async move {
+                while let Ok((mut stream, _)) = tcp.accept().await {
+                    let config = config.clone();
+                    tokio::spawn(async move {
+                        let mut buf = Vec::new();
+                        let mut chunk = [0u8; 4096];
+                        while let Ok(n) = stream.read(&mut chunk).await {
+                            if n == 0 {
+                                break;
+                            }
+                            buf.extend_from_slice(&chunk[..n]);
+                            while let Some(end) = find(&buf, b"\r\n\r\n") {
+                                let request: Vec<u8> = buf.drain(..end + 4).collect();
+                                if let Some(reply) = answer(&request, &config)
+                                    && stream.write_all(&reply).await.is_err()
+                                {
+                                    return;
+                                }
+                            }
+                        }
+                    });
+                }
+            })
+        };
+        Ok(SipPeer {
+            addr,
+            tasks: vec![udp_task, tcp_task],
+            config,
+        })
+    }
+
+    /// Where it listens (UDP and TCP).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Knows `user` with `password` from now on.
+    pub fn add_user(&self, user: &str, password: Secret) {
+        if let Ok(mut c) = self.config.lock() {
+            c.users.insert(user.to_string(), password);
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A request's method and headers (name lowercased, in order).
+struct Request {
+    method: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Request {
+    fn parse(bytes: &[u8]) -> Option<Request> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut lines = text.split("\r\n");
+        let method = lines.next()?.split(' ').next()?.to_string();
+        let headers = lines
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Some(Request { method, headers })
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The response to one request, or nothing for what is not a request.
+fn answer(bytes: &[u8], config: &Mutex<PeerConfig>) -> Option<Vec<u8>> {
+    let request = Request::parse(bytes)?;
+    let (code, reason, extra) = match request.method.as_str() {
+        "OPTIONS" => (200, "OK", "Allow: OPTIONS, REGISTER\r\n".to_string()),
+        "REGISTER" => {
+            let config = config.lock().ok()?.clone();
+            match request.header("authorization") {
+                None => challenge(&config),
+                Some(auth) if verified(auth, &config) => (200, "OK", String::new()),
+                Some(_) => (403, "Forbidden", String::new()),
+            }
+        }
+        _ => (
+            405,
+            "Method Not Allowed",
+            "Allow: OPTIONS, REGISTER\r\n".into(),
+        ),
+    };
+    let mut out = format!("SIP/2.0 {code} {reason}\r\n");
+    for name in ["via", "from", "call-id", "cseq"] {
+        for (k, v) in &request.headers {
+            if k == name {
+                out.push_str(&format!("{}: {v}\r\n", canonical(name)));
+            }
+        }
+    }
+    if let Some(to) = request.header("to") {
+        let tag = if to.contains("tag=") {
+            ""
+        } else {
+            ";tag=sandbox"
+        };
+        out.push_str(&format!("To: {to}{tag}\r\n"));
+    }
+    out.push_str(&extra);
+    out.push_str("Server: telcreds-sandbox\r\nContent-Length: 0\r\n\r\n");
+    Some(out.into_bytes())
+}
+
+fn canonical(name: &str) -> &'static str {
+    match name {
+        "via" => "Via",
+        "from" => "From",
+        "call-id" => "Call-ID",
+        _ => "CSeq",
+    }
+}
+
+fn challenge(config: &PeerConfig) -> (u16, &'static str, String) {
+    let nonce = digest::new_cnonce();
+    let header = format!(
+        "WWW-Authenticate: Digest realm=\"{REALM}\", nonce=\"{nonce}\", algorithm={}, qop=\"auth\"\r\n",
+        config.algorithm.token()
+    );
+    (401, "Unauthorized", header)
+}
+
+/// True when the Authorization header was computed with the user's password.
+fn verified(header: &str, config: &PeerConfig) -> bool {
+    let sent = params(header);
+    let get = |k: &str| sent.get(k).map(String::as_str).unwrap_or_default();
+    let Some(password) = config.users.get(get("username")) else {
+        return false;
+    };
+    let algorithm = Algorithm::parse(get("algorithm")).unwrap_or(Algorithm::Md5);
+    let Ok(nc) = u32::from_str_radix(get("nc"), 16) else {
+        return false;
+    };
+    let challenge = Challenge {
+        realm: get("realm").to_string(),
+        nonce: get("nonce").to_string(),
+        opaque: None,
+        algorithm: Ok(algorithm),
+        qop: vec!["auth".to_string()],
+        stale: false,
+        proxy: false,
+    };
+    let expected = digest::authorization(
+        &challenge,
+        "REGISTER",
+        get("uri"),
+        get("username"),
+        password,
+        get("cnonce"),
+        nc,
+    );
+    let expected = params(&expected);
+    !get("response").is_empty()
+        && expected.get("response").map(String::as_str) == Some(get("response"))
+}
+
+/// The `name=value` / `name="value"` parameters of a Digest header.
+fn params(header: &str) -> HashMap<String, String> {
+    let body = header
+        .trim()
+        .strip_prefix("Digest")
+        .unwrap_or(header)
+        .trim();
+    let mut out = HashMap::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let Some((name, after)) = rest.split_once('=') else {
+            break;
+        };
+        let name = name
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .to_ascii_lowercase();
+        let after = after.trim_start();
+        let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
+            match quoted.find('"') {
+                Some(end) => (&quoted[..end], &quoted[end + 1..]),
+                None => (quoted, ""),
+            }
+        } else {
+            match after.find(',') {
+                Some(end) => (&after[..end], &after[end..]),
+                None => (after, ""),
+            }
+        };
+        out.insert(name, value.trim().to_string());
+        rest = next.trim_start().trim_start_matches(',');
+    }
+    out
+}

@@ -1,0 +1,186 @@
+//! The SIP probe against the sandbox's SIP peer on loopback (UDP and TCP, MD5 and
+//! SHA-256 challenges), and against what fails: a refused port, a silent server, a
+//! name that cannot be resolved.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use telcreds::domain::CheckStatus;
+use telcreds::probe::digest::Algorithm;
+use telcreds::probe::message::Transport;
+use telcreds::probe::report::{ProbeReport, step};
+use telcreds::probe::resolve::Resolver;
+use telcreds::probe::transport::TlsTrust;
+use telcreds::probe::{ProbeInput, ProbeOptions, probe};
+use telcreds::sandbox::sip_peer::{PeerConfig, SipPeer};
+use telcreds::secret::Secret;
+
+const PASSWORD: &str = "CANARY-probe-Pa55";
+
+async fn peer(algorithm: Algorithm) -> SipPeer {
+    let users = HashMap::from([("alice".to_string(), Secret::new(PASSWORD))]);
+    SipPeer::start(PeerConfig { users, algorithm })
+        .await
+        .unwrap()
+}
+
+fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
+    ProbeInput {
+        id: "sip-1".into(),
+        server,
+        transport,
+        domain: None,
+        auth_user: Some("alice".into()),
+        password: Some(Secret::new(password)),
+    }
+}
+
+fn options(register: bool) -> ProbeOptions {
+    ProbeOptions {
+        register,
+        timeout: Duration::from_millis(1500),
+        resolver: Resolver::with_nameserver("127.0.0.1:9".parse().unwrap())
+            .with_timeout(Duration::from_millis(300)),
+        trust: TlsTrust::new(None).unwrap(),
+    }
+}
+
+fn status(report: &ProbeReport, name: &str) -> CheckStatus {
+    report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no {name} check: {report:?}"))
+        .status
+        .clone()
+}
+
+#[tokio::test]
+async fn the_right_password_is_accepted_and_a_wrong_one_rejected_over_udp_and_tcp() {
+    for algorithm in [Algorithm::Md5, Algorithm::Sha256] {
+        let peer = peer(algorithm).await;
+        for transport in [Transport::Udp, Transport::Tcp] {
+            let server = peer.addr().to_string();
+            let good = probe(&input(server.clone(), transport, PASSWORD), &options(true)).await;
+            assert_eq!(
+                status(&good, step::RESOLVE),
+                CheckStatus::Passed,
+                "{good:?}"
+            );
+            assert_eq!(status(&good, step::REACH), CheckStatus::Passed, "{good:?}");
+            assert_eq!(
+                status(&good, step::AUTHENTICATE),
+                CheckStatus::Passed,
+                "{good:?}"
+            );
+            let reach = &good.checks[1];
+            assert!(reach.message.contains("200 OK"), "{}", reach.message);
+            assert!(
+                reach.message.contains("telcreds-sandbox"),
+                "{}",
+                reach.message
+            );
+            let bad = probe(&input(server, transport, "wrong-password"), &options(true)).await;
+            assert_eq!(
+                status(&bad, step::AUTHENTICATE),
+                CheckStatus::Failed,
+                "{bad:?}"
+            );
+            assert!(bad.checks[2].message.starts_with("rejected"), "{bad:?}");
+            for report in [&good, &bad] {
+                let text = format!("{report:?}{}", serde_json::to_string(report).unwrap());
+                assert!(!text.contains(PASSWORD), "the password never shows: {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_register_the_password_is_not_checked() {
+    let peer = peer(Algorithm::Md5).await;
+    let report = probe(
+        &input(peer.addr().to_string(), Transport::Udp, PASSWORD),
+        &options(false),
+    )
+    .await;
+    assert_eq!(status(&report, step::REACH), CheckStatus::Passed);
+    assert_eq!(status(&report, step::AUTHENTICATE), CheckStatus::Skipped);
+}
+
+#[tokio::test]
+async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_time() {
+    // Refused: a port nothing listens on (UDP gets the ICMP back, TCP a reset).
+    let closed = {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap()
+    };
+    for transport in [Transport::Udp, Transport::Tcp] {
+        let started = Instant::now();
+        let r = probe(
+            &input(closed.to_string(), transport, PASSWORD),
+            &options(true),
+        )
+        .await;
+        assert_eq!(status(&r, step::REACH), CheckStatus::Failed, "{r:?}");
+        assert!(
+            r.checks[1].message.contains("refused"),
+            "{}",
+            r.checks[1].message
+        );
+        assert_eq!(status(&r, step::AUTHENTICATE), CheckStatus::Skipped);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    // Silent: a UDP socket that reads and never answers (it sees retransmissions).
+    let silent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    let counter = tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        let mut seen = 0;
+        while tokio::time::timeout(Duration::from_secs(3), silent.recv(&mut buf))
+            .await
+            .is_ok()
+        {
+            seen += 1;
+        }
+        seen
+    });
+    let started = Instant::now();
+    let r = probe(
+        &input(silent_addr.to_string(), Transport::Udp, PASSWORD),
+        &options(false),
+    )
+    .await;
+    assert_eq!(status(&r, step::REACH), CheckStatus::Failed, "{r:?}");
+    assert!(
+        r.checks[1].message.contains("no answer"),
+        "{}",
+        r.checks[1].message
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "bounded by the timeout"
+    );
+    assert!(
+        counter.await.unwrap() >= 2,
+        "UDP is retransmitted (Timer E)"
+    );
+    // Unresolvable: the DNS server never answers.
+    let dns = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut opts = options(false);
+    opts.resolver = Resolver::with_nameserver(dns.local_addr().unwrap())
+        .with_timeout(Duration::from_millis(300));
+    let started = Instant::now();
+    let r = probe(
+        &input("sip.nowhere.test".into(), Transport::Udp, PASSWORD),
+        &opts,
+    )
+    .await;
+    assert_eq!(status(&r, step::RESOLVE), CheckStatus::Failed, "{r:?}");
+    assert!(
+        r.checks[0].message.contains("sip.nowhere.test"),
+        "{}",
+        r.checks[0].message
+    );
+    assert_eq!(status(&r, step::REACH), CheckStatus::Skipped);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(dns);
+}
