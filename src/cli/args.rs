@@ -133,6 +133,26 @@ pub enum SipCommand {
     Rotate(SipRotateArgs),
     /// Delete a SIP credential.
     Delete(DeleteArgs),
+    /// Check a SIP credential end to end from here: resolve the server, reach it with
+    /// an OPTIONS, and with --register check the password with a query-only REGISTER.
+    Probe(SipProbeArgs),
+}
+
+/// `sip probe`
+#[derive(Debug, Args)]
+pub struct SipProbeArgs {
+    /// The credential's id.
+    pub id: String,
+    /// Also check the password: a REGISTER answering the digest challenge. It is
+    /// query-only (no Contact), so no registration is created or taken over.
+    #[arg(long)]
+    pub register: bool,
+    /// Seconds each step may take.
+    #[arg(long, default_value_t = 5.0, value_name = "S")]
+    pub timeout: f64,
+    /// Also trust the CA certificates in this PEM file (TLS).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// `sip rotate`

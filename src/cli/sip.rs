@@ -1,8 +1,8 @@
 //! `telcreds sip …`
 
 use super::args::{
-    DeleteArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipRotateArgs, SipShowArgs,
-    SipUpdateArgs,
+    DeleteArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipProbeArgs, SipRotateArgs,
+    SipShowArgs, SipUpdateArgs,
 };
 use super::audit::warn;
 use super::confirm::confirm_delete;
@@ -10,10 +10,14 @@ use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
 use super::{Context, Item, secrets};
 use crate::api::ApiError;
+use crate::domain::VerificationStatus;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::ops::{PasswordChange, SipEdit};
+use crate::probe::ProbeOptions;
+use crate::probe::resolve::Resolver;
+use crate::probe::transport::TlsTrust;
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -26,6 +30,7 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
         SipCommand::Update(a) => update(ctx, a).await,
         SipCommand::Rotate(a) => rotate(ctx, a).await,
         SipCommand::Delete(a) => delete(ctx, a).await,
+        SipCommand::Probe(a) => probe(ctx, a).await,
     }
 }
 
@@ -288,6 +293,59 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         }
         out
     })
+}
+
+/// `sip probe`: the checks as a table (or JSON), and an exit code that says whether
+/// every step passed (11 failed, 12 inconclusive).
+async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 120.0) {
+        return Err(CliError::usage(
+            "--timeout takes seconds, more than 0 and at most 120",
+        ));
+    }
+    let resolver = Resolver::system()
+        .map_err(|e| CliError::new(Exit::Other, format!("cannot use the system's DNS: {e}")))?;
+    let trust = TlsTrust::new(a.ca_file.as_deref()).map_err(CliError::usage)?;
+    let timeout = std::time::Duration::from_secs_f64(a.timeout);
+    let options = ProbeOptions {
+        register: a.register,
+        timeout,
+        resolver: resolver.with_timeout(timeout),
+        trust,
+    };
+    let done = ctx.ops.probe_sip(&a.id, &options).await;
+    let report = ctx.finish(done)?;
+    emit(ctx.output, &report, || {
+        let mut t = Table::new(&["STEP", "RESULT", "TIME", "MESSAGE"]);
+        for c in &report.checks {
+            t.row(vec![
+                c.name.to_string(),
+                format!("{} {}", c.status.symbol(), c.status),
+                format!("{:.0} ms", c.elapsed.as_secs_f64() * 1000.0),
+                c.message.clone(),
+            ]);
+        }
+        format!(
+            "probe of {} ({} over {}): {} {}\n{}",
+            report.credential_id,
+            report.server,
+            report.transport,
+            report.status().symbol(),
+            report.status(),
+            t.render()
+        )
+    })?;
+    match report.status() {
+        VerificationStatus::Failed => Err(CliError::new(
+            Exit::VerifyFailed,
+            format!("the probe of SIP credential {} failed", a.id),
+        )),
+        VerificationStatus::Warning => Err(CliError::new(
+            Exit::VerifyWarning,
+            format!("the probe of SIP credential {} was inconclusive", a.id),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `telcreds -p PROFILE sip show ID`: what tells whether a change is in place.

@@ -184,3 +184,92 @@ async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_
     assert!(started.elapsed() < Duration::from_secs(2));
     drop(dns);
 }
+
+#[tokio::test]
+async fn sip_probe_on_the_command_line_checks_a_credential_and_says_so_by_exit_code() {
+    use crate::cli::{telcreds, write_config};
+    let peer = peer(Algorithm::Md5).await;
+    let sb = crate::support::sandbox(telcreds::sandbox::Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let p = ["-p", "sandbox-dasha"];
+    let server = peer.addr().to_string();
+    let created = telcreds(
+        &cfg,
+        &[
+            &p[..],
+            &[
+                "-o",
+                "json",
+                "sip",
+                "create",
+                "--server",
+                &server,
+                "--auth-user",
+                "alice",
+                "--password-stdin",
+            ],
+        ]
+        .concat(),
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let id = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let good = telcreds(
+        &cfg,
+        &[&p[..], &["sip", "probe", &id, "--register"]].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(good.code, 0, "{}\n{}", good.stdout, good.stderr);
+    assert!(good.stdout.contains("accepted"), "{}", good.stdout);
+    let reach_only = telcreds(
+        &cfg,
+        &[&p[..], &["-o", "json", "sip", "probe", &id]].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(reach_only.code, 0, "{}", reach_only.stderr);
+    let json: serde_json::Value = serde_json::from_str(&reach_only.stdout).unwrap();
+    assert_eq!(json["checks"][1]["name"], "reach");
+    assert_eq!(json["checks"][2]["status"], "skipped");
+    // A wrong password is rejected: exit 11.
+    let changed = telcreds(
+        &cfg,
+        &[&p[..], &["sip", "rotate", &id, "--password-stdin"]].concat(),
+        "not-the-password",
+    )
+    .await;
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    let bad = telcreds(
+        &cfg,
+        &[&p[..], &["sip", "probe", &id, "--register"]].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(bad.code, 11, "{}\n{}", bad.stdout, bad.stderr);
+    assert!(bad.stdout.contains("rejected"), "{}", bad.stdout);
+    // The results are in the credential's history; no password anywhere.
+    let history = std::fs::read_dir(dir.path().join("data/history/sandbox-dasha"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<String>();
+    assert!(history.contains("\"source\":\"probe\""), "{history}");
+    for text in [
+        &good.stdout,
+        &good.stderr,
+        &bad.stdout,
+        &bad.stderr,
+        &history,
+    ] {
+        assert!(
+            !text.contains(PASSWORD) && !text.contains("not-the-password"),
+            "{text}"
+        );
+    }
+}
