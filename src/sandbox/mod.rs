@@ -100,6 +100,8 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The demo's SIP peer, which the "Legacy gateway" credentials point at.
+    sip_peer: Option<sip_peer::SipPeer>,
 }
 
 impl Sandbox {
@@ -109,6 +111,10 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(&opts));
+        let sip_peer = match opts.seed {
+            Seed::Demo => Some(demo_sip_peer(&shared).await?),
+            _ => None,
+        };
         let app = router(shared.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -124,7 +130,13 @@ impl Sandbox {
             shared,
             stop: Some(stop),
             task: Some(task),
+            sip_peer,
         })
+    }
+
+    /// Where the demo's SIP peer listens (UDP and TCP), when there is one.
+    pub fn sip_peer_addr(&self) -> Option<SocketAddr> {
+        self.sip_peer.as_ref().map(sip_peer::SipPeer::addr)
     }
 
     /// The bound address.
@@ -213,4 +225,38 @@ fn router(shared: Arc<Shared>) -> Router {
             faults::api_layer,
         ))
         .with_state(shared)
+}
+
+/// The server every "Legacy gateway" demo credential uses: the demo's SIP peer
+/// takes its place, so probing them works offline. The peer knows each one's
+/// password but the last one's, which a probe with REGISTER reports as rejected.
+const DEMO_PEERED_SERVER: &str = "203.0.113.24:5060";
+
+async fn demo_sip_peer(shared: &Shared) -> std::io::Result<sip_peer::SipPeer> {
+    let peer = sip_peer::SipPeer::start(sip_peer::PeerConfig {
+        users: Default::default(),
+        algorithm: crate::probe::digest::Algorithm::Md5,
+    })
+    .await?;
+    let server = peer.addr().to_string();
+    if let Ok(mut world) = shared.world.lock() {
+        let peered: Vec<&mut model::SipCredential> = world
+            .sip_credentials
+            .iter_mut()
+            .filter(|c| c.fields.server == DEMO_PEERED_SERVER)
+            .collect();
+        let last = peered.len().saturating_sub(1);
+        for (i, c) in peered.into_iter().enumerate() {
+            c.fields.server = server.clone();
+            if let (Some(user), Some(password)) = (&c.fields.auth_user, &c.fields.auth_password) {
+                let known = if i == last {
+                    crate::secret::Secret::new("not-the-stored-password")
+                } else {
+                    crate::secret::Secret::new(password.clone())
+                };
+                peer.add_user(user, known);
+            }
+        }
+    }
+    Ok(peer)
 }

@@ -65,6 +65,8 @@ pub enum Action {
     Rotate,
     /// Mark a provider for verification.
     Mark,
+    /// Probe SIP credentials from here (resolve, reach, optionally REGISTER).
+    Probe,
     /// Show or hide a SIP password for 30 s.
     Reveal,
     /// Copy a secret or identifier (OSC 52).
@@ -150,6 +152,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         "verify",
         false,
         ProviderRow,
+        true
+    ),
+    spec!(
+        Probe,
+        [(KeyCode::Char('p'), NONE)],
+        "probe",
+        false,
+        SipRow,
         true
     ),
     spec!(

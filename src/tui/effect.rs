@@ -9,6 +9,7 @@ use crate::history::Record;
 use crate::journal::JournalEntry;
 use crate::ops::rotation::{CheckFailure, CheckedToken, Plan, Report, RotationEvent};
 use crate::ops::{Ops, Warning};
+use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
@@ -71,6 +72,15 @@ pub enum Request {
         /// The provider.
         id: String,
     },
+    /// Probe a SIP credential from this machine.
+    ProbeSip {
+        /// The credential.
+        id: String,
+        /// Its name, for messages.
+        name: String,
+        /// Also check the password with a query-only REGISTER.
+        register: bool,
+    },
 }
 
 impl Request {
@@ -105,6 +115,7 @@ impl Request {
                 format!("change the password of SIP credential \"{name}\"")
             }
             Request::Verify { id } => format!("verify provider {id}"),
+            Request::ProbeSip { name, .. } => format!("probe SIP credential \"{name}\""),
         }
     }
 
@@ -185,6 +196,15 @@ pub enum Answer {
         name: String,
         /// The credential with its new password.
         result: Result<SipCredential, ApiError>,
+    },
+    /// [`Request::ProbeSip`].
+    Probed {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+        /// What the probe found.
+        result: Result<ProbeReport, ApiError>,
     },
     /// [`Request::Verify`].
     Verified {

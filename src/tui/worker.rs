@@ -7,6 +7,9 @@ use crate::api::Http;
 use crate::config::ConfigError;
 use crate::ops::rotation::{self, Rotator};
 use crate::ops::{Done, Ops, Stores};
+use crate::probe::ProbeOptions;
+use crate::probe::resolve::Resolver;
+use crate::probe::transport::TlsTrust;
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -226,7 +229,29 @@ pub async fn perform(ops: &Ops, request: Request, tx: &UnboundedSender<Msg>) -> 
             let result = reported(ops.verify_provider(&id).await, tx);
             Answer::Verified { id, result }
         }
+        Request::ProbeSip { id, name, register } => {
+            let result = match probe_options(register) {
+                Ok(options) => reported(ops.probe_sip(&id, &options).await, tx),
+                Err(e) => Err(e),
+            };
+            Answer::Probed { id, name, result }
+        }
     }
+}
+
+/// How the UI probes: the system's DNS and trust, 5 s a step.
+fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
+    let timeout = std::time::Duration::from_secs(5);
+    let resolver = Resolver::system().map_err(|e| crate::api::ApiError::Network {
+        message: format!("cannot use the system's DNS: {e}"),
+    })?;
+    let trust = TlsTrust::new(None).map_err(|message| crate::api::ApiError::Network { message })?;
+    Ok(ProbeOptions {
+        register,
+        timeout,
+        resolver: resolver.with_timeout(timeout),
+        trust,
+    })
 }
 
 /// Runs one step of a rotation and reports its progress.

@@ -1064,3 +1064,48 @@ async fn help_reads_whole_on_a_narrow_screen() {
         "the footer wraps, whole:\n{screen}"
     );
 }
+
+#[tokio::test]
+async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
+    let mut h = Harness::demo().await;
+    let peer = h
+        .sandbox
+        .sip_peer_addr()
+        .expect("the demo runs a SIP peer")
+        .to_string();
+    h.press(KeyCode::Char('2'));
+    let peered: Vec<String> = h
+        .app
+        .sip
+        .items()
+        .iter()
+        .filter(|c| c.server == peer)
+        .map(|c| c.id.clone())
+        .collect();
+    assert!(peered.len() >= 2, "demo credentials point at the peer");
+    let first = h.select_sip(&peered[0]);
+    h.press(KeyCode::Char('p'));
+    assert!(
+        h.screen(120, 40).contains("query-only"),
+        "{}",
+        h.screen(120, 40)
+    );
+    h.press(KeyCode::Char('r'));
+    h.settle().await;
+    let report = h.app.probes.get(&first.id).expect("probed");
+    assert_eq!(report.status(), VerificationStatus::Verified, "{report:?}");
+    let screen = h.screen(140, 40);
+    assert!(
+        screen.contains("probe ") && screen.contains("authenticate"),
+        "{screen}"
+    );
+    assert!(screen.contains("accepted"), "{screen}");
+    // The peer does not know the last one's password: rejected.
+    let last = h.select_sip(peered.last().unwrap());
+    h.press(KeyCode::Char('p'));
+    h.press(KeyCode::Char('r'));
+    h.settle().await;
+    let report = h.app.probes.get(&last.id).expect("probed");
+    assert_eq!(report.status(), VerificationStatus::Failed, "{report:?}");
+    assert!(h.app.flash.as_ref().unwrap().text.contains("rejected"));
+}

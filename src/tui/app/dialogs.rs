@@ -158,6 +158,56 @@ impl App {
         }
     }
 
+    /// `p`: which credentials (the marked ones, else the selected one) and whether
+    /// to check their passwords too, asked in a small dialog.
+    pub(super) fn ask_probe(&mut self) -> Vec<Effect> {
+        let marked = self.sip.marked_ids();
+        let targets: Vec<(String, String)> = self
+            .sip
+            .items()
+            .iter()
+            .filter(|c| {
+                if marked.is_empty() {
+                    self.sip.selected_item().is_some_and(|s| s.id == c.id)
+                } else {
+                    marked.contains(&c.id)
+                }
+            })
+            .map(|c| (c.id.clone(), c.display_name()))
+            .collect();
+        if !targets.is_empty() {
+            self.overlay = Some(Overlay::ProbeAsk { targets });
+        }
+        Vec::new()
+    }
+
+    fn probe_key(&mut self, targets: Vec<(String, String)>, key: KeyEvent) -> Vec<Effect> {
+        let register = match key.code {
+            KeyCode::Enter => false,
+            KeyCode::Char('r') => true,
+            KeyCode::Esc => return Vec::new(),
+            _ => {
+                self.overlay = Some(Overlay::ProbeAsk { targets });
+                return Vec::new();
+            }
+        };
+        self.sip.clear_marks();
+        let n = targets.len();
+        let mut effects = Vec::new();
+        for (id, name) in targets {
+            effects.extend(self.call(Request::ProbeSip { id, name, register }));
+        }
+        self.set_flash(
+            format!(
+                "probing {n} SIP credential{}{}…",
+                if n == 1 { "" } else { "s" },
+                if register { " with REGISTER" } else { "" }
+            ),
+            false,
+        );
+        effects
+    }
+
     /// Routes a key to the open overlay.
     pub(super) fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(overlay) = self.overlay.take() else {
@@ -191,6 +241,7 @@ impl App {
             } => self.rotation_plan_key(dialog, plan, token, key),
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
+            Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
             Overlay::Command(mut input) => match key.code {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(input.value().trim().to_string()),

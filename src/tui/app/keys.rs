@@ -66,7 +66,8 @@ impl App {
         };
         base && match spec.action {
             Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
-            Action::Verify | Action::Mark => caps.verification,
+            Action::Verify => caps.verification,
+            Action::Mark => caps.verification || self.tab == Tab::Sip,
             Action::VerifyAll => {
                 caps.verification && self.tab == Tab::Verification && !self.verification.is_empty()
             }
@@ -182,9 +183,13 @@ impl App {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
                     list.move_by(1);
+                } else if self.tab == Tab::Sip {
+                    self.sip.toggle_mark();
+                    self.sip.move_by(1);
                 }
                 Vec::new()
             }
+            Action::Probe => self.ask_probe(),
             Action::Reveal => {
                 if let Some(id) = self.selected_sip().map(|s| s.id.clone()) {
                     if self.is_revealed(&id) {

@@ -136,6 +136,8 @@ pub struct App {
     pub jobs: HashMap<u64, Request>,
     /// Providers being verified right now.
     pub verifying: HashSet<String>,
+    /// The last probe of each SIP credential probed in this session.
+    pub probes: HashMap<String, crate::probe::report::ProbeReport>,
     /// The tally of a verification of several providers, while it runs.
     verify_batch: Option<VerifyTally>,
     /// The SIP credential whose password is shown, and until when.
@@ -200,6 +202,7 @@ impl App {
             jobs: HashMap::new(),
             verifying: HashSet::new(),
             verify_batch: None,
+            probes: HashMap::new(),
             revealed: None,
             clipboard_clear_at: None,
             clipboard_ttl: SECRET_TTL,

@@ -85,6 +85,11 @@ pub enum Overlay {
     },
     /// A rotation running or finished.
     Rotation(Box<RotationView>),
+    /// Which SIP credentials to probe, and whether to check their passwords.
+    ProbeAsk {
+        /// (id, name) of each credential.
+        targets: Vec<(String, String)>,
+    },
     /// The profile picker, with its cursor.
     Picker {
         /// The highlighted profile.

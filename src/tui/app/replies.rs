@@ -166,6 +166,33 @@ impl App {
             }
             Answer::SipRotated { name, result } => self.sip_rotated(job, &name, result),
             Answer::Verified { id, result } => self.verified(&id, result),
+            Answer::Probed { id, name, result } => match result {
+                Ok(report) => {
+                    let status = report.status();
+                    let bad = status != crate::domain::VerificationStatus::Verified;
+                    let why = report
+                        .checks
+                        .iter()
+                        .find(|c| {
+                            c.status != CheckStatus::Passed && c.status != CheckStatus::Skipped
+                        })
+                        .or_else(|| {
+                            report
+                                .checks
+                                .iter()
+                                .rev()
+                                .find(|c| c.status == CheckStatus::Passed)
+                        })
+                        .map(|c| format!(" — {}: {}", c.name, c.message))
+                        .unwrap_or_default();
+                    self.set_flash(
+                        format!("{} probe of {name}: {status}{why}", status.symbol()),
+                        bad,
+                    );
+                    self.probes.insert(id, report);
+                }
+                Err(e) => self.set_flash(format!("probing {name} failed: {e}"), true),
+            },
         }
         Vec::new()
     }

@@ -335,6 +335,25 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         lines.push(kv(t, "provider", pid.clone()));
     }
     lines.push(kv(t, "updated", stamp(c.last_update_time)));
+    if let Some(report) = app.probes.get(&c.id) {
+        let status = report.status();
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("probe ", t.title),
+            Span::styled(format!("{} {status}", status.symbol()), t.status(&status)),
+            Span::styled(format!("  {}", stamp(Some(report.time))), t.muted),
+        ]));
+        for check in &report.checks {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {} ", check.status.symbol()),
+                    t.check(&check.status),
+                ),
+                Span::styled(format!("{:<13}", check.name), t.base),
+                Span::styled(check.message.clone(), t.muted),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
     match app
         .detail

@@ -67,6 +67,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Rotation(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
+        Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
 }
@@ -109,4 +110,52 @@ pub(crate) fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
 /// True when the table pane has the keyboard.
 pub(crate) fn table_focused(app: &App) -> bool {
     app.focus == Focus::Table && app.overlay.is_none()
+}
+
+/// The question before a probe: reach only, or check the password too.
+fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, area: Rect) {
+    use crate::tui::widgets::{draw_line, modal};
+    use ratatui::text::Span;
+    let t = &app.theme;
+    let what = match targets {
+        [(_, name)] => format!("SIP credential \"{name}\""),
+        many => format!("{} SIP credentials", many.len()),
+    };
+    let lines = [
+        Line::styled(format!("Probe {what} from this machine:"), t.base),
+        Line::styled(
+            "resolve the server, then reach it with a SIP OPTIONS.",
+            t.base,
+        ),
+        Line::raw(""),
+        Line::styled(
+            "r also checks the password: a REGISTER that answers the",
+            t.base,
+        ),
+        Line::styled(
+            "digest challenge. It is query-only (no Contact): no live",
+            t.muted,
+        ),
+        Line::styled("registration is created or taken over.", t.muted),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("⏎", t.hint_key),
+            Span::styled(" probe  ", t.hint_label),
+            Span::styled("r", t.hint_key),
+            Span::styled(" probe + REGISTER  ", t.hint_label),
+            Span::styled("Esc", t.hint_key),
+            Span::styled(" cancel", t.hint_label),
+        ]),
+    ];
+    let inner = modal(
+        frame,
+        area,
+        (64, lines.len() as u16 + 2),
+        "Probe",
+        t.border_focus,
+        t,
+    );
+    for (i, line) in lines.into_iter().enumerate() {
+        draw_line(frame, inner, i as u16, line);
+    }
 }
