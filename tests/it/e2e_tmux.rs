@@ -304,3 +304,29 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
     let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
     assert!(journal.contains("rotation.update") && !journal.contains(&account.auth_token));
 }
+
+#[test]
+fn a_sip_credential_is_probed_in_the_ui_against_the_demo_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(&demo_command(dir.path()), 140, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["2"]);
+    tmux.wait_for("SIP credentials (42)");
+    // The demo's "Legacy gateway" credentials point at its SIP peer.
+    tmux.keys(&["/"]);
+    tmux.type_text("Legacy gateway #2");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Legacy gateway #2");
+    tmux.keys(&["p"]);
+    tmux.wait_for("query-only");
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("authenticate");
+    assert!(
+        screen.contains("resolve") && screen.contains("reach"),
+        "{screen}"
+    );
+    assert!(screen.contains("accepted"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert_exited_cleanly(&tmux);
+}
