@@ -8,7 +8,7 @@ use crate::secret::Secret;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
@@ -66,26 +66,8 @@ impl SipPeer {
         let tcp_task = {
             let config = config.clone();
             tokio::spawn(async move {
-                while let Ok((mut stream, _)) = tcp.accept().await {
-                    let config = config.clone();
-                    tokio::spawn(async move {
-                        let mut buf = Vec::new();
-                        let mut chunk = [0u8; 4096];
-                        while let Ok(n) = stream.read(&mut chunk).await {
-                            if n == 0 {
-                                break;
-                            }
-                            buf.extend_from_slice(&chunk[..n]);
-                            while let Some(end) = find(&buf, b"\r\n\r\n") {
-                                let request: Vec<u8> = buf.drain(..end + 4).collect();
-                                if let Some(reply) = answer(&request, &config)
-                                    && stream.write_all(&reply).await.is_err()
-                                {
-                                    return;
-                                }
-                            }
-                        }
-                    });
+                while let Ok((stream, _)) = tcp.accept().await {
+                    tokio::spawn(serve_stream(stream, config.clone()));
                 }
             })
         };
@@ -101,10 +83,56 @@ impl SipPeer {
         self.addr
     }
 
+    /// Also listens for SIP over TLS on another loopback port, presenting `tls`'s
+    /// certificate; returns that port's address.
+    pub async fn listen_tls(
+        &mut self,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<SocketAddr> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+        let config = self.config.clone();
+        self.tasks.push(tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (acceptor, config) = (acceptor.clone(), config.clone());
+                tokio::spawn(async move {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve_stream(stream, config).await;
+                    }
+                });
+            }
+        }));
+        Ok(addr)
+    }
+
     /// Knows `user` with `password` from now on.
     pub fn add_user(&self, user: &str, password: Secret) {
         if let Ok(mut c) = self.config.lock() {
             c.users.insert(user.to_string(), password);
+        }
+    }
+}
+
+/// Answers the requests of one stream connection (TCP or TLS) until it closes.
+async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    config: Arc<Mutex<PeerConfig>>,
+) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk).await {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        while let Some(end) = find(&buf, b"\r\n\r\n") {
+            let request: Vec<u8> = buf.drain(..end + 4).collect();
+            if let Some(reply) = answer(&request, &config)
+                && stream.write_all(&reply).await.is_err()
+            {
+                return;
+            }
         }
     }
 }

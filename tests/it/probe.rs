@@ -273,3 +273,91 @@ async fn sip_probe_on_the_command_line_checks_a_credential_and_says_so_by_exit_c
         );
     }
 }
+
+/// A CA and a leaf for `sans` (DNS names, or IPs when they parse as one), the CA as
+/// PEM, and a TLS server config presenting the leaf.
+fn tls_certs(sans: &[&str]) -> (String, std::sync::Arc<rustls::ServerConfig>) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.subject_alt_names = sans
+        .iter()
+        .map(|s| match s.parse() {
+            Ok(ip) => SanType::IpAddress(ip),
+            Err(_) => SanType::DnsName((*s).try_into().unwrap()),
+        })
+        .collect();
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf_cert.der().clone()], key)
+        .unwrap();
+    (ca_cert.pem(), std::sync::Arc::new(config))
+}
+
+#[tokio::test]
+async fn over_tls_the_certificate_is_checked_and_the_password_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sans, ok) in [
+        (&["127.0.0.1"][..], true),
+        (&["sip.elsewhere.test"][..], false),
+    ] {
+        let mut peer = peer(Algorithm::Sha256).await;
+        let (ca, config) = tls_certs(sans);
+        let tls = peer.listen_tls(config).await.unwrap();
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, ca).unwrap();
+        let mut opts = options(true);
+        opts.trust = TlsTrust::new(Some(&ca_file)).unwrap();
+        let report = probe(&input(tls.to_string(), Transport::Tls, PASSWORD), &opts).await;
+        if ok {
+            assert_eq!(
+                status(&report, step::REACH),
+                CheckStatus::Passed,
+                "{report:?}"
+            );
+            assert_eq!(
+                status(&report, step::AUTHENTICATE),
+                CheckStatus::Passed,
+                "{report:?}"
+            );
+        } else {
+            assert_eq!(
+                status(&report, step::REACH),
+                CheckStatus::Failed,
+                "{report:?}"
+            );
+            let message = &report.checks[1].message;
+            assert!(
+                message.contains("TLS") && message.contains("not valid"),
+                "{message}"
+            );
+        }
+    }
+    // Without the extra CA, the certificate is not trusted.
+    let mut peer = peer(Algorithm::Md5).await;
+    let (_, config) = tls_certs(&["127.0.0.1"]);
+    let tls = peer.listen_tls(config).await.unwrap();
+    let report = probe(
+        &input(tls.to_string(), Transport::Tls, PASSWORD),
+        &options(false),
+    )
+    .await;
+    assert_eq!(
+        status(&report, step::REACH),
+        CheckStatus::Failed,
+        "{report:?}"
+    );
+    assert!(
+        report.checks[1].message.contains("UnknownIssuer"),
+        "{report:?}"
+    );
+}
