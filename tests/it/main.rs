@@ -12,6 +12,7 @@ mod e2e_terminal;
 mod e2e_tmux;
 mod frontends;
 mod hostile;
+mod interop;
 mod journal;
 mod local_inputs;
 mod probe;
