@@ -1100,6 +1100,15 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
         "{screen}"
     );
     assert!(screen.contains("accepted"), "{screen}");
+    // It is in the credential's history: shown when the detail opens, later too.
+    h.app.probes.clear();
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(140, 40);
+    assert!(
+        screen.contains("authenticate") && screen.contains("accepted"),
+        "{screen}"
+    );
     // The peer does not know the last one's password: rejected.
     let last = h.select_sip(peered.last().unwrap());
     h.press(KeyCode::Char('p'));

@@ -316,9 +316,11 @@ impl App {
                 ..Default::default()
             });
             effects.extend(self.call(Request::SipDependants {
-                id,
+                id: id.clone(),
                 for_delete: false,
             }));
+            // Earlier probes of it, from its history.
+            effects.extend(self.call(Request::History { id }));
         }
         effects
     }

@@ -335,15 +335,25 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         lines.push(kv(t, "provider", pid.clone()));
     }
     lines.push(kv(t, "updated", stamp(c.last_update_time)));
-    if let Some(report) = app.probes.get(&c.id) {
-        let status = report.status();
+    // This session's last probe, else the last one recorded in its history.
+    let recorded = app
+        .detail
+        .as_ref()
+        .filter(|d| d.id == c.id)
+        .and_then(|d| d.history.as_ref())
+        .and_then(|records| records.iter().rev().find(|r| r.source == Source::Probe))
+        .cloned();
+    if let Some(record) = app.probes.get(&c.id).map(|r| r.record()).or(recorded) {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("probe ", t.title),
-            Span::styled(format!("{} {status}", status.symbol()), t.status(&status)),
-            Span::styled(format!("  {}", stamp(Some(report.time))), t.muted),
+            Span::styled(
+                format!("{} {}", record.status.symbol(), record.status),
+                t.status(&record.status),
+            ),
+            Span::styled(format!("  {}", stamp(Some(record.time))), t.muted),
         ]));
-        for check in &report.checks {
+        for check in &record.checks {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(" {} ", check.status.symbol()),
