@@ -1117,4 +1117,10 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     let report = h.app.probes.get(&last.id).expect("probed");
     assert_eq!(report.status(), VerificationStatus::Failed, "{report:?}");
     assert!(h.app.flash.as_ref().unwrap().text.contains("rejected"));
+    // The Verification tab lists this session's probes beside the providers (the
+    // first one's was cleared above).
+    h.press(KeyCode::Char('3'));
+    let screen = h.screen(140, 40);
+    assert!(screen.contains("SIP probes (1)"), "{screen}");
+    assert!(screen.contains("authenticate: rejected"), "{screen}");
 }

@@ -3,6 +3,7 @@
 use super::grid::{self, GridRow};
 use super::layout::Width;
 use super::{pane, table_focused};
+use crate::domain::CheckStatus;
 use crate::journal::Outcome;
 use crate::tui::app::{App, Tab};
 use crate::tui::list::{ItemList, Row as ListRow};
@@ -18,10 +19,81 @@ pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
     // Border (2) and header row (1) are not rows.
     let height = area.height.saturating_sub(3) as usize;
     match app.tab {
+        // SIP credentials probed in this session join the verification results.
+        Tab::Verification if !app.probes.is_empty() => {
+            let wanted = (app.probes.len() as u16 + 3).min(area.height / 3);
+            let [providers, probes] = super::layout::rows(area, [0, wanted], 0);
+            draw_providers(
+                app,
+                frame,
+                providers,
+                providers.height.saturating_sub(3) as usize,
+            );
+            draw_probes(app, frame, probes);
+        }
         Tab::Providers | Tab::Verification => draw_providers(app, frame, area, height),
         Tab::Sip => draw_sip(app, frame, area, height),
         Tab::Activity => draw_activity(app, frame, area, height),
     }
+}
+
+/// The SIP credentials probed in this session, worst first, with the step that
+/// decided (the first that did not pass).
+fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let mut probes: Vec<_> = app.probes.values().collect();
+    probes.sort_by_key(|r| (r.status().severity_rank(), r.credential_id.clone()));
+    let rows: Vec<GridRow> = probes
+        .iter()
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|r| {
+            let status = r.status();
+            let name = app
+                .sip
+                .items()
+                .iter()
+                .find(|c| c.id == r.credential_id)
+                .map(|c| c.display_name())
+                .unwrap_or_else(|| r.credential_id.clone());
+            let decided = r
+                .checks
+                .iter()
+                .find(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
+                .or_else(|| {
+                    r.checks
+                        .iter()
+                        .rev()
+                        .find(|c| c.status == CheckStatus::Passed)
+                })
+                .map(|c| format!("{}: {}", c.name, c.message))
+                .unwrap_or_default();
+            GridRow::new([
+                Line::from(crate::tui::widgets::clip(&name)),
+                Line::from(crate::tui::widgets::clip(&r.server)),
+                Line::from(Span::styled(
+                    format!("{} {status}", status.symbol()),
+                    theme.status(&status),
+                )),
+                Line::from(Span::styled(decided, theme.muted)),
+            ])
+        })
+        .collect();
+    let widths = [
+        Width::Fill(2),
+        Width::Fill(2),
+        Width::Fixed(12),
+        Width::Fill(4),
+    ];
+    let block = pane(app, format!(" SIP probes ({}) ", probes.len()), false);
+    grid::render(
+        frame,
+        area,
+        block,
+        (&["CREDENTIAL", "SERVER", "RESULT", "STEP"], &widths[..]),
+        &rows,
+        usize::MAX,
+        theme,
+    );
 }
 
 fn title<T: ListRow>(name: &str, list: &ItemList<T>, columns: &[&str]) -> String {
