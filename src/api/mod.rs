@@ -7,6 +7,7 @@ pub mod http;
 mod redact;
 pub mod scrub;
 pub mod twilio;
+pub mod twilio_accounts;
 pub mod unpod;
 mod wire;
 

@@ -98,7 +98,8 @@ struct TwilioError {
     message: Option<String>,
 }
 
-fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
+/// Turns a Twilio answer into an error when it is one (`{code, message}` shape).
+pub(crate) fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
     if (200..300).contains(&status) {
         return None;
     }

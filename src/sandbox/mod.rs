@@ -15,6 +15,7 @@ mod seed;
 pub mod sip_peer;
 mod state;
 mod twilio;
+mod twilio_accounts;
 mod unpod;
 mod verify;
 
@@ -219,6 +220,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .nest(DASHA_PREFIX, dasha::router())
         .nest(UNPOD_PREFIX, unpod::router())
         .nest(TWILIO_PREFIX, twilio::router())
+        .nest("/v1", twilio_accounts::router())
         .nest(CONTROL_PREFIX, control::router())
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),

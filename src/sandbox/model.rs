@@ -39,11 +39,19 @@ pub(crate) struct TwilioAccount {
     pub friendly_name: String,
     pub status: AccountStatus,
     pub auth_token: String,
+    /// A secondary token (Twilio's `AuthTokens/Secondary`): accepted like the
+    /// primary until it is promoted or deleted.
+    pub secondary_token: Option<String>,
     pub created: Ts,
     pub updated: Ts,
 }
 
 impl TwilioAccount {
+    /// True when Twilio accepts `token` for this account: the primary or the secondary.
+    pub fn accepts(&self, token: &str) -> bool {
+        self.auth_token == token || self.secondary_token.as_deref() == Some(token)
+    }
+
     pub fn info(&self) -> TwilioAccountInfo {
         TwilioAccountInfo {
             sid: self.sid.clone(),

@@ -89,12 +89,40 @@ impl World {
     pub fn check_twilio(&self, sid: &str, token: &str) -> Result<&TwilioAccount, TwilioRejection> {
         let account = self
             .account(sid)
-            .filter(|a| a.auth_token == token)
+            .filter(|a| a.accepts(token))
             .ok_or(TwilioRejection::InvalidCredentials)?;
         match account.status {
             AccountStatus::Active => Ok(account),
             status => Err(TwilioRejection::NotActive(status)),
         }
+    }
+
+    /// Creates (or replaces) an account's secondary token; returns it.
+    pub fn create_secondary(&mut self, sid: &str) -> Option<String> {
+        let account = self.accounts.iter_mut().find(|a| a.sid == sid)?;
+        let token = random_hex32();
+        account.secondary_token = Some(token.clone());
+        account.updated = now();
+        Some(token)
+    }
+
+    /// Deletes an account's secondary token; false when it had none.
+    pub fn delete_secondary(&mut self, sid: &str) -> bool {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.sid == sid)
+            .and_then(|a| a.secondary_token.take())
+            .is_some()
+    }
+
+    /// Makes the secondary the primary; the old primary stops working. `None` when
+    /// there is no secondary.
+    pub fn promote_secondary(&mut self, sid: &str) -> Option<String> {
+        let account = self.accounts.iter_mut().find(|a| a.sid == sid)?;
+        let token = account.secondary_token.take()?;
+        account.auth_token = token.clone();
+        account.updated = now();
+        Some(token)
     }
 
     /// Replaces an account's token with a fresh random one.

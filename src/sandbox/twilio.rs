@@ -42,7 +42,7 @@ async fn fetch_account(
     let world = lock(&shared.world);
     let account = basic_auth(&headers)
         .filter(|(user, _)| *user == sid)
-        .and_then(|(user, token)| world.account(&user).filter(|a| a.auth_token == token));
+        .and_then(|(user, token)| world.account(&user).filter(|a| a.accepts(&token)));
     match account {
         Some(account) => Json(account_json(account)).into_response(),
         None => {
@@ -83,7 +83,7 @@ fn account_json(a: &TwilioAccount) -> Value {
 }
 
 /// The `(user, password)` of an `Authorization: Basic …` header.
-fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

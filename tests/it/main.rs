@@ -25,3 +25,4 @@ mod tui_random;
 mod tui_sizes;
 mod tui_snapshots;
 mod twilio_check;
+mod twilio_tokens;

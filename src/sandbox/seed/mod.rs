@@ -47,6 +47,7 @@ fn accounts(now: Ts) -> Vec<TwilioAccount> {
             friendly_name: name.to_string(),
             status,
             auth_token: hex32(0x70CE + i as u64),
+            secondary_token: None,
             created: now - Duration::days(age),
             updated: now - Duration::days(age / 3),
         })
