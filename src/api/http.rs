@@ -120,16 +120,13 @@ impl Http {
         mode: RetryMode,
         classify: Classifier,
     ) -> Result<Answer, ApiError> {
-        let reached = AtomicBool::new(false);
-        let is_change = make()
-            .build()
-            .map(|r| r.method() != Method::GET && r.method() != Method::HEAD)
-            .unwrap_or(true);
+        // Set once a change (not a read) may have reached the server.
+        let change_reached = AtomicBool::new(false);
         let result = self
-            .send_with_retries(&make, mode, classify, &reached)
+            .send_with_retries(&make, mode, classify, &change_reached)
             .await;
         match result {
-            Err(e) if is_change && reached.load(Ordering::Relaxed) && may_have_been_applied(&e) => {
+            Err(e) if change_reached.load(Ordering::Relaxed) && may_have_been_applied(&e) => {
                 Err(ApiError::Unconfirmed(Box::new(e)))
             }
             other => other,
@@ -231,12 +228,14 @@ impl Http {
     ) -> Result<Answer, ApiError> {
         let after_change = request.method() != Method::GET && request.method() != Method::HEAD;
         let mut response = self.client.execute(request).await.map_err(|e| {
-            if !e.is_connect() {
+            if after_change && !e.is_connect() {
                 reached.store(true, Ordering::Relaxed);
             }
             from_transport(&e)
         })?;
-        reached.store(true, Ordering::Relaxed);
+        if after_change {
+            reached.store(true, Ordering::Relaxed);
+        }
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         if response.status().is_redirection() {

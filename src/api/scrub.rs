@@ -63,13 +63,13 @@ impl RequestSecrets {
         self.credentials.is_empty() && self.sent.is_empty()
     }
 
-    fn all(&self) -> Vec<&Secret> {
-        self.credentials.iter().chain(&self.sent).collect()
+    fn all(&self) -> impl Iterator<Item = &Secret> {
+        self.credentials.iter().chain(&self.sent)
     }
 
     /// `text` with every secret replaced by `[redacted]`.
     pub fn scrub_text(&self, text: &str) -> String {
-        crate::secret::scrub(text, &self.all())
+        crate::secret::scrub(text, &self.all().collect::<Vec<_>>())
     }
 
     /// The error with every secret removed from its texts, and its texts made
@@ -82,7 +82,7 @@ impl RequestSecrets {
     /// credentials go everywhere; a secret it sent stays only as the value of a
     /// secret-named field (a stored SIP password read back), never elsewhere.
     pub fn scrub_body(&self, body: Vec<u8>) -> Vec<u8> {
-        if self.is_empty() || !self.all().iter().any(|s| contains(&body, s.expose())) {
+        if self.is_empty() || !self.all().any(|s| contains(&body, s.expose())) {
             return body;
         }
         if !self.sent.is_empty()
@@ -101,10 +101,12 @@ impl RequestSecrets {
     fn scrub_json(&self, value: &mut Value, in_secret_field: bool) {
         match value {
             Value::String(s) => {
+                // In a secret field, only the credentials go (the value may be the
+                // new password the request set).
                 let secrets: Vec<&Secret> = if in_secret_field {
                     self.credentials.iter().collect()
                 } else {
-                    self.all()
+                    self.all().collect()
                 };
                 if secrets.iter().any(|x| s.contains(x.expose())) {
                     *s = crate::secret::scrub(s, &secrets);
@@ -119,7 +121,7 @@ impl RequestSecrets {
                 let entries = std::mem::take(map);
                 for (key, mut item) in entries {
                     self.scrub_json(&mut item, super::redact::is_sensitive(&key));
-                    let key = if self.all().iter().any(|x| key.contains(x.expose())) {
+                    let key = if self.all().any(|x| key.contains(x.expose())) {
                         self.scrub_text(&key)
                     } else {
                         key

@@ -215,6 +215,7 @@ impl Ops {
         };
         let input = ProbeInput {
             id: c.id.clone(),
+            name: c.display_name(),
             server: c.server.clone(),
             transport,
             domain: c.domain.clone(),

@@ -56,6 +56,8 @@ impl ProbeCheck {
 pub struct ProbeReport {
     /// The credential.
     pub credential_id: String,
+    /// Its name as shown.
+    pub credential_name: String,
     /// Its server, as written.
     pub server: String,
     /// udp, tcp or tls.

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 pub struct ProbeInput {
     /// The credential's id.
     pub id: String,
+    /// Its name as shown (description, else server).
+    pub name: String,
     /// `host`, `host:port`, an IP, as the credential says.
     pub server: String,
     /// Its transport.
@@ -68,6 +70,7 @@ pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
     checks.push(auth);
     ProbeReport {
         credential_id: input.id.clone(),
+        credential_name: crate::text::printable(&input.name).into_owned(),
         server: crate::text::printable(&input.server).into_owned(),
         transport: input.transport.via_token().to_lowercase(),
         time: chrono::Utc::now(),

@@ -126,7 +126,7 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
             break;
         }
         buf.extend_from_slice(&chunk[..n]);
-        while let Some(end) = find(&buf, b"\r\n\r\n") {
+        while let Some(end) = memchr::memmem::find(&buf, b"\r\n\r\n") {
             let request: Vec<u8> = buf.drain(..end + 4).collect();
             if let Some(reply) = answer(&request, &config)
                 && stream.write_all(&reply).await.is_err()
@@ -135,10 +135,6 @@ async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
             }
         }
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// A request's method and headers (name lowercased, in order).

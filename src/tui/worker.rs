@@ -230,7 +230,7 @@ pub async fn perform(ops: &Ops, request: Request, tx: &UnboundedSender<Msg>) -> 
             Answer::Verified { id, result }
         }
         Request::ProbeSip { id, name, register } => {
-            let result = match probe_options(register) {
+            let result = match probe_options(register).await {
                 Ok(options) => reported(ops.probe_sip(&id, &options).await, tx),
                 Err(e) => Err(e),
             };
@@ -239,13 +239,32 @@ pub async fn perform(ops: &Ops, request: Request, tx: &UnboundedSender<Msg>) -> 
     }
 }
 
+/// The system's DNS configuration and TLS roots, read once (off the async threads)
+/// for every probe of the session.
+static PROBE_SETUP: tokio::sync::OnceCell<Result<(Resolver, TlsTrust), String>> =
+    tokio::sync::OnceCell::const_new();
+
 /// How the UI probes: the system's DNS and trust, 5 s a step.
-fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
+async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
     let timeout = std::time::Duration::from_secs(5);
-    let resolver = Resolver::system().map_err(|e| crate::api::ApiError::Network {
-        message: format!("cannot use the system's DNS: {e}"),
-    })?;
-    let trust = TlsTrust::new(None).map_err(|message| crate::api::ApiError::Network { message })?;
+    let setup = PROBE_SETUP
+        .get_or_init(|| async {
+            tokio::task::spawn_blocking(|| {
+                let resolver =
+                    Resolver::system().map_err(|e| format!("cannot use the system's DNS: {e}"))?;
+                Ok((resolver, TlsTrust::new(None)?))
+            })
+            .await
+            .unwrap_or_else(|e| {
+                Err(format!(
+                    "reading the system's DNS and TLS setup failed: {e}"
+                ))
+            })
+        })
+        .await;
+    let (resolver, trust) = setup
+        .clone()
+        .map_err(|message| crate::api::ApiError::Network { message })?;
     Ok(ProbeOptions {
         register,
         timeout,

@@ -65,6 +65,7 @@ fn wait_listening(port: u16) {
 fn input(server: String, transport: Transport, user: &str, password: &str) -> ProbeInput {
     ProbeInput {
         id: "interop".into(),
+        name: "test trunk".into(),
         server,
         transport,
         domain: Some("sip.test".into()),

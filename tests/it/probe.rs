@@ -26,6 +26,7 @@ async fn peer(algorithm: Algorithm) -> SipPeer {
 fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
     ProbeInput {
         id: "sip-1".into(),
+        name: "test trunk".into(),
         server,
         transport,
         domain: None,

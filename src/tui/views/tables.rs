@@ -48,13 +48,6 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
         .take(usize::from(area.height.saturating_sub(3)))
         .map(|r| {
             let status = r.status();
-            let name = app
-                .sip
-                .items()
-                .iter()
-                .find(|c| c.id == r.credential_id)
-                .map(|c| c.display_name())
-                .unwrap_or_else(|| r.credential_id.clone());
             let decided = r
                 .checks
                 .iter()
@@ -68,7 +61,7 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
                 .map(|c| format!("{}: {}", c.name, c.message))
                 .unwrap_or_default();
             GridRow::new([
-                Line::from(crate::tui::widgets::clip(&name)),
+                Line::from(crate::tui::widgets::clip(&r.credential_name)),
                 Line::from(crate::tui::widgets::clip(&r.server)),
                 Line::from(Span::styled(
                     format!("{} {status}", status.symbol()),
