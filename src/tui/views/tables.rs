@@ -20,7 +20,8 @@ pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
     let height = area.height.saturating_sub(3) as usize;
     match app.tab {
         // SIP credentials probed in this session join the verification results.
-        Tab::Verification if !app.probes.is_empty() => {
+        // (only when there is room for a row of them).
+        Tab::Verification if !app.probes.is_empty() && area.height / 3 >= 4 => {
             let wanted = (app.probes.len() as u16 + 3).min(area.height / 3);
             let [providers, probes] = super::layout::rows(area, [0, wanted], 0);
             draw_providers(
