@@ -55,11 +55,19 @@ pub enum ConfigError {
     },
 }
 
+/// [`ConfigProblem::section`] of a `[profiles.<name>]` table.
+pub const PROFILE: &str = "profile";
+/// [`ConfigProblem::section`] of a `[twilio_accounts.<name>]` table.
+pub const TWILIO_ACCOUNT: &str = "twilio account";
+
 /// One problem in the config file, with the profile and key it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigProblem {
-    /// The profile (`[profiles.<name>]`), if the problem is inside one.
+    /// The table's name (`[profiles.<name>]`, `[twilio_accounts.<name>]`), if the
+    /// problem is inside one.
     pub profile: Option<String>,
+    /// What kind of table `profile` names: [`PROFILE`] or [`TWILIO_ACCOUNT`].
+    pub section: &'static str,
     /// The key, if the problem is about one key.
     pub key: Option<String>,
     /// What is wrong and, where possible, how to fix it.
@@ -71,6 +79,7 @@ impl ConfigProblem {
     pub fn general(message: impl Into<String>) -> Self {
         ConfigProblem {
             profile: None,
+            section: PROFILE,
             key: None,
             message: message.into(),
         }
@@ -80,8 +89,10 @@ impl ConfigProblem {
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.profile, &self.key) {
-            (Some(p), Some(k)) => write!(f, "profile \"{p}\", key \"{k}\": {}", self.message),
-            (Some(p), None) => write!(f, "profile \"{p}\": {}", self.message),
+            (Some(p), Some(k)) => {
+                write!(f, "{} \"{p}\", key \"{k}\": {}", self.section, self.message)
+            }
+            (Some(p), None) => write!(f, "{} \"{p}\": {}", self.section, self.message),
             (None, Some(k)) => write!(f, "key \"{k}\": {}", self.message),
             (None, None) => f.write_str(&self.message),
         }

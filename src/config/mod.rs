@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroize;
 
 pub use error::{ConfigError, ConfigProblem};
+pub use error::{PROFILE, TWILIO_ACCOUNT};
 pub use paths::{
     CONFIG_ENV, CONFIG_FILE_NAME, DATA_DIR_ENV, STATE_DIR_ENV, config_dir, data_dir,
     default_config_path, state_dir, themes_dir,
@@ -42,6 +43,8 @@ use crate::secret::Secret;
 
 /// Twilio's API base, used when a profile sets no `twilio_api_base`.
 pub const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
+/// Twilio's Accounts API base (auth token administration), used when none is set.
+pub const DEFAULT_TWILIO_ACCOUNTS_BASE: &str = "https://accounts.twilio.com";
 /// Unpod's provider configurations path, used when a profile sets none.
 pub const DEFAULT_PROVIDER_CONFIGURATIONS_PATH: &str = "telephony/providers-configurations/";
 
@@ -56,6 +59,40 @@ pub struct Config {
     pub default_profile: Option<String>,
     /// The profiles, in file order.
     pub profiles: Vec<Profile>,
+    /// The Twilio accounts whose auth tokens the user administers, in file order.
+    pub twilio_accounts: Vec<TwilioAccount>,
+}
+
+/// One `[twilio_accounts.<name>]` table: a Twilio account whose auth token
+/// telcreds may mint, deploy and promote (the zero-downtime rotation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwilioAccount {
+    /// The table's name.
+    pub name: String,
+    /// `AC` + 32 hex digits.
+    pub account_sid: String,
+    /// Where the current primary auth token comes from.
+    pub token: TokenSource,
+    /// A free label shown beside the SID.
+    pub label: Option<String>,
+    /// Receives the new primary token on stdin after a promotion (`sh -c`).
+    pub store_cmd: Option<String>,
+    /// Twilio's Accounts API base, without a trailing `/`.
+    pub twilio_accounts_base: String,
+}
+
+impl TwilioAccount {
+    /// Fetches the current token, with errors that name this account.
+    pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
+        self.token.resolve().map_err(|e| match e {
+            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
+                profile: format!("twilio_accounts.{}", self.name),
+                key,
+                message,
+            },
+            other => other,
+        })
+    }
 }
 
 /// One `[profiles.<name>]` table: a platform account and how to reach it.
@@ -77,6 +114,8 @@ pub struct Profile {
     pub provider_configurations_path: String,
     /// Twilio API base for credential checks, without a trailing `/`.
     pub twilio_api_base: String,
+    /// Twilio Accounts API base (secondary tokens), without a trailing `/`.
+    pub twilio_accounts_base: String,
     /// No mutating actions at all.
     pub readonly: bool,
     /// Destructive actions ask to type the item's name.
@@ -99,6 +138,7 @@ impl Profile {
             product_id: None,
             provider_configurations_path: DEFAULT_PROVIDER_CONFIGURATIONS_PATH.to_string(),
             twilio_api_base: DEFAULT_TWILIO_API_BASE.to_string(),
+            twilio_accounts_base: DEFAULT_TWILIO_ACCOUNTS_BASE.to_string(),
             readonly: false,
             protected: false,
             label: None,
@@ -185,6 +225,13 @@ impl Config {
             profiles,
             ..Config::default()
         }
+    }
+
+    /// The configured Twilio account with this Account SID.
+    pub fn twilio_account(&self, account_sid: &str) -> Option<&TwilioAccount> {
+        self.twilio_accounts
+            .iter()
+            .find(|a| a.account_sid.eq_ignore_ascii_case(account_sid.trim()))
     }
 
     /// The profile names, in file order.

@@ -624,3 +624,61 @@ fn garbage_never_panics() {
         let _ = Config::parse(text, None, Some(0o777));
     }
 }
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+#[test]
+fn twilio_accounts_are_read_with_their_defaults() {
+    let c = ok(&format!(
+        "{DASHA}\n[twilio_accounts.acme]\naccount_sid = \"{SID}\"\ntoken_cmd = \"pass show twilio/acme\"\n\
+         label = \"Acme main\"\nstore_cmd = \"pass insert -m -f twilio/acme\"\n\
+         \n[twilio_accounts.lab]\naccount_sid = \"AC{}\"\ntoken_env = \"LAB\"\ntwilio_accounts_base = \"http://127.0.0.1:9/\"\n",
+        "f".repeat(32)
+    ));
+    let acme = c.twilio_account(SID).unwrap();
+    assert_eq!(acme.name, "acme");
+    assert_eq!(acme.token, TokenSource::Cmd("pass show twilio/acme".into()));
+    assert_eq!(acme.label.as_deref(), Some("Acme main"));
+    assert_eq!(
+        acme.store_cmd.as_deref(),
+        Some("pass insert -m -f twilio/acme")
+    );
+    assert_eq!(acme.twilio_accounts_base, DEFAULT_TWILIO_ACCOUNTS_BASE);
+    assert_eq!(
+        c.twilio_accounts[1].twilio_accounts_base,
+        "http://127.0.0.1:9"
+    );
+    assert_eq!(
+        c.profiles[0].twilio_accounts_base,
+        DEFAULT_TWILIO_ACCOUNTS_BASE
+    );
+}
+
+#[test]
+fn twilio_account_problems_name_the_account_and_key() {
+    let all = problems(&format!(
+        "{DASHA}\n[twilio_accounts.a]\naccount_sid = \"AC12\"\ntoken_env = \"A\"\ncolour = 1\n\
+         \n[twilio_accounts.b]\naccount_sid = \"{SID}\"\n\
+         \n[twilio_accounts.c]\naccount_sid = \"{SID}\"\ntoken_env = \"C\"\n\
+         \n[twilio_accounts.d]\naccount_sid = \"{SID}\"\ntoken_env = \"D\"\n"
+    ));
+    let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert!(shown[0].starts_with("twilio account \"a\", key \"account_sid\": must be AC + 32"));
+    assert!(shown[1].starts_with("twilio account \"a\", key \"colour\": unknown key"));
+    assert!(shown[2].starts_with("twilio account \"b\": no token source"));
+    assert!(
+        shown[3].contains("twilio account \"d\", key \"account_sid\": the same Account SID as twilio account \"c\""),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn an_inline_twilio_token_follows_the_file_permission_rule() {
+    let text = format!("[twilio_accounts.a]\naccount_sid = \"{SID}\"\ntoken = \"CANARY-TW\"\n");
+    let e = Config::parse(&text, Some(Path::new("/cfg/config.toml")), Some(0o644)).unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.contains("chmod 600"), "{shown}");
+    assert!(!shown.contains("CANARY-TW"));
+    assert!(ok(&text).twilio_account(SID).is_some());
+}

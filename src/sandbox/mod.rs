@@ -46,6 +46,8 @@ pub const UNPOD_ORG_HANDLE: &str = "sandbox.example";
 pub(crate) const DASHA_PREFIX: &str = "/api/v1";
 pub(crate) const UNPOD_PREFIX: &str = "/api/v2/platform";
 pub(crate) const TWILIO_PREFIX: &str = "/2010-04-01";
+/// Twilio's Accounts API (`accounts.twilio.com/v1`), on the same port.
+pub(crate) const TWILIO_ACCOUNTS_PREFIX: &str = "/v1";
 pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
 
 /// What the sandbox starts with.
@@ -220,7 +222,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .nest(DASHA_PREFIX, dasha::router())
         .nest(UNPOD_PREFIX, unpod::router())
         .nest(TWILIO_PREFIX, twilio::router())
-        .nest("/v1", twilio_accounts::router())
+        .nest(TWILIO_ACCOUNTS_PREFIX, twilio_accounts::router())
         .nest(CONTROL_PREFIX, control::router())
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),

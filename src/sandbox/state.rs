@@ -79,6 +79,10 @@ pub(crate) struct World {
     pub unpod_org_created: Ts,
 }
 
+/// The account already has a secondary auth token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecondaryExists;
+
 impl World {
     pub fn account(&self, sid: &str) -> Option<&TwilioAccount> {
         self.accounts.iter().find(|a| a.sid == sid)
@@ -97,13 +101,17 @@ impl World {
         }
     }
 
-    /// Creates (or replaces) an account's secondary token; returns it.
-    pub fn create_secondary(&mut self, sid: &str) -> Option<String> {
+    /// Creates an account's secondary token and returns it; `Err` when the account
+    /// already has one (it must be deleted first, never silently replaced).
+    pub fn create_secondary(&mut self, sid: &str) -> Option<Result<String, SecondaryExists>> {
         let account = self.accounts.iter_mut().find(|a| a.sid == sid)?;
+        if account.secondary_token.is_some() {
+            return Some(Err(SecondaryExists));
+        }
         let token = random_hex32();
         account.secondary_token = Some(token.clone());
         account.updated = now();
-        Some(token)
+        Some(Ok(token))
     }
 
     /// Deletes an account's secondary token; false when it had none.

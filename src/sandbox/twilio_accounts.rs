@@ -14,6 +14,9 @@ use axum::routing::post;
 use serde_json::json;
 use std::sync::Arc;
 
+/// The error code the sandbox answers when a secondary token already exists.
+pub(crate) const SECONDARY_EXISTS_CODE: u16 = 20409;
+
 /// Routes under `/v1`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -49,12 +52,24 @@ async fn create(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
         return refused();
     };
     let mut world = lock(&shared.world);
-    let Some(token) = world.create_secondary(&sid) else {
-        return twilio_error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
+    let token = match world.create_secondary(&sid) {
+        Some(Ok(token)) => token,
+        // Twilio does not document this case; the sandbox refuses, so that telcreds
+        // must delete an existing secondary before creating another.
+        Some(Err(_)) => {
+            return twilio_error(
+                StatusCode::CONFLICT,
+                SECONDARY_EXISTS_CODE,
+                "A secondary auth token already exists for this account",
+            );
+        }
+        None => {
+            return twilio_error(
+                StatusCode::NOT_FOUND,
+                20404,
+                "The requested resource was not found",
+            );
+        }
     };
     let now = super::state::now().to_rfc3339();
     (

@@ -6,17 +6,22 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ConfigError, ConfigProblem};
+mod twilio_accounts;
+
+use super::error::{ConfigError, ConfigProblem, PROFILE};
 use super::paths::{expand_path, home_dir};
 use super::suggest::closest;
 use super::token::{CONTROL_HINT, TokenSource, has_control};
 use super::url::check_base_url;
-use super::{Config, DEFAULT_PROVIDER_CONFIGURATIONS_PATH, DEFAULT_TWILIO_API_BASE, Profile};
+use super::{
+    Config, DEFAULT_PROVIDER_CONFIGURATIONS_PATH, DEFAULT_TWILIO_ACCOUNTS_BASE,
+    DEFAULT_TWILIO_API_BASE, Profile,
+};
 use crate::domain::Platform;
 use crate::secret::Secret;
 
-const TOP_KEYS: &[&str] = &["theme", "default_profile", "profiles"];
-const TOKEN_KEYS: &[&str] = &["token_env", "token_cmd", "token_file", "token"];
+const TOP_KEYS: &[&str] = &["theme", "default_profile", "profiles", "twilio_accounts"];
+pub(super) const TOKEN_KEYS: &[&str] = &["token_env", "token_cmd", "token_file", "token"];
 const PROFILE_KEYS: &[&str] = &[
     "platform",
     "base_url",
@@ -28,6 +33,7 @@ const PROFILE_KEYS: &[&str] = &[
     "product_id",
     "provider_configurations_path",
     "twilio_api_base",
+    "twilio_accounts_base",
     "readonly",
     "protected",
     "label",
@@ -35,7 +41,7 @@ const PROFILE_KEYS: &[&str] = &[
 ];
 
 /// Facts about the file that some checks need.
-struct Context {
+pub(super) struct Context {
     /// The path as shown in messages.
     shown: String,
     /// Relative `token_file` paths are taken from here.
@@ -97,7 +103,7 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// A table's entries in the order they appear in the file.
-fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t str, &'t DeValue<'i>)> {
+pub(super) fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t str, &'t DeValue<'i>)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
     entries
@@ -114,6 +120,7 @@ fn read_document(doc: &DeTable<'_>, ctx: &Context, out: &mut Vec<ConfigProblem>)
             "theme" => config.theme = Scope::top(ctx, out).string(key, value),
             "default_profile" => config.default_profile = Scope::top(ctx, out).string(key, value),
             "profiles" => (config.profiles, names) = read_profiles(value, ctx, out),
+            "twilio_accounts" => config.twilio_accounts = twilio_accounts::read(value, ctx, out),
             other => Scope::top(ctx, out).unknown(other, TOP_KEYS),
         }
     }
@@ -157,6 +164,7 @@ fn read_profiles(
         let mut scope = Scope {
             ctx,
             profile: Some(name),
+            section: PROFILE,
             out,
         };
         if let Some(p) = read_profile(name, value, &mut scope) {
@@ -167,9 +175,11 @@ fn read_profiles(
 }
 
 /// Where problems go, labelled with the profile being read.
-struct Scope<'a> {
+pub(super) struct Scope<'a> {
     ctx: &'a Context,
     profile: Option<&'a str>,
+    /// What kind of table `profile` names.
+    section: &'static str,
     out: &'a mut Vec<ConfigProblem>,
 }
 
@@ -179,6 +189,7 @@ impl<'a> Scope<'a> {
         Scope {
             ctx,
             profile: None,
+            section: PROFILE,
             out,
         }
     }
@@ -187,6 +198,7 @@ impl<'a> Scope<'a> {
         let profile = self.profile.map(str::to_string);
         self.out.push(ConfigProblem {
             profile,
+            section: self.section,
             key: Some(key.to_string()),
             message: message.into(),
         });
@@ -196,6 +208,7 @@ impl<'a> Scope<'a> {
         let profile = self.profile.map(str::to_string);
         self.out.push(ConfigProblem {
             profile,
+            section: self.section,
             key: None,
             message: message.into(),
         });
@@ -377,6 +390,7 @@ struct RawProfile {
     product_id: Option<String>,
     provider_configurations_path: Option<String>,
     twilio_api_base: Option<String>,
+    twilio_accounts_base: Option<String>,
     readonly: Option<bool>,
     protected: Option<bool>,
     label: Option<String>,
@@ -402,6 +416,7 @@ impl RawProfile {
                 self.provider_configurations_path = scope.provider_path(key, value)
             }
             "twilio_api_base" => self.twilio_api_base = scope.url(key, value),
+            "twilio_accounts_base" => self.twilio_accounts_base = scope.url(key, value),
             "readonly" => self.readonly = scope.boolean(key, value),
             "protected" => self.protected = scope.boolean(key, value),
             "label" => self.label = scope.string(key, value),
@@ -456,6 +471,9 @@ impl RawProfile {
             twilio_api_base: self
                 .twilio_api_base
                 .unwrap_or_else(|| DEFAULT_TWILIO_API_BASE.to_string()),
+            twilio_accounts_base: self
+                .twilio_accounts_base
+                .unwrap_or_else(|| DEFAULT_TWILIO_ACCOUNTS_BASE.to_string()),
             readonly: self.readonly.unwrap_or(false),
             protected: self.protected.unwrap_or(false),
             label: self.label,
