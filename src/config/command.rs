@@ -43,14 +43,27 @@ enum Event {
     TooMuch,
 }
 
-/// Runs `sh -c cmd`; errors complete "command `…` <error>".
+/// Runs `sh -c cmd` with stdin closed; errors complete "command `…` <error>".
 pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, String> {
+    run_with_input(cmd, None, timeout)
+}
+
+/// [`run`], with `input` written to the command's stdin (then closed) when given.
+pub(super) fn run_with_input(
+    cmd: &str,
+    input: Option<Zeroizing<Vec<u8>>>,
+    timeout: Duration,
+) -> Result<Finished, String> {
     let deadline = Instant::now() + timeout;
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(cmd)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // Lent to the command while it runs, taken back when this function returns.
@@ -59,6 +72,12 @@ pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, String> {
         .spawn()
         .map_err(|e| format!("could not be started with sh -c: {e}"))?;
     group::lend(terminal.as_ref(), &child);
+    if let (Some(input), Some(mut pipe)) = (input, child.stdin.take()) {
+        // A command that exits without reading gets a broken pipe: its status says so.
+        thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut pipe, &input);
+        });
+    }
     let (tx, events) = mpsc::channel();
     let stdout = Arc::new(Mutex::new(Zeroizing::new(Vec::new())));
     let stderr_bytes = Arc::new(AtomicU64::new(0));

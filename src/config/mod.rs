@@ -20,6 +20,7 @@ mod error;
 mod foreground;
 mod parse;
 mod paths;
+mod store;
 mod suggest;
 mod token;
 mod url;
@@ -35,6 +36,7 @@ pub use paths::{
     CONFIG_ENV, CONFIG_FILE_NAME, DATA_DIR_ENV, STATE_DIR_ENV, config_dir, data_dir,
     default_config_path, state_dir, themes_dir,
 };
+pub use store::{STORE_TIMEOUT, store_secret};
 pub use token::TokenSource;
 
 use crate::domain::Platform;

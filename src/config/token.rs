@@ -150,7 +150,7 @@ fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
 /// stderr in any form (`auth failed for <token>`, a partial or encoded copy), and
 /// scrubbing only what it also printed on stdout cannot catch that; the user can run
 /// the command in a shell to read its stderr.
-fn stderr_note(bytes: u64) -> String {
+pub(super) fn stderr_note(bytes: u64) -> String {
     match bytes {
         0 => String::new(),
         n => format!(
@@ -160,7 +160,7 @@ fn stderr_note(bytes: u64) -> String {
     }
 }
 
-fn describe_status(status: ExitStatus) -> String {
+pub(super) fn describe_status(status: ExitStatus) -> String {
     match status.code() {
         Some(code) => format!("exit status {code}"),
         None => "killed by a signal".to_string(),

@@ -224,6 +224,21 @@ pub enum Action {
     /// Rotation step: the platform's verification after the update.
     #[serde(rename = "rotation.verify")]
     RotationVerify,
+    /// Zero-downtime rotation: a secondary token created at Twilio.
+    #[serde(rename = "rotation.secondary_create")]
+    RotationSecondaryCreate,
+    /// Zero-downtime rotation: the secondary token deleted at Twilio.
+    #[serde(rename = "rotation.secondary_delete")]
+    RotationSecondaryDelete,
+    /// Zero-downtime rotation: the old token put back on one target (abort).
+    #[serde(rename = "rotation.restore")]
+    RotationRestore,
+    /// Zero-downtime rotation: the secondary promoted; the old token is dead.
+    #[serde(rename = "rotation.promote")]
+    RotationPromote,
+    /// Zero-downtime rotation: the new primary handed to `store_cmd`.
+    #[serde(rename = "rotation.store")]
+    RotationStore,
     /// An action written by a newer telcreds.
     #[serde(other, rename = "unknown")]
     Unknown,
@@ -245,6 +260,11 @@ impl Action {
             Action::RotationList => "rotation.list",
             Action::RotationUpdate => "rotation.update",
             Action::RotationVerify => "rotation.verify",
+            Action::RotationSecondaryCreate => "rotation.secondary_create",
+            Action::RotationSecondaryDelete => "rotation.secondary_delete",
+            Action::RotationRestore => "rotation.restore",
+            Action::RotationPromote => "rotation.promote",
+            Action::RotationStore => "rotation.store",
             Action::Unknown => "unknown",
         }
     }

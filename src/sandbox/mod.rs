@@ -187,6 +187,30 @@ impl Sandbox {
         lock(&self.shared.world).roll_token(sid)
     }
 
+    /// The auth token each Dasha provider and Unpod configuration using `sid` holds,
+    /// as `(id, token)` (Dasha ids first): lets tests see which token a target got.
+    pub fn tokens_held(&self, sid: &str) -> Vec<(String, String)> {
+        let world = lock(&self.shared.world);
+        let dasha = world
+            .providers
+            .iter()
+            .filter(|p| p.account_sid == sid)
+            .map(|p| (p.id.to_string(), p.auth_token.clone()));
+        let unpod = world
+            .unpod_configs
+            .iter()
+            .filter(|c| c.account_sid == sid)
+            .map(|c| (c.id.to_string(), c.auth_token.clone()));
+        dasha.chain(unpod).collect()
+    }
+
+    /// The account's secondary auth token at the sandbox's Twilio, if it has one.
+    pub fn secondary_token(&self, sid: &str) -> Option<String> {
+        lock(&self.shared.world)
+            .account(sid)
+            .and_then(|a| a.secondary_token.clone())
+    }
+
     /// A ready telcreds TOML config for this sandbox, listing the demo accounts.
     pub fn print_config(&self) -> String {
         print_config_for(&self.origin(), &self.twilio_accounts())

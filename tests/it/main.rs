@@ -15,6 +15,7 @@ mod hostile;
 mod interop;
 mod journal;
 mod local_inputs;
+mod mint;
 mod probe;
 mod retries;
 mod rotation;

@@ -75,6 +75,7 @@ pub fn profile(sb: &Sandbox, name: &str, platform: Platform) -> Profile {
     );
     p.org_handle = (!dasha).then(|| UNPOD_ORG_HANDLE.to_string());
     p.twilio_api_base = sb.twilio_base();
+    p.twilio_accounts_base = sb.origin();
     p
 }
 

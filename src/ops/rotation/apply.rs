@@ -100,7 +100,15 @@ impl Rotator {
                 outcomes.push(Some(outcome));
             }
         }
-        self.run(plan, token, work, outcomes, warnings).await
+        self.run(
+            plan,
+            token,
+            work,
+            outcomes,
+            warnings,
+            Action::RotationUpdate,
+        )
+        .await
     }
 
     /// Re-runs only the failed targets of `previous` (a plan's earlier report): from
@@ -119,8 +127,43 @@ impl Rotator {
             }
         }
         // The first run's warnings (journal or history not written) stay in the report.
-        self.run(plan, token, work, outcomes, previous.warnings.clone())
-            .await
+        self.run(
+            plan,
+            token,
+            work,
+            outcomes,
+            previous.warnings.clone(),
+            Action::RotationUpdate,
+        )
+        .await
+    }
+
+    /// Puts `old` back on every target of `deployed` (a report of deploying another
+    /// token) that holds the other token or may hold it, and verifies where the
+    /// platform can; the other targets are [`TargetOutcome::Skipped`]. Journaled as
+    /// [`Action::RotationRestore`].
+    pub async fn restore(&self, plan: &Plan, deployed: &Report, old: &CheckedToken) -> Report {
+        let mut outcomes = Vec::with_capacity(plan.targets.len());
+        let mut work = Vec::new();
+        for (i, r) in deployed.results.iter().enumerate() {
+            if r.outcome.holds_new_token() || r.outcome.update_state_unknown() {
+                work.push((i, Stage::Update));
+                outcomes.push(None);
+            } else {
+                outcomes.push(Some(TargetOutcome::Skipped {
+                    reason: "never changed: still on the old token".into(),
+                }));
+            }
+        }
+        self.run(
+            plan,
+            old,
+            work,
+            outcomes,
+            Vec::new(),
+            Action::RotationRestore,
+        )
+        .await
     }
 
     async fn run(
@@ -130,10 +173,11 @@ impl Rotator {
         work: Vec<(usize, Stage)>,
         mut outcomes: Vec<Option<TargetOutcome>>,
         mut warnings: Vec<Warning>,
+        action: Action,
     ) -> Report {
         let done: Vec<(usize, TargetOutcome, Vec<Warning>)> = stream::iter(work)
             .map(|(i, stage)| async move {
-                let (outcome, w) = self.rotate_one(plan, i, stage, token).await;
+                let (outcome, w) = self.rotate_one(plan, i, stage, token, action).await;
                 (i, outcome, w)
             })
             .buffer_unordered(self.concurrency)
@@ -170,10 +214,14 @@ impl Rotator {
         i: usize,
         stage: Stage,
         token: &CheckedToken,
+        action: Action,
     ) -> (TargetOutcome, Vec<Warning>) {
         let t = &plan.targets[i];
         let mut warnings = Vec::new();
-        let outcome = match self.update(plan, i, stage, token, &mut warnings).await {
+        let outcome = match self
+            .update(plan, i, stage, token, action, &mut warnings)
+            .await
+        {
             Err(outcome) => outcome,
             Ok(()) if !t.client.capabilities().verification => TargetOutcome::Updated,
             Ok(()) => self.verify(i, t, &mut warnings).await,
@@ -192,6 +240,7 @@ impl Rotator {
         i: usize,
         stage: Stage,
         token: &CheckedToken,
+        action: Action,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), TargetOutcome> {
         if stage != Stage::Update {
@@ -213,7 +262,7 @@ impl Rotator {
         };
         warnings.extend(write_journal(
             &self.journal,
-            &entry(Action::RotationUpdate, t).result(&result),
+            &entry(action, t).result(&result),
         ));
         match result {
             Ok(()) => {

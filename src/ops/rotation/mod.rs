@@ -12,13 +12,18 @@
 //!    [`RotationEvent`]s, the result as a [`Report`]. [`Rotator::retry`] re-runs only
 //!    the failed targets. Every step goes to the audit journal, every verification to
 //!    the history.
+//!
+//! The zero-downtime variant ([`mint`]) deploys a secondary token minted at Twilio
+//! the same way, then promotes it once no target is left on the old token.
 
 mod apply;
 mod check;
+mod mint;
 mod plan;
 mod report;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
+pub use mint::{Abort, MintFailure, Minted, Promotion, check_current, mint, store_new_token};
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};

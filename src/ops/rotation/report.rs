@@ -326,6 +326,32 @@ impl Report {
         lines
     }
 
+    /// What a promotion of the new token would break: every target that still holds
+    /// the old token (refused or read-only), may hold it (no answer), and every
+    /// profile not reached. Empty when promoting is safe.
+    pub fn promotion_blockers(&self) -> Vec<String> {
+        let name = |r: &TargetResult| format!("{} {}", r.target.profile, r.target.provider_name);
+        self.old_token_holders()
+            .map(|r| {
+                format!(
+                    "{}: still on the OLD token ({})",
+                    name(r),
+                    r.outcome.detail()
+                )
+            })
+            .chain(
+                self.unknown_token_holders()
+                    .map(|r| format!("{}: token UNKNOWN (no answer to the update)", name(r))),
+            )
+            .chain(self.unreachable.iter().map(|f| {
+                format!(
+                    "profile \"{}\" not reached ({}): its providers may use the old token",
+                    f.profile, f.error
+                )
+            }))
+            .collect()
+    }
+
     /// Why the rotation is incomplete, in one sentence; `None` when it is complete.
     pub fn incompleteness(&self) -> Option<String> {
         if self.is_complete() {

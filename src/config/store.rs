@@ -1,0 +1,64 @@
+//! Hands a new secret to the user's own secret store: `store_cmd` (for example
+//! `pass insert -m -f twilio/acme`) run with `sh -c`, the secret on its stdin.
+//! Neither what it prints nor the secret ever appears in the result.
+
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::command::{self, Finished};
+use super::token::{describe_status, stderr_note};
+use crate::secret::Secret;
+
+/// How long a store command may take (it may ask for a passphrase).
+pub const STORE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs `cmd` with `secret` and a newline on stdin. `Ok` names the exit status (0);
+/// `Err` says why it failed, never quoting its output.
+pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<String, String> {
+    let mut input = Zeroizing::new(Vec::with_capacity(secret.expose().len() + 1));
+    input.extend_from_slice(secret.expose().as_bytes());
+    input.push(b'\n');
+    let out: Finished = command::run_with_input(cmd, Some(input), timeout)
+        .map_err(|e| format!("command `{cmd}` {e}"))?;
+    if out.status.success() {
+        Ok(format!(
+            "command `{cmd}` stored it ({})",
+            describe_status(out.status)
+        ))
+    } else {
+        Err(format!(
+            "command `{cmd}` failed ({}){}",
+            describe_status(out.status),
+            stderr_note(out.stderr_bytes)
+        ))
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_arrives_on_stdin_and_never_in_the_result() {
+        let dir = std::env::temp_dir().join(format!("telcreds-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("got");
+        let cmd = format!("cat > '{}'; cat '{}' >&2", file.display(), file.display());
+        let said = store_secret(&cmd, &Secret::new("CANARY-S1"), Duration::from_secs(5)).unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "CANARY-S1\n");
+        assert!(!said.contains("CANARY-S1"), "{said}");
+        assert!(
+            said.contains("exit status 0") || said.contains("exit code 0"),
+            "{said}"
+        );
+        let e = store_secret(
+            "cat >&2; exit 3",
+            &Secret::new("CANARY-S2"),
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        assert!(e.contains('3') && !e.contains("CANARY-S2"), "{e}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,379 @@
+//! The zero-downtime rotation (design §7, Twilio's secondary auth token). Nothing
+//! changes at Twilio before the user confirmed the plan:
+//!
+//! 1. [`check_current`]: the current token must pass Twilio's check.
+//! 2. [`super::plan`] and the user's confirmation, as for any rotation.
+//! 3. [`mint`]: a secondary token created at Twilio (an existing one is reported,
+//!    replaced only when asked) and checked like any new token.
+//! 4. [`super::Rotator::apply`] deploys [`Minted::new_token`] to every target.
+//! 5. [`Minted::promote`]: only when no target is left on the old token (a read-only,
+//!    failed, unknown or unreached one blocks it), unless the user forces it.
+//! 6. [`store_new_token`]: the new primary handed to the user's `store_cmd`.
+//!
+//! [`Minted::abort`] puts the old token back on the targets already changed, then
+//! deletes the secondary. Every step is journaled; no token ever is.
+
+use super::check::{CheckFailure, CheckedToken, check_everywhere};
+use super::plan::Plan;
+use super::report::Report;
+use super::{Rotator, TargetResult};
+use crate::api::ApiError;
+use crate::api::Http;
+use crate::api::twilio_accounts::TwilioAccounts;
+use crate::config::{Profile, STORE_TIMEOUT, store_secret};
+use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use crate::ops::warning::{Warning, write_journal};
+use crate::secret::Secret;
+
+/// The current token checked everywhere the profiles check Twilio tokens.
+pub async fn check_current(
+    http: &Http,
+    profiles: &[Profile],
+    account_sid: &str,
+    current: &Secret,
+    journal: &Journal,
+) -> (Result<CheckedToken, CheckFailure>, Vec<Warning>) {
+    check_everywhere(http, profiles, account_sid, current, journal).await
+}
+
+/// Why no secondary token could be minted. Nothing changed on any platform.
+#[derive(Debug, Clone)]
+pub enum MintFailure {
+    /// Twilio refused the current token at its Accounts API.
+    CurrentRejected(ApiError),
+    /// Twilio refused to create a secondary, most likely because one exists
+    /// already: replacing it (delete, then create) is the user's choice.
+    SecondaryExists {
+        /// Twilio's answer.
+        error: ApiError,
+    },
+    /// The create got no clear answer: a secondary may exist now.
+    Unknown(ApiError),
+    /// Twilio could not be asked, or deleting the old secondary failed.
+    Failed(ApiError),
+    /// The new secondary did not pass Twilio's check; it was deleted again.
+    NewRejected(CheckFailure),
+}
+
+impl std::fmt::Display for MintFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MintFailure::CurrentRejected(e) => {
+                write!(f, "Twilio's Accounts API refused the current token: {e}")
+            }
+            MintFailure::SecondaryExists { error } => write!(
+                f,
+                "Twilio did not create a secondary token ({error}); the account most likely \
+                 has one already, from an earlier rotation or the console: replace it \
+                 (delete, then create) to go on"
+            ),
+            MintFailure::Unknown(e) => write!(
+                f,
+                "no clear answer from Twilio to creating the secondary token ({e}): one may \
+                 exist now; run again and replace it"
+            ),
+            MintFailure::Failed(e) => write!(f, "could not create the secondary token: {e}"),
+            MintFailure::NewRejected(c) => write!(f, "the new secondary token {c}"),
+        }?;
+        f.write_str("; no platform was changed")
+    }
+}
+
+impl MintFailure {
+    /// The error kind, for exit codes.
+    pub fn as_api_error(&self) -> ApiError {
+        match self {
+            MintFailure::CurrentRejected(e)
+            | MintFailure::Unknown(e)
+            | MintFailure::Failed(e)
+            | MintFailure::SecondaryExists { error: e } => e.clone(),
+            MintFailure::NewRejected(c) => c.as_api_error(),
+        }
+    }
+}
+
+/// A secondary token minted at Twilio, with the token it replaces.
+#[derive(Debug, Clone)]
+pub struct Minted {
+    accounts: TwilioAccounts,
+    old: CheckedToken,
+    new: CheckedToken,
+}
+
+/// Step 3: creates the secondary token at Twilio's Accounts API at `accounts_base`
+/// (deleting an existing one first when `replace` is set), then checks it like any
+/// new token. `old` is the checked current token.
+pub async fn mint(
+    http: &Http,
+    profiles: &[Profile],
+    accounts_base: &str,
+    old: &CheckedToken,
+    replace: bool,
+    journal: &Journal,
+) -> (Result<Minted, MintFailure>, Vec<Warning>) {
+    let sid = old.account_sid();
+    let accounts = TwilioAccounts::new(http.clone(), accounts_base, sid, old.token().clone());
+    let mut warnings = Vec::new();
+    if replace {
+        let deleted = accounts.delete_secondary().await;
+        // None to delete is as good as deleted.
+        let deleted = match deleted {
+            Err(ApiError::NotFound { .. }) => Ok(()),
+            other => other,
+        };
+        warnings.extend(journal_step(
+            journal,
+            sid,
+            Action::RotationSecondaryDelete,
+            &deleted,
+            "replacing the existing secondary token",
+        ));
+        if let Err(e) = deleted {
+            return (Err(MintFailure::Failed(e)), warnings);
+        }
+    }
+    let created = accounts.create_secondary().await;
+    warnings.extend(journal_step(
+        journal,
+        sid,
+        Action::RotationSecondaryCreate,
+        &created,
+        "both tokens work until the promotion",
+    ));
+    let secondary = match created {
+        Ok(token) => token,
+        Err(e) => {
+            let failure = match e {
+                ApiError::Unauthorized { .. } => MintFailure::CurrentRejected(e),
+                e if e.outcome_unknown() => MintFailure::Unknown(e),
+                e @ (ApiError::Conflict { .. }
+                | ApiError::Validation { .. }
+                | ApiError::Forbidden { .. }
+                | ApiError::NotFound { .. }) => MintFailure::SecondaryExists { error: e },
+                e => MintFailure::Failed(e),
+            };
+            return (Err(failure), warnings);
+        }
+    };
+    let (checked, w) = check_everywhere(http, profiles, sid, &secondary, journal).await;
+    warnings.extend(w);
+    match checked {
+        Ok(new) => (
+            Ok(Minted {
+                accounts,
+                old: old.clone(),
+                new,
+            }),
+            warnings,
+        ),
+        Err(failure) => {
+            let deleted = accounts.delete_secondary().await;
+            warnings.extend(journal_step(
+                journal,
+                sid,
+                Action::RotationSecondaryDelete,
+                &deleted,
+                "the new secondary did not pass Twilio's check",
+            ));
+            (Err(MintFailure::NewRejected(failure)), warnings)
+        }
+    }
+}
+
+/// What a promotion did.
+#[derive(Debug, Clone)]
+pub enum Promotion {
+    /// Not promoted: these targets would stop working. Nothing changed at Twilio;
+    /// both tokens keep working.
+    Blocked {
+        /// One line per target or profile left behind.
+        left: Vec<String>,
+    },
+    /// Promoted: the new token is the primary, the old one is dead.
+    Promoted {
+        /// The new primary token, as Twilio gave it.
+        token: Secret,
+    },
+    /// Twilio refused: nothing changed, both tokens keep working.
+    Refused(ApiError),
+    /// No clear answer: the old token may be dead already.
+    Unknown(ApiError),
+}
+
+/// What an abort did: the old token put back, then the secondary deleted.
+#[derive(Debug, Clone)]
+pub struct Abort {
+    /// The restore of each target (skipped: never changed).
+    pub restored: Report,
+    /// Deleting the secondary: `None` when it was kept because a target may still
+    /// hold it (its restore failed).
+    pub secondary_deleted: Option<Result<(), ApiError>>,
+}
+
+impl Abort {
+    /// Targets that may still hold the secondary token.
+    pub fn still_on_new_token(&self) -> impl Iterator<Item = &TargetResult> {
+        self.restored.failed()
+    }
+
+    /// True when every changed target is back on the old token and the secondary is
+    /// gone.
+    pub fn is_clean(&self) -> bool {
+        self.restored.failed().next().is_none() && matches!(self.secondary_deleted, Some(Ok(())))
+    }
+
+    /// One line per step, in the words every frontend shows.
+    pub fn summary(&self) -> Vec<String> {
+        let name = |r: &TargetResult| format!("{} {}", r.target.profile, r.target.provider_name);
+        let mut lines = Vec::new();
+        for r in &self.restored.results {
+            let what = match &r.outcome {
+                super::TargetOutcome::Skipped { reason } => reason.clone(),
+                super::TargetOutcome::Failed { stage, error } => match stage {
+                    super::Stage::Update => {
+                        format!("NOT restored, may still hold the new token: {error}")
+                    }
+                    super::Stage::Verify => {
+                        format!("old token restored; verification failed to run: {error}")
+                    }
+                },
+                super::TargetOutcome::UpdatedWarning { status, .. } => {
+                    format!("old token restored; verification {status}")
+                }
+                _ => "old token restored".to_string(),
+            };
+            lines.push(format!("{}: {what}", name(r)));
+        }
+        lines.push(match &self.secondary_deleted {
+            Some(Ok(())) => "secondary token deleted at Twilio: only the old token works".into(),
+            Some(Err(e)) => format!(
+                "deleting the secondary token failed ({e}): it still works; delete it in the \
+                 Twilio console"
+            ),
+            None => "secondary token KEPT: a target may still use it; fix those targets, \
+                     then abort again"
+                .into(),
+        });
+        lines
+    }
+}
+
+impl Minted {
+    /// The secondary token, checked: deploy it with [`Rotator::apply`].
+    pub fn new_token(&self) -> &CheckedToken {
+        &self.new
+    }
+
+    /// The token being replaced.
+    pub fn old_token(&self) -> &CheckedToken {
+        &self.old
+    }
+
+    /// Step 5: promotes the secondary when `report` (its deployment) leaves no target
+    /// on the old token, or when `force` is set (the user fixed those targets by other
+    /// means). Journaled.
+    pub async fn promote(
+        &self,
+        report: &Report,
+        force: bool,
+        journal: &Journal,
+    ) -> (Promotion, Vec<Warning>) {
+        let left = report.promotion_blockers();
+        if !left.is_empty() && !force {
+            return (Promotion::Blocked { left }, Vec::new());
+        }
+        let sid = self.old.account_sid();
+        let result = self.accounts.promote().await;
+        let detail = if left.is_empty() {
+            "every target uses the new token; the old token is dead".to_string()
+        } else {
+            format!(
+                "forced with {} target(s) not known to use the new token",
+                left.len()
+            )
+        };
+        let warnings = journal_step(journal, sid, Action::RotationPromote, &result, &detail)
+            .into_iter()
+            .collect();
+        let promotion = match result {
+            Ok(token) => Promotion::Promoted { token },
+            Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
+            Err(e) => Promotion::Refused(e),
+        };
+        (promotion, warnings)
+    }
+
+    /// Step 6 (abort): puts the old token back on every target of `deployed` that
+    /// holds the new one (or may), then deletes the secondary unless a target may
+    /// still hold it.
+    pub async fn abort(
+        &self,
+        rotator: &Rotator,
+        plan: &Plan,
+        deployed: &Report,
+        journal: &Journal,
+    ) -> (Abort, Vec<Warning>) {
+        let restored = rotator.restore(plan, deployed, &self.old).await;
+        let mut warnings = restored.warnings.clone();
+        let secondary_deleted = if restored.failed().next().is_none() {
+            let deleted = self.accounts.delete_secondary().await;
+            warnings.extend(journal_step(
+                journal,
+                self.old.account_sid(),
+                Action::RotationSecondaryDelete,
+                &deleted,
+                "rotation aborted",
+            ));
+            Some(deleted)
+        } else {
+            None
+        };
+        (
+            Abort {
+                restored,
+                secondary_deleted,
+            },
+            warnings,
+        )
+    }
+}
+
+/// Step 6: hands the new primary token to `store_cmd` on its stdin (off the async
+/// threads); the result names the exit status, never the token. Journaled.
+pub async fn store_new_token(
+    store_cmd: &str,
+    account_sid: &str,
+    token: &Secret,
+    journal: &Journal,
+) -> (Result<String, String>, Vec<Warning>) {
+    let (cmd, secret) = (store_cmd.to_string(), token.clone());
+    let result = tokio::task::spawn_blocking(move || store_secret(&cmd, &secret, STORE_TIMEOUT))
+        .await
+        .unwrap_or_else(|e| Err(format!("the store command could not run: {e}")));
+    let target = JournalTarget::new(TargetKind::TwilioAccount, account_sid, None);
+    let entry = JournalEntry::new(Action::RotationStore, target);
+    let entry = match &result {
+        Ok(said) => entry.detail(said.clone()),
+        Err(why) => entry.failed(why),
+    };
+    let warnings = write_journal(journal, &entry).into_iter().collect();
+    (result, warnings)
+}
+
+/// Journals one step at Twilio's Accounts API.
+fn journal_step<T>(
+    journal: &Journal,
+    sid: &str,
+    action: Action,
+    result: &Result<T, ApiError>,
+    detail: &str,
+) -> Option<Warning> {
+    let target = JournalTarget::new(TargetKind::TwilioAccount, sid, None);
+    let entry = JournalEntry::new(action, target).result(result);
+    let entry = if result.is_ok() {
+        entry.detail(detail)
+    } else {
+        entry
+    };
+    write_journal(journal, &entry)
+}
