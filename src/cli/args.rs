@@ -69,14 +69,40 @@ pub enum RotateCommand {
 
 /// `rotate twilio`
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("how").required(true).args(["token_stdin", "mint", "promote", "abort"])))]
 pub struct RotateTwilioArgs {
-    /// The Twilio Account SID whose token changed (AC + 32 hex digits).
+    /// The Twilio Account SID whose token changes (AC + 32 hex digits).
     #[arg(long, value_name = "AC…")]
     pub account_sid: String,
-    /// Read the new auth token from stdin, or at a hidden prompt on a terminal (required:
-    /// secrets are never arguments).
-    #[arg(long, required = true)]
+    /// Read the new auth token from stdin, or at a hidden prompt on a terminal
+    /// (secrets are never arguments): for a token already rotated in the Twilio
+    /// console.
+    #[arg(long)]
     pub token_stdin: bool,
+    /// Zero downtime: mint a new token at Twilio (a secondary auth token), deploy it to
+    /// every provider, then promote it; the old token works until the promotion.
+    #[arg(long)]
+    pub mint: bool,
+    /// Promote the secondary token left by an earlier --mint that stopped before
+    /// promoting (once every provider holds it); the old token dies.
+    #[arg(long)]
+    pub promote: bool,
+    /// Put the current token back on every provider and delete the secondary token
+    /// left by an earlier --mint that stopped before promoting.
+    #[arg(long)]
+    pub abort: bool,
+    /// With --mint/--promote/--abort: read the account's CURRENT auth token from stdin
+    /// (when the account has no [twilio_accounts] table in the config).
+    #[arg(long, conflicts_with = "token_stdin")]
+    pub current_token_stdin: bool,
+    /// With --mint: when the account already has a secondary token, delete it and
+    /// create a new one (asked on a terminal otherwise).
+    #[arg(long, requires = "mint")]
+    pub replace_secondary: bool,
+    /// Include the new primary token in JSON output after a promotion (when the
+    /// account has no store_cmd).
+    #[arg(long)]
+    pub show_secrets: bool,
     /// Only these profiles (comma-separated; default: every profile, or --profile).
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub profiles: Vec<String>,

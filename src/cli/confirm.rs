@@ -56,6 +56,12 @@ pub fn confirm_delete(
 /// whose stdin carries a secret. True when the answer is `expected`; a refusal
 /// naming `--yes` when there is no terminal to ask on.
 pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
+    Ok(ask_on_tty_answer(prompt)?.trim() == expected)
+}
+
+/// Asks on the controlling terminal and returns what was typed; a refusal naming
+/// `--yes` when there is no terminal to ask on.
+pub fn ask_on_tty_answer(prompt: &str) -> Result<String, CliError> {
     let no_tty = |e: std::io::Error| {
         CliError::new(
             Exit::Refused,
@@ -73,7 +79,7 @@ pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
     write!(out, "{prompt}")
         .and_then(|()| out.flush())
         .map_err(no_tty)?;
-    Ok(answer(tty_fd(&tty), &mut out)?.trim() == expected)
+    answer(tty_fd(&tty), &mut out)
 }
 
 /// Most bytes of an answer.

@@ -9,6 +9,7 @@ pub mod exit;
 mod hidden;
 #[cfg(unix)]
 mod interrupt;
+mod mint;
 mod output;
 mod profiles;
 mod providers;

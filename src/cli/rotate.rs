@@ -27,6 +27,9 @@ pub async fn run(cli: &Cli, cmd: RotateCommand) -> Result<(), CliError> {
 }
 
 async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
+    if a.mint || a.promote || a.abort {
+        return super::mint::run(cli, a).await;
+    }
     let config = Config::load_default(cli.config.as_deref())?;
     let profiles = select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
     let token = secrets::read_stdin("auth token")?;
@@ -38,13 +41,17 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
     let checked = check(&http, &profiles, &a.account_sid, &token, &stores.journal).await?;
     let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
     nothing_to_do(&plan, &profiles)?;
+    let intro = format!(
+        "Twilio accepted the new token for {}.",
+        account_name(&plan, &checked)
+    );
     if a.dry_run {
-        print_plan(cli.output, &plan, &checked, true)?;
+        print_plan(cli.output, &plan, &checked, &intro, true)?;
         return plan_outcome(&plan);
     }
-    print_plan(cli.output, &plan, &checked, false)?;
+    print_plan(cli.output, &plan, &checked, &intro, false)?;
     if !a.yes {
-        confirm(&plan)?;
+        confirm(&plan, "Replace the auth token of")?;
     }
     let mut report = apply(&rotator, &plan, &checked, cli.output).await;
     while !a.yes && report.failed().next().is_some() && ask_retry(&report)? {
@@ -59,8 +66,20 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
     report_outcome(&report)
 }
 
+/// `AC… ("Friendly name")`.
+pub(super) fn account_name(plan: &Plan, checked: &CheckedToken) -> String {
+    format!(
+        "{}{}",
+        plan.account_sid,
+        checked
+            .friendly_name()
+            .map(|n| format!(" (\"{}\")", crate::text::printable(n)))
+            .unwrap_or_default()
+    )
+}
+
 /// `--profiles` (each must exist), else `--profile`, else every profile.
-fn select_profiles(
+pub(super) fn select_profiles(
     config: &Config,
     names: &[String],
     global: Option<&str>,
@@ -78,7 +97,7 @@ fn select_profiles(
 
 /// Checks the token with every Twilio API base involved; a refusal stops here with
 /// nothing changed.
-async fn check(
+pub(super) async fn check(
     http: &Http,
     profiles: &[Profile],
     account_sid: &str,
@@ -96,7 +115,7 @@ async fn check(
 }
 
 /// Stops early when there is nothing to update, saying why.
-fn nothing_to_do(plan: &Plan, profiles: &[Profile]) -> Result<(), CliError> {
+pub(super) fn nothing_to_do(plan: &Plan, profiles: &[Profile]) -> Result<(), CliError> {
     if plan.update_count() > 0 {
         return Ok(());
     }
@@ -157,12 +176,13 @@ struct PlanView<'a> {
     plan: &'a Plan,
 }
 
-/// Prints the plan: as the whole answer for a dry run, as a table before confirming
-/// otherwise (JSON output prints only the final report then).
-fn print_plan(
+/// Prints the plan under `intro`: as the whole answer for a dry run, as a table
+/// before confirming otherwise (JSON output prints only the final report then).
+pub(super) fn print_plan(
     format: OutputFormat,
     plan: &Plan,
     checked: &CheckedToken,
+    intro: &str,
     dry_run: bool,
 ) -> Result<(), CliError> {
     if format == OutputFormat::Json && !dry_run {
@@ -186,12 +206,7 @@ fn print_plan(
             ]);
         }
         let mut out = format!(
-            "Twilio accepted the new token for {}{}.\n{} of {} providers using it will be updated{}:\n\n{}",
-            plan.account_sid,
-            checked
-                .friendly_name()
-                .map(|n| format!(" (\"{n}\")"))
-                .unwrap_or_default(),
+            "{intro}\n{} of {} providers using it will be updated{}:\n\n{}",
             plan.update_count(),
             plan.targets.len(),
             if dry_run {
@@ -227,7 +242,7 @@ fn profile_cell(t: &Target) -> String {
 }
 
 /// A dry run's exit: incomplete when a profile could not be listed.
-fn plan_outcome(plan: &Plan) -> Result<(), CliError> {
+pub(super) fn plan_outcome(plan: &Plan) -> Result<(), CliError> {
     if plan.unreachable.is_empty() {
         Ok(())
     } else {
@@ -242,8 +257,9 @@ fn plan_outcome(plan: &Plan) -> Result<(), CliError> {
 }
 
 /// One confirmation for the whole plan, on the terminal; a protected profile among
-/// the targets asks for the Account SID to be typed.
-fn confirm(plan: &Plan) -> Result<(), CliError> {
+/// the targets asks for the Account SID to be typed. `what` starts the question,
+/// e.g. "Replace the auth token of".
+pub(super) fn confirm(plan: &Plan, what: &str) -> Result<(), CliError> {
     let updated: Vec<&Target> = plan.to_update().map(|(_, t)| t).collect();
     let mut profiles: Vec<String> = updated.iter().map(|t| profile_cell(t)).collect();
     profiles.dedup();
@@ -254,7 +270,7 @@ fn confirm(plan: &Plan) -> Result<(), CliError> {
         "yes"
     };
     let prompt = format!(
-        "Replace the auth token of {} on {} provider(s) on profile(s) {}? Type {} to confirm: ",
+        "{what} {} on {} provider(s) on profile(s) {}? Type {} to confirm: ",
         plan.account_sid,
         updated.len(),
         profiles.join(", "),
@@ -272,7 +288,7 @@ fn confirm(plan: &Plan) -> Result<(), CliError> {
 
 /// Whether to retry the failed targets; ctrl-c means no (some targets changed
 /// already, so the report is still printed).
-fn ask_retry(report: &Report) -> Result<bool, CliError> {
+pub(super) fn ask_retry(report: &Report) -> Result<bool, CliError> {
     let n = report.failed().count();
     match ask_on_tty(
         &format!("{n} target(s) failed. Retry only those? Type yes to retry: "),
@@ -286,7 +302,7 @@ fn ask_retry(report: &Report) -> Result<bool, CliError> {
     }
 }
 
-async fn apply(
+pub(super) async fn apply(
     rotator: &Rotator,
     plan: &Plan,
     checked: &CheckedToken,
@@ -298,7 +314,7 @@ async fn apply(
     .await
 }
 
-async fn retry(
+pub(super) async fn retry(
     rotator: &Rotator,
     plan: &Plan,
     previous: &Report,
@@ -375,7 +391,7 @@ struct ReportView<'a> {
     warnings: &'a [crate::ops::Warning],
 }
 
-fn print_report(
+pub(super) fn print_report(
     format: OutputFormat,
     report: &Report,
     checked: &CheckedToken,
@@ -404,7 +420,7 @@ fn holder(r: &TargetResult) -> OldTokenHolder<'_> {
     }
 }
 
-fn report_text(report: &Report) -> String {
+pub(super) fn report_text(report: &Report) -> String {
     let mut t = Table::new(&["PROFILE", "PLATFORM", "PROVIDER", "RESULT", "DETAIL"]);
     for r in &report.results {
         t.row(vec![
@@ -429,7 +445,7 @@ fn report_text(report: &Report) -> String {
 
 /// Exit: [`Exit::Incomplete`] when a target failed, holds the old token or a
 /// profile was not reached.
-fn report_outcome(report: &Report) -> Result<(), CliError> {
+pub(super) fn report_outcome(report: &Report) -> Result<(), CliError> {
     match report.incompleteness() {
         None => Ok(()),
         Some(why) => Err(CliError::new(Exit::Incomplete, why)),

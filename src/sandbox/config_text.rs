@@ -41,6 +41,7 @@ pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String 
          base_url = {}\n\
          token = {}\n\
          twilio_api_base = {origin_q}\n\
+         twilio_accounts_base = {origin_q}\n\
          label = \"sandbox\"\n\
          \n[profiles.sandbox-unpod]\n\
          platform = \"unpod\"\n\
@@ -48,6 +49,7 @@ pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String 
          token = {}\n\
          org_handle = {}\n\
          twilio_api_base = {origin_q}\n\
+         twilio_accounts_base = {origin_q}\n\
          label = \"sandbox\"\n",
         quote(&format!("{origin}{DASHA_PREFIX}")),
         quote(DASHA_TOKEN),
@@ -55,7 +57,55 @@ pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String 
         quote(UNPOD_TOKEN),
         quote(UNPOD_ORG_HANDLE),
     );
+    out.push_str(&accounts_section(&origin_q, accounts));
     out
+}
+
+/// A `[twilio_accounts.<name>]` table per demo account, for `rotate twilio --mint`.
+fn accounts_section(origin_q: &str, accounts: &[TwilioAccountInfo]) -> String {
+    if accounts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n# The Twilio accounts whose tokens `rotate twilio --mint` may replace, with their\n\
+         # current tokens. After a promotion the token here is dead: set store_cmd to keep\n\
+         # it current (e.g. store_cmd = \"pass insert -m -f twilio/acme\").\n",
+    );
+    for a in accounts {
+        let _ = write!(
+            out,
+            "\n[twilio_accounts.{}]\naccount_sid = {}\ntoken = {}\nlabel = {}\ntwilio_accounts_base = {origin_q}\n",
+            table_name(&a.friendly_name, &a.sid),
+            quote(&a.sid),
+            quote(&a.auth_token),
+            quote(&a.friendly_name),
+        );
+    }
+    out
+}
+
+/// "Acme Production" → `acme-production`; the SID when nothing is left.
+fn table_name(friendly: &str, sid: &str) -> String {
+    let slug: String = friendly
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        sid.to_string()
+    } else {
+        slug
+    }
 }
 
 /// A TOML basic string.
@@ -113,6 +163,25 @@ mod tests {
         assert_eq!(unpod["token"].as_str(), Some(UNPOD_TOKEN));
         assert_eq!(unpod["org_handle"].as_str(), Some(UNPOD_ORG_HANDLE));
         assert_eq!(unpod["label"].as_str(), Some("sandbox"));
+        assert_eq!(
+            unpod["twilio_accounts_base"].as_str(),
+            Some("http://127.0.0.1:8931")
+        );
+        let acme = &doc["twilio_accounts"]["acme-production"];
+        assert_eq!(
+            acme["account_sid"].as_str(),
+            Some("AC00000000000000000000000000000001")
+        );
+        assert_eq!(
+            acme["token"].as_str(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
+        assert_eq!(
+            acme["twilio_accounts_base"].as_str(),
+            Some("http://127.0.0.1:8931")
+        );
+        let parsed = crate::config::Config::parse(&text, None, Some(0o600)).unwrap();
+        assert_eq!(parsed.twilio_accounts.len(), 1);
     }
 
     #[test]

@@ -255,3 +255,169 @@ async fn an_existing_secondary_is_reported_and_replaced_only_when_asked() {
     assert!(!twilio_accepts(&sb, &first).await);
     assert!(twilio_accepts(&sb, &second).await);
 }
+
+/// A config for the sandbox (its print-config, with a read-only Dasha profile) whose
+/// Acme account hands the new token to a store command writing `stored`.
+fn mint_config(sb: &Sandbox, dir: &Path) -> std::path::PathBuf {
+    let cfg = crate::cli::write_config(sb, dir);
+    let mut doc: toml::Table = toml::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    for (_, p) in doc["profiles"].as_table_mut().unwrap().iter_mut() {
+        let p = p.as_table_mut().unwrap();
+        p.insert("twilio_api_base".into(), sb.twilio_base().into());
+        p.insert("twilio_accounts_base".into(), sb.origin().into());
+    }
+    let stored = dir.join("stored");
+    doc["twilio_accounts"]["acme-production"]
+        .as_table_mut()
+        .unwrap()
+        .insert(
+            "store_cmd".into(),
+            format!("cat > '{}'", stored.display()).into(),
+        );
+    std::fs::write(&cfg, toml::to_string(&doc).unwrap()).unwrap();
+    cfg
+}
+
+async fn mint_cli(cfg: &Path, extra: &[&str]) -> crate::cli::Run {
+    let mut args = vec!["rotate", "twilio", "--account-sid", ACME, "--mint", "--yes"];
+    args.extend_from_slice(extra);
+    telcreds_env(cfg, &args, "", &[], false).await
+}
+
+/// Every file telcreds wrote: the journal, the log, the history.
+fn written_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![
+        dir.join("data/journal.jsonl"),
+        dir.join("state/telcreds.log"),
+    ];
+    if let Ok(profiles) = std::fs::read_dir(dir.join("data/history")) {
+        for p in profiles {
+            for f in std::fs::read_dir(p.unwrap().path()).unwrap() {
+                files.push(f.unwrap().path());
+            }
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn the_command_line_mints_and_only_the_store_command_sees_the_new_token() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let old_token = current_token(&sb, ACME);
+    let profiles = ["--profiles", "sandbox-dasha,sandbox-unpod"];
+    let run = mint_cli(&cfg, &profiles).await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let new_token = current_token(&sb, ACME);
+    assert_ne!(new_token, old_token);
+    let stored = std::fs::read_to_string(dir.path().join("stored")).unwrap();
+    assert_eq!(
+        stored,
+        format!("{}\n", new_token.expose()),
+        "store_cmd got it on stdin"
+    );
+    assert!(
+        run.stdout.contains("the OLD TOKEN IS DEAD"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("stored it (exit status 0)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!twilio_accepts(&sb, &old_token).await);
+    assert!(tokens(&sb).iter().all(|t| t == new_token.expose()));
+
+    // Again, as JSON, with the store failing: the token is still in no output.
+    let mut doc: toml::Table = toml::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    let acme = doc["twilio_accounts"]["acme-production"]
+        .as_table_mut()
+        .unwrap();
+    acme.insert("token".into(), new_token.expose().into());
+    acme.insert("store_cmd".into(), "cat >/dev/null; exit 7".into());
+    std::fs::write(&cfg, toml::to_string(&doc).unwrap()).unwrap();
+    let json = mint_cli(&cfg, &[&profiles[..], &["-o", "json"]].concat()).await;
+    assert_eq!(json.code, 9, "{}\n{}", json.stdout, json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
+    assert_eq!(v["promoted"], true);
+    assert_eq!(v["store_failed"], true);
+    assert!(
+        v["stored"].as_str().unwrap().contains("exit status 7"),
+        "{v}"
+    );
+    assert!(v.get("new_auth_token").is_none());
+    let newest = current_token(&sb, ACME);
+
+    for canary in [&new_token, &newest] {
+        for (what, text) in [("stdout", &json.stdout), ("stderr", &json.stderr)] {
+            assert!(!text.contains(canary.expose()), "{what} leaks:\n{text}");
+        }
+        assert!(!run.stdout.contains(newest.expose()) && !run.stderr.contains(canary.expose()));
+        for f in written_files(dir.path()) {
+            let text = std::fs::read_to_string(&f).unwrap();
+            assert!(
+                !text.contains(canary.expose()),
+                "{} leaks a token",
+                f.display()
+            );
+        }
+    }
+    // Positive control: the log and journal were written.
+    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
+    assert!(journal.contains("rotation.promote") && journal.contains("rotation.store"));
+}
+
+#[tokio::test]
+async fn a_read_only_profile_stops_the_command_before_promotion_and_abort_cleans_up() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let old_token = current_token(&sb, ACME);
+    let run = mint_cli(&cfg, &["--profiles", "readonly-dasha,sandbox-unpod"]).await;
+    assert_eq!(run.code, 9, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("NOT promoted"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("readonly-dasha acme-prod-us: still on the OLD token")
+    );
+    assert!(run.stderr.contains("--promote"), "{}", run.stderr);
+    let secondary = Secret::new(sb.secondary_token(ACME).expect("kept"));
+    assert!(twilio_accepts(&sb, &old_token).await && twilio_accepts(&sb, &secondary).await);
+    assert!(!std::fs::exists(dir.path().join("stored")).unwrap());
+
+    // Run again: the existing secondary is reported, not replaced.
+    let again = mint_cli(&cfg, &["--profiles", "sandbox-dasha,sandbox-unpod"]).await;
+    assert_eq!(again.code, 5, "{}", again.stderr);
+    assert!(again.stderr.contains("replace it"), "{}", again.stderr);
+    assert_eq!(
+        sb.secondary_token(ACME).as_deref(),
+        Some(secondary.expose())
+    );
+
+    let abort = telcreds_env(
+        &cfg,
+        &[
+            "rotate",
+            "twilio",
+            "--account-sid",
+            ACME,
+            "--abort",
+            "--yes",
+        ],
+        "",
+        &[],
+        false,
+    )
+    .await;
+    assert_eq!(abort.code, 0, "{}\n{}", abort.stdout, abort.stderr);
+    assert!(
+        abort.stdout.contains("secondary token deleted"),
+        "{}",
+        abort.stdout
+    );
+    assert!(sb.secondary_token(ACME).is_none());
+    assert!(tokens(&sb).iter().all(|t| t == old_token.expose()));
+    assert!(twilio_accepts(&sb, &old_token).await);
+}

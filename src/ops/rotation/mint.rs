@@ -92,12 +92,20 @@ impl MintFailure {
     }
 }
 
-/// A secondary token minted at Twilio, with the token it replaces.
+/// A secondary token minted at Twilio in this run, with the token it replaces.
 #[derive(Debug, Clone)]
 pub struct Minted {
+    pending: Pending,
+    new: CheckedToken,
+}
+
+/// An account whose secondary token may be deployed already, known only by its
+/// current (old) token: what a later `--promote` or `--abort` works with, in a
+/// run that did not mint the secondary.
+#[derive(Debug, Clone)]
+pub struct Pending {
     accounts: TwilioAccounts,
     old: CheckedToken,
-    new: CheckedToken,
 }
 
 /// Step 3: creates the secondary token at Twilio's Accounts API at `accounts_base`
@@ -112,27 +120,18 @@ pub async fn mint(
     journal: &Journal,
 ) -> (Result<Minted, MintFailure>, Vec<Warning>) {
     let sid = old.account_sid();
-    let accounts = TwilioAccounts::new(http.clone(), accounts_base, sid, old.token().clone());
+    let pending = Pending::new(http, accounts_base, old);
     let mut warnings = Vec::new();
     if replace {
-        let deleted = accounts.delete_secondary().await;
-        // None to delete is as good as deleted.
-        let deleted = match deleted {
-            Err(ApiError::NotFound { .. }) => Ok(()),
-            other => other,
-        };
-        warnings.extend(journal_step(
-            journal,
-            sid,
-            Action::RotationSecondaryDelete,
-            &deleted,
-            "replacing the existing secondary token",
-        ));
+        let (deleted, w) = pending
+            .delete_secondary("replacing the existing secondary token", journal)
+            .await;
+        warnings.extend(w);
         if let Err(e) = deleted {
             return (Err(MintFailure::Failed(e)), warnings);
         }
     }
-    let created = accounts.create_secondary().await;
+    let created = pending.accounts.create_secondary().await;
     warnings.extend(journal_step(
         journal,
         sid,
@@ -158,23 +157,12 @@ pub async fn mint(
     let (checked, w) = check_everywhere(http, profiles, sid, &secondary, journal).await;
     warnings.extend(w);
     match checked {
-        Ok(new) => (
-            Ok(Minted {
-                accounts,
-                old: old.clone(),
-                new,
-            }),
-            warnings,
-        ),
+        Ok(new) => (Ok(Minted { pending, new }), warnings),
         Err(failure) => {
-            let deleted = accounts.delete_secondary().await;
-            warnings.extend(journal_step(
-                journal,
-                sid,
-                Action::RotationSecondaryDelete,
-                &deleted,
-                "the new secondary did not pass Twilio's check",
-            ));
+            let (_, w) = pending
+                .delete_secondary("the new secondary did not pass Twilio's check", journal)
+                .await;
+            warnings.extend(w);
             (Err(MintFailure::NewRejected(failure)), warnings)
         }
     }
@@ -266,7 +254,7 @@ impl Minted {
 
     /// The token being replaced.
     pub fn old_token(&self) -> &CheckedToken {
-        &self.old
+        &self.pending.old
     }
 
     /// Step 5: promotes the secondary when `report` (its deployment) leaves no target
@@ -282,8 +270,6 @@ impl Minted {
         if !left.is_empty() && !force {
             return (Promotion::Blocked { left }, Vec::new());
         }
-        let sid = self.old.account_sid();
-        let result = self.accounts.promote().await;
         let detail = if left.is_empty() {
             "every target uses the new token; the old token is dead".to_string()
         } else {
@@ -292,15 +278,7 @@ impl Minted {
                 left.len()
             )
         };
-        let warnings = journal_step(journal, sid, Action::RotationPromote, &result, &detail)
-            .into_iter()
-            .collect();
-        let promotion = match result {
-            Ok(token) => Promotion::Promoted { token },
-            Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
-            Err(e) => Promotion::Refused(e),
-        };
-        (promotion, warnings)
+        self.pending.promote_with(&detail, journal).await
     }
 
     /// Step 6 (abort): puts the old token back on every target of `deployed` that
@@ -313,17 +291,90 @@ impl Minted {
         deployed: &Report,
         journal: &Journal,
     ) -> (Abort, Vec<Warning>) {
-        let restored = rotator.restore(plan, deployed, &self.old).await;
+        let restored = rotator.restore(plan, deployed, &self.pending.old).await;
+        self.pending.finish_abort(restored, journal).await
+    }
+}
+
+impl Pending {
+    /// The account of `current` (checked) at Twilio's Accounts API at `accounts_base`.
+    pub fn new(http: &Http, accounts_base: &str, current: &CheckedToken) -> Pending {
+        let accounts = TwilioAccounts::new(
+            http.clone(),
+            accounts_base,
+            current.account_sid(),
+            current.token().clone(),
+        );
+        Pending {
+            accounts,
+            old: current.clone(),
+        }
+    }
+
+    /// Promotes whatever secondary the account has: the caller has confirmed that
+    /// every target holds it. Journaled.
+    pub async fn promote(&self, journal: &Journal) -> (Promotion, Vec<Warning>) {
+        self.promote_with("promoted on request (a later promote step)", journal)
+            .await
+    }
+
+    async fn promote_with(&self, detail: &str, journal: &Journal) -> (Promotion, Vec<Warning>) {
+        let result = self.accounts.promote().await;
+        let warnings = journal_step(
+            journal,
+            self.old.account_sid(),
+            Action::RotationPromote,
+            &result,
+            detail,
+        )
+        .into_iter()
+        .collect();
+        let promotion = match result {
+            Ok(token) => Promotion::Promoted { token },
+            Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
+            Err(e) => Promotion::Refused(e),
+        };
+        (promotion, warnings)
+    }
+
+    /// Puts the current token on every target of `plan` (verifying where the
+    /// platform can), then deletes the secondary unless a target may still hold it.
+    pub async fn abort(
+        &self,
+        rotator: &Rotator,
+        plan: &Plan,
+        journal: &Journal,
+    ) -> (Abort, Vec<Warning>) {
+        let restored = rotator.apply(plan, &self.old).await;
+        self.finish_abort(restored, journal).await
+    }
+
+    /// Deletes the secondary (none to delete is as good as deleted); journaled with
+    /// `why`.
+    async fn delete_secondary(
+        &self,
+        why: &str,
+        journal: &Journal,
+    ) -> (Result<(), ApiError>, Option<Warning>) {
+        let deleted = match self.accounts.delete_secondary().await {
+            Err(ApiError::NotFound { .. }) => Ok(()),
+            other => other,
+        };
+        let warning = journal_step(
+            journal,
+            self.old.account_sid(),
+            Action::RotationSecondaryDelete,
+            &deleted,
+            why,
+        );
+        (deleted, warning)
+    }
+
+    async fn finish_abort(&self, restored: Report, journal: &Journal) -> (Abort, Vec<Warning>) {
         let mut warnings = restored.warnings.clone();
         let secondary_deleted = if restored.failed().next().is_none() {
-            let deleted = self.accounts.delete_secondary().await;
-            warnings.extend(journal_step(
-                journal,
-                self.old.account_sid(),
-                Action::RotationSecondaryDelete,
-                &deleted,
-                "rotation aborted",
-            ));
+            let (deleted, w) = self.delete_secondary("rotation aborted", journal).await;
+            warnings.extend(w);
             Some(deleted)
         } else {
             None

@@ -1,0 +1,526 @@
+//! `telcreds rotate twilio --mint | --promote | --abort`: the zero-downtime rotation
+//! with Twilio's secondary auth token. The current token comes from the account's
+//! `[twilio_accounts]` table or stdin (`--current-token-stdin`); questions are asked
+//! on the terminal (`/dev/tty`); scripts pass `--yes`.
+
+use super::args::{Cli, OutputFormat, RotateTwilioArgs};
+use super::audit::{warn, warn_all};
+use super::confirm::{ask_on_tty, ask_on_tty_answer};
+use super::exit::{CliError, Exit};
+use super::output::emit;
+use super::rotate;
+use super::secrets;
+use crate::api::{Http, HttpOptions};
+use crate::config::{Config, Profile, TwilioAccount};
+use crate::ops::Stores;
+use crate::ops::rotation::{
+    self, Abort, CheckFailure, CheckedToken, MintFailure, Minted, Pending, Plan, Promotion, Report,
+    Rotator,
+};
+use crate::secret::Secret;
+use serde::Serialize;
+
+/// What the flow needs about the account, from the config or the command line.
+struct Account {
+    current: Secret,
+    accounts_base: String,
+    store_cmd: Option<String>,
+}
+
+/// Runs `--mint`, `--promote` or `--abort`.
+pub async fn run(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
+    let config = Config::load_default(cli.config.as_deref())?;
+    let profiles = rotate::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let account = account(&config, &profiles, &a)?;
+    let http = Http::new(HttpOptions::default())?;
+    let stores = Stores::open_default();
+    let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
+    let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
+    rotate::nothing_to_do(&plan, &profiles)?;
+    let ctx = Flow {
+        cli,
+        a: &a,
+        http,
+        stores,
+        profiles,
+        account,
+        current,
+        plan,
+    };
+    if a.mint {
+        ctx.mint().await
+    } else if a.promote {
+        ctx.promote_later().await
+    } else {
+        ctx.abort_later().await
+    }
+}
+
+/// The account's current token and where its Accounts API is: its
+/// `[twilio_accounts]` table, else `--current-token-stdin` and the profiles' base.
+fn account(
+    config: &Config,
+    profiles: &[Profile],
+    a: &RotateTwilioArgs,
+) -> Result<Account, CliError> {
+    if let Some(acc) = config.twilio_account(&a.account_sid)
+        && !a.current_token_stdin
+    {
+        return from_config(acc);
+    }
+    if !a.current_token_stdin {
+        return Err(CliError::usage(format!(
+            "no [twilio_accounts] table for {} in the config: pass --current-token-stdin \
+             and the current auth token on stdin, or add the account (see the README)",
+            a.account_sid.trim()
+        )));
+    }
+    let mut bases: Vec<&str> = profiles
+        .iter()
+        .map(|p| p.twilio_accounts_base.as_str())
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
+    let [base] = bases.as_slice() else {
+        return Err(CliError::usage(format!(
+            "the profiles name different twilio_accounts_base values ({}): add a \
+             [twilio_accounts] table for {} with its own",
+            bases.join(", "),
+            a.account_sid.trim()
+        )));
+    };
+    let accounts_base = base.to_string();
+    let current = secrets::read_stdin("current auth token")?;
+    Ok(Account {
+        current,
+        accounts_base,
+        store_cmd: config
+            .twilio_account(&a.account_sid)
+            .and_then(|acc| acc.store_cmd.clone()),
+    })
+}
+
+fn from_config(acc: &TwilioAccount) -> Result<Account, CliError> {
+    Ok(Account {
+        current: acc.resolve_token()?,
+        accounts_base: acc.twilio_accounts_base.clone(),
+        store_cmd: acc.store_cmd.clone(),
+    })
+}
+
+/// The current token must pass Twilio's check before anything starts.
+async fn check_current(
+    http: &Http,
+    profiles: &[Profile],
+    sid: &str,
+    account: &Account,
+    stores: &Stores,
+) -> Result<CheckedToken, CliError> {
+    let (result, warnings) =
+        rotation::check_current(http, profiles, sid, &account.current, &stores.journal).await;
+    warn_all(&warnings);
+    result.map_err(|failure| {
+        let mut e = CliError::from(failure.as_api_error());
+        e.message = match &failure {
+            CheckFailure::Rejected { reason } => format!(
+                "Twilio rejected the CURRENT auth token of {}: {reason}; nothing was changed",
+                sid.trim()
+            ),
+            other => format!("the current auth token: {other}"),
+        };
+        e
+    })
+}
+
+/// One run of the flow.
+struct Flow<'a> {
+    cli: &'a Cli,
+    a: &'a RotateTwilioArgs,
+    http: Http,
+    stores: Stores,
+    profiles: Vec<Profile>,
+    account: Account,
+    current: CheckedToken,
+    plan: Plan,
+}
+
+impl Flow<'_> {
+    fn rotator(&self) -> Rotator {
+        Rotator::new(self.stores.journal.clone(), self.stores.history.clone())
+            .with_concurrency(usize::from(self.a.concurrency))
+    }
+
+    fn format(&self) -> OutputFormat {
+        self.cli.output
+    }
+
+    /// `--mint`: plan, confirm, mint, deploy, promote (or stop before it), store.
+    async fn mint(&self) -> Result<(), CliError> {
+        let intro = format!(
+            "Twilio accepted the current token of {}; a new token will be minted there \
+             (both work until it is promoted).",
+            rotate::account_name(&self.plan, &self.current)
+        );
+        rotate::print_plan(
+            self.format(),
+            &self.plan,
+            &self.current,
+            &intro,
+            self.a.dry_run,
+        )?;
+        if self.a.dry_run {
+            return rotate::plan_outcome(&self.plan);
+        }
+        if !self.a.yes {
+            rotate::confirm(
+                &self.plan,
+                "Mint a new auth token at Twilio, deploy it and promote it for",
+            )?;
+        }
+        let minted = self.mint_secondary().await?;
+        let mut report = rotate::apply(
+            &self.rotator(),
+            &self.plan,
+            minted.new_token(),
+            self.format(),
+        )
+        .await;
+        loop {
+            if !self.a.yes && report.failed().next().is_some() && rotate::ask_retry(&report)? {
+                let again = rotate::retry(
+                    &self.rotator(),
+                    &self.plan,
+                    &report,
+                    minted.new_token(),
+                    self.format(),
+                )
+                .await;
+                report = Report {
+                    warnings: [report.warnings, again.warnings.clone()].concat(),
+                    ..again
+                };
+                continue;
+            }
+            let (promotion, warnings) = minted.promote(&report, false, &self.stores.journal).await;
+            warn_all(&warnings);
+            return match promotion {
+                Promotion::Blocked { left } => self.blocked(&minted, &report, &left).await,
+                other => self.promoted(other, Some(&report)).await,
+            };
+        }
+    }
+
+    /// Creates the secondary; an existing one is replaced with `--replace-secondary`
+    /// or a "yes" on the terminal.
+    async fn mint_secondary(&self) -> Result<Minted, CliError> {
+        let mut replace = self.a.replace_secondary;
+        loop {
+            let (result, warnings) = rotation::mint(
+                &self.http,
+                &self.profiles,
+                &self.account.accounts_base,
+                &self.current,
+                replace,
+                &self.stores.journal,
+            )
+            .await;
+            warn_all(&warnings);
+            match result {
+                Ok(minted) => return Ok(minted),
+                Err(failure @ MintFailure::SecondaryExists { .. }) if !replace && !self.a.yes => {
+                    eprintln!("{failure}");
+                    let question = "Replace the existing secondary token? Whatever uses it \
+                                    stops working. Type yes to replace: ";
+                    if !ask_on_tty(question, "yes")? {
+                        return Err(mint_error(&failure));
+                    }
+                    replace = true;
+                }
+                Err(failure) => return Err(mint_error(&failure)),
+            }
+        }
+    }
+
+    /// Targets are left on the old token: both tokens keep working. On a terminal,
+    /// the user may promote anyway or abort.
+    async fn blocked(
+        &self,
+        minted: &Minted,
+        report: &Report,
+        left: &[String],
+    ) -> Result<(), CliError> {
+        if self.format() == OutputFormat::Table {
+            print!("{}", rotate::report_text(report));
+        }
+        eprintln!("NOT promoted: these would stop working with the old token:");
+        for line in left {
+            eprintln!("  {}", crate::text::printable(line));
+        }
+        eprintln!("Both tokens keep working.");
+        if !self.a.yes {
+            let answer = ask_on_tty_answer(
+                "Type promote to promote anyway (the targets above stop working), abort to put \
+                 the old token back and delete the new one, or press Enter to leave both \
+                 tokens working: ",
+            );
+            let answer = match answer {
+                Ok(text) => Ok(text.trim().to_string()),
+                Err(e) if matches!(e.exit, Exit::Interrupted | Exit::Refused) => Ok(String::new()),
+                Err(e) => Err(e),
+            }?;
+            match answer.as_str() {
+                "promote" => {
+                    let (promotion, warnings) =
+                        minted.promote(report, true, &self.stores.journal).await;
+                    warn_all(&warnings);
+                    return self.promoted(promotion, Some(report)).await;
+                }
+                "abort" => {
+                    let (abort, warnings) = minted
+                        .abort(&self.rotator(), &self.plan, report, &self.stores.journal)
+                        .await;
+                    warn_all(&warnings);
+                    return self.aborted(&abort);
+                }
+                _ => {}
+            }
+        }
+        let sid = &self.plan.account_sid;
+        self.print_json(&Outcome {
+            account_sid: sid,
+            promoted: false,
+            old_token_dead: false,
+            left_on_old_token: left,
+            report: Some(report),
+            ..Outcome::default()
+        })?;
+        Err(CliError::new(
+            Exit::Incomplete,
+            format!(
+                "not promoted: {} target(s) left on the old token; both tokens work. Fix \
+                 them, then run `telcreds rotate twilio --account-sid {sid} --promote`; or \
+                 `--abort` to put the old token back and delete the new one; or `--mint \
+                 --replace-secondary` to start over",
+                left.len()
+            ),
+        ))
+    }
+
+    /// After a promotion attempt: the new token to `store_cmd` or shown once.
+    async fn promoted(
+        &self,
+        promotion: Promotion,
+        report: Option<&Report>,
+    ) -> Result<(), CliError> {
+        let sid = self.plan.account_sid.as_str();
+        let token = match promotion {
+            Promotion::Promoted { token } => token,
+            Promotion::Refused(e) => {
+                let mut err = CliError::from(e.clone());
+                err.message = format!(
+                    "Twilio refused the promotion ({e}): nothing changed at Twilio, both tokens \
+                     keep working"
+                );
+                return Err(err);
+            }
+            Promotion::Unknown(e) => {
+                return Err(CliError::new(
+                    Exit::Unknown,
+                    format!(
+                        "no clear answer from Twilio to the promotion ({e}): the old token may \
+                         be dead already; check the account in the Twilio console"
+                    ),
+                ));
+            }
+            Promotion::Blocked { left } => {
+                return Err(CliError::new(
+                    Exit::Incomplete,
+                    format!(
+                        "not promoted: {} target(s) left on the old token",
+                        left.len()
+                    ),
+                ));
+            }
+        };
+        let stored = match &self.account.store_cmd {
+            Some(cmd) => {
+                let (result, warnings) =
+                    rotation::store_new_token(cmd, sid, &token, &self.stores.journal).await;
+                warn_all(&warnings);
+                Some(result)
+            }
+            None => None,
+        };
+        let store_failed = matches!(stored, Some(Err(_)));
+        let reveal = stored.is_none() || store_failed;
+        let outcome = Outcome {
+            account_sid: sid,
+            promoted: true,
+            old_token_dead: true,
+            report,
+            stored: stored.as_ref().map(|r| match r {
+                Ok(said) => said.clone(),
+                Err(why) => why.clone(),
+            }),
+            store_failed,
+            new_auth_token: (reveal && self.a.show_secrets).then(|| token.expose()),
+            ..Outcome::default()
+        };
+        emit(self.format(), &outcome, || {
+            let mut out = report.map(rotate::report_text).unwrap_or_default();
+            out.push_str(&format!(
+                "✓ promoted: the new token is the primary of {sid}; the OLD TOKEN IS DEAD\n"
+            ));
+            match &stored {
+                Some(Ok(said)) => out.push_str(&format!("✓ {said}\n")),
+                Some(Err(why)) => out.push_str(&format!("✗ {why}\n")),
+                None => {}
+            }
+            if reveal {
+                out.push_str(&format!(
+                    "new primary auth token (shown once, store it now, and update the \
+                     account's token source if it is in the config): {}\n",
+                    token.expose()
+                ));
+            }
+            out
+        })?;
+        if reveal && self.format() == OutputFormat::Json && !self.a.show_secrets {
+            warn(
+                "the new primary auth token is not in the JSON output (pass --show-secrets, or \
+                 set store_cmd for the account); the Twilio console shows it",
+            );
+        }
+        if store_failed {
+            return Err(CliError::new(
+                Exit::Incomplete,
+                "promoted, but store_cmd failed: save the new token in your secret store",
+            ));
+        }
+        match report.and_then(Report::incompleteness) {
+            Some(why) => Err(CliError::new(Exit::Incomplete, why)),
+            None => Ok(()),
+        }
+    }
+
+    /// `--promote`: promotes the secondary left by an earlier run. telcreds cannot read
+    /// the token a platform holds, so the plan is shown and the Account SID typed.
+    async fn promote_later(&self) -> Result<(), CliError> {
+        let intro = format!(
+            "Promote the secondary token of {}: the old token dies at once. telcreds cannot \
+             read which token each provider holds; every provider below must hold the new \
+             one (see the journal of the earlier run).",
+            rotate::account_name(&self.plan, &self.current)
+        );
+        rotate::print_plan(self.format(), &self.plan, &self.current, &intro, true)?;
+        if self.a.dry_run {
+            return Ok(());
+        }
+        if !self.a.yes {
+            let sid = self.plan.account_sid.as_str();
+            let prompt = format!("Type the Account SID {sid} to promote: ");
+            if !ask_on_tty(&prompt, sid)? {
+                return Err(CliError::new(
+                    Exit::Refused,
+                    "not confirmed: nothing was changed",
+                ));
+            }
+        }
+        let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
+        let (promotion, warnings) = pending.promote(&self.stores.journal).await;
+        warn_all(&warnings);
+        self.promoted(promotion, None).await
+    }
+
+    /// `--abort`: the current token on every provider, then the secondary deleted.
+    async fn abort_later(&self) -> Result<(), CliError> {
+        let intro = format!(
+            "Abort the rotation of {}: the current token goes back on every provider, then \
+             the secondary token is deleted.",
+            rotate::account_name(&self.plan, &self.current)
+        );
+        rotate::print_plan(
+            self.format(),
+            &self.plan,
+            &self.current,
+            &intro,
+            self.a.dry_run,
+        )?;
+        if self.a.dry_run {
+            return rotate::plan_outcome(&self.plan);
+        }
+        if !self.a.yes {
+            rotate::confirm(&self.plan, "Put the current auth token back on")?;
+        }
+        let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
+        let (abort, warnings) = pending
+            .abort(&self.rotator(), &self.plan, &self.stores.journal)
+            .await;
+        warn_all(&warnings);
+        self.aborted(&abort)
+    }
+
+    fn aborted(&self, abort: &Abort) -> Result<(), CliError> {
+        let summary = abort.summary();
+        let view = Aborted {
+            account_sid: &self.plan.account_sid,
+            clean: abort.is_clean(),
+            steps: &summary,
+            results: &abort.restored,
+        };
+        emit(self.format(), &view, || {
+            let mut out = String::from("Rotation aborted:\n");
+            for line in &summary {
+                out.push_str(&format!("  {}\n", crate::text::printable(line)));
+            }
+            out
+        })?;
+        if abort.is_clean() {
+            Ok(())
+        } else {
+            Err(CliError::new(
+                Exit::Incomplete,
+                "abort incomplete: see the steps above",
+            ))
+        }
+    }
+
+    fn print_json(&self, outcome: &Outcome<'_>) -> Result<(), CliError> {
+        if self.format() == OutputFormat::Json {
+            emit(self.format(), outcome, String::new)?;
+        }
+        Ok(())
+    }
+}
+
+fn mint_error(failure: &MintFailure) -> CliError {
+    let mut e = CliError::from(failure.as_api_error());
+    e.message = failure.to_string();
+    e
+}
+
+/// The result as JSON.
+#[derive(Serialize, Default)]
+struct Outcome<'a> {
+    account_sid: &'a str,
+    promoted: bool,
+    old_token_dead: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    left_on_old_token: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stored: Option<String>,
+    store_failed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_auth_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a Report>,
+}
+
+/// An abort as JSON.
+#[derive(Serialize)]
+struct Aborted<'a> {
+    account_sid: &'a str,
+    clean: bool,
+    steps: &'a [String],
+    results: &'a Report,
+}
