@@ -48,7 +48,8 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;
-        let config = Config::from_profiles(demo::profiles(&sandbox));
+        let mut config = Config::from_profiles(demo::profiles(&sandbox));
+        config.twilio_accounts = demo::twilio_accounts(&sandbox);
         (Some(sandbox), config)
     } else {
         (None, Config::load_default(cli.config.as_deref())?)
@@ -90,6 +91,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
         theme,
         notice,
         stores: telcreds::ops::Stores::open_default(),
+        twilio_accounts: config.twilio_accounts,
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.

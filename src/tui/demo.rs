@@ -1,7 +1,7 @@
 //! `telcreds --demo`: the embedded sandbox, started in-process on a free loopback
 //! port, and the two profiles (Dasha and Unpod) that point at it.
 
-use crate::config::{Profile, TokenSource};
+use crate::config::{Profile, TokenSource, TwilioAccount};
 use crate::domain::Platform;
 use crate::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions, UNPOD_ORG_HANDLE, UNPOD_TOKEN};
 use crate::secret::Secret;
@@ -21,6 +21,7 @@ pub fn profiles(sandbox: &Sandbox) -> Vec<Profile> {
             TokenSource::Inline(Secret::new(token)),
         );
         p.twilio_api_base = sandbox.twilio_base();
+        p.twilio_accounts_base = sandbox.origin();
         p.label = Some("demo".to_string());
         p
     };
@@ -38,4 +39,21 @@ pub fn profiles(sandbox: &Sandbox) -> Vec<Profile> {
     );
     unpod.org_handle = Some(UNPOD_ORG_HANDLE.to_string());
     vec![dasha, unpod]
+}
+
+/// The sandbox's Twilio accounts with their current tokens, so that `r` → `m` mints
+/// without asking for the current token.
+pub fn twilio_accounts(sandbox: &Sandbox) -> Vec<TwilioAccount> {
+    sandbox
+        .twilio_accounts()
+        .into_iter()
+        .map(|a| TwilioAccount {
+            name: a.sid.clone(),
+            account_sid: a.sid,
+            token: TokenSource::Inline(Secret::new(a.auth_token)),
+            label: Some(a.friendly_name),
+            store_cmd: None,
+            twilio_accounts_base: sandbox.origin(),
+        })
+        .collect()
 }

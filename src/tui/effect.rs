@@ -3,11 +3,13 @@
 //! [`Msg`] over a channel. Every call carries the profile generation it was made for.
 
 use crate::api::ApiError;
-use crate::config::{ConfigError, Profile};
+use crate::config::{ConfigError, Profile, TokenSource};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
 use crate::history::Record;
 use crate::journal::JournalEntry;
-use crate::ops::rotation::{CheckFailure, CheckedToken, Plan, Report, RotationEvent};
+use crate::ops::rotation::{
+    Abort, CheckFailure, CheckedToken, MintFailure, Minted, Plan, Promotion, Report, RotationEvent,
+};
 use crate::ops::{Ops, Warning};
 use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
@@ -254,6 +256,64 @@ pub enum RotationJob {
         /// The checked token.
         token: Arc<CheckedToken>,
     },
+    /// Zero downtime: check the account's CURRENT token with Twilio, then find every
+    /// target on `profiles`.
+    CheckCurrent {
+        /// Tells this check's answer from an abandoned one's.
+        check_id: u64,
+        /// Every configured profile.
+        profiles: Vec<Profile>,
+        /// The account being rotated.
+        account_sid: String,
+        /// Where the current token comes from (resolved off the UI thread).
+        current: TokenSource,
+        /// Where the account's Accounts API is, and where the new token goes.
+        setup: Arc<MintSetup>,
+    },
+    /// Zero downtime: mint a secondary token (replacing an existing one when
+    /// `replace`), then deploy it to every target of the plan.
+    Mint {
+        /// What to update.
+        plan: Arc<Plan>,
+        /// Every configured profile (the new token is checked with each Twilio base).
+        profiles: Vec<Profile>,
+        /// The checked current token.
+        current: Arc<CheckedToken>,
+        /// The account's setup.
+        setup: Arc<MintSetup>,
+        /// Delete an existing secondary first.
+        replace: bool,
+    },
+    /// Zero downtime: promote the deployed secondary (`force`: past targets left on
+    /// the old token), then hand it to `store_cmd`.
+    Promote {
+        /// The minted token.
+        minted: Arc<Minted>,
+        /// Its deployment.
+        report: Arc<Report>,
+        /// Promote even with targets left on the old token.
+        force: bool,
+        /// The account's setup.
+        setup: Arc<MintSetup>,
+    },
+    /// Zero downtime: put the old token back and delete the secondary.
+    Abort {
+        /// The minted token.
+        minted: Arc<Minted>,
+        /// What was planned.
+        plan: Arc<Plan>,
+        /// Its deployment.
+        report: Arc<Report>,
+    },
+}
+
+/// What the zero-downtime rotation knows about the account besides its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintSetup {
+    /// Twilio's Accounts API base.
+    pub accounts_base: String,
+    /// Receives the new primary token after the promotion.
+    pub store_cmd: Option<String>,
 }
 
 /// What the app asks for: work for the worker, or a clipboard write (done by the
@@ -312,8 +372,10 @@ pub enum CheckOutcome {
     Planned {
         /// The targets.
         plan: Arc<Plan>,
-        /// The checked token.
+        /// The checked token (the current one when minting).
         token: Arc<CheckedToken>,
+        /// Set for the zero-downtime rotation.
+        mint: Option<Arc<MintSetup>>,
     },
     /// Twilio refused the token, or it could not be checked: nothing was changed.
     Failed(CheckFailure),
@@ -333,6 +395,17 @@ pub enum RotationMsg {
     Progress(RotationEvent),
     /// Every target is done.
     Done(Arc<Report>),
+    /// The secondary token was minted (deployment follows), or why not.
+    Minted(Result<Arc<Minted>, MintFailure>),
+    /// The promotion's outcome, and what `store_cmd` did with the new token.
+    Promoted {
+        /// What Twilio did.
+        promotion: Promotion,
+        /// `store_cmd`'s result, when one ran.
+        stored: Option<Result<String, String>>,
+    },
+    /// The abort's outcome.
+    Aborted(Arc<Abort>),
 }
 
 /// What comes back to the UI task. Each message is moved once through the channel,

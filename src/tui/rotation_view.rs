@@ -1,11 +1,18 @@
 //! The result screen of a Twilio token rotation: one row per target, live while the
 //! updates run, then each target's outcome with the platform's reason, and a summary
 //! that says plainly which targets still hold the old token. `R` retries the failed.
+//! A zero-downtime rotation adds its stages: minting, promotion (or why not), the
+//! new token shown once, or the abort.
 
+use super::effect::MintSetup;
 use super::theme::Theme;
 use super::widgets::{draw_line, hint_line, modal, truncate};
 use crate::domain::Tone;
-use crate::ops::rotation::{CheckedToken, Plan, Report, RotationEvent, SummaryLine, TargetOutcome};
+use crate::ops::rotation::{
+    Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
+    TargetOutcome,
+};
+use crate::secret::Secret;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -25,13 +32,66 @@ pub enum TargetState {
     Done(TargetOutcome),
 }
 
+/// Where a zero-downtime rotation is, beyond its targets.
+#[derive(Debug, Clone)]
+pub enum MintStage {
+    /// Creating the secondary token at Twilio.
+    Minting,
+    /// Twilio minted nothing; an existing secondary can be replaced (`D`).
+    NotMinted(MintFailure),
+    /// Deploying the new token: the target rows show the progress.
+    Deploying,
+    /// Promoting the new token at Twilio.
+    Promoting,
+    /// Not promoted: these are left on the old token. Both tokens work.
+    Blocked {
+        /// One line per target or profile left behind.
+        left: Vec<String>,
+        /// `P` was pressed once: the next `P` promotes anyway.
+        confirm_force: bool,
+    },
+    /// Promoted: the old token is dead.
+    Promoted {
+        /// The new primary token.
+        token: Secret,
+        /// What `store_cmd` did, when there is one.
+        stored: Option<Result<String, String>>,
+        /// `x` shows the token.
+        revealed: bool,
+    },
+    /// Twilio refused the promotion (both tokens work) or did not answer.
+    PromotionFailed {
+        /// No clear answer: the old token may be dead.
+        unknown: bool,
+        /// Twilio's reason.
+        error: String,
+    },
+    /// Putting the old token back.
+    Aborting,
+    /// Aborted: what each step did.
+    Aborted(Arc<Abort>),
+}
+
+/// The zero-downtime part of a rotation view.
+#[derive(Debug, Clone)]
+pub struct MintState {
+    /// The account's Accounts API and store command.
+    pub setup: Arc<MintSetup>,
+    /// The minted token, once Twilio gave it.
+    pub minted: Option<Arc<Minted>>,
+    /// Where it is.
+    pub stage: MintStage,
+}
+
 /// The rotation screen's state.
 #[derive(Debug, Clone)]
 pub struct RotationView {
     /// The targets.
     pub plan: Arc<Plan>,
-    /// The checked token (kept for a retry).
+    /// The checked token (kept for a retry); the new one once minted.
     pub token: Arc<CheckedToken>,
+    /// Set for the zero-downtime rotation.
+    pub mint: Option<MintState>,
     states: Vec<TargetState>,
     report: Option<Arc<Report>>,
 }
@@ -50,14 +110,31 @@ impl RotationView {
         RotationView {
             plan,
             token,
+            mint: None,
             states,
             report: None,
         }
     }
 
-    /// True while updates run.
+    /// A zero-downtime rotation of `plan`, about to mint its token; `current` is the
+    /// checked current token.
+    pub fn minting(plan: Arc<Plan>, current: Arc<CheckedToken>, setup: Arc<MintSetup>) -> Self {
+        let mut view = RotationView::new(plan, current);
+        view.mint = Some(MintState {
+            setup,
+            minted: None,
+            stage: MintStage::Minting,
+        });
+        view
+    }
+
+    /// True while work runs (quitting then would leave it half-known).
     pub fn running(&self) -> bool {
-        self.report.is_none()
+        match self.mint.as_ref().map(|m| &m.stage) {
+            None | Some(MintStage::Deploying) => self.report.is_none(),
+            Some(MintStage::Minting | MintStage::Promoting | MintStage::Aborting) => true,
+            Some(_) => false,
+        }
     }
 
     /// The final report, once done.
@@ -129,12 +206,75 @@ impl RotationView {
         }
     }
 
+    /// The summary, then where a zero-downtime rotation is.
+    fn lines(&self) -> Vec<SummaryLine> {
+        let mut lines = match self.mint.as_ref().map(|m| &m.stage) {
+            Some(MintStage::Minting | MintStage::NotMinted(_)) => Vec::new(),
+            _ => self.summary(),
+        };
+        if let Some(m) = &self.mint {
+            lines.extend(stage_lines(&m.stage));
+        }
+        lines
+    }
+
+    fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        let stage = self.mint.as_ref().map(|m| &m.stage);
+        match (stage, self.running(), self.failed_count()) {
+            (Some(MintStage::Minting), ..) => vec![("", "minting a new token at Twilio…")],
+            (Some(MintStage::Promoting), ..) => vec![("", "promoting the new token…")],
+            (Some(MintStage::Aborting), ..) => vec![("", "putting the old token back…")],
+            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { .. })), ..) => {
+                vec![("D", "delete it and mint a new one"), ("Esc", "cancel")]
+            }
+            (Some(MintStage::Blocked { confirm_force, .. }), _, failed) => {
+                let mut h = Vec::new();
+                if failed > 0 {
+                    h.push(("R", "retry the failed"));
+                }
+                h.push((
+                    "P",
+                    if *confirm_force {
+                        "again: promote anyway"
+                    } else {
+                        "promote anyway"
+                    },
+                ));
+                h.push(("A", "abort: old token back"));
+                h.push(("Esc", "leave both working"));
+                h
+            }
+            (Some(MintStage::Promoted { stored: None, .. }), ..)
+            | (
+                Some(MintStage::Promoted {
+                    stored: Some(Err(_)),
+                    ..
+                }),
+                ..,
+            ) => {
+                vec![("x", "reveal"), ("y", "copy"), ("⏎/Esc", "close")]
+            }
+            (Some(MintStage::PromotionFailed { unknown: false, .. }), ..) => {
+                vec![("P", "promote again"), ("⏎/Esc", "close")]
+            }
+            (_, true, _) => vec![("", "updating every target; the result appears here")],
+            (_, false, 0) => vec![("⏎/Esc", "close")],
+            (_, false, _) => vec![("R", "retry the failed targets"), ("⏎/Esc", "close")],
+        }
+    }
+
     /// Draws the screen as a large modal.
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
-        let summary = self.summary();
+        let summary = self.lines();
         let width = area.width.min(120);
         let wanted = self.states.len() as u16 * 2 + summary.len() as u16 + 6;
-        let title = format!("Rotate Twilio auth token — {}", self.plan.account_sid);
+        let title = match &self.mint {
+            Some(_) => format!(
+                "Mint and promote a Twilio token — {}",
+                self.plan.account_sid
+            ),
+            None => format!("Rotate Twilio auth token — {}", self.plan.account_sid),
+        };
         let inner = modal(
             frame,
             area,
@@ -211,16 +351,145 @@ impl RotationView {
                 Line::styled(line.text, style),
             );
         }
-        let hints: Vec<(&str, &str)> = match (self.running(), self.failed_count()) {
-            (true, _) => vec![("", "updating every target; the result appears here")],
-            (false, 0) => vec![("⏎/Esc", "close")],
-            (false, _) => vec![("R", "retry the failed targets"), ("⏎/Esc", "close")],
-        };
+        let hints = self.hints();
         draw_line(
             frame,
             inner,
             inner.height.saturating_sub(1),
             hint_line(&hints, inner.width, theme),
         );
+    }
+}
+
+/// What a zero-downtime stage adds under the summary, in plain words.
+fn stage_lines(stage: &MintStage) -> Vec<SummaryLine> {
+    let line = |tone, text: String| SummaryLine { tone, text };
+    match stage {
+        MintStage::Minting => vec![line(
+            Tone::Pending,
+            "minting a new token at Twilio (a secondary token: both work until it is promoted)…"
+                .into(),
+        )],
+        MintStage::NotMinted(failure) => vec![line(Tone::Error, failure.to_string())],
+        MintStage::Deploying => Vec::new(),
+        MintStage::Promoting => vec![line(Tone::Pending, "promoting the new token…".into())],
+        MintStage::Blocked {
+            left,
+            confirm_force,
+        } => {
+            let mut lines = vec![line(
+                Tone::Error,
+                "NOT promoted: these would stop working; both tokens keep working:".into(),
+            )];
+            lines.extend(left.iter().map(|l| line(Tone::Error, format!("  {l}"))));
+            if *confirm_force {
+                lines.push(line(
+                    Tone::Warn,
+                    format!(
+                        "P again promotes anyway: the {} above stop working at once",
+                        left.len()
+                    ),
+                ));
+            }
+            lines
+        }
+        MintStage::Promoted {
+            token,
+            stored,
+            revealed,
+        } => {
+            let mut lines = vec![line(
+                Tone::Ok,
+                "✓ promoted: the new token is the primary; the OLD TOKEN IS DEAD".into(),
+            )];
+            let show = match stored {
+                Some(Ok(said)) => {
+                    lines.push(line(Tone::Ok, format!("✓ {said}")));
+                    false
+                }
+                Some(Err(why)) => {
+                    lines.push(line(Tone::Error, format!("✗ {why}")));
+                    true
+                }
+                None => true,
+            };
+            if show {
+                let shown = if *revealed {
+                    token.expose().to_string()
+                } else {
+                    "•".repeat(32)
+                };
+                lines.push(line(
+                    Tone::Warn,
+                    format!("new primary token (shown once, store it now): {shown}"),
+                ));
+            }
+            lines
+        }
+        MintStage::PromotionFailed { unknown, error } => vec![line(
+            Tone::Error,
+            if *unknown {
+                format!(
+                    "no clear answer to the promotion ({error}): the old token may be dead; \
+                     check the Twilio console"
+                )
+            } else {
+                format!("Twilio refused the promotion ({error}): both tokens keep working")
+            },
+        )],
+        MintStage::Aborting => vec![line(Tone::Pending, "putting the old token back…".into())],
+        MintStage::Aborted(abort) => {
+            let tone = if abort.is_clean() {
+                Tone::Ok
+            } else {
+                Tone::Error
+            };
+            let mut lines = vec![line(tone, "rotation aborted:".into())];
+            lines.extend(abort.summary().into_iter().map(|l| line(tone, l)));
+            lines
+        }
+    }
+}
+
+/// The first question of `r` on a provider: mint a new token at Twilio (zero
+/// downtime), or type one already rotated in the Twilio console.
+pub fn draw_rotate_how(account_sid: &str, frame: &mut Frame, area: Rect, t: &Theme) {
+    let key = |k: &'static str, label: &'static str| {
+        Line::from(vec![
+            Span::styled(format!(" {k} "), t.hint_key),
+            Span::styled(label, t.base),
+        ])
+    };
+    let lines = [
+        Line::styled(format!("Rotate the auth token of {account_sid}:"), t.base),
+        Line::raw(""),
+        key("m", "mint a new token at Twilio (zero downtime)"),
+        Line::styled(
+            "    both tokens work until every target has the new one;",
+            t.muted,
+        ),
+        Line::styled("    then it is promoted and the old one dies.", t.muted),
+        Line::raw(""),
+        key("t", "I already have the new token"),
+        Line::styled(
+            "    rotated in the Twilio console: the old one is dead already.",
+            t.muted,
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Esc", t.hint_key),
+            Span::styled(" cancel", t.hint_label),
+        ]),
+    ];
+    let inner = modal(
+        frame,
+        area,
+        (68, lines.len() as u16 + 2),
+        "Rotate Twilio auth token",
+        t.border_focus,
+        t,
+    );
+    for (i, line) in lines.into_iter().enumerate() {
+        draw_line(frame, inner, i as u16, line);
     }
 }

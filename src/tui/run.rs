@@ -34,6 +34,8 @@ pub struct TuiOptions {
     pub notice: Option<String>,
     /// Where the journal and history are kept.
     pub stores: Stores,
+    /// The Twilio accounts whose tokens may be minted.
+    pub twilio_accounts: Vec<crate::config::TwilioAccount>,
 }
 
 /// Spinner frame period.
@@ -117,6 +119,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         options.theme,
         Clock::system(),
     );
+    app.set_twilio_accounts(options.twilio_accounts);
     app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);

@@ -2,10 +2,11 @@
 //! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
+use super::effect::MintSetup;
 use super::effect::{Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved};
-use crate::api::Http;
-use crate::config::ConfigError;
-use crate::ops::rotation::{self, Rotator};
+use crate::api::{ApiError, Http};
+use crate::config::{ConfigError, Profile};
+use crate::ops::rotation::{self, CheckFailure, CheckedToken, Promotion, Rotator};
 use crate::ops::{Done, Ops, Stores};
 use crate::probe::ProbeOptions;
 use crate::probe::resolve::Resolver;
@@ -120,8 +121,17 @@ impl Worker {
                     RotationJob::Check { account_sid, .. } => {
                         format!("check a new Twilio token of {account_sid}")
                     }
-                    RotationJob::Apply { plan, .. } | RotationJob::Retry { plan, .. } => {
+                    RotationJob::CheckCurrent { account_sid, .. } => {
+                        format!("check the current Twilio token of {account_sid}")
+                    }
+                    RotationJob::Apply { plan, .. }
+                    | RotationJob::Retry { plan, .. }
+                    | RotationJob::Mint { plan, .. }
+                    | RotationJob::Abort { plan, .. } => {
                         format!("rotate the Twilio token of {}", plan.account_sid)
+                    }
+                    RotationJob::Promote { report, .. } => {
+                        format!("promote the new Twilio token of {}", report.account_sid)
                     }
                 };
                 let task = tokio::spawn(run_rotation(tx, http, stores, job));
@@ -273,6 +283,26 @@ async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiEr
     })
 }
 
+/// A checked token's plan, or why there is none.
+async fn planned(
+    http: &Http,
+    profiles: &[Profile],
+    result: Result<CheckedToken, CheckFailure>,
+    mint: Option<Arc<MintSetup>>,
+) -> CheckOutcome {
+    match result {
+        Err(failure) => CheckOutcome::Failed(failure),
+        Ok(checked) => {
+            let plan = rotation::plan(profiles, http, checked.account_sid()).await;
+            CheckOutcome::Planned {
+                plan: Arc::new(plan),
+                token: Arc::new(checked),
+                mint,
+            }
+        }
+    }
+}
+
 /// Runs one step of a rotation and reports its progress.
 async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job: RotationJob) {
     let rotator = || {
@@ -298,17 +328,108 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             for w in warnings {
                 let _ = tx.send(Msg::Warning(w));
             }
-            let outcome = match result {
-                Err(failure) => CheckOutcome::Failed(failure),
-                Ok(checked) => {
-                    let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
-                    CheckOutcome::Planned {
-                        plan: Arc::new(plan),
-                        token: Arc::new(checked),
-                    }
+            let outcome = planned(&http, &profiles, result, None).await;
+            RotationMsg::Checked { check_id, outcome }
+        }
+        RotationJob::CheckCurrent {
+            check_id,
+            profiles,
+            account_sid,
+            current,
+            setup,
+        } => {
+            let resolved = tokio::task::spawn_blocking(move || current.resolve()).await;
+            let token = match resolved {
+                Ok(Ok(token)) => token,
+                Ok(Err(e)) => {
+                    let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
+                        "the current token could not be read: {e}"
+                    )));
+                    let outcome = CheckOutcome::Failed(failure);
+                    let _ = tx.send(Msg::Rotation(RotationMsg::Checked { check_id, outcome }));
+                    return;
+                }
+                Err(e) => {
+                    let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
+                        "reading the current token failed: {e}"
+                    )));
+                    let outcome = CheckOutcome::Failed(failure);
+                    let _ = tx.send(Msg::Rotation(RotationMsg::Checked { check_id, outcome }));
+                    return;
                 }
             };
+            let (result, warnings) =
+                rotation::check_current(&http, &profiles, &account_sid, &token, &stores.journal)
+                    .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            let outcome = planned(&http, &profiles, result, Some(setup)).await;
             RotationMsg::Checked { check_id, outcome }
+        }
+        RotationJob::Mint {
+            plan,
+            profiles,
+            current,
+            setup,
+            replace,
+        } => {
+            let (result, warnings) = rotation::mint(
+                &http,
+                &profiles,
+                &setup.accounts_base,
+                &current,
+                replace,
+                &stores.journal,
+            )
+            .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            let minted = match result {
+                Ok(m) => Arc::new(m),
+                Err(failure) => {
+                    let _ = tx.send(Msg::Rotation(RotationMsg::Minted(Err(failure))));
+                    return;
+                }
+            };
+            let _ = tx.send(Msg::Rotation(RotationMsg::Minted(Ok(minted.clone()))));
+            RotationMsg::Done(Arc::new(rotator().apply(&plan, minted.new_token()).await))
+        }
+        RotationJob::Promote {
+            minted,
+            report,
+            force,
+            setup,
+        } => {
+            let (promotion, mut warnings) = minted.promote(&report, force, &stores.journal).await;
+            let stored = match (&promotion, &setup.store_cmd) {
+                (Promotion::Promoted { token }, Some(cmd)) => {
+                    let (result, w) =
+                        rotation::store_new_token(cmd, &report.account_sid, token, &stores.journal)
+                            .await;
+                    warnings.extend(w);
+                    Some(result)
+                }
+                _ => None,
+            };
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            RotationMsg::Promoted { promotion, stored }
+        }
+        RotationJob::Abort {
+            minted,
+            plan,
+            report,
+        } => {
+            let (abort, warnings) = minted
+                .abort(&rotator(), &plan, &report, &stores.journal)
+                .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            RotationMsg::Aborted(Arc::new(abort))
         }
         RotationJob::Apply { plan, token } => {
             RotationMsg::Done(Arc::new(rotator().apply(&plan, &token).await))

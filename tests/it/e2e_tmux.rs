@@ -262,7 +262,9 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("Providers (1 of 8)");
     tmux.keys(&["r"]);
-    tmux.wait_for("Rotate Twilio auth token");
+    tmux.wait_for("I already have the new token");
+    tmux.keys(&["t"]);
+    tmux.wait_for("New token");
     tmux.type_text(&account.auth_token);
     let screen = tmux.screen();
     assert!(!screen.contains(&account.auth_token), "masked: {screen}");

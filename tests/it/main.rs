@@ -22,6 +22,7 @@ mod rotation;
 mod support;
 mod tui_app;
 mod tui_harness;
+mod tui_mint;
 mod tui_random;
 mod tui_sizes;
 mod tui_snapshots;

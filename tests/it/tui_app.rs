@@ -427,6 +427,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     let new_token = h.sandbox.roll_twilio_token(sid).unwrap();
     h.select_provider_of(sid);
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
     h.type_text(&new_token);
     assert!(
@@ -461,6 +462,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     );
 
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     h.type_text(&new_token);
     h.press(KeyCode::Enter);
     h.settle().await;
@@ -495,6 +497,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
 async fn a_token_twilio_rejects_changes_nothing() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     h.type_text("0123456789abcdef0123456789abcdef");
     h.press(KeyCode::Enter);
     h.settle().await;
@@ -605,10 +608,12 @@ async fn an_abandoned_token_check_never_answers_a_new_prompt() {
     let valid = crate::support::current_token(&h.sandbox, sid);
     h.select_provider_of(sid);
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     h.type_text(valid.expose());
     h.press(KeyCode::Enter);
     h.press(KeyCode::Esc); // abandoned while Twilio is asked
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     h.type_text("0123456789abcdef0123456789abcdef");
     h.press(KeyCode::Enter);
     h.settle().await;
@@ -623,6 +628,7 @@ async fn an_abandoned_token_check_never_answers_a_new_prompt() {
 async fn a_pasted_token_with_a_newline_fills_the_prompt_without_submitting() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('t')); // I already have the new token
     h.app.handle_paste("0123456789abcdef0123456789abcdef\n");
     assert!(matches!(
         h.app.overlay,

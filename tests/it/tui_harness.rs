@@ -77,7 +77,8 @@ impl Harness {
             history: History::open(data.path().join("history")),
         };
         let worker = Worker::new(tx, http(), stores);
-        let (app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
+        let (mut app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
+        app.set_twilio_accounts(demo::twilio_accounts(&sandbox));
         let mut h = Harness {
             app,
             sandbox,

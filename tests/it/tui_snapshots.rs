@@ -369,6 +369,14 @@ fn snapshot_overlay(name: &str, app: &telcreds::tui::app::App) {
                         dialog.render(f, f.area(), &theme)
                     }
                     Some(Overlay::Rotation(view)) => view.render(f, f.area(), &theme, "◐"),
+                    Some(Overlay::RotateHow { account_sid }) => {
+                        telcreds::tui::rotation_view::draw_rotate_how(
+                            account_sid,
+                            f,
+                            f.area(),
+                            &theme,
+                        )
+                    }
                     _ => panic!("no rotation overlay open"),
                 })
                 .unwrap();
@@ -389,6 +397,8 @@ async fn rotation_prompt_plan_and_result_dialogs() {
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));
+    snapshot_overlay("rotation_how", &h.app);
+    h.press(KeyCode::Char('t'));
     h.type_text(&token.expose()[..31]);
     snapshot_overlay("rotation_prompt", &h.app);
     h.type_text(&token.expose()[31..]);

@@ -2,6 +2,7 @@
 //! whatever overlay is open.
 
 use super::{App, DeleteTarget, Overlay, PromptPurpose, Tab};
+use crate::config::TokenSource;
 use crate::domain::validate;
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
 use crate::tui::effect::{Effect, Job, Request, RotationJob};
@@ -115,7 +116,24 @@ impl App {
             let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
             (prompt, PromptPurpose::SipPassword { id, name })
         } else if let Some(p) = self.selected_provider() {
-            let account_sid = p.account_sid.clone();
+            self.overlay = Some(Overlay::RotateHow {
+                account_sid: p.account_sid.clone(),
+            });
+            return Vec::new();
+        } else {
+            return Vec::new();
+        };
+        self.overlay = Some(Overlay::Prompt {
+            prompt: Box::new(prompt),
+            purpose,
+            job: None,
+        });
+        Vec::new()
+    }
+
+    /// "I already have the new token": the masked prompt for it.
+    pub(super) fn ask_new_twilio_token(&mut self, account_sid: String) -> Vec<Effect> {
+        let (prompt, purpose) = {
             let lines = vec![
                 format!("New auth token for {account_sid}."),
                 "Twilio checks it first. Then every provider using this account,".to_string(),
@@ -127,8 +145,6 @@ impl App {
             // A check still running for an abandoned prompt must not answer this one.
             self.rotation_check = None;
             (prompt, PromptPurpose::TwilioToken { account_sid })
-        } else {
-            return Vec::new();
         };
         self.overlay = Some(Overlay::Prompt {
             prompt: Box::new(prompt),
@@ -238,7 +254,9 @@ impl App {
                 dialog,
                 plan,
                 token,
-            } => self.rotation_plan_key(dialog, plan, token, key),
+                mint,
+            } => self.rotation_plan_key(dialog, plan, token, mint, key),
+            Overlay::RotateHow { account_sid } => self.rotate_how_key(account_sid, key),
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
@@ -408,6 +426,20 @@ impl App {
                             job,
                         });
                         effects
+                    }
+                    PromptPurpose::TwilioCurrentToken { account_sid, setup } => {
+                        prompt.set_busy(true);
+                        let job = self.check_current(
+                            account_sid.clone(),
+                            TokenSource::Inline(secret),
+                            setup.clone(),
+                        );
+                        self.overlay = Some(Overlay::Prompt {
+                            prompt,
+                            purpose,
+                            job: None,
+                        });
+                        vec![job]
                     }
                     PromptPurpose::TwilioToken { account_sid } => {
                         prompt.set_busy(true);

@@ -20,7 +20,7 @@ use super::list::{Cursor, ItemList, Sort};
 use super::theme::Theme;
 use crate::api::{Capabilities, capabilities};
 use crate::config::ConfigError;
-use crate::config::Profile;
+use crate::config::{Profile, TwilioAccount};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
 use crate::ops::Ops;
 use chrono::{DateTime, Utc};
@@ -158,6 +158,8 @@ pub struct App {
     pub(crate) auto_refresh_used: bool,
     /// True while a rotation's Twilio check and plan run.
     rotation_check: Option<u64>,
+    /// The Twilio accounts whose tokens may be minted (`[twilio_accounts]`).
+    twilio_accounts: Vec<TwilioAccount>,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -213,12 +215,18 @@ impl App {
             auto_refresh_at: None,
             auto_refresh_used: false,
             rotation_check: None,
+            twilio_accounts: Vec::new(),
             clock,
             next_job: 0,
         };
         let mut effects = vec![Job::LoadJournal.into()];
         effects.extend(app.switch_profile(start.min(app.profiles.len().saturating_sub(1))));
         (app, effects)
+    }
+
+    /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
+    pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
+        self.twilio_accounts = accounts;
     }
 
     /// The wall time to show.

@@ -3,6 +3,7 @@
 
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::ConfirmDialog;
+use crate::tui::effect::MintSetup;
 use crate::tui::form::Form;
 use crate::tui::rotation_view::RotationView;
 use crate::tui::secret_prompt::SecretPrompt;
@@ -43,6 +44,14 @@ pub enum PromptPurpose {
         /// The account.
         account_sid: String,
     },
+    /// The CURRENT auth token of a Twilio account that is not in the config, for the
+    /// zero-downtime rotation.
+    TwilioCurrentToken {
+        /// The account.
+        account_sid: String,
+        /// Where its Accounts API is.
+        setup: Arc<MintSetup>,
+    },
 }
 
 /// A dialog, input or help screen that takes the keyboard.
@@ -74,14 +83,21 @@ pub enum Overlay {
         /// The call in flight.
         job: Option<u64>,
     },
+    /// How to rotate a Twilio token: mint a new one at Twilio, or type one.
+    RotateHow {
+        /// The account.
+        account_sid: String,
+    },
     /// The plan of a rotation, waiting for its one confirmation.
     RotationPlan {
         /// The confirmation, listing every target.
         dialog: Box<ConfirmDialog>,
         /// The targets.
         plan: Arc<Plan>,
-        /// The checked token.
+        /// The checked token (the current one when minting).
         token: Arc<CheckedToken>,
+        /// Set for the zero-downtime rotation.
+        mint: Option<Arc<MintSetup>>,
     },
     /// A rotation running or finished.
     Rotation(Box<RotationView>),

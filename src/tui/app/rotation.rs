@@ -1,11 +1,16 @@
-//! The Twilio token rotation wizard: the token was typed (dialogs.rs); here the
-//! Twilio check's answer becomes a plan to confirm once, then a live result screen.
+//! The Twilio token rotation wizard. `r` on a provider asks how: mint a new token at
+//! Twilio (zero downtime) or type one already rotated in the console (dialogs.rs).
+//! Here the Twilio check's answer becomes a plan to confirm once, then a live result
+//! screen; a minted token is promoted when no target is left on the old one.
 
 use super::{App, Overlay, PromptPurpose};
-use crate::ops::rotation::{CheckedToken, Plan};
+use crate::config::TokenSource;
+use crate::ops::rotation::{CheckedToken, MintFailure, Plan, Promotion};
+use crate::secret::Secret;
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
-use crate::tui::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
-use crate::tui::rotation_view::RotationView;
+use crate::tui::effect::{CheckOutcome, Effect, Job, MintSetup, RotationJob, RotationMsg};
+use crate::tui::rotation_view::{MintStage, RotationView};
+use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 
@@ -26,36 +31,265 @@ impl App {
                 Vec::new()
             }
             RotationMsg::Done(report) => {
+                let mut effects = vec![Job::LoadJournal.into()];
                 if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
-                    view.finish(report);
+                    view.finish(report.clone());
                     let summary: Vec<String> = view.summary().into_iter().map(|l| l.text).collect();
                     let failed = view.failed_count() > 0;
+                    // A minted token is promoted next (when nothing is left behind).
+                    if let Some(mint) = view.mint.as_mut()
+                        && let Some(minted) = mint.minted.clone()
+                    {
+                        mint.stage = MintStage::Promoting;
+                        effects.push(
+                            Job::Rotation(RotationJob::Promote {
+                                minted,
+                                report,
+                                force: false,
+                                setup: mint.setup.clone(),
+                            })
+                            .into(),
+                        );
+                    }
                     self.set_flash(summary.join(" — "), failed);
                 }
                 // The rotation journaled its steps itself: show them in Activity.
+                effects
+            }
+            RotationMsg::Minted(result) => {
+                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+                    && let Some(mint) = view.mint.as_mut()
+                {
+                    match result {
+                        Ok(minted) => {
+                            view.token = Arc::new(minted.new_token().clone());
+                            mint.minted = Some(minted);
+                            mint.stage = MintStage::Deploying;
+                        }
+                        Err(failure) => {
+                            let text = failure.to_string();
+                            mint.stage = MintStage::NotMinted(failure);
+                            self.set_flash(text, true);
+                        }
+                    }
+                }
+                vec![Job::LoadJournal.into()]
+            }
+            RotationMsg::Promoted { promotion, stored } => self.on_promoted(promotion, stored),
+            RotationMsg::Aborted(abort) => {
+                let clean = abort.is_clean();
+                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+                    && let Some(mint) = view.mint.as_mut()
+                {
+                    mint.stage = MintStage::Aborted(abort);
+                }
+                if clean {
+                    self.set_flash(
+                        "rotation aborted: the old token is back everywhere, the new one deleted",
+                        false,
+                    );
+                } else {
+                    self.set_flash("abort incomplete: see the rotation screen", true);
+                }
                 vec![Job::LoadJournal.into()]
             }
         }
     }
 
-    fn on_checked(&mut self, outcome: CheckOutcome) -> Vec<Effect> {
-        // Only the prompt that asked is updated; if it was closed, nothing changed.
-        let Some(Overlay::Prompt {
-            prompt,
-            purpose: PromptPurpose::TwilioToken { .. },
-            ..
-        }) = self.overlay.as_mut()
-        else {
+    fn on_promoted(
+        &mut self,
+        promotion: Promotion,
+        stored: Option<Result<String, String>>,
+    ) -> Vec<Effect> {
+        let (stage, flash, error) = match promotion {
+            Promotion::Blocked { left } => {
+                let n = left.len();
+                (
+                    MintStage::Blocked {
+                        left,
+                        confirm_force: false,
+                    },
+                    format!("NOT promoted: {n} target(s) left on the old token; both tokens work"),
+                    true,
+                )
+            }
+            Promotion::Promoted { token } => {
+                let sid = self.rotation_account().unwrap_or_default();
+                // The old token is dead: this session uses the new one from now on.
+                if let Some(acc) = self
+                    .twilio_accounts
+                    .iter_mut()
+                    .find(|a| a.account_sid.eq_ignore_ascii_case(&sid))
+                {
+                    acc.token = TokenSource::Inline(token.clone());
+                }
+                let failed = matches!(stored, Some(Err(_)));
+                let flash = if failed {
+                    "promoted; the OLD TOKEN IS DEAD; store_cmd FAILED: copy the new token now"
+                } else {
+                    "promoted: the new token is the primary; the OLD TOKEN IS DEAD"
+                };
+                (
+                    MintStage::Promoted {
+                        token,
+                        stored,
+                        revealed: false,
+                    },
+                    flash.to_string(),
+                    failed,
+                )
+            }
+            Promotion::Refused(e) => (
+                MintStage::PromotionFailed {
+                    unknown: false,
+                    error: e.to_string(),
+                },
+                format!("Twilio refused the promotion: {e}"),
+                true,
+            ),
+            Promotion::Unknown(e) => (
+                MintStage::PromotionFailed {
+                    unknown: true,
+                    error: e.to_string(),
+                },
+                format!("no clear answer to the promotion: {e}"),
+                true,
+            ),
+        };
+        if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+            && let Some(mint) = view.mint.as_mut()
+        {
+            mint.stage = stage;
+        }
+        self.set_flash(flash, error);
+        vec![Job::LoadJournal.into()]
+    }
+
+    /// The Account SID of the rotation on screen.
+    fn rotation_account(&self) -> Option<String> {
+        match &self.overlay {
+            Some(Overlay::Rotation(view)) => Some(view.plan.account_sid.clone()),
+            _ => None,
+        }
+    }
+
+    /// The first question of `r` on a provider: mint at Twilio, or type a token.
+    pub(super) fn rotate_how_key(&mut self, account_sid: String, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char('m') => self.start_mint(account_sid),
+            KeyCode::Char('t') => self.ask_new_twilio_token(account_sid),
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.set_flash("rotation cancelled: nothing was changed", false);
+                Vec::new()
+            }
+            _ => {
+                self.overlay = Some(Overlay::RotateHow { account_sid });
+                Vec::new()
+            }
+        }
+    }
+
+    /// Mint: a configured account's token is checked at once; another account's
+    /// current token is asked for (masked).
+    fn start_mint(&mut self, account_sid: String) -> Vec<Effect> {
+        if let Some(acc) = self
+            .twilio_accounts
+            .iter()
+            .find(|a| a.account_sid.eq_ignore_ascii_case(account_sid.trim()))
+        {
+            let setup = Arc::new(MintSetup {
+                accounts_base: acc.twilio_accounts_base.clone(),
+                store_cmd: acc.store_cmd.clone(),
+            });
+            let source = acc.token.clone();
+            return vec![self.check_current(account_sid, source, setup)];
+        }
+        let mut bases: Vec<&str> = self
+            .profiles
+            .iter()
+            .map(|p| p.twilio_accounts_base.as_str())
+            .collect();
+        bases.sort_unstable();
+        bases.dedup();
+        let [base] = bases.as_slice() else {
+            self.set_flash(
+                format!(
+                    "the profiles name different twilio_accounts_base values: add a \
+                     [twilio_accounts] table for {account_sid} to the config"
+                ),
+                true,
+            );
             return Vec::new();
+        };
+        let setup = Arc::new(MintSetup {
+            accounts_base: base.to_string(),
+            store_cmd: None,
+        });
+        let lines = vec![
+            format!("Current auth token of {account_sid}."),
+            "It is not in the config ([twilio_accounts]). Twilio checks it,".to_string(),
+            "then mints a new token beside it; nothing changes before you confirm.".to_string(),
+        ];
+        let rule: SecretRule = crate::domain::validate::auth_token;
+        let prompt = SecretPrompt::new(
+            "Mint a new Twilio auth token",
+            "Current token",
+            lines,
+            rule,
+            false,
+        );
+        self.rotation_check = None;
+        self.overlay = Some(Overlay::Prompt {
+            prompt: Box::new(prompt),
+            purpose: PromptPurpose::TwilioCurrentToken { account_sid, setup },
+            job: None,
+        });
+        Vec::new()
+    }
+
+    /// Starts the check of the current token (and the plan after it).
+    pub(super) fn check_current(
+        &mut self,
+        account_sid: String,
+        current: TokenSource,
+        setup: Arc<MintSetup>,
+    ) -> Effect {
+        let check_id = self.new_job_id();
+        self.rotation_check = Some(check_id);
+        self.set_flash("checking the current token with Twilio…", false);
+        Job::Rotation(RotationJob::CheckCurrent {
+            check_id,
+            profiles: self.profiles.clone(),
+            account_sid,
+            current,
+            setup,
+        })
+        .into()
+    }
+
+    fn on_checked(&mut self, outcome: CheckOutcome) -> Vec<Effect> {
+        // Only the prompt that asked is updated (or, for a configured account, the
+        // main screen); if another dialog took its place, nothing changed.
+        let prompt = match self.overlay.as_mut() {
+            Some(Overlay::Prompt {
+                prompt,
+                purpose:
+                    PromptPurpose::TwilioToken { .. } | PromptPurpose::TwilioCurrentToken { .. },
+                ..
+            }) => Some(prompt),
+            None => None,
+            Some(_) => return Vec::new(),
         };
         match outcome {
             CheckOutcome::Failed(failure) => {
-                prompt.set_note(&format!("✗ {failure}"));
+                if let Some(prompt) = prompt {
+                    prompt.set_note(&format!("✗ {failure}"));
+                }
                 self.set_flash(failure.to_string(), true);
             }
-            CheckOutcome::Planned { plan, token } => {
+            CheckOutcome::Planned { plan, token, mint } => {
                 self.flash = None;
-                self.overlay = Some(plan_dialog(plan, token));
+                self.overlay = Some(plan_dialog(plan, token, mint));
             }
         }
         Vec::new()
@@ -66,6 +300,7 @@ impl App {
         mut dialog: Box<ConfirmDialog>,
         plan: Arc<Plan>,
         token: Arc<CheckedToken>,
+        mint: Option<Arc<MintSetup>>,
         key: KeyEvent,
     ) -> Vec<Effect> {
         match dialog.handle_key(key) {
@@ -74,6 +309,7 @@ impl App {
                     dialog,
                     plan,
                     token,
+                    mint,
                 });
                 Vec::new()
             }
@@ -85,13 +321,30 @@ impl App {
                 self.set_flash("no target to update: nothing was changed", true);
                 Vec::new()
             }
-            ConfirmEvent::Confirm { .. } => {
-                self.overlay = Some(Overlay::Rotation(Box::new(RotationView::new(
-                    plan.clone(),
-                    token.clone(),
-                ))));
-                vec![Job::Rotation(RotationJob::Apply { plan, token }).into()]
-            }
+            ConfirmEvent::Confirm { .. } => match mint {
+                Some(setup) => {
+                    self.overlay = Some(Overlay::Rotation(Box::new(RotationView::minting(
+                        plan.clone(),
+                        token.clone(),
+                        setup.clone(),
+                    ))));
+                    let job = RotationJob::Mint {
+                        plan,
+                        profiles: self.profiles.clone(),
+                        current: token,
+                        setup,
+                        replace: false,
+                    };
+                    vec![Job::Rotation(job).into()]
+                }
+                None => {
+                    self.overlay = Some(Overlay::Rotation(Box::new(RotationView::new(
+                        plan.clone(),
+                        token.clone(),
+                    ))));
+                    vec![Job::Rotation(RotationJob::Apply { plan, token }).into()]
+                }
+            },
         }
     }
 
@@ -101,6 +354,9 @@ impl App {
         key: KeyEvent,
     ) -> Vec<Effect> {
         let done = !view.running();
+        if done && view.mint.is_some() {
+            return self.mint_key(view, key);
+        }
         match (key.code, view.report().cloned()) {
             (KeyCode::Char('R'), Some(report)) if view.failed_count() > 0 => {
                 let job = RotationJob::Retry {
@@ -126,6 +382,105 @@ impl App {
         }
     }
 
+    /// Keys of a zero-downtime rotation that is not busy: replace an existing
+    /// secondary, retry, promote anyway, abort, reveal and copy the new token.
+    fn mint_key(&mut self, mut view: Box<RotationView>, key: KeyEvent) -> Vec<Effect> {
+        let report = view.report().cloned();
+        let failed = view.failed_count();
+        let (plan, token) = (view.plan.clone(), view.token.clone());
+        let mut retry = false;
+        let Some(mint) = view.mint.as_mut() else {
+            return Vec::new();
+        };
+        let setup = mint.setup.clone();
+        let minted = mint.minted.clone();
+        let mut effects = Vec::new();
+        let close = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'));
+        match (&mut mint.stage, key.code) {
+            (MintStage::NotMinted(MintFailure::SecondaryExists { .. }), KeyCode::Char('D')) => {
+                mint.stage = MintStage::Minting;
+                let job = RotationJob::Mint {
+                    plan,
+                    profiles: self.profiles.clone(),
+                    current: token,
+                    setup,
+                    replace: true,
+                };
+                effects.push(Job::Rotation(job).into());
+            }
+            (MintStage::Blocked { .. }, KeyCode::Char('R')) if failed > 0 => {
+                if let Some(report) = report {
+                    mint.stage = MintStage::Deploying;
+                    let job = RotationJob::Retry {
+                        plan,
+                        report,
+                        token,
+                    };
+                    retry = true;
+                    effects.push(Job::Rotation(job).into());
+                }
+            }
+            (MintStage::Blocked { confirm_force, .. }, KeyCode::Char('P')) if !*confirm_force => {
+                *confirm_force = true;
+            }
+            (MintStage::Blocked { .. }, KeyCode::Char('P'))
+            | (MintStage::PromotionFailed { unknown: false, .. }, KeyCode::Char('P')) => {
+                if let (Some(minted), Some(report)) = (minted, report) {
+                    let force = matches!(mint.stage, MintStage::Blocked { .. });
+                    mint.stage = MintStage::Promoting;
+                    let job = RotationJob::Promote {
+                        minted,
+                        report,
+                        force,
+                        setup,
+                    };
+                    effects.push(Job::Rotation(job).into());
+                }
+            }
+            (MintStage::Blocked { .. }, KeyCode::Char('A')) => {
+                if let (Some(minted), Some(report)) = (minted, report) {
+                    mint.stage = MintStage::Aborting;
+                    let job = RotationJob::Abort {
+                        minted,
+                        plan,
+                        report,
+                    };
+                    effects.push(Job::Rotation(job).into());
+                }
+            }
+            (MintStage::Promoted { revealed, .. }, KeyCode::Char('x')) => *revealed = !*revealed,
+            (MintStage::Promoted { token, .. }, KeyCode::Char('y')) => {
+                effects.push(self.copy_secret(token.clone(), "new auth token"));
+            }
+            (MintStage::Blocked { .. }, _) if close => {
+                self.set_flash(
+                    "not promoted: both tokens keep working; r on the provider and mint again \
+                     replaces the new token and deploys it everywhere",
+                    true,
+                );
+                return self.reload();
+            }
+            (_, _) if close => return self.reload(),
+            _ => {}
+        }
+        if retry {
+            view.start_retry();
+        }
+        self.overlay = Some(Overlay::Rotation(view));
+        effects
+    }
+
+    /// Copies a secret, to be overwritten on the clipboard after the usual delay.
+    fn copy_secret(&mut self, secret: Secret, what: &str) -> Effect {
+        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
+        let secs = self.clipboard_ttl.as_secs();
+        self.set_flash(
+            format!("{what} copied: overwritten on the clipboard in {secs} s"),
+            false,
+        );
+        Effect::Copy(secret)
+    }
+
     /// True while a rotation runs (quitting then would leave it half-known).
     pub fn rotation_running(&self) -> bool {
         matches!(&self.overlay, Some(Overlay::Rotation(v)) if v.running())
@@ -133,7 +488,7 @@ impl App {
 }
 
 /// The one confirmation of a rotation: every target with what will happen to it.
-fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Overlay {
+fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintSetup>>) -> Overlay {
     let mut lines: Vec<String> = plan
         .targets
         .iter()
@@ -171,11 +526,25 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Overlay {
         .friendly_name()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    let action = format!(
-        "Rotate the token of {}{name} on {} targets",
-        plan.account_sid,
-        plan.update_count()
-    );
+    let action = if mint.is_some() {
+        lines.insert(
+            1,
+            "A new token is minted at Twilio, deployed to each target, then promoted: the old \
+             token dies only when no target is left on it."
+                .to_string(),
+        );
+        format!(
+            "Mint a new token for {}{name}, deploy it to {} targets and promote it",
+            plan.account_sid,
+            plan.update_count()
+        )
+    } else {
+        format!(
+            "Rotate the token of {}{name} on {} targets",
+            plan.account_sid,
+            plan.update_count()
+        )
+    };
     let profiles: Vec<&str> = plan.targets.iter().map(|t| t.profile.as_str()).collect();
     let profiles = if profiles.is_empty() {
         "no profile".to_string()
@@ -195,6 +564,7 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Overlay {
         dialog: Box::new(dialog),
         plan,
         token,
+        mint,
     }
 }
 

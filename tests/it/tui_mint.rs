@@ -1,0 +1,159 @@
+//! The zero-downtime rotation in the UI, without a terminal: `r` on a provider, `m`
+//! mints a new token at Twilio, the plan is confirmed once, every target gets the
+//! new token, then it is promoted (or the run stops before that, and `A` aborts).
+
+use crate::support::{current_token, http};
+use crate::tui_harness::Harness;
+use crossterm::event::KeyCode;
+use std::time::Duration;
+use telcreds::api::TwilioVerdict;
+use telcreds::api::twilio::check_credentials;
+use telcreds::sandbox::Seed;
+use telcreds::secret::Secret;
+use telcreds::tui::app::Overlay;
+use telcreds::tui::rotation_view::MintStage;
+
+/// "Acme Production": Dasha providers 1, 2, 8 and Unpod configuration 101 use it.
+const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+async fn accepted(h: &Harness, token: &Secret) -> bool {
+    matches!(
+        check_credentials(&http(), &h.sandbox.twilio_base(), ACME, token)
+            .await
+            .unwrap(),
+        TwilioVerdict::Valid { .. }
+    )
+}
+
+fn stage(h: &Harness) -> &MintStage {
+    match &h.app.overlay {
+        Some(Overlay::Rotation(view)) => &view.mint.as_ref().expect("a mint").stage,
+        _ => panic!("no rotation screen"),
+    }
+}
+
+/// `r`, `m`, then `y` on the plan: the whole run, settled.
+async fn mint_and_confirm(h: &mut Harness) {
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    assert!(matches!(h.app.overlay, Some(Overlay::RotateHow { .. })));
+    h.press(KeyCode::Char('m'));
+    h.settle().await;
+    let plan = h.screen(120, 40);
+    assert!(
+        matches!(
+            h.app.overlay,
+            Some(Overlay::RotationPlan { mint: Some(_), .. })
+        ),
+        "{plan}"
+    );
+    assert!(plan.contains("Mint a new token"), "{plan}");
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+}
+
+#[tokio::test]
+async fn minting_in_the_ui_deploys_promotes_and_shows_the_new_token_once() {
+    let mut h = Harness::demo().await;
+    let old = current_token(&h.sandbox, ACME);
+    mint_and_confirm(&mut h).await;
+    let MintStage::Promoted { token, stored, .. } = stage(&h).clone() else {
+        panic!("not promoted: {:?}", stage(&h));
+    };
+    assert!(stored.is_none());
+    assert_eq!(token, current_token(&h.sandbox, ACME));
+    assert!(!accepted(&h, &old).await, "the old token is dead");
+    assert!(accepted(&h, &token).await);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("OLD TOKEN IS DEAD"), "{screen}");
+    assert!(screen.contains("4 of 4 providers"), "{screen}");
+    assert!(
+        !screen.contains(token.expose()),
+        "masked until revealed:\n{screen}"
+    );
+    h.press(KeyCode::Char('x'));
+    assert!(h.screen(120, 40).contains(token.expose()), "x reveals it");
+    h.press(KeyCode::Char('x'));
+    assert!(!h.screen(120, 40).contains(token.expose()));
+    h.press(KeyCode::Char('y'));
+    assert_eq!(h.copied.last(), Some(&token), "y copies it");
+    assert!(
+        h.sandbox
+            .tokens_held(ACME)
+            .iter()
+            .all(|(_, t)| t == token.expose())
+    );
+
+    // The session now knows the new token: a second mint needs no typing.
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    mint_and_confirm(&mut h).await;
+    assert!(
+        matches!(stage(&h), MintStage::Promoted { .. }),
+        "{:?}",
+        stage(&h)
+    );
+    assert!(!accepted(&h, &token).await);
+}
+
+#[tokio::test]
+async fn a_read_only_profile_stops_before_promotion_and_abort_puts_the_old_token_back() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |p| p[1].readonly = true).await;
+    let old = current_token(&h.sandbox, ACME);
+    mint_and_confirm(&mut h).await;
+    let MintStage::Blocked { left, .. } = stage(&h).clone() else {
+        panic!("promoted past a read-only target: {:?}", stage(&h));
+    };
+    assert_eq!(left.len(), 1, "{left:?}");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("NOT promoted"), "{screen}");
+    assert!(screen.contains("A abort"), "{screen}");
+    let secondary = Secret::new(h.sandbox.secondary_token(ACME).unwrap());
+    assert!(accepted(&h, &old).await && accepted(&h, &secondary).await);
+
+    // P once only asks; A aborts.
+    h.press(KeyCode::Char('P'));
+    assert!(matches!(
+        stage(&h),
+        MintStage::Blocked {
+            confirm_force: true,
+            ..
+        }
+    ));
+    assert!(h.sandbox.secondary_token(ACME).is_some());
+    h.press(KeyCode::Char('A'));
+    h.settle().await;
+    let MintStage::Aborted(abort) = stage(&h).clone() else {
+        panic!("not aborted: {:?}", stage(&h));
+    };
+    assert!(abort.is_clean(), "{:?}", abort.summary());
+    assert!(h.sandbox.secondary_token(ACME).is_none());
+    assert!(
+        h.sandbox
+            .tokens_held(ACME)
+            .iter()
+            .all(|(_, t)| t == old.expose())
+    );
+    assert!(h.screen(120, 40).contains("secondary token deleted"));
+}
+
+#[tokio::test]
+async fn an_account_outside_the_config_asks_for_its_current_token_masked() {
+    let mut h = Harness::demo().await;
+    h.app.set_twilio_accounts(Vec::new());
+    let current = current_token(&h.sandbox, ACME);
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
+    h.type_text(current.expose());
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Current token"), "{screen}");
+    assert!(!screen.contains(current.expose()), "masked");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(matches!(
+        h.app.overlay,
+        Some(Overlay::RotationPlan { mint: Some(_), .. })
+    ));
+}
