@@ -332,3 +332,52 @@ fn a_sip_credential_is_probed_in_the_ui_against_the_demo_peer() {
     tmux.wait_exit();
     assert_exited_cleanly(&tmux);
 }
+
+#[tokio::test]
+async fn demo_mint_in_tmux_promotes_and_reveals_the_new_token_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(&demo_command(dir.path()), 120, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.type_text("/acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Providers (1 of 8)");
+    tmux.keys(&["r"]);
+    tmux.wait_for("mint a new token at Twilio");
+    tmux.keys(&["m"]);
+    let plan = tmux.wait_for("Mint a new token for");
+    assert!(plan.contains("then promote it"), "{plan}");
+    tmux.keys(&["y"]);
+    let result = tmux.wait_for("OLD TOKEN IS DEAD");
+    assert!(
+        result.contains("4 of 4 providers to update now use the new token"),
+        "{result}"
+    );
+    let masked = "•".repeat(32);
+    assert!(result.contains(&masked), "masked until revealed:\n{result}");
+    tmux.keys(&["x"]);
+    let revealed = tmux.wait_for("store it now): ");
+    let line = revealed
+        .lines()
+        .find(|l| l.contains("store it now): "))
+        .unwrap();
+    let token: String = line
+        .split("store it now): ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 32, "the new token, revealed: {line}");
+    tmux.keys(&["x"]);
+    let hidden = tmux.wait_for(&masked);
+    assert!(!hidden.contains(&token));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["4"]);
+    let activity = tmux.wait_for("rotation.promote");
+    assert!(!activity.contains(&token));
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert_exited_cleanly(&tmux);
+    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
+    assert!(journal.contains("rotation.secondary_create") && !journal.contains(&token));
+}

@@ -421,3 +421,54 @@ async fn a_read_only_profile_stops_the_command_before_promotion_and_abort_cleans
     assert!(tokens(&sb).iter().all(|t| t == old_token.expose()));
     assert!(twilio_accepts(&sb, &old_token).await);
 }
+
+/// The closing figure: from confirmation (mint) to promotion, 10 Dasha targets at
+/// 50 ms platform latency, 8 at a time.
+#[tokio::test]
+async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
+    use std::time::{Duration, Instant};
+    use telcreds::sandbox::SandboxOptions;
+    let sb = Sandbox::start(SandboxOptions {
+        seed: Seed::Empty,
+        latency: Duration::from_millis(50),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let sid = crate::rotation::providers_on_one_account(&sb, 10).await;
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = vec![profile(&sb, "dasha", Platform::Dasha)];
+    let current = current_token(&sb, &sid);
+    let (old, _) =
+        rotation::check_current(&http(), &profiles, &sid, &current, &journal(dir.path())).await;
+    let old = old.unwrap();
+    let plan = rotation::plan(&profiles, &http(), &sid).await;
+    assert_eq!(plan.update_count(), 10);
+
+    let confirmed = Instant::now();
+    let (minted, _) = rotation::mint(
+        &http(),
+        &profiles,
+        &sb.origin(),
+        &old,
+        false,
+        &journal(dir.path()),
+    )
+    .await;
+    let minted = minted.unwrap();
+    let report = rotator(dir.path()).apply(&plan, minted.new_token()).await;
+    let (promotion, _) = minted.promote(&report, false, &journal(dir.path())).await;
+    let took = confirmed.elapsed();
+    assert!(
+        matches!(promotion, Promotion::Promoted { .. }),
+        "{promotion:?}"
+    );
+    assert!(report.is_complete());
+    eprintln!(
+        "mint, deploy to 10 targets and promote at 50 ms latency: {} ms from confirmation to promotion",
+        took.as_millis()
+    );
+    // Every request waits 50 ms: create, check, 10 updates + 10 verifications 8 at a
+    // time (two waves of two requests), promote; one by one it would be over a second.
+    assert!(took >= Duration::from_millis(350), "{took:?}");
+}

@@ -566,7 +566,7 @@ async fn the_new_token_never_leaks_from_a_rotation() {
 }
 
 /// Creates `n` Dasha providers on one account of an empty sandbox.
-async fn providers_on_one_account(sb: &Sandbox, n: usize) -> String {
+pub async fn providers_on_one_account(sb: &Sandbox, n: usize) -> String {
     let sid = sb.twilio_accounts()[0].sid.clone();
     let token = current_token(sb, &sid);
     let c = dasha(sb);

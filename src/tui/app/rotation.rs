@@ -527,17 +527,17 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
     let action = if mint.is_some() {
+        lines[0] = format!(
+            "Will deploy it to {} of {} providers ({skipped} skipped), then promote it.",
+            plan.update_count(),
+            plan.targets.len()
+        );
         lines.insert(
             1,
-            "A new token is minted at Twilio, deployed to each target, then promoted: the old \
-             token dies only when no target is left on it."
+            "Both tokens work until then; the old one dies only when no target is left on it."
                 .to_string(),
         );
-        format!(
-            "Mint a new token for {}{name}, deploy it to {} targets and promote it",
-            plan.account_sid,
-            plan.update_count()
-        )
+        format!("Mint a new token for {}{name}", plan.account_sid)
     } else {
         format!(
             "Rotate the token of {}{name} on {} targets",
