@@ -415,7 +415,11 @@ fn the_example_config_parses() {
     let config =
         telcreds::config::Config::parse(&text, Some(Path::new(path)), Some(0o644)).expect("valid");
     assert_eq!(config.profiles.len(), 3);
+    assert_eq!(config.twilio_accounts.len(), 1);
     for key in [
+        "twilio_accounts_base",
+        "store_cmd",
+        "account_sid",
         "token_env",
         "token_cmd",
         "token_file",
