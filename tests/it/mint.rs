@@ -472,3 +472,44 @@ async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
     // time (two waves of two requests), promote; one by one it would be over a second.
     assert!(took >= Duration::from_millis(350), "{took:?}");
 }
+
+#[tokio::test]
+async fn a_create_without_a_clear_answer_is_reported_as_unknown() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = profiles(&sb);
+    let current = current_token(&sb, ACME);
+    let (old, _) =
+        rotation::check_current(&http(), &profiles, ACME, &current, &journal(dir.path())).await;
+    fault(
+        &sb,
+        serde_json::json!({"kind": "server_error", "method": "POST", "path_prefix": "/v1/AuthTokens/Secondary"}),
+    )
+    .await;
+    let (result, _) = rotation::mint(
+        &http(),
+        &profiles,
+        &sb.origin(),
+        &old.unwrap(),
+        false,
+        &journal(dir.path()),
+    )
+    .await;
+    let Err(failure @ MintFailure::Unknown(_)) = result else {
+        panic!("expected Unknown, got {result:?}");
+    };
+    assert!(
+        failure.to_string().contains("one may exist now"),
+        "{failure}"
+    );
+    assert!(
+        tokens(&sb).iter().all(|t| t == current.expose()),
+        "no platform changed"
+    );
+    let (entries, _) = journal(dir.path()).read();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == Action::RotationSecondaryCreate && e.outcome == Outcome::Unknown)
+    );
+}

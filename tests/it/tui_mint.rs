@@ -157,3 +157,41 @@ async fn an_account_outside_the_config_asks_for_its_current_token_masked() {
         Some(Overlay::RotationPlan { mint: Some(_), .. })
     ));
 }
+
+#[tokio::test]
+async fn with_a_store_command_the_new_token_never_reaches_the_screen() {
+    let mut h = Harness::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let stored = dir.path().join("stored");
+    let mut accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    for a in &mut accounts {
+        a.store_cmd = Some(format!("cat > '{}'", stored.display()));
+    }
+    h.app.set_twilio_accounts(accounts);
+    mint_and_confirm(&mut h).await;
+    let token = current_token(&h.sandbox, ACME);
+    assert_eq!(
+        std::fs::read_to_string(&stored).unwrap(),
+        format!("{}\n", token.expose())
+    );
+    let MintStage::Promoted {
+        stored: Some(Ok(said)),
+        ..
+    } = stage(&h).clone()
+    else {
+        panic!("not stored: {:?}", stage(&h));
+    };
+    assert!(said.contains("exit status 0"), "{said}");
+    for key in ['x', 'y'] {
+        h.press(KeyCode::Char(key));
+        let screen = h.screen(120, 40);
+        assert!(screen.contains("stored it (exit status 0)"), "{screen}");
+        assert!(!screen.contains(token.expose()), "{screen}");
+    }
+    assert!(
+        h.copied.iter().all(|c| c != &token),
+        "nothing to copy: it was stored"
+    );
+    let journal = std::fs::read_to_string(h.data.path().join("journal.jsonl")).unwrap();
+    assert!(journal.contains("rotation.store") && !journal.contains(token.expose()));
+}

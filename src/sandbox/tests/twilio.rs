@@ -1,6 +1,7 @@
 //! The Twilio credential check.
 
 use super::*;
+use serde_json::json;
 
 #[tokio::test]
 async fn twilio_accepts_only_the_current_pair() {
@@ -54,4 +55,106 @@ async fn twilio_reports_a_suspended_account_as_such() {
     )
     .await;
     assert_eq!((status, body["status"].as_str()), (200, Some("suspended")));
+}
+
+#[tokio::test]
+async fn a_secondary_token_is_accepted_by_dasha_until_the_promotion_leaves_others_failing() {
+    let env = Env::start().await;
+    let sid = env.provider_sid(ACME_PROD_US).await;
+    let primary = env.token_of(&sid);
+    let accounts = |method: Method, path: &str, token: &str| {
+        env.http
+            .request(method, env.url(&format!("/v1/AuthTokens/{path}")))
+            .basic_auth(&sid, Some(token))
+    };
+    let (status, created) = send(accounts(Method::POST, "Secondary", &primary)).await;
+    assert_eq!(status, 201);
+    let secondary = created["secondary_auth_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        created["date_created"].as_str().unwrap().contains('T'),
+        "ISO 8601"
+    );
+    let (status, exists) = send(accounts(Method::POST, "Secondary", &primary)).await;
+    assert_eq!((status, exists["code"].as_u64()), (409, Some(20409)));
+    let (status, wrong) = send(accounts(Method::POST, "Promote", &secondary)).await;
+    assert_eq!(
+        (status, wrong["code"].as_u64()),
+        (401, Some(20003)),
+        "only the primary administers the account"
+    );
+
+    // Dasha accepts the secondary (Twilio does), refuses anything else, changing nothing.
+    let patch = |token: &str| {
+        env.dasha(
+            Method::PATCH,
+            &format!("/providers/twilio/{ACME_PROD_US}/auth-token"),
+        )
+        .json(&json!({ "authToken": token }))
+    };
+    let (status, _) = send(patch(&"0".repeat(32))).await;
+    assert_eq!(status, 400);
+    let held = env.sandbox.tokens_held(&sid);
+    assert!(held.contains(&(ACME_PROD_US.to_string(), primary.clone())));
+    assert_eq!(send(patch(&secondary)).await.0, 200);
+    let verify = |id: &str| env.dasha(Method::POST, &format!("/providers/{id}/verify"));
+    assert_eq!(send(verify(ACME_PROD_US)).await.1["status"], "verified");
+    assert_eq!(
+        send(verify(ONBOARDING)).await.1["status"],
+        "verified",
+        "old works"
+    );
+
+    let (status, promoted) = send(accounts(Method::POST, "Promote", &primary)).await;
+    assert_eq!(
+        (status, promoted["auth_token"].as_str()),
+        (200, Some(secondary.as_str()))
+    );
+    assert_eq!(send(verify(ACME_PROD_US)).await.1["status"], "verified");
+    let (_, stale) = send(verify(ONBOARDING)).await;
+    assert_eq!(stale["status"], "failed", "still on the old token: {stale}");
+    assert_eq!(stale["checks"][0]["status"], "failed");
+    let (status, none) = send(accounts(Method::POST, "Promote", &secondary)).await;
+    assert_eq!((status, none["code"].as_u64()), (404, Some(20404)));
+    assert_eq!(
+        send(accounts(Method::DELETE, "Secondary", &secondary))
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn faults_reach_the_accounts_routes() {
+    let env = Env::start().await;
+    let account = env.sandbox.twilio_accounts().into_iter().next().unwrap();
+    let (status, _) = send(env.control(Method::POST, "/faults").json(
+        &json!({ "kind": "server_error", "method": "POST", "path_prefix": "/v1/AuthTokens/" }),
+    ))
+    .await;
+    assert!((200..300).contains(&status));
+    let create = env
+        .http
+        .post(env.url("/v1/AuthTokens/Secondary"))
+        .basic_auth(&account.sid, Some(&account.auth_token));
+    let (status, body) = send(create).await;
+    assert_eq!(
+        (status, body["code"].as_u64()),
+        (500, Some(20500)),
+        "{body}"
+    );
+    assert!(
+        env.sandbox.secondary_token(&account.sid).is_none(),
+        "nothing created"
+    );
+    let (_, log) = send(env.control(Method::GET, "/requests")).await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["path"] == "/v1/AuthTokens/Secondary" && r["status"] == 500),
+        "{log}"
+    );
 }

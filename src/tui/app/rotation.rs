@@ -448,8 +448,16 @@ impl App {
                     effects.push(Job::Rotation(job).into());
                 }
             }
-            (MintStage::Promoted { revealed, .. }, KeyCode::Char('x')) => *revealed = !*revealed,
-            (MintStage::Promoted { token, .. }, KeyCode::Char('y')) => {
+            // Only a token shown (not stored) can be revealed or copied.
+            (
+                MintStage::Promoted {
+                    revealed, stored, ..
+                },
+                KeyCode::Char('x'),
+            ) if !matches!(stored, Some(Ok(_))) => *revealed = !*revealed,
+            (MintStage::Promoted { token, stored, .. }, KeyCode::Char('y'))
+                if !matches!(stored, Some(Ok(_))) =>
+            {
                 effects.push(self.copy_secret(token.clone(), "new auth token"));
             }
             (MintStage::Blocked { .. }, _) if close => {
