@@ -195,3 +195,33 @@ async fn with_a_store_command_the_new_token_never_reaches_the_screen() {
     let journal = std::fs::read_to_string(h.data.path().join("journal.jsonl")).unwrap();
     assert!(journal.contains("rotation.store") && !journal.contains(token.expose()));
 }
+
+#[tokio::test]
+async fn r_retries_a_failed_target_then_the_token_is_promoted() {
+    let mut h = Harness::demo().await;
+    crate::support::fault(
+        &h.sandbox,
+        serde_json::json!({"kind": "server_error", "method": "PATCH", "path_prefix": "/api/v2/platform"}),
+    )
+    .await;
+    mint_and_confirm(&mut h).await;
+    let MintStage::Blocked { left, .. } = stage(&h).clone() else {
+        panic!("promoted past an unknown target: {:?}", stage(&h));
+    };
+    assert!(left[0].contains("token UNKNOWN"), "{left:?}");
+    assert!(h.screen(120, 40).contains("R retry the failed"));
+    h.press(KeyCode::Char('R'));
+    h.settle().await;
+    assert!(
+        matches!(stage(&h), MintStage::Promoted { .. }),
+        "{:?}",
+        stage(&h)
+    );
+    let token = current_token(&h.sandbox, ACME);
+    assert!(
+        h.sandbox
+            .tokens_held(ACME)
+            .iter()
+            .all(|(_, t)| t == token.expose())
+    );
+}

@@ -410,6 +410,31 @@ async fn rotation_prompt_plan_and_result_dialogs() {
     snapshot_overlay("rotation_result", &h.app);
 }
 
+#[tokio::test]
+async fn mint_plan_blocked_and_promoted_screens() {
+    let mut h = crate::tui_harness::Harness::start(
+        telcreds::sandbox::Seed::Demo,
+        std::time::Duration::ZERO,
+        |p| p[1].readonly = true,
+    )
+    .await;
+    h.select_where(
+        |app| &app.providers,
+        |p| p.name.as_deref() == Some("acme-prod-us"),
+    );
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    h.settle().await;
+    snapshot_overlay("mint_plan", &h.app);
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    snapshot_overlay("mint_blocked", &h.app);
+    h.press(KeyCode::Char('P'));
+    h.press(KeyCode::Char('P'));
+    h.settle().await;
+    snapshot_overlay("mint_promoted", &h.app);
+}
+
 /// Stores nothing reads: snapshots make no change.
 fn scratch_stores() -> Stores {
     let dir = std::env::temp_dir().join("telcreds-snapshots");
