@@ -225,3 +225,34 @@ async fn r_retries_a_failed_target_then_the_token_is_promoted() {
             .all(|(_, t)| t == token.expose())
     );
 }
+
+#[tokio::test]
+async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |p| p[1].readonly = true).await;
+    let old = current_token(&h.sandbox, ACME);
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    assert!(h.app.overlay.is_none());
+    assert!(h.app.flash.as_ref().unwrap().text.contains("reopens"));
+    // Later (the read-only target fixed by other means): r reopens it, P P promotes.
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }), "reopened");
+    h.press(KeyCode::Char('P'));
+    h.press(KeyCode::Char('P'));
+    h.settle().await;
+    assert!(
+        matches!(stage(&h), MintStage::Promoted { .. }),
+        "{:?}",
+        stage(&h)
+    );
+    assert!(!accepted(&h, &old).await);
+    // Closed after the promotion: r asks again.
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    assert!(matches!(h.app.overlay, Some(Overlay::RotateHow { .. })));
+}

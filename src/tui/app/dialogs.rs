@@ -116,8 +116,11 @@ impl App {
             let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
             (prompt, PromptPurpose::SipPassword { id, name })
         } else if let Some(p) = self.selected_provider() {
-            self.overlay = Some(Overlay::RotateHow {
-                account_sid: p.account_sid.clone(),
+            let account_sid = p.account_sid.clone();
+            self.overlay = Some(match self.parked_mints.remove(&account_sid) {
+                // A mint stopped before its promotion: back to it.
+                Some(view) => Overlay::Rotation(view),
+                None => Overlay::RotateHow { account_sid },
             });
             return Vec::new();
         } else {

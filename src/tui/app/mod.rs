@@ -160,6 +160,9 @@ pub struct App {
     rotation_check: Option<u64>,
     /// The Twilio accounts whose tokens may be minted (`[twilio_accounts]`).
     twilio_accounts: Vec<TwilioAccount>,
+    /// Mints stopped before their promotion and closed, by Account SID: `r` on a
+    /// provider of the account reopens one.
+    parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -216,6 +219,7 @@ impl App {
             auto_refresh_used: false,
             rotation_check: None,
             twilio_accounts: Vec::new(),
+            parked_mints: HashMap::new(),
             clock,
             next_job: 0,
         };

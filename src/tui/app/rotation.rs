@@ -461,9 +461,12 @@ impl App {
                 effects.push(self.copy_secret(token.clone(), "new auth token"));
             }
             (MintStage::Blocked { .. }, _) if close => {
+                // Parked: `r` on a provider of this account reopens it (P, A, R).
+                let sid = view.plan.account_sid.clone();
+                self.parked_mints.insert(sid, view);
                 self.set_flash(
-                    "not promoted: both tokens keep working; r on the provider and mint again \
-                     replaces the new token and deploys it everywhere",
+                    "not promoted: both tokens keep working; r on a provider of this account \
+                     reopens the rotation to promote or abort",
                     true,
                 );
                 return self.reload();
