@@ -513,3 +513,82 @@ async fn a_create_without_a_clear_answer_is_reported_as_unknown() {
             .any(|e| e.action == Action::RotationSecondaryCreate && e.outcome == Outcome::Unknown)
     );
 }
+
+#[tokio::test]
+async fn an_account_outside_the_config_needs_its_current_token_on_stdin() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let mut doc: toml::Table = toml::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    doc.remove("twilio_accounts");
+    std::fs::write(&cfg, toml::to_string(&doc).unwrap()).unwrap();
+    let current = current_token(&sb, ACME);
+    let profiles = ["--profiles", "sandbox-dasha,sandbox-unpod"];
+
+    let run = mint_cli(&cfg, &profiles).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--current-token-stdin"),
+        "{}",
+        run.stderr
+    );
+
+    let dry = telcreds_env(
+        &cfg,
+        &[
+            &[
+                "rotate",
+                "twilio",
+                "--account-sid",
+                ACME,
+                "--mint",
+                "--current-token-stdin",
+                "--dry-run",
+            ][..],
+            &profiles,
+        ]
+        .concat(),
+        &format!("{}\n", current.expose()),
+        &[],
+        false,
+    )
+    .await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("a new token will be minted"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        sb.secondary_token(ACME).is_none(),
+        "a dry run mints nothing"
+    );
+
+    let run = telcreds_env(
+        &cfg,
+        &[
+            &[
+                "rotate",
+                "twilio",
+                "--account-sid",
+                ACME,
+                "--mint",
+                "--current-token-stdin",
+                "--yes",
+            ][..],
+            &profiles,
+        ]
+        .concat(),
+        &format!("{}\n", current.expose()),
+        &[],
+        false,
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let new = current_token(&sb, ACME);
+    assert!(
+        run.stdout.contains(new.expose()),
+        "shown once without a store_cmd"
+    );
+    assert!(!run.stdout.contains(current.expose()) && !run.stderr.contains(current.expose()));
+}
