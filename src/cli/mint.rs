@@ -11,7 +11,7 @@ use super::output::emit;
 use super::rotate;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
-use crate::config::{Config, Profile, TwilioAccount};
+use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
 use crate::ops::Stores;
 use crate::ops::rotation::{
     self, Abort, CheckFailure, CheckedToken, MintFailure, Minted, Pending, Plan, Promotion, Report,
@@ -75,21 +75,7 @@ fn account(
             a.account_sid.trim()
         )));
     }
-    let mut bases: Vec<&str> = profiles
-        .iter()
-        .map(|p| p.twilio_accounts_base.as_str())
-        .collect();
-    bases.sort_unstable();
-    bases.dedup();
-    let [base] = bases.as_slice() else {
-        return Err(CliError::usage(format!(
-            "the profiles name different twilio_accounts_base values ({}): add a \
-             [twilio_accounts] table for {} with its own",
-            bases.join(", "),
-            a.account_sid.trim()
-        )));
-    };
-    let accounts_base = base.to_string();
+    let accounts_base = accounts_base_of(profiles, &a.account_sid).map_err(CliError::usage)?;
     let current = secrets::read_stdin("current auth token")?;
     Ok(Account {
         current,
@@ -161,21 +147,11 @@ impl Flow<'_> {
              (both work until it is promoted).",
             rotate::account_name(&self.plan, &self.current)
         );
-        rotate::print_plan(
-            self.format(),
-            &self.plan,
-            &self.current,
+        if !self.plan_and_confirm(
             &intro,
-            self.a.dry_run,
-        )?;
-        if self.a.dry_run {
+            "Mint a new auth token at Twilio, deploy it and promote it for",
+        )? {
             return rotate::plan_outcome(&self.plan);
-        }
-        if !self.a.yes {
-            rotate::confirm(
-                &self.plan,
-                "Mint a new auth token at Twilio, deploy it and promote it for",
-            )?;
         }
         let minted = self.mint_secondary().await?;
         let mut report = rotate::apply(
@@ -439,18 +415,8 @@ impl Flow<'_> {
              the secondary token is deleted.",
             rotate::account_name(&self.plan, &self.current)
         );
-        rotate::print_plan(
-            self.format(),
-            &self.plan,
-            &self.current,
-            &intro,
-            self.a.dry_run,
-        )?;
-        if self.a.dry_run {
+        if !self.plan_and_confirm(&intro, "Put the current auth token back on")? {
             return rotate::plan_outcome(&self.plan);
-        }
-        if !self.a.yes {
-            rotate::confirm(&self.plan, "Put the current auth token back on")?;
         }
         let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
         let (abort, warnings) = pending
@@ -483,6 +449,25 @@ impl Flow<'_> {
                 "abort incomplete: see the steps above",
             ))
         }
+    }
+
+    /// Prints the plan under `intro`; false for a dry run (stop there), else asks
+    /// `question` unless `--yes`.
+    fn plan_and_confirm(&self, intro: &str, question: &str) -> Result<bool, CliError> {
+        rotate::print_plan(
+            self.format(),
+            &self.plan,
+            &self.current,
+            intro,
+            self.a.dry_run,
+        )?;
+        if self.a.dry_run {
+            return Ok(false);
+        }
+        if !self.a.yes {
+            rotate::confirm(&self.plan, question)?;
+        }
+        Ok(true)
     }
 
     fn print_json(&self, outcome: &Outcome<'_>) -> Result<(), CliError> {

@@ -83,6 +83,28 @@ pub struct TwilioAccount {
     pub twilio_accounts_base: String,
 }
 
+/// The Accounts API base for an account without a `[twilio_accounts]` table: the one
+/// `twilio_accounts_base` the profiles share; an error naming the choices when they
+/// differ.
+pub fn accounts_base_of(profiles: &[Profile], account_sid: &str) -> Result<String, String> {
+    let mut bases: Vec<&str> = profiles
+        .iter()
+        .map(|p| p.twilio_accounts_base.as_str())
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
+    match bases.as_slice() {
+        [] => Ok(DEFAULT_TWILIO_ACCOUNTS_BASE.to_string()),
+        [one] => Ok(one.to_string()),
+        many => Err(format!(
+            "the profiles name different twilio_accounts_base values ({}): add a \
+             [twilio_accounts] table for {} with its own",
+            many.join(", "),
+            account_sid.trim()
+        )),
+    }
+}
+
 impl TwilioAccount {
     /// Fetches the current token, with errors that name this account.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {

@@ -279,9 +279,14 @@ fn mint_config(sb: &Sandbox, dir: &Path) -> std::path::PathBuf {
 }
 
 async fn mint_cli(cfg: &Path, extra: &[&str]) -> crate::cli::Run {
-    let mut args = vec!["rotate", "twilio", "--account-sid", ACME, "--mint", "--yes"];
+    mint_cli_stdin(cfg, &[&["--yes"][..], extra].concat(), "").await
+}
+
+/// `rotate twilio --account-sid ACME --mint` with more args and `stdin`.
+async fn mint_cli_stdin(cfg: &Path, extra: &[&str], stdin: &str) -> crate::cli::Run {
+    let mut args = vec!["rotate", "twilio", "--account-sid", ACME, "--mint"];
     args.extend_from_slice(extra);
-    telcreds_env(cfg, &args, "", &[], false).await
+    telcreds_env(cfg, &args, stdin, &[], false).await
 }
 
 /// Every file telcreds wrote: the journal, the log, the history.
@@ -533,26 +538,10 @@ async fn an_account_outside_the_config_needs_its_current_token_on_stdin() {
         run.stderr
     );
 
-    let dry = telcreds_env(
-        &cfg,
-        &[
-            &[
-                "rotate",
-                "twilio",
-                "--account-sid",
-                ACME,
-                "--mint",
-                "--current-token-stdin",
-                "--dry-run",
-            ][..],
-            &profiles,
-        ]
-        .concat(),
-        &format!("{}\n", current.expose()),
-        &[],
-        false,
-    )
-    .await;
+    let stdin = format!("{}\n", current.expose());
+    let with_stdin =
+        |extra: &'static str| [&["--current-token-stdin", extra][..], &profiles].concat();
+    let dry = mint_cli_stdin(&cfg, &with_stdin("--dry-run"), &stdin).await;
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert!(
         dry.stdout.contains("a new token will be minted"),
@@ -564,26 +553,7 @@ async fn an_account_outside_the_config_needs_its_current_token_on_stdin() {
         "a dry run mints nothing"
     );
 
-    let run = telcreds_env(
-        &cfg,
-        &[
-            &[
-                "rotate",
-                "twilio",
-                "--account-sid",
-                ACME,
-                "--mint",
-                "--current-token-stdin",
-                "--yes",
-            ][..],
-            &profiles,
-        ]
-        .concat(),
-        &format!("{}\n", current.expose()),
-        &[],
-        false,
-    )
-    .await;
+    let run = mint_cli_stdin(&cfg, &with_stdin("--yes"), &stdin).await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let new = current_token(&sb, ACME);
     assert!(

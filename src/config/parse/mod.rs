@@ -214,6 +214,19 @@ impl<'a> Scope<'a> {
         });
     }
 
+    /// Exactly one of [`TOKEN_KEYS`] must be present; `none` starts the message
+    /// when there is none.
+    fn exactly_one_source(&mut self, present: &[&str], none: &str) {
+        match present.len() {
+            0 => self.whole(format!("{none}; set one of {}", TOKEN_KEYS.join(", "))),
+            1 => {}
+            _ => self.whole(format!(
+                "more than one token source ({}); keep exactly one",
+                present.join(", ")
+            )),
+        }
+    }
+
     fn unknown(&mut self, key: &str, known: &[&str]) {
         let hint = closest(key, known)
             .map(|k| format!("; did you mean `{k}`?"))
@@ -439,17 +452,7 @@ impl RawProfile {
             );
         }
         let sources: Vec<&str> = TOKEN_KEYS.iter().copied().filter(|k| self.has(k)).collect();
-        match sources.len() {
-            0 => scope.whole(format!(
-                "no token source; set one of {}",
-                TOKEN_KEYS.join(", ")
-            )),
-            1 => {}
-            _ => scope.whole(format!(
-                "more than one token source ({}); keep exactly one",
-                sources.join(", ")
-            )),
-        }
+        scope.exactly_one_source(&sources, "no token source");
     }
 
     fn into_profile(self, name: &str) -> Option<Profile> {

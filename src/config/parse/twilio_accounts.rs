@@ -100,17 +100,7 @@ fn read_account(name: &str, value: &DeValue<'_>, scope: &mut Scope<'_>) -> Optio
     if !table.iter().any(|(k, _)| k.get_ref() == "account_sid") {
         scope.key("account_sid", "is required but missing");
     }
-    match sources.len() {
-        0 => scope.whole(format!(
-            "no token source for the current auth token; set one of {}",
-            TOKEN_KEYS.join(", ")
-        )),
-        1 => {}
-        _ => scope.whole(format!(
-            "more than one token source ({}); keep exactly one",
-            sources.join(", ")
-        )),
-    }
+    scope.exactly_one_source(&sources, "no token source for the current auth token");
     if scope.out.len() > before {
         return None;
     }

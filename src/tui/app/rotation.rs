@@ -204,25 +204,15 @@ impl App {
             let source = acc.token.clone();
             return vec![self.check_current(account_sid, source, setup)];
         }
-        let mut bases: Vec<&str> = self
-            .profiles
-            .iter()
-            .map(|p| p.twilio_accounts_base.as_str())
-            .collect();
-        bases.sort_unstable();
-        bases.dedup();
-        let [base] = bases.as_slice() else {
-            self.set_flash(
-                format!(
-                    "the profiles name different twilio_accounts_base values: add a \
-                     [twilio_accounts] table for {account_sid} to the config"
-                ),
-                true,
-            );
-            return Vec::new();
+        let accounts_base = match crate::config::accounts_base_of(&self.profiles, &account_sid) {
+            Ok(base) => base,
+            Err(why) => {
+                self.set_flash(why, true);
+                return Vec::new();
+            }
         };
         let setup = Arc::new(MintSetup {
-            accounts_base: base.to_string(),
+            accounts_base,
             store_cmd: None,
         });
         let lines = vec![
