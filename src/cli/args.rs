@@ -374,6 +374,9 @@ pub struct SandboxArgs {
     /// Share of API requests that fail (0..1): 500, 429, malformed JSON, slow, dropped.
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
+    /// Add this many generated SIP credentials ("trunk 1" …), to measure long lists.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub sip_credentials: u32,
     /// Print a ready config for a sandbox at --listen and exit.
     #[arg(long)]
     pub print_config: bool,

@@ -98,12 +98,14 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         },
         latency: Duration::from_millis(a.latency_ms),
         fault_rate: a.fault_rate,
+        bulk_sip_credentials: a.sip_credentials as usize,
     };
     if a.print_config {
         // The seed is the same every time: a throwaway sandbox on a free port knows the
         // accounts and tokens the real one at --listen will start with.
         let probe = SandboxOptions {
             listen: "127.0.0.1:0".parse().unwrap_or(a.listen),
+            bulk_sip_credentials: 0,
             ..opts
         };
         let accounts = match Sandbox::start(probe).await {

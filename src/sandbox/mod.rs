@@ -71,6 +71,8 @@ pub struct SandboxOptions {
     pub latency: Duration,
     /// Probability (0..=1) that an API request gets a random fault.
     pub fault_rate: f64,
+    /// This many more SIP credentials ("trunk 1" …), for measuring large lists.
+    pub bulk_sip_credentials: usize,
 }
 
 impl Default for SandboxOptions {
@@ -80,6 +82,7 @@ impl Default for SandboxOptions {
             seed: Seed::Demo,
             latency: Duration::ZERO,
             fault_rate: 0.0,
+            bulk_sip_credentials: 0,
         }
     }
 }

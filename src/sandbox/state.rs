@@ -51,7 +51,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(opts: &SandboxOptions) -> Self {
         Shared {
-            world: Mutex::new(seed::world(opts.seed, now())),
+            world: Mutex::new(seed::world(opts.seed, opts.bulk_sip_credentials, now())),
             faults: Mutex::new(FaultQueue::default()),
             requests: Mutex::new(RequestLog::default()),
             latency: opts.latency,

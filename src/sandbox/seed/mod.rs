@@ -20,8 +20,9 @@ use uuid::Uuid;
 
 mod data;
 
-/// The initial world for `seed`, with timestamps relative to `now`.
-pub(crate) fn world(seed: Seed, now: Ts) -> World {
+/// The initial world for `seed` and `bulk` more SIP credentials, with timestamps
+/// relative to `now`.
+pub(crate) fn world(seed: Seed, bulk: usize, now: Ts) -> World {
     let mut world = World {
         org_id: ORG_ID.to_string(),
         accounts: accounts(now),
@@ -35,7 +36,36 @@ pub(crate) fn world(seed: Seed, now: Ts) -> World {
         add_agents(&mut world);
         add_unpod_configs(&mut world, now);
     }
+    add_bulk_credentials(&mut world, bulk, now);
     world
+}
+
+/// `n` generated SIP credentials, "trunk 1" to "trunk n", on a handful of carriers
+/// (for measuring long lists).
+fn add_bulk_credentials(world: &mut World, n: usize, now: Ts) {
+    world.sip_credentials.reserve(n);
+    for i in 0..n {
+        let c = &CARRIERS[i % CARRIERS.len()];
+        let seq = i as u64 + 1;
+        let created = now - Duration::minutes(i as i64);
+        world.sip_credentials.push(SipCredential {
+            id: seed_uuid(BULK_CREDENTIAL, seq),
+            fields: SipFields {
+                server: c.server.to_string(),
+                domain: c.domain.map(str::to_string),
+                auth_user: Some(format!("bulk-{seq}")),
+                auth_password: Some(hex32(seq)),
+                transport: c.transport,
+                description: Some(format!("trunk {seq}")),
+                cps_limit: c.cps_limit,
+                cps_key: c.cps_key.map(str::to_string),
+            },
+            source: Source::Manual,
+            provider_id: None,
+            created_time: created,
+            last_update_time: created,
+        });
+    }
 }
 
 fn accounts(now: Ts) -> Vec<TwilioAccount> {
@@ -225,6 +255,7 @@ fn title(name: &str) -> String {
 const PROVIDER: u32 = 0xa100_0000;
 const CREDENTIAL: u32 = 0xc200_0000;
 const PHONE_NUMBER: u32 = 0xe300_0000;
+const BULK_CREDENTIAL: u32 = 0xc300_0000;
 
 /// `kkkkkkkk-0000-4000-8000-nnnnnnnnnnnn`: a valid version-4 UUID.
 fn seed_uuid(kind: u32, n: u64) -> Uuid {
@@ -268,7 +299,7 @@ mod tests {
     use crate::sandbox::model::{AccountStatus, VerificationStatus};
 
     fn demo() -> World {
-        world(Seed::Demo, chrono::Utc::now())
+        world(Seed::Demo, 0, chrono::Utc::now())
     }
 
     #[test]
@@ -345,7 +376,7 @@ mod tests {
 
     #[test]
     fn empty_seed_has_accounts_only() {
-        let w = world(Seed::Empty, chrono::Utc::now());
+        let w = world(Seed::Empty, 0, chrono::Utc::now());
         assert_eq!(w.accounts.len(), ACCOUNTS.len());
         assert!(
             w.providers.is_empty() && w.sip_credentials.is_empty() && w.unpod_configs.is_empty()
