@@ -3,14 +3,15 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use telcreds::cli::{self, args::Cli, exit::Exit};
+use telcreds::cli::args::{Cli, Command};
+use telcreds::cli::{self, exit::Exit};
 use telcreds::config::{self, Config, TokenSource};
 use telcreds::tui::run::{Ending, TuiOptions};
 use telcreds::tui::{demo, theme::Theme};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let _log = telcreds::logging::init();
+    let _log = writes_log(cli.command.as_ref()).then(telcreds::logging::init);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -41,6 +42,11 @@ fn main() -> ExitCode {
     // Everything that matters was awaited; do not wait on idle background threads.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     exit
+}
+
+/// Printing a completion script or the man page leaves no trace: no log file.
+fn writes_log(command: Option<&Command>) -> bool {
+    !matches!(command, Some(Command::Completions(_) | Command::Man))
 }
 
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox.

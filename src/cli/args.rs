@@ -1,7 +1,7 @@
 //! The command line, as clap sees it. Secrets have no flag that takes a value:
 //! they come from stdin, a file, or the generator.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 #[command(name = "telcreds", version, about, long_about = None)]
 pub struct Cli {
     /// Config file (default: $TELCREDS_CONFIG, then the platform config directory).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// Profile to use (default: `default_profile`, then the first in the file).
     #[arg(long, short = 'p', global = true, value_name = "NAME")]
@@ -56,6 +56,18 @@ pub enum Command {
     Rotate(RotateCommand),
     /// Run the embedded sandbox platform (Dasha, Unpod and Twilio on loopback).
     Sandbox(SandboxArgs),
+    /// Print a shell completion script, e.g. `telcreds completions bash > FILE`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `telcreds man > ~/.local/share/man/man1/telcreds.1`.
+    Man,
+}
+
+/// `completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `rotate …`
@@ -151,7 +163,7 @@ pub struct SipProbeArgs {
     #[arg(long, default_value_t = 5.0, value_name = "S")]
     pub timeout: f64,
     /// Also trust the CA certificates in this PEM file (TLS).
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub ca_file: Option<PathBuf>,
 }
 
@@ -263,7 +275,7 @@ pub struct PasswordSource {
     #[arg(long)]
     pub password_stdin: bool,
     /// Read the SIP password from a file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub password_file: Option<PathBuf>,
     /// Generate a strong password (printed once).
     #[arg(long)]

@@ -4,11 +4,13 @@
 pub mod args;
 mod audit;
 mod confirm;
+mod docs;
 pub mod exit;
 #[cfg(unix)]
 mod hidden;
 #[cfg(unix)]
 mod interrupt;
+mod man_page;
 mod output;
 mod profiles;
 mod providers;
@@ -122,6 +124,8 @@ async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
         Command::Providers(c) => providers::run(&context(cli)?, c).await,
         Command::Sip(c) => sip::run(&context(cli)?, c).await,
         Command::Rotate(c) => rotate::run(cli, c).await,
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
     }
 }
 

@@ -7,6 +7,7 @@ mod api_unpod;
 mod canary;
 mod cli;
 mod cli_issue9;
+mod conventions;
 mod e2e_prompt;
 mod e2e_terminal;
 mod e2e_tmux;
