@@ -1,7 +1,6 @@
 //! The `telcreds` binary: the command line, the sandbox, and (without a command) the
 //! terminal UI.
 
-use clap::Parser;
 use std::process::ExitCode;
 use telcreds::cli::args::{Cli, Command};
 use telcreds::cli::{self, exit::Exit};
@@ -10,7 +9,7 @@ use telcreds::tui::run::{Ending, TuiOptions};
 use telcreds::tui::{demo, theme::Theme};
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let mut cli = Cli::parse_args();
     let _log = writes_log(cli.command.as_ref()).then(telcreds::logging::init);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -49,6 +48,31 @@ fn writes_log(command: Option<&Command>) -> bool {
     !matches!(command, Some(Command::Completions(_) | Command::Man))
 }
 
+/// The profile the UI opens on: `--profile`, `TELCREDS_PROFILE`, `default_profile`, the
+/// first. An unknown name is a config error, worded as on the command line. The demo
+/// has its own profiles: `TELCREDS_PROFILE`, meant for the config file, is ignored.
+fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError> {
+    let named = if cli.demo {
+        cli.explicit_profile()
+    } else {
+        cli.profile.as_deref()
+    };
+    if named.is_none() && config.profiles.is_empty() {
+        // The UI says that there are none.
+        return Ok(0);
+    }
+    let picked = if cli.demo {
+        config.pick(named)?
+    } else {
+        cli::pick(config, cli)?
+    };
+    Ok(config
+        .profiles
+        .iter()
+        .position(|p| p.name == picked.name)
+        .unwrap_or(0))
+}
+
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox.
 async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -59,22 +83,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
     } else {
         (None, Config::load_default(cli.config.as_deref())?)
     };
-    let start = match &cli.profile {
-        Some(name) => {
-            // An unknown name is a config error, worded as on the command line.
-            config.profile(name)?;
-            config
-                .profiles
-                .iter()
-                .position(|p| &p.name == name)
-                .unwrap_or(0)
-        }
-        None => config
-            .default_profile
-            .as_ref()
-            .and_then(|d| config.profiles.iter().position(|p| &p.name == d))
-            .unwrap_or(0),
-    };
+    let start = start_index(cli, &config)?;
     let theme_name = cli.theme.clone().or_else(|| config.theme.clone());
     let (theme, notice) = Theme::load(
         theme_name.as_deref(),

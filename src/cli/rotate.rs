@@ -28,7 +28,7 @@ pub async fn run(cli: &Cli, cmd: RotateCommand) -> Result<(), CliError> {
 
 async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
     let config = Config::load_default(cli.config.as_deref())?;
-    let profiles = select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
     let stores = Stores::open_default();

@@ -204,3 +204,251 @@ fn a_closed_pipe_ends_the_man_page_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.code().is_some(), "not killed by a signal");
 }
+
+/// A config (mode 0600) with one profile per token source; `b` is the default. The
+/// inline token and the token command hold canaries.
+fn four_profiles(dir: &Path) -> std::path::PathBuf {
+    let token_file = dir.join("d.token");
+    std::fs::write(&token_file, "CANARY-FILE-TOKEN\n").unwrap();
+    let text = format!(
+        "default_profile = \"b\"\n\
+         [profiles.a]\nplatform = \"dasha\"\nbase_url = \"http://127.0.0.1:9/api/v1\"\n\
+         token = \"CANARY-INLINE-TOKEN\"\nlabel = \"alpha team\"\n\
+         [profiles.b]\nplatform = \"unpod\"\nbase_url = \"http://127.0.0.1:9/api/v2/platform\"\n\
+         token_cmd = \"printf CANARY-CMD-TOKEN\"\norg_handle = \"acme.example\"\nreadonly = true\n\
+         [profiles.c]\nplatform = \"dasha\"\nbase_url = \"https://c.example/api/v1\"\n\
+         token_env = \"TELCREDS_TEST_C_TOKEN\"\nprotected = true\nlabel = \"production\"\n\
+         [profiles.d]\nplatform = \"dasha\"\nbase_url = \"http://127.0.0.1:9/api/v1\"\n\
+         token_file = \"{}\"\n",
+        token_file.display()
+    );
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// `telcreds --config CONFIG ARGS…` with `env`.
+fn with_config(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let config = dir.join("config.toml");
+    let mut all = vec!["--config", config.to_str().unwrap()];
+    all.extend_from_slice(args);
+    bin(dir, &all, env)
+}
+
+/// The table row of profile `name`, split on runs of two spaces or more.
+fn row<'a>(table: &'a str, name: &str) -> Vec<&'a str> {
+    let line = table
+        .lines()
+        .find(|l| {
+            l.trim_start_matches(['*', ' '])
+                .starts_with(&format!("{name} "))
+        })
+        .unwrap_or_else(|| panic!("no row for {name}:\n{table}"));
+    line.split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+fn assert_no_canary(out: &Output) {
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.contains("CANARY"),
+            "a token or token command leaks:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn profiles_list_marks_the_default_and_tells_each_token_source_without_its_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = four_profiles(dir.path());
+    let out = with_config(dir.path(), &["profiles", "list"], &[]);
+    assert_no_canary(&out);
+    let table = stdout_of(&out);
+    let header = table.lines().next().unwrap();
+    for column in [
+        "DEFAULT", "NAME", "PLATFORM", "BASE URL", "TOKEN", "FLAGS", "LABEL",
+    ] {
+        assert!(header.contains(column), "{column}: {header}");
+    }
+    assert_eq!(
+        row(&table, "a"),
+        [
+            "a",
+            "dasha",
+            "http://127.0.0.1:9/api/v1",
+            "inline",
+            "-",
+            "alpha team"
+        ]
+    );
+    assert_eq!(
+        row(&table, "b"),
+        [
+            "*",
+            "b",
+            "unpod",
+            "http://127.0.0.1:9/api/v2/platform",
+            "cmd",
+            "readonly",
+            "-"
+        ]
+    );
+    assert_eq!(
+        row(&table, "c"),
+        [
+            "c",
+            "dasha",
+            "https://c.example/api/v1",
+            "env TELCREDS_TEST_C_TOKEN",
+            "protected",
+            "production"
+        ]
+    );
+    let d = row(&table, "d");
+    assert_eq!(
+        d[3],
+        format!("file {}", dir.path().join("d.token").display())
+    );
+    assert_eq!(table.matches('*').count(), 1, "one default:\n{table}");
+
+    let out = with_config(dir.path(), &["profiles", "list", "-o", "json"], &[]);
+    assert_no_canary(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let by_name = |n: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let b = by_name("b");
+    assert_eq!(b["default"], true);
+    assert_eq!(b["token_source"], serde_json::json!({"kind": "cmd"}));
+    assert_eq!(
+        (b["readonly"].clone(), b["protected"].clone()),
+        (true.into(), false.into())
+    );
+    assert_eq!(b["org_handle"], "acme.example");
+    let a = by_name("a");
+    assert_eq!(a["default"], false);
+    assert_eq!(a["token_source"], serde_json::json!({"kind": "inline"}));
+    assert_eq!(a["label"], "alpha team");
+    assert_eq!(
+        by_name("c")["token_source"],
+        serde_json::json!({"kind": "env", "var": "TELCREDS_TEST_C_TOKEN"})
+    );
+    let d = by_name("d")["token_source"].clone();
+    assert_eq!(d["kind"], "file");
+    assert_eq!(d["path"], dir.path().join("d.token").to_str().unwrap());
+    drop(file);
+}
+
+#[test]
+fn telcreds_profile_picks_the_profile_and_the_flag_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    four_profiles(dir.path());
+    let marked = |out: &Output| {
+        let table = stdout_of(out);
+        let line = table
+            .lines()
+            .find(|l| l.starts_with('*'))
+            .map(str::to_string);
+        line.unwrap_or_default()
+    };
+    let list = ["profiles", "list"];
+    let out = with_config(dir.path(), &list, &[("TELCREDS_PROFILE", "c")]);
+    assert!(marked(&out).contains(" c "), "{}", marked(&out));
+    let flag = ["-p", "d", "profiles", "list"];
+    let out = with_config(dir.path(), &flag, &[("TELCREDS_PROFILE", "c")]);
+    assert!(
+        marked(&out).contains(" d "),
+        "the flag wins: {}",
+        marked(&out)
+    );
+    let out = with_config(dir.path(), &list, &[("TELCREDS_PROFILE", "")]);
+    assert!(
+        marked(&out).contains(" b "),
+        "empty is unset: {}",
+        marked(&out)
+    );
+
+    // A command acts on the profile it names: c's token comes from its variable.
+    let providers = ["providers", "list"];
+    let out = with_config(dir.path(), &providers, &[("TELCREDS_PROFILE", "c")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("profile \"c\"") && stderr.contains("TELCREDS_TEST_C_TOKEN"),
+        "{stderr}"
+    );
+
+    // An unknown name is a usage error that names where it came from.
+    let out = with_config(dir.path(), &providers, &[("TELCREDS_PROFILE", "nope")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("\"nope\""), "{stderr}");
+    // Listing still works, and says the name is unknown.
+    let out = with_config(dir.path(), &list, &[("TELCREDS_PROFILE", "nope")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning:") && stderr.contains("\"nope\""),
+        "{stderr}"
+    );
+    assert_eq!(marked(&out), "", "no profile is marked");
+}
+
+/// `rotate twilio` covers every profile unless `--profile` narrows it on purpose: a
+/// `TELCREDS_PROFILE` set for everyday commands must not leave targets on a leaked
+/// token.
+#[tokio::test]
+async fn telcreds_profile_does_not_narrow_a_rotation() {
+    use telcreds::sandbox::Seed;
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&sb, dir.path());
+    let mut doc: toml::Table = toml::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    let profiles = doc["profiles"].as_table_mut().unwrap();
+    // Its Unpod org handle is wrong: it cannot be listed, which fails any rotation.
+    profiles.remove("wrong-org");
+    for (_, p) in profiles.iter_mut() {
+        let twilio = toml::Value::from(sb.twilio_base());
+        p.as_table_mut()
+            .unwrap()
+            .insert("twilio_api_base".into(), twilio);
+    }
+    std::fs::write(&cfg, toml::to_string(&doc).unwrap()).unwrap();
+    let acme = "AC759b765966b5b7c9cdfaa58072348b24";
+    let token = sb.roll_twilio_token(acme).unwrap();
+    let args = [
+        "rotate",
+        "twilio",
+        "--account-sid",
+        acme,
+        "--token-stdin",
+        "--dry-run",
+    ];
+    let var = Path::new("sandbox-dasha");
+    let env = [("TELCREDS_PROFILE", var)];
+    let stdin = format!("{token}\n");
+    let run = crate::support::telcreds_env(&cfg, &args, &stdin, &env, false).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("sandbox-dasha") && run.stdout.contains("sandbox-unpod"),
+        "every profile:\n{}",
+        run.stdout
+    );
+    let narrowed = [&args[..], &["--profile", "sandbox-dasha"]].concat();
+    let run = crate::support::telcreds_env(&cfg, &narrowed, &stdin, &[], false).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("sandbox-dasha") && !run.stdout.contains("sandbox-unpod"),
+        "the flag narrows it:\n{}",
+        run.stdout
+    );
+}
