@@ -13,11 +13,15 @@ use tracing_subscriber::EnvFilter;
 /// Name of the log file inside the state directory.
 pub const LOG_FILE: &str = "telcreds.log";
 
-/// Starts file logging; keep the guard alive until exit so lines are flushed.
-/// Returns `None` (and logs nothing) when the file cannot be opened.
+/// Starts file logging in the state directory; keep the guard alive until exit so
+/// lines are flushed. Returns `None` (and logs nothing) when the file cannot be opened.
 pub fn init() -> Option<(WorkerGuard, PathBuf)> {
-    let dir = crate::config::state_dir();
-    let file = open_log(&dir).ok()?;
+    init_in(&crate::config::state_dir())
+}
+
+/// Starts file logging in `dir` (the demo's temporary directory), as [`init`].
+pub fn init_in(dir: &Path) -> Option<(WorkerGuard, PathBuf)> {
+    let file = open_log(dir).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env("TELCREDS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -10,7 +10,24 @@ use telcreds::tui::{demo, theme::Theme};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse_args();
-    let _log = writes_log(cli.command.as_ref()).then(telcreds::logging::init);
+    // The demo keeps its journal, history and log in a temporary directory. Declared
+    // before the log's guard, it is removed after the last line is flushed into it.
+    let scratch = if cli.demo && cli.command.is_none() {
+        match demo::Scratch::create() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: could not create a temporary directory for the demo: {e}");
+                return Exit::Other.into();
+            }
+        }
+    } else {
+        None
+    };
+    let _log = match &scratch {
+        Some(s) => telcreds::logging::init_in(&s.state_dir()),
+        None if writes_log(cli.command.as_ref()) => telcreds::logging::init(),
+        None => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -23,7 +40,7 @@ fn main() -> ExitCode {
     };
     let exit: ExitCode = match cli.command.take() {
         Some(command) => runtime.block_on(cli::run(cli, command)).into(),
-        None => match runtime.block_on(tui(&cli)) {
+        None => match runtime.block_on(tui(&cli, scratch.as_ref())) {
             Ok(Ending::Quit) => Exit::Success.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
@@ -73,8 +90,9 @@ fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError>
         .unwrap_or(0))
 }
 
-/// Opens the terminal UI on the configured profiles, or on the demo sandbox.
-async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
+/// Opens the terminal UI on the configured profiles, or on the demo sandbox (with
+/// `scratch`, the demo's directory).
+async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;
@@ -104,7 +122,8 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
         start,
         theme,
         notice,
-        stores: telcreds::ops::Stores::open_default(),
+        info: scratch.map(|_| demo::NOTICE.to_string()),
+        stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.
