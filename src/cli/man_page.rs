@@ -57,7 +57,8 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "~/.local/state/telcreds/telcreds.log",
-        "The log, owner-only.",
+        "The log, owner-only; rotated daily (UTC) to telcreds.log.YYYY-MM-DD, \
+         the seven newest kept.",
     ),
 ];
 
