@@ -452,3 +452,92 @@ async fn telcreds_profile_does_not_narrow_a_rotation() {
         run.stdout
     );
 }
+
+/// The `token_cmd` lines that config.example.toml documents, uncommented.
+fn documented_token_commands() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("#   "))
+        .filter(|l| l.starts_with("token_cmd = "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Each documented token command, written as documented, runs the tool with the
+/// arguments it expects: fake `pass`, `op`, `vault`, `secret-tool` and `security`
+/// on the PATH check them and print the sandbox's token, and `providers list` works.
+#[tokio::test]
+async fn the_documented_token_commands_work_as_written() {
+    use telcreds::sandbox::{DASHA_TOKEN, Seed};
+    let expected: [(&str, &[&str]); 5] = [
+        ("pass", &["show", "dasha/prod-api-key"]),
+        ("op", &["read", "op://Private/Dasha prod/credential"]),
+        (
+            "vault",
+            &["kv", "get", "-field=token", "secret/telcreds/prod"],
+        ),
+        (
+            "secret-tool",
+            &["lookup", "service", "telcreds", "profile", "prod"],
+        ),
+        (
+            "security",
+            &[
+                "find-generic-password",
+                "-w",
+                "-s",
+                "telcreds",
+                "-a",
+                "prod",
+            ],
+        ),
+    ];
+    let lines = documented_token_commands();
+    assert_eq!(lines.len(), expected.len(), "{lines:?}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    for (tool, args) in &expected {
+        // The script sees its arguments one per line, exactly as the shell split them.
+        let want: String = args.iter().map(|a| format!("{a}\n")).collect();
+        let script = format!(
+            "#!/bin/sh\ngot=$(printf '%s\\n' \"$@\"; echo .)\n\
+             if [ \"$got\" = '{want}.' ]; then printf '%s\\n' '{DASHA_TOKEN}'; \
+             else echo \"unexpected arguments: $*\" >&2; exit 1; fi\n"
+        );
+        let path = bin.join(tool);
+        std::fs::write(&path, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let search = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for line in &lines {
+        let value = line.trim_start_matches("token_cmd = ");
+        let value = value.split(" #").next().unwrap().trim();
+        let quote = if value.starts_with('\'') { '\'' } else { '"' };
+        let command = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote));
+        let command = command.expect("a quoted TOML string");
+        assert!(readme.contains(command), "the README shows {command:?}");
+        let cfg = dir.path().join("config.toml");
+        let text = format!(
+            "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"{}\"\n{line}\n",
+            sb.dasha_base()
+        );
+        std::fs::write(&cfg, text).unwrap();
+        let env = [("PATH", Path::new(&search))];
+        let run = crate::support::telcreds_env(&cfg, &["providers", "list"], "", &env, false).await;
+        assert_eq!(run.code, 0, "{line}: {}", run.stderr);
+    }
+}
