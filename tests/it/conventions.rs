@@ -541,3 +541,30 @@ async fn the_documented_token_commands_work_as_written() {
         assert_eq!(run.code, 0, "{line}: {}", run.stderr);
     }
 }
+
+/// The terminal UI opens on the profile `TELCREDS_PROFILE` names.
+#[tokio::test]
+async fn telcreds_profile_picks_the_profile_the_ui_opens_on() {
+    use crate::e2e_tmux::{Tmux, app_command, assert_exited_cleanly};
+    let sb = crate::support::sandbox(telcreds::sandbox::Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&sb, dir.path());
+    let args = format!("--config {}", cfg.display());
+    let command = format!(
+        "env TELCREDS_PROFILE=sandbox-unpod {}",
+        app_command(dir.path(), &args)
+    );
+    let header = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&command, 100, 30);
+        let screen = tmux.wait_for("Providers (");
+        let header = screen.lines().next().unwrap_or_default().to_string();
+        tmux.keys(&["q"]);
+        tmux.wait_exit();
+        assert_exited_cleanly(&tmux);
+        header
+    })
+    .await
+    .unwrap();
+    // Without the variable it would open on the first profile, sandbox-dasha.
+    assert!(header.contains("sandbox-unpod ─ unpod"), "{header}");
+}
