@@ -24,7 +24,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "TELCREDS_PROFILE",
-        "The profile, when --profile is not given (else default_profile, else the first).",
+        "The profile, when --profile is not given (else default_profile, else the \
+         first). It does not narrow rotate twilio, nor apply to --demo.",
     ),
     (
         "TELCREDS_DATA_DIR",
@@ -38,6 +39,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "NO_COLOR",
         "When set and not empty, the terminal UI uses no colour.",
+    ),
+    (
+        "TMPDIR",
+        "Where --demo makes the directory of its journal, history and log, deleted on quit.",
     ),
 ];
 
