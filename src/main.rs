@@ -1,16 +1,33 @@
 //! The `telcreds` binary: the command line, the sandbox, and (without a command) the
 //! terminal UI.
 
-use clap::Parser;
 use std::process::ExitCode;
-use telcreds::cli::{self, args::Cli, exit::Exit};
+use telcreds::cli::args::{Cli, Command};
+use telcreds::cli::{self, exit::Exit};
 use telcreds::config::{self, Config, TokenSource};
 use telcreds::tui::run::{Ending, TuiOptions};
 use telcreds::tui::{demo, theme::Theme};
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
-    let _log = telcreds::logging::init();
+    let mut cli = Cli::parse_args();
+    // The demo keeps its journal, history and log in a temporary directory. Declared
+    // before the log's guard, it is removed after the last line is flushed into it.
+    let scratch = if cli.demo && cli.command.is_none() {
+        match demo::Scratch::create() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: could not create a temporary directory for the demo: {e}");
+                return Exit::Other.into();
+            }
+        }
+    } else {
+        None
+    };
+    let _log = match &scratch {
+        Some(s) => telcreds::logging::init_in(&s.state_dir()),
+        None if writes_log(cli.command.as_ref()) => telcreds::logging::init(),
+        None => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -23,7 +40,7 @@ fn main() -> ExitCode {
     };
     let exit: ExitCode = match cli.command.take() {
         Some(command) => runtime.block_on(cli::run(cli, command)).into(),
-        None => match runtime.block_on(tui(&cli)) {
+        None => match runtime.block_on(tui(&cli, scratch.as_ref())) {
             Ok(Ending::Quit) => Exit::Success.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
@@ -43,8 +60,39 @@ fn main() -> ExitCode {
     exit
 }
 
-/// Opens the terminal UI on the configured profiles, or on the demo sandbox.
-async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
+/// Printing a completion script or the man page leaves no trace: no log file.
+fn writes_log(command: Option<&Command>) -> bool {
+    !matches!(command, Some(Command::Completions(_) | Command::Man))
+}
+
+/// The profile the UI opens on: `--profile`, `TELCREDS_PROFILE`, `default_profile`, the
+/// first. An unknown name is a config error, worded as on the command line. The demo
+/// has its own profiles: `TELCREDS_PROFILE`, meant for the config file, is ignored.
+fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError> {
+    let named = if cli.demo {
+        cli.explicit_profile()
+    } else {
+        cli.profile.as_deref()
+    };
+    if named.is_none() && config.profiles.is_empty() {
+        // The UI says that there are none.
+        return Ok(0);
+    }
+    let picked = if cli.demo {
+        config.pick(named)?
+    } else {
+        cli::pick(config, cli)?
+    };
+    Ok(config
+        .profiles
+        .iter()
+        .position(|p| p.name == picked.name)
+        .unwrap_or(0))
+}
+
+/// Opens the terminal UI on the configured profiles, or on the demo sandbox (with
+/// `scratch`, the demo's directory).
+async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;
@@ -54,22 +102,7 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
     } else {
         (None, Config::load_default(cli.config.as_deref())?)
     };
-    let start = match &cli.profile {
-        Some(name) => {
-            // An unknown name is a config error, worded as on the command line.
-            config.profile(name)?;
-            config
-                .profiles
-                .iter()
-                .position(|p| &p.name == name)
-                .unwrap_or(0)
-        }
-        None => config
-            .default_profile
-            .as_ref()
-            .and_then(|d| config.profiles.iter().position(|p| &p.name == d))
-            .unwrap_or(0),
-    };
+    let start = start_index(cli, &config)?;
     let theme_name = cli.theme.clone().or_else(|| config.theme.clone());
     let (theme, notice) = Theme::load(
         theme_name.as_deref(),
@@ -90,7 +123,8 @@ async fn tui(cli: &Cli) -> anyhow::Result<Ending> {
         start,
         theme,
         notice,
-        stores: telcreds::ops::Stores::open_default(),
+        info: scratch.map(|_| demo::NOTICE.to_string()),
+        stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
         twilio_accounts: config.twilio_accounts,
     };
     let result = telcreds::tui::run::run(options).await;

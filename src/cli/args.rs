@@ -1,7 +1,10 @@
 //! The command line, as clap sees it. Secrets have no flag that takes a value:
 //! they come from stdin, a file, or the generator.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{
+    ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint,
+};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -11,11 +14,14 @@ use std::path::PathBuf;
 #[command(name = "telcreds", version, about, long_about = None)]
 pub struct Cli {
     /// Config file (default: $TELCREDS_CONFIG, then the platform config directory).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// Profile to use (default: `default_profile`, then the first in the file).
-    #[arg(long, short = 'p', global = true, value_name = "NAME")]
+    #[arg(long, short = 'p', global = true, value_name = "NAME", env = PROFILE_ENV)]
     pub profile: Option<String>,
+    /// True when `profile` came from `TELCREDS_PROFILE`, not from `--profile`.
+    #[arg(skip)]
+    pub profile_from_env: bool,
     /// Output format of commands.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -28,6 +34,35 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Names the profile when `--profile` is not given (empty: not set).
+pub const PROFILE_ENV: &str = "TELCREDS_PROFILE";
+
+impl Cli {
+    /// Parses the process's arguments (exiting on a usage error, as clap does), noting
+    /// whether the profile came from [`PROFILE_ENV`].
+    pub fn parse_args() -> Cli {
+        let matches = Cli::command().get_matches();
+        Cli::from_matches(&matches).unwrap_or_else(|e| e.format(&mut Cli::command()).exit())
+    }
+
+    /// The `Cli` of parsed `matches`; an empty `TELCREDS_PROFILE` counts as unset.
+    pub fn from_matches(matches: &ArgMatches) -> Result<Cli, clap::Error> {
+        let mut cli = Cli::from_arg_matches(matches)?;
+        cli.profile_from_env = matches.value_source("profile") == Some(ValueSource::EnvVariable);
+        if cli.profile_from_env && cli.profile.as_deref() == Some("") {
+            cli.profile = None;
+            cli.profile_from_env = false;
+        }
+        Ok(cli)
+    }
+
+    /// The profile named with `--profile` on the command line, never the variable's:
+    /// a rotation covers every profile unless narrowed on purpose.
+    pub fn explicit_profile(&self) -> Option<&str> {
+        self.profile.as_deref().filter(|_| !self.profile_from_env)
+    }
 }
 
 /// How command results are printed.
@@ -56,6 +91,18 @@ pub enum Command {
     Rotate(RotateCommand),
     /// Run the embedded sandbox platform (Dasha, Unpod and Twilio on loopback).
     Sandbox(SandboxArgs),
+    /// Print a shell completion script, e.g. `telcreds completions bash > FILE`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `telcreds man > ~/.local/share/man/man1/telcreds.1`.
+    Man,
+}
+
+/// `completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `rotate …`
@@ -177,7 +224,7 @@ pub struct SipProbeArgs {
     #[arg(long, default_value_t = 5.0, value_name = "S")]
     pub timeout: f64,
     /// Also trust the CA certificates in this PEM file (TLS).
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub ca_file: Option<PathBuf>,
 }
 
@@ -289,7 +336,7 @@ pub struct PasswordSource {
     #[arg(long)]
     pub password_stdin: bool,
     /// Read the SIP password from a file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub password_file: Option<PathBuf>,
     /// Generate a strong password (printed once).
     #[arg(long)]

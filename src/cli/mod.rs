@@ -4,11 +4,13 @@
 pub mod args;
 mod audit;
 mod confirm;
+mod docs;
 pub mod exit;
 #[cfg(unix)]
 mod hidden;
 #[cfg(unix)]
 mod interrupt;
+mod man_page;
 mod mint;
 mod output;
 mod profiles;
@@ -19,7 +21,7 @@ mod secrets;
 mod sip;
 
 use crate::api::{ApiError, Http, HttpOptions};
-use crate::config::{Config, Profile};
+use crate::config::{Config, ConfigError, Profile};
 use crate::ops::{Done, Ops, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
@@ -118,17 +120,31 @@ async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
         Command::Sandbox(a) => sandbox_cmd::run(a, cli.output).await,
         Command::Profiles(_) => {
             let config = Config::load_default(cli.config.as_deref())?;
-            profiles::list(&config, cli.output)
+            profiles::list(&config, cli)
         }
         Command::Providers(c) => providers::run(&context(cli)?, c).await,
         Command::Sip(c) => sip::run(&context(cli)?, c).await,
         Command::Rotate(c) => rotate::run(cli, c).await,
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
     }
+}
+
+/// The profile of `--profile` or `TELCREDS_PROFILE`, else the config's default; an
+/// unknown name says where it came from.
+pub fn pick<'a>(config: &'a Config, cli: &Cli) -> Result<&'a Profile, ConfigError> {
+    config.pick(cli.profile.as_deref()).map_err(|e| match e {
+        ConfigError::UnknownProfile { .. } if cli.profile_from_env => ConfigError::ProfileFromEnv {
+            var: args::PROFILE_ENV,
+            error: Box::new(e),
+        },
+        other => other,
+    })
 }
 
 fn context(cli: &Cli) -> Result<Context, CliError> {
     let config = Config::load_default(cli.config.as_deref())?;
-    let profile = config.pick(cli.profile.as_deref())?.clone();
+    let profile = pick(&config, cli)?.clone();
     let http = Http::new(HttpOptions::default())?;
     let ops = Ops::connect(&profile, http, Stores::open_default())?;
     Ok(Context {

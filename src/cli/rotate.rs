@@ -31,7 +31,7 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
         return super::mint::run(cli, a).await;
     }
     let config = Config::load_default(cli.config.as_deref())?;
-    let profiles = select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
     let stores = Stores::open_default();

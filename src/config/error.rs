@@ -43,6 +43,15 @@ pub enum ConfigError {
         /// The names the config has, in file order.
         known: Vec<String>,
     },
+    /// An unknown profile named by an environment variable, which may have been set
+    /// long ago: the message says which variable.
+    #[error("{var}: {error}")]
+    ProfileFromEnv {
+        /// The variable, `TELCREDS_PROFILE`.
+        var: &'static str,
+        /// The [`ConfigError::UnknownProfile`] of its value.
+        error: Box<ConfigError>,
+    },
     /// A token source could not produce a token. The message never holds the token.
     #[error("{}", token_source_message(profile, key, message))]
     TokenSource {

@@ -181,7 +181,7 @@ impl Profile {
 
     /// Fetches the token, with errors that name this profile.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
-        tracing::debug!(profile = %self.name, source = %self.token.describe(), "resolving token");
+        tracing::debug!(profile = %self.name, source = %self.token.summary(), "resolving token");
         self.token.resolve().map_err(|e| match e {
             ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
                 profile: self.name.clone(),

@@ -90,6 +90,16 @@ impl TokenSource {
             TokenSource::Inline(_) => "inline".to_string(),
         }
     }
+
+    /// Names the kind of source and, for a variable or a file, which one ("env
+    /// TELCREDS_X", "cmd", "file ~/x", "inline"): never the token, nor a command's
+    /// text, which may hold one (`echo …`, `FOO=… pass show x`).
+    pub fn summary(&self) -> String {
+        match self {
+            TokenSource::Cmd(_) => "cmd".to_string(),
+            other => other.describe(),
+        }
+    }
 }
 
 fn from_env(var: &str) -> Result<Secret, String> {
@@ -353,5 +363,15 @@ mod tests {
             "command `pass show x`"
         );
         assert_eq!(TokenSource::File("/tmp/x".into()).describe(), "file /tmp/x");
+    }
+
+    #[test]
+    fn summary_never_shows_a_command_or_a_token() {
+        let cmd = TokenSource::Cmd("echo CANARY".into());
+        assert_eq!(cmd.summary(), "cmd");
+        let inline = TokenSource::Inline(Secret::new("CANARY"));
+        assert_eq!(inline.summary(), "inline");
+        assert_eq!(TokenSource::Env("T".into()).summary(), "env T");
+        assert_eq!(TokenSource::File("/x".into()).summary(), "file /x");
     }
 }

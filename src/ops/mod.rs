@@ -38,6 +38,14 @@ impl Stores {
             history: History::open_default(),
         }
     }
+
+    /// The journal and history in `data_dir`, laid out as in the data directory.
+    pub fn in_dir(data_dir: &std::path::Path) -> Stores {
+        Stores {
+            journal: Journal::open(data_dir.join(crate::journal::FILE_NAME)),
+            history: History::open(data_dir.join(crate::history::DIR_NAME)),
+        }
+    }
 }
 
 /// The profile an operation acts on, as operations need it.

@@ -1,10 +1,62 @@
 //! `telcreds --demo`: the embedded sandbox, started in-process on a free loopback
-//! port, and the two profiles (Dasha and Unpod) that point at it.
+//! port, the two profiles (Dasha and Unpod) that point at it, and the temporary
+//! directory where it keeps its journal, history and log, so that trying the demo
+//! never changes the user's own.
 
 use crate::config::{Profile, TokenSource, TwilioAccount};
 use crate::domain::Platform;
+use crate::ops::Stores;
 use crate::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions, UNPOD_ORG_HANDLE, UNPOD_TOKEN};
 use crate::secret::Secret;
+use std::path::PathBuf;
+
+/// The label of the demo profiles, shown in the header.
+pub const LABEL: &str = "demo: nothing is kept";
+
+/// The first message of the demo.
+pub const NOTICE: &str =
+    "demo: the journal, history and log are in a temporary directory, deleted on quit";
+
+/// The demo's own data and state directories, in a private (0700) temporary directory
+/// that is removed with everything in it when this is dropped.
+///
+/// `tempfile` makes it: an unpredictable name created atomically, so nobody can plant
+/// a file or symlink there first in a shared `/tmp`, and removal on drop, on every way
+/// out of `main` but a panic's `exit` (a leftover then stays in the system's temp dir).
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    /// Creates the directory under the system's temporary directory (`TMPDIR`).
+    pub fn create() -> std::io::Result<Scratch> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("telcreds-demo-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        Ok(Scratch {
+            dir: builder.tempdir()?,
+        })
+    }
+
+    /// Where the demo's journal and history go.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Where the demo's log goes.
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// The demo's journal and history.
+    pub fn stores(&self) -> Stores {
+        Stores::in_dir(&self.data_dir())
+    }
+}
 
 /// Starts a demo sandbox on `127.0.0.1:0`.
 pub async fn start_sandbox() -> std::io::Result<Sandbox> {
@@ -22,7 +74,7 @@ pub fn profiles(sandbox: &Sandbox) -> Vec<Profile> {
         );
         p.twilio_api_base = sandbox.twilio_base();
         p.twilio_accounts_base = sandbox.origin();
-        p.label = Some("demo".to_string());
+        p.label = Some(LABEL.to_string());
         p
     };
     let dasha = profile(

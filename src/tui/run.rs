@@ -32,6 +32,8 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// A problem loading the theme, shown as the first flash.
     pub notice: Option<String>,
+    /// A first message that is not a problem, shown when there is no `notice`.
+    pub info: Option<String>,
     /// Where the journal and history are kept.
     pub stores: Stores,
     /// The Twilio accounts whose tokens may be minted.
@@ -123,6 +125,8 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
+    } else if let Some(info) = options.info {
+        app.set_flash(info, false);
     }
     session.apply(effects);
     let mut result = event_loop(&mut terminal, &mut app, &mut session, &mut signals, rx).await;

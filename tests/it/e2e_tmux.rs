@@ -256,7 +256,11 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
         .unwrap();
     seed.shutdown().await;
     let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::start(&demo_command(dir.path()), 120, 40);
+    // The demo journals into its own directory under TMPDIR, removed when it quits.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let command = format!("env TMPDIR={} {}", tmp.display(), demo_command(dir.path()));
+    let tmux = Tmux::start(&command, 120, 40);
     tmux.wait_for("Providers (8)");
     tmux.type_text("/acme-prod-us");
     tmux.keys(&["Enter"]);
@@ -299,11 +303,11 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
     tmux.keys(&["Enter"]);
     tmux.keys(&["4"]);
     tmux.wait_for("rotation.");
+    let journal = crate::e2e_demo::demo_journal(&tmp);
     tmux.keys(&["q"]);
     tmux.wait_exit();
     assert_exited_cleanly(&tmux);
     assert_eq!(tmux.format("#{alternate_on}"), "0");
-    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
     assert!(journal.contains("rotation.update") && !journal.contains(&account.auth_token));
 }
 
@@ -336,7 +340,10 @@ fn a_sip_credential_is_probed_in_the_ui_against_the_demo_peer() {
 #[tokio::test]
 async fn demo_mint_in_tmux_promotes_and_reveals_the_new_token_once() {
     let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::start(&demo_command(dir.path()), 120, 40);
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let command = format!("env TMPDIR={} {}", tmp.display(), demo_command(dir.path()));
+    let tmux = Tmux::start(&command, 120, 40);
     tmux.wait_for("Providers (8)");
     tmux.type_text("/acme-prod-us");
     tmux.keys(&["Enter"]);
@@ -375,9 +382,9 @@ async fn demo_mint_in_tmux_promotes_and_reveals_the_new_token_once() {
     tmux.keys(&["4"]);
     let activity = tmux.wait_for("rotation.promote");
     assert!(!activity.contains(&token));
+    let journal = crate::e2e_demo::demo_journal(&tmp);
     tmux.keys(&["q"]);
     tmux.wait_exit();
     assert_exited_cleanly(&tmux);
-    let journal = std::fs::read_to_string(dir.path().join("data/journal.jsonl")).unwrap();
     assert!(journal.contains("rotation.secondary_create") && !journal.contains(&token));
 }

@@ -56,6 +56,71 @@ async fn the_log_file_is_private_and_an_old_one_is_tightened() {
     assert_eq!(mode(&log), "600", "existing log file");
 }
 
+#[test]
+fn the_log_is_rotated_daily_a_week_is_kept_and_every_file_is_private_whatever_the_umask() {
+    use std::time::{Duration, SystemTime};
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "token = \"t\"");
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    // Yesterday's log (UTC), wide open, and nine older rotated ones.
+    let log = state.join("telcreds.log");
+    std::fs::write(&log, "yesterday's line\n").unwrap();
+    set_mode(&log, 0o666);
+    let yesterday = SystemTime::now() - Duration::from_secs(86_400);
+    let file = std::fs::File::options().append(true).open(&log).unwrap();
+    file.set_modified(yesterday).unwrap();
+    drop(file);
+    let old: Vec<String> = (1..=9)
+        .map(|d| format!("telcreds.log.2020-01-0{d}"))
+        .collect();
+    for name in &old {
+        std::fs::write(state.join(name), "old\n").unwrap();
+        set_mode(&state.join(name), 0o600);
+    }
+
+    // Under umask 000 a file created with the default mode would be 0666.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_telcreds"))
+        .args(["--config", cfg.to_str().unwrap(), "providers", "list"])
+        .env("TELCREDS_STATE_DIR", &state)
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
+        .env("TELCREDS_LOG", "debug")
+        .output()
+        .unwrap();
+    // Nothing listens on port 9: the run fails, and logs that it resolved the token.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+
+    let day = chrono::DateTime::<chrono::Utc>::from(yesterday).format("%Y-%m-%d");
+    let rotated = state.join(format!("telcreds.log.{day}"));
+    assert_eq!(
+        std::fs::read_to_string(&rotated).unwrap(),
+        "yesterday's line\n"
+    );
+    let today = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !today.is_empty() && !today.contains("yesterday"),
+        "{today:?}: {stderr}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut kept: Vec<String> = old[3..].to_vec();
+    kept.push(format!("telcreds.log.{day}"));
+    kept.push("telcreds.log".into());
+    kept.sort();
+    assert_eq!(names, kept, "the newest seven rotated logs and today's");
+    for name in &names {
+        assert_eq!(mode(&state.join(name)), "600", "{name}");
+    }
+    assert_eq!(mode(&state), "700");
+}
+
 /// Runs `telcreds --config CONFIG ARGS…` with state and data in `dir`, at most 1 GiB
 /// of address space and 20 s: a defect that reads without limit or blocks fails the
 /// test instead of eating the machine or hanging it.

@@ -7,6 +7,8 @@ mod api_unpod;
 mod canary;
 mod cli;
 mod cli_issue9;
+mod conventions;
+mod e2e_demo;
 mod e2e_prompt;
 mod e2e_terminal;
 mod e2e_tmux;

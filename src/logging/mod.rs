@@ -3,9 +3,11 @@
 //! [`crate::secret::Secret`], which prints `[redacted]`.
 //!
 //! The log says which profiles and items were touched, so it is owner-only: the
-//! directory is `0700` and the file `0600`, and an older, wider one is tightened.
+//! directory is `0700` and the files `0600`, and older, wider ones are tightened. It
+//! is rotated daily and the last week is kept ([`daily`]).
 
-use std::fs::File;
+pub mod daily;
+
 use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
@@ -13,11 +15,15 @@ use tracing_subscriber::EnvFilter;
 /// Name of the log file inside the state directory.
 pub const LOG_FILE: &str = "telcreds.log";
 
-/// Starts file logging; keep the guard alive until exit so lines are flushed.
-/// Returns `None` (and logs nothing) when the file cannot be opened.
+/// Starts file logging in the state directory; keep the guard alive until exit so
+/// lines are flushed. Returns `None` (and logs nothing) when the file cannot be opened.
 pub fn init() -> Option<(WorkerGuard, PathBuf)> {
-    let dir = crate::config::state_dir();
-    let file = open_log(&dir).ok()?;
+    init_in(&crate::config::state_dir())
+}
+
+/// Starts file logging in `dir` (the demo's temporary directory), as [`init`].
+pub fn init_in(dir: &Path) -> Option<(WorkerGuard, PathBuf)> {
+    let file = daily::DailyLog::open(dir, daily::KEEP, Box::new(daily::utc_today)).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env("TELCREDS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -27,13 +33,6 @@ pub fn init() -> Option<(WorkerGuard, PathBuf)> {
         .try_init()
         .ok()?;
     Some((guard, dir.join(LOG_FILE)))
-}
-
-/// Opens `dir/telcreds.log` for appending: the directory created `0700` and the file
-/// `0600`, both tightened to that if they already exist with wider permissions.
-pub fn open_log(dir: &Path) -> std::io::Result<File> {
-    private::create_dir(dir)?;
-    private::open_append(&dir.join(LOG_FILE))
 }
 
 #[cfg(unix)]
@@ -63,7 +62,8 @@ mod private {
         Ok(file)
     }
 
-    fn tighten(path: &Path, mode: u32) {
+    /// Removes group and other permissions from `path`, setting `mode` (best effort).
+    pub fn tighten(path: &Path, mode: u32) {
         if let Ok(meta) = std::fs::metadata(path)
             && meta.permissions().mode() & 0o077 != 0
         {
@@ -84,4 +84,6 @@ mod private {
     pub fn open_append(path: &Path) -> std::io::Result<File> {
         OpenOptions::new().append(true).create(true).open(path)
     }
+
+    pub fn tighten(_path: &Path, _mode: u32) {}
 }
