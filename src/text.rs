@@ -3,6 +3,7 @@
 //! bidirectional overrides (which can make text read differently than it is).
 
 use std::borrow::Cow;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Shown in place of a control character that is not whitespace.
 pub const REPLACEMENT: char = '\u{FFFD}';
@@ -58,4 +59,26 @@ mod tests {
         assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
         assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
     }
+}
+
+/// `text` cut to at most `width` display columns, ending in `…` when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            // It does not fit: end with an ellipsis in the last cell.
+            while used + 1 > width && out.pop().is_some() {
+                used = out.width();
+            }
+            if width > 0 {
+                out.push('…');
+            }
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
 }

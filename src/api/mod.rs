@@ -11,6 +11,7 @@ pub mod twilio_accounts;
 pub mod unpod;
 mod wire;
 
+pub use dasha::ListPage;
 pub use error::{ApiError, ErrorKind};
 pub use http::{Http, HttpOptions};
 pub use twilio::TwilioVerdict;
@@ -250,6 +251,16 @@ impl PlatformClient {
     /// Every SIP credential (Dasha only).
     pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
         self.dasha("SIP credentials")?.list_sip_credentials().await
+    }
+
+    /// Every SIP credential, page by page in order as they arrive (Dasha only).
+    pub async fn sip_credential_pages(
+        &self,
+        on_page: impl FnMut(ListPage<SipCredential>),
+    ) -> Result<(), ApiError> {
+        self.dasha("SIP credentials")?
+            .sip_credential_pages(on_page)
+            .await
     }
 
     /// One SIP credential.

@@ -19,6 +19,7 @@ mod rotate;
 mod sandbox_cmd;
 mod secrets;
 mod sip;
+mod stream;
 
 use crate::api::{ApiError, Http, HttpOptions};
 use crate::config::{Config, ConfigError, Profile};

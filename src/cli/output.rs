@@ -39,25 +39,30 @@ impl Table {
                 widths[i] = widths[i].max(cell.width());
             }
         }
-        let line = |cells: Vec<&str>| {
-            let mut out = String::new();
-            for (i, cell) in cells.iter().enumerate() {
-                out.push_str(cell);
-                if i + 1 < cells.len() {
-                    out.push_str(&" ".repeat(widths[i] - cell.width() + 2));
-                }
-            }
-            out.trim_end().to_string()
-        };
-        let mut out = vec![line(self.headers.clone())];
+        let mut out = vec![table_line(&self.headers, &widths)];
         for row in &self.rows {
             let cells: Vec<&str> = (0..cols)
                 .map(|i| row.get(i).map_or("", String::as_str))
                 .collect();
-            out.push(line(cells));
+            out.push(table_line(&cells, &widths));
         }
         out.join("\n") + "\n"
     }
+}
+
+/// One table line: each cell padded to its column's width, two spaces between
+/// columns, no trailing spaces.
+pub fn table_line(cells: &[&str], widths: &[usize]) -> String {
+    let mut out = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        out.push_str(cell);
+        if i + 1 < cells.len() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            out.push_str(&" ".repeat(width.saturating_sub(cell.width()) + 2));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// True when every line of `text` fits the terminal stdout is on; always true when

@@ -8,6 +8,7 @@ use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
+use super::stream::{ListSink, Progress};
 use super::{Context, Item, secrets};
 use crate::api::ApiError;
 use crate::domain::VerificationStatus;
@@ -34,31 +35,60 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     }
 }
 
+/// `sip list`: printed page by page as the pages arrive (a long list never waits for
+/// its last page, nor sits whole in memory), with progress on a terminal's stderr.
 async fn list(ctx: &Context) -> Result<(), CliError> {
-    let creds = ctx.ops.list_sip().await?;
-    emit(ctx.output, &creds, || {
-        let mut t = Table::new(&[
-            "ID",
-            "DESCRIPTION",
-            "SERVER",
-            "TRANSPORT",
-            "AUTH USER",
-            "CPS",
-            "SOURCE",
-        ]);
-        for c in &creds {
-            t.row(vec![
-                c.id.clone(),
-                opt(&c.description),
-                c.server.clone(),
-                c.transport.to_string(),
-                opt(&c.auth_user),
-                opt(&c.cps_limit),
-                c.source.to_string(),
-            ]);
-        }
-        t.render()
-    })
+    let mut progress = Progress::new("SIP credentials");
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut sink = ListSink::new(ctx.output == OutputFormat::Json, SIP_LIST_COLUMNS, out);
+    let mut written: std::io::Result<()> = Ok(());
+    let listed = ctx
+        .ops
+        .list_sip_pages(|page| {
+            progress.update(page.loaded, page.total);
+            if written.is_ok() {
+                written = sink.page(&page.items, sip_cells);
+            }
+        })
+        .await;
+    progress.done();
+    listed?;
+    written.and_then(|()| sink.finish()).or_else(closed_pipe)
+}
+
+const SIP_LIST_COLUMNS: &[&str] = &[
+    "ID",
+    "DESCRIPTION",
+    "SERVER",
+    "TRANSPORT",
+    "AUTH USER",
+    "CPS",
+    "SOURCE",
+];
+
+fn sip_cells(c: &SipCredential) -> Vec<String> {
+    vec![
+        c.id.clone(),
+        opt(&c.description),
+        c.server.clone(),
+        c.transport.to_string(),
+        opt(&c.auth_user),
+        opt(&c.cps_limit),
+        c.source.to_string(),
+    ]
+}
+
+/// A reader that went away (`| head`) ends the listing quietly; anything else is an
+/// error.
+fn closed_pipe(e: std::io::Error) -> Result<(), CliError> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            super::exit::Exit::Other,
+            format!("could not write the list: {e}"),
+        ))
+    }
 }
 
 /// A credential with what depends on it, and its password only when asked for.

@@ -5,7 +5,7 @@
 //! are refused before anything is sent, and only the fields the user changed differ.
 
 use super::{Done, NEW_ITEM_ID, Ops};
-use crate::api::ApiError;
+use crate::api::{ApiError, ListPage};
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::journal::{Action, JournalTarget, TargetKind};
@@ -105,6 +105,15 @@ impl Ops {
     /// Every SIP credential of the profile.
     pub async fn list_sip(&self) -> Result<Vec<SipCredential>, ApiError> {
         self.client.list_sip_credentials().await
+    }
+
+    /// Every SIP credential of the profile, page by page in order as they arrive
+    /// (for long lists: shown or printed before the last page is in).
+    pub async fn list_sip_pages(
+        &self,
+        on_page: impl FnMut(ListPage<SipCredential>),
+    ) -> Result<(), ApiError> {
+        self.client.sip_credential_pages(on_page).await
     }
 
     /// One SIP credential.

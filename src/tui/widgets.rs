@@ -66,27 +66,7 @@ pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
     }
 }
 
-/// `text` cut to at most `width` display columns, ending in `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            // It does not fit: end with an ellipsis in the last cell.
-            while used + 1 > width && out.pop().is_some() {
-                used = out.width();
-            }
-            if width > 0 {
-                out.push('…');
-            }
-            return out;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
-}
+pub use crate::text::truncate;
 
 /// Most characters of one value the screen ever shows (a table cell, a detail line
 /// that wraps): the rest could never be seen, and a huge value (a 15 MB name) must

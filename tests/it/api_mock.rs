@@ -216,3 +216,64 @@ async fn a_list_stops_at_its_time_budget() {
         "{text}"
     );
 }
+
+/// SIP credentials in pages of one, 10 pages; the second page (skip 1) answers only
+/// after every later page was asked for.
+struct SlowSecond {
+    asked: std::sync::Mutex<Vec<u64>>,
+    all_asked: tokio::sync::Notify,
+}
+
+async fn slow_second_page(
+    State(list): State<Arc<SlowSecond>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Json<Value> {
+    let skip: u64 = query["skip"].parse().unwrap();
+    let count = {
+        let mut asked = list.asked.lock().unwrap();
+        asked.push(skip);
+        asked.len()
+    };
+    if count == 10 {
+        list.all_asked.notify_one();
+    }
+    if skip == 1 {
+        // Without the later pages started, this would wait for ever (the test times out).
+        list.all_asked.notified().await;
+    }
+    let item = json!({"id": format!("c{skip}"), "server": "sip.example", "transport": "udp", "source": "manual"});
+    Json(json!({"items": [item], "totalCount": 10, "skip": skip, "take": 1000}))
+}
+
+#[tokio::test]
+async fn a_slow_page_does_not_hold_back_the_next_ones_and_pages_arrive_in_order() {
+    let list = Arc::new(SlowSecond {
+        asked: std::sync::Mutex::new(Vec::new()),
+        all_asked: tokio::sync::Notify::new(),
+    });
+    let app = Router::new()
+        .route("/sip-credentials", get(slow_second_page))
+        .with_state(list.clone());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = DashaClient::new(http(), &base, Secret::new("t"));
+    let mut seen = Vec::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.sip_credential_pages(|page| {
+            seen.push((
+                page.items.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                page.loaded,
+                page.total,
+            ))
+        }),
+    )
+    .await
+    .expect("the later pages were asked for while the second one waited")
+    .unwrap();
+    let expected: Vec<(Vec<String>, usize, Option<u64>)> = (0..10)
+        .map(|i| (vec![format!("c{i}")], i as usize + 1, Some(10)))
+        .collect();
+    assert_eq!(seen, expected, "handed over in order, each once");
+}

@@ -21,6 +21,7 @@ mod mint;
 mod probe;
 mod retries;
 mod rotation;
+mod scale;
 mod support;
 mod tui_app;
 mod tui_harness;

@@ -1,34 +1,26 @@
 //! Dasha BlackBox client: `/providers`, `/providers/twilio`, `/sip-credentials`,
 //! `/sip-phone-numbers`. camelCase JSON, problem-details errors, skip/take paging.
 
+mod pages;
 mod wire;
 
+pub use pages::{ListPage, MAX_PAGES, MAX_TAKE};
+
 use super::error::{ApiError, ErrorBody};
-use super::http::{Answer, Http, ListBudget, RetryMode, decode, excerpt, seg};
+use super::http::{Answer, Http, RetryMode, decode, excerpt, seg};
 use crate::domain::validate::{FieldError, field_key};
 use crate::domain::{
     Dependants, NewProvider, PhoneNumber, Provider, ProviderUpdate, SipCredential,
     SipCredentialInput, VerificationResult,
 };
 use crate::secret::Secret;
-use futures_util::stream::{self, StreamExt};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use wire::{
-    Page, WireAffectedNumber, WireDependants, WirePhoneNumber, WireProvider, WireSip,
-    WireVerification,
+    WireAffectedNumber, WireDependants, WirePhoneNumber, WireProvider, WireSip, WireVerification,
 };
-
-/// Largest page the platform serves.
-pub const MAX_TAKE: u32 = 1000;
-/// Pages fetched at once after the first.
-const PAGE_CONCURRENCY: usize = 4;
-/// Most pages one list fetches (a million items at the largest page size); a larger
-/// `totalCount` is refused rather than trusted.
-pub const MAX_PAGES: u64 = 1000;
 
 /// A Dasha BlackBox API client for one profile.
 #[derive(Clone, Debug)]
@@ -178,10 +170,30 @@ impl DashaClient {
 
     /// Lists every SIP credential, fetching the pages after the first concurrently.
     pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
-        let all = self
-            .all_pages::<WireSip>("SIP credentials", "/sip-credentials", &[])
+        let mut all = Vec::new();
+        self.sip_credential_pages(|page| all.extend(page.items))
             .await?;
-        Ok(all.into_iter().map(WireSip::into_domain).collect())
+        Ok(all)
+    }
+
+    /// Hands every page of SIP credentials to `on_page`, in order, as it arrives.
+    pub async fn sip_credential_pages(
+        &self,
+        mut on_page: impl FnMut(ListPage<SipCredential>),
+    ) -> Result<(), ApiError> {
+        self.each_page(
+            "SIP credentials",
+            "/sip-credentials",
+            &[],
+            |page: ListPage<WireSip>| {
+                on_page(ListPage {
+                    items: page.items.into_iter().map(WireSip::into_domain).collect(),
+                    loaded: page.loaded,
+                    total: page.total,
+                })
+            },
+        )
+        .await
     }
 
     /// Fetches one SIP credential.
@@ -244,88 +256,6 @@ impl DashaClient {
             .all_pages::<WirePhoneNumber>("phone numbers", path, &filter)
             .await?;
         Ok(all.into_iter().map(WirePhoneNumber::into_domain).collect())
-    }
-
-    /// One page, and the size of its answer.
-    async fn page<T: for<'de> Deserialize<'de>>(
-        &self,
-        path: &str,
-        filter: &[(&str, String)],
-        skip: u64,
-    ) -> Result<(Page<T>, Answer), ApiError> {
-        let mut query = filter.to_vec();
-        query.push(("skip", skip.to_string()));
-        query.push(("take", MAX_TAKE.to_string()));
-        let a = self.call(Method::GET, path, &query, None).await?;
-        Ok((decode::<Page<T>>(&a)?, a))
-    }
-
-    /// Every item of a paged list, within the list budget ([`ListBudget`]).
-    async fn all_pages<T: for<'de> Deserialize<'de>>(
-        &self,
-        what: &'static str,
-        path: &str,
-        filter: &[(&str, String)],
-    ) -> Result<Vec<T>, ApiError> {
-        let mut budget = ListBudget::start(&self.http, what);
-        let time_left = budget.time_left();
-        let pages = AtomicUsize::new(0);
-        let fetch = async {
-            let (first, answer) = self.page::<T>(path, filter, 0).await?;
-            pages.store(1, Ordering::Relaxed);
-            budget.take(&answer, 1)?;
-            drop(answer);
-            self.rest_of_pages(path, filter, first, &mut budget, &pages)
-                .await
-        };
-        let result = tokio::time::timeout(time_left, fetch).await;
-        result.unwrap_or_else(|_| Err(budget.out_of_time(pages.load(Ordering::Relaxed))))
-    }
-
-    /// The items of the pages after `first`. `totalCount` is not trusted: at most
-    /// [`MAX_PAGES`] pages are fetched (a larger count is an error), and fetching
-    /// stops at the first empty page.
-    async fn rest_of_pages<T: for<'de> Deserialize<'de>>(
-        &self,
-        path: &str,
-        filter: &[(&str, String)],
-        first: Page<T>,
-        budget: &mut ListBudget,
-        read: &AtomicUsize,
-    ) -> Result<Vec<T>, ApiError> {
-        let (mut items, total) = match first {
-            Page::Bare(items) => return Ok(items),
-            Page::Paged { items, total_count } => (items, total_count),
-        };
-        let got = items.len() as u64;
-        if got == 0 || total <= got {
-            return Ok(items);
-        }
-        let pages = total.div_ceil(got);
-        if pages > MAX_PAGES {
-            return Err(ApiError::Decode {
-                status: 200,
-                excerpt: format!(
-                    "the platform reported {total} items in pages of {got}; refusing to fetch more than {MAX_PAGES} pages"
-                ),
-            });
-        }
-        let skips = (1..pages).filter_map(move |i| i.checked_mul(got));
-        let mut pages = stream::iter(skips)
-            .map(|skip| async move { self.page::<T>(path, filter, skip).await })
-            .buffered(PAGE_CONCURRENCY);
-        while let Some(page) = pages.next().await {
-            let (page, answer) = page?;
-            let count = read.fetch_add(1, Ordering::Relaxed) + 1;
-            budget.take(&answer, count)?;
-            drop(answer);
-            let page = page.into_items();
-            if page.is_empty() {
-                break;
-            }
-            items.extend(page);
-        }
-        Ok(items)
     }
 }
 
