@@ -44,23 +44,6 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_sequences_cannot_reach_the_terminal() {
-        let evil = "evil\x1b]52;c;SElKQUNLRUQ=\x07\x1b[2J\x1b]0;PWNED\x07\u{9b}31m";
-        let clean = printable(evil);
-        assert!(!clean.chars().any(is_unsafe), "{clean:?}");
-        assert!(clean.starts_with("evil\u{FFFD}]52;"));
-        assert_eq!(printable("a\tb\r\nc"), "a b  c");
-        assert_eq!(printable("right\u{202E}txt.exe"), "right\u{FFFD}txt.exe");
-        assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
-        assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
-    }
-}
-
 /// `text` cut to at most `width` display columns, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
     let mut out = String::new();
@@ -81,4 +64,21 @@ pub fn truncate(text: &str, width: usize) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_cannot_reach_the_terminal() {
+        let evil = "evil\x1b]52;c;SElKQUNLRUQ=\x07\x1b[2J\x1b]0;PWNED\x07\u{9b}31m";
+        let clean = printable(evil);
+        assert!(!clean.chars().any(is_unsafe), "{clean:?}");
+        assert!(clean.starts_with("evil\u{FFFD}]52;"));
+        assert_eq!(printable("a\tb\r\nc"), "a b  c");
+        assert_eq!(printable("right\u{202E}txt.exe"), "right\u{FFFD}txt.exe");
+        assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
+        assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
+    }
 }
