@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn a_streamed_array_is_the_same_document_as_the_whole_one() {
-        let items = vec![
+        let items = [
             json!({"id": "a", "nested": {"list": [1, 2], "empty": [], "text": "line\u{7}bell"}}),
             json!({"id": "b", "none": null}),
             json!([]),
