@@ -1,7 +1,15 @@
 //! A filtered, sorted list with a cursor and a scroll window. Filtering and sorting
 //! run when the data, the filter or the sort change, never while drawing; drawing
 //! reads only the rows in the window.
+//!
+//! For long lists (100,000 rows) each row's lowercase search text is kept, and the
+//! sort keys of the sorted column: a filter keystroke is a substring search per row,
+//! one that extends the filter searches only the rows that matched before, a sort
+//! compares byte strings, and rows that arrive later ([`ItemList::append`]) are
+//! merged in without re-sorting the rest.
 
+use super::sort_key::SortKey;
+use memchr::memmem::Finder;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -9,10 +17,11 @@ use std::collections::HashSet;
 pub trait Row {
     /// Stable id, used to keep the cursor on the same item across reloads.
     fn id(&self) -> &str;
-    /// True when the row matches a lowercase filter needle.
-    fn matches(&self, needle: &str) -> bool;
-    /// Orders two rows by a column.
-    fn compare(&self, other: &Self, column: usize) -> Ordering;
+    /// The text a filter searches, lowercased (fields joined by `\n`, which a filter
+    /// never holds, so that no match spans two fields).
+    fn search_text(&self) -> String;
+    /// The row's key for sorting by `column` (ties are broken by id).
+    fn sort_key(&self, column: usize) -> SortKey;
 }
 
 /// Sort order of a list.
@@ -28,6 +37,13 @@ pub struct Sort {
 #[derive(Debug, Clone)]
 pub struct ItemList<T> {
     items: Vec<T>,
+    /// Each item's [`Row::search_text`], by item index.
+    search: Vec<Box<str>>,
+    /// The sorted column and each item's key for it, by item index.
+    keys: Option<(usize, Vec<Box<[u8]>>)>,
+    /// Every item index, in the current order: a filter is a pass over it.
+    order: Vec<usize>,
+    /// The indices that pass the filter, in order.
     view: Vec<usize>,
     selected: usize,
     offset: usize,
@@ -44,6 +60,9 @@ impl<T> Default for ItemList<T> {
     fn default() -> Self {
         ItemList {
             items: Vec::new(),
+            search: Vec::new(),
+            keys: None,
+            order: Vec::new(),
             view: Vec::new(),
             selected: 0,
             offset: 0,
@@ -59,8 +78,10 @@ impl<T> Default for ItemList<T> {
 impl<T: Row> ItemList<T> {
     /// Replaces the items, keeping the cursor on the same id when it still exists.
     pub fn set_items(&mut self, items: Vec<T>) {
-        let keep = self.selected_item().map(|i| i.id().to_string());
+        let keep = self.selected_id();
+        self.search = items.iter().map(|i| i.search_text().into()).collect();
         self.items = items;
+        self.keys = None;
         self.loaded = true;
         self.error = None;
         let ids: HashSet<&str> = self.items.iter().map(Row::id).collect();
@@ -68,18 +89,54 @@ impl<T: Row> ItemList<T> {
         self.rebuild(keep.as_deref());
     }
 
+    /// Adds rows that arrived later (the next page of a list being loaded): those
+    /// that pass the filter are merged into place, the cursor stays on its item.
+    pub fn append(&mut self, items: Vec<T>) {
+        let keep = self.selected_id();
+        let first = self.items.len();
+        self.search
+            .extend(items.iter().map(|i| i.search_text().into_boxed_str()));
+        if let Some((column, keys)) = &mut self.keys {
+            keys.extend(items.iter().map(|i| i.sort_key(*column).finish()));
+        }
+        self.items.extend(items);
+        self.loaded = true;
+        let mut added: Vec<usize> = (first..self.items.len()).collect();
+        if self.sort.is_some() {
+            self.ensure_keys();
+            self.sort_indices(&mut added);
+        }
+        let finder = Finder::new(self.filter.as_bytes());
+        let shown: Vec<usize> = added
+            .iter()
+            .copied()
+            .filter(|&i| finder.find(self.search[i].as_bytes()).is_some())
+            .collect();
+        let order = std::mem::take(&mut self.order);
+        self.order = self.merge(order, added);
+        let view = std::mem::take(&mut self.view);
+        self.view = self.merge(view, shown);
+        self.reselect(keep.as_deref());
+    }
+
     /// Inserts or replaces one item (after a create or edit) and selects it.
     pub fn upsert(&mut self, item: T) {
         let id = item.id().to_string();
+        let text: Box<str> = item.search_text().into();
         match self.items.iter().position(|i| i.id() == id) {
-            Some(pos) => self.items[pos] = item,
-            None => self.items.push(item),
+            Some(pos) => {
+                self.items[pos] = item;
+                self.search[pos] = text;
+            }
+            None => {
+                self.items.push(item);
+                self.search.push(text);
+            }
         }
+        self.keys = None;
+        let pos = self.items.iter().position(|i| i.id() == id);
         if !self.filter.is_empty()
-            && !self
-                .items
-                .iter()
-                .any(|i| i.id() == id && i.matches(&self.filter))
+            && pos.is_some_and(|p| !self.search[p].contains(self.filter.as_str()))
         {
             self.filter.clear();
         }
@@ -88,17 +145,33 @@ impl<T: Row> ItemList<T> {
 
     /// Removes one item by id.
     pub fn remove(&mut self, id: &str) {
-        let keep = self.selected_item().map(|i| i.id().to_string());
-        self.items.retain(|i| i.id() != id);
+        let keep = self.selected_id();
+        if let Some(pos) = self.items.iter().position(|i| i.id() == id) {
+            self.items.remove(pos);
+            self.search.remove(pos);
+        }
+        self.keys = None;
         self.marked.remove(id);
         self.rebuild(keep.as_deref());
     }
 
-    /// Sets the filter text (matched case-insensitively) and re-filters.
+    /// Sets the filter text (matched case-insensitively) and re-filters. A filter
+    /// that extends the previous one searches only the rows that matched it, in
+    /// their order.
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.selected_item().map(|i| i.id().to_string());
-        self.filter = filter.to_lowercase();
-        self.rebuild(keep.as_deref());
+        let keep = self.selected_id();
+        let filter = filter.to_lowercase();
+        let narrowing = filter.starts_with(self.filter.as_str());
+        self.filter = filter;
+        if narrowing {
+            let finder = Finder::new(self.filter.as_bytes());
+            let search = &self.search;
+            self.view
+                .retain(|&i| finder.find(search[i].as_bytes()).is_some());
+            self.reselect(keep.as_deref());
+        } else {
+            self.refilter(keep.as_deref());
+        }
     }
 
     /// The current filter.
@@ -108,7 +181,8 @@ impl<T: Row> ItemList<T> {
 
     /// Sorts by a column; the same column again flips the order.
     pub fn sort_by(&mut self, column: usize) {
-        let keep = self.selected_item().map(|i| i.id().to_string());
+        let keep = self.selected_id();
+        let flip = matches!(self.sort, Some(s) if s.column == column);
         self.sort = Some(match self.sort {
             Some(s) if s.column == column => Sort {
                 column,
@@ -119,7 +193,15 @@ impl<T: Row> ItemList<T> {
                 descending: false,
             },
         });
-        self.rebuild(keep.as_deref());
+        if flip {
+            // The same keys in the other direction: every order reversed.
+            self.order.reverse();
+            self.view.reverse();
+            self.reselect(keep.as_deref());
+        } else {
+            self.reorder();
+            self.refilter(keep.as_deref());
+        }
     }
 
     /// The current sort.
@@ -135,18 +217,91 @@ impl<T: Row> ItemList<T> {
         }
     }
 
-    fn rebuild(&mut self, keep: Option<&str>) {
-        let needle = &self.filter;
-        self.view = (0..self.items.len())
-            .filter(|&i| needle.is_empty() || self.items[i].matches(needle))
-            .collect();
-        if let Some(s) = self.sort {
-            let items = &self.items;
-            self.view.sort_by(|&a, &b| {
-                let o = items[a].compare(&items[b], s.column);
-                if s.descending { o.reverse() } else { o }
-            });
+    fn selected_id(&self) -> Option<String> {
+        self.selected_item().map(|i| i.id().to_string())
+    }
+
+    /// Computes the sort keys of the sorted column, unless they are there.
+    fn ensure_keys(&mut self) {
+        let Some(sort) = self.sort else { return };
+        if self.keys.as_ref().is_some_and(|(c, _)| *c == sort.column) {
+            return;
         }
+        let keys = self
+            .items
+            .iter()
+            .map(|i| i.sort_key(sort.column).finish())
+            .collect();
+        self.keys = Some((sort.column, keys));
+    }
+
+    /// How two items compare in the current sort (keys present).
+    fn order(&self, a: usize, b: usize) -> Ordering {
+        let (Some(sort), Some((_, keys))) = (self.sort, &self.keys) else {
+            return Ordering::Equal;
+        };
+        let o = keys[a]
+            .cmp(&keys[b])
+            .then_with(|| self.items[a].id().cmp(self.items[b].id()));
+        if sort.descending { o.reverse() } else { o }
+    }
+
+    fn sort_indices(&self, indices: &mut [usize]) {
+        indices.sort_unstable_by(|&a, &b| self.order(a, b));
+    }
+
+    /// Two ordered index lists as one (added ones after old ones when unsorted).
+    fn merge(&self, old: Vec<usize>, added: Vec<usize>) -> Vec<usize> {
+        if self.sort.is_none() {
+            return [old, added].concat();
+        }
+        let mut out = Vec::with_capacity(old.len() + added.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), added.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if self.order(y, x) == Ordering::Less {
+                out.push(y);
+                b.next();
+            } else {
+                out.push(x);
+                a.next();
+            }
+        }
+        out.extend(a);
+        out.extend(b);
+        out
+    }
+
+    /// The order and the view from scratch (after the items changed).
+    fn rebuild(&mut self, keep: Option<&str>) {
+        self.reorder();
+        self.refilter(keep);
+    }
+
+    /// Every item in the current order.
+    fn reorder(&mut self) {
+        let mut order: Vec<usize> = (0..self.items.len()).collect();
+        if self.sort.is_some() {
+            self.ensure_keys();
+            self.sort_indices(&mut order);
+        }
+        self.order = order;
+    }
+
+    /// The view: one pass of the filter over the order.
+    fn refilter(&mut self, keep: Option<&str>) {
+        let finder = Finder::new(self.filter.as_bytes());
+        let search = &self.search;
+        self.view = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| finder.find(search[i].as_bytes()).is_some())
+            .collect();
+        self.reselect(keep);
+    }
+
+    /// Puts the cursor back on the item `keep`, else keeps its position in range.
+    fn reselect(&mut self, keep: Option<&str>) {
         self.selected = keep
             .and_then(|id| self.view.iter().position(|&i| self.items[i].id() == id))
             .unwrap_or_else(|| self.selected.min(self.view.len().saturating_sub(1)));
@@ -299,11 +454,11 @@ mod tests {
         fn id(&self) -> &str {
             &self.0
         }
-        fn matches(&self, needle: &str) -> bool {
-            self.0.contains(needle)
+        fn search_text(&self) -> String {
+            self.0.to_lowercase()
         }
-        fn compare(&self, other: &Self, _: usize) -> Ordering {
-            self.1.cmp(&other.1)
+        fn sort_key(&self, _: usize) -> SortKey {
+            SortKey::new().number(u64::from(self.1))
         }
     }
 
@@ -354,5 +509,58 @@ mod tests {
         assert_eq!(l.marked_ids(), ["item-0"]);
         l.set_items(vec![Item("other".into(), 1)]);
         assert!(l.marked_ids().is_empty());
+    }
+
+    #[test]
+    fn appended_rows_merge_into_the_sort_and_filter_and_the_cursor_stays() {
+        let mut l: ItemList<Item> = ItemList::default();
+        l.sort_by(0);
+        l.set_items((0..10).map(|i| Item(format!("item-{i}"), i * 10)).collect());
+        l.move_by(4);
+        assert_eq!(l.selected_item().unwrap().0, "item-4");
+        l.set_filter("item-");
+        // A later page: values between the earlier ones, one filtered out.
+        l.append(vec![
+            Item("item-a".into(), 5),
+            Item("other".into(), 1),
+            Item("item-b".into(), 95),
+        ]);
+        assert_eq!(
+            l.selected_item().unwrap().0,
+            "item-4",
+            "the cursor kept its item"
+        );
+        let shown: Vec<&str> = l.visible(20).1.iter().map(|i| i.0.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "item-0", "item-a", "item-1", "item-2", "item-3", "item-4", "item-5", "item-6",
+                "item-7", "item-8", "item-9", "item-b"
+            ]
+        );
+        assert_eq!(l.items().len(), 13);
+        // The filtered-out row comes back when the filter is cleared, in its place.
+        l.set_filter("");
+        assert_eq!(l.visible(2).1[0].0, "item-0");
+        assert_eq!(l.visible(2).1[1].0, "other");
+        // Reversed: the same rows, the other way round.
+        l.sort_by(0);
+        assert_eq!(l.visible(1).1[0].0, "item-b");
+        assert_eq!(l.selected_item().unwrap().0, "item-4");
+    }
+
+    #[test]
+    fn a_narrowing_filter_searches_the_previous_matches_and_a_wider_one_all() {
+        let mut l = list(200);
+        l.set_filter("item-1");
+        assert_eq!(l.len(), 111);
+        l.set_filter("item-19");
+        assert_eq!(l.len(), 11);
+        l.set_filter("ITEM-199");
+        assert_eq!(l.len(), 1);
+        l.set_filter("item-2");
+        assert_eq!(l.len(), 11, "a different needle searches every row");
+        l.set_filter("");
+        assert_eq!(l.len(), 200);
     }
 }

@@ -14,6 +14,7 @@ pub mod rows;
 pub mod run;
 pub mod secret_prompt;
 pub mod signals;
+pub mod sort_key;
 pub mod theme;
 pub mod views;
 pub mod widgets;

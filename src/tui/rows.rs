@@ -2,9 +2,9 @@
 //! and columns.
 
 use super::list::Row;
+use super::sort_key::SortKey;
 use super::widgets::clip;
 use crate::domain::{Provider, SipCredential, short_sid};
-use std::cmp::Ordering;
 
 /// Provider table columns.
 pub const PROVIDER_COLUMNS: &[&str] = &["NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"];
@@ -18,8 +18,16 @@ pub const SIP_COLUMNS: &[&str] = &[
     "SOURCE",
 ];
 
-fn contains(hay: &str, needle: &str) -> bool {
-    hay.to_lowercase().contains(needle)
+/// Fields joined for [`Row::search_text`], lowercased.
+fn search_text<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for f in fields {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&f.to_lowercase());
+    }
+    text
 }
 
 impl Row for Provider {
@@ -27,28 +35,27 @@ impl Row for Provider {
         &self.id
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        contains(&self.display_name(), needle)
-            || contains(&self.account_sid, needle)
-            || contains(self.status.as_str(), needle)
-            || self.region.as_deref().is_some_and(|r| contains(r, needle))
+    fn search_text(&self) -> String {
+        search_text([
+            self.display_name().as_str(),
+            &self.account_sid,
+            self.status.as_str(),
+            self.region.as_deref().unwrap_or(""),
+        ])
     }
 
-    fn compare(&self, other: &Self, column: usize) -> Ordering {
+    fn sort_key(&self, column: usize) -> SortKey {
+        let key = SortKey::new();
         match column {
-            1 => self.account_sid.cmp(&other.account_sid),
-            2 => self
-                .status
-                .severity_rank()
-                .cmp(&other.status.severity_rank()),
-            3 => other.last_verified_at.cmp(&self.last_verified_at),
-            4 => self.phone_number_count.cmp(&other.phone_number_count),
-            _ => self
-                .display_name()
-                .to_lowercase()
-                .cmp(&other.display_name().to_lowercase()),
+            1 => key.text(&self.account_sid),
+            2 => key.number(u64::from(self.status.severity_rank())),
+            // Newest first, never verified last.
+            3 => key
+                .number(u64::from(self.last_verified_at.is_none()))
+                .signed(self.last_verified_at.map_or(0, |t| -t.timestamp_millis())),
+            4 => key.optional(self.phone_number_count.map(u64::from)),
+            _ => key.text(&self.display_name()),
         }
-        .then_with(|| self.id.cmp(&other.id))
     }
 }
 
@@ -57,34 +64,30 @@ impl Row for SipCredential {
         &self.id
     }
 
-    fn matches(&self, needle: &str) -> bool {
-        contains(&self.server, needle)
-            || self
-                .description
-                .as_deref()
-                .is_some_and(|d| contains(d, needle))
-            || self
-                .auth_user
-                .as_deref()
-                .is_some_and(|u| contains(u, needle))
-            || self.domain.as_deref().is_some_and(|d| contains(d, needle))
-            || contains(self.transport.as_str(), needle)
-            || contains(self.source.as_str(), needle)
+    fn search_text(&self) -> String {
+        search_text([
+            self.server.as_str(),
+            self.description.as_deref().unwrap_or(""),
+            self.auth_user.as_deref().unwrap_or(""),
+            self.domain.as_deref().unwrap_or(""),
+            self.transport.as_str(),
+            self.source.as_str(),
+        ])
     }
 
-    fn compare(&self, other: &Self, column: usize) -> Ordering {
+    fn sort_key(&self, column: usize) -> SortKey {
+        let key = SortKey::new();
         match column {
-            1 => self.server.cmp(&other.server),
-            2 => self.transport.as_str().cmp(other.transport.as_str()),
-            3 => self.auth_user.cmp(&other.auth_user),
-            4 => self.cps_limit.cmp(&other.cps_limit),
-            5 => self.source.as_str().cmp(other.source.as_str()),
-            _ => self
-                .display_name()
-                .to_lowercase()
-                .cmp(&other.display_name().to_lowercase()),
+            1 => key.text(&self.server),
+            2 => key.text(self.transport.as_str()),
+            // No user first.
+            3 => key
+                .number(u64::from(self.auth_user.is_some()))
+                .text(self.auth_user.as_deref().unwrap_or("")),
+            4 => key.optional(self.cps_limit.map(u64::from)),
+            5 => key.text(self.source.as_str()),
+            _ => key.text(&self.display_name()),
         }
-        .then_with(|| self.id.cmp(&other.id))
     }
 }
 

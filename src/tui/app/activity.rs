@@ -2,7 +2,7 @@
 
 use crate::journal::JournalEntry;
 use crate::tui::list::Row;
-use std::cmp::Ordering;
+use crate::tui::sort_key::SortKey;
 
 /// One journal entry as a row, with a sequence number as its id.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +39,7 @@ impl Row for ActivityEntry {
         &self.id
     }
 
-    fn matches(&self, needle: &str) -> bool {
+    fn search_text(&self) -> String {
         let e = &self.entry;
         [
             e.profile.clone().unwrap_or_default(),
@@ -51,10 +51,12 @@ impl Row for ActivityEntry {
             e.detail.clone().unwrap_or_default(),
         ]
         .iter()
-        .any(|s| s.to_lowercase().contains(needle))
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n")
     }
 
-    fn compare(&self, other: &Self, _column: usize) -> Ordering {
-        self.seq.cmp(&other.seq)
+    fn sort_key(&self, _column: usize) -> SortKey {
+        SortKey::new().number(self.seq)
     }
 }
