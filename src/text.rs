@@ -66,6 +66,19 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// `100000` → `100,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +93,14 @@ mod tests {
         assert_eq!(printable("right\u{202E}txt.exe"), "right\u{FFFD}txt.exe");
         assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
         assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -3,6 +3,7 @@
 //! whose columns are sized by its first page, and a progress line on stderr.
 
 use super::output::{escape_json_controls, table_line};
+use crate::text::thousands;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -231,19 +232,6 @@ impl Drop for Progress {
     }
 }
 
-/// `100000` → `100,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,14 +271,5 @@ mod tests {
         assert_eq!(later, "2   much…  never cut here\n");
         assert_eq!(t.empty(), "");
         assert_eq!(TableStream::new(&["A", "B"]).empty(), "A  B\n");
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(100_000), "100,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

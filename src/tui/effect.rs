@@ -2,7 +2,7 @@
 //! `App` returns effects; the worker runs them as tokio tasks; results come back as
 //! [`Msg`] over a channel. Every call carries the profile generation it was made for.
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ListPage};
 use crate::config::{ConfigError, Profile, TokenSource};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
 use crate::history::Record;
@@ -140,8 +140,8 @@ impl Request {
 pub enum Answer {
     /// [`Request::ListProviders`].
     Providers(Result<Vec<Provider>, ApiError>),
-    /// [`Request::ListSip`].
-    Sip(Result<Vec<SipCredential>, ApiError>),
+    /// [`Request::ListSip`]: the list ended (its pages came as [`Msg::SipPage`]).
+    Sip(Result<(), ApiError>),
     /// [`Request::ProviderNumbers`].
     ProviderNumbers {
         /// The provider.
@@ -419,6 +419,15 @@ pub enum Msg {
         generation: u64,
         /// The operations, or why not.
         result: Result<Arc<Ops>, ConfigError>,
+    },
+    /// A page of SIP credentials arrived ([`Request::ListSip`]), in order.
+    SipPage {
+        /// The generation it was made for.
+        generation: u64,
+        /// Its job id.
+        job: u64,
+        /// The page.
+        page: ListPage<SipCredential>,
     },
     /// A call finished.
     Done {

@@ -91,7 +91,7 @@ impl Worker {
                         Some(s) => s.acquire().await.ok(),
                         None => None,
                     };
-                    let answer = perform(&ops, request, &tx).await;
+                    let answer = perform(&ops, request, &tx, (generation, job)).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
@@ -180,11 +180,29 @@ fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, crate::api
     done.result
 }
 
-/// The one place a [`Request`] becomes an operation.
-pub async fn perform(ops: &Ops, request: Request, tx: &UnboundedSender<Msg>) -> Answer {
+/// The one place a [`Request`] becomes an operation. `call` is the (generation,
+/// job) the request runs for: a long list sends its pages under it as they arrive.
+pub async fn perform(
+    ops: &Ops,
+    request: Request,
+    tx: &UnboundedSender<Msg>,
+    call: (u64, u64),
+) -> Answer {
     match request {
         Request::ListProviders => Answer::Providers(ops.list_providers().await),
-        Request::ListSip => Answer::Sip(ops.list_sip().await),
+        Request::ListSip => {
+            let (generation, job) = call;
+            let result = ops
+                .list_sip_pages(|page| {
+                    let _ = tx.send(Msg::SipPage {
+                        generation,
+                        job,
+                        page,
+                    });
+                })
+                .await;
+            Answer::Sip(result)
+        }
         Request::ProviderNumbers { id, for_delete } => {
             let result = ops.provider_numbers(&id).await;
             Answer::ProviderNumbers {

@@ -53,3 +53,145 @@ async fn a_streamed_json_list_is_the_same_document_as_the_collected_one() {
     let expected: Vec<&str> = collected.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, expected);
 }
+
+/// Applies messages until the next page of the SIP list.
+async fn next_page(h: &mut crate::tui_harness::Harness) {
+    while !h.next().await {}
+}
+
+#[tokio::test]
+async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
+    use crossterm::event::KeyCode;
+    let mut h =
+        crate::tui_harness::Harness::bulk(3_500, std::time::Duration::from_millis(30)).await;
+    h.press(KeyCode::Char('2'));
+    next_page(&mut h).await;
+    // The first page is on screen before the others arrived.
+    assert_eq!(h.app.sip.items().len(), 1_000);
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains("SIP credentials: 1,000 of 3,542, loading"),
+        "{screen}"
+    );
+    // A filter typed while loading applies to the rows that arrive later.
+    h.press(KeyCode::Char('/'));
+    h.type_text("trunk 3");
+    h.press(KeyCode::Enter);
+    let matched_early = h.app.sip.len();
+    for _ in 0..5 {
+        h.press(KeyCode::Char('j'));
+    }
+    let chosen = h.app.sip.selected_item().unwrap().id.clone();
+    h.settle().await;
+    assert!(h.app.sip_load.is_none(), "loaded");
+    assert_eq!(h.app.sip.items().len(), 3_542);
+    use telcreds::tui::list::Row;
+    let matching = h
+        .app
+        .sip
+        .items()
+        .iter()
+        .filter(|c| c.search_text().contains("trunk 3"))
+        .count();
+    // At least trunk 3, 30–39, 300–399, 3000–3499: 1 + 10 + 100 + 500.
+    assert!(matching >= 611, "{matching}");
+    assert_eq!(h.app.sip.len(), matching, "early matches: {matched_early}");
+    assert!(matched_early < matching);
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains(&format!("SIP credentials ({matching} of 3542)")),
+        "{screen}"
+    );
+    assert_eq!(
+        h.app.sip.selected_item().unwrap().id,
+        chosen,
+        "the cursor kept its item"
+    );
+    // Clearing the filter keeps it there too.
+    h.press(KeyCode::Char('/'));
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.sip.selected_item().unwrap().id, chosen);
+}
+
+#[tokio::test]
+async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
+    use crossterm::event::KeyCode;
+    let mut h =
+        crate::tui_harness::Harness::bulk(3_500, std::time::Duration::from_millis(30)).await;
+    h.press(KeyCode::Char('2'));
+    next_page(&mut h).await;
+    // Sorted by description (natural order) while loading.
+    h.press(KeyCode::Char('s'));
+    let sort = h.app.sip.sort();
+    assert!(sort.is_some(), "a sort key is bound to s");
+    for _ in 0..7 {
+        h.press(KeyCode::Char('j'));
+    }
+    let chosen = h.app.sip.selected_item().unwrap().id.clone();
+    let mut pages = 1;
+    while h.app.sip_load.is_some() {
+        if h.next().await {
+            pages += 1;
+            assert_eq!(
+                h.app.sip.selected_item().unwrap().id,
+                chosen,
+                "after page {pages}"
+            );
+        }
+    }
+    assert_eq!(pages, 4);
+    // Natural order: trunk 9 before trunk 10.
+    let names: Vec<String> = h
+        .app
+        .sip
+        .items()
+        .iter()
+        .filter_map(|c| c.description.clone())
+        .collect();
+    assert!(names.contains(&"trunk 10".to_string()));
+    let (_, rows) = {
+        h.app.sip.first();
+        h.app.sip.scroll(50);
+        h.app.sip.visible(3_600)
+    };
+    let order: Vec<&str> = rows
+        .iter()
+        .filter_map(|c| c.description.as_deref())
+        .filter(|d| d.starts_with("trunk "))
+        .take(12)
+        .collect();
+    assert_eq!(
+        order[..10],
+        [
+            "trunk 1", "trunk 2", "trunk 3", "trunk 4", "trunk 5", "trunk 6", "trunk 7", "trunk 8",
+            "trunk 9", "trunk 10"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_keeps_the_old_rows_until_the_new_ones_are_in() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let mut h =
+        crate::tui_harness::Harness::bulk(2_500, std::time::Duration::from_millis(30)).await;
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    assert_eq!(h.app.sip.items().len(), 2_542);
+    // One credential more on the platform, then ctrl-r.
+    let c = client(&h.sandbox, Platform::Dasha);
+    let input = telcreds::domain::SipCredentialInput {
+        server: "sip.late.example".into(),
+        ..Default::default()
+    };
+    c.create_sip_credential(&input).await.unwrap();
+    h.press_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    next_page(&mut h).await;
+    assert_eq!(h.app.sip.items().len(), 2_542, "the old rows stay");
+    assert!(!h.screen(120, 30).contains("loading"));
+    h.settle().await;
+    assert_eq!(
+        h.app.sip.items().len(),
+        2_543,
+        "then the new ones replace them"
+    );
+}

@@ -62,13 +62,32 @@ impl Harness {
         latency: Duration,
         adjust: impl FnOnce(&mut Vec<Profile>),
     ) -> Harness {
-        let sandbox = Sandbox::start(SandboxOptions {
+        let options = SandboxOptions {
             seed,
             latency,
             ..SandboxOptions::default()
-        })
-        .await
-        .unwrap();
+        };
+        Harness::build_on(data, options, adjust).await
+    }
+
+    /// The demo plus `n` generated SIP credentials at `latency`, returned as soon as
+    /// the first loads are asked for: messages are applied one by one with
+    /// [`Harness::next`].
+    pub async fn bulk(n: usize, latency: Duration) -> Harness {
+        let options = SandboxOptions {
+            latency,
+            bulk_sip_credentials: n,
+            ..SandboxOptions::default()
+        };
+        Harness::build_on(tempfile::tempdir().unwrap(), options, |_| {}).await
+    }
+
+    async fn build_on(
+        data: tempfile::TempDir,
+        options: SandboxOptions,
+        adjust: impl FnOnce(&mut Vec<Profile>),
+    ) -> Harness {
+        let sandbox = Sandbox::start(options).await.unwrap();
         let mut profiles = demo::profiles(&sandbox);
         adjust(&mut profiles);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -175,6 +194,20 @@ impl Harness {
             let effects = self.app.update(msg);
             self.run(effects);
         }
+    }
+
+    /// Waits for the next message and applies it; returns whether it was a page of
+    /// the SIP list.
+    pub async fn next(&mut self) -> bool {
+        let msg = tokio::time::timeout(Duration::from_secs(10), self.rx.recv())
+            .await
+            .expect("a message within 10 s")
+            .expect("channel open");
+        let page = matches!(msg, telcreds::tui::effect::Msg::SipPage { .. });
+        self.app.set_clock(Clock::system());
+        let effects = self.app.update(msg);
+        self.run(effects);
+        page
     }
 
     /// Applies the results that have already arrived, without waiting.

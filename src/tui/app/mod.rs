@@ -120,6 +120,8 @@ pub struct App {
     pub providers: ItemList<Provider>,
     /// SIP tab.
     pub sip: ItemList<SipCredential>,
+    /// The SIP list being loaded, page by page.
+    pub sip_load: Option<SipLoad>,
     /// Verification tab (the same providers, worst first).
     pub verification: ItemList<Provider>,
     /// Activity tab.
@@ -170,6 +172,27 @@ pub struct App {
     next_job: u64,
 }
 
+/// A SIP list load in progress: how far it is, and (for a refresh) the new rows,
+/// kept aside so that the old ones stay on screen until the new ones are all in.
+#[derive(Debug, Default)]
+pub struct SipLoad {
+    /// The load's job.
+    pub job: u64,
+    /// Rows received so far.
+    pub loaded: usize,
+    /// What the platform says the list holds.
+    pub total: Option<u64>,
+    /// A refresh's rows so far; `None` when the rows go on screen as they come.
+    staged: Option<Vec<SipCredential>>,
+}
+
+impl SipLoad {
+    /// True when its rows go on screen as they come (not a refresh behind old rows).
+    pub fn is_visible(&self) -> bool {
+        self.staged.is_none()
+    }
+}
+
 impl App {
     /// A new app on `profiles`, starting on `start`; returns the effects that connect it.
     pub fn new(
@@ -198,6 +221,7 @@ impl App {
             focus: Focus::Table,
             providers: ItemList::default(),
             sip: ItemList::default(),
+            sip_load: None,
             verification,
             activity,
             detail: None,
@@ -377,6 +401,7 @@ impl App {
             *list = fresh_like(list);
         }
         self.sip = fresh_like(&self.sip);
+        self.sip_load = None;
         if !capabilities(&profile.platform).sip_credentials && self.tab == Tab::Sip {
             self.tab = Tab::Providers;
         }

@@ -2,8 +2,8 @@
 //! dropped, as are results for a job that no longer exists; a result changes a dialog
 //! only when that dialog is the one waiting for it.
 
-use super::{ActivityEntry, App, DeleteTarget, Overlay};
-use crate::api::ApiError;
+use super::{ActivityEntry, App, DeleteTarget, Overlay, SipLoad};
+use crate::api::{ApiError, ListPage};
 use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
 };
@@ -28,6 +28,16 @@ impl App {
                         Vec::new()
                     }
                 }
+            }
+            Msg::SipPage {
+                generation,
+                job,
+                page,
+            } => {
+                if generation == self.generation && self.jobs.contains_key(&job) {
+                    self.sip_page(job, page);
+                }
+                Vec::new()
             }
             Msg::Done {
                 generation,
@@ -109,6 +119,27 @@ impl App {
         }
     }
 
+    /// A page of the SIP list: on screen at once on a first load (the cursor, filter
+    /// and sort apply as rows arrive), kept aside during a refresh.
+    fn sip_page(&mut self, job: u64, page: ListPage<SipCredential>) {
+        let load = match &mut self.sip_load {
+            Some(load) if load.job == job => load,
+            _ => self.sip_load.insert(SipLoad {
+                job,
+                staged: self.sip.loaded.then(Vec::new),
+                ..SipLoad::default()
+            }),
+        };
+        let first = load.loaded == 0;
+        load.loaded = page.loaded;
+        load.total = page.total;
+        match &mut load.staged {
+            Some(rows) => rows.extend(page.items),
+            None if first => self.sip.set_items(page.items),
+            None => self.sip.append(page.items),
+        }
+    }
+
     /// Applies the answer of job `job`; every kind of answer has its own arm.
     fn apply(&mut self, job: u64, answer: Answer) -> Vec<Effect> {
         match answer {
@@ -116,7 +147,18 @@ impl App {
                 self.providers.set_items(items.clone());
                 self.verification.set_items(items);
             }
-            Answer::Sip(Ok(items)) => self.sip.set_items(items),
+            Answer::Sip(Ok(())) => {
+                let load = self.sip_load.take().filter(|l| l.job == job);
+                match load {
+                    // A refresh: the new rows replace the old ones at once.
+                    Some(SipLoad {
+                        staged: Some(rows), ..
+                    }) => self.sip.set_items(rows),
+                    Some(_) => {}
+                    // No page at all: an empty list.
+                    None => self.sip.set_items(Vec::new()),
+                }
+            }
             Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
                 for list in [&mut self.providers, &mut self.verification] {
@@ -128,6 +170,8 @@ impl App {
                 );
             }
             Answer::Sip(Err(e)) => {
+                // The rows that arrived stay; a refresh's new rows are dropped.
+                self.sip_load = None;
                 self.sip.error = (!self.sip.loaded).then(|| e.to_string());
                 self.set_flash(
                     format!("loading SIP credentials failed: {e} (ctrl-r retries)"),

@@ -210,11 +210,18 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
 }
 
 fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
-    let block = pane(
-        app,
-        title("SIP credentials", &app.sip, SIP_COLUMNS),
-        table_focused(app),
-    );
+    let name = match &app.sip_load {
+        // "SIP credentials: 3,000 of 100,000, loading" while the pages arrive.
+        Some(load) if load.is_visible() => format!(
+            "SIP credentials: {}{}, loading",
+            crate::text::thousands(load.loaded as u64),
+            load.total
+                .map(|t| format!(" of {}", crate::text::thousands(t)))
+                .unwrap_or_default()
+        ),
+        _ => "SIP credentials".to_string(),
+    };
+    let block = pane(app, title(&name, &app.sip, SIP_COLUMNS), table_focused(app));
     if let Some((text, style)) = placeholder(app, &app.sip, "SIP credentials") {
         return draw_placeholder(frame, area, block, text, style);
     }
