@@ -1,6 +1,8 @@
-//! Drawing and key handling cost with 100 and 10,000 SIP credentials: only the
-//! visible rows are built, so both should cost the same.
-//! Run: `cargo bench --bench tui`.
+//! Drawing, key handling, filtering and sorting with 100 and 100,000 SIP
+//! credentials. Drawing and moving build only the visible rows, so they cost the
+//! same at both sizes; a filter keystroke is one pass over the rows (a narrowing one
+//! over the previous matches only), a sort compares precomputed keys.
+//! Run: `cargo bench --bench tui` (the README's development section has the figures).
 
 use chrono::{TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -66,9 +68,10 @@ fn app_with(n: usize) -> App {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sip");
-    for n in [100usize, 10_000] {
+    for n in [100usize, 100_000] {
         let mut app = app_with(n);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
         group.bench_with_input(BenchmarkId::new("draw_120x40", n), &n, |b, _| {
             b.iter(|| {
                 terminal.draw(|f| views::draw(&mut app, f)).unwrap();
@@ -76,23 +79,54 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("key_down_up", n), &n, |b, _| {
             b.iter(|| {
-                black_box(app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
-                black_box(app.handle_key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)));
+                black_box(app.handle_key(key(KeyCode::Down)));
+                black_box(app.handle_key(key(KeyCode::Up)));
             });
         });
         group.bench_with_input(BenchmarkId::new("key_end_home_and_draw", n), &n, |b, _| {
             b.iter(|| {
-                let _ = app.handle_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+                let _ = app.handle_key(key(KeyCode::End));
                 terminal.draw(|f| views::draw(&mut app, f)).unwrap();
-                let _ = app.handle_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+                let _ = app.handle_key(key(KeyCode::Home));
             });
         });
-        // Filtering must look at every row once per keystroke: linear, reported for scale.
-        group.bench_with_input(BenchmarkId::new("filter_keystroke", n), &n, |b, _| {
+        // A keystroke that widens the filter ("trunk 1" after "trunk 12", a backspace):
+        // one pass over every row, then the redraw.
+        group.bench_with_input(BenchmarkId::new("filter_keystroke_and_draw", n), &n, |b, _| {
+            app.sip.set_filter("trunk 12");
             b.iter(|| {
-                app.sip.set_filter("trunk 99");
-                app.sip.set_filter("");
+                app.sip.set_filter("trunk 1");
+                terminal.draw(|f| views::draw(&mut app, f)).unwrap();
+                app.sip.set_filter("trunk 12");
             });
+        });
+        // A keystroke that extends the filter: only the previous matches are searched.
+        group.bench_with_input(BenchmarkId::new("narrowing_keystroke", n), &n, |b, _| {
+            b.iter_batched(
+                || {
+                    let mut list = app.sip.clone();
+                    list.set_filter("trunk");
+                    list
+                },
+                |mut list| {
+                    list.set_filter("trunk 1");
+                    list
+                },
+                criterion::BatchSize::LargeInput,
+            );
+        });
+        // `s`: the next sort column (its keys computed, then sorted), or the same one
+        // reversed; both halves of a cycle are measured together.
+        app.sip.set_filter("");
+        group.bench_with_input(BenchmarkId::new("sort_key", n), &n, |b, _| {
+            b.iter_batched(
+                || app.sip.clone(),
+                |mut list| {
+                    list.sort_by(1);
+                    list
+                },
+                criterion::BatchSize::LargeInput,
+            );
         });
     }
     group.finish();
