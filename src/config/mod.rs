@@ -27,6 +27,7 @@ mod url;
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use zeroize::Zeroize;
 
@@ -182,14 +183,27 @@ impl Profile {
     /// Fetches the token, with errors that name this profile.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
         tracing::debug!(profile = %self.name, source = %self.token.summary(), "resolving token");
-        self.token.resolve().map_err(|e| match e {
+        self.token.resolve().map_err(|e| self.named(e))
+    }
+
+    /// [`TokenSource::resolve_for_report`] (a `token_cmd` within `timeout`, never
+    /// quoted), with errors that name this profile.
+    pub fn resolve_token_for_report(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        self.token
+            .resolve_for_report(timeout)
+            .map_err(|e| self.named(e))
+    }
+
+    /// A token source error, naming this profile.
+    fn named(&self, e: ConfigError) -> ConfigError {
+        match e {
             ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
                 profile: self.name.clone(),
                 key,
                 message,
             },
             other => other,
-        })
+        }
     }
 }
 
