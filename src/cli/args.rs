@@ -424,6 +424,10 @@ pub struct SandboxArgs {
     /// Add this many generated SIP credentials ("trunk 1" …), to measure long lists.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub sip_credentials: u32,
+    /// Serve Unpod provider configurations only at this path under /api/v2/platform
+    /// (e.g. `telephony/provider-configurations/`); default: both spellings.
+    #[arg(long, value_name = "PATH")]
+    pub unpod_provider_configurations_path: Option<String>,
     /// Print a ready config for a sandbox at --listen and exit.
     #[arg(long)]
     pub print_config: bool,
