@@ -40,6 +40,9 @@ pub use paths::{
 pub use store::{STORE_TIMEOUT, store_secret};
 pub use token::TokenSource;
 
+pub(crate) use parse::{chmod_600, open_to};
+pub(crate) use paths::tilde;
+
 use crate::domain::Platform;
 use crate::local_file;
 use crate::secret::Secret;
@@ -305,14 +308,16 @@ impl Config {
     }
 }
 
+/// The unix permission bits of a file (`None` elsewhere).
 #[cfg(unix)]
-fn file_mode(meta: &Metadata) -> Option<u32> {
+pub(crate) fn file_mode(meta: &Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     Some(meta.permissions().mode())
 }
 
+/// The unix permission bits of a file (`None` elsewhere).
 #[cfg(not(unix))]
-fn file_mode(_meta: &Metadata) -> Option<u32> {
+pub(crate) fn file_mode(_meta: &Metadata) -> Option<u32> {
     None
 }
 

@@ -8,6 +8,7 @@ mod canary;
 mod cli;
 mod cli_issue9;
 mod conventions;
+mod doctor;
 mod e2e_demo;
 mod e2e_prompt;
 mod e2e_terminal;

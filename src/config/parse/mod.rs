@@ -351,7 +351,7 @@ impl<'a> Scope<'a> {
 
 /// What the group and other bits of `mode` allow: "readable by group", "readable
 /// and writable by group and others", …
-fn open_to(mode: u32) -> String {
+pub(crate) fn open_to(mode: u32) -> String {
     let allows = |bits: u32| {
         let words: Vec<&str> = [(0o4, "readable"), (0o2, "writable"), (0o1, "executable")]
             .into_iter()
@@ -379,17 +379,23 @@ fn control_message() -> String {
 }
 
 fn open_file_message(shown: &str, mode: u32) -> String {
+    format!(
+        "inline token in {shown}, which is {} (mode {:04o}); \
+         run: {}, or use token_env / token_cmd / token_file",
+        open_to(mode),
+        mode & 0o7777,
+        chmod_600(shown)
+    )
+}
+
+/// `chmod 600 PATH`, the path quoted for a shell when it needs it.
+pub(crate) fn chmod_600(shown: &str) -> String {
     let quoted = if shown.contains(|c: char| c.is_whitespace() || c == '\'') {
         format!("'{}'", shown.replace('\'', r"'\''"))
     } else {
         shown.to_string()
     };
-    format!(
-        "inline token in {shown}, which is {} (mode {:04o}); \
-         run: chmod 600 {quoted}, or use token_env / token_cmd / token_file",
-        open_to(mode),
-        mode & 0o7777
-    )
+    format!("chmod 600 {quoted}")
 }
 
 /// What one profile table held, before the cross-key checks.
