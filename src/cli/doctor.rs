@@ -41,9 +41,8 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
         Some(c) => vec![super::pick(c, cli)?.clone()],
     };
     let timeout = Duration::from_secs_f64(a.token_timeout);
-    let options = tokio::task::spawn_blocking(move || DoctorOptions::standard(timeout))
+    let options = DoctorOptions::load(timeout)
         .await
-        .map_err(|e| CliError::new(Exit::Other, format!("doctor could not start: {e}")))?
         .map_err(|e| CliError::new(Exit::Other, e))?;
     let report = doctor::run(config_step, &profiles, &options).await;
     let json = Json {

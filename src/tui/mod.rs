@@ -6,6 +6,7 @@ pub mod app;
 pub mod clipboard;
 pub mod confirm;
 pub mod demo;
+pub mod doctor_view;
 pub mod effect;
 pub mod form;
 pub mod list;

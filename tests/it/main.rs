@@ -24,6 +24,7 @@ mod retries;
 mod rotation;
 mod support;
 mod tui_app;
+mod tui_doctor;
 mod tui_harness;
 mod tui_mint;
 mod tui_random;

@@ -19,6 +19,7 @@ use crate::api::{Http, HttpOptions};
 use crate::config::Profile;
 use crate::domain::CheckStatus;
 use crate::probe::transport::TlsTrust;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How long a `token_cmd` may take in `doctor` (a normal run allows 60 s).
@@ -54,6 +55,38 @@ impl DoctorOptions {
             token_timeout,
             connect_timeout: Duration::from_secs(5),
         })
+    }
+}
+
+impl DoctorOptions {
+    /// [`DoctorOptions::standard`], read off the async threads.
+    pub async fn load(token_timeout: Duration) -> Result<DoctorOptions, String> {
+        tokio::task::spawn_blocking(move || DoctorOptions::standard(token_timeout))
+            .await
+            .map_err(|e| format!("doctor could not start: {e}"))?
+    }
+}
+
+/// Checks profiles already loaded (the terminal UI): the config file at `config`
+/// again (none for `--demo`), then `profiles` as they are used.
+pub async fn run_loaded(config: Option<PathBuf>, profiles: Vec<Profile>) -> Report {
+    let config_step = match config {
+        Some(path) => tokio::task::spawn_blocking(move || check_config_file(&path).0)
+            .await
+            .unwrap_or_else(|e| {
+                Step::failed(
+                    "config",
+                    format!("reading stopped: {e}"),
+                    "run doctor again",
+                )
+            }),
+        None => no_config_file("the profiles come from --demo"),
+    };
+    match DoctorOptions::load(TOKEN_TIMEOUT).await {
+        Ok(options) => run(config_step, &profiles, &options).await,
+        Err(e) => Report {
+            steps: vec![config_step, Step::failed("doctor", e, "run doctor again")],
+        },
     }
 }
 

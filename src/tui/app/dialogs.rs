@@ -263,6 +263,7 @@ impl App {
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
+            Overlay::Doctor(view) => self.doctor_key(view, key),
             Overlay::Command(mut input) => match key.code {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(input.value().trim().to_string()),

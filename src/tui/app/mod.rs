@@ -6,6 +6,7 @@ mod activity;
 mod clock;
 mod commands;
 mod dialogs;
+mod doctor;
 mod keys;
 mod overlay;
 mod replies;
@@ -163,6 +164,8 @@ pub struct App {
     /// Mints stopped before their promotion and closed, by Account SID: `r` on a
     /// provider of the account reopens one.
     parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
+    /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
+    config_path: Option<std::path::PathBuf>,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -220,6 +223,7 @@ impl App {
             rotation_check: None,
             twilio_accounts: Vec::new(),
             parked_mints: HashMap::new(),
+            config_path: None,
             clock,
             next_job: 0,
         };
@@ -231,6 +235,11 @@ impl App {
     /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
     pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
         self.twilio_accounts = accounts;
+    }
+
+    /// The config file the profiles came from, which `:doctor` checks.
+    pub fn set_config_path(&mut self, path: Option<std::path::PathBuf>) {
+        self.config_path = path;
     }
 
     /// The wall time to show.
@@ -273,7 +282,10 @@ impl App {
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
-        self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_check.is_some()
+        self.jobs_in_flight() > 0
+            || self.rotation_running()
+            || self.rotation_check.is_some()
+            || self.doctor_running()
     }
 
     /// The next moment the screen or the state must change without input: a secret

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 const FOOTER: [&str; 2] = [
-    " : commands: providers  sip  verification  activity  ctx [NAME]  help  q",
+    " : providers  sip  verification  activity  ctx [NAME]  doctor [all]  help  q",
     " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
 ];
 
