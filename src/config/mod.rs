@@ -42,6 +42,7 @@ pub use token::TokenSource;
 
 pub(crate) use parse::{chmod_600, open_to};
 pub(crate) use paths::tilde;
+pub(crate) use suggest::closest;
 
 use crate::domain::Platform;
 use crate::local_file;
@@ -67,6 +68,8 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// The Twilio accounts whose auth tokens the user administers, in file order.
     pub twilio_accounts: Vec<TwilioAccount>,
+    /// The terminal UI's keys, as `[keys]` remapped them.
+    pub keys: crate::tui::keymap::Keymap,
 }
 
 /// One `[twilio_accounts.<name>]` table: a Twilio account whose auth token

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doctor_view;
 pub mod effect;
 pub mod form;
+pub mod keymap;
 pub mod list;
 pub mod rotation_view;
 pub mod rows;

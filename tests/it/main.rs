@@ -26,6 +26,7 @@ mod support;
 mod tui_app;
 mod tui_doctor;
 mod tui_harness;
+mod tui_keys;
 mod tui_mint;
 mod tui_random;
 mod tui_sizes;

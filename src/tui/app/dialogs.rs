@@ -234,10 +234,12 @@ impl App {
         };
         match overlay {
             Overlay::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter
-                ) {
+                let help_key = self
+                    .keymap()
+                    .lookup(&key)
+                    .is_some_and(|s| s.action == crate::tui::action::Action::Help);
+                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
+                if !(closes || help_key) {
                     self.overlay = Some(Overlay::Help);
                 }
                 Vec::new()

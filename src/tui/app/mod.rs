@@ -166,6 +166,8 @@ pub struct App {
     parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
     /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
     config_path: Option<std::path::PathBuf>,
+    /// Which keys trigger which action.
+    keymap: crate::tui::keymap::Keymap,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -224,6 +226,7 @@ impl App {
             twilio_accounts: Vec::new(),
             parked_mints: HashMap::new(),
             config_path: None,
+            keymap: Default::default(),
             clock,
             next_job: 0,
         };
@@ -356,11 +359,16 @@ impl App {
         let now = self.clock.mono;
         self.auto_refresh_used = true;
         if self.auto_refresh_at.take().is_some() {
-            self.set_flash("auto-refresh paused (P resumes)", false);
+            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         } else {
             self.auto_refresh_at = Some(now + AUTO_REFRESH);
             let every = AUTO_REFRESH.as_secs();
-            self.set_flash(format!("auto-refresh every {every} s (P pauses)"), false);
+            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            self.set_flash(
+                format!("auto-refresh every {every} s ({key} pauses)"),
+                false,
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! available here (and if not, why). Entries flow into as many columns as needed.
 
 use super::layout::{self, Width};
-use crate::tui::action::{ACTIONS, ActionSpec, key_label};
+use crate::tui::action::{ACTIONS, ActionSpec};
 use crate::tui::app::App;
 use crate::tui::widgets::{centered, fit_line};
 use ratatui::Frame;
@@ -17,7 +17,7 @@ const FOOTER: [&str; 2] = [
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
     let t = &app.theme;
-    let keys: Vec<String> = spec.keys.iter().map(|(c, m)| key_label(*c, *m)).collect();
+    let keys = app.keymap().labels(spec.action);
     let available = app.is_available(spec);
     let note = match (available, spec.mutates && app.readonly()) {
         (true, _) => "",
