@@ -126,6 +126,8 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         info: scratch.map(|_| demo::NOTICE.to_string()),
         stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
         twilio_accounts: config.twilio_accounts,
+        config_path: config.path,
+        keymap: config.keys,
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.

@@ -89,7 +89,12 @@ impl PlatformClient {
     /// call it off the UI thread).
     pub fn connect(profile: &Profile, http: Http) -> Result<Self, ConfigError> {
         let token = profile.resolve_token()?;
-        Ok(match profile.platform {
+        Ok(Self::with_token(profile, http, token))
+    }
+
+    /// A client for a profile whose token is already resolved.
+    pub fn with_token(profile: &Profile, http: Http, token: Secret) -> Self {
+        match profile.platform {
             Platform::Unpod => PlatformClient::Unpod {
                 twilio: TwilioChecker::new(http.clone(), &profile.twilio_api_base),
                 client: UnpodClient::new(
@@ -104,7 +109,7 @@ impl PlatformClient {
                 ),
             },
             _ => PlatformClient::Dasha(DashaClient::new(http, &profile.base_url, token)),
-        })
+        }
     }
 
     /// The platform this client talks to.

@@ -70,6 +70,19 @@ pub async fn check_credentials(
     })
 }
 
+/// Whether Twilio's API answers at `base`: a `GET /2010-04-01/Accounts.json` without
+/// credentials, which Twilio answers 401. Any other answer or failure is returned.
+pub async fn reachable(http: &Http, base: &str) -> Result<(), ApiError> {
+    let url = format!("{}/2010-04-01/Accounts.json", base.trim_end_matches('/'));
+    match http
+        .send(|| http.client().get(&url), RetryMode::Never, classify)
+        .await
+    {
+        Ok(_) | Err(ApiError::Unauthorized { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// `{base}/2010-04-01/Accounts/{sid}.json`, the SID percent-encoded as one segment.
 fn account_url(base: &str, sid: &str) -> Result<String, ApiError> {
     Ok(format!(

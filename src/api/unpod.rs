@@ -47,6 +47,15 @@ pub struct Organization {
     pub domain_handle: Option<String>,
 }
 
+/// A list of provider configurations as read.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigurationList {
+    /// The configurations that could be read.
+    pub configurations: Vec<Provider>,
+    /// A short excerpt (secret-looking values redacted) of each item that could not.
+    pub unreadable: Vec<String>,
+}
+
 impl UnpodClient {
     /// A client with the given settings.
     pub fn new(http: Http, mut settings: UnpodSettings) -> Self {
@@ -125,18 +134,39 @@ impl UnpodClient {
         data::<Vec<Organization>>(&a)
     }
 
+    /// The path of provider configurations this client uses (ends in `/`).
+    pub fn configurations_path(&self) -> &str {
+        &self.settings.configurations_path
+    }
+
+    /// The same client with provider configurations at `path` (ending in `/`).
+    pub fn with_configurations_path(&self, path: &str) -> UnpodClient {
+        let mut settings = self.settings.clone();
+        settings.configurations_path = path.to_string();
+        UnpodClient::new(self.http.clone(), settings)
+    }
+
     /// Every provider configuration of the organization.
     pub async fn list_configurations(&self) -> Result<Vec<Provider>, ApiError> {
+        Ok(self.read_configurations().await?.configurations)
+    }
+
+    /// Every provider configuration of the organization, with the items that could
+    /// not be read (skipped by [`UnpodClient::list_configurations`]).
+    pub async fn read_configurations(&self) -> Result<ConfigurationList, ApiError> {
         let a = self
             .call(Method::GET, &self.config_path(None)?, None)
             .await?;
         let items = data::<Vec<Value>>(&a)?;
         // One odd item does not fail the list: it is skipped.
-        Ok(items
-            .into_iter()
-            .filter_map(|v| serde_json::from_value::<WireConfig>(v).ok())
-            .map(WireConfig::into_domain)
-            .collect())
+        let mut list = ConfigurationList::default();
+        for item in items {
+            match serde_json::from_value::<WireConfig>(item.clone()) {
+                Ok(c) => list.configurations.push(c.into_domain()),
+                Err(_) => list.unreadable.push(excerpt(item.to_string().as_bytes())),
+            }
+        }
+        Ok(list)
     }
 
     /// One provider configuration.

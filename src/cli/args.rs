@@ -89,12 +89,27 @@ pub enum Command {
     /// Rotate a credential everywhere it is used.
     #[command(subcommand)]
     Rotate(RotateCommand),
+    /// Check, without changing anything, that each profile works: config file, token
+    /// source, base URL and TLS, token and org handle, every API path, Twilio's API.
+    Doctor(DoctorArgs),
     /// Run the embedded sandbox platform (Dasha, Unpod and Twilio on loopback).
     Sandbox(SandboxArgs),
     /// Print a shell completion script, e.g. `telcreds completions bash > FILE`.
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `telcreds man > ~/.local/share/man/man1/telcreds.1`.
     Man,
+}
+
+/// `doctor`
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check every profile (default: the one --profile, TELCREDS_PROFILE or
+    /// default_profile names, else the first).
+    #[arg(long)]
+    pub all: bool,
+    /// Seconds a token_cmd may take before it is stopped.
+    #[arg(long, default_value_t = crate::ops::doctor::TOKEN_TIMEOUT.as_secs_f64(), value_name = "S")]
+    pub token_timeout: f64,
 }
 
 /// `completions`
@@ -424,6 +439,10 @@ pub struct SandboxArgs {
     /// Add this many generated SIP credentials ("trunk 1" …), to measure long lists.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub sip_credentials: u32,
+    /// Serve Unpod provider configurations only at this path under /api/v2/platform
+    /// (e.g. `telephony/provider-configurations/`); default: both spellings.
+    #[arg(long, value_name = "PATH")]
+    pub unpod_provider_configurations_path: Option<String>,
     /// Print a ready config for a sandbox at --listen and exit.
     #[arg(long)]
     pub print_config: bool,

@@ -5,6 +5,7 @@ pub mod args;
 mod audit;
 mod confirm;
 mod docs;
+mod doctor;
 pub mod exit;
 #[cfg(unix)]
 mod hidden;
@@ -126,6 +127,7 @@ async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
         Command::Providers(c) => providers::run(&context(cli)?, c).await,
         Command::Sip(c) => sip::run(&context(cli)?, c).await,
         Command::Rotate(c) => rotate::run(cli, c).await,
+        Command::Doctor(a) => doctor::run(cli, a).await,
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
     }

@@ -90,6 +90,18 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
             a.listen
         )));
     }
+    let configurations_path = a
+        .unpod_provider_configurations_path
+        .map(|p| p.trim().to_string());
+    if configurations_path
+        .as_deref()
+        .is_some_and(|p| p.trim_matches('/').is_empty() || p.contains(char::is_whitespace))
+    {
+        return Err(CliError::usage(
+            "--unpod-provider-configurations-path takes a path with no spaces, e.g. \
+             telephony/provider-configurations/",
+        ));
+    }
     let opts = SandboxOptions {
         listen: a.listen,
         seed: match a.seed {
@@ -99,6 +111,7 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         latency: Duration::from_millis(a.latency_ms),
         fault_rate: a.fault_rate,
         bulk_sip_credentials: a.sip_credentials as usize,
+        unpod_provider_configurations_path: configurations_path,
     };
     if a.print_config {
         // The seed is the same every time: a throwaway sandbox on a free port knows the

@@ -27,6 +27,7 @@ mod url;
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use zeroize::Zeroize;
 
@@ -38,6 +39,10 @@ pub use paths::{
 };
 pub use store::{STORE_TIMEOUT, store_secret};
 pub use token::TokenSource;
+
+pub(crate) use parse::{chmod_600, open_to};
+pub(crate) use paths::tilde;
+pub(crate) use suggest::closest;
 
 use crate::domain::Platform;
 use crate::local_file;
@@ -63,6 +68,8 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// The Twilio accounts whose auth tokens the user administers, in file order.
     pub twilio_accounts: Vec<TwilioAccount>,
+    /// The terminal UI's keys, as `[keys]` remapped them.
+    pub keys: crate::tui::keymap::Keymap,
 }
 
 /// One `[twilio_accounts.<name>]` table: a Twilio account whose auth token
@@ -182,14 +189,27 @@ impl Profile {
     /// Fetches the token, with errors that name this profile.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
         tracing::debug!(profile = %self.name, source = %self.token.summary(), "resolving token");
-        self.token.resolve().map_err(|e| match e {
+        self.token.resolve().map_err(|e| self.named(e))
+    }
+
+    /// [`TokenSource::resolve_for_report`] (a `token_cmd` within `timeout`, never
+    /// quoted), with errors that name this profile.
+    pub fn resolve_token_for_report(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        self.token
+            .resolve_for_report(timeout)
+            .map_err(|e| self.named(e))
+    }
+
+    /// A token source error, naming this profile.
+    fn named(&self, e: ConfigError) -> ConfigError {
+        match e {
             ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
                 profile: self.name.clone(),
                 key,
                 message,
             },
             other => other,
-        })
+        }
     }
 }
 
@@ -291,14 +311,16 @@ impl Config {
     }
 }
 
+/// The unix permission bits of a file (`None` elsewhere).
 #[cfg(unix)]
-fn file_mode(meta: &Metadata) -> Option<u32> {
+pub(crate) fn file_mode(meta: &Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     Some(meta.permissions().mode())
 }
 
+/// The unix permission bits of a file (`None` elsewhere).
 #[cfg(not(unix))]
-fn file_mode(_meta: &Metadata) -> Option<u32> {
+pub(crate) fn file_mode(_meta: &Metadata) -> Option<u32> {
     None
 }
 

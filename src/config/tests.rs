@@ -682,3 +682,61 @@ fn an_inline_twilio_token_follows_the_file_permission_rule() {
     assert!(!shown.contains("CANARY-TW"));
     assert!(ok(&text).twilio_account(SID).is_some());
 }
+
+#[test]
+fn keys_remap_actions_by_name() {
+    use crate::tui::action::Action;
+    let c = ok(&format!(
+        "{DASHA}\n[keys]\ndelete = \"ctrl-x\"\nverify_all = [\"f5\", \"V\"]\n"
+    ));
+    assert_eq!(c.keys.labels(Action::Delete), ["ctrl-x"]);
+    assert_eq!(c.keys.labels(Action::VerifyAll), ["f5", "V"]);
+    assert_eq!(ok(DASHA).keys, crate::tui::keymap::Keymap::default());
+}
+
+#[test]
+fn every_keys_problem_is_reported_with_its_line_in_file_order() {
+    // DASHA ends on line 5, so [keys] is line 6.
+    let text = format!(
+        "{DASHA}[keys]\ndelet = \"ctrl-x\"\nedit = \"ctrl-xx\"\nrotate = \"x\"\nsort = 5\n"
+    );
+    let shown: Vec<String> = problems(&text).iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert!(
+        shown[0].starts_with(
+            "key \"keys.delet\": line 7: unknown action `delet`: did you mean `delete`?"
+        ),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("key \"keys.edit\": line 8: unknown key `ctrl-xx`"),
+        "{shown:#?}"
+    );
+    assert_eq!(
+        shown[2],
+        "key \"keys.rotate\": line 9: `x` would trigger both rotate (line 9) and reveal \
+         (by default): pick another key, or remap reveal too"
+    );
+    assert_eq!(
+        shown[3],
+        "key \"keys.sort\": line 10: expected a key name (\"ctrl-x\") or a list of them, \
+         got integer"
+    );
+}
+
+#[test]
+fn two_actions_on_one_key_are_refused_naming_both() {
+    let p = one_problem(&format!(
+        "{DASHA}[keys]\ndelete = \"ctrl-x\"\nedit = [\"ctrl-x\", \"e\"]\n"
+    ));
+    assert_eq!(
+        p.to_string(),
+        "key \"keys.edit\": line 8: `ctrl-x` would trigger both edit (line 8) and delete \
+         (line 7): give each its own key"
+    );
+    let p = one_problem(&format!("keys = \"ctrl-x\"\n{DASHA}"));
+    assert!(
+        p.to_string().starts_with("key \"keys\": must be a table"),
+        "{p}"
+    );
+}

@@ -44,20 +44,35 @@ impl TokenSource {
     /// Fetches the token. Errors carry an empty profile name; see
     /// [`Profile::resolve_token`](super::Profile::resolve_token) for one that names it.
     pub fn resolve(&self) -> Result<Secret, ConfigError> {
+        self.resolve_with(COMMAND_TIMEOUT, &self.describe())
+    }
+
+    /// Fetches the token for a report meant to be shared (`doctor`): a `token_cmd`
+    /// gets `timeout`, and messages call it `token_cmd`, never quoting its text (it
+    /// may hold a secret).
+    pub fn resolve_for_report(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        let shown = match self {
+            TokenSource::Cmd(_) => "token_cmd".to_string(),
+            other => other.describe(),
+        };
+        self.resolve_with(timeout, &shown)
+    }
+
+    /// Fetches the token, a command within `timeout`; messages name the source `shown`.
+    fn resolve_with(&self, timeout: Duration, shown: &str) -> Result<Secret, ConfigError> {
         let token = match self {
             TokenSource::Env(var) => from_env(var),
-            TokenSource::Cmd(cmd) => from_command(cmd, COMMAND_TIMEOUT),
+            TokenSource::Cmd(cmd) => from_command(cmd, shown, timeout),
             TokenSource::File(path) => from_file(path),
             TokenSource::Inline(secret) => Ok(secret.trimmed()),
         };
         token
             .and_then(|t| {
                 if t.is_empty() {
-                    Err(format!("{} gave an empty token", self.describe()))
+                    Err(format!("{shown} gave an empty token"))
                 } else if has_control(t.expose()) {
                     Err(format!(
-                        "{} gave a token with a control character inside ({CONTROL_HINT})",
-                        self.describe()
+                        "{shown} gave a token with a control character inside ({CONTROL_HINT})"
                     ))
                 } else {
                     Ok(t)
@@ -127,29 +142,28 @@ fn from_file(path: &std::path::Path) -> Result<Secret, String> {
     Ok(secret)
 }
 
-fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
-    let out = command::run(cmd, timeout).map_err(|e| format!("command `{cmd}` {e}"))?;
-    command_token(cmd, &out)
+/// Runs `cmd`; errors name it `shown` ("command `pass show x`", or just "token_cmd").
+fn from_command(cmd: &str, shown: &str, timeout: Duration) -> Result<Secret, String> {
+    let out = command::run(cmd, timeout).map_err(|e| format!("{shown} {e}"))?;
+    command_token(shown, &out)
 }
 
 /// The token from a command's output, or an error that holds none of its output.
-fn command_token(cmd: &str, out: &Finished) -> Result<Secret, String> {
+fn command_token(shown: &str, out: &Finished) -> Result<Secret, String> {
     if !out.status.success() {
         return Err(format!(
-            "command `{cmd}` failed ({}){}",
+            "{shown} failed ({}){}",
             describe_status(out.status),
             stderr_note(out.stderr_bytes)
         ));
     }
     let Ok(stdout) = std::str::from_utf8(&out.stdout) else {
-        return Err(format!(
-            "command `{cmd}` printed something that is not UTF-8"
-        ));
+        return Err(format!("{shown} printed something that is not UTF-8"));
     };
     // The first line, like `pass show` (later lines are notes, not the password).
     let first = stdout.trim().lines().next().unwrap_or_default().trim();
     if first.is_empty() {
-        return Err(format!("command `{cmd}` printed nothing on stdout"));
+        return Err(format!("{shown} printed nothing on stdout"));
     }
     Ok(Secret::new(first))
 }
@@ -236,7 +250,7 @@ mod tests {
 
     #[test]
     fn slow_command_times_out() {
-        let err = from_command("sleep 5", Duration::from_millis(100)).unwrap_err();
+        let err = from_command("sleep 5", "sleep", Duration::from_millis(100)).unwrap_err();
         assert!(err.contains("timed out"), "{err}");
     }
 
@@ -244,7 +258,7 @@ mod tests {
     fn within(limit: Duration, cmd: &str, timeout: Duration) -> Result<Secret, String> {
         let (tx, rx) = std::sync::mpsc::channel();
         let cmd = cmd.to_string();
-        thread::spawn(move || tx.send(from_command(&cmd, timeout)));
+        thread::spawn(move || tx.send(from_command(&cmd, &format!("command `{cmd}`"), timeout)));
         rx.recv_timeout(limit)
             .unwrap_or_else(|_| panic!("from_command did not return within {limit:?}"))
     }
@@ -295,6 +309,32 @@ mod tests {
         let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
         assert!(err.contains("printed nothing"), "{err}");
         assert!(!running("sleep 10002[1]"));
+    }
+
+    #[test]
+    fn a_report_cuts_a_hanging_command_off_and_never_quotes_it() {
+        let started = Instant::now();
+        let hanging = TokenSource::Cmd("sleep 100023 # CANARY-cmd".into());
+        let msg = message(
+            hanging
+                .resolve_for_report(Duration::from_millis(300))
+                .unwrap_err(),
+        );
+        assert_eq!(msg, "token_cmd timed out after 300 ms and was stopped");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(!running("sleep 10002[3]"), "the command's group is killed");
+
+        let failing = TokenSource::Cmd("echo CANARY-cmd >&2; exit 4".into());
+        let msg = message(
+            failing
+                .resolve_for_report(Duration::from_secs(5))
+                .unwrap_err(),
+        );
+        assert!(msg.starts_with("token_cmd failed (exit status 4)"), "{msg}");
+        assert!(!msg.contains("CANARY"), "{msg}");
+        let printed = TokenSource::Cmd("printf tok".into());
+        let token = printed.resolve_for_report(Duration::from_secs(5)).unwrap();
+        assert_eq!(token.expose(), "tok");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //! The frontends only turn input into a call here and the answer into output.
 
+pub mod doctor;
 mod providers;
 pub mod rotation;
 mod sip;

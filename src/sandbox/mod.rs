@@ -73,6 +73,10 @@ pub struct SandboxOptions {
     pub fault_rate: f64,
     /// This many more SIP credentials ("trunk 1" …), for measuring large lists.
     pub bulk_sip_credentials: usize,
+    /// Serve Unpod provider configurations only at this path under
+    /// `/api/v2/platform` (e.g. `telephony/provider-configurations/`), as a deployment
+    /// that knows one spelling does; `None` serves both spellings.
+    pub unpod_provider_configurations_path: Option<String>,
 }
 
 impl Default for SandboxOptions {
@@ -83,6 +87,7 @@ impl Default for SandboxOptions {
             latency: Duration::ZERO,
             fault_rate: 0.0,
             bulk_sip_credentials: 0,
+            unpod_provider_configurations_path: None,
         }
     }
 }
@@ -247,7 +252,10 @@ impl Drop for Sandbox {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest(DASHA_PREFIX, dasha::router())
-        .nest(UNPOD_PREFIX, unpod::router())
+        .nest(
+            UNPOD_PREFIX,
+            unpod::router(shared.unpod_configurations_path.as_deref()),
+        )
         .nest(TWILIO_PREFIX, twilio::router())
         .nest(TWILIO_ACCOUNTS_PREFIX, twilio_accounts::router())
         .nest(CONTROL_PREFIX, control::router())

@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub requests: Mutex<RequestLog>,
     pub latency: Duration,
     pub fault_rate: f64,
+    /// See [`SandboxOptions::unpod_provider_configurations_path`].
+    pub unpod_configurations_path: Option<String>,
 }
 
 impl Shared {
@@ -60,6 +62,7 @@ impl Shared {
             } else {
                 0.0
             },
+            unpod_configurations_path: opts.unpod_provider_configurations_path.clone(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Twilio's credential check, `GET /2010-04-01/Accounts/{sid}.json` with HTTP basic
-//! auth `sid:token`, answered from the sandbox's Twilio accounts.
+//! auth `sid:token`, and the account list `GET /2010-04-01/Accounts.json` (which
+//! `doctor` reaches without credentials), answered from the sandbox's Twilio accounts.
 
 use super::TWILIO_PREFIX;
 use super::errors::{Platform, twilio_error};
@@ -20,9 +21,36 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         move |OriginalUri(uri): OriginalUri| async move { Platform::Twilio.error(status, uri.path()) }
     };
     Router::new()
+        .route("/Accounts.json", get(list_accounts))
         .route("/Accounts/{file}", get(fetch_account))
         .fallback(fallback(StatusCode::NOT_FOUND))
         .method_not_allowed_fallback(fallback(StatusCode::METHOD_NOT_ALLOWED))
+}
+
+/// The accounts the basic-auth pair may see (its own), as Twilio's account list; 401
+/// 20003 without a current pair.
+async fn list_accounts(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let world = lock(&shared.world);
+    let account = basic_auth(&headers)
+        .and_then(|(user, token)| world.account(&user).filter(|a| a.accepts(&token)));
+    match account {
+        Some(account) => Json(json!({ "accounts": [account_json(account)] })).into_response(),
+        None => unauthorized(),
+    }
+}
+
+/// Twilio's 401 for a missing or wrong basic-auth pair.
+fn unauthorized() -> Response {
+    let mut response = twilio_error(
+        StatusCode::UNAUTHORIZED,
+        20003,
+        "Authentication Error - invalid username",
+    );
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"Twilio API\""),
+    );
+    response
 }
 
 /// 200 with the account when the basic-auth pair is the account's current token and
@@ -45,18 +73,7 @@ async fn fetch_account(
         .and_then(|(user, token)| world.account(&user).filter(|a| a.accepts(&token)));
     match account {
         Some(account) => Json(account_json(account)).into_response(),
-        None => {
-            let mut response = twilio_error(
-                StatusCode::UNAUTHORIZED,
-                20003,
-                "Authentication Error - invalid username",
-            );
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"Twilio API\""),
-            );
-            response
-        }
+        None => unauthorized(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Unpod under `/api/v2/platform`: `Authorization: Token`, the `Org-Handle` header,
 //! the `{status_code, message, data}` envelope (206 for invalid PATCH bodies), and
-//! provider configurations under both path spellings, trailing slash required.
+//! provider configurations under both path spellings (or one, when asked), trailing
+//! slash required.
 
 use super::body::{BodyError, Fields, is_account_sid, read_object};
 use super::errors::{Envelope, FieldErrors};
@@ -29,10 +30,15 @@ const PROVIDERS: [&str; 1] = ["twilio"];
 const TOKEN_MAX: usize = 64;
 const NOT_FOUND: &str = "Provider configuration not found.";
 
-/// The Unpod routes, relative to `/api/v2/platform`.
-pub(crate) fn router() -> Router<Arc<Shared>> {
+/// The Unpod routes, relative to `/api/v2/platform`: provider configurations under
+/// both spellings, or only under `only` (e.g. `telephony/provider-configurations/`).
+pub(crate) fn router(only: Option<&str>) -> Router<Arc<Shared>> {
     let mut router = Router::new().route("/organizations/", get(organizations));
-    for base in CONFIG_PATHS {
+    let bases: Vec<String> = match only {
+        Some(path) => vec![format!("/{}", path.trim_matches('/'))],
+        None => CONFIG_PATHS.iter().map(|p| p.to_string()).collect(),
+    };
+    for base in bases {
         router = router
             .route(&format!("{base}/"), get(list).post(create))
             .route(

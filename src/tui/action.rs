@@ -1,8 +1,9 @@
-//! Every user action is one row of data: its keys, its label, whether it changes
-//! anything, and where it applies. Key dispatch, the hint bar, `?` help and read-only
-//! mode are all derived from this table, so they cannot disagree.
+//! Every user action is one row of data: its name, its default keys, its label,
+//! whether it changes anything, and where it applies. Key dispatch, the hint bar, `?`
+//! help and read-only mode are all derived from this table (its keys as the config's
+//! `[keys]` remapped them: [`super::keymap`]), so they cannot disagree.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 
 /// What the user can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,7 +98,9 @@ pub enum Scope {
 pub struct ActionSpec {
     /// The action.
     pub action: Action,
-    /// Keys that trigger it (the first is shown).
+    /// Its name in the config's `[keys]` table (`delete`, `verify_all`).
+    pub name: &'static str,
+    /// Keys that trigger it by default (the first is shown); `[keys]` may remap them.
     pub keys: &'static [(KeyCode, KeyModifiers)],
     /// Short label for hints and help.
     pub label: &'static str,
@@ -114,9 +117,10 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
 macro_rules! spec {
-    ($action:ident, [$($key:expr),+], $label:literal, $mutates:literal, $scope:ident, $hint:literal) => {
+    ($action:ident, $name:literal, [$($key:expr),+], $label:literal, $mutates:literal, $scope:ident, $hint:literal) => {
         ActionSpec {
             action: Action::$action,
+            name: $name,
             keys: &[$($key),+],
             label: $label,
             mutates: $mutates,
@@ -128,18 +132,36 @@ macro_rules! spec {
 
 /// The action table, in the order hints and help list them.
 pub const ACTIONS: &[ActionSpec] = &[
-    spec!(Open, [(KeyCode::Enter, NONE)], "open", false, Row, true),
+    spec!(
+        Open,
+        "open",
+        [(KeyCode::Enter, NONE)],
+        "open",
+        false,
+        Row,
+        true
+    ),
     spec!(
         New,
+        "new",
         [(KeyCode::Char('n'), NONE)],
         "new",
         true,
         Creatable,
         true
     ),
-    spec!(Edit, [(KeyCode::Char('e'), NONE)], "edit", true, Row, true),
+    spec!(
+        Edit,
+        "edit",
+        [(KeyCode::Char('e'), NONE)],
+        "edit",
+        true,
+        Row,
+        true
+    ),
     spec!(
         Rotate,
+        "rotate",
         [(KeyCode::Char('r'), NONE)],
         "rotate",
         true,
@@ -148,6 +170,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Verify,
+        "verify",
         [(KeyCode::Char('v'), NONE)],
         "verify",
         false,
@@ -156,6 +179,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Probe,
+        "probe",
         [(KeyCode::Char('p'), NONE)],
         "probe",
         false,
@@ -164,15 +188,25 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Reveal,
+        "reveal",
         [(KeyCode::Char('x'), NONE)],
         "reveal",
         false,
         SipRow,
         true
     ),
-    spec!(Copy, [(KeyCode::Char('y'), NONE)], "copy", false, Row, true),
+    spec!(
+        Copy,
+        "copy",
+        [(KeyCode::Char('y'), NONE)],
+        "copy",
+        false,
+        Row,
+        true
+    ),
     spec!(
         Delete,
+        "delete",
         [(KeyCode::Char('D'), SHIFT), (KeyCode::Delete, NONE)],
         "delete",
         true,
@@ -181,6 +215,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Filter,
+        "filter",
         [(KeyCode::Char('/'), NONE)],
         "filter",
         false,
@@ -189,6 +224,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         VerifyAll,
+        "verify_all",
         [(KeyCode::Char('V'), SHIFT)],
         "verify all",
         false,
@@ -197,6 +233,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Mark,
+        "mark",
         [(KeyCode::Char(' '), NONE)],
         "mark",
         false,
@@ -205,6 +242,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Sort,
+        "sort",
         [(KeyCode::Char('s'), NONE)],
         "sort",
         false,
@@ -213,6 +251,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         AutoRefresh,
+        "auto_refresh",
         [(KeyCode::Char('P'), SHIFT)],
         "auto-refresh",
         false,
@@ -221,6 +260,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Command,
+        "command",
         [(KeyCode::Char(':'), NONE)],
         "cmd",
         false,
@@ -229,6 +269,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Profiles,
+        "profiles",
         [(KeyCode::Char('p'), CTRL)],
         "profiles",
         false,
@@ -237,6 +278,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Refresh,
+        "refresh",
         [(KeyCode::Char('r'), CTRL)],
         "refresh",
         false,
@@ -245,6 +287,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Help,
+        "help",
         [(KeyCode::Char('?'), NONE)],
         "help",
         false,
@@ -253,6 +296,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Back,
+        "back",
         [(KeyCode::Esc, NONE)],
         "back / clear filter",
         false,
@@ -261,6 +305,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Quit,
+        "quit",
         [(KeyCode::Char('q'), NONE)],
         "quit",
         false,
@@ -269,6 +314,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         ForceQuit,
+        "force_quit",
         [(KeyCode::Char('c'), CTRL)],
         "quit now",
         false,
@@ -277,6 +323,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         TabProviders,
+        "tab_providers",
         [(KeyCode::Char('1'), NONE)],
         "providers tab",
         false,
@@ -285,6 +332,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         TabSip,
+        "tab_sip",
         [(KeyCode::Char('2'), NONE)],
         "SIP tab",
         false,
@@ -293,6 +341,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         TabVerification,
+        "tab_verification",
         [(KeyCode::Char('3'), NONE)],
         "verification tab",
         false,
@@ -301,6 +350,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         TabActivity,
+        "tab_activity",
         [(KeyCode::Char('4'), NONE)],
         "activity tab",
         false,
@@ -309,6 +359,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         NextTab,
+        "next_tab",
         [(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
         "next tab",
         false,
@@ -317,6 +368,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         PrevTab,
+        "prev_tab",
         [(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
         "previous tab",
         false,
@@ -325,6 +377,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         FocusPane,
+        "focus_pane",
         [(KeyCode::Tab, NONE), (KeyCode::BackTab, SHIFT)],
         "switch pane",
         false,
@@ -333,6 +386,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Up,
+        "up",
         [(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
         "up",
         false,
@@ -341,6 +395,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Down,
+        "down",
         [(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
         "down",
         false,
@@ -349,6 +404,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         PageUp,
+        "page_up",
         [(KeyCode::PageUp, NONE), (KeyCode::Char('b'), CTRL)],
         "page up",
         false,
@@ -357,6 +413,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         PageDown,
+        "page_down",
         [(KeyCode::PageDown, NONE), (KeyCode::Char('f'), CTRL)],
         "page down",
         false,
@@ -365,6 +422,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Top,
+        "top",
         [(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
         "top",
         false,
@@ -373,6 +431,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     spec!(
         Bottom,
+        "bottom",
         [(KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)],
         "bottom",
         false,
@@ -380,26 +439,6 @@ pub const ACTIONS: &[ActionSpec] = &[
         false
     ),
 ];
-
-/// Finds the table row whose keys match a key press.
-pub fn lookup(key: &KeyEvent) -> Option<&'static ActionSpec> {
-    // Terminals differ on whether an upper-case letter carries SHIFT: ignore it for chars.
-    let mods = match key.code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() || !c.is_alphanumeric() => key.modifiers - SHIFT,
-        KeyCode::BackTab => NONE,
-        _ => key.modifiers,
-    };
-    ACTIONS.iter().find(|spec| {
-        spec.keys.iter().any(|(code, m)| {
-            let m = match code {
-                KeyCode::Char(c) if c.is_ascii_uppercase() || !c.is_alphanumeric() => *m - SHIFT,
-                KeyCode::BackTab => NONE,
-                _ => *m,
-            };
-            *code == key.code && m == mods
-        })
-    })
-}
 
 /// The spec of an action.
 pub fn spec(action: Action) -> &'static ActionSpec {
@@ -409,7 +448,7 @@ pub fn spec(action: Action) -> &'static ActionSpec {
         .unwrap_or(&ACTIONS[0])
 }
 
-/// How a key is written in hints and help: `⏎`, `D`, `ctrl-r`, `space`.
+/// How a key is written in hints and help: `⏎`, `D`, `ctrl-r`, `space`, `f5`.
 pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
     let name = match code {
         KeyCode::Enter => "⏎".to_string(),
@@ -426,61 +465,14 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         KeyCode::Home => "home".to_string(),
         KeyCode::End => "end".to_string(),
         KeyCode::Delete => "del".to_string(),
+        KeyCode::F(n) => format!("f{n}"),
         other => format!("{other:?}").to_lowercase(),
     };
-    if mods.contains(CTRL) {
-        format!("ctrl-{name}")
-    } else {
-        name
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_action_has_exactly_one_row_and_keys_do_not_collide() {
-        let mut seen = std::collections::HashSet::new();
-        for s in ACTIONS {
-            assert!(seen.insert(s.action), "{:?} twice", s.action);
-            for (code, mods) in s.keys {
-                let found = lookup(&KeyEvent::new(*code, *mods)).unwrap();
-                assert_eq!(
-                    found.action, s.action,
-                    "{code:?} is taken by {:?}",
-                    found.action
-                );
-            }
+    let mut label = String::new();
+    for (m, word) in [(CTRL, "ctrl-"), (KeyModifiers::ALT, "alt-")] {
+        if mods.contains(m) {
+            label.push_str(word);
         }
     }
-
-    #[test]
-    fn no_ctrl_d_or_ctrl_u_actions() {
-        for c in ['d', 'u'] {
-            assert!(lookup(&KeyEvent::new(KeyCode::Char(c), CTRL)).is_none());
-        }
-    }
-
-    #[test]
-    fn shifted_letters_match_with_or_without_the_shift_flag() {
-        assert_eq!(
-            lookup(&KeyEvent::new(KeyCode::Char('D'), NONE))
-                .unwrap()
-                .action,
-            Action::Delete
-        );
-        assert_eq!(
-            lookup(&KeyEvent::new(KeyCode::Char('D'), SHIFT))
-                .unwrap()
-                .action,
-            Action::Delete
-        );
-        assert_eq!(
-            lookup(&KeyEvent::new(KeyCode::Char('?'), SHIFT))
-                .unwrap()
-                .action,
-            Action::Help
-        );
-    }
+    label + &name
 }

@@ -361,6 +361,15 @@ pub enum Job {
     LoadJournal,
     /// Run a step of a token rotation.
     Rotation(RotationJob),
+    /// Check the setup (`:doctor`), read-only.
+    Doctor {
+        /// Tells this run's report from an abandoned one's.
+        id: u64,
+        /// The config file to check again (`None` for `--demo`).
+        config: Option<std::path::PathBuf>,
+        /// The profiles to check.
+        profiles: Vec<Profile>,
+    },
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,
 }
@@ -451,4 +460,11 @@ pub enum Msg {
     Warning(Warning),
     /// Rotation progress.
     Rotation(RotationMsg),
+    /// A `:doctor` run finished.
+    Doctor {
+        /// Which run.
+        id: u64,
+        /// What it found.
+        report: crate::ops::doctor::Report,
+    },
 }

@@ -38,6 +38,10 @@ pub struct TuiOptions {
     pub stores: Stores,
     /// The Twilio accounts whose tokens may be minted.
     pub twilio_accounts: Vec<crate::config::TwilioAccount>,
+    /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
+    pub config_path: Option<std::path::PathBuf>,
+    /// Which keys trigger which action (the config's `[keys]`).
+    pub keymap: super::keymap::Keymap,
 }
 
 /// Spinner frame period.
@@ -122,6 +126,8 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         Clock::system(),
     );
     app.set_twilio_accounts(options.twilio_accounts);
+    app.set_config_path(options.config_path);
+    app.set_keymap(options.keymap);
     app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);

@@ -68,6 +68,40 @@ pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
 
 pub use crate::text::truncate;
 
+/// `text` in lines of at most `width` display columns, broken at spaces where it
+/// can and inside a word longer than a line; at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line at least");
+        let room = if last.is_empty() {
+            width
+        } else {
+            width.saturating_sub(last.width() + 1)
+        };
+        if word.width() <= room {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+            continue;
+        }
+        let mut line = String::new();
+        for c in word.chars() {
+            if line.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+        lines.push(line);
+    }
+    if lines.len() > 1 && lines[0].is_empty() {
+        lines.remove(0);
+    }
+    lines
+}
+
 /// Most characters of one value the screen ever shows (a table cell, a detail line
 /// that wraps): the rest could never be seen, and a huge value (a 15 MB name) must
 /// not slow every redraw.
@@ -156,6 +190,17 @@ pub fn hint_line(hints: &[(&str, &str)], width: u16, theme: &Theme) -> Line<'sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
+        assert_eq!(wrap("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(wrap("héllo wörld", 5), ["héllo", "wörld"]);
+        for line in wrap("a fairly long sentence with a_very_long_word_inside it", 7) {
+            assert!(line.width() <= 7, "{line}");
+        }
+    }
 
     #[test]
     fn centered_clamps_to_area() {

@@ -115,6 +115,17 @@ impl Worker {
                     }
                 });
             }
+            Job::Doctor {
+                id,
+                config,
+                profiles,
+            } => {
+                let tx = self.tx.clone();
+                self.spawn_read(async move {
+                    let report = crate::ops::doctor::run_loaded(config, profiles).await;
+                    let _ = tx.send(Msg::Doctor { id, report });
+                });
+            }
             Job::Rotation(job) => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 let what = match &job {

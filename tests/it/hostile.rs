@@ -736,3 +736,73 @@ pub async fn echo_everything() -> String {
     tokio::spawn(async move { axum::serve(listener, app).await });
     origin
 }
+
+#[tokio::test]
+async fn doctor_shows_an_answer_it_cannot_decode_as_a_short_excerpt_without_secrets() {
+    let broken = format!(
+        "{{\"items\": [{{\"id\": \"{DASHA_CANARY}\", {}",
+        "x".repeat(500)
+    );
+    let odd_item = serde_json::json!({
+        "status_code": 200,
+        "message": "ok",
+        "data": [
+            {"id": 1, "provider": "twilio", "account_sid": "AC1"},
+            format!("stored with Token {UNPOD_CANARY}"),
+        ],
+    });
+    let w = world(vec![
+        rule(
+            Method::GET,
+            "/sip-credentials",
+            Answer::Raw {
+                status: 200,
+                content_type: "application/json",
+                body: broken,
+            },
+        ),
+        rule(
+            Method::GET,
+            "/telephony/providers-configurations/",
+            Answer::Raw {
+                status: 200,
+                content_type: "application/json",
+                body: odd_item.to_string(),
+            },
+        ),
+    ])
+    .await;
+    let run = w.run(&["doctor", "--all", "-o", "json"], "").await;
+    assert_eq!(run.code, 11, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let step = |profile: &str, name: &str| {
+        report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["profile"] == profile && s["step"] == name)
+            .unwrap()
+            .clone()
+    };
+    let sip = step("sandbox-dasha", "GET sip-credentials");
+    assert_eq!(sip["status"], "failed", "{sip}");
+    let message = sip["message"].as_str().unwrap();
+    assert!(message.contains("could not decode"), "{message}");
+    assert!(message.contains("[redacted]"), "{message}");
+    assert!(message.chars().count() < 300, "{message}");
+    let configs = step("sandbox-unpod", "GET telephony/providers-configurations/");
+    assert_eq!(configs["status"], "warning", "{configs}");
+    let message = configs["message"].as_str().unwrap();
+    assert!(
+        message.contains("1 configuration(s) decoded, 1 not"),
+        "{message}"
+    );
+    assert!(message.contains("[redacted]"), "{message}");
+    for (method, path) in w.hits() {
+        assert_eq!(method, "GET", "{path}");
+    }
+    for (method, path, _) in crate::support::requests(&w.sb).await {
+        assert_eq!(method, "GET", "{path}");
+    }
+    w.assert_clean(&run, &[]);
+}

@@ -14,6 +14,8 @@ use telcreds::probe::{ProbeInput, ProbeOptions, probe};
 use telcreds::sandbox::sip_peer::{PeerConfig, SipPeer};
 use telcreds::secret::Secret;
 
+use crate::support::tls_certs;
+
 const PASSWORD: &str = "CANARY-probe-Pa55";
 
 async fn peer(algorithm: Algorithm) -> SipPeer {
@@ -273,35 +275,6 @@ async fn sip_probe_on_the_command_line_checks_a_credential_and_says_so_by_exit_c
             "{text}"
         );
     }
-}
-
-/// A CA and a leaf for `sans` (DNS names, or IPs when they parse as one), the CA as
-/// PEM, and a TLS server config presenting the leaf.
-fn tls_certs(sans: &[&str]) -> (String, std::sync::Arc<rustls::ServerConfig>) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
-    leaf.is_ca = IsCa::ExplicitNoCa;
-    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.subject_alt_names = sans
-        .iter()
-        .map(|s| match s.parse() {
-            Ok(ip) => SanType::IpAddress(ip),
-            Err(_) => SanType::DnsName((*s).try_into().unwrap()),
-        })
-        .collect();
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf_cert.der().clone()], key)
-        .unwrap();
-    (ca_cert.pem(), std::sync::Arc::new(config))
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+mod keys;
 mod twilio_accounts;
 
 use super::error::{ConfigError, ConfigProblem, PROFILE};
@@ -20,7 +21,13 @@ use super::{
 use crate::domain::Platform;
 use crate::secret::Secret;
 
-const TOP_KEYS: &[&str] = &["theme", "default_profile", "profiles", "twilio_accounts"];
+const TOP_KEYS: &[&str] = &[
+    "theme",
+    "default_profile",
+    "profiles",
+    "twilio_accounts",
+    "keys",
+];
 pub(super) const TOKEN_KEYS: &[&str] = &["token_env", "token_cmd", "token_file", "token"];
 const PROFILE_KEYS: &[&str] = &[
     "platform",
@@ -48,6 +55,15 @@ pub(super) struct Context {
     base_dir: Option<PathBuf>,
     home: Option<PathBuf>,
     file_mode: Option<u32>,
+    /// Where each line break is (byte offsets), to tell a span's line.
+    line_breaks: Vec<usize>,
+}
+
+impl Context {
+    /// The 1-based line of byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_breaks.partition_point(|&b| b < offset) + 1
+    }
 }
 
 /// Parses and validates config text; see [`Config::parse`].
@@ -61,6 +77,7 @@ pub(super) fn parse(
         base_dir: path.and_then(Path::parent).map(Path::to_path_buf),
         home: home_dir(),
         file_mode,
+        line_breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
     };
     let invalid = |problems| ConfigError::Invalid {
         path: ctx.shown.clone(),
@@ -121,6 +138,7 @@ fn read_document(doc: &DeTable<'_>, ctx: &Context, out: &mut Vec<ConfigProblem>)
             "default_profile" => config.default_profile = Scope::top(ctx, out).string(key, value),
             "profiles" => (config.profiles, names) = read_profiles(value, ctx, out),
             "twilio_accounts" => config.twilio_accounts = twilio_accounts::read(value, ctx, out),
+            "keys" => config.keys = keys::read(value, ctx, out),
             other => Scope::top(ctx, out).unknown(other, TOP_KEYS),
         }
     }
@@ -351,7 +369,7 @@ impl<'a> Scope<'a> {
 
 /// What the group and other bits of `mode` allow: "readable by group", "readable
 /// and writable by group and others", …
-fn open_to(mode: u32) -> String {
+pub(crate) fn open_to(mode: u32) -> String {
     let allows = |bits: u32| {
         let words: Vec<&str> = [(0o4, "readable"), (0o2, "writable"), (0o1, "executable")]
             .into_iter()
@@ -379,17 +397,23 @@ fn control_message() -> String {
 }
 
 fn open_file_message(shown: &str, mode: u32) -> String {
+    format!(
+        "inline token in {shown}, which is {} (mode {:04o}); \
+         run: {}, or use token_env / token_cmd / token_file",
+        open_to(mode),
+        mode & 0o7777,
+        chmod_600(shown)
+    )
+}
+
+/// `chmod 600 PATH`, the path quoted for a shell when it needs it.
+pub(crate) fn chmod_600(shown: &str) -> String {
     let quoted = if shown.contains(|c: char| c.is_whitespace() || c == '\'') {
         format!("'{}'", shown.replace('\'', r"'\''"))
     } else {
         shown.to_string()
     };
-    format!(
-        "inline token in {shown}, which is {} (mode {:04o}); \
-         run: chmod 600 {quoted}, or use token_env / token_cmd / token_file",
-        open_to(mode),
-        mode & 0o7777
-    )
+    format!("chmod 600 {quoted}")
 }
 
 /// What one profile table held, before the cross-key checks.

@@ -39,6 +39,25 @@ async fn twilio_accepts_only_the_current_pair() {
 }
 
 #[tokio::test]
+async fn the_account_list_asks_for_credentials_as_twilio_does() {
+    let env = Env::empty().await;
+    let url = env.url("/2010-04-01/Accounts.json");
+    let (status, body) = send(env.http.get(&url)).await;
+    assert_eq!((status, body["code"].as_u64()), (401, Some(20003)));
+    let account = env.sandbox.twilio_accounts().into_iter().next().unwrap();
+    let (status, body) = send(
+        env.http
+            .get(&url)
+            .basic_auth(&account.sid, Some(&account.auth_token)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["accounts"][0]["sid"], account.sid.as_str());
+    let wrong = env.http.get(&url).basic_auth(&account.sid, Some("nope"));
+    assert_eq!(send(wrong).await.0, 401);
+}
+
+#[tokio::test]
 async fn twilio_reports_a_suspended_account_as_such() {
     let env = Env::empty().await;
     let suspended = env

@@ -77,6 +77,29 @@ async fn unpod_requires_the_trailing_slash_and_serves_both_spellings() {
 }
 
 #[tokio::test]
+async fn a_sandbox_can_serve_one_spelling_only() {
+    let env = Env::start_with(SandboxOptions {
+        unpod_provider_configurations_path: Some("telephony/provider-configurations/".into()),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (status, body) = send(env.unpod(Method::GET, "/telephony/provider-configurations/")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"].as_array().unwrap().len(), 3);
+    let (status, body) =
+        send(env.unpod(Method::GET, "/telephony/provider-configurations/101/")).await;
+    assert_eq!(status, 200, "{body}");
+    for path in [CONFIGS, "/telephony/providers-configurations/101/"] {
+        let (status, body) = send(env.unpod(Method::GET, path)).await;
+        assert_eq!(
+            (status, body["status_code"].as_u64()),
+            (404, Some(404)),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unpod_provider_configuration_lifecycle() {
     let env = Env::start().await;
     let (_, list) = send(env.unpod(Method::GET, CONFIGS)).await;

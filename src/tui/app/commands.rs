@@ -21,7 +21,8 @@ impl App {
         }
     }
 
-    /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`, `help`, `q`.
+    /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`,
+    /// `doctor [all]`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
         self.drop_stale_flash();
         let mut words = line.split_whitespace();
@@ -36,6 +37,15 @@ impl App {
             }
             ("verification" | "verify" | "ver" | "v", _) => self.set_tab(Tab::Verification),
             ("activity" | "act" | "a" | "journal", _) => self.set_tab(Tab::Activity),
+            ("doctor" | "doc", None) => self.start_doctor(false),
+            ("doctor" | "doc", Some("all")) => self.start_doctor(true),
+            ("doctor" | "doc", Some(other)) => {
+                self.set_flash(
+                    format!("doctor takes nothing or \"all\" (got \"{other}\")"),
+                    true,
+                );
+                Vec::new()
+            }
             ("help" | "h", _) => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -67,7 +77,7 @@ impl App {
             }
             _ => {
                 self.set_flash(
-                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, help, q"),
+                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, doctor, help, q"),
                     true,
                 );
                 Vec::new()

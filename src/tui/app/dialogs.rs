@@ -234,10 +234,12 @@ impl App {
         };
         match overlay {
             Overlay::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter
-                ) {
+                let help_key = self
+                    .keymap()
+                    .lookup(&key)
+                    .is_some_and(|s| s.action == crate::tui::action::Action::Help);
+                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
+                if !(closes || help_key) {
                     self.overlay = Some(Overlay::Help);
                 }
                 Vec::new()
@@ -263,6 +265,7 @@ impl App {
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
+            Overlay::Doctor(view) => self.doctor_key(view, key),
             Overlay::Command(mut input) => match key.code {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(input.value().trim().to_string()),

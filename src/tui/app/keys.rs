@@ -4,6 +4,7 @@ use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
 use crate::secret::Secret;
 use crate::tui::action::{self, Action, ActionSpec, Scope};
 use crate::tui::effect::{Effect, Request};
+use crate::tui::keymap::Keymap;
 use crate::tui::list::Sort;
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -25,7 +26,7 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
-        match action::lookup(&key) {
+        match self.keymap.lookup(&key) {
             Some(spec) if self.is_available(spec) => {
                 self.drop_stale_flash();
                 self.perform(spec.action)
@@ -34,7 +35,8 @@ impl App {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
                 } else if spec.mutates && self.connect_error.is_some() {
-                    format!("{}: not connected (ctrl-r retries)", spec.label)
+                    let retry = self.keymap.label(Action::Refresh);
+                    format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
                 };
@@ -80,13 +82,16 @@ impl App {
     }
 
     /// Why an action is not available here, in words.
-    fn unavailable_reason(&self, action: Action) -> &'static str {
+    fn unavailable_reason(&self, action: Action) -> String {
         let sip = self.selected_sip();
-        match action {
+        let why = match action {
             Action::Verify | Action::Mark | Action::VerifyAll if !self.caps().verification => {
                 "this platform has no verification"
             }
-            Action::VerifyAll => "from the Verification tab (3)",
+            Action::VerifyAll => {
+                let tab = self.keymap.label(Action::TabVerification);
+                return format!("from the Verification tab ({tab})");
+            }
             Action::TabSip => "this platform has no SIP credentials",
             Action::Edit | Action::Delete | Action::Rotate
                 if sip.is_some_and(|s| s.is_read_only()) =>
@@ -96,7 +101,18 @@ impl App {
             Action::Reveal if sip.is_some() => "this credential has no password",
             Action::Profiles => "only one profile is configured",
             _ => "not available here",
-        }
+        };
+        why.to_string()
+    }
+
+    /// The keys in use (the action table's, as `[keys]` remapped them).
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// Uses `keymap` from now on (from the config's `[keys]`).
+    pub fn set_keymap(&mut self, keymap: Keymap) {
+        self.keymap = keymap;
     }
 
     /// The actions available now, in table order (for hints and help).
@@ -196,7 +212,11 @@ impl App {
                         self.revealed = None;
                     } else {
                         self.revealed = Some((id, self.clock.mono + SECRET_TTL));
-                        self.set_flash("password revealed for 30 s (x hides it)", false);
+                        let hide = self.keymap.label(Action::Reveal);
+                        self.set_flash(
+                            format!("password revealed for 30 s ({hide} hides it)"),
+                            false,
+                        );
                     }
                 }
                 Vec::new()

@@ -6,6 +6,7 @@ mod activity;
 mod clock;
 mod commands;
 mod dialogs;
+mod doctor;
 mod keys;
 mod overlay;
 mod replies;
@@ -165,6 +166,10 @@ pub struct App {
     /// Mints stopped before their promotion and closed, by Account SID: `r` on a
     /// provider of the account reopens one.
     parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
+    /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
+    config_path: Option<std::path::PathBuf>,
+    /// Which keys trigger which action.
+    keymap: crate::tui::keymap::Keymap,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -244,6 +249,8 @@ impl App {
             rotation_check: None,
             twilio_accounts: Vec::new(),
             parked_mints: HashMap::new(),
+            config_path: None,
+            keymap: Default::default(),
             clock,
             next_job: 0,
         };
@@ -255,6 +262,11 @@ impl App {
     /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
     pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
         self.twilio_accounts = accounts;
+    }
+
+    /// The config file the profiles came from, which `:doctor` checks.
+    pub fn set_config_path(&mut self, path: Option<std::path::PathBuf>) {
+        self.config_path = path;
     }
 
     /// The wall time to show.
@@ -297,7 +309,10 @@ impl App {
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
-        self.jobs_in_flight() > 0 || self.rotation_running() || self.rotation_check.is_some()
+        self.jobs_in_flight() > 0
+            || self.rotation_running()
+            || self.rotation_check.is_some()
+            || self.doctor_running()
     }
 
     /// The next moment the screen or the state must change without input: a secret
@@ -368,11 +383,16 @@ impl App {
         let now = self.clock.mono;
         self.auto_refresh_used = true;
         if self.auto_refresh_at.take().is_some() {
-            self.set_flash("auto-refresh paused (P resumes)", false);
+            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         } else {
             self.auto_refresh_at = Some(now + AUTO_REFRESH);
             let every = AUTO_REFRESH.as_secs();
-            self.set_flash(format!("auto-refresh every {every} s (P pauses)"), false);
+            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            self.set_flash(
+                format!("auto-refresh every {every} s ({key} pauses)"),
+                false,
+            );
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::tui::confirm::ConfirmDialog;
+use crate::tui::doctor_view::DoctorView;
 use crate::tui::effect::MintSetup;
 use crate::tui::form::Form;
 use crate::tui::rotation_view::RotationView;
@@ -106,6 +107,8 @@ pub enum Overlay {
         /// (id, name) of each credential.
         targets: Vec<(String, String)>,
     },
+    /// A `:doctor` run, running or done.
+    Doctor(Box<DoctorView>),
     /// The profile picker, with its cursor.
     Picker {
         /// The highlighted profile.

@@ -96,6 +96,7 @@ impl App {
                 Vec::new()
             }
             Msg::Rotation(msg) => self.on_rotation(msg),
+            Msg::Doctor { id, report } => self.on_doctor(id, report),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The hint bar (built from the available actions) and the flash line; the `:` and
 //! `/` inputs take the hint bar's place while open.
 
-use crate::tui::action::{Action, key_label};
+use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
 use crate::tui::widgets::hint_line;
 use ratatui::Frame;
@@ -29,13 +29,15 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                 .available_actions()
                 .into_iter()
                 .filter(|s| s.hint && s.action != Action::Help)
-                .map(|s| (key_label(s.keys[0].0, s.keys[0].1), s.label))
+                .map(|s| (app.keymap().label(s.action), s.label))
                 .collect();
             let hints: Vec<(&str, &str)> = hints.iter().map(|(k, l)| (k.as_str(), *l)).collect();
-            const HELP_WIDTH: u16 = 9;
-            let mut line = hint_line(&hints, area.width.saturating_sub(HELP_WIDTH), t);
+            let help = app.keymap().label(Action::Help);
+            let help_width = help.chars().count() as u16 + 8;
+            let mut line = hint_line(&hints, area.width.saturating_sub(help_width), t);
             line.spans.insert(0, Span::raw(" "));
-            line.spans.push(Span::styled("  ?", t.hint_key));
+            line.spans
+                .push(Span::styled(format!("  {help}"), t.hint_key));
             line.spans.push(Span::styled(" help", t.hint_label));
             frame.render_widget(Paragraph::new(line).style(t.base), area);
             return;

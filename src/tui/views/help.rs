@@ -2,7 +2,7 @@
 //! available here (and if not, why). Entries flow into as many columns as needed.
 
 use super::layout::{self, Width};
-use crate::tui::action::{ACTIONS, ActionSpec, key_label};
+use crate::tui::action::{ACTIONS, ActionSpec};
 use crate::tui::app::App;
 use crate::tui::widgets::{centered, fit_line};
 use ratatui::Frame;
@@ -11,13 +11,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 const FOOTER: [&str; 2] = [
-    " : commands: providers  sip  verification  activity  ctx [NAME]  help  q",
+    " : providers  sip  verification  activity  ctx [NAME]  doctor [all]  help  q",
     " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
 ];
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
     let t = &app.theme;
-    let keys: Vec<String> = spec.keys.iter().map(|(c, m)| key_label(*c, *m)).collect();
+    let keys = app.keymap().labels(spec.action);
     let available = app.is_available(spec);
     let note = match (available, spec.mutates && app.readonly()) {
         (true, _) => "",

@@ -109,12 +109,13 @@ fn title<T: ListRow>(name: &str, list: &ItemList<T>, columns: &[&str]) -> String
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
+    let retry = app.keymap().label(crate::tui::action::Action::Refresh);
     if let Some(e) = &list.error {
-        return Some((format!("✗ {e}\n\nctrl-r retries"), app.theme.error));
+        return Some((format!("✗ {e}\n\n{retry} retries"), app.theme.error));
     }
     if !list.loaded {
         let text = match &app.connect_error {
-            Some(e) => format!("✗ {e}\n\nctrl-r retries"),
+            Some(e) => format!("✗ {e}\n\n{retry} retries"),
             None => format!("loading {what}…"),
         };
         return Some((text, app.theme.muted));

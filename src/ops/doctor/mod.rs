@@ -1,0 +1,163 @@
+//! `telcreds doctor` (and `:doctor` in the UI): checks, without changing anything,
+//! that telcreds can work with each profile: the config file, the token source, the
+//! base URL and its TLS certificate, the token and the org handle, every API path
+//! telcreds uses and the decoding of its lists, and Twilio's API. One [`Step`] per
+//! line, each passed, warning or failed with a one-line fix.
+//!
+//! Read-only: only GET requests are sent (and a TLS handshake). Every message is
+//! cleaned of the profile's token, and a `token_cmd` is never quoted.
+
+mod local;
+mod network;
+mod platform;
+mod step;
+
+pub use local::{check_config_file, config_not_found, no_config_file};
+pub use step::{Report, Step};
+
+use crate::api::{Http, HttpOptions};
+use crate::config::Profile;
+use crate::domain::CheckStatus;
+use crate::probe::transport::TlsTrust;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a `token_cmd` may take in `doctor` (a normal run allows 60 s).
+pub const TOKEN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How doctor checks.
+#[derive(Debug, Clone)]
+pub struct DoctorOptions {
+    /// The HTTP layer (doctor's own: no retries, short timeouts).
+    pub http: Http,
+    /// What a TLS certificate is checked against.
+    pub trust: TlsTrust,
+    /// How long a `token_cmd` may take.
+    pub token_timeout: Duration,
+    /// How long a name lookup or a connection (TLS handshake included) may take.
+    pub connect_timeout: Duration,
+}
+
+impl DoctorOptions {
+    /// The system's DNS and TLS roots, no retries, 15 s a request, `token_timeout` for
+    /// a `token_cmd`. Reads the system's certificates: call it off the async threads.
+    pub fn standard(token_timeout: Duration) -> Result<DoctorOptions, String> {
+        let http = Http::new(HttpOptions {
+            max_retries: 0,
+            request_timeout: Duration::from_secs(15),
+            list_time_budget: Duration::from_secs(60),
+            ..HttpOptions::default()
+        })
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        Ok(DoctorOptions {
+            http,
+            trust: TlsTrust::new(None)?,
+            token_timeout,
+            connect_timeout: Duration::from_secs(5),
+        })
+    }
+}
+
+impl DoctorOptions {
+    /// [`DoctorOptions::standard`], read off the async threads.
+    pub async fn load(token_timeout: Duration) -> Result<DoctorOptions, String> {
+        tokio::task::spawn_blocking(move || DoctorOptions::standard(token_timeout))
+            .await
+            .map_err(|e| format!("doctor could not start: {e}"))?
+    }
+}
+
+/// Checks profiles already loaded (the terminal UI): the config file at `config`
+/// again (none for `--demo`), then `profiles` as they are used.
+pub async fn run_loaded(config: Option<PathBuf>, profiles: Vec<Profile>) -> Report {
+    let config_step = match config {
+        Some(path) => tokio::task::spawn_blocking(move || check_config_file(&path).0)
+            .await
+            .unwrap_or_else(|e| {
+                Step::failed(
+                    "config",
+                    format!("reading stopped: {e}"),
+                    "run doctor again",
+                )
+            }),
+        None => no_config_file("the profiles come from --demo"),
+    };
+    match DoctorOptions::load(TOKEN_TIMEOUT).await {
+        Ok(options) => run(config_step, &profiles, &options).await,
+        Err(e) => Report {
+            steps: vec![config_step, Step::failed("doctor", e, "run doctor again")],
+        },
+    }
+}
+
+/// Checks every profile (at once; the report keeps their order) after the config
+/// file's step.
+pub async fn run(config: Step, profiles: &[Profile], options: &DoctorOptions) -> Report {
+    let checks = profiles.iter().map(|p| check_profile(p, options));
+    let mut steps = vec![config];
+    for profile_steps in futures_util::future::join_all(checks).await {
+        steps.extend(profile_steps);
+    }
+    Report { steps }
+}
+
+/// Every step of one profile, in order: token source, base URL, then (with a token
+/// and a reachable host) the platform's steps, then Twilio's API.
+pub async fn check_profile(profile: &Profile, options: &DoctorOptions) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let token = local::check_token(profile, options.token_timeout, &mut steps).await;
+    let reachable = network::check_base_url(profile, options, &mut steps).await;
+    match (&token, reachable) {
+        (Some(token), true) => {
+            platform::check(profile, token.clone(), &options.http, &mut steps).await
+        }
+        (None, _) => platform::skip_all(profile, "no token: see the token source step", &mut steps),
+        (Some(_), false) => {
+            platform::skip_all(profile, "the base URL is not reachable", &mut steps)
+        }
+    }
+    steps.push(network::check_twilio(profile, &options.http).await);
+    for step in &mut steps {
+        step.profile = Some(profile.name.clone());
+        if let Some(token) = &token {
+            step.scrub(token);
+        }
+    }
+    steps
+}
+
+impl Report {
+    /// Failed when a step failed, warning when one warned, passed otherwise.
+    pub fn status(&self) -> CheckStatus {
+        let has = |s: CheckStatus| self.steps.iter().any(|step| step.status == s);
+        if has(CheckStatus::Failed) {
+            CheckStatus::Failed
+        } else if has(CheckStatus::Warning) {
+            CheckStatus::Warning
+        } else {
+            CheckStatus::Passed
+        }
+    }
+
+    /// How many steps ended with `status`.
+    pub fn count(&self, status: &CheckStatus) -> usize {
+        self.steps.iter().filter(|s| &s.status == status).count()
+    }
+
+    /// "12 passed, 1 warning, 2 failed" (skipped steps too, when any).
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for (status, word) in [
+            (CheckStatus::Passed, "passed"),
+            (CheckStatus::Warning, "warning"),
+            (CheckStatus::Failed, "failed"),
+            (CheckStatus::Skipped, "skipped"),
+        ] {
+            let n = self.count(&status);
+            if n > 0 || status != CheckStatus::Skipped {
+                parts.push(format!("{n} {word}"));
+            }
+        }
+        parts.join(", ")
+    }
+}

@@ -1,0 +1,296 @@
+//! Which keys trigger which action: the action table's keys, remapped by the config's
+//! `[keys]` table (`delete = "ctrl-x"`, or a list: `delete = ["ctrl-x", "del"]`).
+//! Key dispatch, the hint bar, `?` help and read-only mode all read this one map.
+//!
+//! Key names: a character (`D`, `?`, `/`), or `enter`, `esc`, `tab`, `shift-tab`,
+//! `space`, `backspace`, `del`, `ins`, `home`, `end`, `pgup`, `pgdn`, `up`, `down`,
+//! `left`, `right`, `f1`…`f12`, each after optional `ctrl-`, `alt-` or `shift-`.
+
+use super::action::{ACTIONS, Action, ActionSpec, key_label};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A key and its modifiers.
+pub type Key = (KeyCode, KeyModifiers);
+
+/// The action ctrl-c always triggers; it cannot be remapped.
+const FIXED: Action = Action::ForceQuit;
+
+/// The keys of every action, in [`ACTIONS`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    keys: Vec<Vec<Key>>,
+}
+
+impl Default for Keymap {
+    /// The action table's own keys.
+    fn default() -> Self {
+        Keymap {
+            keys: ACTIONS
+                .iter()
+                .map(|s| s.keys.iter().map(|k| normalize(*k)).collect())
+                .collect(),
+        }
+    }
+}
+
+/// One entry of `[keys]`: an action's new keys, as written, and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remap {
+    /// The action's name (`delete`).
+    pub action: String,
+    /// Its keys (`ctrl-x`).
+    pub keys: Vec<String>,
+    /// Where it is in the file (1-based).
+    pub line: usize,
+}
+
+/// Why an entry of `[keys]` is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemapProblem {
+    /// The entry's action, as written.
+    pub action: String,
+    /// The entry's line.
+    pub line: usize,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl Keymap {
+    /// The default keys with `remaps` applied; every problem when any: an unknown
+    /// action or key name, no key, or a key that two actions would share.
+    pub fn remapped(remaps: &[Remap]) -> Result<Keymap, Vec<RemapProblem>> {
+        let mut map = Keymap::default();
+        let mut problems = Vec::new();
+        // Which entry moved each action, to name its line in conflicts.
+        let mut moved: Vec<Option<&Remap>> = vec![None; ACTIONS.len()];
+        for remap in remaps {
+            let problem = |message: String| RemapProblem {
+                action: remap.action.clone(),
+                line: remap.line,
+                message,
+            };
+            let Some(index) = ACTIONS.iter().position(|s| s.name == remap.action) else {
+                problems.push(problem(unknown_action(&remap.action)));
+                continue;
+            };
+            if ACTIONS[index].action == FIXED {
+                problems.push(problem(format!(
+                    "{} cannot be remapped: ctrl-c always quits",
+                    remap.action
+                )));
+                continue;
+            }
+            let mut keys = Vec::new();
+            for text in &remap.keys {
+                match parse_key(text) {
+                    Ok(key) if keys.contains(&key) => {}
+                    Ok(key) => keys.push(key),
+                    Err(e) => problems.push(problem(e)),
+                }
+            }
+            if remap.keys.is_empty() {
+                problems.push(problem(format!(
+                    "no key given: {} could never be used (leave it out to keep its keys)",
+                    remap.action
+                )));
+            }
+            map.keys[index] = keys;
+            moved[index] = Some(remap);
+        }
+        problems.extend(map.conflicts(&moved));
+        if problems.is_empty() {
+            Ok(map)
+        } else {
+            problems.sort_by_key(|p| p.line);
+            Err(problems)
+        }
+    }
+
+    /// A problem for each key that several actions share, at the line of the last
+    /// entry that made it so.
+    fn conflicts(&self, moved: &[Option<&Remap>]) -> Vec<RemapProblem> {
+        let mut problems = Vec::new();
+        let mut seen: Vec<Key> = Vec::new();
+        for keys in &self.keys {
+            for key in keys {
+                if seen.contains(key) {
+                    continue;
+                }
+                seen.push(*key);
+                let sharing: Vec<usize> = (0..ACTIONS.len())
+                    .filter(|i| self.keys[*i].contains(key))
+                    .collect();
+                let Some(last) = sharing
+                    .iter()
+                    .filter_map(|i| moved[*i])
+                    .max_by_key(|r| r.line)
+                else {
+                    continue;
+                };
+                if sharing.len() > 1 {
+                    problems.push(RemapProblem {
+                        action: last.action.clone(),
+                        line: last.line,
+                        message: conflict_message(*key, &sharing, moved),
+                    });
+                }
+            }
+        }
+        problems
+    }
+
+    /// The action a key press triggers.
+    pub fn lookup(&self, key: &KeyEvent) -> Option<&'static ActionSpec> {
+        let pressed = normalize((key.code, key.modifiers));
+        self.keys
+            .iter()
+            .position(|keys| keys.contains(&pressed))
+            .map(|i| &ACTIONS[i])
+    }
+
+    /// The keys of `action`, the one shown first.
+    pub fn keys(&self, action: Action) -> &[Key] {
+        ACTIONS
+            .iter()
+            .position(|s| s.action == action)
+            .map_or(&[], |i| &self.keys[i])
+    }
+
+    /// How `action`'s first key is written (`ctrl-x`); empty when it has none.
+    pub fn label(&self, action: Action) -> String {
+        self.keys(action)
+            .first()
+            .map(|(code, mods)| key_label(*code, *mods))
+            .unwrap_or_default()
+    }
+
+    /// How each of `action`'s keys is written.
+    pub fn labels(&self, action: Action) -> Vec<String> {
+        self.keys(action)
+            .iter()
+            .map(|(code, mods)| key_label(*code, *mods))
+            .collect()
+    }
+}
+
+/// "`x` would trigger both reveal and delete (line 4): …".
+fn conflict_message(key: Key, sharing: &[usize], moved: &[Option<&Remap>]) -> String {
+    let named: Vec<String> = sharing
+        .iter()
+        .map(|i| match moved[*i] {
+            Some(r) => format!("{} (line {})", ACTIONS[*i].name, r.line),
+            None if ACTIONS[*i].action == FIXED => {
+                format!("{} (always ctrl-c)", ACTIONS[*i].name)
+            }
+            None => format!("{} (by default)", ACTIONS[*i].name),
+        })
+        .collect();
+    let unmoved: Vec<&str> = sharing
+        .iter()
+        .filter(|i| moved[**i].is_none() && ACTIONS[**i].action != FIXED)
+        .map(|i| ACTIONS[*i].name)
+        .collect();
+    let fixed = sharing.iter().any(|i| ACTIONS[*i].action == FIXED);
+    let fix = match unmoved.as_slice() {
+        [] if fixed => "pick another key: ctrl-c always quits".to_string(),
+        [] => "give each its own key".to_string(),
+        names => format!("pick another key, or remap {} too", names.join(" and ")),
+    };
+    format!(
+        "`{}` would trigger both {}: {fix}",
+        key_label(key.0, key.1),
+        named.join(" and ")
+    )
+}
+
+/// Why an action name is not one, with the closest name.
+fn unknown_action(name: &str) -> String {
+    let names: Vec<&str> = ACTIONS.iter().map(|s| s.name).collect();
+    let hint = crate::config::closest(name, &names)
+        .map(|n| format!("did you mean `{n}`? "))
+        .unwrap_or_default();
+    format!("unknown action `{name}`: {hint}config.example.toml lists every action")
+}
+
+/// Reads a key name: `ctrl-x`, `D`, `enter`, `esc`, `f5`, `?`, `shift-tab`.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let unknown = || {
+        format!(
+            "unknown key `{text}`: a character, or enter, esc, tab, space, backspace, del, \
+             ins, home, end, pgup, pgdn, up, down, left, right, f1…f12, after ctrl-, alt- \
+             or shift-"
+        )
+    };
+    let mut rest = text.trim();
+    let mut mods = KeyModifiers::NONE;
+    while let Some((word, after)) = rest.split_once('-') {
+        let m = match word.to_ascii_lowercase().as_str() {
+            "ctrl" | "control" => KeyModifiers::CONTROL,
+            "alt" | "meta" => KeyModifiers::ALT,
+            "shift" => KeyModifiers::SHIFT,
+            _ => break,
+        };
+        if after.is_empty() {
+            // `ctrl--`: the key is `-`.
+            break;
+        }
+        mods |= m;
+        rest = after;
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(c),
+        (None, _) => return Err(unknown()),
+        _ => named_key(&rest.to_ascii_lowercase()).ok_or_else(unknown)?,
+    };
+    Ok(normalize((code, mods)))
+}
+
+/// A key by its name (lower case).
+fn named_key(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "space" => KeyCode::Char(' '),
+        "backspace" => KeyCode::Backspace,
+        "del" | "delete" => KeyCode::Delete,
+        "ins" | "insert" => KeyCode::Insert,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        f if f.len() > 1 && f.starts_with('f') => match f[1..].parse::<u8>() {
+            Ok(n @ 1..=12) => KeyCode::F(n),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// One spelling per key, as terminals differ: an upper-case letter or a symbol
+/// with or without SHIFT is the same key, `shift-d` is `D`, `shift-tab` is back-tab,
+/// ctrl with a letter ignores its case.
+fn normalize((code, mods): Key) -> Key {
+    let shift = KeyModifiers::SHIFT;
+    match code {
+        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) && c.is_ascii_alphabetic() => {
+            (KeyCode::Char(c.to_ascii_lowercase()), mods - shift)
+        }
+        KeyCode::Char(c) if mods.contains(shift) && c.is_ascii_lowercase() => {
+            (KeyCode::Char(c.to_ascii_uppercase()), mods - shift)
+        }
+        KeyCode::Char(c) if c.is_ascii_uppercase() || !c.is_alphanumeric() => (code, mods - shift),
+        KeyCode::Tab if mods.contains(shift) => (KeyCode::BackTab, mods - shift),
+        KeyCode::BackTab => (code, mods - shift),
+        _ => (code, mods),
+    }
+}
+
+#[cfg(test)]
+mod tests;

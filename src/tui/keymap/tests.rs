@@ -1,0 +1,169 @@
+//! Tests of key names, the default map and remapping.
+
+use super::*;
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
+    map.lookup(&KeyEvent::new(code, mods)).map(|s| s.action)
+}
+
+fn remap(line: usize, action: &str, keys: &[&str]) -> Remap {
+    Remap {
+        action: action.into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        line,
+    }
+}
+
+fn problems(remaps: &[Remap]) -> Vec<RemapProblem> {
+    Keymap::remapped(remaps).expect_err("refused")
+}
+
+#[test]
+fn every_action_has_exactly_one_row_a_name_and_keys_that_do_not_collide() {
+    let map = Keymap::default();
+    let mut names = std::collections::HashSet::new();
+    for s in ACTIONS {
+        assert!(names.insert(s.name), "{} twice", s.name);
+        assert!(
+            s.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "{}",
+            s.name
+        );
+        for (code, mods) in s.keys {
+            assert_eq!(
+                press(&map, *code, *mods),
+                Some(s.action),
+                "{code:?} is taken by another action"
+            );
+        }
+    }
+    assert_eq!(Keymap::remapped(&[]), Ok(Keymap::default()));
+}
+
+#[test]
+fn no_ctrl_d_or_ctrl_u_actions() {
+    for c in ['d', 'u'] {
+        assert_eq!(press(&Keymap::default(), KeyCode::Char(c), CTRL), None);
+    }
+}
+
+#[test]
+fn shifted_letters_match_with_or_without_the_shift_flag() {
+    let map = Keymap::default();
+    assert_eq!(press(&map, KeyCode::Char('D'), NONE), Some(Action::Delete));
+    assert_eq!(press(&map, KeyCode::Char('D'), SHIFT), Some(Action::Delete));
+    assert_eq!(press(&map, KeyCode::Char('?'), SHIFT), Some(Action::Help));
+    assert_eq!(
+        press(&map, KeyCode::BackTab, SHIFT),
+        Some(Action::FocusPane)
+    );
+}
+
+#[test]
+fn key_names_are_read_as_written() {
+    let cases = [
+        ("ctrl-x", (KeyCode::Char('x'), CTRL)),
+        ("Ctrl-X", (KeyCode::Char('x'), CTRL)),
+        ("D", (KeyCode::Char('D'), NONE)),
+        ("shift-d", (KeyCode::Char('D'), NONE)),
+        ("?", (KeyCode::Char('?'), NONE)),
+        ("-", (KeyCode::Char('-'), NONE)),
+        ("ctrl--", (KeyCode::Char('-'), CTRL)),
+        ("enter", (KeyCode::Enter, NONE)),
+        ("Esc", (KeyCode::Esc, NONE)),
+        ("f5", (KeyCode::F(5), NONE)),
+        ("alt-f12", (KeyCode::F(12), KeyModifiers::ALT)),
+        ("space", (KeyCode::Char(' '), NONE)),
+        ("shift-tab", (KeyCode::BackTab, NONE)),
+        ("pgdn", (KeyCode::PageDown, NONE)),
+        ("del", (KeyCode::Delete, NONE)),
+    ];
+    for (text, key) in cases {
+        assert_eq!(parse_key(text), Ok(key), "{text}");
+    }
+    for bad in ["", "ctrl-", "f13", "f0", "hyper-x", "enterr", "ctrl-xy"] {
+        let e = parse_key(bad).expect_err(bad);
+        assert!(e.starts_with(&format!("unknown key `{bad}`")), "{e}");
+    }
+}
+
+#[test]
+fn a_remapped_key_works_and_the_old_ones_do_nothing() {
+    let map = Keymap::remapped(&[remap(3, "delete", &["ctrl-x"])]).unwrap();
+    assert_eq!(press(&map, KeyCode::Char('x'), CTRL), Some(Action::Delete));
+    assert_eq!(press(&map, KeyCode::Char('D'), NONE), None);
+    assert_eq!(press(&map, KeyCode::Delete, NONE), None);
+    assert_eq!(map.label(Action::Delete), "ctrl-x");
+    assert_eq!(map.labels(Action::Edit), ["e"]);
+
+    // Two actions may swap their keys.
+    let swapped =
+        Keymap::remapped(&[remap(1, "edit", &["x"]), remap(2, "reveal", &["e"])]).unwrap();
+    assert_eq!(
+        press(&swapped, KeyCode::Char('x'), NONE),
+        Some(Action::Edit)
+    );
+    assert_eq!(
+        press(&swapped, KeyCode::Char('e'), NONE),
+        Some(Action::Reveal)
+    );
+}
+
+#[test]
+fn two_actions_on_one_key_are_refused_with_both_named() {
+    let found = problems(&[
+        remap(4, "delete", &["ctrl-x"]),
+        remap(5, "edit", &["ctrl-x"]),
+    ]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].line, found[0].action.as_str()), (5, "edit"));
+    assert_eq!(
+        found[0].message,
+        "`ctrl-x` would trigger both edit (line 5) and delete (line 4): give each its own key"
+    );
+}
+
+#[test]
+fn a_remap_to_a_key_another_action_uses_is_reported() {
+    let found = problems(&[remap(7, "delete", &["x"])]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].line, 7);
+    assert_eq!(
+        found[0].message,
+        "`x` would trigger both reveal (by default) and delete (line 7): \
+         pick another key, or remap reveal too"
+    );
+    let found = problems(&[remap(2, "refresh", &["ctrl-c"])]);
+    assert_eq!(
+        found[0].message,
+        "`ctrl-c` would trigger both refresh (line 2) and force_quit (always ctrl-c): \
+         pick another key: ctrl-c always quits"
+    );
+}
+
+#[test]
+fn unknown_actions_and_key_names_are_each_reported_with_their_line() {
+    let found = problems(&[
+        remap(2, "delet", &["ctrl-x"]),
+        remap(3, "edit", &["ctrl-xx", "e"]),
+        remap(4, "force_quit", &["ctrl-q"]),
+        remap(5, "sort", &[]),
+    ]);
+    let lines: Vec<usize> = found.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [2, 3, 4, 5], "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .starts_with("unknown action `delet`: did you mean `delete`?")
+    );
+    assert!(found[1].message.starts_with("unknown key `ctrl-xx`"));
+    assert_eq!(
+        found[2].message,
+        "force_quit cannot be remapped: ctrl-c always quits"
+    );
+    assert!(found[3].message.starts_with("no key given"), "{found:?}");
+}

@@ -1,0 +1,126 @@
+//! `:doctor` in the terminal UI: the checks of `telcreds doctor`, in a dialog, on
+//! the profile shown or on every profile; read-only.
+
+use crate::support::requests;
+use crate::tui_harness::Harness;
+use crossterm::event::KeyCode;
+use std::time::{Duration, Instant};
+use telcreds::domain::CheckStatus;
+use telcreds::ops::doctor::Report;
+use telcreds::tui::app::Overlay;
+
+/// Types a `:` command and presses ⏎.
+fn command(h: &mut Harness, line: &str) {
+    h.press(KeyCode::Char(':'));
+    h.type_text(line);
+    h.press(KeyCode::Enter);
+}
+
+/// The report of the open doctor dialog.
+fn report(h: &Harness) -> Report {
+    match &h.app.overlay {
+        Some(Overlay::Doctor(view)) => view.report.clone().expect("the report came"),
+        _ => panic!("no doctor dialog"),
+    }
+}
+
+#[tokio::test]
+async fn doctor_checks_the_profile_shown_in_a_dialog_and_only_reads() {
+    let mut h = Harness::demo().await;
+    reqwest::Client::new()
+        .delete(format!("{}/_sandbox/requests", h.sandbox.origin()))
+        .send()
+        .await
+        .unwrap();
+    command(&mut h, "doctor");
+    assert!(h.app.is_busy(), "the dialog waits for the report");
+    let screen = h.screen(140, 40);
+    assert!(screen.contains("checking demo-dasha"), "{screen}");
+    h.settle().await;
+    let r = report(&h);
+    assert_eq!(r.status(), CheckStatus::Passed, "{r:#?}");
+    assert_eq!(r.steps[0].step, "config");
+    assert_eq!(
+        r.steps[0].status,
+        CheckStatus::Skipped,
+        "the demo has no file"
+    );
+    assert!(
+        r.steps[1..]
+            .iter()
+            .all(|s| s.profile.as_deref() == Some("demo-dasha"))
+    );
+    assert!(r.steps.iter().any(|s| s.step == "GET sip-credentials"));
+    let screen = h.screen(140, 40);
+    assert!(screen.contains("Doctor — demo-dasha"), "{screen}");
+    assert!(
+        screen.contains("demo-dasha · GET sip-credentials"),
+        "{screen}"
+    );
+    assert!(screen.contains("passed, 0 warning, 0 failed"), "{screen}");
+    h.press(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
+
+    command(&mut h, "doctor all");
+    h.settle().await;
+    let r = report(&h);
+    assert_eq!(r.status(), CheckStatus::Passed, "{r:#?}");
+    for profile in ["demo-dasha", "demo-unpod"] {
+        assert!(
+            r.steps
+                .iter()
+                .any(|s| s.profile.as_deref() == Some(profile))
+        );
+    }
+    assert!(r.steps.iter().any(|s| s.step == "org handle"));
+    h.press(KeyCode::Char('q'));
+    for (method, path, _) in requests(&h.sandbox).await {
+        assert_eq!(method, "GET", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn doctor_checks_the_config_file_and_reports_a_closed_run_in_the_flash() {
+    let mut h = Harness::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, h.sandbox.print_config()).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    h.app.set_config_path(Some(path));
+    command(&mut h, "doctor");
+    h.settle().await;
+    let config = &report(&h).steps[0];
+    assert_eq!(config.status, CheckStatus::Passed, "{config:?}");
+    assert!(
+        config.message.ends_with("valid, 2 profile(s), mode 0600"),
+        "{config:?}"
+    );
+    h.press(KeyCode::Enter);
+
+    // Closed while it runs: the summary comes in the flash.
+    command(&mut h, "doctor");
+    h.press(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
+    let started = Instant::now();
+    while !h
+        .app
+        .flash
+        .as_ref()
+        .is_some_and(|f| f.text.starts_with("doctor: "))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            h.app.flash
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        h.pump();
+    }
+
+    command(&mut h, "doctor everything");
+    let flash = h.app.flash.clone().unwrap();
+    assert!(flash.error && flash.text.contains("\"all\""), "{flash:?}");
+}
