@@ -8,7 +8,7 @@
 //! compares byte strings, and rows that arrive later ([`ItemList::append`]) are
 //! merged in without re-sorting the rest.
 
-use super::sort_key::SortKey;
+use super::sort_key::{Key, SortKey};
 use memchr::memmem::Finder;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -20,8 +20,9 @@ pub trait Row {
     /// The text a filter searches, lowercased (fields joined by `\n`, which a filter
     /// never holds, so that no match spans two fields).
     fn search_text(&self) -> String;
-    /// The row's key for sorting by `column` (ties are broken by id).
-    fn sort_key(&self, column: usize) -> SortKey;
+    /// The row's key for sorting by `column`, built on `key` (an empty builder whose
+    /// buffer is reused from row to row); ties are broken by id.
+    fn sort_key(&self, column: usize, key: SortKey) -> SortKey;
 }
 
 /// Sort order of a list.
@@ -40,7 +41,7 @@ pub struct ItemList<T> {
     /// Each item's [`Row::search_text`], by item index.
     search: Vec<Box<str>>,
     /// The sorted column and each item's key for it, by item index.
-    keys: Option<(usize, Vec<Box<[u8]>>)>,
+    keys: Option<(usize, Vec<Key>)>,
     /// Every item index, in the current order: a filter is a pass over it.
     order: Vec<usize>,
     /// The indices that pass the filter, in order.
@@ -97,7 +98,7 @@ impl<T: Row> ItemList<T> {
         self.search
             .extend(items.iter().map(|i| i.search_text().into_boxed_str()));
         if let Some((column, keys)) = &mut self.keys {
-            keys.extend(items.iter().map(|i| i.sort_key(*column).finish()));
+            keys.extend(keys_of(&items, *column));
         }
         self.items.extend(items);
         self.loaded = true;
@@ -227,12 +228,7 @@ impl<T: Row> ItemList<T> {
         if self.keys.as_ref().is_some_and(|(c, _)| *c == sort.column) {
             return;
         }
-        let keys = self
-            .items
-            .iter()
-            .map(|i| i.sort_key(sort.column).finish())
-            .collect();
-        self.keys = Some((sort.column, keys));
+        self.keys = Some((sort.column, keys_of(&self.items, sort.column)));
     }
 
     /// How two items compare in the current sort (keys present).
@@ -247,7 +243,23 @@ impl<T: Row> ItemList<T> {
     }
 
     fn sort_indices(&self, indices: &mut [usize]) {
-        indices.sort_unstable_by(|&a, &b| self.order(a, b));
+        let Some((_, keys)) = &self.keys else { return };
+        // Sorting (first 16 key bytes, index) pairs keeps most comparisons in one
+        // cache line; ties look at the rest of the keys and the ids.
+        let mut pairs: Vec<(u128, usize)> = indices.iter().map(|&i| (keys[i].head(), i)).collect();
+        let descending = self.sort.is_some_and(|s| s.descending);
+        pairs.sort_unstable_by(|a, b| {
+            let o = a.0.cmp(&b.0);
+            let o = if o == Ordering::Equal {
+                return self.order(a.1, b.1);
+            } else {
+                o
+            };
+            if descending { o.reverse() } else { o }
+        });
+        for (slot, (_, i)) in indices.iter_mut().zip(pairs) {
+            *slot = i;
+        }
     }
 
     /// Two ordered index lists as one (added ones after old ones when unsorted).
@@ -405,6 +417,18 @@ impl<T: Row> ItemList<T> {
     }
 }
 
+/// Each item's key for sorting by `column`, one buffer reused for all.
+fn keys_of<T: Row>(items: &[T], column: usize) -> Vec<Key> {
+    let mut buf = SortKey::new();
+    items
+        .iter()
+        .map(|i| {
+            buf = i.sort_key(column, std::mem::take(&mut buf).cleared());
+            buf.key()
+        })
+        .collect()
+}
+
 /// What key handling needs of whichever list the current tab shows, whatever its
 /// item type.
 pub trait Cursor {
@@ -457,8 +481,8 @@ mod tests {
         fn search_text(&self) -> String {
             self.0.to_lowercase()
         }
-        fn sort_key(&self, _: usize) -> SortKey {
-            SortKey::new().number(u64::from(self.1))
+        fn sort_key(&self, _: usize, key: SortKey) -> SortKey {
+            key.number(u64::from(self.1))
         }
     }
 

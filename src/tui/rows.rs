@@ -44,8 +44,7 @@ impl Row for Provider {
         ])
     }
 
-    fn sort_key(&self, column: usize) -> SortKey {
-        let key = SortKey::new();
+    fn sort_key(&self, column: usize, key: SortKey) -> SortKey {
         match column {
             1 => key.text(&self.account_sid),
             2 => key.number(u64::from(self.status.severity_rank())),
@@ -75,8 +74,7 @@ impl Row for SipCredential {
         ])
     }
 
-    fn sort_key(&self, column: usize) -> SortKey {
-        let key = SortKey::new();
+    fn sort_key(&self, column: usize, key: SortKey) -> SortKey {
         match column {
             1 => key.text(&self.server),
             2 => key.text(self.transport.as_str()),
@@ -86,7 +84,11 @@ impl Row for SipCredential {
                 .text(self.auth_user.as_deref().unwrap_or("")),
             4 => key.optional(self.cps_limit.map(u64::from)),
             5 => key.text(self.source.as_str()),
-            _ => key.text(&self.display_name()),
+            // The description, else the server (as shown), without a copy.
+            _ => key.text(match self.description.as_deref() {
+                Some(d) if !d.trim().is_empty() => d,
+                _ => &self.server,
+            }),
         }
     }
 }

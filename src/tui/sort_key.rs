@@ -19,25 +19,41 @@ impl SortKey {
     /// Text, lowercased, in natural order: each run of ASCII digits compares by its
     /// value (leading zeros ignored), the rest character by character.
     pub fn text(mut self, text: &str) -> Self {
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c.is_ascii_digit() {
-                let mut run = String::from(c);
-                while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                    run.push(d);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_digit() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
                 }
-                let digits = run.trim_start_matches('0');
-                let digits = if digits.is_empty() { "0" } else { digits };
+                let run = &bytes[start..i];
+                let zeros = run.iter().take_while(|&&d| d == b'0').count();
+                let digits = if zeros == run.len() {
+                    &run[run.len() - 1..]
+                } else {
+                    &run[zeros..]
+                };
                 self.0.push(DIGITS);
                 // A longer number is a larger one; past 255 digits, by its digits.
                 self.0.push(digits.len().min(255) as u8);
-                self.0.extend_from_slice(digits.as_bytes());
+                self.0.extend_from_slice(digits);
+            } else if b.is_ascii() {
+                self.0.push(b.to_ascii_lowercase());
+                i += 1;
             } else {
+                // One whole character (text is UTF-8, so it starts here), lowercased.
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
                 for lower in c.to_lowercase() {
                     let mut buf = [0u8; 4];
                     self.0
                         .extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
                 }
+                i += c.len_utf8();
             }
         }
         // Ends the text: a prefix sorts before what extends it, and the next part
@@ -70,8 +86,46 @@ impl SortKey {
     }
 
     /// The finished key.
-    pub fn finish(self) -> Box<[u8]> {
-        self.0.into_boxed_slice()
+    pub fn finish(self) -> Key {
+        self.key()
+    }
+
+    /// The key built so far (the builder can be [`SortKey::cleared`] and reused).
+    pub fn key(&self) -> Key {
+        Key::new(&self.0)
+    }
+
+    /// The builder, emptied, keeping its buffer.
+    pub fn cleared(mut self) -> Self {
+        self.0.clear();
+        self
+    }
+}
+
+/// A finished sort key: its first 16 bytes as one number (most comparisons end
+/// there, in one instruction), the rest only for ties.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    head: u128,
+    tail: Option<Box<[u8]>>,
+}
+
+impl Key {
+    /// Its first 16 bytes, as a number that orders as they do.
+    pub fn head(&self) -> u128 {
+        self.head
+    }
+
+    fn new(bytes: &[u8]) -> Key {
+        let mut head = [0u8; 16];
+        let n = bytes.len().min(16);
+        head[..n].copy_from_slice(&bytes[..n]);
+        // Big-endian, so that the number orders as the bytes do; a shorter key is
+        // padded with zeros, which sort first, as a missing byte would.
+        Key {
+            head: u128::from_be_bytes(head),
+            tail: (bytes.len() > 16).then(|| bytes[16..].into()),
+        }
     }
 }
 
@@ -80,7 +134,7 @@ mod tests {
     use super::*;
 
     fn sorted(texts: &[&str]) -> Vec<String> {
-        let mut v: Vec<(Box<[u8]>, &str)> = texts
+        let mut v: Vec<(Key, &str)> = texts
             .iter()
             .map(|t| (SortKey::new().text(t).finish(), *t))
             .collect();

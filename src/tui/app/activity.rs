@@ -56,7 +56,7 @@ impl Row for ActivityEntry {
         .join("\n")
     }
 
-    fn sort_key(&self, _column: usize) -> SortKey {
-        SortKey::new().number(self.seq)
+    fn sort_key(&self, _column: usize, key: SortKey) -> SortKey {
+        key.number(self.seq)
     }
 }
