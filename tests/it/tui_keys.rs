@@ -154,3 +154,20 @@ fn the_example_config_lists_every_action_with_its_default_keys() {
         "the listed keys are the defaults"
     );
 }
+
+#[tokio::test]
+async fn a_failed_load_names_the_remapped_retry_key() {
+    let mut h = Harness::demo().await;
+    h.app.set_keymap(keys("refresh = \"f5\"\n"));
+    crate::support::fault(
+        &h.sandbox,
+        serde_json::json!({"kind": "server_error", "count": 10, "path_prefix": "/api/v1/sip-credentials"}),
+    )
+    .await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::F(5));
+    h.settle().await;
+    let flash = h.app.flash.as_ref().expect("a flash").text.clone();
+    assert!(flash.contains("loading SIP credentials failed"), "{flash}");
+    assert!(flash.contains("(f5 retries)"), "{flash}");
+}

@@ -452,7 +452,10 @@ impl App {
     pub fn start(&mut self, request: Request) -> Result<(u64, Effect), NotStarted> {
         let Some(ops) = self.ops.clone() else {
             return Err(match &self.connect_error {
-                Some(e) => NotStarted::ConnectFailed(e.to_string()),
+                Some(e) => NotStarted::ConnectFailed {
+                    error: e.to_string(),
+                    retry: self.keymap.label(crate::tui::action::Action::Refresh),
+                },
                 None => NotStarted::Connecting,
             });
         };
@@ -623,8 +626,13 @@ pub enum NotStarted {
     #[error("not connected yet: the profile's token is still being fetched; try again in a moment")]
     Connecting,
     /// The profile could not connect.
-    #[error("not connected: {0} (ctrl-r retries)")]
-    ConnectFailed(String),
+    #[error("not connected: {error} ({retry} retries)")]
+    ConnectFailed {
+        /// Why.
+        error: String,
+        /// The key that retries (ctrl-r unless remapped).
+        retry: String,
+    },
 }
 
 /// An empty list that keeps the sort of `old` but not its filter: a filter typed for

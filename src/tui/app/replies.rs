@@ -23,7 +23,10 @@ impl App {
                         self.reload()
                     }
                     Err(e) => {
-                        self.set_flash(format!("cannot connect: {e} (ctrl-r retries)"), true);
+                        self.set_flash(
+                            format!("cannot connect: {e} ({} retries)", self.retry_key()),
+                            true,
+                        );
                         self.connect_error = Some(e);
                         Vec::new()
                     }
@@ -120,6 +123,11 @@ impl App {
         }
     }
 
+    /// The key that retries a load (ctrl-r unless remapped).
+    fn retry_key(&self) -> String {
+        self.keymap.label(crate::tui::action::Action::Refresh)
+    }
+
     /// A page of the SIP list: on screen at once on a first load (the cursor, filter
     /// and sort apply as rows arrive), kept aside during a refresh.
     fn sip_page(&mut self, job: u64, page: ListPage<SipCredential>) {
@@ -166,7 +174,10 @@ impl App {
                     list.error = (!list.loaded).then(|| e.to_string());
                 }
                 self.set_flash(
-                    format!("loading providers failed: {e} (ctrl-r retries)"),
+                    format!(
+                        "loading providers failed: {e} ({} retries)",
+                        self.retry_key()
+                    ),
                     true,
                 );
             }
@@ -175,7 +186,10 @@ impl App {
                 self.sip_load = None;
                 self.sip.error = (!self.sip.loaded).then(|| e.to_string());
                 self.set_flash(
-                    format!("loading SIP credentials failed: {e} (ctrl-r retries)"),
+                    format!(
+                        "loading SIP credentials failed: {e} ({} retries)",
+                        self.retry_key()
+                    ),
                     true,
                 );
             }
