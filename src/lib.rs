@@ -9,6 +9,7 @@ pub mod history;
 pub mod journal;
 pub mod local_file;
 pub mod logging;
+pub mod memory;
 pub mod ops;
 pub mod probe;
 pub mod sandbox;

@@ -7,7 +7,7 @@
 
 use super::app::{App, Clock};
 use super::clipboard;
-use super::effect::Effect;
+use super::effect::{Answer, Effect, Msg};
 use super::signals::{Signals, Stop};
 use super::theme::Theme;
 use super::views;
@@ -243,8 +243,13 @@ async fn event_loop(
             }
             _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(Clock::system()), true),
             Some(msg) = rx.recv() => {
+                let list_loaded = matches!(&msg, Msg::Done { answer: Answer::Sip(_), .. });
                 app.set_clock(Clock::system());
-                (app.update(msg), true)
+                let effects = app.update(msg);
+                if list_loaded {
+                    crate::memory::return_freed();
+                }
+                (effects, true)
             }
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {

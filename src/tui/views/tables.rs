@@ -95,6 +95,21 @@ fn title<T: ListRow>(name: &str, list: &ItemList<T>, columns: &[&str]) -> String
     if list.len() != list.items().len() {
         t = format!("{name} ({} of {})", list.len(), list.items().len());
     }
+    title_tail(t, list, columns)
+}
+
+/// A list's title while its pages arrive: `loading` says how far it is; only a
+/// filter's match count is added.
+fn loading_title<T: ListRow>(loading: &str, list: &ItemList<T>, columns: &[&str]) -> String {
+    let mut t = loading.to_string();
+    if !list.filter().is_empty() {
+        t.push_str(&format!(" ({} match)", list.len()));
+    }
+    title_tail(t, list, columns)
+}
+
+/// The filter and the sort after a title's name and counts.
+fn title_tail<T: ListRow>(mut t: String, list: &ItemList<T>, columns: &[&str]) -> String {
     if !list.filter().is_empty() {
         t.push_str(&format!("  /{}", list.filter()));
     }
@@ -211,18 +226,21 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
 }
 
 fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
-    let name = match &app.sip_load {
+    let title = match &app.sip_load {
         // "SIP credentials: 3,000 of 100,000, loading" while the pages arrive.
-        Some(load) if load.is_visible() => format!(
-            "SIP credentials: {}{}, loading",
-            crate::text::thousands(load.loaded as u64),
-            load.total
-                .map(|t| format!(" of {}", crate::text::thousands(t)))
-                .unwrap_or_default()
-        ),
-        _ => "SIP credentials".to_string(),
+        Some(load) if load.is_visible() => {
+            let loading = format!(
+                "SIP credentials: {}{}, loading",
+                crate::text::thousands(load.loaded as u64),
+                load.total
+                    .map(|t| format!(" of {}", crate::text::thousands(t)))
+                    .unwrap_or_default()
+            );
+            loading_title(&loading, &app.sip, SIP_COLUMNS)
+        }
+        _ => title("SIP credentials", &app.sip, SIP_COLUMNS),
     };
-    let block = pane(app, title(&name, &app.sip, SIP_COLUMNS), table_focused(app));
+    let block = pane(app, title, table_focused(app));
     if let Some((text, style)) = placeholder(app, &app.sip, "SIP credentials") {
         return draw_placeholder(frame, area, block, text, style);
     }
