@@ -195,3 +195,38 @@ async fn a_refresh_keeps_the_old_rows_until_the_new_ones_are_in() {
         "then the new ones replace them"
     );
 }
+
+// Multi-threaded: the sandbox keeps serving while the test waits on tmux.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_listing_shows_its_progress_on_a_terminal_and_erases_it() {
+    let sb = Sandbox::start(SandboxOptions {
+        bulk_sip_credentials: 5_000,
+        latency: std::time::Duration::from_millis(600),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let bin = env!("CARGO_BIN_EXE_telcreds");
+    let command = format!(
+        "env TELCREDS_DATA_DIR={d}/data TELCREDS_STATE_DIR={d}/state {bin} --config {c} -p sandbox-dasha sip list -o json > {d}/out.json",
+        d = dir.path().display(),
+        c = cfg.display()
+    );
+    let tmux = crate::e2e_tmux::Tmux::start(&command, 100, 10);
+    let shown = tmux.wait_for("of 5,042 SIP credentials…");
+    assert!(
+        !shown.contains('{'),
+        "nothing of the JSON on the terminal: {shown}"
+    );
+    tmux.wait_exit();
+    let screen = tmux.screen();
+    assert!(
+        !screen.contains("SIP credentials…"),
+        "erased at the end: {screen}"
+    );
+    let out = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 5_042);
+}
