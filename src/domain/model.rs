@@ -99,8 +99,9 @@ pub struct VerificationResult {
 pub struct SipCredential {
     /// UUID.
     pub id: String,
-    /// Owning organisation.
-    pub org_id: String,
+    /// Owning organisation: the same for every credential of a list, so one copy
+    /// is shared by all of them (see `api::dasha`).
+    pub org_id: std::sync::Arc<str>,
     /// Host or IP with optional `:port`.
     pub server: String,
     /// Auth realm.

@@ -33,6 +33,12 @@ async fn a_streamed_json_list_is_the_same_document_as_the_collected_one() {
         .await
         .unwrap();
     assert_eq!(collected.len(), 2_542, "4 pages");
+    assert!(
+        collected
+            .iter()
+            .all(|c| std::sync::Arc::ptr_eq(&c.org_id, &collected[0].org_id)),
+        "one organisation id shared by every row, across pages"
+    );
     let whole = serde_json::to_string_pretty(&collected).unwrap();
     assert_eq!(run.stdout, format!("{whole}\n"), "same bytes, same order");
     assert!(

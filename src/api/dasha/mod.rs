@@ -181,13 +181,26 @@ impl DashaClient {
         &self,
         mut on_page: impl FnMut(ListPage<SipCredential>),
     ) -> Result<(), ApiError> {
+        // Every credential of a list has the same organisation: one shared copy.
+        let mut org: Option<std::sync::Arc<str>> = None;
+        let mut share = |mut c: SipCredential| {
+            match &org {
+                Some(shared) if **shared == *c.org_id => c.org_id = shared.clone(),
+                _ => org = Some(c.org_id.clone()),
+            }
+            c
+        };
         self.each_page(
             "SIP credentials",
             "/sip-credentials",
             &[],
             |page: ListPage<WireSip>| {
                 on_page(ListPage {
-                    items: page.items.into_iter().map(WireSip::into_domain).collect(),
+                    items: page
+                        .items
+                        .into_iter()
+                        .map(|w| share(w.into_domain()))
+                        .collect(),
                     loaded: page.loaded,
                     total: page.total,
                 })

@@ -192,7 +192,7 @@ impl WireSip {
         .collect();
         SipCredential {
             id: self.id.unwrap_or_default(),
-            org_id: self.org_id.unwrap_or_default(),
+            org_id: self.org_id.unwrap_or_default().into(),
             server: self.server.value().unwrap_or_default(),
             domain: self.domain.value(),
             auth_user: self.auth_user.value(),
