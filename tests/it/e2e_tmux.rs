@@ -243,6 +243,20 @@ fn demo_create_see_delete_quit_in_tmux() {
     );
 }
 
+/// `telcreds --demo` at 120x40 with its journal under `dir/tmp` (the demo's own
+/// directory lives under TMPDIR and goes when it quits), filtered to `acme-prod-us`.
+fn demo_on_acme_prod_us(dir: &std::path::Path) -> (Tmux, std::path::PathBuf) {
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let command = format!("env TMPDIR={} {}", tmp.display(), demo_command(dir));
+    let tmux = Tmux::start(&command, 120, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.type_text("/acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Providers (1 of 8)");
+    (tmux, tmp)
+}
+
 #[tokio::test]
 async fn demo_rotation_in_tmux_reads_the_result_table() {
     // The demo seed is deterministic: a second sandbox knows the demo account's token.
@@ -256,15 +270,7 @@ async fn demo_rotation_in_tmux_reads_the_result_table() {
         .unwrap();
     seed.shutdown().await;
     let dir = tempfile::tempdir().unwrap();
-    // The demo journals into its own directory under TMPDIR, removed when it quits.
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let command = format!("env TMPDIR={} {}", tmp.display(), demo_command(dir.path()));
-    let tmux = Tmux::start(&command, 120, 40);
-    tmux.wait_for("Providers (8)");
-    tmux.type_text("/acme-prod-us");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Providers (1 of 8)");
+    let (tmux, tmp) = demo_on_acme_prod_us(dir.path());
     tmux.keys(&["r"]);
     tmux.wait_for("I already have the new token");
     tmux.keys(&["t"]);
@@ -340,14 +346,7 @@ fn a_sip_credential_is_probed_in_the_ui_against_the_demo_peer() {
 #[tokio::test]
 async fn demo_mint_in_tmux_promotes_and_reveals_the_new_token_once() {
     let dir = tempfile::tempdir().unwrap();
-    let tmp = dir.path().join("tmp");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let command = format!("env TMPDIR={} {}", tmp.display(), demo_command(dir.path()));
-    let tmux = Tmux::start(&command, 120, 40);
-    tmux.wait_for("Providers (8)");
-    tmux.type_text("/acme-prod-us");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Providers (1 of 8)");
+    let (tmux, tmp) = demo_on_acme_prod_us(dir.path());
     tmux.keys(&["r"]);
     tmux.wait_for("mint a new token at Twilio");
     tmux.keys(&["m"]);

@@ -49,10 +49,20 @@ async fn minted(sb: &Sandbox, profiles: &[Profile], dir: &Path) -> (CheckedToken
     let current = current_token(sb, ACME);
     let (old, _) = rotation::check_current(&http(), profiles, ACME, &current, &journal(dir)).await;
     let old = old.expect("the current token passes");
-    let (minted, _) =
-        rotation::mint(&http(), profiles, &sb.origin(), &old, false, &journal(dir)).await;
+    let (minted, _) = mint_on(sb, profiles, &old, false, dir).await;
     let secondary = Secret::new(sb.secondary_token(ACME).expect("a secondary exists"));
     (old, minted.expect("a secondary is minted"), secondary)
+}
+
+/// Mints a secondary on the sandbox's Twilio for the checked current token `old`.
+async fn mint_on(
+    sb: &Sandbox,
+    profiles: &[Profile],
+    old: &CheckedToken,
+    replace: bool,
+    dir: &Path,
+) -> (Result<Minted, MintFailure>, Vec<telcreds::ops::Warning>) {
+    rotation::mint(&http(), profiles, &sb.origin(), old, replace, &journal(dir)).await
 }
 
 fn tokens(sb: &Sandbox) -> Vec<String> {
@@ -224,15 +234,7 @@ async fn an_existing_secondary_is_reported_and_replaced_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let profiles = profiles(&sb);
     let (old, _, first) = minted(&sb, &profiles, dir.path()).await;
-    let (again, _) = rotation::mint(
-        &http(),
-        &profiles,
-        &sb.origin(),
-        &old,
-        false,
-        &journal(dir.path()),
-    )
-    .await;
+    let (again, _) = mint_on(&sb, &profiles, &old, false, dir.path()).await;
     let Err(MintFailure::SecondaryExists { .. }) = again else {
         panic!("expected SecondaryExists, got {again:?}");
     };
@@ -240,15 +242,7 @@ async fn an_existing_secondary_is_reported_and_replaced_only_when_asked() {
         twilio_accepts(&sb, &first).await,
         "the existing secondary is untouched"
     );
-    let (replaced, _) = rotation::mint(
-        &http(),
-        &profiles,
-        &sb.origin(),
-        &old,
-        true,
-        &journal(dir.path()),
-    )
-    .await;
+    let (replaced, _) = mint_on(&sb, &profiles, &old, true, dir.path()).await;
     replaced.expect("replaced");
     let second = Secret::new(sb.secondary_token(ACME).unwrap());
     assert_ne!(second, first);
@@ -451,15 +445,7 @@ async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
     assert_eq!(plan.update_count(), 10);
 
     let confirmed = Instant::now();
-    let (minted, _) = rotation::mint(
-        &http(),
-        &profiles,
-        &sb.origin(),
-        &old,
-        false,
-        &journal(dir.path()),
-    )
-    .await;
+    let (minted, _) = mint_on(&sb, &profiles, &old, false, dir.path()).await;
     let minted = minted.unwrap();
     let report = rotator(dir.path()).apply(&plan, minted.new_token()).await;
     let (promotion, _) = minted.promote(&report, false, &journal(dir.path())).await;
@@ -491,15 +477,7 @@ async fn a_create_without_a_clear_answer_is_reported_as_unknown() {
         serde_json::json!({"kind": "server_error", "method": "POST", "path_prefix": "/v1/AuthTokens/Secondary"}),
     )
     .await;
-    let (result, _) = rotation::mint(
-        &http(),
-        &profiles,
-        &sb.origin(),
-        &old.unwrap(),
-        false,
-        &journal(dir.path()),
-    )
-    .await;
+    let (result, _) = mint_on(&sb, &profiles, &old.unwrap(), false, dir.path()).await;
     let Err(failure @ MintFailure::Unknown(_)) = result else {
         panic!("expected Unknown, got {result:?}");
     };
