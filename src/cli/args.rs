@@ -123,9 +123,11 @@ pub struct CompletionsArgs {
 /// `rotate …`
 #[derive(Debug, Subcommand)]
 pub enum RotateCommand {
-    /// Put a new Twilio auth token (read from stdin) on every provider that uses the
-    /// Account SID, on every profile, then verify them. Checks the token with Twilio
-    /// first, shows the plan and asks once (on the terminal) before changing anything.
+    /// Put a new Twilio auth token on every provider that uses the Account SID, on
+    /// every profile, then verify them: one already rotated in the Twilio console
+    /// (--token-stdin), or one minted at Twilio and promoted once every provider has
+    /// it (--mint, zero downtime). Checks with Twilio first, shows the plan and asks
+    /// once (on the terminal) before changing anything.
     Twilio(RotateTwilioArgs),
 }
 
