@@ -14,21 +14,22 @@ use crate::secret::Secret;
 pub const STORE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `cmd` with `secret` and a newline on stdin. `Ok` names the exit status (0);
-/// `Err` says why it failed, never quoting its output.
+/// `Err` says why it failed. Neither quotes the command's output nor its text (a
+/// command line may hold a secret of its own), as for a `token_cmd`.
 pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<String, String> {
     let mut input = Zeroizing::new(Vec::with_capacity(secret.expose().len() + 1));
     input.extend_from_slice(secret.expose().as_bytes());
     input.push(b'\n');
-    let out: Finished = command::run_with_input(cmd, Some(input), timeout)
-        .map_err(|e| format!("command `{cmd}` {e}"))?;
+    let out: Finished =
+        command::run_with_input(cmd, Some(input), timeout).map_err(|e| format!("store_cmd {e}"))?;
     if out.status.success() {
         Ok(format!(
-            "command `{cmd}` stored it ({})",
+            "store_cmd stored it ({})",
             describe_status(out.status)
         ))
     } else {
         Err(format!(
-            "command `{cmd}` failed ({}){}",
+            "store_cmd failed ({}){}",
             describe_status(out.status),
             stderr_note(out.stderr_bytes)
         ))
