@@ -103,7 +103,7 @@ async fn check_current(
     stores: &Stores,
 ) -> Result<CheckedToken, CliError> {
     let (result, warnings) =
-        rotation::check_current(http, profiles, sid, &account.current, &stores.journal).await;
+        rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal).await;
     warn_all(&warnings);
     result.map_err(|failure| {
         let mut e = CliError::from(failure.as_api_error());

@@ -76,21 +76,18 @@ impl TableStream {
             })
             .collect();
         let mut out = String::new();
-        let widths = match &self.widths {
-            Some(w) => w.clone(),
-            None => {
-                let mut w: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
-                for row in &rows {
-                    for (i, cell) in row.iter().enumerate().take(w.len()) {
-                        w[i] = w[i].max(cell.width());
-                    }
+        if self.widths.is_none() {
+            let mut w: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+            for row in &rows {
+                for (i, cell) in row.iter().enumerate().take(w.len()) {
+                    w[i] = w[i].max(cell.width());
                 }
-                out.push_str(&table_line(&self.headers, &w));
-                out.push('\n');
-                self.widths = Some(w.clone());
-                w
             }
-        };
+            out.push_str(&table_line(&self.headers, &w));
+            out.push('\n');
+            self.widths = Some(w);
+        }
+        let widths = self.widths.as_deref().unwrap_or_default();
         let last = widths.len().saturating_sub(1);
         for row in rows {
             let cells: Vec<String> = (0..widths.len())
@@ -104,7 +101,7 @@ impl TableStream {
                 })
                 .collect();
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-            out.push_str(&table_line(&cells, &widths));
+            out.push_str(&table_line(&cells, widths));
             out.push('\n');
         }
         out

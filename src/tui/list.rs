@@ -124,6 +124,10 @@ impl<T: Row> ItemList<T> {
     pub fn upsert(&mut self, item: T) {
         let id = item.id().to_string();
         let text: Box<str> = item.search_text().into();
+        // A filter that would hide the item just saved is cleared.
+        if !text.contains(self.filter.as_str()) {
+            self.filter.clear();
+        }
         match self.items.iter().position(|i| i.id() == id) {
             Some(pos) => {
                 self.items[pos] = item;
@@ -135,12 +139,6 @@ impl<T: Row> ItemList<T> {
             }
         }
         self.keys = None;
-        let pos = self.items.iter().position(|i| i.id() == id);
-        if !self.filter.is_empty()
-            && pos.is_some_and(|p| !self.search[p].contains(self.filter.as_str()))
-        {
-            self.filter.clear();
-        }
         self.rebuild(Some(&id));
     }
 
@@ -248,14 +246,10 @@ impl<T: Row> ItemList<T> {
         // cache line; ties look at the rest of the keys and the ids.
         let mut pairs: Vec<(u128, usize)> = indices.iter().map(|&i| (keys[i].head(), i)).collect();
         let descending = self.sort.is_some_and(|s| s.descending);
-        pairs.sort_unstable_by(|a, b| {
-            let o = a.0.cmp(&b.0);
-            let o = if o == Ordering::Equal {
-                return self.order(a.1, b.1);
-            } else {
-                o
-            };
-            if descending { o.reverse() } else { o }
+        pairs.sort_unstable_by(|a, b| match a.0.cmp(&b.0) {
+            Ordering::Equal => self.order(a.1, b.1),
+            o if descending => o.reverse(),
+            o => o,
         });
         for (slot, (_, i)) in indices.iter_mut().zip(pairs) {
             *slot = i;

@@ -6,7 +6,7 @@
 
 use super::effect::MintSetup;
 use super::theme::Theme;
-use super::widgets::{draw_line, hint_line, modal, truncate};
+use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate};
 use crate::domain::Tone;
 use crate::ops::rotation::{
     Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
@@ -481,15 +481,5 @@ pub fn draw_rotate_how(account_sid: &str, frame: &mut Frame, area: Rect, t: &The
             Span::styled(" cancel", t.hint_label),
         ]),
     ];
-    let inner = modal(
-        frame,
-        area,
-        (68, lines.len() as u16 + 2),
-        "Rotate Twilio auth token",
-        t.border_focus,
-        t,
-    );
-    for (i, line) in lines.into_iter().enumerate() {
-        draw_line(frame, inner, i as u16, line);
-    }
+    modal_lines(frame, area, 68, "Rotate Twilio auth token", lines.into(), t);
 }

@@ -59,6 +59,29 @@ pub fn row(area: Rect, index: u16) -> Option<Rect> {
     })
 }
 
+/// A focused modal of `width` that holds exactly `lines`, one per row.
+pub fn modal_lines(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    title: &str,
+    lines: Vec<Line>,
+    theme: &Theme,
+) {
+    let height = lines.len() as u16 + 2;
+    let inner = modal(
+        frame,
+        area,
+        (width, height),
+        title,
+        theme.border_focus,
+        theme,
+    );
+    for (i, line) in lines.into_iter().enumerate() {
+        draw_line(frame, inner, i as u16, line);
+    }
+}
+
 /// Draws `line` on row `index` of `area`, if that row exists.
 pub fn draw_line(frame: &mut Frame, area: Rect, index: u16, line: Line) {
     if let Some(r) = row(area, index) {

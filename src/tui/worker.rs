@@ -367,20 +367,15 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             current,
             setup,
         } => {
-            let resolved = tokio::task::spawn_blocking(move || current.resolve()).await;
+            let resolved = tokio::task::spawn_blocking(move || current.resolve())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
             let token = match resolved {
-                Ok(Ok(token)) => token,
-                Ok(Err(e)) => {
+                Ok(token) => token,
+                Err(why) => {
                     let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
-                        "the current token could not be read: {e}"
-                    )));
-                    let outcome = CheckOutcome::Failed(failure);
-                    let _ = tx.send(Msg::Rotation(RotationMsg::Checked { check_id, outcome }));
-                    return;
-                }
-                Err(e) => {
-                    let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
-                        "reading the current token failed: {e}"
+                        "the current token could not be read: {why}"
                     )));
                     let outcome = CheckOutcome::Failed(failure);
                     let _ = tx.send(Msg::Rotation(RotationMsg::Checked { check_id, outcome }));
@@ -388,7 +383,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
                 }
             };
             let (result, warnings) =
-                rotation::check_current(&http, &profiles, &account_sid, &token, &stores.journal)
+                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
                     .await;
             for w in warnings {
                 let _ = tx.send(Msg::Warning(w));

@@ -47,7 +47,8 @@ async fn twilio_accepts(sb: &Sandbox, token: &Secret) -> bool {
 /// sandbox's Twilio holds it.
 async fn minted(sb: &Sandbox, profiles: &[Profile], dir: &Path) -> (CheckedToken, Minted, Secret) {
     let current = current_token(sb, ACME);
-    let (old, _) = rotation::check_current(&http(), profiles, ACME, &current, &journal(dir)).await;
+    let (old, _) =
+        rotation::check_everywhere(&http(), profiles, ACME, &current, &journal(dir)).await;
     let old = old.expect("the current token passes");
     let (minted, _) = mint_on(sb, profiles, &old, false, dir).await;
     let secondary = Secret::new(sb.secondary_token(ACME).expect("a secondary exists"));
@@ -426,20 +427,12 @@ async fn a_read_only_profile_stops_the_command_before_promotion_and_abort_cleans
 #[tokio::test]
 async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
     use std::time::{Duration, Instant};
-    use telcreds::sandbox::SandboxOptions;
-    let sb = Sandbox::start(SandboxOptions {
-        seed: Seed::Empty,
-        latency: Duration::from_millis(50),
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
-    let sid = crate::rotation::providers_on_one_account(&sb, 10).await;
+    let (sb, sid) = crate::rotation::ten_targets_at_50ms().await;
     let dir = tempfile::tempdir().unwrap();
     let profiles = vec![profile(&sb, "dasha", Platform::Dasha)];
     let current = current_token(&sb, &sid);
     let (old, _) =
-        rotation::check_current(&http(), &profiles, &sid, &current, &journal(dir.path())).await;
+        rotation::check_everywhere(&http(), &profiles, &sid, &current, &journal(dir.path())).await;
     let old = old.unwrap();
     let plan = rotation::plan(&profiles, &http(), &sid).await;
     assert_eq!(plan.update_count(), 10);
@@ -471,7 +464,7 @@ async fn a_create_without_a_clear_answer_is_reported_as_unknown() {
     let profiles = profiles(&sb);
     let current = current_token(&sb, ACME);
     let (old, _) =
-        rotation::check_current(&http(), &profiles, ACME, &current, &journal(dir.path())).await;
+        rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal(dir.path())).await;
     fault(
         &sb,
         serde_json::json!({"kind": "server_error", "method": "POST", "path_prefix": "/v1/AuthTokens/Secondary"}),

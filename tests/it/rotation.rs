@@ -565,8 +565,22 @@ async fn the_new_token_never_leaks_from_a_rotation() {
     assert!(rolled.stdout.contains(now.expose()), "{}", rolled.stdout);
 }
 
+/// An empty sandbox answering after 50 ms, with 10 Dasha providers on one account
+/// (its SID): the setting of the timing figures.
+pub async fn ten_targets_at_50ms() -> (Sandbox, String) {
+    let sb = Sandbox::start(SandboxOptions {
+        seed: Seed::Empty,
+        latency: Duration::from_millis(50),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let sid = providers_on_one_account(&sb, 10).await;
+    (sb, sid)
+}
+
 /// Creates `n` Dasha providers on one account of an empty sandbox.
-pub async fn providers_on_one_account(sb: &Sandbox, n: usize) -> String {
+async fn providers_on_one_account(sb: &Sandbox, n: usize) -> String {
     let sid = sb.twilio_accounts()[0].sid.clone();
     let token = current_token(sb, &sid);
     let c = dasha(sb);
@@ -600,14 +614,7 @@ async fn time_apply(plan: &Plan, token: &CheckedToken, dir: &Path, concurrency: 
 /// 50 ms platform latency, bounded-concurrent (8) against one at a time.
 #[tokio::test]
 async fn ten_targets_at_50ms_latency_rotate_concurrently() {
-    let sb = Sandbox::start(SandboxOptions {
-        seed: Seed::Empty,
-        latency: Duration::from_millis(50),
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
-    let sid = providers_on_one_account(&sb, 10).await;
+    let (sb, sid) = ten_targets_at_50ms().await;
     let dir = tempfile::tempdir().unwrap();
     let checked = roll_and_check(&sb, &sid).await;
     let plan = rotation::plan(&[profile(&sb, "dasha", Platform::Dasha)], &http(), &sid).await;

@@ -1,7 +1,7 @@
 //! The zero-downtime rotation (design §7, Twilio's secondary auth token). Nothing
 //! changes at Twilio before the user confirmed the plan:
 //!
-//! 1. [`check_current`]: the current token must pass Twilio's check.
+//! 1. [`super::check_everywhere`]: the current token must pass Twilio's check.
 //! 2. [`super::plan`] and the user's confirmation, as for any rotation.
 //! 3. [`mint`]: a secondary token created at Twilio (an existing one is reported,
 //!    replaced only when asked) and checked like any new token.
@@ -24,17 +24,6 @@ use crate::config::{Profile, STORE_TIMEOUT, store_secret};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
-
-/// The current token checked everywhere the profiles check Twilio tokens.
-pub async fn check_current(
-    http: &Http,
-    profiles: &[Profile],
-    account_sid: &str,
-    current: &Secret,
-    journal: &Journal,
-) -> (Result<CheckedToken, CheckFailure>, Vec<Warning>) {
-    check_everywhere(http, profiles, account_sid, current, journal).await
-}
 
 /// Why no secondary token could be minted. Nothing changed on any platform.
 #[derive(Debug, Clone)]

@@ -118,7 +118,7 @@ pub(crate) fn table_focused(app: &App) -> bool {
 
 /// The question before a probe: reach only, or check the password too.
 fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, area: Rect) {
-    use crate::tui::widgets::{draw_line, modal};
+    use crate::tui::widgets::modal_lines;
     use ratatui::text::Span;
     let t = &app.theme;
     let what = match targets {
@@ -151,15 +151,5 @@ fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, ar
             Span::styled(" cancel", t.hint_label),
         ]),
     ];
-    let inner = modal(
-        frame,
-        area,
-        (64, lines.len() as u16 + 2),
-        "Probe",
-        t.border_focus,
-        t,
-    );
-    for (i, line) in lines.into_iter().enumerate() {
-        draw_line(frame, inner, i as u16, line);
-    }
+    modal_lines(frame, area, 64, "Probe", lines.into(), t);
 }
