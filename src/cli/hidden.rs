@@ -85,16 +85,7 @@ pub fn read_line(fd: RawFd, prompt: &str, limit: usize) -> io::Result<Zeroizing<
             }
             continue;
         }
-        let got = &chunk[..n.unsigned_abs()];
-        let end = got.iter().position(|&b| b == b'\n');
-        line.extend_from_slice(&got[..end.unwrap_or(got.len())]);
-        if line.len() > limit {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("longer than {limit} bytes"),
-            ));
-        }
-        if n == 0 || end.is_some() {
+        if super::interrupt::line_part(&mut line, &chunk[..n.unsigned_abs()], limit)? {
             // Enter was not echoed: end the prompt's line.
             show("\n");
             return Ok(line);

@@ -67,19 +67,25 @@ pub fn read_line(fd: RawFd, limit: usize) -> io::Result<Typed> {
             }
             return Err(e);
         }
-        let got = &chunk[..n.unsigned_abs()];
-        let end = got.iter().position(|&b| b == b'\n');
-        line.extend_from_slice(&got[..end.unwrap_or(got.len())]);
-        if line.len() > limit {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("longer than {limit} bytes"),
-            ));
-        }
-        if n == 0 || end.is_some() {
+        if line_part(&mut line, &chunk[..n.unsigned_abs()], limit)? {
             return Ok(Typed::Line(String::from_utf8_lossy(&line).into_owned()));
         }
     }
+}
+
+/// Adds what one read gave (`got`) to `line`, up to a newline: true when the line
+/// is complete (a newline, or end of input when `got` is empty); an error past
+/// `limit` bytes.
+pub(super) fn line_part(line: &mut Vec<u8>, got: &[u8], limit: usize) -> io::Result<bool> {
+    let end = got.iter().position(|&b| b == b'\n');
+    line.extend_from_slice(&got[..end.unwrap_or(got.len())]);
+    if line.len() > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("longer than {limit} bytes"),
+        ));
+    }
+    Ok(got.is_empty() || end.is_some())
 }
 
 /// The pipe and our SIGINT handler, until dropped.

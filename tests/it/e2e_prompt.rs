@@ -177,23 +177,7 @@ async fn ctrl_c_at_a_delete_confirmation_says_nothing_was_changed() {
         &cfg,
         &format!("-p sandbox-dasha sip delete {id}"),
     );
-    let screen = tokio::task::spawn_blocking(move || {
-        let tmux = Tmux::start(&line, 120, 40);
-        tmux.wait_for("to confirm:");
-        tmux.keys(&["C-c"]);
-        tmux.wait_for("exit=")
-    })
-    .await
-    .unwrap();
-    assert!(screen.contains("exit=130"), "{screen}");
-    assert!(
-        has_line(&screen, "cancelled: nothing was changed"),
-        "{screen}"
-    );
-    assert!(
-        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
-        "{screen}"
-    );
+    ctrl_c_at_the_confirmation(line, 120).await;
     assert!(d.get_sip_credential(&id).await.is_ok(), "not deleted");
 }
 
@@ -215,8 +199,19 @@ async fn ctrl_c_at_the_rotation_confirmation_on_the_terminal_says_nothing_was_ch
         cfg.display(),
         account.sid,
     );
+    ctrl_c_at_the_confirmation(line, 160).await;
+    assert!(
+        crate::support::patches(&sb).await.is_empty(),
+        "nothing sent"
+    );
+}
+
+/// Runs `line` in tmux at `width` x 40, presses ctrl-c at the confirmation prompt,
+/// and checks what every such cancel must leave: exit 130, "nothing was changed",
+/// echo and line mode on.
+async fn ctrl_c_at_the_confirmation(line: String, width: u16) {
     let screen = tokio::task::spawn_blocking(move || {
-        let tmux = Tmux::start(&line, 160, 40);
+        let tmux = Tmux::start(&line, width, 40);
         tmux.wait_for("to confirm:");
         tmux.keys(&["C-c"]);
         tmux.wait_for("exit=")
@@ -231,9 +226,5 @@ async fn ctrl_c_at_the_rotation_confirmation_on_the_terminal_says_nothing_was_ch
     assert!(
         mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
         "{screen}"
-    );
-    assert!(
-        crate::support::patches(&sb).await.is_empty(),
-        "nothing sent"
     );
 }
