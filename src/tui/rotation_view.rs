@@ -400,7 +400,7 @@ fn stage_lines(stage: &MintStage) -> Vec<SummaryLine> {
         } => {
             let mut lines = vec![line(
                 Tone::Ok,
-                "✓ promoted: the new token is the primary; the OLD TOKEN IS DEAD".into(),
+                "✓ promoted: the OLD TOKEN IS DEAD; the new token is the primary".into(),
             )];
             let show = match stored {
                 Some(Ok(said)) => {
@@ -419,10 +419,12 @@ fn stage_lines(stage: &MintStage) -> Vec<SummaryLine> {
                 } else {
                     "•".repeat(32)
                 };
+                // On a line of its own: it must fit whole even in a narrow window.
                 lines.push(line(
                     Tone::Warn,
-                    format!("new primary token (shown once, store it now): {shown}"),
+                    "new primary token, shown once (store it now):".into(),
                 ));
+                lines.push(line(Tone::Warn, format!("  {shown}")));
             }
             lines
         }

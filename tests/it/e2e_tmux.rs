@@ -361,18 +361,20 @@ async fn demo_mint_in_tmux_promotes_and_reveals_the_new_token_once() {
     let masked = "•".repeat(32);
     assert!(result.contains(&masked), "masked until revealed:\n{result}");
     tmux.keys(&["x"]);
-    let revealed = tmux.wait_for("store it now): ");
-    let line = revealed
-        .lines()
-        .find(|l| l.contains("store it now): "))
-        .unwrap();
-    let token: String = line
-        .split("store it now): ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
+    // The token has a line of its own, under its label.
+    let token_line = |screen: &str| -> String {
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines.iter().position(|l| l.contains("store it now):"));
+        at.and_then(|i| lines.get(i + 1))
+            .map(|l| {
+                l.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let revealed = tmux.wait_until("the token revealed", |s| !token_line(s).contains('•'));
+    let line = token_line(&revealed);
+    let token: String = line.chars().take_while(char::is_ascii_hexdigit).collect();
     assert_eq!(token.len(), 32, "the new token, revealed: {line}");
     tmux.keys(&["x"]);
     let hidden = tmux.wait_for(&masked);

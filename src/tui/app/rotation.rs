@@ -528,16 +528,18 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
     let action = if mint.is_some() {
+        // The rows below say which ones are skipped, and why.
         lines[0] = format!(
-            "Will deploy it to {} of {} providers ({skipped} skipped), then promote it.",
+            "Deploy to {} of {} providers, then promote it.",
             plan.update_count(),
             plan.targets.len()
         );
+        // Two short lines: the dialog is narrow, and neither half may be cut.
         lines.insert(
             1,
-            "Both tokens work until then; the old one dies only when no target is left on it."
-                .to_string(),
+            "Both tokens work until then: the old one dies".to_string(),
         );
+        lines.insert(2, "only when no target is left on it.".to_string());
         format!("Mint a new token for {}{name}", plan.account_sid)
     } else {
         format!(
