@@ -61,7 +61,8 @@ fn app_with(n: usize) -> App {
     };
     let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme(), clock);
     app.ops = Some(Arc::new(ops));
-    app.sip.set_items((0..n).map(credential).collect());
+    app.sip
+        .set_items((0..n).map(|i| credential(i).into()).collect());
     let _ = app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     app
 }

@@ -2,14 +2,15 @@
 //! run when the data, the filter or the sort change, never while drawing; drawing
 //! reads only the rows in the window.
 //!
-//! For long lists (100,000 rows) each row's lowercase search text is kept, and the
-//! sort keys of the sorted column: a filter keystroke is a substring search per row,
-//! one that extends the filter searches only the rows that matched before, a sort
-//! compares byte strings, and rows that arrive later ([`ItemList::append`]) are
-//! merged in without re-sorting the rest.
+//! For long lists (100,000 rows) the sort keys of the sorted column are kept: a
+//! filter keystroke is a case-insensitive substring search per row (in text the row
+//! holds, see [`Needle`]), one that extends the filter searches only the rows that
+//! matched before, a sort compares byte strings, and rows that arrive later
+//! ([`ItemList::append`]) are merged in without re-sorting the rest. Row positions
+//! are `u32`, half the size of `usize`, per row and per index list.
 
+use super::needle::Needle;
 use super::sort_key::{Key, SortKey};
-use memchr::memmem::Finder;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -17,9 +18,8 @@ use std::collections::HashSet;
 pub trait Row {
     /// Stable id, used to keep the cursor on the same item across reloads.
     fn id(&self) -> &str;
-    /// The text a filter searches, lowercased (fields joined by `\n`, which a filter
-    /// never holds, so that no match spans two fields).
-    fn search_text(&self) -> String;
+    /// True when the filter matches one of the row's searched fields.
+    fn matches(&self, needle: &Needle) -> bool;
     /// The row's key for sorting by `column`, built on `key` (an empty builder whose
     /// buffer is reused from row to row); ties are broken by id.
     fn sort_key(&self, column: usize, key: SortKey) -> SortKey;
@@ -38,17 +38,15 @@ pub struct Sort {
 #[derive(Debug, Clone)]
 pub struct ItemList<T> {
     items: Vec<T>,
-    /// Each item's [`Row::search_text`], by item index.
-    search: Vec<Box<str>>,
     /// The sorted column and each item's key for it, by item index.
     keys: Option<(usize, Vec<Key>)>,
     /// Every item index, in the current order: a filter is a pass over it.
-    order: Vec<usize>,
+    order: Vec<u32>,
     /// The indices that pass the filter, in order.
-    view: Vec<usize>,
+    view: Vec<u32>,
     selected: usize,
     offset: usize,
-    filter: String,
+    filter: Needle,
     sort: Option<Sort>,
     marked: HashSet<String>,
     /// True once a first load arrived.
@@ -61,13 +59,12 @@ impl<T> Default for ItemList<T> {
     fn default() -> Self {
         ItemList {
             items: Vec::new(),
-            search: Vec::new(),
             keys: None,
             order: Vec::new(),
             view: Vec::new(),
             selected: 0,
             offset: 0,
-            filter: String::new(),
+            filter: Needle::default(),
             sort: None,
             marked: HashSet::new(),
             loaded: false,
@@ -80,7 +77,6 @@ impl<T: Row> ItemList<T> {
     /// Replaces the items, keeping the cursor on the same id when it still exists.
     pub fn set_items(&mut self, items: Vec<T>) {
         let keep = self.selected_id();
-        self.search = items.iter().map(|i| i.search_text().into()).collect();
         self.items = items;
         self.keys = None;
         self.loaded = true;
@@ -95,23 +91,20 @@ impl<T: Row> ItemList<T> {
     pub fn append(&mut self, items: Vec<T>) {
         let keep = self.selected_id();
         let first = self.items.len();
-        self.search
-            .extend(items.iter().map(|i| i.search_text().into_boxed_str()));
         if let Some((column, keys)) = &mut self.keys {
             keys.extend(keys_of(&items, *column));
         }
         self.items.extend(items);
         self.loaded = true;
-        let mut added: Vec<usize> = (first..self.items.len()).collect();
+        let mut added: Vec<u32> = (index(first)..index(self.items.len())).collect();
         if self.sort.is_some() {
             self.ensure_keys();
             self.sort_indices(&mut added);
         }
-        let finder = Finder::new(self.filter.as_bytes());
-        let shown: Vec<usize> = added
+        let shown: Vec<u32> = added
             .iter()
             .copied()
-            .filter(|&i| finder.find(self.search[i].as_bytes()).is_some())
+            .filter(|&i| self.items[i as usize].matches(&self.filter))
             .collect();
         let order = std::mem::take(&mut self.order);
         self.order = self.merge(order, added);
@@ -120,23 +113,23 @@ impl<T: Row> ItemList<T> {
         self.reselect(keep.as_deref());
     }
 
+    /// Frees the room kept for more rows, once a list has all its pages.
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        self.order.shrink_to_fit();
+        self.view.shrink_to_fit();
+    }
+
     /// Inserts or replaces one item (after a create or edit) and selects it.
     pub fn upsert(&mut self, item: T) {
         let id = item.id().to_string();
-        let text: Box<str> = item.search_text().into();
         // A filter that would hide the item just saved is cleared.
-        if !text.contains(self.filter.as_str()) {
-            self.filter.clear();
+        if !item.matches(&self.filter) {
+            self.filter = Needle::default();
         }
         match self.items.iter().position(|i| i.id() == id) {
-            Some(pos) => {
-                self.items[pos] = item;
-                self.search[pos] = text;
-            }
-            None => {
-                self.items.push(item);
-                self.search.push(text);
-            }
+            Some(pos) => self.items[pos] = item,
+            None => self.items.push(item),
         }
         self.keys = None;
         self.rebuild(Some(&id));
@@ -147,7 +140,6 @@ impl<T: Row> ItemList<T> {
         let keep = self.selected_id();
         if let Some(pos) = self.items.iter().position(|i| i.id() == id) {
             self.items.remove(pos);
-            self.search.remove(pos);
         }
         self.keys = None;
         self.marked.remove(id);
@@ -159,14 +151,12 @@ impl<T: Row> ItemList<T> {
     /// their order.
     pub fn set_filter(&mut self, filter: &str) {
         let keep = self.selected_id();
-        let filter = filter.to_lowercase();
-        let narrowing = filter.starts_with(self.filter.as_str());
+        let filter = Needle::new(filter);
+        let narrowing = filter.as_str().starts_with(self.filter.as_str());
         self.filter = filter;
         if narrowing {
-            let finder = Finder::new(self.filter.as_bytes());
-            let search = &self.search;
-            self.view
-                .retain(|&i| finder.find(search[i].as_bytes()).is_some());
+            let (items, needle) = (&self.items, &self.filter);
+            self.view.retain(|&i| items[i as usize].matches(needle));
             self.reselect(keep.as_deref());
         } else {
             self.refilter(keep.as_deref());
@@ -175,7 +165,7 @@ impl<T: Row> ItemList<T> {
 
     /// The current filter.
     pub fn filter(&self) -> &str {
-        &self.filter
+        self.filter.as_str()
     }
 
     /// Sorts by a column; the same column again flips the order.
@@ -230,21 +220,25 @@ impl<T: Row> ItemList<T> {
     }
 
     /// How two items compare in the current sort (keys present).
-    fn order(&self, a: usize, b: usize) -> Ordering {
+    fn order(&self, a: u32, b: u32) -> Ordering {
         let (Some(sort), Some((_, keys))) = (self.sort, &self.keys) else {
             return Ordering::Equal;
         };
+        let (a, b) = (a as usize, b as usize);
         let o = keys[a]
             .cmp(&keys[b])
             .then_with(|| self.items[a].id().cmp(self.items[b].id()));
         if sort.descending { o.reverse() } else { o }
     }
 
-    fn sort_indices(&self, indices: &mut [usize]) {
+    fn sort_indices(&self, indices: &mut [u32]) {
         let Some((_, keys)) = &self.keys else { return };
         // Sorting (first 16 key bytes, index) pairs keeps most comparisons in one
         // cache line; ties look at the rest of the keys and the ids.
-        let mut pairs: Vec<(u128, usize)> = indices.iter().map(|&i| (keys[i].head(), i)).collect();
+        let mut pairs: Vec<(u128, u32)> = indices
+            .iter()
+            .map(|&i| (keys[i as usize].head(), i))
+            .collect();
         let descending = self.sort.is_some_and(|s| s.descending);
         pairs.sort_unstable_by(|a, b| match a.0.cmp(&b.0) {
             Ordering::Equal => self.order(a.1, b.1),
@@ -257,7 +251,7 @@ impl<T: Row> ItemList<T> {
     }
 
     /// Two ordered index lists as one (added ones after old ones when unsorted).
-    fn merge(&self, old: Vec<usize>, added: Vec<usize>) -> Vec<usize> {
+    fn merge(&self, old: Vec<u32>, added: Vec<u32>) -> Vec<u32> {
         if self.sort.is_none() {
             return [old, added].concat();
         }
@@ -285,7 +279,7 @@ impl<T: Row> ItemList<T> {
 
     /// Every item in the current order.
     fn reorder(&mut self) {
-        let mut order: Vec<usize> = (0..self.items.len()).collect();
+        let mut order: Vec<u32> = (0..index(self.items.len())).collect();
         if self.sort.is_some() {
             self.ensure_keys();
             self.sort_indices(&mut order);
@@ -295,21 +289,27 @@ impl<T: Row> ItemList<T> {
 
     /// The view: one pass of the filter over the order.
     fn refilter(&mut self, keep: Option<&str>) {
-        let finder = Finder::new(self.filter.as_bytes());
-        let search = &self.search;
-        self.view = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| finder.find(search[i].as_bytes()).is_some())
-            .collect();
+        let (items, needle) = (&self.items, &self.filter);
+        self.view = if needle.is_empty() {
+            self.order.clone()
+        } else {
+            self.order
+                .iter()
+                .copied()
+                .filter(|&i| items[i as usize].matches(needle))
+                .collect()
+        };
         self.reselect(keep);
     }
 
     /// Puts the cursor back on the item `keep`, else keeps its position in range.
     fn reselect(&mut self, keep: Option<&str>) {
         self.selected = keep
-            .and_then(|id| self.view.iter().position(|&i| self.items[i].id() == id))
+            .and_then(|id| {
+                self.view
+                    .iter()
+                    .position(|&i| self.items[i as usize].id() == id)
+            })
             .unwrap_or_else(|| self.selected.min(self.view.len().saturating_sub(1)));
     }
 
@@ -330,7 +330,9 @@ impl<T: Row> ItemList<T> {
 
     /// The row under the cursor.
     pub fn selected_item(&self) -> Option<&T> {
-        self.view.get(self.selected).map(|&i| &self.items[i])
+        self.view
+            .get(self.selected)
+            .map(|&i| &self.items[i as usize])
     }
 
     /// Cursor position within the filtered rows.
@@ -377,7 +379,7 @@ impl<T: Row> ItemList<T> {
             start,
             self.view[start..end]
                 .iter()
-                .map(|&i| &self.items[i])
+                .map(|&i| &self.items[i as usize])
                 .collect(),
         )
     }
@@ -409,6 +411,11 @@ impl<T: Row> ItemList<T> {
     pub fn clear_marks(&mut self) {
         self.marked.clear();
     }
+}
+
+/// An item's position as the index lists hold it (a list never nears 4 billion rows).
+fn index(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 /// Each item's key for sorting by `column`, one buffer reused for all.
@@ -472,8 +479,8 @@ mod tests {
         fn id(&self) -> &str {
             &self.0
         }
-        fn search_text(&self) -> String {
-            self.0.to_lowercase()
+        fn matches(&self, needle: &Needle) -> bool {
+            needle.is_in(&self.0)
         }
         fn sort_key(&self, _: usize, key: SortKey) -> SortKey {
             key.number(u64::from(self.1))

@@ -2,9 +2,11 @@
 //! and columns.
 
 use super::list::Row;
+use super::needle::Needle;
+use super::sip_row::SipRow;
 use super::sort_key::SortKey;
 use super::widgets::clip;
-use crate::domain::{Provider, SipCredential, short_sid};
+use crate::domain::{Provider, SipSource, short_sid};
 
 /// Provider table columns.
 pub const PROVIDER_COLUMNS: &[&str] = &["NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"];
@@ -18,30 +20,20 @@ pub const SIP_COLUMNS: &[&str] = &[
     "SOURCE",
 ];
 
-/// Fields joined for [`Row::search_text`], lowercased.
-fn search_text<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
-    let mut text = String::new();
-    for f in fields {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&f.to_lowercase());
-    }
-    text
-}
-
 impl Row for Provider {
     fn id(&self) -> &str {
         &self.id
     }
 
-    fn search_text(&self) -> String {
-        search_text([
+    fn matches(&self, needle: &Needle) -> bool {
+        [
             self.display_name().as_str(),
             &self.account_sid,
             self.status.as_str(),
             self.region.as_deref().unwrap_or(""),
-        ])
+        ]
+        .iter()
+        .any(|field| needle.is_in(field))
     }
 
     fn sort_key(&self, column: usize, key: SortKey) -> SortKey {
@@ -58,37 +50,27 @@ impl Row for Provider {
     }
 }
 
-impl Row for SipCredential {
+impl Row for SipRow {
     fn id(&self) -> &str {
-        &self.id
+        SipRow::id(self)
     }
 
-    fn search_text(&self) -> String {
-        search_text([
-            self.server.as_str(),
-            self.description.as_deref().unwrap_or(""),
-            self.auth_user.as_deref().unwrap_or(""),
-            self.domain.as_deref().unwrap_or(""),
-            self.transport.as_str(),
-            self.source.as_str(),
-        ])
+    fn matches(&self, needle: &Needle) -> bool {
+        SipRow::matches(self, needle)
     }
 
     fn sort_key(&self, column: usize, key: SortKey) -> SortKey {
         match column {
-            1 => key.text(&self.server),
-            2 => key.text(self.transport.as_str()),
+            1 => key.text(self.server()),
+            2 => key.text(self.transport()),
             // No user first.
             3 => key
-                .number(u64::from(self.auth_user.is_some()))
-                .text(self.auth_user.as_deref().unwrap_or("")),
-            4 => key.optional(self.cps_limit.map(u64::from)),
-            5 => key.text(self.source.as_str()),
-            // The description, else the server (as shown), without a copy.
-            _ => key.text(match self.description.as_deref() {
-                Some(d) if !d.trim().is_empty() => d,
-                _ => &self.server,
-            }),
+                .number(u64::from(self.auth_user().is_some()))
+                .text(self.auth_user().unwrap_or("")),
+            4 => key.optional(self.cps_limit().map(u64::from)),
+            5 => key.text(self.source()),
+            // The description, else the server (as shown).
+            _ => key.text(self.display_name()),
         }
     }
 }
@@ -111,19 +93,15 @@ pub fn provider_cells(p: &Provider, now: chrono::DateTime<chrono::Utc>) -> [Stri
 }
 
 /// The cells of a SIP credential row.
-pub fn sip_cells(c: &SipCredential) -> [String; 6] {
-    let description = match c.description.as_deref() {
-        Some(d) if !d.trim().is_empty() => d,
-        _ => &c.server,
-    };
+pub fn sip_cells(c: &SipRow) -> [String; 6] {
     [
-        clip(description),
-        clip(&c.server),
-        clip(c.transport.as_str()),
-        clip(c.auth_user.as_deref().unwrap_or("-")),
-        c.cps_limit
+        clip(c.display_name()),
+        clip(c.server()),
+        clip(c.transport()),
+        clip(c.auth_user().unwrap_or("-")),
+        c.cps_limit()
             .map(|n| n.to_string())
             .unwrap_or_else(|| "-".into()),
-        c.source.to_string(),
+        SipSource::parse(c.source()).to_string(),
     ]
 }

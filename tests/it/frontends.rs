@@ -179,9 +179,10 @@ async fn through_the_ui() -> Vec<String> {
     let created = h
         .select_where(
             |app| &app.sip,
-            |s| s.description.as_deref() == Some("Scenario trunk"),
+            |s| s.description() == Some("Scenario trunk"),
         )
-        .id;
+        .id()
+        .to_string();
     // A create Twilio refuses.
     let sid = h.sandbox.twilio_accounts()[0].sid.clone();
     h.press(KeyCode::Char('1'));

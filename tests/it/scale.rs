@@ -87,17 +87,16 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
     for _ in 0..5 {
         h.press(KeyCode::Char('j'));
     }
-    let chosen = h.app.sip.selected_item().unwrap().id.clone();
+    let chosen = h.app.sip.selected_item().unwrap().id().to_string();
     h.settle().await;
     assert!(h.app.sip_load.is_none(), "loaded");
     assert_eq!(h.app.sip.items().len(), 3_542);
-    use telcreds::tui::list::Row;
     let matching = h
         .app
         .sip
         .items()
         .iter()
-        .filter(|c| c.search_text().contains("trunk 3"))
+        .filter(|c| c.matches(&telcreds::tui::needle::Needle::new("trunk 3")))
         .count();
     // At least trunk 3, 30–39, 300–399, 3000–3499: 1 + 10 + 100 + 500.
     assert!(matching >= 611, "{matching}");
@@ -109,14 +108,14 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
         "{screen}"
     );
     assert_eq!(
-        h.app.sip.selected_item().unwrap().id,
+        h.app.sip.selected_item().unwrap().id(),
         chosen,
         "the cursor kept its item"
     );
     // Clearing the filter keeps it there too.
     h.press(KeyCode::Char('/'));
     h.press(KeyCode::Esc);
-    assert_eq!(h.app.sip.selected_item().unwrap().id, chosen);
+    assert_eq!(h.app.sip.selected_item().unwrap().id(), chosen);
 }
 
 #[tokio::test]
@@ -133,13 +132,13 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
     for _ in 0..7 {
         h.press(KeyCode::Char('j'));
     }
-    let chosen = h.app.sip.selected_item().unwrap().id.clone();
+    let chosen = h.app.sip.selected_item().unwrap().id().to_string();
     let mut pages = 1;
     while h.app.sip_load.is_some() {
         if h.next().await {
             pages += 1;
             assert_eq!(
-                h.app.sip.selected_item().unwrap().id,
+                h.app.sip.selected_item().unwrap().id(),
                 chosen,
                 "after page {pages}"
             );
@@ -152,7 +151,7 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
         .sip
         .items()
         .iter()
-        .filter_map(|c| c.description.clone())
+        .filter_map(|c| c.description().map(str::to_string))
         .collect();
     assert!(names.contains(&"trunk 10".to_string()));
     let (_, rows) = {
@@ -162,7 +161,7 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
     };
     let order: Vec<&str> = rows
         .iter()
-        .filter_map(|c| c.description.as_deref())
+        .filter_map(|c| c.description())
         .filter(|d| d.starts_with("trunk "))
         .take(12)
         .collect();

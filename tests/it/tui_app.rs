@@ -94,7 +94,7 @@ async fn creates_and_edits_a_sip_credential_through_the_form() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(h.app.overlay.is_none(), "the form closes after a save");
-    let created = h.app.sip.selected_item().unwrap().clone();
+    let created = h.app.selected_sip().unwrap();
     assert_eq!(created.description.as_deref(), Some("Form test trunk"));
     assert_eq!(
         (created.transport.as_str(), created.cps_limit),
@@ -110,7 +110,7 @@ async fn creates_and_edits_a_sip_credential_through_the_form() {
     h.type_text(" v2");
     h.press(KeyCode::Enter);
     h.settle().await;
-    let edited = h.app.sip.selected_item().unwrap();
+    let edited = h.app.selected_sip().unwrap();
     assert_eq!(edited.id, created.id);
     assert_eq!(edited.description.as_deref(), Some("Form test trunk v2"));
     assert_eq!(
@@ -165,7 +165,7 @@ async fn deletes_an_unused_credential_after_confirming() {
     let target = loop {
         tries += 1;
         assert!(tries <= rows, "no unused manual credential among {rows}");
-        let sel = h.app.sip.selected_item().unwrap().clone();
+        let sel = h.app.selected_sip().unwrap();
         if sel.source == SipSource::Manual {
             h.press(KeyCode::Char('D'));
             h.settle().await;
@@ -187,14 +187,14 @@ async fn deletes_an_unused_credential_after_confirming() {
     h.press(KeyCode::Enter); // focus starts on Cancel
     assert!(h.app.overlay.is_none());
     assert!(
-        h.app.sip.items().iter().any(|s| s.id == target.id),
+        h.app.sip.items().iter().any(|s| s.id() == target.id),
         "cancel deletes nothing"
     );
     h.press(KeyCode::Char('D'));
     h.settle().await;
     h.press(KeyCode::Char('y'));
     h.settle().await;
-    assert!(!h.app.sip.items().iter().any(|s| s.id == target.id));
+    assert!(!h.app.sip.items().iter().any(|s| s.id() == target.id));
     assert!(h.app.flash.as_ref().unwrap().text.contains("deleted"));
 }
 
@@ -224,7 +224,7 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_only_force_del
     );
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(!h.app.sip.items().iter().any(|s| s.id == id));
+    assert!(!h.app.sip.items().iter().any(|s| s.id() == id));
     let entries: Vec<&JournalEntry> = h.app.activity.items().iter().map(|a| &a.entry).collect();
     assert_eq!(
         entries.len(),
@@ -310,7 +310,13 @@ async fn a_protected_profile_asks_for_the_name() {
     h.press(KeyCode::Char('2'));
     let id = "c2000000-0000-4000-8000-000000000020";
     h.select_sip(id);
-    let name = h.app.sip.selected_item().unwrap().display_name();
+    let name = h
+        .app
+        .sip
+        .selected_item()
+        .unwrap()
+        .display_name()
+        .to_string();
     h.press(KeyCode::Char('D'));
     h.settle().await;
     h.press(KeyCode::Char('y'));
@@ -324,7 +330,7 @@ async fn a_protected_profile_asks_for_the_name() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(
-        !h.app.sip.items().iter().any(|s| s.id == id),
+        !h.app.sip.items().iter().any(|s| s.id() == id),
         "{:?}",
         h.app.flash
     );
@@ -335,7 +341,7 @@ async fn reveal_and_copy_expire_after_thirty_seconds_and_say_what_was_done() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
-    let cred = h.app.sip.selected_item().unwrap().clone();
+    let cred = h.app.selected_sip().unwrap();
     let password = cred.auth_password.clone().unwrap();
     assert!(!h.screen(120, 40).contains(password.expose()));
     h.press(KeyCode::Char('x'));
@@ -396,7 +402,7 @@ async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
-    let before = h.app.sip.selected_item().unwrap().clone();
+    let before = h.app.selected_sip().unwrap();
     assert_eq!(before.source, SipSource::Manual);
     h.press(KeyCode::Char('r'));
     assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
@@ -404,7 +410,7 @@ async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
-    let after = h.app.sip.selected_item().unwrap().clone();
+    let after = h.app.selected_sip().unwrap();
     assert_eq!(after.id, before.id);
     assert_ne!(after.auth_password, before.auth_password);
     assert_eq!(after.auth_password.as_ref().unwrap().char_len(), 32);
@@ -648,7 +654,7 @@ async fn an_empty_new_sip_password_is_refused_and_nothing_is_sent() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
-    let before = h.app.sip.selected_item().unwrap().clone();
+    let before = h.app.selected_sip().unwrap();
     assert!(before.auth_password.is_some());
     h.press(KeyCode::Char('r'));
     h.press(KeyCode::Enter);
@@ -665,7 +671,7 @@ async fn an_empty_new_sip_password_is_refused_and_nothing_is_sent() {
     h.press(KeyCode::Esc);
     h.press_with(KeyCode::Char('r'), CTRL);
     h.settle().await;
-    let after = h.app.sip.selected_item().unwrap();
+    let after = h.app.selected_sip().unwrap();
     assert_eq!(
         after.auth_password, before.auth_password,
         "nothing was sent"
@@ -677,7 +683,7 @@ async fn removing_a_sip_password_in_the_form_takes_a_confirmation() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
-    let before = h.app.sip.selected_item().unwrap().clone();
+    let before = h.app.selected_sip().unwrap();
     h.press(KeyCode::Char('e'));
     for _ in 0..3 {
         h.press(KeyCode::Tab); // to the password
@@ -692,7 +698,7 @@ async fn removing_a_sip_password_in_the_form_takes_a_confirmation() {
     let screen = h.screen(100, 30);
     assert!(screen.contains("⏎ again to remove it"), "{screen}");
     assert_eq!(
-        h.app.sip.selected_item().unwrap().auth_password,
+        h.app.selected_sip().unwrap().auth_password,
         before.auth_password
     );
     // Typing again disarms; emptying and ⏎ ⏎ removes it on purpose.
@@ -703,7 +709,7 @@ async fn removing_a_sip_password_in_the_form_takes_a_confirmation() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
-    assert_eq!(h.app.sip.selected_item().unwrap().auth_password, None);
+    assert_eq!(h.app.selected_sip().unwrap().auth_password, None);
 }
 
 #[tokio::test]
@@ -711,9 +717,9 @@ async fn a_credential_with_unreadable_fields_is_not_opened_for_a_full_replacemen
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('j'));
-    let mut odd = h.app.sip.selected_item().unwrap().clone();
+    let mut odd = h.app.selected_sip().unwrap();
     odd.unreadable = vec!["cps_limit"];
-    h.app.sip.upsert(odd);
+    h.app.sip.upsert(odd.into());
     h.press(KeyCode::Char('e'));
     assert!(h.app.overlay.is_none(), "no form");
     let screen = h.screen(140, 40);
@@ -1085,8 +1091,8 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
         .sip
         .items()
         .iter()
-        .filter(|c| c.server == peer)
-        .map(|c| c.id.clone())
+        .filter(|c| c.server() == peer)
+        .map(|c| c.id().to_string())
         .collect();
     assert!(peered.len() >= 2, "demo credentials point at the peer");
     let first = h.select_sip(&peered[0]);

@@ -168,7 +168,8 @@ impl Harness {
 
     /// Selects SIP credential `id` (on the SIP tab).
     pub fn select_sip(&mut self, id: &str) -> telcreds::domain::SipCredential {
-        self.select_where(|app| &app.sip, |s| s.id == id)
+        self.select_where(|app| &app.sip, |s| s.id() == id)
+            .credential()
     }
 
     /// Selects the first provider using Account SID `sid` (Providers tab).

@@ -17,6 +17,7 @@ use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
 use telcreds::tui::app::{ActivityEntry, App, Clock};
+use telcreds::tui::sip_row::SipRow;
 use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
@@ -94,6 +95,11 @@ fn provider(
     }
 }
 
+/// Credentials as SIP list rows.
+fn rows<const N: usize>(credentials: [SipCredential; N]) -> Vec<SipRow> {
+    credentials.into_iter().map(SipRow::from).collect()
+}
+
 fn sip(
     i: u32,
     description: &str,
@@ -154,7 +160,7 @@ pub(crate) fn fixture(theme: Theme) -> App {
     ];
     app.providers.set_items(providers.clone());
     app.verification.set_items(providers);
-    app.sip.set_items(vec![
+    app.sip.set_items(rows([
         sip(
             1,
             "EU carrier (outbound)",
@@ -176,7 +182,7 @@ pub(crate) fn fixture(theme: Theme) -> App {
             Transport::Udp,
             SipSource::Provider,
         ),
-    ]);
+    ]));
     let entry = |minutes: i64, action: Action, name: &str| {
         let target = JournalTarget::new(
             TargetKind::SipCredential,

@@ -2,6 +2,7 @@
 
 use crate::journal::JournalEntry;
 use crate::tui::list::Row;
+use crate::tui::needle::Needle;
 use crate::tui::sort_key::SortKey;
 
 /// One journal entry as a row, with a sequence number as its id.
@@ -39,21 +40,19 @@ impl Row for ActivityEntry {
         &self.id
     }
 
-    fn search_text(&self) -> String {
+    fn matches(&self, needle: &Needle) -> bool {
         let e = &self.entry;
         [
-            e.profile.clone().unwrap_or_default(),
-            e.action.to_string(),
-            e.outcome.to_string(),
-            self.target(),
-            e.target.id.clone(),
-            e.error.clone().unwrap_or_default(),
-            e.detail.clone().unwrap_or_default(),
+            e.profile.as_deref().unwrap_or_default(),
+            &e.action.to_string(),
+            &e.outcome.to_string(),
+            &self.target(),
+            &e.target.id,
+            e.error.as_deref().unwrap_or_default(),
+            e.detail.as_deref().unwrap_or_default(),
         ]
         .iter()
-        .map(|s| s.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("\n")
+        .any(|field| needle.is_in(field))
     }
 
     fn sort_key(&self, _column: usize, key: SortKey) -> SortKey {

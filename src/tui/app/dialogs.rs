@@ -33,7 +33,7 @@ impl App {
                 self.set_flash(format!("cannot edit: {blocker}"), true);
                 return Vec::new();
             }
-            Form::edit_sip(s)
+            Form::edit_sip(&s)
         } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
             Form::edit_provider(p, &profile.platform)
         } else {
@@ -187,12 +187,12 @@ impl App {
             .iter()
             .filter(|c| {
                 if marked.is_empty() {
-                    self.sip.selected_item().is_some_and(|s| s.id == c.id)
+                    self.sip.selected_item().is_some_and(|s| s.id() == c.id())
                 } else {
-                    marked.contains(&c.id)
+                    marked.iter().any(|m| m == c.id())
                 }
             })
-            .map(|c| (c.id.clone(), c.display_name()))
+            .map(|c| (c.id().to_string(), c.display_name().to_string()))
             .collect();
         if !targets.is_empty() {
             self.overlay = Some(Overlay::ProbeAsk { targets });

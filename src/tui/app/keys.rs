@@ -7,6 +7,7 @@ use crate::tui::effect::{Effect, Request};
 use crate::tui::keymap::Keymap;
 use crate::tui::list::Sort;
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
+use crate::tui::sip_row::SipRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 
@@ -56,7 +57,7 @@ impl App {
         }
         let caps = self.caps();
         let provider = self.selected_provider();
-        let sip = self.selected_sip();
+        let sip = self.selected_sip_row();
         let base = match spec.scope {
             Scope::Global => true,
             Scope::Row => provider.is_some() || sip.is_some(),
@@ -73,7 +74,7 @@ impl App {
             Action::VerifyAll => {
                 caps.verification && self.tab == Tab::Verification && !self.verification.is_empty()
             }
-            Action::Reveal => sip.is_some_and(|s| s.auth_password.is_some()),
+            Action::Reveal => sip.is_some_and(SipRow::has_password),
             Action::Sort => self.tab != Tab::Activity,
             Action::TabSip => caps.sip_credentials,
             Action::Profiles => self.profiles.len() > 1,
@@ -83,7 +84,7 @@ impl App {
 
     /// Why an action is not available here, in words.
     fn unavailable_reason(&self, action: Action) -> String {
-        let sip = self.selected_sip();
+        let sip = self.selected_sip_row();
         let why = match action {
             Action::Verify | Action::Mark | Action::VerifyAll if !self.caps().verification => {
                 "this platform has no verification"
@@ -207,7 +208,7 @@ impl App {
             }
             Action::Probe => self.ask_probe(),
             Action::Reveal => {
-                if let Some(id) = self.selected_sip().map(|s| s.id.clone()) {
+                if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
                     if self.is_revealed(&id) {
                         self.revealed = None;
                     } else {
@@ -330,7 +331,7 @@ impl App {
                 }));
             }
             effects.extend(self.call(Request::History { id }));
-        } else if let Some(id) = self.selected_sip().map(|s| s.id.clone()) {
+        } else if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
             self.detail = Some(DetailExtra {
                 id: id.clone(),
                 ..Default::default()

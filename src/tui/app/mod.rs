@@ -18,6 +18,7 @@ pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Job, Request};
 use super::list::{Cursor, ItemList, Sort};
+use super::sip_row::SipRow;
 use super::theme::Theme;
 use crate::api::{Capabilities, capabilities};
 use crate::config::ConfigError;
@@ -120,7 +121,7 @@ pub struct App {
     /// Providers tab.
     pub providers: ItemList<Provider>,
     /// SIP tab.
-    pub sip: ItemList<SipCredential>,
+    pub sip: ItemList<SipRow>,
     /// The SIP list being loaded, page by page.
     pub sip_load: Option<SipLoad>,
     /// Verification tab (the same providers, worst first).
@@ -188,7 +189,7 @@ pub struct SipLoad {
     /// What the platform says the list holds.
     pub total: Option<u64>,
     /// A refresh's rows so far; `None` when the rows go on screen as they come.
-    staged: Option<Vec<SipCredential>>,
+    staged: Option<Vec<SipRow>>,
 }
 
 impl SipLoad {
@@ -575,7 +576,12 @@ impl App {
     }
 
     /// The SIP credential under the cursor (SIP tab).
-    pub fn selected_sip(&self) -> Option<&SipCredential> {
+    pub fn selected_sip(&self) -> Option<SipCredential> {
+        self.selected_sip_row().map(SipRow::credential)
+    }
+
+    /// The SIP list row under the cursor (SIP tab), for what the row itself tells.
+    pub fn selected_sip_row(&self) -> Option<&SipRow> {
         (self.tab == Tab::Sip)
             .then(|| self.sip.selected_item())
             .flatten()

@@ -8,6 +8,7 @@ use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
 };
 use crate::tui::effect::{Answer, Effect, Msg, Request, Saved};
+use crate::tui::sip_row::SipRow;
 
 impl App {
     /// Applies one message from the worker.
@@ -143,9 +144,9 @@ impl App {
         load.loaded = page.loaded;
         load.total = page.total;
         match &mut load.staged {
-            Some(rows) => rows.extend(page.items),
-            None if first => self.sip.set_items(page.items),
-            None => self.sip.append(page.items),
+            Some(rows) => rows.extend(page.items.into_iter().map(SipRow::from)),
+            None if first => self.sip.set_items(rows(page.items)),
+            None => self.sip.append(rows(page.items)),
         }
     }
 
@@ -167,6 +168,7 @@ impl App {
                     // No page at all: an empty list.
                     None => self.sip.set_items(Vec::new()),
                 }
+                self.sip.shrink_to_fit();
             }
             Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
@@ -388,8 +390,8 @@ impl App {
                 .sip
                 .items()
                 .iter()
-                .find(|s| s.id == id)
-                .map(|s| s.confirm_name())
+                .find(|s| s.id() == id)
+                .map(|s| s.credential().confirm_name())
                 .unwrap_or(id.clone());
             let in_use = !dependants.is_empty();
             let mut lines = dependants.describe();
@@ -418,7 +420,7 @@ impl App {
                 let name = match saved {
                     Saved::Sip(c) => {
                         let name = c.display_name();
-                        self.sip.upsert(c);
+                        self.sip.upsert(c.into());
                         name
                     }
                     Saved::Provider(p) => {
@@ -445,7 +447,7 @@ impl App {
     fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, ApiError>) {
         match result {
             Ok(c) => {
-                self.sip.upsert(c);
+                self.sip.upsert(c.into());
                 self.close_if_waiting(job);
                 self.set_flash(
                     format!("✓ password of {name} rotated: x reveals it, y copies it"),
@@ -514,4 +516,9 @@ impl App {
             }
         }
     }
+}
+
+/// A page of credentials as list rows.
+fn rows(items: Vec<SipCredential>) -> Vec<SipRow> {
+    items.into_iter().map(SipRow::from).collect()
 }

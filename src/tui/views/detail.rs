@@ -22,7 +22,7 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
         Tab::Providers | Tab::Verification => {
             app.selected_provider().map(|p| provider_lines(app, p))
         }
-        Tab::Sip => app.selected_sip().map(|c| sip_lines(app, c)),
+        Tab::Sip => app.selected_sip().map(|c| sip_lines(app, &c)),
         Tab::Activity => app.activity.selected_item().map(|a| activity_lines(app, a)),
     };
     let lines = lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.theme.muted)]);

@@ -1,0 +1,412 @@
+//! A SIP credential as the list keeps it: every text field in one buffer, so that
+//! 100,000 of them fit in a few tens of megabytes. A row becomes a
+//! [`SipCredential`] again when it is opened, edited or acted on.
+//!
+//! The buffer starts with the text a filter searches (server, description, auth
+//! user, domain, transport, source, joined by `\n`); the id, CPS key, provider id
+//! and password follow. When lowercasing the searched text would change more than
+//! ASCII letters, its lowercase form is kept at the end, so that a filter
+//! keystroke never lowercases rows. The password shares the buffer, so the buffer
+//! is zeroized on drop, like a [`Secret`], and never printed.
+
+use crate::domain::validate::field;
+use crate::domain::{SipCredential, SipSource, Transport};
+use crate::secret::{REDACTED, Secret};
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::sync::Arc;
+use zeroize::Zeroize;
+
+use super::needle::{Needle, needs_unicode_lowering};
+
+/// Fields in buffer order.
+#[derive(Clone, Copy)]
+enum F {
+    Server,
+    Description,
+    AuthUser,
+    Domain,
+    Transport,
+    Source,
+    Id,
+    CpsKey,
+    ProviderId,
+    Password,
+}
+
+/// Number of fields in the buffer (not counting the lowercase copy).
+const FIELDS: usize = 10;
+/// The last field the filter searches.
+const LAST_SEARCHED: F = F::Source;
+/// The fields a platform may send in a form telcreds cannot read (bit `i` of
+/// [`SipRow::unreadable`] is `UNREADABLE[i]`).
+const UNREADABLE: [&str; 8] = [
+    field::SERVER,
+    field::DOMAIN,
+    field::AUTH_USER,
+    field::AUTH_PASSWORD,
+    field::TRANSPORT,
+    field::DESCRIPTION,
+    field::CPS_LIMIT,
+    field::CPS_KEY,
+];
+/// Bit of [`SipRow::flags`]: a lowercase copy of the searched text follows the fields.
+const LOWERED: u16 = 1 << FIELDS;
+/// Bit of [`SipRow::flags`]: the credential has a CPS limit.
+const HAS_CPS_LIMIT: u16 = 1 << (FIELDS + 1);
+/// A missing timestamp.
+const NO_TIME: i64 = i64::MIN;
+
+/// One SIP credential, compact. Build it with `From<SipCredential>`; read it with
+/// the accessors or [`SipRow::credential`].
+#[derive(Clone)]
+pub struct SipRow {
+    /// The fields, each followed by `\n` (see the module doc).
+    text: Box<str>,
+    /// Where each field ends in `text` (the next starts one byte later).
+    ends: Ends,
+    /// Bit `i`: field `i` is present (`Some`); and [`LOWERED`], [`HAS_CPS_LIMIT`].
+    flags: u16,
+    /// Bit `i`: `UNREADABLE[i]` came in a form telcreds could not read.
+    unreadable: u8,
+    cps_limit: u32,
+    org_id: Arc<str>,
+    /// Microseconds since the epoch, or [`NO_TIME`].
+    created: i64,
+    updated: i64,
+}
+
+impl From<SipCredential> for SipRow {
+    fn from(c: SipCredential) -> Self {
+        let password = c.auth_password.as_ref().map(Secret::expose);
+        let values: [Option<&str>; FIELDS] = [
+            Some(&c.server),
+            c.description.as_deref(),
+            c.auth_user.as_deref(),
+            c.domain.as_deref(),
+            Some(c.transport.as_str()),
+            Some(c.source.as_str()),
+            Some(&c.id),
+            c.cps_key.as_deref(),
+            c.provider_id.as_deref(),
+            password,
+        ];
+        let mut text = String::with_capacity(
+            values
+                .iter()
+                .map(|v| v.map_or(0, str::len) + 1)
+                .sum::<usize>(),
+        );
+        let mut ends = [0; FIELDS];
+        let mut flags = 0;
+        for (i, value) in values.iter().enumerate() {
+            if let Some(v) = value {
+                text.push_str(v);
+                flags |= 1 << i;
+            }
+            ends[i] = text.len();
+            text.push('\n');
+        }
+        if c.cps_limit.is_some() {
+            flags |= HAS_CPS_LIMIT;
+        }
+        let searched = &text[..ends[LAST_SEARCHED as usize]];
+        if needs_unicode_lowering(searched) {
+            let lower = searched.to_lowercase();
+            text.push_str(&lower);
+            flags |= LOWERED;
+        }
+        let unreadable = UNREADABLE
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| c.unreadable.contains(name))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        debug_assert!(c.unreadable.iter().all(|n| UNREADABLE.contains(n)));
+        SipRow {
+            text: text.into_boxed_str(),
+            ends: Ends::new(ends),
+            flags,
+            unreadable,
+            cps_limit: c.cps_limit.unwrap_or_default(),
+            org_id: c.org_id.clone(),
+            created: micros(c.created_time),
+            updated: micros(c.last_update_time),
+        }
+    }
+}
+
+/// Field ends: two bytes each, or four for a row over 64 KiB of text (only a
+/// platform sending huge fields makes one).
+#[derive(Clone)]
+enum Ends {
+    Short([u16; FIELDS]),
+    Long(Box<[usize; FIELDS]>),
+}
+
+impl Ends {
+    fn new(ends: [usize; FIELDS]) -> Self {
+        match ends.map(u16::try_from) {
+            short if short.iter().all(Result::is_ok) => {
+                Ends::Short(short.map(Result::unwrap_or_default))
+            }
+            _ => Ends::Long(Box::new(ends)),
+        }
+    }
+
+    /// Where field `i` ends.
+    fn at(&self, i: usize) -> usize {
+        match self {
+            Ends::Short(e) => usize::from(e[i]),
+            Ends::Long(e) => e[i],
+        }
+    }
+}
+
+fn micros(t: Option<DateTime<Utc>>) -> i64 {
+    t.map_or(NO_TIME, |t| t.timestamp_micros())
+}
+
+fn time(micros: i64) -> Option<DateTime<Utc>> {
+    (micros != NO_TIME)
+        .then(|| DateTime::from_timestamp_micros(micros))
+        .flatten()
+}
+
+impl SipRow {
+    fn get(&self, f: F) -> Option<&str> {
+        let i = f as usize;
+        (self.flags & 1 << i != 0).then(|| {
+            let start = if i == 0 { 0 } else { self.ends.at(i - 1) + 1 };
+            &self.text[start..self.ends.at(i)]
+        })
+    }
+
+    fn required(&self, f: F) -> &str {
+        self.get(f).unwrap_or_default()
+    }
+
+    /// The platform's id.
+    pub fn id(&self) -> &str {
+        self.required(F::Id)
+    }
+
+    /// Host or IP with optional port.
+    pub fn server(&self) -> &str {
+        self.required(F::Server)
+    }
+
+    /// Free text.
+    pub fn description(&self) -> Option<&str> {
+        self.get(F::Description)
+    }
+
+    /// Digest auth user.
+    pub fn auth_user(&self) -> Option<&str> {
+        self.get(F::AuthUser)
+    }
+
+    /// Auth realm.
+    pub fn domain(&self) -> Option<&str> {
+        self.get(F::Domain)
+    }
+
+    /// The transport as the platform spelled it.
+    pub fn transport(&self) -> &str {
+        self.required(F::Transport)
+    }
+
+    /// `manual` or `provider`, as the platform spelled it.
+    pub fn source(&self) -> &str {
+        self.required(F::Source)
+    }
+
+    /// True when the platform sent a password.
+    pub fn has_password(&self) -> bool {
+        self.get(F::Password).is_some()
+    }
+
+    /// Calls per second limit.
+    pub fn cps_limit(&self) -> Option<u32> {
+        (self.flags & HAS_CPS_LIMIT != 0).then_some(self.cps_limit)
+    }
+
+    /// Provider-managed credentials are read-only.
+    pub fn is_read_only(&self) -> bool {
+        SipSource::parse(self.source()) == SipSource::Provider
+    }
+
+    /// The description if it has one, else the server (as shown in the list).
+    pub fn display_name(&self) -> &str {
+        match self.description() {
+            Some(d) if !d.trim().is_empty() => d,
+            _ => self.server(),
+        }
+    }
+
+    /// True when the filter matches the searched fields.
+    pub fn matches(&self, needle: &Needle) -> bool {
+        let searched_end = self.ends.at(LAST_SEARCHED as usize);
+        if self.flags & LOWERED != 0 {
+            let lowered = &self.text[self.ends.at(FIELDS - 1) + 1..];
+            needle.is_in_ascii_folded(lowered)
+        } else {
+            needle.is_in_ascii_folded(&self.text[..searched_end])
+        }
+    }
+
+    /// The full credential.
+    pub fn credential(&self) -> SipCredential {
+        let owned = |f| self.get(f).map(str::to_string);
+        SipCredential {
+            id: self.id().to_string(),
+            org_id: self.org_id.clone(),
+            server: self.server().to_string(),
+            domain: owned(F::Domain),
+            auth_user: owned(F::AuthUser),
+            auth_password: self.get(F::Password).map(Secret::new),
+            transport: Transport::parse(self.transport()),
+            source: SipSource::parse(self.source()),
+            description: owned(F::Description),
+            cps_limit: self.cps_limit(),
+            cps_key: owned(F::CpsKey),
+            provider_id: owned(F::ProviderId),
+            created_time: time(self.created),
+            last_update_time: time(self.updated),
+            unreadable: UNREADABLE
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.unreadable & 1 << i != 0)
+                .map(|(_, name)| *name)
+                .collect(),
+        }
+    }
+}
+
+impl Drop for SipRow {
+    fn drop(&mut self) {
+        // The password lives in the buffer.
+        self.text.zeroize();
+    }
+}
+
+impl fmt::Debug for SipRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SipRow")
+            .field("id", &self.id())
+            .field("server", &self.server())
+            .field("description", &self.description())
+            .field("password", &self.get(F::Password).map(|_| REDACTED))
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn full() -> SipCredential {
+        SipCredential {
+            id: "c2000000-0000-4000-8000-000000000001".into(),
+            org_id: "org-1".into(),
+            server: "sip.carrier.example:5061".into(),
+            domain: Some("carrier.example".into()),
+            auth_user: Some("user\nwith newline".into()),
+            auth_password: Some(Secret::new("pässwörd")),
+            transport: Transport::Tls,
+            source: SipSource::Provider,
+            description: Some(String::new()),
+            cps_limit: Some(7),
+            cps_key: Some("key".into()),
+            provider_id: Some("p-1".into()),
+            created_time: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
+            last_update_time: Some(
+                Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap()
+                    + chrono::Duration::microseconds(123_456),
+            ),
+            unreadable: vec![field::DOMAIN, field::CPS_KEY],
+        }
+    }
+
+    #[test]
+    fn a_row_gives_back_the_same_credential() {
+        let c = full();
+        let row = SipRow::from(c.clone());
+        let back = row.credential();
+        assert_eq!(back, c);
+        assert_eq!(back.auth_password.unwrap().expose(), "pässwörd");
+        assert!(row.is_read_only());
+        assert_eq!(
+            row.display_name(),
+            "sip.carrier.example:5061",
+            "blank description"
+        );
+
+        let bare = SipCredential {
+            domain: None,
+            auth_user: None,
+            auth_password: None,
+            description: None,
+            cps_limit: None,
+            cps_key: None,
+            provider_id: None,
+            created_time: None,
+            last_update_time: None,
+            unreadable: Vec::new(),
+            transport: Transport::Unknown("QUIC".into()),
+            source: SipSource::Unknown("".into()),
+            ..full()
+        };
+        assert_eq!(SipRow::from(bare.clone()).credential(), bare);
+        let empty_strings = SipCredential {
+            domain: Some(String::new()),
+            auth_user: Some(String::new()),
+            ..bare
+        };
+        assert_eq!(
+            SipRow::from(empty_strings.clone()).credential(),
+            empty_strings,
+            "Some(\"\") stays apart from None"
+        );
+    }
+
+    #[test]
+    fn the_filter_searches_the_shown_fields_only() {
+        let row = SipRow::from(full());
+        for hit in ["CARRIER.example", "tls", "provider", "with newline", "5061"] {
+            assert!(row.matches(&Needle::new(hit)), "{hit}");
+        }
+        for miss in ["c2000000", "p-1", "pässwörd", "key"] {
+            assert!(!row.matches(&Needle::new(miss)), "{miss}");
+        }
+        let accented = SipRow::from(SipCredential {
+            description: Some("ZÜRICH Trunk".into()),
+            ..full()
+        });
+        assert!(accented.matches(&Needle::new("zürich")));
+        assert!(accented.matches(&Needle::new("ÜRICH T")));
+        assert!(!accented.matches(&Needle::new("pässwörd")));
+    }
+
+    #[test]
+    fn a_row_over_64_kib_and_a_zero_cps_limit_come_back_whole() {
+        let long = SipCredential {
+            description: Some(format!("{}needle", "x".repeat(70_000))),
+            cps_limit: Some(0),
+            ..full()
+        };
+        let row = SipRow::from(long.clone());
+        assert!(matches!(row.ends, Ends::Long(_)));
+        assert_eq!(row.credential(), long);
+        assert!(row.matches(&Needle::new("NEEDLE")));
+        assert_eq!(row.cps_limit(), Some(0));
+        assert!(matches!(SipRow::from(full()).ends, Ends::Short(_)));
+    }
+
+    #[test]
+    fn debug_never_prints_the_password() {
+        let text = format!("{:?}", SipRow::from(full()));
+        assert!(!text.contains("pässwörd"), "{text}");
+        assert!(text.contains(REDACTED), "{text}");
+    }
+}
