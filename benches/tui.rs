@@ -22,7 +22,8 @@ use telcreds::tui::app::{App, Clock};
 use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
-fn credential(i: usize) -> SipCredential {
+/// Credential `i`; its description starts with a capital letter when `capital`.
+fn credential(i: usize, capital: bool) -> SipCredential {
     SipCredential {
         id: format!("c2000000-0000-4000-8000-{i:012}"),
         org_id: "org".into(),
@@ -32,7 +33,7 @@ fn credential(i: usize) -> SipCredential {
         auth_password: Some(Secret::new("password")),
         transport: [Transport::Udp, Transport::Tcp, Transport::Tls][i % 3].clone(),
         source: SipSource::Manual,
-        description: Some(format!("trunk {i}")),
+        description: Some(format!("{} {i}", if capital { "Trunk" } else { "trunk" })),
         cps_limit: Some((i % 50) as u32),
         cps_key: None,
         provider_id: None,
@@ -42,7 +43,7 @@ fn credential(i: usize) -> SipCredential {
     }
 }
 
-fn app_with(n: usize) -> App {
+fn app_with(n: usize, capital: bool) -> App {
     let profile = Profile::new(
         "bench",
         Platform::Dasha,
@@ -62,7 +63,7 @@ fn app_with(n: usize) -> App {
     let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme(), clock);
     app.ops = Some(Arc::new(ops));
     app.sip
-        .set_items((0..n).map(|i| credential(i).into()).collect());
+        .set_items((0..n).map(|i| credential(i, capital).into()).collect());
     let _ = app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     app
 }
@@ -70,7 +71,7 @@ fn app_with(n: usize) -> App {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sip");
     for n in [100usize, 100_000] {
-        let mut app = app_with(n);
+        let mut app = app_with(n, false);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
         group.bench_with_input(BenchmarkId::new("draw_120x40", n), &n, |b, _| {
@@ -134,6 +135,18 @@ fn bench(c: &mut Criterion) {
             );
         });
     }
+    // Descriptions with capital letters: searched without a lowercase copy, byte
+    // by byte from each possible first letter instead of the vectorised search.
+    let mut app = app_with(100_000, true);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function("filter_keystroke_and_draw_capitals/100000", |b| {
+        app.sip.set_filter("trunk 12");
+        b.iter(|| {
+            app.sip.set_filter("trunk 1");
+            terminal.draw(|f| views::draw(&mut app, f)).unwrap();
+            app.sip.set_filter("trunk 12");
+        });
+    });
     group.finish();
 }
 

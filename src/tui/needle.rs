@@ -1,21 +1,31 @@
 //! A list filter: a lowercase needle found in a row's text case-insensitively,
 //! without a lowercase copy of the text when lowering would change only ASCII
 //! letters (the common case, and what a 100,000-row list keeps no copy for).
+//! Text known to hold no capital letters is searched with `memchr`'s vectorised
+//! substring search, the rest byte by byte from each possible first letter.
 
+use memchr::memmem::Finder;
 use memchr::{memchr, memchr2};
 
 /// The lowercased filter text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Needle {
     lower: String,
+    finder: Finder<'static>,
+}
+
+impl Default for Needle {
+    fn default() -> Self {
+        Needle::new("")
+    }
 }
 
 impl Needle {
     /// A needle for `filter`, matched case-insensitively.
     pub fn new(filter: &str) -> Self {
-        Needle {
-            lower: filter.to_lowercase(),
-        }
+        let lower = filter.to_lowercase();
+        let finder = Finder::new(lower.as_bytes()).into_owned();
+        Needle { lower, finder }
     }
 
     /// The lowercased filter.
@@ -35,6 +45,12 @@ impl Needle {
         } else {
             self.is_in_ascii_folded(text)
         }
+    }
+
+    /// True when the needle occurs in `text`, which holds no capital letters
+    /// ([`has_capitals`] is false for it).
+    pub fn is_in_lowercase(&self, text: &str) -> bool {
+        self.finder.find(text.as_bytes()).is_some()
     }
 
     /// True when the needle occurs in `text`, ignoring ASCII case only: for text
@@ -66,6 +82,11 @@ impl Needle {
     }
 }
 
+/// True when `text` holds a capital letter (lowercasing would change it).
+pub fn has_capitals(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_uppercase()) || needs_unicode_lowering(text)
+}
+
 /// True when lowercasing `text` changes more than ASCII letters (`"É"`, `"İ"`),
 /// so an ASCII-only case-insensitive search would miss matches.
 pub fn needs_unicode_lowering(text: &str) -> bool {
@@ -95,15 +116,24 @@ mod tests {
         assert!(!Needle::new("a1").is_in("a"));
     }
 
+    #[test]
+    fn capitals_are_found_in_ascii_and_beyond() {
+        assert!(!has_capitals("sip.carrier.example:5061\nété"));
+        assert!(has_capitals("Trunk"));
+        assert!(has_capitals("été À"));
+        assert!(Needle::new("Rier.EX").is_in_lowercase("sip.carrier.example"));
+    }
+
     proptest! {
         /// The same answer as lowercasing both sides and searching.
         #[test]
         fn agrees_with_lowercase_contains(text in "[a-cA-CéÉİßẞΣǅ1 ]{0,12}", filter in "[a-cA-CéÉßẞǅ1 ]{0,4}") {
             let n = Needle::new(&filter);
-            prop_assert_eq!(
-                n.is_in(&text),
-                text.to_lowercase().contains(&filter.to_lowercase())
-            );
+            let expected = text.to_lowercase().contains(&filter.to_lowercase());
+            prop_assert_eq!(n.is_in(&text), expected);
+            if !has_capitals(&text) {
+                prop_assert_eq!(n.is_in_lowercase(&text), expected);
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::Arc;
 use zeroize::Zeroize;
 
-use super::needle::{Needle, needs_unicode_lowering};
+use super::needle::{Needle, has_capitals, needs_unicode_lowering};
 
 /// Fields in buffer order.
 #[derive(Clone, Copy)]
@@ -54,6 +54,8 @@ const UNREADABLE: [&str; 8] = [
 const LOWERED: u16 = 1 << FIELDS;
 /// Bit of [`SipRow::flags`]: the credential has a CPS limit.
 const HAS_CPS_LIMIT: u16 = 1 << (FIELDS + 1);
+/// Bit of [`SipRow::flags`]: the searched text holds no capital letter.
+const LOWERCASE: u16 = 1 << (FIELDS + 2);
 /// A missing timestamp.
 const NO_TIME: i64 = i64::MIN;
 
@@ -65,7 +67,8 @@ pub struct SipRow {
     text: Box<str>,
     /// Where each field ends in `text` (the next starts one byte later).
     ends: Ends,
-    /// Bit `i`: field `i` is present (`Some`); and [`LOWERED`], [`HAS_CPS_LIMIT`].
+    /// Bit `i`: field `i` is present (`Some`); and [`LOWERED`], [`HAS_CPS_LIMIT`],
+    /// [`LOWERCASE`].
     flags: u16,
     /// Bit `i`: `UNREADABLE[i]` came in a form telcreds could not read.
     unreadable: u8,
@@ -111,7 +114,9 @@ impl From<SipCredential> for SipRow {
             flags |= HAS_CPS_LIMIT;
         }
         let searched = &text[..ends[LAST_SEARCHED as usize]];
-        if needs_unicode_lowering(searched) {
+        if !has_capitals(searched) {
+            flags |= LOWERCASE;
+        } else if needs_unicode_lowering(searched) {
             let lower = searched.to_lowercase();
             text.push_str(&lower);
             flags |= LOWERED;
@@ -245,12 +250,13 @@ impl SipRow {
 
     /// True when the filter matches the searched fields.
     pub fn matches(&self, needle: &Needle) -> bool {
-        let searched_end = self.ends.at(LAST_SEARCHED as usize);
-        if self.flags & LOWERED != 0 {
-            let lowered = &self.text[self.ends.at(FIELDS - 1) + 1..];
-            needle.is_in_ascii_folded(lowered)
+        let searched = &self.text[..self.ends.at(LAST_SEARCHED as usize)];
+        if self.flags & LOWERCASE != 0 {
+            needle.is_in_lowercase(searched)
+        } else if self.flags & LOWERED != 0 {
+            needle.is_in_lowercase(&self.text[self.ends.at(FIELDS - 1) + 1..])
         } else {
-            needle.is_in_ascii_folded(&self.text[..searched_end])
+            needle.is_in_ascii_folded(searched)
         }
     }
 
@@ -383,6 +389,13 @@ mod tests {
             description: Some("ZÜRICH Trunk".into()),
             ..full()
         });
+        let capitals = SipRow::from(SipCredential {
+            description: Some("EU Carrier".into()),
+            ..full()
+        });
+        assert!(capitals.matches(&Needle::new("eu carrier")));
+        assert!(capitals.matches(&Needle::new("U CARR")));
+        assert!(!capitals.matches(&Needle::new("eu carriers")));
         assert!(accented.matches(&Needle::new("zürich")));
         assert!(accented.matches(&Needle::new("ÜRICH T")));
         assert!(!accented.matches(&Needle::new("pässwörd")));
