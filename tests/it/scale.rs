@@ -104,7 +104,7 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
     assert!(matched_early < matching);
     let screen = h.screen(120, 30);
     assert!(
-        screen.contains(&format!("SIP credentials ({matching} of 3542)")),
+        screen.contains(&format!("SIP credentials ({matching} of 3,542)")),
         "{screen}"
     );
     assert_eq!(

@@ -5,6 +5,7 @@ use super::layout::Width;
 use super::{pane, table_focused};
 use crate::domain::CheckStatus;
 use crate::journal::Outcome;
+use crate::text::thousands;
 use crate::tui::app::{App, Tab};
 use crate::tui::list::{ItemList, Row as ListRow};
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
@@ -91,9 +92,10 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn title<T: ListRow>(name: &str, list: &ItemList<T>, columns: &[&str]) -> String {
-    let mut t = format!("{name} ({})", list.len());
-    if list.len() != list.items().len() {
-        t = format!("{name} ({} of {})", list.len(), list.items().len());
+    let (shown, all) = (list.len() as u64, list.items().len() as u64);
+    let mut t = format!("{name} ({})", thousands(shown));
+    if shown != all {
+        t = format!("{name} ({} of {})", thousands(shown), thousands(all));
     }
     title_tail(t, list, columns)
 }
@@ -103,7 +105,7 @@ fn title<T: ListRow>(name: &str, list: &ItemList<T>, columns: &[&str]) -> String
 fn loading_title<T: ListRow>(loading: &str, list: &ItemList<T>, columns: &[&str]) -> String {
     let mut t = loading.to_string();
     if !list.filter().is_empty() {
-        t.push_str(&format!(" ({} match)", list.len()));
+        t.push_str(&format!(" ({} match)", thousands(list.len() as u64)));
     }
     title_tail(t, list, columns)
 }
