@@ -96,6 +96,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
             "the terminal UI needs a terminal; use the subcommands (`telcreds --help`) in scripts"
         );
     }
+    crate::memory::return_large_blocks_on_free();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let journal_path = options.stores.journal.path().to_path_buf();
     let worker = Worker::new(
