@@ -34,6 +34,18 @@ pub mod field {
     pub const CPS_LIMIT: &str = "cps_limit";
     /// Shared rate-limit group key.
     pub const CPS_KEY: &str = "cps_key";
+    /// The SIP credential fields whose wire form is checked: a platform may send
+    /// any of them in a form telcreds cannot read.
+    pub const SIP_CHECKED: [&str; 8] = [
+        SERVER,
+        DOMAIN,
+        AUTH_USER,
+        AUTH_PASSWORD,
+        TRANSPORT,
+        DESCRIPTION,
+        CPS_LIMIT,
+        CPS_KEY,
+    ];
 }
 
 /// Normalises a platform's field name to our snake_case key: `authPassword`,

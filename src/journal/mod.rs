@@ -304,14 +304,21 @@ impl Outcome {
     }
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Outcome {
+    /// How it is written.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Outcome::Ok => "ok",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
             Outcome::Unknown => "unknown",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

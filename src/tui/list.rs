@@ -18,7 +18,8 @@ use std::collections::HashSet;
 pub trait Row {
     /// Stable id, used to keep the cursor on the same item across reloads.
     fn id(&self) -> &str;
-    /// True when the filter matches one of the row's searched fields.
+    /// True when the filter matches one of the row's searched fields. Fields may be
+    /// searched joined by `\n`: a filter never holds one, so no match spans two.
     fn matches(&self, needle: &Needle) -> bool;
     /// The row's key for sorting by `column`, built on `key` (an empty builder whose
     /// buffer is reused from row to row); ties are broken by id.
@@ -116,6 +117,9 @@ impl<T: Row> ItemList<T> {
     /// Frees the room kept for more rows, once a list has all its pages.
     pub fn shrink_to_fit(&mut self) {
         self.items.shrink_to_fit();
+        if let Some((_, keys)) = &mut self.keys {
+            keys.shrink_to_fit();
+        }
         self.order.shrink_to_fit();
         self.view.shrink_to_fit();
     }

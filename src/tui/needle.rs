@@ -24,6 +24,7 @@ impl Needle {
     /// A needle for `filter`, matched case-insensitively.
     pub fn new(filter: &str) -> Self {
         let lower = filter.to_lowercase();
+        debug_assert!(!lower.contains('\n'), "rows join their fields with \\n");
         let finder = Finder::new(lower.as_bytes()).into_owned();
         Needle { lower, finder }
     }

@@ -21,7 +21,7 @@ use super::needle::{Needle, has_capitals, needs_unicode_lowering};
 
 /// Fields in buffer order.
 #[derive(Clone, Copy)]
-enum F {
+enum Field {
     Server,
     Description,
     AuthUser,
@@ -35,27 +35,22 @@ enum F {
 }
 
 /// Number of fields in the buffer (not counting the lowercase copy).
-const FIELDS: usize = 10;
+const FIELDS: usize = Field::Password as usize + 1;
 /// The last field the filter searches.
-const LAST_SEARCHED: F = F::Source;
-/// The fields a platform may send in a form telcreds cannot read (bit `i` of
-/// [`SipRow::unreadable`] is `UNREADABLE[i]`).
-const UNREADABLE: [&str; 8] = [
-    field::SERVER,
-    field::DOMAIN,
-    field::AUTH_USER,
-    field::AUTH_PASSWORD,
-    field::TRANSPORT,
-    field::DESCRIPTION,
-    field::CPS_LIMIT,
-    field::CPS_KEY,
-];
+const LAST_SEARCHED: Field = Field::Source;
 /// Bit of [`SipRow::flags`]: a lowercase copy of the searched text follows the fields.
-const LOWERED: u16 = 1 << FIELDS;
-/// Bit of [`SipRow::flags`]: the credential has a CPS limit.
-const HAS_CPS_LIMIT: u16 = 1 << (FIELDS + 1);
+const HAS_LOWER_COPY: u16 = 1 << FIELDS;
 /// Bit of [`SipRow::flags`]: the searched text holds no capital letter.
-const LOWERCASE: u16 = 1 << (FIELDS + 2);
+const SEARCHED_IS_LOWERCASE: u16 = 1 << (FIELDS + 1);
+/// Bit of [`SipRow::flags`]: the credential has a CPS limit.
+const HAS_CPS_LIMIT: u16 = 1 << (FIELDS + 2);
+/// Bit of [`SipRow::flags`]: managed by its provider (read-only).
+const READ_ONLY: u16 = 1 << (FIELDS + 3);
+const _: () = assert!(FIELDS + 4 <= 16, "the flags fit in a u16");
+const _: () = assert!(
+    field::SIP_CHECKED.len() <= 8,
+    "the unreadable bits fit in a u8"
+);
 /// A missing timestamp.
 const NO_TIME: i64 = i64::MIN;
 
@@ -67,21 +62,21 @@ pub struct SipRow {
     text: Box<str>,
     /// Where each field ends in `text` (the next starts one byte later).
     ends: Ends,
-    /// Bit `i`: field `i` is present (`Some`); and [`LOWERED`], [`HAS_CPS_LIMIT`],
-    /// [`LOWERCASE`].
+    /// Bit `i`: field `i` is present (`Some`); and [`HAS_LOWER_COPY`],
+    /// [`SEARCHED_IS_LOWERCASE`], [`HAS_CPS_LIMIT`], [`READ_ONLY`].
     flags: u16,
-    /// Bit `i`: `UNREADABLE[i]` came in a form telcreds could not read.
+    /// Bit `i`: `field::SIP_CHECKED[i]` came in a form telcreds could not read.
     unreadable: u8,
     cps_limit: u32,
     org_id: Arc<str>,
-    /// Microseconds since the epoch, or [`NO_TIME`].
+    /// Microseconds since the epoch, or [`NO_TIME`] (shown only, so a platform's
+    /// nanoseconds are not kept).
     created: i64,
     updated: i64,
 }
 
 impl From<SipCredential> for SipRow {
     fn from(c: SipCredential) -> Self {
-        let password = c.auth_password.as_ref().map(Secret::expose);
         let values: [Option<&str>; FIELDS] = [
             Some(&c.server),
             c.description.as_deref(),
@@ -92,16 +87,33 @@ impl From<SipCredential> for SipRow {
             Some(&c.id),
             c.cps_key.as_deref(),
             c.provider_id.as_deref(),
-            password,
+            c.auth_password.as_ref().map(Secret::expose),
         ];
-        let mut text = String::with_capacity(
-            values
-                .iter()
-                .map(|v| v.map_or(0, str::len) + 1)
-                .sum::<usize>(),
-        );
-        let mut ends = [0; FIELDS];
         let mut flags = 0;
+        // The searched fields first (no secret among them), to learn their case.
+        let searched = values[..=LAST_SEARCHED as usize]
+            .iter()
+            .map(|v| v.unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let lower_copy = if !has_capitals(&searched) {
+            flags |= SEARCHED_IS_LOWERCASE;
+            None
+        } else if needs_unicode_lowering(&searched) {
+            flags |= HAS_LOWER_COPY;
+            Some(searched.to_lowercase())
+        } else {
+            None
+        };
+        // One allocation of the exact size: the password is never copied by a
+        // growing buffer and left behind in freed memory.
+        let size = values
+            .iter()
+            .map(|v| v.map_or(0, str::len) + 1)
+            .sum::<usize>()
+            + lower_copy.as_ref().map_or(0, String::len);
+        let mut text = String::with_capacity(size);
+        let mut ends = [0; FIELDS];
         for (i, value) in values.iter().enumerate() {
             if let Some(v) = value {
                 text.push_str(v);
@@ -110,23 +122,20 @@ impl From<SipCredential> for SipRow {
             ends[i] = text.len();
             text.push('\n');
         }
+        text.push_str(lower_copy.as_deref().unwrap_or_default());
+        debug_assert_eq!(text.len(), text.capacity());
         if c.cps_limit.is_some() {
             flags |= HAS_CPS_LIMIT;
         }
-        let searched = &text[..ends[LAST_SEARCHED as usize]];
-        if !has_capitals(searched) {
-            flags |= LOWERCASE;
-        } else if needs_unicode_lowering(searched) {
-            let lower = searched.to_lowercase();
-            text.push_str(&lower);
-            flags |= LOWERED;
+        if c.is_read_only() {
+            flags |= READ_ONLY;
         }
-        let unreadable = UNREADABLE
+        let unreadable = field::SIP_CHECKED
             .iter()
             .enumerate()
             .filter(|(_, name)| c.unreadable.contains(name))
-            .fold(0, |bits, (i, _)| bits | 1 << i);
-        debug_assert!(c.unreadable.iter().all(|n| UNREADABLE.contains(n)));
+            .fold(0, |bits, (i, _)| bits | (1 << i));
+        debug_assert!(c.unreadable.iter().all(|n| field::SIP_CHECKED.contains(n)));
         SipRow {
             text: text.into_boxed_str(),
             ends: Ends::new(ends),
@@ -140,8 +149,8 @@ impl From<SipCredential> for SipRow {
     }
 }
 
-/// Field ends: two bytes each, or four for a row over 64 KiB of text (only a
-/// platform sending huge fields makes one).
+/// Field ends: two bytes each, or a boxed array of `usize` for a row over 64 KiB
+/// of text (only a platform sending huge fields makes one).
 #[derive(Clone)]
 enum Ends {
     Short([u16; FIELDS]),
@@ -149,12 +158,12 @@ enum Ends {
 }
 
 impl Ends {
+    /// `ends` rise, so the last one tells whether all fit in two bytes.
     fn new(ends: [usize; FIELDS]) -> Self {
-        match ends.map(u16::try_from) {
-            short if short.iter().all(Result::is_ok) => {
-                Ends::Short(short.map(Result::unwrap_or_default))
-            }
-            _ => Ends::Long(Box::new(ends)),
+        if u16::try_from(ends[FIELDS - 1]).is_ok() {
+            Ends::Short(ends.map(|e| e as u16))
+        } else {
+            Ends::Long(Box::new(ends))
         }
     }
 
@@ -178,56 +187,56 @@ fn time(micros: i64) -> Option<DateTime<Utc>> {
 }
 
 impl SipRow {
-    fn get(&self, f: F) -> Option<&str> {
+    fn get(&self, f: Field) -> Option<&str> {
         let i = f as usize;
-        (self.flags & 1 << i != 0).then(|| {
+        (self.flags & (1 << i) != 0).then(|| {
             let start = if i == 0 { 0 } else { self.ends.at(i - 1) + 1 };
             &self.text[start..self.ends.at(i)]
         })
     }
 
-    fn required(&self, f: F) -> &str {
+    fn required(&self, f: Field) -> &str {
         self.get(f).unwrap_or_default()
     }
 
     /// The platform's id.
     pub fn id(&self) -> &str {
-        self.required(F::Id)
+        self.required(Field::Id)
     }
 
     /// Host or IP with optional port.
     pub fn server(&self) -> &str {
-        self.required(F::Server)
+        self.required(Field::Server)
     }
 
     /// Free text.
     pub fn description(&self) -> Option<&str> {
-        self.get(F::Description)
+        self.get(Field::Description)
     }
 
     /// Digest auth user.
     pub fn auth_user(&self) -> Option<&str> {
-        self.get(F::AuthUser)
+        self.get(Field::AuthUser)
     }
 
     /// Auth realm.
     pub fn domain(&self) -> Option<&str> {
-        self.get(F::Domain)
+        self.get(Field::Domain)
     }
 
     /// The transport as the platform spelled it.
     pub fn transport(&self) -> &str {
-        self.required(F::Transport)
+        self.required(Field::Transport)
     }
 
     /// `manual` or `provider`, as the platform spelled it.
     pub fn source(&self) -> &str {
-        self.required(F::Source)
+        self.required(Field::Source)
     }
 
     /// True when the platform sent a password.
     pub fn has_password(&self) -> bool {
-        self.get(F::Password).is_some()
+        self.get(Field::Password).is_some()
     }
 
     /// Calls per second limit.
@@ -237,7 +246,7 @@ impl SipRow {
 
     /// Provider-managed credentials are read-only.
     pub fn is_read_only(&self) -> bool {
-        SipSource::parse(self.source()) == SipSource::Provider
+        self.flags & READ_ONLY != 0
     }
 
     /// The description if it has one, else the server (as shown in the list).
@@ -248,16 +257,31 @@ impl SipRow {
         }
     }
 
+    /// The text to confirm a protected action with: the description if it has one
+    /// (trimmed), else the server.
+    pub fn confirm_name(&self) -> &str {
+        self.display_name().trim()
+    }
+
     /// True when the filter matches the searched fields.
     pub fn matches(&self, needle: &Needle) -> bool {
-        let searched = &self.text[..self.ends.at(LAST_SEARCHED as usize)];
-        if self.flags & LOWERCASE != 0 {
-            needle.is_in_lowercase(searched)
-        } else if self.flags & LOWERED != 0 {
-            needle.is_in_lowercase(&self.text[self.ends.at(FIELDS - 1) + 1..])
+        if self.flags & SEARCHED_IS_LOWERCASE != 0 {
+            needle.is_in_lowercase(self.searched())
+        } else if self.flags & HAS_LOWER_COPY != 0 {
+            needle.is_in_lowercase(self.lower_copy())
         } else {
-            needle.is_in_ascii_folded(searched)
+            needle.is_in_ascii_folded(self.searched())
         }
+    }
+
+    /// The searched fields joined by `\n`.
+    fn searched(&self) -> &str {
+        &self.text[..self.ends.at(LAST_SEARCHED as usize)]
+    }
+
+    /// The lowercase copy of [`SipRow::searched`] (empty when there is none).
+    fn lower_copy(&self) -> &str {
+        &self.text[self.ends.at(FIELDS - 1) + 1..]
     }
 
     /// The full credential.
@@ -267,21 +291,21 @@ impl SipRow {
             id: self.id().to_string(),
             org_id: self.org_id.clone(),
             server: self.server().to_string(),
-            domain: owned(F::Domain),
-            auth_user: owned(F::AuthUser),
-            auth_password: self.get(F::Password).map(Secret::new),
+            domain: owned(Field::Domain),
+            auth_user: owned(Field::AuthUser),
+            auth_password: self.get(Field::Password).map(Secret::new),
             transport: Transport::parse(self.transport()),
             source: SipSource::parse(self.source()),
-            description: owned(F::Description),
+            description: owned(Field::Description),
             cps_limit: self.cps_limit(),
-            cps_key: owned(F::CpsKey),
-            provider_id: owned(F::ProviderId),
+            cps_key: owned(Field::CpsKey),
+            provider_id: owned(Field::ProviderId),
             created_time: time(self.created),
             last_update_time: time(self.updated),
-            unreadable: UNREADABLE
+            unreadable: field::SIP_CHECKED
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| self.unreadable & 1 << i != 0)
+                .filter(|(i, _)| self.unreadable & (1 << i) != 0)
                 .map(|(_, name)| *name)
                 .collect(),
         }
@@ -301,7 +325,7 @@ impl fmt::Debug for SipRow {
             .field("id", &self.id())
             .field("server", &self.server())
             .field("description", &self.description())
-            .field("password", &self.get(F::Password).map(|_| REDACTED))
+            .field("password", &self.get(Field::Password).map(|_| REDACTED))
             .finish_non_exhaustive()
     }
 }
@@ -414,6 +438,36 @@ mod tests {
         assert!(row.matches(&Needle::new("NEEDLE")));
         assert_eq!(row.cps_limit(), Some(0));
         assert!(matches!(SipRow::from(full()).ends, Ends::Short(_)));
+    }
+
+    proptest::proptest! {
+        /// The same answer as lowercasing the shown fields and the filter: on text
+        /// without capitals, with ASCII capitals and with capitals beyond ASCII.
+        #[test]
+        fn matches_as_lowercasing_would(
+            description in "[a-cA-CéÉİΣǅ1 ]{0,10}",
+            server in "[a-cA-C1.]{1,8}",
+            filter in "[a-cA-CéÉİΣǅ1 ]{0,3}",
+        ) {
+            let c = SipCredential {
+                description: Some(description.clone()),
+                server: server.clone(),
+                ..full()
+            };
+            let row = SipRow::from(c.clone());
+            let fields = [
+                server.as_str(),
+                &description,
+                c.auth_user.as_deref().unwrap_or_default(),
+                c.domain.as_deref().unwrap_or_default(),
+                c.transport.as_str(),
+                c.source.as_str(),
+            ];
+            let lower = filter.to_lowercase();
+            let expected = fields.iter().any(|f| f.to_lowercase().contains(&lower));
+            proptest::prop_assert_eq!(row.matches(&Needle::new(&filter)), expected);
+            proptest::prop_assert_eq!(row.credential(), c);
+        }
     }
 
     #[test]

@@ -177,19 +177,22 @@ pub(super) struct WireSip {
 
 impl WireSip {
     pub(super) fn into_domain(self) -> SipCredential {
-        let unreadable = [
-            (field::SERVER, self.server.is_unreadable()),
-            (field::DOMAIN, self.domain.is_unreadable()),
-            (field::AUTH_USER, self.auth_user.is_unreadable()),
-            (field::AUTH_PASSWORD, self.auth_password.is_unreadable()),
-            (field::TRANSPORT, self.transport.is_unreadable()),
-            (field::DESCRIPTION, self.description.is_unreadable()),
-            (field::CPS_LIMIT, self.cps_limit.is_unreadable()),
-            (field::CPS_KEY, self.cps_key.is_unreadable()),
-        ]
-        .into_iter()
-        .filter_map(|(name, bad)| bad.then_some(name))
-        .collect();
+        // In the order of `field::SIP_CHECKED` (the array type checks the count).
+        let unreadable: [bool; field::SIP_CHECKED.len()] = [
+            self.server.is_unreadable(),
+            self.domain.is_unreadable(),
+            self.auth_user.is_unreadable(),
+            self.auth_password.is_unreadable(),
+            self.transport.is_unreadable(),
+            self.description.is_unreadable(),
+            self.cps_limit.is_unreadable(),
+            self.cps_key.is_unreadable(),
+        ];
+        let unreadable = field::SIP_CHECKED
+            .into_iter()
+            .zip(unreadable)
+            .filter_map(|(name, bad)| bad.then_some(name))
+            .collect();
         SipCredential {
             id: self.id.unwrap_or_default(),
             org_id: self.org_id.unwrap_or_default().into(),

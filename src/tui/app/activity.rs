@@ -26,12 +26,9 @@ impl ActivityEntry {
     }
 
     /// The target as shown: its name, else its id.
-    pub fn target(&self) -> String {
+    pub fn target(&self) -> &str {
         let t = &self.entry.target;
-        t.name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| t.id.clone())
+        t.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&t.id)
     }
 }
 
@@ -44,9 +41,9 @@ impl Row for ActivityEntry {
         let e = &self.entry;
         [
             e.profile.as_deref().unwrap_or_default(),
-            &e.action.to_string(),
-            &e.outcome.to_string(),
-            &self.target(),
+            e.action.as_str(),
+            e.outcome.as_str(),
+            self.target(),
             &e.target.id,
             e.error.as_deref().unwrap_or_default(),
             e.detail.as_deref().unwrap_or_default(),

@@ -47,8 +47,8 @@ impl App {
     }
 
     pub(super) fn start_delete(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip() {
-            let (id, name) = (s.id.clone(), s.display_name());
+        if let Some(s) = self.selected_sip_row() {
+            let (id, name) = (s.id().to_string(), s.display_name().to_string());
             self.set_flash(format!("checking what uses {name}…"), false);
             return self.call(Request::SipDependants {
                 id,
@@ -106,8 +106,8 @@ impl App {
 
     /// `r`: a new SIP password, or a Twilio token rotated on every profile.
     pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
-        let (prompt, purpose) = if let Some(s) = self.selected_sip() {
-            let (id, name) = (s.id.clone(), s.display_name());
+        let (prompt, purpose) = if let Some(s) = self.selected_sip_row() {
+            let (id, name) = (s.id().to_string(), s.display_name().to_string());
             let lines = vec![
                 format!("New password for SIP credential \"{name}\"."),
                 "Every other field and the id are kept. ctrl-g generates one.".to_string(),
@@ -189,7 +189,7 @@ impl App {
                 if marked.is_empty() {
                     self.sip.selected_item().is_some_and(|s| s.id() == c.id())
                 } else {
-                    marked.iter().any(|m| m == c.id())
+                    self.sip.is_marked(c.id())
                 }
             })
             .map(|c| (c.id().to_string(), c.display_name().to_string()))

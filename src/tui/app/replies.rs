@@ -391,7 +391,7 @@ impl App {
                 .items()
                 .iter()
                 .find(|s| s.id() == id)
-                .map(|s| s.credential().confirm_name())
+                .map(|s| s.confirm_name().to_string())
                 .unwrap_or(id.clone());
             let in_use = !dependants.is_empty();
             let mut lines = dependants.describe();

@@ -99,7 +99,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
                 .unwrap_or_else(|| "-".into()),
         ),
         kv(t, "action", e.action.to_string()),
-        kv(t, "target", a.target()),
+        kv(t, "target", a.target().to_string()),
         kv(t, "target id", e.target.id.clone()),
     ];
     let style = match e.outcome {
