@@ -347,6 +347,9 @@ impl Flow<'_> {
             out.push_str(&format!(
                 "✓ promoted: the new token is the primary of {sid}; the OLD TOKEN IS DEAD\n"
             ));
+            if let Some(broken) = report.and_then(Report::broken_by_promotion) {
+                out.push_str(&format!("✗ {broken}\n"));
+            }
             match &stored {
                 Some(Ok(said)) => out.push_str(&format!("✓ {said}\n")),
                 Some(Err(why)) => out.push_str(&format!("✗ {why}\n")),

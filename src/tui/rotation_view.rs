@@ -213,7 +213,7 @@ impl RotationView {
             _ => self.summary(),
         };
         if let Some(m) = &self.mint {
-            lines.extend(stage_lines(&m.stage));
+            lines.extend(stage_lines(&m.stage, self.report.as_deref()));
         }
         lines
     }
@@ -361,8 +361,9 @@ impl RotationView {
     }
 }
 
-/// What a zero-downtime stage adds under the summary, in plain words.
-fn stage_lines(stage: &MintStage) -> Vec<SummaryLine> {
+/// What a zero-downtime stage adds under the summary (of `report`, the deployment),
+/// in plain words.
+fn stage_lines(stage: &MintStage, report: Option<&Report>) -> Vec<SummaryLine> {
     let line = |tone, text: String| SummaryLine { tone, text };
     match stage {
         MintStage::Minting => vec![line(
@@ -402,6 +403,10 @@ fn stage_lines(stage: &MintStage) -> Vec<SummaryLine> {
                 Tone::Ok,
                 "✓ promoted: the OLD TOKEN IS DEAD; the new token is the primary".into(),
             )];
+            // A forced promotion: what was left on the old token stopped working.
+            if let Some(broken) = report.and_then(Report::broken_by_promotion) {
+                lines.push(line(Tone::Error, format!("✗ {broken}")));
+            }
             let show = match stored {
                 Some(Ok(said)) => {
                     lines.push(line(Tone::Ok, format!("✓ {said}")));

@@ -249,6 +249,12 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
         stage(&h)
     );
     assert!(!accepted(&h, &old).await);
+    // Forced: the target left behind is broken now, and the screen says so.
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("✗ 1 target holds the DEAD token: it is broken now; give it the new token"),
+        "{screen}"
+    );
     // Closed after the promotion: r asks again.
     h.press(KeyCode::Esc);
     h.settle().await;

@@ -326,6 +326,19 @@ impl Report {
         lines
     }
 
+    /// After a promotion (a forced one): the targets it left on the old token, which
+    /// are broken now, in one sentence; `None` when there are none.
+    pub fn broken_by_promotion(&self) -> Option<String> {
+        let (n, holds, it) = match self.promotion_blockers().len() {
+            0 => return None,
+            1 => ("1 target holds".to_string(), "it is", "it"),
+            n => (format!("{n} targets hold"), "they are", "them"),
+        };
+        Some(format!(
+            "{n} the DEAD token: {holds} broken now; give {it} the new token"
+        ))
+    }
+
     /// What a promotion of the new token would break: every target that still holds
     /// the old token (refused or read-only), may hold it (no answer), and every
     /// profile not reached. Empty when promoting is safe.
