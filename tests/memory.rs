@@ -3,7 +3,7 @@
 //! installs a counting global allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::cell::Cell;
 use telcreds::api::{Http, HttpOptions, PlatformClient};
 use telcreds::config::{Profile, TokenSource};
 use telcreds::domain::Platform;
@@ -12,29 +12,36 @@ use telcreds::secret::Secret;
 use telcreds::tui::list::ItemList;
 use telcreds::tui::sip_row::SipRow;
 
-/// The system allocator, counting the bytes in use.
+/// The system allocator, counting the bytes each thread allocates less those it
+/// frees: what a drop on this thread gives back, whatever other threads do.
 struct Counting;
 
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static IN_USE: Cell<isize> = const { Cell::new(0) };
+}
+
+/// Adds `delta` to this thread's count (nothing while the thread is torn down).
+fn count(delta: isize) {
+    let _ = IN_USE.try_with(|n| n.set(n.get() + delta));
+}
 
 // SAFETY: every call is passed to the system allocator unchanged; only a counter
 // is updated beside it.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        IN_USE.fetch_add(layout.size(), Relaxed);
+        count(layout.size() as isize);
         // SAFETY: the caller's contract, passed on.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Relaxed);
+        count(-(layout.size() as isize));
         // SAFETY: the caller's contract, passed on.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        IN_USE.fetch_add(new_size, Relaxed);
-        IN_USE.fetch_sub(layout.size(), Relaxed);
+        count(new_size as isize - layout.size() as isize);
         // SAFETY: the caller's contract, passed on.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -70,7 +77,6 @@ async fn a_long_sip_list_holds_at_most_260_bytes_per_row() {
         .sip_credential_pages(|page| pages.push(page.items))
         .await
         .unwrap();
-    // Nothing else runs while the lists are measured.
     drop(client);
     sandbox.shutdown().await;
 
@@ -106,7 +112,7 @@ async fn a_long_sip_list_holds_at_most_260_bytes_per_row() {
 
 /// The heap bytes `value` holds: what dropping it gives back.
 fn bytes_held<T>(value: T) -> usize {
-    let before = IN_USE.load(Relaxed);
+    let before = IN_USE.with(Cell::get);
     drop(value);
-    before.saturating_sub(IN_USE.load(Relaxed))
+    usize::try_from(before - IN_USE.with(Cell::get)).unwrap_or_default()
 }
