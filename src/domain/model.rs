@@ -141,19 +141,15 @@ impl SipCredential {
 
     /// The text to show as the credential's name.
     pub fn display_name(&self) -> String {
-        match &self.description {
-            Some(d) if !d.trim().is_empty() => d.clone(),
-            _ => self.server.clone(),
-        }
+        sip_name(self.description.as_deref(), &self.server).to_string()
     }
 
     /// The text a user types to confirm a protected action: the description if it
     /// has one (trimmed), else the server.
     pub fn confirm_name(&self) -> String {
-        match &self.description {
-            Some(d) if !d.trim().is_empty() => d.trim().to_string(),
-            _ => self.server.trim().to_string(),
-        }
+        sip_name(self.description.as_deref(), &self.server)
+            .trim()
+            .to_string()
     }
 
     /// The editable fields of this credential, for a full-replacement update; refused
@@ -190,6 +186,14 @@ impl SipCredential {
                 },
             ),
         })
+    }
+}
+
+/// A SIP credential's name: its description unless blank, else its server.
+pub fn sip_name<'a>(description: Option<&'a str>, server: &'a str) -> &'a str {
+    match description {
+        Some(d) if !d.trim().is_empty() => d,
+        _ => server,
     }
 }
 

@@ -10,7 +10,7 @@
 //! is zeroized on drop, like a [`Secret`], and never printed.
 
 use crate::domain::validate::field;
-use crate::domain::{SipCredential, SipSource, Transport};
+use crate::domain::{SipCredential, SipSource, Transport, sip_name};
 use crate::secret::{REDACTED, Secret};
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -176,10 +176,12 @@ impl Ends {
     }
 }
 
+/// A time as stored in a row.
 fn micros(t: Option<DateTime<Utc>>) -> i64 {
     t.map_or(NO_TIME, |t| t.timestamp_micros())
 }
 
+/// A time as a row stores it, back.
 fn time(micros: i64) -> Option<DateTime<Utc>> {
     (micros != NO_TIME)
         .then(|| DateTime::from_timestamp_micros(micros))
@@ -187,6 +189,7 @@ fn time(micros: i64) -> Option<DateTime<Utc>> {
 }
 
 impl SipRow {
+    /// Field `f`, when present.
     fn get(&self, f: Field) -> Option<&str> {
         let i = f as usize;
         (self.flags & (1 << i) != 0).then(|| {
@@ -195,6 +198,7 @@ impl SipRow {
         })
     }
 
+    /// Field `f`, which every credential has.
     fn required(&self, f: Field) -> &str {
         self.get(f).unwrap_or_default()
     }
@@ -251,10 +255,7 @@ impl SipRow {
 
     /// The description if it has one, else the server (as shown in the list).
     pub fn display_name(&self) -> &str {
-        match self.description() {
-            Some(d) if !d.trim().is_empty() => d,
-            _ => self.server(),
-        }
+        sip_name(self.description(), self.server())
     }
 
     /// The text to confirm a protected action with: the description if it has one
