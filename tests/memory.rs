@@ -57,12 +57,7 @@ const BUDGET_PER_ROW: usize = 260;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_long_sip_list_holds_at_most_260_bytes_per_row() {
-    let sandbox = Sandbox::start(SandboxOptions {
-        bulk_sip_credentials: 20_000,
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = bulk_sandbox().await;
     let profile = Profile::new(
         "memory",
         Platform::Dasha,
@@ -110,9 +105,70 @@ async fn a_long_sip_list_holds_at_most_260_bytes_per_row() {
     );
 }
 
+/// The demo seed and 20,000 generated SIP credentials: 20,042.
+async fn bulk_sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        bulk_sip_credentials: 20_000,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
 /// The heap bytes `value` holds: what dropping it gives back.
 fn bytes_held<T>(value: T) -> usize {
     let before = IN_USE.with(Cell::get);
     drop(value);
     usize::try_from(before - IN_USE.with(Cell::get)).unwrap_or_default()
+}
+
+/// The terminal UI itself, driven as its event loop drives it: `2` opens the SIP tab,
+/// the worker's pages go through `App::update`. What the UI's list holds once every
+/// page is in is the budget's too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use telcreds::history::History;
+    use telcreds::journal::Journal;
+    use telcreds::ops::Stores;
+    use telcreds::tui::app::{App, Clock};
+    use telcreds::tui::effect::Effect;
+    use telcreds::tui::theme::Theme;
+    use telcreds::tui::worker::Worker;
+
+    let sandbox = bulk_sandbox().await;
+    let data = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let stores = Stores {
+        journal: Journal::open(data.path().join("journal.jsonl")),
+        history: History::open(data.path().join("history")),
+    };
+    let mut worker = Worker::new(tx, Http::new(HttpOptions::default()).unwrap(), stores);
+    let profiles = telcreds::tui::demo::profiles(&sandbox);
+    let (mut app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
+    let mut run = |effects: Vec<Effect>, worker: &mut Worker| {
+        for effect in effects {
+            if let Effect::Work(job) = effect {
+                worker.run(job);
+            }
+        }
+    };
+    run(effects, &mut worker);
+    let key = KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE);
+    run(app.handle_key(key), &mut worker);
+    while !(app.sip.loaded && app.sip_load.is_none() && app.sip.items().len() == 20_042) {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
+            .await
+            .expect("the list loads within a minute")
+            .expect("the worker is running");
+        let effects = app.update(msg);
+        run(effects, &mut worker);
+    }
+    let rows = app.sip.items().len();
+    let per_row = bytes_held(std::mem::take(&mut app.sip)) / rows;
+    println!("the UI's list: {rows} rows, {per_row} bytes per row");
+    assert!(
+        per_row <= BUDGET_PER_ROW,
+        "{per_row} bytes per row, over the budget of {BUDGET_PER_ROW}"
+    );
 }
