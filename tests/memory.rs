@@ -146,7 +146,7 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
     let mut worker = Worker::new(tx, Http::new(HttpOptions::default()).unwrap(), stores);
     let profiles = telcreds::tui::demo::profiles(&sandbox);
     let (mut app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
-    let mut run = |effects: Vec<Effect>, worker: &mut Worker| {
+    let run = |effects: Vec<Effect>, worker: &mut Worker| {
         for effect in effects {
             if let Effect::Work(job) = effect {
                 worker.run(job);
