@@ -6,7 +6,7 @@
 
 use super::effect::MintSetup;
 use super::theme::Theme;
-use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate};
+use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::{
     Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use std::sync::Arc;
+use unicode_width::UnicodeWidthStr;
 
 /// Where one target is.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,8 +225,13 @@ impl RotationView {
             (Some(MintStage::Minting), ..) => vec![("", "minting a new token at Twilio…")],
             (Some(MintStage::Promoting), ..) => vec![("", "promoting the new token…")],
             (Some(MintStage::Aborting), ..) => vec![("", "putting the old token back…")],
-            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { .. })), ..) => {
-                vec![("D", "delete it and mint a new one"), ("Esc", "cancel")]
+            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { unfinished, .. })), ..) => {
+                let replace = if unfinished.is_some() {
+                    "replace anyway: breaks what uses it"
+                } else {
+                    "delete it and mint a new one"
+                };
+                vec![("D", replace), ("Esc", "cancel")]
             }
             (Some(MintStage::Blocked { confirm_force, .. }), _, failed) => {
                 let mut h = Vec::new();
@@ -265,8 +271,10 @@ impl RotationView {
 
     /// Draws the screen as a large modal.
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, spinner: &str) {
-        let summary = self.lines();
         let width = area.width.min(120);
+        // Long lines (a list of targets, Twilio's answer and what to do) wrap: every
+        // word must show, whatever the width.
+        let summary = wrapped(self.lines(), width.saturating_sub(4) as usize);
         let wanted = self.states.len() as u16 * 2 + summary.len() as u16 + 6;
         let title = match &self.mint {
             Some(_) => format!(
@@ -359,6 +367,24 @@ impl RotationView {
             hint_line(&hints, inner.width, theme),
         );
     }
+}
+
+/// `lines` as rows of at most `width` columns: a line that fits stays as it is
+/// (indent and all), a longer one is broken at spaces.
+fn wrapped(lines: Vec<SummaryLine>, width: usize) -> Vec<SummaryLine> {
+    lines
+        .into_iter()
+        .flat_map(|line| {
+            if line.text.width() <= width {
+                return vec![line];
+            }
+            let tone = line.tone;
+            wrap(&line.text, width)
+                .into_iter()
+                .map(|text| SummaryLine { tone, text })
+                .collect()
+        })
+        .collect()
 }
 
 /// What a zero-downtime stage adds under the summary (of `report`, the deployment),

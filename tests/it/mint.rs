@@ -236,9 +236,25 @@ async fn an_existing_secondary_is_reported_and_replaced_only_when_asked() {
     let profiles = profiles(&sb);
     let (old, _, first) = minted(&sb, &profiles, dir.path()).await;
     let (again, _) = mint_on(&sb, &profiles, &old, false, dir.path()).await;
-    let Err(MintFailure::SecondaryExists { .. }) = again else {
+    let Err(failure @ MintFailure::SecondaryExists { .. }) = again else {
         panic!("expected SecondaryExists, got {again:?}");
     };
+    // The journal knows telcreds made it in a run that did not finish: replacing it
+    // would break what it was deployed to, and the message says how to finish.
+    let text = failure.to_string();
+    assert!(text.contains("did not finish"), "{text}");
+    assert!(
+        text.contains(&format!("--account-sid {ACME} --promote")),
+        "{text}"
+    );
+    assert!(text.contains("--abort"), "{text}");
+    // Another journal (a secondary made elsewhere, e.g. in the console): no such words.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (other, _) = mint_on(&sb, &profiles, &old, false, elsewhere.path()).await;
+    let Err(failure @ MintFailure::SecondaryExists { .. }) = other else {
+        panic!("expected SecondaryExists, got {other:?}");
+    };
+    assert!(!failure.to_string().contains("did not finish"), "{failure}");
     assert!(
         twilio_accepts(&sb, &first).await,
         "the existing secondary is untouched"
@@ -387,10 +403,12 @@ async fn a_read_only_profile_stops_the_command_before_promotion_and_abort_cleans
     assert!(twilio_accepts(&sb, &old_token).await && twilio_accepts(&sb, &secondary).await);
     assert!(!std::fs::exists(dir.path().join("stored")).unwrap());
 
-    // Run again: the existing secondary is reported, not replaced.
+    // Run again: the existing secondary is reported, not replaced, as the one the
+    // unfinished run deployed, with how to finish that run.
     let again = mint_cli(&cfg, &["--profiles", "sandbox-dasha,sandbox-unpod"]).await;
     assert_eq!(again.code, 5, "{}", again.stderr);
-    assert!(again.stderr.contains("replace it"), "{}", again.stderr);
+    assert!(again.stderr.contains("did not finish"), "{}", again.stderr);
+    assert!(again.stderr.contains("--abort"), "{}", again.stderr);
     assert_eq!(
         sb.secondary_token(ACME).as_deref(),
         Some(secondary.expose())

@@ -112,6 +112,18 @@ impl Harness {
 
     /// The demo with `adjust`ed profiles, returned while the first profile may still
     /// be connecting (its token being fetched).
+    /// A new UI on the same sandbox, journal and history, as after quitting and
+    /// starting again with profiles `adjust`ed.
+    pub async fn restart(&mut self, adjust: impl FnOnce(&mut Vec<Profile>)) {
+        let mut profiles = demo::profiles(&self.sandbox);
+        adjust(&mut profiles);
+        let (mut app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
+        app.set_twilio_accounts(demo::twilio_accounts(&self.sandbox));
+        self.app = app;
+        self.run(effects);
+        self.settle().await;
+    }
+
     pub async fn connecting(adjust: impl FnOnce(&mut Vec<Profile>)) -> Harness {
         let data = tempfile::tempdir().unwrap();
         Harness::build(data, Seed::Demo, Duration::ZERO, adjust).await

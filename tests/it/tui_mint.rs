@@ -8,6 +8,7 @@ use crossterm::event::KeyCode;
 use std::time::Duration;
 use telcreds::api::TwilioVerdict;
 use telcreds::api::twilio::check_credentials;
+use telcreds::ops::rotation::MintFailure;
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::Overlay;
@@ -261,4 +262,38 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
     h.select_provider_of(ACME);
     h.press(KeyCode::Char('r'));
     assert!(matches!(h.app.overlay, Some(Overlay::RotateHow { .. })));
+}
+
+#[tokio::test]
+async fn after_a_restart_the_unfinished_mint_is_named_with_how_to_finish_it() {
+    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    // Quit and start again: the parked run is gone, its secondary is not.
+    h.restart(read_only).await;
+    mint_and_confirm(&mut h).await;
+    assert!(
+        matches!(
+            stage(&h),
+            MintStage::NotMinted(MintFailure::SecondaryExists {
+                unfinished: Some(_),
+                ..
+            })
+        ),
+        "{:?}",
+        stage(&h)
+    );
+    // Every word of the advice shows, even at 80 columns.
+    let screen = h.screen(80, 24);
+    for words in [
+        "did not finish",
+        "--promote",
+        "`--abort`",
+        "D replace anyway",
+    ] {
+        assert!(screen.contains(words), "{words}: {screen}");
+    }
 }

@@ -21,9 +21,10 @@ use crate::api::ApiError;
 use crate::api::Http;
 use crate::api::twilio_accounts::TwilioAccounts;
 use crate::config::{Profile, STORE_TIMEOUT, store_secret};
-use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use crate::journal::{Action, Journal, JournalEntry, JournalTarget, Outcome, TargetKind};
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
+use chrono::{DateTime, Utc};
 
 /// Why no secondary token could be minted. Nothing changed on any platform.
 #[derive(Debug, Clone)]
@@ -35,6 +36,9 @@ pub enum MintFailure {
     SecondaryExists {
         /// Twilio's answer.
         error: ApiError,
+        /// telcreds made it, in a rotation that did not finish (its journal says
+        /// so): targets may use it, and replacing it would break them.
+        unfinished: Option<UnfinishedMint>,
     },
     /// The create got no clear answer: a secondary may exist now.
     Unknown(ApiError),
@@ -50,7 +54,17 @@ impl std::fmt::Display for MintFailure {
             MintFailure::CurrentRejected(e) => {
                 write!(f, "Twilio's Accounts API refused the current token: {e}")
             }
-            MintFailure::SecondaryExists { error } => write!(
+            MintFailure::SecondaryExists {
+                error,
+                unfinished: Some(unfinished),
+            } => write!(
+                f,
+                "Twilio did not create a secondary token ({error}): {unfinished}"
+            ),
+            MintFailure::SecondaryExists {
+                error,
+                unfinished: None,
+            } => write!(
                 f,
                 "Twilio did not create a secondary token ({error}); the account most likely \
                  has one already, from an earlier rotation or the console: replace it \
@@ -75,10 +89,58 @@ impl MintFailure {
             MintFailure::CurrentRejected(e)
             | MintFailure::Unknown(e)
             | MintFailure::Failed(e)
-            | MintFailure::SecondaryExists { error: e } => e.clone(),
+            | MintFailure::SecondaryExists { error: e, .. } => e.clone(),
             MintFailure::NewRejected(c) => c.as_api_error(),
         }
     }
+}
+
+/// A secondary token telcreds created in a rotation that was neither promoted nor
+/// aborted: it may be deployed to targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnfinishedMint {
+    /// The account.
+    pub account_sid: String,
+    /// When the secondary was created.
+    pub created: DateTime<Utc>,
+}
+
+impl std::fmt::Display for UnfinishedMint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "telcreds created the account's secondary token at {} in a rotation that did \
+             not finish, so targets may use it and replacing it would break them. Finish \
+             that rotation instead: `telcreds rotate twilio --account-sid {} --promote` \
+             once every target has it, or `--abort` to put the old token back",
+            self.created.format("%Y-%m-%d %H:%MZ"),
+            self.account_sid
+        )
+    }
+}
+
+/// The rotation of `sid` whose secondary token is still open in the journal (created,
+/// then neither promoted nor deleted), if there is one. An unreadable journal
+/// tells nothing.
+pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedMint> {
+    let journal = journal.clone();
+    let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
+        .await
+        .ok()?;
+    let created = entries
+        .iter()
+        .filter(|e| {
+            e.target.kind == TargetKind::TwilioAccount && e.target.id.eq_ignore_ascii_case(sid)
+        })
+        .fold(None, |open, e| match (e.action, e.outcome) {
+            (Action::RotationSecondaryCreate, Outcome::Ok | Outcome::Unknown) => Some(e.time),
+            (Action::RotationSecondaryDelete | Action::RotationPromote, Outcome::Ok) => None,
+            _ => open,
+        })?;
+    Some(UnfinishedMint {
+        account_sid: sid.to_string(),
+        created,
+    })
 }
 
 /// A secondary token minted at Twilio in this run, with the token it replaces.
@@ -137,7 +199,10 @@ pub async fn mint(
                 e @ (ApiError::Conflict { .. }
                 | ApiError::Validation { .. }
                 | ApiError::Forbidden { .. }
-                | ApiError::NotFound { .. }) => MintFailure::SecondaryExists { error: e },
+                | ApiError::NotFound { .. }) => MintFailure::SecondaryExists {
+                    error: e,
+                    unfinished: unfinished_mint(journal, sid).await,
+                },
                 e => MintFailure::Failed(e),
             };
             return (Err(failure), warnings);
