@@ -296,6 +296,25 @@ pub enum RotationJob {
         /// The account's setup.
         setup: Arc<MintSetup>,
     },
+    /// Zero downtime, finishing a rotation that did not finish (the journal's
+    /// [`crate::ops::rotation::UnfinishedMint`]): promote the account's secondary,
+    /// then hand it to `store_cmd`.
+    PromoteUnfinished {
+        /// The account's checked current token.
+        current: Arc<CheckedToken>,
+        /// The account's setup.
+        setup: Arc<MintSetup>,
+    },
+    /// Zero downtime, finishing a rotation that did not finish: the current token
+    /// back on every target of the plan, then the secondary deleted.
+    AbortUnfinished {
+        /// Every target.
+        plan: Arc<Plan>,
+        /// The account's checked current token.
+        current: Arc<CheckedToken>,
+        /// The account's setup.
+        setup: Arc<MintSetup>,
+    },
     /// Zero downtime: put the old token back and delete the secondary.
     Abort {
         /// The minted token.

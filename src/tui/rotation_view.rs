@@ -10,7 +10,7 @@ use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::{
     Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
-    TargetOutcome,
+    TargetOutcome, UnfinishedMint,
 };
 use crate::secret::Secret;
 use ratatui::Frame;
@@ -40,6 +40,14 @@ pub enum MintStage {
     Minting,
     /// Twilio minted nothing; an existing secondary can be replaced (`D`).
     NotMinted(MintFailure),
+    /// The account's secondary is one telcreds made in a rotation that did not
+    /// finish: promote it (`P` twice), abort that rotation (`A`) or replace it (`D`).
+    Unfinished {
+        /// What the journal says of it.
+        since: UnfinishedMint,
+        /// `P` was pressed once: the next `P` promotes.
+        confirm_promote: bool,
+    },
     /// Deploying the new token: the target rows show the progress.
     Deploying,
     /// Promoting the new token at Twilio.
@@ -210,8 +218,14 @@ impl RotationView {
     /// The summary, then where a zero-downtime rotation is.
     fn lines(&self) -> Vec<SummaryLine> {
         let mut lines = match self.mint.as_ref().map(|m| &m.stage) {
-            Some(MintStage::Minting | MintStage::NotMinted(_)) => Vec::new(),
-            _ => self.summary(),
+            Some(MintStage::Minting | MintStage::NotMinted(_) | MintStage::Unfinished { .. }) => {
+                Vec::new()
+            }
+            None | Some(MintStage::Deploying) => self.summary(),
+            // Finishing a rotation that did not finish: no deployment of this run to
+            // sum up, the stage's own lines tell.
+            Some(_) if self.report.is_none() => Vec::new(),
+            Some(_) => self.summary(),
         };
         if let Some(m) = &self.mint {
             lines.extend(stage_lines(&m.stage, self.report.as_deref()));
@@ -225,14 +239,27 @@ impl RotationView {
             (Some(MintStage::Minting), ..) => vec![("", "minting a new token at Twilio…")],
             (Some(MintStage::Promoting), ..) => vec![("", "promoting the new token…")],
             (Some(MintStage::Aborting), ..) => vec![("", "putting the old token back…")],
-            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { unfinished, .. })), ..) => {
-                let replace = if unfinished.is_some() {
-                    "replace anyway: breaks what uses it"
-                } else {
-                    "delete it and mint a new one"
-                };
-                vec![("D", replace), ("Esc", "cancel")]
+            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { .. })), ..) => {
+                vec![("D", "delete it and mint a new one"), ("Esc", "cancel")]
             }
+            (
+                Some(MintStage::Unfinished {
+                    confirm_promote, ..
+                }),
+                ..,
+            ) => vec![
+                (
+                    "P",
+                    if *confirm_promote {
+                        "again: promote"
+                    } else {
+                        "promote"
+                    },
+                ),
+                ("A", "abort: old token back"),
+                ("D", "replace: breaks what uses it"),
+                ("Esc", "cancel"),
+            ],
             (Some(MintStage::Blocked { confirm_force, .. }), _, failed) => {
                 let mut h = Vec::new();
                 if failed > 0 {
@@ -398,6 +425,37 @@ fn stage_lines(stage: &MintStage, report: Option<&Report>) -> Vec<SummaryLine> {
                 .into(),
         )],
         MintStage::NotMinted(failure) => vec![line(Tone::Error, failure.to_string())],
+        MintStage::Unfinished {
+            since,
+            confirm_promote,
+        } => {
+            let mut lines = vec![
+                line(
+                    Tone::Error,
+                    format!(
+                        "telcreds created this account's secondary token at {} in a rotation \
+                         that did not finish: the targets it reached use it.",
+                        since.created.format("%Y-%m-%d %H:%MZ")
+                    ),
+                ),
+                line(
+                    Tone::Warn,
+                    "P promotes it once every target holds it (the old token dies); A puts \
+                     the old token back on every target, then deletes it; D deletes it and \
+                     mints a new one (what uses it breaks until the new one reaches it)."
+                        .into(),
+                ),
+            ];
+            if *confirm_promote {
+                lines.push(line(
+                    Tone::Warn,
+                    "P again promotes: telcreds cannot read which token each target holds; \
+                     a target without the new one stops working at once"
+                        .into(),
+                ));
+            }
+            lines
+        }
         MintStage::Deploying => Vec::new(),
         MintStage::Promoting => vec![line(Tone::Pending, "promoting the new token…".into())],
         MintStage::Blocked {

@@ -6,7 +6,8 @@ use super::effect::MintSetup;
 use super::effect::{Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved};
 use crate::api::{ApiError, Http};
 use crate::config::{ConfigError, Profile};
-use crate::ops::rotation::{self, CheckFailure, CheckedToken, Promotion, Rotator};
+use crate::ops::rotation::{self, CheckFailure, CheckedToken, Pending, Promotion, Rotator};
+use crate::ops::warning::Warning;
 use crate::ops::{Done, Ops, Stores};
 use crate::probe::ProbeOptions;
 use crate::probe::resolve::Resolver;
@@ -143,6 +144,12 @@ impl Worker {
                     }
                     RotationJob::Promote { report, .. } => {
                         format!("promote the new Twilio token of {}", report.account_sid)
+                    }
+                    RotationJob::PromoteUnfinished { current, .. } => {
+                        format!("promote the new Twilio token of {}", current.account_sid())
+                    }
+                    RotationJob::AbortUnfinished { plan, .. } => {
+                        format!("abort the rotation of {}", plan.account_sid)
                     }
                 };
                 let task = tokio::spawn(run_rotation(tx, http, stores, job));
@@ -426,21 +433,41 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             force,
             setup,
         } => {
-            let (promotion, mut warnings) = minted.promote(&report, force, &stores.journal).await;
-            let stored = match (&promotion, &setup.store_cmd) {
-                (Promotion::Promoted { token }, Some(cmd)) => {
-                    let (result, w) =
-                        rotation::store_new_token(cmd, &report.account_sid, token, &stores.journal)
-                            .await;
-                    warnings.extend(w);
-                    Some(result)
-                }
-                _ => None,
-            };
+            let (promotion, warnings) = minted.promote(&report, force, &stores.journal).await;
+            stored(
+                promotion,
+                warnings,
+                &setup,
+                &report.account_sid,
+                &stores,
+                &tx,
+            )
+            .await
+        }
+        RotationJob::PromoteUnfinished { current, setup } => {
+            let pending = Pending::new(&http, &setup.accounts_base, &current);
+            let (promotion, warnings) = pending.promote(&stores.journal).await;
+            stored(
+                promotion,
+                warnings,
+                &setup,
+                current.account_sid(),
+                &stores,
+                &tx,
+            )
+            .await
+        }
+        RotationJob::AbortUnfinished {
+            plan,
+            current,
+            setup,
+        } => {
+            let pending = Pending::new(&http, &setup.accounts_base, &current);
+            let (abort, warnings) = pending.abort(&rotator(), &plan, &stores.journal).await;
             for w in warnings {
                 let _ = tx.send(Msg::Warning(w));
             }
-            RotationMsg::Promoted { promotion, stored }
+            RotationMsg::Aborted(Arc::new(abort))
         }
         RotationJob::Abort {
             minted,
@@ -465,4 +492,29 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
         } => RotationMsg::Done(Arc::new(rotator().retry(&plan, &report, &token).await)),
     };
     let _ = tx.send(Msg::Rotation(msg));
+}
+
+/// A promotion's answer, the new token handed to the account's `store_cmd` first
+/// when it was promoted; the warnings of both reported.
+async fn stored(
+    promotion: Promotion,
+    mut warnings: Vec<Warning>,
+    setup: &MintSetup,
+    account_sid: &str,
+    stores: &Stores,
+    tx: &UnboundedSender<Msg>,
+) -> RotationMsg {
+    let stored = match (&promotion, &setup.store_cmd) {
+        (Promotion::Promoted { token }, Some(cmd)) => {
+            let (result, w) =
+                rotation::store_new_token(cmd, account_sid, token, &stores.journal).await;
+            warnings.extend(w);
+            Some(result)
+        }
+        _ => None,
+    };
+    for w in warnings {
+        let _ = tx.send(Msg::Warning(w));
+    }
+    RotationMsg::Promoted { promotion, stored }
 }

@@ -8,7 +8,6 @@ use crossterm::event::KeyCode;
 use std::time::Duration;
 use telcreds::api::TwilioVerdict;
 use telcreds::api::twilio::check_credentials;
-use telcreds::ops::rotation::MintFailure;
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::Overlay;
@@ -264,36 +263,85 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
     assert!(matches!(h.app.overlay, Some(Overlay::RotateHow { .. })));
 }
 
-#[tokio::test]
-async fn after_a_restart_the_unfinished_mint_is_named_with_how_to_finish_it() {
+/// A mint stopped before its promotion (a read-only target), then telcreds quit and
+/// started again: `r`, `m` on the account finds its secondary.
+async fn restarted_after_an_unfinished_mint() -> Harness {
     let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
     let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
     mint_and_confirm(&mut h).await;
     assert!(matches!(stage(&h), MintStage::Blocked { .. }));
     h.press(KeyCode::Esc);
     h.settle().await;
-    // Quit and start again: the parked run is gone, its secondary is not.
+    // The parked run is gone with the UI; its secondary is not.
     h.restart(read_only).await;
     mint_and_confirm(&mut h).await;
     assert!(
-        matches!(
-            stage(&h),
-            MintStage::NotMinted(MintFailure::SecondaryExists {
-                unfinished: Some(_),
-                ..
-            })
-        ),
+        matches!(stage(&h), MintStage::Unfinished { .. }),
         "{:?}",
         stage(&h)
     );
-    // Every word of the advice shows, even at 80 columns.
+    h
+}
+
+#[tokio::test]
+async fn after_a_restart_the_unfinished_mint_is_named_and_a_aborts_it() {
+    let mut h = restarted_after_an_unfinished_mint().await;
+    let old = current_token(&h.sandbox, ACME);
+    // Every word of what to do shows, even at 80 columns.
     let screen = h.screen(80, 24);
     for words in [
         "did not finish",
-        "--promote",
-        "`--abort`",
-        "D replace anyway",
+        "P promotes it",
+        "A puts",
+        "P promote",
+        "A abort",
     ] {
         assert!(screen.contains(words), "{words}: {screen}");
     }
+    h.press(KeyCode::Char('A'));
+    h.settle().await;
+    let MintStage::Aborted(abort) = stage(&h).clone() else {
+        panic!("not aborted: {:?}", stage(&h));
+    };
+    assert!(abort.is_clean(), "{:?}", abort.summary());
+    assert!(h.sandbox.secondary_token(ACME).is_none(), "deleted");
+    assert!(
+        h.sandbox
+            .tokens_held(ACME)
+            .iter()
+            .all(|(_, t)| t == old.expose()),
+        "the old token is back everywhere"
+    );
+    let screen = h.screen(100, 30);
+    assert!(!screen.contains("rotating…"), "{screen}");
+}
+
+#[tokio::test]
+async fn after_a_restart_p_twice_promotes_the_unfinished_mint() {
+    let mut h = restarted_after_an_unfinished_mint().await;
+    let old = current_token(&h.sandbox, ACME);
+    let secondary = h.sandbox.secondary_token(ACME).expect("kept");
+    h.press(KeyCode::Char('P'));
+    assert!(
+        matches!(
+            stage(&h),
+            MintStage::Unfinished {
+                confirm_promote: true,
+                ..
+            }
+        ),
+        "the first P only asks"
+    );
+    assert!(h.screen(100, 30).contains("P again promotes"));
+    h.press(KeyCode::Char('P'));
+    h.settle().await;
+    let MintStage::Promoted { token, .. } = stage(&h).clone() else {
+        panic!("not promoted: {:?}", stage(&h));
+    };
+    assert_eq!(
+        token.expose(),
+        secondary,
+        "the deployed secondary is the primary now"
+    );
+    assert!(!accepted(&h, &old).await, "the old token is dead");
 }

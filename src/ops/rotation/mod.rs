@@ -24,6 +24,8 @@ mod report;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
-pub use mint::{Abort, MintFailure, Minted, Pending, Promotion, mint, store_new_token};
+pub use mint::{
+    Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, store_new_token,
+};
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};

@@ -66,6 +66,22 @@ impl App {
                             mint.minted = Some(minted);
                             mint.stage = MintStage::Deploying;
                         }
+                        // telcreds' own secondary, left by a rotation that did not
+                        // finish: finish that one (P, A) rather than replace it.
+                        Err(MintFailure::SecondaryExists {
+                            unfinished: Some(since),
+                            ..
+                        }) => {
+                            mint.stage = MintStage::Unfinished {
+                                since,
+                                confirm_promote: false,
+                            };
+                            self.set_flash(
+                                "a rotation of this account did not finish: P promotes its \
+                                 token, A aborts it",
+                                true,
+                            );
+                        }
                         Err(failure) => {
                             let text = failure.to_string();
                             mint.stage = MintStage::NotMinted(failure);
@@ -387,7 +403,11 @@ impl App {
         let mut effects = Vec::new();
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'));
         match (&mut mint.stage, key.code) {
-            (MintStage::NotMinted(MintFailure::SecondaryExists { .. }), KeyCode::Char('D')) => {
+            (
+                MintStage::NotMinted(MintFailure::SecondaryExists { .. })
+                | MintStage::Unfinished { .. },
+                KeyCode::Char('D'),
+            ) => {
                 mint.stage = MintStage::Minting;
                 let job = RotationJob::Mint {
                     plan,
@@ -412,6 +432,29 @@ impl App {
             }
             (MintStage::Blocked { confirm_force, .. }, KeyCode::Char('P')) if !*confirm_force => {
                 *confirm_force = true;
+            }
+            (
+                MintStage::Unfinished {
+                    confirm_promote, ..
+                },
+                KeyCode::Char('P'),
+            ) if !*confirm_promote => *confirm_promote = true,
+            (MintStage::Unfinished { .. }, KeyCode::Char('P')) => {
+                mint.stage = MintStage::Promoting;
+                let job = RotationJob::PromoteUnfinished {
+                    current: token,
+                    setup,
+                };
+                effects.push(Job::Rotation(job).into());
+            }
+            (MintStage::Unfinished { .. }, KeyCode::Char('A')) => {
+                mint.stage = MintStage::Aborting;
+                let job = RotationJob::AbortUnfinished {
+                    plan,
+                    current: token,
+                    setup,
+                };
+                effects.push(Job::Rotation(job).into());
             }
             (MintStage::Blocked { .. }, KeyCode::Char('P'))
             | (MintStage::PromotionFailed { unknown: false, .. }, KeyCode::Char('P')) => {
