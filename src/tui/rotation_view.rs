@@ -10,7 +10,7 @@ use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::{
     Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
-    TargetOutcome, UnfinishedMint,
+    TargetOutcome, UnfinishedMint, restore_detail,
 };
 use crate::secret::Secret;
 use ratatui::Frame;
@@ -144,6 +144,14 @@ impl RotationView {
             Some(MintStage::Minting | MintStage::Promoting | MintStage::Aborting) => true,
             Some(_) => false,
         }
+    }
+
+    /// True while or after an abort put the old token back on the targets.
+    fn restoring(&self) -> bool {
+        matches!(
+            self.mint.as_ref().map(|m| &m.stage),
+            Some(MintStage::Aborting | MintStage::Aborted(_))
+        )
     }
 
     /// The final report, once done.
@@ -344,6 +352,8 @@ impl RotationView {
             }
             let (cell, style) = self.state_cell(state, spinner, theme);
             let detail = match state {
+                // An abort puts the old token back: the same outcomes, other words.
+                TargetState::Done(o) if self.restoring() => restore_detail(o),
                 TargetState::Done(o) => o.detail(),
                 _ => format!("was {}", target.status),
             };

@@ -314,6 +314,9 @@ async fn after_a_restart_the_unfinished_mint_is_named_and_a_aborts_it() {
     );
     let screen = h.screen(100, 30);
     assert!(!screen.contains("rotating…"), "{screen}");
+    // The rows say what the abort did: the old token is back, not a new one.
+    assert!(!screen.contains("new token in place"), "{screen}");
+    assert!(screen.contains("old token restored"), "{screen}");
 }
 
 #[tokio::test]

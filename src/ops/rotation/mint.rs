@@ -269,22 +269,7 @@ impl Abort {
         let name = |r: &TargetResult| format!("{} {}", r.target.profile, r.target.provider_name);
         let mut lines = Vec::new();
         for r in &self.restored.results {
-            let what = match &r.outcome {
-                super::TargetOutcome::Skipped { reason } => reason.clone(),
-                super::TargetOutcome::Failed { stage, error } => match stage {
-                    super::Stage::Update => {
-                        format!("NOT restored, may still hold the new token: {error}")
-                    }
-                    super::Stage::Verify => {
-                        format!("old token restored; verification failed to run: {error}")
-                    }
-                },
-                super::TargetOutcome::UpdatedWarning { status, .. } => {
-                    format!("old token restored; verification {status}")
-                }
-                _ => "old token restored".to_string(),
-            };
-            lines.push(format!("{}: {what}", name(r)));
+            lines.push(format!("{}: {}", name(r), restore_detail(&r.outcome)));
         }
         lines.push(match &self.secondary_deleted {
             Some(Ok(())) => "secondary token deleted at Twilio: only the old token works".into(),
@@ -297,6 +282,23 @@ impl Abort {
                 .into(),
         });
         lines
+    }
+}
+
+/// What putting the old token back did to one target, in words.
+pub fn restore_detail(outcome: &super::TargetOutcome) -> String {
+    match outcome {
+        super::TargetOutcome::Skipped { reason } => reason.clone(),
+        super::TargetOutcome::Failed { stage, error } => match stage {
+            super::Stage::Update => format!("NOT restored, may still hold the new token: {error}"),
+            super::Stage::Verify => {
+                format!("old token restored; verification failed to run: {error}")
+            }
+        },
+        super::TargetOutcome::UpdatedWarning { status, .. } => {
+            format!("old token restored; verification {status}")
+        }
+        _ => "old token restored".to_string(),
     }
 }
 

@@ -25,7 +25,8 @@ mod report;
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
 pub use mint::{
-    Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, store_new_token,
+    Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, restore_detail,
+    store_new_token,
 };
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};
