@@ -203,7 +203,13 @@ impl Flow<'_> {
             warn_all(&warnings);
             match result {
                 Ok(minted) => return Ok(minted),
-                Err(failure @ MintFailure::SecondaryExists { .. }) if !replace && !self.a.yes => {
+                // A secondary of an unfinished rotation is not replaced on a question:
+                // the message says how to finish that rotation.
+                Err(
+                    failure @ MintFailure::SecondaryExists {
+                        unfinished: None, ..
+                    },
+                ) if !replace && !self.a.yes => {
                     eprintln!("{failure}");
                     let question = "Replace the existing secondary token? Whatever uses it \
                                     stops working. Type yes to replace: ";
@@ -275,8 +281,7 @@ impl Flow<'_> {
             format!(
                 "not promoted: {} target(s) left on the old token; both tokens work. Fix \
                  them, then run `telcreds rotate twilio --account-sid {sid} --promote`; or \
-                 `--abort` to put the old token back and delete the new one; or `--mint \
-                 --replace-secondary` to start over",
+                 `--abort` to put the old token back and delete the new one",
                 left.len()
             ),
         ))
@@ -347,7 +352,7 @@ impl Flow<'_> {
             out.push_str(&format!(
                 "✓ promoted: the new token is the primary of {sid}; the OLD TOKEN IS DEAD\n"
             ));
-            if let Some(broken) = report.and_then(Report::broken_by_promotion) {
+            for broken in report.map(Report::broken_by_promotion).unwrap_or_default() {
                 out.push_str(&format!("✗ {broken}\n"));
             }
             match &stored {

@@ -41,12 +41,13 @@ pub enum MintStage {
     /// Twilio minted nothing; an existing secondary can be replaced (`D`).
     NotMinted(MintFailure),
     /// The account's secondary is one telcreds made in a rotation that did not
-    /// finish: promote it (`P` twice), abort that rotation (`A`) or replace it (`D`).
+    /// finish ([`MintState::finishing`]): promote it (`P` twice), abort that
+    /// rotation (`A`) or replace it (`D` twice).
     Unfinished {
-        /// What the journal says of it.
-        since: UnfinishedMint,
-        /// `P` was pressed once: the next `P` promotes.
-        confirm_promote: bool,
+        /// Twilio's answer to the create.
+        error: String,
+        /// `P` or `D` pressed once: the same key again does it.
+        armed: Option<char>,
     },
     /// Deploying the new token: the target rows show the progress.
     Deploying,
@@ -88,6 +89,9 @@ pub struct MintState {
     pub setup: Arc<MintSetup>,
     /// The minted token, once Twilio gave it.
     pub minted: Option<Arc<Minted>>,
+    /// Set when this run finishes a rotation that did not finish (no deployment of
+    /// its own: what the targets hold is not known).
+    pub finishing: Option<UnfinishedMint>,
     /// Where it is.
     pub stage: MintStage,
 }
@@ -132,6 +136,7 @@ impl RotationView {
         view.mint = Some(MintState {
             setup,
             minted: None,
+            finishing: None,
             stage: MintStage::Minting,
         });
         view
@@ -143,6 +148,14 @@ impl RotationView {
             None | Some(MintStage::Deploying) => self.report.is_none(),
             Some(MintStage::Minting | MintStage::Promoting | MintStage::Aborting) => true,
             Some(_) => false,
+        }
+    }
+
+    /// Shows the outcomes of a run that has no report of this view's own (putting
+    /// the old token back for an abort).
+    pub fn show_outcomes(&mut self, report: &Report) {
+        for (state, result) in self.states.iter_mut().zip(&report.results) {
+            *state = TargetState::Done(result.outcome.clone());
         }
     }
 
@@ -225,18 +238,18 @@ impl RotationView {
 
     /// The summary, then where a zero-downtime rotation is.
     fn lines(&self) -> Vec<SummaryLine> {
+        let finishing = self.mint.as_ref().and_then(|m| m.finishing.as_ref());
         let mut lines = match self.mint.as_ref().map(|m| &m.stage) {
             Some(MintStage::Minting | MintStage::NotMinted(_) | MintStage::Unfinished { .. }) => {
                 Vec::new()
             }
-            None | Some(MintStage::Deploying) => self.summary(),
             // Finishing a rotation that did not finish: no deployment of this run to
             // sum up, the stage's own lines tell.
-            Some(_) if self.report.is_none() => Vec::new(),
-            Some(_) => self.summary(),
+            Some(_) if finishing.is_some() => Vec::new(),
+            _ => self.summary(),
         };
         if let Some(m) = &self.mint {
-            lines.extend(stage_lines(&m.stage, self.report.as_deref()));
+            lines.extend(stage_lines(&m.stage, self.report.as_deref(), finishing));
         }
         lines
     }
@@ -250,23 +263,25 @@ impl RotationView {
             (Some(MintStage::NotMinted(MintFailure::SecondaryExists { .. })), ..) => {
                 vec![("D", "delete it and mint a new one"), ("Esc", "cancel")]
             }
-            (
-                Some(MintStage::Unfinished {
-                    confirm_promote, ..
-                }),
-                ..,
-            ) => vec![
+            (Some(MintStage::Unfinished { armed, .. }), ..) => vec![
                 (
                     "P",
-                    if *confirm_promote {
-                        "again: promote"
+                    if *armed == Some('P') {
+                        "again: promote now"
                     } else {
                         "promote"
                     },
                 ),
                 ("A", "abort: old token back"),
-                ("D", "replace: breaks what uses it"),
-                ("Esc", "cancel"),
+                (
+                    "D",
+                    if *armed == Some('D') {
+                        "again: replace it"
+                    } else {
+                        "replace"
+                    },
+                ),
+                ("Esc", "leave both working"),
             ],
             (Some(MintStage::Blocked { confirm_force, .. }), _, failed) => {
                 let mut h = Vec::new();
@@ -310,7 +325,7 @@ impl RotationView {
         // Long lines (a list of targets, Twilio's answer and what to do) wrap: every
         // word must show, whatever the width.
         let summary = wrapped(self.lines(), width.saturating_sub(4) as usize);
-        let wanted = self.states.len() as u16 * 2 + summary.len() as u16 + 6;
+        let wanted = rows(self.states.len() * 2 + summary.len() + 6);
         let title = match &self.mint {
             Some(_) => format!(
                 "Mint and promote a Twilio token — {}",
@@ -327,7 +342,7 @@ impl RotationView {
             theme,
         );
         // The summary and the keys always show: the targets take the rows left above.
-        let footer = summary.len() as u16 + 2;
+        let footer = rows(summary.len() + 2);
         let rows_end = inner.height.saturating_sub(footer);
         let header = format!(
             "{:<18} {:<6} {:<22} {:<14} {}",
@@ -406,8 +421,13 @@ impl RotationView {
     }
 }
 
-/// `lines` as rows of at most `width` columns: a line that fits stays as it is
-/// (indent and all), a longer one is broken at spaces.
+/// A count of rows as a terminal height (saturated: a screen is far smaller).
+fn rows(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// `lines` as rows of at most `width` columns: a line that fits stays as it is, a
+/// longer one is broken at spaces, its rows indented as its first.
 fn wrapped(lines: Vec<SummaryLine>, width: usize) -> Vec<SummaryLine> {
     lines
         .into_iter()
@@ -416,17 +436,26 @@ fn wrapped(lines: Vec<SummaryLine>, width: usize) -> Vec<SummaryLine> {
                 return vec![line];
             }
             let tone = line.tone;
-            wrap(&line.text, width)
+            let text = line.text.trim_start_matches(' ');
+            let indent = " ".repeat(line.text.len() - text.len());
+            wrap(text, width.saturating_sub(indent.len()))
                 .into_iter()
-                .map(|text| SummaryLine { tone, text })
+                .map(|row| SummaryLine {
+                    tone,
+                    text: format!("{indent}{row}"),
+                })
                 .collect()
         })
         .collect()
 }
 
-/// What a zero-downtime stage adds under the summary (of `report`, the deployment),
-/// in plain words.
-fn stage_lines(stage: &MintStage, report: Option<&Report>) -> Vec<SummaryLine> {
+/// What a zero-downtime stage adds under the summary (of `report`, the deployment;
+/// or of nothing when `finishing` a rotation that did not finish), in plain words.
+fn stage_lines(
+    stage: &MintStage,
+    report: Option<&Report>,
+    finishing: Option<&UnfinishedMint>,
+) -> Vec<SummaryLine> {
     let line = |tone, text: String| SummaryLine { tone, text };
     match stage {
         MintStage::Minting => vec![line(
@@ -435,34 +464,42 @@ fn stage_lines(stage: &MintStage, report: Option<&Report>) -> Vec<SummaryLine> {
                 .into(),
         )],
         MintStage::NotMinted(failure) => vec![line(Tone::Error, failure.to_string())],
-        MintStage::Unfinished {
-            since,
-            confirm_promote,
-        } => {
+        MintStage::Unfinished { error, armed } => {
+            let since = finishing
+                .map(UnfinishedMint::created_text)
+                .unwrap_or_default();
             let mut lines = vec![
                 line(
                     Tone::Error,
                     format!(
-                        "telcreds created this account's secondary token at {} in a rotation \
-                         that did not finish: the targets it reached use it.",
-                        since.created.format("%Y-%m-%d %H:%MZ")
+                        "Twilio did not create a secondary token ({error}): telcreds created \
+                         the account's secondary at {since} in a rotation that did not \
+                         finish, and targets may use it."
                     ),
                 ),
                 line(
                     Tone::Warn,
-                    "P promotes it once every target holds it (the old token dies); A puts \
-                     the old token back on every target, then deletes it; D deletes it and \
-                     mints a new one (what uses it breaks until the new one reaches it)."
+                    "P promotes it now: do it only if every target holds it (the old token \
+                     dies). A puts the old token back on every target, then deletes it. D \
+                     deletes it and mints a new one: what uses it breaks until the new one \
+                     reaches it."
                         .into(),
                 ),
             ];
-            if *confirm_promote {
-                lines.push(line(
+            match armed {
+                Some('P') => lines.push(line(
                     Tone::Warn,
                     "P again promotes: telcreds cannot read which token each target holds; \
                      a target without the new one stops working at once"
                         .into(),
-                ));
+                )),
+                Some('D') => lines.push(line(
+                    Tone::Warn,
+                    "D again deletes it: a target that uses it stops working until the new \
+                     token reaches it"
+                        .into(),
+                )),
+                _ => {}
             }
             lines
         }
@@ -498,8 +535,16 @@ fn stage_lines(stage: &MintStage, report: Option<&Report>) -> Vec<SummaryLine> {
                 "✓ promoted: the OLD TOKEN IS DEAD; the new token is the primary".into(),
             )];
             // A forced promotion: what was left on the old token stopped working.
-            if let Some(broken) = report.and_then(Report::broken_by_promotion) {
+            for broken in report.map(Report::broken_by_promotion).unwrap_or_default() {
                 lines.push(line(Tone::Error, format!("✗ {broken}")));
+            }
+            if finishing.is_some() {
+                lines.push(line(
+                    Tone::Warn,
+                    "verify every provider of this account now (v on the Verification tab): \
+                     telcreds could not see which token each one held"
+                        .into(),
+                ));
             }
             let show = match stored {
                 Some(Ok(said)) => {

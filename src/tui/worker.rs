@@ -434,7 +434,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             setup,
         } => {
             let (promotion, warnings) = minted.promote(&report, force, &stores.journal).await;
-            stored(
+            finish_promotion(
                 promotion,
                 warnings,
                 &setup,
@@ -447,7 +447,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
         RotationJob::PromoteUnfinished { current, setup } => {
             let pending = Pending::new(&http, &setup.accounts_base, &current);
             let (promotion, warnings) = pending.promote(&stores.journal).await;
-            stored(
+            finish_promotion(
                 promotion,
                 warnings,
                 &setup,
@@ -496,7 +496,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
 
 /// A promotion's answer, the new token handed to the account's `store_cmd` first
 /// when it was promoted; the warnings of both reported.
-async fn stored(
+async fn finish_promotion(
     promotion: Promotion,
     mut warnings: Vec<Warning>,
     setup: &MintSetup,

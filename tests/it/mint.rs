@@ -414,16 +414,33 @@ async fn a_read_only_profile_stops_the_command_before_promotion_and_abort_cleans
         Some(secondary.expose())
     );
 
+    // The config's wrong-org profile cannot be listed: its providers may use the
+    // secondary, so the abort keeps it and says so.
+    let abort_args = [
+        "rotate",
+        "twilio",
+        "--account-sid",
+        ACME,
+        "--abort",
+        "--yes",
+    ];
+    let kept = telcreds_env(&cfg, &abort_args, "", &[], false).await;
+    assert_eq!(kept.code, 9, "{}\n{}", kept.stdout, kept.stderr);
+    assert!(
+        kept.stdout.contains("secondary token KEPT"),
+        "{}",
+        kept.stdout
+    );
+    assert!(kept.stdout.contains("wrong-org"), "{}", kept.stdout);
+    assert!(sb.secondary_token(ACME).is_some());
+    // Left out on purpose: the secondary goes.
     let abort = telcreds_env(
         &cfg,
         &[
-            "rotate",
-            "twilio",
-            "--account-sid",
-            ACME,
-            "--abort",
-            "--yes",
-        ],
+            &abort_args[..],
+            &["--profiles", "sandbox-dasha,sandbox-unpod"],
+        ]
+        .concat(),
         "",
         &[],
         false,

@@ -110,8 +110,6 @@ impl Harness {
         h
     }
 
-    /// The demo with `adjust`ed profiles, returned while the first profile may still
-    /// be connecting (its token being fetched).
     /// A new UI on the same sandbox, journal and history, as after quitting and
     /// starting again with profiles `adjust`ed.
     pub async fn restart(&mut self, adjust: impl FnOnce(&mut Vec<Profile>)) {
@@ -124,6 +122,8 @@ impl Harness {
         self.settle().await;
     }
 
+    /// The demo with `adjust`ed profiles, returned while the first profile may still
+    /// be connecting (its token being fetched).
     pub async fn connecting(adjust: impl FnOnce(&mut Vec<Profile>)) -> Harness {
         let data = tempfile::tempdir().unwrap();
         Harness::build(data, Seed::Demo, Duration::ZERO, adjust).await

@@ -329,7 +329,7 @@ async fn after_a_restart_p_twice_promotes_the_unfinished_mint() {
         matches!(
             stage(&h),
             MintStage::Unfinished {
-                confirm_promote: true,
+                armed: Some('P'),
                 ..
             }
         ),
@@ -347,4 +347,40 @@ async fn after_a_restart_p_twice_promotes_the_unfinished_mint() {
         "the deployed secondary is the primary now"
     );
     assert!(!accepted(&h, &old).await, "the old token is dead");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("verify every provider"), "{screen}");
+}
+
+#[tokio::test]
+async fn after_a_restart_d_replaces_the_unfinished_secondary_only_when_pressed_twice() {
+    let mut h = restarted_after_an_unfinished_mint().await;
+    let first = h.sandbox.secondary_token(ACME).expect("kept");
+    h.press(KeyCode::Char('D'));
+    assert!(
+        matches!(
+            stage(&h),
+            MintStage::Unfinished {
+                armed: Some('D'),
+                ..
+            }
+        ),
+        "the first D only asks"
+    );
+    assert!(h.screen(100, 30).contains("D again deletes it"));
+    assert_eq!(
+        h.sandbox.secondary_token(ACME).as_deref(),
+        Some(first.as_str())
+    );
+    h.press(KeyCode::Char('D'));
+    h.settle().await;
+    let second = h.sandbox.secondary_token(ACME).expect("a new one");
+    assert_ne!(second, first, "replaced");
+    assert!(
+        !matches!(
+            stage(&h),
+            MintStage::Unfinished { .. } | MintStage::NotMinted(_)
+        ),
+        "{:?}",
+        stage(&h)
+    );
 }

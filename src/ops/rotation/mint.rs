@@ -105,6 +105,13 @@ pub struct UnfinishedMint {
     pub created: DateTime<Utc>,
 }
 
+impl UnfinishedMint {
+    /// When the secondary was created, as shown.
+    pub fn created_text(&self) -> String {
+        self.created.format("%Y-%m-%d %H:%MZ").to_string()
+    }
+}
+
 impl std::fmt::Display for UnfinishedMint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -113,28 +120,37 @@ impl std::fmt::Display for UnfinishedMint {
              not finish, so targets may use it and replacing it would break them. Finish \
              that rotation instead: `telcreds rotate twilio --account-sid {} --promote` \
              once every target has it, or `--abort` to put the old token back",
-            self.created.format("%Y-%m-%d %H:%MZ"),
+            self.created_text(),
             self.account_sid
         )
     }
 }
 
-/// The rotation of `sid` whose secondary token is still open in the journal (created,
-/// then neither promoted nor deleted), if there is one. An unreadable journal
-/// tells nothing.
+/// The rotation of `sid` whose secondary token may be deployed, from the journal, if
+/// there is one. An unreadable journal tells nothing.
 pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedMint> {
     let journal = journal.clone();
     let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
         .await
         .ok()?;
+    unfinished_in(&entries, sid)
+}
+
+/// The secondary of `sid` that `entries` show created and then neither promoted nor
+/// given up. Only a create that Twilio confirmed opens one (an unanswered create
+/// stopped the run before any deployment). Any attempt to delete it closes it: a run
+/// deletes its secondary only when no target uses it (a rejected new token, an
+/// abort that restored every target, a replace), so even a failed delete leaves
+/// nothing that depends on it.
+fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedMint> {
     let created = entries
         .iter()
         .filter(|e| {
             e.target.kind == TargetKind::TwilioAccount && e.target.id.eq_ignore_ascii_case(sid)
         })
         .fold(None, |open, e| match (e.action, e.outcome) {
-            (Action::RotationSecondaryCreate, Outcome::Ok | Outcome::Unknown) => Some(e.time),
-            (Action::RotationSecondaryDelete | Action::RotationPromote, Outcome::Ok) => None,
+            (Action::RotationSecondaryCreate, Outcome::Ok) => Some(e.time),
+            (Action::RotationSecondaryDelete, _) | (Action::RotationPromote, Outcome::Ok) => None,
             _ => open,
         })?;
     Some(UnfinishedMint {
@@ -248,8 +264,11 @@ pub struct Abort {
     /// The restore of each target (skipped: never changed).
     pub restored: Report,
     /// Deleting the secondary: `None` when it was kept because a target may still
-    /// hold it (its restore failed).
+    /// hold it (its restore failed, or its profile was not reached).
     pub secondary_deleted: Option<Result<(), ApiError>>,
+    /// Profiles not reached by an abort that does not know where the secondary went
+    /// (a later `--abort`): their providers may use it.
+    pub unreached: Vec<String>,
 }
 
 impl Abort {
@@ -271,12 +290,23 @@ impl Abort {
         for r in &self.restored.results {
             lines.push(format!("{}: {}", name(r), restore_detail(&r.outcome)));
         }
+        for profile in &self.unreached {
+            lines.push(format!(
+                "profile \"{profile}\" could not be listed: its providers may still use the \
+                 secondary token"
+            ));
+        }
         lines.push(match &self.secondary_deleted {
             Some(Ok(())) => "secondary token deleted at Twilio: only the old token works".into(),
             Some(Err(e)) => format!(
                 "deleting the secondary token failed ({e}): it still works; delete it in the \
                  Twilio console"
             ),
+            None if !self.unreached.is_empty() => {
+                "secondary token KEPT: a profile not reached may use it; fix it, or leave \
+                 it out (--profiles), then abort again"
+                    .into()
+            }
             None => "secondary token KEPT: a target may still use it; fix those targets, \
                      then abort again"
                 .into(),
@@ -347,8 +377,11 @@ impl Minted {
         deployed: &Report,
         journal: &Journal,
     ) -> (Abort, Vec<Warning>) {
+        // This run's deployment never reached the profiles it could not list.
         let restored = rotator.restore(plan, deployed, &self.pending.old).await;
-        self.pending.finish_abort(restored, journal).await
+        self.pending
+            .finish_abort(restored, Vec::new(), journal)
+            .await
     }
 }
 
@@ -401,8 +434,14 @@ impl Pending {
         plan: &Plan,
         journal: &Journal,
     ) -> (Abort, Vec<Warning>) {
+        // An earlier run may have reached the profiles this one cannot list.
         let restored = rotator.apply(plan, &self.old).await;
-        self.finish_abort(restored, journal).await
+        let unreached = restored
+            .unreachable
+            .iter()
+            .map(|f| f.profile.clone())
+            .collect();
+        self.finish_abort(restored, unreached, journal).await
     }
 
     /// Deletes the secondary (none to delete is as good as deleted); journaled with
@@ -426,9 +465,16 @@ impl Pending {
         (deleted, warning)
     }
 
-    async fn finish_abort(&self, restored: Report, journal: &Journal) -> (Abort, Vec<Warning>) {
+    /// Deletes the secondary unless a target may still use it: one whose restore
+    /// failed, or one on the `unreached` profiles.
+    async fn finish_abort(
+        &self,
+        restored: Report,
+        unreached: Vec<String>,
+        journal: &Journal,
+    ) -> (Abort, Vec<Warning>) {
         let mut warnings = restored.warnings.clone();
-        let secondary_deleted = if restored.failed().next().is_none() {
+        let secondary_deleted = if restored.failed().next().is_none() && unreached.is_empty() {
             let (deleted, w) = self.delete_secondary("rotation aborted", journal).await;
             warnings.extend(w);
             Some(deleted)
@@ -439,6 +485,7 @@ impl Pending {
             Abort {
                 restored,
                 secondary_deleted,
+                unreached,
             },
             warnings,
         )
@@ -483,4 +530,54 @@ fn journal_step<T>(
         entry
     };
     write_journal(journal, &entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SID: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+    fn step(action: Action, outcome: Outcome, sid: &str) -> JournalEntry {
+        let mut e = JournalEntry::new(
+            action,
+            JournalTarget::new(TargetKind::TwilioAccount, sid, None),
+        );
+        e.outcome = outcome;
+        e
+    }
+
+    fn open_after(steps: &[(Action, Outcome)]) -> bool {
+        let entries: Vec<JournalEntry> = steps.iter().map(|&(a, o)| step(a, o, SID)).collect();
+        unfinished_in(&entries, &SID.to_uppercase()).is_some()
+    }
+
+    #[test]
+    fn a_created_secondary_is_unfinished_until_promoted_or_given_up() {
+        use Action::RotationSecondaryDelete as Delete;
+        use Action::{RotationPromote as Promote, RotationSecondaryCreate as Create};
+        use Outcome::{Failed, Ok, Unknown};
+        assert!(open_after(&[(Create, Ok)]), "created, then interrupted");
+        assert!(!open_after(&[(Create, Ok), (Promote, Ok)]), "promoted");
+        assert!(
+            open_after(&[(Create, Ok), (Promote, Unknown)]),
+            "maybe promoted"
+        );
+        assert!(!open_after(&[(Create, Ok), (Delete, Ok)]), "aborted");
+        assert!(
+            !open_after(&[(Create, Ok), (Delete, Failed)]),
+            "given up, not deployed"
+        );
+        assert!(
+            !open_after(&[(Create, Unknown)]),
+            "no answer: the run stopped there"
+        );
+        assert!(
+            open_after(&[(Create, Ok), (Delete, Ok), (Create, Ok)]),
+            "replaced"
+        );
+        assert!(!open_after(&[]));
+        let other = [step(Create, Ok, "AC00000000000000000000000000000000")];
+        assert!(unfinished_in(&other, SID).is_none(), "another account");
+    }
 }

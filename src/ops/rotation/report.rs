@@ -326,17 +326,33 @@ impl Report {
         lines
     }
 
-    /// After a promotion (a forced one): the targets it left on the old token, which
-    /// are broken now, in one sentence; `None` when there are none.
-    pub fn broken_by_promotion(&self) -> Option<String> {
-        let (n, holds, it) = match self.promotion_blockers().len() {
-            0 => return None,
-            1 => ("1 target holds".to_string(), "it is", "it"),
-            n => (format!("{n} targets hold"), "they are", "them"),
-        };
-        Some(format!(
-            "{n} the DEAD token: {holds} broken now; give {it} the new token"
-        ))
+    /// After a promotion (a forced one): what it broke for certain, what it may have
+    /// broken (no answer to the update, profiles not reached), one line each.
+    pub fn broken_by_promotion(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self.old_token_holders().count() {
+            0 => {}
+            1 => lines.push(
+                "1 target holds the DEAD token: it is broken now; give it the new token".into(),
+            ),
+            n => lines.push(format!(
+                "{n} targets hold the DEAD token: they are broken now; give them the new token"
+            )),
+        }
+        let unknown = self.unknown_token_holders().count();
+        if unknown > 0 {
+            lines.push(format!(
+                "{unknown} target(s) may hold the DEAD token (no answer to the update): verify them"
+            ));
+        }
+        for f in &self.unreachable {
+            lines.push(format!(
+                "profile \"{}\" was not reached: its providers of this account may hold the \
+                 DEAD token",
+                f.profile
+            ));
+        }
+        lines
     }
 
     /// What a promotion of the new token would break: every target that still holds

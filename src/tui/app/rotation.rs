@@ -69,16 +69,17 @@ impl App {
                         // telcreds' own secondary, left by a rotation that did not
                         // finish: finish that one (P, A) rather than replace it.
                         Err(MintFailure::SecondaryExists {
-                            unfinished: Some(since),
-                            ..
+                            unfinished: Some(unfinished),
+                            error,
                         }) => {
+                            mint.finishing = Some(unfinished);
                             mint.stage = MintStage::Unfinished {
-                                since,
-                                confirm_promote: false,
+                                error: error.to_string(),
+                                armed: None,
                             };
                             self.set_flash(
-                                "a rotation of this account did not finish: P promotes its \
-                                 token, A aborts it",
+                                "a rotation of this account did not finish: see the rotation \
+                                 screen",
                                 true,
                             );
                         }
@@ -94,10 +95,12 @@ impl App {
             RotationMsg::Promoted { promotion, stored } => self.on_promoted(promotion, stored),
             RotationMsg::Aborted(abort) => {
                 let clean = abort.is_clean();
-                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
-                    && let Some(mint) = view.mint.as_mut()
-                {
-                    mint.stage = MintStage::Aborted(abort);
+                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
+                    // Every target's restore, whatever progress arrived before.
+                    view.show_outcomes(&abort.restored);
+                    if let Some(mint) = view.mint.as_mut() {
+                        mint.stage = MintStage::Aborted(abort.clone());
+                    }
                 }
                 if clean {
                     self.set_flash(
@@ -403,11 +406,17 @@ impl App {
         let mut effects = Vec::new();
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'));
         match (&mut mint.stage, key.code) {
+            (MintStage::Unfinished { armed, .. }, KeyCode::Char(key @ ('P' | 'D')))
+                if *armed != Some(key) =>
+            {
+                *armed = Some(key);
+            }
             (
                 MintStage::NotMinted(MintFailure::SecondaryExists { .. })
                 | MintStage::Unfinished { .. },
                 KeyCode::Char('D'),
             ) => {
+                mint.finishing = None;
                 mint.stage = MintStage::Minting;
                 let job = RotationJob::Mint {
                     plan,
@@ -433,13 +442,10 @@ impl App {
             (MintStage::Blocked { confirm_force, .. }, KeyCode::Char('P')) if !*confirm_force => {
                 *confirm_force = true;
             }
-            (
-                MintStage::Unfinished {
-                    confirm_promote, ..
-                },
-                KeyCode::Char('P'),
-            ) if !*confirm_promote => *confirm_promote = true,
-            (MintStage::Unfinished { .. }, KeyCode::Char('P')) => {
+            (MintStage::Unfinished { .. }, KeyCode::Char('P'))
+            | (MintStage::PromotionFailed { unknown: false, .. }, KeyCode::Char('P'))
+                if mint.finishing.is_some() =>
+            {
                 mint.stage = MintStage::Promoting;
                 let job = RotationJob::PromoteUnfinished {
                     current: token,
@@ -501,6 +507,14 @@ impl App {
                     "not promoted: both tokens keep working; r on a provider of this account \
                      reopens the rotation to promote or abort",
                     true,
+                );
+                return self.reload();
+            }
+            (MintStage::Unfinished { .. }, _) if close => {
+                self.set_flash(
+                    "both tokens keep working: r, then m on a provider of this account offers \
+                     to finish the rotation",
+                    false,
                 );
                 return self.reload();
             }
