@@ -384,3 +384,22 @@ async fn after_a_restart_d_replaces_the_unfinished_secondary_only_when_pressed_t
         stage(&h)
     );
 }
+
+#[tokio::test]
+async fn a_parked_mint_reopens_on_a_provider_that_spells_the_sid_in_capitals() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |p| p[1].readonly = true).await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    // A platform that keeps the Account SID's hex digits in capitals.
+    let mut shouting = h.select_provider_of(ACME);
+    shouting.account_sid = format!("AC{}", ACME[2..].to_uppercase());
+    h.app.providers.upsert(shouting);
+    h.press(KeyCode::Char('r'));
+    assert!(
+        matches!(stage(&h), MintStage::Blocked { .. }),
+        "reopened: {:?}",
+        h.app.overlay.is_some()
+    );
+}

@@ -117,7 +117,8 @@ impl App {
             (prompt, PromptPurpose::SipPassword { id, name })
         } else if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
-            self.overlay = Some(match self.parked_mints.remove(&account_sid) {
+            let parked = self.parked_mints.remove(&account_sid.to_ascii_lowercase());
+            self.overlay = Some(match parked {
                 // A mint stopped before its promotion: back to it.
                 Some(view) => Overlay::Rotation(view),
                 None => Overlay::RotateHow { account_sid },

@@ -164,8 +164,9 @@ pub struct App {
     rotation_check: Option<u64>,
     /// The Twilio accounts whose tokens may be minted (`[twilio_accounts]`).
     twilio_accounts: Vec<TwilioAccount>,
-    /// Mints stopped before their promotion and closed, by Account SID: `r` on a
-    /// provider of the account reopens one.
+    /// Mints stopped before their promotion and closed, by Account SID in lowercase
+    /// (platforms may spell it either way): `r` on a provider of the account reopens
+    /// one.
     parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
     /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
     config_path: Option<std::path::PathBuf>,

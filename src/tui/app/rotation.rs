@@ -501,7 +501,7 @@ impl App {
             }
             (MintStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
-                let sid = view.plan.account_sid.clone();
+                let sid = view.plan.account_sid.to_ascii_lowercase();
                 self.parked_mints.insert(sid, view);
                 self.set_flash(
                     "not promoted: both tokens keep working; r on a provider of this account \
