@@ -90,18 +90,19 @@ impl From<SipCredential> for SipRow {
             c.auth_password.as_ref().map(Secret::expose),
         ];
         let mut flags = 0;
-        // The searched fields first (no secret among them), to learn their case.
-        let searched = values[..=LAST_SEARCHED as usize]
-            .iter()
-            .map(|v| v.unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n");
-        let lower_copy = if !has_capitals(&searched) {
+        // The case of the searched fields (no secret among them), field by field: a
+        // joined copy is made only in the rare case it must be kept lowercased.
+        let searched = || {
+            values[..=LAST_SEARCHED as usize]
+                .iter()
+                .map(|v| v.unwrap_or_default())
+        };
+        let lower_copy = if !searched().any(has_capitals) {
             flags |= SEARCHED_IS_LOWERCASE;
             None
-        } else if needs_unicode_lowering(&searched) {
+        } else if searched().any(needs_unicode_lowering) {
             flags |= HAS_LOWER_COPY;
-            Some(searched.to_lowercase())
+            Some(searched().collect::<Vec<_>>().join("\n").to_lowercase())
         } else {
             None
         };

@@ -144,7 +144,7 @@ impl App {
         load.loaded = page.loaded;
         load.total = page.total;
         match &mut load.staged {
-            Some(rows) => rows.extend(page.items.into_iter().map(SipRow::from)),
+            Some(staged) => staged.extend(rows(page.items)),
             None if first => self.sip.set_items(rows(page.items)),
             None => self.sip.append(rows(page.items)),
         }
