@@ -6,13 +6,18 @@ use telcreds::cli::args::{Cli, Command};
 use telcreds::cli::{self, exit::Exit};
 use telcreds::config::{self, Config, TokenSource};
 use telcreds::tui::run::{Ending, TuiOptions};
-use telcreds::tui::{demo, theme::Theme};
+use telcreds::tui::{demo, keymap::Keymap, theme::Theme};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse_args();
     // The demo keeps its journal, history and log in a temporary directory. Declared
     // before the log's guard, it is removed after the last line is flushed into it.
-    let scratch = if cli.demo && cli.command.is_none() {
+    if cli.demo && cli.profile_from_env {
+        // `TELCREDS_PROFILE` names a profile of the config; the demo has its own.
+        cli.profile = None;
+        cli.profile_from_env = false;
+    }
+    let scratch = if cli.demo {
         match demo::Scratch::create() {
             Ok(s) => Some(s),
             Err(e) => {
@@ -39,7 +44,9 @@ fn main() -> ExitCode {
         }
     };
     let exit: ExitCode = match cli.command.take() {
-        Some(command) => runtime.block_on(cli::run(cli, command)).into(),
+        Some(command) => runtime
+            .block_on(cli::run(cli, command, scratch.as_ref()))
+            .into(),
         None => match runtime.block_on(tui(&cli, scratch.as_ref())) {
             Ok(Ending::Quit) => Exit::Success.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
@@ -67,22 +74,13 @@ fn writes_log(command: Option<&Command>) -> bool {
 
 /// The profile the UI opens on: `--profile`, `TELCREDS_PROFILE`, `default_profile`, the
 /// first. An unknown name is a config error, worded as on the command line. The demo
-/// has its own profiles: `TELCREDS_PROFILE`, meant for the config file, is ignored.
+/// has its own profiles: `main` drops a `TELCREDS_PROFILE`, meant for the config file.
 fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError> {
-    let named = if cli.demo {
-        cli.explicit_profile()
-    } else {
-        cli.profile.as_deref()
-    };
-    if named.is_none() && config.profiles.is_empty() {
+    if cli.profile.is_none() && config.profiles.is_empty() {
         // The UI says that there are none.
         return Ok(0);
     }
-    let picked = if cli.demo {
-        config.pick(named)?
-    } else {
-        cli::pick(config, cli)?
-    };
+    let picked = cli::pick(config, cli)?;
     Ok(config
         .profiles
         .iter()
@@ -96,13 +94,14 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;
-        let mut config = Config::from_profiles(demo::profiles(&sandbox));
-        config.twilio_accounts = demo::twilio_accounts(&sandbox);
+        let config = demo::config(&sandbox);
         (Some(sandbox), config)
     } else {
         (None, Config::load_default(cli.config.as_deref())?)
     };
     let start = start_index(cli, &config)?;
+    // `[keys]` is the UI's alone: checked here, never by a command.
+    let keymap = Keymap::from_config(&config.keys, config.path.as_deref())?;
     let theme_name = cli.theme.clone().or_else(|| config.theme.clone());
     let (theme, notice) = Theme::load(
         theme_name.as_deref(),
@@ -127,7 +126,7 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
         twilio_accounts: config.twilio_accounts,
         config_path: config.path,
-        keymap: config.keys,
+        keymap,
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.

@@ -28,12 +28,12 @@ struct Account {
 }
 
 /// Runs `--mint`, `--promote` or `--abort`.
-pub async fn run(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
-    let config = Config::load_default(cli.config.as_deref())?;
+pub async fn run(cli: &Cli, a: RotateTwilioArgs, setup: &super::Setup) -> Result<(), CliError> {
+    let config = setup.config()?;
     let profiles = rotate::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
     let account = account(&config, &profiles, &a)?;
     let http = Http::new(HttpOptions::default())?;
-    let stores = Stores::open_default();
+    let stores = setup.stores();
     let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
     let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
     rotate::nothing_to_do(&plan, &profiles)?;

@@ -107,8 +107,19 @@ impl Context {
 }
 
 /// Runs a command (never the TUI) and returns its exit code; errors go to stderr.
-pub async fn run(cli: Cli, command: Command) -> Exit {
-    match dispatch(&cli, command).await {
+/// With `demo` (`--demo`: the demo's temporary directory), the command runs on a demo
+/// platform started for it, never on the config's profiles.
+pub async fn run(cli: Cli, command: Command, demo: Option<&crate::tui::demo::Scratch>) -> Exit {
+    let result = match demo {
+        Some(scratch) => on_demo(&cli, command, scratch).await,
+        None => {
+            let setup = Setup::Config {
+                path: cli.config.clone(),
+            };
+            dispatch(&cli, command, &setup).await
+        }
+    };
+    match result {
         Ok(()) => Exit::Success,
         Err(e) => {
             eprintln!("{}{}", e.prefix(), crate::text::printable_lines(&e.message));
@@ -117,16 +128,90 @@ pub async fn run(cli: Cli, command: Command) -> Exit {
     }
 }
 
-async fn dispatch(cli: &Cli, command: Command) -> Result<(), CliError> {
+/// Where a command's profiles, Twilio accounts, journal and history come from.
+pub enum Setup {
+    /// The config file (`--config`, `TELCREDS_CONFIG`, the default path) and the
+    /// user's own journal and history.
+    Config {
+        /// `--config`, if given.
+        path: Option<std::path::PathBuf>,
+    },
+    /// `--demo`: the demo platform's profiles and accounts, and the demo's temporary
+    /// journal and history.
+    Demo {
+        /// The demo's profiles and Twilio accounts.
+        config: Box<Config>,
+        /// Its journal and history.
+        stores: Stores,
+    },
+}
+
+impl Setup {
+    /// The profiles and Twilio accounts.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        match self {
+            Setup::Config { path } => Config::load_default(path.as_deref()),
+            Setup::Demo { config, .. } => Ok((**config).clone()),
+        }
+    }
+
+    /// The journal and history.
+    pub fn stores(&self) -> Stores {
+        match self {
+            Setup::Config { .. } => Stores::open_default(),
+            Setup::Demo { stores, .. } => stores.clone(),
+        }
+    }
+}
+
+/// Runs `command` on a demo platform started for it, with the demo's temporary
+/// journal and history. A command that has no meaning there is refused, as is
+/// `--config`: the demo never reaches the config's profiles.
+async fn on_demo(
+    cli: &Cli,
+    command: Command,
+    scratch: &crate::tui::demo::Scratch,
+) -> Result<(), CliError> {
+    use crate::tui::demo;
+    if cli.config.is_some() {
+        return Err(CliError::usage(
+            "--demo runs on the embedded demo platform, never on a config: leave out \
+             --config (or --demo)",
+        ));
+    }
+    match &command {
+        Command::Sandbox(_) => {
+            return Err(CliError::usage(
+                "--demo starts its own sandbox for a command; `telcreds sandbox` runs one \
+                 alone: leave out --demo",
+            ));
+        }
+        Command::Doctor(_) => {
+            return Err(CliError::usage(
+                "doctor checks your own config, and the demo needs none: leave out --demo",
+            ));
+        }
+        _ => {}
+    }
+    let sandbox = demo::start_sandbox()
+        .await
+        .map_err(|e| CliError::new(Exit::Other, format!("could not start the demo: {e}")))?;
+    let setup = Setup::Demo {
+        config: Box::new(demo::config(&sandbox)),
+        stores: scratch.stores(),
+    };
+    let result = dispatch(cli, command, &setup).await;
+    drop(sandbox);
+    result
+}
+
+async fn dispatch(cli: &Cli, command: Command, setup: &Setup) -> Result<(), CliError> {
     match command {
         Command::Sandbox(a) => sandbox_cmd::run(a, cli.output).await,
-        Command::Profiles(_) => {
-            let config = Config::load_default(cli.config.as_deref())?;
-            profiles::list(&config, cli)
-        }
-        Command::Providers(c) => providers::run(&context(cli)?, c).await,
-        Command::Sip(c) => sip::run(&context(cli)?, c).await,
-        Command::Rotate(c) => rotate::run(cli, c).await,
+        Command::Profiles(_) => profiles::list(&setup.config()?, cli),
+        Command::Providers(c) => providers::run(&context(cli, setup)?, c).await,
+        Command::Sip(c) => sip::run(&context(cli, setup)?, c).await,
+        Command::Rotate(c) => rotate::run(cli, c, setup).await,
         Command::Doctor(a) => doctor::run(cli, a).await,
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
@@ -145,11 +230,11 @@ pub fn pick<'a>(config: &'a Config, cli: &Cli) -> Result<&'a Profile, ConfigErro
     })
 }
 
-fn context(cli: &Cli) -> Result<Context, CliError> {
-    let config = Config::load_default(cli.config.as_deref())?;
+fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
+    let config = setup.config()?;
     let profile = pick(&config, cli)?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let ops = Ops::connect(&profile, http, Stores::open_default())?;
+    let ops = Ops::connect(&profile, http, setup.stores())?;
     Ok(Context {
         profile,
         ops,

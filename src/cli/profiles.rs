@@ -72,7 +72,7 @@ pub fn list(config: &Config, cli: &Cli) -> Result<(), CliError> {
             label: p.label.clone(),
         })
         .collect();
-    let summaries: Vec<String> = config.profiles.iter().map(|p| p.token.summary()).collect();
+    let summaries: Vec<String> = config.profiles.iter().map(|p| p.token.describe()).collect();
     emit(cli.output, &views, || {
         let mut t = Table::new(&[
             "DEFAULT", "NAME", "PLATFORM", "BASE URL", "TOKEN", "FLAGS", "LABEL",

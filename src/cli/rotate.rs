@@ -2,6 +2,7 @@
 //! SID, on every profile. The token comes from stdin, so confirmation is asked on the
 //! terminal (`/dev/tty`); scripts pass `--yes`.
 
+use super::Setup;
 use super::args::{Cli, OutputFormat, RotateCommand, RotateTwilioArgs};
 use super::audit::warn_all;
 use super::confirm::ask_on_tty;
@@ -11,7 +12,6 @@ use super::secrets;
 use crate::api::{Http, HttpOptions};
 use crate::config::{Config, Profile};
 use crate::journal::Journal;
-use crate::ops::Stores;
 use crate::ops::rotation::{
     self, CheckedToken, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome, TargetResult,
 };
@@ -20,21 +20,21 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 /// Runs one `rotate` subcommand.
-pub async fn run(cli: &Cli, cmd: RotateCommand) -> Result<(), CliError> {
+pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), CliError> {
     match cmd {
-        RotateCommand::Twilio(a) => twilio(cli, a).await,
+        RotateCommand::Twilio(a) => twilio(cli, a, setup).await,
     }
 }
 
-async fn twilio(cli: &Cli, a: RotateTwilioArgs) -> Result<(), CliError> {
+async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), CliError> {
     if a.mint || a.promote || a.abort {
-        return super::mint::run(cli, a).await;
+        return super::mint::run(cli, a, setup).await;
     }
-    let config = Config::load_default(cli.config.as_deref())?;
+    let config = setup.config()?;
     let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
-    let stores = Stores::open_default();
+    let stores = setup.stores();
     let rotator = Rotator::new(stores.journal.clone(), stores.history)
         .with_concurrency(usize::from(a.concurrency));
 

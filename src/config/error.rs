@@ -53,10 +53,13 @@ pub enum ConfigError {
         error: Box<ConfigError>,
     },
     /// A token source could not produce a token. The message never holds the token.
-    #[error("{}", token_source_message(profile, key, message))]
+    #[error("{}", token_source_message(section, profile, key, message))]
     TokenSource {
-        /// The profile whose token it is; empty when unknown.
+        /// The table's name: the profile or Twilio account whose token it is; empty
+        /// when unknown.
         profile: String,
+        /// What kind of table `profile` names: [`PROFILE`] or [`TWILIO_ACCOUNT`].
+        section: &'static str,
         /// The key of the source (`token_env`, `token_cmd`, `token_file`, `token`).
         key: String,
         /// What went wrong.
@@ -149,10 +152,26 @@ fn unknown_profile_message(name: &str, known: &[String]) -> String {
     super::suggest::unknown_profile(name, known)
 }
 
-fn token_source_message(profile: &str, key: &str, message: &str) -> String {
+fn token_source_message(section: &str, profile: &str, key: &str, message: &str) -> String {
     if profile.is_empty() {
         format!("key \"{key}\": {message}")
     } else {
-        format!("profile \"{profile}\", key \"{key}\": {message}")
+        format!("{section} \"{profile}\", key \"{key}\": {message}")
+    }
+}
+
+impl ConfigError {
+    /// A token source error named after the table it is in (`section` "profile" or
+    /// "twilio account", `name`); any other error as it is.
+    pub fn in_table(self, section: &'static str, name: &str) -> ConfigError {
+        match self {
+            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
+                profile: name.to_string(),
+                section,
+                key,
+                message,
+            },
+            other => other,
+        }
     }
 }

@@ -18,6 +18,7 @@ mod command;
 mod error;
 #[cfg(unix)]
 mod foreground;
+mod keys;
 mod parse;
 mod paths;
 mod store;
@@ -33,6 +34,7 @@ use zeroize::Zeroize;
 
 pub use error::{ConfigError, ConfigProblem};
 pub use error::{PROFILE, TWILIO_ACCOUNT};
+pub use keys::{KeyProblem, KeyRemap, KeysTable, keys_error};
 pub use paths::{
     CONFIG_ENV, CONFIG_FILE_NAME, DATA_DIR_ENV, STATE_DIR_ENV, config_dir, data_dir,
     default_config_path, state_dir, themes_dir,
@@ -68,8 +70,8 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// The Twilio accounts whose auth tokens the user administers, in file order.
     pub twilio_accounts: Vec<TwilioAccount>,
-    /// The terminal UI's keys, as `[keys]` remapped them.
-    pub keys: crate::tui::keymap::Keymap,
+    /// The `[keys]` table, as written: only the terminal UI reads it.
+    pub keys: KeysTable,
 }
 
 /// One `[twilio_accounts.<name>]` table: a Twilio account whose auth token
@@ -115,14 +117,15 @@ pub fn accounts_base_of(profiles: &[Profile], account_sid: &str) -> Result<Strin
 impl TwilioAccount {
     /// Fetches the current token, with errors that name this account.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
-        self.token.resolve().map_err(|e| match e {
-            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
-                profile: format!("twilio_accounts.{}", self.name),
-                key,
-                message,
-            },
-            other => other,
-        })
+        self.resolve_token_within(TokenSource::TIMEOUT)
+    }
+
+    /// Fetches the current token, a `token_cmd` within `timeout`, with errors that
+    /// name this account.
+    pub fn resolve_token_within(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        self.token
+            .resolve_with(timeout)
+            .map_err(|e| e.in_table(error::TWILIO_ACCOUNT, &self.name))
     }
 }
 
@@ -188,28 +191,16 @@ impl Profile {
 
     /// Fetches the token, with errors that name this profile.
     pub fn resolve_token(&self) -> Result<Secret, ConfigError> {
-        tracing::debug!(profile = %self.name, source = %self.token.summary(), "resolving token");
-        self.token.resolve().map_err(|e| self.named(e))
+        self.resolve_token_within(TokenSource::TIMEOUT)
     }
 
-    /// [`TokenSource::resolve_for_report`] (a `token_cmd` within `timeout`, never
-    /// quoted), with errors that name this profile.
-    pub fn resolve_token_for_report(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+    /// Fetches the token, a `token_cmd` within `timeout`, with errors that name this
+    /// profile (never the command's text).
+    pub fn resolve_token_within(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        tracing::debug!(profile = %self.name, source = %self.token.describe(), "resolving token");
         self.token
-            .resolve_for_report(timeout)
-            .map_err(|e| self.named(e))
-    }
-
-    /// A token source error, naming this profile.
-    fn named(&self, e: ConfigError) -> ConfigError {
-        match e {
-            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
-                profile: self.name.clone(),
-                key,
-                message,
-            },
-            other => other,
-        }
+            .resolve_with(timeout)
+            .map_err(|e| e.in_table(error::PROFILE, &self.name))
     }
 }
 

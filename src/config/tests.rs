@@ -684,59 +684,18 @@ fn an_inline_twilio_token_follows_the_file_permission_rule() {
 }
 
 #[test]
-fn keys_remap_actions_by_name() {
-    use crate::tui::action::Action;
+fn keys_are_kept_as_written_and_never_stop_the_config() {
+    // A misspelt action, a bad key and a wrong shape: the UI reports them
+    // (`Keymap::from_config`); the command line never reads the table.
     let c = ok(&format!(
-        "{DASHA}\n[keys]\ndelete = \"ctrl-x\"\nverify_all = [\"f5\", \"V\"]\n"
+        "{DASHA}[keys]\ndelet = \"ctrl-x\"\nedit = \"ctrl-xx\"\nsort = 5\n"
     ));
-    assert_eq!(c.keys.labels(Action::Delete), ["ctrl-x"]);
-    assert_eq!(c.keys.labels(Action::VerifyAll), ["f5", "V"]);
-    assert_eq!(ok(DASHA).keys, crate::tui::keymap::Keymap::default());
-}
-
-#[test]
-fn every_keys_problem_is_reported_with_its_line_in_file_order() {
-    // DASHA ends on line 5, so [keys] is line 6.
-    let text = format!(
-        "{DASHA}[keys]\ndelet = \"ctrl-x\"\nedit = \"ctrl-xx\"\nrotate = \"x\"\nsort = 5\n"
-    );
-    let shown: Vec<String> = problems(&text).iter().map(ToString::to_string).collect();
-    assert_eq!(shown.len(), 4, "{shown:#?}");
-    assert!(
-        shown[0].starts_with(
-            "key \"keys.delet\": line 7: unknown action `delet`: did you mean `delete`?"
-        ),
-        "{shown:#?}"
-    );
-    assert!(
-        shown[1].starts_with("key \"keys.edit\": line 8: unknown key `ctrl-xx`"),
-        "{shown:#?}"
-    );
-    assert_eq!(
-        shown[2],
-        "key \"keys.rotate\": line 9: `x` would trigger both rotate (line 9) and reveal \
-         (by default): pick another key, or remap reveal too"
-    );
-    assert_eq!(
-        shown[3],
-        "key \"keys.sort\": line 10: expected a key name (\"ctrl-x\") or a list of them, \
-         got integer"
-    );
-}
-
-#[test]
-fn two_actions_on_one_key_are_refused_naming_both() {
-    let p = one_problem(&format!(
-        "{DASHA}[keys]\ndelete = \"ctrl-x\"\nedit = [\"ctrl-x\", \"e\"]\n"
-    ));
-    assert_eq!(
-        p.to_string(),
-        "key \"keys.edit\": line 8: `ctrl-x` would trigger both edit (line 8) and delete \
-         (line 7): give each its own key"
-    );
-    let p = one_problem(&format!("keys = \"ctrl-x\"\n{DASHA}"));
-    assert!(
-        p.to_string().starts_with("key \"keys\": must be a table"),
-        "{p}"
-    );
+    assert_eq!(c.profiles.len(), 1);
+    assert_eq!(c.keys.remaps.len(), 2);
+    assert_eq!(c.keys.remaps[0].action, "delet");
+    assert_eq!(c.keys.remaps[0].line, 7);
+    assert_eq!(c.keys.problems.len(), 1);
+    assert_eq!(c.keys.problems[0].action, "sort");
+    let c = ok(&format!("keys = \"ctrl-x\"\n{DASHA}"));
+    assert_eq!(c.keys.problems.len(), 1);
 }

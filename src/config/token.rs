@@ -24,9 +24,6 @@ pub(super) fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
-/// How long a `token_cmd` may take, output included (it may ask for a passphrase).
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// One of the four ways a profile names its token. `Debug` never shows an inline token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TokenSource {
@@ -41,28 +38,24 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
-    /// Fetches the token. Errors carry an empty profile name; see
-    /// [`Profile::resolve_token`](super::Profile::resolve_token) for one that names it.
+    /// How long a `token_cmd` may take, output included (it may ask for a passphrase).
+    pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// Fetches the token, a `token_cmd` within 60 s. Errors carry an empty profile
+    /// name; see [`Profile::resolve_token`](super::Profile::resolve_token) for one that
+    /// names it.
     pub fn resolve(&self) -> Result<Secret, ConfigError> {
-        self.resolve_with(COMMAND_TIMEOUT, &self.describe())
+        self.resolve_with(Self::TIMEOUT)
     }
 
-    /// Fetches the token for a report meant to be shared (`doctor`): a `token_cmd`
-    /// gets `timeout`, and messages call it `token_cmd`, never quoting its text (it
-    /// may hold a secret).
-    pub fn resolve_for_report(&self, timeout: Duration) -> Result<Secret, ConfigError> {
-        let shown = match self {
-            TokenSource::Cmd(_) => "token_cmd".to_string(),
-            other => other.describe(),
-        };
-        self.resolve_with(timeout, &shown)
-    }
-
-    /// Fetches the token, a command within `timeout`; messages name the source `shown`.
-    fn resolve_with(&self, timeout: Duration, shown: &str) -> Result<Secret, ConfigError> {
+    /// Fetches the token, a `token_cmd` within `timeout` (`doctor` sets its own).
+    /// Messages name the source as [`TokenSource::describe`] does: never a command's
+    /// text, which may hold a secret of its own.
+    pub fn resolve_with(&self, timeout: Duration) -> Result<Secret, ConfigError> {
+        let shown = self.describe();
         let token = match self {
             TokenSource::Env(var) => from_env(var),
-            TokenSource::Cmd(cmd) => from_command(cmd, shown, timeout),
+            TokenSource::Cmd(cmd) => from_command(cmd, &shown, timeout),
             TokenSource::File(path) => from_file(path),
             TokenSource::Inline(secret) => Ok(secret.trimmed()),
         };
@@ -80,6 +73,7 @@ impl TokenSource {
             })
             .map_err(|message| ConfigError::TokenSource {
                 profile: String::new(),
+                section: super::error::PROFILE,
                 key: self.key().to_string(),
                 message,
             })
@@ -95,24 +89,15 @@ impl TokenSource {
         }
     }
 
-    /// Names the source for humans ("env TELCREDS_X", "command `pass show x`",
-    /// "file ~/x", "inline"); never the token.
+    /// Names the source for humans ("env TELCREDS_X", "token_cmd", "file ~/x",
+    /// "inline"): never the token, nor a command's text, which may hold one (`echo …`,
+    /// `FOO=… pass show x`).
     pub fn describe(&self) -> String {
         match self {
             TokenSource::Env(var) => format!("env {var}"),
-            TokenSource::Cmd(cmd) => format!("command `{cmd}`"),
+            TokenSource::Cmd(_) => "token_cmd".to_string(),
             TokenSource::File(path) => format!("file {}", tilde(path)),
             TokenSource::Inline(_) => "inline".to_string(),
-        }
-    }
-
-    /// Names the kind of source and, for a variable or a file, which one ("env
-    /// TELCREDS_X", "cmd", "file ~/x", "inline"): never the token, nor a command's
-    /// text, which may hold one (`echo …`, `FOO=… pass show x`).
-    pub fn summary(&self) -> String {
-        match self {
-            TokenSource::Cmd(_) => "cmd".to_string(),
-            other => other.describe(),
         }
     }
 }
@@ -142,7 +127,7 @@ fn from_file(path: &std::path::Path) -> Result<Secret, String> {
     Ok(secret)
 }
 
-/// Runs `cmd`; errors name it `shown` ("command `pass show x`", or just "token_cmd").
+/// Runs `cmd`; errors name it `shown` ("token_cmd"), never by its text.
 fn from_command(cmd: &str, shown: &str, timeout: Duration) -> Result<Secret, String> {
     let out = command::run(cmd, timeout).map_err(|e| format!("{shown} {e}"))?;
     command_token(shown, &out)
@@ -225,7 +210,26 @@ mod tests {
         assert!(msg.contains("it wrote 23 bytes on stderr"), "{msg}");
 
         let msg = message(TokenSource::Cmd("exit 2".into()).resolve().unwrap_err());
-        assert_eq!(msg, "command `exit 2` failed (exit status 2)");
+        assert_eq!(msg, "token_cmd failed (exit status 2)");
+    }
+
+    #[test]
+    fn no_message_quotes_the_command_text() {
+        // A command line may hold a secret of its own (`echo TOKEN`, `FOO=… pass show`).
+        for (cmd, timeout) in [
+            ("echo CMD-CANARY >/dev/null; exit 4", TokenSource::TIMEOUT),
+            ("true # CMD-CANARY", TokenSource::TIMEOUT),
+            ("sleep 100031 # CMD-CANARY", Duration::from_millis(200)),
+        ] {
+            let source = TokenSource::Cmd(cmd.into());
+            let msg = message(source.resolve_with(timeout).unwrap_err());
+            assert!(!msg.contains("CANARY"), "{msg}");
+            assert!(msg.starts_with("token_cmd "), "{msg}");
+        }
+        assert_eq!(
+            TokenSource::Cmd("echo CMD-CANARY".into()).describe(),
+            "token_cmd"
+        );
     }
 
     #[test]
@@ -258,7 +262,7 @@ mod tests {
     fn within(limit: Duration, cmd: &str, timeout: Duration) -> Result<Secret, String> {
         let (tx, rx) = std::sync::mpsc::channel();
         let cmd = cmd.to_string();
-        thread::spawn(move || tx.send(from_command(&cmd, &format!("command `{cmd}`"), timeout)));
+        thread::spawn(move || tx.send(from_command(&cmd, "token_cmd", timeout)));
         rx.recv_timeout(limit)
             .unwrap_or_else(|_| panic!("from_command did not return within {limit:?}"))
     }
@@ -317,7 +321,7 @@ mod tests {
         let hanging = TokenSource::Cmd("sleep 100023 # CANARY-cmd".into());
         let msg = message(
             hanging
-                .resolve_for_report(Duration::from_millis(300))
+                .resolve_with(Duration::from_millis(300))
                 .unwrap_err(),
         );
         assert_eq!(msg, "token_cmd timed out after 300 ms and was stopped");
@@ -325,15 +329,11 @@ mod tests {
         assert!(!running("sleep 10002[3]"), "the command's group is killed");
 
         let failing = TokenSource::Cmd("echo CANARY-cmd >&2; exit 4".into());
-        let msg = message(
-            failing
-                .resolve_for_report(Duration::from_secs(5))
-                .unwrap_err(),
-        );
+        let msg = message(failing.resolve_with(Duration::from_secs(5)).unwrap_err());
         assert!(msg.starts_with("token_cmd failed (exit status 4)"), "{msg}");
         assert!(!msg.contains("CANARY"), "{msg}");
         let printed = TokenSource::Cmd("printf tok".into());
-        let token = printed.resolve_for_report(Duration::from_secs(5)).unwrap();
+        let token = printed.resolve_with(Duration::from_secs(5)).unwrap();
         assert_eq!(token.expose(), "tok");
     }
 
@@ -400,18 +400,8 @@ mod tests {
         );
         assert_eq!(
             TokenSource::Cmd("pass show x".into()).describe(),
-            "command `pass show x`"
+            "token_cmd"
         );
         assert_eq!(TokenSource::File("/tmp/x".into()).describe(), "file /tmp/x");
-    }
-
-    #[test]
-    fn summary_never_shows_a_command_or_a_token() {
-        let cmd = TokenSource::Cmd("echo CANARY".into());
-        assert_eq!(cmd.summary(), "cmd");
-        let inline = TokenSource::Inline(Secret::new("CANARY"));
-        assert_eq!(inline.summary(), "inline");
-        assert_eq!(TokenSource::Env("T".into()).summary(), "env T");
-        assert_eq!(TokenSource::File("/x".into()).summary(), "file /x");
     }
 }

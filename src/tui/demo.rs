@@ -3,7 +3,7 @@
 //! directory where it keeps its journal, history and log, so that trying the demo
 //! never changes the user's own.
 
-use crate::config::{Profile, TokenSource, TwilioAccount};
+use crate::config::{Config, Profile, TokenSource, TwilioAccount};
 use crate::domain::Platform;
 use crate::ops::Stores;
 use crate::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions, UNPOD_ORG_HANDLE, UNPOD_TOKEN};
@@ -61,6 +61,13 @@ impl Scratch {
 /// Starts a demo sandbox on `127.0.0.1:0`.
 pub async fn start_sandbox() -> std::io::Result<Sandbox> {
     Sandbox::start(SandboxOptions::default()).await
+}
+
+/// The demo's profiles and Twilio accounts, for a running sandbox.
+pub fn config(sandbox: &Sandbox) -> Config {
+    let mut config = Config::from_profiles(profiles(sandbox));
+    config.twilio_accounts = twilio_accounts(sandbox);
+    config
 }
 
 /// The demo profiles for a running sandbox.

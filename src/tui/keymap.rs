@@ -7,7 +7,9 @@
 //! `left`, `right`, `f1`…`f12`, each after optional `ctrl-`, `alt-` or `shift-`.
 
 use super::action::{ACTIONS, Action, ActionSpec, key_label};
+use crate::config::{ConfigError, KeyProblem, KeyRemap, KeysTable, keys_error};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
 
 /// A key and its modifiers.
 pub type Key = (KeyCode, KeyModifiers);
@@ -33,38 +35,32 @@ impl Default for Keymap {
     }
 }
 
-/// One entry of `[keys]`: an action's new keys, as written, and its line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Remap {
-    /// The action's name (`delete`).
-    pub action: String,
-    /// Its keys (`ctrl-x`).
-    pub keys: Vec<String>,
-    /// Where it is in the file (1-based).
-    pub line: usize,
-}
-
-/// Why an entry of `[keys]` is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemapProblem {
-    /// The entry's action, as written.
-    pub action: String,
-    /// The entry's line.
-    pub line: usize,
-    /// What is wrong, and how to fix it.
-    pub message: String,
-}
-
 impl Keymap {
+    /// The keys of the config's `[keys]` table, or the config error that lists every
+    /// problem in it with its line (`config_path` as shown in messages).
+    pub fn from_config(
+        table: &KeysTable,
+        config_path: Option<&Path>,
+    ) -> Result<Keymap, ConfigError> {
+        let mut problems = table.problems.clone();
+        match Keymap::remapped(&table.remaps) {
+            Ok(map) if problems.is_empty() => return Ok(map),
+            Ok(_) => {}
+            Err(refused) => problems.extend(refused),
+        }
+        let shown = config_path.map_or_else(|| "config".to_string(), |p| p.display().to_string());
+        Err(keys_error(&shown, problems))
+    }
+
     /// The default keys with `remaps` applied; every problem when any: an unknown
     /// action or key name, no key, or a key that two actions would share.
-    pub fn remapped(remaps: &[Remap]) -> Result<Keymap, Vec<RemapProblem>> {
+    pub fn remapped(remaps: &[KeyRemap]) -> Result<Keymap, Vec<KeyProblem>> {
         let mut map = Keymap::default();
         let mut problems = Vec::new();
         // Which entry moved each action, to name its line in conflicts.
-        let mut moved: Vec<Option<&Remap>> = vec![None; ACTIONS.len()];
+        let mut moved: Vec<Option<&KeyRemap>> = vec![None; ACTIONS.len()];
         for remap in remaps {
-            let problem = |message: String| RemapProblem {
+            let problem = |message: String| KeyProblem {
                 action: remap.action.clone(),
                 line: remap.line,
                 message,
@@ -108,7 +104,7 @@ impl Keymap {
 
     /// A problem for each key that several actions share, at the line of the last
     /// entry that made it so.
-    fn conflicts(&self, moved: &[Option<&Remap>]) -> Vec<RemapProblem> {
+    fn conflicts(&self, moved: &[Option<&KeyRemap>]) -> Vec<KeyProblem> {
         let mut problems = Vec::new();
         let mut seen: Vec<Key> = Vec::new();
         for keys in &self.keys {
@@ -128,7 +124,7 @@ impl Keymap {
                     continue;
                 };
                 if sharing.len() > 1 {
-                    problems.push(RemapProblem {
+                    problems.push(KeyProblem {
                         action: last.action.clone(),
                         line: last.line,
                         message: conflict_message(*key, &sharing, moved),
@@ -174,7 +170,7 @@ impl Keymap {
 }
 
 /// "`x` would trigger both reveal and delete (line 4): …".
-fn conflict_message(key: Key, sharing: &[usize], moved: &[Option<&Remap>]) -> String {
+fn conflict_message(key: Key, sharing: &[usize], moved: &[Option<&KeyRemap>]) -> String {
     let named: Vec<String> = sharing
         .iter()
         .map(|i| match moved[*i] {

@@ -69,6 +69,7 @@ impl Worker {
                     .unwrap_or_else(|e| {
                         Err(ConfigError::TokenSource {
                             profile: name,
+                            section: crate::config::PROFILE,
                             key: "token".into(),
                             message: format!("resolving the token stopped: {e}"),
                         })

@@ -293,7 +293,7 @@ fn profiles_list_marks_the_default_and_tells_each_token_source_without_its_secre
             "b",
             "unpod",
             "http://127.0.0.1:9/api/v2/platform",
-            "cmd",
+            "token_cmd",
             "readonly",
             "-"
         ]

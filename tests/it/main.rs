@@ -1,6 +1,7 @@
 //! Integration tests: the clients against the embedded sandbox over real loopback
 //! HTTP, the command line binary, and the secret canary.
 
+mod act_on_what_was_asked;
 mod api_dasha;
 mod api_mock;
 mod api_unpod;

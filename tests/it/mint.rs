@@ -269,7 +269,7 @@ async fn an_existing_secondary_is_reported_and_replaced_only_when_asked() {
 
 /// A config for the sandbox (its print-config, with a read-only Dasha profile) whose
 /// Acme account hands the new token to a store command writing `stored`.
-fn mint_config(sb: &Sandbox, dir: &Path) -> std::path::PathBuf {
+pub fn mint_config(sb: &Sandbox, dir: &Path) -> std::path::PathBuf {
     let cfg = crate::cli::write_config(sb, dir);
     let mut doc: toml::Table = toml::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
     for (_, p) in doc["profiles"].as_table_mut().unwrap().iter_mut() {

@@ -18,9 +18,8 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
 /// The keymap of a `[keys]` table, read as the config file is.
 fn keys(table: &str) -> Keymap {
-    Config::parse(&format!("[keys]\n{table}"), None, None)
-        .expect("a valid [keys] table")
-        .keys
+    let config = Config::parse(&format!("[keys]\n{table}"), None, None).expect("a valid config");
+    Keymap::from_config(&config.keys, None).expect("a valid [keys] table")
 }
 
 /// The hint bar: the screen's second row from the bottom.
@@ -149,7 +148,7 @@ fn the_example_config_lists_every_action_with_its_default_keys() {
     let config = Config::parse(&uncommented, Some(Path::new(path)), Some(0o600))
         .expect("every listed key is valid");
     assert_eq!(
-        config.keys,
+        Keymap::from_config(&config.keys, None).expect("every listed key is valid"),
         Keymap::default(),
         "the listed keys are the defaults"
     );

@@ -352,6 +352,7 @@ fn unpod_readonly_profile() {
         app.ops = None;
         app.connect_error = Some(ConfigError::TokenSource {
             profile: "staging-unpod".into(),
+            section: telcreds::config::PROFILE,
             key: "token_env".into(),
             message: "environment variable TELCREDS_UNPOD is not set".into(),
         });

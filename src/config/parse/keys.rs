@@ -1,52 +1,41 @@
 //! The `[keys]` table: actions of the terminal UI remapped to other keys
-//! (`delete = "ctrl-x"`, or a list), checked against the action table when the file
-//! is loaded; each problem names its line.
+//! (`delete = "ctrl-x"`, or a list), read as plain data with each entry's line. The
+//! UI checks them against its action table (`Keymap::from_config`).
 
-use super::{Context, Scope};
-use crate::config::error::ConfigProblem;
-use crate::tui::keymap::{Keymap, Remap};
+use super::Context;
+use crate::config::keys::{KeyProblem, KeyRemap, KeysTable};
 use toml::de::DeValue;
 
-/// The keymap of the table; every problem goes to `out` (the default keys then).
-pub(super) fn read(value: &DeValue<'_>, ctx: &Context, out: &mut Vec<ConfigProblem>) -> Keymap {
-    let DeValue::Table(table) = value else {
-        let msg = format!(
-            "must be a table ([keys]) of action = \"key\", got {}",
-            value.type_str()
-        );
-        Scope::top(ctx, out).key("keys", msg);
-        return Keymap::default();
+/// The entries of the table, with the problems of shape it has: they are kept with
+/// the table, for the UI to report, and never stop the rest of the config.
+pub(super) fn read(value: &DeValue<'_>, ctx: &Context) -> KeysTable {
+    let mut table = KeysTable::default();
+    let DeValue::Table(entries) = value else {
+        table.problems.push(KeyProblem {
+            action: String::new(),
+            line: 0,
+            message: format!(
+                "must be a table ([keys]) of action = \"key\", got {}",
+                value.type_str()
+            ),
+        });
+        return table;
     };
-    let mut entries: Vec<_> = table.iter().collect();
+    let mut entries: Vec<_> = entries.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
-    let mut remaps = Vec::new();
-    // (line, action, message), reported in file order.
-    let mut problems = Vec::new();
     for (key, value) in entries {
         let action = key.get_ref().to_string();
         let line = ctx.line_of(key.span().start);
         match key_names(value.get_ref()) {
-            Ok(keys) => remaps.push(Remap { action, keys, line }),
-            Err(got) => problems.push((
-                line,
+            Ok(keys) => table.remaps.push(KeyRemap { action, keys, line }),
+            Err(got) => table.problems.push(KeyProblem {
                 action,
-                format!("expected a key name (\"ctrl-x\") or a list of them, got {got}"),
-            )),
+                line,
+                message: format!("expected a key name (\"ctrl-x\") or a list of them, got {got}"),
+            }),
         }
     }
-    let keymap = Keymap::remapped(&remaps).unwrap_or_else(|refused| {
-        problems.extend(refused.into_iter().map(|p| (p.line, p.action, p.message)));
-        Keymap::default()
-    });
-    problems.sort_by_key(|(line, _, _)| *line);
-    for (line, action, message) in &problems {
-        Scope::top(ctx, out).key(&format!("keys.{action}"), format!("line {line}: {message}"));
-    }
-    if problems.is_empty() {
-        keymap
-    } else {
-        Keymap::default()
-    }
+    table
 }
 
 /// The key names of one entry: a string, or an array of strings.

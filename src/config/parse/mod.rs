@@ -138,7 +138,7 @@ fn read_document(doc: &DeTable<'_>, ctx: &Context, out: &mut Vec<ConfigProblem>)
             "default_profile" => config.default_profile = Scope::top(ctx, out).string(key, value),
             "profiles" => (config.profiles, names) = read_profiles(value, ctx, out),
             "twilio_accounts" => config.twilio_accounts = twilio_accounts::read(value, ctx, out),
-            "keys" => config.keys = keys::read(value, ctx, out),
+            "keys" => config.keys = keys::read(value, ctx),
             other => Scope::top(ctx, out).unknown(other, TOP_KEYS),
         }
     }

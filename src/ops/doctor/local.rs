@@ -103,9 +103,9 @@ pub(super) async fn check_token(
 ) -> Option<Secret> {
     let started = Instant::now();
     let p = profile.clone();
-    let result = tokio::task::spawn_blocking(move || p.resolve_token_for_report(timeout)).await;
+    let result = tokio::task::spawn_blocking(move || p.resolve_token_within(timeout)).await;
     let elapsed = started.elapsed();
-    let source = source_label(&profile.token);
+    let source = profile.token.describe();
     let (step, token) = match result {
         Ok(Ok(token)) if elapsed > SLOW_TOKEN => {
             let message = format!("{source}: got a token in {}", human(elapsed));
@@ -134,14 +134,6 @@ pub(super) async fn check_token(
     };
     steps.push(step.took(elapsed));
     token
-}
-
-/// The source as shown: `token_cmd` (never its text), `env VAR`, `file PATH`, `inline`.
-fn source_label(source: &TokenSource) -> String {
-    match source {
-        TokenSource::Cmd(_) => "token_cmd".to_string(),
-        other => other.summary(),
-    }
 }
 
 /// How to fix a token source that gave no token.

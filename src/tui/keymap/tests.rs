@@ -10,15 +10,15 @@ fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
     map.lookup(&KeyEvent::new(code, mods)).map(|s| s.action)
 }
 
-fn remap(line: usize, action: &str, keys: &[&str]) -> Remap {
-    Remap {
+fn remap(line: usize, action: &str, keys: &[&str]) -> KeyRemap {
+    KeyRemap {
         action: action.into(),
         keys: keys.iter().map(|k| k.to_string()).collect(),
         line,
     }
 }
 
-fn problems(remaps: &[Remap]) -> Vec<RemapProblem> {
+fn problems(remaps: &[KeyRemap]) -> Vec<KeyProblem> {
     Keymap::remapped(remaps).expect_err("refused")
 }
 
@@ -166,4 +166,96 @@ fn unknown_actions_and_key_names_are_each_reported_with_their_line() {
         "force_quit cannot be remapped: ctrl-c always quits"
     );
     assert!(found[3].message.starts_with("no key given"), "{found:?}");
+}
+
+/// A one-profile Dasha config (it ends on line 5).
+const DASHA: &str = r#"
+[profiles.dev]
+platform = "dasha"
+base_url = "https://blackbox.dasha.ai/api/v1/"
+token_env = "T"
+"#;
+
+/// The keymap of the config `text`'s `[keys]` table.
+fn keymap(text: &str) -> Keymap {
+    let config = crate::config::Config::parse(text, None, Some(0o600)).unwrap();
+    Keymap::from_config(&config.keys, None).unwrap()
+}
+
+/// The problems of the config `text`'s `[keys]` table, as the config reports them.
+fn config_problems(text: &str) -> Vec<crate::config::ConfigProblem> {
+    let config = crate::config::Config::parse(text, None, Some(0o600)).unwrap();
+    match Keymap::from_config(&config.keys, Some(Path::new("/cfg/config.toml"))) {
+        Err(ConfigError::Invalid { problems, path }) => {
+            assert_eq!(path, "/cfg/config.toml");
+            problems
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+fn one_config_problem(text: &str) -> crate::config::ConfigProblem {
+    let mut all = config_problems(text);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.remove(0)
+}
+
+#[test]
+fn keys_remap_actions_by_name() {
+    let c = keymap(&format!(
+        "{DASHA}\n[keys]\ndelete = \"ctrl-x\"\nverify_all = [\"f5\", \"V\"]\n"
+    ));
+    assert_eq!(c.labels(Action::Delete), ["ctrl-x"]);
+    assert_eq!(c.labels(Action::VerifyAll), ["f5", "V"]);
+    assert_eq!(keymap(DASHA), Keymap::default());
+}
+
+#[test]
+fn every_keys_problem_is_reported_with_its_line_in_file_order() {
+    // DASHA ends on line 5, so [keys] is line 6.
+    let text = format!(
+        "{DASHA}[keys]\ndelet = \"ctrl-x\"\nedit = \"ctrl-xx\"\nrotate = \"x\"\nsort = 5\n"
+    );
+    let shown: Vec<String> = config_problems(&text)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert!(
+        shown[0].starts_with(
+            "key \"keys.delet\": line 7: unknown action `delet`: did you mean `delete`?"
+        ),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("key \"keys.edit\": line 8: unknown key `ctrl-xx`"),
+        "{shown:#?}"
+    );
+    assert_eq!(
+        shown[2],
+        "key \"keys.rotate\": line 9: `x` would trigger both rotate (line 9) and reveal \
+         (by default): pick another key, or remap reveal too"
+    );
+    assert_eq!(
+        shown[3],
+        "key \"keys.sort\": line 10: expected a key name (\"ctrl-x\") or a list of them, \
+         got integer"
+    );
+}
+
+#[test]
+fn two_actions_on_one_key_are_refused_naming_both() {
+    let p = one_config_problem(&format!(
+        "{DASHA}[keys]\ndelete = \"ctrl-x\"\nedit = [\"ctrl-x\", \"e\"]\n"
+    ));
+    assert_eq!(
+        p.to_string(),
+        "key \"keys.edit\": line 8: `ctrl-x` would trigger both edit (line 8) and delete \
+         (line 7): give each its own key"
+    );
+    let p = one_config_problem(&format!("keys = \"ctrl-x\"\n{DASHA}"));
+    assert!(
+        p.to_string().starts_with("key \"keys\": must be a table"),
+        "{p}"
+    );
 }

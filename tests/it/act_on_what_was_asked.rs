@@ -1,0 +1,221 @@
+//! The real binary acts only on what it was asked to act on: `--demo` with a command
+//! never reaches the config's profiles, and a `token_cmd`'s text is never printed.
+
+use crate::cli::{Run, write_config};
+use crate::support::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use telcreds::sandbox::Seed;
+
+/// Runs the binary with `args` as a user does: the config found through
+/// `TELCREDS_CONFIG` (no `--config`), data and state under `dir`, `TMPDIR` in `dir`.
+fn run_as_user(config: &Path, args: &[&str]) -> Run {
+    let dir = config.parent().unwrap();
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .args(args)
+        .env("TELCREDS_CONFIG", config)
+        .env("TELCREDS_STATE_DIR", dir.join("state"))
+        .env("TELCREDS_DATA_DIR", dir.join("data"))
+        .env("TMPDIR", dir.join("tmp"))
+        .env_remove("TELCREDS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+/// Requests the sandbox served that were not its own control calls.
+async fn platform_requests(sb: &telcreds::sandbox::Sandbox) -> Vec<(String, String, u16)> {
+    requests(sb)
+        .await
+        .into_iter()
+        .filter(|(_, path, _)| !path.starts_with("/_sandbox"))
+        .collect()
+}
+
+#[tokio::test]
+async fn demo_with_a_command_runs_on_the_demo_platform_and_never_on_the_config() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The user's own config: its default profile is the "production" one.
+    let cfg = write_config(&sb, dir.path());
+    let before = platform_requests(&sb).await.len();
+
+    let sip = "c2000000-0000-4000-8000-000000000005";
+    let (cfg2, sip2) = (cfg.clone(), sip.to_string());
+    let update = tokio::task::spawn_blocking(move || {
+        run_as_user(
+            &cfg2,
+            &[
+                "--demo",
+                "sip",
+                "update",
+                &sip2,
+                "--description",
+                "changed via --demo",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(update.code, 0, "{}", update.stderr);
+    assert!(
+        update.stdout.contains("changed via --demo"),
+        "{}",
+        update.stdout
+    );
+
+    let cfg2 = cfg.clone();
+    let providers = tokio::task::spawn_blocking(move || {
+        run_as_user(&cfg2, &["--demo", "providers", "list", "-o", "json"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(providers.code, 0, "{}", providers.stderr);
+    assert!(
+        providers.stdout.contains("acme-prod-us"),
+        "{}",
+        providers.stdout
+    );
+
+    // The user's platform saw nothing, and its credential is unchanged.
+    assert_eq!(platform_requests(&sb).await.len(), before);
+    let real = crate::cli::telcreds(&cfg, &["sip", "show", sip, "-o", "json"], "").await;
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    assert!(
+        !real.stdout.contains("changed via --demo"),
+        "{}",
+        real.stdout
+    );
+    // Nor did the user's journal get a line.
+    let journal = dir.path().join("data").join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap_or_default();
+    assert!(!text.contains("sip.update"), "{text}");
+    // The demo's temporary directory is gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("tmp")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // The config's profiles are not the demo's: naming one is an error, never a reach.
+    let before = platform_requests(&sb).await.len();
+    let cfg2 = cfg.clone();
+    let named = tokio::task::spawn_blocking(move || {
+        run_as_user(
+            &cfg2,
+            &["--demo", "-p", "sandbox-dasha", "providers", "list"],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(named.code, 2, "{}", named.stderr);
+    assert!(named.stderr.contains("demo-dasha"), "{}", named.stderr);
+    assert_eq!(platform_requests(&sb).await.len(), before);
+
+    // With --config, --demo is refused: which one was meant is not clear.
+    let both = crate::cli::telcreds(&cfg, &["--demo", "providers", "list"], "").await;
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(both.stderr.contains("--demo"), "{}", both.stderr);
+    assert_eq!(platform_requests(&sb).await.len(), before);
+}
+
+#[tokio::test]
+async fn a_token_cmd_is_never_quoted_on_the_command_line_nor_in_the_journal_or_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[profiles.prod]\nplatform = \"dasha\"\nbase_url = \"http://127.0.0.1:9/api/v1\"\n\
+         token_cmd = \"echo CMDTEXT-CANARY >/dev/null; exit 4\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["providers", "list"][..],
+        &["sip", "list", "-o", "json"][..],
+        &["doctor"][..],
+    ] {
+        let run = crate::cli::telcreds(&cfg, args, "").await;
+        assert_ne!(run.code, 0, "{args:?}");
+        assert!(!run.stderr.contains("CANARY"), "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.contains("CANARY"), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("token_cmd") || run.stdout.contains("token_cmd"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // The log and journal written under data/ and state/.
+    for sub in ["data", "state"] {
+        for entry in walk(&dir.path().join(sub)) {
+            let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+            assert!(!text.contains("CANARY"), "{}: {text}", entry.display());
+        }
+    }
+}
+
+/// Every file under `root`.
+fn walk(root: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    entries
+        .flat_map(|e| {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_typo_in_keys_stops_the_ui_with_its_line_but_never_a_command() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::mint::mint_config(&sb, dir.path());
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[keys]\ndelet = \"ctrl-x\"\n");
+    std::fs::write(&cfg, &text).unwrap();
+    let line = text.lines().count();
+
+    let list = crate::cli::telcreds(&cfg, &["providers", "list", "-o", "json"], "").await;
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("acme-prod-us"), "{}", list.stdout);
+    let sid = "AC759b765966b5b7c9cdfaa58072348b24";
+    let plan = crate::cli::telcreds(
+        &cfg,
+        &[
+            "rotate",
+            "twilio",
+            "--account-sid",
+            sid,
+            "--mint",
+            "--dry-run",
+        ],
+        "",
+    )
+    .await;
+    // It plans (exit 9: the config's wrong-org profile cannot be listed), unstopped.
+    assert_eq!(plan.code, 9, "{}", plan.stderr);
+    assert!(plan.stdout.contains("acme-prod-us"), "{}", plan.stdout);
+    assert!(!plan.stderr.contains("keys"), "{}", plan.stderr);
+
+    // The UI, which is what the table is for, says what and where before it starts.
+    let cfg2 = cfg.clone();
+    let ui = tokio::task::spawn_blocking(move || run_as_user(&cfg2, &[]))
+        .await
+        .unwrap();
+    assert_eq!(ui.code, 2, "{}", ui.stderr);
+    assert!(
+        ui.stderr.contains(&format!(
+            "key \"keys.delet\": line {line}: unknown action `delet`"
+        )),
+        "{}",
+        ui.stderr
+    );
+}
