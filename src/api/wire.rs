@@ -34,12 +34,15 @@ fn u32_of(v: &serde_json::Value) -> Option<u32> {
     }
 }
 
-/// A field that a full replacement sends back: absent (or null), read, or present in
-/// a form that could not be read (then it must not be replaced with nothing).
+/// A field that a full replacement sends back: missing from the answer, null, read,
+/// or present in a form that could not be read. Missing and unreadable are both
+/// unknown values: a replacement must not send them back as nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Field<T> {
-    /// Missing or null.
+    /// Not in the answer at all: its value is unknown.
     #[default]
+    Missing,
+    /// Null: no value.
     Absent,
     /// Read.
     Read(T),
@@ -56,9 +59,10 @@ impl<T> Field<T> {
         }
     }
 
-    /// True when the field was there but could not be read.
-    pub fn is_unreadable(&self) -> bool {
-        matches!(self, Field::Unreadable)
+    /// True when the value is unknown (missing or unreadable): sending it back empty
+    /// would erase what the platform holds.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Field::Missing | Field::Unreadable)
     }
 }
 

@@ -127,8 +127,9 @@ pub struct SipCredential {
     pub created_time: Option<DateTime<Utc>>,
     /// Last changed.
     pub last_update_time: Option<DateTime<Utc>>,
-    /// Fields the platform sent in a form telcreds could not read (keyed like
-    /// [`validate::field`](super::validate::field)): a full replacement would erase them.
+    /// Fields the platform sent in a form telcreds could not read, or left out of its
+    /// answer (keyed like [`validate::field`](super::validate::field)): their values
+    /// are unknown, and a full replacement would erase them.
     #[serde(skip)]
     pub unreadable: Vec<&'static str>,
 }
@@ -175,8 +176,9 @@ impl SipCredential {
         (!self.unreadable.is_empty()).then(|| crate::api::ApiError::Decode {
             status: 200,
             excerpt: format!(
-                "{} of SIP credential {} came in a form telcreds cannot read; an update \
-                 replaces every field and would erase {}, so nothing was changed",
+                "{} of SIP credential {} came in a form telcreds cannot read, or not at \
+                 all; an update replaces every field and would erase {}, so nothing was \
+                 changed",
                 self.unreadable.join(", "),
                 self.id,
                 if self.unreadable.len() == 1 {

@@ -179,14 +179,14 @@ impl WireSip {
     pub(super) fn into_domain(self) -> SipCredential {
         // In the order of `field::SIP_CHECKED` (the array type checks the count).
         let unreadable: [bool; field::SIP_CHECKED.len()] = [
-            self.server.is_unreadable(),
-            self.domain.is_unreadable(),
-            self.auth_user.is_unreadable(),
-            self.auth_password.is_unreadable(),
-            self.transport.is_unreadable(),
-            self.description.is_unreadable(),
-            self.cps_limit.is_unreadable(),
-            self.cps_key.is_unreadable(),
+            self.server.is_unknown(),
+            self.domain.is_unknown(),
+            self.auth_user.is_unknown(),
+            self.auth_password.is_unknown(),
+            self.transport.is_unknown(),
+            self.description.is_unknown(),
+            self.cps_limit.is_unknown(),
+            self.cps_key.is_unknown(),
         ];
         let unreadable = field::SIP_CHECKED
             .into_iter()
@@ -304,4 +304,38 @@ pub(super) struct WireAgent {
     #[serde(deserialize_with = "lenient_string")]
     agent_name: Option<String>,
     uses: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sip(json: serde_json::Value) -> SipCredential {
+        serde_json::from_value::<WireSip>(json).unwrap().into_domain()
+    }
+
+    #[test]
+    fn a_field_missing_from_the_answer_blocks_a_full_replacement_like_an_unreadable_one() {
+        let full = serde_json::json!({
+            "id": "c1", "orgId": "o", "server": "sip.example.com", "domain": "example.com",
+            "authUser": "u", "authPassword": "p", "transport": "udp", "source": "manual",
+            "description": "d", "cpsLimit": 5, "cpsKey": "k"
+        });
+        assert!(sip(full.clone()).to_input().is_ok());
+        for missing in ["authPassword", "domain"] {
+            let mut answer = full.clone();
+            answer.as_object_mut().unwrap().remove(missing);
+            let credential = sip(answer);
+            let err = credential.to_input().unwrap_err().to_string();
+            let name = crate::domain::validate::field_key(missing);
+            assert!(err.contains(&name), "{err}");
+            assert!(err.contains("nothing was changed"), "{err}");
+        }
+        // An explicit null is a value: no password, no domain.
+        let mut nulls = full.clone();
+        nulls["authPassword"] = serde_json::Value::Null;
+        nulls["domain"] = serde_json::Value::Null;
+        let input = sip(nulls).to_input().unwrap();
+        assert!(input.auth_password.is_none() && input.domain.is_none());
+    }
 }
