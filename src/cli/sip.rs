@@ -69,11 +69,11 @@ const SIP_LIST_COLUMNS: &[&str] = &[
 fn sip_cells(c: &SipCredential) -> Vec<String> {
     vec![
         c.id.clone(),
-        opt(&c.description),
+        c.field_text(field::DESCRIPTION, c.description.as_ref()),
         c.server.clone(),
         c.transport.to_string(),
-        opt(&c.auth_user),
-        opt(&c.cps_limit),
+        c.field_text(field::AUTH_USER, c.auth_user.as_ref()),
+        c.field_text(field::CPS_LIMIT, c.cps_limit.as_ref()),
         c.source.to_string(),
     ]
 }
@@ -131,20 +131,29 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
 
 fn sip_text(c: &SipCredential, reveal: bool) -> String {
     let password = match (&c.auth_password, reveal) {
-        (None, _) => "-".to_string(),
+        (None, _) => c.field_text::<String>(field::AUTH_PASSWORD, None),
         (Some(p), true) => p.expose().to_string(),
         (Some(_), false) => format!("{} (--show-secrets to print)", Secret::masked()),
     };
     details(&[
         ("id", c.id.clone()),
-        ("description", opt(&c.description)),
+        (
+            "description",
+            c.field_text(field::DESCRIPTION, c.description.as_ref()),
+        ),
         ("server", c.server.clone()),
-        ("domain", opt(&c.domain)),
-        ("auth user", opt(&c.auth_user)),
+        ("domain", c.field_text(field::DOMAIN, c.domain.as_ref())),
+        (
+            "auth user",
+            c.field_text(field::AUTH_USER, c.auth_user.as_ref()),
+        ),
         ("auth password", password),
         ("transport", c.transport.to_string()),
-        ("cps limit", opt(&c.cps_limit)),
-        ("cps key", opt(&c.cps_key)),
+        (
+            "cps limit",
+            c.field_text(field::CPS_LIMIT, c.cps_limit.as_ref()),
+        ),
+        ("cps key", c.field_text(field::CPS_KEY, c.cps_key.as_ref())),
         (
             "source",
             format!(

@@ -171,6 +171,17 @@ impl SipCredential {
         })
     }
 
+    /// A field as shown: its value, "-" when it has none, "unreadable" when the
+    /// platform sent it in a form telcreds cannot read or not at all (never "-",
+    /// which would read as "no value": a CPS limit of 2.5 is not "no limit").
+    pub fn field_text<T: ToString>(&self, field: &str, value: Option<&T>) -> String {
+        if self.unreadable.contains(&field) {
+            "unreadable".to_string()
+        } else {
+            value.map_or_else(|| "-".to_string(), ToString::to_string)
+        }
+    }
+
     /// Why this credential cannot be replaced as a whole, if it cannot.
     pub fn replacement_blocker(&self) -> Option<crate::api::ApiError> {
         (!self.unreadable.is_empty()).then(|| crate::api::ApiError::Decode {

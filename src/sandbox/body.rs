@@ -114,10 +114,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn int(&mut self, key: &str) -> Option<i64> {
-        match self.get(key)?.as_i64() {
-            Some(n) => Some(n),
-            None => self.wrong_type(key, "must be a whole number"),
+    /// Any JSON number, whole or not, kept as sent.
+    pub fn number(&mut self, key: &str) -> Option<serde_json::Number> {
+        match self.get(key)? {
+            Value::Number(n) => Some(n.clone()),
+            _ => self.wrong_type(key, "must be a number"),
         }
     }
 

@@ -206,7 +206,8 @@ pub(crate) struct SipFields {
     pub auth_password: Option<String>,
     pub transport: Transport,
     pub description: Option<String>,
-    pub cps_limit: Option<i64>,
+    /// As sent: the documented type is `number<float> | null`.
+    pub cps_limit: Option<serde_json::Number>,
     pub cps_key: Option<String>,
 }
 

@@ -24,8 +24,18 @@ const CONFIG_PATHS: [&str; 2] = [
     "/telephony/providers-configurations",
     "/telephony/provider-configurations",
 ];
-/// Provider slugs in the sandbox's catalogue.
-const PROVIDERS: [&str; 1] = ["twilio"];
+/// The sandbox's provider catalogue: slug and id.
+const PROVIDERS: [(&str, i64); 1] = [("twilio", 3)];
+
+/// The slug of a provider named by its slug or its catalogue id (Twilio is 3 in
+/// Unpod's seed data).
+fn provider_slug(given: &str) -> Option<&'static str> {
+    let given = given.trim();
+    PROVIDERS
+        .iter()
+        .find(|(slug, id)| *slug == given || given.parse::<i64>() == Ok(*id))
+        .map(|(slug, _)| *slug)
+}
 /// Longest auth token Unpod stores.
 const TOKEN_MAX: usize = 64;
 const NOT_FOUND: &str = "Provider configuration not found.";
@@ -227,15 +237,21 @@ fn parse_input(body: &Map<String, Value>, partial: bool) -> Result<ConfigInput, 
             f.required(key)
         }
     };
-    let provider = if partial {
-        None
-    } else {
-        field(&mut f, "provider")
+    // An id may come as a number.
+    let provider = match body.get("provider") {
+        _ if partial => None,
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => field(&mut f, "provider"),
     };
-    if let Some(p) = provider.as_deref().filter(|p| !PROVIDERS.contains(p)) {
-        f.errors
-            .add("provider", format!("\"{p}\" is not a valid choice."));
-    }
+    // Seed 000: the provider's slug or its catalogue id.
+    let provider = provider.and_then(|p| match provider_slug(&p) {
+        Some(slug) => Some(slug.to_string()),
+        None => {
+            f.errors
+                .add("provider", format!("\"{p}\" is not a valid choice."));
+            None
+        }
+    });
     let account_sid = field(&mut f, "account_sid");
     if account_sid
         .as_deref()
@@ -280,6 +296,19 @@ async fn create(
         parse_input(&body, false).map_err(|e| Envelope::invalid(StatusCode::BAD_REQUEST, e))?;
     let account_sid = input.account_sid.unwrap_or_default();
     let mut world = lock(&shared.world);
+    // Seed 000 lists 400 "Invalid credentials" on create.
+    if world
+        .check_twilio(
+            &account_sid,
+            input.auth_token.as_deref().unwrap_or_default(),
+        )
+        .is_err()
+    {
+        return Err(Envelope::error(
+            StatusCode::BAD_REQUEST,
+            "Invalid credentials",
+        ));
+    }
     check_unique(&world, &org, &account_sid, None)?;
     world.next_unpod_id += 1;
     let config = UnpodConfig {

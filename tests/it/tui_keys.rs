@@ -112,7 +112,8 @@ async fn a_conflicting_keys_table_is_refused_before_anything_runs() {
     let line = text.lines().count() + 3;
     text.push_str("\n[keys]\ndelete = \"ctrl-x\"\nedit = \"ctrl-x\"\n");
     std::fs::write(&cfg, text).unwrap();
-    let run = telcreds(&cfg, &["profiles", "list"], "").await;
+    // The UI (no command) refuses to start; commands never read `[keys]`.
+    let run = telcreds(&cfg, &[], "").await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     let expected = format!(
         "key \"keys.edit\": line {}: `ctrl-x` would trigger both edit (line {}) and delete \

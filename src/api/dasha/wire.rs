@@ -311,7 +311,9 @@ mod tests {
     use super::*;
 
     fn sip(json: serde_json::Value) -> SipCredential {
-        serde_json::from_value::<WireSip>(json).unwrap().into_domain()
+        serde_json::from_value::<WireSip>(json)
+            .unwrap()
+            .into_domain()
     }
 
     #[test]
@@ -337,5 +339,16 @@ mod tests {
         nulls["domain"] = serde_json::Value::Null;
         let input = sip(nulls).to_input().unwrap();
         assert!(input.auth_password.is_none() && input.domain.is_none());
+    }
+
+    #[test]
+    fn a_fractional_cps_limit_shows_as_unreadable_never_as_no_limit() {
+        use crate::domain::validate::field::CPS_LIMIT;
+        let c = sip(serde_json::json!({"id": "c1", "server": "s", "cpsLimit": 2.5}));
+        assert_eq!(c.field_text(CPS_LIMIT, c.cps_limit.as_ref()), "unreadable");
+        let c = sip(serde_json::json!({"id": "c1", "server": "s", "cpsLimit": null}));
+        assert_eq!(c.field_text(CPS_LIMIT, c.cps_limit.as_ref()), "-");
+        let c = sip(serde_json::json!({"id": "c1", "server": "s", "cpsLimit": 3}));
+        assert_eq!(c.field_text(CPS_LIMIT, c.cps_limit.as_ref()), "3");
     }
 }

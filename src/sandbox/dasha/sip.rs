@@ -46,8 +46,13 @@ fn parse_fields(body: &Map<String, Value>) -> Result<SipFields, FieldErrors> {
     if transport.is_none() {
         f.errors.add("transport", "Must be one of udp, tcp, tls.");
     }
-    let cps_limit = f.int("cpsLimit");
-    if cps_limit.is_some_and(|n| !(0..=i64::from(i32::MAX)).contains(&n)) {
+    // Seed 003: `number<float> | null`.
+    let cps_limit = f.number("cpsLimit");
+    if cps_limit
+        .as_ref()
+        .and_then(serde_json::Number::as_f64)
+        .is_some_and(|n| !(0.0..=f64::from(i32::MAX)).contains(&n))
+    {
         f.errors.add("cpsLimit", "Must be 0 or more.");
     }
     f.errors.into_result()?;

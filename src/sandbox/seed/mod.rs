@@ -57,7 +57,7 @@ fn add_bulk_credentials(world: &mut World, n: usize, now: Ts) {
                 auth_password: Some(hex32(seq)),
                 transport: c.transport,
                 description: Some(format!("trunk {seq}")),
-                cps_limit: c.cps_limit,
+                cps_limit: c.cps_limit.map(Into::into),
                 cps_key: c.cps_key.map(str::to_string),
             },
             source: Source::Manual,
@@ -161,7 +161,7 @@ fn add_manual_credentials(world: &mut World, now: Ts) {
                 transport: c.transport,
                 description: (i % 7 != 6)
                     .then(|| format!("{} #{seq} ({})", c.label, PURPOSES[i % PURPOSES.len()])),
-                cps_limit: c.cps_limit,
+                cps_limit: c.cps_limit.map(Into::into),
                 cps_key: c.cps_key.map(str::to_string),
             },
             source: Source::Manual,

@@ -327,6 +327,16 @@ async fn sip_credential_create_get_replace_delete() {
     assert!(replaced["authUser"].is_null() && replaced["cpsLimit"].is_null());
     assert_eq!(replaced["createdTime"], created["createdTime"]);
 
+    // The documented cpsLimit is `number<float> | null`: 2.5 is kept as sent.
+    let fractional = json!({ "server": "sip3.example", "cpsLimit": 2.5 });
+    let (status, kept) = send(
+        env.dasha(Method::PUT, &format!("/sip-credentials/{id}"))
+            .json(&fractional),
+    )
+    .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!(kept["cpsLimit"], json!(2.5));
+
     assert_eq!(
         send(env.dasha(Method::DELETE, &format!("/sip-credentials/{id}")))
             .await

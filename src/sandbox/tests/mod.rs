@@ -85,6 +85,21 @@ impl Env {
             .unwrap_or_default()
     }
 
+    /// An active Twilio account that no Unpod configuration uses yet, with its
+    /// current token.
+    fn unlinked_account(&self) -> (String, String) {
+        let world = super::state::lock(&self.sandbox.shared.world);
+        world
+            .accounts
+            .iter()
+            .find(|a| {
+                a.status == super::model::AccountStatus::Active
+                    && !world.unpod_configs.iter().any(|c| c.account_sid == a.sid)
+            })
+            .map(|a| (a.sid.clone(), a.auth_token.clone()))
+            .expect("the demo has an account Unpod does not use")
+    }
+
     /// The Account SID of a seeded provider.
     async fn provider_sid(&self, id: &str) -> String {
         let (_, body) = send(self.dasha(Method::GET, &format!("/providers/{id}"))).await;

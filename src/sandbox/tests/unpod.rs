@@ -116,9 +116,15 @@ async fn unpod_provider_configuration_lifecycle() {
         "shared with Dasha"
     );
 
-    let sid = format!("AC{}", "ab".repeat(16));
-    let body =
-        json!({ "provider": "twilio", "account_sid": sid, "auth_token": "not-checked-by-unpod" });
+    // Seed 000 lists 400 "Invalid credentials" on create: the pair is checked.
+    let (sid, token) = env.unlinked_account();
+    let bogus = json!({ "provider": "twilio", "account_sid": sid, "auth_token": "0".repeat(32) });
+    let (status, refused) = send(env.unpod(Method::POST, CONFIGS).json(&bogus)).await;
+    assert_eq!(
+        (status, refused["message"].as_str()),
+        (400, Some("Invalid credentials"))
+    );
+    let body = json!({ "provider": "twilio", "account_sid": sid, "auth_token": token });
     let (status, created) = send(env.unpod(Method::POST, CONFIGS).json(&body)).await;
     assert_eq!(
         (status, created["message"].as_str()),
@@ -126,6 +132,14 @@ async fn unpod_provider_configuration_lifecycle() {
     );
     let id = created["data"]["id"].as_i64().unwrap();
     assert!(id > 103 && created["data"].get("auth_token").is_none());
+    // The provider may be given by its catalogue id (seed 000: "slug or ID").
+    let (status, by_id) = send(env.unpod(Method::DELETE, &format!("{CONFIGS}{id}/"))).await;
+    assert_eq!(status, 204, "{by_id}");
+    let numeric = json!({ "provider": 3, "account_sid": sid, "auth_token": token });
+    let (status, created) = send(env.unpod(Method::POST, CONFIGS).json(&numeric)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["data"]["provider"], "twilio");
+    let id = created["data"]["id"].as_i64().unwrap();
     let (status, conflict) = send(env.unpod(Method::POST, CONFIGS).json(&body)).await;
     assert_eq!(
         (status, conflict["message"].as_str()),

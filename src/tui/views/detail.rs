@@ -2,6 +2,7 @@
 
 use super::pane;
 use crate::domain::time::{ago, stamp};
+use crate::domain::validate::field;
 use crate::domain::{Provider, SipCredential, VerificationStatus};
 use crate::history::{Record, Source, transitions};
 use crate::journal::Outcome;
@@ -303,7 +304,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
 fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     let t = &app.theme;
     let password = match &c.auth_password {
-        None => Span::styled("-", t.base),
+        None => Span::styled(c.field_text::<String>(field::AUTH_PASSWORD, None), t.base),
         Some(p) if app.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
         Some(_) => Span::styled(format!("{} (x reveals)", Secret::masked()), t.base),
     };
@@ -314,21 +315,31 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         c.source.to_string()
     };
     let mut lines = vec![
-        kv(t, "description", opt(&c.description)),
+        kv(
+            t,
+            "description",
+            c.field_text(field::DESCRIPTION, c.description.as_ref()),
+        ),
         kv(t, "id", c.id.clone()),
         kv(t, "server", c.server.clone()),
-        kv(t, "domain", opt(&c.domain)),
-        kv(t, "auth user", opt(&c.auth_user)),
+        kv(t, "domain", c.field_text(field::DOMAIN, c.domain.as_ref())),
+        kv(
+            t,
+            "auth user",
+            c.field_text(field::AUTH_USER, c.auth_user.as_ref()),
+        ),
         Line::from(vec![label(t, "password"), password]),
         kv(t, "transport", c.transport.to_string()),
         kv(
             t,
             "cps limit",
-            c.cps_limit
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "-".into()),
+            c.field_text(field::CPS_LIMIT, c.cps_limit.as_ref()),
         ),
-        kv(t, "cps key", opt(&c.cps_key)),
+        kv(
+            t,
+            "cps key",
+            c.field_text(field::CPS_KEY, c.cps_key.as_ref()),
+        ),
         Line::from(vec![label(t, "source"), Span::styled(source, source_style)]),
     ];
     if let Some(pid) = &c.provider_id {
