@@ -244,9 +244,16 @@ impl Http {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| from_transport(&e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ApiError::Decode {
+                let error = ApiError::Decode {
                     status,
                     excerpt: format!("response larger than {} MiB", MAX_BODY_BYTES >> 20),
+                };
+                // A change the platform took (2xx) whose answer cannot be read: what
+                // it stored is unknown, never "failed".
+                return Err(if after_change && (200..300).contains(&status) {
+                    ApiError::Unconfirmed(Box::new(error))
+                } else {
+                    error
                 });
             }
             body.extend_from_slice(&chunk);

@@ -277,3 +277,40 @@ async fn a_slow_page_does_not_hold_back_the_next_ones_and_pages_arrive_in_order(
         .collect();
     assert_eq!(seen, expected, "handed over in order, each once");
 }
+
+/// A server whose every PATCH on a provider's auth token answers `status` with a
+/// body of `bytes` bytes.
+async fn huge_answers(status: u16, bytes: usize) -> DashaClient {
+    use axum::routing::patch;
+    let app = Router::new().route(
+        "/providers/twilio/{id}/auth-token",
+        patch(move || async move {
+            (
+                axum::http::StatusCode::from_u16(status).unwrap(),
+                [("content-type", "application/json")],
+                " ".repeat(bytes),
+            )
+        }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    DashaClient::new(http(), &base, Secret::new("t"))
+}
+
+#[tokio::test]
+async fn a_2xx_too_large_to_read_after_a_change_is_unconfirmed_never_failed() {
+    let token = Secret::new("0123456789abcdef0123456789abcdef");
+    let client = huge_answers(200, 17 << 20).await;
+    let e = client.update_auth_token("p1", &token).await.unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert!(
+        e.to_string().contains("may or may not have been applied"),
+        "{e}"
+    );
+
+    // A refusal too large to read is still a refusal: nothing was applied.
+    let client = huge_answers(400, 17 << 20).await;
+    let e = client.update_auth_token("p1", &token).await.unwrap_err();
+    assert!(!e.outcome_unknown(), "{e:?}");
+}
