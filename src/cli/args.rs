@@ -256,6 +256,13 @@ pub struct SipRotateArgs {
     /// Include a generated password in JSON output (table output shows it once anyway).
     #[arg(long)]
     pub show_secrets: bool,
+    /// Use a password under 12 characters anyway.
+    #[arg(long)]
+    pub allow_weak_password: bool,
+    /// Do not ask for confirmation on a production profile (required there when no
+    /// terminal is available).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 /// An item id.

@@ -24,22 +24,8 @@ pub fn confirm_delete(
             ),
         ));
     }
-    let badge = if profile.is_production() {
-        " [PROD]"
-    } else {
-        ""
-    };
-    let expected = if profile.protected { name } else { "yes" };
-    let name = crate::text::printable(name);
-    eprint!(
-        "Delete {kind} \"{name}\" on profile \"{}\"{badge}? Type {} to confirm: ",
-        profile.name,
-        if profile.protected {
-            format!("its name \"{name}\"")
-        } else {
-            "yes".into()
-        }
-    );
+    let (prompt, expected) = question(profile, &format!("Delete {kind}"), name, None);
+    eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let answer = answer(stdin_fd(), &mut std::io::stderr())?;
     if answer.trim() == expected {
@@ -52,6 +38,69 @@ pub fn confirm_delete(
     }
 }
 
+/// Asks on the terminal (`/dev/tty`: stdin may carry the new secret) before `action`
+/// (e.g. "Rotate the password of SIP credential") on `name`, unless `yes`; `note`
+/// says what else the user must know. `nothing` ends the refusal ("nothing was
+/// changed").
+pub fn confirm_on_tty(
+    profile: &Profile,
+    action: &str,
+    name: &str,
+    note: Option<&str>,
+    yes: bool,
+) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    let (prompt, expected) = question(profile, action, name, note);
+    let no_tty = |e: CliError| {
+        CliError::new(
+            Exit::Refused,
+            format!(
+                "not changed: profile \"{}\" is production and there is no terminal to \
+                 confirm on ({}); pass --yes to confirm in scripts",
+                profile.name, e.message
+            ),
+        )
+    };
+    let typed = ask_on_tty_answer(&prompt).map_err(|e| match e.exit {
+        Exit::Refused => no_tty(e),
+        _ => e,
+    })?;
+    if typed.trim() == expected {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Refused,
+            "not confirmed: nothing was changed",
+        ))
+    }
+}
+
+/// The question before `action` on `name` in `profile`, and the answer that
+/// confirms it: the item's name on a protected profile, else `yes`.
+fn question(profile: &Profile, action: &str, name: &str, note: Option<&str>) -> (String, String) {
+    let badge = if profile.is_production() {
+        " [PROD]"
+    } else {
+        ""
+    };
+    let shown = crate::text::printable(name);
+    let (expected, what) = if profile.protected {
+        (name.to_string(), format!("its name \"{shown}\""))
+    } else {
+        ("yes".to_string(), "yes".to_string())
+    };
+    let note = note
+        .map(|n| format!("\n{n}\n"))
+        .unwrap_or_else(|| " ".into());
+    let prompt = format!(
+        "{action} \"{shown}\" on profile \"{}\"{badge}?{note}Type {what} to confirm: ",
+        profile.name
+    );
+    (prompt, expected)
+}
+
 /// Asks on the controlling terminal (`/dev/tty`) rather than stdin, for commands
 /// whose stdin carries a secret. True when the answer is `expected`; a refusal
 /// naming `--yes` when there is no terminal to ask on.
@@ -62,23 +111,35 @@ pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
 /// Asks on the controlling terminal and returns what was typed; a refusal naming
 /// `--yes` when there is no terminal to ask on.
 pub fn ask_on_tty_answer(prompt: &str) -> Result<String, CliError> {
-    let no_tty = |e: std::io::Error| {
-        CliError::new(
-            Exit::Refused,
-            format!(
-                "no terminal to confirm on ({e}): stdin carries the secret, so pass --yes to confirm in scripts"
-            ),
+    ask_on(open_tty(), prompt, |e| {
+        format!(
+            "no terminal to confirm on ({e}): stdin carries the secret, so pass --yes to \
+             confirm in scripts"
         )
-    };
-    let tty = std::fs::OpenOptions::new()
+    })
+}
+
+/// The controlling terminal, for reading and writing.
+fn open_tty() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open("/dev/tty")
-        .map_err(no_tty)?;
+}
+
+/// Writes `prompt` on `tty` and returns what was typed; without a terminal, a
+/// refusal worded by `no_tty`.
+fn ask_on(
+    tty: std::io::Result<std::fs::File>,
+    prompt: &str,
+    no_tty: impl Fn(&std::io::Error) -> String,
+) -> Result<String, CliError> {
+    let refused = |e: std::io::Error| CliError::new(Exit::Refused, no_tty(&e));
+    let tty = tty.map_err(refused)?;
     let mut out = &tty;
     write!(out, "{prompt}")
         .and_then(|()| out.flush())
-        .map_err(no_tty)?;
+        .map_err(refused)?;
     answer(tty_fd(&tty), &mut out)
 }
 

@@ -5,7 +5,7 @@ use super::args::{
     SipShowArgs, SipUpdateArgs,
 };
 use super::audit::warn;
-use super::confirm::confirm_delete;
+use super::confirm::{confirm_delete, confirm_on_tty};
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
 use super::stream::{ListSink, Progress};
@@ -302,6 +302,31 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             "give the new password: --generate-password, --password-stdin or --password-file FILE",
         )
     })?;
+    if !a.allow_weak_password
+        && let Some(why) = validate::weak_sip_password(&password)
+    {
+        return Err(CliError::new(
+            Exit::Validation,
+            format!(
+                "{why}; use --generate-password, or pass --allow-weak-password to use it \
+                 anyway: nothing was changed"
+            ),
+        ));
+    }
+    if ctx.profile.is_production() {
+        let current = ctx
+            .ops
+            .get_sip(&a.id)
+            .await
+            .map_err(|e| ctx.about(Item::Sip, &a.id, e))?;
+        confirm_on_tty(
+            &ctx.profile,
+            "Rotate the password of SIP credential",
+            &current.confirm_name(),
+            Some(CARRIER_FOLLOWS),
+            a.yes,
+        )?;
+    }
     let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
     let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
@@ -314,6 +339,7 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             show_command(ctx, &c.id)
         ));
     }
+    warn(CARRIER_FOLLOWS);
     let view = Rotated {
         rotated: true,
         generated,
@@ -333,6 +359,10 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         out
     })
 }
+
+/// The other end of the trunk, which a platform-only rotation leaves behind.
+const CARRIER_FOLLOWS: &str = "the carrier end of the trunk (its credential list) must get \
+     the same password: until it does, calls through this trunk are refused";
 
 /// `sip probe`: the checks as a table (or JSON), and an exit code that says whether
 /// every step passed (11 failed, 12 inconclusive).

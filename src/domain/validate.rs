@@ -314,6 +314,23 @@ pub fn new_sip_password(value: &Secret) -> Result<(), Invalid> {
     sip_password(&Some(value.clone()))
 }
 
+/// Shortest SIP password telcreds calls strong: shorter ones are used only when the
+/// user confirms (`--allow-weak-password`, or ⏎ twice in the UI).
+pub const SIP_PASSWORD_STRONG: usize = 12;
+
+/// Why a new SIP password is weak, when it is: under [`SIP_PASSWORD_STRONG`]
+/// characters (a digest over a short password is guessed offline from one capture).
+pub fn weak_sip_password(value: &Secret) -> Option<String> {
+    let n = value.char_len();
+    (n < SIP_PASSWORD_STRONG).then(|| {
+        format!(
+            "the new password is {n} character{}, under {SIP_PASSWORD_STRONG}: weak, and easy \
+             to guess from one captured call",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
 /// Checks a transport is one the platform knows.
 pub fn transport(t: &Transport) -> Result<(), Invalid> {
     match t {
@@ -376,6 +393,14 @@ pub fn new_provider(p: &NewProvider) -> Result<(), Vec<FieldError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sip_password_under_twelve_characters_is_weak() {
+        let weak = weak_sip_password(&Secret::new("short")).unwrap();
+        assert!(weak.contains("5 characters, under 12"), "{weak}");
+        assert!(weak_sip_password(&Secret::new("elevenchars")).is_some());
+        assert!(weak_sip_password(&Secret::new("twelve-chars")).is_none());
+    }
 
     const SID: &str = "AC0123456789abcdef0123456789abcdef";
 

@@ -17,6 +17,10 @@ use zeroize::Zeroize;
 /// Checks a candidate secret; the message must never contain the value.
 pub type SecretRule = fn(&Secret) -> Result<(), crate::domain::validate::Invalid>;
 
+/// Says why a valid secret is still unwise (a weak password), when it is: the prompt
+/// then asks for a second ⏎. The message must never contain the value.
+pub type SecretWarning = fn(&Secret) -> Option<String>;
+
 /// What a key press did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptEvent {
@@ -37,6 +41,9 @@ pub struct SecretPrompt {
     revealed: bool,
     can_generate: bool,
     rule: SecretRule,
+    warning: Option<SecretWarning>,
+    /// The warning was shown for the value as it is: the next ⏎ submits it.
+    warned: bool,
     note: Option<String>,
     busy: bool,
 }
@@ -68,9 +75,17 @@ impl SecretPrompt {
             revealed: false,
             can_generate,
             rule,
+            warning: None,
+            warned: false,
             note: None,
             busy: false,
         }
+    }
+
+    /// Asks for a second ⏎ when `warning` has something to say about the value.
+    pub fn with_warning(mut self, warning: SecretWarning) -> Self {
+        self.warning = Some(warning);
+        self
     }
 
     /// Shows "working…" and ignores input but `Esc` while on.
@@ -108,23 +123,34 @@ impl SecretPrompt {
             KeyCode::Enter => {
                 let value = self.value();
                 match (self.rule)(&value) {
-                    Ok(()) => return PromptEvent::Submit(value),
                     Err(m) => self.note = Some(m.into()),
+                    Ok(()) => match self.warning.and_then(|w| w(&value)) {
+                        Some(why) if !self.warned => {
+                            self.note = Some(format!("{why}: ⏎ again to use it anyway"));
+                            self.warned = true;
+                        }
+                        _ => return PromptEvent::Submit(value),
+                    },
                 }
             }
             KeyCode::Char('x') if ctrl => self.revealed = !self.revealed,
             KeyCode::Char('g') if ctrl && self.can_generate => {
                 self.set_value(password::generate());
+                self.warned = false;
                 self.note = Some(format!(
                     "generated a {}-character password",
                     password::GENERATED_LENGTH
                 ));
             }
             // Cut keys would keep the secret in tui-input's yank buffer: clear instead.
-            KeyCode::Char('u' | 'w' | 'k') if ctrl => self.set_value(Secret::new("")),
+            KeyCode::Char('u' | 'w' | 'k') if ctrl => {
+                self.set_value(Secret::new(""));
+                self.warned = false;
+            }
             _ => {
                 if self.input.handle_event(&Event::Key(key)).is_some() {
                     self.note = None;
+                    self.warned = false;
                 }
             }
         }
@@ -141,6 +167,7 @@ impl SecretPrompt {
             self.input.handle(tui_input::InputRequest::InsertChar(c));
         }
         self.note = None;
+        self.warned = false;
     }
 
     fn set_value(&mut self, value: Secret) {

@@ -219,3 +219,79 @@ async fn a_typo_in_keys_stops_the_ui_with_its_line_but_never_a_command() {
         ui.stderr
     );
 }
+
+/// The sandbox's config with `prod-dasha`: a protected, production Dasha profile
+/// that may change things (the default).
+fn production_config(sb: &telcreds::sandbox::Sandbox, dir: &Path) -> std::path::PathBuf {
+    let cfg = write_config(sb, dir);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text = format!("default_profile = \"prod-dasha\"\n{text}");
+    text.push_str(&format!(
+        "\n[profiles.prod-dasha]\nplatform = \"dasha\"\nbase_url = \"{}\"\n\
+         token = \"{}\"\nprotected = true\nlabel = \"production\"\n",
+        sb.dasha_base(),
+        telcreds::sandbox::DASHA_TOKEN
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
+/// A manual SIP credential of the demo.
+const IDLE_SIP: &str = "c2000000-0000-4000-8000-000000000020";
+
+#[tokio::test]
+async fn a_sip_password_rotation_on_a_protected_profile_is_confirmed_and_a_weak_one_refused() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = production_config(&sb, dir.path());
+
+    // No terminal to type the name on, no --yes: refused, nothing sent.
+    let run = telcreds_env(
+        &cfg,
+        &["sip", "rotate", IDLE_SIP, "--generate-password"],
+        "",
+        &[],
+        true,
+    )
+    .await;
+    assert_eq!(run.code, 8, "{}", run.stderr);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert!(run.stderr.contains("prod-dasha"), "{}", run.stderr);
+    assert_eq!(puts(&sb).await, 0);
+
+    // A weak password is refused even with --yes, unless allowed on purpose.
+    let weak = ["sip", "rotate", IDLE_SIP, "--password-stdin", "--yes"];
+    let run = crate::cli::telcreds(&cfg, &weak, "short\n").await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert!(run.stderr.contains("under 12"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--allow-weak-password"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(puts(&sb).await, 0);
+    let allowed = [&weak[..], &["--allow-weak-password"]].concat();
+    let run = crate::cli::telcreds(&cfg, &allowed, "short\n").await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(puts(&sb).await, 1);
+
+    // --yes confirms; the carrier is named as the other end that must follow.
+    let run = crate::cli::telcreds(
+        &cfg,
+        &["sip", "rotate", IDLE_SIP, "--generate-password", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("carrier"), "{}", run.stderr);
+    assert_eq!(puts(&sb).await, 2);
+}
+
+/// How many PUT requests the sandbox served.
+async fn puts(sb: &telcreds::sandbox::Sandbox) -> usize {
+    requests(sb)
+        .await
+        .into_iter()
+        .filter(|(m, _, _)| m == "PUT")
+        .count()
+}

@@ -122,7 +122,7 @@ async fn through_the_command_line() -> Vec<String> {
             "",
         ),
         (
-            vec!["sip", "rotate", &id, "--password-stdin"],
+            vec!["sip", "rotate", &id, "--password-stdin", "--yes"],
             "Rotated-Pa55word",
         ),
         (vec!["sip", "delete", IN_USE, "--force", "--yes"], ""),
@@ -215,6 +215,7 @@ async fn through_the_ui() -> Vec<String> {
     h.press(KeyCode::Char('r'));
     h.type_text("Rotated-Pa55word");
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y')); // production: asked first
     h.settle().await;
     assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
     // Delete of a credential in use.

@@ -427,6 +427,57 @@ async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
 }
 
 #[tokio::test]
+async fn a_weak_or_production_sip_password_rotation_asks_before_anything_is_sent() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
+        profiles[0].protected = true;
+    })
+    .await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Char('j'));
+    let before = h.app.selected_sip().unwrap();
+    h.press(KeyCode::Char('r'));
+    assert!(h.screen(100, 30).contains("carrier end of the trunk"));
+    h.type_text("short");
+    h.press(KeyCode::Enter);
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("under 12"), "{screen}");
+    assert!(matches!(h.app.overlay, Some(Overlay::Prompt { .. })));
+    // The second ⏎ takes the weak password; the profile is protected: its name.
+    h.press(KeyCode::Enter);
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
+        "{:?}",
+        h.app.flash
+    );
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("[PROD]") && screen.contains("Rotate"),
+        "{screen}"
+    );
+    assert!(screen.contains("carrier"), "{screen}");
+    h.press(KeyCode::Enter); // focus starts on Cancel
+    h.settle().await;
+    assert!(h.app.overlay.is_none());
+    assert_eq!(
+        h.app.selected_sip().unwrap().auth_password,
+        before.auth_password
+    );
+
+    // Again, with the name typed and Rotate chosen.
+    h.press(KeyCode::Char('r'));
+    h.type_text("short");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Enter);
+    h.type_text(&before.confirm_name());
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    let after = h.app.selected_sip().unwrap();
+    assert_eq!(after.auth_password.unwrap().expose(), "short");
+}
+
+#[tokio::test]
 async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target() {
     let mut h = Harness::demo().await;
     let sid = "AC759b765966b5b7c9cdfaa58072348b24";

@@ -337,7 +337,7 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     );
     app.overlay = Some(telcreds::tui::app::Overlay::Confirm {
         dialog: Box::new(dialog),
-        target: telcreds::tui::app::DeleteTarget::Sip {
+        target: telcreds::tui::app::ConfirmTarget::Sip {
             id: "c1".into(),
             name: "EU carrier (outbound)".into(),
         },

@@ -1,7 +1,7 @@
 //! Opening dialogs (forms, delete confirmations, secret prompts) and routing keys to
 //! whatever overlay is open.
 
-use super::{App, DeleteTarget, Overlay, PromptPurpose, Tab};
+use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
 use crate::config::TokenSource;
 use crate::domain::validate;
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
@@ -60,7 +60,7 @@ impl App {
             if !self.caps().verification {
                 // Unpod lists no phone numbers per configuration: confirm right away.
                 let lines = vec!["nothing is listed as depending on it".into()];
-                self.open_confirm(DeleteTarget::Provider { id, name }, None, lines);
+                self.open_confirm(ConfirmTarget::Provider { id, name }, None, lines);
                 return Vec::new();
             }
             self.set_flash(format!("checking what uses {name}…"), false);
@@ -72,23 +72,20 @@ impl App {
         Vec::new()
     }
 
-    /// Opens the delete confirmation for `target` with `details` lines.
+    /// Opens the confirmation for `target` with `details` lines.
     pub(super) fn open_confirm(
         &mut self,
-        target: DeleteTarget,
+        target: ConfirmTarget,
         heading: Option<&str>,
         details: Vec<String>,
     ) {
         let Some(profile) = self.profile() else {
             return;
         };
-        let (action, name) = match &target {
-            DeleteTarget::Sip { name, .. } => ("Delete SIP credential", name.clone()),
-            DeleteTarget::Provider { name, .. } => ("Delete provider", name.clone()),
-        };
+        let (action, _) = target.action();
         let mut dialog = ConfirmDialog::new(
             action,
-            &name,
+            target.name(),
             &profile.name,
             profile.is_production(),
             profile.protected,
@@ -111,9 +108,11 @@ impl App {
             let lines = vec![
                 format!("New password for SIP credential \"{name}\"."),
                 "Every other field and the id are kept. ctrl-g generates one.".to_string(),
+                "The carrier end of the trunk must get the same password.".to_string(),
             ];
             let rule: SecretRule = validate::new_sip_password;
-            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true);
+            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true)
+                .with_warning(validate::weak_sip_password);
             (prompt, PromptPurpose::SipPassword { id, name })
         } else if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
@@ -329,12 +328,15 @@ impl App {
     fn confirm_key(
         &mut self,
         mut dialog: Box<ConfirmDialog>,
-        target: DeleteTarget,
+        target: ConfirmTarget,
         job: Option<u64>,
         key: KeyEvent,
     ) -> Vec<Effect> {
         if job.is_some() && key.code == KeyCode::Esc {
-            return self.left_busy("deleting");
+            return self.left_busy(match target {
+                ConfirmTarget::SipPassword { .. } => "rotating",
+                _ => "deleting",
+            });
         }
         match dialog.handle_key(key) {
             ConfirmEvent::None => {
@@ -346,17 +348,24 @@ impl App {
                 Vec::new()
             }
             ConfirmEvent::Cancel => {
-                self.set_flash("nothing was deleted", false);
+                self.set_flash(target.action().1, false);
                 Vec::new()
             }
             ConfirmEvent::Confirm { force } => {
                 let request = match &target {
-                    DeleteTarget::Sip { id, name } => Request::DeleteSip {
+                    ConfirmTarget::SipPassword { id, name, password } => {
+                        Request::RotateSipPassword {
+                            id: id.clone(),
+                            name: name.clone(),
+                            password: password.clone(),
+                        }
+                    }
+                    ConfirmTarget::Sip { id, name } => Request::DeleteSip {
                         id: id.clone(),
                         name: name.clone(),
                         force,
                     },
-                    DeleteTarget::Provider { id, name } => Request::DeleteProvider {
+                    ConfirmTarget::Provider { id, name } => Request::DeleteProvider {
                         id: id.clone(),
                         name: name.clone(),
                     },
@@ -372,7 +381,7 @@ impl App {
                         vec![effect]
                     }
                     Err(why) => {
-                        self.set_flash(format!("{why}: nothing was deleted"), true);
+                        self.set_flash(format!("{why}: {}", target.action().1), true);
                         self.overlay = Some(Overlay::Confirm {
                             dialog,
                             target,
@@ -410,6 +419,23 @@ impl App {
             }
             PromptEvent::Submit(secret) => {
                 match &purpose {
+                    PromptPurpose::SipPassword { id, name }
+                        if self.profile().is_some_and(|p| p.is_production()) =>
+                    {
+                        // The typed password waits in the dialog, never sent before ⏎.
+                        let target = ConfirmTarget::SipPassword {
+                            id: id.clone(),
+                            name: name.clone(),
+                            password: secret,
+                        };
+                        let lines = vec![
+                            "Every other field and the id are kept.".to_string(),
+                            "The carrier end of the trunk must get the same password:".to_string(),
+                            "until it does, calls through this trunk are refused.".to_string(),
+                        ];
+                        self.open_confirm(target, None, lines);
+                        Vec::new()
+                    }
                     PromptPurpose::SipPassword { id, name } => {
                         let request = Request::RotateSipPassword {
                             id: id.clone(),

@@ -14,7 +14,7 @@ mod rotation;
 
 pub use activity::ActivityEntry;
 pub use clock::Clock;
-pub use overlay::{DeleteTarget, Overlay, PromptPurpose};
+pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Job, Request};
 use super::list::{Cursor, ItemList, Sort};

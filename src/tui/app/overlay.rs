@@ -2,6 +2,7 @@
 //! job id, so a result is applied only to the dialog that asked for it.
 
 use crate::ops::rotation::{CheckedToken, Plan};
+use crate::secret::Secret;
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::doctor_view::DoctorView;
 use crate::tui::effect::MintSetup;
@@ -11,9 +12,9 @@ use crate::tui::secret_prompt::SecretPrompt;
 use std::sync::Arc;
 use tui_input::Input;
 
-/// What a confirmed delete removes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeleteTarget {
+/// What a confirmation dialog is about: a delete, or a change to a production item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmTarget {
     /// A SIP credential.
     Sip {
         /// Its id.
@@ -28,6 +29,38 @@ pub enum DeleteTarget {
         /// Its name.
         name: String,
     },
+    /// A new password for a SIP credential on a production profile.
+    SipPassword {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+        /// The new password, sent once confirmed.
+        password: Secret,
+    },
+}
+
+impl ConfirmTarget {
+    /// What the dialog asks to do, and what is said when it is cancelled.
+    pub fn action(&self) -> (&'static str, &'static str) {
+        match self {
+            ConfirmTarget::Sip { .. } => ("Delete SIP credential", "nothing was deleted"),
+            ConfirmTarget::Provider { .. } => ("Delete provider", "nothing was deleted"),
+            ConfirmTarget::SipPassword { .. } => (
+                "Rotate the password of SIP credential",
+                "nothing was changed",
+            ),
+        }
+    }
+
+    /// The item's name, as typed to confirm on a protected profile.
+    pub fn name(&self) -> &str {
+        match self {
+            ConfirmTarget::Sip { name, .. }
+            | ConfirmTarget::Provider { name, .. }
+            | ConfirmTarget::SipPassword { name, .. } => name,
+        }
+    }
 }
 
 /// What a secret prompt is for.
@@ -66,13 +99,13 @@ pub enum Overlay {
         /// The save in flight.
         job: Option<u64>,
     },
-    /// A delete confirmation, and the job deleting.
+    /// A confirmation (a delete, a production change), and the job doing it.
     Confirm {
         /// The dialog.
         dialog: Box<ConfirmDialog>,
-        /// What it deletes.
-        target: DeleteTarget,
-        /// The delete in flight.
+        /// What it is about.
+        target: ConfirmTarget,
+        /// The call in flight.
         job: Option<u64>,
     },
     /// A new secret being typed, and the job using it.

@@ -2,7 +2,7 @@
 //! dropped, as are results for a job that no longer exists; a result changes a dialog
 //! only when that dialog is the one waiting for it.
 
-use super::{ActivityEntry, App, DeleteTarget, Overlay, SipLoad};
+use super::{ActivityEntry, App, ConfirmTarget, Overlay, SipLoad};
 use crate::api::{ApiError, ListPage};
 use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
@@ -360,7 +360,7 @@ impl App {
             lines.push("its provider-managed SIP credentials and its Twilio trunk".into());
             self.flash = None;
             self.open_confirm(
-                DeleteTarget::Provider { id, name },
+                ConfirmTarget::Provider { id, name },
                 Some("Deleting it also deletes:"),
                 lines,
             );
@@ -400,7 +400,7 @@ impl App {
             }
             self.flash = None;
             let heading = in_use.then_some("In use by (a force delete deletes these too):");
-            self.open_confirm(DeleteTarget::Sip { id, name }, heading, lines);
+            self.open_confirm(ConfirmTarget::Sip { id, name }, heading, lines);
             if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
                 // A plain delete would be refused: only a force delete can work.
                 dialog.offer_force(
@@ -455,14 +455,18 @@ impl App {
                 );
             }
             Err(e) => {
-                if let Some(Overlay::Prompt {
-                    prompt,
-                    job: waiting,
-                    ..
-                }) = self.waiting_for(job)
-                {
-                    prompt.set_note(&format!("✗ {e}"));
-                    *waiting = None;
+                match self.waiting_for(job) {
+                    Some(Overlay::Prompt {
+                        prompt,
+                        job: waiting,
+                        ..
+                    }) => {
+                        prompt.set_note(&format!("✗ {e}"));
+                        *waiting = None;
+                    }
+                    // A production confirmation holds no input worth keeping open.
+                    Some(Overlay::Confirm { .. }) => self.overlay = None,
+                    _ => {}
                 }
                 self.set_flash(
                     format!("✗ rotating the password of {name} failed: {e}"),
