@@ -201,6 +201,25 @@ async fn a_refresh_keeps_the_old_rows_until_the_new_ones_are_in() {
     );
 }
 
+#[tokio::test]
+async fn a_refresh_during_the_first_load_yields_the_whole_list() {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let mut h =
+        crate::tui_harness::Harness::bulk(3_500, std::time::Duration::from_millis(20)).await;
+    h.press(KeyCode::Char('2'));
+    next_page(&mut h).await;
+    assert!(h.app.sip.items().len() < 3_542, "still loading");
+    // ctrl-r while the first load's pages are still coming.
+    h.press_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    h.settle().await;
+    assert!(h.app.sip_load.is_none(), "loaded");
+    assert_eq!(h.app.sip.items().len(), 3_542, "every credential, once");
+    let mut ids: Vec<&str> = h.app.sip.items().iter().map(|r| r.id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 3_542, "no row twice");
+}
+
 // Multi-threaded: the sandbox keeps serving while the test waits on tmux.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_listing_shows_its_progress_on_a_terminal_and_erases_it() {

@@ -194,6 +194,16 @@ pub struct SipLoad {
 }
 
 impl SipLoad {
+    /// A load started as job `job`; over `loaded` rows (a refresh), its rows are
+    /// kept aside until the last page.
+    fn new(job: u64, loaded: bool) -> SipLoad {
+        SipLoad {
+            job,
+            staged: loaded.then(Vec::new),
+            ..SipLoad::default()
+        }
+    }
+
     /// True when its rows go on screen as they come (not a refresh behind old rows).
     pub fn is_visible(&self) -> bool {
         self.staged.is_none()
@@ -463,6 +473,10 @@ impl App {
         };
         self.next_job += 1;
         let job = self.next_job;
+        if matches!(request, Request::ListSip) {
+            // This load replaces any other: pages of an earlier one are dropped.
+            self.sip_load = Some(SipLoad::new(job, self.sip.loaded));
+        }
         self.jobs.insert(job, request.clone());
         let effect = Job::Call {
             generation: self.generation,

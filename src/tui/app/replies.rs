@@ -131,14 +131,10 @@ impl App {
 
     /// A page of the SIP list: on screen at once on a first load (the cursor, filter
     /// and sort apply as rows arrive), kept aside during a refresh.
+    /// A page of a load that a later one replaced is dropped.
     fn sip_page(&mut self, job: u64, page: ListPage<SipCredential>) {
-        let load = match &mut self.sip_load {
-            Some(load) if load.job == job => load,
-            _ => self.sip_load.insert(SipLoad {
-                job,
-                staged: self.sip.loaded.then(Vec::new),
-                ..SipLoad::default()
-            }),
+        let Some(load) = self.sip_load.as_mut().filter(|l| l.job == job) else {
+            return;
         };
         let first = load.loaded == 0;
         load.loaded = page.loaded;
@@ -158,17 +154,19 @@ impl App {
                 self.verification.set_items(items);
             }
             Answer::Sip(Ok(())) => {
-                let load = self.sip_load.take().filter(|l| l.job == job);
-                match load {
-                    // A refresh: the new rows replace the old ones at once.
-                    Some(SipLoad {
-                        staged: Some(rows), ..
-                    }) => self.sip.set_items(rows),
-                    Some(_) => {}
-                    // No page at all: an empty list.
-                    None => self.sip.set_items(Vec::new()),
+                // The end of a load that a later one replaced changes nothing.
+                if self.sip_load.as_ref().is_some_and(|l| l.job == job) {
+                    match self.sip_load.take() {
+                        // A refresh: the new rows replace the old ones at once.
+                        Some(SipLoad {
+                            staged: Some(rows), ..
+                        }) => self.sip.set_items(rows),
+                        // No page at all: an empty list.
+                        Some(SipLoad { loaded: 0, .. }) => self.sip.set_items(Vec::new()),
+                        _ => {}
+                    }
+                    self.sip.shrink_to_fit();
                 }
-                self.sip.shrink_to_fit();
             }
             Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
@@ -183,6 +181,7 @@ impl App {
                     true,
                 );
             }
+            Answer::Sip(Err(_)) if self.sip_load.as_ref().is_none_or(|l| l.job != job) => {}
             Answer::Sip(Err(e)) => {
                 // The rows that arrived stay; a refresh's new rows are dropped.
                 self.sip_load = None;
