@@ -338,6 +338,9 @@ pub(crate) fn from_transport(err: &reqwest::Error) -> ApiError {
     if err.is_timeout() {
         return ApiError::Timeout;
     }
+    if let Some(cause) = connect_cause(err) {
+        return ApiError::Network { message: cause };
+    }
     // reqwest's Display names the URL; URLs never carry secrets here (tokens go in headers).
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -346,6 +349,36 @@ pub(crate) fn from_transport(err: &reqwest::Error) -> ApiError {
         source = s.source();
     }
     ApiError::Network { message }
+}
+
+/// What stopped a connection, as `doctor` says it ("nothing answers at
+/// 127.0.0.1:9 (connection refused)"), when the error chain holds an I/O error of
+/// a kind that names it.
+fn connect_cause(err: &reqwest::Error) -> Option<String> {
+    let url = err.url()?;
+    let at = format!(
+        "{}:{}",
+        url.host_str()?,
+        url.port_or_known_default().unwrap_or_default()
+    );
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            return match io.kind() {
+                ConnectionRefused => Some(format!("nothing answers at {at} (connection refused)")),
+                ConnectionReset | ConnectionAborted => {
+                    Some(format!("{at} closed the connection ({io})"))
+                }
+                HostUnreachable | NetworkUnreachable => {
+                    Some(format!("{at} cannot be reached ({io})"))
+                }
+                _ => None,
+            };
+        }
+        source = s.source();
+    }
+    None
 }
 
 #[cfg(test)]

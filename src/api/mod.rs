@@ -127,9 +127,37 @@ impl PlatformClient {
 
     /// Every provider of the profile.
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
-        match self {
+        let result = match self {
             PlatformClient::Dasha(c) => c.list_providers().await,
             PlatformClient::Unpod { client, .. } => client.list_configurations().await,
+        };
+        result.map_err(|e| self.list_error(e, "/providers"))
+    }
+
+    /// The error of a list, saying what a 404 or an Unpod 403 most likely means: the
+    /// profile's `base_url` or `org_handle` is wrong (`dasha_path`: the Dasha list).
+    fn list_error(&self, e: ApiError, dasha_path: &str) -> ApiError {
+        let doctor = "`telcreds doctor` checks it";
+        match (self, e) {
+            (_, ApiError::NotFound { message }) => {
+                let url = match self {
+                    PlatformClient::Dasha(c) => format!("{}{dasha_path}", c.base()),
+                    PlatformClient::Unpod { client, .. } => client.configurations_url(),
+                };
+                ApiError::Other {
+                    status: 404,
+                    message: format!(
+                        "nothing at GET {url} ({message}): check the profile's base_url \
+                         ({doctor})"
+                    ),
+                }
+            }
+            (PlatformClient::Unpod { .. }, ApiError::Forbidden { message }) => {
+                ApiError::Forbidden {
+                    message: format!("{message}: check the profile's org_handle ({doctor})"),
+                }
+            }
+            (_, other) => other,
         }
     }
 
@@ -255,7 +283,10 @@ impl PlatformClient {
 
     /// Every SIP credential (Dasha only).
     pub async fn list_sip_credentials(&self) -> Result<Vec<SipCredential>, ApiError> {
-        self.dasha("SIP credentials")?.list_sip_credentials().await
+        self.dasha("SIP credentials")?
+            .list_sip_credentials()
+            .await
+            .map_err(|e| self.list_error(e, "/sip-credentials"))
     }
 
     /// Every SIP credential, page by page in order as they arrive (Dasha only).
@@ -266,6 +297,7 @@ impl PlatformClient {
         self.dasha("SIP credentials")?
             .sip_credential_pages(on_page)
             .await
+            .map_err(|e| self.list_error(e, "/sip-credentials"))
     }
 
     /// One SIP credential.

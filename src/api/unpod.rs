@@ -139,6 +139,16 @@ impl UnpodClient {
         &self.settings.configurations_path
     }
 
+    /// The URL of the provider configuration list.
+    pub fn configurations_url(&self) -> String {
+        let s = &self.settings;
+        format!(
+            "{}/{}",
+            s.base.trim_end_matches('/'),
+            s.configurations_path.trim_start_matches('/')
+        )
+    }
+
     /// The same client with provider configurations at `path` (ending in `/`).
     pub fn with_configurations_path(&self, path: &str) -> UnpodClient {
         let mut settings = self.settings.clone();

@@ -295,3 +295,43 @@ async fn puts(sb: &telcreds::sandbox::Sandbox) -> usize {
         .filter(|(m, _, _)| m == "PUT")
         .count()
 }
+
+#[tokio::test]
+async fn a_wrong_base_url_or_org_names_what_answered_and_points_at_doctor() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!(
+        "\n[profiles.typo]\nplatform = \"dasha\"\nbase_url = \"{}/api/v2\"\ntoken = \"{}\"\n",
+        sb.origin(),
+        telcreds::sandbox::DASHA_TOKEN
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    for args in [
+        &["-p", "typo", "providers", "list"][..],
+        &["-p", "typo", "sip", "list"][..],
+    ] {
+        let run = crate::cli::telcreds(&cfg, args, "").await;
+        assert_ne!(run.code, 4, "4 means an id was not found: {}", run.stderr);
+        assert_ne!(run.code, 0);
+        let path = if args[2] == "sip" {
+            "sip-credentials"
+        } else {
+            "providers"
+        };
+        assert!(
+            run.stderr
+                .contains(&format!("{}/api/v2/{path}", sb.origin())),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("base_url"), "{}", run.stderr);
+        assert!(run.stderr.contains("telcreds doctor"), "{}", run.stderr);
+    }
+    // write_config's `wrong-org` profile: an Unpod org the token has no access to.
+    let run = crate::cli::telcreds(&cfg, &["-p", "wrong-org", "providers", "list"], "").await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("org_handle"), "{}", run.stderr);
+    assert!(run.stderr.contains("telcreds doctor"), "{}", run.stderr);
+}

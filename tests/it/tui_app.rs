@@ -478,6 +478,29 @@ async fn a_weak_or_production_sip_password_rotation_asks_before_anything_is_sent
 }
 
 #[tokio::test]
+async fn a_profile_whose_host_does_not_answer_offers_no_new_item_and_says_why() {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
+        profiles[0].base_url = "http://127.0.0.1:9/api/v1".into();
+    })
+    .await;
+    for tab in ['1', '2'] {
+        h.press(KeyCode::Char(tab));
+        h.settle().await;
+        let screen = h.screen(140, 30);
+        assert!(
+            screen.contains("nothing answers at 127.0.0.1:9 (connection refused)"),
+            "{screen}"
+        );
+        assert!(!screen.contains("n new"), "{screen}");
+        h.press(KeyCode::Char('n'));
+        assert!(
+            h.app.overlay.is_none(),
+            "no form for a platform out of reach"
+        );
+    }
+}
+
+#[tokio::test]
 async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target() {
     let mut h = Harness::demo().await;
     let sid = "AC759b765966b5b7c9cdfaa58072348b24";

@@ -68,6 +68,11 @@ impl DashaClient {
         self.http.send(make, mode, classify).await
     }
 
+    /// The base URL, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Lists every provider (the list may come as a bare array or a paged object).
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
         let all = self

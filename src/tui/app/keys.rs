@@ -63,9 +63,12 @@ impl App {
             Scope::Row => provider.is_some() || sip.is_some(),
             Scope::ProviderRow => provider.is_some(),
             Scope::SipRow => sip.is_some(),
-            Scope::Creatable => {
-                self.tab == Tab::Providers || (self.tab == Tab::Sip && caps.sip_credentials)
-            }
+            // Not while the tab's list could not be loaded: the platform is out of reach.
+            Scope::Creatable => match self.tab {
+                Tab::Providers => self.providers.error.is_none(),
+                Tab::Sip => caps.sip_credentials && self.sip.error.is_none(),
+                _ => false,
+            },
         };
         base && match spec.action {
             Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
