@@ -108,15 +108,15 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         config::themes_dir().as_deref(),
         no_color,
     );
-    let mut profiles = config.profiles;
     // A token command (`pass show …`) may ask for a passphrase on the terminal: run the
-    // first profile's before the UI takes the screen. Others run when switched to.
-    if let Some(p) = profiles.get_mut(start)
-        && matches!(p.token, TokenSource::Cmd(_))
-        && let Ok(token) = p.resolve_token()
-    {
-        p.token = TokenSource::Inline(token);
-    }
+    // first profile's before the UI takes the screen. Others run when switched to. The
+    // profile keeps its source: `:doctor` runs it again.
+    let start_token = config
+        .profiles
+        .get(start)
+        .filter(|p| matches!(p.token, TokenSource::Cmd(_)))
+        .and_then(|p| p.resolve_token().ok());
+    let profiles = config.profiles;
     let options = TuiOptions {
         profiles,
         start,
@@ -127,6 +127,7 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         twilio_accounts: config.twilio_accounts,
         config_path: config.path,
         keymap,
+        start_token,
     };
     let result = telcreds::tui::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.

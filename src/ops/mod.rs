@@ -20,6 +20,7 @@ use crate::config::{ConfigError, Profile};
 use crate::domain::Platform;
 use crate::history::{History, Record};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use crate::secret::Secret;
 use std::sync::Arc;
 
 /// Where operations record what they did.
@@ -117,6 +118,12 @@ impl Ops {
     pub fn connect(profile: &Profile, http: Http, stores: Stores) -> Result<Ops, ConfigError> {
         let client = PlatformClient::connect(profile, http)?;
         Ok(Ops::new(Arc::new(client), Origin::of(profile), stores))
+    }
+
+    /// Operations on `profile` with its token already fetched.
+    pub fn with_token(profile: &Profile, http: Http, stores: Stores, token: Secret) -> Ops {
+        let client = PlatformClient::with_token(profile, http, token);
+        Ops::new(Arc::new(client), Origin::of(profile), stores)
     }
 
     /// The platform client (for what it can do).

@@ -61,8 +61,11 @@ pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String 
     out
 }
 
-/// A `[twilio_accounts.<name>]` table per demo account, for `rotate twilio --mint`.
+/// A `[twilio_accounts.<name>]` table per active demo account, for `rotate twilio
+/// --mint` (a suspended or closed one cannot mint: `doctor` would fail it).
 fn accounts_section(origin_q: &str, accounts: &[TwilioAccountInfo]) -> String {
+    let accounts: Vec<&TwilioAccountInfo> =
+        accounts.iter().filter(|a| a.status == "active").collect();
     if accounts.is_empty() {
         return String::new();
     }

@@ -349,6 +349,24 @@ pub enum Effect {
     OverwriteClipboard,
 }
 
+impl Effect {
+    /// The same effect; a connect that has no token yet takes `token`'s.
+    pub fn with_token(self, token: &mut Option<crate::secret::Secret>) -> Effect {
+        match self {
+            Effect::Work(Job::Connect {
+                generation,
+                profile,
+                token: None,
+            }) => Effect::Work(Job::Connect {
+                generation,
+                profile,
+                token: token.take(),
+            }),
+            other => other,
+        }
+    }
+}
+
 impl From<Job> for Effect {
     fn from(job: Job) -> Effect {
         Effect::Work(job)
@@ -364,6 +382,9 @@ pub enum Job {
         generation: u64,
         /// The profile.
         profile: Box<Profile>,
+        /// Its token when already fetched (the first profile's `token_cmd` runs
+        /// before the UI takes the screen); the profile keeps its own source.
+        token: Option<crate::secret::Secret>,
     },
     /// Run one call.
     Call {

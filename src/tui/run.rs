@@ -42,6 +42,8 @@ pub struct TuiOptions {
     pub config_path: Option<std::path::PathBuf>,
     /// Which keys trigger which action (the config's `[keys]`).
     pub keymap: super::keymap::Keymap,
+    /// The start profile's token, when fetched before the UI took the screen.
+    pub start_token: Option<crate::secret::Secret>,
 }
 
 /// Spinner frame period.
@@ -135,6 +137,11 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     } else if let Some(info) = options.info {
         app.set_flash(info, false);
     }
+    let mut start_token = options.start_token;
+    let effects = effects
+        .into_iter()
+        .map(|e| e.with_token(&mut start_token))
+        .collect();
     session.apply(effects);
     let mut result = event_loop(&mut terminal, &mut app, &mut session, &mut signals, rx).await;
     if !matches!(result, Ok(Ending::Signal(_))) {

@@ -58,12 +58,14 @@ impl Worker {
             Job::Connect {
                 generation,
                 profile,
+                token,
             } => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 self.spawn_read(async move {
                     let name = profile.name.clone();
-                    let result = tokio::task::spawn_blocking(move || {
-                        Ops::connect(&profile, http, stores).map(Arc::new)
+                    let result = tokio::task::spawn_blocking(move || match token {
+                        Some(token) => Ok(Arc::new(Ops::with_token(&profile, http, stores, token))),
+                        None => Ops::connect(&profile, http, stores).map(Arc::new),
                     })
                     .await
                     .unwrap_or_else(|e| {

@@ -431,3 +431,70 @@ async fn an_https_base_url_needs_a_certificate_valid_for_its_host() {
     let shown = format!("{steps:?}");
     assert!(!shown.contains("CANARY"), "{shown}");
 }
+
+#[tokio::test]
+async fn every_twilio_account_is_checked_its_source_its_token_and_its_accounts_api() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), &sb.print_config(), 0o600);
+    let run = telcreds(&good, &["doctor", "-o", "json"], "").await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = report(&run);
+    let acme = "twilio account acme-production";
+    for name in ["token source", "twilio token", "accounts api"] {
+        assert_eq!(status(&r, acme, name), "passed", "{name}");
+    }
+    assert_eq!(
+        only_gets(&sb).await.len(),
+        requests(&sb).await.len(),
+        "doctor only reads"
+    );
+
+    // A token file that is not there, a token Twilio refuses, a wrong Accounts API.
+    let text = sb.print_config().replacen(
+        &format!(
+            "token = \"{}\"",
+            current_token(&sb, "AC759b765966b5b7c9cdfaa58072348b24").expose()
+        ),
+        "token_file = \"/nonexistent/acme-token\"",
+        1,
+    );
+    let europe = current_token(&sb, "AC2de5b567bd746bbebc5e402b97b9d236");
+    let text = text.replacen(
+        &format!("token = \"{}\"", europe.expose()),
+        &format!("token = \"{}\"", "0".repeat(32)),
+        1,
+    );
+    let text = text.replacen(
+        &format!(
+            "label = \"Globex Staging\"\ntwilio_accounts_base = \"{}\"",
+            sb.origin()
+        ),
+        &format!(
+            "label = \"Globex Staging\"\ntwilio_accounts_base = \"{}/nothing-here\"",
+            sb.origin()
+        ),
+        1,
+    );
+    let bad = write(dir.path(), &text, 0o600);
+    let run = telcreds(&bad, &["doctor", "-o", "json"], "").await;
+    assert_eq!(run.code, 11, "{}", run.stderr);
+    let r = report(&run);
+    assert_eq!(status(&r, acme, "token source"), "failed");
+    assert_eq!(status(&r, acme, "twilio token"), "skipped");
+    let europe_account = "twilio account acme-europe";
+    assert_eq!(status(&r, europe_account, "token source"), "passed");
+    assert_eq!(status(&r, europe_account, "twilio token"), "failed");
+    let fix = step(&r, europe_account, "twilio token")["fix"]
+        .as_str()
+        .unwrap();
+    assert!(
+        fix.contains("store_cmd") || fix.contains("current"),
+        "{fix}"
+    );
+    assert_eq!(
+        status(&r, "twilio account globex-staging", "accounts api"),
+        "failed"
+    );
+    never_shown(&[&run], dir.path(), &[europe.expose()]);
+}

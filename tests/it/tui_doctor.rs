@@ -124,3 +124,45 @@ async fn doctor_checks_the_config_file_and_reports_a_closed_run_in_the_flash() {
     let flash = h.app.flash.clone().unwrap();
     assert!(flash.error && flash.text.contains("\"all\""), "{flash:?}");
 }
+
+/// `:doctor` in the real binary runs a `token_cmd` again and names it so: the token
+/// the UI fetched at start is not reused (an expired session shows ✗).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_in_the_ui_runs_the_token_cmd_again_and_names_it() {
+    use crate::e2e_tmux::{Tmux, app_command};
+    let sb = telcreds::sandbox::Sandbox::start(telcreds::sandbox::SandboxOptions::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The command prints the token once, then fails: a session that expired.
+    let once = dir.path().join("used");
+    let cmd = format!(
+        "if [ -e {0} ]; then exit 3; fi; touch {0}; echo {1}",
+        once.display(),
+        telcreds::sandbox::DASHA_TOKEN
+    );
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken_cmd = {:?}\n",
+            sb.dasha_base(),
+            cmd
+        ),
+    )
+    .unwrap();
+    let args = format!("--config {}", cfg.display());
+    let tmux = Tmux::start(&app_command(dir.path(), &args), 140, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&[":"]);
+    tmux.type_text("doctor");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("token_cmd failed (exit status 3)");
+    assert!(!screen.contains("inline"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the doctor dialog to close", |s| {
+        !s.contains("token_cmd failed")
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+}

@@ -454,6 +454,7 @@ impl App {
             Job::Connect {
                 generation: self.generation,
                 profile: Box::new(profile),
+                token: None,
             }
             .into(),
         ]
