@@ -11,6 +11,24 @@ use serde::Deserialize;
 /// The default Accounts API base.
 pub const DEFAULT_ACCOUNTS_BASE: &str = "https://accounts.twilio.com";
 
+/// Whether Twilio's Accounts API answers at `base`: a GET of
+/// `/v1/AuthTokens/Secondary` without credentials, which it answers 401 (or 405:
+/// the resource is only created, deleted and promoted). Nothing is changed.
+pub async fn reachable(http: &Http, base: &str) -> Result<(), ApiError> {
+    let url = format!("{}/v1/AuthTokens/Secondary", base.trim_end_matches('/'));
+    match http
+        .send(
+            || http.client().get(&url),
+            RetryMode::Never,
+            super::twilio::classify,
+        )
+        .await
+    {
+        Ok(_) | Err(ApiError::Unauthorized { .. } | ApiError::Other { status: 405, .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// One Twilio account's token administration.
 #[derive(Debug, Clone)]
 pub struct TwilioAccounts {

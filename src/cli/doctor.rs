@@ -44,7 +44,12 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
     let options = DoctorOptions::load(timeout)
         .await
         .map_err(|e| CliError::new(Exit::Other, e))?;
-    let report = doctor::run(config_step, &profiles, &options).await;
+    // Every Twilio account: a mint may need any of them, whatever the profile.
+    let accounts = config
+        .as_ref()
+        .map(|c| c.twilio_accounts.clone())
+        .unwrap_or_default();
+    let report = doctor::run(config_step, &profiles, &accounts, &options).await;
     let json = Json {
         status: report.status(),
         summary: report.summary(),

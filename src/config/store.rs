@@ -20,8 +20,10 @@ pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<Str
     let mut input = Zeroizing::new(Vec::with_capacity(secret.expose().len() + 1));
     input.extend_from_slice(secret.expose().as_bytes());
     input.push(b'\n');
-    let out: Finished =
-        command::run_with_input(cmd, Some(input), timeout).map_err(|e| format!("store_cmd {e}"))?;
+    // What it writes (`cat > f`) is for the user alone, whatever their umask.
+    let script = format!("umask 077\n{cmd}");
+    let out: Finished = command::run_with_input(&script, Some(input), timeout)
+        .map_err(|e| format!("store_cmd {e}"))?;
     if out.status.success() {
         Ok(format!(
             "store_cmd stored it ({})",
@@ -39,6 +41,24 @@ pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<Str
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_command_writes_is_private_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        let cmd = format!("umask 022; true; cat > '{}'", file.display());
+        // The user's own `umask 022` inside the command is theirs to set: without
+        // one, the file is private.
+        let plain = format!("cat > '{}'", file.display());
+        store_secret(&plain, &Secret::new("tok"), Duration::from_secs(5)).unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+        std::fs::remove_file(&file).unwrap();
+        store_secret(&cmd, &Secret::new("tok"), Duration::from_secs(5)).unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{mode:o}");
+    }
 
     #[test]
     fn the_secret_arrives_on_stdin_and_never_in_the_result() {

@@ -100,12 +100,13 @@ pub fn profiles(sandbox: &Sandbox) -> Vec<Profile> {
     vec![dasha, unpod]
 }
 
-/// The sandbox's Twilio accounts with their current tokens, so that `r` → `m` mints
-/// without asking for the current token.
+/// The sandbox's active Twilio accounts with their current tokens, so that `r` → `m`
+/// mints without asking for the current token (a suspended or closed one cannot).
 pub fn twilio_accounts(sandbox: &Sandbox) -> Vec<TwilioAccount> {
     sandbox
         .twilio_accounts()
         .into_iter()
+        .filter(|a| a.status == "active")
         .map(|a| TwilioAccount {
             name: a.sid.clone(),
             account_sid: a.sid,

@@ -409,6 +409,8 @@ pub enum Job {
         config: Option<std::path::PathBuf>,
         /// The profiles to check.
         profiles: Vec<Profile>,
+        /// The Twilio accounts to check.
+        accounts: Vec<crate::config::TwilioAccount>,
     },
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,

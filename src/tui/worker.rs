@@ -123,10 +123,11 @@ impl Worker {
                 id,
                 config,
                 profiles,
+                accounts,
             } => {
                 let tx = self.tx.clone();
                 self.spawn_read(async move {
-                    let report = crate::ops::doctor::run_loaded(config, profiles).await;
+                    let report = crate::ops::doctor::run_loaded(config, profiles, accounts).await;
                     let _ = tx.send(Msg::Doctor { id, report });
                 });
             }

@@ -151,7 +151,8 @@ async fn every_step_passes_against_the_sandbox_and_only_reads() {
         .map(|s| &s["profile"])
         .collect();
     assert!(
-        profiles[1..].iter().all(|p| *p == "sandbox-dasha"),
+        profiles[1..].iter().all(|p| *p == "sandbox-dasha"
+            || p.as_str().is_some_and(|p| p.starts_with("twilio account "))),
         "{profiles:?}"
     );
 
@@ -497,4 +498,28 @@ async fn every_twilio_account_is_checked_its_source_its_token_and_its_accounts_a
         "failed"
     );
     never_shown(&[&run], dir.path(), &[europe.expose()]);
+}
+
+#[tokio::test]
+async fn a_token_file_others_may_read_is_a_warning() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("dasha-token");
+    std::fs::write(&token, format!("{DASHA_TOKEN}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let text = format!(
+        "[profiles.p]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken_file = \"{}\"\n\
+         twilio_api_base = \"{}\"\n",
+        sb.dasha_base(),
+        token.display(),
+        sb.twilio_base()
+    );
+    let cfg = write(dir.path(), &text, 0o600);
+    let run = telcreds(&cfg, &["doctor", "-o", "json"], "").await;
+    assert_eq!(run.code, 12, "{}", run.stderr);
+    let r = report(&run);
+    assert_eq!(status(&r, "p", "token source"), "warning");
+    let fix = step(&r, "p", "token source")["fix"].as_str().unwrap();
+    assert!(fix.contains("chmod 600"), "{fix}");
 }

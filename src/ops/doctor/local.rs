@@ -101,27 +101,49 @@ pub(super) async fn check_token(
     timeout: Duration,
     steps: &mut Vec<Step>,
 ) -> Option<Secret> {
-    let started = Instant::now();
     let p = profile.clone();
-    let result = tokio::task::spawn_blocking(move || p.resolve_token_within(timeout)).await;
+    let resolve = move || p.resolve_token_within(timeout);
+    check_source(&profile.token, resolve, timeout, steps).await
+}
+
+/// Runs a token source (`resolve`, off the async threads) within `timeout`; pushes
+/// its step and returns the token when there is one.
+pub(super) async fn check_source(
+    source: &TokenSource,
+    resolve: impl FnOnce() -> Result<Secret, ConfigError> + Send + 'static,
+    timeout: Duration,
+    steps: &mut Vec<Step>,
+) -> Option<Secret> {
+    let started = Instant::now();
+    let result = tokio::task::spawn_blocking(resolve).await;
     let elapsed = started.elapsed();
-    let source = profile.token.describe();
+    let shown = source.describe();
     let (step, token) = match result {
         Ok(Ok(token)) if elapsed > SLOW_TOKEN => {
-            let message = format!("{source}: got a token in {}", human(elapsed));
+            let message = format!("{shown}: got a token in {}", human(elapsed));
             let fix = "a slow token source delays every start and profile switch";
             (Step::warning(TOKEN_SOURCE, message, fix), Some(token))
         }
-        Ok(Ok(token)) => {
-            let message = format!("{source}: got a token");
-            (Step::passed(TOKEN_SOURCE, message), Some(token))
-        }
+        Ok(Ok(token)) => match readable_by_others(source) {
+            Some((path, mode)) => {
+                let message = format!("{shown}: got a token, but the file is mode {mode:04o}");
+                let fix = format!(
+                    "others on this machine may read it: run {}",
+                    chmod_600(&tilde(&path))
+                );
+                (Step::warning(TOKEN_SOURCE, message, fix), Some(token))
+            }
+            None => {
+                let message = format!("{shown}: got a token");
+                (Step::passed(TOKEN_SOURCE, message), Some(token))
+            }
+        },
         Ok(Err(ConfigError::TokenSource { message, .. })) => {
-            let fix = token_fix(&profile.token, &message, timeout);
+            let fix = token_fix(source, &message, timeout);
             (Step::failed(TOKEN_SOURCE, message, fix), None)
         }
         Ok(Err(other)) => {
-            let fix = token_fix(&profile.token, "", timeout);
+            let fix = token_fix(source, "", timeout);
             (Step::failed(TOKEN_SOURCE, other.to_string(), fix), None)
         }
         Err(e) => {
@@ -134,6 +156,16 @@ pub(super) async fn check_token(
     };
     steps.push(step.took(elapsed));
     token
+}
+
+/// A `token_file` that group or others may read, with its permission bits (as the
+/// config file itself is warned about).
+fn readable_by_others(source: &TokenSource) -> Option<(std::path::PathBuf, u32)> {
+    let TokenSource::File(path) = source else {
+        return None;
+    };
+    let mode = std::fs::metadata(path).ok().and_then(|m| file_mode(&m))? & 0o7777;
+    (mode & 0o077 != 0).then(|| (path.clone(), mode))
 }
 
 /// How to fix a token source that gave no token.

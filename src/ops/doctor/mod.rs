@@ -7,6 +7,7 @@
 //! Read-only: only GET requests are sent (and a TLS handshake). Every message is
 //! cleaned of the profile's token, and a `token_cmd` is never quoted.
 
+mod accounts;
 mod local;
 mod network;
 mod platform;
@@ -16,7 +17,7 @@ pub use local::{check_config_file, config_not_found, no_config_file};
 pub use step::{Report, Step};
 
 use crate::api::{Http, HttpOptions};
-use crate::config::Profile;
+use crate::config::{Profile, TwilioAccount};
 use crate::domain::CheckStatus;
 use crate::probe::transport::TlsTrust;
 use std::path::PathBuf;
@@ -68,8 +69,13 @@ impl DoctorOptions {
 }
 
 /// Checks profiles already loaded (the terminal UI): the config file at `config`
-/// again (none for `--demo`), then `profiles` as they are used.
-pub async fn run_loaded(config: Option<PathBuf>, profiles: Vec<Profile>) -> Report {
+/// again (none for `--demo`), then `profiles` as they are used, then the Twilio
+/// `accounts`.
+pub async fn run_loaded(
+    config: Option<PathBuf>,
+    profiles: Vec<Profile>,
+    accounts: Vec<TwilioAccount>,
+) -> Report {
     let config_step = match config {
         Some(path) => tokio::task::spawn_blocking(move || check_config_file(&path).0)
             .await
@@ -83,22 +89,48 @@ pub async fn run_loaded(config: Option<PathBuf>, profiles: Vec<Profile>) -> Repo
         None => no_config_file("the profiles come from --demo"),
     };
     match DoctorOptions::load(TOKEN_TIMEOUT).await {
-        Ok(options) => run(config_step, &profiles, &options).await,
+        Ok(options) => run(config_step, &profiles, &accounts, &options).await,
         Err(e) => Report {
             steps: vec![config_step, Step::failed("doctor", e, "run doctor again")],
         },
     }
 }
 
-/// Checks every profile (at once; the report keeps their order) after the config
-/// file's step.
-pub async fn run(config: Step, profiles: &[Profile], options: &DoctorOptions) -> Report {
+/// Checks every profile, then every Twilio account (at once; the report keeps their
+/// order) after the config file's step.
+pub async fn run(
+    config: Step,
+    profiles: &[Profile],
+    accounts: &[TwilioAccount],
+    options: &DoctorOptions,
+) -> Report {
     let checks = profiles.iter().map(|p| check_profile(p, options));
     let mut steps = vec![config];
     for profile_steps in futures_util::future::join_all(checks).await {
         steps.extend(profile_steps);
     }
+    let api_bases = twilio_api_bases(profiles);
+    let checks = accounts
+        .iter()
+        .map(|a| accounts::check_account(a, &api_bases, options));
+    for account_steps in futures_util::future::join_all(checks).await {
+        steps.extend(account_steps);
+    }
     Report { steps }
+}
+
+/// The distinct Twilio API bases of `profiles`, in order; Twilio's own when none.
+fn twilio_api_bases(profiles: &[Profile]) -> Vec<String> {
+    let mut bases: Vec<String> = Vec::new();
+    for p in profiles {
+        if !bases.contains(&p.twilio_api_base) {
+            bases.push(p.twilio_api_base.clone());
+        }
+    }
+    if bases.is_empty() {
+        bases.push(crate::config::DEFAULT_TWILIO_API_BASE.to_string());
+    }
+    bases
 }
 
 /// Every step of one profile, in order: token source, base URL, then (with a token

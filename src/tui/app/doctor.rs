@@ -27,6 +27,7 @@ impl App {
                 id,
                 config: self.config_path.clone(),
                 profiles,
+                accounts: self.twilio_accounts.clone(),
             }
             .into(),
         ]
