@@ -1,5 +1,5 @@
 //! Reading the small local files telcreds is pointed at (the config, a token file, a
-//! password file): regular files only, never more than a limit, and never blocking.
+//! password file, a theme): regular files only, never more than a limit, and never blocking.
 //!
 //! A FIFO, a device such as `/dev/zero`, or a directory is refused from its metadata
 //! before it is opened; the file is then opened non-blocking and checked again, so one
@@ -16,6 +16,8 @@ use zeroize::Zeroizing;
 pub const CONFIG_LIMIT: u64 = 4 * 1024 * 1024;
 /// Largest token or password file read (a secret is one line).
 pub const SECRET_LIMIT: u64 = 16 * 1024;
+/// Largest theme file read.
+pub const THEME_LIMIT: u64 = 1024 * 1024;
 
 /// Reads `path`, a regular file of at most `limit` bytes, as UTF-8, with its metadata.
 /// What was read is zeroized when it is refused.
