@@ -12,8 +12,9 @@
 //! No file is opened, rotated or tightened through a symbolic link, nor when it is
 //! not the user's own ([`crate::local_file::open_append_private`]): the log says so.
 
-use super::{LOG_FILE, private};
+use super::LOG_FILE;
 use crate::local_file::{naming, open_append_private, open_private, own_metadata};
+use crate::private_dir::create_or_check;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fs::File;
 use std::io::{self, Write};
@@ -40,14 +41,23 @@ pub struct DailyLog {
 }
 
 impl DailyLog {
-    /// Opens the log in `dir` (created `0700`), first rotating a `telcreds.log` last
-    /// written on an earlier day than `today()`, and keeps `keep` dated files. Also
-    /// returns what the user should know (a rotation that could not be done). Errors
-    /// name the file.
+    /// Opens the log in `dir` (created `0700`, or left as it is), first rotating a
+    /// `telcreds.log` last written on an earlier day than `today()`, and keeps `keep`
+    /// dated files. Also returns what the user should know (a directory others may
+    /// write in, a rotation that could not be done). Errors name the file.
     pub fn open(dir: &Path, keep: usize, today: Today) -> io::Result<(DailyLog, Vec<String>)> {
-        private::create_dir(dir).map_err(|e| naming(dir, e))?;
+        let concern = create_or_check(dir).map_err(|e| naming(dir, e))?;
+        let mut warnings: Vec<String> = concern
+            .map(|c| {
+                format!(
+                    "the log directory {}: {c}; its mode is left as it is",
+                    dir.display()
+                )
+            })
+            .into_iter()
+            .collect();
         let day = today();
-        let warnings = rotate_if_older(dir, day, keep).err().into_iter().collect();
+        warnings.extend(rotate_if_older(dir, day, keep).err());
         let path = dir.join(LOG_FILE);
         let log = DailyLog {
             dir: dir.to_path_buf(),

@@ -2,10 +2,12 @@
 //! from `TELCREDS_LOG` (default `info`). Secrets never reach a log line: they live in
 //! [`crate::secret::Secret`], which prints `[redacted]`.
 //!
-//! The log says which profiles and items were touched, so it is owner-only: the
-//! directory is `0700` and the files `0600`, and older, wider ones are tightened. A
-//! log file is only ever a regular file of the user's own, never reached through a
-//! symbolic link. It is rotated daily and the last week is kept ([`daily`]).
+//! The log says which profiles and items were touched, so it is owner-only: the files
+//! are `0600` (older, wider ones are tightened), in a directory made `0700` when
+//! telcreds makes it; one it did not make keeps its mode, with a warning when others
+//! may write in it ([`crate::private_dir`]). A log file is only ever a regular file
+//! of the user's own, never reached through a symbolic link. It is rotated daily and
+//! the last week is kept ([`daily`]).
 
 pub mod daily;
 
@@ -64,33 +66,5 @@ pub fn init_in(dir: &Path) -> Started {
     Started {
         guard: started.then_some(guard),
         warnings,
-    }
-}
-
-#[cfg(unix)]
-mod private {
-    use std::fs::{DirBuilder, Permissions};
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    use std::path::Path;
-
-    /// Creates `dir` (and missing parents) `0700`; an existing one loses group and
-    /// other permissions (best effort: it may belong to someone else).
-    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
-        DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        if let Ok(meta) = std::fs::metadata(dir)
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            let _ = std::fs::set_permissions(dir, Permissions::from_mode(0o700));
-        }
-        Ok(())
-    }
-}
-
-#[cfg(not(unix))]
-mod private {
-    use std::path::Path;
-
-    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)
     }
 }

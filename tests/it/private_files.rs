@@ -52,6 +52,53 @@ async fn list_with_state(cfg: &Path, state: &Path) -> Run {
 }
 
 #[tokio::test]
+async fn a_log_directory_telcreds_did_not_create_keeps_its_mode_and_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = offline_config(dir.path());
+
+    // A team directory (setgid, group-writable), named directly.
+    let team = dir.path().join("team");
+    std::fs::create_dir(&team).unwrap();
+    set_mode(&team, 0o2775);
+    let out = list_with_state(&cfg, &team).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mode(&team), "2775", "the team directory keeps its mode");
+    assert_eq!(mode(&team.join("telcreds.log")), "600");
+    let shown = team.display().to_string();
+    assert!(
+        out.stderr.contains("warning:")
+            && out.stderr.contains(&shown)
+            && out.stderr.contains("writable by others"),
+        "{}",
+        out.stderr
+    );
+
+    // A state directory that is a link to a shared sticky directory.
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o1777);
+    let state = dir.path().join("state-link");
+    std::os::unix::fs::symlink(&shared, &state).unwrap();
+    let out = list_with_state(&cfg, &state).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        mode(&shared),
+        "1777",
+        "the shared directory keeps its sticky bit"
+    );
+    assert!(out.stderr.contains("writable by others"), "{}", out.stderr);
+
+    // One telcreds makes is private, and an existing private one brings no warning.
+    let fresh = dir.path().join("a/b/telcreds");
+    for _ in 0..2 {
+        let out = list_with_state(&cfg, &fresh).await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+        assert_eq!(mode(&fresh), "700");
+    }
+}
+
+#[tokio::test]
 async fn the_log_is_never_written_through_a_symbolic_link() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = offline_config(dir.path());
