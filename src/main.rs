@@ -119,6 +119,10 @@ async fn tui(
         .into_iter()
         .chain(warnings.iter().cloned())
         .reduce(|a, b| format!("{a}; {b}"));
+    let stores = match scratch {
+        Some(s) => s.stores(),
+        None => telcreds::ops::Stores::open_default()?,
+    };
     let mut profiles = config.profiles;
     // A token command (`pass show …`) may ask for a passphrase on the terminal: run the
     // first profile's before the UI takes the screen. Others run when switched to.
@@ -134,7 +138,7 @@ async fn tui(
         theme,
         notice,
         info: scratch.map(|_| demo::NOTICE.to_string()),
-        stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
+        stores,
         twilio_accounts: config.twilio_accounts,
         config_path: config.path,
         keymap,

@@ -1,6 +1,7 @@
 //! The directories telcreds keeps its own files in (the log's, the fallback data
 //! directory): made `0700` when telcreds makes them, and never changed when it did
-//! not. An existing one is only checked: [`shared`] says what makes it risky.
+//! not. An existing one is only checked: [`shared`] says what makes it risky, and
+//! [`not_private`] why a directory at a name others could take first is refused.
 
 use std::io;
 use std::path::Path;
@@ -28,15 +29,47 @@ pub fn create_or_check(dir: &Path) -> io::Result<Option<String>> {
     }
 }
 
+/// Makes `dir` `0700` when it does not exist, exclusively (its parent must exist);
+/// else it must be a directory of the user's own that only they can use, as one
+/// telcreds made: one another user made first, or left open, is refused, saying why.
+pub fn create_exclusive(dir: &Path) -> io::Result<()> {
+    match imp::builder().create(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let meta = std::fs::symlink_metadata(dir)?;
+    let why = match meta.file_type() {
+        t if t.is_symlink() => Some("it is a symbolic link".to_string()),
+        t if !t.is_dir() => Some("it is not a directory".to_string()),
+        _ => imp::not_private(&meta),
+    };
+    match why {
+        Some(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why)),
+        None => Ok(()),
+    }
+}
+
 /// What makes a directory of `owner` with `mode` risky for `me`'s private files:
 /// someone else owns it, or others may write in it (and so remove, rename or plant
 /// files there, or only plant them with the sticky bit).
 pub fn shared(owner: u32, mode: u32, me: u32) -> Option<String> {
     let mode = mode & 0o7777;
-    if owner != me {
-        return Some(format!("it is owned by uid {owner}, not by you (uid {me})"));
-    }
-    (mode & 0o022 != 0).then(|| format!("it is writable by others (mode {mode:04o})"))
+    foreign(owner, me).or_else(|| {
+        (mode & 0o022 != 0).then(|| format!("it is writable by others (mode {mode:04o})"))
+    })
+}
+
+/// Why a directory of `owner` with `mode` is not `me`'s alone: it must be theirs, with
+/// mode `0700`, as telcreds makes it.
+pub fn not_private(owner: u32, mode: u32, me: u32) -> Option<String> {
+    let mode = mode & 0o7777;
+    foreign(owner, me)
+        .or_else(|| (mode != 0o700).then(|| format!("it has mode {mode:04o}, not 0700")))
+}
+
+fn foreign(owner: u32, me: u32) -> Option<String> {
+    (owner != me).then(|| format!("it is owned by uid {owner}, not by you (uid {me})"))
 }
 
 #[cfg(unix)]
@@ -54,6 +87,10 @@ mod imp {
     pub fn concern(meta: &Metadata) -> Option<String> {
         super::shared(meta.uid(), meta.mode(), crate::local_file::user_id())
     }
+
+    pub fn not_private(meta: &Metadata) -> Option<String> {
+        super::not_private(meta.uid(), meta.mode(), crate::local_file::user_id())
+    }
 }
 
 #[cfg(not(unix))]
@@ -65,6 +102,10 @@ mod imp {
     }
 
     pub fn concern(_meta: &Metadata) -> Option<String> {
+        None
+    }
+
+    pub fn not_private(_meta: &Metadata) -> Option<String> {
         None
     }
 }
@@ -94,6 +135,50 @@ mod tests {
             shared(0, 0o40700, 1000).unwrap(),
             "it is owned by uid 0, not by you (uid 1000)"
         );
+    }
+
+    #[test]
+    fn only_a_0700_directory_of_ones_own_is_private() {
+        assert_eq!(not_private(1000, 0o40700, 1000), None);
+        assert_eq!(
+            not_private(1000, 0o40777, 1000).unwrap(),
+            "it has mode 0777, not 0700"
+        );
+        assert_eq!(
+            not_private(1000, 0o40755, 1000).unwrap(),
+            "it has mode 0755, not 0700"
+        );
+        assert_eq!(
+            not_private(1001, 0o40700, 1000).unwrap(),
+            "it is owned by uid 1001, not by you (uid 1000)"
+        );
+        assert_eq!(
+            not_private(0, 0o41777, 1000).unwrap(),
+            "it is owned by uid 0, not by you (uid 1000)"
+        );
+    }
+
+    #[test]
+    fn an_exclusive_directory_is_made_private_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("own");
+        create_exclusive(&own).unwrap();
+        assert_eq!(mode(&own), 0o700);
+        create_exclusive(&own).unwrap();
+
+        std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = create_exclusive(&own).unwrap_err().to_string();
+        assert_eq!(err, "it has mode 0777, not 0700");
+        assert_eq!(mode(&own), 0o777, "left as it is");
+
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+        let err = create_exclusive(&link).unwrap_err().to_string();
+        assert_eq!(err, "it is a symbolic link");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let err = create_exclusive(&file).unwrap_err().to_string();
+        assert_eq!(err, "it is not a directory");
     }
 
     #[test]

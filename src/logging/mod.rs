@@ -35,12 +35,23 @@ impl Started {
             warnings: Vec::new(),
         }
     }
+
+    /// No log, because of `error`.
+    fn off(error: std::io::Error) -> Started {
+        Started {
+            guard: None,
+            warnings: vec![format!("nothing is logged: {error}")],
+        }
+    }
 }
 
 /// Starts file logging in the state directory. When the log cannot be opened,
 /// nothing is logged and a warning says why, naming the file.
 pub fn init() -> Started {
-    init_in(&crate::config::state_dir())
+    match crate::config::state_dir() {
+        Ok(dir) => init_in(&dir),
+        Err(e) => Started::off(e),
+    }
 }
 
 /// Starts file logging in `dir` (the demo's temporary directory), as [`init`].
@@ -48,12 +59,7 @@ pub fn init_in(dir: &Path) -> Started {
     let (file, warnings) = match daily::DailyLog::open(dir, daily::KEEP, Box::new(daily::utc_today))
     {
         Ok(opened) => opened,
-        Err(e) => {
-            return Started {
-                guard: None,
-                warnings: vec![format!("nothing is logged: {e}")],
-            };
-        }
+        Err(e) => return Started::off(e),
     };
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env("TELCREDS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

@@ -3,10 +3,14 @@
 //! user controls, and never by changing the mode of a directory telcreds did not make.
 
 use crate::cli::{Run, write_config};
-use crate::support::{sandbox, telcreds_env};
+use crate::support::{requests, sandbox, telcreds_env};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use telcreds::sandbox::Seed;
+
+/// A user id with no passwd entry: running as it, telcreds has no home directory.
+const NO_HOME_UID: u32 = 48_813;
 
 fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -16,6 +20,51 @@ fn set_mode(path: &Path, mode: u32) {
 fn mode(path: &Path) -> String {
     let meta = std::fs::metadata(path).unwrap();
     format!("{:o}", meta.permissions().mode() & 0o7777)
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Runs `telcreds --config CONFIG ARGS…` as [`NO_HOME_UID`], with no `HOME` and no
+/// telcreds directory set, and `tmp` as `TMPDIR`: where a container or a CI runner
+/// without a home keeps telcreds' journal and log.
+async fn run_without_home(tmp: &Path, config: &Path, args: Vec<String>, stdin: String) -> Run {
+    use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_telcreds"));
+    cmd.arg("--config")
+        .arg(config)
+        .args(args)
+        .uid(NO_HOME_UID)
+        .gid(NO_HOME_UID)
+        .env("TMPDIR", tmp)
+        .env("TELCREDS_LOG", "debug")
+        .env_remove("HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("TELCREDS_DATA_DIR")
+        .env_remove("TELCREDS_STATE_DIR")
+        .env_remove("TELCREDS_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
+    })
+    .await
+    .unwrap()
 }
 
 /// `providers create … --token-stdin` on the sandbox's Dasha profile: a change that
@@ -34,6 +83,97 @@ fn create_args(account_sid: &str) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
+}
+
+#[tokio::test]
+async fn without_a_home_the_journal_and_log_go_to_a_private_per_user_directory() {
+    use std::os::unix::fs::MetadataExt;
+    if !is_root() {
+        eprintln!("skipped: running as another user needs root");
+        return;
+    }
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    set_mode(dir.path(), 0o755);
+    let cfg = write_config(&sb, dir.path());
+    std::os::unix::fs::chown(&cfg, Some(NO_HOME_UID), Some(NO_HOME_UID)).unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    set_mode(&tmp, 0o1777);
+    let acme = sb.twilio_accounts()[0].clone();
+    let stdin = format!("{}\n", acme.auth_token);
+
+    let out = run_without_home(&tmp, &cfg, create_args(&acme.sid), stdin).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let own = tmp.join(format!("telcreds-{NO_HOME_UID}"));
+    let meta = std::fs::symlink_metadata(&own).unwrap();
+    assert!(meta.is_dir());
+    assert_eq!((meta.uid(), mode(&own)), (NO_HOME_UID, "700".into()));
+    for file in ["journal.jsonl", "telcreds.log"] {
+        let meta = std::fs::metadata(own.join(file)).unwrap();
+        assert_eq!(
+            (meta.uid(), meta.mode() & 0o777),
+            (NO_HOME_UID, 0o600),
+            "{file}"
+        );
+    }
+    assert!(
+        !tmp.join("telcreds").exists(),
+        "no shared, fixed-name directory"
+    );
+}
+
+#[tokio::test]
+async fn without_a_home_a_directory_planted_under_the_users_name_is_refused() {
+    if !is_root() {
+        eprintln!("skipped: running as another user needs root");
+        return;
+    }
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    set_mode(dir.path(), 0o755);
+    let cfg = write_config(&sb, dir.path());
+    std::os::unix::fs::chown(&cfg, Some(NO_HOME_UID), Some(NO_HOME_UID)).unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    set_mode(&tmp, 0o1777);
+    let own = tmp.join(format!("telcreds-{NO_HOME_UID}"));
+    let acme = sb.twilio_accounts()[0].clone();
+    let stdin = format!("{}\n", acme.auth_token);
+    let planted = "{\"planted\":true}\n";
+
+    // Made first by someone else (root here), or left open to everyone.
+    for (owner, dir_mode, what) in [
+        (0, 0o700, "owned by uid 0"),
+        (NO_HOME_UID, 0o777, "mode 0777"),
+    ] {
+        let _ = std::fs::remove_dir_all(&own);
+        std::fs::create_dir(&own).unwrap();
+        let journal = own.join("journal.jsonl");
+        std::fs::write(&journal, planted).unwrap();
+        set_mode(&journal, 0o666);
+        std::os::unix::fs::chown(&own, Some(owner), Some(owner)).unwrap();
+        set_mode(&own, dir_mode);
+
+        let out = run_without_home(&tmp, &cfg, create_args(&acme.sid), stdin.clone()).await;
+        assert_ne!(out.code, 0, "{what}: {}", out.stderr);
+        let shown = own.display().to_string();
+        for needle in [shown.as_str(), what, "TELCREDS_DATA_DIR"] {
+            assert!(out.stderr.contains(needle), "{needle:?} in: {}", out.stderr);
+        }
+        assert_eq!(std::fs::read_to_string(&journal).unwrap(), planted);
+        assert!(!own.join("telcreds.log").exists(), "{what}: no log there");
+        assert_eq!(
+            mode(&own),
+            format!("{dir_mode:o}"),
+            "{what}: left as it was"
+        );
+    }
+    let posts = requests(&sb).await;
+    assert!(
+        !posts.iter().any(|(m, _, _)| m == "POST"),
+        "nothing was changed: {posts:?}"
+    );
 }
 
 /// A one-profile config in `dir` (mode 0600) whose profile fails fast.
