@@ -1,7 +1,8 @@
 //! Reading the small local files telcreds is pointed at (the config, a token file, a
-//! password file, a theme): regular files only, never more than a limit, and never blocking.
-//! And opening telcreds' own files (the log, the audit journal, the history): never
-//! through a symbolic link, only regular files of the user's own, private (`0600`).
+//! password file, a theme): regular files only, never more than a limit, and never
+//! blocking. And opening telcreds' own files (the log, the audit journal, the
+//! history): never through a symbolic link, only regular files of the user's own,
+//! private (`0600`).
 //!
 //! A FIFO, a device such as `/dev/zero`, or a directory is refused from its metadata
 //! before it is opened; the file is then opened non-blocking and checked again, so one

@@ -10,10 +10,11 @@
 //! file, and a line written meanwhile lands in the dated file.
 //!
 //! No file is opened, rotated or tightened through a symbolic link, nor when it is
-//! not the user's own ([`crate::local_file::open_append_private`]): the log says so.
+//! not the user's own ([`crate::local_file::open_append_private`]); a rotation that
+//! could not be done is told on stderr at start, and in the log when a day changes.
 
 use super::LOG_FILE;
-use crate::local_file::{naming, open_append_private, open_private, own_metadata};
+use crate::local_file::{naming, open_append_private, open_private, own_metadata, tighten};
 use crate::private_dir::create_or_check;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fs::File;
@@ -142,7 +143,7 @@ fn rotate_if_older(dir: &Path, today: NaiveDate, keep: usize) -> Result<(), Stri
     };
     if moved {
         // Best effort: it was opened (and so tightened) unless an older telcreds wrote it.
-        let _ = open_private(&dated).and_then(|f| crate::local_file::tighten(&f));
+        let _ = open_private(&dated).and_then(|f| tighten(&f));
         prune(dir, keep);
     }
     Ok(())
@@ -238,6 +239,33 @@ mod tests {
         assert_eq!(read(&dated), "first day\n");
         assert_eq!(read(&current), "second day\n");
         assert_eq!((mode(&dated), mode(&current)), (0o600, 0o600));
+    }
+
+    #[test]
+    fn a_dated_name_taken_by_a_link_stops_the_rotation_and_the_log_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "mine\n").unwrap();
+        let today = utc_today();
+        let (now, clock) = clock(today);
+        let (mut log, warnings) = DailyLog::open(dir.path(), KEEP, clock).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        log.write_all(b"first day\n").unwrap();
+        let dated = dir.path().join(dated_name(today));
+        std::os::unix::fs::symlink(&notes, &dated).unwrap();
+        *now.lock().unwrap() = today.succ_opt().unwrap();
+        log.write_all(b"second day\n").unwrap();
+
+        assert_eq!(read(&notes), "mine\n");
+        let text = read(&dir.path().join(LOG_FILE));
+        let said = format!("telcreds.log was not rotated: {}: ", dated.display());
+        assert!(
+            text.starts_with("first day\ntelcreds: ")
+                && text.contains(&said)
+                && text.contains("(it is a symbolic link)")
+                && text.ends_with("second day\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub const LOG_FILE: &str = "telcreds.log";
 pub struct Started {
     /// Flushes the log when dropped; `None` when nothing is logged.
     pub guard: Option<WorkerGuard>,
-    /// What the user should be told: no log, or one that could not be rotated.
+    /// What the user should be told: no log, a log directory others may write in,
+    /// or a log that could not be rotated.
     pub warnings: Vec<String>,
 }
 
