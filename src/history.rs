@@ -3,7 +3,6 @@
 //! transitions read from them ("verified → failed at …").
 
 use crate::api::TwilioVerdict;
-use crate::config::data_dir;
 use crate::domain::time::stamp;
 use crate::domain::{CheckStatus, VerificationResult, VerificationStatus};
 use crate::journal::{JournalError, jsonl};
@@ -28,16 +27,6 @@ impl History {
     /// History kept under `root` (one directory per profile).
     pub fn open(root: impl Into<PathBuf>) -> History {
         History { root: root.into() }
-    }
-
-    /// `data_dir()/history`.
-    pub fn default_root() -> PathBuf {
-        data_dir().join(DIR_NAME)
-    }
-
-    /// The history at [`History::default_root`].
-    pub fn open_default() -> History {
-        History::open(Self::default_root())
     }
 
     /// The root directory.

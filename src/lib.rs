@@ -11,6 +11,7 @@ pub mod local_file;
 pub mod logging;
 pub mod memory;
 pub mod ops;
+pub mod private_dir;
 pub mod probe;
 pub mod sandbox;
 pub mod secret;

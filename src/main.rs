@@ -28,11 +28,14 @@ fn main() -> ExitCode {
     } else {
         None
     };
-    let _log = match &scratch {
+    let log = match &scratch {
         Some(s) => telcreds::logging::init_in(&s.state_dir()),
         None if writes_log(cli.command.as_ref()) => telcreds::logging::init(),
-        None => None,
+        None => telcreds::logging::Started::none(),
     };
+    for warning in &log.warnings {
+        eprintln!("warning: {warning}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
         Some(command) => runtime
             .block_on(cli::run(cli, command, scratch.as_ref()))
             .into(),
-        None => match runtime.block_on(tui(&cli, scratch.as_ref())) {
+        None => match runtime.block_on(tui(&cli, scratch.as_ref(), &log.warnings)) {
             Ok(Ending::Quit) => Exit::Success.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
@@ -89,8 +92,12 @@ fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError>
 }
 
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox (with
-/// `scratch`, the demo's directory).
-async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Ending> {
+/// `scratch`, the demo's directory); `warnings` (about the log) are shown first.
+async fn tui(
+    cli: &Cli,
+    scratch: Option<&demo::Scratch>,
+    warnings: &[String],
+) -> anyhow::Result<Ending> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (sandbox, config) = if cli.demo {
         let sandbox = demo::start_sandbox().await?;
@@ -108,6 +115,14 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         config::themes_dir().as_deref(),
         no_color,
     );
+    let notice = notice
+        .into_iter()
+        .chain(warnings.iter().cloned())
+        .reduce(|a, b| format!("{a}; {b}"));
+    let stores = match scratch {
+        Some(s) => s.stores(),
+        None => telcreds::ops::Stores::open_default()?,
+    };
     // A token command (`pass show …`) may ask for a passphrase on the terminal: run the
     // first profile's before the UI takes the screen. Others run when switched to. The
     // profile keeps its source: `:doctor` runs it again.
@@ -123,7 +138,7 @@ async fn tui(cli: &Cli, scratch: Option<&demo::Scratch>) -> anyhow::Result<Endin
         theme,
         notice,
         info: scratch.map(|_| demo::NOTICE.to_string()),
-        stores: scratch.map_or_else(telcreds::ops::Stores::open_default, demo::Scratch::stores),
+        stores,
         twilio_accounts: config.twilio_accounts,
         config_path: config.path,
         keymap,

@@ -42,7 +42,9 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "TMPDIR",
-        "Where --demo makes the directory of its journal, history and log, deleted on quit.",
+        "Where --demo makes the directory of its journal, history and log, deleted on quit; \
+         and, with no home directory, where telcreds-UID keeps them: made 0700, and \
+         refused when it is not yours alone (then set TELCREDS_DATA_DIR).",
     ),
 ];
 
@@ -62,8 +64,8 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "~/.local/state/telcreds/telcreds.log",
-        "The log, owner-only; rotated daily (UTC) to telcreds.log.YYYY-MM-DD, \
-         the seven newest kept.",
+        "The log, owner-only, never written through a symbolic link; rotated daily \
+         (UTC) to telcreds.log.YYYY-MM-DD, the seven newest kept.",
     ),
 ];
 

@@ -31,9 +31,9 @@ struct Account {
 pub async fn run(cli: &Cli, a: RotateTwilioArgs, setup: &super::Setup) -> Result<(), CliError> {
     let config = setup.config()?;
     let profiles = rotate::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let stores = setup.stores()?;
     let account = account(&config, &profiles, &a)?;
     let http = Http::new(HttpOptions::default())?;
-    let stores = setup.stores();
     let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
     let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
     rotate::nothing_to_do(&plan, &profiles)?;

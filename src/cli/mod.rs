@@ -155,11 +155,14 @@ impl Setup {
         }
     }
 
-    /// The journal and history.
-    pub fn stores(&self) -> Stores {
+    /// The journal and history; refused when there is no private place for them, so
+    /// that nothing changes unrecorded.
+    pub fn stores(&self) -> Result<Stores, CliError> {
         match self {
-            Setup::Config { .. } => Stores::open_default(),
-            Setup::Demo { stores, .. } => stores.clone(),
+            Setup::Config { .. } => {
+                Stores::open_default().map_err(|e| CliError::new(Exit::Refused, e.to_string()))
+            }
+            Setup::Demo { stores, .. } => Ok(stores.clone()),
         }
     }
 }
@@ -234,7 +237,7 @@ fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
     let config = setup.config()?;
     let profile = pick(&config, cli)?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let ops = Ops::connect(&profile, http, setup.stores())?;
+    let ops = Ops::connect(&profile, http, setup.stores()?)?;
     Ok(Context {
         profile,
         ops,

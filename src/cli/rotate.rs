@@ -32,9 +32,9 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), Cli
     }
     let config = setup.config()?;
     let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
+    let stores = setup.stores()?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
-    let stores = setup.stores();
     let rotator = Rotator::new(stores.journal.clone(), stores.history)
         .with_concurrency(usize::from(a.concurrency));
 

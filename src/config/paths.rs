@@ -4,6 +4,7 @@
 //! tests and CI never touch a real home directory.
 
 use std::ffi::OsString;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use directories::{BaseDirs, ProjectDirs};
@@ -44,19 +45,53 @@ pub fn default_config_path() -> Option<PathBuf> {
 }
 
 /// Where the audit journal and other lasting data go: `TELCREDS_DATA_DIR`, else the
-/// platform data directory, else `<tmp>/telcreds` when there is no home directory.
-pub fn data_dir() -> PathBuf {
-    env_path(DATA_DIR_ENV)
-        .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf()))
-        .unwrap_or_else(|| std::env::temp_dir().join("telcreds"))
+/// platform data directory, else, when there is no home directory (a container, a CI
+/// runner), [`homeless_dir`]. Its error says why that one cannot be used.
+pub fn data_dir() -> io::Result<PathBuf> {
+    match env_path(DATA_DIR_ENV).or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf())) {
+        Some(dir) => Ok(dir),
+        None => homeless_dir(),
+    }
 }
 
 /// Where logs and other disposable state go: `TELCREDS_STATE_DIR`, else the platform
 /// state directory (Linux only), else [`data_dir`].
-pub fn state_dir() -> PathBuf {
-    env_path(STATE_DIR_ENV)
+pub fn state_dir() -> io::Result<PathBuf> {
+    match env_path(STATE_DIR_ENV)
         .or_else(|| project_dirs().and_then(|d| d.state_dir().map(Path::to_path_buf)))
-        .unwrap_or_else(data_dir)
+    {
+        Some(dir) => Ok(dir),
+        None => data_dir(),
+    }
+}
+
+/// `<tmp>/telcreds-<uid>`, the user's own: made `0700`, or refused when another user
+/// could have made it first or can write in it (a shared `/tmp` lets anyone take a
+/// name), so that nobody else's journal lines are read or written.
+fn homeless_dir() -> io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("telcreds-{}", user_tag()));
+    crate::private_dir::create_exclusive(&dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "there is no home directory, and {} cannot hold telcreds' journal and log: \
+                 {e}; remove it, or set {DATA_DIR_ENV} to a private directory",
+                dir.display()
+            ),
+        )
+    })?;
+    Ok(dir)
+}
+
+/// Tells users apart in [`homeless_dir`]'s name.
+#[cfg(unix)]
+fn user_tag() -> String {
+    crate::local_file::user_id().to_string()
+}
+
+#[cfg(not(unix))]
+fn user_tag() -> String {
+    std::env::var("USERNAME").unwrap_or_default()
 }
 
 /// The user's home directory, if known.
@@ -194,7 +229,7 @@ mod tests {
         if let Some(c) = default_config_path() {
             assert!(c.ends_with(CONFIG_FILE_NAME));
         }
-        assert!(!data_dir().as_os_str().is_empty());
-        assert!(!state_dir().as_os_str().is_empty());
+        assert!(!data_dir().unwrap().as_os_str().is_empty());
+        assert!(!state_dir().unwrap().as_os_str().is_empty());
     }
 }

@@ -2,10 +2,10 @@
 //! naming) the lines that do not decode. Shared by the audit journal and the
 //! verification history.
 
+use crate::local_file;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::fs::OpenOptions;
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// A record could not be written to its file.
@@ -20,7 +20,10 @@ pub struct WriteError {
 }
 
 /// Appends `record` as one JSON line: parent directories created, the file opened
-/// in append mode (created if missing), and the line written with a single write.
+/// in append mode (created `0600` if missing; owner-only: the files hold no secrets,
+/// but they say who changed what), and the line written with a single write. The
+/// file must be a regular file of the user's own, not reached through a symbolic
+/// link ([`local_file::open_append_private`]).
 pub fn append<T: Serialize>(path: &Path, record: &T) -> Result<(), WriteError> {
     let fail = |source| WriteError {
         path: path.to_path_buf(),
@@ -31,31 +34,15 @@ pub fn append<T: Serialize>(path: &Path, record: &T) -> Result<(), WriteError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let mut file = open_append(path).map_err(fail)?;
+    let mut file = local_file::open_append_private(path).map_err(fail)?;
     file.write_all(&line).map_err(fail)
 }
 
-#[cfg(unix)]
-fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // Owner-only: the files hold no secrets, but they say who changed what.
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
-    OpenOptions::new().append(true).create(true).open(path)
-}
-
 /// Reads every record in file order. A missing file is empty; a line that does not
-/// decode is skipped with a warning naming its line number; an unreadable file gives
-/// one warning. Never panics.
+/// decode is skipped with a warning naming its line number; an unreadable file, or
+/// one that [`append`] would refuse, gives one warning. Never panics.
 pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_all(path) {
         Ok(b) => b,
         Err(e) if e.kind() == ErrorKind::NotFound => return (Vec::new(), Vec::new()),
         Err(e) => {
@@ -85,6 +72,13 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
     (records, warnings)
 }
 
+/// The bytes of `path`, checked as [`append`] checks it.
+fn read_all(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    local_file::open_private(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +94,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/r.jsonl");
         append(&path, &R { n: 1 }).unwrap();
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         f.write_all(b"{not json\n\n\xff\xfe\n").unwrap();
         append(&path, &R { n: 2 }).unwrap();
         let (records, warnings) = read::<R>(&path);
@@ -122,5 +119,29 @@ mod tests {
         let (r, w) = read::<R>(dir.path());
         assert!(r.is_empty());
         assert!(w[0].starts_with("could not read"), "{w:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_a_link_is_neither_written_nor_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "{\"n\":7}\n").unwrap();
+        let nowhere = dir.path().join("nowhere");
+        for target in [&notes, &nowhere] {
+            let link = dir.path().join("r.jsonl");
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(target, &link).unwrap();
+            let e = append(&link, &R { n: 1 }).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&link.display().to_string()) && e.contains("a symbolic link"),
+                "{e}"
+            );
+            let (r, w) = read::<R>(&link);
+            assert!(r.is_empty());
+            assert!(w[0].contains("a symbolic link"), "{w:?}");
+        }
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "{\"n\":7}\n");
+        assert!(!nowhere.exists(), "a dangling link's target is not created");
     }
 }

@@ -4,7 +4,7 @@
 
 pub(crate) mod jsonl;
 
-use crate::config::{Profile, data_dir};
+use crate::config::Profile;
 use crate::domain::Platform;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,16 +28,6 @@ impl Journal {
     /// The journal at `path`.
     pub fn open(path: impl Into<PathBuf>) -> Journal {
         Journal { path: path.into() }
-    }
-
-    /// `data_dir()/journal.jsonl`.
-    pub fn default_path() -> PathBuf {
-        data_dir().join(FILE_NAME)
-    }
-
-    /// The journal at [`Journal::default_path`].
-    pub fn open_default() -> Journal {
-        Journal::open(Self::default_path())
     }
 
     /// Where the entries go.

@@ -8,8 +8,14 @@
 //! hard link to the dated name, which fails if another process linked first, then the
 //! removal of `telcreds.log`; so a rotation happens once and never overwrites a dated
 //! file, and a line written meanwhile lands in the dated file.
+//!
+//! No file is opened, rotated or tightened through a symbolic link, nor when it is
+//! not the user's own ([`crate::local_file::open_append_private`]); a rotation that
+//! could not be done is told on stderr at start, and in the log when a day changes.
 
-use super::{LOG_FILE, private};
+use super::LOG_FILE;
+use crate::local_file::{naming, open_append_private, open_private, own_metadata, tighten};
+use crate::private_dir::create_or_check;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fs::File;
 use std::io::{self, Write};
@@ -36,29 +42,46 @@ pub struct DailyLog {
 }
 
 impl DailyLog {
-    /// Opens the log in `dir` (created `0700`), first rotating a `telcreds.log` last
-    /// written on an earlier day than `today()`, and keeps `keep` dated files.
-    pub fn open(dir: &Path, keep: usize, today: Today) -> io::Result<DailyLog> {
-        private::create_dir(dir)?;
+    /// Opens the log in `dir` (created `0700`, or left as it is), first rotating a
+    /// `telcreds.log` last written on an earlier day than `today()`, and keeps `keep`
+    /// dated files. Also returns what the user should know (a directory others may
+    /// write in, a rotation that could not be done). Errors name the file.
+    pub fn open(dir: &Path, keep: usize, today: Today) -> io::Result<(DailyLog, Vec<String>)> {
+        let concern = create_or_check(dir).map_err(|e| naming(dir, e))?;
+        let mut warnings: Vec<String> = concern
+            .map(|c| {
+                format!(
+                    "the log directory {}: {c}; its mode is left as it is",
+                    dir.display()
+                )
+            })
+            .into_iter()
+            .collect();
         let day = today();
-        rotate_if_older(dir, day, keep);
-        Ok(DailyLog {
+        warnings.extend(rotate_if_older(dir, day, keep).err());
+        let path = dir.join(LOG_FILE);
+        let log = DailyLog {
             dir: dir.to_path_buf(),
-            file: private::open_append(&dir.join(LOG_FILE))?,
+            file: open_append_private(&path).map_err(|e| naming(&path, e))?,
             day,
             keep,
             today,
-        })
+        };
+        Ok((log, warnings))
     }
 
     /// On a new day: rotates the file (unless another process did) and reopens it.
-    /// When it cannot be reopened, lines keep going to the file already open.
+    /// When it cannot be reopened, lines keep going to the file already open; a
+    /// rotation that could not be done is said in the log.
     fn roll_over(&mut self, day: NaiveDate) {
-        rotate_if_older(&self.dir, day, self.keep);
-        if let Ok(file) = private::open_append(&self.dir.join(LOG_FILE)) {
+        let problem = rotate_if_older(&self.dir, day, self.keep).err();
+        if let Ok(file) = open_append_private(&self.dir.join(LOG_FILE)) {
             self.file = file;
         }
         self.day = day;
+        if let Some(problem) = problem {
+            let _ = writeln!(self.file, "telcreds: {problem}");
+        }
     }
 }
 
@@ -89,31 +112,41 @@ fn day_of(name: &str) -> Option<NaiveDate> {
         .filter(|d| dated_name(*d) == name)
 }
 
-/// The UTC day `path` was last written, if it exists.
+/// The UTC day `path` was last written, if it is a regular file of the user's own.
 fn last_written(path: &Path) -> Option<NaiveDate> {
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let modified = own_metadata(path).and_then(|m| m.modified()).ok()?;
     Some(DateTime::<Utc>::from(modified).date_naive())
 }
 
 /// Rotates `dir/telcreds.log` when it was last written before `today`, then prunes.
-/// Best effort: a log that cannot be rotated keeps growing rather than failing.
-fn rotate_if_older(dir: &Path, today: NaiveDate, keep: usize) {
+/// A log that cannot be rotated keeps growing rather than failing; when the dated
+/// name is taken by something else than another process's rotation (a link, a file
+/// not the user's own), the error says so.
+fn rotate_if_older(dir: &Path, today: NaiveDate, keep: usize) -> Result<(), String> {
     let current = dir.join(LOG_FILE);
     let Some(day) = last_written(&current).filter(|d| *d < today) else {
-        return;
+        return Ok(());
     };
     let dated = dir.join(dated_name(day));
     let moved = match std::fs::hard_link(&current, &dated) {
         Ok(()) => std::fs::remove_file(&current).is_ok(),
-        // Another process rotated it first: its link is there.
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+        // Another process rotated it first: its link is there, a file of the user's.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            own_metadata(&dated)
+                .map_err(|e| format!("{LOG_FILE} was not rotated: {}", naming(&dated, e)))?;
+            false
+        }
         // A file system without hard links: a rename, unless the name is taken.
-        Err(_) => !dated.exists() && std::fs::rename(&current, &dated).is_ok(),
+        Err(_) => {
+            std::fs::symlink_metadata(&dated).is_err() && std::fs::rename(&current, &dated).is_ok()
+        }
     };
     if moved {
-        private::tighten(&dated, 0o600);
+        // Best effort: it was opened (and so tightened) unless an older telcreds wrote it.
+        let _ = open_private(&dated).and_then(|f| tighten(&f));
         prune(dir, keep);
     }
+    Ok(())
 }
 
 /// Deletes all but the newest `keep` rotated logs in `dir`; other files stay.
@@ -177,7 +210,7 @@ mod tests {
         age(&current, 2);
         let written = last_written(&current).unwrap();
 
-        let mut log = DailyLog::open(dir.path(), KEEP, Box::new(utc_today)).unwrap();
+        let (mut log, _) = DailyLog::open(dir.path(), KEEP, Box::new(utc_today)).unwrap();
         log.write_all(b"new line\n").unwrap();
         let dated = dir.path().join(dated_name(written));
         assert_eq!(read(&dated), "old line\n");
@@ -195,7 +228,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let today = utc_today();
         let (now, clock) = clock(today);
-        let mut log = DailyLog::open(dir.path(), KEEP, clock).unwrap();
+        let (mut log, _) = DailyLog::open(dir.path(), KEEP, clock).unwrap();
         log.write_all(b"first day\n").unwrap();
         *now.lock().unwrap() = today.succ_opt().unwrap();
         log.write_all(b"second day\n").unwrap();
@@ -209,14 +242,41 @@ mod tests {
     }
 
     #[test]
+    fn a_dated_name_taken_by_a_link_stops_the_rotation_and_the_log_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "mine\n").unwrap();
+        let today = utc_today();
+        let (now, clock) = clock(today);
+        let (mut log, warnings) = DailyLog::open(dir.path(), KEEP, clock).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        log.write_all(b"first day\n").unwrap();
+        let dated = dir.path().join(dated_name(today));
+        std::os::unix::fs::symlink(&notes, &dated).unwrap();
+        *now.lock().unwrap() = today.succ_opt().unwrap();
+        log.write_all(b"second day\n").unwrap();
+
+        assert_eq!(read(&notes), "mine\n");
+        let text = read(&dir.path().join(LOG_FILE));
+        let said = format!("telcreds.log was not rotated: {}: ", dated.display());
+        assert!(
+            text.starts_with("first day\ntelcreds: ")
+                && text.contains(&said)
+                && text.contains("(it is a symbolic link)")
+                && text.ends_with("second day\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn two_processes_rotate_once_and_lose_no_line() {
         let dir = tempfile::tempdir().unwrap();
         let today = utc_today();
         let (now, one) = clock(today);
         let read_now = Arc::clone(&now);
         let two: Today = Box::new(move || *read_now.lock().unwrap());
-        let mut a = DailyLog::open(dir.path(), KEEP, one).unwrap();
-        let mut b = DailyLog::open(dir.path(), KEEP, two).unwrap();
+        let (mut a, _) = DailyLog::open(dir.path(), KEEP, one).unwrap();
+        let (mut b, _) = DailyLog::open(dir.path(), KEEP, two).unwrap();
         a.write_all(b"a1\n").unwrap();
         b.write_all(b"b1\n").unwrap();
         *now.lock().unwrap() = today.succ_opt().unwrap();

@@ -33,12 +33,10 @@ pub struct Stores {
 }
 
 impl Stores {
-    /// The journal and history in the data directory.
-    pub fn open_default() -> Stores {
-        Stores {
-            journal: Journal::open_default(),
-            history: History::open_default(),
-        }
+    /// The journal and history in the data directory; an error when, without a home
+    /// directory, there is no private one (nothing may change unrecorded).
+    pub fn open_default() -> std::io::Result<Stores> {
+        Ok(Stores::in_dir(&crate::config::data_dir()?))
     }
 
     /// The journal and history in `data_dir`, laid out as in the data directory.

@@ -368,7 +368,9 @@ impl Theme {
     }
 }
 
-/// Reads and parses `<dir>/<name>.toml`; the error names the file.
+/// Reads and parses `<dir>/<name>.toml`, a regular file of at most
+/// [`THEME_LIMIT`](crate::local_file::THEME_LIMIT) (a FIFO or a device is refused, as
+/// for the config); the error names the file.
 fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
     let name_owned = || name.to_string();
     if name.contains(['/', '\\']) || name.starts_with('.') {
@@ -378,8 +380,8 @@ fn load_user(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
         return Err(ThemeError::NoThemesDir { name: name_owned() });
     };
     let path = dir.join(format!("{name}.toml"));
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match crate::local_file::read_to_string(&path, crate::local_file::THEME_LIMIT) {
+        Ok((text, _)) => text,
         Err(error) => {
             return Err(ThemeError::Unreadable {
                 name: name_owned(),
@@ -918,6 +920,37 @@ mod tests {
             Theme::load(None, None, false),
             (Theme::default_theme(), None)
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_theme_that_is_not_a_small_regular_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "# padding\n".repeat(200_000)).unwrap();
+        let zero = dir.path().join("zero.toml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let fifo = dir.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        for (name, path, what) in [
+            ("big", &big, "larger than the 1 MiB limit"),
+            (
+                "zero",
+                &zero,
+                "not a regular file (it is a character device)",
+            ),
+            ("fifo", &fifo, "not a regular file (it is a named pipe)"),
+        ] {
+            let (t, warning) = Theme::load(Some(name), Some(dir.path()), false);
+            assert_eq!(t, Theme::default_theme());
+            let w = warning.unwrap();
+            let shown = path.display().to_string();
+            assert!(
+                w.contains(&shown) && w.contains(what) && w.ends_with("using the default theme"),
+                "{w}"
+            );
+        }
     }
 
     #[test]

@@ -52,7 +52,11 @@ async fn the_log_file_is_private_and_an_old_one_is_tightened() {
     set_mode(&log, 0o644);
     let out = run(&cfg, &["profiles", "list"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mode(&state), "700", "existing state directory");
+    assert_eq!(
+        mode(&state),
+        "755",
+        "an existing directory is left as it is"
+    );
     assert_eq!(mode(&log), "600", "existing log file");
 }
 
@@ -63,6 +67,7 @@ fn the_log_is_rotated_daily_a_week_is_kept_and_every_file_is_private_whatever_th
     let cfg = config_with(dir.path(), "token = \"t\"");
     let state = dir.path().join("state");
     std::fs::create_dir_all(&state).unwrap();
+    set_mode(&state, 0o750);
     // Yesterday's log (UTC), wide open, and nine older rotated ones.
     let log = state.join("telcreds.log");
     std::fs::write(&log, "yesterday's line\n").unwrap();
@@ -118,7 +123,11 @@ fn the_log_is_rotated_daily_a_week_is_kept_and_every_file_is_private_whatever_th
     for name in &names {
         assert_eq!(mode(&state.join(name)), "600", "{name}");
     }
-    assert_eq!(mode(&state), "700");
+    assert_eq!(
+        mode(&state),
+        "750",
+        "a directory telcreds did not make keeps its mode"
+    );
 }
 
 /// Runs `telcreds --config CONFIG ARGS…` with state and data in `dir`, at most 1 GiB

@@ -20,6 +20,7 @@ mod interop;
 mod journal;
 mod local_inputs;
 mod mint;
+mod private_files;
 mod probe;
 mod retries;
 mod rotation;
