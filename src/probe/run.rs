@@ -343,13 +343,7 @@ async fn authenticate_step(
                     stale_retried = true;
                 }
                 let Some(challenge) = digest::pick(&challenges).cloned() else {
-                    let offered: Vec<String> = challenges
-                        .iter()
-                        .map(|c| match &c.algorithm {
-                            Ok(a) => a.token().to_string(),
-                            Err(t) => t.clone(),
-                        })
-                        .collect();
+                    let offered: Vec<String> = challenges.iter().map(|c| c.offered()).collect();
                     return check(
                         CheckStatus::Warning,
                         format!(

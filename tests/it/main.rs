@@ -21,6 +21,7 @@ mod journal;
 mod local_inputs;
 mod mint;
 mod probe;
+mod probe_scripted;
 mod retries;
 mod rotation;
 mod scale;

@@ -16,7 +16,7 @@ use telcreds::secret::Secret;
 
 use crate::support::tls_certs;
 
-const PASSWORD: &str = "CANARY-probe-Pa55";
+pub(crate) const PASSWORD: &str = "CANARY-probe-Pa55";
 
 async fn peer(algorithm: Algorithm) -> SipPeer {
     let users = HashMap::from([("alice".to_string(), Secret::new(PASSWORD))]);
@@ -25,7 +25,7 @@ async fn peer(algorithm: Algorithm) -> SipPeer {
         .unwrap()
 }
 
-fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
+pub(crate) fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
     ProbeInput {
         id: "sip-1".into(),
         name: "test trunk".into(),
@@ -37,7 +37,7 @@ fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
     }
 }
 
-fn options(register: bool) -> ProbeOptions {
+pub(crate) fn options(register: bool) -> ProbeOptions {
     ProbeOptions {
         register,
         timeout: Duration::from_millis(1500),
@@ -47,7 +47,7 @@ fn options(register: bool) -> ProbeOptions {
     }
 }
 
-fn status(report: &ProbeReport, name: &str) -> CheckStatus {
+pub(crate) fn status(report: &ProbeReport, name: &str) -> CheckStatus {
     report
         .checks
         .iter()

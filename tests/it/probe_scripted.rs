@@ -1,0 +1,225 @@
+//! The probe against a scripted SIP peer on loopback (UDP and TCP on one port, TLS on
+//! another) that answers each request as its test says: what servers in the field do
+//! and the sandbox's peer does not (a proxy and a registrar challenging for two
+//! realms, a 404 after the challenge, a challenged OPTIONS, auth-int, endless stale).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use telcreds::domain::CheckStatus;
+use telcreds::probe::digest::{self, Challenge};
+use telcreds::probe::message::Transport;
+use telcreds::probe::probe;
+use telcreds::probe::report::{ProbeReport, step};
+use telcreds::secret::Secret;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::task::JoinHandle;
+
+use crate::probe::{PASSWORD, input, options, status};
+
+/// What the peer answers to one request (its text): the status code and reason,
+/// then any extra header lines, each ending in CRLF.
+type Script = dyn Fn(&str) -> String + Send + Sync;
+
+/// The script and every request the peer got, in order.
+struct Shared {
+    script: Box<Script>,
+    seen: Mutex<Vec<String>>,
+}
+
+/// A scripted peer; its tasks stop when it is dropped.
+struct ScriptedPeer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for ScriptedPeer {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+impl ScriptedPeer {
+    /// UDP and TCP on one free loopback port.
+    async fn start(script: impl Fn(&str) -> String + Send + Sync + 'static) -> ScriptedPeer {
+        let shared = Arc::new(Shared {
+            script: Box::new(script),
+            seen: Mutex::new(Vec::new()),
+        });
+        let (udp, tcp) = loop {
+            let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            if let Ok(tcp) = TcpListener::bind(udp.local_addr().unwrap()).await {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr().unwrap();
+        let on_udp = {
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65_536];
+                while let Ok((n, from)) = udp.recv_from(&mut buf).await {
+                    let _ = udp.send_to(&shared.reply(&buf[..n]), from).await;
+                }
+            })
+        };
+        let on_tcp = {
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                while let Ok((stream, _)) = tcp.accept().await {
+                    tokio::spawn(serve(stream, shared.clone()));
+                }
+            })
+        };
+        ScriptedPeer {
+            addr,
+            shared,
+            tasks: vec![on_udp, on_tcp],
+        }
+    }
+
+    /// The requests seen so far.
+    fn seen(&self) -> Vec<String> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+}
+
+impl Shared {
+    /// The scripted answer, with Via, From, To, Call-ID and CSeq copied back.
+    fn reply(&self, request: &[u8]) -> Vec<u8> {
+        let request = String::from_utf8_lossy(request).into_owned();
+        let mut out = format!("SIP/2.0 {}", (self.script)(&request));
+        for line in request.split("\r\n").skip(1) {
+            if ["Via:", "From:", "Call-ID:", "CSeq:"]
+                .iter()
+                .any(|h| line.starts_with(h))
+            {
+                out.push_str(&format!("{line}\r\n"));
+            } else if line.starts_with("To:") {
+                out.push_str(&format!("{line};tag=scripted\r\n"));
+            }
+        }
+        out.push_str("Content-Length: 0\r\n\r\n");
+        self.seen.lock().unwrap().push(request);
+        out.into_bytes()
+    }
+}
+
+/// Answers the requests of one stream (bodiless, so each ends at the blank line).
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, shared: Arc<Shared>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk).await {
+        if n == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        while let Some(end) = memchr::memmem::find(&buf, b"\r\n\r\n") {
+            let request: Vec<u8> = buf.drain(..end + 4).collect();
+            if stream.write_all(&shared.reply(&request)).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The request's method.
+fn method(request: &str) -> &str {
+    request.split(' ').next().unwrap_or_default()
+}
+
+/// The value of header `name` (exact name, any case) in a request.
+fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+    request.split("\r\n").skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// Parameter `name` of a Digest answer (quoted or not).
+fn param<'a>(answer: &'a str, name: &str) -> &'a str {
+    answer
+        .trim_start_matches("Digest")
+        .split(", ")
+        .find_map(|p| p.trim().strip_prefix(name)?.strip_prefix('='))
+        .map(|v| v.trim_matches('"'))
+        .unwrap_or_default()
+}
+
+/// True when `answer` answers `challenge` for user alice with [`PASSWORD`],
+/// recomputed with telcreds' digest code from the answer's own uri, cnonce and nc
+/// (the hashing itself is checked against the RFC vectors in the unit tests). The
+/// probe answers challenges to REGISTER only.
+fn verified(answer: Option<&str>, challenge: &str) -> bool {
+    let Some(answer) = answer else { return false };
+    let mut ch: Challenge = digest::parse_challenge(challenge, false).unwrap();
+    if param(answer, "realm") != ch.realm || param(answer, "nonce") != ch.nonce {
+        return false;
+    }
+    let qop = param(answer, "qop");
+    if !qop.is_empty() {
+        ch.qop = vec![qop.to_string()];
+    }
+    let nc = u32::from_str_radix(param(answer, "nc"), 16).unwrap_or(1);
+    let expected = digest::authorization(
+        &ch,
+        "REGISTER",
+        param(answer, "uri"),
+        "alice",
+        &Secret::new(PASSWORD),
+        param(answer, "cnonce"),
+        nc,
+    );
+    param(&expected, "response") == param(answer, "response")
+}
+
+/// A registrar: OPTIONS gets `options`; REGISTER a 401 with `challenge`, then
+/// `accepted` (a status line and headers) for the right answer and 403 otherwise.
+fn registrar(
+    options: &'static str,
+    challenge: &'static str,
+    accepted: &'static str,
+) -> impl Fn(&str) -> String {
+    move |req| {
+        if method(req) == "OPTIONS" {
+            return options.to_string();
+        }
+        match header(req, "Authorization") {
+            None => format!("401 Unauthorized\r\nWWW-Authenticate: {challenge}\r\n"),
+            a if verified(a, challenge) => accepted.to_string(),
+            Some(_) => "403 Forbidden\r\n".to_string(),
+        }
+    }
+}
+
+async fn run(peer: SocketAddr, transport: Transport, password: &str) -> ProbeReport {
+    probe(
+        &input(peer.to_string(), transport, password),
+        &options(true),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_challenge_offering_only_auth_int_is_answered() {
+    const INT_ONLY: &str = r#"Digest realm="sip.test", nonce="i1", qop="auth-int""#;
+    let peer = ScriptedPeer::start(registrar("200 OK\r\n", INT_ONLY, "200 OK\r\n")).await;
+    for transport in [Transport::Udp, Transport::Tcp] {
+        let good = run(peer.addr, transport, PASSWORD).await;
+        assert_eq!(
+            status(&good, step::AUTHENTICATE),
+            CheckStatus::Passed,
+            "{good:?}"
+        );
+        let last = peer.seen().pop().unwrap();
+        assert!(last.contains("qop=auth-int"), "{last}");
+        let bad = run(peer.addr, transport, "wrong").await;
+        assert_eq!(
+            status(&bad, step::AUTHENTICATE),
+            CheckStatus::Failed,
+            "{bad:?}"
+        );
+    }
+}
