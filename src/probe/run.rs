@@ -326,10 +326,22 @@ async fn authenticate_step(
             }
             401 | 407 => {
                 let challenges = response.challenges();
-                // A stale nonce is answered once more; otherwise a second challenge
-                // after our answer means the password was wrong.
-                let retry_stale = challenges.iter().any(|c| c.stale) && !stale_retried;
-                if answered_challenge.is_some() && !retry_stale {
+                // A stale nonce is answered once more; a second stale one says
+                // nothing about the password. Otherwise a second challenge after our
+                // answer means the password was wrong.
+                let stale = challenges.iter().any(|c| c.stale);
+                if answered_challenge.is_some() && stale && stale_retried {
+                    return check(
+                        CheckStatus::Warning,
+                        format!(
+                            "inconclusive: the server kept answering stale=true ({} {}), \
+                             even to an answer to a fresh nonce",
+                            response.code, response.reason
+                        ),
+                        json!({ "code": response.code }),
+                    );
+                }
+                if answered_challenge.is_some() && !stale {
                     return check(
                         CheckStatus::Failed,
                         format!(

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use telcreds::domain::CheckStatus;
+use telcreds::domain::{CheckStatus, VerificationStatus};
 use telcreds::probe::digest::{self, Challenge};
 use telcreds::probe::message::Transport;
 use telcreds::probe::probe;
@@ -202,6 +202,16 @@ async fn run(peer: SocketAddr, transport: Transport, password: &str) -> ProbeRep
     .await
 }
 
+/// The message of step `name`.
+fn message<'a>(report: &'a ProbeReport, name: &str) -> &'a str {
+    &report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .message
+}
+
 #[tokio::test]
 async fn a_challenge_offering_only_auth_int_is_answered() {
     const INT_ONLY: &str = r#"Digest realm="sip.test", nonce="i1", qop="auth-int""#;
@@ -221,5 +231,40 @@ async fn a_challenge_offering_only_auth_int_is_answered() {
             CheckStatus::Failed,
             "{bad:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_peer_that_keeps_answering_stale_is_inconclusive_not_a_wrong_password() {
+    let rounds = std::sync::atomic::AtomicU32::new(0);
+    let peer = ScriptedPeer::start(move |req| {
+        if method(req) == "OPTIONS" {
+            return "200 OK\r\n".into();
+        }
+        // Every answer, right or wrong, gets a new nonce marked stale.
+        let n = rounds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stale = if header(req, "Authorization").is_some() {
+            ", stale=true"
+        } else {
+            ""
+        };
+        format!(
+            "401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"sip.test\", nonce=\"s{n}\", qop=\"auth\"{stale}\r\n"
+        )
+    })
+    .await;
+    for transport in [Transport::Udp, Transport::Tcp] {
+        let report = run(peer.addr, transport, PASSWORD).await;
+        assert_eq!(
+            status(&report, step::AUTHENTICATE),
+            CheckStatus::Warning,
+            "{report:?}"
+        );
+        let message = message(&report, step::AUTHENTICATE);
+        assert!(
+            message.starts_with("inconclusive") && message.contains("kept answering stale=true"),
+            "{message}"
+        );
+        assert_eq!(report.status(), VerificationStatus::Warning);
     }
 }
