@@ -402,6 +402,20 @@ async fn authenticate_step(
                     json!({ "code": 403 }),
                 );
             }
+            // RFC 3261 §10.3 authenticates (step 3) before it looks up the
+            // address-of-record (step 5, which answers 404): the password passed.
+            404 if answered_challenge.is_some() => {
+                return check(
+                    CheckStatus::Passed,
+                    format!(
+                        "accepted: the server accepted the credentials for {user} ({}) and \
+                         answered 404 {} for the address-of-record",
+                        algorithm_note(answered_challenge.as_ref()),
+                        response.reason
+                    ),
+                    json!({ "code": 404 }),
+                );
+            }
             403 | 404 | 405 | 501 => {
                 return check(
                     CheckStatus::Warning,

@@ -268,3 +268,35 @@ async fn a_peer_that_keeps_answering_stale_is_inconclusive_not_a_wrong_password(
         assert_eq!(report.status(), VerificationStatus::Warning);
     }
 }
+
+/// A plain MD5 challenge, as ejabberd sends.
+const MD5_AUTH: &str = r#"Digest realm="sip.test", nonce="e1", algorithm=MD5, qop="auth""#;
+
+#[tokio::test]
+async fn a_404_after_the_answered_challenge_means_the_password_passed() {
+    // ejabberd: the right password for a user with no binding gets 404 (RFC 3261
+    // §10.3 authenticates in step 3, before step 5 looks up the address-of-record).
+    let peer = ScriptedPeer::start(registrar("200 OK\r\n", MD5_AUTH, "404 Not Found\r\n")).await;
+    for transport in [Transport::Udp, Transport::Tcp] {
+        let good = run(peer.addr, transport, PASSWORD).await;
+        assert_eq!(
+            status(&good, step::AUTHENTICATE),
+            CheckStatus::Passed,
+            "{good:?}"
+        );
+        let message = message(&good, step::AUTHENTICATE);
+        assert!(
+            message.starts_with("accepted")
+                && message.contains("404 Not Found")
+                && message.contains("address-of-record"),
+            "{message}"
+        );
+        assert_eq!(good.status(), VerificationStatus::Verified);
+        let bad = run(peer.addr, transport, "wrong").await;
+        assert_eq!(
+            status(&bad, step::AUTHENTICATE),
+            CheckStatus::Failed,
+            "{bad:?}"
+        );
+    }
+}
