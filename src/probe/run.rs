@@ -155,24 +155,7 @@ async fn reach_step(
                     .map(|a| a.into_owned())
                     .unwrap_or_default();
                 let answered = format!("{} {}", response.code, response.reason);
-                let (status, message) = match response.code {
-                    200..=299 => (
-                        CheckStatus::Passed,
-                        format!(
-                            "{} answered {answered} in {} ms",
-                            target.addr,
-                            rtt.as_millis()
-                        ),
-                    ),
-                    _ => (
-                        CheckStatus::Warning,
-                        format!(
-                            "{} is reachable but answered OPTIONS with {answered} ({} ms)",
-                            target.addr,
-                            rtt.as_millis()
-                        ),
-                    ),
-                };
+                let (status, message) = reach_verdict(target.addr, &answered, response.code, rtt);
                 attempts.push(json!({ "address": target.addr.to_string(), "result": answered }));
                 let message = if agent.is_empty() {
                     message
@@ -211,6 +194,32 @@ async fn reach_step(
         details: json!({ "attempts": attempts }),
     });
     None
+}
+
+/// The reach step's status and message for an OPTIONS answered `answered` (`code`
+/// and reason) by `addr` after `rtt`. A challenge (401, 407) proves the server is
+/// reached as well as a 2xx does: some servers (ejabberd) challenge OPTIONS too.
+fn reach_verdict(
+    addr: std::net::SocketAddr,
+    answered: &str,
+    code: u16,
+    rtt: Duration,
+) -> (CheckStatus, String) {
+    let ms = rtt.as_millis();
+    match code {
+        200..=299 => (
+            CheckStatus::Passed,
+            format!("{addr} answered {answered} in {ms} ms"),
+        ),
+        401 | 407 => (
+            CheckStatus::Passed,
+            format!("{addr} answered {answered} in {ms} ms (it challenges OPTIONS too)"),
+        ),
+        _ => (
+            CheckStatus::Warning,
+            format!("{addr} is reachable but answered OPTIONS with {answered} ({ms} ms)"),
+        ),
+    }
 }
 
 /// Opens a connection to `target` and sends an OPTIONS; the final response.

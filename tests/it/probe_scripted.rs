@@ -10,6 +10,7 @@ use telcreds::probe::digest::{self, Challenge};
 use telcreds::probe::message::Transport;
 use telcreds::probe::probe;
 use telcreds::probe::report::{ProbeReport, step};
+use telcreds::probe::transport::TlsTrust;
 use telcreds::secret::Secret;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
@@ -78,6 +79,25 @@ impl ScriptedPeer {
             shared,
             tasks: vec![on_udp, on_tcp],
         }
+    }
+
+    /// Also TLS on another loopback port, with `tls`'s certificate; that address.
+    async fn listen_tls(&mut self, tls: Arc<rustls::ServerConfig>) -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+        let shared = self.shared.clone();
+        self.tasks.push(tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (acceptor, shared) = (acceptor.clone(), shared.clone());
+                tokio::spawn(async move {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve(stream, shared).await;
+                    }
+                });
+            }
+        }));
+        addr
     }
 
     /// The requests seen so far.
@@ -298,5 +318,37 @@ async fn a_404_after_the_answered_challenge_means_the_password_passed() {
             CheckStatus::Failed,
             "{bad:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_challenged_options_still_proves_the_server_is_reached() {
+    // ejabberd challenges OPTIONS too.
+    const CHALLENGED: &str = "407 Proxy Authentication Required\r\n\
+        Proxy-Authenticate: Digest realm=\"sip.test\", nonce=\"o1\", qop=\"auth\"\r\n";
+    let mut peer = ScriptedPeer::start(registrar(CHALLENGED, MD5_AUTH, "200 OK\r\n")).await;
+    let (ca, tls) = crate::support::tls_certs(&["127.0.0.1"]);
+    let tls_addr = peer.listen_tls(tls).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca).unwrap();
+    let cases = [
+        (peer.addr, Transport::Udp),
+        (peer.addr, Transport::Tcp),
+        (tls_addr, Transport::Tls),
+    ];
+    for (addr, transport) in cases {
+        for register in [false, true] {
+            let mut opts = options(register);
+            opts.trust = TlsTrust::new(Some(&ca_file)).unwrap();
+            let report = probe(&input(addr.to_string(), transport, PASSWORD), &opts).await;
+            assert_eq!(
+                status(&report, step::REACH),
+                CheckStatus::Passed,
+                "{report:?}"
+            );
+            assert!(message(&report, step::REACH).contains("407"), "{report:?}");
+            assert_eq!(report.status(), VerificationStatus::Verified, "{report:?}");
+        }
     }
 }
