@@ -352,3 +352,51 @@ async fn a_challenged_options_still_proves_the_server_is_reached() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_proxy_and_a_registrar_challenging_for_two_realms_both_get_answers() {
+    const PROXY: &str = r#"Digest realm="proxy.test", nonce="p1", qop="auth""#;
+    const REGISTRAR: &str =
+        r#"Digest realm="registrar.test", nonce="r1", algorithm=SHA-256, qop="auth""#;
+    // The proxy challenges until its realm is answered, then hands the request to
+    // the registrar, which challenges for its own realm (RFC 3261 §22.3).
+    let registrar = registrar("200 OK\r\n", REGISTRAR, "200 OK\r\n");
+    let peer = ScriptedPeer::start(move |req| {
+        if method(req) == "REGISTER" && !verified(header(req, "Proxy-Authorization"), PROXY) {
+            return format!("407 Proxy Authentication Required\r\nProxy-Authenticate: {PROXY}\r\n");
+        }
+        registrar(req)
+    })
+    .await;
+    for transport in [Transport::Udp, Transport::Tcp] {
+        let good = run(peer.addr, transport, PASSWORD).await;
+        assert_eq!(
+            status(&good, step::AUTHENTICATE),
+            CheckStatus::Passed,
+            "{good:?}"
+        );
+        let accepted = message(&good, step::AUTHENTICATE);
+        assert!(
+            accepted.contains("proxy.test") && accepted.contains("registrar.test"),
+            "{accepted}"
+        );
+        let last = peer.seen().pop().unwrap();
+        let proxy_answer = header(&last, "Proxy-Authorization").unwrap();
+        assert!(header(&last, "Authorization").is_some(), "{last}");
+        assert_eq!(
+            param(proxy_answer, "nc"),
+            "00000002",
+            "the proxy's nonce again"
+        );
+        let bad = run(peer.addr, transport, "wrong").await;
+        assert_eq!(
+            status(&bad, step::AUTHENTICATE),
+            CheckStatus::Failed,
+            "{bad:?}"
+        );
+        assert!(
+            message(&bad, step::AUTHENTICATE).starts_with("rejected"),
+            "{bad:?}"
+        );
+    }
+}
