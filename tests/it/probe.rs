@@ -240,6 +240,27 @@ async fn sip_probe_on_the_command_line_checks_a_credential_and_says_so_by_exit_c
     let json: serde_json::Value = serde_json::from_str(&reach_only.stdout).unwrap();
     assert_eq!(json["checks"][1]["name"], "reach");
     assert_eq!(json["checks"][2]["status"], "skipped");
+    // The overall result, and times in whole milliseconds (as `doctor` gives them).
+    assert_eq!(json["status"], "verified", "{json}");
+    assert_eq!(json["password_checked"], false, "{json}");
+    assert!(json["checks"][1]["elapsed_ms"].is_u64(), "{json}");
+    assert!(json["checks"][1].get("elapsed").is_none(), "{json}");
+    // Without --register, the headline does not claim the password was verified.
+    let table = telcreds(&cfg, &[&p[..], &["sip", "probe", &id]].concat(), "").await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let headline = table.stdout.lines().next().unwrap_or_default();
+    assert!(
+        headline.ends_with("✓ reachable; password not checked"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        good.stdout
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .ends_with("✓ verified")
+    );
     // A wrong password is rejected: exit 11.
     let changed = telcreds(
         &cfg,
