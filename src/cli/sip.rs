@@ -390,17 +390,16 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
             t.row(vec![
                 c.name.to_string(),
                 format!("{} {}", c.status.symbol(), c.status),
-                format!("{:.0} ms", c.elapsed.as_secs_f64() * 1000.0),
+                format!("{} ms", c.elapsed.as_millis()),
                 c.message.clone(),
             ]);
         }
         format!(
-            "probe of {} ({} over {}): {} {}\n{}",
+            "probe of {} ({} over {}): {}\n{}",
             report.credential_id,
             report.server,
             report.transport,
-            report.status().symbol(),
-            report.status(),
+            report.headline(),
             t.render()
         )
     })?;

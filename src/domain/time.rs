@@ -1,6 +1,12 @@
-//! Human times: "2m ago", "3h ago", "never".
+//! Human times: "2m ago", "3h ago", "never"; durations in JSON.
 
 use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// A duration as whole milliseconds, for a JSON field named `…_ms`.
+pub fn serialize_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis().try_into().unwrap_or(u64::MAX))
+}
 
 /// How long ago `t` was, relative to `now`, in the largest whole unit.
 pub fn ago(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {

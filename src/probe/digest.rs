@@ -113,16 +113,60 @@ pub struct Challenge {
     pub proxy: bool,
 }
 
+/// The quality of protection an answer claims (RFC 7616 §3.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qop {
+    /// The request line only.
+    Auth,
+    /// The request line and the body; the probe's requests have none.
+    AuthInt,
+}
+
+impl Qop {
+    /// The token: `auth` or `auth-int`.
+    pub fn token(self) -> &'static str {
+        match self {
+            Qop::Auth => "auth",
+            Qop::AuthInt => "auth-int",
+        }
+    }
+}
+
 impl Challenge {
     /// True when the challenge offers qop `auth` (compared case-insensitively).
     pub fn offers_auth(&self) -> bool {
-        self.qop.iter().any(|q| q.eq_ignore_ascii_case("auth"))
+        self.offers(Qop::Auth)
+    }
+
+    fn offers(&self, qop: Qop) -> bool {
+        self.qop.iter().any(|q| q.eq_ignore_ascii_case(qop.token()))
+    }
+
+    /// The qop an answer uses: `auth` when offered, else `auth-int`; `None` when
+    /// the challenge offers neither (or no qop at all).
+    pub fn answer_qop(&self) -> Option<Qop> {
+        [Qop::Auth, Qop::AuthInt]
+            .into_iter()
+            .find(|q| self.offers(*q))
     }
 
     /// True when [`authorization`] can answer this challenge: a supported algorithm,
-    /// and `auth` among the qops if any are offered.
+    /// and `auth` or `auth-int` among the qops if any are offered.
     pub fn is_supported(&self) -> bool {
-        self.algorithm.is_ok() && (self.qop.is_empty() || self.offers_auth())
+        self.algorithm.is_ok() && (self.qop.is_empty() || self.answer_qop().is_some())
+    }
+
+    /// What it offers, safe to print: `MD5`, `AKAv1-MD5`, `SHA-256 (qop x-new)`.
+    pub fn offered(&self) -> String {
+        let algorithm = match &self.algorithm {
+            Ok(a) => a.token().to_string(),
+            Err(t) => t.clone(),
+        };
+        if self.qop.is_empty() || self.answer_qop().is_some() {
+            algorithm
+        } else {
+            format!("{algorithm} (qop {})", printable(&self.qop.join(", ")))
+        }
     }
 
     /// The header this challenge is answered in.
@@ -350,7 +394,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// The topmost challenge we can answer: a supported algorithm and, when qops are
-/// offered, `auth` among them (RFC 8760 §2.4: take the first one supported).
+/// offered, `auth` or `auth-int` among them (RFC 8760 §2.4: take the first one supported).
 pub fn pick(challenges: &[Challenge]) -> Option<&Challenge> {
     challenges.iter().find(|c| c.is_supported())
 }
@@ -384,11 +428,11 @@ fn quote(value: &str) -> String {
 /// `Proxy-Authorization`) header answering `ch` for a request `method` to `uri`
 /// (which must be the Request-URI), with nonce count `nc`.
 ///
-/// With qop offered, answers `qop=auth` with `cnonce` and `nc` (8 hex digits);
-/// without, answers RFC 2069 style. `-sess` algorithms use the RFC 7616 HA1.
-/// Meant for a challenge from [`pick`]: an unsupported algorithm is answered as
-/// MD5 and a qop list without `auth` as if it offered `auth`, which the server
-/// will refuse.
+/// With qop offered, answers `qop=auth` (else `auth-int`, whose HA2 covers H of
+/// the empty body) with `cnonce` and `nc` (8 hex digits); without, answers RFC 2069
+/// style. `-sess` algorithms use the RFC 7616 HA1. Meant for a challenge from
+/// [`pick`]: an unsupported algorithm is answered as MD5 and a qop list with
+/// neither as if it offered `auth`, which the server will refuse.
 pub fn authorization(
     ch: &Challenge,
     method: &str,
@@ -399,7 +443,7 @@ pub fn authorization(
     nc: u32,
 ) -> String {
     let alg = ch.algorithm.as_ref().copied().unwrap_or(Algorithm::Md5);
-    let use_qop = !ch.qop.is_empty();
+    let qop = (!ch.qop.is_empty()).then(|| ch.answer_qop().unwrap_or(Qop::Auth));
     let nc_hex = format!("{nc:08x}");
 
     let mut ha1 = alg.hash(&[
@@ -410,18 +454,23 @@ pub fn authorization(
     if alg.is_sess() {
         ha1 = alg.hash(&[ha1.as_bytes(), ch.nonce.as_bytes(), cnonce.as_bytes()]);
     }
-    let ha2 = alg.hash(&[method.as_bytes(), uri.as_bytes()]);
-    let response = if use_qop {
-        alg.hash(&[
+    let ha2 = match qop {
+        // H(entity-body) of the probe's empty body is H("").
+        Some(Qop::AuthInt) => {
+            alg.hash(&[method.as_bytes(), uri.as_bytes(), alg.hash(&[]).as_bytes()])
+        }
+        _ => alg.hash(&[method.as_bytes(), uri.as_bytes()]),
+    };
+    let response = match qop {
+        Some(q) => alg.hash(&[
             ha1.as_bytes(),
             ch.nonce.as_bytes(),
             nc_hex.as_bytes(),
             cnonce.as_bytes(),
-            b"auth",
+            q.token().as_bytes(),
             ha2.as_bytes(),
-        ])
-    } else {
-        alg.hash(&[ha1.as_bytes(), ch.nonce.as_bytes(), ha2.as_bytes()])
+        ]),
+        None => alg.hash(&[ha1.as_bytes(), ch.nonce.as_bytes(), ha2.as_bytes()]),
     };
 
     let mut out = format!(
@@ -432,11 +481,11 @@ pub fn authorization(
         quote(uri),
         alg.token(),
     );
-    if use_qop || alg.is_sess() {
+    if qop.is_some() || alg.is_sess() {
         let _ = write!(out, ", cnonce={}", quote(cnonce));
     }
-    if use_qop {
-        let _ = write!(out, ", qop=auth, nc={nc_hex}");
+    if let Some(q) = qop {
+        let _ = write!(out, ", qop={}, nc={nc_hex}", q.token());
     }
     if let Some(o) = &ch.opaque {
         let _ = write!(out, ", opaque={}", quote(o));
@@ -536,6 +585,52 @@ mod tests {
         );
         assert!(a.contains("algorithm=SHA-256, cnonce="), "{a}");
         assert!(a.ends_with("opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\""));
+    }
+
+    #[test]
+    fn auth_int_only_is_answered_with_the_hash_of_the_empty_body() {
+        // RFC 2617 §3.5's values with qop=auth-int and no body; computed by hand
+        // (Python hashlib): HA2 = MD5("GET:/dir/index.html:" MD5("")).
+        let ch = parse_challenge(
+            r#"Digest realm="testrealm@host.com", qop="auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093""#,
+            false,
+        )
+        .unwrap();
+        assert!(ch.is_supported());
+        let pw = Secret::new("Circle Of Life");
+        let a = authorization(&ch, "GET", "/dir/index.html", "Mufasa", &pw, "0a4f113b", 1);
+        assert_eq!(response_of(&a), "5e6610ecf9ba3017a4870ad48e3ad30b");
+        assert!(
+            a.ends_with("cnonce=\"0a4f113b\", qop=auth-int, nc=00000001"),
+            "{a}"
+        );
+
+        // SHA-256, nc 2, and the chain spelled out with this module's primitives.
+        let ch = challenge("sip.test", "n0nce", Algorithm::Sha256, &["auth-int"]);
+        let a = authorization(
+            &ch,
+            "REGISTER",
+            "sip:sip.test",
+            "alice",
+            &Secret::new("s3cret"),
+            "c0",
+            2,
+        );
+        let ha1 = sha256h("alice:sip.test:s3cret");
+        let ha2 = sha256h(&format!("REGISTER:sip:sip.test:{}", sha256h("")));
+        let want = sha256h(&format!("{ha1}:n0nce:00000002:c0:auth-int:{ha2}"));
+        assert_eq!(
+            want,
+            "5b3e2a953de026d064034221d4b9aaa084d10b567f3c9ad9ed31ffb57ec2f084"
+        );
+        assert_eq!(response_of(&a), want);
+    }
+
+    #[test]
+    fn auth_is_preferred_when_both_qops_are_offered() {
+        let ch = challenge("r", "n", Algorithm::Md5, &["auth-int", "auth"]);
+        let a = authorization(&ch, "REGISTER", "sip:r", "u", &Secret::new("p"), "c", 1);
+        assert!(a.contains("qop=auth, nc="), "{a}");
     }
 
     #[test]
@@ -713,7 +808,12 @@ mod tests {
         assert!(both.offers_auth() && both.is_supported());
         let int_only =
             parse_challenge(r#"Digest realm="r", nonce="n", qop="auth-int""#, false).unwrap();
-        assert!(!int_only.is_supported());
+        assert!(int_only.is_supported());
+        assert_eq!(int_only.offered(), "MD5");
+        let unknown =
+            parse_challenge(r#"Digest realm="r", nonce="n", qop="x-new""#, false).unwrap();
+        assert!(!unknown.is_supported());
+        assert_eq!(unknown.offered(), "MD5 (qop x-new)");
         let empty = parse_challenge(r#"Digest realm="r", nonce="n", qop="""#, false).unwrap();
         assert!(empty.qop.is_empty());
     }
@@ -744,13 +844,13 @@ mod tests {
     fn pick_takes_the_topmost_supported() {
         let mut aka = challenge("a", "n", Algorithm::Md5, &["auth"]);
         aka.algorithm = Err("AKAv1-MD5".into());
-        let int_only = challenge("b", "n", Algorithm::Sha256, &["auth-int"]);
+        let unknown_qop = challenge("b", "n", Algorithm::Sha256, &["x-new"]);
         let sha = challenge("c", "n", Algorithm::Sha256, &["auth"]);
         let md5 = challenge("d", "n", Algorithm::Md5, &[]);
-        let list = [aka.clone(), int_only.clone(), sha, md5];
+        let list = [aka.clone(), unknown_qop.clone(), sha, md5];
         assert_eq!(pick(&list).unwrap().realm, "c");
         assert_eq!(pick(&list[3..]).unwrap().realm, "d");
-        assert!(pick(&[aka, int_only]).is_none());
+        assert!(pick(&[aka, unknown_qop]).is_none());
         assert!(pick(&[]).is_none());
     }
 

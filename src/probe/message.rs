@@ -124,7 +124,7 @@ pub struct Outgoing {
     from_tag: String,
     cseq: u32,
     branch: String,
-    credentials: Option<Credentials>,
+    credentials: Vec<Credentials>,
 }
 
 impl Outgoing {
@@ -159,13 +159,14 @@ impl Outgoing {
             from_tag: format!("{:016x}", rand::random::<u64>()),
             cseq: 1,
             branch: new_branch(),
-            credentials: None,
+            credentials: Vec::new(),
         })
     }
 
     /// The same request again on the same Call-ID and From tag, with CSeq + 1, a new
-    /// branch and these credentials (`None` sends none).
-    pub fn retry(&self, credentials: Option<Credentials>) -> Outgoing {
+    /// branch and these credentials: one header each, every realm answered so far
+    /// (RFC 3261 §22.3).
+    pub fn retry(&self, credentials: Vec<Credentials>) -> Outgoing {
         Outgoing {
             cseq: self.cseq.wrapping_add(1),
             branch: new_branch(),
@@ -234,7 +235,7 @@ impl Outgoing {
         if self.method == Method::Options {
             s.push_str("Accept: application/sdp\r\n");
         }
-        if let Some(c) = &self.credentials {
+        for c in &self.credentials {
             // Strip line breaks so no value can add a header of its own.
             let v: String = c.value.chars().filter(|ch| !ch.is_control()).collect();
             let _ = write!(s, "{}: {v}\r\n", c.header_name());
@@ -711,7 +712,7 @@ mod tests {
             &digest::new_cnonce(),
             1,
         );
-        let second = first.retry(Some(Credentials::answering(&ch, value.clone())));
+        let second = first.retry(vec![Credentials::answering(&ch, value.clone())]);
         assert_eq!(second.call_id(), first.call_id());
         assert_eq!(second.from_tag(), first.from_tag());
         assert_eq!(second.cseq(), 2);
@@ -723,13 +724,30 @@ mod tests {
         assert!(!t.contains("s3cret"));
         assert!(!format!("{second:?}").contains(&value));
 
-        let proxied = first.retry(Some(Credentials {
+        let proxied = first.retry(vec![Credentials {
             proxy: true,
             value: "Digest x\r\nContact: <sip:evil>".into(),
-        }));
+        }]);
         let t = text(&proxied);
         assert!(t.contains("\r\nProxy-Authorization: Digest xContact: <sip:evil>\r\n"));
         assert!(!t.contains("\r\nContact"));
+
+        // A proxy's realm and a registrar's, both answered: both headers go out.
+        let both = second.retry(vec![
+            Credentials {
+                proxy: true,
+                value: "Digest realm=\"proxy\"".into(),
+            },
+            Credentials {
+                proxy: false,
+                value: "Digest realm=\"registrar\"".into(),
+            },
+        ]);
+        assert_eq!(both.cseq(), 3);
+        assert!(text(&both).ends_with(
+            "\r\nProxy-Authorization: Digest realm=\"proxy\"\r\n\
+             Authorization: Digest realm=\"registrar\"\r\nContent-Length: 0\r\n\r\n"
+        ));
     }
 
     #[test]
@@ -784,7 +802,7 @@ mod tests {
         assert!(!r.matches(req.call_id(), 2, "OPTIONS"));
         assert!(!r.matches(req.call_id(), 1, "REGISTER"));
         assert!(!r.matches("other", 1, "OPTIONS"));
-        assert!(!r.answers(&req.retry(None)));
+        assert!(!r.answers(&req.retry(Vec::new())));
         assert_eq!(r.server_agent().as_deref(), Some("Kamailio (5.6.3)"));
         assert_eq!(r.header("allow"), Some("INVITE, OPTIONS"));
         assert_eq!(

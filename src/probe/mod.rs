@@ -2,6 +2,7 @@
 //! password with a query-only REGISTER answering the digest challenge.
 
 pub mod digest;
+mod keyring;
 pub mod message;
 pub mod report;
 pub mod resolve;

@@ -3,8 +3,8 @@
 //! with a query-only REGISTER answering the digest challenge. The probe contacts only
 //! the credential's own server and never prints, logs or keeps the password.
 
-use super::digest;
-use super::message::{Credentials, Outgoing, Response, Target as MessageTarget, Transport};
+use super::keyring::{Keyring, MAX_ROUNDS, Stop};
+use super::message::{Outgoing, Response, Target as MessageTarget, Transport};
 use super::report::{ProbeCheck, ProbeReport, step};
 use super::resolve::{Resolver, Target};
 use super::transport::{Connection, TlsTrust, TransportError};
@@ -155,24 +155,7 @@ async fn reach_step(
                     .map(|a| a.into_owned())
                     .unwrap_or_default();
                 let answered = format!("{} {}", response.code, response.reason);
-                let (status, message) = match response.code {
-                    200..=299 => (
-                        CheckStatus::Passed,
-                        format!(
-                            "{} answered {answered} in {} ms",
-                            target.addr,
-                            rtt.as_millis()
-                        ),
-                    ),
-                    _ => (
-                        CheckStatus::Warning,
-                        format!(
-                            "{} is reachable but answered OPTIONS with {answered} ({} ms)",
-                            target.addr,
-                            rtt.as_millis()
-                        ),
-                    ),
-                };
+                let (status, message) = reach_verdict(target.addr, &answered, response.code, rtt);
                 attempts.push(json!({ "address": target.addr.to_string(), "result": answered }));
                 let message = if agent.is_empty() {
                     message
@@ -211,6 +194,32 @@ async fn reach_step(
         details: json!({ "attempts": attempts }),
     });
     None
+}
+
+/// The reach step's status and message for an OPTIONS answered `answered` (`code`
+/// and reason) by `addr` after `rtt`. A challenge (401, 407) proves the server is
+/// reached as well as a 2xx does: some servers (ejabberd) challenge OPTIONS too.
+fn reach_verdict(
+    addr: std::net::SocketAddr,
+    answered: &str,
+    code: u16,
+    rtt: Duration,
+) -> (CheckStatus, String) {
+    let ms = rtt.as_millis();
+    match code {
+        200..=299 => (
+            CheckStatus::Passed,
+            format!("{addr} answered {answered} in {ms} ms"),
+        ),
+        401 | 407 => (
+            CheckStatus::Passed,
+            format!("{addr} answered {answered} in {ms} ms (it challenges OPTIONS too)"),
+        ),
+        _ => (
+            CheckStatus::Warning,
+            format!("{addr} is reachable but answered OPTIONS with {answered} ({ms} ms)"),
+        ),
+    }
 }
 
 /// Opens a connection to `target` and sends an OPTIONS; the final response.
@@ -267,12 +276,12 @@ async fn authenticate_step(
     mut reached: Reached,
 ) -> ProbeCheck {
     let started = Instant::now();
-    let check = |status, message: String, details| ProbeCheck {
+    let check = |(status, message): Verdict, code: Option<u16>| ProbeCheck {
         name: step::AUTHENTICATE,
         status,
         message,
         elapsed: started.elapsed(),
-        details,
+        details: code.map_or(json!(null), |code| json!({ "code": code })),
     };
     let (Some(user), Some(password)) = (input.auth_user.as_deref(), input.password.as_ref()) else {
         return ProbeCheck::skipped(
@@ -281,153 +290,105 @@ async fn authenticate_step(
         );
     };
     let target = reached.target.clone();
-    let first = match Outgoing::register(&message_target(input, &target, &reached.connection)) {
+    let mut request = match Outgoing::register(&message_target(input, &target, &reached.connection))
+    {
         Ok(r) => r,
-        Err(e) => return check(CheckStatus::Failed, e.to_string(), json!(null)),
+        Err(e) => return check((CheckStatus::Failed, e.to_string()), None),
     };
-    let answer = match exchange(&mut reached.connection, &first, options.timeout).await {
-        Ok(r) => r,
-        Err(e) => {
+    let mut keyring = Keyring::default();
+    loop {
+        let response = match exchange(&mut reached.connection, &request, options.timeout).await {
+            Ok(r) => r,
+            Err(e) => {
+                let what = if keyring.is_empty() {
+                    "REGISTER got no answer"
+                } else {
+                    "the answered REGISTER got no reply"
+                };
+                return check(
+                    (CheckStatus::Warning, format!("inconclusive: {what} ({e})")),
+                    None,
+                );
+            }
+        };
+        if !matches!(response.code, 401 | 407) {
             return check(
-                CheckStatus::Warning,
-                format!("inconclusive: REGISTER got no answer ({e})"),
-                json!(null),
+                answer_verdict(&response, &keyring, user),
+                Some(response.code),
             );
         }
-    };
-    let mut request = first;
-    let mut response = answer;
-    let mut stale_retried = false;
-    let mut answered_challenge: Option<digest::Challenge> = None;
-    loop {
-        match response.code {
-            200..=299 if answered_challenge.is_some() => {
-                return check(
-                    CheckStatus::Passed,
-                    format!(
-                        "accepted: {} {} for {user} ({})",
-                        response.code,
-                        response.reason,
-                        algorithm_note(answered_challenge.as_ref())
-                    ),
-                    json!({ "code": response.code }),
-                );
-            }
-            200..=299 => {
-                return check(
-                    CheckStatus::Warning,
-                    format!(
-                        "inconclusive: REGISTER was accepted without a challenge ({} {}): the \
-                         server does not check the password for it",
-                        response.code, response.reason
-                    ),
-                    json!({ "code": response.code }),
-                );
-            }
-            401 | 407 => {
-                let challenges = response.challenges();
-                // A stale nonce is answered once more; otherwise a second challenge
-                // after our answer means the password was wrong.
-                let retry_stale = challenges.iter().any(|c| c.stale) && !stale_retried;
-                if answered_challenge.is_some() && !retry_stale {
-                    return check(
-                        CheckStatus::Failed,
-                        format!(
-                            "rejected: {} {} after answering the challenge: wrong user or password",
-                            response.code, response.reason
-                        ),
-                        json!({ "code": response.code }),
-                    );
-                }
-                if answered_challenge.is_some() {
-                    stale_retried = true;
-                }
-                let Some(challenge) = digest::pick(&challenges).cloned() else {
-                    let offered: Vec<String> = challenges
-                        .iter()
-                        .map(|c| match &c.algorithm {
-                            Ok(a) => a.token().to_string(),
-                            Err(t) => t.clone(),
-                        })
-                        .collect();
-                    return check(
-                        CheckStatus::Warning,
-                        format!(
-                            "inconclusive: no challenge telcreds can answer (offered: {})",
-                            if offered.is_empty() {
-                                "none".to_string()
-                            } else {
-                                offered.join(", ")
-                            }
-                        ),
-                        json!({ "code": response.code }),
-                    );
-                };
-                let value = digest::authorization(
-                    &challenge,
-                    "REGISTER",
-                    &request.request_uri(),
-                    user,
-                    password,
-                    &digest::new_cnonce(),
-                    1,
-                );
-                request = request.retry(Some(Credentials::answering(&challenge, value)));
-                answered_challenge = Some(challenge);
-                response = match exchange(&mut reached.connection, &request, options.timeout).await
-                {
-                    Ok(r) => r,
-                    Err(e) => {
-                        return check(
-                            CheckStatus::Warning,
-                            format!("inconclusive: the answered REGISTER got no reply ({e})"),
-                            json!(null),
-                        );
-                    }
-                };
-            }
-            403 if answered_challenge.is_some() => {
-                return check(
-                    CheckStatus::Failed,
-                    format!(
-                        "rejected: 403 {} for {user}: wrong user or password",
-                        response.reason
-                    ),
-                    json!({ "code": 403 }),
-                );
-            }
-            403 | 404 | 405 | 501 => {
-                return check(
-                    CheckStatus::Warning,
-                    format!(
-                        "inconclusive: the server does not offer registration ({} {}); the \
-                         password may still be right for calls",
-                        response.code, response.reason
-                    ),
-                    json!({ "code": response.code }),
-                );
-            }
-            _ => {
-                return check(
-                    CheckStatus::Warning,
-                    format!(
-                        "inconclusive: REGISTER answered {} {}",
-                        response.code, response.reason
-                    ),
-                    json!({ "code": response.code }),
-                );
-            }
+        if let Err(stop) = keyring.take(&response.challenges()) {
+            return check(challenge_verdict(stop, &response), Some(response.code));
         }
+        let credentials = keyring.credentials("REGISTER", &request.request_uri(), user, password);
+        request = request.retry(credentials);
     }
 }
 
-fn algorithm_note(challenge: Option<&digest::Challenge>) -> String {
-    match challenge {
-        Some(c) => format!(
-            "digest {} realm {}",
-            c.algorithm.as_ref().map(|a| a.token()).unwrap_or("?"),
-            crate::text::printable(&c.realm)
+/// A step's status and message.
+type Verdict = (CheckStatus, String);
+
+/// What a final answer other than a challenge says about the password, given the
+/// challenges answered before it.
+fn answer_verdict(response: &Response, keyring: &Keyring, user: &str) -> Verdict {
+    let answered = format!("{} {}", response.code, response.reason);
+    let warning = |m: String| (CheckStatus::Warning, format!("inconclusive: {m}"));
+    match response.code {
+        200..=299 if keyring.is_empty() => warning(format!(
+            "REGISTER was accepted without a challenge ({answered}): the server does not \
+             check the password for it"
+        )),
+        200..=299 => (
+            CheckStatus::Passed,
+            format!("accepted: {answered} for {user} ({})", keyring.realms()),
         ),
-        None => String::new(),
+        // RFC 3261 §10.3 authenticates (step 3) before it looks up the
+        // address-of-record (step 5, which answers 404): the password passed.
+        404 if !keyring.is_empty() => (
+            CheckStatus::Passed,
+            format!(
+                "accepted: the server accepted the credentials for {user} ({}) and answered \
+                 {answered} for the address-of-record",
+                keyring.realms()
+            ),
+        ),
+        403 if !keyring.is_empty() => (
+            CheckStatus::Failed,
+            format!("rejected: {answered} for {user}: wrong user or password"),
+        ),
+        403 | 404 | 405 | 501 => warning(format!(
+            "the server does not offer registration ({answered}); the password may still be \
+             right for calls"
+        )),
+        _ => warning(format!("REGISTER answered {answered}")),
+    }
+}
+
+/// What a 401 or 407 that is not answered again says, and why.
+fn challenge_verdict(stop: Stop, response: &Response) -> Verdict {
+    let answered = format!("{} {}", response.code, response.reason);
+    let warning = |m: String| (CheckStatus::Warning, format!("inconclusive: {m}"));
+    match stop {
+        Stop::Rejected(realm) => (
+            CheckStatus::Failed,
+            format!(
+                "rejected: {answered} after answering the challenge for {realm}: wrong user or \
+                 password"
+            ),
+        ),
+        Stop::KeptStale => warning(format!(
+            "the server kept answering stale=true ({answered}), even to an answer to a fresh nonce"
+        )),
+        Stop::Unanswerable(offered) => warning(format!(
+            "no challenge telcreds can answer (offered: {})",
+            if offered.is_empty() {
+                "none".to_string()
+            } else {
+                offered.join(", ")
+            }
+        )),
+        Stop::TooManyRounds => warning(format!(
+            "the server still challenged ({answered}) after {MAX_ROUNDS} answers"
+        )),
     }
 }

@@ -22,6 +22,7 @@ mod local_inputs;
 mod mint;
 mod private_files;
 mod probe;
+mod probe_scripted;
 mod retries;
 mod rotation;
 mod scale;

@@ -16,7 +16,7 @@ use telcreds::secret::Secret;
 
 use crate::support::tls_certs;
 
-const PASSWORD: &str = "CANARY-probe-Pa55";
+pub(crate) const PASSWORD: &str = "CANARY-probe-Pa55";
 
 async fn peer(algorithm: Algorithm) -> SipPeer {
     let users = HashMap::from([("alice".to_string(), Secret::new(PASSWORD))]);
@@ -25,7 +25,7 @@ async fn peer(algorithm: Algorithm) -> SipPeer {
         .unwrap()
 }
 
-fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
+pub(crate) fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
     ProbeInput {
         id: "sip-1".into(),
         name: "test trunk".into(),
@@ -37,7 +37,7 @@ fn input(server: String, transport: Transport, password: &str) -> ProbeInput {
     }
 }
 
-fn options(register: bool) -> ProbeOptions {
+pub(crate) fn options(register: bool) -> ProbeOptions {
     ProbeOptions {
         register,
         timeout: Duration::from_millis(1500),
@@ -47,7 +47,7 @@ fn options(register: bool) -> ProbeOptions {
     }
 }
 
-fn status(report: &ProbeReport, name: &str) -> CheckStatus {
+pub(crate) fn status(report: &ProbeReport, name: &str) -> CheckStatus {
     report
         .checks
         .iter()
@@ -240,6 +240,27 @@ async fn sip_probe_on_the_command_line_checks_a_credential_and_says_so_by_exit_c
     let json: serde_json::Value = serde_json::from_str(&reach_only.stdout).unwrap();
     assert_eq!(json["checks"][1]["name"], "reach");
     assert_eq!(json["checks"][2]["status"], "skipped");
+    // The overall result, and times in whole milliseconds (as `doctor` gives them).
+    assert_eq!(json["status"], "verified", "{json}");
+    assert_eq!(json["password_checked"], false, "{json}");
+    assert!(json["checks"][1]["elapsed_ms"].is_u64(), "{json}");
+    assert!(json["checks"][1].get("elapsed").is_none(), "{json}");
+    // Without --register, the headline does not claim the password was verified.
+    let table = telcreds(&cfg, &[&p[..], &["sip", "probe", &id]].concat(), "").await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let headline = table.stdout.lines().next().unwrap_or_default();
+    assert!(
+        headline.ends_with("✓ reachable; password not checked"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        good.stdout
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .ends_with("✓ verified")
+    );
     // A wrong password is rejected: exit 11.
     let changed = telcreds(
         &cfg,

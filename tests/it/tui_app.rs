@@ -1170,6 +1170,20 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
         .collect();
     assert!(peered.len() >= 2, "demo credentials point at the peer");
     let first = h.select_sip(&peered[0]);
+    // Without r, the password is not checked, and nothing says it was verified.
+    h.press(KeyCode::Char('p'));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        flash.starts_with("✓ probe of") && flash.contains(": reachable; password not checked"),
+        "{flash}"
+    );
+    let screen = h.screen(140, 40);
+    assert!(
+        screen.contains("probe ✓ reachable; password not checked"),
+        "{screen}"
+    );
     h.press(KeyCode::Char('p'));
     assert!(
         h.screen(120, 40).contains("query-only"),

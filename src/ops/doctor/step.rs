@@ -1,6 +1,7 @@
 //! One line of a doctor report: what was checked, how it went, and how to fix it.
 
 use crate::domain::CheckStatus;
+use crate::domain::time::serialize_millis;
 use crate::secret::Secret;
 use serde::Serialize;
 use std::time::Duration;
@@ -19,12 +20,8 @@ pub struct Step {
     /// How to fix it, in one line, when it did not pass.
     pub fix: Option<String>,
     /// How long it took.
-    #[serde(rename = "elapsed_ms", serialize_with = "millis")]
+    #[serde(rename = "elapsed_ms", serialize_with = "serialize_millis")]
     pub elapsed: Duration,
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis().try_into().unwrap_or(u64::MAX))
 }
 
 impl Step {

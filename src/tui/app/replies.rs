@@ -231,22 +231,15 @@ impl App {
                     let status = report.status();
                     let bad = status != crate::domain::VerificationStatus::Verified;
                     let why = report
-                        .checks
-                        .iter()
-                        .find(|c| {
-                            c.status != CheckStatus::Passed && c.status != CheckStatus::Skipped
-                        })
-                        .or_else(|| {
-                            report
-                                .checks
-                                .iter()
-                                .rev()
-                                .find(|c| c.status == CheckStatus::Passed)
-                        })
+                        .decisive_check()
                         .map(|c| format!(" — {}: {}", c.name, c.message))
                         .unwrap_or_default();
                     self.set_flash(
-                        format!("{} probe of {name}: {status}{why}", status.symbol()),
+                        format!(
+                            "{} probe of {name}: {}{why}",
+                            status.symbol(),
+                            report.verdict()
+                        ),
                         bad,
                     );
                     self.probes.insert(id, report);

@@ -6,6 +6,7 @@ use crate::domain::validate::field;
 use crate::domain::{Provider, SipCredential, VerificationStatus};
 use crate::history::{Record, Source, transitions};
 use crate::journal::Outcome;
+use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::app::{ActivityEntry, App, Focus, Tab};
 use crate::tui::theme::Theme;
@@ -358,10 +359,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("probe ", t.title),
-            Span::styled(
-                format!("{} {}", record.status.symbol(), record.status),
-                t.status(&record.status),
-            ),
+            Span::styled(ProbeReport::headline_of(&record), t.status(&record.status)),
             Span::styled(format!("  {}", stamp(Some(record.time))), t.muted),
         ]));
         for check in &record.checks {

@@ -3,7 +3,6 @@
 use super::grid::{self, GridRow};
 use super::layout::Width;
 use super::{pane, table_focused};
-use crate::domain::CheckStatus;
 use crate::journal::Outcome;
 use crate::text::thousands;
 use crate::tui::app::{App, Tab};
@@ -14,6 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the table of the current tab.
 pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
@@ -45,38 +45,30 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let mut probes: Vec<_> = app.probes.values().collect();
     probes.sort_by_key(|r| (r.status().severity_rank(), r.credential_id.clone()));
-    let rows: Vec<GridRow> = probes
+    let shown = &probes[..probes.len().min(usize::from(area.height.saturating_sub(3)))];
+    let headlines: Vec<String> = shown.iter().map(|r| r.headline()).collect();
+    let rows: Vec<GridRow> = shown
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
-        .map(|r| {
-            let status = r.status();
+        .zip(&headlines)
+        .map(|(r, headline)| {
             let decided = r
-                .checks
-                .iter()
-                .find(|c| !matches!(c.status, CheckStatus::Passed | CheckStatus::Skipped))
-                .or_else(|| {
-                    r.checks
-                        .iter()
-                        .rev()
-                        .find(|c| c.status == CheckStatus::Passed)
-                })
+                .decisive_check()
                 .map(|c| format!("{}: {}", c.name, c.message))
                 .unwrap_or_default();
             GridRow::new([
                 Line::from(crate::tui::widgets::clip(&r.credential_name)),
                 Line::from(crate::tui::widgets::clip(&r.server)),
-                Line::from(Span::styled(
-                    format!("{} {status}", status.symbol()),
-                    theme.status(&status),
-                )),
+                Line::from(Span::styled(headline.clone(), theme.status(&r.status()))),
                 Line::from(Span::styled(decided, theme.muted)),
             ])
         })
         .collect();
+    // As wide as the widest result ("✓ reachable; password not checked" is long).
+    let result_width = headlines.iter().map(|h| h.width()).max().unwrap_or(0);
     let widths = [
         Width::Fill(2),
         Width::Fill(2),
-        Width::Fixed(12),
+        Width::Fixed(u16::try_from(result_width).unwrap_or(u16::MAX).max(12)),
         Width::Fill(4),
     ];
     let block = pane(app, format!(" SIP probes ({}) ", probes.len()), false);
