@@ -1,8 +1,10 @@
-//! The clipboard, by OSC 52: the terminal (or tmux) sets it, and nothing tells whether
-//! it did. An empty OSC 52 clears the clipboard in some terminals, but tmux ignores it,
-//! so a copied secret is overwritten with [`PLACEHOLDER`] (which tmux and terminals
-//! take) and then cleared where the terminal allows it. Under tmux, every copy of
-//! OSC 52 is also kept as a paste buffer: the buffers holding the secret are deleted.
+//! The clipboard, by OSC 52: the terminal sets it, and nothing tells whether it did.
+//! Under tmux, whose default `set-clipboard external` ignores an application's OSC
+//! 52, the text is also loaded into the paste buffer [`TMUX_BUFFER`] (and from there
+//! to the outer terminal where tmux may). An empty OSC 52 clears the clipboard in
+//! some terminals, but tmux ignores it, so a copied secret is overwritten with
+//! [`PLACEHOLDER`] (which tmux and terminals take) and then cleared where the
+//! terminal allows it; every tmux buffer holding the secret is deleted.
 
 use crate::secret::Secret;
 use crate::tui::app::SECRET_TTL;
@@ -19,23 +21,75 @@ pub const PLACEHOLDER: &str = "-";
 /// end-to-end tests. Never lengthens it.
 pub const TTL_ENV: &str = "TELCREDS_CLIPBOARD_SECS";
 
-/// Puts `text` on the clipboard.
-pub fn copy(text: &str) {
+/// The tmux paste buffer a copy is loaded into under tmux.
+pub const TMUX_BUFFER: &str = "telcreds";
+
+/// True when running inside tmux (`$TMUX` set).
+pub fn under_tmux() -> bool {
+    std::env::var_os("TMUX").is_some()
+}
+
+/// Where a copy goes, as a message says it ("… copied {destination}").
+pub fn destination(tmux: bool) -> String {
+    if tmux {
+        format!("to tmux buffer \"{TMUX_BUFFER}\" (prefix ] pastes it) and by OSC 52")
+    } else {
+        "by OSC 52 to the terminal's clipboard (if the terminal allows OSC 52)".to_string()
+    }
+}
+
+/// Puts `text` on the clipboard by OSC 52 and, under tmux, in [`TMUX_BUFFER`]; `Err`
+/// says what tmux refused.
+pub fn copy(text: &str) -> Result<(), String> {
+    osc52(text);
+    if under_tmux() {
+        load_tmux_buffer(text)?;
+    }
+    Ok(())
+}
+
+/// Sends `text` by OSC 52.
+fn osc52(text: &str) {
     use crossterm::clipboard::CopyToClipboard;
     let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
+}
+
+/// Loads `text` (on stdin, never in an argument) into [`TMUX_BUFFER`], and with `-w`
+/// to the outer terminal where tmux may (tmux 3.2 and later; retried without it).
+fn load_tmux_buffer(text: &str) -> Result<(), String> {
+    let load = |args: &[&str]| -> std::io::Result<bool> {
+        use std::io::Write;
+        let mut child = Command::new("tmux")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(text.as_bytes())?;
+        }
+        Ok(child.wait()?.success())
+    };
+    let with_w = ["load-buffer", "-w", "-b", TMUX_BUFFER, "-"];
+    let without = ["load-buffer", "-b", TMUX_BUFFER, "-"];
+    match load(&with_w).and_then(|ok| if ok { Ok(true) } else { load(&without) }) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("tmux refused the copy (load-buffer failed)".to_string()),
+        Err(e) => Err(format!("could not copy to tmux: {e}")),
+    }
 }
 
 /// Replaces whatever is on the clipboard with [`PLACEHOLDER`], then clears it where
 /// the terminal honours an empty OSC 52.
 pub fn overwrite() {
-    copy(PLACEHOLDER);
-    copy("");
+    let _ = copy(PLACEHOLDER);
+    osc52("");
 }
 
-/// Under tmux (`$TMUX` set), deletes every paste buffer that holds `secret`, waiting
-/// at most [`TMUX_WAIT`]. Returns how many were deleted.
+/// Under tmux, deletes every paste buffer that holds `secret`, waiting at most
+/// [`TMUX_WAIT`]. Returns how many were deleted.
 pub fn forget_in_tmux(secret: &Secret) -> usize {
-    if std::env::var_os("TMUX").is_none() {
+    if !under_tmux() {
         return 0;
     }
     let secret = secret.clone();

@@ -77,17 +77,21 @@ impl Session {
         }
     }
 
-    fn apply(&mut self, effects: Vec<Effect>) {
+    /// Carries out `effects`; returns what went wrong that the user must know (a
+    /// copy tmux refused).
+    fn apply(&mut self, effects: Vec<Effect>) -> Option<String> {
+        let mut problem = None;
         for effect in effects {
             match effect {
                 Effect::Copy(text) => {
-                    clipboard::copy(text.expose());
+                    problem = clipboard::copy(text.expose()).err().or(problem);
                     self.copied = Some(text);
                 }
                 Effect::OverwriteClipboard => self.overwrite_clipboard(),
                 Effect::Work(job) => self.worker.run(job),
             }
         }
+        problem
     }
 }
 
@@ -132,6 +136,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     app.set_config_path(options.config_path);
     app.set_keymap(options.keymap);
     app.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
+    app.clipboard_destination = clipboard::destination(clipboard::under_tmux());
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
     } else if let Some(info) = options.info {
@@ -142,7 +147,9 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         .into_iter()
         .map(|e| e.with_token(&mut start_token))
         .collect();
-    session.apply(effects);
+    if let Some(problem) = session.apply(effects) {
+        app.set_flash(problem, true);
+    }
     let mut result = event_loop(&mut terminal, &mut app, &mut session, &mut signals, rx).await;
     if !matches!(result, Ok(Ending::Signal(_))) {
         if session.worker.has_changes_in_flight() {
@@ -276,7 +283,9 @@ async fn event_loop(
             },
             stop = signals.recv() => return Ok(Ending::Signal(stop)),
         };
-        session.apply(effects);
+        if let Some(problem) = session.apply(effects) {
+            app.set_flash(problem, true);
+        }
         if !was_busy && app.is_busy() {
             tick.reset();
         }

@@ -150,6 +150,31 @@ async fn sigterm_during_a_delete_that_never_answers_restores_first_then_gives_up
 }
 
 #[test]
+fn under_tmux_defaults_a_copy_reaches_a_named_tmux_buffer_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("env TELCREDS_CLIPBOARD_SECS=2 {}", demo_command(dir.path()));
+    // tmux's default `set-clipboard external`: an application's OSC 52 is ignored.
+    let tmux = Tmux::start(&command, 160, 30);
+    tmux.set_option("set-clipboard", "external");
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["2"]);
+    tmux.wait_for("SIP credentials (42)");
+    tmux.keys(&["j", "y"]);
+    let screen = tmux.wait_for("SIP password copied to tmux buffer \"telcreds\"");
+    assert!(screen.contains("overwritten there in 2 s"), "{screen}");
+    let password = tmux.show_buffer().expect("the copy is in a tmux buffer");
+    assert!(password.len() >= 8, "a password: {password:?}");
+    tmux.wait_for("clipboard overwritten");
+    assert!(
+        !tmux.buffers().contains(&password),
+        "no tmux buffer keeps the password"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert_exited_cleanly(&tmux);
+}
+
+#[test]
 fn a_copied_sip_password_is_overwritten_on_the_tmux_clipboard() {
     let dir = tempfile::tempdir().unwrap();
     // Test-only: the 30 s before a copied secret is overwritten, shortened.

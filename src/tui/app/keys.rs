@@ -391,18 +391,27 @@ impl App {
         } else {
             return Vec::new();
         };
-        // Only a secret is overwritten later: an identifier may stay on the clipboard.
         if secret {
-            self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
-            let secs = self.clipboard_ttl.as_secs();
-            self.set_flash(
-                format!("{what} copied: overwritten on the clipboard in {secs} s"),
-                false,
-            );
+            vec![self.copy(text, what)]
         } else {
+            // An identifier may stay on the clipboard.
             self.clipboard_clear_at = None;
-            self.set_flash(format!("{what} copied"), false);
+            let to = self.clipboard_destination.clone();
+            self.set_flash(format!("{what} copied {to}"), false);
+            vec![Effect::Copy(text)]
         }
-        vec![Effect::Copy(text)]
+    }
+
+    /// Copies a secret, to be overwritten on the clipboard after the usual delay; the
+    /// message says where it went.
+    pub(super) fn copy(&mut self, secret: Secret, what: &str) -> Effect {
+        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
+        let secs = self.clipboard_ttl.as_secs();
+        let to = &self.clipboard_destination;
+        self.set_flash(
+            format!("{what} copied {to}: overwritten there in {secs} s"),
+            false,
+        );
+        Effect::Copy(secret)
     }
 }

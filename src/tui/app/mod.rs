@@ -150,6 +150,8 @@ pub struct App {
     pub(crate) clipboard_clear_at: Option<Instant>,
     /// How long a copied secret stays on the clipboard ([`SECRET_TTL`] but in tests).
     pub(crate) clipboard_ttl: Duration,
+    /// Where a copy goes, as the message says it ([`crate::tui::clipboard::destination`]).
+    pub(crate) clipboard_destination: String,
     /// Spinner frame.
     pub(crate) spinner: usize,
     /// Colours.
@@ -252,6 +254,7 @@ impl App {
             revealed: None,
             clipboard_clear_at: None,
             clipboard_ttl: SECRET_TTL,
+            clipboard_destination: crate::tui::clipboard::destination(false),
             spinner: 0,
             base_theme: theme.clone(),
             theme,

@@ -6,7 +6,6 @@
 use super::{App, Overlay, PromptPurpose};
 use crate::config::TokenSource;
 use crate::ops::rotation::{CheckedToken, MintFailure, Plan, Promotion};
-use crate::secret::Secret;
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
 use crate::tui::effect::{CheckOutcome, Effect, Job, MintSetup, RotationJob, RotationMsg};
 use crate::tui::rotation_view::{MintStage, RotationView};
@@ -497,7 +496,7 @@ impl App {
             (MintStage::Promoted { token, stored, .. }, KeyCode::Char('y'))
                 if !matches!(stored, Some(Ok(_))) =>
             {
-                effects.push(self.copy_secret(token.clone(), "new auth token"));
+                effects.push(self.copy(token.clone(), "new auth token"));
             }
             (MintStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
@@ -526,17 +525,6 @@ impl App {
         }
         self.overlay = Some(Overlay::Rotation(view));
         effects
-    }
-
-    /// Copies a secret, to be overwritten on the clipboard after the usual delay.
-    fn copy_secret(&mut self, secret: Secret, what: &str) -> Effect {
-        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
-        let secs = self.clipboard_ttl.as_secs();
-        self.set_flash(
-            format!("{what} copied: overwritten on the clipboard in {secs} s"),
-            false,
-        );
-        Effect::Copy(secret)
     }
 
     /// True while a rotation runs (quitting then would leave it half-known).
