@@ -111,12 +111,23 @@ struct TwilioError {
     message: Option<String>,
 }
 
+/// Twilio's code when a secondary auth token already exists (answered with 400).
+pub const SECONDARY_EXISTS: &str = "70002";
+
 /// Turns a Twilio answer into an error when it is one (`{code, message}` shape).
+/// Code [`SECONDARY_EXISTS`] is a conflict, whatever its status.
 pub(crate) fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<ApiError> {
     if (200..300).contains(&status) {
         return None;
     }
     let e: TwilioError = serde_json::from_slice(body).unwrap_or_default();
+    if e.code.as_deref() == Some(SECONDARY_EXISTS) {
+        let message = e.message.unwrap_or_default();
+        return Some(ApiError::Conflict {
+            message: format!("{message} ({SECONDARY_EXISTS})"),
+            dependants: Default::default(),
+        });
+    }
     let mut message = e.message.unwrap_or_else(|| format!("HTTP {status}"));
     if let Some(code) = e.code {
         message = format!("{message} ({code})");

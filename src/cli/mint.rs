@@ -105,16 +105,20 @@ async fn check_current(
     let (result, warnings) =
         rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal).await;
     warn_all(&warnings);
-    result.map_err(|failure| {
-        let mut e = CliError::from(failure.as_api_error());
-        e.message = match &failure {
-            CheckFailure::Rejected { reason } => format!(
+    result.map_err(|failure| match &failure {
+        // The credentials telcreds authenticates with are refused: exit 3.
+        CheckFailure::Rejected { reason } => CliError::new(
+            Exit::Auth,
+            format!(
                 "Twilio rejected the CURRENT auth token of {}: {reason}; nothing was changed",
                 sid.trim()
             ),
-            other => format!("the current auth token: {other}"),
-        };
-        e
+        ),
+        other => {
+            let mut e = CliError::from(other.as_api_error());
+            e.message = format!("the current auth token: {other}");
+            e
+        }
     })
 }
 
@@ -294,24 +298,19 @@ impl Flow<'_> {
         report: Option<&Report>,
     ) -> Result<(), CliError> {
         let sid = self.plan.account_sid.as_str();
+        let failure = promotion.failure();
         let token = match promotion {
             Promotion::Promoted { token } => token,
             Promotion::Refused(e) => {
-                let mut err = CliError::from(e.clone());
-                err.message = format!(
-                    "Twilio refused the promotion ({e}): nothing changed at Twilio, both tokens \
-                     keep working"
-                );
+                let mut err = CliError::from(e);
+                err.message = failure.unwrap_or_default();
                 return Err(err);
             }
-            Promotion::Unknown(e) => {
-                return Err(CliError::new(
-                    Exit::Unknown,
-                    format!(
-                        "no clear answer from Twilio to the promotion ({e}): the old token may \
-                         be dead already; check the account in the Twilio console"
-                    ),
-                ));
+            Promotion::NoSecondary(_) => {
+                return Err(CliError::new(Exit::Incomplete, failure.unwrap_or_default()));
+            }
+            Promotion::Unknown(_) => {
+                return Err(CliError::new(Exit::Unknown, failure.unwrap_or_default()));
             }
             Promotion::Blocked { left } => {
                 return Err(CliError::new(
@@ -376,8 +375,9 @@ impl Flow<'_> {
             );
         }
         if store_failed {
+            // The rotation itself is complete: not exit 9.
             return Err(CliError::new(
-                Exit::Incomplete,
+                Exit::Other,
                 "promoted, but store_cmd failed: save the new token in your secret store",
             ));
         }
@@ -489,6 +489,15 @@ impl Flow<'_> {
 fn mint_error(failure: &MintFailure) -> CliError {
     let mut e = CliError::from(failure.as_api_error());
     e.message = failure.to_string();
+    if let MintFailure::SecondaryExists {
+        unfinished: None, ..
+    } = failure
+    {
+        e.message.push_str(
+            "\nto replace it (whatever uses it stops working), run again with \
+             --replace-secondary",
+        );
+    }
     e
 }
 

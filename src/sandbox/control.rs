@@ -21,6 +21,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/twilio/accounts", get(accounts))
         .route("/twilio/accounts/{sid}/roll-token", post(roll_token))
+        .route(
+            "/twilio/accounts/{sid}/auth-tokens-api",
+            post(auth_tokens_api),
+        )
         .route("/faults", post(queue_faults).delete(clear_faults))
         .route("/requests", get(requests).delete(clear_requests))
         .route_layer(middleware::from_fn(loopback_only))
@@ -69,6 +73,36 @@ async fn accounts(State(shared): State<Arc<Shared>>) -> Json<Vec<AccountRow>> {
 async fn roll_token(State(shared): State<Arc<Shared>>, Path(sid): Path<String>) -> Response {
     match lock(&shared.world).roll_token(&sid) {
         Some(token) => Json(json!({ "account_sid": sid, "auth_token": token })).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            &format!("Unknown Twilio account {sid}."),
+        ),
+    }
+}
+
+/// The body of [`auth_tokens_api`].
+#[derive(serde::Deserialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+/// Enables or disables the account's Accounts API for auth tokens (Twilio enables
+/// it per account): disabled, its calls answer 404, code 20404.
+async fn auth_tokens_api(
+    State(shared): State<Arc<Shared>>,
+    Path(sid): Path<String>,
+    body: Result<Json<Enabled>, JsonRejection>,
+) -> Response {
+    let Json(Enabled { enabled }) = match body {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e.body_text()),
+    };
+    let mut world = lock(&shared.world);
+    match world.accounts.iter_mut().find(|a| a.sid == sid) {
+        Some(account) => {
+            account.auth_tokens_api = enabled;
+            StatusCode::NO_CONTENT.into_response()
+        }
         None => error(
             StatusCode::NOT_FOUND,
             &format!("Unknown Twilio account {sid}."),

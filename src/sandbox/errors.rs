@@ -67,7 +67,7 @@ impl Platform {
         match self {
             Platform::Dasha => Problem::new(status, path).into_response(),
             Platform::Unpod => Envelope::error(status, format!("{reason}.")).into_response(),
-            Platform::Twilio => twilio_error(status, 20000 + status.as_u16(), reason),
+            Platform::Twilio => twilio_error(status, 20000 + u32::from(status.as_u16()), reason),
         }
     }
 }
@@ -232,7 +232,7 @@ impl IntoResponse for Envelope {
 }
 
 /// A Twilio REST error body: `{code, message, more_info, status}`.
-pub(crate) fn twilio_error(status: StatusCode, code: u16, message: &str) -> Response {
+pub(crate) fn twilio_error(status: StatusCode, code: u32, message: &str) -> Response {
     let body = json!({
         "code": code,
         "message": message,

@@ -42,6 +42,9 @@ pub(crate) struct TwilioAccount {
     /// A secondary token (Twilio's `AuthTokens/Secondary`): accepted like the
     /// primary until it is promoted or deleted.
     pub secondary_token: Option<String>,
+    /// False when Twilio has not enabled the Accounts API's auth tokens for the
+    /// account: its calls answer 404, code 20404 ("contact Twilio support").
+    pub auth_tokens_api: bool,
     pub created: Ts,
     pub updated: Ts,
 }

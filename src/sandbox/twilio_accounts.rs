@@ -14,8 +14,9 @@ use axum::routing::post;
 use serde_json::json;
 use std::sync::Arc;
 
-/// The error code the sandbox answers when a secondary token already exists.
-pub(crate) const SECONDARY_EXISTS_CODE: u16 = 20409;
+/// Twilio's code when a secondary token already exists (with 400), as a production
+/// client maps it (dixahq/twilio-client; Twilio's OpenAPI lists no errors).
+pub(crate) const SECONDARY_EXISTS_CODE: u32 = 70002;
 
 /// Routes under `/v1`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
@@ -24,14 +25,25 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/AuthTokens/Promote", post(promote))
 }
 
-/// The account SID when the basic-auth pair is the account's current primary token.
-fn authenticated(shared: &Shared, headers: &HeaderMap) -> Option<String> {
-    let (sid, token) = basic_auth(headers)?;
+/// The account SID when the basic-auth pair is the account's current primary token
+/// and the account has the API; else Twilio's answer.
+fn authenticated(shared: &Shared, headers: &HeaderMap) -> Result<String, Response> {
+    let (sid, token) = basic_auth(headers).ok_or_else(refused)?;
     let world = lock(&shared.world);
-    world
-        .account(&sid)
-        .filter(|a| a.auth_token == token)
-        .map(|_| sid)
+    match world.account(&sid).filter(|a| a.auth_token == token) {
+        None => Err(refused()),
+        Some(a) if !a.auth_tokens_api => Err(not_found()),
+        Some(_) => Ok(sid),
+    }
+}
+
+/// Twilio's 404: no such resource (or, for this API, not enabled on the account).
+fn not_found() -> Response {
+    twilio_error(
+        StatusCode::NOT_FOUND,
+        20404,
+        "The requested resource was not found",
+    )
 }
 
 /// Twilio's answer to a wrong pair.
@@ -48,28 +60,21 @@ fn url(path: &str) -> String {
 }
 
 async fn create(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(sid) = authenticated(&shared, &headers) else {
-        return refused();
+    let sid = match authenticated(&shared, &headers) {
+        Ok(sid) => sid,
+        Err(answer) => return answer,
     };
     let mut world = lock(&shared.world);
     let token = match world.create_secondary(&sid) {
         Some(Ok(token)) => token,
-        // Twilio does not document this case; the sandbox refuses, so that telcreds
-        // must delete an existing secondary before creating another.
         Some(Err(_)) => {
             return twilio_error(
-                StatusCode::CONFLICT,
+                StatusCode::BAD_REQUEST,
                 SECONDARY_EXISTS_CODE,
-                "A secondary auth token already exists for this account",
+                "A secondary auth token already exists on this account",
             );
         }
-        None => {
-            return twilio_error(
-                StatusCode::NOT_FOUND,
-                20404,
-                "The requested resource was not found",
-            );
-        }
+        None => return not_found(),
     };
     let now = super::state::now().to_rfc3339();
     (
@@ -86,31 +91,25 @@ async fn create(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
 }
 
 async fn delete(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(sid) = authenticated(&shared, &headers) else {
-        return refused();
+    let sid = match authenticated(&shared, &headers) {
+        Ok(sid) => sid,
+        Err(answer) => return answer,
     };
     if lock(&shared.world).delete_secondary(&sid) {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        twilio_error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        )
+        not_found()
     }
 }
 
 async fn promote(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(sid) = authenticated(&shared, &headers) else {
-        return refused();
+    let sid = match authenticated(&shared, &headers) {
+        Ok(sid) => sid,
+        Err(answer) => return answer,
     };
     let mut world = lock(&shared.world);
     let Some(token) = world.promote_secondary(&sid) else {
-        return twilio_error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
+        return not_found();
     };
     let now = super::state::now().to_rfc3339();
     Json(json!({

@@ -69,12 +69,12 @@ pub enum MintStage {
         /// `x` shows the token.
         revealed: bool,
     },
-    /// Twilio refused the promotion (both tokens work) or did not answer.
+    /// The promotion did not happen, or its outcome is unknown.
     PromotionFailed {
-        /// No clear answer: the old token may be dead.
-        unknown: bool,
-        /// Twilio's reason.
-        error: String,
+        /// Twilio refused it and nothing changed: `P` may try again.
+        retryable: bool,
+        /// What it means ([`crate::ops::rotation::Promotion::failure`]).
+        text: String,
     },
     /// Putting the old token back.
     Aborting,
@@ -310,7 +310,12 @@ impl RotationView {
             ) => {
                 vec![("x", "reveal"), ("y", "copy"), ("⏎/Esc", "close")]
             }
-            (Some(MintStage::PromotionFailed { unknown: false, .. }), ..) => {
+            (
+                Some(MintStage::PromotionFailed {
+                    retryable: true, ..
+                }),
+                ..,
+            ) => {
                 vec![("P", "promote again"), ("⏎/Esc", "close")]
             }
             (_, true, _) => vec![("", "updating every target; the result appears here")],
@@ -572,17 +577,7 @@ fn stage_lines(
             }
             lines
         }
-        MintStage::PromotionFailed { unknown, error } => vec![line(
-            Tone::Error,
-            if *unknown {
-                format!(
-                    "no clear answer to the promotion ({error}): the old token may be dead; \
-                     check the Twilio console"
-                )
-            } else {
-                format!("Twilio refused the promotion ({error}): both tokens keep working")
-            },
-        )],
+        MintStage::PromotionFailed { text, .. } => vec![line(Tone::Error, text.clone())],
         MintStage::Aborting => vec![line(Tone::Pending, "putting the old token back…".into())],
         MintStage::Aborted(abort) => {
             let tone = if abort.is_clean() {

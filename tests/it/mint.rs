@@ -355,7 +355,8 @@ async fn the_command_line_mints_and_only_the_store_command_sees_the_new_token() 
     acme.insert("store_cmd".into(), "cat >/dev/null; exit 7".into());
     std::fs::write(&cfg, toml::to_string(&doc).unwrap()).unwrap();
     let json = mint_cli(&cfg, &[&profiles[..], &["-o", "json"]].concat()).await;
-    assert_eq!(json.code, 9, "{}\n{}", json.stdout, json.stderr);
+    // The rotation is complete: exit 1 (store_cmd failed), never 9 (incomplete).
+    assert_eq!(json.code, 1, "{}\n{}", json.stdout, json.stderr);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
     assert_eq!(v["promoted"], true);
     assert_eq!(v["store_failed"], true);
@@ -567,4 +568,141 @@ async fn an_account_outside_the_config_needs_its_current_token_on_stdin() {
         "shown once without a store_cmd"
     );
     assert!(!run.stdout.contains(current.expose()) && !run.stderr.contains(current.expose()));
+}
+
+/// Disables the Accounts API's auth tokens for `sid` on the sandbox.
+async fn disable_auth_tokens_api(sb: &Sandbox, sid: &str) {
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/_sandbox/twilio/accounts/{sid}/auth-tokens-api",
+            sb.origin()
+        ))
+        .json(&serde_json::json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+}
+
+/// POSTs to the Accounts API the sandbox served, as (path, status).
+async fn accounts_posts(sb: &Sandbox) -> Vec<(String, u16)> {
+    requests(sb)
+        .await
+        .into_iter()
+        .filter(|(m, p, _)| m == "POST" && p.starts_with("/v1/AuthTokens"))
+        .map(|(_, p, s)| (p, s))
+        .collect()
+}
+
+#[tokio::test]
+async fn twilios_own_codes_for_an_existing_secondary_and_a_disabled_api_are_told_apart() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let ro = ["--profiles", "sandbox-dasha,sandbox-unpod"];
+
+    // A secondary made elsewhere (the console): Twilio answers 400, code 70002.
+    let current = current_token(&sb, ACME);
+    let made = reqwest::Client::new()
+        .post(format!("{}/v1/AuthTokens/Secondary", sb.origin()))
+        .basic_auth(ACME, Some(current.expose()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let run = mint_cli(&cfg, &ro).await;
+    assert_eq!(
+        run.code, 5,
+        "exit 5 (conflict), as the README says: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--replace-secondary"), "{}", run.stderr);
+
+    // The API not enabled on the account: 404, code 20404. Contact Twilio; replacing
+    // cannot help, and is not tried in a loop.
+    let other = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, other.path());
+    disable_auth_tokens_api(&sb, ACME).await;
+    let before = accounts_posts(&sb).await.len();
+    let run = mint_cli(&cfg, &[&ro[..], &["--replace-secondary"]].concat()).await;
+    assert_ne!(run.code, 0);
+    assert_ne!(run.code, 5, "{}", run.stderr);
+    assert!(run.stderr.contains("not enabled"), "{}", run.stderr);
+    assert!(run.stderr.contains("Twilio support"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("--replace-secondary"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        accounts_posts(&sb).await.len(),
+        before + 1,
+        "one create, no loop"
+    );
+    assert!(patches(&sb).await.is_empty(), "no platform changed");
+}
+
+#[tokio::test]
+async fn an_unfinished_run_is_found_in_the_journal_before_anything_is_sent_to_twilio() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = profiles(&sb);
+    let (old, _, _) = minted(&sb, &profiles, dir.path()).await;
+    let before = accounts_posts(&sb).await.len();
+    let (again, _) = mint_on(&sb, &profiles, &old, false, dir.path()).await;
+    let Err(failure @ MintFailure::SecondaryExists { .. }) = again else {
+        panic!("expected SecondaryExists, got {again:?}");
+    };
+    assert!(failure.to_string().contains("did not finish"), "{failure}");
+    assert_eq!(
+        accounts_posts(&sb).await.len(),
+        before,
+        "no create was sent"
+    );
+}
+
+#[tokio::test]
+async fn a_promotion_with_no_secondary_left_at_twilio_says_the_targets_on_it_are_broken() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = profiles(&sb);
+    let (old, _, _) = minted(&sb, &profiles, dir.path()).await;
+    // Someone deletes the secondary in the console.
+    let current = current_token(&sb, ACME);
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/v1/AuthTokens/Secondary", sb.origin()))
+        .basic_auth(ACME, Some(current.expose()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let pending = telcreds::ops::rotation::Pending::new(&http(), &sb.origin(), &old);
+    let (promotion, _) = pending.promote(&journal(dir.path())).await;
+    assert!(
+        matches!(
+            promotion,
+            telcreds::ops::rotation::Promotion::NoSecondary(_)
+        ),
+        "{promotion:?}"
+    );
+    let text = promotion.failure().unwrap();
+    assert!(text.contains("BROKEN"), "{text}");
+    assert!(!text.contains("both tokens keep working"), "{text}");
+}
+
+#[tokio::test]
+async fn twilio_rejecting_the_current_token_is_an_authentication_failure_exit_3() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let text = std::fs::read_to_string(&cfg).unwrap().replacen(
+        current_token(&sb, ACME).expose(),
+        &"0".repeat(32),
+        1,
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let run = mint_cli(&cfg, &["--profiles", "sandbox-dasha,sandbox-unpod"]).await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("CURRENT auth token"), "{}", run.stderr);
+    assert!(patches(&sb).await.is_empty());
 }

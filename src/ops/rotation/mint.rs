@@ -40,6 +40,9 @@ pub enum MintFailure {
         /// so): targets may use it, and replacing it would break them.
         unfinished: Option<UnfinishedMint>,
     },
+    /// Twilio has not enabled the Accounts API's auth tokens for the account (404,
+    /// code 20404 to the create): only Twilio support can.
+    ApiNotEnabled(ApiError),
     /// The create got no clear answer: a secondary may exist now.
     Unknown(ApiError),
     /// Twilio could not be asked, or deleting the old secondary failed.
@@ -70,6 +73,13 @@ impl std::fmt::Display for MintFailure {
                  has one already, from an earlier rotation or the console: replace it \
                  (delete, then create) to go on"
             ),
+            MintFailure::ApiNotEnabled(e) => write!(
+                f,
+                "Twilio answered that the account has no Accounts API for auth tokens ({e}): \
+                 it is not enabled on this account; contact Twilio support to enable it (or, \
+                 outside the US1 region, set the account's twilio_accounts_base to its \
+                 region's host)"
+            ),
             MintFailure::Unknown(e) => write!(
                 f,
                 "no clear answer from Twilio to creating the secondary token ({e}): one may \
@@ -86,6 +96,7 @@ impl MintFailure {
     /// The error kind, for exit codes.
     pub fn as_api_error(&self) -> ApiError {
         match self {
+            MintFailure::ApiNotEnabled(e) => ApiError::Unsupported(e.to_string()),
             MintFailure::CurrentRejected(e)
             | MintFailure::Unknown(e)
             | MintFailure::Failed(e)
@@ -189,6 +200,19 @@ pub async fn mint(
     let sid = old.account_sid();
     let pending = Pending::new(http, accounts_base, old);
     let mut warnings = Vec::new();
+    // telcreds' own secondary, deployed by a run that did not finish: known from the
+    // journal before anything is sent, and replaced only on purpose.
+    if !replace && let Some(unfinished) = unfinished_mint(journal, sid).await {
+        let error = ApiError::Conflict {
+            message: "not created: the account has a secondary token already".into(),
+            dependants: Default::default(),
+        };
+        let failure = MintFailure::SecondaryExists {
+            error,
+            unfinished: Some(unfinished),
+        };
+        return (Err(failure), warnings);
+    }
     if replace {
         let (deleted, w) = pending
             .delete_secondary("replacing the existing secondary token", journal)
@@ -209,16 +233,18 @@ pub async fn mint(
     let secondary = match created {
         Ok(token) => token,
         Err(e) => {
+            // Twilio's codes (a production client maps them: dixahq/twilio-client):
+            // 400/70002 a secondary exists, 404/20404 the API is not enabled.
             let failure = match e {
-                ApiError::Unauthorized { .. } => MintFailure::CurrentRejected(e),
+                ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
+                    MintFailure::CurrentRejected(e)
+                }
                 e if e.outcome_unknown() => MintFailure::Unknown(e),
-                e @ (ApiError::Conflict { .. }
-                | ApiError::Validation { .. }
-                | ApiError::Forbidden { .. }
-                | ApiError::NotFound { .. }) => MintFailure::SecondaryExists {
+                e @ ApiError::Conflict { .. } => MintFailure::SecondaryExists {
                     error: e,
-                    unfinished: unfinished_mint(journal, sid).await,
+                    unfinished: None,
                 },
+                e @ ApiError::NotFound { .. } => MintFailure::ApiNotEnabled(e),
                 e => MintFailure::Failed(e),
             };
             return (Err(failure), warnings);
@@ -254,8 +280,34 @@ pub enum Promotion {
     },
     /// Twilio refused: nothing changed, both tokens keep working.
     Refused(ApiError),
+    /// Twilio has no secondary to promote (404, code 20404): it was deleted, and
+    /// every target given it is broken.
+    NoSecondary(ApiError),
     /// No clear answer: the old token may be dead already.
     Unknown(ApiError),
+}
+
+impl Promotion {
+    /// What a promotion that did not happen means, in the words every frontend
+    /// shows; `None` when it happened or was blocked before asking Twilio.
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Promotion::Refused(e) => Some(format!(
+                "Twilio refused the promotion ({e}): nothing changed at Twilio, both tokens \
+                 keep working"
+            )),
+            Promotion::NoSecondary(e) => Some(format!(
+                "Twilio has no secondary token to promote ({e}): it was deleted (in the \
+                 console?), so every target given it is BROKEN now; put the current token \
+                 back on them by aborting the rotation (--abort, or A on its screen)"
+            )),
+            Promotion::Unknown(e) => Some(format!(
+                "no clear answer from Twilio to the promotion ({e}): the old token may be \
+                 dead already; check the account in the Twilio console"
+            )),
+            Promotion::Promoted { .. } | Promotion::Blocked { .. } => None,
+        }
+    }
 }
 
 /// What an abort did: the old token put back, then the secondary deleted.
@@ -421,6 +473,7 @@ impl Pending {
         let promotion = match result {
             Ok(token) => Promotion::Promoted { token },
             Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
+            Err(e @ ApiError::NotFound { .. }) => Promotion::NoSecondary(e),
             Err(e) => Promotion::Refused(e),
         };
         (promotion, warnings)

@@ -78,6 +78,7 @@ fn accounts(now: Ts) -> Vec<TwilioAccount> {
             status,
             auth_token: hex32(0x70CE + i as u64),
             secondary_token: None,
+            auth_tokens_api: true,
             created: now - Duration::days(age),
             updated: now - Duration::days(age / 3),
         })

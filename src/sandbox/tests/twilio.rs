@@ -96,8 +96,9 @@ async fn a_secondary_token_is_accepted_by_dasha_until_the_promotion_leaves_other
         created["date_created"].as_str().unwrap().contains('T'),
         "ISO 8601"
     );
+    // As Twilio answers (a production client maps it: dixahq/twilio-client).
     let (status, exists) = send(accounts(Method::POST, "Secondary", &primary)).await;
-    assert_eq!((status, exists["code"].as_u64()), (409, Some(20409)));
+    assert_eq!((status, exists["code"].as_u64()), (400, Some(70002)));
     let (status, wrong) = send(accounts(Method::POST, "Promote", &secondary)).await;
     assert_eq!(
         (status, wrong["code"].as_u64()),
@@ -176,4 +177,41 @@ async fn faults_reach_the_accounts_routes() {
             .any(|r| r["path"] == "/v1/AuthTokens/Secondary" && r["status"] == 500),
         "{log}"
     );
+}
+
+#[tokio::test]
+async fn an_account_without_the_auth_tokens_api_answers_404_20404() {
+    let env = Env::start().await;
+    let sid = env.provider_sid(ACME_PROD_US).await;
+    let primary = env.token_of(&sid);
+    let (status, _) = send(
+        env.control(
+            Method::POST,
+            &format!("/twilio/accounts/{sid}/auth-tokens-api"),
+        )
+        .json(&serde_json::json!({"enabled": false})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    for path in ["Secondary", "Promote"] {
+        let (status, body) = send(
+            env.http
+                .post(env.url(&format!("/v1/AuthTokens/{path}")))
+                .basic_auth(&sid, Some(&primary)),
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_u64()),
+            (404, Some(20404)),
+            "{path}"
+        );
+    }
+    // The account itself still works.
+    let (status, _) = send(
+        env.http
+            .get(env.url(&format!("/2010-04-01/Accounts/{sid}.json")))
+            .basic_auth(&sid, Some(&primary)),
+    )
+    .await;
+    assert_eq!(status, 200);
 }

@@ -157,22 +157,15 @@ impl App {
                     failed,
                 )
             }
-            Promotion::Refused(e) => (
-                MintStage::PromotionFailed {
-                    unknown: false,
-                    error: e.to_string(),
-                },
-                format!("Twilio refused the promotion: {e}"),
-                true,
-            ),
-            Promotion::Unknown(e) => (
-                MintStage::PromotionFailed {
-                    unknown: true,
-                    error: e.to_string(),
-                },
-                format!("no clear answer to the promotion: {e}"),
-                true,
-            ),
+            failed
+            @ (Promotion::Refused(_) | Promotion::NoSecondary(_) | Promotion::Unknown(_)) => {
+                let text = failed.failure().unwrap_or_default();
+                let stage = MintStage::PromotionFailed {
+                    retryable: matches!(failed, Promotion::Refused(_)),
+                    text: text.clone(),
+                };
+                (stage, text, true)
+            }
         };
         if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
             && let Some(mint) = view.mint.as_mut()
@@ -442,9 +435,12 @@ impl App {
                 *confirm_force = true;
             }
             (MintStage::Unfinished { .. }, KeyCode::Char('P'))
-            | (MintStage::PromotionFailed { unknown: false, .. }, KeyCode::Char('P'))
-                if mint.finishing.is_some() =>
-            {
+            | (
+                MintStage::PromotionFailed {
+                    retryable: true, ..
+                },
+                KeyCode::Char('P'),
+            ) if mint.finishing.is_some() => {
                 mint.stage = MintStage::Promoting;
                 let job = RotationJob::PromoteUnfinished {
                     current: token,
@@ -462,7 +458,12 @@ impl App {
                 effects.push(Job::Rotation(job).into());
             }
             (MintStage::Blocked { .. }, KeyCode::Char('P'))
-            | (MintStage::PromotionFailed { unknown: false, .. }, KeyCode::Char('P')) => {
+            | (
+                MintStage::PromotionFailed {
+                    retryable: true, ..
+                },
+                KeyCode::Char('P'),
+            ) => {
                 if let (Some(minted), Some(report)) = (minted, report) {
                     let force = matches!(mint.stage, MintStage::Blocked { .. });
                     mint.stage = MintStage::Promoting;
