@@ -25,14 +25,31 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/AuthTokens/Promote", post(promote))
 }
 
+/// Why a call is not served.
+enum Refusal {
+    /// Not the account's current primary token.
+    Credentials,
+    /// The API is not enabled on the account.
+    NotEnabled,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Credentials => refused(),
+            Refusal::NotEnabled => not_found(),
+        }
+    }
+}
+
 /// The account SID when the basic-auth pair is the account's current primary token
-/// and the account has the API; else Twilio's answer.
-fn authenticated(shared: &Shared, headers: &HeaderMap) -> Result<String, Response> {
-    let (sid, token) = basic_auth(headers).ok_or_else(refused)?;
+/// and the account has the API.
+fn authenticated(shared: &Shared, headers: &HeaderMap) -> Result<String, Refusal> {
+    let (sid, token) = basic_auth(headers).ok_or(Refusal::Credentials)?;
     let world = lock(&shared.world);
     match world.account(&sid).filter(|a| a.auth_token == token) {
-        None => Err(refused()),
-        Some(a) if !a.auth_tokens_api => Err(not_found()),
+        None => Err(Refusal::Credentials),
+        Some(a) if !a.auth_tokens_api => Err(Refusal::NotEnabled),
         Some(_) => Ok(sid),
     }
 }
@@ -62,7 +79,7 @@ fn url(path: &str) -> String {
 async fn create(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let sid = match authenticated(&shared, &headers) {
         Ok(sid) => sid,
-        Err(answer) => return answer,
+        Err(refusal) => return refusal.into_response(),
     };
     let mut world = lock(&shared.world);
     let token = match world.create_secondary(&sid) {
@@ -93,7 +110,7 @@ async fn create(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
 async fn delete(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let sid = match authenticated(&shared, &headers) {
         Ok(sid) => sid,
-        Err(answer) => return answer,
+        Err(refusal) => return refusal.into_response(),
     };
     if lock(&shared.world).delete_secondary(&sid) {
         StatusCode::NO_CONTENT.into_response()
@@ -105,7 +122,7 @@ async fn delete(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respon
 async fn promote(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let sid = match authenticated(&shared, &headers) {
         Ok(sid) => sid,
-        Err(answer) => return answer,
+        Err(refusal) => return refusal.into_response(),
     };
     let mut world = lock(&shared.world);
     let Some(token) = world.promote_secondary(&sid) else {
