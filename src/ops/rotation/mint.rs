@@ -49,6 +49,9 @@ pub enum MintFailure {
     Failed(ApiError),
     /// The new secondary did not pass Twilio's check; it was deleted again.
     NewRejected(CheckFailure),
+    /// The Accounts API base is in another Twilio region than the API base the
+    /// profiles use: auth tokens are per region, so nothing was sent.
+    OtherRegion(String),
 }
 
 impl std::fmt::Display for MintFailure {
@@ -87,6 +90,7 @@ impl std::fmt::Display for MintFailure {
             ),
             MintFailure::Failed(e) => write!(f, "could not create the secondary token: {e}"),
             MintFailure::NewRejected(c) => write!(f, "the new secondary token {c}"),
+            MintFailure::OtherRegion(why) => f.write_str(why),
         }?;
         f.write_str("; no platform was changed")
     }
@@ -97,6 +101,7 @@ impl MintFailure {
     pub fn as_api_error(&self) -> ApiError {
         match self {
             MintFailure::ApiNotEnabled(e) => ApiError::Unsupported(e.to_string()),
+            MintFailure::OtherRegion(why) => ApiError::local_validation_message(why.clone()),
             MintFailure::CurrentRejected(e)
             | MintFailure::Unknown(e)
             | MintFailure::Failed(e)
@@ -198,6 +203,9 @@ pub async fn mint(
     journal: &Journal,
 ) -> (Result<Minted, MintFailure>, Vec<Warning>) {
     let sid = old.account_sid();
+    if let Err(why) = same_region(profiles, accounts_base) {
+        return (Err(MintFailure::OtherRegion(why)), Vec::new());
+    }
     let pending = Pending::new(http, accounts_base, old);
     let mut warnings = Vec::new();
     // telcreds' own secondary, deployed by a run that did not finish: known from the
@@ -262,6 +270,47 @@ pub async fn mint(
             (Err(MintFailure::NewRejected(failure)), warnings)
         }
     }
+}
+
+/// Twilio's region of a base URL: `Some(None)` for US1 (`api.twilio.com`,
+/// `accounts.twilio.com`), `Some(Some("ie1"))` for `api.dublin.ie1.twilio.com`, `None`
+/// for a host that is not Twilio's (the sandbox).
+fn twilio_region(base: &str) -> Option<Option<String>> {
+    let url = reqwest::Url::parse(base).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let rest = host.strip_suffix(".twilio.com")?;
+    let labels: Vec<&str> = rest.split('.').collect();
+    Some(match labels.as_slice() {
+        [_] => None,
+        [.., region] => Some((*region).to_string()),
+        [] => None,
+    })
+}
+
+/// Auth tokens are per Twilio region: the Accounts API at `accounts_base` must be in
+/// the region of every profile's Twilio API base, else a mint would answer 401 there.
+fn same_region(profiles: &[Profile], accounts_base: &str) -> Result<(), String> {
+    let Some(accounts) = twilio_region(accounts_base) else {
+        return Ok(());
+    };
+    let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "US1".into()).to_uppercase();
+    for p in profiles {
+        match twilio_region(&p.twilio_api_base) {
+            Some(api) if api != accounts => {
+                return Err(format!(
+                    "profile \"{}\" uses Twilio's {} region ({}) but the account's Accounts \
+                     API is {accounts_base} ({}): auth tokens are per region, so set the \
+                     account's twilio_accounts_base to its region's host; nothing was sent",
+                    p.name,
+                    name(&api),
+                    p.twilio_api_base,
+                    name(&accounts)
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// What a promotion did.
@@ -590,6 +639,31 @@ mod tests {
     use super::*;
 
     const SID: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+    #[test]
+    fn an_accounts_api_in_another_region_than_the_profiles_is_refused() {
+        assert_eq!(twilio_region("https://api.twilio.com"), Some(None));
+        assert_eq!(
+            twilio_region("https://api.dublin.ie1.twilio.com/"),
+            Some(Some("ie1".into()))
+        );
+        assert_eq!(twilio_region("http://127.0.0.1:8931"), None);
+        let mut profile = Profile::new(
+            "eu",
+            crate::domain::Platform::Dasha,
+            "https://x.io",
+            crate::config::TokenSource::Env("T".into()),
+        );
+        profile.twilio_api_base = "https://api.dublin.ie1.twilio.com".into();
+        let why = same_region(&[profile.clone()], "https://accounts.twilio.com").unwrap_err();
+        assert!(
+            why.contains("IE1") && why.contains("twilio_accounts_base"),
+            "{why}"
+        );
+        assert!(same_region(&[profile.clone()], "https://accounts.dublin.ie1.twilio.com").is_ok());
+        profile.twilio_api_base = "https://api.twilio.com".into();
+        assert!(same_region(&[profile], "https://accounts.twilio.com").is_ok());
+    }
 
     fn step(action: Action, outcome: Outcome, sid: &str) -> JournalEntry {
         let mut e = JournalEntry::new(
