@@ -129,6 +129,9 @@ pub enum RotateCommand {
     /// it (--mint, zero downtime). Checks with Twilio first, shows the plan and asks
     /// once (on the terminal) before changing anything.
     Twilio(RotateTwilioArgs),
+    /// List the zero-downtime rotations that did not finish (neither promoted nor
+    /// aborted), rebuilt from the journal: which token each target holds.
+    Status,
 }
 
 /// `rotate twilio`
@@ -155,6 +158,10 @@ pub struct RotateTwilioArgs {
     /// left by an earlier --mint that stopped before promoting.
     #[arg(long)]
     pub abort: bool,
+    /// With --promote: promote even though the journal does not show every provider
+    /// on the new token (those left on the old one stop working).
+    #[arg(long, requires = "promote")]
+    pub force: bool,
     /// With --mint/--promote/--abort: read the account's CURRENT auth token from stdin
     /// (when the account has no [twilio_accounts] table in the config).
     #[arg(long, conflicts_with = "token_stdin")]

@@ -7,7 +7,7 @@ use super::args::{Cli, OutputFormat, RotateTwilioArgs};
 use super::audit::{warn, warn_all};
 use super::confirm::{ask_on_tty, ask_on_tty_answer};
 use super::exit::{CliError, Exit};
-use super::output::emit;
+use super::output::{Table, emit};
 use super::rotate;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
@@ -17,6 +17,7 @@ use crate::ops::rotation::{
     self, Abort, CheckFailure, CheckedToken, MintFailure, Minted, Pending, Plan, Promotion, Report,
     Rotator,
 };
+use crate::ops::rotation::{Holds, UnfinishedRun, unfinished_run};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -185,7 +186,7 @@ impl Flow<'_> {
             warn_all(&warnings);
             return match promotion {
                 Promotion::Blocked { left } => self.blocked(&minted, &report, &left).await,
-                other => self.promoted(other, Some(&report)).await,
+                other => self.promoted(other, Some(&report), &[]).await,
             };
         }
     }
@@ -259,7 +260,7 @@ impl Flow<'_> {
                     let (promotion, warnings) =
                         minted.promote(report, true, &self.stores.journal).await;
                     warn_all(&warnings);
-                    return self.promoted(promotion, Some(report)).await;
+                    return self.promoted(promotion, Some(report), &[]).await;
                 }
                 "abort" => {
                     let (abort, warnings) = minted
@@ -292,10 +293,12 @@ impl Flow<'_> {
     }
 
     /// After a promotion attempt: the new token to `store_cmd` or shown once.
+    /// `left`: the targets a forced promotion knew were not on the new token.
     async fn promoted(
         &self,
         promotion: Promotion,
         report: Option<&Report>,
+        left: &[String],
     ) -> Result<(), CliError> {
         let sid = self.plan.account_sid.as_str();
         let failure = promotion.failure();
@@ -354,6 +357,12 @@ impl Flow<'_> {
             for broken in report.map(Report::broken_by_promotion).unwrap_or_default() {
                 out.push_str(&format!("✗ {broken}\n"));
             }
+            for target in left {
+                out.push_str(&format!(
+                    "✗ {}: it may hold the DEAD token now; give it the new token\n",
+                    crate::text::printable(target)
+                ));
+            }
             match &stored {
                 Some(Ok(said)) => out.push_str(&format!("✓ {said}\n")),
                 Some(Err(why)) => out.push_str(&format!("✗ {why}\n")),
@@ -383,25 +392,55 @@ impl Flow<'_> {
         }
         match report.and_then(Report::incompleteness) {
             Some(why) => Err(CliError::new(Exit::Incomplete, why)),
+            None if !left.is_empty() => Err(CliError::new(
+                Exit::Incomplete,
+                format!(
+                    "promoted with {} target(s) not known to hold the new token",
+                    left.len()
+                ),
+            )),
             None => Ok(()),
         }
     }
 
-    /// `--promote`: promotes the secondary left by an earlier run. telcreds cannot read
-    /// the token a platform holds, so the plan is shown and the Account SID typed.
+    /// `--promote`: promotes the secondary left by an earlier run, once the journal
+    /// shows every target of the plan on the new token (or with `--force`).
     async fn promote_later(&self) -> Result<(), CliError> {
-        let intro = format!(
-            "Promote the secondary token of {}: the old token dies at once. telcreds cannot \
-             read which token each provider holds; every provider below must hold the new \
-             one (see the journal of the earlier run).",
-            rotate::account_name(&self.plan, &self.current)
-        );
-        rotate::print_plan(self.format(), &self.plan, &self.current, &intro, true)?;
+        let sid = self.plan.account_sid.as_str();
+        let Some(run) = self.journal_run().await else {
+            return Err(CliError::new(
+                Exit::Refused,
+                format!(
+                    "the journal holds no unfinished rotation of {sid}: nothing to promote \
+                     (a secondary token made elsewhere is promoted in the Twilio console); \
+                     nothing was sent"
+                ),
+            ));
+        };
+        let left = self.print_holds(&run);
+        if !left.is_empty() && !self.a.force {
+            eprintln!("NOT promoted: these targets are not known to hold the new token:");
+            for line in &left {
+                eprintln!("  {}", crate::text::printable(line));
+            }
+            eprintln!(
+                "Both tokens keep working; {}.",
+                super::rotation_status::WEBHOOKS
+            );
+            return Err(CliError::new(
+                Exit::Incomplete,
+                format!(
+                    "not promoted: {} target(s) not on the new token; give them the new token \
+                     and --promote again, --promote --force to promote anyway (they stop \
+                     working), or --abort",
+                    left.len()
+                ),
+            ));
+        }
         if self.a.dry_run {
             return Ok(());
         }
         if !self.a.yes {
-            let sid = self.plan.account_sid.as_str();
             let prompt = format!("Type the Account SID {sid} to promote: ");
             if !ask_on_tty(&prompt, sid)? {
                 return Err(CliError::new(
@@ -413,11 +452,69 @@ impl Flow<'_> {
         let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
         let (promotion, warnings) = pending.promote(&self.stores.journal).await;
         warn_all(&warnings);
-        self.promoted(promotion, None).await
+        self.promoted(promotion, None, &left).await
     }
 
-    /// `--abort`: the current token on every provider, then the secondary deleted.
+    /// The unfinished run of this account, as the journal recorded it.
+    async fn journal_run(&self) -> Option<UnfinishedRun> {
+        let journal = self.stores.journal.clone();
+        let (entries, warnings) = tokio::task::spawn_blocking(move || journal.read())
+            .await
+            .ok()?;
+        warn_all(&warnings);
+        unfinished_run(&entries, &self.plan.account_sid)
+    }
+
+    /// Prints (table output) what the journal recorded for every target of the plan;
+    /// returns one line per target or profile not known to hold the new token.
+    fn print_holds(&self, run: &UnfinishedRun) -> Vec<String> {
+        let mut t = Table::new(&["PROFILE", "PROVIDER", "HOLDS", "RECORDED"]);
+        let mut left = Vec::new();
+        for target in &self.plan.targets {
+            let (holds, recorded) = run.holds(&target.profile, &target.provider_id);
+            if holds != Holds::New {
+                left.push(format!(
+                    "{} {}: {} ({recorded})",
+                    target.profile,
+                    target.provider_name,
+                    holds.as_str()
+                ));
+            }
+            t.row(vec![
+                target.profile.clone(),
+                crate::text::printable(&target.provider_name).into_owned(),
+                holds.as_str().to_string(),
+                recorded,
+            ]);
+        }
+        for f in &self.plan.unreachable {
+            left.push(format!(
+                "profile \"{}\" could not be listed: its providers may hold either token",
+                f.profile
+            ));
+        }
+        if self.format() == OutputFormat::Table {
+            println!(
+                "Promote the secondary token of {} ({}): the old token dies at once.",
+                rotate::account_name(&self.plan, &self.current),
+                run.stage
+            );
+            print!("{}", t.render());
+        }
+        left
+    }
+
+    /// `--abort`: the current token on every provider, then the secondary deleted;
+    /// with no unfinished run in the journal, nothing to abort and nothing sent.
     async fn abort_later(&self) -> Result<(), CliError> {
+        if self.journal_run().await.is_none() {
+            eprintln!(
+                "nothing to abort: the journal holds no unfinished rotation of {}; nothing \
+                 was sent",
+                self.plan.account_sid
+            );
+            return Ok(());
+        }
         let intro = format!(
             "Abort the rotation of {}: the current token goes back on every provider, then \
              the secondary token is deleted.",

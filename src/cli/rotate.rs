@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), CliError> {
     match cmd {
         RotateCommand::Twilio(a) => twilio(cli, a, setup).await,
+        RotateCommand::Status => super::rotation_status::run(cli, setup).await,
     }
 }
 

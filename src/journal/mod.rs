@@ -59,6 +59,10 @@ pub struct JournalEntry {
     pub platform: Option<Platform>,
     /// What was acted on.
     pub target: JournalTarget,
+    /// The Twilio Account SID a rotation step is for (a target's update, restore or
+    /// verification), so that a run can be rebuilt from the journal alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// What was done.
     pub action: Action,
     /// How it ended.
@@ -79,6 +83,7 @@ impl JournalEntry {
             profile: None,
             platform: None,
             target,
+            account: None,
             action,
             outcome: Outcome::Ok,
             error: None,
@@ -97,6 +102,19 @@ impl JournalEntry {
     pub fn on_named(mut self, profile: &str, platform: &Platform) -> JournalEntry {
         self.profile = Some(profile.to_string());
         self.platform = Some(platform.clone());
+        self
+    }
+
+    /// Names the Twilio account a rotation step is for.
+    pub fn for_account(mut self, account_sid: &str) -> JournalEntry {
+        self.account = Some(account_sid.to_string());
+        self
+    }
+
+    /// Marks it as about to be sent: written before the request, so that a crash
+    /// while it is in flight reads as "sent, no answer", never as "not done".
+    pub fn sent(mut self) -> JournalEntry {
+        self.outcome = Outcome::Sent;
         self
     }
 
@@ -279,6 +297,9 @@ pub enum Outcome {
     /// It was sent, but whether the platform applied it is unknown (timeout,
     /// dropped connection, 5xx, or an answer that could not be read).
     Unknown,
+    /// It is being sent: the line before the request. A later line of the same step
+    /// says how it ended; without one, the process stopped while it was in flight.
+    Sent,
 }
 
 impl Outcome {
@@ -290,6 +311,7 @@ impl Outcome {
             Outcome::Failed => Tone::Error,
             Outcome::Skipped => Tone::Muted,
             Outcome::Unknown => Tone::Warn,
+            Outcome::Sent => Tone::Pending,
         }
     }
 }
@@ -302,6 +324,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
             Outcome::Unknown => "unknown",
+            Outcome::Sent => "sent",
         }
     }
 }

@@ -706,3 +706,207 @@ async fn twilio_rejecting_the_current_token_is_an_authentication_failure_exit_3(
     assert!(run.stderr.contains("CURRENT auth token"), "{}", run.stderr);
     assert!(patches(&sb).await.is_empty());
 }
+
+/// `rotate twilio --account-sid ACME` with `extra`, answering nothing.
+async fn rotate_cli(cfg: &Path, extra: &[&str]) -> crate::cli::Run {
+    let args = [&["rotate", "twilio", "--account-sid", ACME][..], extra].concat();
+    telcreds_env(cfg, &args, "", &[], false).await
+}
+
+#[tokio::test]
+async fn a_parked_run_is_listed_with_who_holds_what_and_promote_never_kills_a_known_old_target() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let old_token = current_token(&sb, ACME);
+    let profiles = ["--profiles", "readonly-dasha,sandbox-unpod"];
+    let run = mint_cli(&cfg, &profiles).await;
+    assert_eq!(run.code, 9, "parked: {}", run.stderr);
+
+    // `rotate status` rebuilds the run from the journal alone.
+    let status = telcreds_env(&cfg, &["rotate", "status", "-o", "json"], "", &[], false).await;
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let runs: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0]["account_sid"], ACME);
+    assert!(runs[0]["started"].is_string());
+    let holds = |profile: &str| -> Vec<String> {
+        runs[0]["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["profile"] == profile)
+            .map(|t| t["holds"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        holds("readonly-dasha").iter().all(|h| h == "old"),
+        "{runs:?}"
+    );
+    assert!(
+        !holds("sandbox-unpod").is_empty() && holds("sandbox-unpod").iter().all(|h| h == "new"),
+        "{runs:?}"
+    );
+    let table = telcreds_env(&cfg, &["rotate", "status"], "", &[], false).await;
+    assert!(table.stdout.contains("NOT promoted"), "{}", table.stdout);
+    assert!(table.stdout.contains("--promote"), "{}", table.stdout);
+    assert!(table.stdout.contains("webhooks"), "{}", table.stdout);
+
+    // --promote --yes: the read-only target the journal shows on the old token
+    // blocks it; nothing is sent to Twilio.
+    let promote = rotate_cli(&cfg, &[&["--promote", "--yes"][..], &profiles].concat()).await;
+    assert_eq!(promote.code, 9, "{}\n{}", promote.stdout, promote.stderr);
+    assert!(!promote.stdout.contains("dry run"), "{}", promote.stdout);
+    assert!(promote.stdout.contains("no update recorded") || promote.stdout.contains("skipped"));
+    assert!(
+        promote.stdout.contains("new token recorded at"),
+        "{}",
+        promote.stdout
+    );
+    assert!(
+        promote.stderr.contains("NOT promoted"),
+        "{}",
+        promote.stderr
+    );
+    assert!(promote.stderr.contains("--force"), "{}", promote.stderr);
+    assert!(
+        twilio_accepts(&sb, &old_token).await,
+        "the old token still works"
+    );
+
+    // --abort cleans up; a second --abort has nothing to do and sends nothing.
+    let abort = rotate_cli(&cfg, &[&["--abort", "--yes"][..], &profiles].concat()).await;
+    assert_eq!(abort.code, 0, "{}\n{}", abort.stdout, abort.stderr);
+    let before = requests(&sb).await.len();
+    let again = rotate_cli(&cfg, &[&["--abort", "--yes"][..], &profiles].concat()).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("nothing to abort"),
+        "{}",
+        again.stderr
+    );
+    let sent: Vec<_> = requests(&sb).await[before..]
+        .iter()
+        .filter(|(m, _, _)| m != "GET")
+        .cloned()
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
+    let none = telcreds_env(&cfg, &["rotate", "status", "-o", "json"], "", &[], false).await;
+    assert_eq!(none.stdout.trim(), "[]");
+}
+
+#[tokio::test]
+async fn promote_force_promotes_over_a_target_left_on_the_old_token_and_says_it_broke() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let profiles = ["--profiles", "readonly-dasha,sandbox-unpod"];
+    assert_eq!(mint_cli(&cfg, &profiles).await.code, 9);
+    let promote = rotate_cli(
+        &cfg,
+        &[&["--promote", "--force", "--yes"][..], &profiles].concat(),
+    )
+    .await;
+    assert_eq!(promote.code, 9, "{}\n{}", promote.stdout, promote.stderr);
+    assert!(
+        promote.stdout.contains("OLD TOKEN IS DEAD"),
+        "{}",
+        promote.stdout
+    );
+    assert!(sb.secondary_token(ACME).is_none(), "promoted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mint_killed_mid_deploy_is_rebuilt_from_the_journal_with_the_update_in_flight_unknown() {
+    use std::process::{Command, Stdio};
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    // The Unpod update never answers in time: it is in flight when the run is killed.
+    fault(
+        &sb,
+        serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
+            "path_prefix": "/api/v2/platform", "delay_ms": 60000}),
+    )
+    .await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .args(["--config"])
+        .arg(&cfg)
+        .args([
+            "rotate",
+            "twilio",
+            "--account-sid",
+            ACME,
+            "--mint",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ])
+        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    let in_flight = |entries: &[telcreds::journal::JournalEntry]| {
+        entries.iter().any(|e| {
+            e.action == Action::RotationUpdate
+                && e.profile.as_deref() == Some("sandbox-unpod")
+                && e.outcome == Outcome::Sent
+        }) && entries
+            .iter()
+            .filter(|e| {
+                e.action == Action::RotationUpdate
+                    && e.profile.as_deref() == Some("sandbox-dasha")
+                    && e.outcome == Outcome::Ok
+            })
+            .count()
+            >= 3
+    };
+    for _ in 0..600 {
+        if in_flight(&journal.read().0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(in_flight(&journal.read().0), "{:?}", journal.read().0);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let status = telcreds_env(&cfg, &["rotate", "status", "-o", "json"], "", &[], false).await;
+    let runs: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let targets = runs[0]["targets"].as_array().unwrap();
+    let holds_of = |profile: &str| -> Vec<&str> {
+        targets
+            .iter()
+            .filter(|t| t["profile"] == profile)
+            .map(|t| t["holds"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(holds_of("sandbox-unpod"), ["unknown"], "{runs}");
+    assert!(
+        holds_of("sandbox-dasha").iter().all(|h| *h == "new"),
+        "{runs}"
+    );
+    // The unknown target blocks a promotion.
+    let promote = rotate_cli(
+        &cfg,
+        &[
+            "--promote",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ],
+    )
+    .await;
+    assert_eq!(promote.code, 9, "{}\n{}", promote.stdout, promote.stderr);
+    assert!(
+        promote.stdout.contains("sent, no answer recorded"),
+        "{}",
+        promote.stdout
+    );
+    assert!(sb.secondary_token(ACME).is_some(), "not promoted");
+}

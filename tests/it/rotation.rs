@@ -248,15 +248,18 @@ async fn a_failed_target_leaves_the_others_updated_and_a_retry_completes_it() {
     );
     assert!(new_patches[0].0.ends_with("/101/"));
 
-    // The journal tells the story: one update with an unknown outcome (a 500), then
-    // the retried one.
+    // The journal tells the story: each update journaled as sent before it was, the
+    // first with an unknown outcome (a 500), then the retried one.
     let (entries, _) = Journal::open(dir.path().join("journal.jsonl")).read();
     let unpod: Vec<Outcome> = entries
         .iter()
         .filter(|e| e.target.id == "101")
         .map(|e| e.outcome)
         .collect();
-    assert_eq!(unpod, [Outcome::Unknown, Outcome::Ok]);
+    assert_eq!(
+        unpod,
+        [Outcome::Sent, Outcome::Unknown, Outcome::Sent, Outcome::Ok]
+    );
     let failed = entries
         .iter()
         .find(|e| e.outcome == Outcome::Unknown)

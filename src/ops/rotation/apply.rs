@@ -90,7 +90,7 @@ impl Rotator {
                 outcomes.push(None);
             } else {
                 let outcome = TargetOutcome::skipped(&t.disposition);
-                let entry = entry(Action::RotationUpdate, t)
+                let entry = entry(Action::RotationUpdate, plan, t)
                     .skipped(t.disposition.skip_reason().unwrap_or_default());
                 warnings.extend(write_journal(&self.journal, &entry));
                 self.send(RotationEvent::Finished {
@@ -224,7 +224,7 @@ impl Rotator {
         {
             Err(outcome) => outcome,
             Ok(()) if !t.client.capabilities().verification => TargetOutcome::Updated,
-            Ok(()) => self.verify(i, t, &mut warnings).await,
+            Ok(()) => self.verify(plan, i, &mut warnings).await,
         };
         self.send(RotationEvent::Finished {
             target: i,
@@ -248,6 +248,9 @@ impl Rotator {
         }
         let t = &plan.targets[i];
         self.send(RotationEvent::Updating { target: i });
+        // Journaled before it is sent: a crash while it is in flight reads as
+        // "sent, no answer", never as "still on the old token".
+        warnings.extend(write_journal(&self.journal, &entry(action, plan, t).sent()));
         let result = if token.account_sid() == plan.account_sid {
             t.client
                 .rotate_provider_token(&t.provider_id, token.token())
@@ -262,7 +265,7 @@ impl Rotator {
         };
         warnings.extend(write_journal(
             &self.journal,
-            &entry(action, t).result(&result),
+            &entry(action, plan, t).result(&result),
         ));
         match result {
             Ok(()) => {
@@ -283,10 +286,11 @@ impl Rotator {
         }
     }
 
-    async fn verify(&self, i: usize, t: &Target, warnings: &mut Vec<Warning>) -> TargetOutcome {
+    async fn verify(&self, plan: &Plan, i: usize, warnings: &mut Vec<Warning>) -> TargetOutcome {
+        let t = &plan.targets[i];
         self.send(RotationEvent::Verifying { target: i });
         let result = t.client.verify_provider(&t.provider_id).await;
-        let base = entry(Action::RotationVerify, t);
+        let base = entry(Action::RotationVerify, plan, t);
         match result {
             Ok(r) => {
                 let record = Record::from_verification(&r);
@@ -324,13 +328,16 @@ impl Rotator {
     }
 }
 
-fn entry(action: Action, t: &Target) -> JournalEntry {
+/// A step of target `t` of `plan`, naming the account it is for.
+fn entry(action: Action, plan: &Plan, t: &Target) -> JournalEntry {
     let target = JournalTarget::new(
         TargetKind::Provider,
         &t.provider_id,
         Some(t.provider_name.clone()),
     );
-    JournalEntry::new(action, target).on_named(&t.profile, &t.platform)
+    JournalEntry::new(action, target)
+        .on_named(&t.profile, &t.platform)
+        .for_account(&plan.account_sid)
 }
 
 fn sid_target(plan: &Plan) -> JournalTarget {

@@ -158,7 +158,7 @@ pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedM
 /// deletes its secondary only when no target uses it (a rejected new token, an
 /// abort that restored every target, a replace), so even a failed delete leaves
 /// nothing that depends on it.
-fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedMint> {
+pub(super) fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedMint> {
     let created = entries
         .iter()
         .filter(|e| {
@@ -230,6 +230,7 @@ pub async fn mint(
             return (Err(MintFailure::Failed(e)), warnings);
         }
     }
+    warnings.extend(journal_sent(journal, sid, Action::RotationSecondaryCreate));
     let created = pending.accounts.create_secondary().await;
     warnings.extend(journal_step(
         journal,
@@ -509,16 +510,18 @@ impl Pending {
     }
 
     async fn promote_with(&self, detail: &str, journal: &Journal) -> (Promotion, Vec<Warning>) {
+        let sent = journal_sent(journal, self.old.account_sid(), Action::RotationPromote);
         let result = self.accounts.promote().await;
-        let warnings = journal_step(
-            journal,
-            self.old.account_sid(),
-            Action::RotationPromote,
-            &result,
-            detail,
-        )
-        .into_iter()
-        .collect();
+        let warnings = sent
+            .into_iter()
+            .chain(journal_step(
+                journal,
+                self.old.account_sid(),
+                Action::RotationPromote,
+                &result,
+                detail,
+            ))
+            .collect();
         let promotion = match result {
             Ok(token) => Promotion::Promoted { token },
             Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
@@ -553,18 +556,14 @@ impl Pending {
         why: &str,
         journal: &Journal,
     ) -> (Result<(), ApiError>, Option<Warning>) {
+        let sid = self.old.account_sid();
+        let sent = journal_sent(journal, sid, Action::RotationSecondaryDelete);
         let deleted = match self.accounts.delete_secondary().await {
             Err(ApiError::NotFound { .. }) => Ok(()),
             other => other,
         };
-        let warning = journal_step(
-            journal,
-            self.old.account_sid(),
-            Action::RotationSecondaryDelete,
-            &deleted,
-            why,
-        );
-        (deleted, warning)
+        let warning = journal_step(journal, sid, Action::RotationSecondaryDelete, &deleted, why);
+        (deleted, sent.or(warning))
     }
 
     /// Deletes the secondary unless a target may still use it: one whose restore
@@ -614,6 +613,13 @@ pub async fn store_new_token(
     };
     let warnings = write_journal(journal, &entry).into_iter().collect();
     (result, warnings)
+}
+
+/// Journals a step at Twilio's Accounts API as sent, before it is: a crash while it
+/// is in flight then reads as "sent, no answer".
+fn journal_sent(journal: &Journal, sid: &str, action: Action) -> Option<Warning> {
+    let target = JournalTarget::new(TargetKind::TwilioAccount, sid, None);
+    write_journal(journal, &JournalEntry::new(action, target).sent())
 }
 
 /// Journals one step at Twilio's Accounts API.

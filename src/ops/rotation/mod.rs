@@ -21,6 +21,7 @@ mod check;
 mod mint;
 mod plan;
 mod report;
+mod run;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
@@ -30,3 +31,4 @@ pub use mint::{
 };
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};
+pub use run::{Holds, TargetRecord, UnfinishedRun, unfinished_run, unfinished_runs};

@@ -5,7 +5,6 @@ use crate::domain::time::{ago, stamp};
 use crate::domain::validate::field;
 use crate::domain::{Provider, SipCredential, VerificationStatus};
 use crate::history::{Record, Source, transitions};
-use crate::journal::Outcome;
 use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::app::{ActivityEntry, App, Focus, Tab};
@@ -104,12 +103,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
         kv(t, "target", a.target().to_string()),
         kv(t, "target id", e.target.id.clone()),
     ];
-    let style = match e.outcome {
-        Outcome::Ok => t.ok,
-        Outcome::Failed => t.error,
-        Outcome::Skipped => t.muted,
-        Outcome::Unknown => t.warn,
-    };
+    let style = t.tone(e.outcome.tone());
     lines.push(Line::from(vec![
         label(t, "outcome"),
         Span::styled(e.outcome.to_string(), style),

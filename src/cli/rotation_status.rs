@@ -1,0 +1,57 @@
+//! `telcreds rotate status`: the zero-downtime rotations that did not finish, rebuilt
+//! from the journal, with which token each target holds and how to finish each.
+
+use super::Setup;
+use super::args::Cli;
+use super::exit::CliError;
+use super::output::{Table, emit};
+use crate::ops::rotation::{UnfinishedRun, unfinished_runs};
+
+/// Why a parked run is not harmless: Twilio signs webhooks with the primary token.
+pub const WEBHOOKS: &str = "until it is promoted or aborted, targets on the new token may \
+     reject Twilio's inbound webhooks (signed with the primary token, error 57012)";
+
+/// Prints every unfinished run (JSON: an array, empty when there is none).
+pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
+    let journal = setup.stores()?.journal;
+    let (entries, warnings) = tokio::task::spawn_blocking(move || journal.read())
+        .await
+        .unwrap_or_default();
+    super::audit::warn_all(&warnings);
+    let runs = unfinished_runs(&entries);
+    emit(cli.output, &runs, || text(&runs))?;
+    Ok(())
+}
+
+/// Each run: its stage, its targets, how to finish it.
+fn text(runs: &[UnfinishedRun]) -> String {
+    if runs.is_empty() {
+        return "no unfinished rotation in the journal\n".to_string();
+    }
+    let mut out = String::new();
+    for run in runs {
+        out.push_str(&format!(
+            "{}: {} (secondary created {})\n",
+            run.account_sid,
+            run.stage,
+            run.started.format("%Y-%m-%d %H:%MZ")
+        ));
+        let mut t = Table::new(&["PROFILE", "PROVIDER", "NAME", "HOLDS", "RECORDED"]);
+        for target in &run.targets {
+            t.row(vec![
+                target.profile.clone(),
+                target.provider.clone(),
+                target.name.clone().unwrap_or_else(|| "-".into()),
+                target.holds.as_str().to_string(),
+                format!("{} at {}", target.recorded, target.at.format("%H:%MZ")),
+            ]);
+        }
+        out.push_str(&t.render());
+        out.push_str(&format!(
+            "finish it: telcreds rotate twilio --account-sid {} --promote (once every target \
+             holds the new token) or --abort\n{WEBHOOKS}\n\n",
+            run.account_sid
+        ));
+    }
+    out
+}

@@ -1,0 +1,278 @@
+//! What the journal knows about a zero-downtime rotation that did not finish: when
+//! its secondary token was created and, per target, which token telcreds last put
+//! there. Every step is journaled before it is sent (`sent`) and again when it ends,
+//! so a run is rebuilt from the journal alone after a crash, `kill -9` or a closed
+//! laptop, and a request in flight at the crash reads as unknown, never as old.
+
+use crate::journal::{Action, JournalEntry, Outcome, TargetKind};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Which token a target holds, as far as the journal knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Holds {
+    /// The new (secondary) token: its update was confirmed.
+    New,
+    /// The old token: never changed, skipped, refused, or put back.
+    Old,
+    /// Sent with no clear answer, or in flight when the process stopped.
+    Unknown,
+}
+
+impl Holds {
+    /// The word shown for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holds::New => "new",
+            Holds::Old => "old",
+            Holds::Unknown => "unknown",
+        }
+    }
+}
+
+/// One target of an unfinished run, as the journal recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetRecord {
+    /// The profile.
+    pub profile: String,
+    /// The provider's id.
+    pub provider: String,
+    /// The provider's name, when recorded.
+    pub name: Option<String>,
+    /// Which token it holds.
+    pub holds: Holds,
+    /// What was recorded, in words ("new token recorded", "sent, no answer").
+    pub recorded: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A zero-downtime rotation whose secondary token was created and neither promoted
+/// nor deleted, rebuilt from the journal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnfinishedRun {
+    /// The account.
+    pub account_sid: String,
+    /// Where it stopped, in words.
+    pub stage: String,
+    /// When its secondary was created.
+    pub started: DateTime<Utc>,
+    /// Every target a step was recorded for, in the order first recorded.
+    pub targets: Vec<TargetRecord>,
+}
+
+impl UnfinishedRun {
+    /// What the journal says target `provider` of `profile` holds: "no update
+    /// recorded" (the old token) when nothing was.
+    pub fn holds(&self, profile: &str, provider: &str) -> (Holds, String) {
+        self.targets
+            .iter()
+            .find(|t| t.profile == profile && t.provider == provider)
+            .map_or((Holds::Old, "no update recorded".to_string()), |t| {
+                (t.holds, format!("{} at {}", t.recorded, clock(t.at)))
+            })
+    }
+}
+
+/// `11:08Z` today, else `2026-12-07 11:08Z`.
+fn clock(at: DateTime<Utc>) -> String {
+    if at.date_naive() == Utc::now().date_naive() {
+        at.format("%H:%MZ").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%MZ").to_string()
+    }
+}
+
+/// Every unfinished run in `entries` (oldest first), one per account.
+pub fn unfinished_runs(entries: &[JournalEntry]) -> Vec<UnfinishedRun> {
+    let mut accounts: Vec<String> = Vec::new();
+    for e in entries {
+        if e.target.kind == TargetKind::TwilioAccount
+            && e.action == Action::RotationSecondaryCreate
+            && !accounts
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&e.target.id))
+        {
+            accounts.push(e.target.id.clone());
+        }
+    }
+    accounts
+        .iter()
+        .filter_map(|sid| unfinished_run(entries, sid))
+        .collect()
+}
+
+/// The unfinished run of `sid` in `entries`, if there is one.
+pub fn unfinished_run(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedRun> {
+    let started = super::mint::unfinished_in(entries, sid)?.created;
+    let mut targets: Vec<TargetRecord> = Vec::new();
+    let mut promotion_sent = false;
+    for e in entries.iter().filter(|e| e.time >= started) {
+        let ours = |id: &str| id.eq_ignore_ascii_case(sid);
+        if e.target.kind == TargetKind::TwilioAccount
+            && ours(&e.target.id)
+            && e.action == Action::RotationPromote
+        {
+            promotion_sent = e.outcome == Outcome::Sent || e.outcome == Outcome::Unknown;
+            continue;
+        }
+        if !e.account.as_deref().is_some_and(ours) {
+            continue;
+        }
+        let Some((holds, recorded)) = step_holds(e) else {
+            continue;
+        };
+        let profile = e.profile.clone().unwrap_or_default();
+        let record = TargetRecord {
+            profile: profile.clone(),
+            provider: e.target.id.clone(),
+            name: e.target.name.clone(),
+            holds,
+            recorded,
+            at: e.time,
+        };
+        match targets
+            .iter_mut()
+            .find(|t| t.profile == profile && t.provider == e.target.id)
+        {
+            Some(t) => *t = record,
+            None => targets.push(record),
+        }
+    }
+    Some(UnfinishedRun {
+        account_sid: sid.to_string(),
+        stage: stage(&targets, promotion_sent),
+        started,
+        targets,
+    })
+}
+
+/// What one journaled step leaves the target holding; `None` for a step that changes
+/// no token (a verification).
+fn step_holds(e: &JournalEntry) -> Option<(Holds, String)> {
+    let update = match e.action {
+        Action::RotationUpdate => true,
+        Action::RotationRestore => false,
+        _ => return None,
+    };
+    let (put, kept) = if update {
+        (Holds::New, Holds::Old)
+    } else {
+        (Holds::Old, Holds::New)
+    };
+    let token = if update { "new token" } else { "old token" };
+    Some(match e.outcome {
+        Outcome::Ok => (put, format!("{token} recorded")),
+        Outcome::Sent => (Holds::Unknown, format!("{token} sent, no answer recorded")),
+        Outcome::Unknown => (Holds::Unknown, format!("{token} sent, no clear answer")),
+        Outcome::Failed => (kept, format!("{token} refused")),
+        Outcome::Skipped => (kept, "skipped".to_string()),
+    })
+}
+
+/// Where a run stopped, from what its targets hold.
+fn stage(targets: &[TargetRecord], promotion_sent: bool) -> String {
+    let count = |h: Holds| targets.iter().filter(|t| t.holds == h).count();
+    let (new, unknown) = (count(Holds::New), count(Holds::Unknown));
+    if promotion_sent {
+        "promotion sent, no answer recorded: the old token may be dead".to_string()
+    } else if new + unknown == 0 {
+        "secondary created, not deployed".to_string()
+    } else {
+        format!(
+            "deployed to {new} of {} target(s){}, NOT promoted",
+            targets.len(),
+            if unknown > 0 {
+                format!(", {unknown} unknown")
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Platform;
+    use crate::journal::JournalTarget;
+
+    const SID: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+    fn account(action: Action, outcome: Outcome) -> JournalEntry {
+        let mut e = JournalEntry::new(
+            action,
+            JournalTarget::new(TargetKind::TwilioAccount, SID, None),
+        );
+        e.outcome = outcome;
+        e
+    }
+
+    fn target(action: Action, outcome: Outcome, profile: &str, id: &str) -> JournalEntry {
+        let mut e = JournalEntry::new(
+            action,
+            JournalTarget::new(TargetKind::Provider, id, Some(format!("name-{id}"))),
+        )
+        .on_named(profile, &Platform::Dasha)
+        .for_account(SID);
+        e.outcome = outcome;
+        e
+    }
+
+    #[test]
+    fn a_crash_mid_deploy_is_rebuilt_target_by_target() {
+        use Action::{RotationSecondaryCreate as Create, RotationUpdate as Update};
+        use Outcome::{Ok, Sent, Skipped};
+        let entries = vec![
+            account(Create, Sent),
+            account(Create, Ok),
+            target(Update, Sent, "prod", "a"),
+            target(Update, Ok, "prod", "a"),
+            target(Update, Sent, "prod", "b"),
+            target(Update, Skipped, "ro", "c"),
+            // Another account's step is not this run's.
+            target(Update, Ok, "prod", "d").for_account("AC00000000000000000000000000000001"),
+        ];
+        let run = unfinished_run(&entries, &SID.to_lowercase()).expect("unfinished");
+        let holds: Vec<(&str, Holds)> = run
+            .targets
+            .iter()
+            .map(|t| (t.provider.as_str(), t.holds))
+            .collect();
+        assert_eq!(
+            holds,
+            [("a", Holds::New), ("b", Holds::Unknown), ("c", Holds::Old)]
+        );
+        assert_eq!(
+            run.stage,
+            "deployed to 1 of 3 target(s), 1 unknown, NOT promoted"
+        );
+        assert_eq!(run.holds("prod", "x").0, Holds::Old, "no update recorded");
+        assert!(
+            run.holds("prod", "a")
+                .1
+                .starts_with("new token recorded at ")
+        );
+        assert_eq!(unfinished_runs(&entries).len(), 1);
+    }
+
+    #[test]
+    fn a_restore_puts_the_old_token_back_and_a_promotion_ends_the_run() {
+        use Action::{RotationPromote as Promote, RotationRestore as Restore};
+        use Action::{RotationSecondaryCreate as Create, RotationUpdate as Update};
+        let mut entries = vec![
+            account(Create, Outcome::Ok),
+            target(Update, Outcome::Ok, "prod", "a"),
+            target(Restore, Outcome::Ok, "prod", "a"),
+        ];
+        let run = unfinished_run(&entries, SID).unwrap();
+        assert_eq!(run.targets[0].holds, Holds::Old);
+        entries.push(account(Promote, Outcome::Sent));
+        let run = unfinished_run(&entries, SID).unwrap();
+        assert!(run.stage.starts_with("promotion sent"), "{}", run.stage);
+        entries.push(account(Promote, Outcome::Ok));
+        assert!(unfinished_run(&entries, SID).is_none());
+        assert!(unfinished_runs(&entries).is_empty());
+    }
+}
