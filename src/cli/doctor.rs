@@ -49,7 +49,16 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
         .as_ref()
         .map(|c| c.twilio_accounts.clone())
         .unwrap_or_default();
-    let report = doctor::run(config_step, &profiles, &accounts, &options).await;
+    // The journal is read only when there is a private place for it.
+    let journal = crate::ops::Stores::open_default().ok().map(|s| s.journal);
+    let report = doctor::run(
+        config_step,
+        &profiles,
+        &accounts,
+        journal.as_ref(),
+        &options,
+    )
+    .await;
     let json = Json {
         status: report.status(),
         summary: report.summary(),

@@ -125,9 +125,10 @@ impl Worker {
                 profiles,
                 accounts,
             } => {
-                let tx = self.tx.clone();
+                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
                 self.spawn_read(async move {
-                    let report = crate::ops::doctor::run_loaded(config, profiles, accounts).await;
+                    let report =
+                        crate::ops::doctor::run_loaded(config, profiles, accounts, journal).await;
                     let _ = tx.send(Msg::Doctor { id, report });
                 });
             }

@@ -750,6 +750,20 @@ async fn a_parked_run_is_listed_with_who_holds_what_and_promote_never_kills_a_kn
     );
     let table = telcreds_env(&cfg, &["rotate", "status"], "", &[], false).await;
     assert!(table.stdout.contains("NOT promoted"), "{}", table.stdout);
+    // doctor warns about it, with the command that finishes it.
+    let doctor = telcreds_env(&cfg, &["doctor", "-o", "json"], "", &[], false).await;
+    let report: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let step = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "unfinished rotation")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(step["status"], "warning");
+    assert!(
+        step["fix"].as_str().unwrap().contains("--promote"),
+        "{step}"
+    );
     assert!(table.stdout.contains("--promote"), "{}", table.stdout);
     assert!(table.stdout.contains("webhooks"), "{}", table.stdout);
 

@@ -19,6 +19,7 @@ pub use step::{Report, Step};
 use crate::api::{Http, HttpOptions};
 use crate::config::{Profile, TwilioAccount};
 use crate::domain::CheckStatus;
+use crate::journal::Journal;
 use crate::probe::transport::TlsTrust;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -75,6 +76,7 @@ pub async fn run_loaded(
     config: Option<PathBuf>,
     profiles: Vec<Profile>,
     accounts: Vec<TwilioAccount>,
+    journal: Journal,
 ) -> Report {
     let config_step = match config {
         Some(path) => tokio::task::spawn_blocking(move || check_config_file(&path).0)
@@ -89,7 +91,7 @@ pub async fn run_loaded(
         None => no_config_file("the profiles come from --demo"),
     };
     match DoctorOptions::load(TOKEN_TIMEOUT).await {
-        Ok(options) => run(config_step, &profiles, &accounts, &options).await,
+        Ok(options) => run(config_step, &profiles, &accounts, Some(&journal), &options).await,
         Err(e) => Report {
             steps: vec![config_step, Step::failed("doctor", e, "run doctor again")],
         },
@@ -97,11 +99,13 @@ pub async fn run_loaded(
 }
 
 /// Checks every profile, then every Twilio account (at once; the report keeps their
-/// order) after the config file's step.
+/// order) after the config file's step; a rotation of `journal` that did not finish
+/// is a warning with the command that finishes it.
 pub async fn run(
     config: Step,
     profiles: &[Profile],
     accounts: &[TwilioAccount],
+    journal: Option<&Journal>,
     options: &DoctorOptions,
 ) -> Report {
     let checks = profiles.iter().map(|p| check_profile(p, options));
@@ -116,7 +120,39 @@ pub async fn run(
     for account_steps in futures_util::future::join_all(checks).await {
         steps.extend(account_steps);
     }
+    if let Some(journal) = journal {
+        steps.extend(unfinished_rotations(journal).await);
+    }
     Report { steps }
+}
+
+/// A warning per rotation the journal shows unfinished.
+async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
+    let journal = journal.clone();
+    let Ok((entries, _)) = tokio::task::spawn_blocking(move || journal.read()).await else {
+        return Vec::new();
+    };
+    crate::ops::rotation::unfinished_runs(&entries)
+        .into_iter()
+        .map(|run| {
+            let mut step = Step::warning(
+                "unfinished rotation",
+                format!(
+                    "{}: {} (secondary created {})",
+                    run.account_sid,
+                    run.stage,
+                    run.started.format("%Y-%m-%d %H:%MZ")
+                ),
+                format!(
+                    "finish it: telcreds rotate twilio --account-sid {} --promote or --abort \
+                     (telcreds rotate status shows which token each target holds)",
+                    run.account_sid
+                ),
+            );
+            step.profile = Some(format!("twilio account {}", run.account_sid));
+            step
+        })
+        .collect()
 }
 
 /// The distinct Twilio API bases of `profiles`, in order; Twilio's own when none.
