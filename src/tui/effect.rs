@@ -495,6 +495,8 @@ pub enum Msg {
         entries: Vec<JournalEntry>,
         /// Problems met while reading.
         warnings: Vec<String>,
+        /// The rotations it shows unfinished (rebuilt off the UI thread).
+        unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
     },
     /// An entry was written to the journal (whatever profile is shown now).
     Journaled(JournalEntry),

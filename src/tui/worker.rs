@@ -115,7 +115,12 @@ impl Worker {
                     if let Ok((entries, warnings)) =
                         tokio::task::spawn_blocking(move || journal.read()).await
                     {
-                        let _ = tx.send(Msg::JournalLoaded { entries, warnings });
+                        let unfinished = crate::ops::rotation::unfinished_runs(&entries);
+                        let _ = tx.send(Msg::JournalLoaded {
+                            entries,
+                            warnings,
+                            unfinished,
+                        });
                     }
                 });
             }

@@ -403,3 +403,35 @@ async fn a_parked_mint_reopens_on_a_provider_that_spells_the_sid_in_capitals() {
         h.app.overlay.is_some()
     );
 }
+
+#[tokio::test]
+async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
+    use telcreds::domain::Platform;
+    use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+    let sid = "AC759b765966b5b7c9cdfaa58072348b24";
+    let data = tempfile::tempdir().unwrap();
+    let journal = Journal::open(data.path().join("journal.jsonl"));
+    let account = JournalTarget::new(TargetKind::TwilioAccount, sid, None);
+    journal
+        .append(&JournalEntry::new(Action::RotationSecondaryCreate, account))
+        .unwrap();
+    let provider = JournalTarget::new(
+        TargetKind::Provider,
+        "a1000000-0000-4000-8000-000000000001",
+        Some("acme-prod-us".into()),
+    );
+    journal
+        .append(
+            &JournalEntry::new(Action::RotationUpdate, provider)
+                .on_named("demo-dasha", &Platform::Dasha)
+                .for_account(sid),
+        )
+        .unwrap();
+    let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
+    let screen = h.screen(160, 30);
+    assert!(
+        screen.contains("rotation of AC75…8b24 NOT finished"),
+        "{screen}"
+    );
+    assert_eq!(h.app.unfinished_runs.len(), 1);
+}

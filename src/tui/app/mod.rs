@@ -166,6 +166,8 @@ pub struct App {
     rotation_check: Option<u64>,
     /// The Twilio accounts whose tokens may be minted (`[twilio_accounts]`).
     twilio_accounts: Vec<TwilioAccount>,
+    /// Rotations the journal shows unfinished: the header says so while any is.
+    pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
     /// (platforms may spell it either way): `r` on a provider of the account reopens
     /// one.
@@ -263,6 +265,7 @@ impl App {
             auto_refresh_used: false,
             rotation_check: None,
             twilio_accounts: Vec::new(),
+            unfinished_runs: Vec::new(),
             parked_mints: HashMap::new(),
             config_path: None,
             keymap: Default::default(),

@@ -55,7 +55,12 @@ impl App {
                 self.loads_finished();
                 effects
             }
-            Msg::JournalLoaded { entries, warnings } => {
+            Msg::JournalLoaded {
+                entries,
+                warnings,
+                unfinished,
+            } => {
+                self.unfinished_runs = unfinished;
                 // The file is the whole truth: it holds what was journaled before, too.
                 let items = entries
                     .into_iter()

@@ -42,6 +42,27 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             None => spans.push(Span::styled("⏸ refresh paused", t.warn)),
         }
     }
+    match app.unfinished_runs.as_slice() {
+        [] => {}
+        [run] => {
+            spans.push(Span::styled(" ─ ", t.muted));
+            spans.push(Span::styled(
+                format!(
+                    "⚠ rotation of {} NOT finished: {}",
+                    crate::domain::short_sid(&run.account_sid),
+                    run.stage
+                ),
+                t.warn,
+            ));
+        }
+        runs => {
+            spans.push(Span::styled(" ─ ", t.muted));
+            spans.push(Span::styled(
+                format!("⚠ {} rotations NOT finished", runs.len()),
+                t.warn,
+            ));
+        }
+    }
     let jobs = app.jobs_in_flight();
     if jobs > 0 {
         let frame_char = super::spinner(app);
