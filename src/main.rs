@@ -52,6 +52,7 @@ fn main() -> ExitCode {
             .into(),
         None => match runtime.block_on(tui(&cli, scratch.as_ref(), &log.warnings)) {
             Ok(Ending::Quit) => Exit::Success.into(),
+            Ok(Ending::RotationUnfinished) => Exit::Incomplete.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -59,6 +59,8 @@ pub enum Ending {
     Quit,
     /// A signal stopped it.
     Signal(Stop),
+    /// The user quit while a rotation ran, and the journal shows it unfinished.
+    RotationUnfinished,
 }
 
 /// What outlives the loop: the worker (changes in flight) and the clipboard state.
@@ -168,17 +170,46 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
+    let rotating = app.rotation_running();
     if let Ok(Ending::Signal(stop)) = result {
         finish_after_signal(&mut session.worker, &mut signals, stop, &journal_path).await;
-    } else if app.rotation_running() {
-        // The rotation was awaited above but its result never reached the screen.
-        eprintln!(
-            "telcreds: a token rotation was still running when the app closed; it was allowed to finish, \
-             and every step is in the audit journal at {}",
-            journal_path.display()
-        );
+    }
+    if rotating {
+        // Its result never reached the screen: say where it stands, as the journal
+        // recorded it, never more.
+        let unfinished = rotation_epilogue(&journal_path);
+        if unfinished && matches!(result, Ok(Ending::Quit)) {
+            result = Ok(Ending::RotationUnfinished);
+        }
     }
     result
+}
+
+/// After the UI closed while a rotation ran: prints where each rotation the journal
+/// shows unfinished stands (the leaked token still works until it is promoted) and
+/// how to finish it; true when there is one.
+fn rotation_epilogue(journal: &std::path::Path) -> bool {
+    let (entries, _) = crate::journal::Journal::open(journal).read();
+    let runs = crate::ops::rotation::unfinished_runs(&entries);
+    if runs.is_empty() {
+        eprintln!(
+            "telcreds: the rotation that was running when the app closed has ended; what each \
+             target got is in the audit journal at {}",
+            journal.display()
+        );
+        return false;
+    }
+    for run in &runs {
+        eprintln!(
+            "telcreds: the rotation of {sid} is NOT finished: {stage}; the leaked token still \
+             works until it is promoted. Finish it with `telcreds rotate twilio --account-sid \
+             {sid} --promote` (once every target holds the new token) or `--abort`; `telcreds \
+             rotate status` shows which token each target holds",
+            sid = run.account_sid,
+            stage = run.stage,
+        );
+    }
+    true
 }
 
 /// After a signal, with the terminal already restored: says on stderr which changes

@@ -435,3 +435,47 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
     );
     assert_eq!(h.app.unfinished_runs.len(), 1);
 }
+
+/// ctrl-c in the real binary while a mint deploys: the app closes, what was sent
+/// finishes, and the message says where the run stands as the journal recorded it
+/// (deployed, NOT promoted, the leaked token still works), with exit 9.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_mint_says_the_rotation_is_not_finished() {
+    use crate::e2e_tmux::{Tmux, app_command};
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, sb.print_config()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    crate::support::fault(
+        &sb,
+        serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
+            "path_prefix": "/api/v2/platform", "delay_ms": 3000}),
+    )
+    .await;
+    let command = app_command(
+        dir.path(),
+        &format!("--config {} -p sandbox-dasha", cfg.display()),
+    );
+    let tmux = Tmux::start(&format!("{command}; echo EXIT=$?; sleep 30"), 160, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["/"]);
+    tmux.type_text("acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["r"]);
+    tmux.wait_for("mint a new token at Twilio");
+    tmux.keys(&["m"]);
+    tmux.wait_for("Mint a new token");
+    tmux.keys(&["y"]);
+    tmux.wait_until("the deployment to start", |s| {
+        s.contains("rotating") || s.contains("updating")
+    });
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("NOT finished"), "{screen}");
+    assert!(screen.contains("NOT promoted"), "{screen}");
+    assert!(screen.contains("--promote"), "{screen}");
+    assert!(!screen.contains("allowed to finish"), "{screen}");
+    assert!(screen.contains("EXIT=9"), "{screen}");
+}
