@@ -466,7 +466,9 @@ impl Minted {
                 left.len()
             )
         };
-        self.pending.promote_with(&detail, journal).await
+        self.pending
+            .promote_with(&detail, journal, Some(self.new.token()))
+            .await
     }
 
     /// Step 6 (abort): puts the old token back on every target of `deployed` that
@@ -505,13 +507,29 @@ impl Pending {
     /// Promotes whatever secondary the account has: the caller has confirmed that
     /// every target holds it. Journaled.
     pub async fn promote(&self, journal: &Journal) -> (Promotion, Vec<Warning>) {
-        self.promote_with("promoted on request (a later promote step)", journal)
+        self.promote_with("promoted on request (a later promote step)", journal, None)
             .await
     }
 
-    async fn promote_with(&self, detail: &str, journal: &Journal) -> (Promotion, Vec<Warning>) {
+    /// `deployed`: the secondary this run minted and deployed, when it is known.
+    async fn promote_with(
+        &self,
+        detail: &str,
+        journal: &Journal,
+        deployed: Option<&Secret>,
+    ) -> (Promotion, Vec<Warning>) {
         let sent = journal_sent(journal, self.old.account_sid(), Action::RotationPromote);
-        let result = self.accounts.promote().await;
+        let result = self
+            .accounts
+            .promote()
+            .await
+            // The request's own secrets are scrubbed already; the deployed secondary
+            // may be echoed in the answer's free text too.
+            .map_err(|e| match deployed {
+                Some(secondary) => e.scrubbed(&[secondary]),
+                None => e,
+            })
+            .and_then(|answer| new_primary(answer, deployed));
         let warnings = sent
             .into_iter()
             .chain(journal_step(
@@ -593,6 +611,30 @@ impl Pending {
     }
 }
 
+/// The new primary after a promotion Twilio answered with `answer`: the secondary
+/// this run `deployed` (Twilio promotes that one, whatever its answer says), else the
+/// answer's token when it is one; an answer holding no auth token leaves the new
+/// primary unknown (the promotion itself may have happened).
+fn new_primary(answer: Secret, deployed: Option<&Secret>) -> Result<Secret, ApiError> {
+    if let Some(deployed) = deployed {
+        if answer != *deployed {
+            tracing::warn!(
+                "Twilio's answer to the promotion named another token than the one deployed"
+            );
+        }
+        return Ok(deployed.clone());
+    }
+    match crate::domain::validate::auth_token(&answer) {
+        Ok(()) => Ok(answer),
+        Err(_) => Err(ApiError::Unconfirmed(Box::new(ApiError::Decode {
+            status: 200,
+            excerpt: "the answer to the promotion held no valid auth token: read the new \
+                      primary in the Twilio console"
+                .into(),
+        }))),
+    }
+}
+
 /// Step 6: hands the new primary token to `store_cmd` on its stdin (off the async
 /// threads); the result names the exit status, never the token. Journaled.
 pub async fn store_new_token(
@@ -645,6 +687,21 @@ mod tests {
     use super::*;
 
     const SID: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+    #[test]
+    fn the_new_primary_is_the_deployed_secondary_or_a_valid_token_from_the_answer() {
+        let deployed = Secret::new("0123456789abcdef0123456789abcdef");
+        let other = Secret::new("fedcba9876543210fedcba9876543210");
+        assert_eq!(
+            new_primary(other.clone(), Some(&deployed)).unwrap(),
+            deployed
+        );
+        assert_eq!(new_primary(other.clone(), None).unwrap(), other);
+        let hostile = Secret::new("\u{1b}[2Jabcdef0123456789abcdef012345678");
+        let e = new_primary(hostile, None).unwrap_err();
+        assert!(e.outcome_unknown(), "{e:?}");
+        assert!(!format!("{e}").contains('\u{1b}'));
+    }
 
     #[test]
     fn an_accounts_api_in_another_region_than_the_profiles_is_refused() {
