@@ -231,6 +231,18 @@ async fn a_failed_target_leaves_the_others_updated_and_a_retry_completes_it() {
     assert_eq!(report.old_token_holders().count(), 0);
     assert_eq!(report.updated_count(), 3);
     assert!(!report.is_complete());
+    // The summary never says all is well above the target whose token is unknown.
+    let summary: Vec<String> = report.summary().into_iter().map(|l| l.text).collect();
+    assert!(
+        !summary
+            .iter()
+            .any(|l| l.contains("no provider found is left")),
+        "{summary:#?}"
+    );
+    assert!(
+        summary.iter().any(|l| l.contains("UNKNOWN")),
+        "{summary:#?}"
+    );
 
     let patches_before = patches(&sb).await.len();
     let retried = rotator.retry(&plan, &report, &checked).await;

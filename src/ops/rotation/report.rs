@@ -283,12 +283,13 @@ impl Report {
         )];
         let old: Vec<String> = self.old_token_holders().map(name).collect();
         let read_only = self.read_only_holders().count();
-        if old.is_empty() {
+        let unknown: Vec<String> = self.unknown_token_holders().map(name).collect();
+        if old.is_empty() && unknown.is_empty() && self.unreachable.is_empty() {
             lines.push(line(
                 Tone::Ok,
                 "no provider found is left on the old token".into(),
             ));
-        } else {
+        } else if !old.is_empty() {
             let why = if read_only > 0 {
                 format!(" ({read_only} on read-only profiles)")
             } else {
@@ -299,7 +300,6 @@ impl Report {
                 format!("still on the OLD token{why}: {}", old.join(", ")),
             ));
         }
-        let unknown: Vec<String> = self.unknown_token_holders().map(name).collect();
         if !unknown.is_empty() {
             lines.push(line(
                 Tone::Error,

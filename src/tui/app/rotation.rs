@@ -127,7 +127,10 @@ impl App {
                         left,
                         confirm_force: false,
                     },
-                    format!("NOT promoted: {n} target(s) left on the old token; both tokens work"),
+                    format!(
+                        "NOT promoted: {n} target(s) not known to hold the new token; both \
+                         tokens work"
+                    ),
                     true,
                 )
             }
