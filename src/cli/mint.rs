@@ -106,7 +106,24 @@ async fn check_current(
     let (result, warnings) =
         rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal).await;
     warn_all(&warnings);
+    let promotion_sent = if result.is_err() {
+        promotion_sent(&stores.journal, sid).await
+    } else {
+        false
+    };
     result.map_err(|failure| match &failure {
+        // A promotion whose answer was lost went through: that is why.
+        CheckFailure::Rejected { reason } if promotion_sent => CliError::new(
+            Exit::Auth,
+            format!(
+                "Twilio rejects the token configured as the CURRENT one of {} ({reason}), and \
+                 the journal shows a promotion sent with no answer recorded: it went through, \
+                 so that token is dead and the secondary telcreds deployed is the primary now. \
+                 Read it in the Twilio console and put it in the account's token source; the \
+                 targets given it keep working; nothing was changed",
+                sid.trim()
+            ),
+        ),
         // The credentials telcreds authenticates with are refused: exit 3.
         CheckFailure::Rejected { reason } => CliError::new(
             Exit::Auth,
@@ -121,6 +138,15 @@ async fn check_current(
             e
         }
     })
+}
+
+/// True when the journal shows a promotion of `sid` sent with no answer recorded.
+async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
+    let journal = journal.clone();
+    let Ok((entries, _)) = tokio::task::spawn_blocking(move || journal.read()).await else {
+        return false;
+    };
+    unfinished_run(&entries, sid).is_some_and(|run| run.promotion_sent)
 }
 
 /// One run of the flow.

@@ -924,3 +924,45 @@ async fn a_mint_killed_mid_deploy_is_rebuilt_from_the_journal_with_the_update_in
     );
     assert!(sb.secondary_token(ACME).is_some(), "not promoted");
 }
+
+#[tokio::test]
+async fn after_a_promotion_whose_answer_was_lost_a_later_run_says_it_went_through() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    let profiles = ["--profiles", "readonly-dasha,sandbox-unpod"];
+    assert_eq!(mint_cli(&cfg, &profiles).await.code, 9, "parked");
+    // The promotion reaches Twilio; its answer is lost (the journal has "sent" only).
+    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    journal
+        .append(
+            &telcreds::journal::JournalEntry::new(
+                Action::RotationPromote,
+                telcreds::journal::JournalTarget::new(
+                    telcreds::journal::TargetKind::TwilioAccount,
+                    ACME,
+                    None,
+                ),
+            )
+            .sent(),
+        )
+        .unwrap();
+    let current = current_token(&sb, ACME);
+    let promoted = reqwest::Client::new()
+        .post(format!("{}/v1/AuthTokens/Promote", sb.origin()))
+        .basic_auth(ACME, Some(current.expose()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(promoted.status(), 200);
+    for what in ["--promote", "--abort"] {
+        let run = rotate_cli(&cfg, &[&[what, "--yes"][..], &profiles].concat()).await;
+        assert_eq!(run.code, 3, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("went through"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("Twilio console"), "{}", run.stderr);
+    }
+}

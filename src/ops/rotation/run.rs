@@ -60,6 +60,8 @@ pub struct UnfinishedRun {
     pub started: DateTime<Utc>,
     /// Every target a step was recorded for, in the order first recorded.
     pub targets: Vec<TargetRecord>,
+    /// A promotion was sent and no answer recorded: the old token may be dead.
+    pub promotion_sent: bool,
 }
 
 impl UnfinishedRun {
@@ -145,6 +147,7 @@ pub fn unfinished_run(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedR
         stage: stage(&targets, promotion_sent),
         started,
         targets,
+        promotion_sent,
     })
 }
 
@@ -271,6 +274,7 @@ mod tests {
         entries.push(account(Promote, Outcome::Sent));
         let run = unfinished_run(&entries, SID).unwrap();
         assert!(run.stage.starts_with("promotion sent"), "{}", run.stage);
+        assert!(run.promotion_sent);
         entries.push(account(Promote, Outcome::Ok));
         assert!(unfinished_run(&entries, SID).is_none());
         assert!(unfinished_runs(&entries).is_empty());
