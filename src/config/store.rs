@@ -26,7 +26,8 @@ pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<Str
         .map_err(|e| format!("store_cmd {e}"))?;
     if out.status.success() {
         Ok(format!(
-            "store_cmd stored it ({})",
+            "store_cmd was handed the token on stdin and ended well ({}); telcreds cannot \
+             tell whether it kept it",
             describe_status(out.status)
         ))
     } else {

@@ -339,7 +339,8 @@ async fn the_command_line_mints_and_only_the_store_command_sees_the_new_token() 
         run.stdout
     );
     assert!(
-        run.stdout.contains("stored it (exit status 0)"),
+        run.stdout
+            .contains("handed the token on stdin and ended well (exit status 0)"),
         "{}",
         run.stdout
     );

@@ -185,7 +185,10 @@ async fn with_a_store_command_the_new_token_never_reaches_the_screen() {
     for key in ['x', 'y'] {
         h.press(KeyCode::Char(key));
         let screen = h.screen(120, 40);
-        assert!(screen.contains("stored it (exit status 0)"), "{screen}");
+        assert!(
+            screen.contains("handed the token on stdin and ended well (exit status 0)"),
+            "{screen}"
+        );
         assert!(!screen.contains(token.expose()), "{screen}");
     }
     assert!(
