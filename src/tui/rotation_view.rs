@@ -66,8 +66,12 @@ pub enum MintStage {
         token: Secret,
         /// What `store_cmd` did, when there is one.
         stored: Option<Result<String, String>>,
-        /// `x` shows the token.
+        /// `x` shows the token (for [`crate::tui::app::SECRET_TTL`]).
         revealed: bool,
+        /// It was revealed or copied at least once.
+        seen: bool,
+        /// A close was asked for before it was seen: the next one closes.
+        close_warned: bool,
     },
     /// The promotion did not happen, or its outcome is unknown.
     PromotionFailed {
@@ -534,6 +538,7 @@ fn stage_lines(
             token,
             stored,
             revealed,
+            ..
         } => {
             let mut lines = vec![line(
                 Tone::Ok,
@@ -560,7 +565,15 @@ fn stage_lines(
                     lines.push(line(Tone::Error, format!("✗ {why}")));
                     true
                 }
-                None => true,
+                None => {
+                    lines.push(line(
+                        Tone::Warn,
+                        "a [twilio_accounts] token source of this account now gives the DEAD \
+                         token: put the new one there (store_cmd does it for you)"
+                            .into(),
+                    ));
+                    true
+                }
             };
             if show {
                 let shown = if *revealed {

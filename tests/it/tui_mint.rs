@@ -258,7 +258,8 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
         screen.contains("✗ 1 target holds the DEAD token: it is broken now; give it the new token"),
         "{screen}"
     );
-    // Closed after the promotion: r asks again.
+    // Closed after the promotion (twice: the new token was never seen): r asks again.
+    h.press(KeyCode::Esc);
     h.press(KeyCode::Esc);
     h.settle().await;
     h.select_provider_of(ACME);
@@ -481,4 +482,33 @@ async fn ctrl_c_during_a_mint_says_the_rotation_is_not_finished() {
     assert!(screen.contains("--promote"), "{screen}");
     assert!(!screen.contains("allowed to finish"), "{screen}");
     assert!(screen.contains("EXIT=9"), "{screen}");
+}
+
+#[tokio::test]
+async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
+    use telcreds::tui::app::Clock;
+    let mut h = Harness::demo().await;
+    mint_and_confirm(&mut h).await;
+    let MintStage::Promoted { token, .. } = stage(&h).clone() else {
+        panic!("not promoted: {:?}", stage(&h));
+    };
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("gives the DEAD"), "no store_cmd: {screen}");
+    // Esc before it was revealed, copied or stored: a warning, the screen stays.
+    h.press(KeyCode::Esc);
+    assert!(matches!(h.app.overlay, Some(Overlay::Rotation(_))));
+    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        flash.contains("neither revealed, copied nor stored"),
+        "{flash}"
+    );
+    // Revealed, then hidden again after the usual 30 s.
+    h.press(KeyCode::Char('x'));
+    assert!(h.screen(120, 40).contains(token.expose()));
+    let _ = h
+        .app
+        .on_time(Clock::system().advanced(Duration::from_secs(31)));
+    assert!(!h.screen(120, 40).contains(token.expose()), "hidden again");
+    h.press(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
 }

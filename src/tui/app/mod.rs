@@ -33,6 +33,9 @@ use std::time::{Duration, Instant};
 /// How often auto-refresh reloads the providers and their verification status.
 pub const AUTO_REFRESH: Duration = Duration::from_secs(30);
 
+/// The key under which the rotation screen's new token is revealed.
+pub(crate) const NEW_TOKEN: &str = "rotation: new primary token";
+
 /// How long a revealed secret stays on screen, and a copied one on the clipboard.
 pub const SECRET_TTL: Duration = Duration::from_secs(30);
 
@@ -371,6 +374,13 @@ impl App {
         let now = clock.mono;
         let mut effects = Vec::new();
         if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
+            if self
+                .revealed
+                .as_ref()
+                .is_some_and(|(id, _)| id == NEW_TOKEN)
+            {
+                self.hide_new_token();
+            }
             self.revealed = None;
         }
         if self.flash.as_ref().is_some_and(|f| f.until <= now) {

@@ -3,7 +3,7 @@
 //! Here the Twilio check's answer becomes a plan to confirm once, then a live result
 //! screen; a minted token is promoted when no target is left on the old one.
 
-use super::{App, Overlay, PromptPurpose};
+use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
 use crate::config::TokenSource;
 use crate::ops::rotation::{CheckedToken, MintFailure, Plan, Promotion};
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
@@ -155,6 +155,8 @@ impl App {
                         token,
                         stored,
                         revealed: false,
+                        seen: false,
+                        close_warned: false,
                     },
                     flash.to_string(),
                     failed,
@@ -493,14 +495,46 @@ impl App {
             // Only a token shown (not stored) can be revealed or copied.
             (
                 MintStage::Promoted {
-                    revealed, stored, ..
+                    revealed,
+                    stored,
+                    seen,
+                    ..
                 },
                 KeyCode::Char('x'),
-            ) if !matches!(stored, Some(Ok(_))) => *revealed = !*revealed,
-            (MintStage::Promoted { token, stored, .. }, KeyCode::Char('y'))
-                if !matches!(stored, Some(Ok(_))) =>
-            {
+            ) if !matches!(stored, Some(Ok(_))) => {
+                *revealed = !*revealed;
+                *seen = true;
+                // Hidden again after the usual delay, as a SIP password is.
+                self.revealed =
+                    revealed.then(|| (NEW_TOKEN.to_string(), self.clock.mono + SECRET_TTL));
+            }
+            (
+                MintStage::Promoted {
+                    token,
+                    stored,
+                    seen,
+                    ..
+                },
+                KeyCode::Char('y'),
+            ) if !matches!(stored, Some(Ok(_))) => {
+                *seen = true;
                 effects.push(self.copy(token.clone(), "new auth token"));
+            }
+            (
+                MintStage::Promoted {
+                    stored,
+                    seen: false,
+                    close_warned,
+                    ..
+                },
+                _,
+            ) if close && !matches!(stored, Some(Ok(_))) && !*close_warned => {
+                *close_warned = true;
+                self.set_flash(
+                    "the new token was neither revealed, copied nor stored: close again and it \
+                     is only in the Twilio console",
+                    true,
+                );
             }
             (MintStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
@@ -529,6 +563,16 @@ impl App {
         }
         self.overlay = Some(Overlay::Rotation(view));
         effects
+    }
+
+    /// Hides the promoted token shown on the rotation screen (its reveal expired).
+    pub(super) fn hide_new_token(&mut self) {
+        if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+            && let Some(mint) = view.mint.as_mut()
+            && let MintStage::Promoted { revealed, .. } = &mut mint.stage
+        {
+            *revealed = false;
+        }
     }
 
     /// True while a rotation runs (quitting then would leave it half-known).
