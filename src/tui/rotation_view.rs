@@ -163,11 +163,19 @@ impl RotationView {
         }
     }
 
-    /// True while or after an abort put the old token back on the targets.
-    fn restoring(&self) -> bool {
+    /// True once an abort put the old token back: the rows hold its outcomes.
+    fn restored(&self) -> bool {
         matches!(
             self.mint.as_ref().map(|m| &m.stage),
-            Some(MintStage::Aborting | MintStage::Aborted(_))
+            Some(MintStage::Aborted(_))
+        )
+    }
+
+    /// True while an abort runs: the rows still hold the deployment's outcomes.
+    fn aborting(&self) -> bool {
+        matches!(
+            self.mint.as_ref().map(|m| &m.stage),
+            Some(MintStage::Aborting)
         )
     }
 
@@ -377,7 +385,16 @@ impl RotationView {
             let (cell, style) = self.state_cell(state, spinner, theme);
             let detail = match state {
                 // An abort puts the old token back: the same outcomes, other words.
-                TargetState::Done(o) if self.restoring() => restore_detail(o),
+                TargetState::Done(o) if self.restored() => restore_detail(o),
+                // Until its result comes, only a target given the new token (or maybe
+                // given it) is being put back; the others never changed.
+                TargetState::Done(o) if self.aborting() => {
+                    if o.holds_new_token() || o.update_state_unknown() {
+                        "putting the old token back…".to_string()
+                    } else {
+                        "never changed: on the old token".to_string()
+                    }
+                }
                 TargetState::Done(o) => o.detail(),
                 _ => format!("was {}", target.status),
             };

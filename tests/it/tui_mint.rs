@@ -122,6 +122,12 @@ async fn a_read_only_profile_stops_before_promotion_and_abort_puts_the_old_token
     ));
     assert!(h.sandbox.secondary_token(ACME).is_some());
     h.press(KeyCode::Char('A'));
+    // While the abort runs, the read-only target (never changed) is not "NOT restored".
+    let running = h.screen(140, 40);
+    assert!(matches!(stage(&h), MintStage::Aborting), "{running}");
+    assert!(!running.contains("NOT restored"), "{running}");
+    assert!(running.contains("never changed"), "{running}");
+    assert!(running.contains("putting the old token back"), "{running}");
     h.settle().await;
     let MintStage::Aborted(abort) = stage(&h).clone() else {
         panic!("not aborted: {:?}", stage(&h));
