@@ -20,6 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+use unicode_width::UnicodeWidthStr;
 
 /// Widest the dialog gets, and narrowest it is when the terminal allows.
 const MAX_WIDTH: u16 = 76;
@@ -51,6 +52,8 @@ enum Button {
 #[derive(Debug, Clone)]
 pub struct ConfirmDialog {
     action: String,
+    /// What the item is, as its row is labelled ("Credential", "Account SID").
+    kind: String,
     item_name: String,
     profile: String,
     production: bool,
@@ -70,11 +73,13 @@ pub struct ConfirmDialog {
 }
 
 impl ConfirmDialog {
-    /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name` in
-    /// `profile`; `protected` requires typing the name; `details` are lines such as
-    /// dependants or "nothing depends on it".
+    /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name`, which
+    /// is a `kind` ("Credential", "Account SID"), in `profile`; `protected` requires
+    /// typing the name; `details` are lines such as dependants or "nothing depends
+    /// on it".
     pub fn new(
         action: &str,
+        kind: &str,
         item_name: &str,
         profile: &str,
         production: bool,
@@ -83,6 +88,7 @@ impl ConfirmDialog {
     ) -> Self {
         ConfirmDialog {
             action: action.to_string(),
+            kind: kind.to_string(),
             item_name: item_name.to_string(),
             profile: profile.to_string(),
             production,
@@ -254,8 +260,11 @@ impl ConfirmDialog {
 
     /// The dialog's rows, top to bottom, before fitting them to the height.
     fn parts(&self, theme: &Theme) -> Vec<Part> {
+        // Both labels as wide as the longer one, so the values line up.
+        let width = self.kind.width().max("Profile".len()) + 2;
+        let label = |text: &str| Span::styled(format!("{text:<width$}"), theme.muted);
         let mut profile = vec![
-            Span::styled("Profile  ", theme.muted),
+            label("Profile"),
             Span::styled(self.profile.clone(), theme.base),
         ];
         if self.production {
@@ -266,7 +275,7 @@ impl ConfirmDialog {
             Part::Blank,
             Part::Text(Line::from(profile)),
             Part::Text(Line::from(vec![
-                Span::styled("Item     ", theme.muted),
+                label(&self.kind),
                 Span::styled(self.item_name.clone(), theme.title),
             ])),
         ];
@@ -295,7 +304,8 @@ impl ConfirmDialog {
         }
         if self.protected {
             parts.push(Part::Blank);
-            let verb = self.button_label(Button::Confirm);
+            // The button that acts: Delete, or Force delete after a refusal.
+            let verb = self.button_label(self.buttons[self.buttons.len() - 1]);
             parts.push(Part::Text(Line::from(vec![
                 Span::styled("Type ", theme.base),
                 Span::styled(self.item_name.clone(), theme.title),
@@ -422,6 +432,7 @@ mod tests {
     fn plain(profile_protected: bool) -> ConfirmDialog {
         ConfirmDialog::new(
             "Delete SIP credential",
+            "Credential",
             "sip-main",
             "prod-dasha",
             true,
@@ -539,6 +550,7 @@ mod tests {
     fn a_partly_typed_name_says_what_is_missing() {
         let mut d = ConfirmDialog::new(
             "Delete SIP credential",
+            "Credential",
             "EU trunk",
             "prod",
             true,
@@ -572,6 +584,7 @@ mod tests {
             .collect();
         let d = ConfirmDialog::new(
             "Delete provider",
+            "Provider",
             "prod-main",
             "staging",
             false,
@@ -604,6 +617,7 @@ mod tests {
         type_text(&mut typed, "sip-main");
         let quiet = ConfirmDialog::new(
             "Delete provider",
+            "Provider",
             "staging-dr",
             "staging",
             false,

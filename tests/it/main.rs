@@ -28,6 +28,7 @@ mod rotation;
 mod scale;
 mod support;
 mod tui_app;
+mod tui_dialogs;
 mod tui_doctor;
 mod tui_harness;
 mod tui_keys;

@@ -329,6 +329,7 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     let details = vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
     let dialog = telcreds::tui::confirm::ConfirmDialog::new(
         "Delete SIP credential",
+        "Credential",
         "EU carrier (outbound)",
         "prod-dasha",
         true,

@@ -85,6 +85,7 @@ impl App {
         let (action, _) = target.action();
         let mut dialog = ConfirmDialog::new(
             action,
+            target.kind(),
             target.name(),
             &profile.name,
             profile.is_production(),

@@ -53,6 +53,14 @@ impl ConfirmTarget {
         }
     }
 
+    /// What the item is, as the dialog labels it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ConfirmTarget::Sip { .. } | ConfirmTarget::SipPassword { .. } => "Credential",
+            ConfirmTarget::Provider { .. } => "Provider",
+        }
+    }
+
     /// The item's name, as typed to confirm on a protected profile.
     pub fn name(&self) -> &str {
         match self {

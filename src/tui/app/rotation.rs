@@ -614,6 +614,7 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
     // A production target asks for the Account SID to be typed.
     let dialog = ConfirmDialog::new(
         &action,
+        "Account SID",
         &plan.account_sid,
         &profiles,
         production,
