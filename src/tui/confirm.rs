@@ -1,8 +1,8 @@
 //! Confirmation as data: a mutating action becomes a [`ConfirmDialog`] that, when
 //! accepted, yields [`ConfirmEvent::Confirm`].
 //!
-//! The dialog names the profile (with a `[PROD]` badge) and the item, lists what
-//! depends on it, and starts with focus on **Cancel**. On a protected profile the
+//! The dialog names the profiles (each production one with its own `[PROD]` badge)
+//! and the item, lists what depends on it, and starts with focus on **Cancel**. On a protected profile the
 //! item's name must be typed exactly before the confirming buttons are enabled.
 //! After the platform refuses (409, dependants), [`ConfirmDialog::offer_force`]
 //! shows why and adds a "Force …" button.
@@ -25,6 +25,15 @@ use unicode_width::UnicodeWidthStr;
 /// Widest the dialog gets, and narrowest it is when the terminal allows.
 const MAX_WIDTH: u16 = 76;
 const MIN_WIDTH: u16 = 48;
+
+/// A profile a dialog's item is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileTag {
+    /// Its name.
+    pub name: String,
+    /// A production profile: a `[PROD]` badge follows its name.
+    pub production: bool,
+}
 
 /// What the user decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +64,7 @@ pub struct ConfirmDialog {
     /// What the item is, as its row is labelled ("Credential", "Account SID").
     kind: String,
     item_name: String,
-    profile: String,
-    production: bool,
+    profiles: Vec<ProfileTag>,
     protected: bool,
     details: Vec<String>,
     typed: Input,
@@ -74,15 +82,14 @@ pub struct ConfirmDialog {
 
 impl ConfirmDialog {
     /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name`, which
-    /// is a `kind` ("Credential", "Account SID"), in `profile`; `protected` requires
-    /// typing the name; `details` are lines such as dependants or "nothing depends
-    /// on it".
+    /// is a `kind` ("Credential", "Account SID"), on `profiles`; `protected`
+    /// requires typing the name; `details` are lines such as dependants or "nothing
+    /// depends on it".
     pub fn new(
         action: &str,
         kind: &str,
         item_name: &str,
-        profile: &str,
-        production: bool,
+        profiles: Vec<ProfileTag>,
         protected: bool,
         details: Vec<String>,
     ) -> Self {
@@ -90,8 +97,7 @@ impl ConfirmDialog {
             action: action.to_string(),
             kind: kind.to_string(),
             item_name: item_name.to_string(),
-            profile: profile.to_string(),
-            production,
+            profiles,
             protected,
             details,
             typed: Input::default(),
@@ -168,11 +174,18 @@ impl ConfirmDialog {
 
     /// Draws the dialog centred in `area`.
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let parts = self.parts(theme);
-        let longest = parts.iter().map(Part::width).max().unwrap_or(0);
+        let longest = self
+            .parts(theme, usize::MAX)
+            .iter()
+            .map(Part::width)
+            .max()
+            .unwrap_or(0);
         let width = u16::try_from(longest + 4)
             .unwrap_or(u16::MAX)
-            .clamp(MIN_WIDTH, MAX_WIDTH);
+            .clamp(MIN_WIDTH, MAX_WIDTH)
+            .min(area.width);
+        // Inside the border and its padding (see `widgets::modal`).
+        let parts = self.parts(theme, usize::from(width.saturating_sub(4)));
         let height = u16::try_from(parts.len() + 2).unwrap_or(u16::MAX);
         let inner = widgets::modal(
             frame,
@@ -258,27 +271,27 @@ impl ConfirmDialog {
         }
     }
 
-    /// The dialog's rows, top to bottom, before fitting them to the height.
-    fn parts(&self, theme: &Theme) -> Vec<Part> {
+    /// The dialog's rows, top to bottom, `width` wide, before fitting them to the
+    /// height.
+    fn parts(&self, theme: &Theme, width: usize) -> Vec<Part> {
+        let profiles = if self.profiles.len() == 1 {
+            "Profile"
+        } else {
+            "Profiles"
+        };
         // Both labels as wide as the longer one, so the values line up.
-        let width = self.kind.width().max("Profile".len()) + 2;
-        let label = |text: &str| Span::styled(format!("{text:<width$}"), theme.muted);
-        let mut profile = vec![
-            label("Profile"),
-            Span::styled(self.profile.clone(), theme.base),
-        ];
-        if self.production {
-            profile.push(Span::raw(" "));
-            profile.push(Span::styled("[PROD]", theme.badge_prod));
-        }
-        let mut parts = vec![
-            Part::Blank,
-            Part::Text(Line::from(profile)),
-            Part::Text(Line::from(vec![
-                label(&self.kind),
-                Span::styled(self.item_name.clone(), theme.title),
-            ])),
-        ];
+        let label_width = self.kind.width().max(profiles.len()) + 2;
+        let label = |text: &str| Span::styled(format!("{text:<label_width$}"), theme.muted);
+        let mut parts = vec![Part::Blank];
+        parts.extend(
+            self.profile_lines(label(profiles), width, theme)
+                .into_iter()
+                .map(Part::Text),
+        );
+        parts.push(Part::Text(Line::from(vec![
+            label(&self.kind),
+            Span::styled(self.item_name.clone(), theme.title),
+        ])));
         if !self.details.is_empty() {
             parts.push(Part::Blank);
             if let Some(h) = &self.heading {
@@ -320,6 +333,42 @@ impl ConfirmDialog {
         parts.push(Part::Blank);
         parts.push(Part::Buttons(self.buttons_line(theme)));
         parts
+    }
+
+    /// `label` and the profiles, each production one followed by its own `[PROD]`,
+    /// wrapped between profiles to `width` under the first.
+    fn profile_lines(
+        &self,
+        label: Span<'static>,
+        width: usize,
+        theme: &Theme,
+    ) -> Vec<Line<'static>> {
+        let indent = label.width();
+        let mut lines = vec![vec![label]];
+        let mut used = indent;
+        for (i, profile) in self.profiles.iter().enumerate() {
+            let mut unit = vec![Span::styled(profile.name.clone(), theme.base)];
+            if profile.production {
+                unit.push(Span::raw(" "));
+                unit.push(Span::styled("[PROD]", theme.badge_prod));
+            }
+            if i + 1 < self.profiles.len() {
+                unit.push(Span::styled(",", theme.base));
+            }
+            let unit_width: usize = unit.iter().map(Span::width).sum();
+            if used > indent && used + 1 + unit_width > width {
+                lines.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
+            }
+            let line = lines.last_mut().expect("one line at least");
+            if used > indent {
+                line.push(Span::raw(" "));
+                used += 1;
+            }
+            line.extend(unit);
+            used += unit_width;
+        }
+        lines.into_iter().map(Line::from).collect()
     }
 
     fn buttons_line(&self, theme: &Theme) -> Line<'static> {
@@ -429,13 +478,19 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn tag(name: &str, production: bool) -> ProfileTag {
+        ProfileTag {
+            name: name.into(),
+            production,
+        }
+    }
+
     fn plain(profile_protected: bool) -> ConfirmDialog {
         ConfirmDialog::new(
             "Delete SIP credential",
             "Credential",
             "sip-main",
-            "prod-dasha",
-            true,
+            vec![tag("prod-dasha", true)],
             profile_protected,
             vec!["phone number +15550100 → agent Support (inbound)".into()],
         )
@@ -552,8 +607,7 @@ mod tests {
             "Delete SIP credential",
             "Credential",
             "EU trunk",
-            "prod",
-            true,
+            vec![tag("prod", true)],
             true,
             vec![],
         );
@@ -586,8 +640,7 @@ mod tests {
             "Delete provider",
             "Provider",
             "prod-main",
-            "staging",
-            false,
+            vec![tag("staging", false)],
             true,
             details,
         );
@@ -596,6 +649,28 @@ mod tests {
         assert!(text.contains("more"), "{text}");
         assert!(
             text.contains("Cancel") && text.contains("to enable Delete"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn profiles_wrap_between_names_and_keep_their_badges() {
+        let profiles = vec![
+            tag("audit-dasha", false),
+            tag("prod-dasha", true),
+            tag("prod-unpod", true),
+            tag("audit", false),
+        ];
+        let d = ConfirmDialog::new("Rotate", "Account SID", "AC1", profiles, true, vec![]);
+        let text = draw(&d, &Theme::default_theme(), 50, 20)
+            .backend()
+            .to_string();
+        assert!(
+            text.contains("Profiles     audit-dasha, prod-dasha [PROD],"),
+            "{text}"
+        );
+        assert!(
+            text.contains("             prod-unpod [PROD], audit "),
             "{text}"
         );
     }
@@ -619,8 +694,7 @@ mod tests {
             "Delete provider",
             "Provider",
             "staging-dr",
-            "staging",
-            false,
+            vec![tag("staging", false)],
             false,
             vec!["nothing depends on it".into()],
         );

@@ -64,3 +64,57 @@ async fn a_rotation_plan_names_the_account_sid() {
         "{screen}"
     );
 }
+
+/// "Acme Production": Dasha providers 1, 2, 8 and Unpod configuration 101 use it.
+const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+/// The demo platform seen through four profiles, read-only ones first: audit-dasha
+/// (read-only), prod-dasha (protected), prod-unpod (labelled production) and audit
+/// (read-only); the UI starts on prod-dasha.
+async fn four_profiles() -> Harness {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |ps| {
+        let (dasha, unpod) = (ps[0].clone(), ps[1].clone());
+        let named = |p: &telcreds::config::Profile, name: &str| {
+            let mut p = p.clone();
+            p.name = name.into();
+            p.label = None;
+            p
+        };
+        let mut audit_dasha = named(&dasha, "audit-dasha");
+        audit_dasha.readonly = true;
+        let mut prod_dasha = named(&dasha, "prod-dasha");
+        prod_dasha.protected = true;
+        let mut prod_unpod = named(&unpod, "prod-unpod");
+        prod_unpod.label = Some("production".into());
+        let mut audit = named(&unpod, "audit");
+        audit.readonly = true;
+        // In this order the skipped targets come first in the plan.
+        *ps = vec![audit_dasha, prod_dasha, prod_unpod, audit];
+    })
+    .await;
+    h.press(KeyCode::Char(':'));
+    h.type_text("ctx prod-dasha");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h
+}
+
+/// `r`, `m` on an Acme Production provider: the mint plan.
+async fn mint_plan(h: &mut Harness) {
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    h.settle().await;
+}
+
+#[tokio::test]
+async fn each_production_profile_of_a_plan_has_its_own_badge() {
+    let mut h = four_profiles().await;
+    mint_plan(&mut h).await;
+    let screen = h.screen(120, 40);
+    let profiles = row_with(&screen, "Profile");
+    assert!(
+        profiles.contains("audit-dasha, prod-dasha [PROD], prod-unpod [PROD], audit "),
+        "{screen}"
+    );
+}

@@ -331,8 +331,10 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
         "Delete SIP credential",
         "Credential",
         "EU carrier (outbound)",
-        "prod-dasha",
-        true,
+        vec![telcreds::tui::confirm::ProfileTag {
+            name: "prod-dasha".into(),
+            production: true,
+        }],
         true,
         details,
     );

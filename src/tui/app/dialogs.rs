@@ -4,7 +4,7 @@
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
 use crate::config::TokenSource;
 use crate::domain::validate;
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
+use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::effect::{Effect, Job, Request, RotationJob};
 use crate::tui::form::{Form, FormEvent};
 use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
@@ -87,8 +87,10 @@ impl App {
             action,
             target.kind(),
             target.name(),
-            &profile.name,
-            profile.is_production(),
+            vec![ProfileTag {
+                name: profile.name.clone(),
+                production: profile.is_production(),
+            }],
             profile.protected,
             details,
         );

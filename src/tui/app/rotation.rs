@@ -7,7 +7,7 @@ use super::{App, Overlay, PromptPurpose};
 use crate::config::TokenSource;
 use crate::ops::rotation::{CheckedToken, MintFailure, Plan, Promotion};
 use crate::secret::Secret;
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
+use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::effect::{CheckOutcome, Effect, Job, MintSetup, RotationJob, RotationMsg};
 use crate::tui::rotation_view::{MintStage, RotationView};
 use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
@@ -605,19 +605,27 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
             plan.update_count()
         )
     };
-    let profiles: Vec<&str> = plan.targets.iter().map(|t| t.profile.as_str()).collect();
-    let profiles = if profiles.is_empty() {
-        "no profile".to_string()
-    } else {
-        dedup(profiles).join(", ")
-    };
+    let mut profiles: Vec<ProfileTag> = Vec::new();
+    for t in &plan.targets {
+        if !profiles.iter().any(|p| p.name == t.profile) {
+            profiles.push(ProfileTag {
+                name: t.profile.clone(),
+                production: t.production,
+            });
+        }
+    }
+    if profiles.is_empty() {
+        profiles.push(ProfileTag {
+            name: "no profile".into(),
+            production: false,
+        });
+    }
     // A production target asks for the Account SID to be typed.
     let dialog = ConfirmDialog::new(
         &action,
         "Account SID",
         &plan.account_sid,
-        &profiles,
-        production,
+        profiles,
         production,
         lines,
     );
@@ -627,10 +635,4 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
         token,
         mint,
     }
-}
-
-fn dedup(mut v: Vec<&str>) -> Vec<&str> {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|p| seen.insert(*p));
-    v
 }
