@@ -118,3 +118,59 @@ async fn each_production_profile_of_a_plan_has_its_own_badge() {
         "{screen}"
     );
 }
+
+/// The plan's target rows as drawn: between its heading and what follows them.
+fn plan_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("only when no target is left on it."))
+        .skip(1)
+        .take_while(|l| !l.contains("Type ") && !l.contains("… and "))
+        .filter(|l| !l.contains("more above"))
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' ').to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_plan_taller_than_the_screen_shows_the_updates_first_and_scrolls_to_the_rest() {
+    let mut h = four_profiles().await;
+    mint_plan(&mut h).await;
+    let all = plan_rows(&h.screen(60, 40));
+    let text = all.join(" ");
+    assert_eq!(text.matches("→ update").count(), 4, "{text}");
+    assert_eq!(text.matches("→ skip").count(), 4, "{text}");
+    assert!(
+        text.rfind("→ update") < text.find("→ skip"),
+        "the targets to change come first:\n{text}"
+    );
+
+    let screen = h.screen(60, 16);
+    let first = plan_rows(&screen);
+    assert!(first.len() >= 4, "{screen}");
+    assert_eq!(first[..], all[..first.len()], "{screen}");
+    assert!(
+        row_with(&screen, "… and ").contains("more (↑/↓ scroll)"),
+        "the rest says how to see it:\n{screen}"
+    );
+    // PgDn scrolls to the rest; the typed confirmation still works.
+    for _ in 0..4 {
+        h.press(KeyCode::PageDown);
+    }
+    let screen = h.screen(60, 16);
+    assert!(!screen.contains("… and "), "{screen}");
+    assert!(screen.contains("more above (↑/↓ scroll)"), "{screen}");
+    let last = plan_rows(&screen);
+    assert_eq!(last[..], all[all.len() - last.len()..], "{screen}");
+    h.type_text(ACME);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        matches!(
+            h.app.overlay,
+            Some(telcreds::tui::app::Overlay::Rotation(_))
+        ),
+        "confirmed"
+    );
+}

@@ -95,7 +95,7 @@ impl App {
             details,
         );
         if let Some(h) = heading {
-            dialog = dialog.with_heading(h);
+            dialog = dialog.with_heading([h]);
         }
         self.overlay = Some(Overlay::Confirm {
             dialog: Box::new(dialog),
