@@ -244,7 +244,7 @@ impl App {
             self.tab = tab;
             self.focus = Focus::Table;
             self.detail = None;
-            self.detail_scroll = 0;
+            self.detail_to_top();
         }
         Vec::new()
     }
@@ -261,12 +261,11 @@ impl App {
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
         if self.focus == Focus::Detail {
-            let scroll = (self.detail_scroll as isize + delta).clamp(0, u16::MAX as isize);
-            self.detail_scroll = scroll as u16;
+            self.scroll_detail(delta);
             return Vec::new();
         }
         self.current_list_mut().move_by(delta);
-        self.detail_scroll = 0;
+        self.detail_to_top();
         Vec::new()
     }
 
@@ -274,7 +273,7 @@ impl App {
     fn jump(&mut self, top: bool) -> Vec<Effect> {
         if self.focus == Focus::Detail {
             return if top {
-                self.detail_scroll = 0;
+                self.detail_to_top();
                 Vec::new()
             } else {
                 self.move_cursor(PAGE)
@@ -286,7 +285,7 @@ impl App {
         } else {
             list.last()
         }
-        self.detail_scroll = 0;
+        self.detail_to_top();
         Vec::new()
     }
 
@@ -320,7 +319,7 @@ impl App {
     }
 
     fn open_detail(&mut self) -> Vec<Effect> {
-        self.detail_scroll = 0;
+        self.detail_to_top();
         let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
             self.detail = Some(DetailExtra {

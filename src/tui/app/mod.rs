@@ -130,8 +130,8 @@ pub struct App {
     pub activity: ItemList<ActivityEntry>,
     /// Detail data loaded on demand.
     pub(crate) detail: Option<DetailExtra>,
-    /// Scroll of the detail pane.
-    pub(crate) detail_scroll: u16,
+    /// Scroll of the detail pane, and the item it was scrolled on.
+    detail_scroll: (Option<String>, u16),
     /// A dialog or input on top of the screen.
     pub overlay: Option<Overlay>,
     /// The flash line.
@@ -242,7 +242,7 @@ impl App {
             verification,
             activity,
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: (None, 0),
             overlay: None,
             flash: None,
             jobs: HashMap::new(),
@@ -601,6 +601,29 @@ impl App {
         (self.tab == Tab::Sip)
             .then(|| self.sip.selected_item())
             .flatten()
+    }
+
+    /// How far the detail pane is scrolled: another item's detail (after a create,
+    /// a reload, a filter) starts at the top.
+    pub fn detail_scroll(&self) -> u16 {
+        match &self.detail_scroll {
+            (Some(id), rows) if self.current_list().selected_id() == Some(id) => *rows,
+            _ => 0,
+        }
+    }
+
+    /// Scrolls the detail pane by `delta` rows.
+    pub(super) fn scroll_detail(&mut self, delta: isize) {
+        let rows = self.detail_scroll().saturating_add_signed(
+            i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX }),
+        );
+        let id = self.current_list().selected_id().map(str::to_string);
+        self.detail_scroll = (id, rows);
+    }
+
+    /// Puts the detail pane back at its top.
+    pub(super) fn detail_to_top(&mut self) {
+        self.detail_scroll = (None, 0);
     }
 
     /// True when the password of SIP credential `id` is revealed.

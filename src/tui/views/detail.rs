@@ -32,7 +32,7 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = lines.iter().flat_map(|l| hanging_wrap(l, width)).collect();
     let paragraph = Paragraph::new(lines)
         .block(pane(app, " Detail ".into(), focused))
-        .scroll((app.detail_scroll, 0));
+        .scroll((app.detail_scroll(), 0));
     frame.render_widget(paragraph, area);
 }
 
