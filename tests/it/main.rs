@@ -30,6 +30,7 @@ mod support;
 mod tui_app;
 mod tui_dialogs;
 mod tui_doctor;
+mod tui_fit;
 mod tui_harness;
 mod tui_keys;
 mod tui_mint;

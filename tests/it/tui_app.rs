@@ -1142,12 +1142,14 @@ async fn help_reads_whole_on_a_narrow_screen() {
     h.press(KeyCode::Char('?'));
     let screen = h.screen(60, 30);
     assert!(
-        screen.contains("reveal (not h…"),
-        "a cut label ends in …:\n{screen}"
+        screen.contains("reveal (not here)"),
+        "one column, whole labels:\n{screen}"
     );
+    h.press(KeyCode::Char('G'));
+    let screen = h.screen(60, 30);
     assert!(
         screen.contains("⏎ save"),
-        "the footer wraps, whole:\n{screen}"
+        "the footer wraps, whole, at the end:\n{screen}"
     );
 }
 

@@ -65,7 +65,7 @@ async fn a_remapped_key_works_the_old_ones_do_nothing_and_hints_and_help_follow(
     h.press(KeyCode::Char('?'));
     assert!(h.app.overlay.is_none(), "? no longer opens help");
     h.press(KeyCode::F(1));
-    assert!(matches!(h.app.overlay, Some(Overlay::Help)));
+    assert!(matches!(h.app.overlay, Some(Overlay::Help { .. })));
     let screen = h.screen(140, 40);
     let delete = help_line(&screen, "delete");
     assert!(

@@ -47,7 +47,7 @@ impl App {
                 Vec::new()
             }
             ("help" | "h", _) => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
             }
             ("q" | "quit" | "q!", _) => {

@@ -236,14 +236,15 @@ impl App {
             return Vec::new();
         };
         match overlay {
-            Overlay::Help => {
+            Overlay::Help { scroll } => {
                 let help_key = self
                     .keymap()
                     .lookup(&key)
                     .is_some_and(|s| s.action == crate::tui::action::Action::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
-                    self.overlay = Some(Overlay::Help);
+                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    self.overlay = Some(Overlay::Help { scroll });
                 }
                 Vec::new()
             }

@@ -141,7 +141,7 @@ impl App {
                 self.set_current_filter("");
                 Vec::new()
             }
-            Action::Help => self.open(super::Overlay::Help),
+            Action::Help => self.open(super::Overlay::Help { scroll: 0 }),
             Action::Command => self.open(super::Overlay::Command(Input::default())),
             Action::Filter => {
                 let current = self.current_filter().to_string();
@@ -287,6 +287,21 @@ impl App {
         }
         self.detail_to_top();
         Vec::new()
+    }
+
+    /// Where a scrolling text (help, messages) starting at line `scroll` goes on
+    /// `key`, when it is a movement key; the view keeps it inside the text.
+    pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
+        let page = PAGE.unsigned_abs();
+        Some(match self.keymap.lookup(key)?.action {
+            Action::Down => scroll.saturating_add(1),
+            Action::Up => scroll.saturating_sub(1),
+            Action::PageDown => scroll.saturating_add(page),
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => usize::MAX,
+            _ => return None,
+        })
     }
 
     fn cycle_sort(&mut self) {

@@ -98,8 +98,12 @@ pub enum PromptPurpose {
 
 /// A dialog, input or help screen that takes the keyboard.
 pub enum Overlay {
-    /// `?` help, generated from the action table.
-    Help,
+    /// `?` help, generated from the action table, and how far it is scrolled (on a
+    /// small screen).
+    Help {
+        /// The first line shown.
+        scroll: usize,
+    },
     /// A create/edit form, and the job saving it.
     Form {
         /// The form.

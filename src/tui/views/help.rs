@@ -1,10 +1,12 @@
 //! `?` help, generated from the action table: what each key does, and whether it is
-//! available here (and if not, why). Entries flow into as many columns as needed.
+//! available here (and if not, why). Entries flow into as many columns as fit them
+//! whole; where even two do not, help is one list that scrolls.
 
 use super::layout::{self, Width};
-use crate::tui::action::{ACTIONS, ActionSpec};
-use crate::tui::app::App;
-use crate::tui::widgets::{centered, fit_line};
+use super::pager;
+use crate::tui::action::{ACTIONS, Action, ActionSpec};
+use crate::tui::app::{App, Overlay};
+use crate::tui::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -36,38 +38,64 @@ fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
     ])
 }
 
-/// Draws the help box over `area`.
-pub fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+/// Draws the help box over `area`: the entries in as many columns as fit whole,
+/// else (a small screen) one list, with the footer, that scrolls.
+pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
+    let t = app.theme.clone();
     let box_area = centered(area, 110, area.height);
-    frame.render_widget(Clear, box_area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border_focus)
-        .title(Span::styled(" Help — Esc closes ", t.title))
-        .style(t.base);
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
+    let inner = Block::default().borders(Borders::ALL).inner(box_area);
+    let entries: Vec<Line> = ACTIONS.iter().map(|s| entry(app, s)).collect();
     // The footer wraps on a narrow screen: it takes the rows it needs.
     let footer_rows: u16 = FOOTER
         .iter()
         .map(|l| (l.chars().count() as u16).div_ceil(inner.width.max(1)))
         .sum();
     let [body, footer] = layout::rows(inner, [0, footer_rows], 0);
-    let rows = body.height.max(1) as usize;
-    let columns = ACTIONS.len().div_ceil(rows);
+    let rows = usize::from(body.height.max(1));
+    let columns = entries.len().div_ceil(rows);
+    let widest = entries.iter().map(Line::width).max().unwrap_or(0);
+    if usize::from(body.width) / columns < widest {
+        let mut lines = entries;
+        lines.push(Line::raw(""));
+        for text in FOOTER {
+            let wrapped = wrap(
+                text.trim_start(),
+                usize::from(inner.width.saturating_sub(1)),
+            );
+            lines.extend(
+                wrapped
+                    .into_iter()
+                    .map(|l| Line::styled(format!(" {l}"), t.muted)),
+            );
+        }
+        let keymap = app.keymap();
+        let keys = format!(
+            "{}/{}",
+            keymap.label(Action::Up),
+            keymap.label(Action::Down)
+        );
+        let Some(Overlay::Help { scroll }) = app.overlay.as_mut() else {
+            return;
+        };
+        let title = ("Help — Esc closes", keys.as_str());
+        *scroll = pager::draw(frame, box_area, title, &lines, *scroll, &t);
+        return;
+    }
+    frame.render_widget(Clear, box_area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border_focus)
+        .title(Span::styled(" Help — Esc closes ", t.title))
+        .style(t.base);
+    frame.render_widget(block, box_area);
     let widths = layout::columns(body.width, &vec![Width::Fill(1); columns], 0);
-    for (chunk, (x, width)) in ACTIONS.chunks(rows).zip(widths) {
-        let lines: Vec<Line> = chunk
-            .iter()
-            .map(|s| fit_line(&entry(app, s), usize::from(width)))
-            .collect();
+    for (chunk, (x, width)) in entries.chunks(rows).zip(widths) {
         let column = Rect {
             x: body.x + x,
             width,
             ..body
         };
-        frame.render_widget(Paragraph::new(lines), column);
+        frame.render_widget(Paragraph::new(chunk.to_vec()), column);
     }
     let footer_lines: Vec<Line> = FOOTER.iter().map(|l| Line::styled(*l, t.muted)).collect();
     frame.render_widget(
