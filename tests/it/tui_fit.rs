@@ -46,3 +46,45 @@ fn help_on_a_small_screen_is_one_column_that_scrolls() {
     press(&mut app, KeyCode::Char('g'));
     assert!(render_text(&mut app, 45, 12).contains("open"));
 }
+
+/// Types a `:` command and runs it.
+fn command(app: &mut telcreds::tui::app::App, line: &str) {
+    press(app, KeyCode::Char(':'));
+    for c in line.chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn a_message_longer_than_its_line_is_kept_whole_in_the_message_log() {
+    let mut app = fixture(Theme::default_theme());
+    let long = "theme \"sol\": could not read /home/someone/.config/telcreds/themes/sol.toml: \
+                no such file or directory (the default theme is used)";
+    app.set_flash(format!("{long}\u{1b}[2J"), true);
+    let screen = render_text(&mut app, 80, 24);
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.ends_with("(:messages)") && status.contains('…'),
+        "the status line says more is kept: {status:?}"
+    );
+    command(&mut app, "messages");
+    let screen = render_text(&mut app, 80, 24);
+    let text: String = screen
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("themes/sol.toml: no such file or directory (the default theme is used)"),
+        "whole, wrapped at spaces:\n{screen}"
+    );
+    assert!(!screen.contains('\u{1b}'), "{screen:?}");
+    press(&mut app, KeyCode::Esc);
+    for i in 0..150 {
+        app.set_flash(format!("message {i}"), false);
+    }
+    let kept: Vec<&str> = app.messages().map(|m| m.text.as_str()).collect();
+    assert_eq!(kept.len(), 100, "bounded");
+    assert_eq!((kept[0], kept[99]), ("message 50", "message 149"));
+}

@@ -22,7 +22,7 @@ impl App {
     }
 
     /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`,
-    /// `doctor [all]`, `help`, `q`.
+    /// `doctor [all]`, `messages`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
         self.drop_stale_flash();
         let mut words = line.split_whitespace();
@@ -44,6 +44,11 @@ impl App {
                     format!("doctor takes nothing or \"all\" (got \"{other}\")"),
                     true,
                 );
+                Vec::new()
+            }
+            ("messages" | "mes", _) => {
+                // Newest last, scrolled to them.
+                self.overlay = Some(Overlay::Messages { scroll: usize::MAX });
                 Vec::new()
             }
             ("help" | "h", _) => {
@@ -77,7 +82,7 @@ impl App {
             }
             _ => {
                 self.set_flash(
-                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, doctor, help, q"),
+                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, doctor, messages, help, q"),
                     true,
                 );
                 Vec::new()

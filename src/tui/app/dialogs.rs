@@ -248,6 +248,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Overlay::Messages { scroll } => {
+                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
+                if !closes {
+                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    self.overlay = Some(Overlay::Messages { scroll });
+                }
+                Vec::new()
+            }
             Overlay::Form { form, job } => self.form_key(form, job, key),
             Overlay::Confirm {
                 dialog,

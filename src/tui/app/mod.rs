@@ -8,12 +8,14 @@ mod commands;
 mod dialogs;
 mod doctor;
 mod keys;
+mod messages;
 mod overlay;
 mod replies;
 mod rotation;
 
 pub use activity::ActivityEntry;
 pub use clock::Clock;
+pub use messages::{MESSAGES_KEPT, Message};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Job, Request};
@@ -136,6 +138,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The flash line.
     pub flash: Option<Flash>,
+    /// Every flash message, for `:messages`.
+    messages: messages::MessageLog,
     /// Calls in flight, by job id.
     pub jobs: HashMap<u64, Request>,
     /// Providers being verified right now.
@@ -245,6 +249,7 @@ impl App {
             detail_scroll: (None, 0),
             overlay: None,
             flash: None,
+            messages: Default::default(),
             jobs: HashMap::new(),
             verifying: HashSet::new(),
             verify_batch: None,
@@ -515,23 +520,38 @@ impl App {
         self.next_job
     }
 
-    /// Shows a flash message.
+    /// Shows a flash message (on one line, without control characters) and keeps
+    /// it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
+        let text = crate::text::printable(&text.into()).into_owned();
+        self.messages.push(Message {
+            time: self.clock.wall,
+            text: text.clone(),
+            error,
+        });
+        self.show_flash(text, error, false);
+    }
+
+    /// Shows a progress message that goes away once the lists have loaded (not
+    /// kept in the log).
+    pub fn set_progress(&mut self, text: impl Into<String>) {
+        let text = crate::text::printable(&text.into()).into_owned();
+        self.show_flash(text, false, true);
+    }
+
+    fn show_flash(&mut self, text: String, error: bool, progress: bool) {
         let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
         self.flash = Some(Flash {
-            text: text.into(),
+            text,
             error,
             until: self.clock.mono + ttl,
-            progress: false,
+            progress,
         });
     }
 
-    /// Shows a progress message that goes away once the lists have loaded.
-    pub fn set_progress(&mut self, text: impl Into<String>) {
-        self.set_flash(text, false);
-        if let Some(f) = self.flash.as_mut() {
-            f.progress = true;
-        }
+    /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter()
     }
 
     /// A new action makes an error or a progress message about an earlier one

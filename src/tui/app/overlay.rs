@@ -154,6 +154,11 @@ pub enum Overlay {
     },
     /// A `:doctor` run, running or done.
     Doctor(Box<DoctorView>),
+    /// `:messages`, the message log, and how far it is scrolled.
+    Messages {
+        /// The first line shown.
+        scroll: usize,
+    },
     /// The profile picker, with its cursor.
     Picker {
         /// The highlighted profile.

@@ -3,11 +3,12 @@
 
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::hint_line;
+use crate::tui::widgets::{fit_line, hint_line};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the hints, or the open command / filter input.
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
@@ -59,15 +60,20 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
 }
 
-/// Draws the flash line.
+/// Draws the flash line; a message longer than it is cut and says where it is
+/// kept whole (`:messages`).
 pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let line = match &app.flash {
-        Some(f) => Span::styled(
-            format!(" {}", f.text),
-            if f.error { t.flash_error } else { t.flash_ok },
-        ),
-        None => Span::raw(""),
+    let Some(f) = &app.flash else {
+        return frame.render_widget(Paragraph::new("").style(t.base), area);
     };
-    frame.render_widget(Paragraph::new(Line::from(line)).style(t.base), area);
+    let style = if f.error { t.flash_error } else { t.flash_ok };
+    let mut line = Line::from(Span::styled(format!(" {}", f.text), style));
+    let width = usize::from(area.width);
+    if line.width() > width {
+        let more = format!(" ({}messages)", app.keymap().label(Action::Command));
+        line = fit_line(&line, width.saturating_sub(more.width()));
+        line.spans.push(Span::styled(more, t.hint_key));
+    }
+    frame.render_widget(Paragraph::new(line).style(t.base), area);
 }

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 const FOOTER: [&str; 2] = [
-    " : providers  sip  verification  activity  ctx [NAME]  doctor [all]  help  q",
+    " : providers  sip  verification  activity  ctx [NAME]  doctor [all]  messages  help  q",
     " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
 ];
 

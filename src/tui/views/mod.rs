@@ -9,6 +9,7 @@ mod grid;
 mod header;
 mod help;
 pub mod layout;
+mod messages;
 mod pager;
 mod picker;
 mod tables;
@@ -73,6 +74,7 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
 fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
     match &app.overlay {
         Some(Overlay::Help { .. }) => help::draw_help(app, frame, area),
+        Some(Overlay::Messages { .. }) => messages::draw_messages(app, frame, area),
         Some(Overlay::Form { form, .. }) => form.render(frame, area, &app.theme),
         Some(Overlay::Confirm { dialog, .. }) | Some(Overlay::RotationPlan { dialog, .. }) => {
             dialog.render(frame, area, &app.theme)
