@@ -88,3 +88,30 @@ fn a_message_longer_than_its_line_is_kept_whole_in_the_message_log() {
     assert_eq!(kept.len(), 100, "bounded");
     assert_eq!((kept[0], kept[99]), ("message 50", "message 149"));
 }
+
+#[test]
+fn the_tab_bar_shortens_its_labels_and_never_cuts_one() {
+    let mut app = fixture(Theme::default_theme());
+    for (width, wanted) in [
+        (
+            80,
+            &[
+                "1 Providers",
+                "2 SIP credentials",
+                "3 Verification",
+                "4 Activity",
+            ][..],
+        ),
+        (
+            60,
+            &["1 Providers", "2 SIP", "3 Verification", "4 Activity"][..],
+        ),
+        (40, &["1 Prov", "2 SIP", "3 Verif", "4 Act"][..]),
+    ] {
+        let screen = render_text(&mut app, width, 24);
+        let tabs = screen.lines().nth(1).unwrap();
+        for label in wanted {
+            assert!(tabs.contains(label), "{width}: {tabs:?}");
+        }
+    }
+}

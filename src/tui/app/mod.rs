@@ -57,11 +57,16 @@ impl Tab {
 
     /// The tab's title.
     pub fn title(&self) -> &'static str {
+        self.titles()[0]
+    }
+
+    /// The title, then shorter ones for a narrow tab bar.
+    pub fn titles(&self) -> [&'static str; 3] {
         match self {
-            Tab::Providers => "Providers",
-            Tab::Sip => "SIP credentials",
-            Tab::Verification => "Verification",
-            Tab::Activity => "Activity",
+            Tab::Providers => ["Providers", "Providers", "Prov"],
+            Tab::Sip => ["SIP credentials", "SIP", "SIP"],
+            Tab::Verification => ["Verification", "Verification", "Verif"],
+            Tab::Activity => ["Activity", "Activity", "Act"],
         }
     }
 }
