@@ -90,6 +90,32 @@ fn a_message_longer_than_its_line_is_kept_whole_in_the_message_log() {
 }
 
 #[test]
+fn table_columns_share_out_the_room_their_cells_leave() {
+    use telcreds::domain::Platform;
+    use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
+    use telcreds::tui::app::ActivityEntry;
+    let mut app = fixture(Theme::default_theme());
+    let target = JournalTarget::new(TargetKind::Provider, "p1", Some("acme-prod-us".into()));
+    let entry = JournalEntry::new(Action::RotationPromote, target)
+        .on_named("production-dasha", &Platform::Dasha);
+    app.activity.set_items(vec![ActivityEntry::new(1, entry)]);
+    press(&mut app, KeyCode::Char('4'));
+    let screen = render_text(&mut app, 80, 24);
+    let row = screen.lines().find(|l| l.contains('▶')).unwrap();
+    assert!(
+        row.contains("production-dasha") && row.contains("rotation.promote "),
+        "cut while the outcome column sits empty:\n{screen}"
+    );
+
+    press(&mut app, KeyCode::Char('2'));
+    let screen = render_text(&mut app, 160, 45);
+    assert!(
+        screen.contains("sip.carrier-eu.example:5061"),
+        "the server's port shows:\n{screen}"
+    );
+}
+
+#[test]
 fn the_tab_bar_shortens_its_labels_and_never_cuts_one() {
     let mut app = fixture(Theme::default_theme());
     for (width, wanted) in [

@@ -309,7 +309,8 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
             ])
         })
         .collect();
-    // Action names are at most 15 characters ("rotation.update"): never cut.
+    // Most action names fit 15 characters; a longer one ("rotation.secondary_create")
+    // borrows what the other columns leave.
     let widths = [
         Width::Fixed(11),
         Width::Fill(1),
