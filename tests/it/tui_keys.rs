@@ -171,3 +171,44 @@ async fn a_failed_load_names_the_remapped_retry_key() {
     assert!(flash.contains("loading SIP credentials failed"), "{flash}");
     assert!(flash.contains("(f5 retries)"), "{flash}");
 }
+
+/// The `:` command line as drawn (the hint bar's row while it is open).
+fn command_line(h: &mut Harness) -> String {
+    hint_bar(&h.screen(120, 30)).trim_end().to_string()
+}
+
+#[tokio::test]
+async fn tab_completes_commands_and_profile_names_in_the_command_line() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char(':'));
+    h.type_text("pro");
+    h.press(KeyCode::Tab);
+    assert_eq!(command_line(&mut h), ":providers");
+    h.press(KeyCode::Esc);
+
+    h.press(KeyCode::Char(':'));
+    h.type_text("ct");
+    h.press(KeyCode::Tab);
+    assert!(
+        matches!(&h.app.overlay, Some(Overlay::Command(line)) if line.value() == "ctx "),
+        "a command that takes a name, and the space before it"
+    );
+    h.press(KeyCode::Tab);
+    assert!(
+        command_line(&mut h).starts_with(":ctx demo-"),
+        "the common part of the names: {}",
+        command_line(&mut h)
+    );
+    assert!(
+        command_line(&mut h).contains("demo-dasha") && command_line(&mut h).contains("demo-unpod"),
+        "the choices are shown: {}",
+        command_line(&mut h)
+    );
+    h.press(KeyCode::Tab);
+    assert!(command_line(&mut h).starts_with(":ctx demo-dasha"));
+    h.press(KeyCode::Tab);
+    assert!(command_line(&mut h).starts_with(":ctx demo-unpod"));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
+}

@@ -170,7 +170,7 @@ impl App {
         match self.overlay.as_mut() {
             Some(Overlay::Form { form, .. }) => form.handle_paste(text),
             Some(Overlay::Prompt { prompt, .. }) => prompt.handle_paste(text),
-            Some(Overlay::Command(input)) => insert(input),
+            Some(Overlay::Command(line)) => line.paste(text),
             Some(Overlay::Filter(input)) => {
                 insert(input);
                 let value = input.value().to_string();
@@ -278,12 +278,14 @@ impl App {
             Overlay::Picker { selected } => self.picker_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
             Overlay::Doctor(view) => self.doctor_key(view, key),
-            Overlay::Command(mut input) => match key.code {
+            Overlay::Command(mut line) => match key.code {
                 KeyCode::Esc => Vec::new(),
-                KeyCode::Enter => self.run_command(input.value().trim().to_string()),
+                KeyCode::Enter => self.run_command(line.value().trim().to_string()),
                 _ => {
-                    input.handle_event(&Event::Key(key));
-                    self.overlay = Some(Overlay::Command(input));
+                    let profiles: Vec<&str> =
+                        self.profiles.iter().map(|p| p.name.as_str()).collect();
+                    line.handle_key(key, &profiles);
+                    self.overlay = Some(Overlay::Command(line));
                     Vec::new()
                 }
             },

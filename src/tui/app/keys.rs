@@ -142,7 +142,7 @@ impl App {
                 Vec::new()
             }
             Action::Help => self.open(super::Overlay::Help { scroll: 0 }),
-            Action::Command => self.open(super::Overlay::Command(Input::default())),
+            Action::Command => self.open(super::Overlay::Command(Default::default())),
             Action::Filter => {
                 let current = self.current_filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))

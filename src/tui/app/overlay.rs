@@ -3,6 +3,7 @@
 
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::secret::Secret;
+use crate::tui::command_line::CommandLine;
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::doctor_view::DoctorView;
 use crate::tui::effect::MintSetup;
@@ -165,7 +166,7 @@ pub enum Overlay {
         selected: usize,
     },
     /// The `:` command line.
-    Command(Input),
+    Command(CommandLine),
     /// The `/` filter of the current tab, edited live.
     Filter(Input),
 }

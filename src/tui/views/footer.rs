@@ -13,9 +13,9 @@ use unicode_width::UnicodeWidthStr;
 /// Draws the hints, or the open command / filter input.
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let (prompt, input) = match &app.overlay {
-        Some(Overlay::Command(i)) => (":", i),
-        Some(Overlay::Filter(i)) => ("/", i),
+    let (prompt, input, choices) = match &app.overlay {
+        Some(Overlay::Command(line)) => (":", line.input(), line.choices()),
+        Some(Overlay::Filter(i)) => ("/", i, &[][..]),
         // A dialog has the keyboard (and its own keys): typing goes there.
         Some(_) => {
             let line = hint_line(&[("Esc", "close")], area.width.saturating_sub(1), t);
@@ -46,10 +46,15 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     };
     let width = area.width.saturating_sub(2) as usize;
     let scroll = input.visual_scroll(width);
-    let text = Line::from(vec![
+    let mut text = Line::from(vec![
         Span::styled(prompt, t.hint_key),
         Span::styled(input.value().to_string(), t.input_focus),
     ]);
+    // What a Tab would go through.
+    if !choices.is_empty() {
+        text.spans
+            .push(Span::styled(format!("  {}", choices.join("  ")), t.muted));
+    }
     frame.render_widget(
         Paragraph::new(text)
             .scroll((0, scroll as u16))

@@ -6,16 +6,20 @@ use super::layout::{self, Width};
 use super::pager;
 use crate::tui::action::{ACTIONS, Action, ActionSpec};
 use crate::tui::app::{App, Overlay};
+use crate::tui::command_line;
 use crate::tui::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-const FOOTER: [&str; 2] = [
-    " : providers  sip  verification  activity  ctx [NAME]  doctor [all]  messages  help  q",
-    " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save",
-];
+/// The lines under the keys: the `:` commands (tab completes them) and the form keys.
+fn footer() -> [String; 2] {
+    [
+        format!(" : {}  (tab completes)", command_line::summary()),
+        " forms: tab/shift-tab move, ←/→ choose, ctrl-x reveal, ctrl-g generate, ⏎ save".into(),
+    ]
+}
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
     let t = &app.theme;
@@ -46,7 +50,8 @@ pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
     let inner = Block::default().borders(Borders::ALL).inner(box_area);
     let entries: Vec<Line> = ACTIONS.iter().map(|s| entry(app, s)).collect();
     // The footer wraps on a narrow screen: it takes the rows it needs.
-    let footer_rows: u16 = FOOTER
+    let footer_text = footer();
+    let footer_rows: u16 = footer_text
         .iter()
         .map(|l| (l.chars().count() as u16).div_ceil(inner.width.max(1)))
         .sum();
@@ -57,7 +62,7 @@ pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
     if usize::from(body.width) / columns < widest {
         let mut lines = entries;
         lines.push(Line::raw(""));
-        for text in FOOTER {
+        for text in &footer_text {
             let wrapped = wrap(
                 text.trim_start(),
                 usize::from(inner.width.saturating_sub(1)),
@@ -97,7 +102,10 @@ pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
         };
         frame.render_widget(Paragraph::new(chunk.to_vec()), column);
     }
-    let footer_lines: Vec<Line> = FOOTER.iter().map(|l| Line::styled(*l, t.muted)).collect();
+    let footer_lines: Vec<Line> = footer_text
+        .into_iter()
+        .map(|l| Line::styled(l, t.muted))
+        .collect();
     frame.render_widget(
         Paragraph::new(footer_lines).wrap(Wrap { trim: false }),
         footer,
