@@ -452,6 +452,10 @@ pub trait Cursor {
     fn visible_rows(&self) -> usize;
     /// The id of the row under the cursor.
     fn selected_id(&self) -> Option<&str>;
+    /// The current sort.
+    fn sort(&self) -> Option<Sort>;
+    /// Sorts by a column; the same column again flips the order.
+    fn sort_by(&mut self, column: usize);
 }
 
 impl<T: Row> Cursor for ItemList<T> {
@@ -475,6 +479,12 @@ impl<T: Row> Cursor for ItemList<T> {
     }
     fn selected_id(&self) -> Option<&str> {
         self.selected_item().map(Row::id)
+    }
+    fn sort(&self) -> Option<Sort> {
+        ItemList::sort(self)
+    }
+    fn sort_by(&mut self, column: usize) {
+        ItemList::sort_by(self, column)
     }
 }
 

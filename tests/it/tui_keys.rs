@@ -212,3 +212,60 @@ async fn tab_completes_commands_and_profile_names_in_the_command_line() {
     h.settle().await;
     assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
 }
+
+#[tokio::test]
+async fn s_picks_the_column_to_sort_by_and_the_header_marks_it() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('s'));
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains("1 NAME") && screen.contains("2 ACCOUNT SID"),
+        "the columns to choose from:\n{screen}"
+    );
+    h.press(KeyCode::Char('2'));
+    assert!(h.app.overlay.is_none());
+    let header = |h: &mut Harness| {
+        h.screen(120, 30)
+            .lines()
+            .find(|l| l.contains("NAME") && l.contains("STATUS"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        header(&mut h).contains("ACCOUNT SID ↑"),
+        "{}",
+        header(&mut h)
+    );
+    let sids = |h: &Harness| -> Vec<String> {
+        let list = &h.app.providers;
+        list.visible(list.len())
+            .1
+            .iter()
+            .map(|p| p.account_sid.clone())
+            .collect()
+    };
+    let ascending = sids(&h);
+    assert!(
+        ascending[0].starts_with("AC2d") && ascending[7].starts_with("ACf2"),
+        "{ascending:?}"
+    );
+    // The same column again: the other way.
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Char('2'));
+    assert!(
+        header(&mut h).contains("ACCOUNT SID ↓"),
+        "{}",
+        header(&mut h)
+    );
+    let mut descending = sids(&h);
+    descending.reverse();
+    assert_eq!(descending, ascending);
+    // Arrows (from the sorted column) and ⏎ pick too; Esc leaves the sort as it was.
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert!(header(&mut h).contains("STATUS ↑"), "{}", header(&mut h));
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Esc);
+    assert!(header(&mut h).contains("STATUS ↑"), "{}", header(&mut h));
+}

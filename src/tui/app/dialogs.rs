@@ -276,6 +276,7 @@ impl App {
             Overlay::RotateHow { account_sid } => self.rotate_how_key(account_sid, key),
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
+            Overlay::Sort { selected } => self.sort_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
             Overlay::Doctor(view) => self.doctor_key(view, key),
             Overlay::Command(mut line) => match key.code {

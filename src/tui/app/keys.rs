@@ -5,7 +5,6 @@ use crate::secret::Secret;
 use crate::tui::action::{self, Action, ActionSpec, Scope};
 use crate::tui::effect::{Effect, Request};
 use crate::tui::keymap::Keymap;
-use crate::tui::list::Sort;
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crate::tui::sip_row::SipRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -227,8 +226,8 @@ impl App {
             }
             Action::Copy => self.copy_selected(),
             Action::Sort => {
-                self.cycle_sort();
-                Vec::new()
+                let selected = self.current_list().sort().map_or(0, |s| s.column);
+                self.open(super::Overlay::Sort { selected })
             }
         }
     }
@@ -304,25 +303,35 @@ impl App {
         })
     }
 
-    fn cycle_sort(&mut self) {
-        let columns = if self.tab == Tab::Sip {
-            SIP_COLUMNS.len()
-        } else {
-            PROVIDER_COLUMNS.len()
-        };
-        // Same column reversed, then the next column.
-        let next = |s: Option<Sort>| match s {
-            Some(s) if s.descending => (s.column + 1) % columns,
-            Some(s) => s.column,
-            None => 0,
-        };
-        if self.tab == Tab::Sip {
-            let c = next(self.sip.sort());
-            self.sip.sort_by(c);
-        } else if let Some(list) = self.provider_list_mut() {
-            let c = next(list.sort());
-            list.sort_by(c);
+    /// The columns the current tab's table sorts by.
+    pub fn sort_columns(&self) -> &'static [&'static str] {
+        match self.tab {
+            Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
+            Tab::Sip => SIP_COLUMNS,
+            Tab::Activity => &[],
         }
+    }
+
+    /// A key in the column chooser with the cursor on column `selected`: a digit
+    /// or ⏎ sorts by that column (the sorted one again: the other way), the
+    /// movement keys move, anything else closes it.
+    pub(super) fn sort_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
+        let last = self.sort_columns().len().saturating_sub(1);
+        let chosen = match key.code {
+            KeyCode::Char(c) => c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)),
+            KeyCode::Enter => Some(selected),
+            _ => None,
+        };
+        if let Some(column) = chosen.filter(|c| *c <= last) {
+            self.current_list_mut().sort_by(column);
+            return Vec::new();
+        }
+        if let Some(moved) = self.scrolled(&key, selected) {
+            self.overlay = Some(super::Overlay::Sort {
+                selected: moved.min(last),
+            });
+        }
+        Vec::new()
     }
 
     pub(super) fn current_filter(&self) -> &str {

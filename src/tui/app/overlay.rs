@@ -160,6 +160,11 @@ pub enum Overlay {
         /// The first line shown.
         scroll: usize,
     },
+    /// The column to sort the table by, with the cursor on one.
+    Sort {
+        /// The highlighted column.
+        selected: usize,
+    },
     /// The profile picker, with its cursor.
     Picker {
         /// The highlighted profile.

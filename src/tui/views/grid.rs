@@ -47,7 +47,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    (header, widths): (&[&str], &[Width]),
+    (header, widths): (&[impl AsRef<str>], &[Width]),
     rows: &[GridRow],
     selected: usize,
     theme: &Theme,
@@ -67,7 +67,7 @@ pub fn render(
     let mut columns = layout::columns(room, &kept, SPACING);
     let header: Vec<&str> = shown
         .iter()
-        .filter_map(|&i| header.get(i).copied())
+        .filter_map(|&i| header.get(i).map(AsRef::as_ref))
         .collect();
     // What the drawn rows hold decides who lends room and who gets it.
     let height = usize::from(inner.height.saturating_sub(1));

@@ -82,6 +82,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Rotation(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
+        Some(Overlay::Sort { selected }) => picker::draw_sort_picker(app, *selected, frame, area),
         Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
         Some(Overlay::Doctor(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::RotateHow { account_sid }) => {
