@@ -12,9 +12,8 @@ use ratatui::text::{Line, Span};
 /// Draws the message log over `area`.
 pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     let t = app.theme.clone();
-    let box_area = centered(area, 110, area.height);
     // Inside the border, one column for the space before the time.
-    let width = usize::from(box_area.width.saturating_sub(3));
+    let width = usize::from(area.width.min(110).saturating_sub(3));
     let mut lines = Vec::new();
     for m in app.messages() {
         let time = format!("{} ", m.time.format("%H:%M:%S"));
@@ -35,6 +34,9 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::styled(" no messages yet", t.muted));
     }
+    // As tall as the messages, at most the screen.
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let box_area = centered(area, 110, height);
     let keymap = app.keymap();
     let keys = format!(
         "{}/{}",
