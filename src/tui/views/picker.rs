@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
 /// The column chooser of `s`: each column with its number, the sorted one marked
 /// with its direction, `selected` highlighted.
 pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
+    const WIDTH: u16 = 32;
     let t = &app.theme;
     let sort = app.current_list().sort();
     let mut lines: Vec<Line> = app
@@ -25,13 +26,12 @@ pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rec
             Line::styled(format!(" {} {column}{arrow} ", i + 1), style)
         })
         .collect();
+    let digits = format!("1-{}", app.sort_columns().len());
+    let hints = [(digits.as_str(), "sort"), ("⏎", "sort"), ("Esc", "cancel")];
     lines.push(Line::raw(""));
-    lines.push(hint_line(
-        &[("1-9", "sort"), ("⏎", "sort"), ("Esc", "cancel")],
-        26,
-        t,
-    ));
-    modal_lines(frame, area, 30, "Sort by", lines, t);
+    // The modal's inner width: its border and padding take four columns.
+    lines.push(hint_line(&hints, WIDTH - 4, t));
+    modal_lines(frame, area, WIDTH, "Sort by", lines, t);
 }
 
 /// Draws the picker with `selected` highlighted.
