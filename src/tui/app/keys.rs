@@ -316,19 +316,19 @@ impl App {
     /// or ⏎ sorts by that column (the sorted one again: the other way), the
     /// movement keys move, anything else closes it.
     pub(super) fn sort_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let last = self.sort_columns().len().saturating_sub(1);
+        let count = self.sort_columns().len();
         let chosen = match key.code {
             KeyCode::Char(c) => c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)),
             KeyCode::Enter => Some(selected),
             _ => None,
         };
-        if let Some(column) = chosen.filter(|c| *c <= last) {
+        if let Some(column) = chosen.filter(|c| *c < count) {
             self.current_list_mut().sort_by(column);
             return Vec::new();
         }
         if let Some(moved) = self.scrolled(&key, selected) {
             self.overlay = Some(super::Overlay::Sort {
-                selected: moved.min(last),
+                selected: moved.min(count.saturating_sub(1)),
             });
         }
         Vec::new()

@@ -1,6 +1,7 @@
 //! `?` help, generated from the action table: what each key does, and whether it is
-//! available here (and if not, why). Entries flow into as many columns as fit them
-//! whole; where even two do not, help is one list that scrolls.
+//! available here (and if not, why). Entries flow into as many columns as the height
+//! needs while each column holds them whole; otherwise (a small screen) help is one
+//! list that scrolls.
 
 use super::layout::{self, Width};
 use super::pager;
@@ -60,31 +61,7 @@ pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
     let columns = entries.len().div_ceil(rows);
     let widest = entries.iter().map(Line::width).max().unwrap_or(0);
     if usize::from(body.width) / columns < widest {
-        let mut lines = entries;
-        lines.push(Line::raw(""));
-        for text in &footer_text {
-            let wrapped = wrap(
-                text.trim_start(),
-                usize::from(inner.width.saturating_sub(1)),
-            );
-            lines.extend(
-                wrapped
-                    .into_iter()
-                    .map(|l| Line::styled(format!(" {l}"), t.muted)),
-            );
-        }
-        let keymap = app.keymap();
-        let keys = format!(
-            "{}/{}",
-            keymap.label(Action::Up),
-            keymap.label(Action::Down)
-        );
-        let Some(Overlay::Help { scroll }) = app.overlay.as_mut() else {
-            return;
-        };
-        let title = ("Help — Esc closes", keys.as_str());
-        *scroll = pager::draw(frame, box_area, title, &lines, *scroll, &t);
-        return;
+        return draw_list(app, frame, box_area, entries, &footer_text);
     }
     frame.render_widget(Clear, box_area);
     let block = Block::default()
@@ -110,4 +87,37 @@ pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
         Paragraph::new(footer_lines).wrap(Wrap { trim: false }),
         footer,
     );
+}
+
+/// Help as one list, the footer at its end, that scrolls (where the columns would
+/// cut the entries).
+fn draw_list(
+    app: &mut App,
+    frame: &mut Frame,
+    area: Rect,
+    mut lines: Vec<Line<'static>>,
+    footer: &[String],
+) {
+    let t = app.theme.clone();
+    let width = usize::from(area.width.saturating_sub(3));
+    lines.push(Line::raw(""));
+    for text in footer {
+        let wrapped = wrap(text.trim_start(), width);
+        lines.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), t.muted)),
+        );
+    }
+    let keymap = app.keymap();
+    let keys = format!(
+        "{}/{}",
+        keymap.label(Action::Up),
+        keymap.label(Action::Down)
+    );
+    let Some(Overlay::Help { scroll }) = app.overlay.as_mut() else {
+        return;
+    };
+    let title = ("Help — Esc closes", keys.as_str());
+    *scroll = pager::draw(frame, area, title, &lines, *scroll, &t);
 }
