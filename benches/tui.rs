@@ -121,8 +121,7 @@ fn bench(c: &mut Criterion) {
                 criterion::BatchSize::LargeInput,
             );
         });
-        // `s`: the next sort column (its keys computed, then sorted), or the same one
-        // reversed; both halves of a cycle are measured together.
+        // `s` and a column: its keys computed, then sorted.
         app.sip.set_filter("");
         group.bench_with_input(BenchmarkId::new("sort_key", n), &n, |b, _| {
             b.iter_batched(

@@ -56,9 +56,10 @@ async fn list(ctx: &Context) -> Result<(), CliError> {
     written.and_then(|()| sink.finish()).or_else(closed_pipe)
 }
 
+/// NAME is the description, else the server, as the UI names a credential.
 const SIP_LIST_COLUMNS: &[&str] = &[
     "ID",
-    "DESCRIPTION",
+    "NAME",
     "SERVER",
     "TRANSPORT",
     "AUTH USER",
@@ -69,7 +70,7 @@ const SIP_LIST_COLUMNS: &[&str] = &[
 fn sip_cells(c: &SipCredential) -> Vec<String> {
     vec![
         c.id.clone(),
-        c.field_text(field::DESCRIPTION, c.description.as_ref()),
+        c.display_name(),
         c.server.clone(),
         c.transport.to_string(),
         c.field_text(field::AUTH_USER, c.auth_user.as_ref()),

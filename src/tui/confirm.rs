@@ -1,29 +1,43 @@
 //! Confirmation as data: a mutating action becomes a [`ConfirmDialog`] that, when
 //! accepted, yields [`ConfirmEvent::Confirm`].
 //!
-//! The dialog names the profile (with a `[PROD]` badge) and the item, lists what
-//! depends on it, and starts with focus on **Cancel**. On a protected profile the
+//! The dialog names the profiles (each production one with its own `[PROD]` badge)
+//! and the item, lists what depends on it, and starts with focus on **Cancel**. On a protected profile the
 //! item's name must be typed exactly before the confirming buttons are enabled.
 //! After the platform refuses (409, dependants), [`ConfirmDialog::offer_force`]
 //! shows why and adds a "Force …" button.
 //!
 //! Keys: `←/→`/`Tab`/`shift-Tab` move between buttons, `Enter` activates the focused
 //! one, `y` confirms and `n` cancels (only when no name has to be typed; then they
-//! are typed), `Esc` cancels.
+//! are typed), `Esc` cancels. Details that do not fit scroll with `↑/↓` and
+//! `PgUp/PgDn` (and `j/k` when no name is typed); the lines that stand for the
+//! hidden ones say so.
 
 use super::theme::Theme;
 use super::widgets;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::cell::Cell;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+use unicode_width::UnicodeWidthStr;
 
 /// Widest the dialog gets, and narrowest it is when the terminal allows.
 const MAX_WIDTH: u16 = 76;
 const MIN_WIDTH: u16 = 48;
+
+/// A profile a dialog's item is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileTag {
+    /// Its name.
+    pub name: String,
+    /// A production profile: a `[PROD]` badge follows its name.
+    pub production: bool,
+}
 
 /// What the user decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +65,10 @@ enum Button {
 #[derive(Debug, Clone)]
 pub struct ConfirmDialog {
     action: String,
+    /// What the item is, as its row is labelled ("Credential", "Account SID").
+    kind: String,
     item_name: String,
-    profile: String,
-    production: bool,
+    profiles: Vec<ProfileTag>,
     protected: bool,
     details: Vec<String>,
     typed: Input,
@@ -61,8 +76,13 @@ pub struct ConfirmDialog {
     focus: usize,
     busy: bool,
     refusal: Option<(String, Vec<String>)>,
-    /// Says what the details are ("Also deletes:").
-    heading: Option<String>,
+    /// Says what the details are ("Also deletes:"); never scrolled away.
+    heading: Vec<String>,
+    /// The first detail line shown.
+    scroll: usize,
+    /// The largest useful [`ConfirmDialog::scroll`] and the detail lines shown, as
+    /// the last draw found them (the scroll keys stop there).
+    window: Cell<(usize, usize)>,
     /// Why the last ⏎ did not go ahead, or what the next one will do.
     note: Option<String>,
     /// A force was chosen once on a profile that asks no name: the next ⏎ on it goes.
@@ -70,22 +90,23 @@ pub struct ConfirmDialog {
 }
 
 impl ConfirmDialog {
-    /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name` in
-    /// `profile`; `protected` requires typing the name; `details` are lines such as
-    /// dependants or "nothing depends on it".
+    /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name`, which
+    /// is a `kind` ("Credential", "Account SID"), on `profiles`; `protected`
+    /// requires typing the name; `details` are lines such as dependants or "nothing
+    /// depends on it".
     pub fn new(
         action: &str,
+        kind: &str,
         item_name: &str,
-        profile: &str,
-        production: bool,
+        profiles: Vec<ProfileTag>,
         protected: bool,
         details: Vec<String>,
     ) -> Self {
         ConfirmDialog {
             action: action.to_string(),
+            kind: kind.to_string(),
             item_name: item_name.to_string(),
-            profile: profile.to_string(),
-            production,
+            profiles,
             protected,
             details,
             typed: Input::default(),
@@ -93,15 +114,17 @@ impl ConfirmDialog {
             focus: 0,
             busy: false,
             refusal: None,
-            heading: None,
+            heading: Vec::new(),
+            scroll: 0,
+            window: Cell::new((0, 0)),
             note: None,
             force_armed: false,
         }
     }
 
-    /// Names what the details list, e.g. "Also deletes:".
-    pub fn with_heading(mut self, heading: &str) -> Self {
-        self.heading = Some(heading.to_string());
+    /// Lines that say what the details list, e.g. "Also deletes:".
+    pub fn with_heading<S: Into<String>>(mut self, lines: impl IntoIterator<Item = S>) -> Self {
+        self.heading = lines.into_iter().map(Into::into).collect();
         self
     }
 
@@ -136,8 +159,16 @@ impl ConfirmDialog {
             self.force_armed = false;
             self.note = None;
         }
+        let (_, page) = self.window.get();
+        let page = isize::try_from(page.max(1)).unwrap_or(1);
         match key.code {
             KeyCode::Esc => return ConfirmEvent::Cancel,
+            KeyCode::Down => self.scroll_by(1),
+            KeyCode::Up => self.scroll_by(-1),
+            KeyCode::PageDown => self.scroll_by(page),
+            KeyCode::PageUp => self.scroll_by(-page),
+            KeyCode::Char('j') if plain && !self.protected => self.scroll_by(1),
+            KeyCode::Char('k') if plain && !self.protected => self.scroll_by(-1),
             _ if self.busy => {}
             KeyCode::Enter => {
                 return self.activate(self.buttons[self.focus.min(self.buttons.len() - 1)]);
@@ -162,11 +193,18 @@ impl ConfirmDialog {
 
     /// Draws the dialog centred in `area`.
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let parts = self.parts(theme);
-        let longest = parts.iter().map(Part::width).max().unwrap_or(0);
+        let longest = self
+            .parts(theme, usize::MAX)
+            .iter()
+            .map(Part::width)
+            .max()
+            .unwrap_or(0);
         let width = u16::try_from(longest + 4)
             .unwrap_or(u16::MAX)
-            .clamp(MIN_WIDTH, MAX_WIDTH);
+            .clamp(MIN_WIDTH, MAX_WIDTH)
+            .min(area.width);
+        // Inside the border and its padding (see `widgets::modal`).
+        let parts = self.parts(theme, usize::from(width.saturating_sub(4)));
         let height = u16::try_from(parts.len() + 2).unwrap_or(u16::MAX);
         let inner = widgets::modal(
             frame,
@@ -179,16 +217,16 @@ impl ConfirmDialog {
         if inner.is_empty() {
             return;
         }
-        for (i, part) in fit(parts, usize::from(inner.height))
-            .into_iter()
-            .enumerate()
-        {
+        let keys = if self.protected { "↑/↓" } else { "j/k" };
+        let (parts, window) = fit(parts, usize::from(inner.height), self.scroll, keys);
+        self.window.set(window);
+        for (i, part) in parts.into_iter().enumerate() {
             let Some(row) = widgets::row(inner, u16::try_from(i).unwrap_or(u16::MAX)) else {
                 break;
             };
             match part {
                 Part::Blank => {}
-                Part::Text(line) | Part::Detail(line) => {
+                Part::Text(line) | Part::Detail(line, _) => {
                     let line = widgets::fit_line(&line, usize::from(row.width));
                     frame.render_widget(Paragraph::new(line), row)
                 }
@@ -198,6 +236,12 @@ impl ConfirmDialog {
                 }
             }
         }
+    }
+
+    /// Scrolls the details by `delta` lines, within what the last draw showed.
+    fn scroll_by(&mut self, delta: isize) {
+        let (max, _) = self.window.get();
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 
     fn activate(&mut self, button: Button) -> ConfirmEvent {
@@ -252,34 +296,37 @@ impl ConfirmDialog {
         }
     }
 
-    /// The dialog's rows, top to bottom, before fitting them to the height.
-    fn parts(&self, theme: &Theme) -> Vec<Part> {
-        let mut profile = vec![
-            Span::styled("Profile  ", theme.muted),
-            Span::styled(self.profile.clone(), theme.base),
-        ];
-        if self.production {
-            profile.push(Span::raw(" "));
-            profile.push(Span::styled("[PROD]", theme.badge_prod));
-        }
-        let mut parts = vec![
-            Part::Blank,
-            Part::Text(Line::from(profile)),
-            Part::Text(Line::from(vec![
-                Span::styled("Item     ", theme.muted),
-                Span::styled(self.item_name.clone(), theme.title),
-            ])),
-        ];
+    /// The dialog's rows, top to bottom, `width` wide, before fitting them to the
+    /// height.
+    fn parts(&self, theme: &Theme, width: usize) -> Vec<Part> {
+        let profiles = if self.profiles.len() == 1 {
+            "Profile"
+        } else {
+            "Profiles"
+        };
+        // Both labels as wide as the longer one, so the values line up.
+        let label_width = self.kind.width().max(profiles.len()) + 2;
+        let label = |text: &str| Span::styled(format!("{text:<label_width$}"), theme.muted);
+        let mut parts = vec![Part::Blank];
+        parts.extend(
+            self.profile_lines(label(profiles), width, theme)
+                .into_iter()
+                .map(Part::Text),
+        );
+        parts.push(Part::Text(Line::from(vec![
+            label(&self.kind),
+            Span::styled(self.item_name.clone(), theme.title),
+        ])));
         if !self.details.is_empty() {
             parts.push(Part::Blank);
-            if let Some(h) = &self.heading {
-                parts.push(Part::Text(Line::styled(h.clone(), theme.muted)));
-            }
             parts.extend(
-                self.details
+                self.heading
                     .iter()
-                    .map(|d| Part::Detail(Line::styled(d.clone(), theme.base))),
+                    .map(|h| Part::Text(Line::styled(h.clone(), theme.muted))),
             );
+            for d in &self.details {
+                parts.extend(detail_rows("", d, theme.base, width));
+            }
         }
         if let Some((message, dependants)) = &self.refusal {
             parts.push(Part::Blank);
@@ -287,15 +334,14 @@ impl ConfirmDialog {
                 format!("✗ {message}"),
                 theme.flash_error,
             )));
-            parts.extend(
-                dependants
-                    .iter()
-                    .map(|d| Part::Detail(Line::styled(format!("  • {d}"), theme.base))),
-            );
+            for d in dependants {
+                parts.extend(detail_rows("  • ", d, theme.base, width));
+            }
         }
         if self.protected {
             parts.push(Part::Blank);
-            let verb = self.button_label(Button::Confirm);
+            // The button that acts: Delete, or Force delete after a refusal.
+            let verb = self.button_label(self.buttons[self.buttons.len() - 1]);
             parts.push(Part::Text(Line::from(vec![
                 Span::styled("Type ", theme.base),
                 Span::styled(self.item_name.clone(), theme.title),
@@ -310,6 +356,42 @@ impl ConfirmDialog {
         parts.push(Part::Blank);
         parts.push(Part::Buttons(self.buttons_line(theme)));
         parts
+    }
+
+    /// `label` and the profiles, each production one followed by its own `[PROD]`,
+    /// wrapped between profiles to `width` under the first.
+    fn profile_lines(
+        &self,
+        label: Span<'static>,
+        width: usize,
+        theme: &Theme,
+    ) -> Vec<Line<'static>> {
+        let indent = label.width();
+        let mut lines = vec![vec![label]];
+        let mut used = indent;
+        for (i, profile) in self.profiles.iter().enumerate() {
+            let mut unit = vec![Span::styled(profile.name.clone(), theme.base)];
+            if profile.production {
+                unit.push(Span::raw(" "));
+                unit.push(Span::styled("[PROD]", theme.badge_prod));
+            }
+            if i + 1 < self.profiles.len() {
+                unit.push(Span::styled(",", theme.base));
+            }
+            let unit_width: usize = unit.iter().map(Span::width).sum();
+            if used > indent && used + 1 + unit_width > width {
+                lines.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
+            }
+            let line = lines.last_mut().expect("one line at least");
+            if used > indent {
+                line.push(Span::raw(" "));
+                used += 1;
+            }
+            line.extend(unit);
+            used += unit_width;
+        }
+        lines.into_iter().map(Line::from).collect()
     }
 
     fn buttons_line(&self, theme: &Theme) -> Line<'static> {
@@ -359,8 +441,9 @@ enum Part {
     Blank,
     /// A line that always stays.
     Text(Line<'static>),
-    /// A detail line, dropped (with a "… and N more" line) when space is short.
-    Detail(Line<'static>),
+    /// A row of a detail line, scrolled (with a "… and N more" line) when space is
+    /// short; true on the first row of a detail.
+    Detail(Line<'static>, bool),
     /// The typed-name input (protected profiles).
     Input,
     /// The buttons, or the waiting note.
@@ -370,38 +453,109 @@ enum Part {
 impl Part {
     fn width(&self) -> usize {
         match self {
-            Part::Text(l) | Part::Detail(l) | Part::Buttons(l) => l.width(),
+            Part::Text(l) | Part::Detail(l, _) | Part::Buttons(l) => l.width(),
             Part::Blank | Part::Input => 0,
         }
     }
 }
 
-/// Shrinks `parts` to `height` rows: spacing goes first, then detail lines (with a
-/// count of what was left out), then rows from the top, so the buttons stay.
-fn fit(mut parts: Vec<Part>, height: usize) -> Vec<Part> {
+/// `text` in rows of `width`, broken at spaces: the first after `first`, the others
+/// indented as far (at least two), so that a continued detail reads as one.
+fn detail_rows(first: &str, text: &str, style: Style, width: usize) -> Vec<Part> {
+    let indent = first.width().max(2);
+    let rest = width.saturating_sub(indent);
+    widgets::wrap_hanging(text, width.saturating_sub(first.width()), rest)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let lead = if i == 0 {
+                first.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            Part::Detail(Line::styled(lead + &row, style), i == 0)
+        })
+        .collect()
+}
+
+/// Shrinks `parts` to `height` rows: spacing goes first, then the detail rows
+/// outside a window that starts at detail row `offset` (each hidden run becomes one
+/// line that counts the details it holds and names the `keys` that scroll), then
+/// rows from the top, so the buttons stay. Returns the rows, and the largest useful
+/// offset with the number of detail rows shown.
+fn fit(
+    mut parts: Vec<Part>,
+    height: usize,
+    offset: usize,
+    keys: &str,
+) -> (Vec<Part>, (usize, usize)) {
     while parts.len() > height {
         let Some(i) = parts.iter().position(|p| matches!(p, Part::Blank)) else {
             break;
         };
         parts.remove(i);
     }
-    let details: Vec<usize> = (0..parts.len())
-        .filter(|&i| matches!(parts[i], Part::Detail(_)))
+    let firsts: Vec<bool> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Detail(_, first) => Some(*first),
+            _ => None,
+        })
         .collect();
-    if parts.len() > height && !details.is_empty() {
-        let drop = (parts.len() - height + 1).min(details.len());
-        let marker_at = details[details.len() - drop];
-        for &i in details.iter().rev().take(drop) {
-            parts.remove(i);
-        }
-        parts.insert(
-            marker_at,
-            Part::Detail(Line::from(format!("… and {drop} more"))),
-        );
+    let total = firsts.len();
+    let room = height.saturating_sub(parts.len() - total);
+    if total <= room {
+        return (parts, (0, total));
     }
-    let excess = parts.len().saturating_sub(height);
-    parts.drain(..excess);
-    parts
+    if room == 0 {
+        parts.retain(|p| !matches!(p, Part::Detail(..)));
+        let excess = parts.len().saturating_sub(height);
+        parts.drain(..excess);
+        return (parts, (0, 0));
+    }
+    // A line above the window, when there is room for it, and one below.
+    let marks_above = room >= 3;
+    let max = total - room.saturating_sub(usize::from(marks_above)).max(1);
+    let offset = offset.min(max);
+    let above = offset > 0 && marks_above;
+    let available = room.saturating_sub(usize::from(above));
+    let (shown, below) = if offset + available >= total {
+        (total - offset, false)
+    } else {
+        (available.saturating_sub(1), true)
+    };
+    // The details a hidden run of rows holds, whole or in part.
+    let details_in = |rows: std::ops::Range<usize>| {
+        let starts_inside = rows.clone().next().is_some_and(|r| !firsts[r]);
+        firsts[rows].iter().filter(|f| **f).count() + usize::from(starts_inside)
+    };
+    let mut out = Vec::with_capacity(height);
+    let mut k = 0;
+    for part in parts {
+        if !matches!(part, Part::Detail(..)) {
+            out.push(part);
+            continue;
+        }
+        if above && k == offset {
+            let hidden = details_in(0..offset);
+            out.push(marker(format!("… {hidden} more above ({keys} scroll)")));
+        }
+        if (offset..offset + shown).contains(&k) {
+            out.push(part);
+        } else if below && k == offset + shown {
+            let hidden = details_in(k..total);
+            out.push(marker(format!("… and {hidden} more ({keys} scroll)")));
+        }
+        k += 1;
+    }
+    let excess = out.len().saturating_sub(height);
+    out.drain(..excess);
+    (out, (max, shown))
+}
+
+/// The line that stands for hidden detail rows.
+fn marker(text: String) -> Part {
+    Part::Detail(Line::from(text), true)
 }
 
 fn clamp(n: usize) -> u16 {
@@ -419,12 +573,19 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn tag(name: &str, production: bool) -> ProfileTag {
+        ProfileTag {
+            name: name.into(),
+            production,
+        }
+    }
+
     fn plain(profile_protected: bool) -> ConfirmDialog {
         ConfirmDialog::new(
             "Delete SIP credential",
+            "Credential",
             "sip-main",
-            "prod-dasha",
-            true,
+            vec![tag("prod-dasha", true)],
             profile_protected,
             vec!["phone number +15550100 → agent Support (inbound)".into()],
         )
@@ -539,9 +700,9 @@ mod tests {
     fn a_partly_typed_name_says_what_is_missing() {
         let mut d = ConfirmDialog::new(
             "Delete SIP credential",
+            "Credential",
             "EU trunk",
-            "prod",
-            true,
+            vec![tag("prod", true)],
             true,
             vec![],
         );
@@ -572,9 +733,9 @@ mod tests {
             .collect();
         let d = ConfirmDialog::new(
             "Delete provider",
+            "Provider",
             "prod-main",
-            "staging",
-            false,
+            vec![tag("staging", false)],
             true,
             details,
         );
@@ -583,6 +744,58 @@ mod tests {
         assert!(text.contains("more"), "{text}");
         assert!(
             text.contains("Cancel") && text.contains("to enable Delete"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn profiles_wrap_between_names_and_keep_their_badges() {
+        let profiles = vec![
+            tag("audit-dasha", false),
+            tag("prod-dasha", true),
+            tag("prod-unpod", true),
+            tag("audit", false),
+        ];
+        let d = ConfirmDialog::new("Rotate", "Account SID", "AC1", profiles, true, vec![]);
+        let text = draw(&d, &Theme::default_theme(), 50, 20)
+            .backend()
+            .to_string();
+        assert!(
+            text.contains("Profiles     audit-dasha, prod-dasha [PROD],"),
+            "{text}"
+        );
+        assert!(
+            text.contains("             prod-unpod [PROD], audit "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn hidden_details_are_counted_and_scroll_into_view() {
+        // Detail 0 wraps on two rows at this width; the others take one.
+        let mut details = vec![format!("phone number +15550100 {}", "long ".repeat(10))];
+        details.extend((1..8).map(|i| format!("detail {i}")));
+        let profiles = vec![tag("p", false)];
+        let mut d =
+            ConfirmDialog::new("Delete provider", "Provider", "p", profiles, false, details);
+        let theme = Theme::default_theme();
+        let text = draw(&d, &theme, 60, 12).backend().to_string();
+        assert!(text.contains("… and 3 more (j/k scroll)"), "{text}");
+        for _ in 0..20 {
+            d.handle_key(key(KeyCode::Char('j')));
+        }
+        let text = draw(&d, &theme, 60, 12).backend().to_string();
+        assert!(
+            text.contains("detail 7") && !text.contains("… and"),
+            "{text}"
+        );
+        assert!(text.contains("more above (j/k scroll)"), "{text}");
+        d.handle_key(key(KeyCode::PageUp));
+        d.handle_key(key(KeyCode::Up));
+        d.handle_key(key(KeyCode::Char('k')));
+        let text = draw(&d, &theme, 60, 12).backend().to_string();
+        assert!(
+            text.contains("phone number") && !text.contains("above"),
             "{text}"
         );
     }
@@ -604,9 +817,9 @@ mod tests {
         type_text(&mut typed, "sip-main");
         let quiet = ConfirmDialog::new(
             "Delete provider",
+            "Provider",
             "staging-dr",
-            "staging",
-            false,
+            vec![tag("staging", false)],
             false,
             vec!["nothing depends on it".into()],
         );

@@ -77,7 +77,7 @@ impl<T> Default for ItemList<T> {
 impl<T: Row> ItemList<T> {
     /// Replaces the items, keeping the cursor on the same id when it still exists.
     pub fn set_items(&mut self, items: Vec<T>) {
-        let keep = self.selected_id();
+        let keep = self.cursor_id();
         self.items = items;
         self.keys = None;
         self.loaded = true;
@@ -90,7 +90,7 @@ impl<T: Row> ItemList<T> {
     /// Adds rows that arrived later (the next page of a list being loaded): those
     /// that pass the filter are merged into place, the cursor stays on its item.
     pub fn append(&mut self, items: Vec<T>) {
-        let keep = self.selected_id();
+        let keep = self.cursor_id();
         let first = self.items.len();
         if let Some((column, keys)) = &mut self.keys {
             keys.extend(keys_of(&items, *column));
@@ -141,7 +141,7 @@ impl<T: Row> ItemList<T> {
 
     /// Removes one item by id.
     pub fn remove(&mut self, id: &str) {
-        let keep = self.selected_id();
+        let keep = self.cursor_id();
         if let Some(pos) = self.items.iter().position(|i| i.id() == id) {
             self.items.remove(pos);
         }
@@ -154,7 +154,7 @@ impl<T: Row> ItemList<T> {
     /// that extends the previous one searches only the rows that matched it, in
     /// their order.
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.selected_id();
+        let keep = self.cursor_id();
         let filter = Needle::new(filter);
         let narrowing = filter.as_str().starts_with(self.filter.as_str());
         self.filter = filter;
@@ -174,7 +174,7 @@ impl<T: Row> ItemList<T> {
 
     /// Sorts by a column; the same column again flips the order.
     pub fn sort_by(&mut self, column: usize) {
-        let keep = self.selected_id();
+        let keep = self.cursor_id();
         let flip = matches!(self.sort, Some(s) if s.column == column);
         self.sort = Some(match self.sort {
             Some(s) if s.column == column => Sort {
@@ -210,7 +210,8 @@ impl<T: Row> ItemList<T> {
         }
     }
 
-    fn selected_id(&self) -> Option<String> {
+    /// The id under the cursor, to keep the cursor on across a change.
+    fn cursor_id(&self) -> Option<String> {
         self.selected_item().map(|i| i.id().to_string())
     }
 
@@ -449,6 +450,12 @@ pub trait Cursor {
     fn set_filter(&mut self, filter: &str);
     /// Rows passing the filter.
     fn visible_rows(&self) -> usize;
+    /// The id of the row under the cursor.
+    fn selected_id(&self) -> Option<&str>;
+    /// The current sort.
+    fn sort(&self) -> Option<Sort>;
+    /// Sorts by a column; the same column again flips the order.
+    fn sort_by(&mut self, column: usize);
 }
 
 impl<T: Row> Cursor for ItemList<T> {
@@ -469,6 +476,15 @@ impl<T: Row> Cursor for ItemList<T> {
     }
     fn visible_rows(&self) -> usize {
         ItemList::len(self)
+    }
+    fn selected_id(&self) -> Option<&str> {
+        self.selected_item().map(Row::id)
+    }
+    fn sort(&self) -> Option<Sort> {
+        ItemList::sort(self)
+    }
+    fn sort_by(&mut self, column: usize) {
+        ItemList::sort_by(self, column)
     }
 }
 

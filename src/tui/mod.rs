@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
+pub mod command_line;
 pub mod confirm;
 pub mod demo;
 pub mod doctor_view;

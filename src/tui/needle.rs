@@ -48,6 +48,26 @@ impl Needle {
         }
     }
 
+    /// True when the needle occurs in `n` written in decimal (formatted on the
+    /// stack: a row keeps no text copy of its numbers).
+    pub fn is_in_number(&self, n: u32) -> bool {
+        if self.is_empty() || !self.lower.bytes().all(|b| b.is_ascii_digit()) {
+            return self.is_empty();
+        }
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.finder.find(&digits[at..]).is_some()
+    }
+
     /// True when the needle occurs in `text`, which holds no capital letters
     /// ([`has_capitals`] is false for it).
     pub fn is_in_lowercase(&self, text: &str) -> bool {
@@ -115,6 +135,10 @@ mod tests {
         assert!(Needle::new("été").is_in_ascii_folded("un été"));
         assert!(Needle::new("1").is_in("a1"));
         assert!(!Needle::new("a1").is_in("a"));
+        assert!(Needle::new("20").is_in_number(120));
+        assert!(Needle::new("0").is_in_number(0));
+        assert!(!Needle::new("21").is_in_number(120));
+        assert!(!Needle::new("1x").is_in_number(1));
     }
 
     #[test]

@@ -10,15 +10,9 @@ use crate::domain::{Provider, SipSource, short_sid};
 
 /// Provider table columns.
 pub const PROVIDER_COLUMNS: &[&str] = &["NAME", "ACCOUNT SID", "STATUS", "VERIFIED", "NUMBERS"];
-/// SIP table columns.
-pub const SIP_COLUMNS: &[&str] = &[
-    "DESCRIPTION",
-    "SERVER",
-    "TRANSPORT",
-    "AUTH USER",
-    "CPS",
-    "SOURCE",
-];
+/// SIP table columns. The first is the credential's name: its description, else its server (as on
+/// the command line's `sip list`).
+pub const SIP_COLUMNS: &[&str] = &["NAME", "SERVER", "TRANSPORT", "AUTH USER", "CPS", "SOURCE"];
 
 impl Row for Provider {
     fn id(&self) -> &str {

@@ -3,7 +3,8 @@
 //! [`SipCredential`] again when it is opened, edited or acted on.
 //!
 //! The buffer starts with the text a filter searches (server, description, auth
-//! user, domain, transport, source, joined by `\n`); the id, CPS key, provider id
+//! user, domain, transport, source, joined by `\n`; the CPS limit, a number, is
+//! searched as it is written); the id, CPS key, provider id
 //! and password follow. When lowercasing the searched text would change more than
 //! ASCII letters, its lowercase form is kept at the end, so that a filter
 //! keystroke never lowercases rows. The password shares the buffer, so the buffer
@@ -265,8 +266,13 @@ impl SipRow {
         self.display_name().trim()
     }
 
-    /// True when the filter matches the searched fields.
+    /// True when the filter matches the searched fields or the CPS limit (what the
+    /// row shows).
     pub fn matches(&self, needle: &Needle) -> bool {
+        self.text_matches(needle) || self.cps_limit().is_some_and(|n| needle.is_in_number(n))
+    }
+
+    fn text_matches(&self, needle: &Needle) -> bool {
         if self.flags & SEARCHED_IS_LOWERCASE != 0 {
             needle.is_in_lowercase(self.searched())
         } else if self.flags & HAS_LOWER_COPY != 0 {

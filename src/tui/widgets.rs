@@ -94,34 +94,40 @@ pub use crate::text::truncate;
 /// `text` in lines of at most `width` display columns, broken at spaces where it
 /// can and inside a word longer than a line; at least one line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = vec![String::new()];
+    wrap_hanging(text, width, width)
+}
+
+/// Like [`wrap`], with a first line `first` columns wide and the others `rest`.
+pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let room = |lines: &[String]| if lines.is_empty() { first } else { rest }.max(1);
+    let (mut line, mut used) = (String::new(), 0);
     for word in text.split(' ') {
-        let last = lines.last_mut().expect("one line at least");
-        let room = if last.is_empty() {
-            width
-        } else {
-            width.saturating_sub(last.width() + 1)
-        };
-        if word.width() <= room {
-            if !last.is_empty() {
-                last.push(' ');
+        let gap = usize::from(!line.is_empty());
+        if used + gap + word.width() <= room(&lines) {
+            if gap > 0 {
+                line.push(' ');
             }
-            last.push_str(word);
+            line.push_str(word);
+            used += gap + word.width();
             continue;
         }
-        let mut line = String::new();
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        // On a line of its own, cut where it is longer than one.
         for c in word.chars() {
-            if line.width() + c.width().unwrap_or(0) > width {
+            let w = c.width().unwrap_or(0);
+            if used + w > room(&lines) && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                used = 0;
             }
             line.push(c);
+            used += w;
         }
-        lines.push(line);
     }
-    if lines.len() > 1 && lines[0].is_empty() {
-        lines.remove(0);
-    }
+    lines.push(line);
     lines
 }
 
@@ -223,6 +229,10 @@ mod tests {
         for line in wrap("a fairly long sentence with a_very_long_word_inside it", 7) {
             assert!(line.width() <= 7, "{line}");
         }
+        assert_eq!(
+            wrap_hanging("phone number +1555 in use", 12, 8),
+            ["phone number", "+1555 in", "use"]
+        );
     }
 
     #[test]

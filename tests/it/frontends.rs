@@ -260,3 +260,35 @@ async fn the_command_line_and_the_ui_journal_the_same_scenarios_alike() {
     assert!(cli.len() >= 8, "{cli:#?}");
     assert_eq!(cli, ui, "\ncommand line: {cli:#?}\nUI: {ui:#?}");
 }
+
+#[tokio::test]
+async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is_shown() {
+    use telcreds::tui::needle::Needle;
+    use telcreds::tui::rows::{SIP_COLUMNS, sip_cells};
+    let mut h = Harness::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&h.sandbox, dir.path());
+    let run = telcreds(&cfg, &["-p", "sandbox-dasha", "sip", "list"], "").await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cli_header: Vec<&str> = run.stdout.lines().next().unwrap().split("  ").collect();
+    assert!(cli_header.contains(&SIP_COLUMNS[0]), "{cli_header:?}");
+    // c2000000-…-007 has no description: both name it by its server.
+    let bare = "c2000000-0000-4000-8000-000000000007";
+    h.press(KeyCode::Char('2'));
+    let credential = h.select_sip(bare);
+    assert_eq!(credential.description, None);
+    let cli_row = run.stdout.lines().find(|l| l.starts_with(bare)).unwrap();
+    assert_eq!(
+        cli_row.split_whitespace().nth(1),
+        Some(credential.server.as_str()),
+        "{cli_row}"
+    );
+    let ui_row = h.app.sip.selected_item().unwrap();
+    assert_eq!(sip_cells(ui_row)[0], credential.server);
+    // Whatever a row shows finds it.
+    for row in h.app.sip.items() {
+        for cell in sip_cells(row).iter().filter(|c| *c != "-") {
+            assert!(row.matches(&Needle::new(cell)), "{cell:?} finds {row:?}");
+        }
+    }
+}

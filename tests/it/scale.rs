@@ -125,10 +125,11 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
         crate::tui_harness::Harness::bulk(3_500, std::time::Duration::from_millis(30)).await;
     h.press(KeyCode::Char('2'));
     next_page(&mut h).await;
-    // Sorted by description (natural order) while loading.
+    // Sorted by name (natural order) while loading: `s`, column 1.
     h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Char('1'));
     let sort = h.app.sip.sort();
-    assert!(sort.is_some(), "a sort key is bound to s");
+    assert!(sort.is_some(), "s 1 sorts by the first column");
     for _ in 0..7 {
         h.press(KeyCode::Char('j'));
     }

@@ -1142,12 +1142,14 @@ async fn help_reads_whole_on_a_narrow_screen() {
     h.press(KeyCode::Char('?'));
     let screen = h.screen(60, 30);
     assert!(
-        screen.contains("reveal (not h…"),
-        "a cut label ends in …:\n{screen}"
+        screen.contains("reveal (not here)"),
+        "one column, whole labels:\n{screen}"
     );
+    h.press(KeyCode::Char('G'));
+    let screen = h.screen(60, 30);
     assert!(
         screen.contains("⏎ save"),
-        "the footer wraps, whole:\n{screen}"
+        "the footer wraps, whole, at the end:\n{screen}"
     );
 }
 
@@ -1223,4 +1225,31 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     let screen = h.screen(140, 40);
     assert!(screen.contains("SIP probes (1)"), "{screen}");
     assert!(screen.contains("authenticate: rejected"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_new_sip_credential_shows_its_detail_from_the_top() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Tab);
+    for _ in 0..6 {
+        h.press(KeyCode::Char('j'));
+    }
+    assert!(
+        !h.screen(120, 40).contains("│description "),
+        "scrolled down"
+    );
+    h.press(KeyCode::Char('n'));
+    h.type_text("sip.scroll-test.example");
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(120, 40);
+    assert_eq!(
+        h.app.selected_sip().unwrap().server,
+        "sip.scroll-test.example"
+    );
+    assert!(
+        screen.contains("│description ") && screen.contains("sip.scroll-test.example"),
+        "another item's detail starts at the top:\n{screen}"
+    );
 }

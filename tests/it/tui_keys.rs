@@ -65,7 +65,7 @@ async fn a_remapped_key_works_the_old_ones_do_nothing_and_hints_and_help_follow(
     h.press(KeyCode::Char('?'));
     assert!(h.app.overlay.is_none(), "? no longer opens help");
     h.press(KeyCode::F(1));
-    assert!(matches!(h.app.overlay, Some(Overlay::Help)));
+    assert!(matches!(h.app.overlay, Some(Overlay::Help { .. })));
     let screen = h.screen(140, 40);
     let delete = help_line(&screen, "delete");
     assert!(
@@ -170,4 +170,102 @@ async fn a_failed_load_names_the_remapped_retry_key() {
     let flash = h.app.flash.as_ref().expect("a flash").text.clone();
     assert!(flash.contains("loading SIP credentials failed"), "{flash}");
     assert!(flash.contains("(f5 retries)"), "{flash}");
+}
+
+/// The `:` command line as drawn (the hint bar's row while it is open).
+fn command_line(h: &mut Harness) -> String {
+    hint_bar(&h.screen(120, 30)).trim_end().to_string()
+}
+
+#[tokio::test]
+async fn tab_completes_commands_and_profile_names_in_the_command_line() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char(':'));
+    h.type_text("pro");
+    h.press(KeyCode::Tab);
+    assert_eq!(command_line(&mut h), ":providers");
+    h.press(KeyCode::Esc);
+
+    h.press(KeyCode::Char(':'));
+    h.type_text("ct");
+    h.press(KeyCode::Tab);
+    assert!(
+        matches!(&h.app.overlay, Some(Overlay::Command(line)) if line.value() == "ctx "),
+        "a command that takes a name, and the space before it"
+    );
+    h.press(KeyCode::Tab);
+    assert!(
+        command_line(&mut h).starts_with(":ctx demo-"),
+        "the common part of the names: {}",
+        command_line(&mut h)
+    );
+    assert!(
+        command_line(&mut h).contains("demo-dasha") && command_line(&mut h).contains("demo-unpod"),
+        "the choices are shown: {}",
+        command_line(&mut h)
+    );
+    h.press(KeyCode::Tab);
+    assert!(command_line(&mut h).starts_with(":ctx demo-dasha"));
+    h.press(KeyCode::Tab);
+    assert!(command_line(&mut h).starts_with(":ctx demo-unpod"));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
+}
+
+#[tokio::test]
+async fn s_picks_the_column_to_sort_by_and_the_header_marks_it() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('s'));
+    let screen = h.screen(120, 30);
+    assert!(
+        screen.contains("1 NAME") && screen.contains("2 ACCOUNT SID"),
+        "the columns to choose from:\n{screen}"
+    );
+    h.press(KeyCode::Char('2'));
+    assert!(h.app.overlay.is_none());
+    let header = |h: &mut Harness| {
+        h.screen(120, 30)
+            .lines()
+            .find(|l| l.contains("NAME") && l.contains("STATUS"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        header(&mut h).contains("ACCOUNT SID ↑"),
+        "{}",
+        header(&mut h)
+    );
+    let sids = |h: &Harness| -> Vec<String> {
+        let list = &h.app.providers;
+        list.visible(list.len())
+            .1
+            .iter()
+            .map(|p| p.account_sid.clone())
+            .collect()
+    };
+    let ascending = sids(&h);
+    assert!(
+        ascending[0].starts_with("AC2d") && ascending[7].starts_with("ACf2"),
+        "{ascending:?}"
+    );
+    // The same column again: the other way.
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Char('2'));
+    assert!(
+        header(&mut h).contains("ACCOUNT SID ↓"),
+        "{}",
+        header(&mut h)
+    );
+    let mut descending = sids(&h);
+    descending.reverse();
+    assert_eq!(descending, ascending);
+    // Arrows (from the sorted column) and ⏎ pick too; Esc leaves the sort as it was.
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    assert!(header(&mut h).contains("STATUS ↑"), "{}", header(&mut h));
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Esc);
+    assert!(header(&mut h).contains("STATUS ↑"), "{}", header(&mut h));
 }

@@ -37,6 +37,14 @@ pub(crate) const SCREENS: &[(&str, Setup)] = &[
         let _ = app.handle_key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL));
     }),
     ("command", |app| press(app, KeyCode::Char(':'))),
+    ("sort", |app| press(app, KeyCode::Char('s'))),
+    ("messages", |app| {
+        app.set_flash(
+            "a message that is longer than the narrowest status line",
+            true,
+        );
+        let _ = app.run_command("messages".into());
+    }),
     ("filter", |app| press(app, KeyCode::Char('/'))),
     ("sip form", |app| {
         press(app, KeyCode::Char('2'));

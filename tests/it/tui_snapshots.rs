@@ -329,9 +329,12 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     let details = vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
     let dialog = telcreds::tui::confirm::ConfirmDialog::new(
         "Delete SIP credential",
+        "Credential",
         "EU carrier (outbound)",
-        "prod-dasha",
-        true,
+        vec![telcreds::tui::confirm::ProfileTag {
+            name: "prod-dasha".into(),
+            production: true,
+        }],
         true,
         details,
     );

@@ -1,6 +1,7 @@
 //! The `:` command line and the profile picker.
 
 use super::{App, Overlay, Tab};
+use crate::tui::command_line;
 use crate::tui::effect::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -22,62 +23,66 @@ impl App {
     }
 
     /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`,
-    /// `doctor [all]`, `help`, `q`.
+    /// `doctor [all]`, `messages`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
         self.drop_stale_flash();
         let mut words = line.split_whitespace();
         let (cmd, arg) = (words.next().unwrap_or(""), words.next());
-        match (cmd, arg) {
+        let command = command_line::find(cmd).map_or(cmd, |c| c.name);
+        match (command, arg) {
             ("", _) => Vec::new(),
-            ("providers" | "provider" | "prov" | "p", _) => self.set_tab(Tab::Providers),
+            ("providers", _) => self.set_tab(Tab::Providers),
             ("sip", _) if self.caps().sip_credentials => self.set_tab(Tab::Sip),
             ("sip", _) => {
                 self.set_flash("this platform has no SIP credentials", true);
                 Vec::new()
             }
-            ("verification" | "verify" | "ver" | "v", _) => self.set_tab(Tab::Verification),
-            ("activity" | "act" | "a" | "journal", _) => self.set_tab(Tab::Activity),
-            ("doctor" | "doc", None) => self.start_doctor(false),
-            ("doctor" | "doc", Some("all")) => self.start_doctor(true),
-            ("doctor" | "doc", Some(other)) => {
+            ("verification", _) => self.set_tab(Tab::Verification),
+            ("activity", _) => self.set_tab(Tab::Activity),
+            ("doctor", None) => self.start_doctor(false),
+            ("doctor", Some("all")) => self.start_doctor(true),
+            ("doctor", Some(other)) => {
                 self.set_flash(
                     format!("doctor takes nothing or \"all\" (got \"{other}\")"),
                     true,
                 );
                 Vec::new()
             }
-            ("help" | "h", _) => {
-                self.overlay = Some(Overlay::Help);
+            ("messages", _) => {
+                // Newest last, scrolled to them.
+                self.overlay = Some(Overlay::Messages { scroll: usize::MAX });
                 Vec::new()
             }
-            ("q" | "quit" | "q!", _) => {
+            ("help", _) => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            ("q", _) => {
                 self.should_quit = true;
                 Vec::new()
             }
-            ("ctx" | "context" | "profile", None) => {
+            ("ctx", None) => {
                 self.overlay = Some(Overlay::Picker {
                     selected: self.current,
                 });
                 Vec::new()
             }
-            ("ctx" | "context" | "profile", Some(name)) => {
-                match self.profiles.iter().position(|p| p.name == name) {
-                    Some(i) if i == self.current => Vec::new(),
-                    Some(i) => self.switch_profile(i),
-                    None => {
-                        let known: Vec<&str> =
-                            self.profiles.iter().map(|p| p.name.as_str()).collect();
-                        self.set_flash(
-                            format!("no profile \"{name}\" (known: {})", known.join(", ")),
-                            true,
-                        );
-                        Vec::new()
-                    }
+            ("ctx", Some(name)) => match self.profiles.iter().position(|p| p.name == name) {
+                Some(i) if i == self.current => Vec::new(),
+                Some(i) => self.switch_profile(i),
+                None => {
+                    let known: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
+                    self.set_flash(
+                        format!("no profile \"{name}\" (known: {})", known.join(", ")),
+                        true,
+                    );
+                    Vec::new()
                 }
-            }
+            },
             _ => {
+                let known: Vec<&str> = command_line::COMMANDS.iter().map(|c| c.name).collect();
                 self.set_flash(
-                    format!("unknown command \"{cmd}\": try providers, sip, verification, activity, ctx, doctor, help, q"),
+                    format!("unknown command \"{cmd}\": try {}", known.join(", ")),
                     true,
                 );
                 Vec::new()

@@ -4,7 +4,7 @@
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
 use crate::config::TokenSource;
 use crate::domain::validate;
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
+use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::effect::{Effect, Job, Request, RotationJob};
 use crate::tui::form::{Form, FormEvent};
 use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
@@ -85,14 +85,17 @@ impl App {
         let (action, _) = target.action();
         let mut dialog = ConfirmDialog::new(
             action,
+            target.kind(),
             target.name(),
-            &profile.name,
-            profile.is_production(),
+            vec![ProfileTag {
+                name: profile.name.clone(),
+                production: profile.is_production(),
+            }],
             profile.protected,
             details,
         );
         if let Some(h) = heading {
-            dialog = dialog.with_heading(h);
+            dialog = dialog.with_heading([h]);
         }
         self.overlay = Some(Overlay::Confirm {
             dialog: Box::new(dialog),
@@ -167,7 +170,7 @@ impl App {
         match self.overlay.as_mut() {
             Some(Overlay::Form { form, .. }) => form.handle_paste(text),
             Some(Overlay::Prompt { prompt, .. }) => prompt.handle_paste(text),
-            Some(Overlay::Command(input)) => insert(input),
+            Some(Overlay::Command(line)) => line.paste(text),
             Some(Overlay::Filter(input)) => {
                 insert(input);
                 let value = input.value().to_string();
@@ -233,14 +236,23 @@ impl App {
             return Vec::new();
         };
         match overlay {
-            Overlay::Help => {
+            Overlay::Help { scroll } => {
                 let help_key = self
                     .keymap()
                     .lookup(&key)
                     .is_some_and(|s| s.action == crate::tui::action::Action::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
-                    self.overlay = Some(Overlay::Help);
+                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    self.overlay = Some(Overlay::Help { scroll });
+                }
+                Vec::new()
+            }
+            Overlay::Messages { scroll } => {
+                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
+                if !closes {
+                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    self.overlay = Some(Overlay::Messages { scroll });
                 }
                 Vec::new()
             }
@@ -264,14 +276,17 @@ impl App {
             Overlay::RotateHow { account_sid } => self.rotate_how_key(account_sid, key),
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
+            Overlay::Sort { selected } => self.sort_key(key, selected),
             Overlay::ProbeAsk { targets } => self.probe_key(targets, key),
             Overlay::Doctor(view) => self.doctor_key(view, key),
-            Overlay::Command(mut input) => match key.code {
+            Overlay::Command(mut line) => match key.code {
                 KeyCode::Esc => Vec::new(),
-                KeyCode::Enter => self.run_command(input.value().trim().to_string()),
+                KeyCode::Enter => self.run_command(line.value().trim().to_string()),
                 _ => {
-                    input.handle_event(&Event::Key(key));
-                    self.overlay = Some(Overlay::Command(input));
+                    let profiles: Vec<&str> =
+                        self.profiles.iter().map(|p| p.name.as_str()).collect();
+                    line.handle_key(key, &profiles);
+                    self.overlay = Some(Overlay::Command(line));
                     Vec::new()
                 }
             },

@@ -5,7 +5,6 @@ use crate::secret::Secret;
 use crate::tui::action::{self, Action, ActionSpec, Scope};
 use crate::tui::effect::{Effect, Request};
 use crate::tui::keymap::Keymap;
-use crate::tui::list::Sort;
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crate::tui::sip_row::SipRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -141,8 +140,8 @@ impl App {
                 self.set_current_filter("");
                 Vec::new()
             }
-            Action::Help => self.open(super::Overlay::Help),
-            Action::Command => self.open(super::Overlay::Command(Input::default())),
+            Action::Help => self.open(super::Overlay::Help { scroll: 0 }),
+            Action::Command => self.open(super::Overlay::Command(Default::default())),
             Action::Filter => {
                 let current = self.current_filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))
@@ -227,8 +226,8 @@ impl App {
             }
             Action::Copy => self.copy_selected(),
             Action::Sort => {
-                self.cycle_sort();
-                Vec::new()
+                let selected = self.current_list().sort().map_or(0, |s| s.column);
+                self.open(super::Overlay::Sort { selected })
             }
         }
     }
@@ -244,7 +243,7 @@ impl App {
             self.tab = tab;
             self.focus = Focus::Table;
             self.detail = None;
-            self.detail_scroll = 0;
+            self.detail_to_top();
         }
         Vec::new()
     }
@@ -261,12 +260,11 @@ impl App {
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
         if self.focus == Focus::Detail {
-            let scroll = (self.detail_scroll as isize + delta).clamp(0, u16::MAX as isize);
-            self.detail_scroll = scroll as u16;
+            self.scroll_detail(delta);
             return Vec::new();
         }
         self.current_list_mut().move_by(delta);
-        self.detail_scroll = 0;
+        self.detail_to_top();
         Vec::new()
     }
 
@@ -274,7 +272,7 @@ impl App {
     fn jump(&mut self, top: bool) -> Vec<Effect> {
         if self.focus == Focus::Detail {
             return if top {
-                self.detail_scroll = 0;
+                self.detail_to_top();
                 Vec::new()
             } else {
                 self.move_cursor(PAGE)
@@ -286,29 +284,54 @@ impl App {
         } else {
             list.last()
         }
-        self.detail_scroll = 0;
+        self.detail_to_top();
         Vec::new()
     }
 
-    fn cycle_sort(&mut self) {
-        let columns = if self.tab == Tab::Sip {
-            SIP_COLUMNS.len()
-        } else {
-            PROVIDER_COLUMNS.len()
-        };
-        // Same column reversed, then the next column.
-        let next = |s: Option<Sort>| match s {
-            Some(s) if s.descending => (s.column + 1) % columns,
-            Some(s) => s.column,
-            None => 0,
-        };
-        if self.tab == Tab::Sip {
-            let c = next(self.sip.sort());
-            self.sip.sort_by(c);
-        } else if let Some(list) = self.provider_list_mut() {
-            let c = next(list.sort());
-            list.sort_by(c);
+    /// Where a scrolling text (help, messages) starting at line `scroll` goes on
+    /// `key`, when it is a movement key; the view keeps it inside the text.
+    pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
+        let page = PAGE.unsigned_abs();
+        Some(match self.keymap.lookup(key)?.action {
+            Action::Down => scroll.saturating_add(1),
+            Action::Up => scroll.saturating_sub(1),
+            Action::PageDown => scroll.saturating_add(page),
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => usize::MAX,
+            _ => return None,
+        })
+    }
+
+    /// The columns the current tab's table sorts by.
+    pub fn sort_columns(&self) -> &'static [&'static str] {
+        match self.tab {
+            Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
+            Tab::Sip => SIP_COLUMNS,
+            Tab::Activity => &[],
         }
+    }
+
+    /// A key in the column chooser with the cursor on column `selected`: a digit
+    /// or ⏎ sorts by that column (the sorted one again: the other way), the
+    /// movement keys move, anything else closes it.
+    pub(super) fn sort_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
+        let count = self.sort_columns().len();
+        let chosen = match key.code {
+            KeyCode::Char(c) => c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)),
+            KeyCode::Enter => Some(selected),
+            _ => None,
+        };
+        if let Some(column) = chosen.filter(|c| *c < count) {
+            self.current_list_mut().sort_by(column);
+            return Vec::new();
+        }
+        if let Some(moved) = self.scrolled(&key, selected) {
+            self.overlay = Some(super::Overlay::Sort {
+                selected: moved.min(count.saturating_sub(1)),
+            });
+        }
+        Vec::new()
     }
 
     pub(super) fn current_filter(&self) -> &str {
@@ -320,7 +343,7 @@ impl App {
     }
 
     fn open_detail(&mut self) -> Vec<Effect> {
-        self.detail_scroll = 0;
+        self.detail_to_top();
         let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
             self.detail = Some(DetailExtra {

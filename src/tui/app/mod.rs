@@ -8,12 +8,14 @@ mod commands;
 mod dialogs;
 mod doctor;
 mod keys;
+mod messages;
 mod overlay;
 mod replies;
 mod rotation;
 
 pub use activity::ActivityEntry;
 pub use clock::Clock;
+pub use messages::{MESSAGES_KEPT, Message};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 
 use super::effect::{Effect, Job, Request};
@@ -58,11 +60,16 @@ impl Tab {
 
     /// The tab's title.
     pub fn title(&self) -> &'static str {
+        self.titles()[0]
+    }
+
+    /// The title, then shorter ones for a narrow tab bar.
+    pub fn titles(&self) -> [&'static str; 3] {
         match self {
-            Tab::Providers => "Providers",
-            Tab::Sip => "SIP credentials",
-            Tab::Verification => "Verification",
-            Tab::Activity => "Activity",
+            Tab::Providers => ["Providers", "Providers", "Prov"],
+            Tab::Sip => ["SIP credentials", "SIP", "SIP"],
+            Tab::Verification => ["Verification", "Verification", "Verif"],
+            Tab::Activity => ["Activity", "Activity", "Act"],
         }
     }
 }
@@ -133,12 +140,14 @@ pub struct App {
     pub activity: ItemList<ActivityEntry>,
     /// Detail data loaded on demand.
     pub(crate) detail: Option<DetailExtra>,
-    /// Scroll of the detail pane.
-    pub(crate) detail_scroll: u16,
+    /// Scroll of the detail pane, and the item it was scrolled on.
+    detail_scroll: (Option<String>, u16),
     /// A dialog or input on top of the screen.
     pub overlay: Option<Overlay>,
     /// The flash line.
     pub flash: Option<Flash>,
+    /// Every flash message, for `:messages`.
+    messages: messages::MessageLog,
     /// Calls in flight, by job id.
     pub jobs: HashMap<u64, Request>,
     /// Providers being verified right now.
@@ -249,9 +258,10 @@ impl App {
             verification,
             activity,
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: (None, 0),
             overlay: None,
             flash: None,
+            messages: Default::default(),
             jobs: HashMap::new(),
             verifying: HashSet::new(),
             verify_batch: None,
@@ -531,23 +541,38 @@ impl App {
         self.next_job
     }
 
-    /// Shows a flash message.
+    /// Shows a flash message (on one line, without control characters) and keeps
+    /// it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
+        let text = crate::text::printable(&text.into()).into_owned();
+        self.messages.push(Message {
+            time: self.clock.wall,
+            text: text.clone(),
+            error,
+        });
+        self.show_flash(text, error, false);
+    }
+
+    /// Shows a progress message that goes away once the lists have loaded (not
+    /// kept in the log).
+    pub fn set_progress(&mut self, text: impl Into<String>) {
+        let text = crate::text::printable(&text.into()).into_owned();
+        self.show_flash(text, false, true);
+    }
+
+    fn show_flash(&mut self, text: String, error: bool, progress: bool) {
         let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
         self.flash = Some(Flash {
-            text: text.into(),
+            text,
             error,
             until: self.clock.mono + ttl,
-            progress: false,
+            progress,
         });
     }
 
-    /// Shows a progress message that goes away once the lists have loaded.
-    pub fn set_progress(&mut self, text: impl Into<String>) {
-        self.set_flash(text, false);
-        if let Some(f) = self.flash.as_mut() {
-            f.progress = true;
-        }
+    /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter()
     }
 
     /// A new action makes an error or a progress message about an earlier one
@@ -617,6 +642,29 @@ impl App {
         (self.tab == Tab::Sip)
             .then(|| self.sip.selected_item())
             .flatten()
+    }
+
+    /// How far the detail pane is scrolled: another item's detail (after a create,
+    /// a reload, a filter) starts at the top.
+    pub fn detail_scroll(&self) -> u16 {
+        match &self.detail_scroll {
+            (Some(id), rows) if self.current_list().selected_id() == Some(id) => *rows,
+            _ => 0,
+        }
+    }
+
+    /// Scrolls the detail pane by `delta` rows.
+    pub(super) fn scroll_detail(&mut self, delta: isize) {
+        let rows = self.detail_scroll().saturating_add_signed(
+            i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX }),
+        );
+        let id = self.current_list().selected_id().map(str::to_string);
+        self.detail_scroll = (id, rows);
+    }
+
+    /// Puts the detail pane back at its top.
+    pub(super) fn detail_to_top(&mut self) {
+        self.detail_scroll = (None, 0);
     }
 
     /// True when the password of SIP credential `id` is revealed.

@@ -3,6 +3,7 @@
 
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::secret::Secret;
+use crate::tui::command_line::CommandLine;
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::doctor_view::DoctorView;
 use crate::tui::effect::MintSetup;
@@ -53,6 +54,14 @@ impl ConfirmTarget {
         }
     }
 
+    /// What the item is, as the dialog labels it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ConfirmTarget::Sip { .. } | ConfirmTarget::SipPassword { .. } => "Credential",
+            ConfirmTarget::Provider { .. } => "Provider",
+        }
+    }
+
     /// The item's name, as typed to confirm on a protected profile.
     pub fn name(&self) -> &str {
         match self {
@@ -90,8 +99,12 @@ pub enum PromptPurpose {
 
 /// A dialog, input or help screen that takes the keyboard.
 pub enum Overlay {
-    /// `?` help, generated from the action table.
-    Help,
+    /// `?` help, generated from the action table, and how far it is scrolled (on a
+    /// small screen).
+    Help {
+        /// The first line shown.
+        scroll: usize,
+    },
     /// A create/edit form, and the job saving it.
     Form {
         /// The form.
@@ -142,13 +155,23 @@ pub enum Overlay {
     },
     /// A `:doctor` run, running or done.
     Doctor(Box<DoctorView>),
+    /// `:messages`, the message log, and how far it is scrolled.
+    Messages {
+        /// The first line shown.
+        scroll: usize,
+    },
+    /// The column to sort the table by, with the cursor on one.
+    Sort {
+        /// The highlighted column.
+        selected: usize,
+    },
     /// The profile picker, with its cursor.
     Picker {
         /// The highlighted profile.
         selected: usize,
     },
     /// The `:` command line.
-    Command(Input),
+    Command(CommandLine),
     /// The `/` filter of the current tab, edited live.
     Filter(Input),
 }

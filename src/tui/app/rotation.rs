@@ -5,8 +5,8 @@
 
 use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
 use crate::config::TokenSource;
-use crate::ops::rotation::{CheckedToken, MintFailure, Plan, Promotion};
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent};
+use crate::ops::rotation::{CheckedToken, Disposition, MintFailure, Plan, Promotion, Target};
+use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::effect::{CheckOutcome, Effect, Job, MintSetup, RotationJob, RotationMsg};
 use crate::tui::rotation_view::{MintStage, RotationView};
 use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
@@ -581,91 +581,88 @@ impl App {
     }
 }
 
-/// The one confirmation of a rotation: every target with what will happen to it.
+/// The one confirmation of a rotation: every target with what will happen to it,
+/// those to change first, then the skipped ones and the profiles not listed.
 fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintSetup>>) -> Overlay {
-    let mut lines: Vec<String> = plan
+    let line = |t: &Target| {
+        format!(
+            "{} ({}) {}: {} {} → {}",
+            t.profile,
+            t.platform,
+            t.provider_name,
+            t.status.symbol(),
+            t.status,
+            t.disposition.describe()
+        )
+    };
+    let (update, skip): (Vec<_>, Vec<_>) = plan
         .targets
         .iter()
-        .map(|t| {
-            format!(
-                "{} ({}) {}: {} {} → {}",
-                t.profile,
-                t.platform,
-                t.provider_name,
-                t.status.symbol(),
-                t.status,
-                t.disposition.describe()
-            )
-        })
-        .collect();
+        .partition(|t| t.disposition == Disposition::Update);
+    let mut lines: Vec<String> = update.into_iter().chain(skip).map(line).collect();
     if lines.is_empty() {
         lines.push("no provider on any profile uses this account".into());
     }
-    let skipped = plan.targets.len() - plan.update_count();
-    lines.insert(
-        0,
-        format!(
-            "Will update {} of {} providers ({skipped} skipped):",
-            plan.update_count(),
-            plan.targets.len()
-        ),
-    );
     lines.extend(
         plan.unreachable
             .iter()
             .map(|u| format!("profile {} could not be listed: {}", u.profile, u.error)),
     );
+    let (updated, all) = (plan.update_count(), plan.targets.len());
     let production = plan.needs_typed_confirmation();
     let name = token
         .friendly_name()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    let action = if mint.is_some() {
-        // The rows below say which ones are skipped, and why.
-        lines[0] = format!(
-            "Deploy to {} of {} providers, then promote it.",
-            plan.update_count(),
-            plan.targets.len()
-        );
-        // Two short lines: the dialog is narrow, and neither half may be cut.
-        lines.insert(
-            1,
+    let (action, heading) = if mint.is_some() {
+        let heading = vec![
+            format!("Deploy to {updated} of {all} providers, then promote it."),
+            // Two short lines: the dialog is narrow, and neither half may be cut.
             "Both tokens work until then: the old one dies".to_string(),
+            "only when no target is left on it.".to_string(),
+        ];
+        let action = format!("Mint a new token for {}{name}", plan.account_sid);
+        (action, heading)
+    } else {
+        let skipped = all - updated;
+        let heading = vec![format!(
+            "Will update {updated} of {all} providers ({skipped} skipped):"
+        )];
+        let action = format!(
+            "Rotate the token of {}{name} on {updated} targets",
+            plan.account_sid
         );
-        lines.insert(2, "only when no target is left on it.".to_string());
-        format!("Mint a new token for {}{name}", plan.account_sid)
-    } else {
-        format!(
-            "Rotate the token of {}{name} on {} targets",
-            plan.account_sid,
-            plan.update_count()
-        )
+        (action, heading)
     };
-    let profiles: Vec<&str> = plan.targets.iter().map(|t| t.profile.as_str()).collect();
-    let profiles = if profiles.is_empty() {
-        "no profile".to_string()
-    } else {
-        dedup(profiles).join(", ")
-    };
+    let mut profiles: Vec<ProfileTag> = Vec::new();
+    for t in &plan.targets {
+        if !profiles.iter().any(|p| p.name == t.profile) {
+            profiles.push(ProfileTag {
+                name: t.profile.clone(),
+                production: t.production,
+            });
+        }
+    }
+    if profiles.is_empty() {
+        profiles.push(ProfileTag {
+            name: "no profile".into(),
+            production: false,
+        });
+    }
     // A production target asks for the Account SID to be typed.
     let dialog = ConfirmDialog::new(
         &action,
+        "Account SID",
         &plan.account_sid,
-        &profiles,
-        production,
+        profiles,
         production,
         lines,
-    );
+    )
+    .with_heading(heading);
     Overlay::RotationPlan {
         dialog: Box::new(dialog),
         plan,
         token,
         mint,
     }
-}
-
-fn dedup(mut v: Vec<&str>) -> Vec<&str> {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|p| seen.insert(*p));
-    v
 }

@@ -255,15 +255,16 @@ fn note_style(tone: Tone, theme: &Theme) -> ratatui::style::Style {
     }
 }
 
-/// Hints for the focused field, most important first.
+/// Hints, most important first: every key of the focused field, then those of the
+/// form (the line keeps as many as fit).
 fn hints(form: &Form) -> Vec<(&'static str, &'static str)> {
     if form.submitting {
         return vec![("Esc", "close")];
     }
-    let mut hints = vec![("⏎", "save"), ("Esc", "cancel")];
+    let mut hints = Vec::new();
     if let Some(f) = form.fields.get(form.focus) {
         if f.is_choice() {
-            hints.push(("←/→", "change"));
+            hints.push(("←/→", "choose"));
         }
         if f.is_secret() {
             hints.push(("^x", if f.is_revealed() { "hide" } else { "reveal" }));
@@ -272,6 +273,6 @@ fn hints(form: &Form) -> Vec<(&'static str, &'static str)> {
     if form.fields.iter().any(|f| f.key == keys::AUTH_PASSWORD) {
         hints.push(("^g", "generate"));
     }
-    hints.push(("Tab/⇧Tab", "move"));
+    hints.extend([("⏎", "save"), ("Esc", "cancel"), ("Tab/⇧Tab", "move")]);
     hints
 }

@@ -193,3 +193,31 @@ fn a_field_error_starts_under_its_value() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_hint_line_shows_every_key_of_the_focused_field_at_any_width() {
+    let mut form = Form::edit_sip(&sip_credential());
+    for width in [40, 48, 60, 80] {
+        let hints = |form: &Form| {
+            let text = draw(form, &Theme::default_theme(), width, 24)
+                .backend()
+                .to_string();
+            text.lines()
+                .find(|l| l.contains("⏎ save") || l.contains("^x") || l.contains("←/→"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        focus(&mut form, keys::TRANSPORT);
+        assert!(
+            hints(&form).contains("←/→ choose"),
+            "{width}: {}",
+            hints(&form)
+        );
+        focus(&mut form, keys::AUTH_PASSWORD);
+        let line = hints(&form);
+        assert!(
+            line.contains("^x reveal") && line.contains("^g generate"),
+            "{width}: {line}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::app::{ActivityEntry, App, Focus, Tab};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::clip;
+use crate::tui::widgets::{clip, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -31,20 +31,22 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = lines.iter().flat_map(|l| hanging_wrap(l, width)).collect();
     let paragraph = Paragraph::new(lines)
         .block(pane(app, " Detail ".into(), focused))
-        .scroll((app.detail_scroll, 0));
+        .scroll((app.detail_scroll(), 0));
     frame.render_widget(paragraph, area);
 }
 
-/// Wraps a line's last span under itself: the spans before it (a label, a symbol
-/// and a check name) stay on the first row and the continuation rows are indented
-/// to where the last span starts, so ids and messages never wrap to column 0.
+/// Wraps a line's last span under itself, at spaces (a word longer than a row is
+/// cut): the spans before it (a label, a symbol and a check name) stay on the first
+/// row and the continuation rows are indented to where the last span starts, so
+/// ids and messages never wrap to column 0.
 fn hanging_wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
     let Some((last, prefix)) = line.spans.split_last() else {
         return vec![line.clone()];
     };
     // A line of one span (indented JSON) continues under its own indentation.
+    let text = last.content.trim_start_matches(' ');
     let leading = if prefix.is_empty() {
-        last.content.chars().take_while(|c| *c == ' ').count()
+        last.content.len() - text.len()
     } else {
         0
     };
@@ -53,31 +55,18 @@ fn hanging_wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
     if line.width() <= width || room < 8 {
         return vec![line.clone()];
     }
-    let mut rows = Vec::new();
-    let mut chunk = String::new();
-    // The first row holds the leading spaces too.
-    let mut used = 0;
-    let mut limit = width.saturating_sub(indent - leading);
-    for c in last.content.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > limit {
-            rows.push(std::mem::take(&mut chunk));
-            used = 0;
-            limit = room;
-        }
-        chunk.push(c);
-        used += w;
-    }
-    rows.push(chunk);
-    rows.into_iter()
+    wrap(text, room)
+        .into_iter()
         .enumerate()
-        .map(|(i, text)| {
-            let mut spans = if i == 0 {
-                prefix.to_vec()
-            } else {
-                vec![Span::raw(" ".repeat(indent))]
-            };
-            spans.push(Span::styled(text, last.style));
+        .map(|(i, row)| {
+            // The first row after the prefix (or the leading spaces), the others
+            // indented as far.
+            let mut spans = if i == 0 { prefix.to_vec() } else { Vec::new() };
+            let pad = if i == 0 { leading } else { indent };
+            if pad > 0 {
+                spans.push(Span::raw(" ".repeat(pad)));
+            }
+            spans.push(Span::styled(row, last.style));
             Line::from(spans).style(line.style)
         })
         .collect()
@@ -411,5 +400,23 @@ mod tests {
         );
         let short = kv(&t, "id", "p1".into());
         assert_eq!(hanging_wrap(&short, 30).len(), 1);
+    }
+
+    #[test]
+    fn a_long_value_wraps_at_spaces_and_an_id_that_fits_a_row_stays_whole() {
+        let t = Theme::default_theme();
+        let text = "rejected by AC3f00000000000000000000000000091ab at the trunk";
+        let rows: Vec<String> = hanging_wrap(&kv(&t, "error", text.into()), 54)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                format!("{:<14}rejected by", "error"),
+                format!("{:<14}AC3f00000000000000000000000000091ab at", ""),
+                format!("{:<14}the trunk", ""),
+            ]
+        );
     }
 }

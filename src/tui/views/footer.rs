@@ -3,18 +3,19 @@
 
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::hint_line;
+use crate::tui::widgets::{fit_line, hint_line};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the hints, or the open command / filter input.
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let (prompt, input) = match &app.overlay {
-        Some(Overlay::Command(i)) => (":", i),
-        Some(Overlay::Filter(i)) => ("/", i),
+    let (prompt, input, choices) = match &app.overlay {
+        Some(Overlay::Command(line)) => (":", line.input(), line.choices()),
+        Some(Overlay::Filter(i)) => ("/", i, &[][..]),
         // A dialog has the keyboard (and its own keys): typing goes there.
         Some(_) => {
             let line = hint_line(&[("Esc", "close")], area.width.saturating_sub(1), t);
@@ -45,10 +46,15 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     };
     let width = area.width.saturating_sub(2) as usize;
     let scroll = input.visual_scroll(width);
-    let text = Line::from(vec![
+    let mut text = Line::from(vec![
         Span::styled(prompt, t.hint_key),
         Span::styled(input.value().to_string(), t.input_focus),
     ]);
+    // What a Tab would go through.
+    if !choices.is_empty() {
+        text.spans
+            .push(Span::styled(format!("  {}", choices.join("  ")), t.muted));
+    }
     frame.render_widget(
         Paragraph::new(text)
             .scroll((0, scroll as u16))
@@ -59,15 +65,20 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
 }
 
-/// Draws the flash line.
+/// Draws the flash line; a message longer than it is cut and says where it is
+/// kept whole (`:messages`).
 pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let line = match &app.flash {
-        Some(f) => Span::styled(
-            format!(" {}", f.text),
-            if f.error { t.flash_error } else { t.flash_ok },
-        ),
-        None => Span::raw(""),
+    let Some(f) = &app.flash else {
+        return frame.render_widget(Paragraph::new("").style(t.base), area);
     };
-    frame.render_widget(Paragraph::new(Line::from(line)).style(t.base), area);
+    let style = if f.error { t.flash_error } else { t.flash_ok };
+    let mut line = Line::from(Span::styled(format!(" {}", f.text), style));
+    let width = usize::from(area.width);
+    if line.width() > width {
+        let more = format!(" ({}messages)", app.keymap().label(Action::Command));
+        line = fit_line(&line, width.saturating_sub(more.width()));
+        line.spans.push(Span::styled(more, t.hint_key));
+    }
+    frame.render_widget(Paragraph::new(line).style(t.base), area);
 }

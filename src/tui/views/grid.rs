@@ -1,6 +1,8 @@
 //! A table drawn cell by cell: a header, one line per row, a `▶` before the selected
 //! row. ratatui's `Table` sizes its columns with the constraint solver, which can
-//! spin (see [`super::layout`]); this one sizes them with [`layout::columns`].
+//! spin (see [`super::layout`]); this one sizes them with [`layout::columns`], then
+//! lets the columns whose text is narrower lend room to those cut
+//! ([`layout::fit_content`]).
 
 use super::layout::{self, Width};
 use crate::tui::theme::Theme;
@@ -10,6 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
+use unicode_width::UnicodeWidthStr;
 
 /// Marks the selected row, in a column of its own.
 const SELECTED: &str = "▶";
@@ -44,7 +47,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    (header, widths): (&[&str], &[Width]),
+    (header, widths): (&[impl AsRef<str>], &[Width]),
     rows: &[GridRow],
     selected: usize,
     theme: &Theme,
@@ -61,11 +64,29 @@ pub fn render(
     // Narrow: the least important columns give way, so the others stay readable.
     let shown = layout::shown_columns(room, widths, SPACING);
     let kept: Vec<Width> = shown.iter().map(|&i| widths[i]).collect();
-    let columns = layout::columns(room, &kept, SPACING);
+    let mut columns = layout::columns(room, &kept, SPACING);
     let header: Vec<&str> = shown
         .iter()
-        .filter_map(|&i| header.get(i).copied())
+        .filter_map(|&i| header.get(i).map(AsRef::as_ref))
         .collect();
+    // What the drawn rows hold decides who lends room and who gets it.
+    let height = usize::from(inner.height.saturating_sub(1));
+    let needs: Vec<u16> = shown
+        .iter()
+        .zip(&header)
+        .map(|(&i, title)| {
+            let widest = rows
+                .iter()
+                .take(height)
+                .filter_map(|r| r.cells.get(i))
+                .map(Line::width)
+                .chain([title.width()])
+                .max()
+                .unwrap_or(0);
+            u16::try_from(widest).unwrap_or(u16::MAX)
+        })
+        .collect();
+    layout::fit_content(&mut columns, &needs, SPACING);
     let line_at = |y: u16| Rect {
         y,
         height: 1,

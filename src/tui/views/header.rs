@@ -81,17 +81,34 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
 }
 
-/// ` 1 Providers   2 SIP credentials   3 Verification   4 Activity`
+/// ` 1 Providers   2 SIP credentials   3 Verification   4 Activity`, with shorter
+/// titles where that does not fit (`1 Prov  2 SIP  3 Verif  4 Act`), and at the
+/// last only the numbers and the current tab's title: never a title cut.
 pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let mut spans = vec![Span::raw(" ")];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        if *tab == Tab::Sip && !app.caps().sip_credentials {
-            continue;
+    let tabs: Vec<(usize, Tab)> = Tab::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(_, tab)| *tab != Tab::Sip || app.caps().sip_credentials)
+        .map(|(i, tab)| (i + 1, tab))
+        .collect();
+    let bar = |title: &dyn Fn(Tab) -> &'static str| {
+        let mut spans = vec![Span::raw(" ")];
+        for &(n, tab) in &tabs {
+            let style = if tab == app.tab { t.selected } else { t.muted };
+            let label = match title(tab) {
+                "" => format!(" {n} "),
+                title => format!(" {n} {title} "),
+            };
+            spans.push(Span::styled(label, style));
+            spans.push(Span::raw("  "));
         }
-        let style = if *tab == app.tab { t.selected } else { t.muted };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
-        spans.push(Span::raw("  "));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.base), area);
+        spans.pop();
+        Line::from(spans)
+    };
+    let line = (0..3)
+        .map(|level| bar(&|tab: Tab| tab.titles()[level]))
+        .find(|line| line.width() <= usize::from(area.width))
+        .unwrap_or_else(|| bar(&|tab: Tab| if tab == app.tab { tab.titles()[2] } else { "" }));
+    frame.render_widget(Paragraph::new(line).style(t.base), area);
 }

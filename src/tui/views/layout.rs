@@ -131,6 +131,36 @@ pub fn columns(width: u16, specs: &[Width], spacing: u16) -> Vec<(u16, u16)> {
     out
 }
 
+/// Gives the room that columns do not need to the ones cut: each column of
+/// `columns` (as [`columns`] laid them out, `spacing` apart) that is wider than its
+/// widest text (`needs`) lends cells, one at a time from the one with the most to
+/// spare, to the cut column missing the fewest (so that as many as can be are made
+/// whole), until none is cut or none has room to spare. The columns keep their
+/// order and end where they ended.
+pub fn fit_content(columns: &mut [(u16, u16)], needs: &[u16], spacing: u16) {
+    let spare = |c: &[(u16, u16)], i: usize| c[i].1.saturating_sub(needs[i]);
+    let missing = |c: &[(u16, u16)], i: usize| needs[i].saturating_sub(c[i].1);
+    let n = columns.len().min(needs.len());
+    loop {
+        let donor = (0..n).max_by_key(|&i| (spare(columns, i), std::cmp::Reverse(i)));
+        let taker = (0..n)
+            .filter(|&i| missing(columns, i) > 0)
+            .min_by_key(|&i| (missing(columns, i), i));
+        match (donor, taker) {
+            (Some(d), Some(t)) if spare(columns, d) > 0 => {
+                columns[d].1 -= 1;
+                columns[t].1 += 1;
+            }
+            _ => break,
+        }
+    }
+    let mut x = columns.first().map_or(0, |c| c.0);
+    for column in columns.iter_mut() {
+        column.0 = x;
+        x += column.1 + spacing;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +199,25 @@ mod tests {
             }
         }
         assert_eq!(columns(5, &[Width::Fill(1); 40], 0).len(), 40);
+    }
+
+    #[test]
+    fn columns_lend_what_their_text_leaves_to_the_cut_ones() {
+        // Time, profile, action, target, outcome: the outcome needs 4 of its 24.
+        let mut columns = vec![(0, 11), (12, 8), (21, 15), (37, 16), (54, 24)];
+        fit_content(&mut columns, &[11, 16, 16, 12, 4], 1);
+        assert_eq!(
+            columns,
+            vec![(0, 11), (12, 16), (29, 16), (46, 16), (63, 15)]
+        );
+        // Too little to spare for all: the column missing the fewest first.
+        let mut short = vec![(0, 8), (9, 8), (18, 10)];
+        fit_content(&mut short, &[10, 30, 5], 1);
+        assert_eq!(short, vec![(0, 10), (11, 11), (23, 5)]);
+        // Nothing to spare: nothing moves.
+        let mut tight = vec![(0, 5), (6, 5)];
+        fit_content(&mut tight, &[9, 9], 1);
+        assert_eq!(tight, vec![(0, 5), (6, 5)]);
     }
 
     #[test]

@@ -9,6 +9,8 @@ mod grid;
 mod header;
 mod help;
 pub mod layout;
+mod messages;
+mod pager;
 mod picker;
 mod tables;
 
@@ -22,6 +24,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Width from which the detail pane sits beside the table instead of under it.
 const SIDE_BY_SIDE_WIDTH: u16 = 110;
+/// The fewest rows of a table that shows a row: its border, header and one row.
+const TABLE_MIN: u16 = 4;
+/// The fewest rows of a detail pane that shows a line.
+const DETAIL_MIN: u16 = 3;
 
 /// Draws the whole screen.
 pub fn draw(app: &mut App, frame: &mut Frame) {
@@ -44,12 +50,20 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
 fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
     let (table, detail) = if area.width >= SIDE_BY_SIDE_WIDTH {
         layout::split_percent(area, 58)
+    } else if area.height < TABLE_MIN + DETAIL_MIN {
+        // No room for both: the pane with the keyboard.
+        if app.focus == Focus::Detail {
+            return detail::draw_detail(app, frame, area);
+        }
+        return tables::draw_table(app, frame, area);
     } else {
-        // Stacked: the table takes what its rows need (up to 58%), the detail the rest
-        // (at least 3 rows).
+        // Stacked: the table takes what its rows need (up to 58%), the detail the rest.
         let rows = app.current_list().visible_rows().min(1000) as u16 + 3;
         let max = area.height * 58 / 100;
-        let height = rows.clamp(5, max.max(5)).min(area.height.saturating_sub(3));
+        let height = rows
+            .clamp(5, max.max(5))
+            .min(area.height - DETAIL_MIN)
+            .max(TABLE_MIN);
         let [table, detail] = layout::rows(area, [height, 0], 1);
         (table, detail)
     };
@@ -59,7 +73,8 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
 
 fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
     match &app.overlay {
-        Some(Overlay::Help) => help::draw_help(app, frame, area),
+        Some(Overlay::Help { .. }) => help::draw_help(app, frame, area),
+        Some(Overlay::Messages { .. }) => messages::draw_messages(app, frame, area),
         Some(Overlay::Form { form, .. }) => form.render(frame, area, &app.theme),
         Some(Overlay::Confirm { dialog, .. }) | Some(Overlay::RotationPlan { dialog, .. }) => {
             dialog.render(frame, area, &app.theme)
@@ -67,6 +82,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Rotation(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
+        Some(Overlay::Sort { selected }) => picker::draw_sort_picker(app, *selected, frame, area),
         Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
         Some(Overlay::Doctor(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::RotateHow { account_sid }) => {

@@ -1,11 +1,38 @@
-//! The profile picker: every profile of every platform, with its badges.
+//! The pickers: every profile of every platform, with its badges; and the column
+//! to sort the table by.
 
 use crate::tui::app::App;
-use crate::tui::widgets::centered;
+use crate::tui::widgets::{centered, hint_line, modal_lines};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
+
+/// The column chooser of `s`: each column with its number, the sorted one marked
+/// with its direction, `selected` highlighted.
+pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
+    const WIDTH: u16 = 32;
+    let t = &app.theme;
+    let sort = app.current_list().sort();
+    let mut lines: Vec<Line> = app
+        .sort_columns()
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let arrow = sort
+                .filter(|s| s.column == i)
+                .map_or("", |s| if s.descending { " ↓" } else { " ↑" });
+            let style = if i == selected { t.selected } else { t.base };
+            Line::styled(format!(" {} {column}{arrow} ", i + 1), style)
+        })
+        .collect();
+    let digits = format!("1-{}", app.sort_columns().len());
+    let hints = [(digits.as_str(), "sort"), ("⏎", "sort"), ("Esc", "cancel")];
+    lines.push(Line::raw(""));
+    // The modal's inner width: its border and padding take four columns.
+    lines.push(hint_line(&hints, WIDTH - 4, t));
+    modal_lines(frame, area, WIDTH, "Sort by", lines, t);
+}
 
 /// Draws the picker with `selected` highlighted.
 pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {

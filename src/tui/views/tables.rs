@@ -6,7 +6,7 @@ use super::{pane, table_focused};
 use crate::journal::Outcome;
 use crate::text::thousands;
 use crate::tui::app::{App, Tab};
-use crate::tui::list::{ItemList, Row as ListRow};
+use crate::tui::list::{ItemList, Row as ListRow, Sort};
 use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -116,6 +116,20 @@ fn title_tail<T: ListRow>(mut t: String, list: &ItemList<T>, columns: &[&str]) -
     format!(" {t} ")
 }
 
+/// The column names of a table sorted by `sort`, the sorted one followed by ↑ or ↓.
+fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match sort {
+            Some(s) if s.column == i => {
+                format!("{name} {}", if s.descending { "↓" } else { "↑" })
+            }
+            _ => name.to_string(),
+        })
+        .collect()
+}
+
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
     let retry = app.keymap().label(crate::tui::action::Action::Refresh);
@@ -215,7 +229,8 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         Width::Optional(7),
     ];
     let selected = list.selected_index() - offset;
-    let columns = (PROVIDER_COLUMNS, &widths[..]);
+    let titles = header(PROVIDER_COLUMNS, list.sort());
+    let columns = (&titles[..], &widths[..]);
     grid::render(frame, area, block, columns, &rows, selected, &theme);
 }
 
@@ -262,7 +277,8 @@ fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         Width::Optional(4),
         Width::Optional(8),
     ];
-    let columns = (SIP_COLUMNS, &widths[..]);
+    let titles = header(SIP_COLUMNS, app.sip.sort());
+    let columns = (&titles[..], &widths[..]);
     grid::render(
         frame,
         area,
@@ -309,7 +325,8 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
             ])
         })
         .collect();
-    // Action names are at most 15 characters ("rotation.update"): never cut.
+    // Most action names fit 15 characters; a longer one ("rotation.secondary_create")
+    // borrows what the other columns leave.
     let widths = [
         Width::Fixed(11),
         Width::Fill(1),
@@ -317,7 +334,8 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         Width::Fill(2),
         Width::Fill(3),
     ];
-    let columns = (COLUMNS, &widths[..]);
+    let titles = header(COLUMNS, app.activity.sort());
+    let columns = (&titles[..], &widths[..]);
     grid::render(
         frame,
         area,
