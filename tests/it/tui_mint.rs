@@ -444,6 +444,12 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
         "{screen}"
     );
     assert_eq!(h.app.unfinished_runs.len(), 1);
+    // The account's providers are marked in the table.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("acme-prod-us"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("⚠ AC75…8b24"), "{row}");
 }
 
 /// ctrl-c in the real binary while a mint deploys: the app closes, what was sent

@@ -192,6 +192,12 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     let now = app.now();
     let theme = app.theme.clone();
     let spinner = super::spinner(app);
+    // Accounts whose rotation did not finish: their providers are marked.
+    let rotating: Vec<String> = app
+        .unfinished_runs
+        .iter()
+        .map(|r| r.account_sid.to_ascii_lowercase())
+        .collect();
     let verifying = &app.verifying;
     let list = if tab == Tab::Verification {
         &mut app.verification
@@ -211,9 +217,14 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
                 Span::styled(status, theme.status(&p.status))
             };
             let mark = if list.is_marked(&p.id) { "● " } else { "" };
+            let sid_cell = if rotating.contains(&p.account_sid.to_ascii_lowercase()) {
+                Line::from(Span::styled(format!("⚠ {sid}"), theme.warn))
+            } else {
+                Line::from(sid)
+            };
             GridRow::new([
                 Line::from(format!("{mark}{name}")),
-                Line::from(sid),
+                sid_cell,
                 Line::from(status_cell),
                 Line::from(verified),
                 Line::from(numbers),
