@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::{
-    Abort, CheckedToken, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
+    Abort, CheckedToken, Holds, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
     TargetOutcome, UnfinishedMint, restore_detail,
 };
 use crate::secret::Secret;
@@ -163,6 +163,20 @@ impl RotationView {
         }
     }
 
+    /// Targets of the plan the journal does not show on the new token, when finishing
+    /// a run that did not finish.
+    pub fn unfinished_blockers(&self) -> usize {
+        let Some(f) = self.mint.as_ref().and_then(|m| m.finishing.as_ref()) else {
+            return 0;
+        };
+        self.plan
+            .targets
+            .iter()
+            .filter(|t| f.run.holds(&t.profile, &t.provider_id).0 != Holds::New)
+            .count()
+            + self.plan.unreachable.len()
+    }
+
     /// True once an abort put the old token back: the rows hold its outcomes.
     fn restored(&self) -> bool {
         matches!(
@@ -239,8 +253,23 @@ impl RotationView {
         report.summary()
     }
 
-    fn state_cell(&self, state: &TargetState, spinner: &str, theme: &Theme) -> (String, Style) {
+    fn state_cell(
+        &self,
+        state: &TargetState,
+        target: &crate::ops::rotation::Target,
+        spinner: &str,
+        theme: &Theme,
+    ) -> (String, Style) {
+        let finishing = self.mint.as_ref().and_then(|m| m.finishing.as_ref());
         match state {
+            // A run that did not finish: which token the journal says it holds.
+            TargetState::Waiting if let Some(f) = finishing => {
+                match f.run.holds(&target.profile, &target.provider_id).0 {
+                    Holds::New => ("✓ on new".into(), theme.ok),
+                    Holds::Old => ("✗ on OLD".into(), theme.error),
+                    Holds::Unknown => ("? unknown".into(), theme.warn),
+                }
+            }
             TargetState::Waiting => ("waiting".into(), theme.muted),
             TargetState::Updating => (format!("{spinner} updating"), theme.pending),
             TargetState::Verifying => (format!("{spinner} verifying"), theme.pending),
@@ -261,7 +290,12 @@ impl RotationView {
             _ => self.summary(),
         };
         if let Some(m) = &self.mint {
-            lines.extend(stage_lines(&m.stage, self.report.as_deref(), finishing));
+            lines.extend(stage_lines(
+                &m.stage,
+                self.report.as_deref(),
+                finishing,
+                self.unfinished_blockers(),
+            ));
         }
         lines
     }
@@ -382,7 +416,7 @@ impl RotationView {
                 );
                 break;
             }
-            let (cell, style) = self.state_cell(state, spinner, theme);
+            let (cell, style) = self.state_cell(state, target, spinner, theme);
             let detail = match state {
                 // An abort puts the old token back: the same outcomes, other words.
                 TargetState::Done(o) if self.restored() => restore_detail(o),
@@ -396,7 +430,14 @@ impl RotationView {
                     }
                 }
                 TargetState::Done(o) => o.detail(),
-                _ => format!("was {}", target.status),
+                // A run that did not finish: what the journal recorded for it.
+                _ => match self.mint.as_ref().and_then(|m| m.finishing.as_ref()) {
+                    Some(f) => {
+                        let (holds, recorded) = f.run.holds(&target.profile, &target.provider_id);
+                        format!("{} token: {recorded}", holds.as_str())
+                    }
+                    None => format!("was {}", target.status),
+                },
             };
             let mut spans = vec![
                 Span::styled(
@@ -481,6 +522,7 @@ fn stage_lines(
     stage: &MintStage,
     report: Option<&Report>,
     finishing: Option<&UnfinishedMint>,
+    blockers: usize,
 ) -> Vec<SummaryLine> {
     let line = |tone, text: String| SummaryLine { tone, text };
     match stage {
@@ -490,17 +532,18 @@ fn stage_lines(
                 .into(),
         )],
         MintStage::NotMinted(failure) => vec![line(Tone::Error, failure.to_string())],
-        MintStage::Unfinished { error, armed } => {
+        MintStage::Unfinished { armed, .. } => {
             let since = finishing
                 .map(UnfinishedMint::created_text)
                 .unwrap_or_default();
+            let stage = finishing.map(|f| f.run.stage.clone()).unwrap_or_default();
             let mut lines = vec![
                 line(
                     Tone::Error,
                     format!(
-                        "Twilio did not create a secondary token ({error}): telcreds created \
-                         the account's secondary at {since} in a rotation that did not \
-                         finish, and targets may use it."
+                        "telcreds created the account's secondary at {since} in a rotation \
+                         that did not finish ({stage}); each row says what the journal \
+                         recorded for that target."
                     ),
                 ),
                 line(
@@ -515,9 +558,14 @@ fn stage_lines(
             match armed {
                 Some('P') => lines.push(line(
                     Tone::Warn,
-                    "P again promotes: telcreds cannot read which token each target holds; \
-                     a target without the new one stops working at once"
-                        .into(),
+                    match blockers {
+                        0 => "P again promotes: the journal shows every target on the new token"
+                            .to_string(),
+                        n => format!(
+                            "P again promotes ANYWAY: {n} target(s) not known to hold the new \
+                             token stop working at once"
+                        ),
+                    },
                 )),
                 Some('D') => lines.push(line(
                     Tone::Warn,

@@ -345,7 +345,20 @@ async fn after_a_restart_p_twice_promotes_the_unfinished_mint() {
         ),
         "the first P only asks"
     );
-    assert!(h.screen(100, 30).contains("P again promotes"));
+    // The rows say what the journal recorded for each target, and P names the
+    // read-only target left on the old token.
+    let screen = h.screen(140, 40);
+    assert!(
+        screen.contains("new token: new token recorded at"),
+        "{screen}"
+    );
+    assert!(screen.contains("✓ on new"), "{screen}");
+    assert!(!screen.contains("waiting"), "{screen}");
+    assert!(!screen.contains("cannot read which token"), "{screen}");
+    assert!(
+        screen.contains("P again promotes ANYWAY: 1 target(s)"),
+        "{screen}"
+    );
     h.press(KeyCode::Char('P'));
     h.settle().await;
     let MintStage::Promoted { token, .. } = stage(&h).clone() else {

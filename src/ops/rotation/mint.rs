@@ -112,13 +112,15 @@ impl MintFailure {
 }
 
 /// A secondary token telcreds created in a rotation that was neither promoted nor
-/// aborted: it may be deployed to targets.
+/// aborted: it may be deployed to targets; the journal says which.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnfinishedMint {
     /// The account.
     pub account_sid: String,
     /// When the secondary was created.
     pub created: DateTime<Utc>,
+    /// That run, as the journal recorded it: which token each target holds.
+    pub run: super::UnfinishedRun,
 }
 
 impl UnfinishedMint {
@@ -149,7 +151,12 @@ pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedM
     let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
         .await
         .ok()?;
-    unfinished_in(&entries, sid)
+    let run = super::unfinished_run(&entries, sid)?;
+    Some(UnfinishedMint {
+        account_sid: sid.to_string(),
+        created: run.started,
+        run,
+    })
 }
 
 /// The secondary of `sid` that `entries` show created and then neither promoted nor
@@ -158,8 +165,8 @@ pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedM
 /// deletes its secondary only when no target uses it (a rejected new token, an
 /// abort that restored every target, a replace), so even a failed delete leaves
 /// nothing that depends on it.
-pub(super) fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedMint> {
-    let created = entries
+pub(super) fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<DateTime<Utc>> {
+    entries
         .iter()
         .filter(|e| {
             e.target.kind == TargetKind::TwilioAccount && e.target.id.eq_ignore_ascii_case(sid)
@@ -168,11 +175,7 @@ pub(super) fn unfinished_in(entries: &[JournalEntry], sid: &str) -> Option<Unfin
             (Action::RotationSecondaryCreate, Outcome::Ok) => Some(e.time),
             (Action::RotationSecondaryDelete, _) | (Action::RotationPromote, Outcome::Ok) => None,
             _ => open,
-        })?;
-    Some(UnfinishedMint {
-        account_sid: sid.to_string(),
-        created,
-    })
+        })
 }
 
 /// A secondary token minted at Twilio in this run, with the token it replaces.

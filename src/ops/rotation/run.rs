@@ -32,7 +32,7 @@ impl Holds {
 }
 
 /// One target of an unfinished run, as the journal recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetRecord {
     /// The profile.
     pub profile: String,
@@ -50,7 +50,7 @@ pub struct TargetRecord {
 
 /// A zero-downtime rotation whose secondary token was created and neither promoted
 /// nor deleted, rebuilt from the journal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnfinishedRun {
     /// The account.
     pub account_sid: String,
@@ -107,7 +107,7 @@ pub fn unfinished_runs(entries: &[JournalEntry]) -> Vec<UnfinishedRun> {
 
 /// The unfinished run of `sid` in `entries`, if there is one.
 pub fn unfinished_run(entries: &[JournalEntry], sid: &str) -> Option<UnfinishedRun> {
-    let started = super::mint::unfinished_in(entries, sid)?.created;
+    let started = super::mint::unfinished_in(entries, sid)?;
     let mut targets: Vec<TargetRecord> = Vec::new();
     let mut promotion_sent = false;
     for e in entries.iter().filter(|e| e.time >= started) {
