@@ -402,6 +402,9 @@ pub struct SipCreateArgs {
     /// Password source.
     #[command(flatten)]
     pub password: PasswordSource,
+    /// Include the password in JSON output (`sip show --show-secrets` prints it too).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// `sip update`
@@ -415,6 +418,9 @@ pub struct SipUpdateArgs {
     /// New password source (the password is kept otherwise).
     #[command(flatten)]
     pub password: PasswordSource,
+    /// Include a new password in JSON output (`sip show --show-secrets` prints it too).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Seed data of the sandbox.

@@ -91,13 +91,20 @@ fn closed_pipe(e: std::io::Error) -> Result<(), CliError> {
     }
 }
 
-/// A credential with what depends on it, and its password only when asked for.
+/// A credential, and its password only when asked for.
 #[derive(Serialize)]
-struct SipView<'a> {
+struct WithPassword<'a> {
     #[serde(flatten)]
     credential: &'a SipCredential,
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_password: Option<&'a str>,
+}
+
+/// A credential (and its password only when asked for) with what depends on it.
+#[derive(Serialize)]
+struct SipView<'a> {
+    #[serde(flatten)]
+    credential: WithPassword<'a>,
     dependants: &'a Dependants,
 }
 
@@ -110,8 +117,10 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
         .then(|| c.auth_password.as_ref().map(Secret::expose))
         .flatten();
     let view = SipView {
-        credential: &c,
-        auth_password: password,
+        credential: WithPassword {
+            credential: &c,
+            auth_password: password,
+        },
         dependants: &dependants,
     };
     emit(ctx.output, &view, || {
@@ -237,10 +246,10 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
             "give the password: --generate-password, --password-stdin or --password-file FILE",
         )
     })?;
-    input.auth_password = Some(password);
+    input.auth_password = Some(password.clone());
     let done = ctx.ops.create_sip(&input).await;
     let c = ctx.finish(done).map_err(|e| {
-        keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
+        keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
         CliError::after_change(e, || {
             format!(
                 "telcreds -p {} sip list` (running it again may create a duplicate",
@@ -248,7 +257,11 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
             )
         })
     })?;
-    emit(ctx.output, &c, || {
+    let view = WithPassword {
+        credential: &c,
+        auth_password: password_for_json(ctx, &password, generated, a.show_secrets, &c.id),
+    };
+    emit(ctx.output, &view, || {
         format!(
             "created SIP credential {}\n{}{}",
             c.id,
@@ -273,10 +286,18 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
             PasswordChange::Set(p) => Some(p),
             _ => None,
         };
-        keep_generated(ctx, &e, generated, sent, false);
+        keep_generated(ctx, &e, generated, sent, a.show_secrets);
         ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
-    emit(ctx.output, &c, || {
+    let auth_password = match &edit.password {
+        PasswordChange::Set(p) => password_for_json(ctx, p, generated, a.show_secrets, &c.id),
+        _ => None,
+    };
+    let view = WithPassword {
+        credential: &c,
+        auth_password,
+    };
+    emit(ctx.output, &view, || {
         format!(
             "updated SIP credential {}\n{}{}",
             c.id,
@@ -332,19 +353,13 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
         ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
     })?;
-    if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
-        warn(&format!(
-            "the generated password is not in the JSON output (pass --show-secrets to include it); \
-             `{} --show-secrets` prints it",
-            show_command(ctx, &c.id)
-        ));
-    }
+    let auth_password = password_for_json(ctx, &password, generated, a.show_secrets, &c.id);
     warn(CARRIER_FOLLOWS);
     let view = Rotated {
         rotated: true,
         generated,
         credential: &c,
-        auth_password: a.show_secrets.then(|| password.expose()),
+        auth_password,
     };
     emit(ctx.output, &view, || {
         let mut out = format!(
@@ -358,6 +373,25 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         }
         out
     })
+}
+
+/// A new password for a change's JSON answer: only with `--show-secrets`. A
+/// generated one left out is warned about, with the command that prints it.
+fn password_for_json<'a>(
+    ctx: &Context,
+    password: &'a Secret,
+    generated: bool,
+    show_secrets: bool,
+    id: &str,
+) -> Option<&'a str> {
+    if generated && ctx.output == OutputFormat::Json && !show_secrets {
+        warn(&format!(
+            "the generated password is not in the JSON output (pass --show-secrets to include it); \
+             `{} --show-secrets` prints it",
+            show_command(ctx, id)
+        ));
+    }
+    show_secrets.then(|| password.expose())
 }
 
 /// The other end of the trunk, which a platform-only rotation leaves behind.
