@@ -231,7 +231,7 @@ pub enum SipCommand {
 /// `sip probe`
 #[derive(Debug, Args)]
 pub struct SipProbeArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Also check the password: a REGISTER answering the digest challenge. It is
     /// query-only (no Contact), so no registration is created or taken over.
@@ -248,7 +248,7 @@ pub struct SipProbeArgs {
 /// `sip rotate`
 #[derive(Debug, Args)]
 pub struct SipRotateArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Where the new password comes from (exactly one).
     #[command(flatten)]
@@ -265,17 +265,17 @@ pub struct SipRotateArgs {
     pub yes: bool,
 }
 
-/// An item id.
+/// A provider, by id or name.
 #[derive(Debug, Args)]
 pub struct IdArg {
-    /// The item's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
 }
 
 /// `sip show`
 #[derive(Debug, Args)]
 pub struct SipShowArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Print the SIP password (masked otherwise).
     #[arg(long)]
@@ -309,7 +309,7 @@ pub struct ProviderCreateArgs {
 /// `providers update`
 #[derive(Debug, Args)]
 pub struct ProviderUpdateArgs {
-    /// The provider's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
     /// New display name (Dasha).
     #[arg(long)]
@@ -332,7 +332,7 @@ pub struct ProviderUpdateArgs {
 /// `providers rotate-token`
 #[derive(Debug, Args)]
 pub struct RotateTokenArgs {
-    /// The provider's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
     /// Read the new auth token from stdin, or at a hidden prompt on a terminal (required).
     #[arg(long, required = true)]
@@ -342,7 +342,7 @@ pub struct RotateTokenArgs {
 /// `… delete`
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// The item's id.
+    /// The item's id, or its name (a SIP credential's description, else its server).
     pub id: String,
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
@@ -410,7 +410,7 @@ pub struct SipCreateArgs {
 /// `sip update`
 #[derive(Debug, Args)]
 pub struct SipUpdateArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Fields to change; the others keep their values.
     #[command(flatten)]

@@ -12,11 +12,12 @@ use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
 };
-use crate::ops::ProviderChange;
+use crate::ops::{ProviderChange, check_change};
 use chrono::Utc;
 use serde::Serialize;
 
-/// Runs one `providers` subcommand.
+/// Runs one `providers` subcommand. Each names its provider by id or name, looked up
+/// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
     match cmd {
         ProvidersCommand::List => list(ctx).await,
@@ -66,7 +67,8 @@ struct ProviderView {
     phone_numbers: Vec<PhoneNumber>,
 }
 
-async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
+async fn show(ctx: &Context, wanted: &str) -> Result<(), CliError> {
+    let id = &ctx.resolve(Item::Provider, wanted).await?;
     let missing = |e| ctx.about(Item::Provider, id, e);
     let provider = ctx.ops.get_provider(id).await.map_err(missing)?;
     let phone_numbers = ctx.ops.provider_numbers(id).await.map_err(missing)?;
@@ -189,13 +191,15 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
         account_sid: a.account_sid,
         auth_token,
     };
-    let done = ctx.ops.update_provider(&a.id, &change).await;
+    check_change(&change)?;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let done = ctx.ops.update_provider(id, &change).await;
     let p = ctx.finish(done).map_err(|e| {
         let refused_for_token = sid_without_token
             && e.field_errors()
                 .iter()
                 .any(|f| f.field == crate::domain::validate::field::AUTH_TOKEN);
-        let mut e = ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id));
+        let mut e = ctx.after_change(Item::Provider, id, e, || show_command(ctx, id));
         if refused_for_token {
             e.message.push_str(": pipe it in with --token-stdin");
         }
@@ -209,14 +213,14 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
 async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
     let token = secrets::read_stdin("auth token")?;
-    let done = ctx.ops.rotate_provider_token(&a.id, &token).await;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let done = ctx.ops.rotate_provider_token(id, &token).await;
     let p = ctx.finish(done).map_err(|e| {
-        ctx.after_change(Item::Provider, &a.id, e, || {
+        ctx.after_change(Item::Provider, id, e, || {
             format!(
-                "{}` and `telcreds -p {} providers verify {}",
-                show_command(ctx, &a.id),
+                "{}` and `telcreds -p {} providers verify {id}",
+                show_command(ctx, id),
                 ctx.profile.name,
-                a.id
             )
         })
     })?;
@@ -241,7 +245,8 @@ struct Verified<'a> {
 
 /// Verifies a provider and says which; a failed verification exits 11, one with
 /// warnings 12.
-async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
+async fn verify(ctx: &Context, wanted: &str) -> Result<(), CliError> {
+    let id = &ctx.resolve(Item::Provider, wanted).await?;
     let done = ctx.ops.verify_provider(id).await;
     let r = ctx
         .finish(done)
@@ -258,7 +263,7 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
         None => format!("provider {id}"),
     };
     let view = Verified {
-        id,
+        id: id.as_str(),
         name,
         result: &r,
     };
@@ -285,17 +290,14 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
-    let p = ctx
-        .ops
-        .get_provider(&a.id)
-        .await
-        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let missing = |e| ctx.about(Item::Provider, id, e);
+    let p = ctx.ops.get_provider(id).await.map_err(missing)?;
     confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_provider(&a.id, &p.display_name()).await;
-    ctx.finish(done)
-        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
-    let deleted = serde_json::json!({ "deleted": a.id });
+    let done = ctx.ops.delete_provider(id, &p.display_name()).await;
+    ctx.finish(done).map_err(missing)?;
+    let deleted = serde_json::json!({ "deleted": id });
     emit(ctx.output, &deleted, || {
-        format!("deleted provider {} ({})\n", p.display_name(), a.id)
+        format!("deleted provider {} ({id})\n", p.display_name())
     })
 }

@@ -22,7 +22,8 @@ use crate::probe::transport::TlsTrust;
 use crate::secret::Secret;
 use serde::Serialize;
 
-/// Runs one `sip` subcommand.
+/// Runs one `sip` subcommand. Each names its credential by id or name, looked up
+/// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     match cmd {
         SipCommand::List => list(ctx).await,
@@ -109,9 +110,10 @@ struct SipView<'a> {
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
-    let missing = |e| ctx.about(Item::Sip, &a.id, e);
-    let c = ctx.ops.get_sip(&a.id).await.map_err(missing)?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, id, e);
+    let c = ctx.ops.get_sip(id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -280,14 +282,16 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
         }
         None => false,
     };
-    let done = ctx.ops.edit_sip(&a.id, &edit).await;
+    edit.check()?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let done = ctx.ops.edit_sip(id, &edit).await;
     let c = ctx.finish(done).map_err(|e| {
         let sent = match &edit.password {
             PasswordChange::Set(p) => Some(p),
             _ => None,
         };
         keep_generated(ctx, &e, generated, sent, a.show_secrets);
-        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, id, e, || show_command(ctx, id))
     })?;
     let auth_password = match &edit.password {
         PasswordChange::Set(p) => password_for_json(ctx, p, generated, a.show_secrets, &c.id),
@@ -334,12 +338,13 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             ),
         ));
     }
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
     if ctx.profile.is_production() {
         let current = ctx
             .ops
-            .get_sip(&a.id)
+            .get_sip(id)
             .await
-            .map_err(|e| ctx.about(Item::Sip, &a.id, e))?;
+            .map_err(|e| ctx.about(Item::Sip, id, e))?;
         confirm_on_tty(
             &ctx.profile,
             "Rotate the password of SIP credential",
@@ -348,10 +353,10 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             a.yes,
         )?;
     }
-    let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
+    let done = ctx.ops.rotate_sip_password(id, &password).await;
     let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
-        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, id, e, || show_command(ctx, id))
     })?;
     let auth_password = password_for_json(ctx, &password, generated, a.show_secrets, &c.id);
     warn(CARRIER_FOLLOWS);
@@ -416,7 +421,8 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
         resolver: resolver.with_timeout(timeout),
         trust,
     };
-    let done = ctx.ops.probe_sip(&a.id, &options).await;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let done = ctx.ops.probe_sip(id, &options).await;
     let report = ctx.finish(done)?;
     emit(ctx.output, &report, || {
         let mut t = Table::new(&["STEP", "RESULT", "TIME", "MESSAGE"]);
@@ -440,11 +446,11 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
     match report.status() {
         VerificationStatus::Failed => Err(CliError::new(
             Exit::VerifyFailed,
-            format!("the probe of SIP credential {} failed", a.id),
+            format!("the probe of SIP credential {id} failed"),
         )),
         VerificationStatus::Warning => Err(CliError::new(
             Exit::VerifyWarning,
-            format!("the probe of SIP credential {} was inconclusive", a.id),
+            format!("the probe of SIP credential {id} was inconclusive"),
         )),
         _ => Ok(()),
     }
@@ -493,9 +499,10 @@ struct Deleted<'a> {
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    let missing = |e| ctx.about(Item::Sip, &a.id, e);
-    let c = ctx.ops.writable_sip(&a.id).await.map_err(missing)?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, id, e);
+    let c = ctx.ops.writable_sip(id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
     if !dependants.is_empty() && !a.force {
         let lines = dependants.describe().join("\n  ");
         return Err(CliError::new(
@@ -507,7 +514,7 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         ));
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_sip(&a.id, a.force).await;
+    let done = ctx.ops.delete_sip(id, a.force).await;
     ctx.finish(done).map_err(missing)?;
     // What used it a moment ago, which `--force` deleted with it.
     let numbers: Vec<&str> = dependants
@@ -517,12 +524,12 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         .map(|n| n.phone_number.as_str())
         .collect();
     let deleted = Deleted {
-        deleted: &a.id,
+        deleted: id,
         force: a.force,
         deleted_phone_numbers: numbers.clone(),
     };
     emit(ctx.output, &deleted, || {
-        let mut out = format!("deleted SIP credential {} ({})\n", c.display_name(), a.id);
+        let mut out = format!("deleted SIP credential {} ({id})\n", c.display_name());
         if !numbers.is_empty() {
             out.push_str(&format!(
                 "and the {} phone number(s) that used it: {}\n",

@@ -2,7 +2,7 @@
 //! message per field that the form shows under the field and the CLI prints.
 
 use super::enums::Transport;
-use super::model::{NewProvider, SipCredentialInput};
+use super::model::{NewProvider, ProviderUpdate, SipCredentialInput};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -387,6 +387,23 @@ pub fn new_provider(p: &NewProvider) -> Result<(), Vec<FieldError>> {
         (field::ACCOUNT_SID, account_sid(&p.account_sid)),
         (field::AUTH_TOKEN, auth_token(&p.auth_token)),
         (field::REGION, region(&p.region)),
+    ])
+}
+
+/// Every rule for the fields a provider update changes.
+pub fn provider_update(u: &ProviderUpdate) -> Result<(), Vec<FieldError>> {
+    let given = |value: Option<Result<(), Invalid>>| value.unwrap_or(Ok(()));
+    collect(vec![
+        (
+            field::AUTH_TOKEN,
+            given(u.auth_token.as_ref().map(auth_token)),
+        ),
+        (field::NAME, provider_name(&u.name)),
+        (field::REGION, region(&u.region)),
+        (
+            field::ACCOUNT_SID,
+            given(u.account_sid.as_deref().map(account_sid)),
+        ),
     ])
 }
 

@@ -2,6 +2,7 @@
 
 use super::{Done, NEW_ITEM_ID, Ops, provider_target};
 use crate::api::{ApiError, TwilioVerdict};
+use crate::domain::validate;
 use crate::domain::{NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult};
 use crate::history::Record;
 use crate::journal::Action;
@@ -9,6 +10,17 @@ use crate::secret::Secret;
 
 /// A change of a provider's editable fields (only the fields given change).
 pub type ProviderChange = ProviderUpdate;
+
+/// The checks of a provider change that need no call: something changes, and each
+/// field given is valid.
+pub fn check_change(change: &ProviderChange) -> Result<(), ApiError> {
+    if change.is_empty() {
+        return Err(ApiError::local_validation_message(
+            "nothing to update: no field was changed",
+        ));
+    }
+    validate::provider_update(change).map_err(ApiError::local_validation)
+}
 
 impl Ops {
     /// Every provider of the profile.
@@ -56,15 +68,13 @@ impl Ops {
         done
     }
 
-    /// Changes the fields given; an empty change is refused.
+    /// Changes the fields given; an empty change is refused ([`check_change`]).
     pub async fn update_provider(&self, id: &str, change: &ProviderChange) -> Done<Provider> {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
-        if change.is_empty() {
-            return Done::refused(ApiError::local_validation_message(
-                "nothing to update: no field was changed",
-            ));
+        if let Err(e) = check_change(change) {
+            return Done::refused(e);
         }
         let result = self.client.update_provider(id, change).await;
         let name = result.as_ref().ok().map(Provider::display_name);

@@ -92,3 +92,209 @@ async fn sip_create_json_warns_about_the_generated_password_or_shows_it() {
         updated.stderr
     );
 }
+
+/// Creates a SIP credential on the Dasha profile and returns its id.
+async fn create_sip(cfg: &std::path::Path, server: &str, description: Option<&str>) -> String {
+    let mut args = vec![
+        "-p",
+        P,
+        "-o",
+        "json",
+        "sip",
+        "create",
+        "--server",
+        server,
+        "--generate-password",
+    ];
+    if let Some(d) = description {
+        args.extend(["--description", d]);
+    }
+    let created = stdout_json(&telcreds(cfg, &args, "").await);
+    created["id"].as_str().unwrap().to_string()
+}
+
+/// Item 24: wherever a command takes an id, a unique name works too: a provider's
+/// name, a SIP credential's description (or its server when it has none); exact
+/// first, then ignoring case. A name several items share lists them, exit 2.
+#[tokio::test]
+async fn commands_take_a_unique_name_where_they_take_an_id() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let run = |args: Vec<&str>| {
+        let cfg = cfg.clone();
+        let args: Vec<String> = args.into_iter().map(String::from).collect();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            telcreds(&cfg, &args, "").await
+        }
+    };
+
+    let shown = stdout_json(
+        &run(vec![
+            "-p",
+            P,
+            "-o",
+            "json",
+            "providers",
+            "show",
+            "acme-prod-us",
+        ])
+        .await,
+    );
+    assert_eq!(shown["name"], "acme-prod-us", "{shown}");
+    let id = shown["id"].as_str().unwrap().to_string();
+    let shown = stdout_json(
+        &run(vec![
+            "-p",
+            P,
+            "-o",
+            "json",
+            "providers",
+            "show",
+            "ACME-Prod-US",
+        ])
+        .await,
+    );
+    assert_eq!(
+        shown["id"].as_str(),
+        Some(id.as_str()),
+        "ignoring case when unique"
+    );
+    let verified = run(vec![
+        "-p",
+        P,
+        "-o",
+        "json",
+        "providers",
+        "verify",
+        "acme-prod-us",
+    ])
+    .await;
+    assert_eq!(stdout_json(&verified)["id"].as_str(), Some(id.as_str()));
+    let renamed = run(vec![
+        "-p",
+        P,
+        "providers",
+        "update",
+        "acme-onboarding",
+        "--name",
+        "acme-onboarding-2",
+    ])
+    .await;
+    assert_eq!(renamed.code, 0, "{}", renamed.stderr);
+    let deleted = run(vec![
+        "-p",
+        P,
+        "providers",
+        "delete",
+        "acme-onboarding-2",
+        "--yes",
+    ])
+    .await;
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    // Unpod configurations have no name: the whole Account SID names them.
+    let unpod = stdout_json(
+        &run(vec![
+            "-p",
+            "sandbox-unpod",
+            "-o",
+            "json",
+            "providers",
+            "show",
+            "AC759b765966b5b7c9cdfaa58072348b24",
+        ])
+        .await,
+    );
+    assert_eq!(unpod["id"], "101", "{unpod}");
+
+    let solo = create_sip(&cfg, "127.0.0.1:9", Some("Solo trunk")).await;
+    let dup_a = create_sip(&cfg, "sip.dup-a.example", Some("Dup trunk")).await;
+    let dup_b = create_sip(&cfg, "sip.dup-b.example", Some("dup TRUNK")).await;
+    let lower = create_sip(&cfg, "sip.case.example", Some("case")).await;
+    create_sip(&cfg, "sip.case2.example", Some("CASE")).await;
+    let nameless = create_sip(&cfg, "sip.nameless.example", None).await;
+    for (name, expected) in [
+        ("Solo trunk", &solo),
+        ("solo TRUNK", &solo),
+        ("case", &lower),
+        ("sip.nameless.example", &nameless),
+        (solo.as_str(), &solo),
+    ] {
+        let shown = stdout_json(&run(vec!["-p", P, "-o", "json", "sip", "show", name]).await);
+        assert_eq!(
+            shown["id"].as_str(),
+            Some(expected.as_str()),
+            "{name}: {shown}"
+        );
+    }
+    for ambiguous in ["dup trunk", "Case"] {
+        let two = run(vec!["-p", P, "sip", "show", ambiguous]).await;
+        assert_eq!(two.code, 2, "{ambiguous}: {}", two.stderr);
+        assert!(
+            two.stderr.contains("give the id of the one you mean"),
+            "{}",
+            two.stderr
+        );
+    }
+    let two = run(vec!["-p", P, "sip", "delete", "DUP TRUNK", "--yes"]).await;
+    assert_eq!(two.code, 2, "{}", two.stderr);
+    for (id, name) in [(&dup_a, "Dup trunk"), (&dup_b, "dup TRUNK")] {
+        assert!(
+            two.stderr.contains(&format!("{id}  {name}")),
+            "{}",
+            two.stderr
+        );
+    }
+    let missing = run(vec!["-p", P, "sip", "show", "no such trunk"]).await;
+    assert_eq!(missing.code, 4, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains(
+            "no SIP credential with the id or name \"no such trunk\" on profile \"sandbox-dasha\""
+        ),
+        "{}",
+        missing.stderr
+    );
+
+    let updated = run(vec![
+        "-p",
+        P,
+        "-o",
+        "json",
+        "sip",
+        "update",
+        "Solo trunk",
+        "--cps-limit",
+        "4",
+    ])
+    .await;
+    assert_eq!(stdout_json(&updated)["cps_limit"], 4);
+    let rotated = run(vec![
+        "-p",
+        P,
+        "sip",
+        "rotate",
+        "Solo trunk",
+        "--generate-password",
+    ])
+    .await;
+    assert_eq!(rotated.code, 0, "{}", rotated.stderr);
+    let probed = run(vec![
+        "-p",
+        P,
+        "sip",
+        "probe",
+        "Solo trunk",
+        "--timeout",
+        "0.5",
+    ])
+    .await;
+    assert!(
+        probed.stdout.contains(&format!("probe of {solo}")),
+        "{}{}",
+        probed.stdout,
+        probed.stderr
+    );
+    let deleted = run(vec!["-p", P, "sip", "delete", "Solo trunk", "--yes"]).await;
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+}
