@@ -192,7 +192,7 @@ pub enum ProfilesCommand {
 #[derive(Debug, Subcommand)]
 pub enum ProvidersCommand {
     /// List providers with their verification status.
-    List,
+    List(ListArgs),
     /// Show one provider with its checks and phone numbers.
     Show(IdArg),
     /// Link a Twilio account; the auth token is read from stdin.
@@ -212,7 +212,7 @@ pub enum ProvidersCommand {
 #[derive(Debug, Subcommand)]
 pub enum SipCommand {
     /// List SIP credentials.
-    List,
+    List(ListArgs),
     /// Show one SIP credential and what uses it.
     Show(SipShowArgs),
     /// Create a SIP credential.
@@ -226,6 +226,24 @@ pub enum SipCommand {
     /// Check a SIP credential end to end from here: resolve the server, reach it with
     /// an OPTIONS, and with --register check the password with a query-only REGISTER.
     Probe(SipProbeArgs),
+}
+
+/// `providers list`, `sip list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the items with this text in a field the UI's `/` filter searches
+    /// (ignoring case): providers' name, Account SID, status, region; SIP
+    /// credentials' server, description, auth user, domain, transport, source.
+    #[arg(long, value_name = "TEXT", value_parser = one_line)]
+    pub filter: Option<String>,
+}
+
+/// A filter is one line of text.
+fn one_line(text: &str) -> Result<String, &'static str> {
+    if text.chars().any(char::is_control) {
+        return Err("a filter is one line of text, without control characters");
+    }
+    Ok(text.to_string())
 }
 
 /// `sip probe`

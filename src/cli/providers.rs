@@ -1,12 +1,13 @@
 //! `telcreds providers …`
 
 use super::args::{
-    DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
+    DeleteArgs, ListArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
+use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
@@ -20,7 +21,7 @@ use serde::Serialize;
 /// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
     match cmd {
-        ProvidersCommand::List => list(ctx).await,
+        ProvidersCommand::List(a) => list(ctx, a).await,
         ProvidersCommand::Show(a) => show(ctx, &a.id).await,
         ProvidersCommand::Create(a) => create(ctx, a).await,
         ProvidersCommand::Update(a) => update(ctx, a).await,
@@ -30,8 +31,13 @@ pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
     }
 }
 
-async fn list(ctx: &Context) -> Result<(), CliError> {
-    let providers = ctx.ops.list_providers().await?;
+/// `providers list [--filter TEXT]`.
+async fn list(ctx: &Context, a: ListArgs) -> Result<(), CliError> {
+    let mut providers = ctx.ops.list_providers().await?;
+    if let Some(filter) = a.filter {
+        let needle = Needle::new(&filter);
+        providers.retain(|p| p.matches(&needle));
+    }
     emit(ctx.output, &providers, || {
         // Whole Account SIDs, shortened (AC75…8b24) only when the terminal is narrow.
         let whole = providers_table(&providers, |sid| sid.to_string());

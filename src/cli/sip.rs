@@ -1,8 +1,8 @@
 //! `telcreds sip …`
 
 use super::args::{
-    DeleteArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipProbeArgs, SipRotateArgs,
-    SipShowArgs, SipUpdateArgs,
+    DeleteArgs, ListArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipProbeArgs,
+    SipRotateArgs, SipShowArgs, SipUpdateArgs,
 };
 use super::audit::warn;
 use super::confirm::{confirm_delete, confirm_on_tty};
@@ -12,6 +12,7 @@ use super::stream::{ListSink, Progress};
 use super::{Context, Item, secrets};
 use crate::api::ApiError;
 use crate::domain::VerificationStatus;
+use crate::domain::needle::Needle;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
@@ -26,7 +27,7 @@ use serde::Serialize;
 /// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     match cmd {
-        SipCommand::List => list(ctx).await,
+        SipCommand::List(a) => list(ctx, a).await,
         SipCommand::Show(a) => show(ctx, a).await,
         SipCommand::Create(a) => create(ctx, a).await,
         SipCommand::Update(a) => update(ctx, a).await,
@@ -36,17 +37,22 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     }
 }
 
-/// `sip list`: printed page by page as the pages arrive (a long list never waits for
-/// its last page, nor sits whole in memory), with progress on a terminal's stderr.
-async fn list(ctx: &Context) -> Result<(), CliError> {
+/// `sip list [--filter TEXT]`: printed page by page as the pages arrive (a long list
+/// never waits for its last page, nor sits whole in memory), with progress on a
+/// terminal's stderr.
+async fn list(ctx: &Context, a: ListArgs) -> Result<(), CliError> {
+    let needle = Needle::new(a.filter.as_deref().unwrap_or_default());
     let mut progress = Progress::new("SIP credentials");
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut sink = ListSink::new(ctx.output == OutputFormat::Json, SIP_LIST_COLUMNS, out);
     let mut written: std::io::Result<()> = Ok(());
     let listed = ctx
         .ops
-        .list_sip_pages(|page| {
+        .list_sip_pages(|mut page| {
             progress.update(page.loaded, page.total);
+            if !needle.is_empty() {
+                page.items.retain(|c| c.matches(&needle));
+            }
             if written.is_ok() {
                 written = sink.page(&page.items, sip_cells);
             }

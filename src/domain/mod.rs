@@ -3,6 +3,7 @@
 
 mod enums;
 mod model;
+pub mod needle;
 pub mod password;
 pub mod time;
 mod tone;

@@ -1,6 +1,7 @@
 //! Normalised records shared by the UI, the command line and the clients.
 
 use super::enums::{CheckStatus, SipSource, Transport, VerificationStatus};
+use super::needle::Needle;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -54,6 +55,19 @@ impl Provider {
             Some(n) if !n.trim().is_empty() => n.trim().to_string(),
             _ => self.account_sid.trim().to_string(),
         }
+    }
+
+    /// True when a list filter finds its text in the name, Account SID, status or
+    /// region (the UI's `/` and `providers list --filter`).
+    pub fn matches(&self, needle: &Needle) -> bool {
+        [
+            self.display_name().as_str(),
+            &self.account_sid,
+            self.status.as_str(),
+            self.region.as_deref().unwrap_or(""),
+        ]
+        .iter()
+        .any(|field| needle.is_in(field))
     }
 }
 
@@ -151,6 +165,23 @@ impl SipCredential {
         sip_name(self.description.as_deref(), &self.server)
             .trim()
             .to_string()
+    }
+
+    /// True when a list filter finds its text in the server, description, auth user,
+    /// domain, transport or source (the UI's `/`, whose compact rows keep these
+    /// fields first, and `sip list --filter`).
+    pub fn matches(&self, needle: &Needle) -> bool {
+        [
+            Some(self.server.as_str()),
+            self.description.as_deref(),
+            self.auth_user.as_deref(),
+            self.domain.as_deref(),
+            Some(self.transport.as_str()),
+            Some(self.source.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| needle.is_in(field))
     }
 
     /// The editable fields of this credential, for a full-replacement update; refused

@@ -298,3 +298,76 @@ async fn commands_take_a_unique_name_where_they_take_an_id() {
     let deleted = run(vec!["-p", P, "sip", "delete", "Solo trunk", "--yes"]).await;
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
 }
+
+/// Item 25: `sip list --filter` and `providers list --filter` keep what the UI's `/`
+/// filter keeps: the text in any searched field, ignoring case.
+#[tokio::test]
+async fn lists_filter_as_the_ui_does() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let list = |what: &'static str, filter: Option<&'static str>| {
+        let cfg = cfg.clone();
+        async move {
+            let mut args = vec!["-p", P, "-o", "json", what, "list"];
+            args.extend(filter.map(|f| ["--filter", f]).into_iter().flatten());
+            let v = stdout_json(&telcreds(&cfg, &args, "").await);
+            v.as_array().unwrap().clone()
+        }
+    };
+    let has = |v: &serde_json::Value, keys: &[&str], needle: &str| {
+        keys.iter().any(|k| {
+            v[*k]
+                .as_str()
+                .is_some_and(|s| s.to_lowercase().contains(&needle.to_lowercase()))
+        })
+    };
+    let sip_fields = [
+        "server",
+        "description",
+        "auth_user",
+        "domain",
+        "transport",
+        "source",
+    ];
+    let all = list("sip", None).await;
+    for filter in ["CARRIER-eu", "tls", "Failover", "provider"] {
+        let kept = list("sip", Some(filter)).await;
+        let expected: Vec<_> = all.iter().filter(|c| has(c, &sip_fields, filter)).collect();
+        assert!(
+            !expected.is_empty() && expected.len() < all.len(),
+            "{filter}"
+        );
+        assert_eq!(kept.iter().collect::<Vec<_>>(), expected, "{filter}");
+    }
+    assert!(list("sip", Some("no such text")).await.is_empty());
+
+    let all = list("providers", None).await;
+    for filter in ["ACME-EU", "failed", "jp1", "AC759b"] {
+        let kept = list("providers", Some(filter)).await;
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|p| has(p, &["name", "account_sid", "status", "region"], filter))
+            .collect();
+        assert!(
+            !expected.is_empty() && expected.len() < all.len(),
+            "{filter}"
+        );
+        assert_eq!(kept.iter().collect::<Vec<_>>(), expected, "{filter}");
+    }
+    // The table keeps its header.
+    let table = telcreds(
+        &cfg,
+        &["-p", P, "sip", "list", "--filter", "nothing matches this"],
+        "",
+    )
+    .await;
+    assert_eq!(
+        (table.code, table.stdout.lines().count()),
+        (0, 1),
+        "{}",
+        table.stdout
+    );
+    let two_lines = telcreds(&cfg, &["-p", P, "sip", "list", "--filter", "a\nb"], "").await;
+    assert_eq!(two_lines.code, 2, "{}", two_lines.stderr);
+}
