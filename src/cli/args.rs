@@ -14,16 +14,16 @@ use std::path::PathBuf;
 #[command(name = "telcreds", version, about, long_about = None)]
 pub struct Cli {
     /// Config file (default: $TELCREDS_CONFIG, then the platform config directory).
-    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// Profile to use (default: `default_profile`, then the first in the file).
-    #[arg(long, short = 'p', global = true, value_name = "NAME", env = PROFILE_ENV)]
+    #[arg(long, short = 'p', global = true, value_name = "NAME", env = PROFILE_ENV, help_heading = GLOBAL)]
     pub profile: Option<String>,
     /// True when `profile` came from `TELCREDS_PROFILE`, not from `--profile`.
     #[arg(skip)]
     pub profile_from_env: bool,
     /// Output format of commands.
-    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = GLOBAL)]
     pub output: OutputFormat,
     /// Colour theme of the terminal UI.
     #[arg(long, value_name = "NAME")]
@@ -35,6 +35,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
 
 /// Names the profile when `--profile` is not given (empty: not set).
 pub const PROFILE_ENV: &str = "TELCREDS_PROFILE";
@@ -450,9 +453,15 @@ pub enum SeedArg {
     Empty,
 }
 
-/// `sandbox`
+/// `sandbox`. It reads no config and has no profiles: its own `--config` and
+/// `--profile` take the place of the global ones, unlisted, so that they are neither
+/// shown nor passed on to `roll-token`; given, they are refused (`cli::dispatch`).
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    arg(clap::Arg::new("config").long("config").hide(true).value_parser(clap::value_parser!(PathBuf))),
+    arg(clap::Arg::new("profile").long("profile").short('p').hide(true)),
+)]
 pub struct SandboxArgs {
     /// Act on a running sandbox instead of starting one.
     #[command(subcommand)]

@@ -243,7 +243,15 @@ async fn on_demo(
 
 async fn dispatch(cli: &Cli, command: Command, setup: &Setup) -> Result<(), CliError> {
     match command {
-        Command::Sandbox(a) => sandbox_cmd::run(a, cli.output).await,
+        Command::Sandbox(a) => {
+            if cli.config.is_some() || cli.explicit_profile().is_some() {
+                return Err(CliError::usage(
+                    "`telcreds sandbox` reads no config and has no profiles: leave out \
+                     --config and --profile (`telcreds sandbox --help` lists its options)",
+                ));
+            }
+            sandbox_cmd::run(a, cli.output).await
+        }
         Command::Profiles(_) => profiles::list(&setup.config()?, cli),
         Command::Providers(c) => providers::run(&context(cli, setup)?, c).await,
         Command::Sip(c) => sip::run(&context(cli, setup)?, c).await,

@@ -371,3 +371,74 @@ async fn lists_filter_as_the_ui_does() {
     let two_lines = telcreds(&cfg, &["-p", P, "sip", "list", "--filter", "a\nb"], "").await;
     assert_eq!(two_lines.code, 2, "{}", two_lines.stderr);
 }
+
+/// Runs the binary with `args` and, in its environment, `TELCREDS_PROFILE` set to
+/// `profile_env` (else unset).
+fn bare(args: &[&str], profile_env: Option<&str>) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_telcreds"));
+    cmd.args(args).env_remove("TELCREDS_PROFILE");
+    if let Some(p) = profile_env {
+        cmd.env("TELCREDS_PROFILE", p);
+    }
+    cmd.output().unwrap()
+}
+
+/// The help text of `args`.
+fn help(args: &[&str]) -> String {
+    let out = bare(args, None);
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Item 29: the options every command takes are listed apart, under "Global
+/// options"; `sandbox`, which has its own, neither lists nor takes `--config` and
+/// `--profile`.
+#[test]
+fn global_options_have_their_own_heading_and_sandbox_takes_none() {
+    for args in [
+        &["rotate", "twilio", "--help"][..],
+        &["sip", "create", "--help"],
+        &["providers", "list", "-h"],
+    ] {
+        let text = help(args);
+        let (own, global) = text
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{args:?}: {text}"));
+        for flag in ["--config <FILE>", "--profile <NAME>", "--output <OUTPUT>"] {
+            assert!(
+                !own.contains(flag),
+                "{args:?}: {flag} among its own: {text}"
+            );
+            assert!(global.contains(flag), "{args:?}: {flag}: {text}");
+        }
+        assert!(own.contains("-h, --help"), "{args:?}: {text}");
+    }
+    assert!(help(&["rotate", "twilio", "--help"]).contains("--account-sid"));
+    let sandbox = help(&["sandbox", "--help"]);
+    for flag in ["--config", "--profile", "-p,"] {
+        assert!(!sandbox.contains(flag), "{flag}: {sandbox}");
+    }
+    assert!(sandbox.contains("--print-config"), "{sandbox}");
+
+    for args in [
+        &["sandbox", "--config", "/nowhere", "--print-config"][..],
+        &["--config", "/nowhere", "sandbox", "--print-config"],
+        &["-p", "x", "sandbox", "--print-config"],
+        &["sandbox", "-p", "x", "--print-config"],
+    ] {
+        let out = bare(args, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("`telcreds sandbox` reads no config"),
+            "{stderr}"
+        );
+    }
+    // TELCREDS_PROFILE, meant for other commands, is not refused.
+    let out = bare(&["sandbox", "--print-config"], Some("anything"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
