@@ -68,6 +68,12 @@ impl Cli {
     }
 }
 
+/// `--account-sid`: any case, taken as `AC` + lowercase hex (see
+/// [`normalize_account_sid`](crate::domain::validate::normalize_account_sid)).
+fn account_sid(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(crate::domain::validate::normalize_account_sid(text))
+}
+
 /// How command results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -139,7 +145,7 @@ pub enum RotateCommand {
 #[command(group(clap::ArgGroup::new("how").required(true).args(["token_stdin", "mint", "promote", "abort"])))]
 pub struct RotateTwilioArgs {
     /// The Twilio Account SID whose token changes (AC + 32 hex digits).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// Read the new auth token from stdin, or at a hidden prompt on a terminal
     /// (secrets are never arguments): for a token already rotated in the Twilio
@@ -310,7 +316,7 @@ pub struct ProviderCreateArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Twilio Account SID (AC + 32 hex digits).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// Twilio region, e.g. us1, ie1 (Dasha).
     #[arg(long)]
@@ -342,7 +348,7 @@ pub struct ProviderUpdateArgs {
     #[arg(long)]
     pub supports_call_transfer: Option<bool>,
     /// New Account SID (Unpod; needs --token-stdin).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: Option<String>,
     /// Read the auth token of the new Account SID from stdin, or at a hidden prompt on
     /// a terminal (Unpod: required with --account-sid; the pair is checked with Twilio).
@@ -502,7 +508,7 @@ pub enum SandboxAction {
 #[derive(Debug, Args)]
 pub struct RollTokenArgs {
     /// The demo account's SID.
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// The running sandbox.
     #[arg(long, default_value = "http://127.0.0.1:8931")]

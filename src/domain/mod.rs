@@ -13,6 +13,6 @@ pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus}
 pub use model::{
     AffectedAgent, AffectedPhoneNumber, Dependants, NewProvider, PhoneNumber, Provider,
     ProviderUpdate, SipCredential, SipCredentialInput, VerificationCheck, VerificationResult,
-    short_sid, sip_name,
+    same_account_sid, short_sid, sip_name,
 };
 pub use tone::Tone;

@@ -71,6 +71,12 @@ impl Provider {
     }
 }
 
+/// True when two Account SIDs name the same account: their hex digits compared
+/// ignoring case (Unpod keeps a SID as it was typed).
+pub fn same_account_sid(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// `AC3f…91ab`: enough of a SID to recognise it in a table.
 pub fn short_sid(sid: &str) -> String {
     let chars: Vec<char> = sid.chars().collect();

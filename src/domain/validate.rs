@@ -141,6 +141,21 @@ fn is_lower_hex(s: &str) -> bool {
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// An Account SID as telcreds sends and compares it: `AC` + lowercase hex digits,
+/// whatever the case typed. Text that is not `AC` + hex digits is only trimmed, for
+/// [`account_sid`] to say what is wrong with it.
+pub fn normalize_account_sid(sid: &str) -> String {
+    let sid = sid.trim();
+    match (sid.get(..2), sid.get(2..)) {
+        (Some(prefix), Some(hex))
+            if prefix.eq_ignore_ascii_case("AC") && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            format!("AC{}", hex.to_ascii_lowercase())
+        }
+        _ => sid.to_string(),
+    }
+}
+
 /// Checks an Account SID: `AC` + 32 lowercase hex digits (Dasha's strict rule).
 pub fn account_sid(sid: &str) -> Result<(), Invalid> {
     let sid = sid.trim();
@@ -420,6 +435,25 @@ mod tests {
     }
 
     const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn account_sids_in_any_case_become_ac_and_lowercase_hex() {
+        for typed in [
+            SID,
+            " ac0123456789ABCDEF0123456789abcdef",
+            "Ac0123456789AbCdEf0123456789ABCDEF",
+        ] {
+            assert_eq!(normalize_account_sid(typed), SID, "{typed}");
+        }
+        // Not AC + hex: left for `account_sid` to explain.
+        for typed in ["XY12", "ACxyz", "é", "", "AC"] {
+            assert_eq!(normalize_account_sid(typed), typed, "{typed}");
+        }
+        assert_eq!(
+            account_sid(&normalize_account_sid("ACxyz")).unwrap_err().0,
+            "must be AC + 32 hex digits (got 3 after AC)"
+        );
+    }
 
     #[test]
     fn account_sid_rules() {

@@ -442,3 +442,97 @@ fn global_options_have_their_own_heading_and_sandbox_takes_none() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Item 32: an Account SID in any case is taken everywhere on the command line and
+/// sent as `AC` + lowercase hex, the form Dasha requires.
+#[tokio::test]
+async fn account_sids_are_taken_in_any_case() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let accounts = sb.twilio_accounts();
+    let hooli = accounts
+        .iter()
+        .find(|a| a.friendly_name == "Hooli Voice Lab")
+        .unwrap();
+    let shouted = format!("ac{}", hooli.sid[2..].to_uppercase());
+    let created = telcreds(
+        &cfg,
+        &[
+            "-p",
+            P,
+            "-o",
+            "json",
+            "providers",
+            "create",
+            "--name",
+            "hooli",
+            "--account-sid",
+            &shouted,
+            "--token-stdin",
+        ],
+        &format!("{}\n", hooli.auth_token),
+    )
+    .await;
+    assert_eq!(stdout_json(&created)["account_sid"], hooli.sid.as_str());
+
+    let acme = &accounts[0];
+    let upper = format!("AC{}", acme.sid[2..].to_uppercase());
+    let plan = telcreds(
+        &cfg,
+        &[
+            "-o",
+            "json",
+            "rotate",
+            "twilio",
+            "--account-sid",
+            &upper,
+            "--token-stdin",
+            "--dry-run",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ],
+        &format!("{}\n", acme.auth_token),
+    )
+    .await;
+    let plan = stdout_json(&plan);
+    assert_eq!(plan["account_sid"], acme.sid.as_str(), "{plan}");
+    assert!(plan["targets"].as_array().unwrap().len() >= 3, "{plan}");
+
+    let lower = acme.sid.to_lowercase();
+    let abort = telcreds(
+        &cfg,
+        &[
+            "rotate",
+            "twilio",
+            "--account-sid",
+            &lower,
+            "--abort",
+            "--current-token-stdin",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ],
+        &format!("{}\n", acme.auth_token),
+    )
+    .await;
+    assert!(
+        !abort.stderr.contains("must start with AC"),
+        "{}",
+        abort.stderr
+    );
+    let rolled = telcreds(
+        &cfg,
+        &[
+            "sandbox",
+            "roll-token",
+            "--account-sid",
+            &lower,
+            "--url",
+            &sb.origin(),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(rolled.code, 0, "{}", rolled.stderr);
+}

@@ -2,7 +2,7 @@
 
 use crate::api::{Http, PlatformClient};
 use crate::config::Profile;
-use crate::domain::{Platform, VerificationStatus};
+use crate::domain::{Platform, VerificationStatus, same_account_sid};
 use futures_util::future::join_all;
 use serde::Serialize;
 
@@ -166,7 +166,7 @@ async fn list_profile(
     };
     Ok(providers
         .into_iter()
-        .filter(|p| p.account_sid.trim() == sid)
+        .filter(|p| same_account_sid(&p.account_sid, sid))
         .map(|p| Target {
             profile: profile.name.clone(),
             platform: profile.platform.clone(),
