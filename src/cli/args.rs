@@ -331,6 +331,9 @@ pub struct ProviderCreateArgs {
     /// secrets are never arguments).
     #[arg(long, required = true)]
     pub token_stdin: bool,
+    /// Link the Account SID although a provider of the profile already uses it.
+    #[arg(long)]
+    pub allow_duplicate: bool,
 }
 
 /// `providers update`

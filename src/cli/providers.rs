@@ -7,8 +7,10 @@ use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
+use crate::api::ApiError;
 use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
+use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
@@ -168,6 +170,10 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
+    validate::new_provider(&new).map_err(ApiError::local_validation)?;
+    if !a.allow_duplicate {
+        refuse_duplicate(ctx, &new.account_sid).await?;
+    }
     let done = ctx.ops.create_provider(&new).await;
     let p = ctx.finish(done).map_err(|e| {
         CliError::after_change(e, || {
@@ -180,6 +186,28 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
     emit(ctx.output, &p, || {
         format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
     })
+}
+
+/// Refuses a second provider for an account the profile already links (exit 5),
+/// naming the ones that use it.
+async fn refuse_duplicate(ctx: &Context, account_sid: &str) -> Result<(), CliError> {
+    let holders = ctx.ops.providers_of_account(account_sid).await?;
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = holders
+        .iter()
+        .map(|p| format!("\"{}\" ({})", p.display_name(), p.id))
+        .collect();
+    Err(CliError::new(
+        Exit::Conflict,
+        format!(
+            "profile \"{}\" already links {account_sid}: {}; pass --allow-duplicate to link \
+             it again: nothing was changed",
+            ctx.profile.name,
+            named.join(", ")
+        ),
+    ))
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {

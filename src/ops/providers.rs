@@ -3,7 +3,9 @@
 use super::{Done, NEW_ITEM_ID, Ops, provider_target};
 use crate::api::{ApiError, TwilioVerdict};
 use crate::domain::validate;
-use crate::domain::{NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult};
+use crate::domain::{
+    NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult, same_account_sid,
+};
 use crate::history::Record;
 use crate::journal::Action;
 use crate::secret::Secret;
@@ -26,6 +28,13 @@ impl Ops {
     /// Every provider of the profile.
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
         self.client.list_providers().await
+    }
+
+    /// The providers of the profile that use `account_sid` (its case aside).
+    pub async fn providers_of_account(&self, account_sid: &str) -> Result<Vec<Provider>, ApiError> {
+        let mut all = self.list_providers().await?;
+        all.retain(|p| same_account_sid(&p.account_sid, account_sid));
+        Ok(all)
     }
 
     /// One provider.

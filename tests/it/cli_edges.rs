@@ -536,3 +536,77 @@ async fn account_sids_are_taken_in_any_case() {
     .await;
     assert_eq!(rolled.code, 0, "{}", rolled.stderr);
 }
+
+/// Item 31: `providers create` with an Account SID the profile already links is
+/// refused (exit 5), naming the providers that have it, unless `--allow-duplicate`.
+#[tokio::test]
+async fn a_second_provider_for_one_account_is_refused_unless_allowed() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let globex = sb
+        .twilio_accounts()
+        .into_iter()
+        .find(|a| a.friendly_name == "Globex Staging")
+        .unwrap();
+    let providers =
+        stdout_json(&telcreds(&cfg, &["-p", P, "-o", "json", "providers", "list"], "").await);
+    let holders: Vec<(String, String)> = providers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["account_sid"] == globex.sid.as_str())
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap().into(),
+                p["name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(holders.len(), 2, "{providers}");
+    let create = |extra: &'static [&'static str]| {
+        let (cfg, sid, token) = (
+            cfg.clone(),
+            globex.sid.to_uppercase().replacen("AC", "ac", 1),
+            globex.auth_token.clone(),
+        );
+        async move {
+            let mut args = vec![
+                "-p",
+                P,
+                "providers",
+                "create",
+                "--name",
+                "globex-again",
+                "--account-sid",
+                &sid,
+                "--token-stdin",
+            ];
+            args.extend_from_slice(extra);
+            telcreds(&cfg, &args, &format!("{token}\n")).await
+        }
+    };
+    let before = requests(&sb).await.len();
+    let refused = create(&[]).await;
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    for (id, name) in &holders {
+        assert!(
+            refused.stderr.contains(&format!("\"{name}\" ({id})")),
+            "{}",
+            refused.stderr
+        );
+    }
+    assert!(
+        refused.stderr.contains("--allow-duplicate"),
+        "{}",
+        refused.stderr
+    );
+    let sent: Vec<_> = requests(&sb).await.into_iter().skip(before).collect();
+    assert!(
+        sent.iter().all(|(m, _, _)| m == "GET"),
+        "nothing was created: {sent:?}"
+    );
+
+    let allowed = create(&["--allow-duplicate"]).await;
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+}

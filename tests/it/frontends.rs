@@ -106,6 +106,7 @@ async fn through_the_command_line() -> Vec<String> {
             &[
                 "providers",
                 "create",
+                "--allow-duplicate",
                 "--account-sid",
                 &sid,
                 "--token-stdin",
