@@ -138,6 +138,18 @@ pub enum RotateCommand {
     /// it (--mint, zero downtime). Checks with Twilio first, shows the plan and asks
     /// once (on the terminal) before changing anything.
     Twilio(RotateTwilioArgs),
+    /// Not a command (unlisted): says that `telcreds sip rotate ID` rotates a SIP
+    /// password, whatever follows.
+    #[command(hide = true, disable_help_flag = true)]
+    Sip(AnyArgs),
+}
+
+/// Whatever follows a command that only points to another one.
+#[derive(Debug, Args)]
+pub struct AnyArgs {
+    /// Ignored.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
 }
 
 /// `rotate twilio`

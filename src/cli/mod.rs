@@ -36,6 +36,8 @@ pub struct Context {
     pub ops: Ops,
     /// Output format.
     pub output: OutputFormat,
+    /// Every profile of the config, for what spans profiles.
+    pub profiles: Vec<Profile>,
 }
 
 /// The kinds of item a command names by id.
@@ -283,5 +285,6 @@ fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
         profile,
         ops,
         output: cli.output,
+        profiles: config.profiles,
     })
 }

@@ -3,11 +3,13 @@
 use super::args::{
     DeleteArgs, ListArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
+use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
 use crate::api::ApiError;
+use crate::api::{Http, HttpOptions};
 use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
 use crate::domain::validate;
@@ -15,6 +17,7 @@ use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
 };
+use crate::ops::rotation;
 use crate::ops::{ProviderChange, check_change};
 use chrono::Utc;
 use serde::Serialize;
@@ -260,7 +263,44 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
     })?;
     emit(ctx.output, &p, || {
         format!("auth token replaced on provider {}\n", p.display_name())
-    })
+    })?;
+    warn_same_account(ctx, &p).await;
+    Ok(())
+}
+
+/// After one provider's token was replaced: the other providers that use its Account
+/// SID, on every profile, still hold the old token; says which, and how to rotate it
+/// everywhere.
+async fn warn_same_account(ctx: &Context, rotated: &Provider) {
+    let Ok(http) = Http::new(HttpOptions::default()) else {
+        return;
+    };
+    let plan = rotation::plan(&ctx.profiles, &http, &rotated.account_sid).await;
+    let others = plan.others_than(&ctx.profile.name, &rotated.id);
+    if others.is_empty() && plan.unreachable.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = others
+        .iter()
+        .map(|t| format!("  profile \"{}\": {}", t.profile, t.provider_name))
+        .collect();
+    lines.extend(plan.unreachable.iter().map(|f| {
+        format!(
+            "  profile \"{}\" could not be checked: {}",
+            f.profile, f.error
+        )
+    }));
+    let sid = &plan.account_sid;
+    let headline = match others.len() {
+        0 => format!("other providers may use {sid}, but not every profile could be checked:"),
+        1 => format!("1 other provider uses {sid} and still holds the old token:"),
+        n => format!("{n} other providers use {sid} and still hold the old token:"),
+    };
+    warn(&format!(
+        "{headline}\n{}\nto give every one the new token: telcreds rotate twilio \
+         --account-sid {sid} --token-stdin",
+        lines.join("\n")
+    ));
 }
 
 /// `telcreds -p PROFILE providers show ID`: what tells whether a change is in place.

@@ -23,6 +23,11 @@ use tokio::sync::mpsc;
 pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), CliError> {
     match cmd {
         RotateCommand::Twilio(a) => twilio(cli, a, setup).await,
+        RotateCommand::Sip(_) => Err(CliError::usage(
+            "`telcreds rotate` rotates a Twilio auth token everywhere it is used; a SIP \
+             credential's password is rotated with `telcreds sip rotate ID` (see `telcreds \
+             sip rotate --help`)",
+        )),
     }
 }
 

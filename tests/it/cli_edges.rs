@@ -372,11 +372,15 @@ async fn lists_filter_as_the_ui_does() {
     assert_eq!(two_lines.code, 2, "{}", two_lines.stderr);
 }
 
-/// Runs the binary with `args` and, in its environment, `TELCREDS_PROFILE` set to
-/// `profile_env` (else unset).
+/// Runs the binary with `args` (no `--config`), its log and journal in a temporary
+/// directory, and `TELCREDS_PROFILE` set to `profile_env` (else unset).
 fn bare(args: &[&str], profile_env: Option<&str>) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_telcreds"));
-    cmd.args(args).env_remove("TELCREDS_PROFILE");
+    cmd.args(args)
+        .env_remove("TELCREDS_PROFILE")
+        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"));
     if let Some(p) = profile_env {
         cmd.env("TELCREDS_PROFILE", p);
     }
@@ -609,4 +613,83 @@ async fn a_second_provider_for_one_account_is_refused_unless_allowed() {
 
     let allowed = create(&["--allow-duplicate"]).await;
     assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+}
+
+/// Item 18: `rotate sip` points at `sip rotate ID`.
+#[test]
+fn rotate_sip_points_at_sip_rotate() {
+    for args in [
+        &["rotate", "sip"][..],
+        &["rotate", "sip", "abc", "--generate-password"],
+    ] {
+        let out = bare(args, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("telcreds sip rotate ID"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!help(&["rotate", "--help"]).contains("sip"));
+}
+
+/// Item 18: `providers rotate-token` on one provider says which other providers, on
+/// any profile, use the same Account SID and still hold the old token, and how to
+/// rotate it everywhere.
+#[tokio::test]
+async fn rotate_token_names_the_other_providers_of_the_account() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let acme = sb.twilio_accounts()[0].clone();
+    let token = sb.roll_twilio_token(&acme.sid).unwrap();
+    let rotated = telcreds(
+        &cfg,
+        &[
+            "-p",
+            P,
+            "-o",
+            "json",
+            "providers",
+            "rotate-token",
+            "acme-prod-us",
+            "--token-stdin",
+        ],
+        &format!("{token}\n"),
+    )
+    .await;
+    assert_eq!(stdout_json(&rotated)["name"], "acme-prod-us");
+    let e = &rotated.stderr;
+    assert!(
+        e.contains(&format!(
+            "other providers use {} and still hold the old token",
+            acme.sid
+        )),
+        "{e}"
+    );
+    for other in [
+        "profile \"sandbox-dasha\": acme-prod-dr",
+        "profile \"sandbox-dasha\": acme-onboarding",
+        "profile \"sandbox-unpod\": twilio AC75…8b24",
+        "profile \"wrong-org\" could not be checked",
+    ] {
+        assert!(e.contains(other), "{other}: {e}");
+    }
+    assert!(
+        !e.contains(": acme-prod-us"),
+        "the rotated one, through any profile: {e}"
+    );
+    assert_eq!(
+        e.matches(": acme-prod-dr").count(),
+        1,
+        "each provider once: {e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "telcreds rotate twilio --account-sid {} --token-stdin",
+            acme.sid
+        )),
+        "{e}"
+    );
+    assert!(!e.contains(&token), "{e}");
 }

@@ -39,6 +39,21 @@ impl Plan {
     pub fn update_count(&self) -> usize {
         self.to_update().count()
     }
+
+    /// Each provider but `profile`'s `provider_id` once, however many profiles reach
+    /// it; that provider is left out through every profile too.
+    pub fn others_than(&self, profile: &str, provider_id: &str) -> Vec<&Target> {
+        let this = self
+            .targets
+            .iter()
+            .find(|t| t.profile == profile && t.provider_id == provider_id)
+            .map(|t| t.identity.as_str());
+        let mut seen = std::collections::HashSet::new();
+        self.targets
+            .iter()
+            .filter(|t| Some(t.identity.as_str()) != this && seen.insert(t.identity.as_str()))
+            .collect()
+    }
 }
 
 /// One provider using the Account SID.
