@@ -40,7 +40,7 @@ pub struct Context {
     pub profiles: Vec<Profile>,
 }
 
-/// The kinds of item a command names by id.
+/// The kinds of item a command names by id or name.
 #[derive(Debug, Clone, Copy)]
 pub enum Item {
     /// A Twilio provider (an Unpod provider configuration).

@@ -8,8 +8,7 @@ use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
-use crate::api::ApiError;
-use crate::api::{Http, HttpOptions};
+use crate::api::{ApiError, Http, HttpOptions};
 use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
 use crate::domain::validate;
@@ -17,8 +16,7 @@ use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
 };
-use crate::ops::rotation;
-use crate::ops::{ProviderChange, check_change};
+use crate::ops::{ProviderChange, check_change, rotation};
 use chrono::Utc;
 use serde::Serialize;
 
