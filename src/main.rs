@@ -1,10 +1,12 @@
 //! The `telcreds` binary: the command line, the sandbox, and (without a command) the
 //! terminal UI.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use telcreds::cli::args::{Cli, Command};
 use telcreds::cli::{self, exit::Exit};
-use telcreds::config::{self, Config, TokenSource};
+use telcreds::config::{self, Config, Profile, TokenSource};
+use telcreds::secret::Secret;
 use telcreds::tui::run::{Ending, TuiOptions};
 use telcreds::tui::{demo, keymap::Keymap, theme::Theme};
 
@@ -54,16 +56,19 @@ fn main() -> ExitCode {
             Ok(Ending::Quit) => Exit::Success.into(),
             Ok(Ending::RotationUnfinished) => Exit::Incomplete.into(),
             Ok(Ending::Signal(stop)) => ExitCode::from(stop.exit_status()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                // A config problem (missing file, unknown profile) is a usage error,
-                // as on the command line.
-                if e.downcast_ref::<config::ConfigError>().is_some() {
-                    Exit::Usage.into()
-                } else {
+            Err(e) => match e.downcast::<config::ConfigError>() {
+                // A config problem (missing file, unknown profile) is a usage error, and
+                // ctrl-c at the start token_cmd a cancellation, as on the command line.
+                Ok(config_error) => {
+                    let e = cli::exit::CliError::from(config_error);
+                    eprintln!("{}{}", e.prefix(), e.message);
+                    e.exit.into()
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
                     Exit::Other.into()
                 }
-            }
+            },
         },
     };
     // Everything that matters was awaited; do not wait on idle background threads.
@@ -90,6 +95,29 @@ fn start_index(cli: &Cli, config: &Config) -> Result<usize, config::ConfigError>
         .iter()
         .position(|p| p.name == picked.name)
         .unwrap_or(0))
+}
+
+/// The start profile's token when a `token_cmd` gives it, fetched before the UI takes
+/// the screen: the command may ask for a passphrase on the terminal. Other profiles'
+/// run when switched to; the profile keeps its source, so `:doctor` runs it again.
+/// On a terminal, stderr says what telcreds waits for; ctrl-c then ends the command
+/// and telcreds ([`ConfigError::Interrupted`](config::ConfigError::Interrupted)). Any
+/// other failure is left to the UI, which says why when it connects.
+fn start_token(profile: Option<&Profile>) -> Result<Option<Secret>, config::ConfigError> {
+    let Some(p) = profile.filter(|p| matches!(p.token, TokenSource::Cmd(_))) else {
+        return Ok(None);
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "waiting for token_cmd of profile \"{}\" (ctrl-c quits)…",
+            telcreds::text::printable(&p.name)
+        );
+    }
+    match p.resolve_token() {
+        Ok(token) => Ok(Some(token)),
+        Err(e @ config::ConfigError::Interrupted { .. }) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Opens the terminal UI on the configured profiles, or on the demo sandbox (with
@@ -124,14 +152,7 @@ async fn tui(
         Some(s) => s.stores(),
         None => telcreds::ops::Stores::open_default()?,
     };
-    // A token command (`pass show …`) may ask for a passphrase on the terminal: run the
-    // first profile's before the UI takes the screen. Others run when switched to. The
-    // profile keeps its source: `:doctor` runs it again.
-    let start_token = config
-        .profiles
-        .get(start)
-        .filter(|p| matches!(p.token, TokenSource::Cmd(_)))
-        .and_then(|p| p.resolve_token().ok());
+    let start_token = start_token(config.profiles.get(start))?;
     let profiles = config.profiles;
     let options = TuiOptions {
         profiles,

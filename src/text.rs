@@ -66,6 +66,20 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// A short quote of `text` for a message: [`printable`], at most `chars` characters,
+/// ending in `…` when cut. Reads no further than it quotes.
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let cut = text
+        .char_indices()
+        .nth(chars)
+        .map_or(text, |(at, _)| &text[..at]);
+    let mut out = printable(cut).into_owned();
+    if cut.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// `100000` → `100,000`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -93,6 +107,14 @@ mod tests {
         assert_eq!(printable("right\u{202E}txt.exe"), "right\u{FFFD}txt.exe");
         assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
         assert_eq!(printable_lines("a\x1b\nb\n"), "a\u{FFFD}\nb\n");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_printable() {
+        assert_eq!(excerpt("short", 40), "short");
+        assert_eq!(excerpt(&"x".repeat(1 << 20), 5), "xxxxx…");
+        assert_eq!(excerpt("a\x1bb", 40), "a\u{FFFD}b");
+        assert_eq!(excerpt("été", 2), "ét…");
     }
 
     #[test]

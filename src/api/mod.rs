@@ -193,22 +193,7 @@ impl PlatformClient {
         id: &str,
         u: &ProviderUpdate,
     ) -> Result<Provider, ApiError> {
-        let mut problems = Vec::new();
-        if let Some(Err(m)) = u.auth_token.as_ref().map(validate::auth_token) {
-            problems.push(validate::FieldError::new(validate::field::AUTH_TOKEN, m));
-        }
-        if let Err(m) = validate::provider_name(&u.name) {
-            problems.push(validate::FieldError::new(validate::field::NAME, m));
-        }
-        if let Err(m) = validate::region(&u.region) {
-            problems.push(validate::FieldError::new(validate::field::REGION, m));
-        }
-        if let Some(Err(m)) = u.account_sid.as_deref().map(validate::account_sid) {
-            problems.push(validate::FieldError::new(validate::field::ACCOUNT_SID, m));
-        }
-        if !problems.is_empty() {
-            return Err(ApiError::local_validation(problems));
-        }
+        validate::provider_update(u).map_err(ApiError::local_validation)?;
         match self {
             PlatformClient::Dasha(c) => c.update_twilio_provider(id, u).await,
             PlatformClient::Unpod { client, twilio } => {

@@ -14,16 +14,16 @@ use std::path::PathBuf;
 #[command(name = "telcreds", version, about, long_about = None)]
 pub struct Cli {
     /// Config file (default: $TELCREDS_CONFIG, then the platform config directory).
-    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// Profile to use (default: `default_profile`, then the first in the file).
-    #[arg(long, short = 'p', global = true, value_name = "NAME", env = PROFILE_ENV)]
+    #[arg(long, short = 'p', global = true, value_name = "NAME", env = PROFILE_ENV, help_heading = GLOBAL)]
     pub profile: Option<String>,
     /// True when `profile` came from `TELCREDS_PROFILE`, not from `--profile`.
     #[arg(skip)]
     pub profile_from_env: bool,
     /// Output format of commands.
-    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = GLOBAL)]
     pub output: OutputFormat,
     /// Colour theme of the terminal UI.
     #[arg(long, value_name = "NAME")]
@@ -35,6 +35,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
 
 /// Names the profile when `--profile` is not given (empty: not set).
 pub const PROFILE_ENV: &str = "TELCREDS_PROFILE";
@@ -63,6 +66,12 @@ impl Cli {
     pub fn explicit_profile(&self) -> Option<&str> {
         self.profile.as_deref().filter(|_| !self.profile_from_env)
     }
+}
+
+/// `--account-sid`: any case, taken as `AC` + lowercase hex (see
+/// [`normalize_account_sid`](crate::domain::validate::normalize_account_sid)).
+fn account_sid(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(crate::domain::validate::normalize_account_sid(text))
 }
 
 /// How command results are printed.
@@ -132,6 +141,18 @@ pub enum RotateCommand {
     /// List the zero-downtime rotations that did not finish (neither promoted nor
     /// aborted), rebuilt from the journal: which token each target holds.
     Status,
+    /// Not a command (unlisted): says that `telcreds sip rotate ID` rotates a SIP
+    /// password, whatever follows.
+    #[command(hide = true, disable_help_flag = true)]
+    Sip(AnyArgs),
+}
+
+/// Whatever follows a command that only points to another one.
+#[derive(Debug, Args)]
+pub struct AnyArgs {
+    /// Ignored.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
 }
 
 /// `rotate twilio`
@@ -139,7 +160,7 @@ pub enum RotateCommand {
 #[command(group(clap::ArgGroup::new("how").required(true).args(["token_stdin", "mint", "promote", "abort"])))]
 pub struct RotateTwilioArgs {
     /// The Twilio Account SID whose token changes (AC + 32 hex digits).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// Read the new auth token from stdin, or at a hidden prompt on a terminal
     /// (secrets are never arguments): for a token already rotated in the Twilio
@@ -199,7 +220,7 @@ pub enum ProfilesCommand {
 #[derive(Debug, Subcommand)]
 pub enum ProvidersCommand {
     /// List providers with their verification status.
-    List,
+    List(ListArgs),
     /// Show one provider with its checks and phone numbers.
     Show(IdArg),
     /// Link a Twilio account; the auth token is read from stdin.
@@ -219,7 +240,7 @@ pub enum ProvidersCommand {
 #[derive(Debug, Subcommand)]
 pub enum SipCommand {
     /// List SIP credentials.
-    List,
+    List(ListArgs),
     /// Show one SIP credential and what uses it.
     Show(SipShowArgs),
     /// Create a SIP credential.
@@ -235,10 +256,28 @@ pub enum SipCommand {
     Probe(SipProbeArgs),
 }
 
+/// `providers list`, `sip list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the items with this text in a field the UI's `/` filter searches
+    /// (ignoring case): providers' name, Account SID, status, region; SIP
+    /// credentials' server, description, auth user, domain, transport, source.
+    #[arg(long, value_name = "TEXT", value_parser = one_line)]
+    pub filter: Option<String>,
+}
+
+/// A filter is one line of text.
+fn one_line(text: &str) -> Result<String, &'static str> {
+    if text.chars().any(char::is_control) {
+        return Err("a filter is one line of text, without control characters");
+    }
+    Ok(text.to_string())
+}
+
 /// `sip probe`
 #[derive(Debug, Args)]
 pub struct SipProbeArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Also check the password: a REGISTER answering the digest challenge. It is
     /// query-only (no Contact), so no registration is created or taken over.
@@ -255,7 +294,7 @@ pub struct SipProbeArgs {
 /// `sip rotate`
 #[derive(Debug, Args)]
 pub struct SipRotateArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Where the new password comes from (exactly one).
     #[command(flatten)]
@@ -272,17 +311,17 @@ pub struct SipRotateArgs {
     pub yes: bool,
 }
 
-/// An item id.
+/// A provider, by id or name.
 #[derive(Debug, Args)]
 pub struct IdArg {
-    /// The item's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
 }
 
 /// `sip show`
 #[derive(Debug, Args)]
 pub struct SipShowArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Print the SIP password (masked otherwise).
     #[arg(long)]
@@ -296,7 +335,7 @@ pub struct ProviderCreateArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Twilio Account SID (AC + 32 hex digits).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// Twilio region, e.g. us1, ie1 (Dasha).
     #[arg(long)]
@@ -311,12 +350,15 @@ pub struct ProviderCreateArgs {
     /// secrets are never arguments).
     #[arg(long, required = true)]
     pub token_stdin: bool,
+    /// Link the Account SID although a provider of the profile already uses it.
+    #[arg(long)]
+    pub allow_duplicate: bool,
 }
 
 /// `providers update`
 #[derive(Debug, Args)]
 pub struct ProviderUpdateArgs {
-    /// The provider's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
     /// New display name (Dasha).
     #[arg(long)]
@@ -328,7 +370,7 @@ pub struct ProviderUpdateArgs {
     #[arg(long)]
     pub supports_call_transfer: Option<bool>,
     /// New Account SID (Unpod; needs --token-stdin).
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: Option<String>,
     /// Read the auth token of the new Account SID from stdin, or at a hidden prompt on
     /// a terminal (Unpod: required with --account-sid; the pair is checked with Twilio).
@@ -339,7 +381,7 @@ pub struct ProviderUpdateArgs {
 /// `providers rotate-token`
 #[derive(Debug, Args)]
 pub struct RotateTokenArgs {
-    /// The provider's id.
+    /// The provider's id, or its name (the whole Account SID when it has none).
     pub id: String,
     /// Read the new auth token from stdin, or at a hidden prompt on a terminal (required).
     #[arg(long, required = true)]
@@ -349,7 +391,7 @@ pub struct RotateTokenArgs {
 /// `… delete`
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// The item's id.
+    /// The item's id, or its name (a SIP credential's description, else its server).
     pub id: String,
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
@@ -409,12 +451,15 @@ pub struct SipCreateArgs {
     /// Password source.
     #[command(flatten)]
     pub password: PasswordSource,
+    /// Include the password in JSON output (`sip show --show-secrets` prints it too).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// `sip update`
 #[derive(Debug, Args)]
 pub struct SipUpdateArgs {
-    /// The credential's id.
+    /// The credential's id, or its description (its server when it has none).
     pub id: String,
     /// Fields to change; the others keep their values.
     #[command(flatten)]
@@ -422,6 +467,9 @@ pub struct SipUpdateArgs {
     /// New password source (the password is kept otherwise).
     #[command(flatten)]
     pub password: PasswordSource,
+    /// Include a new password in JSON output (`sip show --show-secrets` prints it too).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Seed data of the sandbox.
@@ -433,9 +481,15 @@ pub enum SeedArg {
     Empty,
 }
 
-/// `sandbox`
+/// `sandbox`. It reads no config and has no profiles: its own `--config` and
+/// `--profile` take the place of the global ones, unlisted, so that they are neither
+/// shown nor passed on to `roll-token`; given, they are refused (`cli::dispatch`).
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    arg(clap::Arg::new("config").long("config").hide(true).value_parser(clap::value_parser!(PathBuf))),
+    arg(clap::Arg::new("profile").long("profile").short('p').hide(true)),
+)]
 pub struct SandboxArgs {
     /// Act on a running sandbox instead of starting one.
     #[command(subcommand)]
@@ -476,7 +530,7 @@ pub enum SandboxAction {
 #[derive(Debug, Args)]
 pub struct RollTokenArgs {
     /// The demo account's SID.
-    #[arg(long, value_name = "AC…")]
+    #[arg(long, value_name = "AC…", value_parser = account_sid)]
     pub account_sid: String,
     /// The running sandbox.
     #[arg(long, default_value = "http://127.0.0.1:8931")]

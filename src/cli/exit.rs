@@ -112,7 +112,14 @@ impl From<ApiError> for CliError {
 }
 
 impl From<ConfigError> for CliError {
+    /// A usage error; a `token_cmd` ended with ctrl-c is a cancellation (130).
     fn from(e: ConfigError) -> Self {
-        CliError::usage(e.to_string())
+        match e {
+            ConfigError::Interrupted { .. } => CliError::new(
+                Exit::Interrupted,
+                format!("cancelled: {e}: nothing was changed"),
+            ),
+            e => CliError::usage(e.to_string()),
+        }
     }
 }

@@ -25,7 +25,7 @@ mod stream;
 
 use crate::api::{ApiError, Http, HttpOptions};
 use crate::config::{Config, ConfigError, Profile};
-use crate::ops::{Done, Ops, Stores};
+use crate::ops::{Done, Lookup, Ops, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
 
@@ -37,9 +37,11 @@ pub struct Context {
     pub ops: Ops,
     /// Output format.
     pub output: OutputFormat,
+    /// Every profile of the config, for what spans profiles.
+    pub profiles: Vec<Profile>,
 }
 
-/// The kinds of item a command names by id.
+/// The kinds of item a command names by id or name.
 #[derive(Debug, Clone, Copy)]
 pub enum Item {
     /// A Twilio provider (an Unpod provider configuration).
@@ -65,18 +67,51 @@ impl Item {
 }
 
 impl Context {
-    /// The error of a command about the item `id`: a 404 names the id and the profile
-    /// and says that ids, not names, are expected; any other error as it is.
-    pub fn about(&self, item: Item, id: &str, error: ApiError) -> CliError {
+    /// The id of the item that `wanted`, as typed on the command line, names: an id,
+    /// else a unique name ([`Ops::find_provider`], [`Ops::find_sip`]). None: exit 4;
+    /// several with that name: exit 2, listing them.
+    pub async fn resolve(&self, item: Item, wanted: &str) -> Result<String, CliError> {
+        let found = match item {
+            Item::Provider => self.ops.find_provider(wanted).await,
+            Item::Sip => self.ops.find_sip(wanted).await,
+        };
+        match found.map_err(|e| self.about(item, wanted, e))? {
+            Lookup::Found(named) => Ok(named.id),
+            Lookup::Missing => Err(self.not_found(item, wanted)),
+            Lookup::Ambiguous(candidates) => {
+                let lines: Vec<String> = candidates
+                    .iter()
+                    .map(|n| format!("  {}  {}", n.id, n.name))
+                    .collect();
+                Err(CliError::usage(format!(
+                    "{} {}s on profile \"{}\" are named \"{wanted}\": give the id of the \
+                     one you mean:\n{}",
+                    candidates.len(),
+                    item.noun(),
+                    self.profile.name,
+                    lines.join("\n")
+                )))
+            }
+        }
+    }
+
+    /// The error of a command about the item `wanted`: a 404 names it and the
+    /// profile; any other error as it is.
+    pub fn about(&self, item: Item, wanted: &str, error: ApiError) -> CliError {
         if error.kind() != crate::api::ErrorKind::NotFound {
             return error.into();
         }
+        self.not_found(item, wanted)
+    }
+
+    /// No item with the id or name `wanted` (exit 4).
+    fn not_found(&self, item: Item, wanted: &str) -> CliError {
         let profile = &self.profile.name;
         CliError::new(
             Exit::NotFound,
             format!(
-                "no {} with id \"{id}\" on profile \"{profile}\" \
-                 (ids, not names: see `telcreds -p {profile} {} list`)",
+                "no {} with the id or name \"{wanted}\" on profile \"{profile}\" \
+                 (see `telcreds -p {profile} {} list`)",
                 item.noun(),
                 item.group()
             ),
@@ -211,7 +246,15 @@ async fn on_demo(
 
 async fn dispatch(cli: &Cli, command: Command, setup: &Setup) -> Result<(), CliError> {
     match command {
-        Command::Sandbox(a) => sandbox_cmd::run(a, cli.output).await,
+        Command::Sandbox(a) => {
+            if cli.config.is_some() || cli.explicit_profile().is_some() {
+                return Err(CliError::usage(
+                    "`telcreds sandbox` reads no config and has no profiles: leave out \
+                     --config and --profile (`telcreds sandbox --help` lists its options)",
+                ));
+            }
+            sandbox_cmd::run(a, cli.output).await
+        }
         Command::Profiles(_) => profiles::list(&setup.config()?, cli),
         Command::Providers(c) => providers::run(&context(cli, setup)?, c).await,
         Command::Sip(c) => sip::run(&context(cli, setup)?, c).await,
@@ -243,5 +286,6 @@ fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
         profile,
         ops,
         output: cli.output,
+        profiles: config.profiles,
     })
 }

@@ -1,25 +1,30 @@
 //! `telcreds providers …`
 
 use super::args::{
-    DeleteArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
+    DeleteArgs, ListArgs, ProviderCreateArgs, ProviderUpdateArgs, ProvidersCommand, RotateTokenArgs,
 };
+use super::audit::warn;
 use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
+use crate::api::{ApiError, Http, HttpOptions};
+use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
+use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
 };
-use crate::ops::ProviderChange;
+use crate::ops::{ProviderChange, check_change, rotation};
 use chrono::Utc;
 use serde::Serialize;
 
-/// Runs one `providers` subcommand.
+/// Runs one `providers` subcommand. Each names its provider by id or name, looked up
+/// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
     match cmd {
-        ProvidersCommand::List => list(ctx).await,
+        ProvidersCommand::List(a) => list(ctx, a).await,
         ProvidersCommand::Show(a) => show(ctx, &a.id).await,
         ProvidersCommand::Create(a) => create(ctx, a).await,
         ProvidersCommand::Update(a) => update(ctx, a).await,
@@ -29,8 +34,13 @@ pub async fn run(ctx: &Context, cmd: ProvidersCommand) -> Result<(), CliError> {
     }
 }
 
-async fn list(ctx: &Context) -> Result<(), CliError> {
-    let providers = ctx.ops.list_providers().await?;
+/// `providers list [--filter TEXT]`.
+async fn list(ctx: &Context, a: ListArgs) -> Result<(), CliError> {
+    let mut providers = ctx.ops.list_providers().await?;
+    if let Some(filter) = a.filter {
+        let needle = Needle::new(&filter);
+        providers.retain(|p| p.matches(&needle));
+    }
     emit(ctx.output, &providers, || {
         // Whole Account SIDs, shortened (AC75…8b24) only when the terminal is narrow.
         let whole = providers_table(&providers, |sid| sid.to_string());
@@ -66,7 +76,8 @@ struct ProviderView {
     phone_numbers: Vec<PhoneNumber>,
 }
 
-async fn show(ctx: &Context, id: &str) -> Result<(), CliError> {
+async fn show(ctx: &Context, wanted: &str) -> Result<(), CliError> {
+    let id = &ctx.resolve(Item::Provider, wanted).await?;
     let missing = |e| ctx.about(Item::Provider, id, e);
     let provider = ctx.ops.get_provider(id).await.map_err(missing)?;
     let phone_numbers = ctx.ops.provider_numbers(id).await.map_err(missing)?;
@@ -160,6 +171,10 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
+    validate::new_provider(&new).map_err(ApiError::local_validation)?;
+    if !a.allow_duplicate {
+        refuse_duplicate(ctx, &new.account_sid).await?;
+    }
     let done = ctx.ops.create_provider(&new).await;
     let p = ctx.finish(done).map_err(|e| {
         CliError::after_change(e, || {
@@ -172,6 +187,28 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
     emit(ctx.output, &p, || {
         format!("created provider {}\n{}", p.id, provider_text(&p, &[]))
     })
+}
+
+/// Refuses a second provider for an account the profile already links (exit 5),
+/// naming the ones that use it.
+async fn refuse_duplicate(ctx: &Context, account_sid: &str) -> Result<(), CliError> {
+    let holders = ctx.ops.providers_of_account(account_sid).await?;
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = holders
+        .iter()
+        .map(|p| format!("\"{}\" ({})", p.display_name(), p.id))
+        .collect();
+    Err(CliError::new(
+        Exit::Conflict,
+        format!(
+            "profile \"{}\" already links {account_sid}: {}; pass --allow-duplicate to link \
+             it again: nothing was changed",
+            ctx.profile.name,
+            named.join(", ")
+        ),
+    ))
 }
 
 async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
@@ -189,13 +226,15 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
         account_sid: a.account_sid,
         auth_token,
     };
-    let done = ctx.ops.update_provider(&a.id, &change).await;
+    check_change(&change)?;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let done = ctx.ops.update_provider(id, &change).await;
     let p = ctx.finish(done).map_err(|e| {
         let refused_for_token = sid_without_token
             && e.field_errors()
                 .iter()
                 .any(|f| f.field == crate::domain::validate::field::AUTH_TOKEN);
-        let mut e = ctx.after_change(Item::Provider, &a.id, e, || show_command(ctx, &a.id));
+        let mut e = ctx.after_change(Item::Provider, id, e, || show_command(ctx, id));
         if refused_for_token {
             e.message.push_str(": pipe it in with --token-stdin");
         }
@@ -209,20 +248,57 @@ async fn update(ctx: &Context, a: ProviderUpdateArgs) -> Result<(), CliError> {
 async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
     let token = secrets::read_stdin("auth token")?;
-    let done = ctx.ops.rotate_provider_token(&a.id, &token).await;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let done = ctx.ops.rotate_provider_token(id, &token).await;
     let p = ctx.finish(done).map_err(|e| {
-        ctx.after_change(Item::Provider, &a.id, e, || {
+        ctx.after_change(Item::Provider, id, e, || {
             format!(
-                "{}` and `telcreds -p {} providers verify {}",
-                show_command(ctx, &a.id),
+                "{}` and `telcreds -p {} providers verify {id}",
+                show_command(ctx, id),
                 ctx.profile.name,
-                a.id
             )
         })
     })?;
     emit(ctx.output, &p, || {
         format!("auth token replaced on provider {}\n", p.display_name())
-    })
+    })?;
+    warn_same_account(ctx, &p).await;
+    Ok(())
+}
+
+/// After one provider's token was replaced: the other providers that use its Account
+/// SID, on every profile, still hold the old token; says which, and how to rotate it
+/// everywhere.
+async fn warn_same_account(ctx: &Context, rotated: &Provider) {
+    let Ok(http) = Http::new(HttpOptions::default()) else {
+        return;
+    };
+    let plan = rotation::plan(&ctx.profiles, &http, &rotated.account_sid).await;
+    let others = plan.others_than(&ctx.profile.name, &rotated.id);
+    if others.is_empty() && plan.unreachable.is_empty() {
+        return;
+    }
+    let mut lines: Vec<String> = others
+        .iter()
+        .map(|t| format!("  profile \"{}\": {}", t.profile, t.provider_name))
+        .collect();
+    lines.extend(plan.unreachable.iter().map(|f| {
+        format!(
+            "  profile \"{}\" could not be checked: {}",
+            f.profile, f.error
+        )
+    }));
+    let sid = &plan.account_sid;
+    let headline = match others.len() {
+        0 => format!("other providers may use {sid}, but not every profile could be checked:"),
+        1 => format!("1 other provider uses {sid} and still holds the old token:"),
+        n => format!("{n} other providers use {sid} and still hold the old token:"),
+    };
+    warn(&format!(
+        "{headline}\n{}\nto give every one the new token: telcreds rotate twilio \
+         --account-sid {sid} --token-stdin",
+        lines.join("\n")
+    ));
 }
 
 /// `telcreds -p PROFILE providers show ID`: what tells whether a change is in place.
@@ -241,7 +317,8 @@ struct Verified<'a> {
 
 /// Verifies a provider and says which; a failed verification exits 11, one with
 /// warnings 12.
-async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
+async fn verify(ctx: &Context, wanted: &str) -> Result<(), CliError> {
+    let id = &ctx.resolve(Item::Provider, wanted).await?;
     let done = ctx.ops.verify_provider(id).await;
     let r = ctx
         .finish(done)
@@ -258,7 +335,7 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
         None => format!("provider {id}"),
     };
     let view = Verified {
-        id,
+        id: id.as_str(),
         name,
         result: &r,
     };
@@ -285,17 +362,14 @@ async fn verify(ctx: &Context, id: &str) -> Result<(), CliError> {
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
-    let p = ctx
-        .ops
-        .get_provider(&a.id)
-        .await
-        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
+    let id = &ctx.resolve(Item::Provider, &a.id).await?;
+    let missing = |e| ctx.about(Item::Provider, id, e);
+    let p = ctx.ops.get_provider(id).await.map_err(missing)?;
     confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_provider(&a.id, &p.display_name()).await;
-    ctx.finish(done)
-        .map_err(|e| ctx.about(Item::Provider, &a.id, e))?;
-    let deleted = serde_json::json!({ "deleted": a.id });
+    let done = ctx.ops.delete_provider(id, &p.display_name()).await;
+    ctx.finish(done).map_err(missing)?;
+    let deleted = serde_json::json!({ "deleted": id });
     emit(ctx.output, &deleted, || {
-        format!("deleted provider {} ({})\n", p.display_name(), a.id)
+        format!("deleted provider {} ({id})\n", p.display_name())
     })
 }

@@ -24,6 +24,11 @@ pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), Cli
     match cmd {
         RotateCommand::Twilio(a) => twilio(cli, a, setup).await,
         RotateCommand::Status => super::rotation_status::run(cli, setup).await,
+        RotateCommand::Sip(_) => Err(CliError::usage(
+            "`telcreds rotate` rotates a Twilio auth token everywhere it is used; a SIP \
+             credential's password is rotated with `telcreds sip rotate ID` (see `telcreds \
+             sip rotate --help`)",
+        )),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `telcreds sip …`
 
 use super::args::{
-    DeleteArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipProbeArgs, SipRotateArgs,
-    SipShowArgs, SipUpdateArgs,
+    DeleteArgs, ListArgs, OutputFormat, SipCommand, SipCreateArgs, SipFields, SipProbeArgs,
+    SipRotateArgs, SipShowArgs, SipUpdateArgs,
 };
 use super::audit::warn;
 use super::confirm::{confirm_delete, confirm_on_tty};
@@ -12,6 +12,7 @@ use super::stream::{ListSink, Progress};
 use super::{Context, Item, secrets};
 use crate::api::ApiError;
 use crate::domain::VerificationStatus;
+use crate::domain::needle::Needle;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
@@ -22,10 +23,11 @@ use crate::probe::transport::TlsTrust;
 use crate::secret::Secret;
 use serde::Serialize;
 
-/// Runs one `sip` subcommand.
+/// Runs one `sip` subcommand. Each names its credential by id or name, looked up
+/// ([`Context::resolve`]) after its own input is checked.
 pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     match cmd {
-        SipCommand::List => list(ctx).await,
+        SipCommand::List(a) => list(ctx, a).await,
         SipCommand::Show(a) => show(ctx, a).await,
         SipCommand::Create(a) => create(ctx, a).await,
         SipCommand::Update(a) => update(ctx, a).await,
@@ -35,17 +37,22 @@ pub async fn run(ctx: &Context, cmd: SipCommand) -> Result<(), CliError> {
     }
 }
 
-/// `sip list`: printed page by page as the pages arrive (a long list never waits for
-/// its last page, nor sits whole in memory), with progress on a terminal's stderr.
-async fn list(ctx: &Context) -> Result<(), CliError> {
+/// `sip list [--filter TEXT]`: printed page by page as the pages arrive (a long list
+/// never waits for its last page, nor sits whole in memory), with progress on a
+/// terminal's stderr.
+async fn list(ctx: &Context, a: ListArgs) -> Result<(), CliError> {
+    let needle = Needle::new(a.filter.as_deref().unwrap_or_default());
     let mut progress = Progress::new("SIP credentials");
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut sink = ListSink::new(ctx.output == OutputFormat::Json, SIP_LIST_COLUMNS, out);
     let mut written: std::io::Result<()> = Ok(());
     let listed = ctx
         .ops
-        .list_sip_pages(|page| {
+        .list_sip_pages(|mut page| {
             progress.update(page.loaded, page.total);
+            if !needle.is_empty() {
+                page.items.retain(|c| c.matches(&needle));
+            }
             if written.is_ok() {
                 written = sink.page(&page.items, sip_cells);
             }
@@ -92,27 +99,37 @@ fn closed_pipe(e: std::io::Error) -> Result<(), CliError> {
     }
 }
 
-/// A credential with what depends on it, and its password only when asked for.
+/// A credential, and its password only when asked for.
 #[derive(Serialize)]
-struct SipView<'a> {
+struct WithPassword<'a> {
     #[serde(flatten)]
     credential: &'a SipCredential,
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_password: Option<&'a str>,
+}
+
+/// A credential (and its password only when asked for) with what depends on it.
+#[derive(Serialize)]
+struct SipView<'a> {
+    #[serde(flatten)]
+    credential: WithPassword<'a>,
     dependants: &'a Dependants,
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
-    let missing = |e| ctx.about(Item::Sip, &a.id, e);
-    let c = ctx.ops.get_sip(&a.id).await.map_err(missing)?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, id, e);
+    let c = ctx.ops.get_sip(id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
         .flatten();
     let view = SipView {
-        credential: &c,
-        auth_password: password,
+        credential: WithPassword {
+            credential: &c,
+            auth_password: password,
+        },
         dependants: &dependants,
     };
     emit(ctx.output, &view, || {
@@ -238,10 +255,10 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
             "give the password: --generate-password, --password-stdin or --password-file FILE",
         )
     })?;
-    input.auth_password = Some(password);
+    input.auth_password = Some(password.clone());
     let done = ctx.ops.create_sip(&input).await;
     let c = ctx.finish(done).map_err(|e| {
-        keep_generated(ctx, &e, generated, input.auth_password.as_ref(), false);
+        keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
         CliError::after_change(e, || {
             format!(
                 "telcreds -p {} sip list` (running it again may create a duplicate",
@@ -249,7 +266,11 @@ async fn create(ctx: &Context, a: SipCreateArgs) -> Result<(), CliError> {
             )
         })
     })?;
-    emit(ctx.output, &c, || {
+    let view = WithPassword {
+        credential: &c,
+        auth_password: password_for_json(ctx, &password, generated, a.show_secrets, &c.id),
+    };
+    emit(ctx.output, &view, || {
         format!(
             "created SIP credential {}\n{}{}",
             c.id,
@@ -268,16 +289,26 @@ async fn update(ctx: &Context, a: SipUpdateArgs) -> Result<(), CliError> {
         }
         None => false,
     };
-    let done = ctx.ops.edit_sip(&a.id, &edit).await;
+    edit.check()?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let done = ctx.ops.edit_sip(id, &edit).await;
     let c = ctx.finish(done).map_err(|e| {
         let sent = match &edit.password {
             PasswordChange::Set(p) => Some(p),
             _ => None,
         };
-        keep_generated(ctx, &e, generated, sent, false);
-        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
+        keep_generated(ctx, &e, generated, sent, a.show_secrets);
+        ctx.after_change(Item::Sip, id, e, || show_command(ctx, id))
     })?;
-    emit(ctx.output, &c, || {
+    let auth_password = match &edit.password {
+        PasswordChange::Set(p) => password_for_json(ctx, p, generated, a.show_secrets, &c.id),
+        _ => None,
+    };
+    let view = WithPassword {
+        credential: &c,
+        auth_password,
+    };
+    emit(ctx.output, &view, || {
         format!(
             "updated SIP credential {}\n{}{}",
             c.id,
@@ -314,12 +345,13 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             ),
         ));
     }
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
     if ctx.profile.is_production() {
         let current = ctx
             .ops
-            .get_sip(&a.id)
+            .get_sip(id)
             .await
-            .map_err(|e| ctx.about(Item::Sip, &a.id, e))?;
+            .map_err(|e| ctx.about(Item::Sip, id, e))?;
         confirm_on_tty(
             &ctx.profile,
             "Rotate the password of SIP credential",
@@ -328,24 +360,18 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
             a.yes,
         )?;
     }
-    let done = ctx.ops.rotate_sip_password(&a.id, &password).await;
+    let done = ctx.ops.rotate_sip_password(id, &password).await;
     let c = ctx.finish(done).map_err(|e| {
         keep_generated(ctx, &e, generated, Some(&password), a.show_secrets);
-        ctx.after_change(Item::Sip, &a.id, e, || show_command(ctx, &a.id))
+        ctx.after_change(Item::Sip, id, e, || show_command(ctx, id))
     })?;
-    if generated && ctx.output == OutputFormat::Json && !a.show_secrets {
-        warn(&format!(
-            "the generated password is not in the JSON output (pass --show-secrets to include it); \
-             `{} --show-secrets` prints it",
-            show_command(ctx, &c.id)
-        ));
-    }
+    let auth_password = password_for_json(ctx, &password, generated, a.show_secrets, &c.id);
     warn(CARRIER_FOLLOWS);
     let view = Rotated {
         rotated: true,
         generated,
         credential: &c,
-        auth_password: a.show_secrets.then(|| password.expose()),
+        auth_password,
     };
     emit(ctx.output, &view, || {
         let mut out = format!(
@@ -359,6 +385,25 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         }
         out
     })
+}
+
+/// A new password for a change's JSON answer: only with `--show-secrets`. A
+/// generated one left out is warned about, with the command that prints it.
+fn password_for_json<'a>(
+    ctx: &Context,
+    password: &'a Secret,
+    generated: bool,
+    show_secrets: bool,
+    id: &str,
+) -> Option<&'a str> {
+    if generated && ctx.output == OutputFormat::Json && !show_secrets {
+        warn(&format!(
+            "the generated password is not in the JSON output (pass --show-secrets to include it); \
+             `{} --show-secrets` prints it",
+            show_command(ctx, id)
+        ));
+    }
+    show_secrets.then(|| password.expose())
 }
 
 /// The other end of the trunk, which a platform-only rotation leaves behind.
@@ -383,7 +428,8 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
         resolver: resolver.with_timeout(timeout),
         trust,
     };
-    let done = ctx.ops.probe_sip(&a.id, &options).await;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let done = ctx.ops.probe_sip(id, &options).await;
     let report = ctx.finish(done)?;
     emit(ctx.output, &report, || {
         let mut t = Table::new(&["STEP", "RESULT", "TIME", "MESSAGE"]);
@@ -407,11 +453,11 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
     match report.status() {
         VerificationStatus::Failed => Err(CliError::new(
             Exit::VerifyFailed,
-            format!("the probe of SIP credential {} failed", a.id),
+            format!("the probe of SIP credential {id} failed"),
         )),
         VerificationStatus::Warning => Err(CliError::new(
             Exit::VerifyWarning,
-            format!("the probe of SIP credential {} was inconclusive", a.id),
+            format!("the probe of SIP credential {id} was inconclusive"),
         )),
         _ => Ok(()),
     }
@@ -460,9 +506,10 @@ struct Deleted<'a> {
 }
 
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
-    let missing = |e| ctx.about(Item::Sip, &a.id, e);
-    let c = ctx.ops.writable_sip(&a.id).await.map_err(missing)?;
-    let dependants = ctx.ops.sip_dependants(&a.id).await.map_err(missing)?;
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let missing = |e| ctx.about(Item::Sip, id, e);
+    let c = ctx.ops.writable_sip(id).await.map_err(missing)?;
+    let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
     if !dependants.is_empty() && !a.force {
         let lines = dependants.describe().join("\n  ");
         return Err(CliError::new(
@@ -474,7 +521,7 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         ));
     }
     confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_sip(&a.id, a.force).await;
+    let done = ctx.ops.delete_sip(id, a.force).await;
     ctx.finish(done).map_err(missing)?;
     // What used it a moment ago, which `--force` deleted with it.
     let numbers: Vec<&str> = dependants
@@ -484,12 +531,12 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         .map(|n| n.phone_number.as_str())
         .collect();
     let deleted = Deleted {
-        deleted: &a.id,
+        deleted: id,
         force: a.force,
         deleted_phone_numbers: numbers.clone(),
     };
     emit(ctx.output, &deleted, || {
-        let mut out = format!("deleted SIP credential {} ({})\n", c.display_name(), a.id);
+        let mut out = format!("deleted SIP credential {} ({id})\n", c.display_name());
         if !numbers.is_empty() {
             out.push_str(&format!(
                 "and the {} phone number(s) that used it: {}\n",

@@ -52,6 +52,19 @@ pub enum ConfigError {
         /// The [`ConfigError::UnknownProfile`] of its value.
         error: Box<ConfigError>,
     },
+    /// A `token_cmd` was ended with ctrl-c while telcreds waited for it.
+    #[error(
+        "{}",
+        token_source_message(section, profile, key, "interrupted with ctrl-c")
+    )]
+    Interrupted {
+        /// The table's name, as in [`ConfigError::TokenSource`].
+        profile: String,
+        /// What kind of table `profile` names.
+        section: &'static str,
+        /// The key of the source (`token_cmd`).
+        key: String,
+    },
     /// A token source could not produce a token. The message never holds the token.
     #[error("{}", token_source_message(section, profile, key, message))]
     TokenSource {
@@ -170,6 +183,11 @@ impl ConfigError {
                 section,
                 key,
                 message,
+            },
+            ConfigError::Interrupted { key, .. } => ConfigError::Interrupted {
+                profile: name.to_string(),
+                section,
+                key,
             },
             other => other,
         }

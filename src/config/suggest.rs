@@ -4,8 +4,7 @@
 pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= 2)
+        .filter_map(|k| Some((near(word, k)?, *k)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -13,14 +12,13 @@ pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 /// Up to `max` known words at most two edits from `word`, closest first (ties in
 /// the order given).
 pub(crate) fn close_matches<'a>(word: &str, known: &'a [String], max: usize) -> Vec<&'a str> {
-    let mut near: Vec<(usize, usize, &str)> = known
+    let mut close: Vec<(usize, usize, &str)> = known
         .iter()
         .enumerate()
-        .map(|(i, k)| (edit_distance(word, k), i, k.as_str()))
-        .filter(|(d, _, _)| *d <= 2)
+        .filter_map(|(i, k)| Some((near(word, k)?, i, k.as_str())))
         .collect();
-    near.sort_unstable();
-    near.into_iter().take(max).map(|(_, _, k)| k).collect()
+    close.sort_unstable();
+    close.into_iter().take(max).map(|(_, _, k)| k).collect()
 }
 
 /// Most profile names an error lists in full; a bigger config gets close matches
@@ -52,6 +50,21 @@ pub(crate) fn unknown_profile(name: &str, known: &[String]) -> String {
         "no profile named \"{name}\"{hint} ({} profiles: see `telcreds profiles list`)",
         known.len()
     )
+}
+
+/// Most edits between a word and a suggestion.
+const NEAR: usize = 2;
+
+/// The edit distance from `word` to the known word `known` when it is at most
+/// [`NEAR`]. A word whose length differs by more is not compared, and not even
+/// counted past that: a huge typo costs no more than a short one.
+fn near(word: &str, known: &str) -> Option<usize> {
+    let known_len = known.chars().count();
+    let word_len = word.chars().take(known_len + NEAR + 1).count();
+    if word_len.abs_diff(known_len) > NEAR {
+        return None;
+    }
+    Some(edit_distance(word, known)).filter(|d| *d <= NEAR)
 }
 
 /// Levenshtein distance over characters.

@@ -51,11 +51,22 @@ impl TokenSource {
     /// Fetches the token, a `token_cmd` within `timeout` (`doctor` sets its own).
     /// Messages name the source as [`TokenSource::describe`] does: never a command's
     /// text, which may hold a secret of its own.
+    /// A `token_cmd` that ctrl-c ended is [`ConfigError::Interrupted`].
     pub fn resolve_with(&self, timeout: Duration) -> Result<Secret, ConfigError> {
         let shown = self.describe();
         let token = match self {
             TokenSource::Env(var) => from_env(var),
-            TokenSource::Cmd(cmd) => from_command(cmd, &shown, timeout),
+            TokenSource::Cmd(cmd) => match command::run(cmd, timeout) {
+                Ok(out) if interrupted(out.status) => {
+                    return Err(ConfigError::Interrupted {
+                        profile: String::new(),
+                        section: super::error::PROFILE,
+                        key: self.key().to_string(),
+                    });
+                }
+                Ok(out) => command_token(&shown, &out),
+                Err(e) => Err(format!("{shown} {e}")),
+            },
             TokenSource::File(path) => from_file(path),
             TokenSource::Inline(secret) => Ok(secret.trimmed()),
         };
@@ -127,10 +138,14 @@ fn from_file(path: &std::path::Path) -> Result<Secret, String> {
     Ok(secret)
 }
 
-/// Runs `cmd`; errors name it `shown` ("token_cmd"), never by its text.
-fn from_command(cmd: &str, shown: &str, timeout: Duration) -> Result<Secret, String> {
-    let out = command::run(cmd, timeout).map_err(|e| format!("{shown} {e}"))?;
-    command_token(shown, &out)
+/// True when ctrl-c ended a command: SIGINT reached it (it had the terminal), or it
+/// exited 130 as a shell does when what it ran was interrupted.
+fn interrupted(status: ExitStatus) -> bool {
+    #[cfg(unix)]
+    if std::os::unix::process::ExitStatusExt::signal(&status) == Some(libc::SIGINT) {
+        return true;
+    }
+    status.code() == Some(130)
 }
 
 /// The token from a command's output, or an error that holds none of its output.
@@ -254,17 +269,32 @@ mod tests {
 
     #[test]
     fn slow_command_times_out() {
-        let err = from_command("sleep 5", "sleep", Duration::from_millis(100)).unwrap_err();
-        assert!(err.contains("timed out"), "{err}");
+        let err = TokenSource::Cmd("sleep 5".into())
+            .resolve_with(Duration::from_millis(100))
+            .unwrap_err();
+        assert!(message(err).contains("timed out"));
     }
 
-    /// `from_command` on another thread, failing (not hanging) after `limit`.
+    /// `cmd` as a token source on another thread, failing (not hanging) after `limit`.
     fn within(limit: Duration, cmd: &str, timeout: Duration) -> Result<Secret, String> {
         let (tx, rx) = std::sync::mpsc::channel();
-        let cmd = cmd.to_string();
-        thread::spawn(move || tx.send(from_command(&cmd, "token_cmd", timeout)));
+        let source = TokenSource::Cmd(cmd.to_string());
+        thread::spawn(move || tx.send(source.resolve_with(timeout).map_err(message)));
         rx.recv_timeout(limit)
-            .unwrap_or_else(|_| panic!("from_command did not return within {limit:?}"))
+            .unwrap_or_else(|_| panic!("the token_cmd did not return within {limit:?}"))
+    }
+
+    #[test]
+    fn a_command_ended_by_ctrl_c_is_an_interruption() {
+        for cmd in ["kill -INT $$", "exit 130"] {
+            let err = TokenSource::Cmd(cmd.into()).resolve().unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Interrupted { .. }),
+                "{cmd}: {err:?}"
+            );
+        }
+        let err = TokenSource::Cmd("exit 2".into()).resolve().unwrap_err();
+        assert!(matches!(err, ConfigError::TokenSource { .. }), "{err:?}");
     }
 
     /// True while a process whose command line contains `pattern` runs.

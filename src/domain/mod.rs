@@ -3,6 +3,7 @@
 
 mod enums;
 mod model;
+pub mod needle;
 pub mod password;
 pub mod time;
 mod tone;
@@ -12,6 +13,6 @@ pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus}
 pub use model::{
     AffectedAgent, AffectedPhoneNumber, Dependants, NewProvider, PhoneNumber, Provider,
     ProviderUpdate, SipCredential, SipCredentialInput, VerificationCheck, VerificationResult,
-    short_sid, sip_name,
+    same_account_sid, short_sid, sip_name,
 };
 pub use tone::Tone;

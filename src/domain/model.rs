@@ -1,6 +1,7 @@
 //! Normalised records shared by the UI, the command line and the clients.
 
 use super::enums::{CheckStatus, SipSource, Transport, VerificationStatus};
+use super::needle::Needle;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -55,6 +56,25 @@ impl Provider {
             _ => self.account_sid.trim().to_string(),
         }
     }
+
+    /// True when a list filter finds its text in the name, Account SID, status or
+    /// region (the UI's `/` and `providers list --filter`).
+    pub fn matches(&self, needle: &Needle) -> bool {
+        [
+            self.display_name().as_str(),
+            &self.account_sid,
+            self.status.as_str(),
+            self.region.as_deref().unwrap_or(""),
+        ]
+        .iter()
+        .any(|field| needle.is_in(field))
+    }
+}
+
+/// True when two Account SIDs name the same account: their hex digits compared
+/// ignoring case (Unpod keeps a SID as it was typed).
+pub fn same_account_sid(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// `AC3f…91ab`: enough of a SID to recognise it in a table.
@@ -151,6 +171,24 @@ impl SipCredential {
         sip_name(self.description.as_deref(), &self.server)
             .trim()
             .to_string()
+    }
+
+    /// True when a list filter finds its text in the server, description, auth user,
+    /// domain, transport or source, or the CPS limit as it is written (the UI's `/`,
+    /// whose compact rows keep these fields first, and `sip list --filter`).
+    pub fn matches(&self, needle: &Needle) -> bool {
+        [
+            Some(self.server.as_str()),
+            self.description.as_deref(),
+            self.auth_user.as_deref(),
+            self.domain.as_deref(),
+            Some(self.transport.as_str()),
+            Some(self.source.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| needle.is_in(field))
+            || self.cps_limit.is_some_and(|n| needle.is_in_number(n))
     }
 
     /// The editable fields of this credential, for a full-replacement update; refused

@@ -2,7 +2,7 @@
 //! message per field that the form shows under the field and the CLI prints.
 
 use super::enums::Transport;
-use super::model::{NewProvider, SipCredentialInput};
+use super::model::{NewProvider, ProviderUpdate, SipCredentialInput};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -139,6 +139,21 @@ pub const PROVIDER_NAME_MAX: usize = 100;
 fn is_lower_hex(s: &str) -> bool {
     s.bytes()
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// An Account SID as telcreds sends and compares it: `AC` + lowercase hex digits,
+/// whatever the case typed. Text that is not `AC` + hex digits is only trimmed, for
+/// [`account_sid`] to say what is wrong with it.
+pub fn normalize_account_sid(sid: &str) -> String {
+    let sid = sid.trim();
+    match (sid.get(..2), sid.get(2..)) {
+        (Some(prefix), Some(hex))
+            if prefix.eq_ignore_ascii_case("AC") && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            format!("AC{}", hex.to_ascii_lowercase())
+        }
+        _ => sid.to_string(),
+    }
 }
 
 /// Checks an Account SID: `AC` + 32 lowercase hex digits (Dasha's strict rule).
@@ -390,6 +405,23 @@ pub fn new_provider(p: &NewProvider) -> Result<(), Vec<FieldError>> {
     ])
 }
 
+/// Every rule for the fields a provider update changes.
+pub fn provider_update(u: &ProviderUpdate) -> Result<(), Vec<FieldError>> {
+    let given = |value: Option<Result<(), Invalid>>| value.unwrap_or(Ok(()));
+    collect(vec![
+        (
+            field::AUTH_TOKEN,
+            given(u.auth_token.as_ref().map(auth_token)),
+        ),
+        (field::NAME, provider_name(&u.name)),
+        (field::REGION, region(&u.region)),
+        (
+            field::ACCOUNT_SID,
+            given(u.account_sid.as_deref().map(account_sid)),
+        ),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +435,25 @@ mod tests {
     }
 
     const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn account_sids_in_any_case_become_ac_and_lowercase_hex() {
+        for typed in [
+            SID,
+            " ac0123456789ABCDEF0123456789abcdef",
+            "Ac0123456789AbCdEf0123456789ABCDEF",
+        ] {
+            assert_eq!(normalize_account_sid(typed), SID, "{typed}");
+        }
+        // Not AC + hex: left for `account_sid` to explain.
+        for typed in ["XY12", "ACxyz", "é", "", "AC"] {
+            assert_eq!(normalize_account_sid(typed), typed, "{typed}");
+        }
+        assert_eq!(
+            account_sid(&normalize_account_sid("ACxyz")).unwrap_err().0,
+            "must be AC + 32 hex digits (got 3 after AC)"
+        );
+    }
 
     #[test]
     fn account_sid_rules() {

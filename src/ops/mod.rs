@@ -6,12 +6,14 @@
 //! The frontends only turn input into a call here and the answer into output.
 
 pub mod doctor;
+mod lookup;
 mod providers;
 pub mod rotation;
 mod sip;
 pub(crate) mod warning;
 
-pub use providers::ProviderChange;
+pub use lookup::{Lookup, Named};
+pub use providers::{ProviderChange, check_change};
 pub use sip::{PasswordChange, SipEdit};
 pub use warning::{Store, Warning};
 

@@ -2,7 +2,10 @@
 
 use super::{Done, NEW_ITEM_ID, Ops, provider_target};
 use crate::api::{ApiError, TwilioVerdict};
-use crate::domain::{NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult};
+use crate::domain::validate;
+use crate::domain::{
+    NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult, same_account_sid,
+};
 use crate::history::Record;
 use crate::journal::Action;
 use crate::secret::Secret;
@@ -10,10 +13,28 @@ use crate::secret::Secret;
 /// A change of a provider's editable fields (only the fields given change).
 pub type ProviderChange = ProviderUpdate;
 
+/// The checks of a provider change that need no call: something changes, and each
+/// field given is valid.
+pub fn check_change(change: &ProviderChange) -> Result<(), ApiError> {
+    if change.is_empty() {
+        return Err(ApiError::local_validation_message(
+            "nothing to update: no field was changed",
+        ));
+    }
+    validate::provider_update(change).map_err(ApiError::local_validation)
+}
+
 impl Ops {
     /// Every provider of the profile.
     pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
         self.client.list_providers().await
+    }
+
+    /// The providers of the profile that use `account_sid` (its case aside).
+    pub async fn providers_of_account(&self, account_sid: &str) -> Result<Vec<Provider>, ApiError> {
+        let mut all = self.list_providers().await?;
+        all.retain(|p| same_account_sid(&p.account_sid, account_sid));
+        Ok(all)
     }
 
     /// One provider.
@@ -56,15 +77,13 @@ impl Ops {
         done
     }
 
-    /// Changes the fields given; an empty change is refused.
+    /// Changes the fields given; an empty change is refused ([`check_change`]).
     pub async fn update_provider(&self, id: &str, change: &ProviderChange) -> Done<Provider> {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
-        if change.is_empty() {
-            return Done::refused(ApiError::local_validation_message(
-                "nothing to update: no field was changed",
-            ));
+        if let Err(e) = check_change(change) {
+            return Done::refused(e);
         }
         let result = self.client.update_provider(id, change).await;
         let name = result.as_ref().ok().map(Provider::display_name);

@@ -54,6 +54,20 @@ impl SipEdit {
         self == &SipEdit::default()
     }
 
+    /// The checks that need no call: something changes, and a new password is not
+    /// empty.
+    pub fn check(&self) -> Result<(), ApiError> {
+        if self.is_empty() {
+            return Err(ApiError::local_validation_message(
+                "nothing to update: no field was changed",
+            ));
+        }
+        match &self.password {
+            PasswordChange::Set(p) => check_new_password(p),
+            _ => Ok(()),
+        }
+    }
+
     /// Applies the changes to a full set of fields.
     pub fn apply(&self, input: &mut SipCredentialInput) {
         let set = |slot: &mut Option<String>, v: &Option<Option<String>>| {
@@ -142,14 +156,7 @@ impl Ops {
     /// Changes the fields of `edit`, keeping every other field as the platform has it
     /// now. An empty edit is refused.
     pub async fn edit_sip(&self, id: &str, edit: &SipEdit) -> Done<SipCredential> {
-        if edit.is_empty() {
-            return Done::refused(ApiError::local_validation_message(
-                "nothing to update: no field was changed",
-            ));
-        }
-        if let PasswordChange::Set(p) = &edit.password
-            && let Err(e) = check_new_password(p)
-        {
+        if let Err(e) = edit.check() {
             return Done::refused(e);
         }
         self.replace_sip(id, Action::SipUpdate, edit).await

@@ -181,12 +181,7 @@ impl Challenge {
 
 /// Cuts peer text for an error message: printable and at most 40 characters.
 fn excerpt(text: &str) -> String {
-    let p = printable(text);
-    let mut out: String = p.chars().take(40).collect();
-    if p.chars().count() > 40 {
-        out.push('…');
-    }
-    out
+    crate::text::excerpt(text, 40)
 }
 
 /// Parses the value of a `WWW-Authenticate` (`proxy == false`) or

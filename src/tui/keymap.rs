@@ -4,12 +4,17 @@
 //!
 //! Key names: a character (`D`, `?`, `/`), or `enter`, `esc`, `tab`, `shift-tab`,
 //! `space`, `backspace`, `del`, `ins`, `home`, `end`, `pgup`, `pgdn`, `up`, `down`,
-//! `left`, `right`, `f1`…`f12`, each after optional `ctrl-`, `alt-` or `shift-`.
+//! `left`, `right`, `f1`…`f12`, each after optional `ctrl-`, `alt-` or `shift-`;
+//! never `ctrl-shift-` with a letter, which terminals send as `ctrl-` alone, nor a
+//! control or invisible character.
 
 use super::action::{ACTIONS, Action, ActionSpec, key_label};
 use crate::config::{ConfigError, KeyProblem, KeyRemap, KeysTable, keys_error};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// A key and its modifiers.
 pub type Key = (KeyCode, KeyModifiers);
@@ -17,10 +22,23 @@ pub type Key = (KeyCode, KeyModifiers);
 /// The action ctrl-c always triggers; it cannot be remapped.
 const FIXED: Action = Action::ForceQuit;
 
+/// Most keys one action may have.
+const MAX_KEYS: usize = 16;
+/// Most entries `[keys]` may have: each action once, and as many more.
+const MAX_ENTRIES: usize = 2 * ACTIONS.len();
+/// Most characters of a name an error quotes.
+const QUOTED: usize = 32;
+
 /// The keys of every action, in [`ACTIONS`] order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     keys: Vec<Vec<Key>>,
+}
+
+/// An action that `[keys]` moved: its entry, and each of its keys as written there.
+struct Moved<'a> {
+    remap: &'a KeyRemap,
+    written: HashMap<Key, &'a str>,
 }
 
 impl Default for Keymap {
@@ -53,45 +71,51 @@ impl Keymap {
     }
 
     /// The default keys with `remaps` applied; every problem when any: an unknown
-    /// action or key name, no key, or a key that two actions would share.
+    /// action or key name, no key or too many, a key that two actions would share,
+    /// or a table far bigger than the actions could use. Each check is linear.
     pub fn remapped(remaps: &[KeyRemap]) -> Result<Keymap, Vec<KeyProblem>> {
+        if remaps.len() > MAX_ENTRIES {
+            return Err(vec![KeyProblem {
+                action: String::new(),
+                line: 0,
+                message: format!(
+                    "has {} entries, and there are {} actions: remap each at most once \
+                     (config.example.toml lists them)",
+                    remaps.len(),
+                    ACTIONS.len()
+                ),
+            }]);
+        }
         let mut map = Keymap::default();
         let mut problems = Vec::new();
-        // Which entry moved each action, to name its line in conflicts.
-        let mut moved: Vec<Option<&KeyRemap>> = vec![None; ACTIONS.len()];
+        let mut moved: Vec<Option<Moved>> = ACTIONS.iter().map(|_| None).collect();
         for remap in remaps {
             let problem = |message: String| KeyProblem {
                 action: remap.action.clone(),
                 line: remap.line,
                 message,
             };
-            let Some(index) = ACTIONS.iter().position(|s| s.name == remap.action) else {
-                problems.push(problem(unknown_action(&remap.action)));
-                continue;
+            let index = match action_index(remap) {
+                Ok(index) => index,
+                Err(message) => {
+                    problems.push(problem(message));
+                    continue;
+                }
             };
-            if ACTIONS[index].action == FIXED {
-                problems.push(problem(format!(
-                    "{} cannot be remapped: ctrl-c always quits",
-                    remap.action
-                )));
-                continue;
-            }
-            let mut keys = Vec::new();
+            let (mut keys, mut written) = (Vec::new(), HashMap::new());
             for text in &remap.keys {
                 match parse_key(text) {
-                    Ok(key) if keys.contains(&key) => {}
-                    Ok(key) => keys.push(key),
+                    Ok(key) => {
+                        if let Entry::Vacant(slot) = written.entry(key) {
+                            slot.insert(text.as_str());
+                            keys.push(key);
+                        }
+                    }
                     Err(e) => problems.push(problem(e)),
                 }
             }
-            if remap.keys.is_empty() {
-                problems.push(problem(format!(
-                    "no key given: {} could never be used (leave it out to keep its keys)",
-                    remap.action
-                )));
-            }
             map.keys[index] = keys;
-            moved[index] = Some(remap);
+            moved[index] = Some(Moved { remap, written });
         }
         problems.extend(map.conflicts(&moved));
         if problems.is_empty() {
@@ -103,36 +127,36 @@ impl Keymap {
     }
 
     /// A problem for each key that several actions share, at the line of the last
-    /// entry that made it so.
-    fn conflicts(&self, moved: &[Option<&KeyRemap>]) -> Vec<KeyProblem> {
-        let mut problems = Vec::new();
-        let mut seen: Vec<Key> = Vec::new();
-        for keys in &self.keys {
+    /// entry that made it so, quoting the key as that entry wrote it.
+    fn conflicts(&self, moved: &[Option<Moved>]) -> Vec<KeyProblem> {
+        // The actions of each key, the keys in the order they are first met.
+        let mut sharing: HashMap<Key, Vec<usize>> = HashMap::new();
+        let mut order = Vec::new();
+        for (i, keys) in self.keys.iter().enumerate() {
             for key in keys {
-                if seen.contains(key) {
-                    continue;
+                let actions = sharing.entry(*key).or_default();
+                if actions.is_empty() {
+                    order.push(*key);
                 }
-                seen.push(*key);
-                let sharing: Vec<usize> = (0..ACTIONS.len())
-                    .filter(|i| self.keys[*i].contains(key))
-                    .collect();
-                let Some(last) = sharing
-                    .iter()
-                    .filter_map(|i| moved[*i])
-                    .max_by_key(|r| r.line)
-                else {
-                    continue;
-                };
-                if sharing.len() > 1 {
-                    problems.push(KeyProblem {
-                        action: last.action.clone(),
-                        line: last.line,
-                        message: conflict_message(*key, &sharing, moved),
-                    });
-                }
+                actions.push(i);
             }
         }
-        problems
+        order
+            .into_iter()
+            .filter_map(|key| {
+                let actions = &sharing[&key];
+                let last = actions
+                    .iter()
+                    .filter_map(|i| moved[*i].as_ref())
+                    .max_by_key(|m| m.remap.line)
+                    .filter(|_| actions.len() > 1)?;
+                Some(KeyProblem {
+                    action: last.remap.action.clone(),
+                    line: last.remap.line,
+                    message: conflict_message(last.written[&key], actions, moved),
+                })
+            })
+            .collect()
     }
 
     /// The action a key press triggers.
@@ -169,12 +193,12 @@ impl Keymap {
     }
 }
 
-/// "`x` would trigger both reveal and delete (line 4): …".
-fn conflict_message(key: Key, sharing: &[usize], moved: &[Option<&KeyRemap>]) -> String {
+/// "`x` would trigger both reveal and delete (line 4): …", the key as `written`.
+fn conflict_message(written: &str, sharing: &[usize], moved: &[Option<Moved>]) -> String {
     let named: Vec<String> = sharing
         .iter()
-        .map(|i| match moved[*i] {
-            Some(r) => format!("{} (line {})", ACTIONS[*i].name, r.line),
+        .map(|i| match &moved[*i] {
+            Some(m) => format!("{} (line {})", ACTIONS[*i].name, m.remap.line),
             None if ACTIONS[*i].action == FIXED => {
                 format!("{} (always ctrl-c)", ACTIONS[*i].name)
             }
@@ -194,9 +218,39 @@ fn conflict_message(key: Key, sharing: &[usize], moved: &[Option<&KeyRemap>]) ->
     };
     format!(
         "`{}` would trigger both {}: {fix}",
-        key_label(key.0, key.1),
+        quote(written.trim()),
         named.join(" and ")
     )
+}
+
+/// The action an entry remaps, or why it cannot: an unknown action, the fixed one,
+/// no key or too many.
+fn action_index(remap: &KeyRemap) -> Result<usize, String> {
+    let Some(index) = ACTIONS.iter().position(|s| s.name == remap.action) else {
+        return Err(unknown_action(&remap.action));
+    };
+    if ACTIONS[index].action == FIXED {
+        return Err(format!(
+            "{} cannot be remapped: ctrl-c always quits",
+            remap.action
+        ));
+    }
+    match remap.keys.len() {
+        0 => Err(format!(
+            "no key given: {} could never be used (leave it out to keep its keys)",
+            remap.action
+        )),
+        n if n > MAX_KEYS => Err(format!(
+            "{n} keys given for {}: at most {MAX_KEYS}",
+            remap.action
+        )),
+        _ => Ok(index),
+    }
+}
+
+/// A name as an error quotes it: printable, and short.
+fn quote(text: &str) -> String {
+    crate::text::excerpt(text, QUOTED)
 }
 
 /// Why an action name is not one, with the closest name.
@@ -205,16 +259,28 @@ fn unknown_action(name: &str) -> String {
     let hint = crate::config::closest(name, &names)
         .map(|n| format!("did you mean `{n}`? "))
         .unwrap_or_default();
-    format!("unknown action `{name}`: {hint}config.example.toml lists every action")
+    format!(
+        "unknown action `{}`: {hint}config.example.toml lists every action",
+        quote(name)
+    )
 }
 
-/// Reads a key name: `ctrl-x`, `D`, `enter`, `esc`, `f5`, `?`, `shift-tab`.
+/// Reads a key name: `ctrl-x`, `D`, `enter`, `esc`, `f5`, `?`, `shift-tab`. Errors
+/// quote it as written (cut short), never a control or invisible character.
 pub fn parse_key(text: &str) -> Result<Key, String> {
+    if let Some(c) = text.chars().find(|c| invisible(*c)) {
+        return Err(format!(
+            "key names hold no control or invisible character, and this one has U+{:04X}: \
+             write the key's name (esc, tab, enter, …) or a visible character",
+            u32::from(c)
+        ));
+    }
     let unknown = || {
         format!(
-            "unknown key `{text}`: a character, or enter, esc, tab, space, backspace, del, \
+            "unknown key `{}`: a character, or enter, esc, tab, space, backspace, del, \
              ins, home, end, pgup, pgdn, up, down, left, right, f1…f12, after ctrl-, alt- \
-             or shift-"
+             or shift-",
+            quote(text)
         )
     };
     let mut rest = text.trim();
@@ -239,7 +305,28 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
         (None, _) => return Err(unknown()),
         _ => named_key(&rest.to_ascii_lowercase()).ok_or_else(unknown)?,
     };
+    if let KeyCode::Char(c) = code
+        && mods.contains(KeyModifiers::CONTROL | KeyModifiers::SHIFT)
+        && c.is_ascii_alphabetic()
+    {
+        let c = c.to_ascii_lowercase();
+        return Err(format!(
+            "`{}`: terminals send ctrl-shift-{c} as ctrl-{c}, so the two cannot be told \
+             apart: write ctrl-{c}, or pick another key",
+            quote(text)
+        ));
+    }
     Ok(normalize((code, mods)))
+}
+
+/// A character no key name may hold: a control or format character (Unicode
+/// categories Cc and Cf: NUL, ESC, the soft hyphen, a zero-width space, a direction
+/// override), which would show as nothing.
+fn invisible(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control | GeneralCategory::Format
+    )
 }
 
 /// A key by its name (lower case).

@@ -9,8 +9,8 @@
 //! ([`ItemList::append`]) are merged in without re-sorting the rest. Row positions
 //! are `u32`, half the size of `usize`, per row and per index list.
 
-use super::needle::Needle;
 use super::sort_key::{Key, SortKey};
+use crate::domain::needle::Needle;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 

@@ -12,7 +12,6 @@ pub mod effect;
 pub mod form;
 pub mod keymap;
 pub mod list;
-pub mod needle;
 pub mod rotation_view;
 pub mod rows;
 pub mod run;

@@ -2,10 +2,10 @@
 //! and columns.
 
 use super::list::Row;
-use super::needle::Needle;
 use super::sip_row::SipRow;
 use super::sort_key::SortKey;
 use super::widgets::clip;
+use crate::domain::needle::Needle;
 use crate::domain::{Provider, SipSource, short_sid};
 
 /// Provider table columns.
@@ -20,14 +20,7 @@ impl Row for Provider {
     }
 
     fn matches(&self, needle: &Needle) -> bool {
-        [
-            self.display_name().as_str(),
-            &self.account_sid,
-            self.status.as_str(),
-            self.region.as_deref().unwrap_or(""),
-        ]
-        .iter()
-        .any(|field| needle.is_in(field))
+        Provider::matches(self, needle)
     }
 
     fn sort_key(&self, column: usize, key: SortKey) -> SortKey {

@@ -3,8 +3,9 @@
 //! [`SipCredential`] again when it is opened, edited or acted on.
 //!
 //! The buffer starts with the text a filter searches (server, description, auth
-//! user, domain, transport, source, joined by `\n`; the CPS limit, a number, is
-//! searched as it is written); the id, CPS key, provider id
+//! user, domain, transport, source, joined by `\n`: [`SipCredential::matches`]'s
+//! fields; the CPS limit, a number, is searched as it is written); the id, CPS key,
+//! provider id
 //! and password follow. When lowercasing the searched text would change more than
 //! ASCII letters, its lowercase form is kept at the end, so that a filter
 //! keystroke never lowercases rows. The password shares the buffer, so the buffer
@@ -18,7 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 use zeroize::Zeroize;
 
-use super::needle::{Needle, has_capitals, needs_unicode_lowering};
+use crate::domain::needle::{Needle, has_capitals, needs_unicode_lowering};
 
 /// Fields in buffer order.
 #[derive(Clone, Copy)]
@@ -473,7 +474,10 @@ mod tests {
             ];
             let lower = filter.to_lowercase();
             let expected = fields.iter().any(|f| f.to_lowercase().contains(&lower));
-            proptest::prop_assert_eq!(row.matches(&Needle::new(&filter)), expected);
+            let needle = Needle::new(&filter);
+            proptest::prop_assert_eq!(row.matches(&needle), expected);
+            // The credential's own rule, which `sip list --filter` uses, agrees.
+            proptest::prop_assert_eq!(c.matches(&needle), expected);
             proptest::prop_assert_eq!(row.credential(), c);
         }
     }

@@ -99,6 +99,7 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
                 P,
                 "providers",
                 "create",
+                "--allow-duplicate",
                 "--account-sid",
                 &account.sid,
                 "--region",
@@ -258,30 +259,30 @@ async fn roll_token_keeps_the_token_out_of_json_unless_asked() {
 }
 
 #[tokio::test]
-async fn not_found_names_the_id_and_asks_for_ids_not_names() {
+async fn not_found_names_what_was_asked_for_and_the_profile() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(&sb, dir.path());
     for (args, expected) in [
         (
-            &["providers", "show", "acme-eu-support"][..],
-            "error: no provider with id \"acme-eu-support\" on profile \"sandbox-dasha\" \
-             (ids, not names: see `telcreds -p sandbox-dasha providers list`)\n",
+            &["providers", "show", "acme-eu-nowhere"][..],
+            "error: no provider with the id or name \"acme-eu-nowhere\" on profile \
+             \"sandbox-dasha\" (see `telcreds -p sandbox-dasha providers list`)\n",
         ),
         (
-            &["providers", "verify", "acme-eu-support"][..],
-            "error: no provider with id \"acme-eu-support\" on profile \"sandbox-dasha\" \
-             (ids, not names: see `telcreds -p sandbox-dasha providers list`)\n",
+            &["providers", "verify", "acme-eu-nowhere"][..],
+            "error: no provider with the id or name \"acme-eu-nowhere\" on profile \
+             \"sandbox-dasha\" (see `telcreds -p sandbox-dasha providers list`)\n",
         ),
         (
-            &["sip", "show", "EU carrier"][..],
-            "error: no SIP credential with id \"EU carrier\" on profile \"sandbox-dasha\" \
-             (ids, not names: see `telcreds -p sandbox-dasha sip list`)\n",
+            &["sip", "show", "no such carrier"][..],
+            "error: no SIP credential with the id or name \"no such carrier\" on profile \
+             \"sandbox-dasha\" (see `telcreds -p sandbox-dasha sip list`)\n",
         ),
         (
-            &["sip", "delete", "EU carrier", "--yes"][..],
-            "error: no SIP credential with id \"EU carrier\" on profile \"sandbox-dasha\" \
-             (ids, not names: see `telcreds -p sandbox-dasha sip list`)\n",
+            &["sip", "delete", "no such carrier", "--yes"][..],
+            "error: no SIP credential with the id or name \"no such carrier\" on profile \
+             \"sandbox-dasha\" (see `telcreds -p sandbox-dasha sip list`)\n",
         ),
     ] {
         let mut all = vec!["-p", P];
@@ -305,6 +306,7 @@ async fn a_field_error_that_repeats_the_message_is_said_once() {
             P,
             "providers",
             "create",
+            "--allow-duplicate",
             "--account-sid",
             &sid,
             "--region",

@@ -205,3 +205,31 @@ fn a_copied_sip_password_is_overwritten_on_the_tmux_clipboard() {
     tmux.wait_exit();
     assert_exited_cleanly(&tmux);
 }
+
+/// A `token_cmd` that hangs at UI start: telcreds says on the terminal what it waits
+/// for, and ctrl-c quits with 130 without opening the UI (issue 18, item 28).
+#[test]
+fn ctrl_c_while_the_start_token_cmd_hangs_quits_before_the_ui() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[profiles.prod-dasha]\nplatform = \"dasha\"\n\
+         base_url = \"http://127.0.0.1:9/api/v1\"\ntoken_cmd = \"sleep 100\"\n",
+    )
+    .unwrap();
+    let command = app_command(dir.path(), &format!("--config {}", cfg.display()));
+    let tmux = Tmux::start(&then_stty(&command), 120, 40);
+    tmux.wait_for("waiting for token_cmd of profile \"prod-dasha\" (ctrl-c quits)…");
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("STTY-END");
+    assert!(screen.contains("EXIT=130"), "{screen}");
+    assert!(
+        !screen.contains("loading") && !screen.contains("Providers"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("sleep 100"),
+        "the command's text is never shown: {screen}"
+    );
+}

@@ -106,6 +106,7 @@ async fn through_the_command_line() -> Vec<String> {
             &[
                 "providers",
                 "create",
+                "--allow-duplicate",
                 "--account-sid",
                 &sid,
                 "--token-stdin",
@@ -263,7 +264,7 @@ async fn the_command_line_and_the_ui_journal_the_same_scenarios_alike() {
 
 #[tokio::test]
 async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is_shown() {
-    use telcreds::tui::needle::Needle;
+    use telcreds::domain::needle::Needle;
     use telcreds::tui::rows::{SIP_COLUMNS, sip_cells};
     let mut h = Harness::demo().await;
     let dir = tempfile::tempdir().unwrap();

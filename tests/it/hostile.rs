@@ -342,6 +342,7 @@ async fn echoed_new_tokens_never_reach_output_journal_or_log() {
     let create = [
         "providers",
         "create",
+        "--allow-duplicate",
         "--account-sid",
         &sid,
         "--token-stdin",
@@ -388,6 +389,7 @@ async fn an_echoed_basic_auth_pair_is_scrubbed() {
                 "sandbox-unpod",
                 "providers",
                 "create",
+                "--allow-duplicate",
                 "--account-sid",
                 &sid,
                 "--token-stdin",
@@ -617,6 +619,7 @@ async fn a_change_whose_answer_cannot_be_read_is_reported_as_unknown() {
                     "sandbox-dasha",
                     "providers",
                     "create",
+                    "--allow-duplicate",
                     "--account-sid",
                     &sid,
                     "--token-stdin",

@@ -38,6 +38,7 @@ async fn every_mutation_is_journaled_with_its_outcome() {
                 &[
                     "providers",
                     "create",
+                    "--allow-duplicate",
                     "--name",
                     "j1",
                     "--account-sid",
@@ -355,6 +356,7 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
                 "json",
                 "providers",
                 "create",
+                "--allow-duplicate",
                 "--account-sid",
                 &acme.sid,
                 "--token-stdin",
@@ -380,6 +382,7 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
             "sandbox-unpod",
             "providers",
             "create",
+            "--allow-duplicate",
             "--account-sid",
             &other.sid,
             "--token-stdin",

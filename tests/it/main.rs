@@ -7,6 +7,7 @@ mod api_mock;
 mod api_unpod;
 mod canary;
 mod cli;
+mod cli_edges;
 mod cli_issue9;
 mod conventions;
 mod doctor;

@@ -75,6 +75,7 @@ fn create_args(account_sid: &str) -> Vec<String> {
         "sandbox-dasha",
         "providers",
         "create",
+        "--allow-duplicate",
         "--name",
         "homeless",
         "--account-sid",

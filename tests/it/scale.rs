@@ -96,7 +96,7 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
         .sip
         .items()
         .iter()
-        .filter(|c| c.matches(&telcreds::tui::needle::Needle::new("trunk 3")))
+        .filter(|c| c.matches(&telcreds::domain::needle::Needle::new("trunk 3")))
         .count();
     // At least trunk 3, 30–39, 300–399, 3000–3499: 1 + 10 + 100 + 500.
     assert!(matching >= 611, "{matching}");

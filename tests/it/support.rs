@@ -128,9 +128,9 @@ pub fn current_token(sb: &Sandbox, sid: &str) -> Secret {
     Secret::new(acc.auth_token)
 }
 
-/// Runs `telcreds --config CONFIG ARGS…` with `stdin` and extra environment
-/// variables (they win over the defaults: data and state under the config's
-/// directory, trace logging). With `no_tty`, the binary runs in a new session
+/// Runs `telcreds --config CONFIG ARGS…` (`telcreds ARGS…` for `sandbox`, which
+/// takes no config) with `stdin` and extra environment variables (they win over the
+/// defaults: data and state under the config's directory, trace logging). With `no_tty`, the binary runs in a new session
 /// (`setsid`), so it has no controlling terminal to prompt on.
 pub async fn telcreds_env(
     config: &std::path::Path,
@@ -150,7 +150,10 @@ pub async fn telcreds_env(
     } else {
         Command::new(bin)
     };
-    cmd.arg("--config").arg(config).args(args);
+    if args.first() != Some(&"sandbox") {
+        cmd.arg("--config").arg(config);
+    }
+    cmd.args(args);
     cmd.env("TELCREDS_STATE_DIR", dir.join("state"))
         .env("TELCREDS_DATA_DIR", dir.join("data"))
         .env("TELCREDS_LOG", "trace")

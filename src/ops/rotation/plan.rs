@@ -2,7 +2,7 @@
 
 use crate::api::{Http, PlatformClient};
 use crate::config::Profile;
-use crate::domain::{Platform, VerificationStatus};
+use crate::domain::{Platform, VerificationStatus, same_account_sid};
 use futures_util::future::join_all;
 use serde::Serialize;
 
@@ -38,6 +38,21 @@ impl Plan {
     /// How many targets will be updated.
     pub fn update_count(&self) -> usize {
         self.to_update().count()
+    }
+
+    /// Each provider but `profile`'s `provider_id` once, however many profiles reach
+    /// it; that provider is left out through every profile too.
+    pub fn others_than(&self, profile: &str, provider_id: &str) -> Vec<&Target> {
+        let this = self
+            .targets
+            .iter()
+            .find(|t| t.profile == profile && t.provider_id == provider_id)
+            .map(|t| t.identity.as_str());
+        let mut seen = std::collections::HashSet::new();
+        self.targets
+            .iter()
+            .filter(|t| Some(t.identity.as_str()) != this && seen.insert(t.identity.as_str()))
+            .collect()
     }
 }
 
@@ -166,7 +181,7 @@ async fn list_profile(
     };
     Ok(providers
         .into_iter()
-        .filter(|p| p.account_sid.trim() == sid)
+        .filter(|p| same_account_sid(&p.account_sid, sid))
         .map(|p| Target {
             profile: profile.name.clone(),
             platform: profile.platform.clone(),

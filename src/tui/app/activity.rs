@@ -1,8 +1,8 @@
 //! The Activity tab: the audit journal, newest first, filterable.
 
+use crate::domain::needle::Needle;
 use crate::journal::JournalEntry;
 use crate::tui::list::Row;
-use crate::tui::needle::Needle;
 use crate::tui::sort_key::SortKey;
 
 /// One journal entry as a row, with a sequence number as its id.

@@ -259,3 +259,144 @@ fn two_actions_on_one_key_are_refused_naming_both() {
         "{p}"
     );
 }
+
+#[test]
+fn ctrl_shift_with_a_letter_is_refused_as_written() {
+    // Terminals send ctrl-shift-f as ctrl-f: it would silently become ctrl-f.
+    for text in ["ctrl-shift-f", "Shift-Ctrl-F", "ctrl-shift-F"] {
+        let e = parse_key(text).expect_err(text);
+        assert!(e.starts_with(&format!("`{text}`: ")), "{e}");
+        assert!(e.contains("ctrl-f"), "{e}");
+    }
+    // Other shifted keys stay as they were.
+    assert_eq!(
+        parse_key("alt-shift-f"),
+        Ok((KeyCode::Char('F'), KeyModifiers::ALT))
+    );
+    assert_eq!(parse_key("ctrl-X"), Ok((KeyCode::Char('x'), CTRL)));
+}
+
+#[test]
+fn conflicts_quote_the_key_as_written() {
+    let found = problems(&[remap(2, "refresh", &["Ctrl-C"])]);
+    assert!(
+        found[0]
+            .message
+            .starts_with("`Ctrl-C` would trigger both refresh (line 2)"),
+        "{found:?}"
+    );
+    let found = problems(&[
+        remap(4, "delete", &["ctrl-x"]),
+        remap(5, "edit", &["Control-X"]),
+    ]);
+    assert!(
+        found[0]
+            .message
+            .starts_with("`Control-X` would trigger both"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn control_and_invisible_characters_are_not_key_names() {
+    for (text, code) in [
+        ("\u{0}", "U+0000"),
+        ("\u{7}", "U+0007"),
+        ("\u{1b}", "U+001B"),
+        ("ctrl-\u{ad}", "U+00AD"),
+        ("\u{200b}", "U+200B"),
+        ("alt-\u{202e}", "U+202E"),
+    ] {
+        let e = parse_key(text).expect_err(code);
+        assert!(
+            e.contains(code) && e.contains("control or invisible"),
+            "{code}: {e}"
+        );
+        assert!(
+            !e.chars()
+                .any(|c| c.is_control() || c == '\u{200b}' || c == '\u{202e}' || c == '\u{ad}'),
+            "{e:?}"
+        );
+    }
+    assert!(parse_key("é").is_ok() && parse_key("ß").is_ok());
+}
+
+#[test]
+fn a_huge_key_name_is_quoted_short() {
+    let huge = "x".repeat(1 << 20);
+    let e = parse_key(&huge).expect_err("unknown");
+    assert!(e.len() < 400, "{} bytes", e.len());
+    assert!(
+        e.starts_with("unknown key `xxxxxxxx") && e.contains('…'),
+        "{e}"
+    );
+    let found = problems(&[remap(3, &huge, &["x"])]);
+    assert!(
+        found[0].message.len() < 400,
+        "{} bytes",
+        found[0].message.len()
+    );
+}
+
+/// A `[keys]` table of about 1 MB: its checks take no longer than a small one's.
+#[test]
+fn big_keys_tables_are_refused_at_once() {
+    // 150,000 keys for one action.
+    let many: Vec<String> = (0..150_000u32)
+        .map(|i| char::from_u32(0x4E00 + i % 20_000).unwrap().to_string())
+        .collect();
+    let keys: Vec<&str> = many.iter().map(String::as_str).collect();
+    let found = problems(&[remap(2, "delete", &keys)]);
+    assert_eq!(found.len(), 1, "{:?}", &found[..3.min(found.len())]);
+    assert!(
+        found[0].message.contains("150000 keys"),
+        "{}",
+        found[0].message
+    );
+    // 150,000 entries.
+    let entries: Vec<KeyRemap> = (0..150_000)
+        .map(|i| remap(i + 2, &format!("a{i}"), &["x"]))
+        .collect();
+    let found = problems(&entries);
+    assert_eq!(found.len(), 1, "{:?}", &found[..3.min(found.len())]);
+    assert!(
+        found[0].message.contains("150000 entries"),
+        "{}",
+        found[0].message
+    );
+    // The same as written in a config of about 1 MB.
+    let quoted: Vec<String> = many.iter().map(|k| format!("\"{k}\"")).collect();
+    let text = format!("{DASHA}[keys]\ndelete = [{}]\n", quoted.join(", "));
+    assert!(text.len() > 900_000, "{}", text.len());
+    let p = one_config_problem(&text);
+    assert!(
+        p.to_string()
+            .contains("150000 keys given for delete: at most 16"),
+        "{p}"
+    );
+    let entries: Vec<String> = (0..150_000).map(|i| format!("a{i} = \"x\"\n")).collect();
+    let p = one_config_problem(&format!("{DASHA}[keys]\n{}", entries.concat()));
+    assert!(
+        p.to_string()
+            .starts_with("key \"keys\": has 150000 entries"),
+        "{p}"
+    );
+    // The most a table may hold: every action, each with the most keys.
+    let remaps: Vec<KeyRemap> = ACTIONS
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.action != FIXED)
+        .map(|(i, s)| {
+            let keys: Vec<String> = (0..MAX_KEYS)
+                .map(|k| {
+                    char::from_u32(0x4E00 + (i * MAX_KEYS + k) as u32)
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            remap(i + 2, s.name, &keys)
+        })
+        .collect();
+    assert!(Keymap::remapped(&remaps).is_ok());
+}

@@ -1,4 +1,4 @@
-//! A list filter: a lowercase needle found in a row's text case-insensitively,
+//! A list filter (the UI's `/`, `--filter` of the list commands): a lowercase needle found in a row's text case-insensitively,
 //! without a lowercase copy of the text when lowering would change only ASCII
 //! letters (the common case, and what a 100,000-row list keeps no copy for).
 //! Text known to hold no capital letters is searched with `memchr`'s vectorised
