@@ -258,10 +258,23 @@ async fn dispatch(cli: &Cli, command: Command, setup: &Setup) -> Result<(), CliE
         Command::Profiles(_) => profiles::list(&setup.config()?, cli),
         Command::Providers(c) => providers::run(&context(cli, setup)?, c).await,
         Command::Sip(c) => sip::run(&context(cli, setup)?, c).await,
-        Command::Rotate(c) => rotate::run(cli, c, setup).await,
+        Command::Rotate(c) => until_interrupted(rotate::run(cli, c, setup), setup).await,
         Command::Doctor(a) => doctor::run(cli, a).await,
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
+    }
+}
+
+/// Runs a rotation command until it ends or ctrl-c stops it. Stopped, the requests
+/// in flight are cut off (the journal has them as sent, with no answer: unknown),
+/// and what the journal says of each unfinished run is told as it is: exit 130.
+async fn until_interrupted(
+    work: impl std::future::Future<Output = Result<(), CliError>>,
+    setup: &Setup,
+) -> Result<(), CliError> {
+    tokio::select! {
+        result = work => result,
+        Ok(()) = tokio::signal::ctrl_c() => Err(rotation_status::interrupted(setup).await),
     }
 }
 

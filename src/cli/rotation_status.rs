@@ -23,6 +23,33 @@ pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The error of a rotation command stopped by ctrl-c: where each unfinished run
+/// stands, as the journal recorded it (the leaked token works until a promotion).
+pub async fn interrupted(setup: &Setup) -> CliError {
+    let runs = match setup.stores() {
+        Ok(stores) => {
+            let journal = stores.journal;
+            let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
+                .await
+                .unwrap_or_default();
+            unfinished_runs(&entries)
+        }
+        Err(_) => Vec::new(),
+    };
+    let mut message = String::from(
+        "interrupted: the requests in flight were cut off, so whether they took effect is \
+         unknown",
+    );
+    if runs.is_empty() {
+        message.push_str("; what each target got is in the audit journal");
+    }
+    for run in &runs {
+        message.push('\n');
+        message.push_str(&run.not_finished());
+    }
+    CliError::new(super::exit::Exit::Interrupted, message)
+}
+
 /// Each run: its stage, its targets, how to finish it.
 fn text(runs: &[UnfinishedRun]) -> String {
     if runs.is_empty() {

@@ -200,14 +200,7 @@ fn rotation_epilogue(journal: &std::path::Path) -> bool {
         return false;
     }
     for run in &runs {
-        eprintln!(
-            "telcreds: the rotation of {sid} is NOT finished: {stage}; the leaked token still \
-             works until it is promoted. Finish it with `telcreds rotate twilio --account-sid \
-             {sid} --promote` (once every target holds the new token) or `--abort`; `telcreds \
-             rotate status` shows which token each target holds",
-            sid = run.account_sid,
-            stage = run.stage,
-        );
+        eprintln!("telcreds: {}", run.not_finished());
     }
     true
 }

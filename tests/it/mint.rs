@@ -967,3 +967,70 @@ async fn after_a_promotion_whose_answer_was_lost_a_later_run_says_it_went_throug
         assert!(run.stderr.contains("Twilio console"), "{}", run.stderr);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
+    use std::process::{Command, Stdio};
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    fault(
+        &sb,
+        serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
+            "path_prefix": "/api/v2/platform", "delay_ms": 60000}),
+    )
+    .await;
+    let child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .args(["--config"])
+        .arg(&cfg)
+        .args([
+            "rotate",
+            "twilio",
+            "--account-sid",
+            ACME,
+            "--mint",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ])
+        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    let in_flight = |entries: &[telcreds::journal::JournalEntry]| {
+        entries.iter().any(|e| {
+            e.action == Action::RotationUpdate
+                && e.profile.as_deref() == Some("sandbox-unpod")
+                && e.outcome == Outcome::Sent
+        })
+    };
+    for _ in 0..600 {
+        if in_flight(&journal.read().0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(in_flight(&journal.read().0));
+    // SIGINT, as ctrl-c in a terminal sends it.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("NOT finished"), "{stderr}");
+    assert!(stderr.contains("NOT promoted"), "{stderr}");
+    assert!(stderr.contains("--promote"), "{stderr}");
+    assert!(sb.secondary_token(ACME).is_some(), "not promoted");
+}

@@ -65,6 +65,18 @@ pub struct UnfinishedRun {
 }
 
 impl UnfinishedRun {
+    /// Where it stands and how to finish it, in the words every frontend uses.
+    pub fn not_finished(&self) -> String {
+        format!(
+            "the rotation of {sid} is NOT finished: {stage}; the leaked token still works \
+             until it is promoted. Finish it with `telcreds rotate twilio --account-sid {sid} \
+             --promote` (once every target holds the new token) or `--abort`; `telcreds \
+             rotate status` shows which token each target holds",
+            sid = self.account_sid,
+            stage = self.stage,
+        )
+    }
+
     /// What the journal says target `provider` of `profile` holds: "no update
     /// recorded" (the old token) when nothing was.
     pub fn holds(&self, profile: &str, provider: &str) -> (Holds, String) {
