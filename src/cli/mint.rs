@@ -269,7 +269,10 @@ impl Flow<'_> {
         for line in left {
             eprintln!("  {}", crate::text::printable(line));
         }
-        eprintln!("Both tokens keep working.");
+        eprintln!(
+            "Both tokens keep working for API calls; {}.",
+            crate::ops::rotation::WEBHOOKS
+        );
         if !self.a.yes {
             let answer = ask_on_tty_answer(
                 "Type promote to promote anyway (the targets above stop working), abort to put \

@@ -7,9 +7,7 @@ use super::exit::CliError;
 use super::output::{Table, emit};
 use crate::ops::rotation::{UnfinishedRun, unfinished_runs};
 
-/// Why a parked run is not harmless: Twilio signs webhooks with the primary token.
-pub const WEBHOOKS: &str = "until it is promoted or aborted, targets on the new token may \
-     reject Twilio's inbound webhooks (signed with the primary token, error 57012)";
+pub use crate::ops::rotation::WEBHOOKS;
 
 /// Prints every unfinished run (JSON: an array, empty when there is none).
 pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {

@@ -588,6 +588,7 @@ fn stage_lines(
                 "NOT promoted: these would stop working; both tokens keep working:".into(),
             )];
             lines.extend(left.iter().map(|l| line(Tone::Error, format!("  {l}"))));
+            lines.push(line(Tone::Warn, crate::ops::rotation::WEBHOOKS.to_string()));
             if *confirm_force {
                 lines.push(line(
                     Tone::Warn,

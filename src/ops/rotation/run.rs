@@ -69,11 +69,13 @@ impl UnfinishedRun {
     pub fn not_finished(&self) -> String {
         format!(
             "the rotation of {sid} is NOT finished: {stage}; the leaked token still works \
-             until it is promoted. Finish it with `telcreds rotate twilio --account-sid {sid} \
-             --promote` (once every target holds the new token) or `--abort`; `telcreds \
-             rotate status` shows which token each target holds",
+             until it is promoted, and {WEBHOOKS} (parked for {parked}). Finish it with \
+             `telcreds rotate twilio --account-sid {sid} --promote` (once every target holds \
+             the new token) or `--abort`; `telcreds rotate status` shows which token each \
+             target holds",
             sid = self.account_sid,
             stage = self.stage,
+            parked = parked_for(self.started),
         )
     }
 
@@ -86,6 +88,23 @@ impl UnfinishedRun {
             .map_or((Holds::Old, "no update recorded".to_string()), |t| {
                 (t.holds, format!("{} at {}", t.recorded, clock(t.at)))
             })
+    }
+}
+
+/// Why a parked run is not harmless: Twilio signs the webhooks it sends with the
+/// primary token (its error 57012 names "a secondary token that has not been
+/// promoted"), so a platform checking signatures with the token telcreds gave it may
+/// reject them.
+pub const WEBHOOKS: &str = "targets on the new token may reject Twilio's inbound webhooks \
+     (signed with the primary token) until it is promoted or aborted";
+
+/// How long since `since`, in words: `3 min`, `2 h 5 min`.
+fn parked_for(since: DateTime<Utc>) -> String {
+    let minutes = (Utc::now() - since).num_minutes().max(0);
+    match minutes {
+        0 => "under a minute".to_string(),
+        m if m < 60 => format!("{m} min"),
+        m => format!("{} h {} min", m / 60, m % 60),
     }
 }
 
