@@ -373,6 +373,13 @@ impl From<Job> for Effect {
     }
 }
 
+impl Job {
+    /// Step `job` of rotation `run`, as an effect.
+    pub fn rotation(run: u64, job: RotationJob) -> Effect {
+        Effect::Work(Job::Rotation { run, job })
+    }
+}
+
 /// Work for the worker.
 #[derive(Debug, Clone)]
 pub enum Job {
@@ -399,8 +406,13 @@ pub enum Job {
     },
     /// Read the audit journal for the Activity tab.
     LoadJournal,
-    /// Run a step of a token rotation.
-    Rotation(RotationJob),
+    /// Run a step of token rotation `run` (the rotation screen's id, or a check's).
+    Rotation {
+        /// Which rotation its answers are for.
+        run: u64,
+        /// The step.
+        job: RotationJob,
+    },
     /// Check the setup (`:doctor`), read-only.
     Doctor {
         /// Tells this run's report from an abandoned one's.
@@ -502,8 +514,13 @@ pub enum Msg {
     Journaled(JournalEntry),
     /// Something could not be recorded; shown so it is never silently lost.
     Warning(Warning),
-    /// Rotation progress.
-    Rotation(RotationMsg),
+    /// Progress of rotation `run`: applied only to that rotation's screen.
+    Rotation {
+        /// Which rotation.
+        run: u64,
+        /// What happened.
+        msg: RotationMsg,
+    },
     /// A `:doctor` run finished.
     Doctor {
         /// Which run.

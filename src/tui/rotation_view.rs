@@ -103,6 +103,8 @@ pub struct MintState {
 /// The rotation screen's state.
 #[derive(Debug, Clone)]
 pub struct RotationView {
+    /// Tells this rotation's messages from another's.
+    pub id: u64,
     /// The targets.
     pub plan: Arc<Plan>,
     /// The checked token (kept for a retry); the new one once minted.
@@ -114,8 +116,8 @@ pub struct RotationView {
 }
 
 impl RotationView {
-    /// A view of `plan` about to be applied.
-    pub fn new(plan: Arc<Plan>, token: Arc<CheckedToken>) -> Self {
+    /// A view of rotation `id` of `plan`, about to be applied.
+    pub fn new(id: u64, plan: Arc<Plan>, token: Arc<CheckedToken>) -> Self {
         let states = plan
             .targets
             .iter()
@@ -125,6 +127,7 @@ impl RotationView {
             })
             .collect();
         RotationView {
+            id,
             plan,
             token,
             mint: None,
@@ -135,8 +138,13 @@ impl RotationView {
 
     /// A zero-downtime rotation of `plan`, about to mint its token; `current` is the
     /// checked current token.
-    pub fn minting(plan: Arc<Plan>, current: Arc<CheckedToken>, setup: Arc<MintSetup>) -> Self {
-        let mut view = RotationView::new(plan, current);
+    pub fn minting(
+        id: u64,
+        plan: Arc<Plan>,
+        current: Arc<CheckedToken>,
+        setup: Arc<MintSetup>,
+    ) -> Self {
+        let mut view = RotationView::new(id, plan, current);
         view.mint = Some(MintState {
             setup,
             minted: None,

@@ -137,7 +137,7 @@ impl Worker {
                     let _ = tx.send(Msg::Doctor { id, report });
                 });
             }
-            Job::Rotation(job) => {
+            Job::Rotation { run, job } => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 let what = match &job {
                     RotationJob::Check { account_sid, .. } => {
@@ -162,7 +162,7 @@ impl Worker {
                         format!("abort the rotation of {}", plan.account_sid)
                     }
                 };
-                let task = tokio::spawn(run_rotation(tx, http, stores, job));
+                let task = tokio::spawn(run_rotation(tx, http, stores, run, job));
                 self.changes.push((task, what));
             }
         }
@@ -350,13 +350,22 @@ async fn planned(
 }
 
 /// Runs one step of a rotation and reports its progress.
-async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job: RotationJob) {
+async fn run_rotation(
+    tx: UnboundedSender<Msg>,
+    http: Http,
+    stores: Stores,
+    run: u64,
+    job: RotationJob,
+) {
     let rotator = || {
         let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
         let forward = tx.clone();
         tokio::spawn(async move {
             while let Some(e) = events_rx.recv().await {
-                let _ = forward.send(Msg::Rotation(RotationMsg::Progress(e)));
+                let _ = forward.send(Msg::Rotation {
+                    run,
+                    msg: RotationMsg::Progress(e),
+                });
             }
         });
         Rotator::new(stores.journal.clone(), stores.history.clone()).with_events(events_tx)
@@ -395,7 +404,10 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
                         "the current token could not be read: {why}"
                     )));
                     let outcome = CheckOutcome::Failed(failure);
-                    let _ = tx.send(Msg::Rotation(RotationMsg::Checked { check_id, outcome }));
+                    let _ = tx.send(Msg::Rotation {
+                        run,
+                        msg: RotationMsg::Checked { check_id, outcome },
+                    });
                     return;
                 }
             };
@@ -430,11 +442,17 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             let minted = match result {
                 Ok(m) => Arc::new(m),
                 Err(failure) => {
-                    let _ = tx.send(Msg::Rotation(RotationMsg::Minted(Err(failure))));
+                    let _ = tx.send(Msg::Rotation {
+                        run,
+                        msg: RotationMsg::Minted(Err(failure)),
+                    });
                     return;
                 }
             };
-            let _ = tx.send(Msg::Rotation(RotationMsg::Minted(Ok(minted.clone()))));
+            let _ = tx.send(Msg::Rotation {
+                run,
+                msg: RotationMsg::Minted(Ok(minted.clone())),
+            });
             RotationMsg::Done(Arc::new(rotator().apply(&plan, minted.new_token()).await))
         }
         RotationJob::Promote {
@@ -501,7 +519,7 @@ async fn run_rotation(tx: UnboundedSender<Msg>, http: Http, stores: Stores, job:
             token,
         } => RotationMsg::Done(Arc::new(rotator().retry(&plan, &report, &token).await)),
     };
-    let _ = tx.send(Msg::Rotation(msg));
+    let _ = tx.send(Msg::Rotation { run, msg });
 }
 
 /// A promotion's answer, the new token handed to the account's `store_cmd` first

@@ -537,3 +537,33 @@ async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
     h.press(KeyCode::Esc);
     assert!(h.app.overlay.is_none());
 }
+
+#[tokio::test]
+async fn a_message_of_another_rotation_never_changes_the_screen_open() {
+    use telcreds::api::ApiError;
+    use telcreds::ops::rotation::Promotion;
+    use telcreds::tui::effect::{Msg, RotationMsg};
+    let mut h = Harness::demo().await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Promoted { .. }));
+    let open = match &h.app.overlay {
+        Some(Overlay::Rotation(view)) => view.id,
+        _ => panic!("no rotation screen"),
+    };
+    let stray = Msg::Rotation {
+        run: open + 1000,
+        msg: RotationMsg::Promoted {
+            promotion: Promotion::Refused(ApiError::Other {
+                status: 400,
+                message: "stray".into(),
+            }),
+            stored: None,
+        },
+    };
+    let _ = h.app.update(stray);
+    assert!(
+        matches!(stage(&h), MintStage::Promoted { .. }),
+        "{:?}",
+        stage(&h)
+    );
+}

@@ -505,7 +505,7 @@ impl App {
                             purpose,
                             job: None,
                         });
-                        vec![Job::Rotation(job).into()]
+                        vec![Job::Rotation { run: check_id, job }.into()]
                     }
                 }
             }

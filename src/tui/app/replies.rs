@@ -104,7 +104,7 @@ impl App {
                 self.set_flash(format!("warning: {warning}"), true);
                 Vec::new()
             }
-            Msg::Rotation(msg) => self.on_rotation(msg),
+            Msg::Rotation { run, msg } => self.on_rotation(run, msg),
             Msg::Doctor { id, report } => self.on_doctor(id, report),
         }
     }

@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 impl App {
     /// Applies rotation progress.
-    pub(super) fn on_rotation(&mut self, msg: RotationMsg) -> Vec<Effect> {
+    /// Applies a message of rotation `run` to its screen; one for a rotation whose
+    /// screen is not open (closed, another one open) changes no screen.
+    pub(super) fn on_rotation(&mut self, run: u64, msg: RotationMsg) -> Vec<Effect> {
         match msg {
             // Only the answer to the latest check counts: an abandoned one is ignored.
             RotationMsg::Checked { check_id, outcome } if self.rotation_check == Some(check_id) => {
@@ -24,14 +26,14 @@ impl App {
             }
             RotationMsg::Checked { .. } => Vec::new(),
             RotationMsg::Progress(event) => {
-                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
+                if let Some(view) = self.rotation_view_of(run) {
                     view.on_event(event);
                 }
                 Vec::new()
             }
             RotationMsg::Done(report) => {
                 let mut effects = vec![Job::LoadJournal.into()];
-                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
+                if let Some(view) = self.rotation_view_of(run) {
                     view.finish(report.clone());
                     let summary: Vec<String> = view.summary().into_iter().map(|l| l.text).collect();
                     let failed = view.failed_count() > 0;
@@ -40,15 +42,15 @@ impl App {
                         && let Some(minted) = mint.minted.clone()
                     {
                         mint.stage = MintStage::Promoting;
-                        effects.push(
-                            Job::Rotation(RotationJob::Promote {
+                        effects.push(Job::rotation(
+                            view.id,
+                            RotationJob::Promote {
                                 minted,
                                 report,
                                 force: false,
                                 setup: mint.setup.clone(),
-                            })
-                            .into(),
-                        );
+                            },
+                        ));
                     }
                     self.set_flash(summary.join(" — "), failed);
                 }
@@ -56,7 +58,7 @@ impl App {
                 effects
             }
             RotationMsg::Minted(result) => {
-                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+                if let Some(view) = self.rotation_view_of(run)
                     && let Some(mint) = view.mint.as_mut()
                 {
                     match result {
@@ -91,10 +93,10 @@ impl App {
                 }
                 vec![Job::LoadJournal.into()]
             }
-            RotationMsg::Promoted { promotion, stored } => self.on_promoted(promotion, stored),
+            RotationMsg::Promoted { promotion, stored } => self.on_promoted(run, promotion, stored),
             RotationMsg::Aborted(abort) => {
                 let clean = abort.is_clean();
-                if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
+                if let Some(view) = self.rotation_view_of(run) {
                     // Every target's restore, whatever progress arrived before.
                     view.show_outcomes(&abort.restored);
                     if let Some(mint) = view.mint.as_mut() {
@@ -116,6 +118,7 @@ impl App {
 
     fn on_promoted(
         &mut self,
+        run: u64,
         promotion: Promotion,
         stored: Option<Result<String, String>>,
     ) -> Vec<Effect> {
@@ -172,7 +175,7 @@ impl App {
                 (stage, text, true)
             }
         };
-        if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
+        if let Some(view) = self.rotation_view_of(run)
             && let Some(mint) = view.mint.as_mut()
         {
             mint.stage = stage;
@@ -263,14 +266,16 @@ impl App {
         let check_id = self.new_job_id();
         self.rotation_check = Some(check_id);
         self.set_flash("checking the current token with Twilio…", false);
-        Job::Rotation(RotationJob::CheckCurrent {
+        Job::rotation(
             check_id,
-            profiles: self.profiles.clone(),
-            account_sid,
-            current,
-            setup,
-        })
-        .into()
+            RotationJob::CheckCurrent {
+                check_id,
+                profiles: self.profiles.clone(),
+                account_sid,
+                current,
+                setup,
+            },
+        )
     }
 
     fn on_checked(&mut self, outcome: CheckOutcome) -> Vec<Effect> {
@@ -329,7 +334,9 @@ impl App {
             }
             ConfirmEvent::Confirm { .. } => match mint {
                 Some(setup) => {
+                    let run = self.new_job_id();
                     self.overlay = Some(Overlay::Rotation(Box::new(RotationView::minting(
+                        run,
                         plan.clone(),
                         token.clone(),
                         setup.clone(),
@@ -341,14 +348,16 @@ impl App {
                         setup,
                         replace: false,
                     };
-                    vec![Job::Rotation(job).into()]
+                    vec![Job::rotation(run, job)]
                 }
                 None => {
+                    let run = self.new_job_id();
                     self.overlay = Some(Overlay::Rotation(Box::new(RotationView::new(
+                        run,
                         plan.clone(),
                         token.clone(),
                     ))));
-                    vec![Job::Rotation(RotationJob::Apply { plan, token }).into()]
+                    vec![Job::rotation(run, RotationJob::Apply { plan, token })]
                 }
             },
         }
@@ -371,8 +380,9 @@ impl App {
                     token: view.token.clone(),
                 };
                 view.start_retry();
+                let run = view.id;
                 self.overlay = Some(Overlay::Rotation(view));
-                vec![Job::Rotation(job).into()]
+                vec![Job::rotation(run, job)]
             }
             (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), _) if done => self.reload(),
             _ => {
@@ -391,6 +401,7 @@ impl App {
     /// Keys of a zero-downtime rotation that is not busy: replace an existing
     /// secondary, retry, promote anyway, abort, reveal and copy the new token.
     fn mint_key(&mut self, mut view: Box<RotationView>, key: KeyEvent) -> Vec<Effect> {
+        let run = view.id;
         let report = view.report().cloned();
         let failed = view.failed_count();
         let (plan, token) = (view.plan.clone(), view.token.clone());
@@ -422,7 +433,7 @@ impl App {
                     setup,
                     replace: true,
                 };
-                effects.push(Job::Rotation(job).into());
+                effects.push(Job::rotation(run, job));
             }
             (MintStage::Blocked { .. }, KeyCode::Char('R')) if failed > 0 => {
                 if let Some(report) = report {
@@ -433,7 +444,7 @@ impl App {
                         token,
                     };
                     retry = true;
-                    effects.push(Job::Rotation(job).into());
+                    effects.push(Job::rotation(run, job));
                 }
             }
             (MintStage::Blocked { confirm_force, .. }, KeyCode::Char('P')) if !*confirm_force => {
@@ -451,7 +462,7 @@ impl App {
                     current: token,
                     setup,
                 };
-                effects.push(Job::Rotation(job).into());
+                effects.push(Job::rotation(run, job));
             }
             (MintStage::Unfinished { .. }, KeyCode::Char('A')) => {
                 mint.stage = MintStage::Aborting;
@@ -460,7 +471,7 @@ impl App {
                     current: token,
                     setup,
                 };
-                effects.push(Job::Rotation(job).into());
+                effects.push(Job::rotation(run, job));
             }
             (MintStage::Blocked { .. }, KeyCode::Char('P'))
             | (
@@ -478,7 +489,7 @@ impl App {
                         force,
                         setup,
                     };
-                    effects.push(Job::Rotation(job).into());
+                    effects.push(Job::rotation(run, job));
                 }
             }
             (MintStage::Blocked { .. }, KeyCode::Char('A')) => {
@@ -489,7 +500,7 @@ impl App {
                         plan,
                         report,
                     };
-                    effects.push(Job::Rotation(job).into());
+                    effects.push(Job::rotation(run, job));
                 }
             }
             // Only a token shown (not stored) can be revealed or copied.
@@ -563,6 +574,14 @@ impl App {
         }
         self.overlay = Some(Overlay::Rotation(view));
         effects
+    }
+
+    /// The screen of rotation `run`, when it is the one open.
+    fn rotation_view_of(&mut self, run: u64) -> Option<&mut RotationView> {
+        match self.overlay.as_mut() {
+            Some(Overlay::Rotation(view)) if view.id == run => Some(view),
+            _ => None,
+        }
     }
 
     /// Hides the promoted token shown on the rotation screen (its reveal expired).
