@@ -293,3 +293,93 @@ async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is
         }
     }
 }
+
+/// A mint that the read-only profile parks, then aborted, on the command line.
+async fn mint_parked_then_aborted_on_the_command_line() -> Vec<String> {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let sid = sb.twilio_accounts()[0].sid.clone();
+    let text = format!(
+        "{}\n[twilio_accounts.acme]\naccount_sid = \"{sid}\"\ntoken = \"{}\"\n\
+         twilio_accounts_base = \"{}\"\n",
+        config_text(&sb),
+        current_token(&sb, &sid).expose(),
+        sb.origin()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mint = ["rotate", "twilio", "--account-sid", &sid, "--mint", "--yes"];
+    let parked = telcreds(&cfg, &mint, "").await;
+    assert_eq!(parked.code, 9, "{}", parked.stderr);
+    let abort = [
+        "rotate",
+        "twilio",
+        "--account-sid",
+        &sid,
+        "--abort",
+        "--yes",
+    ];
+    let aborted = telcreds(&cfg, &abort, "").await;
+    assert_eq!(aborted.code, 0, "{}\n{}", aborted.stdout, aborted.stderr);
+    let (entries, _) = Journal::open(dir.path().join("data/journal.jsonl")).read();
+    normalized(entries, "")
+}
+
+/// The same in the UI: `r`, `m`, the Account SID typed; then, after a restart (as
+/// the command line's second run), `r`, `m` and `A` on the unfinished run.
+async fn mint_parked_then_aborted_in_the_ui() -> Vec<String> {
+    let profiles = |profiles: &mut Vec<telcreds::config::Profile>| {
+        profiles[0].name = "prod-dasha".into();
+        profiles[0].label = Some("production".into());
+        profiles[1].name = "ro-unpod".into();
+        profiles[1].label = None;
+        profiles[1].readonly = true;
+    };
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, profiles).await;
+    let sid = h.sandbox.twilio_accounts()[0].sid.clone();
+    let mint = |h: &mut Harness| {
+        h.select_provider_of(&sid);
+        h.press(KeyCode::Char('r'));
+        h.press(KeyCode::Char('m'));
+    };
+    mint(&mut h);
+    h.settle().await;
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
+        "{:?}",
+        h.app.flash
+    );
+    h.type_text(&sid);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    h.restart(profiles).await;
+    mint(&mut h);
+    h.settle().await;
+    h.type_text(&sid);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press(KeyCode::Char('A'));
+    h.settle().await;
+    let (entries, _) = Journal::open(h.data.path().join("journal.jsonl")).read();
+    normalized(entries, "")
+}
+
+#[tokio::test]
+async fn a_parked_then_aborted_mint_journals_alike_in_both_frontends() {
+    let cli = mint_parked_then_aborted_on_the_command_line().await;
+    let ui = mint_parked_then_aborted_in_the_ui().await;
+    assert!(
+        cli.iter().any(|l| l.contains("rotation.secondary_create")),
+        "{cli:#?}"
+    );
+    assert_eq!(cli, ui, "\ncommand line: {cli:#?}\nUI: {ui:#?}");
+}

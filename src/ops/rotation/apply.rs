@@ -166,6 +166,32 @@ impl Rotator {
         .await
     }
 
+    /// Puts `old` back on every target of `plan` marked for update (a run that did
+    /// not finish, whose deployment is known only from the journal: putting the old
+    /// token on a target that has it changes nothing), verifying where the platform
+    /// can. Journaled as [`Action::RotationRestore`].
+    pub async fn restore_all(&self, plan: &Plan, old: &CheckedToken) -> Report {
+        let mut outcomes = Vec::with_capacity(plan.targets.len());
+        let mut work = Vec::new();
+        for (i, t) in plan.targets.iter().enumerate() {
+            if t.disposition == Disposition::Update {
+                work.push((i, Stage::Update));
+                outcomes.push(None);
+            } else {
+                outcomes.push(Some(TargetOutcome::skipped(&t.disposition)));
+            }
+        }
+        self.run(
+            plan,
+            old,
+            work,
+            outcomes,
+            Vec::new(),
+            Action::RotationRestore,
+        )
+        .await
+    }
+
     async fn run(
         &self,
         plan: &Plan,

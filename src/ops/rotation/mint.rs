@@ -561,7 +561,7 @@ impl Pending {
         journal: &Journal,
     ) -> (Abort, Vec<Warning>) {
         // An earlier run may have reached the profiles this one cannot list.
-        let restored = rotator.apply(plan, &self.old).await;
+        let restored = rotator.restore_all(plan, &self.old).await;
         let unreached = restored
             .unreachable
             .iter()
