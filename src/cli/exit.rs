@@ -41,6 +41,61 @@ pub enum Exit {
     Interrupted = 130,
 }
 
+impl Exit {
+    /// Every code, in order.
+    pub const ALL: [Exit; 14] = [
+        Exit::Success,
+        Exit::Other,
+        Exit::Usage,
+        Exit::Auth,
+        Exit::NotFound,
+        Exit::Conflict,
+        Exit::Validation,
+        Exit::Transient,
+        Exit::Refused,
+        Exit::Incomplete,
+        Exit::Unknown,
+        Exit::VerifyFailed,
+        Exit::VerifyWarning,
+        Exit::Interrupted,
+    ];
+
+    /// What the code means, in one line (the man page's EXIT STATUS; the README's
+    /// table says more).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::Other => {
+                "another failure (network, platform error, undecodable answer), or a rotation that completed but whose store_cmd failed"
+            }
+            Exit::Usage => {
+                "bad flags, a bad config file, an unknown profile, a name several items share"
+            }
+            Exit::Auth => {
+                "the platform refused the token or the access; Twilio rejected an account's current token"
+            }
+            Exit::NotFound => "no item with that id or name",
+            Exit::Conflict => {
+                "something depends on the item, the Account SID is linked already, or the Twilio account has a secondary token already"
+            }
+            Exit::Validation => "invalid input, caught locally or by the platform",
+            Exit::Transient => "rate limited or timed out: try again later",
+            Exit::Refused => {
+                "refused by telcreds: read-only profile, not confirmed, or no private data directory"
+            }
+            Exit::Incomplete => {
+                "a rotation did not reach every target, or is NOT finished (telcreds rotate status)"
+            }
+            Exit::Unknown => "a change was sent but whether it was applied is unknown",
+            Exit::VerifyFailed => "a verification, probe or doctor step failed",
+            Exit::VerifyWarning => {
+                "a verification warned, a probe was inconclusive, or a doctor step warned"
+            }
+            Exit::Interrupted => "cancelled with ctrl-c (a rotation stopped says where it stands)",
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> Self {
         ExitCode::from(e as u8)

@@ -112,6 +112,12 @@ fn sections(cli: &Command) -> String {
             .text([bold(*name)])
             .text([roman(*what)]);
     }
+    roff.control("SH", ["EXIT STATUS"]);
+    for code in super::exit::Exit::ALL {
+        roff.control("TP", [])
+            .text([bold((code as u8).to_string())])
+            .text([roman(code.meaning())]);
+    }
     roff.control("SH", ["FILES"]);
     for (path, what) in FILES {
         roff.control("TP", [])
@@ -152,6 +158,32 @@ fn commands(roff: &mut Roff, parent: &Command, path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exit_codes_are_those_of_the_readme_table() {
+        let readme = include_str!("../../README.md");
+        let table = &readme[readme.find("| code | meaning |").expect("the table")..];
+        let documented: Vec<u8> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                l.trim_start_matches('|')
+                    .split('|')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        let coded: Vec<u8> = super::super::exit::Exit::ALL
+            .iter()
+            .map(|e| *e as u8)
+            .collect();
+        assert_eq!(documented, coded);
+        let page = sections(&clap::Command::new("telcreds"));
+        assert!(page.contains("EXIT STATUS"), "{page}");
+    }
 
     #[test]
     fn splice_replaces_the_subcommands_section_only() {
