@@ -5,7 +5,7 @@ use super::Setup;
 use super::args::Cli;
 use super::exit::CliError;
 use super::output::{Table, emit};
-use crate::ops::rotation::{UnfinishedRun, unfinished_runs};
+use crate::ops::rotation::{UnfinishedRun, unfinished_runs, unstored_tokens};
 
 pub use crate::ops::rotation::WEBHOOKS;
 
@@ -17,6 +17,11 @@ pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
         .unwrap_or_default();
     super::audit::warn_all(&warnings);
     let runs = unfinished_runs(&entries);
+    // A token that may be stored nowhere is said on stderr (the JSON stays an array
+    // of runs).
+    for unstored in unstored_tokens(&entries) {
+        super::audit::warn(&unstored.message());
+    }
     emit(cli.output, &runs, || text(&runs))?;
     Ok(())
 }

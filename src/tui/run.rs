@@ -190,6 +190,9 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
 /// how to finish it; true when there is one.
 fn rotation_epilogue(journal: &std::path::Path) -> bool {
     let (entries, _) = crate::journal::Journal::open(journal).read();
+    for unstored in crate::ops::rotation::unstored_tokens(&entries) {
+        eprintln!("telcreds: {}", unstored.message());
+    }
     let runs = crate::ops::rotation::unfinished_runs(&entries);
     if runs.is_empty() {
         eprintln!(

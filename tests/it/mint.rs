@@ -1034,3 +1034,69 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
     assert!(stderr.contains("--promote"), "{stderr}");
     assert!(sb.secondary_token(ACME).is_some(), "not promoted");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mint_killed_while_store_cmd_runs_says_the_new_token_may_be_stored_nowhere() {
+    use std::process::{Command, Stdio};
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    // The store command never ends (a passphrase prompt no one answers).
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let stored = dir.path().join("stored");
+    let text = text.replace(&format!("cat > '{}'", stored.display()), "sleep 100043");
+    std::fs::write(&cfg, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .args(["--config"])
+        .arg(&cfg)
+        .args([
+            "rotate",
+            "twilio",
+            "--account-sid",
+            ACME,
+            "--mint",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ])
+        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    let storing = |entries: &[telcreds::journal::JournalEntry]| {
+        entries
+            .iter()
+            .any(|e| e.action == Action::RotationStore && e.outcome == Outcome::Sent)
+    };
+    for _ in 0..600 {
+        if storing(&journal.read().0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(storing(&journal.read().0));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let _ = Command::new("pkill")
+        .args(["-f", "sleep 10004[3]"])
+        .status();
+
+    let status = telcreds_env(&cfg, &["rotate", "status"], "", &[], false).await;
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(status.stderr.contains("never ended"), "{}", status.stderr);
+    assert!(
+        status.stderr.contains("Twilio console"),
+        "{}",
+        status.stderr
+    );
+    let doctor = telcreds_env(&cfg, &["doctor", "-o", "json"], "", &[], false).await;
+    assert!(
+        doctor.stdout.contains("new token not stored"),
+        "{}",
+        doctor.stdout
+    );
+}

@@ -132,6 +132,17 @@ async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
     let Ok((entries, _)) = tokio::task::spawn_blocking(move || journal.read()).await else {
         return Vec::new();
     };
+    let unstored = crate::ops::rotation::unstored_tokens(&entries)
+        .into_iter()
+        .map(|u| {
+            let mut step = Step::warning(
+                "new token not stored",
+                u.message(),
+                "put the account's new primary token in its token source",
+            );
+            step.profile = Some(format!("twilio account {}", u.account_sid));
+            step
+        });
     crate::ops::rotation::unfinished_runs(&entries)
         .into_iter()
         .map(|run| {
@@ -152,6 +163,7 @@ async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
             step.profile = Some(format!("twilio account {}", run.account_sid));
             step
         })
+        .chain(unstored)
         .collect()
 }
 

@@ -646,6 +646,7 @@ pub async fn store_new_token(
     token: &Secret,
     journal: &Journal,
 ) -> (Result<String, String>, Vec<Warning>) {
+    let sent = journal_sent(journal, account_sid, Action::RotationStore);
     let (cmd, secret) = (store_cmd.to_string(), token.clone());
     let result = tokio::task::spawn_blocking(move || store_secret(&cmd, &secret, STORE_TIMEOUT))
         .await
@@ -656,7 +657,10 @@ pub async fn store_new_token(
         Ok(said) => entry.detail(said.clone()),
         Err(why) => entry.failed(why),
     };
-    let warnings = write_journal(journal, &entry).into_iter().collect();
+    let warnings = sent
+        .into_iter()
+        .chain(write_journal(journal, &entry))
+        .collect();
     (result, warnings)
 }
 

@@ -31,4 +31,7 @@ pub use mint::{
 };
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};
-pub use run::{Holds, TargetRecord, UnfinishedRun, WEBHOOKS, unfinished_run, unfinished_runs};
+pub use run::{
+    Holds, TargetRecord, UnfinishedRun, UnstoredToken, WEBHOOKS, unfinished_run, unfinished_runs,
+    unstored_tokens,
+};

@@ -117,6 +117,53 @@ fn clock(at: DateTime<Utc>) -> String {
     }
 }
 
+/// A promotion whose new token was handed to `store_cmd`, which never ended (the
+/// process stopped): the new primary may be stored nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnstoredToken {
+    /// The account.
+    pub account_sid: String,
+    /// When `store_cmd` was started.
+    pub since: DateTime<Utc>,
+}
+
+impl UnstoredToken {
+    /// What it means and what to do, in the words every frontend uses.
+    pub fn message(&self) -> String {
+        format!(
+            "{} was promoted, and the new primary token was handed to store_cmd at {}, \
+             which never ended (telcreds stopped): it may be stored nowhere. Read it in the \
+             Twilio console and put it in the account's token source",
+            self.account_sid,
+            clock(self.since)
+        )
+    }
+}
+
+/// Every account whose last store step was started and never ended.
+pub fn unstored_tokens(entries: &[JournalEntry]) -> Vec<UnstoredToken> {
+    let mut last: Vec<(String, &JournalEntry)> = Vec::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.target.kind == TargetKind::TwilioAccount && e.action == Action::RotationStore)
+    {
+        match last
+            .iter_mut()
+            .find(|(sid, _)| sid.eq_ignore_ascii_case(&e.target.id))
+        {
+            Some(slot) => slot.1 = e,
+            None => last.push((e.target.id.clone(), e)),
+        }
+    }
+    last.into_iter()
+        .filter(|(_, e)| e.outcome == Outcome::Sent)
+        .map(|(account_sid, e)| UnstoredToken {
+            account_sid,
+            since: e.time,
+        })
+        .collect()
+}
+
 /// Every unfinished run in `entries` (oldest first), one per account.
 pub fn unfinished_runs(entries: &[JournalEntry]) -> Vec<UnfinishedRun> {
     let mut accounts: Vec<String> = Vec::new();
@@ -289,6 +336,19 @@ mod tests {
                 .starts_with("new token recorded at ")
         );
         assert_eq!(unfinished_runs(&entries).len(), 1);
+    }
+
+    #[test]
+    fn a_store_cmd_that_never_ended_is_told() {
+        let mut entries = vec![
+            account(Action::RotationPromote, Outcome::Ok),
+            account(Action::RotationStore, Outcome::Sent),
+        ];
+        let unstored = unstored_tokens(&entries);
+        assert_eq!(unstored.len(), 1);
+        assert!(unstored[0].message().contains("never ended"));
+        entries.push(account(Action::RotationStore, Outcome::Ok));
+        assert!(unstored_tokens(&entries).is_empty());
     }
 
     #[test]
