@@ -339,6 +339,19 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_right_after_the_create_is_a_secondary_nothing_holds() {
+        let entries = vec![
+            account(Action::RotationSecondaryCreate, Outcome::Sent),
+            account(Action::RotationSecondaryCreate, Outcome::Ok),
+        ];
+        let run = unfinished_run(&entries, SID).expect("unfinished");
+        assert_eq!(run.stage, "secondary created, not deployed");
+        assert!(run.targets.is_empty());
+        assert_eq!(run.holds("prod", "a").0, Holds::Old);
+        assert!(run.not_finished().contains("NOT finished"));
+    }
+
+    #[test]
     fn a_store_cmd_that_never_ended_is_told() {
         let mut entries = vec![
             account(Action::RotationPromote, Outcome::Ok),
