@@ -567,3 +567,91 @@ async fn a_message_of_another_rotation_never_changes_the_screen_open() {
         stage(&h)
     );
 }
+
+/// A mint parked in the UI, finished on the command line: the command line reads
+/// the UI's journal and knows who holds which token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mint_parked_in_the_ui_is_seen_and_aborted_on_the_command_line() {
+    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+
+    // The command line, on the same platform and the same data directory.
+    let cfg = h.data.path().join("config.toml");
+    let sb = &h.sandbox;
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.demo-dasha]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken = \"{}\"\n\
+             twilio_api_base = \"{o}\"\n\n[profiles.demo-unpod]\nplatform = \"unpod\"\n\
+             base_url = \"{}\"\ntoken = \"{}\"\norg_handle = \"{}\"\ntwilio_api_base = \"{o}\"\n\
+             readonly = true\n\n[twilio_accounts.acme]\naccount_sid = \"{ACME}\"\ntoken = \"{}\"\n\
+             twilio_accounts_base = \"{o}\"\n",
+            sb.dasha_base(),
+            telcreds::sandbox::DASHA_TOKEN,
+            sb.unpod_base(),
+            telcreds::sandbox::UNPOD_TOKEN,
+            telcreds::sandbox::UNPOD_ORG_HANDLE,
+            current_token(sb, ACME).expose(),
+            o = sb.origin(),
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let data = h.data.path().to_path_buf();
+    let run = |args: &'static [&'static str]| {
+        let (cfg, data) = (cfg.clone(), data.clone());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_telcreds"))
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .env("TELCREDS_DATA_DIR", &data)
+            .env("TELCREDS_STATE_DIR", data.join("state"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = run(&["rotate", "status", "-o", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let runs: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let holds: Vec<(String, String)> = runs[0]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["profile"].as_str().unwrap().to_string(),
+                t["holds"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        holds.contains(&("demo-dasha".into(), "new".into())),
+        "{holds:?}"
+    );
+    assert!(
+        holds.contains(&("demo-unpod".into(), "old".into())),
+        "{holds:?}"
+    );
+    let (code, stdout, stderr) = run(&[
+        "rotate",
+        "twilio",
+        "--account-sid",
+        "AC759b765966b5b7c9cdfaa58072348b24",
+        "--abort",
+        "--yes",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(h.sandbox.secondary_token(ACME).is_none(), "deleted");
+    let (_, stdout, _) = run(&["rotate", "status", "-o", "json"]);
+    assert_eq!(stdout.trim(), "[]");
+}
