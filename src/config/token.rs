@@ -311,10 +311,11 @@ mod tests {
     fn a_background_child_holding_stdout_does_not_hang_the_read() {
         let started = Instant::now();
         let cmd = "(sleep 100017 &); printf 'tok\\nnotes'";
-        let t = within(Duration::from_secs(10), cmd, Duration::from_secs(5)).unwrap();
+        // A limit far above the bound: the read ends when the shell has, not at it.
+        let t = within(Duration::from_secs(60), cmd, Duration::from_secs(30)).unwrap();
         assert_eq!(t.expose(), "tok");
         assert!(
-            started.elapsed() < Duration::from_secs(3),
+            started.elapsed() < Duration::from_secs(15),
             "{:?}",
             started.elapsed()
         );
@@ -335,7 +336,8 @@ mod tests {
         let cmd = "sleep 100019 & sleep 100020";
         let err = within(Duration::from_secs(10), cmd, Duration::from_millis(300)).unwrap_err();
         assert!(err.contains("timed out after 300 ms"), "{err}");
-        assert!(started.elapsed() < Duration::from_secs(2));
+        // Well under `within`'s 10 s: the 300 ms limit, not a hang, ended it.
+        assert!(started.elapsed() < Duration::from_secs(8));
         assert!(!running("sleep 10001[9]") && !running("sleep 10002[0]"));
 
         // The shell has exited, a background child holds stdout with no output yet.
@@ -355,7 +357,7 @@ mod tests {
                 .unwrap_err(),
         );
         assert_eq!(msg, "token_cmd timed out after 300 ms and was stopped");
-        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(started.elapsed() < Duration::from_secs(8));
         assert!(!running("sleep 10002[3]"), "the command's group is killed");
 
         let failing = TokenSource::Cmd("echo CANARY-cmd >&2; exit 4".into());

@@ -118,11 +118,10 @@ async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_
     };
     for transport in [Transport::Udp, Transport::Tcp] {
         let started = Instant::now();
-        let r = probe(
-            &input(closed.to_string(), transport, PASSWORD),
-            &options(true),
-        )
-        .await;
+        // A step limit far above the bound: a refused connection is not waited out.
+        let mut slow = options(true);
+        slow.timeout = Duration::from_secs(30);
+        let r = probe(&input(closed.to_string(), transport, PASSWORD), &slow).await;
         assert_eq!(status(&r, step::REACH), CheckStatus::Failed, "{r:?}");
         assert!(
             r.checks[1].message.contains("refused"),
@@ -130,7 +129,7 @@ async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_
             r.checks[1].message
         );
         assert_eq!(status(&r, step::AUTHENTICATE), CheckStatus::Skipped);
-        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(started.elapsed() < Duration::from_secs(15));
     }
     // Silent: a UDP socket that reads and never answers (it sees retransmissions).
     let silent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -158,8 +157,9 @@ async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_
         "{}",
         r.checks[1].message
     );
+    // Bounded by the 1.5 s limit; the generous bound only catches a hang.
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(20),
         "bounded by the timeout"
     );
     assert!(
@@ -184,7 +184,10 @@ async fn a_refused_port_a_silent_server_and_an_unresolvable_name_each_say_so_in_
         r.checks[0].message
     );
     assert_eq!(status(&r, step::REACH), CheckStatus::Skipped);
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "not stuck on DNS"
+    );
     drop(dns);
 }
 

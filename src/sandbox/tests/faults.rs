@@ -125,8 +125,10 @@ async fn faults_match_method_and_path_prefix_and_use_each_platform_shape() {
 
 #[tokio::test]
 async fn latency_delays_api_routes_but_not_control_routes() {
+    // A latency far above what a loaded machine adds: control routes answer well
+    // before it, API routes after it.
     let opts = SandboxOptions {
-        latency: Duration::from_millis(500),
+        latency: Duration::from_secs(3),
         ..SandboxOptions::default()
     };
     let env = Env::start_with(opts).await;
@@ -142,9 +144,9 @@ async fn latency_delays_api_routes_but_not_control_routes() {
         200,
         "control routes are never faulted"
     );
-    assert!(started.elapsed() < Duration::from_millis(500));
+    assert!(started.elapsed() < Duration::from_secs(3));
 
     let started = Instant::now();
     assert_eq!(send(env.dasha(Method::GET, "/providers")).await.0, 500);
-    assert!(started.elapsed() >= Duration::from_millis(500));
+    assert!(started.elapsed() >= Duration::from_secs(3));
 }
