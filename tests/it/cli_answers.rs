@@ -1,5 +1,5 @@
-//! The command line's answers to the problems of issue 9: exit codes, input checks,
-//! messages that name what they are about, and secrets kept out of JSON.
+//! The command line's answers: exit codes, input checks, messages that name what
+//! they are about, and secrets kept out of JSON.
 
 use crate::cli::{Run, telcreds, write_config};
 use crate::support::*;
