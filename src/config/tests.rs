@@ -579,23 +579,15 @@ fn invalid_display_indents_multiline_messages() {
     );
 }
 
-/// The only test that touches `TELCREDS_CONFIG`; `locate_in` covers the rest purely.
+/// `--config` wins and is read; a missing one is a read error. `TELCREDS_CONFIG`
+/// is covered purely by `locate_in`'s tests, and through the real binary by the
+/// integration tests (setting it here would race the other tests' threads).
 #[test]
-fn locate_and_load_default_follow_precedence() {
+fn load_default_reads_the_cli_path() {
     let dir = tempfile::tempdir().unwrap();
-    let from_env = dir.path().join("env.toml");
     let from_cli = dir.path().join("cli.toml");
-    std::fs::write(&from_env, DASHA).unwrap();
     std::fs::write(&from_cli, DASHA.replace("dev", "cli")).unwrap();
-    // SAFETY: no other test reads or writes TELCREDS_CONFIG, and nothing in this
-    // crate reads the environment from another thread while this test runs.
-    unsafe { std::env::set_var(CONFIG_ENV, &from_env) };
-    let located = (Config::locate(Some(&from_cli)), Config::locate(None));
-    let loaded = Config::load_default(None).map(|c| c.profile_names());
-    // SAFETY: as above.
-    unsafe { std::env::remove_var(CONFIG_ENV) };
-    assert_eq!(located, (Some(from_cli.clone()), Some(from_env)));
-    assert_eq!(loaded.unwrap(), ["dev"]);
+    assert_eq!(Config::locate(Some(&from_cli)), Some(from_cli.clone()));
     assert_eq!(
         Config::load_default(Some(&from_cli))
             .unwrap()

@@ -1097,9 +1097,13 @@ async fn a_huge_provider_name_does_not_slow_the_screen() {
 
 #[tokio::test]
 async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_again() {
-    let var = "TELCREDS_TEST_TOKEN_SET_LATER_1";
+    // A token file that is not there yet (setting a variable would race the other
+    // tests' threads).
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    let source = telcreds::config::TokenSource::File(token_file.clone());
     let mut h = Harness::start(Seed::Demo, Duration::ZERO, |profiles| {
-        profiles[0].token = telcreds::config::TokenSource::Env(var.into());
+        profiles[0].token = source;
     })
     .await;
     assert!(h.app.connect_error.is_some());
@@ -1109,8 +1113,7 @@ async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_a
     h.press(KeyCode::Char('n'));
     assert!(h.app.overlay.is_none());
     // The token appears; ctrl-r connects.
-    // SAFETY: only this test reads this variable.
-    unsafe { std::env::set_var(var, telcreds::sandbox::DASHA_TOKEN) };
+    std::fs::write(&token_file, telcreds::sandbox::DASHA_TOKEN).unwrap();
     h.press_with(KeyCode::Char('r'), CTRL);
     h.settle().await;
     assert!(h.app.connect_error.is_none());
