@@ -164,14 +164,15 @@ fn the_man_page_is_one_roff_page_that_names_every_command() {
         "the page names the variable"
     );
 
-    // groff reads it without a warning, when it is installed.
+    // groff reads it without a warning (scripts/test installs groff).
     let file = dir.path().join("telcreds.1");
     std::fs::write(&file, &page).unwrap();
-    if let Ok(out) = Command::new("groff")
-        .args(["-man", "-ww", "-Tutf8", "-P-cbou"])
-        .arg(&file)
-        .output()
     {
+        let out = Command::new("groff")
+            .args(["-man", "-ww", "-Tutf8", "-P-cbou"])
+            .arg(&file)
+            .output()
+            .expect("groff is installed: scripts/test installs it (apt-get install groff)");
         let warnings = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success() && warnings.is_empty(), "{warnings}");
         let text = String::from_utf8_lossy(&out.stdout);

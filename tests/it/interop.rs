@@ -41,12 +41,25 @@ fn installed(bin: &str) -> String {
 
 /// A port free for both UDP and TCP on loopback.
 fn free_port() -> u16 {
-    loop {
+    for _ in 0..1000 {
         let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let port = udp.local_addr().unwrap().port();
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
+    }
+    panic!("no loopback port free for both UDP and TCP in 1000 tries");
+}
+
+/// Waits until something has bound UDP `port` on loopback (binding it fails).
+fn wait_udp_bound(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "the peer did not bind UDP {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -192,7 +205,7 @@ async fn sipp_over_udp_and_tcp_with_an_md5_challenge() {
         if transport == Transport::Tcp {
             wait_listening(port);
         } else {
-            std::thread::sleep(Duration::from_millis(500));
+            wait_udp_bound(port);
         }
         let trust = TlsTrust::new(None).unwrap();
         let server = format!("127.0.0.1:{port}");

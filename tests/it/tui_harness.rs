@@ -198,7 +198,13 @@ impl Harness {
 
     /// Applies results until no call is in flight.
     pub async fn settle(&mut self) {
+        // Bounded: a busy flag that never clears fails the test instead of hanging it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
         while self.app.is_busy() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still busy after 120 s"
+            );
             let msg = tokio::time::timeout(Duration::from_secs(10), self.rx.recv())
                 .await
                 .expect("a result within 10 s")

@@ -35,7 +35,11 @@ async fn valid_rejected_rolled_and_suspended() {
         "the old token fails after a roll"
     );
 
-    if let Some(suspended) = accounts.iter().find(|a| a.status != "active") {
+    {
+        let suspended = accounts
+            .iter()
+            .find(|a| a.status != "active")
+            .expect("the demo has an account that is not active");
         let token = current_token(&sb, &suspended.sid);
         match check_credentials(&http(), &sb.twilio_base(), &suspended.sid, &token)
             .await
