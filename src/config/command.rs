@@ -207,10 +207,26 @@ mod group {
     use super::super::foreground::{self, Terminal};
 
     /// Spawn in a new process group whose id is the shell's pid, made the terminal's
-    /// foreground group when telcreds is (see [`foreground`]).
+    /// foreground group when telcreds can lend it (see [`foreground`]). When it cannot
+    /// (a full-screen UI holds it in raw mode, or there is none), the command gets no
+    /// terminal at all: a session of its own, so that it can neither draw over the
+    /// screen nor stop, waiting for input it will never get.
     pub fn own(command: &mut Command) -> Option<Terminal> {
+        let Some(terminal) = foreground::lendable() else {
+            // SAFETY: setsid is async-signal-safe; the new session is also a new
+            // process group led by the shell, as `kill` expects.
+            unsafe {
+                command.pre_exec(|| {
+                    if libc::setsid() == -1 {
+                        Err(std::io::Error::last_os_error())
+                    } else {
+                        Ok(())
+                    }
+                })
+            };
+            return None;
+        };
         command.process_group(0);
-        let terminal = foreground::lendable()?;
         // SAFETY: the hook makes only async-signal-safe calls.
         unsafe { command.pre_exec(terminal.child_hook()) };
         Some(terminal)

@@ -655,3 +655,47 @@ async fn a_mint_parked_in_the_ui_is_seen_and_aborted_on_the_command_line() {
     let (_, stdout, _) = run(&["rotate", "status", "-o", "json"]);
     assert_eq!(stdout.trim(), "[]");
 }
+
+/// A store_cmd that writes to the terminal (a passphrase prompt) while the UI has
+/// it: it gets no terminal, so nothing draws over the screen and nothing waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_cmd_never_draws_over_the_ui() {
+    use crate::e2e_tmux::{Tmux, app_command};
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let stored = dir.path().join("stored");
+    let cfg = dir.path().join("config.toml");
+    let text = sb.print_config().replace(
+        "[twilio_accounts.acme-production]\n",
+        &format!(
+            "[twilio_accounts.acme-production]\nstore_cmd = \"echo STORE-DRAWS-HERE > /dev/tty; cat > '{}'\"\n",
+            stored.display()
+        ),
+    );
+    std::fs::write(&cfg, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let command = app_command(
+        dir.path(),
+        &format!("--config {} -p sandbox-dasha", cfg.display()),
+    );
+    let tmux = Tmux::start(&command, 160, 40);
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["/"]);
+    tmux.type_text("acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["r"]);
+    tmux.wait_for("mint a new token at Twilio");
+    tmux.keys(&["m"]);
+    tmux.wait_for("Mint a new token");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("OLD TOKEN IS DEAD");
+    assert!(!screen.contains("STORE-DRAWS-HERE"), "{screen}");
+    assert_eq!(
+        std::fs::read_to_string(&stored).unwrap().trim(),
+        current_token(&sb, ACME).expose()
+    );
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+}
