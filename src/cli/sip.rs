@@ -508,23 +508,23 @@ struct Deleted<'a> {
 async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     let id = &ctx.resolve(Item::Sip, &a.id).await?;
     let missing = |e| ctx.about(Item::Sip, id, e);
-    let c = ctx.ops.writable_sip(id).await.map_err(missing)?;
-    let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
-    if !dependants.is_empty() && !a.force {
-        let lines = dependants.describe().join("\n  ");
+    let plan = ctx.ops.plan_sip_delete(id).await.map_err(missing)?;
+    if plan.in_use() && !a.force {
+        let lines = plan.lines().join("\n  ");
         return Err(CliError::new(
             Exit::Conflict,
             format!(
                 "SIP credential \"{}\" is in use:\n  {lines}\npass --force to delete those phone numbers too",
-                c.display_name()
+                plan.name
             ),
         ));
     }
-    confirm_delete(&ctx.profile, "SIP credential", &c.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_sip(id, a.force).await;
+    confirm_delete(&ctx.profile, "SIP credential", &plan.confirm_name, a.yes)?;
+    let done = ctx.ops.delete_sip(&plan, a.force).await;
     ctx.finish(done).map_err(missing)?;
     // What used it a moment ago, which `--force` deleted with it.
-    let numbers: Vec<&str> = dependants
+    let numbers: Vec<&str> = plan
+        .dependants
         .phone_numbers
         .iter()
         .filter(|_| a.force)
@@ -536,7 +536,7 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
         deleted_phone_numbers: numbers.clone(),
     };
     emit(ctx.output, &deleted, || {
-        let mut out = format!("deleted SIP credential {} ({id})\n", c.display_name());
+        let mut out = format!("deleted SIP credential {} ({id})\n", plan.name);
         if !numbers.is_empty() {
             out.push_str(&format!(
                 "and the {} phone number(s) that used it: {}\n",

@@ -14,7 +14,7 @@ pub(crate) mod warning;
 
 pub use lookup::{Lookup, Named};
 pub use providers::{ProviderChange, check_change};
-pub use sip::{PasswordChange, SipEdit};
+pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
 pub use warning::{Store, Warning};
 
 use crate::api::{ApiError, Http, PlatformClient};

@@ -252,19 +252,64 @@ impl Ops {
 
     /// Deletes a SIP credential unless its provider manages it; `force` also deletes
     /// the phone numbers using it.
-    pub async fn delete_sip(&self, id: &str, force: bool) -> Done<()> {
-        let name = match self.writable_sip(id).await {
-            Ok(c) => c.display_name(),
-            Err(e) => return Done::refused(e),
-        };
-        let result = self.client.delete_sip_credential(id, force).await;
+    /// What deleting SIP credential `id` involves, read once for both frontends: it
+    /// must be writable, and what uses it means only a force delete can work.
+    pub async fn plan_sip_delete(&self, id: &str) -> Result<SipDeletePlan, ApiError> {
+        let c = self.writable_sip(id).await?;
+        let dependants = self.sip_dependants(id).await?;
+        Ok(SipDeletePlan {
+            id: c.id.clone(),
+            name: c.display_name(),
+            confirm_name: c.confirm_name(),
+            dependants,
+        })
+    }
+
+    /// Deletes the credential of `plan` (with what uses it when `force`); the plan
+    /// was read just before, so it is not read again.
+    pub async fn delete_sip(&self, plan: &SipDeletePlan, force: bool) -> Done<()> {
+        if let Err(e) = self.writable() {
+            return Done::refused(e);
+        }
+        let result = self.client.delete_sip_credential(&plan.id, force).await;
         let detail = force.then(|| "force: phone numbers using it deleted too".to_string());
         self.journal(
             Action::SipDelete,
-            sip_target(id, Some(name)),
+            sip_target(&plan.id, Some(plan.name.clone())),
             detail,
             result,
         )
+    }
+}
+
+/// What deleting a SIP credential involves: its names, and what uses it (then only
+/// a force delete, which deletes those too, can work). One plan for both frontends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SipDeletePlan {
+    /// The credential's id.
+    pub id: String,
+    /// Its name, for messages.
+    pub name: String,
+    /// What a protected profile asks to type.
+    pub confirm_name: String,
+    /// What uses it.
+    pub dependants: Dependants,
+}
+
+impl SipDeletePlan {
+    /// True when something uses it: a plain delete would be refused.
+    pub fn in_use(&self) -> bool {
+        !self.dependants.is_empty()
+    }
+
+    /// What uses it, one line each, or that nothing does.
+    pub fn lines(&self) -> Vec<String> {
+        let lines = self.dependants.describe();
+        if lines.is_empty() {
+            vec!["nothing uses it".to_string()]
+        } else {
+            lines
+        }
     }
 }
 

@@ -30,12 +30,10 @@ pub enum Request {
         /// Opens the delete dialog when it arrives.
         for_delete: bool,
     },
-    /// What uses a SIP credential (detail pane, delete dialog).
+    /// What uses a SIP credential (its detail pane).
     SipDependants {
         /// The credential.
         id: String,
-        /// Opens the delete dialog when it arrives.
-        for_delete: bool,
     },
     /// The local verification history of a provider.
     History {
@@ -44,12 +42,15 @@ pub enum Request {
     },
     /// A form's create or update.
     Save(FormSubmission),
-    /// Delete a SIP credential.
-    DeleteSip {
+    /// What deleting a SIP credential involves (then the delete dialog opens).
+    PlanSipDelete {
         /// The credential.
         id: String,
-        /// Its name, for messages.
-        name: String,
+    },
+    /// Delete a SIP credential, as planned.
+    DeleteSip {
+        /// The plan the user confirmed.
+        plan: Arc<crate::ops::SipDeletePlan>,
         /// Delete the phone numbers using it too.
         force: bool,
     },
@@ -111,7 +112,10 @@ impl Request {
             Request::Save(FormSubmission::UpdateProvider { id, .. }) => {
                 format!("update provider {id}")
             }
-            Request::DeleteSip { name, .. } => format!("delete SIP credential \"{name}\""),
+            Request::PlanSipDelete { id } => format!("find what uses SIP credential {id}"),
+            Request::DeleteSip { plan, .. } => {
+                format!("delete SIP credential \"{}\"", plan.name)
+            }
             Request::DeleteProvider { name, .. } => format!("delete provider \"{name}\""),
             Request::RotateSipPassword { name, .. } => {
                 format!("change the password of SIP credential \"{name}\"")
@@ -155,11 +159,11 @@ pub enum Answer {
     SipDependants {
         /// The credential.
         id: String,
-        /// Opens the delete dialog.
-        for_delete: bool,
         /// What uses it.
         result: Result<Dependants, ApiError>,
     },
+    /// [`Request::PlanSipDelete`].
+    SipDeletePlan(Result<crate::ops::SipDeletePlan, ApiError>),
     /// [`Request::History`]: records, oldest first.
     History {
         /// The provider.

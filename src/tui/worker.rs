@@ -239,13 +239,9 @@ pub async fn perform(
                 result,
             }
         }
-        Request::SipDependants { id, for_delete } => {
+        Request::SipDependants { id } => {
             let result = ops.sip_dependants(&id).await;
-            Answer::SipDependants {
-                id,
-                for_delete,
-                result,
-            }
+            Answer::SipDependants { id, result }
         }
         Request::History { id } => {
             let records = ops.history(&id).await;
@@ -269,9 +265,14 @@ pub async fn perform(
             };
             Answer::Saved { action, result }
         }
-        Request::DeleteSip { id, name, force } => {
-            let result = reported(ops.delete_sip(&id, force).await, tx);
-            Answer::SipDeleted { id, name, result }
+        Request::PlanSipDelete { id } => Answer::SipDeletePlan(ops.plan_sip_delete(&id).await),
+        Request::DeleteSip { plan, force } => {
+            let result = reported(ops.delete_sip(&plan, force).await, tx);
+            Answer::SipDeleted {
+                id: plan.id.clone(),
+                name: plan.name.clone(),
+                result,
+            }
         }
         Request::DeleteProvider { id, name } => {
             let result = reported(ops.delete_provider(&id, &name).await, tx);

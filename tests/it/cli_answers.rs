@@ -505,3 +505,26 @@ async fn a_missing_config_or_an_unknown_profile_is_exit_2_for_the_ui_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_sip_delete_reads_the_credential_once_and_plans_as_the_ui_does() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let id = "c2000000-0000-4000-8000-000000000020";
+    let run = telcreds(
+        &cfg,
+        &["-p", "sandbox-dasha", "sip", "delete", id, "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reads = requests(&sb)
+        .await
+        .into_iter()
+        .filter(|(m, p, _)| m == "GET" && p.ends_with(&format!("/sip-credentials/{id}")))
+        .count();
+    // One read resolves the id (or a name), one is the delete plan's; the delete
+    // itself reads nothing again (it used to: three reads).
+    assert_eq!(reads, 2);
+}

@@ -340,10 +340,14 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     );
     app.overlay = Some(telcreds::tui::app::Overlay::Confirm {
         dialog: Box::new(dialog),
-        target: telcreds::tui::app::ConfirmTarget::Sip {
-            id: "c1".into(),
-            name: "EU carrier (outbound)".into(),
-        },
+        target: telcreds::tui::app::ConfirmTarget::Sip(std::sync::Arc::new(
+            telcreds::ops::SipDeletePlan {
+                id: "c1".into(),
+                name: "EU carrier (outbound)".into(),
+                confirm_name: "EU carrier (outbound)".into(),
+                dependants: Default::default(),
+            },
+        )),
         job: None,
     });
 }

@@ -50,10 +50,7 @@ impl App {
         if let Some(s) = self.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
             self.set_flash(format!("checking what uses {name}…"), false);
-            return self.call(Request::SipDependants {
-                id,
-                for_delete: true,
-            });
+            return self.call(Request::PlanSipDelete { id });
         }
         if let Some(p) = self.selected_provider() {
             let (id, name) = (p.id.clone(), p.confirm_name());
@@ -375,9 +372,8 @@ impl App {
                             password: password.clone(),
                         }
                     }
-                    ConfirmTarget::Sip { id, name } => Request::DeleteSip {
-                        id: id.clone(),
-                        name: name.clone(),
+                    ConfirmTarget::Sip(plan) => Request::DeleteSip {
+                        plan: plan.clone(),
                         force,
                     },
                     ConfirmTarget::Provider { id, name } => Request::DeleteProvider {

@@ -362,10 +362,7 @@ impl App {
                 id: id.clone(),
                 ..Default::default()
             });
-            effects.extend(self.call(Request::SipDependants {
-                id: id.clone(),
-                for_delete: false,
-            }));
+            effects.extend(self.call(Request::SipDependants { id: id.clone() }));
             // Earlier probes of it, from its history.
             effects.extend(self.call(Request::History { id }));
         }

@@ -16,13 +16,8 @@ use tui_input::Input;
 /// What a confirmation dialog is about: a delete, or a change to a production item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmTarget {
-    /// A SIP credential.
-    Sip {
-        /// Its id.
-        id: String,
-        /// Its name.
-        name: String,
-    },
+    /// A SIP credential, as its delete was planned.
+    Sip(Arc<crate::ops::SipDeletePlan>),
     /// A provider.
     Provider {
         /// Its id.
@@ -45,7 +40,7 @@ impl ConfirmTarget {
     /// What the dialog asks to do, and what is said when it is cancelled.
     pub fn action(&self) -> (&'static str, &'static str) {
         match self {
-            ConfirmTarget::Sip { .. } => ("Delete SIP credential", "nothing was deleted"),
+            ConfirmTarget::Sip(_) => ("Delete SIP credential", "nothing was deleted"),
             ConfirmTarget::Provider { .. } => ("Delete provider", "nothing was deleted"),
             ConfirmTarget::SipPassword { .. } => (
                 "Rotate the password of SIP credential",
@@ -57,7 +52,7 @@ impl ConfirmTarget {
     /// What the item is, as the dialog labels it.
     pub fn kind(&self) -> &'static str {
         match self {
-            ConfirmTarget::Sip { .. } | ConfirmTarget::SipPassword { .. } => "Credential",
+            ConfirmTarget::Sip(_) | ConfirmTarget::SipPassword { .. } => "Credential",
             ConfirmTarget::Provider { .. } => "Provider",
         }
     }
@@ -65,9 +60,8 @@ impl ConfirmTarget {
     /// The item's name, as typed to confirm on a protected profile.
     pub fn name(&self) -> &str {
         match self {
-            ConfirmTarget::Sip { name, .. }
-            | ConfirmTarget::Provider { name, .. }
-            | ConfirmTarget::SipPassword { name, .. } => name,
+            ConfirmTarget::Sip(plan) => &plan.confirm_name,
+            ConfirmTarget::Provider { name, .. } | ConfirmTarget::SipPassword { name, .. } => name,
         }
     }
 }

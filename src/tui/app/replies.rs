@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::tui::effect::{Answer, Effect, Msg, Request, Saved};
 use crate::tui::sip_row::SipRow;
+use std::sync::Arc;
 
 impl App {
     /// Applies one message from the worker.
@@ -204,11 +205,8 @@ impl App {
                 for_delete,
                 result,
             } => self.numbers_loaded(id, for_delete, result),
-            Answer::SipDependants {
-                id,
-                for_delete,
-                result,
-            } => self.dependants_loaded(id, for_delete, result),
+            Answer::SipDependants { id, result } => self.dependants_loaded(id, result),
+            Answer::SipDeletePlan(result) => self.delete_planned(result),
             Answer::History { id, records } => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
                     d.history = Some(records);
@@ -366,47 +364,42 @@ impl App {
         }
     }
 
-    fn dependants_loaded(
-        &mut self,
-        id: String,
-        for_delete: bool,
-        result: Result<Dependants, ApiError>,
-    ) {
-        let dependants = match result {
-            Ok(d) => d,
+    /// What uses a SIP credential, for its detail pane.
+    fn dependants_loaded(&mut self, id: String, result: Result<Dependants, ApiError>) {
+        match result {
+            Ok(dependants) => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                    d.dependants = Some(dependants);
+                }
+            }
+            Err(e) => self.set_flash(
+                format!("could not list what uses the credential: {e}"),
+                true,
+            ),
+        }
+    }
+
+    /// A SIP credential's delete, planned: the dialog, from the same plan as the
+    /// command line's (in use: only a force delete can work).
+    fn delete_planned(&mut self, result: Result<crate::ops::SipDeletePlan, ApiError>) {
+        let plan = match result {
+            Ok(plan) => Arc::new(plan),
             Err(e) => {
-                self.set_flash(
-                    format!("could not list what uses the credential: {e}"),
-                    true,
-                );
+                self.set_flash(format!("cannot delete: {e}"), true);
                 return;
             }
         };
-        if for_delete {
-            let name = self
-                .sip
-                .items()
-                .iter()
-                .find(|s| s.id() == id)
-                .map(|s| s.confirm_name().to_string())
-                .unwrap_or(id.clone());
-            let in_use = !dependants.is_empty();
-            let mut lines = dependants.describe();
-            if lines.is_empty() {
-                lines.push("nothing uses it".into());
-            }
-            self.flash = None;
-            let heading = in_use.then_some("In use by (a force delete deletes these too):");
-            self.open_confirm(ConfirmTarget::Sip { id, name }, heading, lines);
-            if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
-                // A plain delete would be refused: only a force delete can work.
-                dialog.offer_force(
-                    "in use: a force delete removes what depends on it too",
-                    Vec::new(),
-                );
-            }
-        } else if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
-            d.dependants = Some(dependants);
+        let in_use = plan.in_use();
+        let lines = plan.lines();
+        self.flash = None;
+        let heading = in_use.then_some("In use by (a force delete deletes these too):");
+        self.open_confirm(ConfirmTarget::Sip(plan), heading, lines);
+        if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
+            // A plain delete would be refused: only a force delete can work.
+            dialog.offer_force(
+                "in use: a force delete removes what depends on it too",
+                Vec::new(),
+            );
         }
     }
 
