@@ -364,12 +364,19 @@ async fn delete(ctx: &Context, a: DeleteArgs) -> Result<(), CliError> {
     ctx.ops.writable()?;
     let id = &ctx.resolve(Item::Provider, &a.id).await?;
     let missing = |e| ctx.about(Item::Provider, id, e);
-    let p = ctx.ops.get_provider(id).await.map_err(missing)?;
-    confirm_delete(&ctx.profile, "provider", &p.confirm_name(), a.yes)?;
-    let done = ctx.ops.delete_provider(id, &p.display_name()).await;
+    let plan = ctx.ops.plan_provider_delete(id).await.map_err(missing)?;
+    // What goes with it, as the UI's dialog lists it.
+    if let Some(heading) = plan.heading() {
+        eprintln!("{heading}");
+        for line in plan.lines() {
+            eprintln!("  {}", crate::text::printable(&line));
+        }
+    }
+    confirm_delete(&ctx.profile, "provider", &plan.confirm_name, a.yes)?;
+    let done = ctx.ops.delete_provider(&plan).await;
     ctx.finish(done).map_err(missing)?;
     let deleted = serde_json::json!({ "deleted": id });
     emit(ctx.output, &deleted, || {
-        format!("deleted provider {} ({id})\n", p.display_name())
+        format!("deleted provider {} ({id})\n", plan.name)
     })
 }

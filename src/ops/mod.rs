@@ -13,7 +13,7 @@ mod sip;
 pub(crate) mod warning;
 
 pub use lookup::{Lookup, Named};
-pub use providers::{ProviderChange, check_change};
+pub use providers::{ProviderChange, ProviderDeletePlan, check_change};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
 pub use warning::{Store, Warning};
 

@@ -129,16 +129,69 @@ impl Ops {
     }
 
     /// Deletes a provider (named `name` in the journal).
-    pub async fn delete_provider(&self, id: &str, name: &str) -> Done<()> {
+    pub async fn delete_provider(&self, plan: &ProviderDeletePlan) -> Done<()> {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
-        let result = self.client.delete_provider(id).await;
+        let result = self.client.delete_provider(&plan.id).await;
         self.journal(
             Action::ProviderDelete,
-            provider_target(id, Some(name.to_string())),
+            provider_target(&plan.id, Some(plan.name.clone())),
             None,
             result,
         )
+    }
+
+    /// What deleting provider `id` involves, read once for both frontends: its names,
+    /// and what the platform deletes with it (its phone numbers, where it lists them).
+    pub async fn plan_provider_delete(&self, id: &str) -> Result<ProviderDeletePlan, ApiError> {
+        self.writable()?;
+        let p = self.get_provider(id).await?;
+        let also_deleted = if self.client.capabilities().verification {
+            let numbers = self.provider_numbers(id).await?;
+            numbers
+                .iter()
+                .map(|n| format!("phone number {}", n.phone_number))
+                .chain(["its provider-managed SIP credentials and its Twilio trunk".to_string()])
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(ProviderDeletePlan {
+            id: p.id.clone(),
+            name: p.display_name(),
+            confirm_name: p.confirm_name(),
+            also_deleted,
+        })
+    }
+}
+
+/// What deleting a provider involves: its names, and what the platform deletes with
+/// it. One plan for both frontends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderDeletePlan {
+    /// The provider's id.
+    pub id: String,
+    /// Its name, for messages.
+    pub name: String,
+    /// What a protected profile asks to type.
+    pub confirm_name: String,
+    /// What goes with it, one line each (empty where the platform lists nothing).
+    pub also_deleted: Vec<String>,
+}
+
+impl ProviderDeletePlan {
+    /// What the lines are, when there are any.
+    pub fn heading(&self) -> Option<&'static str> {
+        (!self.also_deleted.is_empty()).then_some("Deleting it also deletes:")
+    }
+
+    /// What goes with it, or that nothing is listed.
+    pub fn lines(&self) -> Vec<String> {
+        if self.also_deleted.is_empty() {
+            vec!["nothing is listed as depending on it".to_string()]
+        } else {
+            self.also_deleted.clone()
+        }
     }
 }

@@ -23,12 +23,15 @@ pub enum Request {
     ListProviders,
     /// Every SIP credential.
     ListSip,
-    /// Phone numbers of a provider (detail pane, delete dialog).
+    /// Phone numbers of a provider (its detail pane).
     ProviderNumbers {
         /// The provider.
         id: String,
-        /// Opens the delete dialog when it arrives.
-        for_delete: bool,
+    },
+    /// What deleting a provider involves (then the delete dialog opens).
+    PlanProviderDelete {
+        /// The provider.
+        id: String,
     },
     /// What uses a SIP credential (its detail pane).
     SipDependants {
@@ -54,13 +57,8 @@ pub enum Request {
         /// Delete the phone numbers using it too.
         force: bool,
     },
-    /// Delete a provider.
-    DeleteProvider {
-        /// The provider.
-        id: String,
-        /// Its name, for messages.
-        name: String,
-    },
+    /// Delete a provider, as planned.
+    DeleteProvider(Arc<crate::ops::ProviderDeletePlan>),
     /// Replace a SIP credential's password, keeping every other field and the id.
     RotateSipPassword {
         /// The credential.
@@ -116,7 +114,8 @@ impl Request {
             Request::DeleteSip { plan, .. } => {
                 format!("delete SIP credential \"{}\"", plan.name)
             }
-            Request::DeleteProvider { name, .. } => format!("delete provider \"{name}\""),
+            Request::PlanProviderDelete { id } => format!("find what goes with provider {id}"),
+            Request::DeleteProvider(plan) => format!("delete provider \"{}\"", plan.name),
             Request::RotateSipPassword { name, .. } => {
                 format!("change the password of SIP credential \"{name}\"")
             }
@@ -132,7 +131,7 @@ impl Request {
             self,
             Request::Save(_)
                 | Request::DeleteSip { .. }
-                | Request::DeleteProvider { .. }
+                | Request::DeleteProvider(_)
                 | Request::RotateSipPassword { .. }
         )
     }
@@ -150,11 +149,11 @@ pub enum Answer {
     ProviderNumbers {
         /// The provider.
         id: String,
-        /// Opens the delete dialog.
-        for_delete: bool,
         /// Its phone numbers.
         result: Result<Vec<PhoneNumber>, ApiError>,
     },
+    /// [`Request::PlanProviderDelete`].
+    ProviderDeletePlan(Result<crate::ops::ProviderDeletePlan, ApiError>),
     /// [`Request::SipDependants`].
     SipDependants {
         /// The credential.

@@ -231,13 +231,12 @@ pub async fn perform(
                 .await;
             Answer::Sip(result)
         }
-        Request::ProviderNumbers { id, for_delete } => {
+        Request::ProviderNumbers { id } => {
             let result = ops.provider_numbers(&id).await;
-            Answer::ProviderNumbers {
-                id,
-                for_delete,
-                result,
-            }
+            Answer::ProviderNumbers { id, result }
+        }
+        Request::PlanProviderDelete { id } => {
+            Answer::ProviderDeletePlan(ops.plan_provider_delete(&id).await)
         }
         Request::SipDependants { id } => {
             let result = ops.sip_dependants(&id).await;
@@ -274,9 +273,13 @@ pub async fn perform(
                 result,
             }
         }
-        Request::DeleteProvider { id, name } => {
-            let result = reported(ops.delete_provider(&id, &name).await, tx);
-            Answer::ProviderDeleted { id, name, result }
+        Request::DeleteProvider(plan) => {
+            let result = reported(ops.delete_provider(&plan).await, tx);
+            Answer::ProviderDeleted {
+                id: plan.id.clone(),
+                name: plan.name.clone(),
+                result,
+            }
         }
         Request::RotateSipPassword { id, name, password } => {
             let result = reported(ops.rotate_sip_password(&id, &password).await, tx);

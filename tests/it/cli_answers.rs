@@ -528,3 +528,25 @@ async fn a_sip_delete_reads_the_credential_once_and_plans_as_the_ui_does() {
     // itself reads nothing again (it used to: three reads).
     assert_eq!(reads, 2);
 }
+
+#[tokio::test]
+async fn a_provider_delete_lists_what_goes_with_it_as_the_ui_dialog_does() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let id = "a1000000-0000-4000-8000-000000000001";
+    let run = telcreds(
+        &cfg,
+        &["-p", "sandbox-dasha", "providers", "delete", id, "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Deleting it also deletes:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("phone number +"), "{}", run.stderr);
+    assert!(run.stderr.contains("Twilio trunk"), "{}", run.stderr);
+}

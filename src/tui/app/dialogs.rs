@@ -54,17 +54,8 @@ impl App {
         }
         if let Some(p) = self.selected_provider() {
             let (id, name) = (p.id.clone(), p.confirm_name());
-            if !self.caps().verification {
-                // Unpod lists no phone numbers per configuration: confirm right away.
-                let lines = vec!["nothing is listed as depending on it".into()];
-                self.open_confirm(ConfirmTarget::Provider { id, name }, None, lines);
-                return Vec::new();
-            }
-            self.set_flash(format!("checking what uses {name}…"), false);
-            return self.call(Request::ProviderNumbers {
-                id,
-                for_delete: true,
-            });
+            self.set_flash(format!("checking what goes with {name}…"), false);
+            return self.call(Request::PlanProviderDelete { id });
         }
         Vec::new()
     }
@@ -376,10 +367,7 @@ impl App {
                         plan: plan.clone(),
                         force,
                     },
-                    ConfirmTarget::Provider { id, name } => Request::DeleteProvider {
-                        id: id.clone(),
-                        name: name.clone(),
-                    },
+                    ConfirmTarget::Provider(plan) => Request::DeleteProvider(plan.clone()),
                 };
                 match self.start(request) {
                     Ok((job, effect)) => {

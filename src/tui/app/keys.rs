@@ -351,10 +351,7 @@ impl App {
                 ..Default::default()
             });
             if self.caps().verification {
-                effects.extend(self.call(Request::ProviderNumbers {
-                    id: id.clone(),
-                    for_delete: false,
-                }));
+                effects.extend(self.call(Request::ProviderNumbers { id: id.clone() }));
             }
             effects.extend(self.call(Request::History { id }));
         } else if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {

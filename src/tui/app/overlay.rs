@@ -18,13 +18,8 @@ use tui_input::Input;
 pub enum ConfirmTarget {
     /// A SIP credential, as its delete was planned.
     Sip(Arc<crate::ops::SipDeletePlan>),
-    /// A provider.
-    Provider {
-        /// Its id.
-        id: String,
-        /// Its name.
-        name: String,
-    },
+    /// A provider, as its delete was planned.
+    Provider(Arc<crate::ops::ProviderDeletePlan>),
     /// A new password for a SIP credential on a production profile.
     SipPassword {
         /// The credential.
@@ -41,7 +36,7 @@ impl ConfirmTarget {
     pub fn action(&self) -> (&'static str, &'static str) {
         match self {
             ConfirmTarget::Sip(_) => ("Delete SIP credential", "nothing was deleted"),
-            ConfirmTarget::Provider { .. } => ("Delete provider", "nothing was deleted"),
+            ConfirmTarget::Provider(_) => ("Delete provider", "nothing was deleted"),
             ConfirmTarget::SipPassword { .. } => (
                 "Rotate the password of SIP credential",
                 "nothing was changed",
@@ -53,7 +48,7 @@ impl ConfirmTarget {
     pub fn kind(&self) -> &'static str {
         match self {
             ConfirmTarget::Sip(_) | ConfirmTarget::SipPassword { .. } => "Credential",
-            ConfirmTarget::Provider { .. } => "Provider",
+            ConfirmTarget::Provider(_) => "Provider",
         }
     }
 
@@ -61,7 +56,8 @@ impl ConfirmTarget {
     pub fn name(&self) -> &str {
         match self {
             ConfirmTarget::Sip(plan) => &plan.confirm_name,
-            ConfirmTarget::Provider { name, .. } | ConfirmTarget::SipPassword { name, .. } => name,
+            ConfirmTarget::Provider(plan) => &plan.confirm_name,
+            ConfirmTarget::SipPassword { name, .. } => name,
         }
     }
 }

@@ -200,11 +200,16 @@ impl App {
                     true,
                 );
             }
-            Answer::ProviderNumbers {
-                id,
-                for_delete,
-                result,
-            } => self.numbers_loaded(id, for_delete, result),
+            Answer::ProviderNumbers { id, result } => self.numbers_loaded(id, result),
+            Answer::ProviderDeletePlan(result) => match result {
+                Ok(plan) => {
+                    let plan = Arc::new(plan);
+                    let (heading, lines) = (plan.heading(), plan.lines());
+                    self.flash = None;
+                    self.open_confirm(ConfirmTarget::Provider(plan), heading, lines);
+                }
+                Err(e) => self.set_flash(format!("cannot delete: {e}"), true),
+            },
             Answer::SipDependants { id, result } => self.dependants_loaded(id, result),
             Answer::SipDeletePlan(result) => self.delete_planned(result),
             Answer::History { id, records } => {
@@ -323,44 +328,18 @@ impl App {
         }
     }
 
-    fn numbers_loaded(
-        &mut self,
-        id: String,
-        for_delete: bool,
-        result: Result<Vec<PhoneNumber>, ApiError>,
-    ) {
-        let numbers = match result {
-            Ok(n) => n,
-            Err(e) => {
-                self.set_flash(
-                    format!("could not list the provider's phone numbers: {e}"),
-                    true,
-                );
-                return;
+    /// A provider's phone numbers, for its detail pane.
+    fn numbers_loaded(&mut self, id: String, result: Result<Vec<PhoneNumber>, ApiError>) {
+        match result {
+            Ok(numbers) => {
+                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                    d.numbers = Some(numbers);
+                }
             }
-        };
-        if for_delete {
-            // The name a protected profile asks to be typed: plain text, no ellipsis.
-            let name = self
-                .providers
-                .items()
-                .iter()
-                .find(|p| p.id == id)
-                .map(Provider::confirm_name)
-                .unwrap_or_else(|| id.clone());
-            let mut lines: Vec<String> = numbers
-                .iter()
-                .map(|n| format!("phone number {}", n.phone_number))
-                .collect();
-            lines.push("its provider-managed SIP credentials and its Twilio trunk".into());
-            self.flash = None;
-            self.open_confirm(
-                ConfirmTarget::Provider { id, name },
-                Some("Deleting it also deletes:"),
-                lines,
-            );
-        } else if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
-            d.numbers = Some(numbers);
+            Err(e) => self.set_flash(
+                format!("could not list the provider's phone numbers: {e}"),
+                true,
+            ),
         }
     }
 
