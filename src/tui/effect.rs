@@ -506,6 +506,9 @@ pub enum Msg {
     },
     /// The journal as read at start, with a warning per unreadable line.
     JournalLoaded {
+        /// Which read: a later one has a larger number (an older read that ends
+        /// last must not replace a newer one).
+        read: u64,
         /// Entries, oldest first.
         entries: Vec<JournalEntry>,
         /// Problems met while reading.

@@ -27,6 +27,8 @@ pub struct Worker {
     /// Changes sent, each with what it does (for a person).
     changes: Vec<(JoinHandle<()>, String)>,
     verify_slots: Arc<Semaphore>,
+    /// Journal reads started, to number them.
+    journal_reads: u64,
 }
 
 /// Verifications run at once ("verify all" on a large profile stays polite).
@@ -42,6 +44,7 @@ impl Worker {
             reads: Vec::new(),
             changes: Vec::new(),
             verify_slots: Arc::new(Semaphore::new(VERIFY_CONCURRENCY)),
+            journal_reads: 0,
         }
     }
 
@@ -110,6 +113,8 @@ impl Worker {
             }
             Job::LoadJournal => {
                 // Every profile's journal: a profile switch does not cancel it.
+                self.journal_reads += 1;
+                let read = self.journal_reads;
                 let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
                 tokio::spawn(async move {
                     if let Ok((entries, warnings)) =
@@ -117,6 +122,7 @@ impl Worker {
                     {
                         let unfinished = crate::ops::rotation::unfinished_runs(&entries);
                         let _ = tx.send(Msg::JournalLoaded {
+                            read,
                             entries,
                             warnings,
                             unfinished,

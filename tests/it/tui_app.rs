@@ -1257,3 +1257,25 @@ async fn a_new_sip_credential_shows_its_detail_from_the_top() {
         "another item's detail starts at the top:\n{screen}"
     );
 }
+
+#[tokio::test]
+async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
+    use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
+    use telcreds::tui::effect::Msg;
+    let mut h = Harness::demo().await;
+    let entry = |id: &str| {
+        JournalEntry::new(
+            Action::SipDelete,
+            JournalTarget::new(TargetKind::SipCredential, id, None),
+        )
+    };
+    let loaded = |read: u64, entries: Vec<JournalEntry>| Msg::JournalLoaded {
+        read,
+        entries,
+        warnings: Vec::new(),
+        unfinished: Vec::new(),
+    };
+    let _ = h.app.update(loaded(100, vec![entry("a"), entry("b")]));
+    let _ = h.app.update(loaded(99, vec![entry("a")]));
+    assert_eq!(h.app.activity.items().len(), 2, "the newer read stays");
+}

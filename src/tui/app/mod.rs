@@ -180,6 +180,8 @@ pub struct App {
     twilio_accounts: Vec<TwilioAccount>,
     /// Rotations the journal shows unfinished: the header says so while any is.
     pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
+    /// The newest journal read applied.
+    journal_read: u64,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
     /// (platforms may spell it either way): `r` on a provider of the account reopens
     /// one.
@@ -279,6 +281,7 @@ impl App {
             rotation_check: None,
             twilio_accounts: Vec::new(),
             unfinished_runs: Vec::new(),
+            journal_read: 0,
             parked_mints: HashMap::new(),
             config_path: None,
             keymap: Default::default(),

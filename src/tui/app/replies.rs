@@ -56,11 +56,15 @@ impl App {
                 self.loads_finished();
                 effects
             }
+            // An older read that ended after a newer one changes nothing.
+            Msg::JournalLoaded { read, .. } if read < self.journal_read => Vec::new(),
             Msg::JournalLoaded {
+                read,
                 entries,
                 warnings,
                 unfinished,
             } => {
+                self.journal_read = read;
                 self.unfinished_runs = unfinished;
                 // The file is the whole truth: it holds what was journaled before, too.
                 let items = entries
