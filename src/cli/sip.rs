@@ -17,9 +17,7 @@ use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::ops::{PasswordChange, SipEdit};
-use crate::probe::ProbeOptions;
-use crate::probe::resolve::Resolver;
-use crate::probe::transport::TlsTrust;
+use crate::probe::{ProbeSetup, ProbeSetupError};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -418,16 +416,11 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
             "--timeout takes seconds, more than 0 and at most 120",
         ));
     }
-    let resolver = Resolver::system()
-        .map_err(|e| CliError::new(Exit::Other, format!("cannot use the system's DNS: {e}")))?;
-    let trust = TlsTrust::new(a.ca_file.as_deref()).map_err(CliError::usage)?;
-    let timeout = std::time::Duration::from_secs_f64(a.timeout);
-    let options = ProbeOptions {
-        register: a.register,
-        timeout,
-        resolver: resolver.with_timeout(timeout),
-        trust,
-    };
+    let setup = ProbeSetup::system(a.ca_file.as_deref()).map_err(|e| match e {
+        ProbeSetupError::Dns(_) => CliError::new(Exit::Other, e.to_string()),
+        ProbeSetupError::Trust(_) => CliError::usage(e.to_string()),
+    })?;
+    let options = setup.options(a.register, std::time::Duration::from_secs_f64(a.timeout));
     let id = &ctx.resolve(Item::Sip, &a.id).await?;
     let done = ctx.ops.probe_sip(id, &options).await;
     let report = ctx.finish(done)?;

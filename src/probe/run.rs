@@ -45,6 +45,53 @@ pub struct ProbeOptions {
     pub trust: TlsTrust,
 }
 
+/// What every probe of a session shares: the system's DNS configuration and what
+/// TLS trusts, read once (blocking: call it off the async threads where that
+/// matters). Both frontends build their options from it.
+#[derive(Debug, Clone)]
+pub struct ProbeSetup {
+    resolver: Resolver,
+    trust: TlsTrust,
+}
+
+/// Why a probe cannot be set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeSetupError {
+    /// The system's DNS configuration could not be read.
+    Dns(String),
+    /// The trust roots (or `--ca-file`) could not be read.
+    Trust(String),
+}
+
+impl std::fmt::Display for ProbeSetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProbeSetupError::Dns(e) => write!(f, "cannot use the system's DNS: {e}"),
+            ProbeSetupError::Trust(e) => f.write_str(e),
+        }
+    }
+}
+
+impl ProbeSetup {
+    /// The system's resolver and TLS roots, plus `ca_file`'s certificates if given.
+    pub fn system(ca_file: Option<&std::path::Path>) -> Result<ProbeSetup, ProbeSetupError> {
+        let resolver = Resolver::system().map_err(|e| ProbeSetupError::Dns(e.to_string()))?;
+        let trust = TlsTrust::new(ca_file).map_err(ProbeSetupError::Trust)?;
+        Ok(ProbeSetup { resolver, trust })
+    }
+
+    /// The options of one probe: each step within `timeout`, the password checked
+    /// with a REGISTER when `register`.
+    pub fn options(&self, register: bool, timeout: Duration) -> ProbeOptions {
+        ProbeOptions {
+            register,
+            timeout,
+            resolver: self.resolver.clone().with_timeout(timeout),
+            trust: self.trust.clone(),
+        }
+    }
+}
+
 /// Runs the probe.
 pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
     let mut checks = Vec::new();

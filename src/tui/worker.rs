@@ -9,9 +9,7 @@ use crate::config::{ConfigError, Profile};
 use crate::ops::rotation::{self, CheckFailure, CheckedToken, Pending, Promotion, Rotator};
 use crate::ops::warning::Warning;
 use crate::ops::{Done, Ops, Stores};
-use crate::probe::ProbeOptions;
-use crate::probe::resolve::Resolver;
-use crate::probe::transport::TlsTrust;
+use crate::probe::{ProbeOptions, ProbeSetup};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -307,36 +305,26 @@ pub async fn perform(
 
 /// The system's DNS configuration and TLS roots, read once (off the async threads)
 /// for every probe of the session.
-static PROBE_SETUP: tokio::sync::OnceCell<Result<(Resolver, TlsTrust), String>> =
+static PROBE_SETUP: tokio::sync::OnceCell<Result<ProbeSetup, String>> =
     tokio::sync::OnceCell::const_new();
 
 /// How the UI probes: the system's DNS and trust, 5 s a step.
 async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
-    let timeout = std::time::Duration::from_secs(5);
     let setup = PROBE_SETUP
         .get_or_init(|| async {
-            tokio::task::spawn_blocking(|| {
-                let resolver =
-                    Resolver::system().map_err(|e| format!("cannot use the system's DNS: {e}"))?;
-                Ok((resolver, TlsTrust::new(None)?))
-            })
-            .await
-            .unwrap_or_else(|e| {
-                Err(format!(
-                    "reading the system's DNS and TLS setup failed: {e}"
-                ))
-            })
+            tokio::task::spawn_blocking(|| ProbeSetup::system(None).map_err(|e| e.to_string()))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(format!(
+                        "reading the system's DNS and TLS setup failed: {e}"
+                    ))
+                })
         })
         .await;
-    let (resolver, trust) = setup
+    let setup = setup
         .clone()
         .map_err(|message| crate::api::ApiError::Network { message })?;
-    Ok(ProbeOptions {
-        register,
-        timeout,
-        resolver: resolver.with_timeout(timeout),
-        trust,
-    })
+    Ok(setup.options(register, std::time::Duration::from_secs(5)))
 }
 
 /// A checked token's plan, or why there is none.
