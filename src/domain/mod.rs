@@ -5,6 +5,7 @@ mod enums;
 mod model;
 pub mod needle;
 pub mod password;
+pub mod server;
 pub mod time;
 mod tone;
 pub mod validate;

@@ -204,9 +204,9 @@ fn max_len(value: &Option<String>, max: usize) -> Result<(), Invalid> {
     }
 }
 
-/// Checks a SIP server: 1–255 characters, no spaces; a host or IPv4 address with an
-/// optional `:port`, or an IPv6 address, bare or as `[address]:port`. A port is
-/// 1–65535.
+/// Checks a SIP server: 1–255 characters, in the grammar the probe reads
+/// ([`super::server::parse_sip_server`]): a host name or IPv4 address with an
+/// optional `:port`, or an IPv6 address, bare or as `[address]:port`.
 pub fn sip_server(server: &str) -> Result<(), Invalid> {
     let server = server.trim();
     let n = server.chars().count();
@@ -216,45 +216,9 @@ pub fn sip_server(server: &str) -> Result<(), Invalid> {
     if n > SIP_TEXT_MAX {
         return Err(format!("at most {SIP_TEXT_MAX} characters (got {n})").into());
     }
-    if server.contains(char::is_whitespace) {
-        return Err("must not contain spaces".into());
-    }
-    if let Some(rest) = server.strip_prefix('[') {
-        let Some((address, after)) = rest.split_once(']') else {
-            return Err("an IPv6 address in brackets needs its closing ']'".into());
-        };
-        if address.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(format!("\"{address}\" in brackets is not an IPv6 address").into());
-        }
-        return match after {
-            "" => Ok(()),
-            _ => match after.strip_prefix(':') {
-                Some(port) => sip_port(port),
-                None => Err("after \"[address]\" only \":port\" may follow".into()),
-            },
-        };
-    }
-    match server.matches(':').count() {
-        0 => Ok(()),
-        1 => {
-            let (host, port) = server.split_once(':').unwrap_or((server, ""));
-            if host.is_empty() {
-                return Err("a host is needed before \":port\"".into());
-            }
-            sip_port(port)
-        }
-        _ if server.parse::<std::net::Ipv6Addr>().is_ok() => Ok(()),
-        _ => Err("must be host:port; an IPv6 address with a port is written [address]:port".into()),
-    }
-}
-
-/// A port after `:`: a number from 1 to 65535.
-fn sip_port(port: &str) -> Result<(), Invalid> {
-    match port.parse::<u16>() {
-        Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
-        _ if port.is_empty() => Err("a port is needed after ':' (1-65535)".into()),
-        _ => Err(format!("the port must be a number from 1 to 65535 (got \"{port}\")").into()),
-    }
+    super::server::parse_sip_server(server)
+        .map(|_| ())
+        .map_err(Invalid::from)
 }
 
 /// Checks an optional text field against the 255-character limit.
@@ -425,6 +389,31 @@ pub fn provider_update(u: &ProviderUpdate) -> Result<(), Vec<FieldError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_form_takes_no_sip_server_the_probe_refuses() {
+        for bad in [
+            "alice@sip.example",
+            "sip:pbx.example",
+            "zürich.example",
+            "a..b",
+        ] {
+            assert!(sip_server(bad).is_err(), "{bad}");
+            assert!(
+                super::super::server::parse_sip_server(bad).is_err(),
+                "{bad}"
+            );
+        }
+        for good in [
+            "sip.example:5061",
+            "10.0.0.1",
+            "[::1]:5060",
+            "::1",
+            "pbx_1.corp.test",
+        ] {
+            assert!(sip_server(good).is_ok(), "{good}");
+        }
+    }
 
     #[test]
     fn a_sip_password_under_twelve_characters_is_weak() {

@@ -69,7 +69,7 @@ async fn bad_ports_spaces_and_regions_are_refused_before_any_call() {
     for (flags, expected) in [
         (
             &["--server", "sip.a.example:99999"][..],
-            "server: the port must be a number from 1 to 65535 (got \"99999\")",
+            "server: SIP server \"sip.a.example:99999\": port 99999 is outside 1–65535",
         ),
         (
             &["--server", "[::1]:5060", "--domain", "a b"][..],
