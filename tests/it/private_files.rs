@@ -54,7 +54,11 @@ async fn run_without_home(tmp: &Path, config: &Path, args: Vec<String>, stdin: S
     tokio::task::spawn_blocking(move || {
         let mut child = cmd.spawn().unwrap();
         let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
+        // A command refused before it reads stdin closes the pipe first.
+        match input.write_all(stdin.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.unwrap(),
+        }
         drop(input);
         let out = child.wait_with_output().unwrap();
         Run {
