@@ -451,6 +451,14 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
         )
         .unwrap();
     let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
+    // The journal is read in the background, apart from the calls settle waits for.
+    for _ in 0..500 {
+        h.pump();
+        if !h.app.unfinished_runs.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let screen = h.screen(160, 30);
     assert!(
         screen.contains("rotation of AC75…8b24 NOT finished"),
