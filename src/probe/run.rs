@@ -131,8 +131,10 @@ async fn resolve_step(
     checks: &mut Vec<ProbeCheck>,
 ) -> Option<Vec<Target>> {
     let started = Instant::now();
-    let transport = input.transport.via_token().to_lowercase();
-    let result = options.resolver.resolve(&input.server, &transport).await;
+    let result = options
+        .resolver
+        .resolve(&input.server, input.transport)
+        .await;
     let elapsed = started.elapsed();
     match result {
         Ok(resolution) if !resolution.targets.is_empty() => {
