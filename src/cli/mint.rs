@@ -142,10 +142,7 @@ async fn check_current(
 
 /// True when the journal shows a promotion of `sid` sent with no answer recorded.
 async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
-    let journal = journal.clone();
-    let Ok((entries, _)) = tokio::task::spawn_blocking(move || journal.read()).await else {
-        return false;
-    };
+    let (entries, _) = journal.read_in_background().await;
     unfinished_run(&entries, sid).is_some_and(|run| run.promotion_sent)
 }
 
@@ -486,10 +483,7 @@ impl Flow<'_> {
 
     /// The unfinished run of this account, as the journal recorded it.
     async fn journal_run(&self) -> Option<UnfinishedRun> {
-        let journal = self.stores.journal.clone();
-        let (entries, warnings) = tokio::task::spawn_blocking(move || journal.read())
-            .await
-            .ok()?;
+        let (entries, warnings) = self.stores.journal.read_in_background().await;
         warn_all(&warnings);
         unfinished_run(&entries, &self.plan.account_sid)
     }

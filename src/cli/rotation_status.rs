@@ -11,10 +11,7 @@ pub use crate::ops::rotation::WEBHOOKS;
 
 /// Prints every unfinished run (JSON: an array, empty when there is none).
 pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
-    let journal = setup.stores()?.journal;
-    let (entries, warnings) = tokio::task::spawn_blocking(move || journal.read())
-        .await
-        .unwrap_or_default();
+    let (entries, warnings) = setup.stores()?.journal.read_in_background().await;
     super::audit::warn_all(&warnings);
     let runs = unfinished_runs(&entries);
     // A token that may be stored nowhere is said on stderr (the JSON stays an array
@@ -30,13 +27,7 @@ pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
 /// stands, as the journal recorded it (the leaked token works until a promotion).
 pub async fn interrupted(setup: &Setup) -> CliError {
     let runs = match setup.stores() {
-        Ok(stores) => {
-            let journal = stores.journal;
-            let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
-                .await
-                .unwrap_or_default();
-            unfinished_runs(&entries)
-        }
+        Ok(stores) => unfinished_runs(&stores.journal.read_in_background().await.0),
         Err(_) => Vec::new(),
     };
     let mut message = String::from(

@@ -44,6 +44,15 @@ impl Journal {
     pub fn read(&self) -> (Vec<JournalEntry>, Vec<String>) {
         jsonl::read(&self.path)
     }
+
+    /// [`Journal::read`], off the async threads; a read that could not run tells
+    /// nothing (no entries).
+    pub async fn read_in_background(&self) -> (Vec<JournalEntry>, Vec<String>) {
+        let journal = self.clone();
+        tokio::task::spawn_blocking(move || journal.read())
+            .await
+            .unwrap_or_default()
+    }
 }
 
 /// One line of the journal.

@@ -834,7 +834,6 @@ async fn promote_force_promotes_over_a_target_left_on_the_old_token_and_says_it_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mint_killed_mid_deploy_is_rebuilt_from_the_journal_with_the_update_in_flight_unknown() {
-    use std::process::{Command, Stdio};
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = mint_config(&sb, dir.path());
@@ -845,26 +844,7 @@ async fn a_mint_killed_mid_deploy_is_rebuilt_from_the_journal_with_the_update_in
             "path_prefix": "/api/v2/platform", "delay_ms": 60000}),
     )
     .await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
-        .args(["--config"])
-        .arg(&cfg)
-        .args([
-            "rotate",
-            "twilio",
-            "--account-sid",
-            ACME,
-            "--mint",
-            "--yes",
-            "--profiles",
-            "sandbox-dasha,sandbox-unpod",
-        ])
-        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
-        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_mint(&cfg, dir.path(), false);
     let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
     let in_flight = |entries: &[telcreds::journal::JournalEntry]| {
         entries.iter().any(|e| {
@@ -881,13 +861,7 @@ async fn a_mint_killed_mid_deploy_is_rebuilt_from_the_journal_with_the_update_in
             .count()
             >= 3
     };
-    for _ in 0..600 {
-        if in_flight(&journal.read().0) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(in_flight(&journal.read().0), "{:?}", journal.read().0);
+    wait_for_journal(&journal, in_flight).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
@@ -970,7 +944,7 @@ async fn after_a_promotion_whose_answer_was_lost_a_later_run_says_it_went_throug
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = mint_config(&sb, dir.path());
@@ -980,26 +954,7 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
             "path_prefix": "/api/v2/platform", "delay_ms": 60000}),
     )
     .await;
-    let child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
-        .args(["--config"])
-        .arg(&cfg)
-        .args([
-            "rotate",
-            "twilio",
-            "--account-sid",
-            ACME,
-            "--mint",
-            "--yes",
-            "--profiles",
-            "sandbox-dasha,sandbox-unpod",
-        ])
-        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
-        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_mint(&cfg, dir.path(), true);
     let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
     let in_flight = |entries: &[telcreds::journal::JournalEntry]| {
         entries.iter().any(|e| {
@@ -1008,13 +963,7 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
                 && e.outcome == Outcome::Sent
         })
     };
-    for _ in 0..600 {
-        if in_flight(&journal.read().0) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(in_flight(&journal.read().0));
+    wait_for_journal(&journal, in_flight).await;
     // SIGINT, as ctrl-c in a terminal sends it.
     let pid = child.id().to_string();
     assert!(
@@ -1037,7 +986,7 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mint_killed_while_store_cmd_runs_says_the_new_token_may_be_stored_nowhere() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = mint_config(&sb, dir.path());
@@ -1046,39 +995,14 @@ async fn a_mint_killed_while_store_cmd_runs_says_the_new_token_may_be_stored_now
     let stored = dir.path().join("stored");
     let text = text.replace(&format!("cat > '{}'", stored.display()), "sleep 100043");
     std::fs::write(&cfg, text).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telcreds"))
-        .args(["--config"])
-        .arg(&cfg)
-        .args([
-            "rotate",
-            "twilio",
-            "--account-sid",
-            ACME,
-            "--mint",
-            "--yes",
-            "--profiles",
-            "sandbox-dasha,sandbox-unpod",
-        ])
-        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
-        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_mint(&cfg, dir.path(), false);
     let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
     let storing = |entries: &[telcreds::journal::JournalEntry]| {
         entries
             .iter()
             .any(|e| e.action == Action::RotationStore && e.outcome == Outcome::Sent)
     };
-    for _ in 0..600 {
-        if storing(&journal.read().0) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(storing(&journal.read().0));
+    wait_for_journal(&journal, storing).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let _ = Command::new("pkill")
@@ -1099,4 +1023,51 @@ async fn a_mint_killed_while_store_cmd_runs_says_the_new_token_may_be_stored_now
         "{}",
         doctor.stdout
     );
+}
+
+/// `rotate twilio --mint --yes` on the sandbox profiles, started in the background
+/// (stdout and stderr kept when `output`).
+fn spawn_mint(cfg: &Path, dir: &Path, output: bool) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    let out = || {
+        if output {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        }
+    };
+    Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .arg("--config")
+        .arg(cfg)
+        .args([
+            "rotate",
+            "twilio",
+            "--account-sid",
+            ACME,
+            "--mint",
+            "--yes",
+            "--profiles",
+            "sandbox-dasha,sandbox-unpod",
+        ])
+        .env("TELCREDS_STATE_DIR", dir.join("state"))
+        .env("TELCREDS_DATA_DIR", dir.join("data"))
+        .stdin(Stdio::null())
+        .stdout(out())
+        .stderr(out())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (at most 30 s) until the journal's entries meet `done`.
+async fn wait_for_journal(
+    journal: &Journal,
+    done: impl Fn(&[telcreds::journal::JournalEntry]) -> bool,
+) {
+    for _ in 0..600 {
+        if done(&journal.read().0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the journal never got there: {:?}", journal.read().0);
 }

@@ -496,15 +496,7 @@ async fn ctrl_c_during_a_mint_says_the_rotation_is_not_finished() {
         &format!("--config {} -p sandbox-dasha", cfg.display()),
     );
     let tmux = Tmux::start(&format!("{command}; echo EXIT=$?; sleep 30"), 160, 40);
-    tmux.wait_for("Providers (8)");
-    tmux.keys(&["/"]);
-    tmux.type_text("acme-prod-us");
-    tmux.keys(&["Enter"]);
-    tmux.keys(&["r"]);
-    tmux.wait_for("mint a new token at Twilio");
-    tmux.keys(&["m"]);
-    tmux.wait_for("Mint a new token");
-    tmux.keys(&["y"]);
+    mint_acme_in_tmux(&tmux);
     tmux.wait_until("the deployment to start", |s| {
         s.contains("rotating") || s.contains("updating")
     });
@@ -688,15 +680,7 @@ async fn a_store_cmd_never_draws_over_the_ui() {
         &format!("--config {} -p sandbox-dasha", cfg.display()),
     );
     let tmux = Tmux::start(&command, 160, 40);
-    tmux.wait_for("Providers (8)");
-    tmux.keys(&["/"]);
-    tmux.type_text("acme-prod-us");
-    tmux.keys(&["Enter"]);
-    tmux.keys(&["r"]);
-    tmux.wait_for("mint a new token at Twilio");
-    tmux.keys(&["m"]);
-    tmux.wait_for("Mint a new token");
-    tmux.keys(&["y"]);
+    mint_acme_in_tmux(&tmux);
     let screen = tmux.wait_for("OLD TOKEN IS DEAD");
     assert!(!screen.contains("STORE-DRAWS-HERE"), "{screen}");
     assert_eq!(
@@ -706,4 +690,18 @@ async fn a_store_cmd_never_draws_over_the_ui() {
     tmux.keys(&["Escape"]);
     tmux.keys(&["q"]);
     tmux.wait_exit();
+}
+
+/// In the real binary in tmux: `acme-prod-us` filtered, `r`, `m`, and the plan
+/// confirmed with `y`.
+fn mint_acme_in_tmux(tmux: &crate::e2e_tmux::Tmux) {
+    tmux.wait_for("Providers (8)");
+    tmux.keys(&["/"]);
+    tmux.type_text("acme-prod-us");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["r"]);
+    tmux.wait_for("mint a new token at Twilio");
+    tmux.keys(&["m"]);
+    tmux.wait_for("Mint a new token");
+    tmux.keys(&["y"]);
 }

@@ -128,10 +128,7 @@ pub async fn run(
 
 /// A warning per rotation the journal shows unfinished.
 async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
-    let journal = journal.clone();
-    let Ok((entries, _)) = tokio::task::spawn_blocking(move || journal.read()).await else {
-        return Vec::new();
-    };
+    let (entries, _) = journal.read_in_background().await;
     let unstored = crate::ops::rotation::unstored_tokens(&entries)
         .into_iter()
         .map(|u| {

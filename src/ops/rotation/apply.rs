@@ -143,27 +143,17 @@ impl Rotator {
     /// platform can; the other targets are [`TargetOutcome::Skipped`]. Journaled as
     /// [`Action::RotationRestore`].
     pub async fn restore(&self, plan: &Plan, deployed: &Report, old: &CheckedToken) -> Report {
-        let mut outcomes = Vec::with_capacity(plan.targets.len());
-        let mut work = Vec::new();
-        for (i, r) in deployed.results.iter().enumerate() {
-            if r.outcome.holds_new_token() || r.outcome.update_state_unknown() {
-                work.push((i, Stage::Update));
-                outcomes.push(None);
-            } else {
-                outcomes.push(Some(TargetOutcome::Skipped {
+        let outcomes = deployed
+            .results
+            .iter()
+            .map(|r| {
+                let may_hold_it = r.outcome.holds_new_token() || r.outcome.update_state_unknown();
+                (!may_hold_it).then(|| TargetOutcome::Skipped {
                     reason: "never changed: still on the old token".into(),
-                }));
-            }
-        }
-        self.run(
-            plan,
-            old,
-            work,
-            outcomes,
-            Vec::new(),
-            Action::RotationRestore,
-        )
-        .await
+                })
+            })
+            .collect();
+        self.put_back(plan, old, outcomes).await
     }
 
     /// Puts `old` back on every target of `plan` marked for update (a run that did
@@ -171,16 +161,30 @@ impl Rotator {
     /// token on a target that has it changes nothing), verifying where the platform
     /// can. Journaled as [`Action::RotationRestore`].
     pub async fn restore_all(&self, plan: &Plan, old: &CheckedToken) -> Report {
-        let mut outcomes = Vec::with_capacity(plan.targets.len());
-        let mut work = Vec::new();
-        for (i, t) in plan.targets.iter().enumerate() {
-            if t.disposition == Disposition::Update {
-                work.push((i, Stage::Update));
-                outcomes.push(None);
-            } else {
-                outcomes.push(Some(TargetOutcome::skipped(&t.disposition)));
-            }
-        }
+        let outcomes = plan
+            .targets
+            .iter()
+            .map(|t| {
+                (t.disposition != Disposition::Update)
+                    .then(|| TargetOutcome::skipped(&t.disposition))
+            })
+            .collect();
+        self.put_back(plan, old, outcomes).await
+    }
+
+    /// Puts `old` on the targets whose outcome is not given yet (`None`).
+    async fn put_back(
+        &self,
+        plan: &Plan,
+        old: &CheckedToken,
+        outcomes: Vec<Option<TargetOutcome>>,
+    ) -> Report {
+        let work = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.is_none())
+            .map(|(i, _)| (i, Stage::Update))
+            .collect();
         self.run(
             plan,
             old,

@@ -147,10 +147,7 @@ impl std::fmt::Display for UnfinishedMint {
 /// The rotation of `sid` whose secondary token may be deployed, from the journal, if
 /// there is one. An unreadable journal tells nothing.
 pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedMint> {
-    let journal = journal.clone();
-    let (entries, _) = tokio::task::spawn_blocking(move || journal.read())
-        .await
-        .ok()?;
+    let (entries, _) = journal.read_in_background().await;
     let run = super::unfinished_run(&entries, sid)?;
     Some(UnfinishedMint {
         account_sid: sid.to_string(),

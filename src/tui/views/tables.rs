@@ -193,11 +193,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     let theme = app.theme.clone();
     let spinner = super::spinner(app);
     // Accounts whose rotation did not finish: their providers are marked.
-    let rotating: Vec<String> = app
-        .unfinished_runs
-        .iter()
-        .map(|r| r.account_sid.to_ascii_lowercase())
-        .collect();
+    let runs = &app.unfinished_runs;
     let verifying = &app.verifying;
     let list = if tab == Tab::Verification {
         &mut app.verification
@@ -217,7 +213,10 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
                 Span::styled(status, theme.status(&p.status))
             };
             let mark = if list.is_marked(&p.id) { "● " } else { "" };
-            let sid_cell = if rotating.contains(&p.account_sid.to_ascii_lowercase()) {
+            let rotating = runs
+                .iter()
+                .any(|r| crate::domain::same_account_sid(&r.account_sid, &p.account_sid));
+            let sid_cell = if rotating {
                 Line::from(Span::styled(format!("⚠ {sid}"), theme.warn))
             } else {
                 Line::from(sid)
