@@ -12,14 +12,15 @@ use super::rotate;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
 use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
+use crate::domain::Tone;
 use crate::ops::Stores;
 use crate::ops::rotation::{
-    self, Abort, CheckFailure, CheckedToken, MintFailure, Minted, Pending, Plan, Promotion, Report,
-    Rotator,
+    self, CheckFailure, CheckedToken, Decision, MintFailure, MintSetup, Plan, Promotion, Report,
+    RotationRun, RunContext, RunKind, RunStage, unfinished_run,
 };
-use crate::ops::rotation::{Holds, UnfinishedRun, unfinished_run};
 use crate::secret::Secret;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What the flow needs about the account, from the config or the command line.
 struct Account {
@@ -38,22 +39,30 @@ pub async fn run(cli: &Cli, a: RotateTwilioArgs, setup: &super::Setup) -> Result
     let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
     let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
     rotate::nothing_to_do(&plan, &profiles)?;
-    let ctx = Flow {
+    let flow = Flow {
         cli,
         a: &a,
-        http,
-        stores,
-        profiles,
-        account,
-        current,
-        plan,
+        ctx: RunContext {
+            http,
+            journal: stores.journal.clone(),
+            history: stores.history.clone(),
+            profiles,
+            concurrency: usize::from(a.concurrency),
+            halt: Default::default(),
+        },
+        setup: Arc::new(MintSetup {
+            accounts_base: account.accounts_base,
+            store_cmd: account.store_cmd,
+        }),
+        current: Arc::new(current),
+        plan: Arc::new(plan),
     };
     if a.mint {
-        ctx.mint().await
+        flow.mint().await
     } else if a.promote {
-        ctx.promote_later().await
+        flow.promote_later().await
     } else {
-        ctx.abort_later().await
+        flow.abort_later().await
     }
 }
 
@@ -146,29 +155,51 @@ async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
     unfinished_run(&entries, sid).is_some_and(|run| run.promotion_sent)
 }
 
-/// One run of the flow.
+/// What the command line hands a run: the user's flags and answers.
 struct Flow<'a> {
     cli: &'a Cli,
     a: &'a RotateTwilioArgs,
-    http: Http,
-    stores: Stores,
-    profiles: Vec<Profile>,
-    account: Account,
-    current: CheckedToken,
-    plan: Plan,
+    ctx: RunContext,
+    setup: Arc<MintSetup>,
+    current: Arc<CheckedToken>,
+    plan: Arc<Plan>,
 }
 
 impl Flow<'_> {
-    fn rotator(&self) -> Rotator {
-        Rotator::new(self.stores.journal.clone(), self.stores.history.clone())
-            .with_concurrency(usize::from(self.a.concurrency))
-    }
-
     fn format(&self) -> OutputFormat {
         self.cli.output
     }
 
-    /// `--mint`: plan, confirm, mint, deploy, promote (or stop before it), store.
+    fn run(&self) -> RotationRun {
+        RotationRun::new(
+            1,
+            self.ctx.clone(),
+            RunKind::Mint(self.setup.clone()),
+            self.plan.clone(),
+            self.current.clone(),
+        )
+    }
+
+    /// The run rebuilt from the journal, if the journal shows it unfinished.
+    async fn resumed(&self) -> Option<RotationRun> {
+        let unfinished =
+            rotation::unfinished_mint(&self.ctx.journal, &self.plan.account_sid).await?;
+        Some(RotationRun::resume(
+            1,
+            self.ctx.clone(),
+            self.setup.clone(),
+            self.plan.clone(),
+            self.current.clone(),
+            unfinished,
+        ))
+    }
+
+    async fn advance(&self, run: &mut RotationRun, decision: Decision) {
+        rotate::advance(run, decision, self.format()).await;
+    }
+
+    /// `--mint`: plan, confirm, then the run: mint, deploy, promote (or stop before
+    /// it), store. The questions it raises are asked on the terminal.
     async fn mint(&self) -> Result<(), CliError> {
         let intro = format!(
             "Twilio accepted the current token of {}; a new token will be minted there \
@@ -181,218 +212,156 @@ impl Flow<'_> {
         )? {
             return rotate::plan_outcome(&self.plan);
         }
-        let minted = self.mint_secondary().await?;
-        let mut report = rotate::apply(
-            &self.rotator(),
-            &self.plan,
-            minted.new_token(),
-            self.format(),
-        )
-        .await;
+        let mut run = self.run();
+        let first = if self.a.replace_secondary {
+            Decision::Replace
+        } else {
+            Decision::Start
+        };
+        self.advance(&mut run, first).await;
         loop {
-            if !self.a.yes && report.failed().next().is_some() && rotate::ask_retry(&report)? {
-                let again = rotate::retry(
-                    &self.rotator(),
-                    &self.plan,
-                    &report,
-                    minted.new_token(),
-                    self.format(),
-                )
-                .await;
-                report = Report {
-                    warnings: [report.warnings, again.warnings.clone()].concat(),
-                    ..again
-                };
-                continue;
-            }
-            let (promotion, warnings) = minted.promote(&report, false, &self.stores.journal).await;
-            warn_all(&warnings);
-            return match promotion {
-                Promotion::Blocked { left } => self.blocked(&minted, &report, &left).await,
-                other => self.promoted(other, Some(&report), &[]).await,
-            };
-        }
-    }
-
-    /// Creates the secondary; an existing one is replaced with `--replace-secondary`
-    /// or a "yes" on the terminal.
-    async fn mint_secondary(&self) -> Result<Minted, CliError> {
-        let mut replace = self.a.replace_secondary;
-        loop {
-            let (result, warnings) = rotation::mint(
-                &self.http,
-                &self.profiles,
-                &self.account.accounts_base,
-                &self.current,
-                replace,
-                &self.stores.journal,
-            )
-            .await;
-            warn_all(&warnings);
-            match result {
-                Ok(minted) => return Ok(minted),
-                // A secondary of an unfinished rotation is not replaced on a question:
-                // the message says how to finish that rotation.
-                Err(
-                    failure @ MintFailure::SecondaryExists {
-                        unfinished: None, ..
-                    },
-                ) if !replace && !self.a.yes => {
+            let next = match run.stage() {
+                RunStage::NotMinted(failure) => {
+                    if !run.offers(Decision::Replace) || self.a.yes {
+                        return Err(mint_error(failure));
+                    }
+                    // An existing secondary not from telcreds: replaced on a "yes".
                     eprintln!("{failure}");
                     let question = "Replace the existing secondary token? Whatever uses it \
                                     stops working. Type yes to replace: ";
                     if !ask_on_tty(question, "yes")? {
-                        return Err(mint_error(&failure));
+                        return Err(mint_error(failure));
                     }
-                    replace = true;
+                    Decision::Replace
                 }
-                Err(failure) => return Err(mint_error(&failure)),
-            }
+                // telcreds' own secondary, from a run that did not finish: the message
+                // says how to finish that run.
+                RunStage::Unfinished(unfinished) => {
+                    return Err(CliError::new(
+                        Exit::Conflict,
+                        format!(
+                            "Twilio's secondary token was not created: {unfinished}; no \
+                             platform was changed"
+                        ),
+                    ));
+                }
+                RunStage::Blocked { .. } => {
+                    self.print_summary(&run);
+                    match self.blocked(&run)? {
+                        Some(decision) => decision,
+                        None => return self.parked(&run),
+                    }
+                }
+                RunStage::Aborted(_) => return self.aborted(&run),
+                _ => return self.promoted(&run),
+            };
+            self.advance(&mut run, next).await;
         }
     }
 
     /// Targets are left on the old token: both tokens keep working. On a terminal,
-    /// the user may promote anyway or abort.
-    async fn blocked(
-        &self,
-        minted: &Minted,
-        report: &Report,
-        left: &[String],
-    ) -> Result<(), CliError> {
-        if self.format() == OutputFormat::Table {
-            print!("{}", rotate::report_text(report));
+    /// the user may retry the failed, promote anyway or abort; `None`: leave it.
+    fn blocked(&self, run: &RotationRun) -> Result<Option<Decision>, CliError> {
+        if self.a.yes {
+            return Ok(None);
         }
-        eprintln!("NOT promoted: these would stop working with the old token:");
-        for line in left {
-            eprintln!("  {}", crate::text::printable(line));
+        if run.offers(Decision::Retry)
+            && let Some(report) = run.report()
+            && rotate::ask_retry(report)?
+        {
+            return Ok(Some(Decision::Retry));
         }
-        eprintln!(
-            "Both tokens keep working for API calls; {}.",
-            crate::ops::rotation::WEBHOOKS
+        let answer = ask_on_tty_answer(
+            "Type promote to promote anyway (the targets above stop working), abort to put \
+             the old token back and delete the new one, or press Enter to leave both \
+             tokens working: ",
         );
-        if !self.a.yes {
-            let answer = ask_on_tty_answer(
-                "Type promote to promote anyway (the targets above stop working), abort to put \
-                 the old token back and delete the new one, or press Enter to leave both \
-                 tokens working: ",
-            );
-            let answer = match answer {
-                Ok(text) => Ok(text.trim().to_string()),
-                Err(e) if matches!(e.exit, Exit::Interrupted | Exit::Refused) => Ok(String::new()),
-                Err(e) => Err(e),
-            }?;
-            match answer.as_str() {
-                "promote" => {
-                    let (promotion, warnings) =
-                        minted.promote(report, true, &self.stores.journal).await;
-                    warn_all(&warnings);
-                    return self.promoted(promotion, Some(report), &[]).await;
-                }
-                "abort" => {
-                    let (abort, warnings) = minted
-                        .abort(&self.rotator(), &self.plan, report, &self.stores.journal)
-                        .await;
-                    warn_all(&warnings);
-                    return self.aborted(&abort);
-                }
-                _ => {}
-            }
-        }
-        let sid = &self.plan.account_sid;
+        let answer = match answer {
+            Ok(text) => text.trim().to_string(),
+            Err(e) if matches!(e.exit, Exit::Interrupted | Exit::Refused) => String::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(match answer.as_str() {
+            "promote" => Some(Decision::Promote { force: true }),
+            "abort" => Some(Decision::Abort),
+            _ => None,
+        })
+    }
+
+    /// Left before the promotion (its summary printed): JSON, and exit 9.
+    fn parked(&self, run: &RotationRun) -> Result<(), CliError> {
+        let RunStage::Blocked { left } = run.stage() else {
+            return Ok(());
+        };
         self.print_json(&Outcome {
-            account_sid: sid,
-            promoted: false,
-            old_token_dead: false,
+            account_sid: run.account_sid(),
             left_on_old_token: left,
-            report: Some(report),
+            report: run.report(),
+            summary: summary_texts(run),
             ..Outcome::default()
         })?;
-        Err(CliError::new(
-            Exit::Incomplete,
-            format!(
-                "not promoted: {} target(s) left on the old token; both tokens work. Fix \
-                 them, then run `telcreds rotate twilio --account-sid {sid} --promote`; or \
-                 `--abort` to put the old token back and delete the new one",
-                left.len()
-            ),
-        ))
+        Err(CliError::new(Exit::Incomplete, run.outcome().1))
+    }
+
+    /// Prints where a run that stopped before its promotion stands: the
+    /// deployment's rows (table output), then its summary on stderr.
+    fn print_summary(&self, run: &RotationRun) {
+        if self.format() == OutputFormat::Table
+            && let Some(report) = run.report()
+        {
+            print!("{}", rotate::report_rows(report));
+        }
+        for line in run.summary() {
+            eprintln!(
+                "{} {}",
+                line.tone.symbol(),
+                crate::text::printable(&line.text)
+            );
+        }
     }
 
     /// After a promotion attempt: the new token to `store_cmd` or shown once.
-    /// `left`: the targets a forced promotion knew were not on the new token.
-    async fn promoted(
-        &self,
-        promotion: Promotion,
-        report: Option<&Report>,
-        left: &[String],
-    ) -> Result<(), CliError> {
-        let sid = self.plan.account_sid.as_str();
-        let failure = promotion.failure();
-        let token = match promotion {
-            Promotion::Promoted { token } => token,
-            Promotion::Refused(e) => {
-                let mut err = CliError::from(e);
-                err.message = failure.unwrap_or_default();
-                return Err(err);
+    fn promoted(&self, run: &RotationRun) -> Result<(), CliError> {
+        let (token, stored) = match run.stage() {
+            RunStage::Promoted { token, stored, .. } => (token, stored),
+            RunStage::PromotionFailed(promotion) => {
+                let text = promotion.failure().unwrap_or_default();
+                return Err(match promotion {
+                    Promotion::Refused(e) => {
+                        let mut err = CliError::from(e.clone());
+                        err.message = text;
+                        err
+                    }
+                    Promotion::Unknown(_) => CliError::new(Exit::Unknown, text),
+                    _ => CliError::new(Exit::Incomplete, text),
+                });
             }
-            Promotion::NoSecondary(_) => {
-                return Err(CliError::new(Exit::Incomplete, failure.unwrap_or_default()));
-            }
-            Promotion::Unknown(_) => {
-                return Err(CliError::new(Exit::Unknown, failure.unwrap_or_default()));
-            }
-            Promotion::Blocked { left } => {
-                return Err(CliError::new(
-                    Exit::Incomplete,
-                    format!(
-                        "not promoted: {} target(s) left on the old token",
-                        left.len()
-                    ),
-                ));
-            }
-        };
-        let stored = match &self.account.store_cmd {
-            Some(cmd) => {
-                let (result, warnings) =
-                    rotation::store_new_token(cmd, sid, &token, &self.stores.journal).await;
-                warn_all(&warnings);
-                Some(result)
-            }
-            None => None,
+            _ => return Err(CliError::new(Exit::Incomplete, run.outcome().1)),
         };
         let store_failed = matches!(stored, Some(Err(_)));
         let reveal = stored.is_none() || store_failed;
         let outcome = Outcome {
-            account_sid: sid,
+            account_sid: run.account_sid(),
             promoted: true,
             old_token_dead: true,
-            report,
+            report: run.report(),
             stored: stored.as_ref().map(|r| match r {
                 Ok(said) => said.clone(),
                 Err(why) => why.clone(),
             }),
             store_failed,
             new_auth_token: (reveal && self.a.show_secrets).then(|| token.expose()),
+            summary: summary_texts(run),
             ..Outcome::default()
         };
         emit(self.format(), &outcome, || {
-            let mut out = report.map(rotate::report_text).unwrap_or_default();
-            out.push_str(&format!(
-                "✓ promoted: the new token is the primary of {sid}; the OLD TOKEN IS DEAD\n"
-            ));
-            for broken in report.map(Report::broken_by_promotion).unwrap_or_default() {
-                out.push_str(&format!("✗ {broken}\n"));
-            }
-            for target in left {
+            let mut out = run.report().map(rotate::report_rows).unwrap_or_default();
+            for line in run.summary() {
                 out.push_str(&format!(
-                    "✗ {}: it may hold the DEAD token now; give it the new token\n",
-                    crate::text::printable(target)
+                    "{} {}\n",
+                    line.tone.symbol(),
+                    crate::text::printable(&line.text)
                 ));
-            }
-            match &stored {
-                Some(Ok(said)) => out.push_str(&format!("✓ {said}\n")),
-                Some(Err(why)) => out.push_str(&format!("✗ {why}\n")),
-                None => {}
             }
             if reveal {
                 out.push_str(&format!(
@@ -409,23 +378,11 @@ impl Flow<'_> {
                  set store_cmd for the account); the Twilio console shows it",
             );
         }
-        if store_failed {
+        match run.outcome() {
+            (Tone::Ok, _) => Ok(()),
             // The rotation itself is complete: not exit 9.
-            return Err(CliError::new(
-                Exit::Other,
-                "promoted, but store_cmd failed: save the new token in your secret store",
-            ));
-        }
-        match report.and_then(Report::incompleteness) {
-            Some(why) => Err(CliError::new(Exit::Incomplete, why)),
-            None if !left.is_empty() => Err(CliError::new(
-                Exit::Incomplete,
-                format!(
-                    "promoted with {} target(s) not known to hold the new token",
-                    left.len()
-                ),
-            )),
-            None => Ok(()),
+            (_, why) if store_failed => Err(CliError::new(Exit::Other, why)),
+            (_, why) => Err(CliError::new(Exit::Incomplete, why)),
         }
     }
 
@@ -433,7 +390,7 @@ impl Flow<'_> {
     /// shows every target of the plan on the new token (or with `--force`).
     async fn promote_later(&self) -> Result<(), CliError> {
         let sid = self.plan.account_sid.as_str();
-        let Some(run) = self.journal_run().await else {
+        let Some(mut run) = self.resumed().await else {
             return Err(CliError::new(
                 Exit::Refused,
                 format!(
@@ -443,25 +400,16 @@ impl Flow<'_> {
                 ),
             ));
         };
-        let left = self.print_holds(&run);
-        if !left.is_empty() && !self.a.force {
-            eprintln!("NOT promoted: these targets are not known to hold the new token:");
-            for line in &left {
-                eprintln!("  {}", crate::text::printable(line));
+        self.print_holds(&run);
+        if !self.a.force {
+            // Nothing is sent while a target is not known to hold the new token.
+            let before = run.left_behind();
+            if !before.is_empty() {
+                self.advance(&mut run, Decision::Promote { force: false })
+                    .await;
+                self.print_summary(&run);
+                return self.parked(&run);
             }
-            eprintln!(
-                "Both tokens keep working; {}.",
-                super::rotation_status::WEBHOOKS
-            );
-            return Err(CliError::new(
-                Exit::Incomplete,
-                format!(
-                    "not promoted: {} target(s) not on the new token; give them the new token \
-                     and --promote again, --promote --force to promote anyway (they stop \
-                     working), or --abort",
-                    left.len()
-                ),
-            ));
         }
         if self.a.dry_run {
             return Ok(());
@@ -475,34 +423,22 @@ impl Flow<'_> {
                 ));
             }
         }
-        let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
-        let (promotion, warnings) = pending.promote(&self.stores.journal).await;
-        warn_all(&warnings);
-        self.promoted(promotion, None, &left).await
+        self.advance(&mut run, Decision::Promote { force: true })
+            .await;
+        self.promoted(&run)
     }
 
-    /// The unfinished run of this account, as the journal recorded it.
-    async fn journal_run(&self) -> Option<UnfinishedRun> {
-        let (entries, warnings) = self.stores.journal.read_in_background().await;
-        warn_all(&warnings);
-        unfinished_run(&entries, &self.plan.account_sid)
-    }
-
-    /// Prints (table output) what the journal recorded for every target of the plan;
-    /// returns one line per target or profile not known to hold the new token.
-    fn print_holds(&self, run: &UnfinishedRun) -> Vec<String> {
+    /// Prints (table output) what the journal recorded for every target of the plan.
+    fn print_holds(&self, run: &RotationRun) {
+        let Some(unfinished) = run.unfinished() else {
+            return;
+        };
+        if self.format() != OutputFormat::Table {
+            return;
+        }
         let mut t = Table::new(&["PROFILE", "PROVIDER", "HOLDS", "RECORDED"]);
-        let mut left = Vec::new();
         for target in &self.plan.targets {
-            let (holds, recorded) = run.holds(&target.profile, &target.provider_id);
-            if holds != Holds::New {
-                left.push(format!(
-                    "{} {}: {} ({recorded})",
-                    target.profile,
-                    target.provider_name,
-                    holds.as_str()
-                ));
-            }
+            let (holds, recorded) = unfinished.run.holds(&target.profile, &target.provider_id);
             t.row(vec![
                 target.profile.clone(),
                 crate::text::printable(&target.provider_name).into_owned(),
@@ -510,34 +446,25 @@ impl Flow<'_> {
                 recorded,
             ]);
         }
-        for f in &self.plan.unreachable {
-            left.push(format!(
-                "profile \"{}\" could not be listed: its providers may hold either token",
-                f.profile
-            ));
-        }
-        if self.format() == OutputFormat::Table {
-            println!(
-                "Promote the secondary token of {} ({}): the old token dies at once.",
-                rotate::account_name(&self.plan, &self.current),
-                run.stage
-            );
-            print!("{}", t.render());
-        }
-        left
+        println!(
+            "Promote the secondary token of {} ({}): the old token dies at once.",
+            rotate::account_name(&self.plan, &self.current),
+            unfinished.run.stage
+        );
+        print!("{}", t.render());
     }
 
     /// `--abort`: the current token on every provider, then the secondary deleted;
     /// with no unfinished run in the journal, nothing to abort and nothing sent.
     async fn abort_later(&self) -> Result<(), CliError> {
-        if self.journal_run().await.is_none() {
+        let Some(mut run) = self.resumed().await else {
             eprintln!(
                 "nothing to abort: the journal holds no unfinished rotation of {}; nothing \
                  was sent",
                 self.plan.account_sid
             );
             return Ok(());
-        }
+        };
         let intro = format!(
             "Abort the rotation of {}: the current token goes back on every provider, then \
              the secondary token is deleted.",
@@ -546,18 +473,17 @@ impl Flow<'_> {
         if !self.plan_and_confirm(&intro, "Put the current auth token back on")? {
             return rotate::plan_outcome(&self.plan);
         }
-        let pending = Pending::new(&self.http, &self.account.accounts_base, &self.current);
-        let (abort, warnings) = pending
-            .abort(&self.rotator(), &self.plan, &self.stores.journal)
-            .await;
-        warn_all(&warnings);
-        self.aborted(&abort)
+        self.advance(&mut run, Decision::Abort).await;
+        self.aborted(&run)
     }
 
-    fn aborted(&self, abort: &Abort) -> Result<(), CliError> {
+    fn aborted(&self, run: &RotationRun) -> Result<(), CliError> {
+        let RunStage::Aborted(abort) = run.stage() else {
+            return Err(CliError::new(Exit::Incomplete, run.outcome().1));
+        };
         let summary = abort.summary();
         let view = Aborted {
-            account_sid: &self.plan.account_sid,
+            account_sid: run.account_sid(),
             clean: abort.is_clean(),
             steps: &summary,
             results: &abort.restored,
@@ -569,13 +495,9 @@ impl Flow<'_> {
             }
             out
         })?;
-        if abort.is_clean() {
-            Ok(())
-        } else {
-            Err(CliError::new(
-                Exit::Incomplete,
-                "abort incomplete: see the steps above",
-            ))
+        match run.outcome() {
+            (Tone::Ok, _) => Ok(()),
+            (_, why) => Err(CliError::new(Exit::Incomplete, why)),
         }
     }
 
@@ -606,6 +528,11 @@ impl Flow<'_> {
     }
 }
 
+/// The run's summary as JSON carries it.
+fn summary_texts(run: &RotationRun) -> Vec<String> {
+    run.summary().into_iter().map(|l| l.text).collect()
+}
+
 fn mint_error(failure: &MintFailure) -> CliError {
     let mut e = CliError::from(failure.as_api_error());
     e.message = failure.to_string();
@@ -625,6 +552,8 @@ fn mint_error(failure: &MintFailure) -> CliError {
 #[derive(Serialize, Default)]
 struct Outcome<'a> {
     account_sid: &'a str,
+    /// The run's summary, in the words the table output and the UI show.
+    summary: Vec<String>,
     promoted: bool,
     old_token_dead: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]

@@ -13,10 +13,12 @@ use crate::api::{Http, HttpOptions};
 use crate::config::{Config, Profile};
 use crate::journal::Journal;
 use crate::ops::rotation::{
-    self, CheckedToken, Plan, Report, RotationEvent, Rotator, Target, TargetOutcome, TargetResult,
+    self, CheckedToken, Decision, Plan, Report, RotationEvent, RotationRun, RunContext, RunEvent,
+    RunKind, Target, TargetOutcome, TargetResult,
 };
 use crate::secret::Secret;
 use serde::Serialize;
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// Runs one `rotate` subcommand.
@@ -41,9 +43,6 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), Cli
     let stores = setup.stores()?;
     let token = secrets::read_stdin("auth token")?;
     let http = Http::new(HttpOptions::default())?;
-    let rotator = Rotator::new(stores.journal.clone(), stores.history)
-        .with_concurrency(usize::from(a.concurrency));
-
     let checked = check(&http, &profiles, &a.account_sid, &token, &stores.journal).await?;
     let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
     nothing_to_do(&plan, &profiles)?;
@@ -59,17 +58,67 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), Cli
     if !a.yes {
         confirm(&plan, "Replace the auth token of")?;
     }
-    let mut report = apply(&rotator, &plan, &checked, cli.output).await;
-    while !a.yes && report.failed().next().is_some() && ask_retry(&report)? {
-        let again = retry(&rotator, &plan, &report, &checked, cli.output).await;
-        report = Report {
-            warnings: [report.warnings, again.warnings.clone()].concat(),
-            ..again
-        };
+    let ctx = RunContext {
+        http,
+        journal: stores.journal.clone(),
+        history: stores.history,
+        profiles,
+        concurrency: usize::from(a.concurrency),
+        halt: Default::default(),
+    };
+    let checked = Arc::new(checked);
+    let mut run = RotationRun::new(1, ctx, RunKind::Given, Arc::new(plan), checked.clone());
+    advance(&mut run, Decision::Start, cli.output).await;
+    while !a.yes
+        && let Some(report) = run.report()
+        && run.offers(Decision::Retry)
+        && ask_retry(report)?
+    {
+        advance(&mut run, Decision::Retry, cli.output).await;
     }
+    let Some(report) = run.report().cloned() else {
+        return Err(CliError::new(Exit::Other, run.outcome().1));
+    };
     print_report(cli.output, &report, &checked)?;
     warn_all(&report.warnings);
     report_outcome(&report)
+}
+
+/// Hands `run` a decision, printing each target as it finishes (table output) and
+/// every warning.
+pub(super) async fn advance(run: &mut RotationRun, decision: Decision, format: OutputFormat) {
+    let printer = (format == OutputFormat::Table).then(|| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (tx, tokio::spawn(print_progress(run.plan().clone(), rx)))
+    });
+    if let Some((tx, _)) = &printer {
+        run.set_events(Some(tx.clone()));
+    }
+    let warnings = run.advance(decision).await.unwrap_or_default();
+    run.set_events(None);
+    if let Some((tx, task)) = printer {
+        drop(tx);
+        let _ = task.await;
+    }
+    warn_all(&warnings);
+}
+
+/// Prints each target as it finishes: a long rotation shows life.
+async fn print_progress(plan: Arc<Plan>, mut events: mpsc::UnboundedReceiver<RunEvent>) {
+    let total = plan.update_count();
+    let mut done = 0;
+    while let Some(event) = events.recv().await {
+        if let RunEvent::Target(RotationEvent::Finished { target, outcome }) = event
+            && !matches!(outcome, TargetOutcome::Skipped { .. })
+        {
+            done += 1;
+            let name = plan.targets.get(target).map_or("?".to_string(), |t| {
+                format!("{} {}", t.profile, t.provider_name)
+            });
+            let name = crate::text::printable(&name);
+            eprintln!("[{done}/{total}] {name}: {}", outcome.label());
+        }
+    }
 }
 
 /// `AC… ("Friendly name")`.
@@ -308,71 +357,6 @@ pub(super) fn ask_retry(report: &Report) -> Result<bool, CliError> {
     }
 }
 
-pub(super) async fn apply(
-    rotator: &Rotator,
-    plan: &Plan,
-    checked: &CheckedToken,
-    format: OutputFormat,
-) -> Report {
-    with_progress(rotator, plan, format, |r| async move {
-        r.apply(plan, checked).await
-    })
-    .await
-}
-
-pub(super) async fn retry(
-    rotator: &Rotator,
-    plan: &Plan,
-    previous: &Report,
-    checked: &CheckedToken,
-    format: OutputFormat,
-) -> Report {
-    with_progress(rotator, plan, format, |r| async move {
-        r.retry(plan, previous, checked).await
-    })
-    .await
-}
-
-/// Runs `work` with a rotator that reports each finished target on stderr (table
-/// output only), so a long rotation shows life.
-async fn with_progress<F, Fut>(
-    rotator: &Rotator,
-    plan: &Plan,
-    format: OutputFormat,
-    work: F,
-) -> Report
-where
-    F: FnOnce(Rotator) -> Fut,
-    Fut: Future<Output = Report>,
-{
-    if format == OutputFormat::Json {
-        return work(rotator.clone()).await;
-    }
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let total = plan.update_count();
-    let names: Vec<String> = plan
-        .targets
-        .iter()
-        .map(|t| format!("{} {}", t.profile, t.provider_name))
-        .collect();
-    let printer = tokio::spawn(async move {
-        let mut done = 0;
-        while let Some(event) = rx.recv().await {
-            if let RotationEvent::Finished { target, outcome } = event
-                && !matches!(outcome, TargetOutcome::Skipped { .. })
-            {
-                done += 1;
-                let name = names.get(target).map_or("?", String::as_str);
-                let name = crate::text::printable(name);
-                eprintln!("[{done}/{total}] {name}: {}", outcome.label());
-            }
-        }
-    });
-    let report = work(rotator.clone().with_events(tx)).await;
-    let _ = printer.await;
-    report
-}
-
 /// A target still on the old token, for JSON.
 #[derive(Serialize)]
 struct OldTokenHolder<'a> {
@@ -427,6 +411,20 @@ fn holder(r: &TargetResult) -> OldTokenHolder<'_> {
 }
 
 pub(super) fn report_text(report: &Report) -> String {
+    let mut out = report_rows(report);
+    for line in report.summary() {
+        out.push_str(&format!("{} {}\n", line.tone.symbol(), line.text));
+    }
+    if report.failed().next().is_some() {
+        out.push_str(
+            "Run the same command again to retry: providers already on the new token get it again, which is harmless.\n",
+        );
+    }
+    out
+}
+
+/// One row per target: what happened to it.
+pub(super) fn report_rows(report: &Report) -> String {
     let mut t = Table::new(&["PROFILE", "PLATFORM", "PROVIDER", "RESULT", "DETAIL"]);
     for r in &report.results {
         t.row(vec![
@@ -437,16 +435,7 @@ pub(super) fn report_text(report: &Report) -> String {
             r.outcome.detail(),
         ]);
     }
-    let mut out = format!("\n{}\n", t.render());
-    for line in report.summary() {
-        out.push_str(&format!("{} {}\n", line.tone.symbol(), line.text));
-    }
-    if report.failed().next().is_some() {
-        out.push_str(
-            "Run the same command again to retry: providers already on the new token get it again, which is harmless.\n",
-        );
-    }
-    out
+    format!("\n{}\n", t.render())
 }
 
 /// Exit: [`Exit::Incomplete`] when a target failed, holds the old token or a

@@ -8,7 +8,8 @@ use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, Verificati
 use crate::history::Record;
 use crate::journal::JournalEntry;
 use crate::ops::rotation::{
-    Abort, CheckFailure, CheckedToken, MintFailure, Minted, Plan, Promotion, Report, RotationEvent,
+    CheckFailure, CheckedToken, Decision, MintSetup, Plan, RotationEvent, RotationRun, RunKind,
+    RunStage,
 };
 use crate::ops::{Ops, Warning};
 use crate::probe::report::ProbeReport;
@@ -230,7 +231,7 @@ pub enum Saved {
 }
 
 /// A step of the Twilio token rotation wizard.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum RotationJob {
     /// Check the token with Twilio, then find every target on `profiles`.
     Check {
@@ -242,22 +243,6 @@ pub enum RotationJob {
         account_sid: String,
         /// The new token.
         token: Secret,
-    },
-    /// Update every target of the plan.
-    Apply {
-        /// What to update.
-        plan: Arc<Plan>,
-        /// The checked token.
-        token: Arc<CheckedToken>,
-    },
-    /// Update the targets that failed in `report` again.
-    Retry {
-        /// What was planned.
-        plan: Arc<Plan>,
-        /// The previous result.
-        report: Arc<Report>,
-        /// The checked token.
-        token: Arc<CheckedToken>,
     },
     /// Zero downtime: check the account's CURRENT token with Twilio, then find every
     /// target on `profiles`.
@@ -273,75 +258,32 @@ pub enum RotationJob {
         /// Where the account's Accounts API is, and where the new token goes.
         setup: Arc<MintSetup>,
     },
-    /// Zero downtime: mint a secondary token (replacing an existing one when
-    /// `replace`), then deploy it to every target of the plan.
-    Mint {
+    /// Start a run of a confirmed plan with the user's first decision.
+    Start {
         /// What to update.
         plan: Arc<Plan>,
-        /// Every configured profile (the new token is checked with each Twilio base).
+        /// Every configured profile (a new token is checked with each Twilio base).
         profiles: Vec<Profile>,
-        /// The checked current token.
-        current: Arc<CheckedToken>,
-        /// The account's setup.
-        setup: Arc<MintSetup>,
-        /// Delete an existing secondary first.
-        replace: bool,
+        /// The checked token: the one to deploy, or the current one when minting.
+        token: Arc<CheckedToken>,
+        /// What the run rotates.
+        kind: RunKind,
+        /// [`Decision::Start`], or [`Decision::Replace`] an existing secondary.
+        decision: Decision,
     },
-    /// Zero downtime: promote the deployed secondary (`force`: past targets left on
-    /// the old token), then hand it to `store_cmd`.
-    Promote {
-        /// The minted token.
-        minted: Arc<Minted>,
-        /// Its deployment.
-        report: Arc<Report>,
-        /// Promote even with targets left on the old token.
-        force: bool,
-        /// The account's setup.
-        setup: Arc<MintSetup>,
+    /// Hand a run the user's decision; it comes back in [`RotationMsg::Advanced`].
+    Decide {
+        /// The run.
+        run: Box<RotationRun>,
+        /// What the user decided.
+        decision: Decision,
     },
-    /// Zero downtime, finishing a rotation that did not finish (the journal's
-    /// [`crate::ops::rotation::UnfinishedMint`]): promote the account's secondary,
-    /// then hand it to `store_cmd`.
-    PromoteUnfinished {
-        /// The account's checked current token.
-        current: Arc<CheckedToken>,
-        /// The account's setup.
-        setup: Arc<MintSetup>,
-    },
-    /// Zero downtime, finishing a rotation that did not finish: the current token
-    /// back on every target of the plan, then the secondary deleted.
-    AbortUnfinished {
-        /// Every target.
-        plan: Arc<Plan>,
-        /// The account's checked current token.
-        current: Arc<CheckedToken>,
-        /// The account's setup.
-        setup: Arc<MintSetup>,
-    },
-    /// Zero downtime: put the old token back and delete the secondary.
-    Abort {
-        /// The minted token.
-        minted: Arc<Minted>,
-        /// What was planned.
-        plan: Arc<Plan>,
-        /// Its deployment.
-        report: Arc<Report>,
-    },
-}
-
-/// What the zero-downtime rotation knows about the account besides its token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MintSetup {
-    /// Twilio's Accounts API base.
-    pub accounts_base: String,
-    /// Receives the new primary token after the promotion.
-    pub store_cmd: Option<String>,
 }
 
 /// What the app asks for: work for the worker, or a clipboard write (done by the
 /// event loop, which owns the terminal). Each effect is moved once, so the size
 /// difference between variants costs nothing worth a box.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum Effect {
     /// Work for the worker.
@@ -384,7 +326,7 @@ impl Job {
 }
 
 /// Work for the worker.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Job {
     /// Build a client for a profile (resolves its token off the UI thread).
     Connect {
@@ -448,7 +390,7 @@ pub enum CheckOutcome {
 }
 
 /// Progress of a rotation.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum RotationMsg {
     /// The Twilio check (and plan) finished.
     Checked {
@@ -459,19 +401,11 @@ pub enum RotationMsg {
     },
     /// A target moved on.
     Progress(RotationEvent),
-    /// Every target is done.
-    Done(Arc<Report>),
-    /// The secondary token was minted (deployment follows), or why not.
-    Minted(Result<Arc<Minted>, MintFailure>),
-    /// The promotion's outcome, and what `store_cmd` did with the new token.
-    Promoted {
-        /// What Twilio did.
-        promotion: Promotion,
-        /// `store_cmd`'s result, when one ran.
-        stored: Option<Result<String, String>>,
-    },
-    /// The abort's outcome.
-    Aborted(Arc<Abort>),
+    /// The run reached a stage (while a decision is carried out).
+    Stage(RunStage),
+    /// The run is back: the decision was carried out as far as it goes without
+    /// another question.
+    Advanced(Box<RotationRun>),
 }
 
 /// What comes back to the UI task. Each message is moved once through the channel,

@@ -4,15 +4,13 @@
 //! A zero-downtime rotation adds its stages: minting, promotion (or why not), the
 //! new token shown once, or the abort.
 
-use super::effect::MintSetup;
 use super::theme::Theme;
 use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::{
-    Abort, CheckedToken, Holds, MintFailure, Minted, Plan, Report, RotationEvent, SummaryLine,
-    TargetOutcome, UnfinishedMint, restore_detail,
+    Decision, Holds, MintFailure, Plan, Promotion, Report, RotationEvent, RotationRun, RunStage,
+    SummaryLine, TargetOutcome, UnfinishedMint, restore_detail,
 };
-use crate::secret::Secret;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -33,91 +31,50 @@ pub enum TargetState {
     Done(TargetOutcome),
 }
 
-/// Where a zero-downtime rotation is, beyond its targets.
-#[derive(Debug, Clone)]
-pub enum MintStage {
-    /// Creating the secondary token at Twilio.
-    Minting,
-    /// Twilio minted nothing; an existing secondary can be replaced (`D`).
-    NotMinted(MintFailure),
-    /// The account's secondary is one telcreds made in a rotation that did not
-    /// finish ([`MintState::finishing`]): promote it (`P` twice), abort that
-    /// rotation (`A`) or replace it (`D` twice).
-    Unfinished {
-        /// Twilio's answer to the create.
-        error: String,
-        /// `P` or `D` pressed once: the same key again does it.
-        armed: Option<char>,
-    },
-    /// Deploying the new token: the target rows show the progress.
-    Deploying,
-    /// Promoting the new token at Twilio.
-    Promoting,
-    /// Not promoted: these are left on the old token. Both tokens work.
-    Blocked {
-        /// One line per target or profile left behind.
-        left: Vec<String>,
-        /// `P` was pressed once: the next `P` promotes anyway.
-        confirm_force: bool,
-    },
-    /// Promoted: the old token is dead.
-    Promoted {
-        /// The new primary token.
-        token: Secret,
-        /// What `store_cmd` did, when there is one.
-        stored: Option<Result<String, String>>,
-        /// `x` shows the token (for [`crate::tui::app::SECRET_TTL`]).
-        revealed: bool,
-        /// It was revealed or copied at least once.
-        seen: bool,
-        /// A close was asked for before it was seen: the next one closes.
-        close_warned: bool,
-    },
-    /// The promotion did not happen, or its outcome is unknown.
-    PromotionFailed {
-        /// Twilio refused it and nothing changed: `P` may try again.
-        retryable: bool,
-        /// What it means ([`crate::ops::rotation::Promotion::failure`]).
-        text: String,
-    },
-    /// Putting the old token back.
-    Aborting,
-    /// Aborted: what each step did.
-    Aborted(Arc<Abort>),
-}
-
-/// The zero-downtime part of a rotation view.
-#[derive(Debug, Clone)]
-pub struct MintState {
-    /// The account's Accounts API and store command.
-    pub setup: Arc<MintSetup>,
-    /// The minted token, once Twilio gave it.
-    pub minted: Option<Arc<Minted>>,
-    /// Set when this run finishes a rotation that did not finish (no deployment of
-    /// its own: what the targets hold is not known).
-    pub finishing: Option<UnfinishedMint>,
-    /// Where it is.
-    pub stage: MintStage,
+/// What the keys of a zero-downtime run have armed, and what became of the new
+/// token on screen: the screen's own state, beside the run's.
+#[derive(Debug, Clone, Default)]
+pub struct MintKeys {
+    /// `P` or `D` pressed once on an unfinished run: the same key again does it.
+    pub armed: Option<char>,
+    /// `P` pressed once on a blocked run: the next `P` promotes anyway.
+    pub confirm_force: bool,
+    /// `x` shows the new token (for [`crate::tui::app::SECRET_TTL`]).
+    pub revealed: bool,
+    /// The new token was revealed or copied at least once.
+    pub seen: bool,
+    /// A close was asked for before it was seen: the next one closes.
+    pub close_warned: bool,
 }
 
 /// The rotation screen's state.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RotationView {
     /// Tells this rotation's messages from another's.
     pub id: u64,
     /// The targets.
     pub plan: Arc<Plan>,
-    /// The checked token (kept for a retry); the new one once minted.
-    pub token: Arc<CheckedToken>,
-    /// Set for the zero-downtime rotation.
-    pub mint: Option<MintState>,
+    /// The run, while none of its steps runs (the worker holds it then).
+    pub run: Option<Box<RotationRun>>,
+    /// Where the run stands, also while the worker holds it.
+    pub stage: RunStage,
+    /// A zero-downtime rotation (mint, deploy, promote).
+    pub mints: bool,
+    /// Set when this run finishes one that did not finish: what the journal
+    /// recorded for each target.
+    pub finishing: Option<UnfinishedMint>,
+    /// The keys' and the new token's state.
+    pub keys: MintKeys,
+    /// The run's summary, as of its last step.
+    run_summary: Vec<SummaryLine>,
     states: Vec<TargetState>,
     report: Option<Arc<Report>>,
 }
 
 impl RotationView {
-    /// A view of rotation `id` of `plan`, about to be applied.
-    pub fn new(id: u64, plan: Arc<Plan>, token: Arc<CheckedToken>) -> Self {
+    /// A view of rotation `id` of `plan`, about to start (`mints`: a zero-downtime
+    /// one).
+    pub fn new(id: u64, plan: Arc<Plan>, mints: bool) -> Self {
         let states = plan
             .targets
             .iter()
@@ -129,38 +86,59 @@ impl RotationView {
         RotationView {
             id,
             plan,
-            token,
-            mint: None,
+            run: None,
+            stage: RunStage::Planned,
+            mints,
+            finishing: None,
+            keys: MintKeys::default(),
+            run_summary: Vec::new(),
             states,
             report: None,
         }
     }
 
-    /// A zero-downtime rotation of `plan`, about to mint its token; `current` is the
-    /// checked current token.
-    pub fn minting(
-        id: u64,
-        plan: Arc<Plan>,
-        current: Arc<CheckedToken>,
-        setup: Arc<MintSetup>,
-    ) -> Self {
-        let mut view = RotationView::new(id, plan, current);
-        view.mint = Some(MintState {
-            setup,
-            minted: None,
-            finishing: None,
-            stage: MintStage::Minting,
-        });
-        view
+    /// The run is back from a step: its stage, its deployment, its summary.
+    pub fn arrive(&mut self, run: Box<RotationRun>) {
+        self.stage = run.stage().clone();
+        if let Some(unfinished) = run.unfinished() {
+            self.finishing = Some(unfinished.clone());
+        }
+        match (&self.stage, run.report()) {
+            (RunStage::Aborted(abort), _) => {
+                let restored = abort.restored.clone();
+                self.show_outcomes(&restored);
+            }
+            (_, Some(report)) => self.finish(Arc::new(report.clone())),
+            _ => {}
+        }
+        self.run_summary = run.summary();
+        self.keys.armed = None;
+        self.keys.confirm_force = false;
+        self.run = Some(run);
+    }
+
+    /// The run, to hand it `decision` when it takes it now (the worker holds it
+    /// until it comes back); the screen shows the step starting.
+    pub fn depart(&mut self, decision: Decision) -> Option<Box<RotationRun>> {
+        if !self.run.as_ref().is_some_and(|r| r.offers(decision)) {
+            return None;
+        }
+        self.stage = match decision {
+            Decision::Start | Decision::Replace => RunStage::Minting,
+            Decision::Retry => {
+                // The failed go back to waiting.
+                self.start_retry();
+                RunStage::Deploying
+            }
+            Decision::Promote { .. } => RunStage::Promoting,
+            Decision::Abort => RunStage::Aborting,
+        };
+        self.run.take()
     }
 
     /// True while work runs (quitting then would leave it half-known).
     pub fn running(&self) -> bool {
-        match self.mint.as_ref().map(|m| &m.stage) {
-            None | Some(MintStage::Deploying) => self.report.is_none(),
-            Some(MintStage::Minting | MintStage::Promoting | MintStage::Aborting) => true,
-            Some(_) => false,
-        }
+        self.run.is_none()
     }
 
     /// Shows the outcomes of a run that has no report of this view's own (putting
@@ -174,7 +152,7 @@ impl RotationView {
     /// Targets of the plan the journal does not show on the new token, when finishing
     /// a run that did not finish.
     pub fn unfinished_blockers(&self) -> usize {
-        let Some(f) = self.mint.as_ref().and_then(|m| m.finishing.as_ref()) else {
+        let Some(f) = self.finishing.as_ref() else {
             return 0;
         };
         self.plan
@@ -187,18 +165,12 @@ impl RotationView {
 
     /// True once an abort put the old token back: the rows hold its outcomes.
     fn restored(&self) -> bool {
-        matches!(
-            self.mint.as_ref().map(|m| &m.stage),
-            Some(MintStage::Aborted(_))
-        )
+        matches!(self.stage, RunStage::Aborted(_))
     }
 
     /// True while an abort runs: the rows still hold the deployment's outcomes.
     fn aborting(&self) -> bool {
-        matches!(
-            self.mint.as_ref().map(|m| &m.stage),
-            Some(MintStage::Aborting)
-        )
+        matches!(self.stage, RunStage::Aborting)
     }
 
     /// The final report, once done.
@@ -268,7 +240,7 @@ impl RotationView {
         spinner: &str,
         theme: &Theme,
     ) -> (String, Style) {
-        let finishing = self.mint.as_ref().and_then(|m| m.finishing.as_ref());
+        let finishing = self.finishing.as_ref();
         match state {
             // A run that did not finish: which token the journal says it holds.
             TargetState::Waiting if let Some(f) = finishing => {
@@ -285,42 +257,116 @@ impl RotationView {
         }
     }
 
-    /// The summary, then where a zero-downtime rotation is.
+    /// The run's summary (its progress while a step runs), then what this screen's
+    /// keys do from there.
     fn lines(&self) -> Vec<SummaryLine> {
-        let finishing = self.mint.as_ref().and_then(|m| m.finishing.as_ref());
-        let mut lines = match self.mint.as_ref().map(|m| &m.stage) {
-            Some(MintStage::Minting | MintStage::NotMinted(_) | MintStage::Unfinished { .. }) => {
-                Vec::new()
-            }
-            // Finishing a rotation that did not finish: no deployment of this run to
-            // sum up, the stage's own lines tell.
-            Some(_) if finishing.is_some() => Vec::new(),
-            _ => self.summary(),
+        let mut lines = match &self.stage {
+            RunStage::Deploying | RunStage::Planned => self.summary(),
+            stage if stage.busy() => stage.progress().into_iter().collect(),
+            // As the command line prints it: each line after its tone's symbol.
+            _ => self
+                .run_summary
+                .iter()
+                .map(|l| SummaryLine {
+                    tone: l.tone,
+                    text: format!("{} {}", l.tone.symbol(), l.text),
+                })
+                .collect(),
         };
-        if let Some(m) = &self.mint {
-            lines.extend(stage_lines(
-                &m.stage,
-                self.report.as_deref(),
-                finishing,
-                self.unfinished_blockers(),
-            ));
+        lines.extend(self.key_lines());
+        lines
+    }
+
+    /// What the armed keys do, and the new token shown once.
+    fn key_lines(&self) -> Vec<SummaryLine> {
+        let line = |tone, text: String| SummaryLine { tone, text };
+        let mut lines = Vec::new();
+        match &self.stage {
+            RunStage::Unfinished(_) => {
+                lines.push(line(
+                    Tone::Warn,
+                    "P promotes it now: do it only if every target holds it (the old token \
+                     dies). A puts the old token back on every target, then deletes it. D \
+                     deletes it and mints a new one: what uses it breaks until the new one \
+                     reaches it."
+                        .into(),
+                ));
+                match self.keys.armed {
+                    Some('P') => lines.push(line(
+                        Tone::Warn,
+                        match self.unfinished_blockers() {
+                            0 => "P again promotes: the journal shows every target on the new \
+                                  token"
+                                .to_string(),
+                            n => format!(
+                                "P again promotes ANYWAY: {n} target(s) not known to hold the \
+                                 new token stop working at once"
+                            ),
+                        },
+                    )),
+                    Some('D') => lines.push(line(
+                        Tone::Warn,
+                        "D again deletes it: a target that uses it stops working until the new \
+                         token reaches it"
+                            .into(),
+                    )),
+                    _ => {}
+                }
+            }
+            RunStage::Blocked { left } if self.keys.confirm_force => lines.push(line(
+                Tone::Warn,
+                format!(
+                    "P again promotes anyway: the {} above stop working at once",
+                    left.len()
+                ),
+            )),
+            RunStage::Promoted { token, stored, .. } => {
+                if self.finishing.is_some() {
+                    lines.push(line(
+                        Tone::Warn,
+                        "verify every provider of this account now (v on the Verification \
+                         tab): telcreds could not see which token each one held"
+                            .into(),
+                    ));
+                }
+                if !matches!(stored, Some(Ok(_))) {
+                    let shown = if self.keys.revealed {
+                        token.expose().to_string()
+                    } else {
+                        "•".repeat(32)
+                    };
+                    // On a line of its own: it must fit whole even in a narrow window.
+                    lines.push(line(
+                        Tone::Warn,
+                        "new primary token, shown once (store it now):".into(),
+                    ));
+                    lines.push(line(Tone::Warn, format!("  {shown}")));
+                }
+            }
+            _ => {}
         }
         lines
     }
 
     fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        let stage = self.mint.as_ref().map(|m| &m.stage);
-        match (stage, self.running(), self.failed_count()) {
-            (Some(MintStage::Minting), ..) => vec![("", "minting a new token at Twilio…")],
-            (Some(MintStage::Promoting), ..) => vec![("", "promoting the new token…")],
-            (Some(MintStage::Aborting), ..) => vec![("", "putting the old token back…")],
-            (Some(MintStage::NotMinted(MintFailure::SecondaryExists { .. })), ..) => {
+        match (&self.stage, self.running(), self.failed_count()) {
+            (RunStage::Minting, ..) => vec![("", "minting a new token at Twilio…")],
+            (RunStage::Promoting, ..) => vec![("", "promoting the new token…")],
+            (RunStage::Storing, ..) => vec![("", "handing the new token to store_cmd…")],
+            (RunStage::Aborting, ..) => vec![("", "putting the old token back…")],
+            (
+                RunStage::NotMinted(MintFailure::SecondaryExists {
+                    unfinished: None, ..
+                }),
+                false,
+                _,
+            ) => {
                 vec![("D", "delete it and mint a new one"), ("Esc", "cancel")]
             }
-            (Some(MintStage::Unfinished { armed, .. }), ..) => vec![
+            (RunStage::Unfinished(_), false, _) => vec![
                 (
                     "P",
-                    if *armed == Some('P') {
+                    if self.keys.armed == Some('P') {
                         "again: promote now"
                     } else {
                         "promote"
@@ -329,7 +375,7 @@ impl RotationView {
                 ("A", "abort: old token back"),
                 (
                     "D",
-                    if *armed == Some('D') {
+                    if self.keys.armed == Some('D') {
                         "again: replace it"
                     } else {
                         "replace"
@@ -337,14 +383,14 @@ impl RotationView {
                 ),
                 ("Esc", "leave both working"),
             ],
-            (Some(MintStage::Blocked { confirm_force, .. }), _, failed) => {
+            (RunStage::Blocked { .. }, false, failed) => {
                 let mut h = Vec::new();
                 if failed > 0 {
                     h.push(("R", "retry the failed"));
                 }
                 h.push((
                     "P",
-                    if *confirm_force {
+                    if self.keys.confirm_force {
                         "again: promote anyway"
                     } else {
                         "promote anyway"
@@ -354,22 +400,10 @@ impl RotationView {
                 h.push(("Esc", "leave both working"));
                 h
             }
-            (Some(MintStage::Promoted { stored: None, .. }), ..)
-            | (
-                Some(MintStage::Promoted {
-                    stored: Some(Err(_)),
-                    ..
-                }),
-                ..,
-            ) => {
+            (RunStage::Promoted { stored, .. }, false, _) if !matches!(stored, Some(Ok(_))) => {
                 vec![("x", "reveal"), ("y", "copy"), ("⏎/Esc", "close")]
             }
-            (
-                Some(MintStage::PromotionFailed {
-                    retryable: true, ..
-                }),
-                ..,
-            ) => {
+            (RunStage::PromotionFailed(Promotion::Refused(_)), false, _) => {
                 vec![("P", "promote again"), ("⏎/Esc", "close")]
             }
             (_, true, _) => vec![("", "updating every target; the result appears here")],
@@ -385,12 +419,12 @@ impl RotationView {
         // word must show, whatever the width.
         let summary = wrapped(self.lines(), width.saturating_sub(4) as usize);
         let wanted = rows(self.states.len() * 2 + summary.len() + 6);
-        let title = match &self.mint {
-            Some(_) => format!(
+        let title = match self.mints {
+            true => format!(
                 "Mint and promote a Twilio token — {}",
                 self.plan.account_sid
             ),
-            None => format!("Rotate Twilio auth token — {}", self.plan.account_sid),
+            false => format!("Rotate Twilio auth token — {}", self.plan.account_sid),
         };
         let inner = modal(
             frame,
@@ -439,7 +473,7 @@ impl RotationView {
                 }
                 TargetState::Done(o) => o.detail(),
                 // A run that did not finish: what the journal recorded for it.
-                _ => match self.mint.as_ref().and_then(|m| m.finishing.as_ref()) {
+                _ => match self.finishing.as_ref() {
                     Some(f) => {
                         let (holds, recorded) = f.run.holds(&target.profile, &target.provider_id);
                         format!("{} token: {recorded}", holds.as_str())
@@ -522,161 +556,6 @@ fn wrapped(lines: Vec<SummaryLine>, width: usize) -> Vec<SummaryLine> {
                 .collect()
         })
         .collect()
-}
-
-/// What a zero-downtime stage adds under the summary (of `report`, the deployment;
-/// or of nothing when `finishing` a rotation that did not finish), in plain words.
-fn stage_lines(
-    stage: &MintStage,
-    report: Option<&Report>,
-    finishing: Option<&UnfinishedMint>,
-    blockers: usize,
-) -> Vec<SummaryLine> {
-    let line = |tone, text: String| SummaryLine { tone, text };
-    match stage {
-        MintStage::Minting => vec![line(
-            Tone::Pending,
-            "minting a new token at Twilio (a secondary token: both work until it is promoted)…"
-                .into(),
-        )],
-        MintStage::NotMinted(failure) => vec![line(Tone::Error, failure.to_string())],
-        MintStage::Unfinished { armed, .. } => {
-            let since = finishing
-                .map(UnfinishedMint::created_text)
-                .unwrap_or_default();
-            let stage = finishing.map(|f| f.run.stage.clone()).unwrap_or_default();
-            let mut lines = vec![
-                line(
-                    Tone::Error,
-                    format!(
-                        "telcreds created the account's secondary at {since} in a rotation \
-                         that did not finish ({stage}); each row says what the journal \
-                         recorded for that target."
-                    ),
-                ),
-                line(
-                    Tone::Warn,
-                    "P promotes it now: do it only if every target holds it (the old token \
-                     dies). A puts the old token back on every target, then deletes it. D \
-                     deletes it and mints a new one: what uses it breaks until the new one \
-                     reaches it."
-                        .into(),
-                ),
-            ];
-            match armed {
-                Some('P') => lines.push(line(
-                    Tone::Warn,
-                    match blockers {
-                        0 => "P again promotes: the journal shows every target on the new token"
-                            .to_string(),
-                        n => format!(
-                            "P again promotes ANYWAY: {n} target(s) not known to hold the new \
-                             token stop working at once"
-                        ),
-                    },
-                )),
-                Some('D') => lines.push(line(
-                    Tone::Warn,
-                    "D again deletes it: a target that uses it stops working until the new \
-                     token reaches it"
-                        .into(),
-                )),
-                _ => {}
-            }
-            lines
-        }
-        MintStage::Deploying => Vec::new(),
-        MintStage::Promoting => vec![line(Tone::Pending, "promoting the new token…".into())],
-        MintStage::Blocked {
-            left,
-            confirm_force,
-        } => {
-            let mut lines = vec![line(
-                Tone::Error,
-                "NOT promoted: these would stop working; both tokens keep working:".into(),
-            )];
-            lines.extend(left.iter().map(|l| line(Tone::Error, format!("  {l}"))));
-            lines.push(line(Tone::Warn, crate::ops::rotation::WEBHOOKS.to_string()));
-            if *confirm_force {
-                lines.push(line(
-                    Tone::Warn,
-                    format!(
-                        "P again promotes anyway: the {} above stop working at once",
-                        left.len()
-                    ),
-                ));
-            }
-            lines
-        }
-        MintStage::Promoted {
-            token,
-            stored,
-            revealed,
-            ..
-        } => {
-            let mut lines = vec![line(
-                Tone::Ok,
-                "✓ promoted: the OLD TOKEN IS DEAD; the new token is the primary".into(),
-            )];
-            // A forced promotion: what was left on the old token stopped working.
-            for broken in report.map(Report::broken_by_promotion).unwrap_or_default() {
-                lines.push(line(Tone::Error, format!("✗ {broken}")));
-            }
-            if finishing.is_some() {
-                lines.push(line(
-                    Tone::Warn,
-                    "verify every provider of this account now (v on the Verification tab): \
-                     telcreds could not see which token each one held"
-                        .into(),
-                ));
-            }
-            let show = match stored {
-                Some(Ok(said)) => {
-                    lines.push(line(Tone::Ok, format!("✓ {said}")));
-                    false
-                }
-                Some(Err(why)) => {
-                    lines.push(line(Tone::Error, format!("✗ {why}")));
-                    true
-                }
-                None => {
-                    lines.push(line(
-                        Tone::Warn,
-                        "a [twilio_accounts] token source of this account now gives the DEAD \
-                         token: put the new one there (store_cmd does it for you)"
-                            .into(),
-                    ));
-                    true
-                }
-            };
-            if show {
-                let shown = if *revealed {
-                    token.expose().to_string()
-                } else {
-                    "•".repeat(32)
-                };
-                // On a line of its own: it must fit whole even in a narrow window.
-                lines.push(line(
-                    Tone::Warn,
-                    "new primary token, shown once (store it now):".into(),
-                ));
-                lines.push(line(Tone::Warn, format!("  {shown}")));
-            }
-            lines
-        }
-        MintStage::PromotionFailed { text, .. } => vec![line(Tone::Error, text.clone())],
-        MintStage::Aborting => vec![line(Tone::Pending, "putting the old token back…".into())],
-        MintStage::Aborted(abort) => {
-            let tone = if abort.is_clean() {
-                Tone::Ok
-            } else {
-                Tone::Error
-            };
-            let mut lines = vec![line(tone, "rotation aborted:".into())];
-            lines.extend(abort.summary().into_iter().map(|l| line(tone, l)));
-            lines
-        }
-    }
 }
 
 /// The first question of `r` on a provider: mint a new token at Twilio (zero

@@ -2,16 +2,17 @@
 //! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
-use super::effect::MintSetup;
 use super::effect::{Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved};
 use crate::api::{ApiError, Http};
 use crate::config::{ConfigError, Profile};
-use crate::ops::rotation::{self, CheckFailure, CheckedToken, Pending, Promotion, Rotator};
-use crate::ops::warning::Warning;
+use crate::ops::rotation::{
+    self, CheckFailure, CheckedToken, Decision, MintSetup, RotationRun, RunContext, RunEvent,
+};
 use crate::ops::{Done, Ops, Stores};
 use crate::probe::{ProbeOptions, ProbeSetup};
 use crate::tui::form::FormSubmission;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::{AbortHandle, JoinHandle};
@@ -27,6 +28,8 @@ pub struct Worker {
     verify_slots: Arc<Semaphore>,
     /// Journal reads started, to number them.
     journal_reads: u64,
+    /// Set at shutdown: a rotation finishes its step in flight and starts no other.
+    halt: Arc<AtomicBool>,
 }
 
 /// Verifications run at once ("verify all" on a large profile stays polite).
@@ -43,6 +46,7 @@ impl Worker {
             changes: Vec::new(),
             verify_slots: Arc::new(Semaphore::new(VERIFY_CONCURRENCY)),
             journal_reads: 0,
+            halt: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -150,23 +154,22 @@ impl Worker {
                     RotationJob::CheckCurrent { account_sid, .. } => {
                         format!("check the current Twilio token of {account_sid}")
                     }
-                    RotationJob::Apply { plan, .. }
-                    | RotationJob::Retry { plan, .. }
-                    | RotationJob::Mint { plan, .. }
-                    | RotationJob::Abort { plan, .. } => {
+                    RotationJob::Start { plan, .. } => {
                         format!("rotate the Twilio token of {}", plan.account_sid)
                     }
-                    RotationJob::Promote { report, .. } => {
-                        format!("promote the new Twilio token of {}", report.account_sid)
-                    }
-                    RotationJob::PromoteUnfinished { current, .. } => {
-                        format!("promote the new Twilio token of {}", current.account_sid())
-                    }
-                    RotationJob::AbortUnfinished { plan, .. } => {
-                        format!("abort the rotation of {}", plan.account_sid)
+                    RotationJob::Decide { run, decision } => {
+                        let sid = run.account_sid();
+                        match decision {
+                            Decision::Promote { .. } => {
+                                format!("promote the new Twilio token of {sid}")
+                            }
+                            Decision::Abort => format!("abort the rotation of {sid}"),
+                            _ => format!("rotate the Twilio token of {sid}"),
+                        }
                     }
                 };
-                let task = tokio::spawn(run_rotation(tx, http, stores, run, job));
+                let halt = self.halt.clone();
+                let task = tokio::spawn(run_rotation(tx, http, stores, halt, run, job));
                 self.changes.push((task, what));
             }
         }
@@ -190,6 +193,7 @@ impl Worker {
     /// Aborts reads and waits for changes in flight to finish and be journaled. When
     /// this is given up on (dropped), [`Worker::changes_in_flight`] tells what is left.
     pub async fn shutdown(&mut self) {
+        self.halt.store(true, Ordering::SeqCst);
         self.run(Job::CancelReads);
         for (change, _) in &mut self.changes {
             if !change.is_finished() {
@@ -352,22 +356,10 @@ async fn run_rotation(
     tx: UnboundedSender<Msg>,
     http: Http,
     stores: Stores,
+    halt: Arc<AtomicBool>,
     run: u64,
     job: RotationJob,
 ) {
-    let rotator = || {
-        let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
-        let forward = tx.clone();
-        tokio::spawn(async move {
-            while let Some(e) = events_rx.recv().await {
-                let _ = forward.send(Msg::Rotation {
-                    run,
-                    msg: RotationMsg::Progress(e),
-                });
-            }
-        });
-        Rotator::new(stores.journal.clone(), stores.history.clone()).with_events(events_tx)
-    };
     let msg = match job {
         RotationJob::Check {
             check_id,
@@ -418,129 +410,53 @@ async fn run_rotation(
             let outcome = planned(&http, &profiles, result, Some(setup)).await;
             RotationMsg::Checked { check_id, outcome }
         }
-        RotationJob::Mint {
+        RotationJob::Start {
             plan,
             profiles,
-            current,
-            setup,
-            replace,
-        } => {
-            let (result, warnings) = rotation::mint(
-                &http,
-                &profiles,
-                &setup.accounts_base,
-                &current,
-                replace,
-                &stores.journal,
-            )
-            .await;
-            for w in warnings {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            let minted = match result {
-                Ok(m) => Arc::new(m),
-                Err(failure) => {
-                    let _ = tx.send(Msg::Rotation {
-                        run,
-                        msg: RotationMsg::Minted(Err(failure)),
-                    });
-                    return;
-                }
-            };
-            let _ = tx.send(Msg::Rotation {
-                run,
-                msg: RotationMsg::Minted(Ok(minted.clone())),
-            });
-            RotationMsg::Done(Arc::new(rotator().apply(&plan, minted.new_token()).await))
-        }
-        RotationJob::Promote {
-            minted,
-            report,
-            force,
-            setup,
-        } => {
-            let (promotion, warnings) = minted.promote(&report, force, &stores.journal).await;
-            finish_promotion(
-                promotion,
-                warnings,
-                &setup,
-                &report.account_sid,
-                &stores,
-                &tx,
-            )
-            .await
-        }
-        RotationJob::PromoteUnfinished { current, setup } => {
-            let pending = Pending::new(&http, &setup.accounts_base, &current);
-            let (promotion, warnings) = pending.promote(&stores.journal).await;
-            finish_promotion(
-                promotion,
-                warnings,
-                &setup,
-                current.account_sid(),
-                &stores,
-                &tx,
-            )
-            .await
-        }
-        RotationJob::AbortUnfinished {
-            plan,
-            current,
-            setup,
-        } => {
-            let pending = Pending::new(&http, &setup.accounts_base, &current);
-            let (abort, warnings) = pending.abort(&rotator(), &plan, &stores.journal).await;
-            for w in warnings {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            RotationMsg::Aborted(Arc::new(abort))
-        }
-        RotationJob::Abort {
-            minted,
-            plan,
-            report,
-        } => {
-            let (abort, warnings) = minted
-                .abort(&rotator(), &plan, &report, &stores.journal)
-                .await;
-            for w in warnings {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            RotationMsg::Aborted(Arc::new(abort))
-        }
-        RotationJob::Apply { plan, token } => {
-            RotationMsg::Done(Arc::new(rotator().apply(&plan, &token).await))
-        }
-        RotationJob::Retry {
-            plan,
-            report,
             token,
-        } => RotationMsg::Done(Arc::new(rotator().retry(&plan, &report, &token).await)),
+            kind,
+            decision,
+        } => {
+            let ctx = RunContext {
+                http: http.clone(),
+                journal: stores.journal.clone(),
+                history: stores.history.clone(),
+                profiles,
+                concurrency: rotation::DEFAULT_CONCURRENCY,
+                halt,
+            };
+            let started = RotationRun::new(run, ctx, kind, plan, token);
+            advance(started, decision, &tx).await
+        }
+        RotationJob::Decide { run, decision } => advance(*run, decision, &tx).await,
     };
     let _ = tx.send(Msg::Rotation { run, msg });
 }
 
-/// A promotion's answer, the new token handed to the account's `store_cmd` first
-/// when it was promoted; the warnings of both reported.
-async fn finish_promotion(
-    promotion: Promotion,
-    mut warnings: Vec<Warning>,
-    setup: &MintSetup,
-    account_sid: &str,
-    stores: &Stores,
-    tx: &UnboundedSender<Msg>,
-) -> RotationMsg {
-    let stored = match (&promotion, &setup.store_cmd) {
-        (Promotion::Promoted { token }, Some(cmd)) => {
-            let (result, w) =
-                rotation::store_new_token(cmd, account_sid, token, &stores.journal).await;
-            warnings.extend(w);
-            Some(result)
+/// Hands `run` the user's decision, forwarding its progress, and sends it back.
+async fn advance(run: RotationRun, decision: Decision, tx: &UnboundedSender<Msg>) -> RotationMsg {
+    let id = run.id();
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let forward = tx.clone();
+    let forwarder = tokio::spawn(async move {
+        while let Some(e) = events_rx.recv().await {
+            let msg = match e {
+                RunEvent::Stage(stage) => RotationMsg::Stage(stage),
+                RunEvent::Target(event) => RotationMsg::Progress(event),
+            };
+            let _ = forward.send(Msg::Rotation { run: id, msg });
         }
-        _ => None,
-    };
+    });
+    let mut run = run.with_events(events_tx);
+    let warnings = run.advance(decision).await.unwrap_or_else(|not| {
+        tracing::warn!("{not}");
+        Vec::new()
+    });
+    // Every progress message goes out before the run comes back.
+    let run = run.without_events();
+    let _ = forwarder.await;
     for w in warnings {
         let _ = tx.send(Msg::Warning(w));
     }
-    RotationMsg::Promoted { promotion, stored }
+    RotationMsg::Advanced(Box::new(run))
 }

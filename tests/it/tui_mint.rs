@@ -8,10 +8,11 @@ use crossterm::event::KeyCode;
 use std::time::Duration;
 use telcreds::api::TwilioVerdict;
 use telcreds::api::twilio::check_credentials;
+use telcreds::ops::rotation::RunStage as MintStage;
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::Overlay;
-use telcreds::tui::rotation_view::MintStage;
+use telcreds::tui::rotation_view::MintKeys;
 
 /// "Acme Production": Dasha providers 1, 2, 8 and Unpod configuration 101 use it.
 const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
@@ -27,7 +28,14 @@ async fn accepted(h: &Harness, token: &Secret) -> bool {
 
 fn stage(h: &Harness) -> &MintStage {
     match &h.app.overlay {
-        Some(Overlay::Rotation(view)) => &view.mint.as_ref().expect("a mint").stage,
+        Some(Overlay::Rotation(view)) if view.mints => &view.stage,
+        _ => panic!("no rotation screen of a mint"),
+    }
+}
+
+fn keys(h: &Harness) -> &MintKeys {
+    match &h.app.overlay {
+        Some(Overlay::Rotation(view)) => &view.keys,
         _ => panic!("no rotation screen"),
     }
 }
@@ -113,13 +121,7 @@ async fn a_read_only_profile_stops_before_promotion_and_abort_puts_the_old_token
 
     // P once only asks; A aborts.
     h.press(KeyCode::Char('P'));
-    assert!(matches!(
-        stage(&h),
-        MintStage::Blocked {
-            confirm_force: true,
-            ..
-        }
-    ));
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }) && keys(&h).confirm_force);
     assert!(h.sandbox.secondary_token(ACME).is_some());
     h.press(KeyCode::Char('A'));
     // While the abort runs, the read-only target (never changed) is not "NOT restored".
@@ -286,7 +288,7 @@ async fn restarted_after_an_unfinished_mint() -> Harness {
     h.restart(read_only).await;
     mint_and_confirm(&mut h).await;
     assert!(
-        matches!(stage(&h), MintStage::Unfinished { .. }),
+        matches!(stage(&h), MintStage::Unfinished(_)),
         "{:?}",
         stage(&h)
     );
@@ -336,13 +338,7 @@ async fn after_a_restart_p_twice_promotes_the_unfinished_mint() {
     let secondary = h.sandbox.secondary_token(ACME).expect("kept");
     h.press(KeyCode::Char('P'));
     assert!(
-        matches!(
-            stage(&h),
-            MintStage::Unfinished {
-                armed: Some('P'),
-                ..
-            }
-        ),
+        matches!(stage(&h), MintStage::Unfinished(_)) && keys(&h).armed == Some('P'),
         "the first P only asks"
     );
     // The rows say what the journal recorded for each target, and P names the
@@ -380,13 +376,7 @@ async fn after_a_restart_d_replaces_the_unfinished_secondary_only_when_pressed_t
     let first = h.sandbox.secondary_token(ACME).expect("kept");
     h.press(KeyCode::Char('D'));
     assert!(
-        matches!(
-            stage(&h),
-            MintStage::Unfinished {
-                armed: Some('D'),
-                ..
-            }
-        ),
+        matches!(stage(&h), MintStage::Unfinished(_)) && keys(&h).armed == Some('D'),
         "the first D only asks"
     );
     assert!(h.screen(100, 30).contains("D again deletes it"));
@@ -401,7 +391,7 @@ async fn after_a_restart_d_replaces_the_unfinished_secondary_only_when_pressed_t
     assert!(
         !matches!(
             stage(&h),
-            MintStage::Unfinished { .. } | MintStage::NotMinted(_)
+            MintStage::Unfinished(_) | MintStage::NotMinted(_)
         ),
         "{:?}",
         stage(&h)
@@ -552,13 +542,12 @@ async fn a_message_of_another_rotation_never_changes_the_screen_open() {
     };
     let stray = Msg::Rotation {
         run: open + 1000,
-        msg: RotationMsg::Promoted {
-            promotion: Promotion::Refused(ApiError::Other {
+        msg: RotationMsg::Stage(MintStage::PromotionFailed(Promotion::Refused(
+            ApiError::Other {
                 status: 400,
                 message: "stray".into(),
-            }),
-            stored: None,
-        },
+            },
+        ))),
     };
     let _ = h.app.update(stray);
     assert!(

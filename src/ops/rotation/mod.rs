@@ -18,6 +18,7 @@
 
 mod apply;
 mod check;
+mod live;
 mod mint;
 mod plan;
 mod report;
@@ -25,9 +26,12 @@ mod run;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
 pub use check::{CheckFailure, CheckedToken, check_everywhere, check_token};
+pub use live::{
+    Decision, MintSetup, NotOffered, RotationRun, RunContext, RunEvent, RunKind, RunStage,
+};
 pub use mint::{
     Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, restore_detail,
-    store_new_token,
+    store_new_token, unfinished_mint,
 };
 pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};

@@ -1,12 +1,12 @@
 //! What can sit on top of the main screen. Dialogs that wait for a call remember its
 //! job id, so a result is applied only to the dialog that asked for it.
 
+use crate::ops::rotation::MintSetup;
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::secret::Secret;
 use crate::tui::command_line::CommandLine;
 use crate::tui::confirm::ConfirmDialog;
 use crate::tui::doctor_view::DoctorView;
-use crate::tui::effect::MintSetup;
 use crate::tui::form::Form;
 use crate::tui::rotation_view::RotationView;
 use crate::tui::secret_prompt::SecretPrompt;

@@ -5,16 +5,19 @@
 
 use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
 use crate::config::TokenSource;
-use crate::ops::rotation::{CheckedToken, Disposition, MintFailure, Plan, Promotion, Target};
+use crate::domain::Tone;
+use crate::ops::rotation::{
+    CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RunKind,
+    RunStage, Target,
+};
 use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
-use crate::tui::effect::{CheckOutcome, Effect, Job, MintSetup, RotationJob, RotationMsg};
-use crate::tui::rotation_view::{MintStage, RotationView};
+use crate::tui::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
+use crate::tui::rotation_view::RotationView;
 use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 
 impl App {
-    /// Applies rotation progress.
     /// Applies a message of rotation `run` to its screen; one for a rotation whose
     /// screen is not open (closed, another one open) changes no screen.
     pub(super) fn on_rotation(&mut self, run: u64, msg: RotationMsg) -> Vec<Effect> {
@@ -31,165 +34,51 @@ impl App {
                 }
                 Vec::new()
             }
-            RotationMsg::Done(report) => {
-                let mut effects = vec![Job::LoadJournal.into()];
+            RotationMsg::Stage(stage) => {
                 if let Some(view) = self.rotation_view_of(run) {
-                    view.finish(report.clone());
-                    let summary: Vec<String> = view.summary().into_iter().map(|l| l.text).collect();
-                    let failed = view.failed_count() > 0;
-                    // A minted token is promoted next (when nothing is left behind).
-                    if let Some(mint) = view.mint.as_mut()
-                        && let Some(minted) = mint.minted.clone()
-                    {
-                        mint.stage = MintStage::Promoting;
-                        effects.push(Job::rotation(
-                            view.id,
-                            RotationJob::Promote {
-                                minted,
-                                report,
-                                force: false,
-                                setup: mint.setup.clone(),
-                            },
-                        ));
-                    }
-                    self.set_flash(summary.join(" — "), failed);
+                    view.stage = stage;
                 }
-                // The rotation journaled its steps itself: show them in Activity.
-                effects
+                Vec::new()
             }
-            RotationMsg::Minted(result) => {
-                if let Some(view) = self.rotation_view_of(run)
-                    && let Some(mint) = view.mint.as_mut()
-                {
-                    match result {
-                        Ok(minted) => {
-                            view.token = Arc::new(minted.new_token().clone());
-                            mint.minted = Some(minted);
-                            mint.stage = MintStage::Deploying;
-                        }
-                        // telcreds' own secondary, left by a rotation that did not
-                        // finish: finish that one (P, A) rather than replace it.
-                        Err(MintFailure::SecondaryExists {
-                            unfinished: Some(unfinished),
-                            error,
-                        }) => {
-                            mint.finishing = Some(unfinished);
-                            mint.stage = MintStage::Unfinished {
-                                error: error.to_string(),
-                                armed: None,
-                            };
-                            self.set_flash(
-                                "a rotation of this account did not finish: see the rotation \
-                                 screen",
-                                true,
-                            );
-                        }
-                        Err(failure) => {
-                            let text = failure.to_string();
-                            mint.stage = MintStage::NotMinted(failure);
-                            self.set_flash(text, true);
-                        }
-                    }
-                }
-                vec![Job::LoadJournal.into()]
-            }
-            RotationMsg::Promoted { promotion, stored } => self.on_promoted(run, promotion, stored),
-            RotationMsg::Aborted(abort) => {
-                let clean = abort.is_clean();
-                if let Some(view) = self.rotation_view_of(run) {
-                    // Every target's restore, whatever progress arrived before.
-                    view.show_outcomes(&abort.restored);
-                    if let Some(mint) = view.mint.as_mut() {
-                        mint.stage = MintStage::Aborted(abort.clone());
-                    }
-                }
-                if clean {
-                    self.set_flash(
-                        "rotation aborted: the old token is back everywhere, the new one deleted",
-                        false,
-                    );
-                } else {
-                    self.set_flash("abort incomplete: see the rotation screen", true);
-                }
-                vec![Job::LoadJournal.into()]
-            }
+            RotationMsg::Advanced(advanced) => self.on_advanced(run, advanced),
         }
     }
 
-    fn on_promoted(
-        &mut self,
-        run: u64,
-        promotion: Promotion,
-        stored: Option<Result<String, String>>,
-    ) -> Vec<Effect> {
-        let (stage, flash, error) = match promotion {
-            Promotion::Blocked { left } => {
-                let n = left.len();
-                (
-                    MintStage::Blocked {
-                        left,
-                        confirm_force: false,
-                    },
-                    format!(
-                        "NOT promoted: {n} target(s) not known to hold the new token; both \
-                         tokens work"
-                    ),
-                    true,
-                )
-            }
-            Promotion::Promoted { token } => {
-                let sid = self.rotation_account().unwrap_or_default();
-                // The old token is dead: this session uses the new one from now on.
-                if let Some(acc) = self
-                    .twilio_accounts
-                    .iter_mut()
-                    .find(|a| a.account_sid.eq_ignore_ascii_case(&sid))
-                {
-                    acc.token = TokenSource::Inline(token.clone());
-                }
-                let failed = matches!(stored, Some(Err(_)));
-                let flash = if failed {
-                    "promoted; the OLD TOKEN IS DEAD; store_cmd FAILED: copy the new token now"
-                } else {
-                    "promoted: the new token is the primary; the OLD TOKEN IS DEAD"
-                };
-                (
-                    MintStage::Promoted {
-                        token,
-                        stored,
-                        revealed: false,
-                        seen: false,
-                        close_warned: false,
-                    },
-                    flash.to_string(),
-                    failed,
-                )
-            }
-            failed
-            @ (Promotion::Refused(_) | Promotion::NoSecondary(_) | Promotion::Unknown(_)) => {
-                let text = failed.failure().unwrap_or_default();
-                let stage = MintStage::PromotionFailed {
-                    retryable: matches!(failed, Promotion::Refused(_)),
-                    text: text.clone(),
-                };
-                (stage, text, true)
-            }
-        };
-        if let Some(view) = self.rotation_view_of(run)
-            && let Some(mint) = view.mint.as_mut()
+    /// A run is back from a step: its screen shows where it stands, the flash its
+    /// outcome; a promoted token is this session's token of the account from now on.
+    fn on_advanced(&mut self, id: u64, run: Box<RotationRun>) -> Vec<Effect> {
+        if let RunStage::Promoted { token, .. } = run.stage()
+            && let Some(acc) = self
+                .twilio_accounts
+                .iter_mut()
+                .find(|a| a.account_sid.eq_ignore_ascii_case(run.account_sid()))
         {
-            mint.stage = stage;
+            // The old token is dead.
+            acc.token = TokenSource::Inline(token.clone());
         }
-        self.set_flash(flash, error);
+        let (tone, text) = match run.stage() {
+            // A plain rotation's flash: its summary in one line.
+            RunStage::Deployed => {
+                let lines = run.summary();
+                let failed = run.failed_count() > 0;
+                let text: Vec<String> = lines.into_iter().map(|l| l.text).collect();
+                (
+                    if failed { Tone::Error } else { Tone::Ok },
+                    text.join(" — "),
+                )
+            }
+            RunStage::Unfinished(_) => (
+                Tone::Error,
+                "a rotation of this account did not finish: see the rotation screen".into(),
+            ),
+            _ => run.outcome(),
+        };
+        if let Some(view) = self.rotation_view_of(id) {
+            view.arrive(run);
+        }
+        self.set_flash(text, matches!(tone, Tone::Error | Tone::Warn));
+        // The run journaled its steps itself: show them in Activity.
         vec![Job::LoadJournal.into()]
-    }
-
-    /// The Account SID of the rotation on screen.
-    fn rotation_account(&self) -> Option<String> {
-        match &self.overlay {
-            Some(Overlay::Rotation(view)) => Some(view.plan.account_sid.clone()),
-            _ => None,
-        }
     }
 
     /// The first question of `r` on a provider: mint at Twilio, or type a token.
@@ -332,222 +221,123 @@ impl App {
                 self.set_flash("no target to update: nothing was changed", true);
                 Vec::new()
             }
-            ConfirmEvent::Confirm { .. } => match mint {
-                Some(setup) => {
-                    let run = self.new_job_id();
-                    self.overlay = Some(Overlay::Rotation(Box::new(RotationView::minting(
-                        run,
-                        plan.clone(),
-                        token.clone(),
-                        setup.clone(),
-                    ))));
-                    let job = RotationJob::Mint {
-                        plan,
-                        profiles: self.profiles.clone(),
-                        current: token,
-                        setup,
-                        replace: false,
-                    };
-                    vec![Job::rotation(run, job)]
-                }
-                None => {
-                    let run = self.new_job_id();
-                    self.overlay = Some(Overlay::Rotation(Box::new(RotationView::new(
-                        run,
-                        plan.clone(),
-                        token.clone(),
-                    ))));
-                    vec![Job::rotation(run, RotationJob::Apply { plan, token })]
-                }
-            },
+            ConfirmEvent::Confirm { .. } => {
+                let run = self.new_job_id();
+                let view = RotationView::new(run, plan.clone(), mint.is_some());
+                self.overlay = Some(Overlay::Rotation(Box::new(view)));
+                let kind = match mint {
+                    Some(setup) => RunKind::Mint(setup),
+                    None => RunKind::Given,
+                };
+                let job = RotationJob::Start {
+                    plan,
+                    profiles: self.profiles.clone(),
+                    token,
+                    kind,
+                    decision: Decision::Start,
+                };
+                vec![Job::rotation(run, job)]
+            }
         }
     }
 
-    pub(super) fn rotation_key(
-        &mut self,
-        mut view: Box<RotationView>,
-        key: KeyEvent,
-    ) -> Vec<Effect> {
-        let done = !view.running();
-        if done && view.mint.is_some() {
+    pub(super) fn rotation_key(&mut self, view: Box<RotationView>, key: KeyEvent) -> Vec<Effect> {
+        if view.running() {
+            self.set_flash(
+                "the rotation is running: its result shows when every target is done",
+                false,
+            );
+            self.overlay = Some(Overlay::Rotation(view));
+            return Vec::new();
+        }
+        if view.mints {
             return self.mint_key(view, key);
         }
-        match (key.code, view.report().cloned()) {
-            (KeyCode::Char('R'), Some(report)) if view.failed_count() > 0 => {
-                let job = RotationJob::Retry {
-                    plan: view.plan.clone(),
-                    report,
-                    token: view.token.clone(),
-                };
-                view.start_retry();
-                let run = view.id;
-                self.overlay = Some(Overlay::Rotation(view));
-                vec![Job::rotation(run, job)]
-            }
-            (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), _) if done => self.reload(),
+        match key.code {
+            KeyCode::Char('R') => self.decide(view, Decision::Retry),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.reload(),
             _ => {
-                if !done {
-                    self.set_flash(
-                        "the rotation is running: its result shows when every target is done",
-                        false,
-                    );
-                }
                 self.overlay = Some(Overlay::Rotation(view));
                 Vec::new()
             }
         }
     }
 
+    /// Hands the run on screen `decision`, when it takes it now.
+    fn decide(&mut self, mut view: Box<RotationView>, decision: Decision) -> Vec<Effect> {
+        let id = view.id;
+        let job = view
+            .depart(decision)
+            .map(|run| RotationJob::Decide { run, decision });
+        self.overlay = Some(Overlay::Rotation(view));
+        job.map(|job| Job::rotation(id, job)).into_iter().collect()
+    }
+
     /// Keys of a zero-downtime rotation that is not busy: replace an existing
     /// secondary, retry, promote anyway, abort, reveal and copy the new token.
     fn mint_key(&mut self, mut view: Box<RotationView>, key: KeyEvent) -> Vec<Effect> {
-        let run = view.id;
-        let report = view.report().cloned();
         let failed = view.failed_count();
-        let (plan, token) = (view.plan.clone(), view.token.clone());
-        let mut retry = false;
-        let Some(mint) = view.mint.as_mut() else {
-            return Vec::new();
-        };
-        let setup = mint.setup.clone();
-        let minted = mint.minted.clone();
-        let mut effects = Vec::new();
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'));
-        match (&mut mint.stage, key.code) {
-            (MintStage::Unfinished { armed, .. }, KeyCode::Char(key @ ('P' | 'D')))
-                if *armed != Some(key) =>
+        let stored_ok = matches!(
+            &view.stage,
+            RunStage::Promoted {
+                stored: Some(Ok(_)),
+                ..
+            }
+        );
+        let keys = &mut view.keys;
+        match (&view.stage, key.code) {
+            (RunStage::Unfinished(_), KeyCode::Char(key @ ('P' | 'D')))
+                if keys.armed != Some(key) =>
             {
-                *armed = Some(key);
+                keys.armed = Some(key);
             }
+            (RunStage::NotMinted(_) | RunStage::Unfinished(_), KeyCode::Char('D')) => {
+                return self.decide(view, Decision::Replace);
+            }
+            (RunStage::Blocked { .. }, KeyCode::Char('R')) if failed > 0 => {
+                return self.decide(view, Decision::Retry);
+            }
+            (RunStage::Blocked { .. }, KeyCode::Char('P')) if !keys.confirm_force => {
+                keys.confirm_force = true;
+            }
+            // Armed above, or a refused promotion tried again: the user chose to
+            // promote, whatever the journal shows.
             (
-                MintStage::NotMinted(MintFailure::SecondaryExists { .. })
-                | MintStage::Unfinished { .. },
-                KeyCode::Char('D'),
-            ) => {
-                mint.finishing = None;
-                mint.stage = MintStage::Minting;
-                let job = RotationJob::Mint {
-                    plan,
-                    profiles: self.profiles.clone(),
-                    current: token,
-                    setup,
-                    replace: true,
-                };
-                effects.push(Job::rotation(run, job));
-            }
-            (MintStage::Blocked { .. }, KeyCode::Char('R')) if failed > 0 => {
-                if let Some(report) = report {
-                    mint.stage = MintStage::Deploying;
-                    let job = RotationJob::Retry {
-                        plan,
-                        report,
-                        token,
-                    };
-                    retry = true;
-                    effects.push(Job::rotation(run, job));
-                }
-            }
-            (MintStage::Blocked { confirm_force, .. }, KeyCode::Char('P')) if !*confirm_force => {
-                *confirm_force = true;
-            }
-            (MintStage::Unfinished { .. }, KeyCode::Char('P'))
-            | (
-                MintStage::PromotionFailed {
-                    retryable: true, ..
-                },
+                RunStage::Unfinished(_)
+                | RunStage::Blocked { .. }
+                | RunStage::PromotionFailed(Promotion::Refused(_)),
                 KeyCode::Char('P'),
-            ) if mint.finishing.is_some() => {
-                mint.stage = MintStage::Promoting;
-                let job = RotationJob::PromoteUnfinished {
-                    current: token,
-                    setup,
-                };
-                effects.push(Job::rotation(run, job));
-            }
-            (MintStage::Unfinished { .. }, KeyCode::Char('A')) => {
-                mint.stage = MintStage::Aborting;
-                let job = RotationJob::AbortUnfinished {
-                    plan,
-                    current: token,
-                    setup,
-                };
-                effects.push(Job::rotation(run, job));
-            }
-            (MintStage::Blocked { .. }, KeyCode::Char('P'))
-            | (
-                MintStage::PromotionFailed {
-                    retryable: true, ..
-                },
-                KeyCode::Char('P'),
-            ) => {
-                if let (Some(minted), Some(report)) = (minted, report) {
-                    let force = matches!(mint.stage, MintStage::Blocked { .. });
-                    mint.stage = MintStage::Promoting;
-                    let job = RotationJob::Promote {
-                        minted,
-                        report,
-                        force,
-                        setup,
-                    };
-                    effects.push(Job::rotation(run, job));
-                }
-            }
-            (MintStage::Blocked { .. }, KeyCode::Char('A')) => {
-                if let (Some(minted), Some(report)) = (minted, report) {
-                    mint.stage = MintStage::Aborting;
-                    let job = RotationJob::Abort {
-                        minted,
-                        plan,
-                        report,
-                    };
-                    effects.push(Job::rotation(run, job));
-                }
+            ) => return self.decide(view, Decision::Promote { force: true }),
+            (RunStage::Unfinished(_) | RunStage::Blocked { .. }, KeyCode::Char('A')) => {
+                return self.decide(view, Decision::Abort);
             }
             // Only a token shown (not stored) can be revealed or copied.
-            (
-                MintStage::Promoted {
-                    revealed,
-                    stored,
-                    seen,
-                    ..
-                },
-                KeyCode::Char('x'),
-            ) if !matches!(stored, Some(Ok(_))) => {
-                *revealed = !*revealed;
-                *seen = true;
+            (RunStage::Promoted { .. }, KeyCode::Char('x')) if !stored_ok => {
+                keys.revealed = !keys.revealed;
+                keys.seen = true;
                 // Hidden again after the usual delay, as a SIP password is.
-                self.revealed =
-                    revealed.then(|| (NEW_TOKEN.to_string(), self.clock.mono + SECRET_TTL));
+                self.revealed = keys
+                    .revealed
+                    .then(|| (NEW_TOKEN.to_string(), self.clock.mono + SECRET_TTL));
             }
-            (
-                MintStage::Promoted {
-                    token,
-                    stored,
-                    seen,
-                    ..
-                },
-                KeyCode::Char('y'),
-            ) if !matches!(stored, Some(Ok(_))) => {
-                *seen = true;
-                effects.push(self.copy(token.clone(), "new auth token"));
+            (RunStage::Promoted { token, .. }, KeyCode::Char('y')) if !stored_ok => {
+                keys.seen = true;
+                let copy = self.copy(token.clone(), "new auth token");
+                self.overlay = Some(Overlay::Rotation(view));
+                return vec![copy];
             }
-            (
-                MintStage::Promoted {
-                    stored,
-                    seen: false,
-                    close_warned,
-                    ..
-                },
-                _,
-            ) if close && !matches!(stored, Some(Ok(_))) && !*close_warned => {
-                *close_warned = true;
+            (RunStage::Promoted { .. }, _)
+                if close && !stored_ok && !keys.seen && !keys.close_warned =>
+            {
+                keys.close_warned = true;
                 self.set_flash(
                     "the new token was neither revealed, copied nor stored: close again and it \
                      is only in the Twilio console",
                     true,
                 );
             }
-            (MintStage::Blocked { .. }, _) if close => {
+            (RunStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
                 let sid = view.plan.account_sid.to_ascii_lowercase();
                 self.parked_mints.insert(sid, view);
@@ -558,7 +348,7 @@ impl App {
                 );
                 return self.reload();
             }
-            (MintStage::Unfinished { .. }, _) if close => {
+            (RunStage::Unfinished(_), _) if close => {
                 self.set_flash(
                     "both tokens keep working: r, then m on a provider of this account offers \
                      to finish the rotation",
@@ -569,11 +359,8 @@ impl App {
             (_, _) if close => return self.reload(),
             _ => {}
         }
-        if retry {
-            view.start_retry();
-        }
         self.overlay = Some(Overlay::Rotation(view));
-        effects
+        Vec::new()
     }
 
     /// The screen of rotation `run`, when it is the one open.
@@ -586,11 +373,8 @@ impl App {
 
     /// Hides the promoted token shown on the rotation screen (its reveal expired).
     pub(super) fn hide_new_token(&mut self) {
-        if let Some(Overlay::Rotation(view)) = self.overlay.as_mut()
-            && let Some(mint) = view.mint.as_mut()
-            && let MintStage::Promoted { revealed, .. } = &mut mint.stage
-        {
-            *revealed = false;
+        if let Some(Overlay::Rotation(view)) = self.overlay.as_mut() {
+            view.keys.revealed = false;
         }
     }
 
