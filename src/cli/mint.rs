@@ -356,13 +356,7 @@ impl Flow<'_> {
         };
         emit(self.format(), &outcome, || {
             let mut out = run.report().map(rotate::report_rows).unwrap_or_default();
-            for line in run.summary() {
-                out.push_str(&format!(
-                    "{} {}\n",
-                    line.tone.symbol(),
-                    crate::text::printable(&line.text)
-                ));
-            }
+            out.push_str(&summary_text(run));
             if reveal {
                 out.push_str(&format!(
                     "new primary auth token (shown once, store it now, and update the \
@@ -488,13 +482,7 @@ impl Flow<'_> {
             steps: &summary,
             results: &abort.restored,
         };
-        emit(self.format(), &view, || {
-            let mut out = String::from("Rotation aborted:\n");
-            for line in &summary {
-                out.push_str(&format!("  {}\n", crate::text::printable(line)));
-            }
-            out
-        })?;
+        emit(self.format(), &view, || summary_text(run))?;
         match run.outcome() {
             (Tone::Ok, _) => Ok(()),
             (_, why) => Err(CliError::new(Exit::Incomplete, why)),
@@ -526,6 +514,15 @@ impl Flow<'_> {
         }
         Ok(())
     }
+}
+
+/// The run's summary as the table output prints it: a line each, after its tone's
+/// symbol, as the UI draws it.
+fn summary_text(run: &RotationRun) -> String {
+    run.summary()
+        .iter()
+        .map(|l| format!("{}\n", crate::text::printable(&l.shown())))
+        .collect()
 }
 
 /// The run's summary as JSON carries it.

@@ -269,7 +269,7 @@ impl RotationView {
                 .iter()
                 .map(|l| SummaryLine {
                     tone: l.tone,
-                    text: format!("{} {}", l.tone.symbol(), l.text),
+                    text: l.shown(),
                 })
                 .collect(),
         };

@@ -294,8 +294,35 @@ async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is
     }
 }
 
+/// What a run said where it stopped: each summary line, after its tone's symbol.
+type Said = Vec<Vec<String>>;
+
+/// The summary lines in a command's output: those after a tone's symbol.
+fn summary_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| {
+            ["✓ ", "✗ ", "! ", "… ", "- ", "? "]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The summary of the run on the UI's rotation screen.
+fn ui_summary(h: &Harness) -> Vec<String> {
+    match &h.app.overlay {
+        Some(Overlay::Rotation(view)) => {
+            let run = view.run.as_ref().expect("the run is back");
+            run.summary().iter().map(|l| l.shown()).collect()
+        }
+        _ => panic!("no rotation screen: {:?}", h.app.flash),
+    }
+}
+
 /// A mint that the read-only profile parks, then aborted, on the command line.
-async fn mint_parked_then_aborted_on_the_command_line() -> Vec<String> {
+async fn mint_parked_then_aborted_on_the_command_line() -> (Vec<String>, Said) {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config.toml");
@@ -327,12 +354,16 @@ async fn mint_parked_then_aborted_on_the_command_line() -> Vec<String> {
     let aborted = telcreds(&cfg, &abort, "").await;
     assert_eq!(aborted.code, 0, "{}\n{}", aborted.stdout, aborted.stderr);
     let (entries, _) = Journal::open(dir.path().join("data/journal.jsonl")).read();
-    normalized(entries, "")
+    let said = vec![
+        summary_lines(&parked.stderr),
+        summary_lines(&aborted.stdout),
+    ];
+    (normalized(entries, ""), said)
 }
 
 /// The same in the UI: `r`, `m`, the Account SID typed; then, after a restart (as
 /// the command line's second run), `r`, `m` and `A` on the unfinished run.
-async fn mint_parked_then_aborted_in_the_ui() -> Vec<String> {
+async fn mint_parked_then_aborted_in_the_ui() -> (Vec<String>, Said) {
     let profiles = |profiles: &mut Vec<telcreds::config::Profile>| {
         profiles[0].name = "prod-dasha".into();
         profiles[0].label = Some("production".into());
@@ -358,6 +389,7 @@ async fn mint_parked_then_aborted_in_the_ui() -> Vec<String> {
     h.press(KeyCode::Right);
     h.press(KeyCode::Enter);
     h.settle().await;
+    let parked = ui_summary(&h);
     h.press(KeyCode::Esc);
     h.settle().await;
     h.restart(profiles).await;
@@ -369,17 +401,31 @@ async fn mint_parked_then_aborted_in_the_ui() -> Vec<String> {
     h.settle().await;
     h.press(KeyCode::Char('A'));
     h.settle().await;
+    let aborted = ui_summary(&h);
     let (entries, _) = Journal::open(h.data.path().join("journal.jsonl")).read();
-    normalized(entries, "")
+    (normalized(entries, ""), vec![parked, aborted])
 }
 
 #[tokio::test]
-async fn a_parked_then_aborted_mint_journals_alike_in_both_frontends() {
-    let cli = mint_parked_then_aborted_on_the_command_line().await;
-    let ui = mint_parked_then_aborted_in_the_ui().await;
+async fn a_parked_then_aborted_mint_journals_and_says_alike_in_both_frontends() {
+    let (cli, cli_said) = mint_parked_then_aborted_on_the_command_line().await;
+    let (ui, ui_said) = mint_parked_then_aborted_in_the_ui().await;
     assert!(
         cli.iter().any(|l| l.contains("rotation.secondary_create")),
         "{cli:#?}"
     );
     assert_eq!(cli, ui, "\ncommand line: {cli:#?}\nUI: {ui:#?}");
+    // Parked: the deployment, then NOT promoted and why; aborted: each step.
+    assert!(
+        cli_said[0].iter().any(|l| l.starts_with("✗ NOT promoted")),
+        "{cli_said:#?}"
+    );
+    assert!(
+        cli_said[1].iter().any(|l| l.contains("rotation aborted")),
+        "{cli_said:#?}"
+    );
+    assert_eq!(
+        cli_said, ui_said,
+        "\ncommand line: {cli_said:#?}\nUI: {ui_said:#?}"
+    );
 }

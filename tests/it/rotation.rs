@@ -687,3 +687,73 @@ async fn a_read_only_target_is_counted_the_same_everywhere_and_dry_run_json_has_
         run.stdout
     );
 }
+
+/// The run in process: it takes only the decisions its stage offers (one it does
+/// not take sends nothing), parks before the promotion while a read-only target
+/// holds the old token, and is aborted from there.
+#[tokio::test]
+async fn a_run_takes_only_the_decisions_its_stage_offers() {
+    use std::sync::Arc;
+    use telcreds::ops::rotation::{
+        Decision, MintSetup, NotOffered, RotationRun, RunContext, RunKind, RunStage,
+    };
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut profiles = profiles(&sb);
+    profiles[1].readonly = true;
+    let journal = Journal::open(dir.path().join("journal.jsonl"));
+    let current = current_token(&sb, ACME);
+    let (checked, _) =
+        rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal).await;
+    let checked = Arc::new(checked.expect("the current token passes"));
+    let plan = Arc::new(rotation::plan(&profiles, &http(), ACME).await);
+    let ctx = RunContext {
+        http: http(),
+        journal: journal.clone(),
+        history: History::open(dir.path().join("history")),
+        profiles,
+        concurrency: 4,
+        halt: Default::default(),
+    };
+    let setup = Arc::new(MintSetup {
+        accounts_base: sb.origin(),
+        store_cmd: None,
+    });
+    let mut run = RotationRun::new(7, ctx, RunKind::Mint(setup), plan, checked);
+    for refused in [
+        Decision::Retry,
+        Decision::Abort,
+        Decision::Promote { force: true },
+    ] {
+        assert_eq!(run.advance(refused).await.unwrap_err(), NotOffered(refused));
+    }
+    assert!(requests(&sb).await.iter().all(|(m, _, _)| m == "GET"));
+    assert!(sb.secondary_token(ACME).is_none(), "nothing minted");
+
+    run.advance(Decision::Start).await.unwrap();
+    let RunStage::Blocked { left } = run.stage() else {
+        panic!("{:?}", run.stage());
+    };
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].contains("read-only"), "{left:?}");
+    assert!(sb.secondary_token(ACME).is_some(), "both tokens work");
+    // Only forced: a target holds the old token.
+    assert!(!run.offers(Decision::Promote { force: false }));
+    assert!(run.offers(Decision::Promote { force: true }));
+    assert!(!run.offers(Decision::Retry), "nothing failed");
+    assert!(
+        run.summary()
+            .iter()
+            .any(|l| l.text.contains("NOT promoted"))
+    );
+
+    run.advance(Decision::Abort).await.unwrap();
+    let RunStage::Aborted(abort) = run.stage() else {
+        panic!("{:?}", run.stage());
+    };
+    assert!(abort.is_clean(), "{:?}", abort.summary());
+    assert!(sb.secondary_token(ACME).is_none(), "deleted");
+    assert!(!run.offers(Decision::Abort), "aborted once");
+    let (entries, _) = journal.read();
+    assert!(rotation::unfinished_run(&entries, ACME).is_none());
+}

@@ -258,6 +258,13 @@ pub struct SummaryLine {
     pub text: String,
 }
 
+impl SummaryLine {
+    /// The line as every frontend shows it: after its tone's symbol.
+    pub fn shown(&self) -> String {
+        format!("{} {}", self.tone.symbol(), self.text)
+    }
+}
+
 impl Report {
     /// Targets skipped because their profile is read-only: they keep the old token.
     pub fn read_only_holders(&self) -> impl Iterator<Item = &TargetResult> {
