@@ -449,6 +449,8 @@ pub enum Msg {
         warnings: Vec<String>,
         /// The rotations it shows unfinished (rebuilt off the UI thread).
         unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
+        /// New tokens handed to a `store_cmd` that never ended.
+        unstored: Vec<crate::ops::rotation::UnstoredToken>,
     },
     /// An entry was written to the journal (whatever profile is shown now).
     Journaled(JournalEntry),

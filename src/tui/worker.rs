@@ -123,11 +123,13 @@ impl Worker {
                         tokio::task::spawn_blocking(move || journal.read()).await
                     {
                         let unfinished = crate::ops::rotation::unfinished_runs(&entries);
+                        let unstored = crate::ops::rotation::unstored_tokens(&entries);
                         let _ = tx.send(Msg::JournalLoaded {
                             read,
                             entries,
                             warnings,
                             unfinished,
+                            unstored,
                         });
                     }
                 });

@@ -10,6 +10,7 @@ mod cli;
 mod cli_answers;
 mod cli_edges;
 mod conventions;
+mod crash_points;
 mod doctor;
 mod e2e_demo;
 mod e2e_prompt;

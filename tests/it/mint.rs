@@ -1059,7 +1059,7 @@ fn spawn_mint(cfg: &Path, dir: &Path, output: bool) -> std::process::Child {
 }
 
 /// Waits (at most 30 s) until the journal's entries meet `done`.
-async fn wait_for_journal(
+pub async fn wait_for_journal(
     journal: &Journal,
     done: impl Fn(&[telcreds::journal::JournalEntry]) -> bool,
 ) {

@@ -1274,6 +1274,7 @@ async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
         entries,
         warnings: Vec::new(),
         unfinished: Vec::new(),
+        unstored: Vec::new(),
     };
     let _ = h.app.update(loaded(100, vec![entry("a"), entry("b")]));
     let _ = h.app.update(loaded(99, vec![entry("a")]));

@@ -40,8 +40,36 @@ fn keys(h: &Harness) -> &MintKeys {
     }
 }
 
+/// A config for the command line on the harness's sandbox, with the demo's two
+/// profiles (the Unpod one `read_only`) and the account's current token.
+pub fn cli_config_for(h: &Harness, read_only: bool) -> std::path::PathBuf {
+    let cfg = h.data.path().join("config.toml");
+    let sb = &h.sandbox;
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.demo-dasha]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken = \"{}\"\n\
+             twilio_api_base = \"{o}\"\n\n[profiles.demo-unpod]\nplatform = \"unpod\"\n\
+             base_url = \"{}\"\ntoken = \"{}\"\norg_handle = \"{}\"\ntwilio_api_base = \"{o}\"\n\
+             readonly = {read_only}\n\n[twilio_accounts.acme]\naccount_sid = \"{ACME}\"\ntoken = \"{}\"\n\
+             twilio_accounts_base = \"{o}\"\n",
+            sb.dasha_base(),
+            telcreds::sandbox::DASHA_TOKEN,
+            sb.unpod_base(),
+            telcreds::sandbox::UNPOD_TOKEN,
+            telcreds::sandbox::UNPOD_ORG_HANDLE,
+            current_token(sb, ACME).expose(),
+            o = sb.origin(),
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    cfg
+}
+
 /// `r`, `m`, then `y` on the plan: the whole run, settled.
-async fn mint_and_confirm(h: &mut Harness) {
+pub async fn mint_and_confirm(h: &mut Harness) {
     h.select_provider_of(ACME);
     h.press(KeyCode::Char('r'));
     assert!(matches!(h.app.overlay, Some(Overlay::RotateHow { .. })));
@@ -569,28 +597,7 @@ async fn a_mint_parked_in_the_ui_is_seen_and_aborted_on_the_command_line() {
     h.settle().await;
 
     // The command line, on the same platform and the same data directory.
-    let cfg = h.data.path().join("config.toml");
-    let sb = &h.sandbox;
-    std::fs::write(
-        &cfg,
-        format!(
-            "[profiles.demo-dasha]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken = \"{}\"\n\
-             twilio_api_base = \"{o}\"\n\n[profiles.demo-unpod]\nplatform = \"unpod\"\n\
-             base_url = \"{}\"\ntoken = \"{}\"\norg_handle = \"{}\"\ntwilio_api_base = \"{o}\"\n\
-             readonly = true\n\n[twilio_accounts.acme]\naccount_sid = \"{ACME}\"\ntoken = \"{}\"\n\
-             twilio_accounts_base = \"{o}\"\n",
-            sb.dasha_base(),
-            telcreds::sandbox::DASHA_TOKEN,
-            sb.unpod_base(),
-            telcreds::sandbox::UNPOD_TOKEN,
-            telcreds::sandbox::UNPOD_ORG_HANDLE,
-            current_token(sb, ACME).expose(),
-            o = sb.origin(),
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let cfg = cli_config_for(&h, true);
     let data = h.data.path().to_path_buf();
     let run = |args: &'static [&'static str]| {
         let (cfg, data) = (cfg.clone(), data.clone());
@@ -693,4 +700,26 @@ fn mint_acme_in_tmux(tmux: &crate::e2e_tmux::Tmux) {
     tmux.keys(&["m"]);
     tmux.wait_for("Mint a new token");
     tmux.keys(&["y"]);
+}
+
+/// A run killed while `store_cmd` ran (promoted, store sent, no end recorded): the
+/// UI says from start-up that the new token may be stored nowhere.
+#[tokio::test]
+async fn a_new_token_handed_to_a_store_cmd_that_never_ended_is_named_at_start() {
+    use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+    let data = tempfile::tempdir().unwrap();
+    let journal = Journal::open(data.path().join("journal.jsonl"));
+    let account = || JournalTarget::new(TargetKind::TwilioAccount, ACME, None);
+    journal
+        .append(&JournalEntry::new(Action::RotationPromote, account()))
+        .unwrap();
+    journal
+        .append(&JournalEntry::new(Action::RotationStore, account()).sent())
+        .unwrap();
+    let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
+    let screen = h.screen(200, 30);
+    assert!(
+        screen.contains("new token of AC75…8b24 may be stored nowhere"),
+        "{screen}"
+    );
 }

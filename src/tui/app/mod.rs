@@ -180,6 +180,9 @@ pub struct App {
     twilio_accounts: Vec<TwilioAccount>,
     /// Rotations the journal shows unfinished: the header says so while any is.
     pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
+    /// New tokens the journal shows handed to a `store_cmd` that never ended: they
+    /// may be stored nowhere; the header says so.
+    pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
     /// The newest journal read applied.
     journal_read: u64,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
@@ -281,6 +284,7 @@ impl App {
             rotation_check: None,
             twilio_accounts: Vec::new(),
             unfinished_runs: Vec::new(),
+            unstored_tokens: Vec::new(),
             journal_read: 0,
             parked_mints: HashMap::new(),
             config_path: None,

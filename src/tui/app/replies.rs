@@ -63,9 +63,11 @@ impl App {
                 entries,
                 warnings,
                 unfinished,
+                unstored,
             } => {
                 self.journal_read = read;
                 self.unfinished_runs = unfinished;
+                self.unstored_tokens = unstored;
                 // The file is the whole truth: it holds what was journaled before, too.
                 let items = entries
                     .into_iter()

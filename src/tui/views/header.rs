@@ -42,6 +42,16 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             None => spans.push(Span::styled("⏸ refresh paused", t.warn)),
         }
     }
+    for unstored in &app.unstored_tokens {
+        spans.push(Span::styled(" ─ ", t.muted));
+        spans.push(Span::styled(
+            format!(
+                "⚠ new token of {} may be stored nowhere (read it in the Twilio console)",
+                crate::domain::short_sid(&unstored.account_sid)
+            ),
+            t.error,
+        ));
+    }
     match app.unfinished_runs.as_slice() {
         [] => {}
         [run] => {
