@@ -21,6 +21,7 @@ use crate::ops::rotation::{
 use crate::secret::Secret;
 use serde::Serialize;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// What the flow needs about the account, from the config or the command line.
 struct Account {
@@ -29,8 +30,13 @@ struct Account {
     store_cmd: Option<String>,
 }
 
-/// Runs `--mint`, `--promote` or `--abort`.
-pub async fn run(cli: &Cli, a: RotateTwilioArgs, setup: &super::Setup) -> Result<(), CliError> {
+/// Runs `--mint`, `--promote` or `--abort`; `halt` set stops the run between steps.
+pub async fn run(
+    cli: &Cli,
+    a: RotateTwilioArgs,
+    setup: &super::Setup,
+    halt: Arc<AtomicBool>,
+) -> Result<(), CliError> {
     let config = setup.config()?;
     let profiles = rotate::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
     let stores = setup.stores()?;
@@ -48,7 +54,7 @@ pub async fn run(cli: &Cli, a: RotateTwilioArgs, setup: &super::Setup) -> Result
             history: stores.history.clone(),
             profiles,
             concurrency: usize::from(a.concurrency),
-            halt: Default::default(),
+            halt,
         },
         setup: Arc::new(MintSetup {
             accounts_base: account.accounts_base,

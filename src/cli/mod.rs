@@ -28,6 +28,8 @@ use crate::config::{Config, ConfigError, Profile};
 use crate::ops::{Done, Lookup, Ops, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What every profile-bound command needs.
 pub struct Context {
@@ -258,24 +260,45 @@ async fn dispatch(cli: &Cli, command: Command, setup: &Setup) -> Result<(), CliE
         Command::Profiles(_) => profiles::list(&setup.config()?, cli),
         Command::Providers(c) => providers::run(&context(cli, setup)?, c).await,
         Command::Sip(c) => sip::run(&context(cli, setup)?, c).await,
-        Command::Rotate(c) => until_interrupted(rotate::run(cli, c, setup), setup).await,
+        Command::Rotate(c) => {
+            let halt = Arc::new(AtomicBool::new(false));
+            until_interrupted(rotate::run(cli, c, setup, halt.clone()), setup, &halt).await
+        }
         Command::Doctor(a) => doctor::run(cli, a).await,
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
     }
 }
 
-/// Runs a rotation command until it ends or ctrl-c stops it. Stopped, the requests
-/// in flight are cut off (the journal has them as sent, with no answer: unknown),
-/// and what the journal says of each unfinished run is told as it is: exit 130.
+/// How long a rotation stopped by ctrl-c may take to finish the step in flight.
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs a rotation command until it ends or ctrl-c stops it. Stopped, the run
+/// starts no other step (`halt`) and the step in flight has [`STOP_GRACE`] to end
+/// (a second ctrl-c cuts it off: the journal then has it as sent, with no answer);
+/// then what the journal says of each unfinished run is told as it is: exit 130.
 async fn until_interrupted(
     work: impl std::future::Future<Output = Result<(), CliError>>,
     setup: &Setup,
+    halt: &AtomicBool,
 ) -> Result<(), CliError> {
+    tokio::pin!(work);
     tokio::select! {
-        result = work => result,
-        Ok(()) = tokio::signal::ctrl_c() => Err(rotation_status::interrupted(setup).await),
+        result = &mut work => return result,
+        Ok(()) = tokio::signal::ctrl_c() => {}
     }
+    halt.store(true, Ordering::SeqCst);
+    eprintln!(
+        "telcreds: stopping: the step in flight may take up to {} s to end; nothing more is \
+         sent (ctrl-c again stops at once)",
+        STOP_GRACE.as_secs()
+    );
+    let finished = tokio::select! {
+        _ = &mut work => true,
+        _ = tokio::time::sleep(STOP_GRACE) => false,
+        Ok(()) = tokio::signal::ctrl_c() => false,
+    };
+    Err(rotation_status::interrupted(setup, finished).await)
 }
 
 /// The profile of `--profile` or `TELCREDS_PROFILE`, else the config's default; an

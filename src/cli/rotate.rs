@@ -19,12 +19,19 @@ use crate::ops::rotation::{
 use crate::secret::Secret;
 use serde::Serialize;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use tokio::sync::mpsc;
 
 /// Runs one `rotate` subcommand.
-pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), CliError> {
+/// `halt`: set on ctrl-c; a run finishes the step in flight and starts no other.
+pub async fn run(
+    cli: &Cli,
+    cmd: RotateCommand,
+    setup: &Setup,
+    halt: Arc<AtomicBool>,
+) -> Result<(), CliError> {
     match cmd {
-        RotateCommand::Twilio(a) => twilio(cli, a, setup).await,
+        RotateCommand::Twilio(a) => twilio(cli, a, setup, halt).await,
         RotateCommand::Status => super::rotation_status::run(cli, setup).await,
         RotateCommand::Sip(_) => Err(CliError::usage(
             "`telcreds rotate` rotates a Twilio auth token everywhere it is used; a SIP \
@@ -34,9 +41,14 @@ pub async fn run(cli: &Cli, cmd: RotateCommand, setup: &Setup) -> Result<(), Cli
     }
 }
 
-async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), CliError> {
+async fn twilio(
+    cli: &Cli,
+    a: RotateTwilioArgs,
+    setup: &Setup,
+    halt: Arc<AtomicBool>,
+) -> Result<(), CliError> {
     if a.mint || a.promote || a.abort {
-        return super::mint::run(cli, a, setup).await;
+        return super::mint::run(cli, a, setup, halt).await;
     }
     let config = setup.config()?;
     let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
@@ -64,7 +76,7 @@ async fn twilio(cli: &Cli, a: RotateTwilioArgs, setup: &Setup) -> Result<(), Cli
         history: stores.history,
         profiles,
         concurrency: usize::from(a.concurrency),
-        halt: Default::default(),
+        halt,
     };
     let checked = Arc::new(checked);
     let mut run = RotationRun::new(1, ctx, RunKind::Given, Arc::new(plan), checked.clone());

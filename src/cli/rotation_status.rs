@@ -25,15 +25,20 @@ pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
 
 /// The error of a rotation command stopped by ctrl-c: where each unfinished run
 /// stands, as the journal recorded it (the leaked token works until a promotion).
-pub async fn interrupted(setup: &Setup) -> CliError {
+/// After ctrl-c: `finished` when the step in flight ended in time, else it was cut
+/// off.
+pub async fn interrupted(setup: &Setup, finished: bool) -> CliError {
     let runs = match setup.stores() {
         Ok(stores) => unfinished_runs(&stores.journal.read_in_background().await.0),
         Err(_) => Vec::new(),
     };
-    let mut message = String::from(
+    let mut message = String::from(if finished {
+        "interrupted: the step in flight ended and its answer is in the audit journal; \
+         nothing more was sent"
+    } else {
         "interrupted: the requests in flight were cut off, so whether they took effect is \
-         unknown",
-    );
+         unknown"
+    });
     if runs.is_empty() {
         message.push_str("; what each target got is in the audit journal");
     }

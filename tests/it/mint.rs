@@ -1071,3 +1071,56 @@ pub async fn wait_for_journal(
     }
     panic!("the journal never got there: {:?}", journal.read().0);
 }
+
+/// ctrl-c while an update is in flight: it finishes within the grace (its answer is
+/// journaled: the target holds the new token), then nothing more is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_lets_the_update_in_flight_finish_and_starts_no_other_step() {
+    use std::process::Command;
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    fault(
+        &sb,
+        serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
+            "path_prefix": "/api/v2/platform", "delay_ms": 1500}),
+    )
+    .await;
+    let child = spawn_mint(&cfg, dir.path(), true);
+    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    let unpod_sent = |entries: &[telcreds::journal::JournalEntry]| {
+        entries.iter().any(|e| {
+            e.action == Action::RotationUpdate
+                && e.profile.as_deref() == Some("sandbox-unpod")
+                && e.outcome == Outcome::Sent
+        })
+    };
+    wait_for_journal(&journal, unpod_sent).await;
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let (entries, _) = journal.read();
+    assert!(
+        entries.iter().any(|e| e.action == Action::RotationUpdate
+            && e.profile.as_deref() == Some("sandbox-unpod")
+            && e.outcome == Outcome::Ok),
+        "the update in flight finished: {entries:#?}"
+    );
+    assert!(
+        !entries.iter().any(|e| e.action == Action::RotationPromote),
+        "no promotion after ctrl-c"
+    );
+    assert!(sb.secondary_token(ACME).is_some(), "not promoted");
+    assert!(stderr.contains("NOT promoted"), "{stderr}");
+    assert!(!stderr.contains("cut off"), "{stderr}");
+}
