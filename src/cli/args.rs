@@ -509,6 +509,15 @@ pub struct SandboxArgs {
     /// Add this many generated SIP credentials ("trunk 1" …), to measure long lists.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub sip_credentials: u32,
+    /// Make the sandbox token a member of this many Unpod organisations:
+    /// sandbox.example, then sandbox-2.example …
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub unpod_orgs: u16,
+    /// Add this many targets of the first demo account (Acme Production), to measure a
+    /// rotation: one Unpod configuration in each Unpod organisation that has none for
+    /// it yet, the rest Dasha providers (acme-001 …).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub twilio_providers: u32,
     /// Serve Unpod provider configurations only at this path under /api/v2/platform
     /// (e.g. `telephony/provider-configurations/`); default: both spellings.
     #[arg(long, value_name = "PATH")]

@@ -111,6 +111,8 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         latency: Duration::from_millis(a.latency_ms),
         fault_rate: a.fault_rate,
         bulk_sip_credentials: a.sip_credentials as usize,
+        unpod_orgs: a.unpod_orgs.into(),
+        twilio_providers: a.twilio_providers as usize,
         unpod_provider_configurations_path: configurations_path,
     };
     if a.print_config {
@@ -119,6 +121,7 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         let probe = SandboxOptions {
             listen: "127.0.0.1:0".parse().unwrap_or(a.listen),
             bulk_sip_credentials: 0,
+            twilio_providers: 0,
             ..opts
         };
         let accounts = match Sandbox::start(probe).await {
@@ -153,6 +156,12 @@ async fn serve(a: SandboxArgs) -> Result<(), CliError> {
         crate::sandbox::UNPOD_TOKEN,
         crate::sandbox::UNPOD_ORG_HANDLE
     );
+    if a.unpod_orgs > 1 {
+        let more: Vec<String> = (2..=usize::from(a.unpod_orgs))
+            .map(crate::sandbox::unpod_org_handle)
+            .collect();
+        println!("                  (also Org-Handle: {})", more.join(", "));
+    }
     println!(
         "  Twilio          {}/2010-04-01/Accounts/{{sid}}.json",
         sandbox.twilio_base()

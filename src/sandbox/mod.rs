@@ -39,8 +39,19 @@ pub const DASHA_TOKEN: &str = "sandbox-dasha-token";
 pub const DASHA_READONLY_TOKEN: &str = "sandbox-dasha-readonly";
 /// The Unpod API token the sandbox accepts (`Authorization: Token …`).
 pub const UNPOD_TOKEN: &str = "sandbox-unpod-token";
-/// The one Unpod organisation the sandbox token is a member of (`Org-Handle`).
+/// The Unpod organisation the sandbox token is a member of (`Org-Handle`); with
+/// [`SandboxOptions::unpod_orgs`] above 1, the first of them.
 pub const UNPOD_ORG_HANDLE: &str = "sandbox.example";
+
+/// The `Org-Handle` of the sandbox's `n`th Unpod organisation (from 1):
+/// [`UNPOD_ORG_HANDLE`], then `sandbox-2.example`, `sandbox-3.example` …
+pub fn unpod_org_handle(n: usize) -> String {
+    if n <= 1 {
+        UNPOD_ORG_HANDLE.to_string()
+    } else {
+        format!("sandbox-{n}.example")
+    }
+}
 
 /// Path prefixes of the three platforms and of the control routes.
 pub(crate) const DASHA_PREFIX: &str = "/api/v1";
@@ -73,6 +84,13 @@ pub struct SandboxOptions {
     pub fault_rate: f64,
     /// This many more SIP credentials ("trunk 1" …), for measuring large lists.
     pub bulk_sip_credentials: usize,
+    /// The Unpod organisations the sandbox token is a member of (at least 1):
+    /// `sandbox.example`, then `sandbox-2.example` … (see [`unpod_org_handle`]).
+    pub unpod_orgs: usize,
+    /// This many more targets of the first demo account (Acme Production), for
+    /// measuring a rotation: one Unpod configuration in each organisation that has
+    /// none for it yet (Unpod allows one per account), the rest Dasha providers.
+    pub twilio_providers: usize,
     /// Serve Unpod provider configurations only at this path under
     /// `/api/v2/platform` (e.g. `telephony/provider-configurations/`), as a deployment
     /// that knows one spelling does; `None` serves both spellings.
@@ -87,6 +105,8 @@ impl Default for SandboxOptions {
             latency: Duration::ZERO,
             fault_rate: 0.0,
             bulk_sip_credentials: 0,
+            unpod_orgs: 1,
+            twilio_providers: 0,
             unpod_provider_configurations_path: None,
         }
     }

@@ -53,7 +53,12 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(opts: &SandboxOptions) -> Self {
         Shared {
-            world: Mutex::new(seed::world(opts.seed, opts.bulk_sip_credentials, now())),
+            world: Mutex::new(seed::scaled(
+                seed::world(opts.seed, opts.bulk_sip_credentials, now()),
+                opts.unpod_orgs,
+                opts.twilio_providers,
+                now(),
+            )),
             faults: Mutex::new(FaultQueue::default()),
             requests: Mutex::new(RequestLog::default()),
             latency: opts.latency,
@@ -78,6 +83,8 @@ pub(crate) struct World {
     pub phone_numbers: Vec<PhoneNumber>,
     pub agents: Vec<Agent>,
     pub unpod_configs: Vec<UnpodConfig>,
+    /// The `Org-Handle`s of the Unpod organisations the sandbox token is a member of.
+    pub unpod_orgs: Vec<String>,
     pub next_unpod_id: i64,
     pub unpod_org_created: Ts,
 }

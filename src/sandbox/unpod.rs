@@ -3,11 +3,11 @@
 //! provider configurations under both path spellings (or one, when asked), trailing
 //! slash required.
 
+use super::UNPOD_TOKEN;
 use super::body::{BodyError, Fields, is_account_sid, read_object};
 use super::errors::{Envelope, FieldErrors};
 use super::model::{Ts, UnpodConfig};
 use super::state::{Shared, World, lock, now};
-use super::{UNPOD_ORG_HANDLE, UNPOD_TOKEN};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -104,10 +104,10 @@ fn check_token(headers: &HeaderMap) -> Result<(), &'static str> {
 /// 403 for any other organisation.
 struct Org(String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Org {
+impl FromRequestParts<Arc<Shared>> for Org {
     type Rejection = Envelope;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Envelope> {
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Envelope> {
         let handle = parts
             .headers
             .get("org-handle")
@@ -118,7 +118,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Org {
                 StatusCode::BAD_REQUEST,
                 "Org-Handle header is required.",
             )),
-            Some(UNPOD_ORG_HANDLE) => Ok(Org(UNPOD_ORG_HANDLE.to_string())),
+            Some(handle) if lock(&shared.world).unpod_orgs.iter().any(|o| o == handle) => {
+                Ok(Org(handle.to_string()))
+            }
             Some(other) => Err(Envelope::error(
                 StatusCode::FORBIDDEN,
                 format!("You do not have access to organization '{other}'."),
@@ -175,19 +177,25 @@ impl<S: Send + Sync> FromRequest<S> for UnpodJson {
 #[derive(Serialize)]
 struct Organization {
     id: i64,
-    name: &'static str,
-    domain_handle: &'static str,
+    name: String,
+    domain_handle: String,
     created_at: Ts,
 }
 
 async fn organizations(State(shared): State<Arc<Shared>>) -> Envelope {
-    let created_at = lock(&shared.world).unpod_org_created;
-    let orgs = [Organization {
-        id: 1,
-        name: "Sandbox Org",
-        domain_handle: UNPOD_ORG_HANDLE,
-        created_at,
-    }];
+    let world = lock(&shared.world);
+    let orgs: Vec<Organization> = (1..)
+        .zip(&world.unpod_orgs)
+        .map(|(id, handle)| Organization {
+            id,
+            name: match id {
+                1 => "Sandbox Org".to_string(),
+                n => format!("Sandbox Org {n}"),
+            },
+            domain_handle: handle.clone(),
+            created_at: world.unpod_org_created,
+        })
+        .collect();
     Envelope::ok(StatusCode::OK, "Organizations fetched successfully", &orgs).count(orgs.len())
 }
 

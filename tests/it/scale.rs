@@ -261,3 +261,76 @@ async fn a_long_listing_shows_its_progress_on_a_terminal_and_erases_it() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 5_042);
 }
+
+/// "Acme Production", the account `SandboxOptions::twilio_providers` adds targets of.
+const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
+
+/// What `scripts/bench-rotation` measures, without the clock: a sandbox with 100
+/// targets of one account on 5 profiles (one Dasha organisation, four Unpod ones), and
+/// `rotate twilio --mint --yes` run twice with the current token read from a file
+/// that `store_cmd` rewrites. Each run mints, deploys to all 100 and promotes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mint_reaches_100_targets_on_5_profiles_and_stores_the_new_token_each_time() {
+    let sb = Sandbox::start(SandboxOptions {
+        seed: telcreds::sandbox::Seed::Empty,
+        unpod_orgs: 4,
+        twilio_providers: 100,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("acme.token");
+    std::fs::write(
+        &token_file,
+        format!("{}\n", current_token(&sb, ACME).expose()),
+    )
+    .unwrap();
+    let origin = sb.origin();
+    let bases = format!("twilio_api_base = \"{origin}\"\ntwilio_accounts_base = \"{origin}\"\n");
+    let mut text = format!(
+        "[profiles.dasha]\nplatform = \"dasha\"\nbase_url = \"{}\"\ntoken = \"{}\"\n{bases}",
+        sb.dasha_base(),
+        telcreds::sandbox::DASHA_TOKEN
+    );
+    for n in 1..=4 {
+        text.push_str(&format!(
+            "\n[profiles.unpod-{n}]\nplatform = \"unpod\"\nbase_url = \"{}\"\ntoken = \"{}\"\norg_handle = \"{}\"\n{bases}",
+            sb.unpod_base(),
+            telcreds::sandbox::UNPOD_TOKEN,
+            telcreds::sandbox::unpod_org_handle(n)
+        ));
+    }
+    let t = token_file.display();
+    text.push_str(&format!(
+        "\n[twilio_accounts.acme]\naccount_sid = \"{ACME}\"\ntoken_cmd = \"cat '{t}'\"\n\
+         store_cmd = \"cat > '{t}.new' && mv '{t}.new' '{t}'\"\ntwilio_accounts_base = \"{origin}\"\n"
+    ));
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let mut seen = vec![current_token(&sb, ACME)];
+    for run in 1..=2 {
+        let args = ["rotate", "twilio", "--account-sid", ACME, "--mint", "--yes"];
+        let out = telcreds(&cfg, &args, "").await;
+        assert_eq!(out.code, 0, "run {run}: {}\n{}", out.stderr, out.stdout);
+        let stored = std::fs::read_to_string(&token_file).unwrap();
+        let stored = stored.trim_end();
+        let current = current_token(&sb, ACME);
+        assert_eq!(
+            stored,
+            current.expose(),
+            "run {run}: store_cmd has the new primary"
+        );
+        assert!(!seen.contains(&current), "run {run}: a new token");
+        let held = sb.tokens_held(ACME);
+        assert_eq!(held.len(), 100, "run {run}");
+        assert!(
+            held.iter().all(|(_, t)| t == stored),
+            "run {run}: every target holds it"
+        );
+        seen.push(current);
+    }
+}

@@ -15,7 +15,7 @@ pub(super) const ACCOUNTS: [(&str, AccountStatus, i64); 6] = [
     ("Hooli Voice Lab", AccountStatus::Active, 210),
     ("Vandelay Archive", AccountStatus::Closed, 3000),
 ];
-const ACME: usize = 0;
+pub(super) const ACME: usize = 0;
 const ACME_EU: usize = 1;
 const GLOBEX: usize = 2;
 const INITECH: usize = 3;

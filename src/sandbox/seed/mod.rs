@@ -10,10 +10,10 @@ use super::model::{
     TwilioAccount, UnpodConfig,
 };
 use super::state::World;
-use super::{Seed, UNPOD_ORG_HANDLE};
+use super::{Seed, UNPOD_ORG_HANDLE, unpod_org_handle};
 use chrono::Duration;
 use data::{
-    ACCOUNTS, AGENTS, CARRIERS, LINKS, MANUAL_CREDENTIALS, MANUAL_NUMBERS, ORG_ID, PROVIDERS,
+    ACCOUNTS, ACME, AGENTS, CARRIERS, LINKS, MANUAL_CREDENTIALS, MANUAL_NUMBERS, ORG_ID, PROVIDERS,
     PURPOSES, Scenario, UNPOD_CONFIGS, Use,
 };
 use uuid::Uuid;
@@ -26,6 +26,7 @@ pub(crate) fn world(seed: Seed, bulk: usize, now: Ts) -> World {
     let mut world = World {
         org_id: ORG_ID.to_string(),
         accounts: accounts(now),
+        unpod_orgs: vec![UNPOD_ORG_HANDLE.to_string()],
         next_unpod_id: 100,
         unpod_org_created: now - Duration::days(400),
         ..World::default()
@@ -37,6 +38,58 @@ pub(crate) fn world(seed: Seed, bulk: usize, now: Ts) -> World {
         add_unpod_configs(&mut world, now);
     }
     add_bulk_credentials(&mut world, bulk, now);
+    world
+}
+
+/// `world` with the sandbox token a member of `unpod_orgs` Unpod organisations (at
+/// least 1) and `twilio_providers` more targets of Acme Production, for measuring a
+/// rotation: one Unpod configuration in each organisation that has none for the
+/// account yet (Unpod allows one per account), the rest Dasha providers `acme-001` …,
+/// each with its trunk and provider-managed SIP credential, holding the current token.
+pub(crate) fn scaled(
+    mut world: World,
+    unpod_orgs: usize,
+    twilio_providers: usize,
+    now: Ts,
+) -> World {
+    world.unpod_orgs = (1..=unpod_orgs.max(1)).map(unpod_org_handle).collect();
+    let account = &world.accounts[ACME];
+    let (sid, token) = (account.sid.clone(), account.auth_token.clone());
+    let mut left = twilio_providers;
+    for org in world.unpod_orgs.clone() {
+        let has_one = world
+            .unpod_configs_of(&org)
+            .any(|c| c.account_sid.eq_ignore_ascii_case(&sid));
+        if left == 0 || has_one {
+            continue;
+        }
+        world.next_unpod_id += 1;
+        world.unpod_configs.push(UnpodConfig {
+            id: world.next_unpod_id,
+            provider: "twilio".to_string(),
+            account_sid: sid.clone(),
+            auth_token: token.clone(),
+            created_at: now - Duration::days(30),
+            org_handle: org,
+        });
+        left -= 1;
+    }
+    for i in 0..left {
+        let n = i as u64 + 1;
+        world.add_provider(ProviderSpec {
+            id: seed_uuid(TARGET_PROVIDER, n),
+            name: Some(format!("acme-{n:03}")),
+            account_sid: sid.clone(),
+            auth_token: token.clone(),
+            region: "us1".to_string(),
+            supports_call_transfer: true,
+            trunk_sid: format!("TK{}", hex32(0x7800_0000 + n)),
+            credential_list_sid: format!("CL{}", hex32(0xC800_0000 + n)),
+            credential_id: seed_uuid(TARGET_CREDENTIAL, n),
+            credential_password: Gen(0x9B00_0000 + n).password(32),
+            created: now - Duration::minutes(i as i64),
+        });
+    }
     world
 }
 
@@ -257,6 +310,8 @@ const PROVIDER: u32 = 0xa100_0000;
 const CREDENTIAL: u32 = 0xc200_0000;
 const PHONE_NUMBER: u32 = 0xe300_0000;
 const BULK_CREDENTIAL: u32 = 0xc300_0000;
+const TARGET_PROVIDER: u32 = 0xa200_0000;
+const TARGET_CREDENTIAL: u32 = 0xc400_0000;
 
 /// `kkkkkkkk-0000-4000-8000-nnnnnnnnnnnn`: a valid version-4 UUID.
 fn seed_uuid(kind: u32, n: u64) -> Uuid {
@@ -373,6 +428,54 @@ mod tests {
             let again = w.verify_provider(p.id, now).map(|v| v.status);
             assert_eq!(again, Some(stored.status), "{:?}", p.name);
         }
+    }
+
+    #[test]
+    fn twilio_providers_spread_over_the_unpod_orgs_then_dasha() {
+        let now = chrono::Utc::now();
+        let w = scaled(world(Seed::Empty, 0, now), 4, 100, now);
+        assert_eq!(
+            w.unpod_orgs,
+            [
+                "sandbox.example",
+                "sandbox-2.example",
+                "sandbox-3.example",
+                "sandbox-4.example"
+            ]
+        );
+        let acme = &w.accounts[ACME];
+        let holds_acme = |sid: &str, token: &str| sid == acme.sid && token == acme.auth_token;
+        for org in &w.unpod_orgs {
+            let configs: Vec<_> = w.unpod_configs_of(org).collect();
+            assert_eq!(configs.len(), 1, "one per account and organisation: {org}");
+            assert!(holds_acme(&configs[0].account_sid, &configs[0].auth_token));
+        }
+        assert_eq!(w.providers.len(), 96, "the rest on Dasha");
+        assert!(
+            w.providers
+                .iter()
+                .all(|p| holds_acme(&p.account_sid, &p.auth_token))
+        );
+        let names: std::collections::HashSet<_> = w.providers.iter().map(|p| &p.name).collect();
+        assert_eq!(names.len(), 96, "distinct names");
+        for p in w.providers.clone() {
+            let v = w.evaluate(&p, now);
+            assert_eq!(v.status, VerificationStatus::Verified, "{:?}", p.name);
+        }
+
+        // On the demo seed, sandbox.example has Acme's configuration already.
+        let demo = world(Seed::Demo, 0, now);
+        let w = scaled(world(Seed::Demo, 0, now), 4, 10, now);
+        assert_eq!(w.unpod_configs.len(), demo.unpod_configs.len() + 3);
+        assert_eq!(w.providers.len(), demo.providers.len() + 7);
+        assert_eq!(w.unpod_configs_of(UNPOD_ORG_HANDLE).count(), 3);
+
+        // Fewer targets than organisations; and the default, one organisation.
+        let w = scaled(world(Seed::Empty, 0, now), 4, 2, now);
+        assert_eq!((w.unpod_configs.len(), w.providers.len()), (2, 0));
+        let w = scaled(world(Seed::Empty, 0, now), 0, 0, now);
+        assert_eq!(w.unpod_orgs, [UNPOD_ORG_HANDLE]);
+        assert!(w.unpod_configs.is_empty() && w.providers.is_empty());
     }
 
     #[test]

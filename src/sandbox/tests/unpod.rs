@@ -221,3 +221,51 @@ async fn unpod_create_validation_is_400_with_snake_case_fields() {
     let (status, _) = send(env.unpod(Method::PUT, CONFIGS)).await;
     assert_eq!(status, 405);
 }
+
+#[tokio::test]
+async fn the_token_may_be_a_member_of_several_organisations() {
+    let env = Env::start_with(SandboxOptions {
+        unpod_orgs: 3,
+        twilio_providers: 2,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let orgs = env
+        .http
+        .get(format!("{}/organizations/", env.sandbox.unpod_base()))
+        .header("Authorization", format!("Token {UNPOD_TOKEN}"));
+    let (status, body) = send(orgs).await;
+    assert_eq!((status, body["count"].as_u64()), (200, Some(3)), "{body}");
+    let handles: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["domain_handle"].as_str())
+        .collect();
+    assert_eq!(
+        handles,
+        [UNPOD_ORG_HANDLE, "sandbox-2.example", "sandbox-3.example"]
+    );
+    let in_org = |handle: &str| {
+        env.http
+            .get(format!("{}{CONFIGS}", env.sandbox.unpod_base()))
+            .header("Authorization", format!("Token {UNPOD_TOKEN}"))
+            .header("Org-Handle", handle)
+    };
+    // Each organisation lists its own configurations: the demo's three, then the
+    // two targets, one each in the organisations that had none for Acme.
+    let acme = env.provider_sid(ACME_PROD_US).await;
+    for (handle, count) in [
+        (UNPOD_ORG_HANDLE, 3),
+        ("sandbox-2.example", 1),
+        ("sandbox-3.example", 1),
+    ] {
+        let (status, body) = send(in_org(handle)).await;
+        assert_eq!(status, 200, "{handle}: {body}");
+        let data = body["data"].as_array().unwrap();
+        assert_eq!(data.len(), count, "{handle}");
+        assert!(data.iter().any(|c| c["account_sid"] == acme.as_str()));
+    }
+    let (status, _) = send(in_org("sandbox-4.example")).await;
+    assert_eq!(status, 403, "not a member");
+}
