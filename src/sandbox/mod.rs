@@ -11,9 +11,12 @@ mod dasha;
 mod errors;
 mod faults;
 mod model;
+mod paging;
 mod seed;
+mod sip_lists;
 pub mod sip_peer;
 mod state;
+mod trunking;
 mod twilio;
 mod twilio_accounts;
 mod unpod;
@@ -48,6 +51,9 @@ pub(crate) const UNPOD_PREFIX: &str = "/api/v2/platform";
 pub(crate) const TWILIO_PREFIX: &str = "/2010-04-01";
 /// Twilio's Accounts API (`accounts.twilio.com/v1`), on the same port.
 pub(crate) const TWILIO_ACCOUNTS_PREFIX: &str = "/v1";
+/// Twilio's Elastic SIP Trunking API (`trunking.twilio.com`, its paths under `/v1`),
+/// on the same port: its base is `{origin}/trunking`.
+pub(crate) const TWILIO_TRUNKING_PREFIX: &str = "/trunking";
 pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
 
 /// What the sandbox starts with.
@@ -180,6 +186,23 @@ impl Sandbox {
         self.origin()
     }
 
+    /// Twilio Elastic SIP Trunking API base URL (`{origin}/trunking`); clients
+    /// append `/v1/Trunks…`.
+    pub fn twilio_trunking_base(&self) -> String {
+        format!("{}{TWILIO_TRUNKING_PREFIX}", self.origin())
+    }
+
+    /// The usernames of a credential list, in order (for tests: what the carrier
+    /// end holds; the API never returns passwords).
+    pub fn credential_list_usernames(&self, list_sid: &str) -> Vec<String> {
+        lock(&self.shared.world)
+            .credential_lists
+            .iter()
+            .filter(|l| l.sid == list_sid)
+            .flat_map(|l| l.credentials.iter().map(|c| c.username.clone()))
+            .collect()
+    }
+
     /// The Twilio demo accounts with their current tokens.
     pub fn twilio_accounts(&self) -> Vec<TwilioAccountInfo> {
         lock(&self.shared.world)
@@ -258,6 +281,7 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .nest(TWILIO_PREFIX, twilio::router())
         .nest(TWILIO_ACCOUNTS_PREFIX, twilio_accounts::router())
+        .nest(TWILIO_TRUNKING_PREFIX, trunking::router())
         .nest(CONTROL_PREFIX, control::router())
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
