@@ -295,13 +295,18 @@ fn router(shared: Arc<Shared>) -> Router {
 /// password but the last one's, which a probe with REGISTER reports as rejected.
 const DEMO_PEERED_SERVER: &str = "203.0.113.24:5060";
 
-async fn demo_sip_peer(shared: &Shared) -> std::io::Result<sip_peer::SipPeer> {
+/// Starts the demo's SIP peer, points the "Legacy gateway" credentials and the
+/// credential that dials the demo trunk at it, and has it accept, for the trunk's
+/// users, the pairs the trunk's credential lists hold when a REGISTER comes (so a
+/// change at the carrier through the API takes effect at once).
+async fn demo_sip_peer(shared: &Arc<Shared>) -> std::io::Result<sip_peer::SipPeer> {
     let peer = sip_peer::SipPeer::start(sip_peer::PeerConfig {
         users: Default::default(),
         algorithm: crate::probe::digest::Algorithm::Md5,
     })
     .await?;
     let server = peer.addr().to_string();
+    let port = peer.addr().port();
     if let Ok(mut world) = shared.world.lock() {
         let peered: Vec<&mut model::SipCredential> = world
             .sip_credentials
@@ -320,6 +325,24 @@ async fn demo_sip_peer(shared: &Shared) -> std::io::Result<sip_peer::SipPeer> {
                 peer.add_user(user, known);
             }
         }
+        for c in world
+            .sip_credentials
+            .iter_mut()
+            .filter(|c| c.fields.server == seed::DEMO_TRUNK_DOMAIN)
+        {
+            c.fields.server = format!("{}:{port}", seed::DEMO_TRUNK_DOMAIN);
+        }
     }
+    // Weak: the peer lives in the `Sandbox`, which holds `shared` too.
+    let world = Arc::downgrade(shared);
+    peer.set_directory(Arc::new(move |username: &str| {
+        world
+            .upgrade()
+            .map(|shared| lock(&shared.world).carrier_passwords(seed::DEMO_TRUNK_DOMAIN, username))
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::secret::Secret::new)
+            .collect()
+    }));
     Ok(peer)
 }

@@ -315,6 +315,21 @@ impl World {
             .find(|l| l.sid == list_sid && l.account_sid == account_sid)
     }
 
+    /// The passwords the carrier accepts for `username` on the trunk(s) whose
+    /// `domain_name` is `domain` (ignoring case): one per credential of that username
+    /// in every list attached, as they are now.
+    pub fn carrier_passwords(&self, domain: &str, username: &str) -> Vec<String> {
+        self.elastic_trunks
+            .iter()
+            .filter(|t| t.domain_name.eq_ignore_ascii_case(domain))
+            .flat_map(|t| &t.credential_lists)
+            .filter_map(|sid| self.credential_lists.iter().find(|l| &l.sid == sid))
+            .flat_map(|l| &l.credentials)
+            .filter(|c| c.username == username)
+            .map(|c| c.password.clone())
+            .collect()
+    }
+
     /// Adds a credential to a list; `None` when the list is not the account's,
     /// `Some(Err(()))` when the username is already in it.
     pub fn add_list_credential(
