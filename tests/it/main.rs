@@ -7,6 +7,7 @@ mod api_mock;
 mod api_twilio_trunking;
 mod api_unpod;
 mod canary;
+mod carrier;
 mod cli;
 mod cli_answers;
 mod cli_edges;

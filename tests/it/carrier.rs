@@ -1,0 +1,120 @@
+//! Finding the carrier end of a SIP credential on the sandbox: found, not found,
+//! ambiguous, unreadable.
+
+use crate::probe::TRUNK_CREDENTIAL;
+use crate::support::{dasha, fault, http, sandbox};
+use serde_json::json;
+use telcreds::config::{TokenSource, TwilioAccount};
+use telcreds::ops::carrier::{CarrierEnd, find_carrier_end};
+use telcreds::sandbox::{Sandbox, Seed};
+use telcreds::secret::Secret;
+
+/// The sandbox's active accounts as `[twilio_accounts]` tables.
+fn accounts(sb: &Sandbox) -> Vec<TwilioAccount> {
+    telcreds::tui::demo::twilio_accounts(sb)
+}
+
+#[tokio::test]
+async fn the_demo_trunk_credential_has_its_carrier_end() {
+    let sb = sandbox(Seed::Demo).await;
+    let c = dasha(&sb)
+        .get_sip_credential(TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    let found = find_carrier_end(&c, &accounts(&sb), &http()).await;
+    let link = found.found().unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(link.account_sid, sb.twilio_accounts()[0].sid);
+    assert!(link.trunk_sid.starts_with("TK") && link.credential_list_sid.starts_with("CL"));
+    assert!(link.credential_sid.starts_with("CR"));
+    assert_eq!(Some(&link.username), c.auth_user.as_ref());
+    assert_eq!(link.trunk_name.as_deref(), Some("Acme voice"));
+    assert!(found.missing().is_none());
+}
+
+#[tokio::test]
+async fn other_credentials_have_none_and_say_why() {
+    let sb = sandbox(Seed::Demo).await;
+    let client = dasha(&sb);
+    let other = client
+        .get_sip_credential("c2000000-0000-4000-8000-000000000001")
+        .await
+        .unwrap();
+    let why = find_carrier_end(&other, &accounts(&sb), &http())
+        .await
+        .missing()
+        .unwrap();
+    assert!(
+        why.starts_with("no trunk of the 4 configured Twilio accounts has domain_name"),
+        "{why}"
+    );
+    let mut renamed = client.get_sip_credential(TRUNK_CREDENTIAL).await.unwrap();
+    renamed.auth_user = Some("someone-else".into());
+    let end = find_carrier_end(&renamed, &accounts(&sb), &http()).await;
+    assert!(
+        matches!(&end, CarrierEnd::NotFound { why } if why.starts_with("no credential someone-else in the lists of trunk TK")),
+        "{end:?}"
+    );
+    let end = find_carrier_end(&renamed, &[], &http()).await;
+    assert!(
+        end.missing()
+            .unwrap()
+            .contains("no [twilio_accounts] table"),
+        "{end:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_account_or_list_that_cannot_be_read_makes_the_answer_unreadable() {
+    let sb = sandbox(Seed::Demo).await;
+    let c = dasha(&sb)
+        .get_sip_credential(TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    // A list that answers 500 every time (retries included).
+    fault(
+        &sb,
+        json!({"kind": "server_error", "count": 10, "method": "GET",
+               "path_prefix": format!("/2010-04-01/Accounts/{}/SIP/", sb.twilio_accounts()[0].sid)}),
+    )
+    .await;
+    let end = find_carrier_end(&c, &accounts(&sb), &http()).await;
+    assert!(
+        matches!(&end, CarrierEnd::Unreadable { why } if why.contains("credential list CL")),
+        "{end:?}"
+    );
+    reqwest::Client::new()
+        .delete(format!("{}/_sandbox/faults", sb.origin()))
+        .send()
+        .await
+        .unwrap();
+    // An account whose token is wrong: its trunks are unknown.
+    let mut wrong = accounts(&sb);
+    wrong[1].token = TokenSource::Inline(Secret::new("0000000000000000000000000000dead"));
+    let end = find_carrier_end(&c, &wrong, &http()).await;
+    let why = end.missing().unwrap();
+    assert!(
+        matches!(end, CarrierEnd::Unreadable { .. }) && why.contains(&wrong[1].account_sid),
+        "{why}"
+    );
+    assert!(!why.contains("dead"), "{why}");
+}
+
+#[tokio::test]
+async fn two_matches_are_ambiguous_never_a_guess() {
+    let sb = sandbox(Seed::Demo).await;
+    let c = dasha(&sb)
+        .get_sip_credential(TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    // Two matches: here the same account given twice (a parsed config refuses that,
+    // the lookup does not rely on it); the sandbox cannot attach a second list yet.
+    let mut twice = accounts(&sb);
+    let mut copy = twice[0].clone();
+    copy.name = "again".into();
+    twice.push(copy);
+    let end = find_carrier_end(&c, &twice, &http()).await;
+    match end {
+        CarrierEnd::Ambiguous { candidates } => assert_eq!(candidates.len(), 2),
+        other => panic!("{other:?}"),
+    }
+}
