@@ -129,6 +129,18 @@ fn server_host(server: &str) -> Result<String, String> {
     })
 }
 
+/// True for a host of the form Twilio gives a trunk's termination URI,
+/// `{name}.pstn.twilio.com` (also `{name}.pstn.{edge}.twilio.com`), and the
+/// sandbox's `{name}.pstn.twilio.localhost`: only those are looked up, so showing
+/// any other credential reads no token and calls no one.
+pub fn is_twilio_termination(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    [".twilio.com", ".twilio.localhost"]
+        .iter()
+        .any(|end| host.ends_with(end))
+        && host.contains(".pstn.")
+}
+
 /// Finds the carrier end of `credential` across `accounts` (each read with its own
 /// current token, which may run its `token_cmd`: off the async threads). Reads only.
 pub async fn find_carrier_end(
@@ -144,6 +156,14 @@ pub async fn find_carrier_end(
             };
         }
     };
+    if !is_twilio_termination(&host) {
+        return CarrierEnd::NotFound {
+            why: format!(
+                "its server {host} is not a Twilio Elastic SIP trunk's termination host \
+                 (*.pstn.twilio.com)"
+            ),
+        };
+    }
     let Some(user) = credential.auth_user.as_deref().filter(|u| !u.is_empty()) else {
         return CarrierEnd::NotFound {
             why: "it has no auth user, so no carrier credential can be its pair".to_string(),
@@ -455,6 +475,26 @@ mod tests {
                 .unwrap(),
             "no credential u\u{fffd}[2J in the lists of trunk TK1 of AC1 (CL1, CL2)"
         );
+    }
+
+    #[test]
+    fn only_twilio_termination_hosts_are_looked_up() {
+        for yes in [
+            "acme.pstn.twilio.com",
+            "Acme.PSTN.Twilio.com.",
+            "acme.pstn.ashburn.us1.twilio.com",
+            "acme-voice.pstn.twilio.localhost",
+        ] {
+            assert!(is_twilio_termination(yes), "{yes}");
+        }
+        for no in [
+            "sip.carrier-us.example",
+            "pstn.twilio.com.evil.example",
+            "127.0.0.1",
+            "acme.sip.twilio.com",
+        ] {
+            assert!(!is_twilio_termination(no), "{no}");
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ async fn the_demo_trunk_credential_has_its_carrier_end() {
 async fn other_credentials_have_none_and_say_why() {
     let sb = sandbox(Seed::Demo).await;
     let client = dasha(&sb);
-    let other = client
+    let mut other = client
         .get_sip_credential("c2000000-0000-4000-8000-000000000001")
         .await
         .unwrap();
@@ -44,8 +44,17 @@ async fn other_credentials_have_none_and_say_why() {
         .missing()
         .unwrap();
     assert!(
-        why.starts_with("no trunk of the 4 configured Twilio accounts has domain_name"),
+        why.starts_with("its server sip.carrier-eu.example is not a Twilio Elastic SIP trunk's"),
         "{why}"
+    );
+    other.server = "Nowhere.pstn.twilio.com:5060".into();
+    let why = find_carrier_end(&other, &accounts(&sb), &http())
+        .await
+        .missing()
+        .unwrap();
+    assert_eq!(
+        why,
+        "no trunk of the 4 configured Twilio accounts has domain_name nowhere.pstn.twilio.com"
     );
     let mut renamed = client.get_sip_credential(TRUNK_CREDENTIAL).await.unwrap();
     renamed.auth_user = Some("someone-else".into());
@@ -117,4 +126,96 @@ async fn two_matches_are_ambiguous_never_a_guess() {
         CarrierEnd::Ambiguous { candidates } => assert_eq!(candidates.len(), 2),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn sip_show_names_the_carrier_end_or_why_there_is_none() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = crate::cli::write_config(&sb, dir.path());
+    let c = dasha(&sb)
+        .get_sip_credential(TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    let password = c.auth_password.clone().unwrap();
+    let run = |args: Vec<&'static str>| {
+        let cfg = cfg.clone();
+        async move { crate::cli::telcreds(&cfg, &args, "").await }
+    };
+
+    let json = run(vec![
+        "-p",
+        "sandbox-dasha",
+        "-o",
+        "json",
+        "sip",
+        "show",
+        TRUNK_CREDENTIAL,
+    ])
+    .await;
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let carrier = &v["carrier"];
+    assert_eq!(carrier["account_sid"], sb.twilio_accounts()[0].sid.as_str());
+    assert_eq!(carrier["username"], c.auth_user.clone().unwrap().as_str());
+    for key in ["trunk_sid", "credential_list_sid", "credential_sid"] {
+        assert!(carrier[key].is_string(), "{key}: {v}");
+    }
+    assert!(v.get("carrier_missing").is_none(), "{v}");
+
+    let table = run(vec!["-p", "sandbox-dasha", "sip", "show", TRUNK_CREDENTIAL]).await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let line = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("carrier"))
+        .unwrap_or_else(|| panic!("{}", table.stdout));
+    assert!(
+        line.contains(carrier["trunk_sid"].as_str().unwrap())
+            && line.contains(carrier["credential_sid"].as_str().unwrap())
+            && line.contains("Acme voice"),
+        "{line}"
+    );
+    for out in [&json.stdout, &json.stderr, &table.stdout, &table.stderr] {
+        assert!(!out.contains(password.expose()), "a password in {out}");
+    }
+
+    let other = "c2000000-0000-4000-8000-000000000001";
+    let twilio_calls = |calls: Vec<(String, String, u16)>| {
+        calls
+            .into_iter()
+            .filter(|(_, p, _)| p.starts_with("/trunking/") || p.contains("/SIP/"))
+            .count()
+    };
+    let before = twilio_calls(crate::support::requests(&sb).await);
+    assert!(before > 0);
+    let none = run(vec![
+        "-p",
+        "sandbox-dasha",
+        "-o",
+        "json",
+        "sip",
+        "show",
+        other,
+    ])
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&none.stdout).unwrap();
+    assert!(v.get("carrier").is_none(), "{v}");
+    assert!(
+        v["carrier_missing"]
+            .as_str()
+            .unwrap()
+            .contains("not a Twilio Elastic SIP trunk"),
+        "{v}"
+    );
+    let none = run(vec!["-p", "sandbox-dasha", "sip", "show", other]).await;
+    assert!(
+        none.stdout
+            .lines()
+            .any(|l| l.starts_with("carrier") && l.contains("none")),
+        "{}",
+        none.stdout
+    );
+    // No Twilio call (nor token_cmd) for a server that is no Twilio trunk's.
+    assert_eq!(twilio_calls(crate::support::requests(&sb).await), before);
 }
