@@ -1,7 +1,8 @@
 //! Twilio's SIP credential lists on the 2010 API, under
-//! `/2010-04-01/Accounts/{AC}/SIP/CredentialLists/{CL}/`: list the credentials
-//! (paged, never with a password), create one (`Username`, `Password`, form-encoded),
-//! change a password, delete one. HTTP basic auth with the account's current token.
+//! `/2010-04-01/Accounts/{AC}/SIP/CredentialLists`: create a list (`FriendlyName`),
+//! and in a list: list the credentials (paged, never with a password), create one
+//! (`Username`, `Password`, form-encoded), change a password, delete one. HTTP basic
+//! auth with the account's current token.
 //!
 //! Refusals are Twilio's 400 with code 21243 ("Credential Validation Error", one of
 //! the parameters of a Credential create or update was incorrect:
@@ -38,6 +39,10 @@ const FORM_LIMIT: usize = 64 * 1024;
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route(
+            "/Accounts/{account}/SIP/CredentialLists.json",
+            post(create_list),
+        )
+        .route(
             "/Accounts/{account}/SIP/CredentialLists/{list}/Credentials.json",
             get(list).post(create),
         )
@@ -46,6 +51,12 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             post(update).delete(delete).get(fetch),
         )
 }
+
+/// Twilio's code for a refused Credential List create (a name missing, too long or
+/// taken: https://www.twilio.com/docs/errors/21240).
+pub(crate) const LIST_INVALID: u32 = 21240;
+/// Longest `FriendlyName` of a credential list (platform-apis.md §8: ≤ 64).
+const LIST_NAME_MAX: usize = 64;
 
 /// Why Twilio refuses a password, if it does.
 pub(crate) fn password_problem(password: &str) -> Option<String> {
@@ -113,7 +124,7 @@ fn credential_json(account: &str, list: &str, c: &ListCredential) -> Value {
 
 /// The form fields of a body (`application/x-www-form-urlencoded`); an unreadable
 /// body has none.
-async fn form(req: Request) -> HashMap<String, String> {
+pub(crate) async fn form(req: Request) -> HashMap<String, String> {
     let bytes = axum::body::to_bytes(req.into_body(), FORM_LIMIT)
         .await
         .unwrap_or_default();
@@ -123,6 +134,60 @@ async fn form(req: Request) -> HashMap<String, String> {
 /// The credential SID of `CR….json`.
 fn credential_sid(file: &str) -> Option<&str> {
     file.strip_suffix(".json").filter(|s| !s.is_empty())
+}
+
+/// Creates an empty credential list in the account.
+async fn create_list(
+    State(shared): State<Arc<Shared>>,
+    Path(account): Path<String>,
+    req: Request,
+) -> Response {
+    {
+        let world = lock(&shared.world);
+        match authorized(&world, req.headers()) {
+            Ok(sid) if sid == account => {}
+            Ok(_) => return Refusal::Credentials.into_response(),
+            Err(refused) => return refused.into_response(),
+        }
+    }
+    let fields = form(req).await;
+    let name = fields.get("FriendlyName").map(String::as_str).unwrap_or("");
+    let refuse = |message: &str| twilio_error(StatusCode::BAD_REQUEST, LIST_INVALID, message);
+    if name.trim().is_empty() {
+        return refuse("FriendlyName is required");
+    }
+    if name.chars().count() > LIST_NAME_MAX {
+        return refuse(&format!(
+            "FriendlyName must be {LIST_NAME_MAX} characters or less"
+        ));
+    }
+    let mut world = lock(&shared.world);
+    if world
+        .credential_lists
+        .iter()
+        .any(|l| l.account_sid == account && l.friendly_name == name)
+    {
+        return refuse("A Credential List with this FriendlyName already exists");
+    }
+    let now = super::state::now();
+    let list = CredentialList {
+        sid: format!("CL{}", super::state::random_hex32()),
+        account_sid: account.clone(),
+        friendly_name: name.to_string(),
+        credentials: Vec::new(),
+        created: now,
+        updated: now,
+    };
+    let body = json!({
+        "sid": list.sid,
+        "account_sid": account,
+        "friendly_name": list.friendly_name,
+        "date_created": now.to_rfc2822(),
+        "date_updated": now.to_rfc2822(),
+        "uri": format!("{TWILIO_PREFIX}/Accounts/{account}/SIP/CredentialLists/{}.json", list.sid),
+    });
+    world.credential_lists.push(list);
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 async fn list(

@@ -5,11 +5,12 @@
 
 use super::TWILIO_TRUNKING_PREFIX;
 use super::errors::Platform;
+use super::errors::twilio_error;
 use super::model::{ElasticTrunk, Ts};
 use super::paging::PageQuery;
 use super::state::{Shared, lock};
 use super::twilio::{Refusal, authorized};
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,7 +26,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     };
     Router::new()
         .route("/v1/Trunks", get(trunks))
-        .route("/v1/Trunks/{trunk}/CredentialLists", get(credential_lists))
+        .route(
+            "/v1/Trunks/{trunk}/CredentialLists",
+            get(credential_lists).post(attach_list),
+        )
         .fallback(fallback(StatusCode::NOT_FOUND))
         .method_not_allowed_fallback(fallback(StatusCode::METHOD_NOT_ALLOWED))
 }
@@ -109,6 +113,57 @@ async fn trunks(
         "meta": meta(&base, "/v1/Trunks", "trunks", page, mine.len()),
     }))
     .into_response()
+}
+
+/// Attaches a credential list of the account to a trunk (`CredentialListSid`): from
+/// then on the trunk accepts its credentials too.
+async fn attach_list(
+    State(shared): State<Arc<Shared>>,
+    Path(trunk): Path<String>,
+    req: Request,
+) -> Response {
+    let base = origin(req.headers());
+    let account = match authorized(&lock(&shared.world), req.headers()) {
+        Ok(sid) => sid,
+        Err(refused) => return refused.into_response(),
+    };
+    let fields = super::sip_lists::form(req).await;
+    let list_sid = fields.get("CredentialListSid").cloned().unwrap_or_default();
+    let mut world = lock(&shared.world);
+    let Some(list) = world
+        .credential_lists
+        .iter()
+        .find(|l| l.sid == list_sid && l.account_sid == account)
+        .map(|l| (l.friendly_name.clone(), l.created, l.updated))
+    else {
+        return Refusal::NotFound.into_response();
+    };
+    let Some(t) = world
+        .elastic_trunks
+        .iter_mut()
+        .find(|t| t.sid == trunk && t.account_sid == account)
+    else {
+        return Refusal::NotFound.into_response();
+    };
+    if t.credential_lists.contains(&list_sid) {
+        // No code for this in the sources: the sandbox's generic 400.
+        return twilio_error(
+            StatusCode::BAD_REQUEST,
+            20400,
+            "The Credential List is already attached to this Trunk",
+        );
+    }
+    t.credential_lists.push(list_sid.clone());
+    let body = json!({
+        "sid": list_sid,
+        "account_sid": account,
+        "trunk_sid": t.sid,
+        "friendly_name": list.0,
+        "date_created": iso(list.1),
+        "date_updated": iso(list.2),
+        "url": format!("{base}/v1/Trunks/{}/CredentialLists/{list_sid}", t.sid),
+    });
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 async fn credential_lists(

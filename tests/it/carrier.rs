@@ -1,7 +1,7 @@
 //! Finding the carrier end of a SIP credential on the sandbox: found, not found,
 //! ambiguous, unreadable.
 
-use crate::probe::TRUNK_CREDENTIAL;
+use crate::probe::{TRUNK_CREDENTIAL, twilio_form};
 use crate::support::{dasha, fault, http, sandbox};
 use serde_json::json;
 use telcreds::config::{TokenSource, TwilioAccount};
@@ -109,23 +109,70 @@ async fn an_account_or_list_that_cannot_be_read_makes_the_answer_unreadable() {
 }
 
 #[tokio::test]
-async fn two_matches_are_ambiguous_never_a_guess() {
+async fn the_same_username_in_two_lists_of_the_trunk_is_ambiguous() {
     let sb = sandbox(Seed::Demo).await;
     let c = dasha(&sb)
         .get_sip_credential(TRUNK_CREDENTIAL)
         .await
         .unwrap();
-    // Two matches: here the same account given twice (a parsed config refuses that,
-    // the lookup does not rely on it); the sandbox cannot attach a second list yet.
-    let mut twice = accounts(&sb);
-    let mut copy = twice[0].clone();
-    copy.name = "again".into();
-    twice.push(copy);
-    let end = find_carrier_end(&c, &twice, &http()).await;
+    let user = c.auth_user.clone().unwrap();
+    // A second list holding the same username with another password, attached to
+    // the demo trunk: Twilio then accepts either pair.
+    let account = sb.twilio_accounts()[0].sid.clone();
+    let (code, list) = twilio_form(
+        &sb,
+        reqwest::Method::POST,
+        &format!(
+            "{}/2010-04-01/Accounts/{account}/SIP/CredentialLists.json",
+            sb.origin()
+        ),
+        &[("FriendlyName", "Acme voice spare")],
+    )
+    .await;
+    assert_eq!(code, 201, "{list}");
+    let list = list["sid"].as_str().unwrap();
+    let url = format!(
+        "{}/2010-04-01/Accounts/{account}/SIP/CredentialLists/{list}/Credentials.json",
+        sb.origin()
+    );
+    let (code, _) = twilio_form(
+        &sb,
+        reqwest::Method::POST,
+        &url,
+        &[
+            ("Username", user.as_str()),
+            ("Password", "CANARY-Spare-Pa55"),
+        ],
+    )
+    .await;
+    assert_eq!(code, 201);
+    let before = find_carrier_end(&c, &accounts(&sb), &http()).await;
+    let trunk = before.found().unwrap().trunk_sid.clone();
+    let (code, _) = twilio_form(
+        &sb,
+        reqwest::Method::POST,
+        &format!(
+            "{}/v1/Trunks/{trunk}/CredentialLists",
+            sb.twilio_trunking_base()
+        ),
+        &[("CredentialListSid", list)],
+    )
+    .await;
+    assert_eq!(code, 201);
+    let end = find_carrier_end(&c, &accounts(&sb), &http()).await;
+    let why = end.missing().unwrap();
     match end {
-        CarrierEnd::Ambiguous { candidates } => assert_eq!(candidates.len(), 2),
+        CarrierEnd::Ambiguous { candidates } => {
+            assert_eq!(candidates.len(), 2);
+            assert_ne!(
+                candidates[0].credential_list_sid,
+                candidates[1].credential_list_sid
+            );
+        }
         other => panic!("{other:?}"),
     }
+    assert!(why.starts_with("2 credentials match"), "{why}");
+    assert!(!why.contains("CANARY"), "{why}");
 }
 
 #[tokio::test]

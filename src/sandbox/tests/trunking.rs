@@ -320,3 +320,47 @@ async fn faults_reach_the_trunking_and_credential_list_routes() {
     assert_eq!(response.status().as_u16(), 429);
     assert_eq!(env.sandbox.credential_list_usernames(&list).len(), 2);
 }
+
+#[tokio::test]
+async fn a_new_list_is_created_and_attached_to_the_trunk() {
+    let env = Env::start().await;
+    let (trunk, _) = env.demo_trunk().await;
+    let (sid, token) = acme(&env);
+    let lists_url = env.url(&format!(
+        "/2010-04-01/Accounts/{sid}/SIP/CredentialLists.json"
+    ));
+    let create = |name: &str| {
+        env.http
+            .post(&lists_url)
+            .basic_auth(&sid, Some(&token))
+            .form(&[("FriendlyName", name)])
+    };
+    let (status, made) = send(create("Second list")).await;
+    assert_eq!(status, 201, "{made}");
+    let list = made["sid"].as_str().unwrap().to_string();
+    assert!(list.starts_with("CL"));
+    for (name, says) in [("Second list", "already exists"), ("", "required")] {
+        let (status, body) = send(create(name)).await;
+        assert_eq!(
+            (status, body["code"].as_u64()),
+            (400, Some(21240)),
+            "{body}"
+        );
+        assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+    }
+    let path = format!("/v1/Trunks/{trunk}/CredentialLists");
+    let attach = |list: &str| {
+        env.trunking(Method::POST, &path, &sid, &token)
+            .form(&[("CredentialListSid", list)])
+    };
+    let (status, body) = send(attach(&list)).await;
+    assert_eq!(
+        (status, body["trunk_sid"].as_str()),
+        (201, Some(trunk.as_str()))
+    );
+    assert_eq!(send(attach(&list)).await.0, 400);
+    assert_eq!(send(attach("CLnope")).await.1["code"], 20404);
+    let (_, lists) = send(env.trunking(Method::GET, &path, &sid, &token)).await;
+    assert_eq!(lists["credential_lists"].as_array().unwrap().len(), 2);
+    assert_eq!(lists["credential_lists"][1]["friendly_name"], "Second list");
+}
