@@ -265,4 +265,26 @@ async fn sip_show_names_the_carrier_end_or_why_there_is_none() {
     );
     // No Twilio call (nor token_cmd) for a server that is no Twilio trunk's.
     assert_eq!(twilio_calls(crate::support::requests(&sb).await), before);
+
+    // The trace log, journal and history hold neither the SIP password nor the
+    // Twilio token the lookup used.
+    let token = sb.twilio_accounts()[0].auth_token.clone();
+    let mut files = String::new();
+    let mut dirs = vec![dir.path().join("state"), dir.path().join("data")];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    assert!(files.contains("/trunking/v1/Trunks"), "the log was written");
+    assert!(
+        !files.contains(password.expose()),
+        "the SIP password in a file"
+    );
+    assert!(!files.contains(&token), "the Twilio token in a file");
 }
