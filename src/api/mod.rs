@@ -8,6 +8,7 @@ mod redact;
 pub mod scrub;
 pub mod twilio;
 pub mod twilio_accounts;
+pub mod twilio_trunking;
 pub mod unpod;
 mod wire;
 

@@ -1,7 +1,7 @@
 //! The one place where what a platform sends back is cleaned of the secrets that the
 //! request carried: the token in its `Authorization` header (and, for basic auth, the
-//! pair and its base64 form) and every secret in its JSON body (a new auth token or
-//! SIP password). A server that echoes a request back, in an error or in a field of
+//! pair and its base64 form) and every secret in its JSON or form body (a new auth
+//! token or SIP password). A server that echoes a request back, in an error or in a field of
 //! a successful answer, cannot make telcreds print, log or journal it.
 
 use super::error::ApiError;
@@ -46,11 +46,18 @@ impl RequestSecrets {
                 }
             }
         }
-        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
-            && let Ok(json) = serde_json::from_slice::<Value>(body)
-        {
+        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
             let mut found = Vec::new();
-            secret_fields(&json, false, &mut found);
+            if let Ok(json) = serde_json::from_slice::<Value>(body) {
+                secret_fields(&json, false, &mut found);
+            } else if is_form(request) {
+                // Twilio's form bodies: `Password=…`.
+                found.extend(
+                    form_urlencoded::parse(body)
+                        .filter(|(k, _)| super::redact::is_sensitive(k))
+                        .map(|(_, v)| v.into_owned()),
+                );
+            }
             for value in found {
                 push_forms(&mut secrets.sent, &value);
             }
@@ -132,6 +139,20 @@ impl RequestSecrets {
             _ => {}
         }
     }
+}
+
+/// True when the request's body is `application/x-www-form-urlencoded`.
+fn is_form(request: &reqwest::Request) -> bool {
+    request
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        })
 }
 
 /// The secret parts of an `Authorization`-like header value: the whole value, the
@@ -268,6 +289,20 @@ mod tests {
         assert_eq!(out["authPassword"], "new-Pa55word-xyz");
         assert_eq!(out["description"], "echo [redacted]");
         assert_eq!(out["server"], "[redacted]");
+    }
+
+    #[test]
+    fn a_form_body_password_is_a_secret_too() {
+        let req = reqwest::Client::new()
+            .post("http://127.0.0.1:1/Credentials.json")
+            .basic_auth("AC1", Some(NEW))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("Username=alice&Password=Form%2BPa55+word")
+            .build()
+            .unwrap();
+        let secrets = RequestSecrets::of(&req);
+        let text = secrets.scrub_text("echo Form+Pa55 word, Form%2BPa55+word and alice");
+        assert_eq!(text, "echo [redacted], [redacted] and alice");
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub struct Context {
     pub output: OutputFormat,
     /// Every profile of the config, for what spans profiles.
     pub profiles: Vec<Profile>,
+    /// The config's `[twilio_accounts]` tables (a SIP credential's carrier end).
+    pub twilio_accounts: Vec<crate::config::TwilioAccount>,
+    /// The shared HTTP layer, for calls beyond the profile's platform.
+    pub http: Http,
 }
 
 /// The kinds of item a command names by id or name.
@@ -317,11 +321,13 @@ fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
     let config = setup.config()?;
     let profile = pick(&config, cli)?.clone();
     let http = Http::new(HttpOptions::default())?;
-    let ops = Ops::connect(&profile, http, setup.stores()?)?;
+    let ops = Ops::connect(&profile, http.clone(), setup.stores()?)?;
     Ok(Context {
         profile,
         ops,
         output: cli.output,
         profiles: config.profiles,
+        twilio_accounts: config.twilio_accounts,
+        http,
     })
 }

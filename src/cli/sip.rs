@@ -16,6 +16,7 @@ use crate::domain::needle::Needle;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
+use crate::ops::carrier::{CarrierEnd, CarrierLink, find_carrier_end};
 use crate::ops::{PasswordChange, SipEdit};
 use crate::probe::{ProbeSetup, ProbeSetupError};
 use crate::secret::Secret;
@@ -106,12 +107,17 @@ struct WithPassword<'a> {
     auth_password: Option<&'a str>,
 }
 
-/// A credential (and its password only when asked for) with what depends on it.
+/// A credential (and its password only when asked for) with what depends on it and
+/// its carrier end (or why there is none).
 #[derive(Serialize)]
 struct SipView<'a> {
     #[serde(flatten)]
     credential: WithPassword<'a>,
     dependants: &'a Dependants,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carrier: Option<&'a CarrierLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carrier_missing: Option<String>,
 }
 
 async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
@@ -119,6 +125,7 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
     let missing = |e| ctx.about(Item::Sip, id, e);
     let c = ctx.ops.get_sip(id).await.map_err(missing)?;
     let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
+    let carrier = find_carrier_end(&c, &ctx.twilio_accounts, &ctx.http).await;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -129,9 +136,11 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
             auth_password: password,
         },
         dependants: &dependants,
+        carrier: carrier.found(),
+        carrier_missing: carrier.missing(),
     };
     emit(ctx.output, &view, || {
-        let mut out = sip_text(&c, a.show_secrets);
+        let mut out = sip_text_with(&c, a.show_secrets, Some(&carrier));
         let lines = dependants.describe();
         out.push_str(if lines.is_empty() {
             "\nused by: nothing\n"
@@ -145,13 +154,27 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
     })
 }
 
+/// The `carrier` line of `sip show`: the carrier end, or `none` and why.
+fn carrier_text(carrier: &CarrierEnd) -> String {
+    match (carrier.found(), carrier.missing()) {
+        (Some(link), _) => link.describe(),
+        (None, Some(why)) => format!("none: {why}"),
+        (None, None) => "none".to_string(),
+    }
+}
+
 fn sip_text(c: &SipCredential, reveal: bool) -> String {
+    sip_text_with(c, reveal, None)
+}
+
+/// The credential's lines, with its carrier end when it was looked up.
+fn sip_text_with(c: &SipCredential, reveal: bool, carrier: Option<&CarrierEnd>) -> String {
     let password = match (&c.auth_password, reveal) {
         (None, _) => c.field_text::<String>(field::AUTH_PASSWORD, None),
         (Some(p), true) => p.expose().to_string(),
         (Some(_), false) => format!("{} (--show-secrets to print)", Secret::masked()),
     };
-    details(&[
+    let mut lines = vec![
         ("id", c.id.clone()),
         (
             "description",
@@ -181,7 +204,11 @@ fn sip_text(c: &SipCredential, reveal: bool) -> String {
         ("provider", opt(&c.provider_id)),
         ("created", stamp(c.created_time)),
         ("updated", stamp(c.last_update_time)),
-    ])
+    ];
+    if let Some(carrier) = carrier {
+        lines.push(("carrier", carrier_text(carrier)));
+    }
+    details(&lines)
 }
 
 /// The changes the flags ask for; an empty string clears an optional field.

@@ -54,6 +54,8 @@ use crate::secret::Secret;
 pub const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
 /// Twilio's Accounts API base (auth token administration), used when none is set.
 pub const DEFAULT_TWILIO_ACCOUNTS_BASE: &str = "https://accounts.twilio.com";
+/// Twilio's Elastic SIP Trunking API base, used when a Twilio account sets none.
+pub const DEFAULT_TWILIO_TRUNKING_BASE: &str = "https://trunking.twilio.com";
 /// Unpod's provider configurations path, used when a profile sets none.
 pub const DEFAULT_PROVIDER_CONFIGURATIONS_PATH: &str = "telephony/providers-configurations/";
 
@@ -90,6 +92,10 @@ pub struct TwilioAccount {
     pub store_cmd: Option<String>,
     /// Twilio's Accounts API base, without a trailing `/`.
     pub twilio_accounts_base: String,
+    /// Twilio's API base (the 2010 API: SIP credential lists), without a trailing `/`.
+    pub twilio_api_base: String,
+    /// Twilio's Elastic SIP Trunking API base, without a trailing `/`.
+    pub twilio_trunking_base: String,
 }
 
 /// The Accounts API base for an account without a `[twilio_accounts]` table: the one

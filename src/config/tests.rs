@@ -691,3 +691,47 @@ fn keys_are_kept_as_written_and_never_stop_the_config() {
     let c = ok(&format!("keys = \"ctrl-x\"\n{DASHA}"));
     assert_eq!(c.keys.problems.len(), 1);
 }
+
+#[test]
+fn twilio_accounts_name_their_api_and_trunking_bases() {
+    let c = ok(&format!(
+        "{DASHA}\n[twilio_accounts.acme]\naccount_sid = \"{SID}\"\ntoken_env = \"A\"\n\
+         \n[twilio_accounts.lab]\naccount_sid = \"AC{}\"\ntoken_env = \"LAB\"\n\
+         twilio_api_base = \"http://127.0.0.1:9/\"\ntwilio_trunking_base = \"http://127.0.0.1:9/trunking/\"\n",
+        "f".repeat(32)
+    ));
+    let acme = c.twilio_account(SID).unwrap();
+    assert_eq!(acme.twilio_api_base, DEFAULT_TWILIO_API_BASE);
+    assert_eq!(acme.twilio_trunking_base, DEFAULT_TWILIO_TRUNKING_BASE);
+    assert_eq!(DEFAULT_TWILIO_TRUNKING_BASE, "https://trunking.twilio.com");
+    let lab = &c.twilio_accounts[1];
+    assert_eq!(lab.twilio_api_base, "http://127.0.0.1:9");
+    assert_eq!(lab.twilio_trunking_base, "http://127.0.0.1:9/trunking");
+}
+
+#[test]
+fn twilio_account_bases_are_checked_like_the_others() {
+    let shown: Vec<String> = problems(&format!(
+        "{DASHA}\n[twilio_accounts.a]\naccount_sid = \"{SID}\"\ntoken_env = \"A\"\n\
+         twilio_api_base = \"http://twilio.example\"\ntwilio_trunking_base = 5\n\
+         twilio_trunkng_base = \"https://trunking.twilio.com\"\n"
+    ))
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(shown.len(), 3, "{shown:#?}");
+    assert_eq!(
+        shown[0],
+        "twilio account \"a\", key \"twilio_api_base\": http:// is only allowed for loopback hosts (got http://twilio.example)"
+    );
+    assert!(
+        shown[1]
+            .starts_with("twilio account \"a\", key \"twilio_trunking_base\": expected a string"),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[2].starts_with("twilio account \"a\", key \"twilio_trunkng_base\": unknown key")
+            && shown[2].contains("twilio_trunking_base"),
+        "{shown:#?}"
+    );
+}

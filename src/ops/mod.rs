@@ -5,6 +5,7 @@
 //!
 //! The frontends only turn input into a call here and the answer into output.
 
+pub mod carrier;
 pub mod doctor;
 mod lookup;
 mod providers;

@@ -1,7 +1,8 @@
 //! The telcreds TOML config that points two profiles at a sandbox.
 
 use super::{
-    DASHA_PREFIX, DASHA_TOKEN, TwilioAccountInfo, UNPOD_ORG_HANDLE, UNPOD_PREFIX, UNPOD_TOKEN,
+    DASHA_PREFIX, DASHA_TOKEN, TWILIO_TRUNKING_PREFIX, TwilioAccountInfo, UNPOD_ORG_HANDLE,
+    UNPOD_PREFIX, UNPOD_TOKEN,
 };
 use std::fmt::Write;
 
@@ -57,31 +58,35 @@ pub fn print_config_for(origin: &str, accounts: &[TwilioAccountInfo]) -> String 
         quote(UNPOD_TOKEN),
         quote(UNPOD_ORG_HANDLE),
     );
-    out.push_str(&accounts_section(&origin_q, accounts));
+    out.push_str(&accounts_section(origin, &origin_q, accounts));
     out
 }
 
 /// A `[twilio_accounts.<name>]` table per active demo account, for `rotate twilio
 /// --mint` (a suspended or closed one cannot mint: `doctor` would fail it).
-fn accounts_section(origin_q: &str, accounts: &[TwilioAccountInfo]) -> String {
+fn accounts_section(origin: &str, origin_q: &str, accounts: &[TwilioAccountInfo]) -> String {
     let accounts: Vec<&TwilioAccountInfo> =
         accounts.iter().filter(|a| a.status == "active").collect();
     if accounts.is_empty() {
         return String::new();
     }
     let mut out = String::from(
-        "\n# The Twilio accounts whose tokens `rotate twilio --mint` may replace, with their\n\
+        "\n# The Twilio accounts whose tokens `rotate twilio --mint` may replace, and whose SIP\n\
+         # trunks telcreds reads to find a SIP credential's carrier end, with their\n\
          # current tokens. After a promotion the token here is dead: set store_cmd to keep\n\
          # it current (e.g. store_cmd = \"pass insert -m -f twilio/acme\").\n",
     );
     for a in accounts {
         let _ = write!(
             out,
-            "\n[twilio_accounts.{}]\naccount_sid = {}\ntoken = {}\nlabel = {}\ntwilio_accounts_base = {origin_q}\n",
+            "\n[twilio_accounts.{}]\naccount_sid = {}\ntoken = {}\nlabel = {}\n\
+             twilio_accounts_base = {origin_q}\ntwilio_api_base = {origin_q}\n\
+             twilio_trunking_base = {}\n",
             table_name(&a.friendly_name, &a.sid),
             quote(&a.sid),
             quote(&a.auth_token),
             quote(&a.friendly_name),
+            quote(&format!("{origin}{TWILIO_TRUNKING_PREFIX}")),
         );
     }
     out
@@ -183,8 +188,20 @@ mod tests {
             acme["twilio_accounts_base"].as_str(),
             Some("http://127.0.0.1:8931")
         );
+        assert_eq!(
+            acme["twilio_api_base"].as_str(),
+            Some("http://127.0.0.1:8931")
+        );
+        assert_eq!(
+            acme["twilio_trunking_base"].as_str(),
+            Some("http://127.0.0.1:8931/trunking")
+        );
         let parsed = crate::config::Config::parse(&text, None, Some(0o600)).unwrap();
         assert_eq!(parsed.twilio_accounts.len(), 1);
+        assert_eq!(
+            parsed.twilio_accounts[0].twilio_trunking_base,
+            "http://127.0.0.1:8931/trunking"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Error bodies in each platform's own shape: RFC 7807 problem details (Dasha), the
 //! `{status_code, message, data}` envelope (Unpod) and Twilio's error object.
 
-use super::{DASHA_PREFIX, TWILIO_ACCOUNTS_PREFIX, TWILIO_PREFIX, UNPOD_PREFIX};
+use super::{
+    DASHA_PREFIX, TWILIO_ACCOUNTS_PREFIX, TWILIO_PREFIX, TWILIO_TRUNKING_PREFIX, UNPOD_PREFIX,
+};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -54,7 +56,10 @@ impl Platform {
             Some(Platform::Dasha)
         } else if under(UNPOD_PREFIX) {
             Some(Platform::Unpod)
-        } else if under(TWILIO_PREFIX) || under(TWILIO_ACCOUNTS_PREFIX) {
+        } else if under(TWILIO_PREFIX)
+            || under(TWILIO_ACCOUNTS_PREFIX)
+            || under(TWILIO_TRUNKING_PREFIX)
+        {
             Some(Platform::Twilio)
         } else {
             None

@@ -11,9 +11,12 @@ mod dasha;
 mod errors;
 mod faults;
 mod model;
+mod paging;
 mod seed;
+mod sip_lists;
 pub mod sip_peer;
 mod state;
+mod trunking;
 mod twilio;
 mod twilio_accounts;
 mod unpod;
@@ -59,6 +62,9 @@ pub(crate) const UNPOD_PREFIX: &str = "/api/v2/platform";
 pub(crate) const TWILIO_PREFIX: &str = "/2010-04-01";
 /// Twilio's Accounts API (`accounts.twilio.com/v1`), on the same port.
 pub(crate) const TWILIO_ACCOUNTS_PREFIX: &str = "/v1";
+/// Twilio's Elastic SIP Trunking API (`trunking.twilio.com`, its paths under `/v1`),
+/// on the same port: its base is `{origin}/trunking`.
+pub(crate) const TWILIO_TRUNKING_PREFIX: &str = "/trunking";
 pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
 
 /// What the sandbox starts with.
@@ -200,6 +206,23 @@ impl Sandbox {
         self.origin()
     }
 
+    /// Twilio Elastic SIP Trunking API base URL (`{origin}/trunking`); clients
+    /// append `/v1/Trunks…`.
+    pub fn twilio_trunking_base(&self) -> String {
+        format!("{}{TWILIO_TRUNKING_PREFIX}", self.origin())
+    }
+
+    /// The usernames of a credential list, in order (for tests: what the carrier
+    /// end holds; the API never returns passwords).
+    pub fn credential_list_usernames(&self, list_sid: &str) -> Vec<String> {
+        lock(&self.shared.world)
+            .credential_lists
+            .iter()
+            .filter(|l| l.sid == list_sid)
+            .flat_map(|l| l.credentials.iter().map(|c| c.username.clone()))
+            .collect()
+    }
+
     /// The Twilio demo accounts with their current tokens.
     pub fn twilio_accounts(&self) -> Vec<TwilioAccountInfo> {
         lock(&self.shared.world)
@@ -278,6 +301,7 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .nest(TWILIO_PREFIX, twilio::router())
         .nest(TWILIO_ACCOUNTS_PREFIX, twilio_accounts::router())
+        .nest(TWILIO_TRUNKING_PREFIX, trunking::router())
         .nest(CONTROL_PREFIX, control::router())
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -291,13 +315,18 @@ fn router(shared: Arc<Shared>) -> Router {
 /// password but the last one's, which a probe with REGISTER reports as rejected.
 const DEMO_PEERED_SERVER: &str = "203.0.113.24:5060";
 
-async fn demo_sip_peer(shared: &Shared) -> std::io::Result<sip_peer::SipPeer> {
+/// Starts the demo's SIP peer, points the "Legacy gateway" credentials and the
+/// credential that dials the demo trunk at it, and has it accept, for the trunk's
+/// users, the pairs the trunk's credential lists hold when a REGISTER comes (so a
+/// change at the carrier through the API takes effect at once).
+async fn demo_sip_peer(shared: &Arc<Shared>) -> std::io::Result<sip_peer::SipPeer> {
     let peer = sip_peer::SipPeer::start(sip_peer::PeerConfig {
         users: Default::default(),
         algorithm: crate::probe::digest::Algorithm::Md5,
     })
     .await?;
     let server = peer.addr().to_string();
+    let port = peer.addr().port();
     if let Ok(mut world) = shared.world.lock() {
         let peered: Vec<&mut model::SipCredential> = world
             .sip_credentials
@@ -316,6 +345,24 @@ async fn demo_sip_peer(shared: &Shared) -> std::io::Result<sip_peer::SipPeer> {
                 peer.add_user(user, known);
             }
         }
+        for c in world
+            .sip_credentials
+            .iter_mut()
+            .filter(|c| c.fields.server == seed::DEMO_TRUNK_DOMAIN)
+        {
+            c.fields.server = format!("{}:{port}", seed::DEMO_TRUNK_DOMAIN);
+        }
     }
+    // Weak: the peer lives in the `Sandbox`, which holds `shared` too.
+    let world = Arc::downgrade(shared);
+    peer.set_directory(Arc::new(move |username: &str| {
+        world
+            .upgrade()
+            .map(|shared| lock(&shared.world).carrier_passwords(seed::DEMO_TRUNK_DOMAIN, username))
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::secret::Secret::new)
+            .collect()
+    }));
     Ok(peer)
 }

@@ -94,6 +94,44 @@ pub(crate) struct Trunk {
     pub credential_list_attached: bool,
 }
 
+/// An Elastic SIP trunk as Twilio's trunking API (`trunking.twilio.com/v1/Trunks`)
+/// serves it: the platform dials `domain_name`, and Twilio challenges its INVITEs
+/// against every credential of every list attached.
+#[derive(Clone, Debug)]
+pub(crate) struct ElasticTrunk {
+    pub sid: String,
+    pub account_sid: String,
+    pub friendly_name: String,
+    /// The termination SIP URI's host (`{name}.pstn.twilio.com`).
+    pub domain_name: String,
+    /// The credential lists attached, by SID, in the order they were attached.
+    pub credential_lists: Vec<String>,
+    pub created: Ts,
+    pub updated: Ts,
+}
+
+/// A SIP credential list of a Twilio account (2010 API `SIP/CredentialLists`).
+#[derive(Clone, Debug)]
+pub(crate) struct CredentialList {
+    pub sid: String,
+    pub account_sid: String,
+    pub friendly_name: String,
+    pub credentials: Vec<ListCredential>,
+    pub created: Ts,
+    pub updated: Ts,
+}
+
+/// One username and password of a credential list. Twilio never returns the
+/// password; the sandbox keeps it to check digest answers (its SIP peer).
+#[derive(Clone, Debug)]
+pub(crate) struct ListCredential {
+    pub sid: String,
+    pub username: String,
+    pub password: String,
+    pub created: Ts,
+    pub updated: Ts,
+}
+
 /// Overall verification status of a provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,7 +1,9 @@
 //! A small SIP peer on loopback, for the demo and the tests: it answers OPTIONS with
 //! 200, challenges a REGISTER with a digest (MD5 or SHA-256, qop auth) and accepts it
-//! when the answer was computed with the password it knows for the user (403
-//! otherwise). It keeps no registration. UDP and TCP on the same port.
+//! when the answer was computed with a password it knows for the user (403
+//! otherwise): its own users, and those of its [`Directory`] (the demo's carrier
+//! trunk: whatever its credential lists hold at that moment). It keeps no
+//! registration. UDP and TCP on the same port.
 
 use crate::probe::digest::{self, Algorithm, Challenge};
 use crate::secret::Secret;
@@ -24,12 +26,28 @@ pub struct PeerConfig {
     pub algorithm: Algorithm,
 }
 
+/// More users, looked up at each REGISTER: the passwords accepted for a username
+/// now (several when a carrier holds that username in several lists).
+pub type Directory = Arc<dyn Fn(&str) -> Vec<Secret> + Send + Sync>;
+
+/// What every connection of a peer reads.
+struct PeerState {
+    config: Mutex<PeerConfig>,
+    directory: Mutex<Option<Directory>>,
+}
+
+impl std::fmt::Debug for PeerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PeerState").finish_non_exhaustive()
+    }
+}
+
 /// A running peer; stops when dropped.
 #[derive(Debug)]
 pub struct SipPeer {
     addr: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
-    config: Arc<Mutex<PeerConfig>>,
+    config: Arc<PeerState>,
 }
 
 impl Drop for SipPeer {
@@ -43,7 +61,10 @@ impl Drop for SipPeer {
 impl SipPeer {
     /// Starts on 127.0.0.1, UDP and TCP on one free port.
     pub async fn start(config: PeerConfig) -> std::io::Result<SipPeer> {
-        let config = Arc::new(Mutex::new(config));
+        let config = Arc::new(PeerState {
+            config: Mutex::new(config),
+            directory: Mutex::new(None),
+        });
         // The same port for both: try a few until TCP can take the UDP one.
         let (udp, tcp) = loop {
             let udp = UdpSocket::bind("127.0.0.1:0").await?;
@@ -108,17 +129,22 @@ impl SipPeer {
 
     /// Knows `user` with `password` from now on.
     pub fn add_user(&self, user: &str, password: Secret) {
-        if let Ok(mut c) = self.config.lock() {
+        if let Ok(mut c) = self.config.config.lock() {
             c.users.insert(user.to_string(), password);
+        }
+    }
+
+    /// Also accepts, from now on, every password `directory` gives for a username
+    /// when the REGISTER comes.
+    pub fn set_directory(&self, directory: Directory) {
+        if let Ok(mut d) = self.config.directory.lock() {
+            *d = Some(directory);
         }
     }
 }
 
 /// Answers the requests of one stream connection (TCP or TLS) until it closes.
-async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    config: Arc<Mutex<PeerConfig>>,
-) {
+async fn serve_stream<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, config: Arc<PeerState>) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while let Ok(n) = stream.read(&mut chunk).await {
@@ -165,15 +191,18 @@ impl Request {
 }
 
 /// The response to one request, or nothing for what is not a request.
-fn answer(bytes: &[u8], config: &Mutex<PeerConfig>) -> Option<Vec<u8>> {
+fn answer(bytes: &[u8], state: &PeerState) -> Option<Vec<u8>> {
     let request = Request::parse(bytes)?;
     let (code, reason, extra) = match request.method.as_str() {
         "OPTIONS" => (200, "OK", "Allow: OPTIONS, REGISTER\r\n".to_string()),
         "REGISTER" => {
-            let config = config.lock().ok()?.clone();
+            let config = state.config.lock().ok()?.clone();
+            let directory = state.directory.lock().ok()?.clone();
             match request.header("authorization") {
                 None => challenge(&config),
-                Some(auth) if verified(auth, &config) => (200, "OK", String::new()),
+                Some(auth) if verified(auth, &config, directory.as_ref()) => {
+                    (200, "OK", String::new())
+                }
                 Some(_) => (403, "Forbidden", String::new()),
             }
         }
@@ -222,13 +251,21 @@ fn challenge(config: &PeerConfig) -> (u16, &'static str, String) {
     (401, "Unauthorized", header)
 }
 
-/// True when the Authorization header was computed with the user's password.
-fn verified(header: &str, config: &PeerConfig) -> bool {
+/// True when the Authorization header was computed with a password of the user:
+/// its own, or one its directory gives now.
+fn verified(header: &str, config: &PeerConfig, directory: Option<&Directory>) -> bool {
     let sent = params(header);
+    let username = sent.get("username").map(String::as_str).unwrap_or_default();
+    let known = config.users.get(username).cloned().into_iter();
+    let listed = directory.map(|d| d(username)).unwrap_or_default();
+    known
+        .chain(listed)
+        .any(|password| answered_with(&sent, &password))
+}
+
+/// True when the digest parameters `sent` were computed with `password`.
+fn answered_with(sent: &HashMap<String, String>, password: &Secret) -> bool {
     let get = |k: &str| sent.get(k).map(String::as_str).unwrap_or_default();
-    let Some(password) = config.users.get(get("username")) else {
-        return false;
-    };
     let algorithm = Algorithm::parse(get("algorithm")).unwrap_or(Algorithm::Md5);
     let Ok(nc) = u32::from_str_radix(get("nc"), 16) else {
         return false;

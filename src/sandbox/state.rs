@@ -4,9 +4,9 @@
 
 use super::faults::{FaultQueue, RequestLog};
 use super::model::{
-    AccountStatus, AffectedAgent, AffectedPhoneNumber, Agent, PhoneNumber, Provider, ProviderSpec,
-    SipCredential, SipFields, Source, Transport, Trunk, Ts, TwilioAccount, TwilioRejection,
-    UnpodConfig,
+    AccountStatus, AffectedAgent, AffectedPhoneNumber, Agent, CredentialList, ElasticTrunk,
+    ListCredential, PhoneNumber, Provider, ProviderSpec, SipCredential, SipFields, Source,
+    Transport, Trunk, Ts, TwilioAccount, TwilioRejection, UnpodConfig,
 };
 use super::{SandboxOptions, seed};
 use chrono::{SubsecRound, Utc};
@@ -78,6 +78,10 @@ pub(crate) struct World {
     pub org_id: String,
     pub accounts: Vec<TwilioAccount>,
     pub trunks: Vec<Trunk>,
+    /// Elastic SIP trunks served by the trunking API (`/trunking/v1/Trunks`).
+    pub elastic_trunks: Vec<ElasticTrunk>,
+    /// SIP credential lists served by the 2010 API.
+    pub credential_lists: Vec<CredentialList>,
     pub providers: Vec<Provider>,
     pub sip_credentials: Vec<SipCredential>,
     pub phone_numbers: Vec<PhoneNumber>,
@@ -305,6 +309,58 @@ impl World {
                 })
             })
             .collect()
+    }
+
+    /// A credential list of an account.
+    pub fn credential_list_mut(
+        &mut self,
+        account_sid: &str,
+        list_sid: &str,
+    ) -> Option<&mut CredentialList> {
+        self.credential_lists
+            .iter_mut()
+            .find(|l| l.sid == list_sid && l.account_sid == account_sid)
+    }
+
+    /// The passwords the carrier accepts for `username` on the trunk(s) whose
+    /// `domain_name` is `domain` (ignoring case): one per credential of that username
+    /// in every list attached, as they are now.
+    pub fn carrier_passwords(&self, domain: &str, username: &str) -> Vec<String> {
+        self.elastic_trunks
+            .iter()
+            .filter(|t| t.domain_name.eq_ignore_ascii_case(domain))
+            .flat_map(|t| &t.credential_lists)
+            .filter_map(|sid| self.credential_lists.iter().find(|l| &l.sid == sid))
+            .flat_map(|l| &l.credentials)
+            .filter(|c| c.username == username)
+            .map(|c| c.password.clone())
+            .collect()
+    }
+
+    /// Adds a credential to a list; `None` when the list is not the account's,
+    /// `Some(Err(()))` when the username is already in it.
+    pub fn add_list_credential(
+        &mut self,
+        account_sid: &str,
+        list_sid: &str,
+        username: &str,
+        password: &str,
+    ) -> Option<Result<ListCredential, ()>> {
+        let list = self.credential_list_mut(account_sid, list_sid)?;
+        if list.credentials.iter().any(|c| c.username == username) {
+            return Some(Err(()));
+        }
+        let now = now();
+        let credential = ListCredential {
+            sid: format!("CR{}", random_hex32()),
+            username: username.to_string(),
+            password: password.to_string(),
+            created: now,
+            updated: now,
+        };
+        list.credentials.push(credential.clone());
+        list.updated = now;
+        Some(Ok(credential))
     }
 
     /// Unpod configurations of one organisation, oldest first.

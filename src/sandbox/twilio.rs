@@ -4,8 +4,8 @@
 
 use super::TWILIO_PREFIX;
 use super::errors::{Platform, twilio_error};
-use super::model::TwilioAccount;
-use super::state::{Shared, lock};
+use super::model::{AccountStatus, TwilioAccount};
+use super::state::{Shared, World, lock};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,7 +22,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     };
     Router::new()
         .route("/Accounts.json", get(list_accounts))
-        .route("/Accounts/{file}", get(fetch_account))
+        .route("/Accounts/{account}", get(fetch_account))
+        .merge(super::sip_lists::router())
         .fallback(fallback(StatusCode::NOT_FOUND))
         .method_not_allowed_fallback(fallback(StatusCode::METHOD_NOT_ALLOWED))
 }
@@ -36,6 +37,48 @@ async fn list_accounts(State(shared): State<Arc<Shared>>, headers: HeaderMap) ->
     match account {
         Some(account) => Json(json!({ "accounts": [account_json(account)] })).into_response(),
         None => unauthorized(),
+    }
+}
+
+/// The Account SID of the basic-auth pair when it is the account's current token
+/// (primary or secondary) and the account is active: what Twilio asks of every call
+/// to an account's resources. Twilio's 401 (20003) for a wrong pair, 403 (20403)
+/// for an account that is suspended or closed.
+pub(crate) fn authorized(world: &World, headers: &HeaderMap) -> Result<String, Refusal> {
+    let (sid, token) = basic_auth(headers).ok_or(Refusal::Credentials)?;
+    match world.account(&sid).filter(|a| a.accepts(&token)) {
+        None => Err(Refusal::Credentials),
+        Some(a) if a.status != AccountStatus::Active => Err(Refusal::NotActive(a.status)),
+        Some(_) => Ok(sid),
+    }
+}
+
+/// Why Twilio refuses a call to an account's resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// No pair, or not the account's current token: 401, 20003.
+    Credentials,
+    /// The account is suspended or closed: 403, 20403.
+    NotActive(AccountStatus),
+    /// No such resource in the account: 404, 20404.
+    NotFound,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Credentials => unauthorized(),
+            Refusal::NotActive(status) => twilio_error(
+                StatusCode::FORBIDDEN,
+                20403,
+                &format!("The account is {}", status.as_str()),
+            ),
+            Refusal::NotFound => twilio_error(
+                StatusCode::NOT_FOUND,
+                20404,
+                "The requested resource was not found",
+            ),
+        }
     }
 }
 

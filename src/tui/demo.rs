@@ -114,6 +114,8 @@ pub fn twilio_accounts(sandbox: &Sandbox) -> Vec<TwilioAccount> {
             label: Some(a.friendly_name),
             store_cmd: None,
             twilio_accounts_base: sandbox.origin(),
+            twilio_api_base: sandbox.twilio_base(),
+            twilio_trunking_base: sandbox.twilio_trunking_base(),
         })
         .collect()
 }

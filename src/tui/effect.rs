@@ -369,6 +369,15 @@ pub enum Job {
         /// The Twilio accounts to check.
         accounts: Vec<crate::config::TwilioAccount>,
     },
+    /// Find a SIP credential's carrier end (its detail pane), read-only.
+    SipCarrier {
+        /// The profile generation it is for.
+        generation: u64,
+        /// The credential (without its password).
+        credential: Box<SipCredential>,
+        /// The Twilio accounts to look in.
+        accounts: Vec<crate::config::TwilioAccount>,
+    },
     /// Abort every read in flight (profile switch, quit); changes run to the end.
     CancelReads,
 }
@@ -469,5 +478,14 @@ pub enum Msg {
         id: u64,
         /// What it found.
         report: crate::ops::doctor::Report,
+    },
+    /// [`Job::SipCarrier`] finished.
+    SipCarrier {
+        /// The generation it was made for.
+        generation: u64,
+        /// The credential.
+        id: String,
+        /// What was found.
+        end: crate::ops::carrier::CarrierEnd,
     },
 }

@@ -147,6 +147,23 @@ impl Worker {
                     let _ = tx.send(Msg::Doctor { id, report });
                 });
             }
+            Job::SipCarrier {
+                generation,
+                credential,
+                accounts,
+            } => {
+                let (tx, http) = (self.tx.clone(), self.http.clone());
+                self.spawn_read(async move {
+                    let end =
+                        crate::ops::carrier::find_carrier_end(&credential, &accounts, &http).await;
+                    let id = credential.id.clone();
+                    let _ = tx.send(Msg::SipCarrier {
+                        generation,
+                        id,
+                        end,
+                    });
+                });
+            }
             Job::Rotation { run, job } => {
                 let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
                 let what = match &job {

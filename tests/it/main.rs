@@ -4,8 +4,10 @@
 mod act_on_what_was_asked;
 mod api_dasha;
 mod api_mock;
+mod api_twilio_trunking;
 mod api_unpod;
 mod canary;
+mod carrier;
 mod cli;
 mod cli_answers;
 mod cli_edges;

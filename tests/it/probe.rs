@@ -359,3 +359,132 @@ async fn over_tls_the_certificate_is_checked_and_the_password_accepted() {
         "{report:?}"
     );
 }
+
+/// The demo's SIP credential that dials the demo trunk.
+pub(crate) const TRUNK_CREDENTIAL: &str = "c2000000-0000-4000-8000-000000000003";
+
+/// Sends a form body with the sandbox Twilio account's current token; returns the
+/// status and the JSON answer (`Null` when empty).
+pub(crate) async fn twilio_form(
+    sb: &telcreds::sandbox::Sandbox,
+    method: reqwest::Method,
+    url: &str,
+    pairs: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let account = sb.twilio_accounts().into_iter().next().unwrap();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let r = reqwest::Client::new()
+        .request(method, url)
+        .basic_auth(&account.sid, Some(&account.auth_token))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// The demo trunk's credential list: the URL of its credentials (2010 API).
+pub(crate) async fn demo_list_url(sb: &telcreds::sandbox::Sandbox) -> (String, String) {
+    let account = sb.twilio_accounts().into_iter().next().unwrap();
+    let base = sb.twilio_trunking_base();
+    let (_, trunks) =
+        twilio_form(sb, reqwest::Method::GET, &format!("{base}/v1/Trunks"), &[]).await;
+    let trunk = trunks["trunks"][0]["sid"].as_str().unwrap().to_string();
+    let url = format!("{base}/v1/Trunks/{trunk}/CredentialLists");
+    let (_, lists) = twilio_form(sb, reqwest::Method::GET, &url, &[]).await;
+    let list = lists["credential_lists"][0]["sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!(
+        "{}/2010-04-01/Accounts/{}/SIP/CredentialLists/{list}/Credentials",
+        sb.origin(),
+        account.sid
+    );
+    (list, url)
+}
+
+#[tokio::test]
+async fn the_demo_trunk_accepts_what_its_credential_lists_hold_at_that_moment() {
+    let sb = crate::support::sandbox(telcreds::sandbox::Seed::Demo).await;
+    let c = crate::support::dasha(&sb)
+        .get_sip_credential(TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    let peer = sb.sip_peer_addr().unwrap();
+    assert_eq!(
+        c.server,
+        format!("acme-voice.pstn.twilio.localhost:{}", peer.port())
+    );
+    let user = c.auth_user.clone().unwrap();
+    let old = c.auth_password.clone().unwrap();
+    let register = |user: &str, password: &str| {
+        let mut i = input(c.server.clone(), Transport::Udp, password);
+        i.auth_user = Some(user.to_string());
+        i.domain = c.domain.clone();
+        async move { status(&probe(&i, &options(true)).await, step::AUTHENTICATE) }
+    };
+    assert_eq!(register(&user, old.expose()).await, CheckStatus::Passed);
+    assert_eq!(
+        register(&user, "Not-the-Pa55word").await,
+        CheckStatus::Failed
+    );
+
+    // A new pair added to the list works at once, beside the old one.
+    let (list, url) = demo_list_url(&sb).await;
+    let (status_code, made) = twilio_form(
+        &sb,
+        reqwest::Method::POST,
+        &format!("{url}.json"),
+        &[
+            ("Username", "acme-voice-2"),
+            ("Password", "CANARY-Trunk-Pa55"),
+        ],
+    )
+    .await;
+    assert_eq!(status_code, 201, "{made}");
+    assert_eq!(
+        register("acme-voice-2", "CANARY-Trunk-Pa55").await,
+        CheckStatus::Passed
+    );
+    assert_eq!(register(&user, old.expose()).await, CheckStatus::Passed);
+
+    // A changed password: the old one is refused from then on.
+    let cr = made["sid"].as_str().unwrap();
+    let (code, _) = twilio_form(
+        &sb,
+        reqwest::Method::POST,
+        &format!("{url}/{cr}.json"),
+        &[("Password", "CANARY-Trunk-Pa56")],
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        register("acme-voice-2", "CANARY-Trunk-Pa55").await,
+        CheckStatus::Failed
+    );
+    assert_eq!(
+        register("acme-voice-2", "CANARY-Trunk-Pa56").await,
+        CheckStatus::Passed
+    );
+
+    // Deleted: refused.
+    let (code, _) = twilio_form(
+        &sb,
+        reqwest::Method::DELETE,
+        &format!("{url}/{cr}.json"),
+        &[],
+    )
+    .await;
+    assert_eq!(code, 204);
+    assert_eq!(
+        register("acme-voice-2", "CANARY-Trunk-Pa56").await,
+        CheckStatus::Failed
+    );
+    assert_eq!(sb.credential_list_usernames(&list).len(), 2);
+}

@@ -1280,3 +1280,44 @@ async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
     let _ = h.app.update(loaded(99, vec![entry("a")]));
     assert_eq!(h.app.activity.items().len(), 2, "the newer read stays");
 }
+
+#[tokio::test]
+async fn the_sip_detail_pane_names_the_carrier_end_of_a_twilio_trunk_credential() {
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    h.select_sip(crate::probe::TRUNK_CREDENTIAL);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(160, 40);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("│carrier "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("Twilio AC"), "{screen}");
+    // The rest wraps under it: the trunk, list and credential sids.
+    let c = crate::support::dasha(&h.sandbox)
+        .get_sip_credential(crate::probe::TRUNK_CREDENTIAL)
+        .await
+        .unwrap();
+    let accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    let end =
+        telcreds::ops::carrier::find_carrier_end(&c, &accounts, &crate::support::http()).await;
+    let link = end.found().unwrap();
+    for sid in [
+        &link.trunk_sid,
+        &link.credential_list_sid,
+        &link.credential_sid,
+    ] {
+        assert!(screen.contains(sid.as_str()), "{sid}:\n{screen}");
+    }
+    let c = h.select_sip("c2000000-0000-4000-8000-000000000001");
+    assert!(c.server.starts_with("sip.carrier-eu"));
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen(160, 40);
+    assert!(
+        !screen.lines().any(|l| l.contains("│carrier ")),
+        "no carrier line for a server no Twilio trunk has:\n{screen}"
+    );
+}

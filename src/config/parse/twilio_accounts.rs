@@ -2,7 +2,10 @@
 //! administers (for the zero-downtime rotation).
 
 use super::super::error::{ConfigProblem, TWILIO_ACCOUNT};
-use super::super::{DEFAULT_TWILIO_ACCOUNTS_BASE, TwilioAccount};
+use super::super::{
+    DEFAULT_TWILIO_ACCOUNTS_BASE, DEFAULT_TWILIO_API_BASE, DEFAULT_TWILIO_TRUNKING_BASE,
+    TwilioAccount,
+};
 use super::{Context, Scope, TOKEN_KEYS, in_file_order};
 use crate::config::TokenSource;
 use crate::domain::validate;
@@ -17,6 +20,8 @@ const ACCOUNT_KEYS: &[&str] = &[
     "label",
     "store_cmd",
     "twilio_accounts_base",
+    "twilio_api_base",
+    "twilio_trunking_base",
 ];
 
 /// The valid accounts, in file order; every problem goes to `out`.
@@ -76,6 +81,8 @@ fn read_account(name: &str, value: &DeValue<'_>, scope: &mut Scope<'_>) -> Optio
     let mut label = None;
     let mut store_cmd = None;
     let mut base = None;
+    let mut api_base = None;
+    let mut trunking_base = None;
     for (key, value) in in_file_order(table) {
         match key {
             "account_sid" => {
@@ -94,6 +101,8 @@ fn read_account(name: &str, value: &DeValue<'_>, scope: &mut Scope<'_>) -> Optio
             "label" => label = scope.string(key, value),
             "store_cmd" => store_cmd = scope.string(key, value),
             "twilio_accounts_base" => base = scope.url(key, value),
+            "twilio_api_base" => api_base = scope.url(key, value),
+            "twilio_trunking_base" => trunking_base = scope.url(key, value),
             other => scope.unknown(other, ACCOUNT_KEYS),
         }
     }
@@ -111,5 +120,8 @@ fn read_account(name: &str, value: &DeValue<'_>, scope: &mut Scope<'_>) -> Optio
         label,
         store_cmd,
         twilio_accounts_base: base.unwrap_or_else(|| DEFAULT_TWILIO_ACCOUNTS_BASE.to_string()),
+        twilio_api_base: api_base.unwrap_or_else(|| DEFAULT_TWILIO_API_BASE.to_string()),
+        twilio_trunking_base: trunking_base
+            .unwrap_or_else(|| DEFAULT_TWILIO_TRUNKING_BASE.to_string()),
     })
 }

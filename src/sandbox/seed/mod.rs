@@ -6,8 +6,8 @@
 //! re-verifying a seeded provider gives the same status.
 
 use super::model::{
-    Agent, PhoneNumber, ProviderSpec, SipCredential, SipFields, Source, Transport, Ts,
-    TwilioAccount, UnpodConfig,
+    Agent, CredentialList, ElasticTrunk, ListCredential, PhoneNumber, ProviderSpec, SipCredential,
+    SipFields, Source, Transport, Ts, TwilioAccount, UnpodConfig,
 };
 use super::state::World;
 use super::{Seed, UNPOD_ORG_HANDLE, unpod_org_handle};
@@ -34,6 +34,7 @@ pub(crate) fn world(seed: Seed, bulk: usize, now: Ts) -> World {
     if seed == Seed::Demo {
         add_providers(&mut world, now);
         add_manual_credentials(&mut world, now);
+        add_demo_trunk(&mut world, now);
         add_agents(&mut world);
         add_unpod_configs(&mut world, now);
     }
@@ -236,6 +237,64 @@ fn add_manual_credentials(world: &mut World, now: Ts) {
         }
         world.sip_credentials.push(credential);
     }
+}
+
+/// The host of the demo trunk's termination URI: Twilio's `{name}.pstn.twilio.com`
+/// form under `.localhost`, which resolvers answer with the loopback address, so a
+/// probe of the credential that dials it reaches the sandbox's SIP peer.
+pub(crate) const DEMO_TRUNK_DOMAIN: &str = "acme-voice.pstn.twilio.localhost";
+/// The manual SIP credential that is the platform's end of the demo trunk.
+pub(crate) const DEMO_TRUNK_CREDENTIAL: u64 = 3;
+
+/// An Elastic SIP trunk in Acme Production's account whose `domain_name` is the
+/// server of manual credential 3 (moved onto it), with one credential list holding
+/// that credential's user and password and one more, older pair.
+fn add_demo_trunk(world: &mut World, now: Ts) {
+    let Some(account_sid) = world.accounts.first().map(|a| a.sid.clone()) else {
+        return;
+    };
+    let id = seed_uuid(CREDENTIAL, DEMO_TRUNK_CREDENTIAL);
+    let Some(credential) = world.sip_credentials.iter_mut().find(|c| c.id == id) else {
+        return;
+    };
+    credential.fields.server = DEMO_TRUNK_DOMAIN.to_string();
+    credential.fields.domain = Some(DEMO_TRUNK_DOMAIN.to_string());
+    credential.fields.description = Some("Acme voice trunk (Twilio Elastic SIP)".to_string());
+    let (Some(user), Some(password)) = (
+        credential.fields.auth_user.clone(),
+        credential.fields.auth_password.clone(),
+    ) else {
+        return;
+    };
+    let created = credential.created_time;
+    let list_sid = format!("CL{}", hex32(0xC7A0));
+    let entry = |n: u64, username: String, password: String| ListCredential {
+        sid: format!("CR{}", hex32(0xC7E0 + n)),
+        username,
+        password,
+        created,
+        updated: created,
+    };
+    world.credential_lists.push(CredentialList {
+        sid: list_sid.clone(),
+        account_sid: account_sid.clone(),
+        friendly_name: "Acme voice trunk credentials".to_string(),
+        credentials: vec![
+            entry(1, "acme-voice-backup".to_string(), Gen(0xBAC0).password(24)),
+            entry(2, user, password),
+        ],
+        created,
+        updated: created,
+    });
+    world.elastic_trunks.push(ElasticTrunk {
+        sid: format!("TK{}", hex32(0x7E00)),
+        account_sid,
+        friendly_name: "Acme voice".to_string(),
+        domain_name: DEMO_TRUNK_DOMAIN.to_string(),
+        credential_lists: vec![list_sid],
+        created,
+        updated: now - Duration::days(30),
+    });
 }
 
 /// The next demo phone number (`+1555010nnnn`) on a credential.
@@ -486,5 +545,28 @@ mod tests {
             w.providers.is_empty() && w.sip_credentials.is_empty() && w.unpod_configs.is_empty()
         );
         assert!(w.phone_numbers.is_empty() && w.agents.is_empty() && w.trunks.is_empty());
+        assert!(w.elastic_trunks.is_empty() && w.credential_lists.is_empty());
+    }
+
+    #[test]
+    fn the_demo_trunk_holds_the_pair_of_the_credential_that_dials_it() {
+        let w = demo();
+        let trunk = &w.elastic_trunks[0];
+        assert_eq!(trunk.domain_name, DEMO_TRUNK_DOMAIN);
+        assert_eq!(trunk.account_sid, w.accounts[0].sid);
+        let c = w
+            .credential(seed_uuid(CREDENTIAL, DEMO_TRUNK_CREDENTIAL))
+            .unwrap();
+        assert_eq!(c.fields.server, DEMO_TRUNK_DOMAIN);
+        let user = c.fields.auth_user.as_deref().unwrap();
+        let password = c.fields.auth_password.clone().unwrap();
+        let list = &w.credential_lists[0];
+        assert_eq!(trunk.credential_lists, vec![list.sid.clone()]);
+        assert_eq!(list.credentials.len(), 2);
+        assert!(
+            list.credentials
+                .iter()
+                .any(|e| e.username == user && e.password == password)
+        );
     }
 }

@@ -3,6 +3,7 @@
 mod control;
 mod dasha;
 mod faults;
+mod trunking;
 mod twilio;
 mod unpod;
 

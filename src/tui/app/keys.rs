@@ -354,11 +354,34 @@ impl App {
                 effects.extend(self.call(Request::ProviderNumbers { id: id.clone() }));
             }
             effects.extend(self.call(Request::History { id }));
-        } else if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
+        } else if let Some(row) = self.selected_sip_row() {
+            let id = row.id().to_string();
+            let mut credential = row.credential();
+            credential.auth_password = None;
+            let lookup =
+                crate::domain::server::parse_sip_server(&credential.server).is_ok_and(|s| match s
+                    .host
+                {
+                    crate::domain::server::Host::Name(host) => {
+                        crate::ops::carrier::is_twilio_termination(&host)
+                    }
+                    crate::domain::server::Host::Ip(_) => false,
+                });
             self.detail = Some(DetailExtra {
                 id: id.clone(),
+                carrier_lookup: lookup,
                 ..Default::default()
             });
+            if lookup {
+                effects.push(
+                    crate::tui::effect::Job::SipCarrier {
+                        generation: self.generation,
+                        credential: Box::new(credential),
+                        accounts: self.twilio_accounts.clone(),
+                    }
+                    .into(),
+                );
+            }
             effects.extend(self.call(Request::SipDependants { id: id.clone() }));
             // Earlier probes of it, from its history.
             effects.extend(self.call(Request::History { id }));

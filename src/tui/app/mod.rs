@@ -110,6 +110,11 @@ pub struct DetailExtra {
     pub dependants: Option<Dependants>,
     /// Verification history of a provider, oldest first.
     pub history: Option<Vec<crate::history::Record>>,
+    /// Whether a SIP credential's carrier end is looked up (its server is a Twilio
+    /// termination host), and what was found once it is.
+    pub carrier_lookup: bool,
+    /// The carrier end of a SIP credential, once found.
+    pub carrier: Option<crate::ops::carrier::CarrierEnd>,
 }
 
 /// The whole UI state.
@@ -351,6 +356,10 @@ impl App {
             || self.rotation_running()
             || self.rotation_check.is_some()
             || self.doctor_running()
+            || self
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.carrier_lookup && d.carrier.is_none())
     }
 
     /// The next moment the screen or the state must change without input: a secret

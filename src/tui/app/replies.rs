@@ -113,6 +113,20 @@ impl App {
             }
             Msg::Rotation { run, msg } => self.on_rotation(run, msg),
             Msg::Doctor { id, report } => self.on_doctor(id, report),
+            Msg::SipCarrier {
+                generation,
+                id,
+                end,
+            } => {
+                if let Some(d) = self
+                    .detail
+                    .as_mut()
+                    .filter(|d| d.id == id && generation == self.generation)
+                {
+                    d.carrier = Some(end);
+                }
+                Vec::new()
+            }
         }
     }
 

@@ -330,6 +330,29 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         lines.push(kv(t, "provider", pid.clone()));
     }
     lines.push(kv(t, "updated", stamp(c.last_update_time)));
+    if let Some(d) = app
+        .detail
+        .as_ref()
+        .filter(|d| d.id == c.id && d.carrier_lookup)
+    {
+        lines.push(match &d.carrier {
+            None => Line::from(vec![
+                label(t, "carrier"),
+                Span::styled("looking at Twilio…", t.muted),
+            ]),
+            Some(end) => match (end.found(), end.missing()) {
+                (Some(link), _) => kv(t, "carrier", link.describe()),
+                (None, why) => Line::from(vec![
+                    label(t, "carrier"),
+                    Span::styled(
+                        crate::text::printable(&format!("none: {}", why.unwrap_or_default()))
+                            .into_owned(),
+                        t.warn,
+                    ),
+                ]),
+            },
+        });
+    }
     // This session's last probe, else the last one recorded in its history.
     let recorded = app
         .detail
