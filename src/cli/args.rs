@@ -305,6 +305,16 @@ pub struct SipRotateArgs {
     /// Use a password under 12 characters anyway.
     #[arg(long)]
     pub allow_weak_password: bool,
+    /// Rotate at both ends of the trunk: a new credential at the carrier (the Twilio
+    /// Elastic SIP trunk whose termination host is the server), then the platform,
+    /// then the old credential deleted; no call fails in between. An interrupted run
+    /// of the same credential is finished.
+    #[arg(long)]
+    pub carrier: bool,
+    /// With --carrier: keep the username and change the password at the carrier,
+    /// then on the platform (calls fail in between).
+    #[arg(long, requires = "carrier")]
+    pub in_place: bool,
     /// Do not ask for confirmation on a production profile (required there when no
     /// terminal is available).
     #[arg(long, short = 'y')]

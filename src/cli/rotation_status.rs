@@ -5,7 +5,10 @@ use super::Setup;
 use super::args::Cli;
 use super::exit::CliError;
 use super::output::{Table, emit};
-use crate::ops::rotation::{UnfinishedRun, unfinished_runs, unstored_tokens};
+use crate::ops::carrier_rotation::{UnfinishedCarrierRun, unfinished_carrier_runs};
+use crate::ops::rotation::{Holds, UnfinishedRun, unfinished_runs, unstored_tokens};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 pub use crate::ops::rotation::WEBHOOKS;
 
@@ -14,13 +17,88 @@ pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
     let (entries, warnings) = setup.stores()?.journal.read_in_background().await;
     super::audit::warn_all(&warnings);
     let runs = unfinished_runs(&entries);
+    let carrier = unfinished_carrier_runs(&entries);
     // A token that may be stored nowhere is said on stderr (the JSON stays an array
     // of runs).
     for unstored in unstored_tokens(&entries) {
         super::audit::warn(&unstored.message());
     }
-    emit(cli.output, &runs, || text(&runs))?;
+    let all: Vec<StatusRun<'_>> = runs
+        .iter()
+        .map(StatusRun::TwilioToken)
+        .chain(
+            carrier
+                .iter()
+                .map(|r| StatusRun::SipCarrier(CarrierStatus::of(r))),
+        )
+        .collect();
+    emit(cli.output, &all, || {
+        let mut out = text(&runs);
+        for run in &carrier {
+            out.push_str(&carrier_text(run));
+        }
+        if !carrier.is_empty() && runs.is_empty() {
+            out = out.replace("no unfinished rotation in the journal\n", "");
+        }
+        out
+    })?;
     Ok(())
+}
+
+/// One unfinished run as JSON: its kind (`twilio_token`, `sip_carrier`) and fields.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum StatusRun<'a> {
+    TwilioToken(&'a UnfinishedRun),
+    SipCarrier(CarrierStatus<'a>),
+}
+
+/// A rotation at both ends as JSON, shaped like a token run: its one target is the
+/// platform's SIP credential, holding the new pair, the old one, or unknown.
+#[derive(Serialize)]
+struct CarrierStatus<'a> {
+    account_sid: &'a str,
+    stage: &'a str,
+    started: DateTime<Utc>,
+    targets: [CarrierTarget<'a>; 1],
+    carrier: &'a crate::journal::CarrierRecord,
+}
+
+#[derive(Serialize)]
+struct CarrierTarget<'a> {
+    profile: &'a str,
+    provider: &'a str,
+    name: Option<&'a str>,
+    holds: Holds,
+}
+
+impl<'a> CarrierStatus<'a> {
+    fn of(run: &'a UnfinishedCarrierRun) -> CarrierStatus<'a> {
+        CarrierStatus {
+            account_sid: &run.account_sid,
+            stage: &run.stage,
+            started: run.started,
+            targets: [CarrierTarget {
+                profile: &run.profile,
+                provider: &run.credential_id,
+                name: run.name.as_deref(),
+                holds: run.platform_holds,
+            }],
+            carrier: &run.carrier,
+        }
+    }
+}
+
+/// A rotation at both ends, as the table output says it.
+fn carrier_text(run: &UnfinishedCarrierRun) -> String {
+    format!(
+        "{}\n  the platform holds the {} pair; the carrier's list: old {} ({}), new {}\n\n",
+        crate::text::printable(&run.not_finished()),
+        run.platform_holds.as_str(),
+        crate::text::printable(&run.carrier.old_username),
+        run.carrier.old_sid,
+        crate::text::printable(&run.carrier.new_username),
+    )
 }
 
 /// The error of a rotation command stopped by ctrl-c: where each unfinished run

@@ -16,7 +16,12 @@ use crate::domain::needle::Needle;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
-use crate::ops::carrier::{CarrierEnd, CarrierLink, find_carrier_end};
+use crate::ops::carrier::{
+    CarrierEnd, CarrierLink, carrier_password_problem, find_carrier_end, generate_carrier_password,
+};
+use crate::ops::carrier_rotation::{
+    CarrierPlan, CarrierRotation, StepOutcome, plan_carrier_rotation,
+};
 use crate::ops::{PasswordChange, SipEdit};
 use crate::probe::{ProbeSetup, ProbeSetupError};
 use crate::secret::Secret;
@@ -354,6 +359,9 @@ struct Rotated<'a> {
 }
 
 async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
+    if a.carrier {
+        return rotate_both_ends(ctx, a).await;
+    }
     let (password, generated) = secrets::sip_password(&a.password)?.ok_or_else(|| {
         CliError::usage(
             "give the new password: --generate-password, --password-stdin or --password-file FILE",
@@ -410,6 +418,114 @@ async fn rotate(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
         }
         out
     })
+}
+
+/// `sip rotate --carrier`: the password rotated at the carrier and on the platform.
+async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliError> {
+    let (password, generated) = match secrets::sip_password(&a.password)? {
+        Some((_, true)) | None => (generate_carrier_password(), true),
+        Some((given, false)) => (given, false),
+    };
+    if let Some(why) = carrier_password_problem(&password) {
+        return Err(CliError::new(
+            Exit::Validation,
+            format!("{why}; use --generate-password: nothing was changed"),
+        ));
+    }
+    let id = &ctx.resolve(Item::Sip, &a.id).await?;
+    let planned = plan_carrier_rotation(&ctx.ops, &ctx.twilio_accounts, &ctx.http, id, a.in_place)
+        .await
+        .map_err(|why| {
+            CliError::new(
+                Exit::Refused,
+                format!(
+                    "cannot rotate SIP credential {id} at both ends: {}; nothing was changed",
+                    crate::text::printable(&why)
+                ),
+            )
+        })?;
+    let plan = &planned.plan;
+    if ctx.output == OutputFormat::Table {
+        for line in carrier_plan_lines(plan) {
+            eprintln!("{line}");
+        }
+    }
+    if ctx.profile.is_production() {
+        confirm_on_tty(
+            &ctx.profile,
+            "Rotate at both ends (carrier and platform) the password of SIP credential",
+            &plan.credential_name,
+            plan.in_place
+                .then_some("calls through this trunk fail between the two changes"),
+            a.yes,
+        )?;
+    }
+    // A REGISTER with the new pair where the server answers SIP; none when the
+    // probe cannot be set up here (the platform's answer still counts).
+    let probe = ProbeSetup::system(None)
+        .ok()
+        .map(|setup| setup.options(true, std::time::Duration::from_secs(5)));
+    let report = CarrierRotation::new(&ctx.ops, planned, password.clone(), probe)
+        .run()
+        .await;
+    for w in &report.warnings {
+        warn(&w.to_string());
+    }
+    emit(ctx.output, &report, || {
+        let mut out: String = report
+            .summary()
+            .iter()
+            .map(|l| format!("{}\n", crate::text::printable(&l.shown())))
+            .collect();
+        if generated
+            && report
+                .steps
+                .iter()
+                .any(|(_, o)| matches!(o, StepOutcome::Done(_)))
+        {
+            // The platform keeps it: `sip show --show-secrets` prints it again.
+            out.push_str(&format!("new password: {}\n", password.expose()));
+        }
+        out
+    })?;
+    if report.is_complete() {
+        Ok(())
+    } else {
+        let last = report.summary().pop().map(|l| l.text).unwrap_or_default();
+        Err(CliError::new(Exit::Incomplete, last))
+    }
+}
+
+/// What a rotation at both ends will do, a line each.
+fn carrier_plan_lines(plan: &CarrierPlan) -> Vec<String> {
+    let old = &plan.old;
+    let mut lines = vec![format!(
+        "SIP credential {} ({}): carrier end {}",
+        crate::text::printable(&plan.credential_name),
+        plan.credential_id,
+        crate::text::printable(&old.describe())
+    )];
+    if plan.resumed {
+        lines.push(format!(
+            "finishing the rotation to {} that did not finish (the journal says where it \
+             stopped)",
+            crate::text::printable(&plan.new_username)
+        ));
+    } else if plan.in_place {
+        lines.push(
+            "in place: the password changes at the carrier, then on the platform; calls \
+             fail in between"
+                .to_string(),
+        );
+    } else {
+        lines.push(format!(
+            "add {} to the carrier's list, give the platform the new pair, check it, then \
+             delete {}: no call fails in between",
+            crate::text::printable(&plan.new_username),
+            crate::text::printable(&old.username)
+        ));
+    }
+    lines
 }
 
 /// A new password for a change's JSON answer: only with `--show-secrets`. A

@@ -82,6 +82,31 @@ pub struct JournalEntry {
     /// Extra facts that are not an error, e.g. the verification status reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// A step of a rotation at both ends of a SIP trunk: the carrier's side of it,
+    /// so that the run can be rebuilt from the journal alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<CarrierRecord>,
+}
+
+/// The carrier's side of a rotation at both ends (sids and usernames, never a
+/// password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarrierRecord {
+    /// The Twilio trunk (`TK…`).
+    pub trunk_sid: String,
+    /// Its credential list (`CL…`).
+    pub list_sid: String,
+    /// The credential the platform used before (`CR…`).
+    pub old_sid: String,
+    /// Its username.
+    pub old_username: String,
+    /// The username of the new pair.
+    pub new_username: String,
+    /// The password changes under the same username.
+    pub in_place: bool,
+    /// The list credential this step acted on, when it acted on one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acted_on: Option<String>,
 }
 
 impl JournalEntry {
@@ -97,6 +122,7 @@ impl JournalEntry {
             outcome: Outcome::Ok,
             error: None,
             detail: None,
+            carrier: None,
         }
     }
 
@@ -154,6 +180,12 @@ impl JournalEntry {
     pub fn unknown(mut self, error: impl fmt::Display) -> JournalEntry {
         self.outcome = Outcome::Unknown;
         self.error = Some(error.to_string());
+        self
+    }
+
+    /// With the carrier's side of a rotation at both ends.
+    pub fn carrier(mut self, record: CarrierRecord) -> JournalEntry {
+        self.carrier = Some(record);
         self
     }
 
@@ -256,6 +288,22 @@ pub enum Action {
     /// Zero-downtime rotation: the new primary handed to `store_cmd`.
     #[serde(rename = "rotation.store")]
     RotationStore,
+    /// Rotation at both ends of a SIP trunk: a new credential added to the
+    /// carrier's (Twilio's) credential list.
+    #[serde(rename = "carrier.create")]
+    CarrierCreate,
+    /// Rotation at both ends: a password set on a credential of the carrier's list.
+    #[serde(rename = "carrier.password")]
+    CarrierPassword,
+    /// Rotation at both ends: the platform's SIP credential given the new pair.
+    #[serde(rename = "carrier.platform_update")]
+    CarrierPlatformUpdate,
+    /// Rotation at both ends: the new pair checked (the platform's answer, a probe).
+    #[serde(rename = "carrier.check")]
+    CarrierCheck,
+    /// Rotation at both ends: a credential deleted from the carrier's list.
+    #[serde(rename = "carrier.delete")]
+    CarrierDelete,
     /// An action written by a newer telcreds.
     #[serde(other, rename = "unknown")]
     Unknown,
@@ -282,6 +330,11 @@ impl Action {
             Action::RotationRestore => "rotation.restore",
             Action::RotationPromote => "rotation.promote",
             Action::RotationStore => "rotation.store",
+            Action::CarrierCreate => "carrier.create",
+            Action::CarrierPassword => "carrier.password",
+            Action::CarrierPlatformUpdate => "carrier.platform_update",
+            Action::CarrierCheck => "carrier.check",
+            Action::CarrierDelete => "carrier.delete",
             Action::Unknown => "unknown",
         }
     }

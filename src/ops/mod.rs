@@ -6,6 +6,7 @@
 //! The frontends only turn input into a call here and the answer into output.
 
 pub mod carrier;
+pub mod carrier_rotation;
 pub mod doctor;
 mod lookup;
 mod providers;
@@ -130,6 +131,11 @@ impl Ops {
     /// The platform client (for what it can do).
     pub fn client(&self) -> &PlatformClient {
         &self.client
+    }
+
+    /// The audit journal the operations write to.
+    pub fn audit_journal(&self) -> &Journal {
+        &self.stores.journal
     }
 
     /// The profile the operations act on.

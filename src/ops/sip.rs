@@ -182,17 +182,34 @@ impl Ops {
             Ok(c) => c,
             Err(e) => return Done::refused(e),
         };
-        let mut input = match current.to_input() {
-            Ok(i) => i,
-            Err(e) => return Done::refused(e),
-        };
-        edit.apply(&mut input);
-        let result = self.client.update_sip_credential(id, &input).await;
+        let result = self.replace_read_sip(&current, edit).await;
         let name = match &result {
             Ok(c) => c.display_name(),
             Err(_) => current.display_name(),
         };
         self.journal(action, sip_target(id, Some(name)), None, result)
+    }
+
+    /// [`Ops::replace_sip`] for a caller that journals the step itself (a rotation
+    /// at both ends journals it as sent first).
+    pub async fn replace_sip_quietly(
+        &self,
+        id: &str,
+        edit: &SipEdit,
+    ) -> Result<SipCredential, ApiError> {
+        let current = self.writable_sip(id).await?;
+        self.replace_read_sip(&current, edit).await
+    }
+
+    /// `current` with `edit` applied, sent as its full replacement.
+    async fn replace_read_sip(
+        &self,
+        current: &SipCredential,
+        edit: &SipEdit,
+    ) -> Result<SipCredential, ApiError> {
+        let mut input = current.to_input()?;
+        edit.apply(&mut input);
+        self.client.update_sip_credential(&current.id, &input).await
     }
 
     /// The credential, unless the profile is read-only or the credential is managed

@@ -37,15 +37,18 @@ pub(crate) enum FaultKind {
     Slow,
     /// Closes the connection without a response.
     Drop,
+    /// 400 in the platform's error shape: the request refused, nothing changed.
+    Refused,
 }
 
 impl FaultKind {
-    const ALL: [FaultKind; 5] = [
+    const ALL: [FaultKind; 6] = [
         FaultKind::ServerError,
         FaultKind::RateLimited,
         FaultKind::Malformed,
         FaultKind::Slow,
         FaultKind::Drop,
+        FaultKind::Refused,
     ];
 }
 
@@ -221,6 +224,7 @@ async fn respond(fault: Option<Fault>, platform: Platform, req: Request, next: N
             next.run(req).await
         }
         FaultKind::ServerError => platform.error(StatusCode::INTERNAL_SERVER_ERROR, path),
+        FaultKind::Refused => platform.error(StatusCode::BAD_REQUEST, path),
         FaultKind::RateLimited => {
             let mut response = platform.error(StatusCode::TOO_MANY_REQUESTS, path);
             response.headers_mut().insert(

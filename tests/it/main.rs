@@ -8,6 +8,7 @@ mod api_twilio_trunking;
 mod api_unpod;
 mod canary;
 mod carrier;
+mod carrier_rotation;
 mod cli;
 mod cli_answers;
 mod cli_edges;

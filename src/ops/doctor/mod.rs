@@ -161,6 +161,28 @@ async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
             step
         })
         .chain(unstored)
+        .chain(
+            crate::ops::carrier_rotation::unfinished_carrier_runs(&entries)
+                .into_iter()
+                .map(|run| {
+                    let mut step = Step::warning(
+                        "unfinished rotation at both ends",
+                        run.not_finished(),
+                        format!(
+                            "finish it: telcreds -p {} sip rotate {} --carrier{}",
+                            run.profile,
+                            run.credential_id,
+                            if run.carrier.in_place {
+                                " --in-place"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                    step.profile = Some(run.profile.clone());
+                    step
+                }),
+        )
         .collect()
 }
 

@@ -1,0 +1,786 @@
+//! A SIP trunk's password rotated at both ends, the carrier (a Twilio Elastic SIP
+//! trunk's credential list) and the platform (a Dasha SIP credential), with no
+//! failed call in between. A list may hold several credentials, each checked on its
+//! own, so at every moment the platform holds a pair the carrier accepts:
+//!
+//! 1. a **new** credential (a new username) is added to the trunk's list at Twilio;
+//! 2. the platform's SIP credential gets the new username and password (its id and
+//!    every other field kept);
+//! 3. the new pair is checked: the platform's answer, then a query-only REGISTER
+//!    probe where the server answers SIP;
+//! 4. the **old** credential is deleted at Twilio.
+//!
+//! If the platform refuses step 2, the new credential is deleted again and nothing
+//! else changed; with no clear answer to step 2 the run stops with both credentials
+//! in the list (nothing is broken). Every step is journaled as sent before it is
+//! sent and again when it ends, with the sids and usernames (never a password), so
+//! a later run of the same credential finishes an interrupted one
+//! ([`unfinished_carrier_runs`]): a password lost with a crash is replaced by a new
+//! one at Twilio first.
+//!
+//! `in_place` keeps the username: the password changes at Twilio, then on the
+//! platform, and calls fail in between.
+
+use crate::api::twilio_trunking::TwilioTrunking;
+use crate::api::{ApiError, Http};
+use crate::config::TwilioAccount;
+use crate::domain::CheckStatus;
+use crate::domain::{SipCredential, Tone};
+use crate::journal::{
+    Action, CarrierRecord, Journal, JournalEntry, JournalTarget, Outcome, TargetKind,
+};
+use crate::ops::carrier::{CarrierEnd, CarrierLink, find_carrier_end, next_username};
+use crate::ops::rotation::SummaryLine;
+use crate::ops::warning::{Warning, write_journal};
+use crate::ops::{Ops, PasswordChange, SipEdit};
+use crate::probe::ProbeOptions;
+use crate::probe::report::{ProbeReport, step};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What a rotation at both ends changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CarrierPlan {
+    /// The platform's SIP credential.
+    pub credential_id: String,
+    /// Its name, as shown.
+    pub credential_name: String,
+    /// Its carrier end as found: the credential the platform uses now.
+    pub old: CarrierLink,
+    /// The username of the new pair (the old one when `in_place`).
+    pub new_username: String,
+    /// Keep the username: change the password at Twilio, then on the platform.
+    pub in_place: bool,
+    /// Finishing an interrupted run: a new credential of that username may be in the
+    /// list already (its password lost), and the platform may use it already.
+    pub resumed: bool,
+}
+
+/// How one step ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome", content = "detail")]
+pub enum StepOutcome {
+    /// Done.
+    Done(String),
+    /// Refused or failed: not done.
+    Failed(String),
+    /// Sent with no clear answer.
+    Unknown(String),
+}
+
+impl StepOutcome {
+    fn tone(&self) -> Tone {
+        match self {
+            StepOutcome::Done(_) => Tone::Ok,
+            StepOutcome::Failed(_) => Tone::Error,
+            StepOutcome::Unknown(_) => Tone::Unknown,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            StepOutcome::Done(t) | StepOutcome::Failed(t) | StepOutcome::Unknown(t) => t,
+        }
+    }
+}
+
+/// Where a rotation at both ends ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierEnding {
+    /// Both ends hold the new pair; the old credential is gone.
+    Rotated,
+    /// Both ends hold the new pair, but the old credential is still in the list (it
+    /// still works): delete it in the Twilio console or run again.
+    OldKept,
+    /// Stopped with the trunk working on the old pair: nothing to undo.
+    NothingChanged,
+    /// Stopped where the trunk works with either pair (both are in the list).
+    BothWork,
+    /// Stopped where calls may fail: the two ends may hold different pairs.
+    MayBeBroken,
+}
+
+/// What a rotation at both ends did, step by step.
+#[derive(Debug, Clone, Serialize)]
+pub struct CarrierReport {
+    /// What was planned.
+    pub plan: CarrierPlan,
+    /// Each step, in order: what it was and how it ended.
+    pub steps: Vec<(String, StepOutcome)>,
+    /// Where it ended.
+    pub ending: CarrierEnding,
+    /// The probe of the new pair, when one ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeReport>,
+    /// What could not be recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+impl CarrierReport {
+    /// The summary every frontend shows: each step after its tone's symbol, then
+    /// what the trunk works with now.
+    pub fn summary(&self) -> Vec<SummaryLine> {
+        let mut lines: Vec<SummaryLine> = self
+            .steps
+            .iter()
+            .map(|(step, outcome)| SummaryLine {
+                tone: outcome.tone(),
+                text: format!("{step}: {}", outcome.text()),
+            })
+            .collect();
+        let id = &self.plan.credential_id;
+        let (tone, text) = match self.ending {
+            CarrierEnding::Rotated => (
+                Tone::Ok,
+                format!(
+                    "rotated at both ends: the platform and the carrier use {} now; the old \
+                     pair no longer works",
+                    self.plan.new_username
+                ),
+            ),
+            CarrierEnding::OldKept => (
+                Tone::Warn,
+                format!(
+                    "both ends use {} now, but the old credential {} is still in the \
+                     carrier's list and still works: delete it in the Twilio console, or \
+                     run `telcreds sip rotate {id} --carrier` again",
+                    self.plan.new_username, self.plan.old.username
+                ),
+            ),
+            CarrierEnding::NothingChanged => (
+                Tone::Error,
+                "NOT rotated: nothing changed; the trunk works with the old pair".to_string(),
+            ),
+            CarrierEnding::BothWork => (
+                Tone::Warn,
+                format!(
+                    "NOT finished: both credentials are in the carrier's list, so the trunk \
+                     works with either pair; finish with `telcreds sip rotate {id} --carrier`"
+                ),
+            ),
+            CarrierEnding::MayBeBroken => (
+                Tone::Error,
+                format!(
+                    "NOT finished, and calls may FAIL: the carrier and the platform may hold \
+                     different passwords; finish with `telcreds sip rotate {id} --carrier \
+                     --in-place`"
+                ),
+            ),
+        };
+        lines.push(SummaryLine { tone, text });
+        lines
+    }
+
+    /// True when the rotation is complete.
+    pub fn is_complete(&self) -> bool {
+        self.ending == CarrierEnding::Rotated
+    }
+}
+
+/// Why a step stopped the run.
+enum Stop {
+    /// Refused: not done.
+    Refused,
+    /// No clear answer.
+    Unknown,
+}
+
+/// The run: the platform's operations, the account's trunking client, what the
+/// journal is told.
+pub struct CarrierRotation<'a> {
+    ops: &'a Ops,
+    twilio: TwilioTrunking,
+    journal: Journal,
+    plan: CarrierPlan,
+    password: Secret,
+    probe: Option<ProbeOptions>,
+    probe_report: Option<ProbeReport>,
+    steps: Vec<(String, StepOutcome)>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> CarrierRotation<'a> {
+    /// The run of `planned` on the platform of `ops`, giving both ends `password`
+    /// (checked against both ends' rules by the caller); `probe`: how to check the
+    /// new pair by REGISTER, when the server answers SIP.
+    pub fn new(
+        ops: &'a Ops,
+        planned: PlannedCarrierRotation,
+        password: Secret,
+        probe: Option<ProbeOptions>,
+    ) -> CarrierRotation<'a> {
+        CarrierRotation {
+            ops,
+            twilio: planned.twilio,
+            journal: ops.audit_journal().clone(),
+            plan: planned.plan,
+            password,
+            probe,
+            probe_report: None,
+            steps: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Runs every step; stops where going on could break the trunk.
+    pub async fn run(mut self) -> CarrierReport {
+        let ending = if self.plan.in_place {
+            self.in_place().await
+        } else {
+            self.both_ends().await
+        };
+        CarrierReport {
+            plan: self.plan,
+            steps: self.steps,
+            ending,
+            probe: self.probe_report,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Steps 1–4: a new credential, the platform, the check, the old one deleted.
+    async fn both_ends(&mut self) -> CarrierEnding {
+        let list = self.plan.old.credential_list_sid.clone();
+        let old_sid = self.plan.old.credential_sid.clone();
+        let new_user = self.plan.new_username.clone();
+        let (mut platform_on_new, mut new_sid, mut old_present) = (false, None, true);
+        if self.plan.resumed {
+            match self.where_now(&list).await {
+                Some(now) => (platform_on_new, new_sid, old_present) = now,
+                None => return CarrierEnding::NothingChanged,
+            }
+        }
+        if !platform_on_new {
+            let added = match new_sid {
+                // Its password was lost with the run that added it: a new one.
+                Some(sid) => self.set_password(&list, &sid, "the new credential").await,
+                None => self.create(&list, &new_user).await,
+            };
+            let new_sid = match added {
+                Ok(sid) => sid,
+                Err(Stop::Refused) => return CarrierEnding::NothingChanged,
+                Err(Stop::Unknown) => return CarrierEnding::BothWork,
+            };
+            match self.update_platform(Some(&new_user)).await {
+                Ok(()) => {}
+                Err(Stop::Unknown) => return CarrierEnding::BothWork,
+                Err(Stop::Refused) => {
+                    // Nothing uses the new credential: it goes again.
+                    let _ = self
+                        .delete(&list, &new_sid, "the new credential, deleted again")
+                        .await;
+                    return CarrierEnding::NothingChanged;
+                }
+            }
+        }
+        if !self.check().await {
+            return CarrierEnding::BothWork;
+        }
+        if !old_present {
+            return CarrierEnding::Rotated;
+        }
+        match self.delete(&list, &old_sid, "the old credential").await {
+            Ok(()) => CarrierEnding::Rotated,
+            Err(_) => CarrierEnding::OldKept,
+        }
+    }
+
+    /// `in_place`: the password at Twilio, then on the platform; calls fail between.
+    async fn in_place(&mut self) -> CarrierEnding {
+        let list = self.plan.old.credential_list_sid.clone();
+        let sid = self.plan.old.credential_sid.clone();
+        match self.set_password(&list, &sid, "the credential").await {
+            Ok(_) => {}
+            Err(Stop::Refused) => return CarrierEnding::NothingChanged,
+            Err(Stop::Unknown) => return CarrierEnding::MayBeBroken,
+        }
+        match self.update_platform(None).await {
+            Ok(()) if self.check().await => CarrierEnding::Rotated,
+            Ok(()) | Err(_) => CarrierEnding::MayBeBroken,
+        }
+    }
+
+    /// A resumed run: whether the platform uses the new username already, the new
+    /// credential's sid if it is in the list, whether the old one still is. `None`
+    /// when either end cannot be read (nothing was sent).
+    async fn where_now(&mut self, list: &str) -> Option<(bool, Option<String>, bool)> {
+        let step = "where the earlier run stopped";
+        let listed = self.twilio.list_credentials(list).await;
+        let platform = self.ops.get_sip(&self.plan.credential_id).await;
+        match (listed, platform) {
+            (Ok(listed), Ok(credential)) => {
+                let has = |user: &str| {
+                    listed
+                        .iter()
+                        .find(|c| c.username.eq_ignore_ascii_case(user))
+                        .map(|c| c.sid.clone())
+                };
+                let new_sid = has(&self.plan.new_username);
+                let old_present = has(&self.plan.old.username).is_some();
+                let on_new = uses(&credential, &self.plan.new_username);
+                let text = format!(
+                    "the platform uses {}; the carrier's list holds {}",
+                    if on_new {
+                        &self.plan.new_username
+                    } else {
+                        &self.plan.old.username
+                    },
+                    [
+                        old_present.then_some(self.plan.old.username.as_str()),
+                        new_sid.as_ref().map(|_| self.plan.new_username.as_str()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+                );
+                self.steps.push((step.into(), StepOutcome::Done(text)));
+                Some((on_new, new_sid, old_present))
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                self.steps.push((
+                    step.into(),
+                    StepOutcome::Failed(format!("could not be read ({e}): nothing was sent")),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Step 1: the new credential added to the list; its sid.
+    async fn create(&mut self, list: &str, username: &str) -> Result<String, Stop> {
+        let step = format!("add {username} to the carrier's credential list");
+        self.journal_sent(Action::CarrierCreate, None);
+        let result = self
+            .twilio
+            .create_credential(list, username, &self.password)
+            .await;
+        let sid = result.as_ref().ok().map(|c| c.sid.clone());
+        self.journal_end(Action::CarrierCreate, sid.as_deref(), &result);
+        match result {
+            Ok(c) => {
+                self.steps.push((
+                    step,
+                    StepOutcome::Done(format!("added ({}): the carrier accepts both pairs", c.sid)),
+                ));
+                Ok(c.sid)
+            }
+            Err(e) => Err(self.failed(step, &e)),
+        }
+    }
+
+    /// A list credential's password set at Twilio.
+    async fn set_password(&mut self, list: &str, sid: &str, what: &str) -> Result<String, Stop> {
+        let step = format!("set a new password on {what} ({sid}) at the carrier");
+        self.journal_sent(Action::CarrierPassword, Some(sid));
+        let result = self.twilio.update_password(list, sid, &self.password).await;
+        self.journal_end(Action::CarrierPassword, Some(sid), &result);
+        match result {
+            Ok(_) => {
+                let done = if self.plan.in_place {
+                    "set: calls FAIL until the platform has it too"
+                } else {
+                    "set"
+                };
+                self.steps.push((step, StepOutcome::Done(done.into())));
+                Ok(sid.to_string())
+            }
+            Err(e) => Err(self.failed(step, &e)),
+        }
+    }
+
+    /// Step 2: the platform's SIP credential given the pair (`user`: a new username;
+    /// `None` keeps it), every other field kept.
+    async fn update_platform(&mut self, user: Option<&str>) -> Result<(), Stop> {
+        let step = "give the platform's SIP credential the new pair".to_string();
+        let edit = SipEdit {
+            auth_user: user.map(|u| Some(u.to_string())),
+            password: PasswordChange::Set(self.password.clone()),
+            ..SipEdit::default()
+        };
+        self.journal_sent(Action::CarrierPlatformUpdate, None);
+        let result = self
+            .ops
+            .replace_sip_quietly(&self.plan.credential_id, &edit)
+            .await;
+        self.journal_end(Action::CarrierPlatformUpdate, None, &result);
+        match result {
+            Ok(_) => {
+                self.steps.push((
+                    step,
+                    StepOutcome::Done(format!("done (id {} kept)", self.plan.credential_id)),
+                ));
+                Ok(())
+            }
+            Err(e) => Err(self.failed(step, &e)),
+        }
+    }
+
+    /// Step 3: the platform's answer, then a REGISTER probe where one is possible;
+    /// false when the carrier refused the new pair.
+    async fn check(&mut self) -> bool {
+        let step = "check the new pair".to_string();
+        let Some(options) = self.probe.clone() else {
+            self.steps.push((
+                step,
+                StepOutcome::Done("the platform confirmed it (no SIP probe asked for)".into()),
+            ));
+            return true;
+        };
+        let done = self.ops.probe_sip(&self.plan.credential_id, &options).await;
+        self.warnings.extend(done.warnings);
+        let report = match done.result {
+            Ok(report) => report,
+            Err(e) => {
+                self.steps.push((
+                    step,
+                    StepOutcome::Unknown(format!("the probe could not run ({e})")),
+                ));
+                return true;
+            }
+        };
+        let said = report
+            .decisive_check()
+            .map(|c| crate::text::printable(&c.message).into_owned())
+            .unwrap_or_else(|| report.verdict());
+        let auth = report
+            .checks
+            .iter()
+            .find(|c| c.name == step::AUTHENTICATE)
+            .map(|c| c.status.clone());
+        let refused = auth == Some(CheckStatus::Failed);
+        let outcome = match auth {
+            Some(CheckStatus::Failed) => StepOutcome::Failed(format!(
+                "the carrier refused the new pair ({said}): the old credential is kept"
+            )),
+            Some(CheckStatus::Passed) => {
+                StepOutcome::Done(format!("the carrier accepted it ({said})"))
+            }
+            _ => StepOutcome::Unknown(format!("not checked by SIP ({said})")),
+        };
+        let entry = self
+            .entry(Action::CarrierCheck, None)
+            .detail(outcome.text().to_string());
+        let entry = if refused {
+            entry.failed(outcome.text())
+        } else {
+            entry
+        };
+        self.warnings.extend(write_journal(&self.journal, &entry));
+        self.steps.push((step, outcome));
+        self.probe_report = Some(report);
+        !refused
+    }
+
+    /// Step 4 (or the clean-up of step 2): a list credential deleted at Twilio.
+    async fn delete(&mut self, list: &str, sid: &str, what: &str) -> Result<(), ()> {
+        let step = format!("delete {what} ({sid}) at the carrier");
+        self.journal_sent(Action::CarrierDelete, Some(sid));
+        let result = match self.twilio.delete_credential(list, sid).await {
+            // Gone already is as good as deleted.
+            Err(ApiError::NotFound { .. }) => Ok(()),
+            other => other,
+        };
+        self.journal_end(Action::CarrierDelete, Some(sid), &result);
+        match result {
+            Ok(()) => {
+                self.steps.push((step, StepOutcome::Done("deleted".into())));
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.failed(step, &e);
+                Err(())
+            }
+        }
+    }
+
+    /// Records a step that did not happen, or whose outcome is unknown.
+    fn failed(&mut self, step: String, e: &ApiError) -> Stop {
+        if e.outcome_unknown() {
+            self.steps
+                .push((step, StepOutcome::Unknown(format!("no clear answer ({e})"))));
+            Stop::Unknown
+        } else {
+            self.steps.push((step, StepOutcome::Failed(e.to_string())));
+            Stop::Refused
+        }
+    }
+
+    /// A journal entry of this run for `action`; `acted_on`: the carrier credential.
+    fn entry(&self, action: Action, acted_on: Option<&str>) -> JournalEntry {
+        let origin = self.ops.origin();
+        let target = JournalTarget::new(
+            TargetKind::SipCredential,
+            &self.plan.credential_id,
+            Some(self.plan.credential_name.clone()),
+        );
+        JournalEntry::new(action, target)
+            .on_named(&origin.profile, &origin.platform)
+            .for_account(&self.plan.old.account_sid)
+            .carrier(CarrierRecord {
+                trunk_sid: self.plan.old.trunk_sid.clone(),
+                list_sid: self.plan.old.credential_list_sid.clone(),
+                old_sid: self.plan.old.credential_sid.clone(),
+                old_username: self.plan.old.username.clone(),
+                new_username: self.plan.new_username.clone(),
+                in_place: self.plan.in_place,
+                acted_on: acted_on.map(str::to_string),
+            })
+    }
+
+    fn journal_sent(&mut self, action: Action, acted_on: Option<&str>) {
+        let entry = self.entry(action, acted_on).sent();
+        self.warnings.extend(write_journal(&self.journal, &entry));
+    }
+
+    fn journal_end<T>(&mut self, action: Action, acted_on: Option<&str>, r: &Result<T, ApiError>) {
+        let entry = self.entry(action, acted_on).result(r);
+        self.warnings.extend(write_journal(&self.journal, &entry));
+    }
+}
+
+/// True when `credential` authenticates as `user`.
+fn uses(credential: &SipCredential, user: &str) -> bool {
+    credential
+        .auth_user
+        .as_deref()
+        .is_some_and(|u| u.eq_ignore_ascii_case(user))
+}
+
+/// A rotation at both ends that did not finish, rebuilt from the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnfinishedCarrierRun {
+    /// The profile of the platform's SIP credential.
+    pub profile: String,
+    /// The SIP credential.
+    pub credential_id: String,
+    /// Its name, when recorded.
+    pub name: Option<String>,
+    /// The Twilio account of the trunk.
+    pub account_sid: String,
+    /// What the run changes.
+    pub carrier: CarrierRecord,
+    /// When it started.
+    pub started: DateTime<Utc>,
+    /// The pair the platform holds, as the journal knows: `new`, `old`, `unknown`.
+    pub platform_holds: super::rotation::Holds,
+    /// Where it stopped, in words.
+    pub stage: String,
+}
+
+impl UnfinishedCarrierRun {
+    /// Where it stands and how to finish it, in the words every frontend uses.
+    pub fn not_finished(&self) -> String {
+        let both = if self.carrier.in_place {
+            "calls may FAIL until both ends hold the same password"
+        } else {
+            "both credentials may be in the carrier's list"
+        };
+        format!(
+            "the rotation at both ends of SIP credential {} ({}) is NOT finished: {}; {both}. \
+             Finish it with `telcreds sip rotate {} --carrier{}`",
+            self.credential_id,
+            self.profile,
+            self.stage,
+            self.credential_id,
+            if self.carrier.in_place {
+                " --in-place"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// The rotations at both ends the journal shows started and not finished. One
+/// ends with the old credential deleted (or, after a refusal, nothing changed).
+pub fn unfinished_carrier_runs(entries: &[JournalEntry]) -> Vec<UnfinishedCarrierRun> {
+    let mut open: Vec<UnfinishedCarrierRun> = Vec::new();
+    for e in entries {
+        let Some(record) = &e.carrier else { continue };
+        let at = open.iter().position(|r| r.credential_id == e.target.id);
+        let ends = match (e.action, e.outcome) {
+            // The old credential deleted: done.
+            (Action::CarrierDelete, Outcome::Ok) => {
+                record.acted_on.as_deref() == Some(record.old_sid.as_str())
+                    || at.is_some_and(|i| open[i].platform_holds == super::rotation::Holds::Old)
+            }
+            // Refused before anything changed.
+            (Action::CarrierCreate, Outcome::Failed) => true,
+            (Action::CarrierPassword, Outcome::Failed) => {
+                at.is_none_or(|i| open[i].platform_holds == super::rotation::Holds::Old)
+                    && record.in_place
+            }
+            // In place: done once the platform has it (and the check did not refuse).
+            (Action::CarrierPlatformUpdate, Outcome::Ok) => record.in_place,
+            _ => false,
+        };
+        if ends {
+            if let Some(i) = at {
+                open.remove(i);
+            }
+            continue;
+        }
+        let i = match at {
+            Some(i) => i,
+            None => {
+                open.push(UnfinishedCarrierRun {
+                    profile: e.profile.clone().unwrap_or_default(),
+                    credential_id: e.target.id.clone(),
+                    name: e.target.name.clone(),
+                    account_sid: e.account.clone().unwrap_or_default(),
+                    carrier: record.clone(),
+                    started: e.time,
+                    platform_holds: super::rotation::Holds::Old,
+                    stage: String::new(),
+                });
+                open.len() - 1
+            }
+        };
+        let run = &mut open[i];
+        run.carrier = record.clone();
+        if e.action == Action::CarrierPlatformUpdate {
+            run.platform_holds = match e.outcome {
+                Outcome::Ok => super::rotation::Holds::New,
+                Outcome::Failed | Outcome::Skipped => run.platform_holds,
+                _ => super::rotation::Holds::Unknown,
+            };
+        }
+        run.stage = stage_words(e.action, e.outcome).to_string();
+    }
+    open
+}
+
+/// Where a run stopped, in words, from its last step.
+fn stage_words(action: Action, outcome: Outcome) -> &'static str {
+    let answered = !matches!(outcome, Outcome::Sent | Outcome::Unknown);
+    match (action, outcome) {
+        (Action::CarrierCreate, Outcome::Ok) => {
+            "the new credential is in the carrier's list; the platform is not updated yet"
+        }
+        (Action::CarrierCreate, _) if !answered => "adding the new credential got no answer",
+        (Action::CarrierPassword, Outcome::Ok) => {
+            "a new password is set at the carrier; the platform is not updated yet"
+        }
+        (Action::CarrierPassword, _) if !answered => {
+            "setting a password at the carrier got no answer"
+        }
+        (Action::CarrierPlatformUpdate, Outcome::Ok) => {
+            "the platform uses the new pair; the old credential is not deleted yet"
+        }
+        (Action::CarrierPlatformUpdate, _) if !answered => "the platform's update got no answer",
+        (Action::CarrierPlatformUpdate, _) => "the platform refused the new pair",
+        (Action::CarrierCheck, Outcome::Failed) => "the carrier refused the new pair",
+        (Action::CarrierCheck, _) => {
+            "the new pair was checked; the old credential is not deleted yet"
+        }
+        (Action::CarrierDelete, _) => "deleting a credential at the carrier did not finish",
+        _ => "stopped between two steps",
+    }
+}
+
+/// A rotation at both ends, ready to run: what it changes and the account's client.
+pub struct PlannedCarrierRotation {
+    /// What it changes.
+    pub plan: CarrierPlan,
+    /// The trunk's Twilio account, with its current token.
+    pub twilio: TwilioTrunking,
+}
+
+/// Plans the rotation at both ends of SIP credential `id` on `ops`'s profile: an
+/// unfinished run of it in the journal is finished (its record says what it
+/// changes); else its carrier end is found among `accounts` and the new username
+/// derived (unique in the list). Reads only; a reason when it cannot be done.
+pub async fn plan_carrier_rotation(
+    ops: &Ops,
+    accounts: &[TwilioAccount],
+    http: &Http,
+    id: &str,
+    in_place: bool,
+) -> Result<PlannedCarrierRotation, String> {
+    let credential = ops.writable_sip(id).await.map_err(|e| e.to_string())?;
+    let (entries, _) = ops.audit_journal().read_in_background().await;
+    let unfinished = unfinished_carrier_runs(&entries)
+        .into_iter()
+        .find(|r| r.credential_id == credential.id && r.profile == ops.origin().profile);
+    if let Some(run) = unfinished {
+        let account = account(accounts, &run.account_sid)?;
+        let twilio = trunking(http, account).await?;
+        let r = &run.carrier;
+        let old = CarrierLink {
+            account_sid: run.account_sid.clone(),
+            trunk_sid: r.trunk_sid.clone(),
+            trunk_name: None,
+            credential_list_sid: r.list_sid.clone(),
+            credential_sid: r.old_sid.clone(),
+            username: r.old_username.clone(),
+        };
+        let plan = CarrierPlan {
+            credential_id: credential.id.clone(),
+            credential_name: credential.display_name(),
+            old,
+            new_username: r.new_username.clone(),
+            in_place: r.in_place,
+            resumed: true,
+        };
+        return Ok(PlannedCarrierRotation { plan, twilio });
+    }
+    let link = match find_carrier_end(&credential, accounts, http).await {
+        CarrierEnd::Found(link) => link,
+        other => {
+            return Err(other
+                .missing()
+                .unwrap_or_else(|| "no carrier end was found".to_string()));
+        }
+    };
+    let account = account(accounts, &link.account_sid)?;
+    let twilio = trunking(http, account).await?;
+    let new_username = if in_place {
+        link.username.clone()
+    } else {
+        let listed = twilio
+            .list_credentials(&link.credential_list_sid)
+            .await
+            .map_err(|e| format!("the carrier's credential list could not be read: {e}"))?;
+        let taken: Vec<&str> = listed.iter().map(|c| c.username.as_str()).collect();
+        next_username(&link.username, &taken)?
+    };
+    let plan = CarrierPlan {
+        credential_id: credential.id.clone(),
+        credential_name: credential.display_name(),
+        old: link,
+        new_username,
+        in_place,
+        resumed: false,
+    };
+    Ok(PlannedCarrierRotation { plan, twilio })
+}
+
+/// The configured account `sid`.
+fn account<'a>(accounts: &'a [TwilioAccount], sid: &str) -> Result<&'a TwilioAccount, String> {
+    accounts
+        .iter()
+        .find(|a| a.account_sid.eq_ignore_ascii_case(sid))
+        .ok_or_else(|| {
+            format!("no [twilio_accounts] table for {sid} in the config: add it (see the README)")
+        })
+}
+
+/// The account's trunking client, its token read off the async threads.
+async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, String> {
+    let source = account.clone();
+    let token = tokio::task::spawn_blocking(move || source.resolve_token())
+        .await
+        .map_err(|e| format!("the account's token could not be read: {e}"))?
+        .map_err(|e| e.to_string())?;
+    Ok(TwilioTrunking::new(
+        http.clone(),
+        &account.twilio_api_base,
+        &account.twilio_trunking_base,
+        &account.account_sid,
+        token,
+    ))
+}

@@ -1,0 +1,328 @@
+//! `sip rotate ID --carrier`: a SIP trunk's password rotated at both ends, the
+//! carrier (the sandbox's Twilio trunk) and the platform (Dasha), against the
+//! sandbox, with a failure injected at each step.
+
+use crate::cli::{Run, write_config};
+use crate::support::{fault, requests, sandbox, telcreds_env};
+use std::path::{Path, PathBuf};
+use telcreds::journal::{Action, Journal, Outcome};
+use telcreds::sandbox::{Sandbox, Seed};
+
+/// The demo credential that dials the demo trunk (user `vx-01`).
+const TRUNK: &str = "c2000000-0000-4000-8000-000000000003";
+/// A password no output, log, journal or history may ever hold.
+const CANARY: &str = "Canary7PasswordXq9Zr";
+
+async fn set_up() -> (Sandbox, tempfile::TempDir, PathBuf) {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    (sb, dir, cfg)
+}
+
+async fn run(cfg: &Path, args: &[&str], stdin: &str) -> Run {
+    let all = [&["-p", "sandbox-dasha"][..], args].concat();
+    telcreds_env(cfg, &all, stdin, &[], false).await
+}
+
+/// `sip rotate TRUNK --carrier --yes` with the canary password.
+async fn rotate(cfg: &Path, extra: &[&str]) -> Run {
+    let args = [
+        &[
+            "sip",
+            "rotate",
+            TRUNK,
+            "--carrier",
+            "--yes",
+            "--password-stdin",
+        ][..],
+        extra,
+    ]
+    .concat();
+    run(cfg, &args, CANARY).await
+}
+
+/// The carrier end's credential list, as `sip show` finds it.
+async fn list_sid(cfg: &Path) -> String {
+    let show = run(cfg, &["-o", "json", "sip", "show", TRUNK], "").await;
+    let v: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    v["carrier"]["credential_list_sid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no carrier end: {}", show.stdout))
+        .to_string()
+}
+
+/// The next `method` request to Twilio's 2010 API is refused (400).
+async fn twilio_refuses(sb: &Sandbox, method: &str) {
+    fault(
+        sb,
+        serde_json::json!({"kind": "refused", "method": method,
+            "path_prefix": "/2010-04-01/Accounts"}),
+    )
+    .await;
+}
+
+/// `rule` for the platform's update of a SIP credential (whichever method it uses).
+async fn platform_update_fault(sb: &Sandbox, rule: serde_json::Value) {
+    for method in ["PUT", "PATCH"] {
+        let mut rule = rule.clone();
+        rule["method"] = method.into();
+        rule["path_prefix"] = "/api/v1/sip".into();
+        fault(sb, rule).await;
+    }
+}
+
+async fn clear_faults(sb: &Sandbox) {
+    let url = format!("{}/_sandbox/faults", sb.origin());
+    let _ = reqwest::Client::new().delete(url).send().await;
+}
+
+/// Whether the carrier's list holds the old pair's user and the new one's.
+fn listed(sb: &Sandbox, list: &str) -> (bool, bool) {
+    let users = sb.credential_list_usernames(list);
+    let has = |u: &str| users.iter().any(|x| x == u);
+    (has("vx-01"), has("vx-01-r2"))
+}
+
+/// `r` ended with exit `code` and said `words`.
+fn assert_said(r: &Run, code: i32, words: &str) {
+    assert_eq!(r.code, code, "{}", said(r));
+    assert!(said(r).contains(words), "{}", said(r));
+}
+
+fn said(r: &Run) -> String {
+    format!("{}\n{}", r.stdout, r.stderr)
+}
+
+/// Every step of the journal's rotations at both ends, as `action outcome`.
+fn steps(dir: &Path) -> Vec<String> {
+    let (entries, _) = Journal::open(dir.join("data/journal.jsonl")).read();
+    entries
+        .iter()
+        .filter(|e| e.carrier.is_some())
+        .map(|e| format!("{} {:?}", e.action, e.outcome))
+        .collect()
+}
+
+/// Nothing the canary reached: outputs, the journal, the history, the log.
+fn assert_no_canary(dir: &Path, outputs: &[&Run]) {
+    for r in outputs {
+        assert!(!said(r).contains(CANARY), "{}", said(r));
+    }
+    for entry in walk(dir) {
+        let text = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&text).contains(CANARY),
+            "{}",
+            entry.display()
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else if p.file_name().is_some_and(|n| n != "config.toml") {
+            files.push(p);
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn both_ends_rotate_in_order_and_the_carrier_accepts_only_the_new_pair() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    assert!(
+        sb.credential_list_usernames(&list)
+            .contains(&"vx-01".to_string())
+    );
+    let before = requests(&sb).await.len();
+    let rotated = rotate(&cfg, &[]).await;
+    assert_said(&rotated, 0, "rotated at both ends");
+    assert!(
+        said(&rotated).contains("the carrier accepted it"),
+        "{}",
+        said(&rotated)
+    );
+    let users = sb.credential_list_usernames(&list);
+    assert!(users.contains(&"vx-01-r2".to_string()), "{users:?}");
+    assert!(
+        !users.contains(&"vx-01".to_string()),
+        "the old one is gone: {users:?}"
+    );
+    // Create at Twilio → the platform's update → delete at Twilio, in that order.
+    let changes: Vec<(String, String)> = requests(&sb).await[before..]
+        .iter()
+        .filter(|(m, _, _)| m != "GET")
+        .map(|(m, p, _)| (m.clone(), p.clone()))
+        .collect();
+    let at = |what: &dyn Fn(&(String, String)) -> bool| {
+        changes
+            .iter()
+            .position(what)
+            .unwrap_or_else(|| panic!("{changes:?}"))
+    };
+    let create = at(&|(m, p)| m == "POST" && p.ends_with("/Credentials.json"));
+    let update = at(&|(m, p)| m != "POST" && p.starts_with("/api/v1/sip"));
+    let delete = at(&|(m, _)| m == "DELETE");
+    assert!(create < update && update < delete, "{changes:?}");
+    // The probe with the platform's pair (now the new one) is accepted.
+    let probe = run(&cfg, &["sip", "probe", TRUNK, "--register"], "").await;
+    assert_eq!(probe.code, 0, "{}", said(&probe));
+    assert_eq!(
+        steps(dir.path()),
+        [
+            "carrier.create Sent",
+            "carrier.create Ok",
+            "carrier.platform_update Sent",
+            "carrier.platform_update Ok",
+            "carrier.check Ok",
+            "carrier.delete Sent",
+            "carrier.delete Ok",
+        ]
+    );
+    let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;
+    assert_eq!(status.stdout.trim(), "[]", "finished");
+    assert_no_canary(dir.path(), &[&rotated, &probe, &status]);
+}
+
+#[tokio::test]
+async fn twilio_refusing_the_new_credential_changes_nothing() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    twilio_refuses(&sb, "POST").await;
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 9, "nothing changed");
+    assert_eq!(listed(&sb, &list), (true, false), "only the old pair");
+    let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;
+    assert_eq!(status.stdout.trim(), "[]", "nothing to finish");
+    assert_no_canary(dir.path(), &[&r]);
+}
+
+#[tokio::test]
+async fn the_platform_refusing_the_new_pair_deletes_the_new_credential_again() {
+    let (sb, _dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    platform_update_fault(&sb, serde_json::json!({"kind": "refused"})).await;
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 9, "deleted again");
+    assert!(said(&r).contains("nothing changed"), "{}", said(&r));
+    assert_eq!(listed(&sb, &list), (true, false), "only the old pair");
+    let probe = run(&cfg, &["sip", "probe", TRUNK, "--register"], "").await;
+    assert_eq!(probe.code, 0, "the old pair still works: {}", said(&probe));
+}
+
+#[tokio::test]
+async fn no_answer_from_the_platform_leaves_both_pairs_working_and_a_second_run_finishes() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    platform_update_fault(&sb, serde_json::json!({"kind": "drop", "count": 5})).await;
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 9, "works with either pair");
+    assert_eq!(listed(&sb, &list), (true, true), "both pairs work");
+    // rotate status knows it, and the platform's pair is unknown.
+    let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;
+    let runs: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(runs[0]["kind"], "sip_carrier", "{runs}");
+    assert_eq!(runs[0]["targets"][0]["holds"], "unknown", "{runs}");
+    let doctor = run(&cfg, &["doctor", "-o", "json"], "").await;
+    assert!(
+        doctor.stdout.contains("unfinished rotation at both ends"),
+        "{}",
+        doctor.stdout
+    );
+    // Faults spent: the same command finishes it with a fresh password on the new
+    // credential (the first one was lost with the run).
+    clear_faults(&sb).await;
+    let again = rotate(&cfg, &[]).await;
+    assert_said(&again, 0, "set a new password on the new credential");
+    assert_eq!(listed(&sb, &list), (false, true), "only the new pair");
+    let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;
+    assert_eq!(status.stdout.trim(), "[]");
+    assert_no_canary(dir.path(), &[&r, &again, &status, &doctor]);
+}
+
+#[tokio::test]
+async fn a_failed_delete_at_twilio_keeps_the_old_credential_and_a_second_run_deletes_it() {
+    let (sb, _dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    twilio_refuses(&sb, "DELETE").await;
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 9, "still in the carrier's list");
+    assert_eq!(listed(&sb, &list), (true, true), "both pairs work");
+    let again = rotate(&cfg, &[]).await;
+    assert_eq!(again.code, 0, "{}", said(&again));
+    assert!(
+        !sb.credential_list_usernames(&list)
+            .contains(&"vx-01".to_string())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_while_the_platform_update_is_in_flight_is_finished_by_the_next() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    platform_update_fault(&sb, serde_json::json!({"kind": "slow", "delay_ms": 60000})).await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telcreds"))
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "-p",
+            "sandbox-dasha",
+            "sip",
+            "rotate",
+            TRUNK,
+            "--carrier",
+            "--yes",
+        ])
+        .env("TELCREDS_DATA_DIR", dir.path().join("data"))
+        .env("TELCREDS_STATE_DIR", dir.path().join("state"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = Journal::open(dir.path().join("data/journal.jsonl"));
+    crate::mint::wait_for_journal(&journal, |e| {
+        e.iter()
+            .any(|e| e.action == Action::CarrierPlatformUpdate && e.outcome == Outcome::Sent)
+    })
+    .await;
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let status = run(&cfg, &["rotate", "status"], "").await;
+    assert!(status.stdout.contains("NOT finished"), "{}", said(&status));
+    assert!(status.stdout.contains("no answer"), "{}", said(&status));
+    assert_eq!(listed(&sb, &list), (true, true), "both pairs work");
+    clear_faults(&sb).await;
+    let again = rotate(&cfg, &[]).await;
+    assert_eq!(again.code, 0, "{}", said(&again));
+    let users = sb.credential_list_usernames(&list);
+    assert!(!users.contains(&"vx-01".to_string()), "{users:?}");
+    let probe = run(&cfg, &["sip", "probe", TRUNK, "--register"], "").await;
+    assert_eq!(probe.code, 0, "{}", said(&probe));
+}
+
+#[tokio::test]
+async fn a_credential_with_no_carrier_end_is_not_rotated_at_both_ends() {
+    let (_sb, _dir, cfg) = set_up().await;
+    let other = "c2000000-0000-4000-8000-000000000001";
+    let r = run(
+        &cfg,
+        &[
+            "sip",
+            "rotate",
+            other,
+            "--carrier",
+            "--yes",
+            "--generate-password",
+        ],
+        "",
+    )
+    .await;
+    assert_said(&r, 8, "nothing was changed");
+}
