@@ -129,6 +129,12 @@ fn server_host(server: &str) -> Result<String, String> {
     })
 }
 
+/// True when `server` (a SIP credential's) is a Twilio trunk's termination host:
+/// the only servers whose carrier end is looked up.
+pub fn dials_a_twilio_trunk(server: &str) -> bool {
+    server_host(server).is_ok_and(|host| is_twilio_termination(&host))
+}
+
 /// True for a host of the form Twilio gives a trunk's termination URI,
 /// `{name}.pstn.twilio.com` (also `{name}.pstn.{edge}.twilio.com`), and the
 /// sandbox's `{name}.pstn.twilio.localhost`: only those are looked up, so showing

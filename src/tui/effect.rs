@@ -69,6 +69,16 @@ pub enum Request {
         /// The new password.
         password: Secret,
     },
+    /// Rotate a SIP credential's password at both ends of its trunk (a generated
+    /// password; an unfinished run of it is finished).
+    RotateSipCarrier {
+        /// The credential.
+        id: String,
+        /// Its name, for messages.
+        name: String,
+        /// The Twilio accounts its carrier end may be in.
+        accounts: Vec<crate::config::TwilioAccount>,
+    },
     /// Run the platform's verification of a provider.
     Verify {
         /// The provider.
@@ -120,6 +130,9 @@ impl Request {
             Request::RotateSipPassword { name, .. } => {
                 format!("change the password of SIP credential \"{name}\"")
             }
+            Request::RotateSipCarrier { name, .. } => {
+                format!("rotate SIP credential \"{name}\" at both ends")
+            }
             Request::Verify { id } => format!("verify provider {id}"),
             Request::ProbeSip { name, .. } => format!("probe SIP credential \"{name}\""),
         }
@@ -134,6 +147,7 @@ impl Request {
                 | Request::DeleteSip { .. }
                 | Request::DeleteProvider(_)
                 | Request::RotateSipPassword { .. }
+                | Request::RotateSipCarrier { .. }
         )
     }
 }
@@ -195,6 +209,13 @@ pub enum Answer {
         name: String,
         /// Done, or why not.
         result: Result<(), ApiError>,
+    },
+    /// [`Request::RotateSipCarrier`]: the run's report, or why it did not start.
+    SipCarrierRotated {
+        /// The credential's name.
+        name: String,
+        /// The report.
+        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, String>,
     },
     /// [`Request::RotateSipPassword`].
     SipRotated {

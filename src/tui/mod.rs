@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod carrier_view;
 pub mod clipboard;
 pub mod command_line;
 pub mod confirm;

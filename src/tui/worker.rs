@@ -90,7 +90,7 @@ impl Worker {
                 ops,
                 request,
             } => {
-                let tx = self.tx.clone();
+                let (tx, http) = (self.tx.clone(), self.http.clone());
                 let mutates = request.mutates();
                 let what = format!("{} on {}", request.describe(), ops.origin().profile);
                 let slots =
@@ -100,7 +100,7 @@ impl Worker {
                         Some(s) => s.acquire().await.ok(),
                         None => None,
                     };
-                    let answer = perform(&ops, request, &tx, (generation, job)).await;
+                    let answer = perform(&ops, &http, request, &tx, (generation, job)).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
@@ -239,6 +239,7 @@ fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, crate::api
 /// job) the request runs for: a long list sends its pages under it as they arrive.
 pub async fn perform(
     ops: &Ops,
+    http: &Http,
     request: Request,
     tx: &UnboundedSender<Msg>,
     call: (u64, u64),
@@ -312,6 +313,10 @@ pub async fn perform(
             let result = reported(ops.rotate_sip_password(&id, &password).await, tx);
             Answer::SipRotated { name, result }
         }
+        Request::RotateSipCarrier { id, name, accounts } => {
+            let result = rotate_both_ends(ops, &id, &accounts, http).await;
+            Answer::SipCarrierRotated { name, result }
+        }
         Request::Verify { id } => {
             let result = reported(ops.verify_provider(&id).await, tx);
             Answer::Verified { id, result }
@@ -324,6 +329,24 @@ pub async fn perform(
             Answer::Probed { id, name, result }
         }
     }
+}
+
+/// Plans and runs the rotation of SIP credential `id` at both ends with a generated
+/// password, checked by a REGISTER probe where one can be set up.
+async fn rotate_both_ends(
+    ops: &Ops,
+    id: &str,
+    accounts: &[crate::config::TwilioAccount],
+    http: &Http,
+) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, String> {
+    use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
+    let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
+    let password = crate::ops::carrier::generate_carrier_password();
+    let probe = probe_options(true).await.ok();
+    let report = CarrierRotation::new(ops, planned, password, probe)
+        .run()
+        .await;
+    Ok(Box::new(report))
 }
 
 /// The system's DNS configuration and TLS roots, read once (off the async threads)

@@ -723,3 +723,42 @@ async fn a_new_token_handed_to_a_store_cmd_that_never_ended_is_named_at_start() 
         "{screen}"
     );
 }
+
+/// `r` on the credential that dials the demo trunk: `b` rotates it at both ends,
+/// and the report says so in the words of the command line.
+#[tokio::test]
+async fn r_then_b_rotates_a_trunk_credential_at_both_ends() {
+    use telcreds::tui::app::Overlay;
+    const TRUNK: &str = "c2000000-0000-4000-8000-000000000003";
+    let mut h = Harness::demo().await;
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    h.select_sip(TRUNK);
+    h.press(KeyCode::Char('r'));
+    let how = h.screen(100, 30);
+    assert!(how.contains("both ends"), "{how}");
+    assert!(how.contains("calls FAIL"), "{how}");
+    h.press(KeyCode::Char('b'));
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
+        "asked first: {:?}",
+        h.app.flash
+    );
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    let Some(Overlay::Report { lines, .. }) = &h.app.overlay else {
+        panic!("no report: {:?}", h.app.flash);
+    };
+    let text: Vec<String> = lines.iter().map(|l| l.shown()).collect();
+    assert!(
+        text.iter().any(|l| l.starts_with("✓ rotated at both ends")),
+        "{text:#?}"
+    );
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("rotated at both ends"), "{screen}");
+    h.press(KeyCode::Esc);
+    assert!(h.app.overlay.is_none());
+    h.settle().await;
+    let row = h.select_sip(TRUNK);
+    assert_eq!(row.auth_user.as_deref(), Some("vx-01-r2"), "reloaded");
+}

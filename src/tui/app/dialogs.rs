@@ -92,20 +92,62 @@ impl App {
         });
     }
 
+    /// `r` on a credential that dials a Twilio trunk: `b` both ends (asked to
+    /// confirm), `d` the platform only (the password prompt).
+    fn sip_rotate_how_key(&mut self, id: String, name: String, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char('b') => {
+                let details = vec![
+                    "A new user and password are added to the trunk's credential list at the"
+                        .to_string(),
+                    "carrier, the platform gets them, they are checked, then the old ones"
+                        .to_string(),
+                    "are deleted at the carrier. The password is generated.".to_string(),
+                ];
+                self.open_confirm(ConfirmTarget::SipCarrier { id, name }, None, details);
+                Vec::new()
+            }
+            KeyCode::Char('d') => self.ask_sip_password(id, name),
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.set_flash("rotation cancelled: nothing was changed", false);
+                Vec::new()
+            }
+            _ => {
+                self.overlay = Some(Overlay::SipRotateHow { id, name });
+                Vec::new()
+            }
+        }
+    }
+
+    /// The password prompt of a rotation on the platform only.
+    fn ask_sip_password(&mut self, id: String, name: String) -> Vec<Effect> {
+        let lines = vec![
+            format!("New password for SIP credential \"{name}\"."),
+            "Every other field and the id are kept. ctrl-g generates one.".to_string(),
+            "The carrier end of the trunk must get the same password.".to_string(),
+        ];
+        let rule: SecretRule = validate::new_sip_password;
+        let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true)
+            .with_warning(validate::weak_sip_password);
+        self.overlay = Some(Overlay::Prompt {
+            prompt: Box::new(prompt),
+            purpose: PromptPurpose::SipPassword { id, name },
+            job: None,
+        });
+        Vec::new()
+    }
+
     /// `r`: a new SIP password, or a Twilio token rotated on every profile.
     pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
-        let (prompt, purpose) = if let Some(s) = self.selected_sip_row() {
+        if let Some(s) = self.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
-            let lines = vec![
-                format!("New password for SIP credential \"{name}\"."),
-                "Every other field and the id are kept. ctrl-g generates one.".to_string(),
-                "The carrier end of the trunk must get the same password.".to_string(),
-            ];
-            let rule: SecretRule = validate::new_sip_password;
-            let prompt = SecretPrompt::new("Rotate SIP password", "Password", lines, rule, true)
-                .with_warning(validate::weak_sip_password);
-            (prompt, PromptPurpose::SipPassword { id, name })
-        } else if let Some(p) = self.selected_provider() {
+            if crate::ops::carrier::dials_a_twilio_trunk(s.server()) {
+                self.overlay = Some(Overlay::SipRotateHow { id, name });
+                return Vec::new();
+            }
+            return self.ask_sip_password(id, name);
+        }
+        if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
             let parked = self.parked_mints.remove(&account_sid.to_ascii_lowercase());
             self.overlay = Some(match parked {
@@ -113,15 +155,7 @@ impl App {
                 Some(view) => Overlay::Rotation(view),
                 None => Overlay::RotateHow { account_sid },
             });
-            return Vec::new();
-        } else {
-            return Vec::new();
-        };
-        self.overlay = Some(Overlay::Prompt {
-            prompt: Box::new(prompt),
-            purpose,
-            job: None,
-        });
+        }
         Vec::new()
     }
 
@@ -262,6 +296,13 @@ impl App {
                 mint,
             } => self.rotation_plan_key(dialog, plan, token, mint, key),
             Overlay::RotateHow { account_sid } => self.rotate_how_key(account_sid, key),
+            Overlay::SipRotateHow { id, name } => self.sip_rotate_how_key(id, name, key),
+            Overlay::Report { title, lines } => {
+                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                    self.overlay = Some(Overlay::Report { title, lines });
+                }
+                Vec::new()
+            }
             Overlay::Rotation(view) => self.rotation_key(view, key),
             Overlay::Picker { selected } => self.picker_key(key, selected),
             Overlay::Sort { selected } => self.sort_key(key, selected),
@@ -337,7 +378,7 @@ impl App {
     ) -> Vec<Effect> {
         if job.is_some() && key.code == KeyCode::Esc {
             return self.left_busy(match target {
-                ConfirmTarget::SipPassword { .. } => "rotating",
+                ConfirmTarget::SipPassword { .. } | ConfirmTarget::SipCarrier { .. } => "rotating",
                 _ => "deleting",
             });
         }
@@ -363,6 +404,11 @@ impl App {
                             password: password.clone(),
                         }
                     }
+                    ConfirmTarget::SipCarrier { id, name } => Request::RotateSipCarrier {
+                        id: id.clone(),
+                        name: name.clone(),
+                        accounts: self.twilio_accounts.clone(),
+                    },
                     ConfirmTarget::Sip(plan) => Request::DeleteSip {
                         plan: plan.clone(),
                         force,

@@ -358,15 +358,7 @@ impl App {
             let id = row.id().to_string();
             let mut credential = row.credential();
             credential.auth_password = None;
-            let lookup =
-                crate::domain::server::parse_sip_server(&credential.server).is_ok_and(|s| match s
-                    .host
-                {
-                    crate::domain::server::Host::Name(host) => {
-                        crate::ops::carrier::is_twilio_termination(&host)
-                    }
-                    crate::domain::server::Host::Ip(_) => false,
-                });
+            let lookup = crate::ops::carrier::dials_a_twilio_trunk(&credential.server);
             self.detail = Some(DetailExtra {
                 id: id.clone(),
                 carrier_lookup: lookup,

@@ -29,6 +29,13 @@ pub enum ConfirmTarget {
         /// The new password, sent once confirmed.
         password: Secret,
     },
+    /// A SIP credential's password rotated at both ends of its trunk.
+    SipCarrier {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl ConfirmTarget {
@@ -41,13 +48,19 @@ impl ConfirmTarget {
                 "Rotate the password of SIP credential",
                 "nothing was changed",
             ),
+            ConfirmTarget::SipCarrier { .. } => (
+                "Rotate at both ends (carrier and platform) the password of SIP credential",
+                "nothing was changed",
+            ),
         }
     }
 
     /// What the item is, as the dialog labels it.
     pub fn kind(&self) -> &'static str {
         match self {
-            ConfirmTarget::Sip(_) | ConfirmTarget::SipPassword { .. } => "Credential",
+            ConfirmTarget::Sip(_)
+            | ConfirmTarget::SipPassword { .. }
+            | ConfirmTarget::SipCarrier { .. } => "Credential",
             ConfirmTarget::Provider(_) => "Provider",
         }
     }
@@ -57,7 +70,9 @@ impl ConfirmTarget {
         match self {
             ConfirmTarget::Sip(plan) => &plan.confirm_name,
             ConfirmTarget::Provider(plan) => &plan.confirm_name,
-            ConfirmTarget::SipPassword { name, .. } => name,
+            ConfirmTarget::SipPassword { name, .. } | ConfirmTarget::SipCarrier { name, .. } => {
+                name
+            }
         }
     }
 }
@@ -119,6 +134,21 @@ pub enum Overlay {
         purpose: PromptPurpose,
         /// The call in flight.
         job: Option<u64>,
+    },
+    /// How to rotate the password of a SIP credential that dials a Twilio trunk:
+    /// at both ends, or on the platform only.
+    SipRotateHow {
+        /// The credential.
+        id: String,
+        /// Its name.
+        name: String,
+    },
+    /// A finished run's report, in the words every frontend shows.
+    Report {
+        /// The dialog's title.
+        title: String,
+        /// The summary.
+        lines: Vec<crate::ops::rotation::SummaryLine>,
     },
     /// How to rotate a Twilio token: mint a new one at Twilio, or type one.
     RotateHow {

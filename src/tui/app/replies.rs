@@ -253,6 +253,9 @@ impl App {
                 }
             }
             Answer::SipRotated { name, result } => self.sip_rotated(job, &name, result),
+            Answer::SipCarrierRotated { name, result } => {
+                return self.sip_carrier_rotated(job, &name, result);
+            }
             Answer::Verified { id, result } => self.verified(&id, result),
             Answer::Probed { id, name, result } => match result {
                 Ok(report) => {
@@ -431,6 +434,44 @@ impl App {
                 self.set_flash(format!("✗ could not {tried}: {e}"), true);
             }
         }
+    }
+
+    /// A rotation at both ends ended: its report on screen, the list read again
+    /// (the credential's user changed).
+    fn sip_carrier_rotated(
+        &mut self,
+        job: u64,
+        name: &str,
+        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, String>,
+    ) -> Vec<Effect> {
+        let waiting = self.waiting_for(job).is_some();
+        match result {
+            Ok(report) => {
+                let lines = report.summary();
+                let last = lines.last().cloned();
+                if waiting {
+                    self.overlay = Some(Overlay::Report {
+                        title: format!("Rotate at both ends — {name}"),
+                        lines,
+                    });
+                }
+                if let Some(last) = last {
+                    self.set_flash(last.shown(), !report.is_complete());
+                }
+            }
+            Err(why) => {
+                if waiting {
+                    self.overlay = None;
+                }
+                self.set_flash(
+                    format!("✗ cannot rotate {name} at both ends: {why}; nothing was changed"),
+                    true,
+                );
+            }
+        }
+        let mut effects = self.call(Request::ListSip);
+        effects.push(crate::tui::effect::Job::LoadJournal.into());
+        effects
     }
 
     fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, ApiError>) {

@@ -85,6 +85,12 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::Sort { selected }) => picker::draw_sort_picker(app, *selected, frame, area),
         Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
         Some(Overlay::Doctor(view)) => view.render(frame, area, &app.theme, spinner(app)),
+        Some(Overlay::SipRotateHow { name, .. }) => {
+            crate::tui::carrier_view::draw_how(name, frame, area, &app.theme)
+        }
+        Some(Overlay::Report { title, lines }) => {
+            crate::tui::carrier_view::draw_report(title, lines, frame, area, &app.theme)
+        }
         Some(Overlay::RotateHow { account_sid }) => {
             crate::tui::rotation_view::draw_rotate_how(account_sid, frame, area, &app.theme)
         }
