@@ -3,7 +3,7 @@
 //! run's report is shown as every frontend words it.
 
 use super::theme::Theme;
-use super::widgets::{modal_lines, wrap};
+use super::widgets::{esc_cancel, key_choice, modal_lines, wrap};
 use crate::domain::Tone;
 use crate::ops::rotation::SummaryLine;
 use ratatui::Frame;
@@ -15,12 +15,7 @@ const WIDTH: u16 = 78;
 
 /// `r` on a credential with a carrier end: both ends, or the platform only.
 pub fn draw_how(name: &str, frame: &mut Frame, area: Rect, t: &Theme) {
-    let key = |k: &'static str, label: &'static str| {
-        Line::from(vec![
-            Span::styled(format!(" {k} "), t.hint_key),
-            Span::styled(label, t.base),
-        ])
-    };
+    let key = |k, label| key_choice(k, label, t);
     let lines = vec![
         Line::styled(
             format!("Rotate the password of {}:", crate::text::printable(name)),
@@ -46,10 +41,7 @@ pub fn draw_how(name: &str, frame: &mut Frame, area: Rect, t: &Theme) {
             t.warn,
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("Esc", t.hint_key),
-            Span::styled(" cancel", t.hint_label),
-        ]),
+        esc_cancel(t),
     ];
     modal_lines(frame, area, WIDTH, "Rotate SIP password", lines, t);
 }

@@ -5,7 +5,9 @@
 //! new token shown once, or the abort.
 
 use super::theme::Theme;
-use super::widgets::{draw_line, hint_line, modal, modal_lines, truncate, wrap};
+use super::widgets::{
+    draw_line, esc_cancel, hint_line, key_choice, modal, modal_lines, truncate, wrap,
+};
 use crate::domain::Tone;
 use crate::ops::rotation::{
     Decision, Holds, MintFailure, Plan, Promotion, Report, RotationEvent, RotationRun, RunStage,
@@ -561,12 +563,7 @@ fn wrapped(lines: Vec<SummaryLine>, width: usize) -> Vec<SummaryLine> {
 /// The first question of `r` on a provider: mint a new token at Twilio (zero
 /// downtime), or type one already rotated in the Twilio console.
 pub fn draw_rotate_how(account_sid: &str, frame: &mut Frame, area: Rect, t: &Theme) {
-    let key = |k: &'static str, label: &'static str| {
-        Line::from(vec![
-            Span::styled(format!(" {k} "), t.hint_key),
-            Span::styled(label, t.base),
-        ])
-    };
+    let key = |k, label| key_choice(k, label, t);
     let lines = [
         Line::styled(format!("Rotate the auth token of {account_sid}:"), t.base),
         Line::raw(""),
@@ -583,10 +580,7 @@ pub fn draw_rotate_how(account_sid: &str, frame: &mut Frame, area: Rect, t: &The
             t.muted,
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("Esc", t.hint_key),
-            Span::styled(" cancel", t.hint_label),
-        ]),
+        esc_cancel(t),
     ];
     modal_lines(frame, area, 68, "Rotate Twilio auth token", lines.into(), t);
 }

@@ -216,6 +216,22 @@ pub fn hint_line(hints: &[(&str, &str)], width: u16, theme: &Theme) -> Line<'sta
     Line::from(spans)
 }
 
+/// A choice of a small dialog: the key, then what it does.
+pub fn key_choice<'a>(key: &'a str, label: &'a str, t: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!(" {key} "), t.hint_key),
+        Span::styled(label, t.base),
+    ])
+}
+
+/// The last line of a small dialog of choices: `Esc cancel`.
+pub fn esc_cancel(t: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" cancel", t.hint_label),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
