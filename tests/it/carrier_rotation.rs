@@ -326,3 +326,31 @@ async fn a_credential_with_no_carrier_end_is_not_rotated_at_both_ends() {
     .await;
     assert_said(&r, 8, "nothing was changed");
 }
+
+#[tokio::test]
+async fn in_place_keeps_the_username_and_says_calls_fail_when_the_platform_refuses() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    let r = rotate(&cfg, &["--in-place"]).await;
+    assert_said(&r, 0, "rotated at both ends");
+    assert_eq!(listed(&sb, &list), (true, false), "the same username");
+    let probe = run(&cfg, &["sip", "probe", TRUNK, "--register"], "").await;
+    assert_eq!(probe.code, 0, "{}", said(&probe));
+    assert_eq!(
+        steps(dir.path()),
+        [
+            "carrier.password Sent",
+            "carrier.password Ok",
+            "carrier.platform_update Sent",
+            "carrier.platform_update Ok",
+            "carrier.check Ok",
+        ]
+    );
+    // The platform refuses: the carrier has the new password, the platform the old.
+    platform_update_fault(&sb, serde_json::json!({"kind": "refused"})).await;
+    let broken = rotate(&cfg, &["--in-place"]).await;
+    assert_said(&broken, 9, "calls may FAIL");
+    let status = run(&cfg, &["rotate", "status"], "").await;
+    assert!(status.stdout.contains("--in-place"), "{}", said(&status));
+    assert_no_canary(dir.path(), &[&r, &broken, &status]);
+}
