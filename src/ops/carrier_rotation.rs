@@ -164,9 +164,9 @@ impl CarrierReport {
             CarrierEnding::MayBeBroken => (
                 Tone::Error,
                 format!(
-                    "NOT finished, and calls may FAIL: the carrier and the platform may hold \
-                     different passwords; finish with `telcreds sip rotate {id} --carrier \
-                     --in-place`"
+                    "NOT finished, and calls may FAIL: the carrier may not accept the pair \
+                     the platform holds; finish with `telcreds sip rotate {id} --carrier{}`",
+                    if self.plan.in_place { " --in-place" } else { "" }
                 ),
             ),
         };
@@ -277,7 +277,8 @@ impl<'a> CarrierRotation<'a> {
             }
         }
         if !self.check().await {
-            return CarrierEnding::BothWork;
+            // The platform uses a pair the carrier refused: the old one is kept.
+            return CarrierEnding::MayBeBroken;
         }
         if !old_present {
             return CarrierEnding::Rotated;
