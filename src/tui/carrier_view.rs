@@ -36,10 +36,8 @@ pub fn draw_how(name: &str, frame: &mut Frame, area: Rect, t: &Theme) {
         ),
         Line::raw(""),
         key("d", "the platform (Dasha) only"),
-        Line::styled(
-            "    the carrier keeps the old password: calls FAIL until it gets the new one.",
-            t.warn,
-        ),
+        Line::styled("    the carrier keeps the old password:", t.warn),
+        Line::styled("    calls FAIL until it gets the new one.", t.warn),
         Line::raw(""),
         esc_cancel(t),
     ];

@@ -49,7 +49,7 @@ impl ConfirmTarget {
                 "nothing was changed",
             ),
             ConfirmTarget::SipCarrier { .. } => (
-                "Rotate at both ends (carrier and platform) the password of SIP credential",
+                "Rotate at both ends (carrier, platform) SIP credential",
                 "nothing was changed",
             ),
         }
