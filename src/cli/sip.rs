@@ -549,7 +549,8 @@ fn password_for_json<'a>(
 
 /// The other end of the trunk, which a platform-only rotation leaves behind.
 const CARRIER_FOLLOWS: &str = "the carrier end of the trunk (its credential list) must get \
-     the same password: until it does, calls through this trunk are refused";
+     the same password: until it does, calls through this trunk are refused (on a Twilio \
+     trunk, `sip rotate ID --carrier` changes both ends with no failed call)";
 
 /// `sip probe`: the checks as a table (or JSON), and an exit code that says whether
 /// every step passed (11 failed, 12 inconclusive).

@@ -166,7 +166,11 @@ impl CarrierReport {
                 format!(
                     "NOT finished, and calls may FAIL: the carrier may not accept the pair \
                      the platform holds; finish with `telcreds sip rotate {id} --carrier{}`",
-                    if self.plan.in_place { " --in-place" } else { "" }
+                    if self.plan.in_place {
+                        " --in-place"
+                    } else {
+                        ""
+                    }
                 ),
             ),
         };

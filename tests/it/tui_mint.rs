@@ -762,3 +762,32 @@ async fn r_then_b_rotates_a_trunk_credential_at_both_ends() {
     let row = h.select_sip(TRUNK);
     assert_eq!(row.auth_user.as_deref(), Some("vx-01-r2"), "reloaded");
 }
+
+/// A credential whose server looks like a Twilio trunk's but whose carrier end
+/// was looked up and not found: `r` offers no rotation at both ends, and says why.
+#[tokio::test]
+async fn r_offers_no_rotation_at_both_ends_when_the_carrier_end_was_not_found() {
+    use telcreds::tui::app::Overlay;
+    const TRUNK: &str = "c2000000-0000-4000-8000-000000000003";
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |_| {}).await;
+    // No Twilio account in the config: no trunk can be read.
+    h.app.set_twilio_accounts(Vec::new());
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    h.select_sip(TRUNK);
+    h.press(KeyCode::Enter); // the detail pane looks the carrier end up
+    h.settle().await;
+    h.press(KeyCode::Char('r'));
+    assert!(
+        matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
+        "the platform-only prompt: {:?}",
+        h.app.flash
+    );
+    let flash = h
+        .app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(flash.contains("no carrier end"), "{flash}");
+}

@@ -141,11 +141,28 @@ impl App {
     pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
         if let Some(s) = self.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
-            if crate::ops::carrier::dials_a_twilio_trunk(s.server()) {
-                self.overlay = Some(Overlay::SipRotateHow { id, name });
-                return Vec::new();
+            if !crate::ops::carrier::dials_a_twilio_trunk(s.server()) {
+                return self.ask_sip_password(id, name);
             }
-            return self.ask_sip_password(id, name);
+            // Both ends are offered unless the detail pane looked and found none.
+            let missing = self
+                .detail
+                .as_ref()
+                .filter(|d| d.id == id)
+                .and_then(|d| d.carrier.as_ref())
+                .and_then(crate::ops::carrier::CarrierEnd::missing);
+            if let Some(why) = missing {
+                self.set_flash(
+                    format!(
+                        "no carrier end to rotate at both ends ({why}): the platform only, and \
+                         the carrier must get the new password too"
+                    ),
+                    true,
+                );
+                return self.ask_sip_password(id, name);
+            }
+            self.overlay = Some(Overlay::SipRotateHow { id, name });
+            return Vec::new();
         }
         if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
