@@ -1,19 +1,15 @@
 //! telcreds: manage voice-AI telephony credentials (Twilio providers and SIP trunk
 //! credentials) on Dasha BlackBox and Unpod, from a terminal UI or a command line.
+//!
+//! The two frontends (`cli`, `tui`) stand on the core crate, re-exported here under
+//! the names they always had, and on the sandbox crate (`--demo`, `sandbox`).
 
-pub mod api;
+pub use telcreds_core::{
+    api, config, domain, history, journal, local_file, logging, ops, private_dir, probe, secret,
+    text,
+};
+pub use telcreds_sandbox as sandbox;
+
 pub mod cli;
-pub mod config;
-pub mod domain;
-pub mod history;
-pub mod journal;
-pub mod local_file;
-pub mod logging;
 pub mod memory;
-pub mod ops;
-pub mod private_dir;
-pub mod probe;
-pub mod sandbox;
-pub mod secret;
-pub mod text;
 pub mod tui;

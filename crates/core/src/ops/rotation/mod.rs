@@ -1,5 +1,5 @@
-//! On-call rotation of a Twilio auth token across every profile and platform
-//! (design §7), independent of any UI:
+//! On-call rotation of a Twilio auth token across every profile and platform,
+//! independent of any UI:
 //!
 //! 1. [`check_token`]: local format checks, then the pair checked with Twilio; a
 //!    rejected token stops everything before anything changes. A valid verdict

@@ -2,12 +2,12 @@
 //! against the sandbox's Twilio accounts), partial update, verify, cascading delete.
 
 use super::{DashaId, Instance, JsonBody, Page, Params, created};
-use crate::sandbox::body::{Fields, is_account_sid, is_hex32};
-use crate::sandbox::errors::{FieldErrors, Problem};
-use crate::sandbox::model::{
+use crate::body::{Fields, is_account_sid, is_hex32};
+use crate::errors::{FieldErrors, Problem};
+use crate::model::{
     Provider, ProviderSpec, Ts, TwilioRejection, VerificationCheck, VerificationStatus,
 };
-use crate::sandbox::state::{Shared, World, lock, now, random_hex32, random_password};
+use crate::state::{Shared, World, lock, now, random_hex32, random_password};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -5,11 +5,11 @@
 //! trunk: whatever its credential lists hold at that moment). It keeps no
 //! registration. UDP and TCP on the same port.
 
-use crate::probe::digest::{self, Algorithm, Challenge};
-use crate::secret::Secret;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use telcreds_core::probe::digest::{self, Algorithm, Challenge};
+use telcreds_core::secret::Secret;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;

@@ -196,7 +196,7 @@ mod tests {
             acme["twilio_trunking_base"].as_str(),
             Some("http://127.0.0.1:8931/trunking")
         );
-        let parsed = crate::config::Config::parse(&text, None, Some(0o600)).unwrap();
+        let parsed = telcreds_core::config::Config::parse(&text, None, Some(0o600)).unwrap();
         assert_eq!(parsed.twilio_accounts.len(), 1);
         assert_eq!(
             parsed.twilio_accounts[0].twilio_trunking_base,

@@ -1,7 +1,7 @@
 //! "Did you mean …?" for misspelt keys.
 
 /// The known word closest to `word`, if it is at most two edits away.
-pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .filter_map(|k| Some((near(word, k)?, *k)))

@@ -19,7 +19,7 @@ async fn control_routes_show_and_roll_twilio_tokens() {
         (200, Some(sid.as_str()))
     );
     let token = rolled["auth_token"].as_str().unwrap();
-    assert!(crate::sandbox::body::is_hex32(token, true));
+    assert!(crate::body::is_hex32(token, true));
     assert_eq!(env.token_of(&sid), token);
     assert_ne!(first["auth_token"], token);
 

@@ -44,7 +44,7 @@ pub use token::TokenSource;
 
 pub(crate) use parse::{chmod_600, open_to};
 pub(crate) use paths::tilde;
-pub(crate) use suggest::closest;
+pub use suggest::closest;
 
 use crate::domain::Platform;
 use crate::local_file;

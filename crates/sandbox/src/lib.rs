@@ -322,7 +322,7 @@ const DEMO_PEERED_SERVER: &str = "203.0.113.24:5060";
 async fn demo_sip_peer(shared: &Arc<Shared>) -> std::io::Result<sip_peer::SipPeer> {
     let peer = sip_peer::SipPeer::start(sip_peer::PeerConfig {
         users: Default::default(),
-        algorithm: crate::probe::digest::Algorithm::Md5,
+        algorithm: telcreds_core::probe::digest::Algorithm::Md5,
     })
     .await?;
     let server = peer.addr().to_string();
@@ -338,9 +338,9 @@ async fn demo_sip_peer(shared: &Arc<Shared>) -> std::io::Result<sip_peer::SipPee
             c.fields.server = server.clone();
             if let (Some(user), Some(password)) = (&c.fields.auth_user, &c.fields.auth_password) {
                 let known = if i == last {
-                    crate::secret::Secret::new("not-the-stored-password")
+                    telcreds_core::secret::Secret::new("not-the-stored-password")
                 } else {
-                    crate::secret::Secret::new(password.clone())
+                    telcreds_core::secret::Secret::new(password.clone())
                 };
                 peer.add_user(user, known);
             }
@@ -361,7 +361,7 @@ async fn demo_sip_peer(shared: &Arc<Shared>) -> std::io::Result<sip_peer::SipPee
             .map(|shared| lock(&shared.world).carrier_passwords(seed::DEMO_TRUNK_DOMAIN, username))
             .unwrap_or_default()
             .into_iter()
-            .map(crate::secret::Secret::new)
+            .map(telcreds_core::secret::Secret::new)
             .collect()
     }));
     Ok(peer)

@@ -1,7 +1,7 @@
 //! The demo organisation as data: accounts, providers and what is wrong with each,
 //! SIP carriers, agents and who uses which number, Unpod configurations.
 
-use crate::sandbox::model::{AccountStatus, Transport};
+use crate::model::{AccountStatus, Transport};
 
 /// Dasha organisation id of the demo org.
 pub(super) const ORG_ID: &str = "org-sandbox-demo";

@@ -2,10 +2,10 @@
 //! dependants rule, affected agents) and the SIP phone number list.
 
 use super::{DashaId, Instance, JsonBody, Page, Params, created};
-use crate::sandbox::body::Fields;
-use crate::sandbox::errors::{FieldErrors, Problem};
-use crate::sandbox::model::{PhoneNumber, SipCredential, SipFields, Source, Transport};
-use crate::sandbox::state::{Shared, lock, now};
+use crate::body::Fields;
+use crate::errors::{FieldErrors, Problem};
+use crate::model::{PhoneNumber, SipCredential, SipFields, Source, Transport};
+use crate::state::{Shared, lock, now};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,9 +1,9 @@
 //! Dasha BlackBox routes.
 
 use super::*;
-use crate::sandbox::DASHA_READONLY_TOKEN;
-use crate::sandbox::model::{SipCredential, SipFields, Source, Transport};
-use crate::sandbox::state::lock;
+use crate::DASHA_READONLY_TOKEN;
+use crate::model::{SipCredential, SipFields, Source, Transport};
+use crate::state::lock;
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -506,7 +506,7 @@ async fn paging_goes_past_a_thousand_items() {
     let seeded = lock(&env.sandbox.shared.world).sip_credentials.len();
     {
         let mut world = lock(&env.sandbox.shared.world);
-        let at = crate::sandbox::state::now();
+        let at = crate::state::now();
         for i in 0..1100u128 {
             world.sip_credentials.push(SipCredential {
                 id: uuid::Uuid::from_u128(0xf000_0000_0000_4000_8000_0000_0000_0000 | i),

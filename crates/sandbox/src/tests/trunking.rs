@@ -67,10 +67,7 @@ async fn the_trunking_api_lists_the_accounts_trunks_and_their_credential_lists()
     let (status, body) = send(env.trunking(Method::GET, "/v1/Trunks", &sid, &token)).await;
     assert_eq!(status, 200, "{body}");
     let trunk = &body["trunks"][0];
-    assert_eq!(
-        trunk["domain_name"],
-        crate::sandbox::seed::DEMO_TRUNK_DOMAIN
-    );
+    assert_eq!(trunk["domain_name"], crate::seed::DEMO_TRUNK_DOMAIN);
     assert_eq!(trunk["account_sid"], sid.as_str());
     assert!(trunk["sid"].as_str().unwrap().starts_with("TK"));
     assert_eq!(body["meta"]["key"], "trunks");

@@ -1,4 +1,4 @@
-//! The zero-downtime rotation (design §7, Twilio's secondary auth token). Nothing
+//! The zero-downtime rotation (Twilio's secondary auth token). Nothing
 //! changes at Twilio before the user confirmed the plan:
 //!
 //! 1. [`super::check_everywhere`]: the current token must pass Twilio's check.

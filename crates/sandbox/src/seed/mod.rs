@@ -411,7 +411,7 @@ impl Gen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::model::{AccountStatus, VerificationStatus};
+    use crate::model::{AccountStatus, VerificationStatus};
 
     fn demo() -> World {
         world(Seed::Demo, 0, chrono::Utc::now())
@@ -434,8 +434,7 @@ mod tests {
     #[test]
     fn demo_seed_has_every_status_and_enough_of_everything() {
         let w = demo();
-        let status =
-            |p: &crate::sandbox::model::Provider| p.verification.as_ref().map(|v| v.status);
+        let status = |p: &crate::model::Provider| p.verification.as_ref().map(|v| v.status);
         for wanted in [
             VerificationStatus::Verified,
             VerificationStatus::Warning,
