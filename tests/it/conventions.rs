@@ -123,6 +123,7 @@ fn the_bash_script_is_valid_and_completes_commands_and_values() {
     assert_eq!(formats, ["table", "json"]);
 }
 
+#[ignore = "needs groff: scripts/test installs it and runs these"]
 #[test]
 fn the_man_page_is_one_roff_page_that_names_every_command() {
     let dir = tempfile::tempdir().unwrap();
@@ -544,6 +545,7 @@ async fn the_documented_token_commands_work_as_written() {
 }
 
 /// The terminal UI opens on the profile `TELCREDS_PROFILE` names.
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test]
 async fn telcreds_profile_picks_the_profile_the_ui_opens_on() {
     use crate::e2e_tmux::{Tmux, app_command, assert_exited_cleanly};

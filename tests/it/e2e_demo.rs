@@ -47,6 +47,7 @@ pub fn demo_journal(tmp: &Path) -> String {
     String::from_utf8(journal).unwrap()
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[test]
 fn the_demo_keeps_its_journal_history_and_log_in_a_temporary_directory() {
     let dir = tempfile::tempdir().unwrap();

@@ -30,6 +30,7 @@ fn shell(dir: &Path, config: &Path, args: &str) -> String {
     )
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_cmd_can_still_ask_for_a_passphrase_on_the_terminal() {
     let sb = crate::support::sandbox(Seed::Demo).await;
@@ -74,6 +75,7 @@ fn mode_on(screen: &str, flag: &str) -> bool {
         .any(|w| w == flag)
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_typed_at_the_prompt_is_never_shown_and_enter_ends_it() {
     let sb = crate::support::sandbox(Seed::Demo).await;
@@ -119,6 +121,7 @@ async fn interrupted_prompt(interrupt: fn(&Tmux)) -> String {
     .unwrap()
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_at_the_prompt_leaves_echo_and_line_mode_on() {
     let screen = interrupted_prompt(|tmux| tmux.keys(&["C-c"])).await;
@@ -130,6 +133,7 @@ async fn ctrl_c_at_the_prompt_leaves_echo_and_line_mode_on() {
     );
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_at_the_prompt_leaves_echo_on() {
     let screen = interrupted_prompt(|tmux| {
@@ -158,6 +162,7 @@ fn has_line(screen: &str, text: &str) -> bool {
     screen.lines().any(|l| l.trim_end() == text)
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_at_a_delete_confirmation_says_nothing_was_changed() {
     let sb = crate::support::sandbox(Seed::Demo).await;
@@ -181,6 +186,7 @@ async fn ctrl_c_at_a_delete_confirmation_says_nothing_was_changed() {
     assert!(d.get_sip_credential(&id).await.is_ok(), "not deleted");
 }
 
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_at_the_rotation_confirmation_on_the_terminal_says_nothing_was_changed() {
     let sb = crate::support::sandbox(Seed::Demo).await;

@@ -228,6 +228,7 @@ async fn a_refresh_during_the_first_load_yields_the_whole_list() {
 }
 
 // Multi-threaded: the sandbox keeps serving while the test waits on tmux.
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_listing_shows_its_progress_on_a_terminal_and_erases_it() {
     let sb = Sandbox::start(SandboxOptions {

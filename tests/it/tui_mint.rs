@@ -494,6 +494,7 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
 /// ctrl-c in the real binary while a mint deploys: the app closes, what was sent
 /// finishes, and the message says where the run stands as the journal recorded it
 /// (deployed, NOT promoted, the leaked token still works), with exit 9.
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_during_a_mint_says_the_rotation_is_not_finished() {
     use crate::e2e_tmux::{Tmux, app_command};
@@ -654,6 +655,7 @@ async fn a_mint_parked_in_the_ui_is_seen_and_aborted_on_the_command_line() {
 
 /// A store_cmd that writes to the terminal (a passphrase prompt) while the UI has
 /// it: it gets no terminal, so nothing draws over the screen and nothing waits.
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_cmd_never_draws_over_the_ui() {
     use crate::e2e_tmux::{Tmux, app_command};
