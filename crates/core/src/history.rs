@@ -2,7 +2,6 @@
 //! JSON lines in `data_dir()/history/<profile>/<provider-id>.jsonl`, and the status
 //! transitions read from them ("verified → failed at …").
 
-use crate::api::TwilioVerdict;
 use crate::domain::time::stamp;
 use crate::domain::{CheckStatus, VerificationResult, VerificationStatus};
 use crate::journal::{JournalError, jsonl};
@@ -144,35 +143,6 @@ impl Record {
                 .collect(),
         }
     }
-
-    /// A Twilio credential check made by telcreds, now.
-    pub fn from_twilio(verdict: &TwilioVerdict) -> Record {
-        let (status, check, message) = match verdict {
-            TwilioVerdict::Valid { friendly_name } => (
-                VerificationStatus::Verified,
-                CheckStatus::Passed,
-                match friendly_name {
-                    Some(n) => format!("Twilio accepted the credentials for account \"{n}\""),
-                    None => "Twilio accepted the credentials".to_string(),
-                },
-            ),
-            TwilioVerdict::Rejected { reason } => (
-                VerificationStatus::Failed,
-                CheckStatus::Failed,
-                format!("Twilio rejected the credentials: {reason}"),
-            ),
-        };
-        Record {
-            time: Utc::now(),
-            source: Source::Twilio,
-            status,
-            checks: vec![CheckRecord {
-                name: TWILIO_CHECK.into(),
-                status: check,
-                message,
-            }],
-        }
-    }
 }
 
 /// A change of status between two consecutive records of the same source.
@@ -274,25 +244,5 @@ mod tests {
             h.path_for("../x", "1"),
             PathBuf::from("/h/%2E%2E%2Fx/1.jsonl")
         );
-    }
-
-    #[test]
-    fn twilio_verdicts_become_records() {
-        let ok = Record::from_twilio(&TwilioVerdict::Valid {
-            friendly_name: Some("Acme".into()),
-        });
-        assert_eq!(
-            (ok.source, ok.status, ok.checks[0].status.clone()),
-            (
-                Source::Twilio,
-                VerificationStatus::Verified,
-                CheckStatus::Passed
-            )
-        );
-        let no = Record::from_twilio(&TwilioVerdict::Rejected {
-            reason: "bad (20003)".into(),
-        });
-        assert_eq!(no.status, VerificationStatus::Failed);
-        assert!(no.checks[0].message.contains("20003"));
     }
 }

@@ -381,6 +381,21 @@ fn connect_cause(err: &reqwest::Error) -> Option<String> {
     None
 }
 
+impl From<crate::domain::Unreplaceable> for ApiError {
+    fn from(blocked: crate::domain::Unreplaceable) -> ApiError {
+        ApiError::Decode {
+            status: 200,
+            excerpt: blocked.excerpt(),
+        }
+    }
+}
+
+impl crate::journal::StepError for ApiError {
+    fn outcome_unknown(&self) -> bool {
+        ApiError::outcome_unknown(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

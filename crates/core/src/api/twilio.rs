@@ -4,7 +4,10 @@
 use super::error::{ApiError, ErrorBody};
 use super::http::{Http, RetryMode, decode, seg};
 use super::wire::lenient_string;
+use crate::domain::{CheckStatus, VerificationStatus};
+use crate::history::{CheckRecord, Record, Source, TWILIO_CHECK};
 use crate::secret::Secret;
+use chrono::Utc;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +25,37 @@ pub enum TwilioVerdict {
         /// Twilio's reason, e.g. "Authentication Error - invalid username (20003)".
         reason: String,
     },
+}
+
+impl TwilioVerdict {
+    /// The history record of this check, made by telcreds now.
+    pub fn record(&self) -> Record {
+        let (status, check, message) = match self {
+            TwilioVerdict::Valid { friendly_name } => (
+                VerificationStatus::Verified,
+                CheckStatus::Passed,
+                match friendly_name {
+                    Some(n) => format!("Twilio accepted the credentials for account \"{n}\""),
+                    None => "Twilio accepted the credentials".to_string(),
+                },
+            ),
+            TwilioVerdict::Rejected { reason } => (
+                VerificationStatus::Failed,
+                CheckStatus::Failed,
+                format!("Twilio rejected the credentials: {reason}"),
+            ),
+        };
+        Record {
+            time: Utc::now(),
+            source: Source::Twilio,
+            status,
+            checks: vec![CheckRecord {
+                name: TWILIO_CHECK.into(),
+                status: check,
+                message,
+            }],
+        }
+    }
 }
 
 /// Checks an Account SID + auth token directly with Twilio at `base`.
@@ -144,6 +178,28 @@ pub(crate) fn classify(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn twilio_verdicts_become_records() {
+        let ok = TwilioVerdict::Valid {
+            friendly_name: Some("Acme".into()),
+        }
+        .record();
+        assert_eq!(
+            (ok.source, ok.status, ok.checks[0].status.clone()),
+            (
+                Source::Twilio,
+                VerificationStatus::Verified,
+                CheckStatus::Passed
+            )
+        );
+        let no = TwilioVerdict::Rejected {
+            reason: "bad (20003)".into(),
+        }
+        .record();
+        assert_eq!(no.status, VerificationStatus::Failed);
+        assert!(no.checks[0].message.contains("20003"));
+    }
+
     use super::*;
 
     #[test]

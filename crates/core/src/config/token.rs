@@ -298,13 +298,26 @@ mod tests {
     }
 
     /// True while a process whose command line contains `pattern` runs.
+    /// True while a process matches `pattern`, for up to 5 s: a process sent
+    /// SIGKILL still shows until the kernel has torn it down, which a loaded machine
+    /// may take a while to do.
     fn running(pattern: &str) -> bool {
-        Command::new("pgrep")
-            .args(["-f", pattern])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap()
-            .success()
+        let matches = || {
+            Command::new("pgrep")
+                .args(["-f", pattern])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        let until = Instant::now() + Duration::from_secs(5);
+        while matches() {
+            if Instant::now() >= until {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     #[test]

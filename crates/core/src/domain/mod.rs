@@ -13,7 +13,7 @@ pub mod validate;
 pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus};
 pub use model::{
     AffectedAgent, AffectedPhoneNumber, Dependants, NewProvider, PhoneNumber, Provider,
-    ProviderUpdate, SipCredential, SipCredentialInput, VerificationCheck, VerificationResult,
-    same_account_sid, short_sid, sip_name,
+    ProviderUpdate, SipCredential, SipCredentialInput, Unreplaceable, VerificationCheck,
+    VerificationResult, same_account_sid, short_sid, sip_name,
 };
 pub use tone::Tone;

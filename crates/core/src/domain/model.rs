@@ -193,7 +193,7 @@ impl SipCredential {
 
     /// The editable fields of this credential, for a full-replacement update; refused
     /// when a field could not be read, since sending it back empty would erase it.
-    pub fn to_input(&self) -> Result<SipCredentialInput, crate::api::ApiError> {
+    pub fn to_input(&self) -> Result<SipCredentialInput, Unreplaceable> {
         if let Some(blocker) = self.replacement_blocker() {
             return Err(blocker);
         }
@@ -221,21 +221,10 @@ impl SipCredential {
     }
 
     /// Why this credential cannot be replaced as a whole, if it cannot.
-    pub fn replacement_blocker(&self) -> Option<crate::api::ApiError> {
-        (!self.unreadable.is_empty()).then(|| crate::api::ApiError::Decode {
-            status: 200,
-            excerpt: format!(
-                "{} of SIP credential {} came in a form telcreds cannot read, or not at \
-                 all; an update replaces every field and would erase {}, so nothing was \
-                 changed",
-                self.unreadable.join(", "),
-                self.id,
-                if self.unreadable.len() == 1 {
-                    "it"
-                } else {
-                    "them"
-                },
-            ),
+    pub fn replacement_blocker(&self) -> Option<Unreplaceable> {
+        (!self.unreadable.is_empty()).then(|| Unreplaceable {
+            id: self.id.clone(),
+            fields: self.unreadable.iter().map(|f| f.to_string()).collect(),
         })
     }
 }
@@ -467,3 +456,39 @@ mod tests {
         assert_eq!(short_sid("AC12"), "AC12");
     }
 }
+
+/// A SIP credential that cannot be replaced as a whole: fields the platform sent in a
+/// form telcreds cannot read (or not at all) would be erased by a full replacement.
+/// Said as the answer that could not be decoded, which is what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreplaceable {
+    /// The credential.
+    pub id: String,
+    /// The fields that could not be read.
+    pub fields: Vec<String>,
+}
+
+impl Unreplaceable {
+    /// What was wrong, as the excerpt of an undecodable answer.
+    pub fn excerpt(&self) -> String {
+        format!(
+            "{} of SIP credential {} came in a form telcreds cannot read, or not at all; an \
+             update replaces every field and would erase {}, so nothing was changed",
+            self.fields.join(", "),
+            self.id,
+            if self.fields.len() == 1 { "it" } else { "them" },
+        )
+    }
+}
+
+impl std::fmt::Display for Unreplaceable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "could not decode the platform's answer (HTTP 200): {}",
+            self.excerpt()
+        )
+    }
+}
+
+impl std::error::Error for Unreplaceable {}

@@ -88,6 +88,13 @@ pub struct JournalEntry {
     pub carrier: Option<CarrierRecord>,
 }
 
+/// An error a journal entry can tell apart: a change refused, or one sent with no
+/// clear answer (it may have happened).
+pub trait StepError: fmt::Display {
+    /// True when the change may have happened.
+    fn outcome_unknown(&self) -> bool;
+}
+
 /// The carrier's side of a rotation at both ends (sids and usernames, never a
 /// password).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,7 +175,7 @@ impl JournalEntry {
     }
 
     /// Ok, failed or unknown, from a call's result.
-    pub fn result<T>(self, result: &Result<T, crate::api::ApiError>) -> JournalEntry {
+    pub fn result<T, E: StepError>(self, result: &Result<T, E>) -> JournalEntry {
         match result {
             Ok(_) => self,
             Err(e) if e.outcome_unknown() => self.unknown(e),

@@ -72,7 +72,7 @@ impl Ops {
                 friendly_name: None,
             };
             done.warnings
-                .extend(self.record_history(&p.id, &Record::from_twilio(&checked)));
+                .extend(self.record_history(&p.id, &checked.record()));
         }
         done
     }

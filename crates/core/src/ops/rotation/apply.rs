@@ -300,7 +300,7 @@ impl Rotator {
         match result {
             Ok(()) => {
                 // Twilio accepted exactly the token the target now holds.
-                let record = Record::from_twilio(&token.verdict());
+                let record = token.verdict().record();
                 warnings.extend(write_history(
                     &self.history,
                     &t.profile,
