@@ -51,7 +51,7 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
         .unwrap_or_default();
     // The journal is read only when there is a private place for it.
     let journal = crate::ops::Stores::open_default().ok().map(|s| s.journal);
-    let report = doctor::run(
+    let mut report = doctor::run(
         config_step,
         &profiles,
         &accounts,
@@ -59,6 +59,12 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
         &options,
     )
     .await;
+    if let Some(c) = &config {
+        // The key map is the UI's: checked here as the UI checks it at start.
+        report
+            .steps
+            .insert(1.min(report.steps.len()), key_map_step(c));
+    }
     let json = Json {
         status: report.status(),
         summary: report.summary(),
@@ -81,6 +87,20 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
             ),
         )),
         _ => Ok(()),
+    }
+}
+
+/// The `[keys]` table, as the UI reads it when it starts; commands never use it.
+fn key_map_step(config: &Config) -> Step {
+    const STEP: &str = "key map";
+    match crate::tui::keymap::Keymap::from_config(&config.keys, config.path.as_deref()) {
+        Ok(_) => Step::passed(STEP, "the [keys] table is valid (the UI reads it)"),
+        Err(e) => Step::failed(
+            STEP,
+            e.to_string(),
+            "fix the [keys] line named: the UI does not start with it (commands are not \
+             affected)",
+        ),
     }
 }
 

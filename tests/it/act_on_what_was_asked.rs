@@ -211,13 +211,20 @@ async fn a_typo_in_keys_stops_the_ui_with_its_line_but_never_a_command() {
         .await
         .unwrap();
     assert_eq!(ui.code, 2, "{}", ui.stderr);
-    assert!(
-        ui.stderr.contains(&format!(
-            "key \"keys.delet\": line {line}: unknown action `delet`"
-        )),
-        "{}",
-        ui.stderr
-    );
+    let said = format!("key \"keys.delet\": line {line}: unknown action `delet`");
+    assert!(ui.stderr.contains(&said), "{}", ui.stderr);
+
+    // doctor checks the table too, and names the line, as a step of its own.
+    let doctor = crate::cli::telcreds(&cfg, &["doctor", "-o", "json"], "").await;
+    let report: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let keys = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "key map")
+        .unwrap_or_else(|| panic!("no key map step: {report:#}"));
+    assert_eq!(keys["status"], "failed", "{keys}");
+    assert!(keys["message"].as_str().unwrap().contains(&said), "{keys}");
 }
 
 /// The sandbox's config with `prod-dasha`: a protected, production Dasha profile
