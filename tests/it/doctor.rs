@@ -150,8 +150,10 @@ async fn every_step_passes_against_the_sandbox_and_only_reads() {
         .iter()
         .map(|s| &s["profile"])
         .collect();
+    // The config file and its key map first, then the profile and the accounts.
+    assert_eq!(one["steps"][1]["step"], "key map", "{one:#}");
     assert!(
-        profiles[1..].iter().all(|p| *p == "sandbox-dasha"
+        profiles[2..].iter().all(|p| *p == "sandbox-dasha"
             || p.as_str().is_some_and(|p| p.starts_with("twilio account "))),
         "{profiles:?}"
     );
