@@ -142,11 +142,12 @@ impl Connection {
         let (io, local) =
             match transport {
                 Transport::Udp => {
-                    let bind: SocketAddr = if addr.is_ipv4() {
-                        "0.0.0.0:0".parse().expect("literal")
+                    let any = if addr.is_ipv4() {
+                        std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
                     } else {
-                        "[::]:0".parse().expect("literal")
+                        std::net::IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)
                     };
+                    let bind = SocketAddr::new(any, 0);
                     let socket = UdpSocket::bind(bind).await.map_err(io_error)?;
                     // Connected: an ICMP "port unreachable" comes back as a refusal.
                     socket.connect(addr).await.map_err(io_error)?;
