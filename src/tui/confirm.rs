@@ -383,7 +383,9 @@ impl ConfirmDialog {
                 lines.push(vec![Span::raw(" ".repeat(indent))]);
                 used = indent;
             }
-            let line = lines.last_mut().expect("one line at least");
+            let Some(line) = lines.last_mut() else {
+                break;
+            };
             if used > indent {
                 line.push(Span::raw(" "));
                 used += 1;
