@@ -18,8 +18,8 @@ use telcreds::history::History;
 use telcreds::journal::Journal;
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::app::{App, Clock};
-use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
 /// Credential `i`; its description starts with a capital letter when `capital`.

@@ -265,7 +265,7 @@ async fn the_command_line_and_the_ui_journal_the_same_scenarios_alike() {
 #[tokio::test]
 async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is_shown() {
     use telcreds::domain::needle::Needle;
-    use telcreds::tui::rows::{SIP_COLUMNS, sip_cells};
+    use telcreds::tui::app::rows::{SIP_COLUMNS, sip_cells};
     let mut h = Harness::demo().await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = crate::cli::write_config(&h.sandbox, dir.path());

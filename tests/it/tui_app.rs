@@ -8,7 +8,7 @@ use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::{Clock, Overlay, Tab};
-use telcreds::tui::effect::{Answer, Msg};
+use telcreds::tui::runtime::effect::{Answer, Msg};
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -356,7 +356,10 @@ async fn reveal_and_copy_expire_after_thirty_seconds_and_say_what_was_done() {
         "hidden again"
     );
     let last = h.copied.last().unwrap();
-    assert_eq!(last.expose(), telcreds::tui::clipboard::PLACEHOLDER);
+    assert_eq!(
+        last.expose(),
+        telcreds::tui::runtime::clipboard::PLACEHOLDER
+    );
     let flash = h.app.flash.as_ref().map(|f| f.text.as_str());
     assert_eq!(flash, Some("clipboard overwritten"));
 }
@@ -1025,7 +1028,7 @@ async fn the_hint_bar_names_what_can_be_done_and_only_that() {
 #[tokio::test]
 async fn without_colour_the_focused_pane_still_shows_and_enter_keeps_the_table_focused() {
     let mut h = Harness::demo().await;
-    h.app.theme = telcreds::tui::theme::Theme::default_theme().without_colour();
+    h.app.theme = telcreds::tui::app::theme::Theme::default_theme().without_colour();
     // ⏎ opens the detail but the keyboard stays on the table.
     h.press(KeyCode::Enter);
     h.settle().await;
@@ -1261,7 +1264,7 @@ async fn a_new_sip_credential_shows_its_detail_from_the_top() {
 #[tokio::test]
 async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
     use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
-    use telcreds::tui::effect::Msg;
+    use telcreds::tui::runtime::effect::Msg;
     let mut h = Harness::demo().await;
     let entry = |id: &str| {
         JournalEntry::new(
@@ -1300,7 +1303,7 @@ async fn the_sip_detail_pane_names_the_carrier_end_of_a_twilio_trunk_credential(
         .get_sip_credential(crate::probe::TRUNK_CREDENTIAL)
         .await
         .unwrap();
-    let accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    let accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
     let end =
         telcreds::ops::carrier::find_carrier_end(&c, &accounts, &crate::support::http()).await;
     let link = end.found().unwrap();

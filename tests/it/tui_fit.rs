@@ -5,7 +5,7 @@
 use crate::tui_harness::render_text;
 use crate::tui_snapshots::{fixture, press};
 use crossterm::event::KeyCode;
-use telcreds::tui::theme::Theme;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::views::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 #[test]

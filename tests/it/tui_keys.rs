@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 use telcreds::config::Config;
 use telcreds::sandbox::Seed;
-use telcreds::tui::action::ACTIONS;
 use telcreds::tui::app::Overlay;
-use telcreds::tui::keymap::Keymap;
+use telcreds::tui::app::action::ACTIONS;
+use telcreds::tui::app::keymap::Keymap;
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 

@@ -12,7 +12,7 @@ use telcreds::ops::rotation::RunStage as MintStage;
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::Overlay;
-use telcreds::tui::rotation_view::MintKeys;
+use telcreds::tui::components::rotation_view::MintKeys;
 
 /// "Acme Production": Dasha providers 1, 2, 8 and Unpod configuration 101 use it.
 const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
@@ -199,7 +199,7 @@ async fn with_a_store_command_the_new_token_never_reaches_the_screen() {
     let mut h = Harness::demo().await;
     let dir = tempfile::tempdir().unwrap();
     let stored = dir.path().join("stored");
-    let mut accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    let mut accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
     for a in &mut accounts {
         a.store_cmd = Some(format!("cat > '{}'", stored.display()));
     }
@@ -561,7 +561,7 @@ async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
 async fn a_message_of_another_rotation_never_changes_the_screen_open() {
     use telcreds::api::ApiError;
     use telcreds::ops::rotation::Promotion;
-    use telcreds::tui::effect::{Msg, RotationMsg};
+    use telcreds::tui::runtime::effect::{Msg, RotationMsg};
     let mut h = Harness::demo().await;
     mint_and_confirm(&mut h).await;
     assert!(matches!(stage(&h), MintStage::Promoted { .. }));

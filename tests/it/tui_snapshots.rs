@@ -16,9 +16,9 @@ use telcreds::history::History;
 use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
+use telcreds::tui::app::sip_row::SipRow;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::app::{ActivityEntry, App, Clock};
-use telcreds::tui::sip_row::SipRow;
-use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
 fn now() -> DateTime<Utc> {
@@ -327,11 +327,11 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     // The dialog opens once dependants are known; open it directly as the reply would.
     app.overlay = None;
     let details = vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
-    let dialog = telcreds::tui::confirm::ConfirmDialog::new(
+    let dialog = telcreds::tui::components::confirm::ConfirmDialog::new(
         "Delete SIP credential",
         "Credential",
         "EU carrier (outbound)",
-        vec![telcreds::tui::confirm::ProfileTag {
+        vec![telcreds::tui::components::confirm::ProfileTag {
             name: "prod-dasha".into(),
             production: true,
         }],
@@ -384,7 +384,7 @@ fn snapshot_overlay(name: &str, app: &telcreds::tui::app::App) {
                     }
                     Some(Overlay::Rotation(view)) => view.render(f, f.area(), &theme, "◐"),
                     Some(Overlay::RotateHow { account_sid }) => {
-                        telcreds::tui::rotation_view::draw_rotate_how(
+                        telcreds::tui::components::rotation_view::draw_rotate_how(
                             account_sid,
                             f,
                             f.area(),

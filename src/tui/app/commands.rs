@@ -1,8 +1,8 @@
 //! The `:` command line and the profile picker.
 
 use super::{App, Overlay, Tab};
-use crate::tui::command_line;
-use crate::tui::effect::Effect;
+use crate::tui::components::command_line;
+use crate::tui::runtime::effect::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {

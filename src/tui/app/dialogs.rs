@@ -4,10 +4,10 @@
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
 use crate::config::TokenSource;
 use crate::domain::validate;
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
-use crate::tui::effect::{Effect, Job, Request, RotationJob};
-use crate::tui::form::{Form, FormEvent};
-use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
+use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
+use crate::tui::components::form::{Form, FormEvent};
+use crate::tui::components::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
+use crate::tui::runtime::effect::{Effect, Job, Request, RotationJob};
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
@@ -279,7 +279,7 @@ impl App {
                 let help_key = self
                     .keymap()
                     .lookup(&key)
-                    .is_some_and(|s| s.action == crate::tui::action::Action::Help);
+                    .is_some_and(|s| s.action == crate::tui::app::action::Action::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
                     let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);

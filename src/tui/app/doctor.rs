@@ -3,8 +3,8 @@
 
 use super::{App, Overlay};
 use crate::ops::doctor::Report;
-use crate::tui::doctor_view::{DoctorEvent, DoctorView};
-use crate::tui::effect::{Effect, Job};
+use crate::tui::components::doctor_view::{DoctorEvent, DoctorView};
+use crate::tui::runtime::effect::{Effect, Job};
 use crossterm::event::KeyEvent;
 
 impl App {

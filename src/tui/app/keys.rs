@@ -2,11 +2,11 @@
 
 use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
 use crate::secret::Secret;
-use crate::tui::action::{self, Action, ActionSpec, Scope};
-use crate::tui::effect::{Effect, Request};
-use crate::tui::keymap::Keymap;
-use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
-use crate::tui::sip_row::SipRow;
+use crate::tui::app::action::{self, Action, ActionSpec, Scope};
+use crate::tui::app::keymap::Keymap;
+use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::runtime::effect::{Effect, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 
@@ -366,7 +366,7 @@ impl App {
             });
             if lookup {
                 effects.push(
-                    crate::tui::effect::Job::SipCarrier {
+                    crate::tui::runtime::effect::Job::SipCarrier {
                         generation: self.generation,
                         credential: Box::new(credential),
                         accounts: self.twilio_accounts.clone(),

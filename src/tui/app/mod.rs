@@ -2,31 +2,38 @@
 //! task results change it and return [`Effect`]s for the worker. No I/O here, so it
 //! is tested by feeding keys and messages, without a terminal.
 
+pub mod action;
 mod activity;
 mod clock;
 mod commands;
 mod dialogs;
 mod doctor;
+pub mod keymap;
 mod keys;
+pub mod list;
 mod messages;
 mod overlay;
 mod replies;
 mod rotation;
+pub mod rows;
+pub mod sip_row;
+pub mod sort_key;
+pub mod theme;
 
 pub use activity::ActivityEntry;
 pub use clock::Clock;
 pub use messages::{MESSAGES_KEPT, Message};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 
-use super::effect::{Effect, Job, Request};
-use super::list::{Cursor, ItemList, Sort};
-use super::sip_row::SipRow;
-use super::theme::Theme;
 use crate::api::{Capabilities, capabilities};
 use crate::config::ConfigError;
 use crate::config::{Profile, TwilioAccount};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
 use crate::ops::Ops;
+use crate::tui::app::list::{Cursor, ItemList, Sort};
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::app::theme::Theme;
+use crate::tui::runtime::effect::{Effect, Job, Request};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -167,7 +174,7 @@ pub struct App {
     pub(crate) clipboard_clear_at: Option<Instant>,
     /// How long a copied secret stays on the clipboard ([`SECRET_TTL`] but in tests).
     pub(crate) clipboard_ttl: Duration,
-    /// Where a copy goes, as the message says it ([`crate::tui::clipboard::destination`]).
+    /// Where a copy goes, as the message says it ([`crate::tui::runtime::clipboard::destination`]).
     pub(crate) clipboard_destination: String,
     /// Spinner frame.
     pub(crate) spinner: usize,
@@ -193,11 +200,11 @@ pub struct App {
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
     /// (platforms may spell it either way): `r` on a provider of the account reopens
     /// one.
-    parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
+    parked_mints: HashMap<String, Box<crate::tui::components::rotation_view::RotationView>>,
     /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
     config_path: Option<std::path::PathBuf>,
     /// Which keys trigger which action.
-    keymap: crate::tui::keymap::Keymap,
+    keymap: crate::tui::app::keymap::Keymap,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
     /// The time, as last handed in by the event loop.
@@ -279,7 +286,7 @@ impl App {
             revealed: None,
             clipboard_clear_at: None,
             clipboard_ttl: SECRET_TTL,
-            clipboard_destination: crate::tui::clipboard::destination(false),
+            clipboard_destination: crate::tui::runtime::clipboard::destination(false),
             spinner: 0,
             base_theme: theme.clone(),
             theme,
@@ -437,12 +444,16 @@ impl App {
         let now = self.clock.mono;
         self.auto_refresh_used = true;
         if self.auto_refresh_at.take().is_some() {
-            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            let key = self
+                .keymap
+                .label(crate::tui::app::action::Action::AutoRefresh);
             self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         } else {
             self.auto_refresh_at = Some(now + AUTO_REFRESH);
             let every = AUTO_REFRESH.as_secs();
-            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            let key = self
+                .keymap
+                .label(crate::tui::app::action::Action::AutoRefresh);
             self.set_flash(
                 format!("auto-refresh every {every} s ({key} pauses)"),
                 false,
@@ -509,7 +520,7 @@ impl App {
             return Err(match &self.connect_error {
                 Some(e) => NotStarted::ConnectFailed {
                     error: e.to_string(),
-                    retry: self.keymap.label(crate::tui::action::Action::Refresh),
+                    retry: self.keymap.label(crate::tui::app::action::Action::Refresh),
                 },
                 None => NotStarted::Connecting,
             });
@@ -739,7 +750,7 @@ pub enum NotStarted {
 
 /// An empty list that keeps the sort of `old` but not its filter: a filter typed for
 /// one profile's items means nothing on another's.
-fn fresh_like<T: super::list::Row>(old: &ItemList<T>) -> ItemList<T> {
+fn fresh_like<T: crate::tui::app::list::Row>(old: &ItemList<T>) -> ItemList<T> {
     let mut list = ItemList::default();
     if let Some(s) = old.sort() {
         list.set_default_sort(s);

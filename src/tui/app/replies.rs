@@ -7,8 +7,8 @@ use crate::api::{ApiError, ListPage};
 use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
 };
-use crate::tui::effect::{Answer, Effect, Msg, Request, Saved};
-use crate::tui::sip_row::SipRow;
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::runtime::effect::{Answer, Effect, Msg, Request, Saved};
 use std::sync::Arc;
 
 impl App {
@@ -152,7 +152,7 @@ impl App {
 
     /// The key that retries a load (ctrl-r unless remapped).
     fn retry_key(&self) -> String {
-        self.keymap.label(crate::tui::action::Action::Refresh)
+        self.keymap.label(crate::tui::app::action::Action::Refresh)
     }
 
     /// A page of the SIP list: on screen at once on a first load (the cursor, filter
@@ -470,7 +470,7 @@ impl App {
             }
         }
         let mut effects = self.call(Request::ListSip);
-        effects.push(crate::tui::effect::Job::LoadJournal.into());
+        effects.push(crate::tui::runtime::effect::Job::LoadJournal.into());
         effects
     }
 

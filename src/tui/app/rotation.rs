@@ -10,10 +10,10 @@ use crate::ops::rotation::{
     CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RunKind,
     RunStage, Target,
 };
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
-use crate::tui::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
-use crate::tui::rotation_view::RotationView;
-use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
+use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
+use crate::tui::components::rotation_view::RotationView;
+use crate::tui::components::secret_prompt::{SecretPrompt, SecretRule};
+use crate::tui::runtime::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 

@@ -1,9 +1,9 @@
 //! The hint bar (built from the available actions) and the flash line; the `:` and
 //! `/` inputs take the hint bar's place while open.
 
-use crate::tui::action::Action;
+use crate::tui::app::action::Action;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::{fit_line, hint_line};
+use crate::tui::components::widgets::{fit_line, hint_line};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};

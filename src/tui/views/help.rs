@@ -5,10 +5,10 @@
 
 use super::layout::{self, Width};
 use super::pager;
-use crate::tui::action::{ACTIONS, Action, ActionSpec};
+use crate::tui::app::action::{ACTIONS, Action, ActionSpec};
 use crate::tui::app::{App, Overlay};
-use crate::tui::command_line;
-use crate::tui::widgets::{centered, wrap};
+use crate::tui::components::command_line;
+use crate::tui::components::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,9 +2,9 @@
 //! spaces under its time).
 
 use super::pager;
-use crate::tui::action::Action;
+use crate::tui::app::action::Action;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::{centered, wrap};
+use crate::tui::components::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

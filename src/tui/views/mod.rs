@@ -14,7 +14,7 @@ mod pager;
 mod picker;
 mod tables;
 
-use super::app::{App, Focus, Overlay};
+use crate::tui::app::{App, Focus, Overlay};
 use layout::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -86,13 +86,18 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
         Some(Overlay::Doctor(view)) => view.render(frame, area, &app.theme, spinner(app)),
         Some(Overlay::SipRotateHow { name, .. }) => {
-            crate::tui::carrier_view::draw_how(name, frame, area, &app.theme)
+            crate::tui::components::carrier_view::draw_how(name, frame, area, &app.theme)
         }
         Some(Overlay::Report { title, lines }) => {
-            crate::tui::carrier_view::draw_report(title, lines, frame, area, &app.theme)
+            crate::tui::components::carrier_view::draw_report(title, lines, frame, area, &app.theme)
         }
         Some(Overlay::RotateHow { account_sid }) => {
-            crate::tui::rotation_view::draw_rotate_how(account_sid, frame, area, &app.theme)
+            crate::tui::components::rotation_view::draw_rotate_how(
+                account_sid,
+                frame,
+                area,
+                &app.theme,
+            )
         }
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
@@ -140,7 +145,7 @@ pub(crate) fn table_focused(app: &App) -> bool {
 
 /// The question before a probe: reach only, or check the password too.
 fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, area: Rect) {
-    use crate::tui::widgets::modal_lines;
+    use crate::tui::components::widgets::modal_lines;
     use ratatui::text::Span;
     let t = &app.theme;
     let what = match targets {

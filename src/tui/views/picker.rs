@@ -2,7 +2,7 @@
 //! to sort the table by.
 
 use crate::tui::app::App;
-use crate::tui::widgets::{centered, hint_line, modal_lines};
+use crate::tui::components::widgets::{centered, hint_line, modal_lines};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

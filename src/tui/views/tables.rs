@@ -5,9 +5,9 @@ use super::layout::Width;
 use super::{pane, table_focused};
 use crate::journal::Outcome;
 use crate::text::thousands;
+use crate::tui::app::list::{ItemList, Row as ListRow, Sort};
+use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use crate::tui::app::{App, Tab};
-use crate::tui::list::{ItemList, Row as ListRow, Sort};
-use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -56,8 +56,8 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
                 .map(|c| format!("{}: {}", c.name, c.message))
                 .unwrap_or_default();
             GridRow::new([
-                Line::from(crate::tui::widgets::clip(&r.credential_name)),
-                Line::from(crate::tui::widgets::clip(&r.server)),
+                Line::from(crate::tui::components::widgets::clip(&r.credential_name)),
+                Line::from(crate::tui::components::widgets::clip(&r.server)),
                 Line::from(Span::styled(headline.clone(), theme.status(&r.status()))),
                 Line::from(Span::styled(decided, theme.muted)),
             ])
@@ -132,7 +132,7 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
-    let retry = app.keymap().label(crate::tui::action::Action::Refresh);
+    let retry = app.keymap().label(crate::tui::app::action::Action::Refresh);
     if let Some(e) = &list.error {
         return Some((format!("✗ {e}\n\n{retry} retries"), app.theme.error));
     }
