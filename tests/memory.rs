@@ -156,7 +156,10 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
     run(effects, &mut worker);
     let key = KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE);
     run(app.handle_key(key), &mut worker);
-    while !(app.sip.loaded && app.sip_load.is_none() && app.sip.items().len() == 20_042) {
+    while !(app.tables.sip.loaded
+        && app.tables.sip_load.is_none()
+        && app.tables.sip.items().len() == 20_042)
+    {
         let msg = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
             .await
             .expect("the list loads within a minute")
@@ -164,8 +167,8 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
         let effects = app.update(msg);
         run(effects, &mut worker);
     }
-    let rows = app.sip.items().len();
-    let per_row = bytes_held(std::mem::take(&mut app.sip)) / rows;
+    let rows = app.tables.sip.items().len();
+    let per_row = bytes_held(std::mem::take(&mut app.tables.sip)) / rows;
     println!("the UI's list: {rows} rows, {per_row} bytes per row");
     assert!(
         per_row <= BUDGET_PER_ROW,

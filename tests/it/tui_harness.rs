@@ -181,13 +181,13 @@ impl Harness {
 
     /// Selects SIP credential `id` (on the SIP tab).
     pub fn select_sip(&mut self, id: &str) -> telcreds::domain::SipCredential {
-        self.select_where(|app| &app.sip, |s| s.id() == id)
+        self.select_where(|app| &app.tables.sip, |s| s.id() == id)
             .credential()
     }
 
     /// Selects the first provider using Account SID `sid` (Providers tab).
     pub fn select_provider_of(&mut self, sid: &str) -> telcreds::domain::Provider {
-        self.select_where(|app| &app.providers, |p| p.account_sid == sid)
+        self.select_where(|app| &app.tables.providers, |p| p.account_sid == sid)
     }
 
     /// Types text, one key per character.

@@ -151,16 +151,16 @@ pub(crate) fn fixture(theme: Theme) -> App {
         wall: now(),
     };
     let (mut app, _) = App::new(vec![dasha, unpod], 0, theme, clock);
-    app.ops = Some(Arc::new(ops));
+    app.session.ops = Some(Arc::new(ops));
     let providers = vec![
         provider(1, "prod-main", VerificationStatus::Verified, Some(2), 5),
         provider(2, "prod-dr", VerificationStatus::Failed, Some(60), 2),
         provider(3, "eu-support", VerificationStatus::Warning, Some(35), 5),
         provider(4, "onboarding", VerificationStatus::Pending, None, 0),
     ];
-    app.providers.set_items(providers.clone());
-    app.verification.set_items(providers);
-    app.sip.set_items(rows([
+    app.tables.providers.set_items(providers.clone());
+    app.tables.verification.set_items(providers);
+    app.tables.sip.set_items(rows([
         sip(
             1,
             "EU carrier (outbound)",
@@ -193,7 +193,7 @@ pub(crate) fn fixture(theme: Theme) -> App {
         e.time = now() - Duration::minutes(minutes);
         e
     };
-    app.activity.set_items(vec![
+    app.tables.activity.set_items(vec![
         ActivityEntry::new(1, entry(3, Action::SipCreate, "US carrier (inbound)")),
         ActivityEntry::new(
             2,
@@ -356,8 +356,8 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
 fn unpod_readonly_profile() {
     snapshot_all("unpod_readonly", |app| {
         let _ = app.switch_profile(1);
-        app.ops = None;
-        app.connect_error = Some(ConfigError::TokenSource {
+        app.session.ops = None;
+        app.session.connect_error = Some(ConfigError::TokenSource {
             profile: "staging-unpod".into(),
             section: telcreds::config::PROFILE,
             key: "token_env".into(),
@@ -407,7 +407,7 @@ async fn rotation_prompt_plan_and_result_dialogs() {
     let mut h = crate::tui_harness::Harness::demo().await;
     let token = crate::support::current_token(&h.sandbox, "AC759b765966b5b7c9cdfaa58072348b24");
     h.select_where(
-        |app| &app.providers,
+        |app| &app.tables.providers,
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));
@@ -433,7 +433,7 @@ async fn mint_plan_blocked_and_promoted_screens() {
     )
     .await;
     h.select_where(
-        |app| &app.providers,
+        |app| &app.tables.providers,
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));

@@ -26,7 +26,7 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
-        match self.keymap.lookup(&key) {
+        match self.settings.keymap.lookup(&key) {
             Some(spec) if self.is_available(spec) => {
                 self.drop_stale_flash();
                 self.perform(spec.action)
@@ -34,8 +34,8 @@ impl App {
             Some(spec) => {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
-                } else if spec.mutates && self.connect_error.is_some() {
-                    let retry = self.keymap.label(Action::Refresh);
+                } else if spec.mutates && self.session.connect_error.is_some() {
+                    let retry = self.settings.keymap.label(Action::Refresh);
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -51,7 +51,7 @@ impl App {
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
         // A profile that could not connect offers no change (while it is still
         // connecting, a form may be filled in: its save then says why it waits).
-        if spec.mutates && (self.readonly() || self.connect_error.is_some()) {
+        if spec.mutates && (self.readonly() || self.session.connect_error.is_some()) {
             return false;
         }
         let caps = self.caps();
@@ -63,23 +63,25 @@ impl App {
             Scope::ProviderRow => provider.is_some(),
             Scope::SipRow => sip.is_some(),
             // Not while the tab's list could not be loaded: the platform is out of reach.
-            Scope::Creatable => match self.tab {
-                Tab::Providers => self.providers.error.is_none(),
-                Tab::Sip => caps.sip_credentials && self.sip.error.is_none(),
+            Scope::Creatable => match self.tables.tab {
+                Tab::Providers => self.tables.providers.error.is_none(),
+                Tab::Sip => caps.sip_credentials && self.tables.sip.error.is_none(),
                 _ => false,
             },
         };
         base && match spec.action {
             Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
             Action::Verify => caps.verification,
-            Action::Mark => caps.verification || self.tab == Tab::Sip,
+            Action::Mark => caps.verification || self.tables.tab == Tab::Sip,
             Action::VerifyAll => {
-                caps.verification && self.tab == Tab::Verification && !self.verification.is_empty()
+                caps.verification
+                    && self.tables.tab == Tab::Verification
+                    && !self.tables.verification.is_empty()
             }
             Action::Reveal => sip.is_some_and(SipRow::has_password),
-            Action::Sort => self.tab != Tab::Activity,
+            Action::Sort => self.tables.tab != Tab::Activity,
             Action::TabSip => caps.sip_credentials,
-            Action::Profiles => self.profiles.len() > 1,
+            Action::Profiles => self.session.profiles.len() > 1,
             _ => true,
         }
     }
@@ -92,7 +94,7 @@ impl App {
                 "this platform has no verification"
             }
             Action::VerifyAll => {
-                let tab = self.keymap.label(Action::TabVerification);
+                let tab = self.settings.keymap.label(Action::TabVerification);
                 return format!("from the Verification tab ({tab})");
             }
             Action::TabSip => "this platform has no SIP credentials",
@@ -110,12 +112,12 @@ impl App {
 
     /// The keys in use (the action table's, as `[keys]` remapped them).
     pub fn keymap(&self) -> &Keymap {
-        &self.keymap
+        &self.settings.keymap
     }
 
     /// Uses `keymap` from now on (from the config's `[keys]`).
     pub fn set_keymap(&mut self, keymap: Keymap) {
-        self.keymap = keymap;
+        self.settings.keymap = keymap;
     }
 
     /// The actions available now, in table order (for hints and help).
@@ -128,8 +130,8 @@ impl App {
 
     fn perform(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Quit | Action::Back if self.focus == Focus::Detail => {
-                self.focus = Focus::Table;
+            Action::Quit | Action::Back if self.tables.focus == Focus::Detail => {
+                self.tables.focus = Focus::Table;
                 Vec::new()
             }
             Action::Quit | Action::ForceQuit => {
@@ -147,7 +149,7 @@ impl App {
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
             Action::Profiles => self.open(super::Overlay::Picker {
-                selected: self.current,
+                selected: self.session.current,
             }),
             Action::TabProviders => self.set_tab(Tab::Providers),
             Action::TabSip => self.set_tab(Tab::Sip),
@@ -156,7 +158,7 @@ impl App {
             Action::NextTab => self.step_tab(1),
             Action::PrevTab => self.step_tab(-1),
             Action::FocusPane => {
-                self.focus = if self.focus == Focus::Table {
+                self.tables.focus = if self.tables.focus == Focus::Table {
                     Focus::Detail
                 } else {
                     Focus::Table
@@ -169,9 +171,9 @@ impl App {
             Action::PageDown => self.move_cursor(PAGE),
             Action::Top => self.jump(true),
             Action::Bottom => self.jump(false),
-            Action::Refresh if self.connect_error.is_some() => {
+            Action::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
-                let effects = self.switch_profile(self.current);
+                let effects = self.switch_profile(self.session.current);
                 self.set_progress("connecting…");
                 effects
             }
@@ -187,6 +189,7 @@ impl App {
             Action::Verify => self.verify_selected(),
             Action::VerifyAll => {
                 let ids: Vec<String> = self
+                    .tables
                     .verification
                     .items()
                     .iter()
@@ -202,9 +205,9 @@ impl App {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
                     list.move_by(1);
-                } else if self.tab == Tab::Sip {
-                    self.sip.toggle_mark();
-                    self.sip.move_by(1);
+                } else if self.tables.tab == Tab::Sip {
+                    self.tables.sip.toggle_mark();
+                    self.tables.sip.move_by(1);
                 }
                 Vec::new()
             }
@@ -212,10 +215,10 @@ impl App {
             Action::Reveal => {
                 if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
                     if self.is_revealed(&id) {
-                        self.revealed = None;
+                        self.timers.revealed = None;
                     } else {
-                        self.revealed = Some((id, self.clock.mono + SECRET_TTL));
-                        let hide = self.keymap.label(Action::Reveal);
+                        self.timers.revealed = Some((id, self.timers.clock.mono + SECRET_TTL));
+                        let hide = self.settings.keymap.label(Action::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
                             false,
@@ -239,10 +242,10 @@ impl App {
 
     /// Shows `tab`, resetting the pane focus and detail.
     pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        if self.tab != tab {
-            self.tab = tab;
-            self.focus = Focus::Table;
-            self.detail = None;
+        if self.tables.tab != tab {
+            self.tables.tab = tab;
+            self.tables.focus = Focus::Table;
+            self.tables.detail = None;
             self.detail_to_top();
         }
         Vec::new()
@@ -254,12 +257,12 @@ impl App {
             .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
             .collect();
         let n = tabs.len() as isize;
-        let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        let i = tabs.iter().position(|t| *t == self.tables.tab).unwrap_or(0) as isize;
         self.set_tab(tabs[((i + step).rem_euclid(n)) as usize])
     }
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
-        if self.focus == Focus::Detail {
+        if self.tables.focus == Focus::Detail {
             self.scroll_detail(delta);
             return Vec::new();
         }
@@ -270,7 +273,7 @@ impl App {
 
     /// `g`/`G`: the first or last row; in the detail pane, its top or a page down.
     fn jump(&mut self, top: bool) -> Vec<Effect> {
-        if self.focus == Focus::Detail {
+        if self.tables.focus == Focus::Detail {
             return if top {
                 self.detail_to_top();
                 Vec::new()
@@ -292,7 +295,7 @@ impl App {
     /// `key`, when it is a movement key; the view keeps it inside the text.
     pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
         let page = PAGE.unsigned_abs();
-        Some(match self.keymap.lookup(key)?.action {
+        Some(match self.settings.keymap.lookup(key)?.action {
             Action::Down => scroll.saturating_add(1),
             Action::Up => scroll.saturating_sub(1),
             Action::PageDown => scroll.saturating_add(page),
@@ -305,7 +308,7 @@ impl App {
 
     /// The columns the current tab's table sorts by.
     pub fn sort_columns(&self) -> &'static [&'static str] {
-        match self.tab {
+        match self.tables.tab {
             Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
             Tab::Sip => SIP_COLUMNS,
             Tab::Activity => &[],
@@ -346,7 +349,7 @@ impl App {
         self.detail_to_top();
         let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
-            self.detail = Some(DetailExtra {
+            self.tables.detail = Some(DetailExtra {
                 id: id.clone(),
                 ..Default::default()
             });
@@ -359,7 +362,7 @@ impl App {
             let mut credential = row.credential();
             credential.auth_password = None;
             let lookup = crate::ops::carrier::dials_a_twilio_trunk(&credential.server);
-            self.detail = Some(DetailExtra {
+            self.tables.detail = Some(DetailExtra {
                 id: id.clone(),
                 carrier_lookup: lookup,
                 ..Default::default()
@@ -367,9 +370,9 @@ impl App {
             if lookup {
                 effects.push(
                     crate::tui::runtime::effect::Job::SipCarrier {
-                        generation: self.generation,
+                        generation: self.session.generation,
                         credential: Box::new(credential),
-                        accounts: self.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts.clone(),
                     }
                     .into(),
                 );
@@ -401,11 +404,11 @@ impl App {
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         if ids.len() > 1 {
             // Several at once: one summary when the last one answers.
-            self.verify_batch = Some(Default::default());
+            self.calls.verify_batch = Some(Default::default());
         }
         let mut effects = Vec::new();
         for id in ids {
-            if self.verifying.insert(id.clone()) {
+            if self.calls.verifying.insert(id.clone()) {
                 effects.extend(self.call(Request::Verify { id }));
             }
         }
@@ -427,8 +430,8 @@ impl App {
             vec![self.copy(text, what)]
         } else {
             // An identifier may stay on the clipboard.
-            self.clipboard_clear_at = None;
-            let to = self.clipboard_destination.clone();
+            self.timers.clipboard_clear_at = None;
+            let to = self.timers.clipboard_destination.clone();
             self.set_flash(format!("{what} copied {to}"), false);
             vec![Effect::Copy(text)]
         }
@@ -437,9 +440,9 @@ impl App {
     /// Copies a secret, to be overwritten on the clipboard after the usual delay; the
     /// message says where it went.
     pub(super) fn copy(&mut self, secret: Secret, what: &str) -> Effect {
-        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
-        let secs = self.clipboard_ttl.as_secs();
-        let to = &self.clipboard_destination;
+        self.timers.clipboard_clear_at = Some(self.timers.clock.mono + self.timers.clipboard_ttl);
+        let secs = self.timers.clipboard_ttl.as_secs();
+        let to = &self.timers.clipboard_destination;
         self.set_flash(
             format!("{what} copied {to}: overwritten there in {secs} s"),
             false,

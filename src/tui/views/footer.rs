@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 /// Draws the hints, or the open command / filter input.
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let (prompt, input, choices) = match &app.overlay {
         Some(Overlay::Command(line)) => (":", line.input(), line.choices()),
         Some(Overlay::Filter(i)) => ("/", i, &[][..]),
@@ -68,8 +68,8 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
 /// Draws the flash line; a message longer than it is cut and says where it is
 /// kept whole (`:messages`).
 pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let Some(f) = &app.flash else {
+    let t = &app.settings.theme;
+    let Some(f) = &app.status.flash else {
         return frame.render_widget(Paragraph::new("").style(t.base), area);
     };
     let style = if f.error { t.flash_error } else { t.flash_ok };

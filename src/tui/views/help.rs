@@ -23,7 +23,7 @@ fn footer() -> [String; 2] {
 }
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let keys = app.keymap().labels(spec.action);
     let available = app.is_available(spec);
     let note = match (available, spec.mutates && app.readonly()) {
@@ -46,7 +46,7 @@ fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
 /// Draws the help box over `area`: the entries in as many columns as fit whole,
 /// else (a small screen) one list, with the footer, that scrolls.
 pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     let box_area = centered(area, 110, area.height);
     let inner = Block::default().borders(Borders::ALL).inner(box_area);
     let entries: Vec<Line> = ACTIONS.iter().map(|s| entry(app, s)).collect();
@@ -98,7 +98,7 @@ fn draw_list(
     mut lines: Vec<Line<'static>>,
     footer: &[String],
 ) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     let width = usize::from(area.width.saturating_sub(3));
     lines.push(Line::raw(""));
     for text in footer {

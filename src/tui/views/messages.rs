@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 /// Draws the message log over `area`.
 pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     // Inside the border, one column for the space before the time.
     let width = usize::from(area.width.min(110).saturating_sub(3));
     let mut lines = Vec::new();
