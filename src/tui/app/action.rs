@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 /// What the user can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
+pub enum UserAction {
     /// Back from the detail pane, else quit.
     Quit,
     /// Back from the detail pane, else clear the filter.
@@ -97,7 +97,7 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy)]
 pub struct ActionSpec {
     /// The action.
-    pub action: Action,
+    pub action: UserAction,
     /// Its name in the config's `[keys]` table (`delete`, `verify_all`).
     pub name: &'static str,
     /// Keys that trigger it by default (the first is shown); `[keys]` may remap them.
@@ -119,7 +119,7 @@ const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 macro_rules! spec {
     ($action:ident, $name:literal, [$($key:expr),+], $label:literal, $mutates:literal, $scope:ident, $hint:literal) => {
         ActionSpec {
-            action: Action::$action,
+            action: UserAction::$action,
             name: $name,
             keys: &[$($key),+],
             label: $label,
@@ -441,7 +441,7 @@ pub const ACTIONS: &[ActionSpec] = &[
 ];
 
 /// The spec of an action.
-pub fn spec(action: Action) -> &'static ActionSpec {
+pub fn spec(action: UserAction) -> &'static ActionSpec {
     ACTIONS
         .iter()
         .find(|s| s.action == action)

@@ -287,7 +287,7 @@ impl App {
                 let help_key = self
                     .keymap()
                     .lookup(&key)
-                    .is_some_and(|s| s.action == crate::tui::app::action::Action::Help);
+                    .is_some_and(|s| s.action == crate::tui::app::action::UserAction::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
                     let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);

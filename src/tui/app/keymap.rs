@@ -9,7 +9,7 @@
 //! control or invisible character.
 
 use crate::config::{ConfigError, KeyProblem, KeyRemap, KeysTable, keys_error};
-use crate::tui::app::action::{ACTIONS, Action, ActionSpec, key_label};
+use crate::tui::app::action::{ACTIONS, ActionSpec, UserAction, key_label};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -20,7 +20,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 pub type Key = (KeyCode, KeyModifiers);
 
 /// The action ctrl-c always triggers; it cannot be remapped.
-const FIXED: Action = Action::ForceQuit;
+const FIXED: UserAction = UserAction::ForceQuit;
 
 /// Most keys one action may have.
 const MAX_KEYS: usize = 16;
@@ -169,7 +169,7 @@ impl Keymap {
     }
 
     /// The keys of `action`, the one shown first.
-    pub fn keys(&self, action: Action) -> &[Key] {
+    pub fn keys(&self, action: UserAction) -> &[Key] {
         ACTIONS
             .iter()
             .position(|s| s.action == action)
@@ -177,7 +177,7 @@ impl Keymap {
     }
 
     /// How `action`'s first key is written (`ctrl-x`); empty when it has none.
-    pub fn label(&self, action: Action) -> String {
+    pub fn label(&self, action: UserAction) -> String {
         self.keys(action)
             .first()
             .map(|(code, mods)| key_label(*code, *mods))
@@ -185,7 +185,7 @@ impl Keymap {
     }
 
     /// How each of `action`'s keys is written.
-    pub fn labels(&self, action: Action) -> Vec<String> {
+    pub fn labels(&self, action: UserAction) -> Vec<String> {
         self.keys(action)
             .iter()
             .map(|(code, mods)| key_label(*code, *mods))

@@ -2,7 +2,7 @@
 
 use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
 use crate::secret::Secret;
-use crate::tui::app::action::{self, Action, ActionSpec, Scope};
+use crate::tui::app::action::{self, ActionSpec, Scope, UserAction};
 use crate::tui::app::keymap::Keymap;
 use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crate::tui::app::sip_row::SipRow;
@@ -35,7 +35,7 @@ impl App {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
                 } else if spec.mutates && self.session.connect_error.is_some() {
-                    let retry = self.settings.keymap.label(Action::Refresh);
+                    let retry = self.settings.keymap.label(UserAction::Refresh);
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -70,41 +70,45 @@ impl App {
             },
         };
         base && match spec.action {
-            Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
-            Action::Verify => caps.verification,
-            Action::Mark => caps.verification || self.tables.tab == Tab::Sip,
-            Action::VerifyAll => {
+            UserAction::Edit | UserAction::Delete | UserAction::Rotate => {
+                sip.is_none_or(|s| !s.is_read_only())
+            }
+            UserAction::Verify => caps.verification,
+            UserAction::Mark => caps.verification || self.tables.tab == Tab::Sip,
+            UserAction::VerifyAll => {
                 caps.verification
                     && self.tables.tab == Tab::Verification
                     && !self.tables.verification.is_empty()
             }
-            Action::Reveal => sip.is_some_and(SipRow::has_password),
-            Action::Sort => self.tables.tab != Tab::Activity,
-            Action::TabSip => caps.sip_credentials,
-            Action::Profiles => self.session.profiles.len() > 1,
+            UserAction::Reveal => sip.is_some_and(SipRow::has_password),
+            UserAction::Sort => self.tables.tab != Tab::Activity,
+            UserAction::TabSip => caps.sip_credentials,
+            UserAction::Profiles => self.session.profiles.len() > 1,
             _ => true,
         }
     }
 
     /// Why an action is not available here, in words.
-    fn unavailable_reason(&self, action: Action) -> String {
+    fn unavailable_reason(&self, action: UserAction) -> String {
         let sip = self.selected_sip_row();
         let why = match action {
-            Action::Verify | Action::Mark | Action::VerifyAll if !self.caps().verification => {
+            UserAction::Verify | UserAction::Mark | UserAction::VerifyAll
+                if !self.caps().verification =>
+            {
                 "this platform has no verification"
             }
-            Action::VerifyAll => {
-                let tab = self.settings.keymap.label(Action::TabVerification);
+            UserAction::VerifyAll => {
+                let tab = self.settings.keymap.label(UserAction::TabVerification);
                 return format!("from the Verification tab ({tab})");
             }
-            Action::TabSip => "this platform has no SIP credentials",
-            Action::Edit | Action::Delete | Action::Rotate
+            UserAction::TabSip => "this platform has no SIP credentials",
+            UserAction::Edit | UserAction::Delete | UserAction::Rotate
                 if sip.is_some_and(|s| s.is_read_only()) =>
             {
                 "managed by its provider: change the provider instead"
             }
-            Action::Reveal if sip.is_some() => "this credential has no password",
-            Action::Profiles => "only one profile is configured",
+            UserAction::Reveal if sip.is_some() => "this credential has no password",
+            UserAction::Profiles => "only one profile is configured",
             _ => "not available here",
         };
         why.to_string()
@@ -128,36 +132,36 @@ impl App {
             .collect()
     }
 
-    fn perform(&mut self, action: Action) -> Vec<Effect> {
+    fn perform(&mut self, action: UserAction) -> Vec<Effect> {
         match action {
-            Action::Quit | Action::Back if self.tables.focus == Focus::Detail => {
+            UserAction::Quit | UserAction::Back if self.tables.focus == Focus::Detail => {
                 self.tables.focus = Focus::Table;
                 Vec::new()
             }
-            Action::Quit | Action::ForceQuit => {
+            UserAction::Quit | UserAction::ForceQuit => {
                 self.should_quit = true;
                 Vec::new()
             }
-            Action::Back => {
+            UserAction::Back => {
                 self.set_current_filter("");
                 Vec::new()
             }
-            Action::Help => self.open(super::Overlay::Help { scroll: 0 }),
-            Action::Command => self.open(super::Overlay::Command(Default::default())),
-            Action::Filter => {
+            UserAction::Help => self.open(super::Overlay::Help { scroll: 0 }),
+            UserAction::Command => self.open(super::Overlay::Command(Default::default())),
+            UserAction::Filter => {
                 let current = self.current_filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
-            Action::Profiles => self.open(super::Overlay::Picker {
+            UserAction::Profiles => self.open(super::Overlay::Picker {
                 selected: self.session.current,
             }),
-            Action::TabProviders => self.set_tab(Tab::Providers),
-            Action::TabSip => self.set_tab(Tab::Sip),
-            Action::TabVerification => self.set_tab(Tab::Verification),
-            Action::TabActivity => self.set_tab(Tab::Activity),
-            Action::NextTab => self.step_tab(1),
-            Action::PrevTab => self.step_tab(-1),
-            Action::FocusPane => {
+            UserAction::TabProviders => self.set_tab(Tab::Providers),
+            UserAction::TabSip => self.set_tab(Tab::Sip),
+            UserAction::TabVerification => self.set_tab(Tab::Verification),
+            UserAction::TabActivity => self.set_tab(Tab::Activity),
+            UserAction::NextTab => self.step_tab(1),
+            UserAction::PrevTab => self.step_tab(-1),
+            UserAction::FocusPane => {
                 self.tables.focus = if self.tables.focus == Focus::Table {
                     Focus::Detail
                 } else {
@@ -165,29 +169,29 @@ impl App {
                 };
                 Vec::new()
             }
-            Action::Up => self.move_cursor(-1),
-            Action::Down => self.move_cursor(1),
-            Action::PageUp => self.move_cursor(-PAGE),
-            Action::PageDown => self.move_cursor(PAGE),
-            Action::Top => self.jump(true),
-            Action::Bottom => self.jump(false),
-            Action::Refresh if self.session.connect_error.is_some() => {
+            UserAction::Up => self.move_cursor(-1),
+            UserAction::Down => self.move_cursor(1),
+            UserAction::PageUp => self.move_cursor(-PAGE),
+            UserAction::PageDown => self.move_cursor(PAGE),
+            UserAction::Top => self.jump(true),
+            UserAction::Bottom => self.jump(false),
+            UserAction::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
                 let effects = self.switch_profile(self.session.current);
                 self.set_progress("connecting…");
                 effects
             }
-            Action::Refresh => {
+            UserAction::Refresh => {
                 self.set_progress("refreshing…");
                 self.reload()
             }
-            Action::Open => self.open_detail(),
-            Action::New => self.open_new_form(),
-            Action::Edit => self.open_edit_form(),
-            Action::Delete => self.start_delete(),
-            Action::Rotate => self.start_rotation(),
-            Action::Verify => self.verify_selected(),
-            Action::VerifyAll => {
+            UserAction::Open => self.open_detail(),
+            UserAction::New => self.open_new_form(),
+            UserAction::Edit => self.open_edit_form(),
+            UserAction::Delete => self.start_delete(),
+            UserAction::Rotate => self.start_rotation(),
+            UserAction::Verify => self.verify_selected(),
+            UserAction::VerifyAll => {
                 let ids: Vec<String> = self
                     .tables
                     .verification
@@ -197,11 +201,11 @@ impl App {
                     .collect();
                 self.verify_ids(ids)
             }
-            Action::AutoRefresh => {
+            UserAction::AutoRefresh => {
                 self.toggle_auto_refresh();
                 Vec::new()
             }
-            Action::Mark => {
+            UserAction::Mark => {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
                     list.move_by(1);
@@ -211,14 +215,14 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Probe => self.ask_probe(),
-            Action::Reveal => {
+            UserAction::Probe => self.ask_probe(),
+            UserAction::Reveal => {
                 if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
                     if self.is_revealed(&id) {
                         self.timers.revealed = None;
                     } else {
                         self.timers.revealed = Some((id, self.timers.clock.mono + SECRET_TTL));
-                        let hide = self.settings.keymap.label(Action::Reveal);
+                        let hide = self.settings.keymap.label(UserAction::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
                             false,
@@ -227,8 +231,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Copy => self.copy_selected(),
-            Action::Sort => {
+            UserAction::Copy => self.copy_selected(),
+            UserAction::Sort => {
                 let selected = self.current_list().sort().map_or(0, |s| s.column);
                 self.open(super::Overlay::Sort { selected })
             }
@@ -296,12 +300,12 @@ impl App {
     pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
         let page = PAGE.unsigned_abs();
         Some(match self.settings.keymap.lookup(key)?.action {
-            Action::Down => scroll.saturating_add(1),
-            Action::Up => scroll.saturating_sub(1),
-            Action::PageDown => scroll.saturating_add(page),
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::Top => 0,
-            Action::Bottom => usize::MAX,
+            UserAction::Down => scroll.saturating_add(1),
+            UserAction::Up => scroll.saturating_sub(1),
+            UserAction::PageDown => scroll.saturating_add(page),
+            UserAction::PageUp => scroll.saturating_sub(page),
+            UserAction::Top => 0,
+            UserAction::Bottom => usize::MAX,
             _ => return None,
         })
     }

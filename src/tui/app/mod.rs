@@ -360,7 +360,7 @@ impl App {
             let key = self
                 .settings
                 .keymap
-                .label(crate::tui::app::action::Action::AutoRefresh);
+                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         } else {
             self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
@@ -368,7 +368,7 @@ impl App {
             let key = self
                 .settings
                 .keymap
-                .label(crate::tui::app::action::Action::AutoRefresh);
+                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(
                 format!("auto-refresh every {every} s ({key} pauses)"),
                 false,
@@ -439,7 +439,7 @@ impl App {
                     retry: self
                         .settings
                         .keymap
-                        .label(crate::tui::app::action::Action::Refresh),
+                        .label(crate::tui::app::action::UserAction::Refresh),
                 },
                 None => NotStarted::Connecting,
             });

@@ -157,7 +157,7 @@ impl App {
     fn retry_key(&self) -> String {
         self.settings
             .keymap
-            .label(crate::tui::app::action::Action::Refresh)
+            .label(crate::tui::app::action::UserAction::Refresh)
     }
 
     /// A page of the SIP list: on screen at once on a first load (the cursor, filter

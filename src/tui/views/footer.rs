@@ -1,7 +1,7 @@
 //! The hint bar (built from the available actions) and the flash line; the `:` and
 //! `/` inputs take the hint bar's place while open.
 
-use crate::tui::app::action::Action;
+use crate::tui::app::action::UserAction;
 use crate::tui::app::{App, Overlay};
 use crate::tui::components::widgets::{fit_line, hint_line};
 use ratatui::Frame;
@@ -29,11 +29,11 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             let hints: Vec<(String, &str)> = app
                 .available_actions()
                 .into_iter()
-                .filter(|s| s.hint && s.action != Action::Help)
+                .filter(|s| s.hint && s.action != UserAction::Help)
                 .map(|s| (app.keymap().label(s.action), s.label))
                 .collect();
             let hints: Vec<(&str, &str)> = hints.iter().map(|(k, l)| (k.as_str(), *l)).collect();
-            let help = app.keymap().label(Action::Help);
+            let help = app.keymap().label(UserAction::Help);
             let help_width = help.chars().count() as u16 + 8;
             let mut line = hint_line(&hints, area.width.saturating_sub(help_width), t);
             line.spans.insert(0, Span::raw(" "));
@@ -76,7 +76,7 @@ pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
     let mut line = Line::from(Span::styled(format!(" {}", f.text), style));
     let width = usize::from(area.width);
     if line.width() > width {
-        let more = format!(" ({}messages)", app.keymap().label(Action::Command));
+        let more = format!(" ({}messages)", app.keymap().label(UserAction::Command));
         line = fit_line(&line, width.saturating_sub(more.width()));
         line.spans.push(Span::styled(more, t.hint_key));
     }

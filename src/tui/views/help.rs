@@ -5,7 +5,7 @@
 
 use super::layout::{self, Width};
 use super::pager;
-use crate::tui::app::action::{ACTIONS, Action, ActionSpec};
+use crate::tui::app::action::{ACTIONS, ActionSpec, UserAction};
 use crate::tui::app::{App, Overlay};
 use crate::tui::components::command_line;
 use crate::tui::components::widgets::{centered, wrap};
@@ -112,8 +112,8 @@ fn draw_list(
     let keymap = app.keymap();
     let keys = format!(
         "{}/{}",
-        keymap.label(Action::Up),
-        keymap.label(Action::Down)
+        keymap.label(UserAction::Up),
+        keymap.label(UserAction::Down)
     );
     let Some(Overlay::Help { scroll }) = app.overlay.as_mut() else {
         return;

@@ -2,7 +2,7 @@
 //! spaces under its time).
 
 use super::pager;
-use crate::tui::app::action::Action;
+use crate::tui::app::action::UserAction;
 use crate::tui::app::{App, Overlay};
 use crate::tui::components::widgets::{centered, wrap};
 use ratatui::Frame;
@@ -40,8 +40,8 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     let keymap = app.keymap();
     let keys = format!(
         "{}/{}",
-        keymap.label(Action::Up),
-        keymap.label(Action::Down)
+        keymap.label(UserAction::Up),
+        keymap.label(UserAction::Down)
     );
     let Some(Overlay::Messages { scroll }) = app.overlay.as_mut() else {
         return;

@@ -132,7 +132,9 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
-    let retry = app.keymap().label(crate::tui::app::action::Action::Refresh);
+    let retry = app
+        .keymap()
+        .label(crate::tui::app::action::UserAction::Refresh);
     if let Some(e) = &list.error {
         return Some((
             format!("✗ {e}\n\n{retry} retries"),

@@ -6,7 +6,7 @@ const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
-fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
+fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<UserAction> {
     map.lookup(&KeyEvent::new(code, mods)).map(|s| s.action)
 }
 
@@ -54,12 +54,21 @@ fn no_ctrl_d_or_ctrl_u_actions() {
 #[test]
 fn shifted_letters_match_with_or_without_the_shift_flag() {
     let map = Keymap::default();
-    assert_eq!(press(&map, KeyCode::Char('D'), NONE), Some(Action::Delete));
-    assert_eq!(press(&map, KeyCode::Char('D'), SHIFT), Some(Action::Delete));
-    assert_eq!(press(&map, KeyCode::Char('?'), SHIFT), Some(Action::Help));
+    assert_eq!(
+        press(&map, KeyCode::Char('D'), NONE),
+        Some(UserAction::Delete)
+    );
+    assert_eq!(
+        press(&map, KeyCode::Char('D'), SHIFT),
+        Some(UserAction::Delete)
+    );
+    assert_eq!(
+        press(&map, KeyCode::Char('?'), SHIFT),
+        Some(UserAction::Help)
+    );
     assert_eq!(
         press(&map, KeyCode::BackTab, SHIFT),
-        Some(Action::FocusPane)
+        Some(UserAction::FocusPane)
     );
 }
 
@@ -94,22 +103,25 @@ fn key_names_are_read_as_written() {
 #[test]
 fn a_remapped_key_works_and_the_old_ones_do_nothing() {
     let map = Keymap::remapped(&[remap(3, "delete", &["ctrl-x"])]).unwrap();
-    assert_eq!(press(&map, KeyCode::Char('x'), CTRL), Some(Action::Delete));
+    assert_eq!(
+        press(&map, KeyCode::Char('x'), CTRL),
+        Some(UserAction::Delete)
+    );
     assert_eq!(press(&map, KeyCode::Char('D'), NONE), None);
     assert_eq!(press(&map, KeyCode::Delete, NONE), None);
-    assert_eq!(map.label(Action::Delete), "ctrl-x");
-    assert_eq!(map.labels(Action::Edit), ["e"]);
+    assert_eq!(map.label(UserAction::Delete), "ctrl-x");
+    assert_eq!(map.labels(UserAction::Edit), ["e"]);
 
     // Two actions may swap their keys.
     let swapped =
         Keymap::remapped(&[remap(1, "edit", &["x"]), remap(2, "reveal", &["e"])]).unwrap();
     assert_eq!(
         press(&swapped, KeyCode::Char('x'), NONE),
-        Some(Action::Edit)
+        Some(UserAction::Edit)
     );
     assert_eq!(
         press(&swapped, KeyCode::Char('e'), NONE),
-        Some(Action::Reveal)
+        Some(UserAction::Reveal)
     );
 }
 
@@ -205,8 +217,8 @@ fn keys_remap_actions_by_name() {
     let c = keymap(&format!(
         "{DASHA}\n[keys]\ndelete = \"ctrl-x\"\nverify_all = [\"f5\", \"V\"]\n"
     ));
-    assert_eq!(c.labels(Action::Delete), ["ctrl-x"]);
-    assert_eq!(c.labels(Action::VerifyAll), ["f5", "V"]);
+    assert_eq!(c.labels(UserAction::Delete), ["ctrl-x"]);
+    assert_eq!(c.labels(UserAction::VerifyAll), ["f5", "V"]);
     assert_eq!(keymap(DASHA), Keymap::default());
 }
 
