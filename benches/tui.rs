@@ -18,8 +18,8 @@ use telcreds::history::History;
 use telcreds::journal::Journal;
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::app::{App, Clock};
-use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
 /// Credential `i`; its description starts with a capital letter when `capital`.
@@ -61,8 +61,9 @@ fn app_with(n: usize, capital: bool) -> App {
         wall: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
     };
     let (mut app, _) = App::new(vec![profile], 0, Theme::default_theme(), clock);
-    app.ops = Some(Arc::new(ops));
-    app.sip
+    app.session.ops = Some(Arc::new(ops));
+    app.tables
+        .sip
         .set_items((0..n).map(|i| credential(i, capital).into()).collect());
     let _ = app.handle_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     app
@@ -98,11 +99,11 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new("filter_keystroke_and_draw", n),
             &n,
             |b, _| {
-                app.sip.set_filter("trunk 12");
+                app.tables.sip.set_filter("trunk 12");
                 b.iter(|| {
-                    app.sip.set_filter("trunk 1");
+                    app.tables.sip.set_filter("trunk 1");
                     terminal.draw(|f| views::draw(&mut app, f)).unwrap();
-                    app.sip.set_filter("trunk 12");
+                    app.tables.sip.set_filter("trunk 12");
                 });
             },
         );
@@ -110,7 +111,7 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("narrowing_keystroke", n), &n, |b, _| {
             b.iter_batched(
                 || {
-                    let mut list = app.sip.clone();
+                    let mut list = app.tables.sip.clone();
                     list.set_filter("trunk 1");
                     list
                 },
@@ -122,10 +123,10 @@ fn bench(c: &mut Criterion) {
             );
         });
         // `s` and a column: its keys computed, then sorted.
-        app.sip.set_filter("");
+        app.tables.sip.set_filter("");
         group.bench_with_input(BenchmarkId::new("sort_key", n), &n, |b, _| {
             b.iter_batched(
-                || app.sip.clone(),
+                || app.tables.sip.clone(),
                 |mut list| {
                     list.sort_by(1);
                     list
@@ -139,11 +140,11 @@ fn bench(c: &mut Criterion) {
     let mut app = app_with(100_000, true);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     group.bench_function("filter_keystroke_and_draw_capitals/100000", |b| {
-        app.sip.set_filter("trunk 12");
+        app.tables.sip.set_filter("trunk 12");
         b.iter(|| {
-            app.sip.set_filter("trunk 1");
+            app.tables.sip.set_filter("trunk 1");
             terminal.draw(|f| views::draw(&mut app, f)).unwrap();
-            app.sip.set_filter("trunk 12");
+            app.tables.sip.set_filter("trunk 12");
         });
     });
     group.finish();

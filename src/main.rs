@@ -7,8 +7,9 @@ use telcreds::cli::args::{Cli, Command};
 use telcreds::cli::{self, exit::Exit};
 use telcreds::config::{self, Config, Profile, TokenSource};
 use telcreds::secret::Secret;
-use telcreds::tui::run::{Ending, TuiOptions};
-use telcreds::tui::{demo, keymap::Keymap, theme::Theme};
+use telcreds::tui::app::{keymap::Keymap, theme::Theme};
+use telcreds::tui::runtime::demo;
+use telcreds::tui::runtime::run::{Ending, TuiOptions};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse_args();
@@ -166,7 +167,7 @@ async fn tui(
         keymap,
         start_token,
     };
-    let result = telcreds::tui::run::run(options).await;
+    let result = telcreds::tui::runtime::run::run(options).await;
     // The demo platform goes with the app: dropping it stops its server at once.
     drop(sandbox);
     result

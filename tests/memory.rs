@@ -9,8 +9,8 @@ use telcreds::config::{Profile, TokenSource};
 use telcreds::domain::Platform;
 use telcreds::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions};
 use telcreds::secret::Secret;
-use telcreds::tui::list::ItemList;
-use telcreds::tui::sip_row::SipRow;
+use telcreds::tui::app::list::ItemList;
+use telcreds::tui::app::sip_row::SipRow;
 
 /// The system allocator, counting the bytes each thread allocates less those it
 /// frees: what a drop on this thread gives back, whatever other threads do.
@@ -131,10 +131,10 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
     use telcreds::history::History;
     use telcreds::journal::Journal;
     use telcreds::ops::Stores;
+    use telcreds::tui::app::theme::Theme;
     use telcreds::tui::app::{App, Clock};
-    use telcreds::tui::effect::Effect;
-    use telcreds::tui::theme::Theme;
-    use telcreds::tui::worker::Worker;
+    use telcreds::tui::runtime::effect::Effect;
+    use telcreds::tui::runtime::worker::Worker;
 
     let sandbox = bulk_sandbox().await;
     let data = tempfile::tempdir().unwrap();
@@ -144,7 +144,7 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
         history: History::open(data.path().join("history")),
     };
     let mut worker = Worker::new(tx, Http::new(HttpOptions::default()).unwrap(), stores);
-    let profiles = telcreds::tui::demo::profiles(&sandbox);
+    let profiles = telcreds::tui::runtime::demo::profiles(&sandbox);
     let (mut app, effects) = App::new(profiles, 0, Theme::default_theme(), Clock::system());
     let run = |effects: Vec<Effect>, worker: &mut Worker| {
         for effect in effects {
@@ -156,7 +156,10 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
     run(effects, &mut worker);
     let key = KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE);
     run(app.handle_key(key), &mut worker);
-    while !(app.sip.loaded && app.sip_load.is_none() && app.sip.items().len() == 20_042) {
+    while !(app.tables.sip.loaded
+        && app.tables.sip_load.is_none()
+        && app.tables.sip.items().len() == 20_042)
+    {
         let msg = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
             .await
             .expect("the list loads within a minute")
@@ -164,8 +167,8 @@ async fn the_ui_list_after_a_load_holds_at_most_260_bytes_per_row() {
         let effects = app.update(msg);
         run(effects, &mut worker);
     }
-    let rows = app.sip.items().len();
-    let per_row = bytes_held(std::mem::take(&mut app.sip)) / rows;
+    let rows = app.tables.sip.items().len();
+    let per_row = bytes_held(std::mem::take(&mut app.tables.sip)) / rows;
     println!("the UI's list: {rows} rows, {per_row} bytes per row");
     assert!(
         per_row <= BUDGET_PER_ROW,

@@ -93,7 +93,7 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
 /// The `[keys]` table, as the UI reads it when it starts; commands never use it.
 fn key_map_step(config: &Config) -> Step {
     const STEP: &str = "key map";
-    match crate::tui::keymap::Keymap::from_config(&config.keys, config.path.as_deref()) {
+    match crate::tui::app::keymap::Keymap::from_config(&config.keys, config.path.as_deref()) {
         Ok(_) => Step::passed(STEP, "the [keys] table is valid (the UI reads it)"),
         Err(e) => Step::failed(
             STEP,

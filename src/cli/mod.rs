@@ -151,7 +151,11 @@ impl Context {
 /// Runs a command (never the TUI) and returns its exit code; errors go to stderr.
 /// With `demo` (`--demo`: the demo's temporary directory), the command runs on a demo
 /// platform started for it, never on the config's profiles.
-pub async fn run(cli: Cli, command: Command, demo: Option<&crate::tui::demo::Scratch>) -> Exit {
+pub async fn run(
+    cli: Cli,
+    command: Command,
+    demo: Option<&crate::tui::runtime::demo::Scratch>,
+) -> Exit {
     let result = match demo {
         Some(scratch) => on_demo(&cli, command, scratch).await,
         None => {
@@ -215,9 +219,9 @@ impl Setup {
 async fn on_demo(
     cli: &Cli,
     command: Command,
-    scratch: &crate::tui::demo::Scratch,
+    scratch: &crate::tui::runtime::demo::Scratch,
 ) -> Result<(), CliError> {
-    use crate::tui::demo;
+    use crate::tui::runtime::demo;
     if cli.config.is_some() {
         return Err(CliError::usage(
             "--demo runs on the embedded demo platform, never on a config: leave out \

@@ -11,7 +11,7 @@ use telcreds::secret::Secret;
 
 /// The sandbox's active accounts as `[twilio_accounts]` tables.
 fn accounts(sb: &Sandbox) -> Vec<TwilioAccount> {
-    telcreds::tui::demo::twilio_accounts(sb)
+    telcreds::tui::runtime::demo::twilio_accounts(sb)
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ async fn crash_and_resume(point: CrashPoint) {
     h.restart(|_| {}).await;
     mint_and_confirm(&mut h).await;
     let Some(Overlay::Rotation(view)) = &h.app.overlay else {
-        panic!("{name}: no rotation screen: {:?}", h.app.flash);
+        panic!("{name}: no rotation screen: {:?}", h.app.status.flash);
     };
     assert!(
         matches!(view.stage, RunStage::Unfinished(_)),

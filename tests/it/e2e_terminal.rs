@@ -204,7 +204,7 @@ fn a_copied_sip_password_is_overwritten_on_the_tmux_clipboard() {
     });
     let now = tmux.show_buffer().unwrap_or_default();
     assert_ne!(now, password, "tmux still holds the password");
-    assert_eq!(now, telcreds::tui::clipboard::PLACEHOLDER);
+    assert_eq!(now, telcreds::tui::runtime::clipboard::PLACEHOLDER);
     assert!(
         !tmux.buffers().contains(&password),
         "no older tmux buffer keeps the password"

@@ -176,10 +176,10 @@ async fn through_the_ui() -> Vec<String> {
     h.type_text("Scenario trunk");
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     let created = h
         .select_where(
-            |app| &app.sip,
+            |app| &app.tables.sip,
             |s| s.description() == Some("Scenario trunk"),
         )
         .id()
@@ -210,7 +210,7 @@ async fn through_the_ui() -> Vec<String> {
     h.type_text(" v2");
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     // SIP password rotation.
     h.select_sip(&created);
     h.press(KeyCode::Char('r'));
@@ -218,7 +218,7 @@ async fn through_the_ui() -> Vec<String> {
     h.press(KeyCode::Enter);
     h.press(KeyCode::Char('y')); // production: asked first
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     // Delete of a credential in use.
     h.select_sip(IN_USE);
     h.press(KeyCode::Char('D'));
@@ -239,7 +239,7 @@ async fn through_the_ui() -> Vec<String> {
     assert!(
         matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
         "{:?}",
-        h.app.flash
+        h.app.status.flash
     );
     h.type_text(&sid);
     h.press(KeyCode::Right);
@@ -265,7 +265,7 @@ async fn the_command_line_and_the_ui_journal_the_same_scenarios_alike() {
 #[tokio::test]
 async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is_shown() {
     use telcreds::domain::needle::Needle;
-    use telcreds::tui::rows::{SIP_COLUMNS, sip_cells};
+    use telcreds::tui::app::rows::{SIP_COLUMNS, sip_cells};
     let mut h = Harness::demo().await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = crate::cli::write_config(&h.sandbox, dir.path());
@@ -284,10 +284,10 @@ async fn both_frontends_name_a_sip_credential_alike_and_the_filter_finds_what_is
         Some(credential.server.as_str()),
         "{cli_row}"
     );
-    let ui_row = h.app.sip.selected_item().unwrap();
+    let ui_row = h.app.tables.sip.selected_item().unwrap();
     assert_eq!(sip_cells(ui_row)[0], credential.server);
     // Whatever a row shows finds it.
-    for row in h.app.sip.items() {
+    for row in h.app.tables.sip.items() {
         for cell in sip_cells(row).iter().filter(|c| *c != "-") {
             assert!(row.matches(&Needle::new(cell)), "{cell:?} finds {row:?}");
         }
@@ -317,7 +317,7 @@ fn ui_summary(h: &Harness) -> Vec<String> {
             let run = view.run.as_ref().expect("the run is back");
             run.summary().iter().map(|l| l.shown()).collect()
         }
-        _ => panic!("no rotation screen: {:?}", h.app.flash),
+        _ => panic!("no rotation screen: {:?}", h.app.status.flash),
     }
 }
 
@@ -383,7 +383,7 @@ async fn mint_parked_then_aborted_in_the_ui() -> (Vec<String>, Said) {
     assert!(
         matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
         "{:?}",
-        h.app.flash
+        h.app.status.flash
     );
     h.type_text(&sid);
     h.press(KeyCode::Right);

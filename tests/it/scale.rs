@@ -79,7 +79,7 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
     h.press(KeyCode::Char('2'));
     next_page(&mut h).await;
     // The first page is on screen before the others arrived.
-    assert_eq!(h.app.sip.items().len(), 1_000);
+    assert_eq!(h.app.tables.sip.items().len(), 1_000);
     let screen = h.screen(120, 30);
     assert!(
         screen.contains("SIP credentials: 1,000 of 3,542, loading"),
@@ -89,16 +89,17 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
     h.press(KeyCode::Char('/'));
     h.type_text("trunk 3");
     h.press(KeyCode::Enter);
-    let matched_early = h.app.sip.len();
+    let matched_early = h.app.tables.sip.len();
     for _ in 0..5 {
         h.press(KeyCode::Char('j'));
     }
-    let chosen = h.app.sip.selected_item().unwrap().id().to_string();
+    let chosen = h.app.tables.sip.selected_item().unwrap().id().to_string();
     h.settle().await;
-    assert!(h.app.sip_load.is_none(), "loaded");
-    assert_eq!(h.app.sip.items().len(), 3_542);
+    assert!(h.app.tables.sip_load.is_none(), "loaded");
+    assert_eq!(h.app.tables.sip.items().len(), 3_542);
     let matching = h
         .app
+        .tables
         .sip
         .items()
         .iter()
@@ -106,7 +107,11 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
         .count();
     // At least trunk 3, 30–39, 300–399, 3000–3499: 1 + 10 + 100 + 500.
     assert!(matching >= 611, "{matching}");
-    assert_eq!(h.app.sip.len(), matching, "early matches: {matched_early}");
+    assert_eq!(
+        h.app.tables.sip.len(),
+        matching,
+        "early matches: {matched_early}"
+    );
     assert!(matched_early < matching);
     let screen = h.screen(120, 30);
     assert!(
@@ -114,14 +119,14 @@ async fn sip_rows_show_as_pages_arrive_and_the_cursor_and_filter_keep_up() {
         "{screen}"
     );
     assert_eq!(
-        h.app.sip.selected_item().unwrap().id(),
+        h.app.tables.sip.selected_item().unwrap().id(),
         chosen,
         "the cursor kept its item"
     );
     // Clearing the filter keeps it there too.
     h.press(KeyCode::Char('/'));
     h.press(KeyCode::Esc);
-    assert_eq!(h.app.sip.selected_item().unwrap().id(), chosen);
+    assert_eq!(h.app.tables.sip.selected_item().unwrap().id(), chosen);
 }
 
 #[tokio::test]
@@ -134,18 +139,18 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
     // Sorted by name (natural order) while loading: `s`, column 1.
     h.press(KeyCode::Char('s'));
     h.press(KeyCode::Char('1'));
-    let sort = h.app.sip.sort();
+    let sort = h.app.tables.sip.sort();
     assert!(sort.is_some(), "s 1 sorts by the first column");
     for _ in 0..7 {
         h.press(KeyCode::Char('j'));
     }
-    let chosen = h.app.sip.selected_item().unwrap().id().to_string();
+    let chosen = h.app.tables.sip.selected_item().unwrap().id().to_string();
     let mut pages = 1;
-    while h.app.sip_load.is_some() {
+    while h.app.tables.sip_load.is_some() {
         if h.next().await {
             pages += 1;
             assert_eq!(
-                h.app.sip.selected_item().unwrap().id(),
+                h.app.tables.sip.selected_item().unwrap().id(),
                 chosen,
                 "after page {pages}"
             );
@@ -155,6 +160,7 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
     // Natural order: trunk 9 before trunk 10.
     let names: Vec<String> = h
         .app
+        .tables
         .sip
         .items()
         .iter()
@@ -162,9 +168,9 @@ async fn the_cursor_stays_on_its_item_while_sorted_pages_arrive() {
         .collect();
     assert!(names.contains(&"trunk 10".to_string()));
     let (_, rows) = {
-        h.app.sip.first();
-        h.app.sip.scroll(50);
-        h.app.sip.visible(3_600)
+        h.app.tables.sip.first();
+        h.app.tables.sip.scroll(50);
+        h.app.tables.sip.visible(3_600)
     };
     let order: Vec<&str> = rows
         .iter()
@@ -188,7 +194,7 @@ async fn a_refresh_keeps_the_old_rows_until_the_new_ones_are_in() {
         crate::tui_harness::Harness::bulk(2_500, std::time::Duration::from_millis(30)).await;
     h.press(KeyCode::Char('2'));
     h.settle().await;
-    assert_eq!(h.app.sip.items().len(), 2_542);
+    assert_eq!(h.app.tables.sip.items().len(), 2_542);
     // One credential more on the platform, then ctrl-r.
     let c = client(&h.sandbox, Platform::Dasha);
     let input = telcreds::domain::SipCredentialInput {
@@ -198,11 +204,11 @@ async fn a_refresh_keeps_the_old_rows_until_the_new_ones_are_in() {
     c.create_sip_credential(&input).await.unwrap();
     h.press_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     next_page(&mut h).await;
-    assert_eq!(h.app.sip.items().len(), 2_542, "the old rows stay");
+    assert_eq!(h.app.tables.sip.items().len(), 2_542, "the old rows stay");
     assert!(!h.screen(120, 30).contains("loading"));
     h.settle().await;
     assert_eq!(
-        h.app.sip.items().len(),
+        h.app.tables.sip.items().len(),
         2_543,
         "then the new ones replace them"
     );
@@ -215,13 +221,17 @@ async fn a_refresh_during_the_first_load_yields_the_whole_list() {
         crate::tui_harness::Harness::bulk(3_500, std::time::Duration::from_millis(20)).await;
     h.press(KeyCode::Char('2'));
     next_page(&mut h).await;
-    assert!(h.app.sip.items().len() < 3_542, "still loading");
+    assert!(h.app.tables.sip.items().len() < 3_542, "still loading");
     // ctrl-r while the first load's pages are still coming.
     h.press_with(KeyCode::Char('r'), KeyModifiers::CONTROL);
     h.settle().await;
-    assert!(h.app.sip_load.is_none(), "loaded");
-    assert_eq!(h.app.sip.items().len(), 3_542, "every credential, once");
-    let mut ids: Vec<&str> = h.app.sip.items().iter().map(|r| r.id()).collect();
+    assert!(h.app.tables.sip_load.is_none(), "loaded");
+    assert_eq!(
+        h.app.tables.sip.items().len(),
+        3_542,
+        "every credential, once"
+    );
+    let mut ids: Vec<&str> = h.app.tables.sip.items().iter().map(|r| r.id()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 3_542, "no row twice");

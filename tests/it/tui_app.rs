@@ -8,36 +8,36 @@ use telcreds::journal::{Action, JournalEntry, Outcome};
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::{Clock, Overlay, Tab};
-use telcreds::tui::effect::{Answer, Msg};
+use telcreds::tui::runtime::effect::{Answer, Msg};
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
 #[tokio::test]
 async fn navigates_tabs_rows_and_panes() {
     let mut h = Harness::demo().await;
-    assert_eq!(h.app.providers.len(), 8);
-    assert_eq!(h.app.sip.len(), 42);
-    let first = h.app.providers.selected_item().unwrap().id.clone();
+    assert_eq!(h.app.tables.providers.len(), 8);
+    assert_eq!(h.app.tables.sip.len(), 42);
+    let first = h.app.tables.providers.selected_item().unwrap().id.clone();
     h.press(KeyCode::Char('j'));
     h.press(KeyCode::Down);
-    assert_eq!(h.app.providers.selected_index(), 2);
+    assert_eq!(h.app.tables.providers.selected_index(), 2);
     h.press(KeyCode::Char('G'));
-    assert_eq!(h.app.providers.selected_index(), 7);
+    assert_eq!(h.app.tables.providers.selected_index(), 7);
     h.press(KeyCode::Char('g'));
-    assert_eq!(h.app.providers.selected_item().unwrap().id, first);
+    assert_eq!(h.app.tables.providers.selected_item().unwrap().id, first);
     h.press(KeyCode::Char('2'));
-    assert_eq!(h.app.tab, Tab::Sip);
+    assert_eq!(h.app.tables.tab, Tab::Sip);
     h.press(KeyCode::PageDown);
-    assert_eq!(h.app.sip.selected_index(), 10);
+    assert_eq!(h.app.tables.sip.selected_index(), 10);
     h.press(KeyCode::Char('3'));
-    assert_eq!(h.app.tab, Tab::Verification);
+    assert_eq!(h.app.tables.tab, Tab::Verification);
     // Worst first: failed rows lead.
     assert_eq!(
-        h.app.verification.selected_item().unwrap().status,
+        h.app.tables.verification.selected_item().unwrap().status,
         VerificationStatus::Failed
     );
     h.press(KeyCode::Char('4'));
-    assert_eq!(h.app.tab, Tab::Activity);
+    assert_eq!(h.app.tables.tab, Tab::Activity);
     h.press(KeyCode::Char('1'));
     h.press(KeyCode::Enter);
     h.settle().await;
@@ -50,22 +50,22 @@ async fn filter_as_you_type_is_kept_per_tab_and_esc_clears() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('/'));
     h.type_text("acme-eu");
-    assert_eq!(h.app.providers.len(), 2);
+    assert_eq!(h.app.tables.providers.len(), 2);
     h.press(KeyCode::Enter);
     assert!(h.app.overlay.is_none());
     h.press(KeyCode::Char('2'));
-    assert_eq!(h.app.sip.len(), 42, "the SIP tab has its own filter");
+    assert_eq!(h.app.tables.sip.len(), 42, "the SIP tab has its own filter");
     h.press(KeyCode::Char('/'));
     h.type_text("tls");
-    let tls = h.app.sip.len();
+    let tls = h.app.tables.sip.len();
     assert!(tls > 0 && tls < 42);
     h.press(KeyCode::Enter);
     h.press(KeyCode::Char('1'));
-    assert_eq!(h.app.providers.len(), 2, "kept when coming back");
+    assert_eq!(h.app.tables.providers.len(), 2, "kept when coming back");
     assert!(h.screen(80, 24).contains("/acme-eu"));
     h.press(KeyCode::Char('/'));
     h.press(KeyCode::Esc);
-    assert_eq!(h.app.providers.len(), 8);
+    assert_eq!(h.app.tables.providers.len(), 8);
 }
 
 #[tokio::test]
@@ -100,8 +100,8 @@ async fn creates_and_edits_a_sip_credential_through_the_form() {
         (created.transport.as_str(), created.cps_limit),
         ("tls", Some(7))
     );
-    assert_eq!(h.app.sip.len(), 43);
-    assert_eq!(h.app.activity.items().len(), 1);
+    assert_eq!(h.app.tables.sip.len(), 43);
+    assert_eq!(h.app.tables.activity.items().len(), 1);
 
     h.press(KeyCode::Char('e'));
     for _ in 0..5 {
@@ -148,8 +148,8 @@ async fn a_failed_submit_keeps_the_typed_input_and_shows_the_platform_error() {
         !screen.contains("0123456789abcdef0123456789abcdef"),
         "the token stays masked"
     );
-    assert!(h.app.flash.as_ref().unwrap().error);
-    assert_eq!(h.app.providers.len(), 8, "nothing was created");
+    assert!(h.app.status.flash.as_ref().unwrap().error);
+    assert_eq!(h.app.tables.providers.len(), 8, "nothing was created");
 }
 
 #[tokio::test]
@@ -160,7 +160,7 @@ async fn deletes_an_unused_credential_after_confirming() {
     h.type_text("nordic");
     h.press(KeyCode::Enter);
     // Find a manual credential nobody uses (the demo seed has 26); every row once.
-    let rows = h.app.sip.len();
+    let rows = h.app.tables.sip.len();
     let mut tries = 0;
     let target = loop {
         tries += 1;
@@ -187,15 +187,23 @@ async fn deletes_an_unused_credential_after_confirming() {
     h.press(KeyCode::Enter); // focus starts on Cancel
     assert!(h.app.overlay.is_none());
     assert!(
-        h.app.sip.items().iter().any(|s| s.id() == target.id),
+        h.app.tables.sip.items().iter().any(|s| s.id() == target.id),
         "cancel deletes nothing"
     );
     h.press(KeyCode::Char('D'));
     h.settle().await;
     h.press(KeyCode::Char('y'));
     h.settle().await;
-    assert!(!h.app.sip.items().iter().any(|s| s.id() == target.id));
-    assert!(h.app.flash.as_ref().unwrap().text.contains("deleted"));
+    assert!(!h.app.tables.sip.items().iter().any(|s| s.id() == target.id));
+    assert!(
+        h.app
+            .status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("deleted")
+    );
 }
 
 #[tokio::test]
@@ -224,8 +232,15 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_only_force_del
     );
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(!h.app.sip.items().iter().any(|s| s.id() == id));
-    let entries: Vec<&JournalEntry> = h.app.activity.items().iter().map(|a| &a.entry).collect();
+    assert!(!h.app.tables.sip.items().iter().any(|s| s.id() == id));
+    let entries: Vec<&JournalEntry> = h
+        .app
+        .tables
+        .activity
+        .items()
+        .iter()
+        .map(|a| &a.entry)
+        .collect();
     assert_eq!(
         entries.len(),
         1,
@@ -245,18 +260,25 @@ async fn deleting_a_credential_in_use_lists_dependants_and_offers_only_force_del
 #[tokio::test]
 async fn switching_profile_drops_results_of_the_old_one() {
     let mut h = Harness::start(Seed::Demo, Duration::from_millis(300), |_| {}).await;
-    assert_eq!(h.app.providers.len(), 8);
-    let dasha_providers = h.app.providers.items().to_vec();
+    assert_eq!(h.app.tables.providers.len(), 8);
+    let dasha_providers = h.app.tables.providers.items().to_vec();
     h.press_with(KeyCode::Char('r'), CTRL);
     assert!(h.app.is_busy(), "the refresh is in flight");
-    let (old_generation, old_job) = (h.app.generation, *h.app.jobs.keys().next().unwrap());
+    let (old_generation, old_job) = (
+        h.app.session.generation,
+        *h.app.calls.jobs.keys().next().unwrap(),
+    );
     h.press(KeyCode::Char(':'));
     h.type_text("ctx demo-unpod");
     h.press(KeyCode::Enter);
     assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
-    assert!(!h.app.providers.loaded);
+    assert!(!h.app.tables.providers.loaded);
     h.settle().await;
-    assert_eq!(h.app.providers.len(), 3, "only the Unpod configurations");
+    assert_eq!(
+        h.app.tables.providers.len(),
+        3,
+        "only the Unpod configurations"
+    );
     // The old profile's answer arriving now is dropped.
     let stale = Msg::Done {
         generation: old_generation,
@@ -265,9 +287,10 @@ async fn switching_profile_drops_results_of_the_old_one() {
     };
     let effects = h.app.update(stale);
     assert!(effects.is_empty());
-    assert_eq!(h.app.providers.len(), 3);
+    assert_eq!(h.app.tables.providers.len(), 3);
     assert!(
         h.app
+            .tables
             .providers
             .items()
             .iter()
@@ -299,7 +322,15 @@ async fn a_readonly_profile_shows_no_mutating_action() {
     h.press(KeyCode::Char('D'));
     h.press(KeyCode::Char('e'));
     assert!(h.app.overlay.is_none());
-    assert!(h.app.flash.as_ref().unwrap().text.contains("read-only"));
+    assert!(
+        h.app
+            .status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("read-only")
+    );
     h.press(KeyCode::Char('?'));
     assert!(h.screen(120, 40).contains("delete (read-only profile)"));
 }
@@ -312,6 +343,7 @@ async fn a_protected_profile_asks_for_the_name() {
     h.select_sip(id);
     let name = h
         .app
+        .tables
         .sip
         .selected_item()
         .unwrap()
@@ -330,9 +362,9 @@ async fn a_protected_profile_asks_for_the_name() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert!(
-        !h.app.sip.items().iter().any(|s| s.id() == id),
+        !h.app.tables.sip.items().iter().any(|s| s.id() == id),
         "{:?}",
-        h.app.flash
+        h.app.status.flash
     );
 }
 
@@ -356,8 +388,11 @@ async fn reveal_and_copy_expire_after_thirty_seconds_and_say_what_was_done() {
         "hidden again"
     );
     let last = h.copied.last().unwrap();
-    assert_eq!(last.expose(), telcreds::tui::clipboard::PLACEHOLDER);
-    let flash = h.app.flash.as_ref().map(|f| f.text.as_str());
+    assert_eq!(
+        last.expose(),
+        telcreds::tui::runtime::clipboard::PLACEHOLDER
+    );
+    let flash = h.app.status.flash.as_ref().map(|f| f.text.as_str());
     assert_eq!(flash, Some("clipboard overwritten"));
 }
 
@@ -366,6 +401,7 @@ async fn verify_updates_the_row_and_marks_select_several() {
     let mut h = Harness::demo().await;
     let sid = h
         .app
+        .tables
         .providers
         .items()
         .iter()
@@ -380,11 +416,12 @@ async fn verify_updates_the_row_and_marks_select_several() {
     h.press(KeyCode::Char(' '));
     h.press(KeyCode::Char(' '));
     h.press(KeyCode::Char('v'));
-    assert_eq!(h.app.verifying.len(), 2);
+    assert_eq!(h.app.calls.verifying.len(), 2);
     assert!(h.screen(100, 30).contains("verifying"));
     h.settle().await;
     let failed = h
         .app
+        .tables
         .providers
         .items()
         .iter()
@@ -409,7 +446,7 @@ async fn rotating_a_sip_password_keeps_the_id_and_every_other_field() {
     h.press_with(KeyCode::Char('g'), CTRL);
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     let after = h.app.selected_sip().unwrap();
     assert_eq!(after.id, before.id);
     assert_ne!(after.auth_password, before.auth_password);
@@ -447,7 +484,7 @@ async fn a_weak_or_production_sip_password_rotation_asks_before_anything_is_sent
     assert!(
         matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
         "{:?}",
-        h.app.flash
+        h.app.status.flash
     );
     let screen = h.screen(100, 30);
     assert!(
@@ -472,7 +509,7 @@ async fn a_weak_or_production_sip_password_rotation_asks_before_anything_is_sent
     h.press(KeyCode::Tab);
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     let after = h.app.selected_sip().unwrap();
     assert_eq!(after.auth_password.unwrap().expose(), "short");
 }
@@ -519,7 +556,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     assert!(
         matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
         "{:?}",
-        h.app.flash
+        h.app.status.flash
     );
     let plan = h.screen(120, 40);
     assert!(
@@ -534,6 +571,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     assert!(h.app.overlay.is_none(), "cancel changes nothing");
     assert!(
         h.app
+            .status
             .flash
             .as_ref()
             .unwrap()
@@ -562,6 +600,7 @@ async fn rotating_a_twilio_token_updates_every_profile_and_reports_each_target()
     h.settle().await;
     let prod_us = h
         .app
+        .tables
         .providers
         .items()
         .iter()
@@ -604,26 +643,30 @@ async fn a_token_twilio_rejects_changes_nothing() {
 async fn verify_all_from_the_verification_tab_and_auto_refresh_with_pause() {
     let mut h = Harness::demo().await;
     h.press(KeyCode::Char('V'));
-    assert!(h.app.verifying.is_empty(), "only from the Verification tab");
+    assert!(
+        h.app.calls.verifying.is_empty(),
+        "only from the Verification tab"
+    );
     h.press(KeyCode::Char('3'));
     h.press(KeyCode::Char('V'));
-    assert_eq!(h.app.verifying.len(), 8);
+    assert_eq!(h.app.calls.verifying.len(), 8);
     h.settle().await;
     let failed = h
         .app
+        .tables
         .verification
         .items()
         .iter()
         .filter(|p| p.status == VerificationStatus::Failed)
         .count();
     assert_eq!(failed, 3, "the seed's failed providers stay failed");
-    let summary = &h.app.flash.as_ref().unwrap().text;
+    let summary = &h.app.status.flash.as_ref().unwrap().text;
     assert!(
         summary.starts_with("verified 8 providers:") && summary.contains("3 ✗ failed"),
         "one summary of them all: {summary}"
     );
     assert_eq!(
-        h.app.verification.selected_item().unwrap().status,
+        h.app.tables.verification.selected_item().unwrap().status,
         VerificationStatus::Failed,
         "worst first"
     );
@@ -665,9 +708,12 @@ async fn an_unpod_provider_shows_the_twilio_check_telcreds_made() {
     h.type_text(&globex.auth_token);
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     h.press(KeyCode::Char('3'));
-    h.select_where(|app| &app.verification, |p| p.account_sid == globex.sid);
+    h.select_where(
+        |app| &app.tables.verification,
+        |p| p.account_sid == globex.sid,
+    );
     h.press(KeyCode::Enter);
     h.settle().await;
     let screen = h.screen(140, 40);
@@ -782,7 +828,7 @@ async fn removing_a_sip_password_in_the_form_takes_a_confirmation() {
     assert!(matches!(h.app.overlay, Some(Overlay::Form { .. })));
     h.press(KeyCode::Enter);
     h.settle().await;
-    assert!(h.app.overlay.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.overlay.is_none(), "{:?}", h.app.status.flash);
     assert_eq!(h.app.selected_sip().unwrap().auth_password, None);
 }
 
@@ -793,7 +839,7 @@ async fn a_credential_with_unreadable_fields_is_not_opened_for_a_full_replacemen
     h.press(KeyCode::Char('j'));
     let mut odd = h.app.selected_sip().unwrap();
     odd.unreadable = vec!["cps_limit"];
-    h.app.sip.upsert(odd.into());
+    h.app.tables.sip.upsert(odd.into());
     h.press(KeyCode::Char('e'));
     assert!(h.app.overlay.is_none(), "no form");
     let screen = h.screen(140, 40);
@@ -819,7 +865,7 @@ async fn a_bearer_token_echoed_by_the_platform_never_reaches_the_screen() {
     let all = screens.join("\n");
     assert!(all.contains("[redacted]"), "the error is shown: {all}");
     assert!(!all.contains(CANARY), "{all}");
-    assert!(!format!("{:?}", h.app.flash).contains(CANARY));
+    assert!(!format!("{:?}", h.app.status.flash).contains(CANARY));
 }
 
 #[tokio::test]
@@ -836,7 +882,7 @@ async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_in
         profiles[0].token = telcreds::config::TokenSource::Cmd(cmd);
     })
     .await;
-    assert!(h.app.ops.is_none() && h.app.connect_error.is_none());
+    assert!(h.app.session.ops.is_none() && h.app.session.connect_error.is_none());
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::Char('n'));
     h.type_text("sip.kept.example");
@@ -857,7 +903,7 @@ async fn a_form_submitted_before_the_profile_connected_says_why_and_keeps_its_in
     assert!(!h.screen(120, 40).contains("still saving"));
     std::fs::write(&open, "").unwrap();
     h.settle().await;
-    assert!(h.app.ops.is_some(), "connected once the token came");
+    assert!(h.app.session.ops.is_some(), "connected once the token came");
 }
 
 #[tokio::test]
@@ -867,10 +913,10 @@ async fn an_idle_app_wakes_only_when_the_screen_changes() {
     h.press(KeyCode::Char('v'));
     h.settle().await;
     let start = h.app.clock();
-    let flash = h.app.flash.clone().expect("a verification result");
-    let mut fresh = h.app.providers.selected_item().unwrap().clone();
+    let flash = h.app.status.flash.clone().expect("a verification result");
+    let mut fresh = h.app.tables.providers.selected_item().unwrap().clone();
     fresh.last_verified_at = Some(start.wall);
-    h.app.providers.upsert(fresh);
+    h.app.tables.providers.upsert(fresh);
     let mut screen = h.screen(140, 40);
     assert!(screen.contains("0s ago"), "{screen}");
     // What the event loop does when nothing happens: sleep until the next deadline,
@@ -899,7 +945,11 @@ async fn an_idle_app_wakes_only_when_the_screen_changes() {
         screen = now;
         assert!(wakes < 200, "busy waking");
     }
-    assert!(h.app.flash.is_none(), "{:?} outlived its time", flash.text);
+    assert!(
+        h.app.status.flash.is_none(),
+        "{:?} outlived its time",
+        flash.text
+    );
     assert!(screen.contains("1m ago"), "{screen}");
     assert!(
         !screen.contains("0s ago") && !screen.contains("59s ago"),
@@ -924,12 +974,16 @@ async fn the_activity_tab_shows_the_journal_written_before_the_app_started() {
     let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
     for _ in 0..100 {
         h.pump();
-        if h.app.activity.len() == 3 {
+        if h.app.tables.activity.len() == 3 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(h.app.activity.len(), 3, "the journal is read at start");
+    assert_eq!(
+        h.app.tables.activity.len(),
+        3,
+        "the journal is read at start"
+    );
 }
 
 #[tokio::test]
@@ -950,9 +1004,9 @@ async fn status_messages_go_when_they_stop_being_true() {
     );
     // A refusal, then an action that works.
     h.press(KeyCode::Char('V'));
-    assert!(h.app.flash.as_ref().is_some_and(|f| f.error));
+    assert!(h.app.status.flash.as_ref().is_some_and(|f| f.error));
     h.press(KeyCode::Char('j'));
-    assert!(h.app.flash.is_none(), "{:?}", h.app.flash);
+    assert!(h.app.status.flash.is_none(), "{:?}", h.app.status.flash);
     // "refreshing…" ends with the refresh.
     h.press_with(KeyCode::Char('r'), CTRL);
     assert!(h.screen(120, 40).contains("refreshing…"));
@@ -970,18 +1024,18 @@ async fn a_filter_stays_with_its_profile() {
     h.press(KeyCode::Char('/'));
     h.type_text("glob");
     h.press(KeyCode::Enter);
-    assert_eq!(h.app.providers.filter(), "glob");
+    assert_eq!(h.app.tables.providers.filter(), "glob");
     h.press_with(KeyCode::Char('p'), CTRL);
     h.press(KeyCode::Char('j'));
     h.press(KeyCode::Enter);
     h.settle().await;
     assert_eq!(h.app.profile().unwrap().name, "demo-unpod");
     assert_eq!(
-        h.app.providers.filter(),
+        h.app.tables.providers.filter(),
         "",
         "the filter stays with its profile"
     );
-    assert_eq!(h.app.providers.len(), 3);
+    assert_eq!(h.app.tables.providers.len(), 3);
 }
 
 #[tokio::test]
@@ -1025,14 +1079,14 @@ async fn the_hint_bar_names_what_can_be_done_and_only_that() {
 #[tokio::test]
 async fn without_colour_the_focused_pane_still_shows_and_enter_keeps_the_table_focused() {
     let mut h = Harness::demo().await;
-    h.app.theme = telcreds::tui::theme::Theme::default_theme().without_colour();
+    h.app.settings.theme = telcreds::tui::app::theme::Theme::default_theme().without_colour();
     // ⏎ opens the detail but the keyboard stays on the table.
     h.press(KeyCode::Enter);
     h.settle().await;
-    let before = h.app.providers.selected_index();
+    let before = h.app.tables.providers.selected_index();
     h.press(KeyCode::Char('j'));
     assert_eq!(
-        h.app.providers.selected_index(),
+        h.app.tables.providers.selected_index(),
         before + 1,
         "j moves the table"
     );
@@ -1065,9 +1119,9 @@ async fn activity_starts_on_the_newest_entry_and_cut_text_shows_an_ellipsis() {
         h.settle().await;
     }
     h.press(KeyCode::Char('4'));
-    let newest = h.app.activity.items().iter().map(|a| a.seq).max();
+    let newest = h.app.tables.activity.items().iter().map(|a| a.seq).max();
     assert_eq!(
-        h.app.activity.selected_item().map(|a| a.seq),
+        h.app.tables.activity.selected_item().map(|a| a.seq),
         newest,
         "the cursor is on the newest entry"
     );
@@ -1085,9 +1139,9 @@ async fn activity_starts_on_the_newest_entry_and_cut_text_shows_an_ellipsis() {
 #[tokio::test]
 async fn a_huge_provider_name_does_not_slow_the_screen() {
     let mut h = Harness::demo().await;
-    let mut huge = h.app.providers.selected_item().unwrap().clone();
+    let mut huge = h.app.tables.providers.selected_item().unwrap().clone();
     huge.name = Some("n".repeat(15 << 20));
-    h.app.providers.upsert(huge);
+    h.app.tables.providers.upsert(huge);
     let screen = h
         // A hang detector, not a speed test (benches/tui.rs measures drawing).
         .screen_within(140, 40, Duration::from_secs(10))
@@ -1106,7 +1160,7 @@ async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_a
         profiles[0].token = source;
     })
     .await;
-    assert!(h.app.connect_error.is_some());
+    assert!(h.app.session.connect_error.is_some());
     let screen = h.screen(120, 40);
     assert!(!screen.contains("n new"), "no change offered: {screen}");
     assert!(screen.contains("ctrl-r retries"), "{screen}");
@@ -1116,14 +1170,17 @@ async fn a_profile_that_could_not_connect_offers_no_change_and_ctrl_r_connects_a
     std::fs::write(&token_file, telcreds::sandbox::DASHA_TOKEN).unwrap();
     h.press_with(KeyCode::Char('r'), CTRL);
     h.settle().await;
-    assert!(h.app.connect_error.is_none());
-    assert_eq!(h.app.providers.len(), 8);
+    assert!(h.app.session.connect_error.is_none());
+    assert_eq!(h.app.tables.providers.len(), 8);
 }
 
 #[tokio::test]
 async fn the_detail_pane_says_never_plainly() {
     let mut h = Harness::demo().await;
-    h.select_where(|app| &app.providers, |p| p.last_verified_at.is_none());
+    h.select_where(
+        |app| &app.tables.providers,
+        |p| p.last_verified_at.is_none(),
+    );
     let screen = h.screen(140, 40);
     assert!(screen.contains("verified      never"), "{screen}");
     assert!(!screen.contains("never (-)"), "{screen}");
@@ -1168,6 +1225,7 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     h.press(KeyCode::Char('2'));
     let peered: Vec<String> = h
         .app
+        .tables
         .sip
         .items()
         .iter()
@@ -1180,7 +1238,7 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     h.press(KeyCode::Char('p'));
     h.press(KeyCode::Enter);
     h.settle().await;
-    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    let flash = h.app.status.flash.as_ref().unwrap().text.clone();
     assert!(
         flash.starts_with("✓ probe of") && flash.contains(": reachable; password not checked"),
         "{flash}"
@@ -1198,7 +1256,7 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     );
     h.press(KeyCode::Char('r'));
     h.settle().await;
-    let report = h.app.probes.get(&first.id).expect("probed");
+    let report = h.app.tables.probes.get(&first.id).expect("probed");
     assert_eq!(report.status(), VerificationStatus::Verified, "{report:?}");
     let screen = h.screen(140, 40);
     assert!(
@@ -1207,7 +1265,7 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     );
     assert!(screen.contains("accepted"), "{screen}");
     // It is in the credential's history: shown when the detail opens, later too.
-    h.app.probes.clear();
+    h.app.tables.probes.clear();
     h.press(KeyCode::Enter);
     h.settle().await;
     let screen = h.screen(140, 40);
@@ -1220,9 +1278,17 @@ async fn p_probes_a_sip_credential_and_r_also_checks_its_password() {
     h.press(KeyCode::Char('p'));
     h.press(KeyCode::Char('r'));
     h.settle().await;
-    let report = h.app.probes.get(&last.id).expect("probed");
+    let report = h.app.tables.probes.get(&last.id).expect("probed");
     assert_eq!(report.status(), VerificationStatus::Failed, "{report:?}");
-    assert!(h.app.flash.as_ref().unwrap().text.contains("rejected"));
+    assert!(
+        h.app
+            .status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("rejected")
+    );
     // The Verification tab lists this session's probes beside the providers (the
     // first one's was cleared above).
     h.press(KeyCode::Char('3'));
@@ -1261,7 +1327,7 @@ async fn a_new_sip_credential_shows_its_detail_from_the_top() {
 #[tokio::test]
 async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
     use telcreds::journal::{Action, JournalEntry, JournalTarget, TargetKind};
-    use telcreds::tui::effect::Msg;
+    use telcreds::tui::runtime::effect::Msg;
     let mut h = Harness::demo().await;
     let entry = |id: &str| {
         JournalEntry::new(
@@ -1278,7 +1344,11 @@ async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
     };
     let _ = h.app.update(loaded(100, vec![entry("a"), entry("b")]));
     let _ = h.app.update(loaded(99, vec![entry("a")]));
-    assert_eq!(h.app.activity.items().len(), 2, "the newer read stays");
+    assert_eq!(
+        h.app.tables.activity.items().len(),
+        2,
+        "the newer read stays"
+    );
 }
 
 #[tokio::test]
@@ -1300,7 +1370,7 @@ async fn the_sip_detail_pane_names_the_carrier_end_of_a_twilio_trunk_credential(
         .get_sip_credential(crate::probe::TRUNK_CREDENTIAL)
         .await
         .unwrap();
-    let accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    let accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
     let end =
         telcreds::ops::carrier::find_carrier_end(&c, &accounts, &crate::support::http()).await;
     let link = end.found().unwrap();

@@ -51,7 +51,7 @@ async fn a_delete_dialog_names_what_it_deletes_and_the_button_the_name_enables()
 async fn a_rotation_plan_names_the_account_sid() {
     let mut h = Harness::demo().await;
     h.select_where(
-        |app| &app.providers,
+        |app| &app.tables.providers,
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));

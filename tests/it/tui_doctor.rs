@@ -113,6 +113,7 @@ async fn doctor_checks_the_config_file_and_reports_a_closed_run_in_the_flash() {
     let started = Instant::now();
     while !h
         .app
+        .status
         .flash
         .as_ref()
         .is_some_and(|f| f.text.starts_with("doctor: "))
@@ -120,14 +121,14 @@ async fn doctor_checks_the_config_file_and_reports_a_closed_run_in_the_flash() {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "{:?}",
-            h.app.flash
+            h.app.status.flash
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
         h.pump();
     }
 
     command(&mut h, "doctor everything");
-    let flash = h.app.flash.clone().unwrap();
+    let flash = h.app.status.flash.clone().unwrap();
     assert!(flash.error && flash.text.contains("\"all\""), "{flash:?}");
 }
 

@@ -5,7 +5,7 @@
 use crate::tui_harness::render_text;
 use crate::tui_snapshots::{fixture, press};
 use crossterm::event::KeyCode;
-use telcreds::tui::theme::Theme;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::views::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 #[test]
@@ -98,7 +98,9 @@ fn table_columns_share_out_the_room_their_cells_leave() {
     let target = JournalTarget::new(TargetKind::Provider, "p1", Some("acme-prod-us".into()));
     let entry = JournalEntry::new(Action::RotationPromote, target)
         .on_named("production-dasha", &Platform::Dasha);
-    app.activity.set_items(vec![ActivityEntry::new(1, entry)]);
+    app.tables
+        .activity
+        .set_items(vec![ActivityEntry::new(1, entry)]);
     press(&mut app, KeyCode::Char('4'));
     let screen = render_text(&mut app, 80, 24);
     let row = screen.lines().find(|l| l.contains('▶')).unwrap();

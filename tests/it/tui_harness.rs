@@ -13,11 +13,12 @@ use telcreds::journal::Journal;
 use telcreds::ops::Stores;
 use telcreds::sandbox::{Sandbox, SandboxOptions, Seed};
 use telcreds::secret::Secret;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::app::{App, Clock};
-use telcreds::tui::effect::{Effect, Msg};
-use telcreds::tui::theme::Theme;
-use telcreds::tui::worker::Worker;
-use telcreds::tui::{demo, views};
+use telcreds::tui::runtime::demo;
+use telcreds::tui::runtime::effect::{Effect, Msg};
+use telcreds::tui::runtime::worker::Worker;
+use telcreds::tui::views;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// An app wired to a sandbox.
@@ -141,7 +142,7 @@ impl Harness {
                 Effect::Copy(s) => self.copied.push(s),
                 Effect::OverwriteClipboard => self
                     .copied
-                    .push(Secret::new(telcreds::tui::clipboard::PLACEHOLDER)),
+                    .push(Secret::new(telcreds::tui::runtime::clipboard::PLACEHOLDER)),
                 Effect::Work(job) => self.worker.run(job),
             }
         }
@@ -162,9 +163,9 @@ impl Harness {
 
     /// Moves the cursor of the current tab's list to the first row that `pick`
     /// accepts, walking each row at most once (a changed seed fails, never hangs).
-    pub fn select_where<T: Clone + telcreds::tui::list::Row>(
+    pub fn select_where<T: Clone + telcreds::tui::app::list::Row>(
         &mut self,
-        list: impl Fn(&App) -> &telcreds::tui::list::ItemList<T>,
+        list: impl Fn(&App) -> &telcreds::tui::app::list::ItemList<T>,
         pick: impl Fn(&T) -> bool,
     ) -> T {
         self.press(KeyCode::Char('g'));
@@ -180,13 +181,13 @@ impl Harness {
 
     /// Selects SIP credential `id` (on the SIP tab).
     pub fn select_sip(&mut self, id: &str) -> telcreds::domain::SipCredential {
-        self.select_where(|app| &app.sip, |s| s.id() == id)
+        self.select_where(|app| &app.tables.sip, |s| s.id() == id)
             .credential()
     }
 
     /// Selects the first provider using Account SID `sid` (Providers tab).
     pub fn select_provider_of(&mut self, sid: &str) -> telcreds::domain::Provider {
-        self.select_where(|app| &app.providers, |p| p.account_sid == sid)
+        self.select_where(|app| &app.tables.providers, |p| p.account_sid == sid)
     }
 
     /// Types text, one key per character.
@@ -222,7 +223,7 @@ impl Harness {
             .await
             .expect("a message within 10 s")
             .expect("channel open");
-        let page = matches!(msg, telcreds::tui::effect::Msg::SipPage { .. });
+        let page = matches!(msg, telcreds::tui::runtime::effect::Msg::SipPage { .. });
         self.app.set_clock(Clock::system());
         let effects = self.app.update(msg);
         self.run(effects);

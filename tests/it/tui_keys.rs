@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 use telcreds::config::Config;
 use telcreds::sandbox::Seed;
-use telcreds::tui::action::ACTIONS;
 use telcreds::tui::app::Overlay;
-use telcreds::tui::keymap::Keymap;
+use telcreds::tui::app::action::ACTIONS;
+use telcreds::tui::app::keymap::Keymap;
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -40,7 +40,7 @@ async fn a_remapped_key_works_the_old_ones_do_nothing_and_hints_and_help_follow(
     let mut h = Harness::demo().await;
     h.app
         .set_keymap(keys("delete = \"ctrl-x\"\nhelp = \"f1\"\n"));
-    h.app.flash = None;
+    h.app.status.flash = None;
 
     let screen = h.screen(140, 40);
     let hints = hint_bar(&screen);
@@ -51,7 +51,11 @@ async fn a_remapped_key_works_the_old_ones_do_nothing_and_hints_and_help_follow(
     for old in [KeyCode::Char('D'), KeyCode::Delete] {
         h.press(old);
         assert!(h.app.overlay.is_none(), "{old:?} still deletes");
-        assert!(h.app.flash.is_none(), "{old:?}: {:?}", h.app.flash);
+        assert!(
+            h.app.status.flash.is_none(),
+            "{old:?}: {:?}",
+            h.app.status.flash
+        );
     }
     h.press_with(KeyCode::Char('x'), CTRL);
     h.settle().await;
@@ -88,7 +92,7 @@ async fn read_only_mode_hides_and_refuses_the_remapped_key() {
     let screen = h.screen(140, 40);
     assert!(!hint_bar(&screen).contains("delete"), "{screen}");
     h.press_with(KeyCode::Char('x'), CTRL);
-    let flash = h.app.flash.clone().expect("a flash says why");
+    let flash = h.app.status.flash.clone().expect("a flash says why");
     assert_eq!(flash.text, "read-only profile: nothing can be changed here");
     assert!(h.app.overlay.is_none());
 
@@ -167,7 +171,7 @@ async fn a_failed_load_names_the_remapped_retry_key() {
     h.press(KeyCode::Char('2'));
     h.press(KeyCode::F(5));
     h.settle().await;
-    let flash = h.app.flash.as_ref().expect("a flash").text.clone();
+    let flash = h.app.status.flash.as_ref().expect("a flash").text.clone();
     assert!(flash.contains("loading SIP credentials failed"), "{flash}");
     assert!(flash.contains("(f5 retries)"), "{flash}");
 }
@@ -237,7 +241,7 @@ async fn s_picks_the_column_to_sort_by_and_the_header_marks_it() {
         header(&mut h)
     );
     let sids = |h: &Harness| -> Vec<String> {
-        let list = &h.app.providers;
+        let list = &h.app.tables.providers;
         list.visible(list.len())
             .1
             .iter()

@@ -12,7 +12,7 @@ use telcreds::ops::rotation::RunStage as MintStage;
 use telcreds::sandbox::Seed;
 use telcreds::secret::Secret;
 use telcreds::tui::app::Overlay;
-use telcreds::tui::rotation_view::MintKeys;
+use telcreds::tui::components::rotation_view::MintKeys;
 
 /// "Acme Production": Dasha providers 1, 2, 8 and Unpod configuration 101 use it.
 const ACME: &str = "AC759b765966b5b7c9cdfaa58072348b24";
@@ -199,7 +199,7 @@ async fn with_a_store_command_the_new_token_never_reaches_the_screen() {
     let mut h = Harness::demo().await;
     let dir = tempfile::tempdir().unwrap();
     let stored = dir.path().join("stored");
-    let mut accounts = telcreds::tui::demo::twilio_accounts(&h.sandbox);
+    let mut accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
     for a in &mut accounts {
         a.store_cmd = Some(format!("cat > '{}'", stored.display()));
     }
@@ -274,7 +274,15 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
     h.press(KeyCode::Esc);
     h.settle().await;
     assert!(h.app.overlay.is_none());
-    assert!(h.app.flash.as_ref().unwrap().text.contains("reopens"));
+    assert!(
+        h.app
+            .status
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("reopens")
+    );
     // Later (the read-only target fixed by other means): r reopens it, P P promotes.
     h.select_provider_of(ACME);
     h.press(KeyCode::Char('r'));
@@ -436,7 +444,7 @@ async fn a_parked_mint_reopens_on_a_provider_that_spells_the_sid_in_capitals() {
     // A platform that keeps the Account SID's hex digits in capitals.
     let mut shouting = h.select_provider_of(ACME);
     shouting.account_sid = format!("AC{}", ACME[2..].to_uppercase());
-    h.app.providers.upsert(shouting);
+    h.app.tables.providers.upsert(shouting);
     h.press(KeyCode::Char('r'));
     assert!(
         matches!(stage(&h), MintStage::Blocked { .. }),
@@ -472,7 +480,7 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
     // The journal is read in the background, apart from the calls settle waits for.
     for _ in 0..500 {
         h.pump();
-        if !h.app.unfinished_runs.is_empty() {
+        if !h.app.rotation.unfinished_runs.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -482,7 +490,7 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
         screen.contains("rotation of AC75…8b24 NOT finished"),
         "{screen}"
     );
-    assert_eq!(h.app.unfinished_runs.len(), 1);
+    assert_eq!(h.app.rotation.unfinished_runs.len(), 1);
     // The account's providers are marked in the table.
     let row = screen
         .lines()
@@ -541,7 +549,7 @@ async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
     // Esc before it was revealed, copied or stored: a warning, the screen stays.
     h.press(KeyCode::Esc);
     assert!(matches!(h.app.overlay, Some(Overlay::Rotation(_))));
-    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    let flash = h.app.status.flash.as_ref().unwrap().text.clone();
     assert!(
         flash.contains("neither revealed, copied nor stored"),
         "{flash}"
@@ -561,7 +569,7 @@ async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
 async fn a_message_of_another_rotation_never_changes_the_screen_open() {
     use telcreds::api::ApiError;
     use telcreds::ops::rotation::Promotion;
-    use telcreds::tui::effect::{Msg, RotationMsg};
+    use telcreds::tui::runtime::effect::{Msg, RotationMsg};
     let mut h = Harness::demo().await;
     mint_and_confirm(&mut h).await;
     assert!(matches!(stage(&h), MintStage::Promoted { .. }));
@@ -744,12 +752,12 @@ async fn r_then_b_rotates_a_trunk_credential_at_both_ends() {
     assert!(
         matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
         "asked first: {:?}",
-        h.app.flash
+        h.app.status.flash
     );
     h.press(KeyCode::Char('y'));
     h.settle().await;
     let Some(Overlay::Report { lines, .. }) = &h.app.overlay else {
-        panic!("no report: {:?}", h.app.flash);
+        panic!("no report: {:?}", h.app.status.flash);
     };
     let text: Vec<String> = lines.iter().map(|l| l.shown()).collect();
     assert!(
@@ -783,10 +791,11 @@ async fn r_offers_no_rotation_at_both_ends_when_the_carrier_end_was_not_found() 
     assert!(
         matches!(h.app.overlay, Some(Overlay::Prompt { .. })),
         "the platform-only prompt: {:?}",
-        h.app.flash
+        h.app.status.flash
     );
     let flash = h
         .app
+        .status
         .flash
         .as_ref()
         .map(|f| f.text.clone())

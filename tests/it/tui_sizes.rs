@@ -6,7 +6,7 @@ use crate::tui_snapshots::{fixture, open_delete_confirm, press};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 use telcreds::tui::app::App;
-use telcreds::tui::theme::Theme;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::views::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Longest a draw may take (a debug build on a loaded two-core machine).

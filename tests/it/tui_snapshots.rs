@@ -16,9 +16,9 @@ use telcreds::history::History;
 use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use telcreds::ops::{Ops, Stores};
 use telcreds::secret::Secret;
+use telcreds::tui::app::sip_row::SipRow;
+use telcreds::tui::app::theme::Theme;
 use telcreds::tui::app::{ActivityEntry, App, Clock};
-use telcreds::tui::sip_row::SipRow;
-use telcreds::tui::theme::Theme;
 use telcreds::tui::views;
 
 fn now() -> DateTime<Utc> {
@@ -151,16 +151,16 @@ pub(crate) fn fixture(theme: Theme) -> App {
         wall: now(),
     };
     let (mut app, _) = App::new(vec![dasha, unpod], 0, theme, clock);
-    app.ops = Some(Arc::new(ops));
+    app.session.ops = Some(Arc::new(ops));
     let providers = vec![
         provider(1, "prod-main", VerificationStatus::Verified, Some(2), 5),
         provider(2, "prod-dr", VerificationStatus::Failed, Some(60), 2),
         provider(3, "eu-support", VerificationStatus::Warning, Some(35), 5),
         provider(4, "onboarding", VerificationStatus::Pending, None, 0),
     ];
-    app.providers.set_items(providers.clone());
-    app.verification.set_items(providers);
-    app.sip.set_items(rows([
+    app.tables.providers.set_items(providers.clone());
+    app.tables.verification.set_items(providers);
+    app.tables.sip.set_items(rows([
         sip(
             1,
             "EU carrier (outbound)",
@@ -193,7 +193,7 @@ pub(crate) fn fixture(theme: Theme) -> App {
         e.time = now() - Duration::minutes(minutes);
         e
     };
-    app.activity.set_items(vec![
+    app.tables.activity.set_items(vec![
         ActivityEntry::new(1, entry(3, Action::SipCreate, "US carrier (inbound)")),
         ActivityEntry::new(
             2,
@@ -327,11 +327,11 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
     // The dialog opens once dependants are known; open it directly as the reply would.
     app.overlay = None;
     let details = vec!["phone number +15550100001 → agent Support inbound (inbound)".to_string()];
-    let dialog = telcreds::tui::confirm::ConfirmDialog::new(
+    let dialog = telcreds::tui::components::confirm::ConfirmDialog::new(
         "Delete SIP credential",
         "Credential",
         "EU carrier (outbound)",
-        vec![telcreds::tui::confirm::ProfileTag {
+        vec![telcreds::tui::components::confirm::ProfileTag {
             name: "prod-dasha".into(),
             production: true,
         }],
@@ -356,8 +356,8 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
 fn unpod_readonly_profile() {
     snapshot_all("unpod_readonly", |app| {
         let _ = app.switch_profile(1);
-        app.ops = None;
-        app.connect_error = Some(ConfigError::TokenSource {
+        app.session.ops = None;
+        app.session.connect_error = Some(ConfigError::TokenSource {
             profile: "staging-unpod".into(),
             section: telcreds::config::PROFILE,
             key: "token_env".into(),
@@ -384,7 +384,7 @@ fn snapshot_overlay(name: &str, app: &telcreds::tui::app::App) {
                     }
                     Some(Overlay::Rotation(view)) => view.render(f, f.area(), &theme, "◐"),
                     Some(Overlay::RotateHow { account_sid }) => {
-                        telcreds::tui::rotation_view::draw_rotate_how(
+                        telcreds::tui::components::rotation_view::draw_rotate_how(
                             account_sid,
                             f,
                             f.area(),
@@ -407,7 +407,7 @@ async fn rotation_prompt_plan_and_result_dialogs() {
     let mut h = crate::tui_harness::Harness::demo().await;
     let token = crate::support::current_token(&h.sandbox, "AC759b765966b5b7c9cdfaa58072348b24");
     h.select_where(
-        |app| &app.providers,
+        |app| &app.tables.providers,
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));
@@ -433,7 +433,7 @@ async fn mint_plan_blocked_and_promoted_screens() {
     )
     .await;
     h.select_where(
-        |app| &app.providers,
+        |app| &app.tables.providers,
         |p| p.name.as_deref() == Some("acme-prod-us"),
     );
     h.press(KeyCode::Char('r'));

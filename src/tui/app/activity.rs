@@ -2,8 +2,8 @@
 
 use crate::domain::needle::Needle;
 use crate::journal::JournalEntry;
-use crate::tui::list::Row;
-use crate::tui::sort_key::SortKey;
+use crate::tui::app::list::Row;
+use crate::tui::app::sort_key::SortKey;
 
 /// One journal entry as a row, with a sequence number as its id.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,42 @@ pub struct Clock {
     pub wall: DateTime<Utc>,
 }
 
+/// The time and what waits on it: a revealed secret, the clipboard's overwrite,
+/// auto-refresh.
+pub struct Timers {
+    /// The time, as last handed in by the event loop.
+    pub(super) clock: Clock,
+    /// The SIP credential whose password is shown, and until when.
+    pub(super) revealed: Option<(String, Instant)>,
+    /// When the copied secret on the clipboard is to be overwritten.
+    pub(crate) clipboard_clear_at: Option<Instant>,
+    /// How long a copied secret stays on the clipboard ([`super::SECRET_TTL`] but in
+    /// tests).
+    pub(crate) clipboard_ttl: Duration,
+    /// Where a copy goes, as the message says it
+    /// ([`crate::tui::runtime::clipboard::destination`]).
+    pub(crate) clipboard_destination: String,
+    /// When auto-refresh next reloads; `None` while it is off or paused.
+    pub(crate) auto_refresh_at: Option<Instant>,
+    /// True once auto-refresh was turned on (the header then shows its state).
+    pub(crate) auto_refresh_used: bool,
+}
+
+impl Timers {
+    /// At `clock`, nothing revealed or copied, auto-refresh off.
+    pub(super) fn new(clock: Clock) -> Timers {
+        Timers {
+            clock,
+            revealed: None,
+            clipboard_clear_at: None,
+            clipboard_ttl: super::SECRET_TTL,
+            clipboard_destination: crate::tui::runtime::clipboard::destination(false),
+            auto_refresh_at: None,
+            auto_refresh_used: false,
+        }
+    }
+}
+
 impl Clock {
     /// The system clock now. Called by the event loop, never by update code.
     pub fn system() -> Clock {

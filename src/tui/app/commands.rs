@@ -1,13 +1,13 @@
 //! The `:` command line and the profile picker.
 
 use super::{App, Overlay, Tab};
-use crate::tui::command_line;
-use crate::tui::effect::Effect;
+use crate::tui::components::command_line;
+use crate::tui::runtime::effect::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     pub(super) fn picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let last = self.profiles.len().saturating_sub(1);
+        let last = self.session.profiles.len().saturating_sub(1);
         let stay = |app: &mut App, s: usize| {
             app.overlay = Some(Overlay::Picker { selected: s });
             Vec::new()
@@ -16,7 +16,7 @@ impl App {
             KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
             KeyCode::Up | KeyCode::Char('k') => stay(self, selected.saturating_sub(1)),
             KeyCode::Down | KeyCode::Char('j') => stay(self, (selected + 1).min(last)),
-            KeyCode::Enter if selected == self.current => Vec::new(),
+            KeyCode::Enter if selected == self.session.current => Vec::new(),
             KeyCode::Enter => self.switch_profile(selected),
             _ => stay(self, selected),
         }
@@ -63,22 +63,29 @@ impl App {
             }
             ("ctx", None) => {
                 self.overlay = Some(Overlay::Picker {
-                    selected: self.current,
+                    selected: self.session.current,
                 });
                 Vec::new()
             }
-            ("ctx", Some(name)) => match self.profiles.iter().position(|p| p.name == name) {
-                Some(i) if i == self.current => Vec::new(),
-                Some(i) => self.switch_profile(i),
-                None => {
-                    let known: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
-                    self.set_flash(
-                        format!("no profile \"{name}\" (known: {})", known.join(", ")),
-                        true,
-                    );
-                    Vec::new()
+            ("ctx", Some(name)) => {
+                match self.session.profiles.iter().position(|p| p.name == name) {
+                    Some(i) if i == self.session.current => Vec::new(),
+                    Some(i) => self.switch_profile(i),
+                    None => {
+                        let known: Vec<&str> = self
+                            .session
+                            .profiles
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect();
+                        self.set_flash(
+                            format!("no profile \"{name}\" (known: {})", known.join(", ")),
+                            true,
+                        );
+                        Vec::new()
+                    }
                 }
-            },
+            }
             _ => {
                 let known: Vec<&str> = command_line::COMMANDS.iter().map(|c| c.name).collect();
                 self.set_flash(

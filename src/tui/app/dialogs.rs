@@ -4,16 +4,16 @@
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
 use crate::config::TokenSource;
 use crate::domain::validate;
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
-use crate::tui::effect::{Effect, Job, Request, RotationJob};
-use crate::tui::form::{Form, FormEvent};
-use crate::tui::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
+use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
+use crate::tui::components::form::{Form, FormEvent};
+use crate::tui::components::secret_prompt::{PromptEvent, SecretPrompt, SecretRule};
+use crate::tui::runtime::effect::{Effect, Job, Request, RotationJob};
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 impl App {
     pub(super) fn open_new_form(&mut self) -> Vec<Effect> {
-        let form = match self.tab {
+        let form = match self.tables.tab {
             Tab::Sip => Form::new_sip(),
             _ => match self.profile() {
                 Some(p) => Form::new_provider(&p.platform),
@@ -146,6 +146,7 @@ impl App {
             }
             // Both ends are offered unless the detail pane looked and found none.
             let missing = self
+                .tables
                 .detail
                 .as_ref()
                 .filter(|d| d.id == id)
@@ -166,7 +167,10 @@ impl App {
         }
         if let Some(p) = self.selected_provider() {
             let account_sid = p.account_sid.clone();
-            let parked = self.parked_mints.remove(&account_sid.to_ascii_lowercase());
+            let parked = self
+                .rotation
+                .parked_mints
+                .remove(&account_sid.to_ascii_lowercase());
             self.overlay = Some(match parked {
                 // A mint stopped before its promotion: back to it.
                 Some(view) => Overlay::Rotation(view),
@@ -188,7 +192,7 @@ impl App {
             let prompt =
                 SecretPrompt::new("Rotate Twilio auth token", "New token", lines, rule, false);
             // A check still running for an abandoned prompt must not answer this one.
-            self.rotation_check = None;
+            self.rotation.check = None;
             (prompt, PromptPurpose::TwilioToken { account_sid })
         };
         self.overlay = Some(Overlay::Prompt {
@@ -222,16 +226,20 @@ impl App {
     /// `p`: which credentials (the marked ones, else the selected one) and whether
     /// to check their passwords too, asked in a small dialog.
     pub(super) fn ask_probe(&mut self) -> Vec<Effect> {
-        let marked = self.sip.marked_ids();
+        let marked = self.tables.sip.marked_ids();
         let targets: Vec<(String, String)> = self
+            .tables
             .sip
             .items()
             .iter()
             .filter(|c| {
                 if marked.is_empty() {
-                    self.sip.selected_item().is_some_and(|s| s.id() == c.id())
+                    self.tables
+                        .sip
+                        .selected_item()
+                        .is_some_and(|s| s.id() == c.id())
                 } else {
-                    self.sip.is_marked(c.id())
+                    self.tables.sip.is_marked(c.id())
                 }
             })
             .map(|c| (c.id().to_string(), c.display_name().to_string()))
@@ -252,7 +260,7 @@ impl App {
                 return Vec::new();
             }
         };
-        self.sip.clear_marks();
+        self.tables.sip.clear_marks();
         let n = targets.len();
         let mut effects = Vec::new();
         for (id, name) in targets {
@@ -279,7 +287,7 @@ impl App {
                 let help_key = self
                     .keymap()
                     .lookup(&key)
-                    .is_some_and(|s| s.action == crate::tui::action::Action::Help);
+                    .is_some_and(|s| s.action == crate::tui::app::action::UserAction::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
                     let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
@@ -329,8 +337,12 @@ impl App {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(line.value().trim().to_string()),
                 _ => {
-                    let profiles: Vec<&str> =
-                        self.profiles.iter().map(|p| p.name.as_str()).collect();
+                    let profiles: Vec<&str> = self
+                        .session
+                        .profiles
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect();
                     line.handle_key(key, &profiles);
                     self.overlay = Some(Overlay::Command(line));
                     Vec::new()
@@ -424,7 +436,7 @@ impl App {
                     ConfirmTarget::SipCarrier { id, name } => Request::RotateSipCarrier {
                         id: id.clone(),
                         name: name.clone(),
-                        accounts: self.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts.clone(),
                     },
                     ConfirmTarget::Sip(plan) => Request::DeleteSip {
                         plan: plan.clone(),
@@ -541,12 +553,12 @@ impl App {
                         let check_id = self.new_job_id();
                         let job = RotationJob::Check {
                             check_id,
-                            profiles: self.profiles.clone(),
+                            profiles: self.session.profiles.clone(),
                             account_sid: account_sid.clone(),
                             token: secret,
                         };
                         self.set_flash("checking the token with Twilio…", false);
-                        self.rotation_check = Some(check_id);
+                        self.rotation.check = Some(check_id);
                         self.overlay = Some(Overlay::Prompt {
                             prompt,
                             purpose,

@@ -3,8 +3,8 @@
 
 use super::{App, Overlay};
 use crate::ops::doctor::Report;
-use crate::tui::doctor_view::{DoctorEvent, DoctorView};
-use crate::tui::effect::{Effect, Job};
+use crate::tui::components::doctor_view::{DoctorEvent, DoctorView};
+use crate::tui::runtime::effect::{Effect, Job};
 use crossterm::event::KeyEvent;
 
 impl App {
@@ -12,7 +12,7 @@ impl App {
     /// profile when `all`.
     pub(super) fn start_doctor(&mut self, all: bool) -> Vec<Effect> {
         let profiles = if all {
-            self.profiles.clone()
+            self.session.profiles.clone()
         } else {
             self.profile().cloned().into_iter().collect()
         };
@@ -25,9 +25,9 @@ impl App {
         vec![
             Job::Doctor {
                 id,
-                config: self.config_path.clone(),
+                config: self.session.config_path.clone(),
                 profiles,
-                accounts: self.twilio_accounts.clone(),
+                accounts: self.session.twilio_accounts.clone(),
             }
             .into(),
         ]

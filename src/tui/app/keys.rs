@@ -2,11 +2,11 @@
 
 use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
 use crate::secret::Secret;
-use crate::tui::action::{self, Action, ActionSpec, Scope};
-use crate::tui::effect::{Effect, Request};
-use crate::tui::keymap::Keymap;
-use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
-use crate::tui::sip_row::SipRow;
+use crate::tui::app::action::{self, ActionSpec, Scope, UserAction};
+use crate::tui::app::keymap::Keymap;
+use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::runtime::effect::{Effect, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 
@@ -26,7 +26,7 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
-        match self.keymap.lookup(&key) {
+        match self.settings.keymap.lookup(&key) {
             Some(spec) if self.is_available(spec) => {
                 self.drop_stale_flash();
                 self.perform(spec.action)
@@ -34,8 +34,8 @@ impl App {
             Some(spec) => {
                 let reason = if spec.mutates && self.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
-                } else if spec.mutates && self.connect_error.is_some() {
-                    let retry = self.keymap.label(Action::Refresh);
+                } else if spec.mutates && self.session.connect_error.is_some() {
+                    let retry = self.settings.keymap.label(UserAction::Refresh);
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -51,7 +51,7 @@ impl App {
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
         // A profile that could not connect offers no change (while it is still
         // connecting, a form may be filled in: its save then says why it waits).
-        if spec.mutates && (self.readonly() || self.connect_error.is_some()) {
+        if spec.mutates && (self.readonly() || self.session.connect_error.is_some()) {
             return false;
         }
         let caps = self.caps();
@@ -63,46 +63,52 @@ impl App {
             Scope::ProviderRow => provider.is_some(),
             Scope::SipRow => sip.is_some(),
             // Not while the tab's list could not be loaded: the platform is out of reach.
-            Scope::Creatable => match self.tab {
-                Tab::Providers => self.providers.error.is_none(),
-                Tab::Sip => caps.sip_credentials && self.sip.error.is_none(),
+            Scope::Creatable => match self.tables.tab {
+                Tab::Providers => self.tables.providers.error.is_none(),
+                Tab::Sip => caps.sip_credentials && self.tables.sip.error.is_none(),
                 _ => false,
             },
         };
         base && match spec.action {
-            Action::Edit | Action::Delete | Action::Rotate => sip.is_none_or(|s| !s.is_read_only()),
-            Action::Verify => caps.verification,
-            Action::Mark => caps.verification || self.tab == Tab::Sip,
-            Action::VerifyAll => {
-                caps.verification && self.tab == Tab::Verification && !self.verification.is_empty()
+            UserAction::Edit | UserAction::Delete | UserAction::Rotate => {
+                sip.is_none_or(|s| !s.is_read_only())
             }
-            Action::Reveal => sip.is_some_and(SipRow::has_password),
-            Action::Sort => self.tab != Tab::Activity,
-            Action::TabSip => caps.sip_credentials,
-            Action::Profiles => self.profiles.len() > 1,
+            UserAction::Verify => caps.verification,
+            UserAction::Mark => caps.verification || self.tables.tab == Tab::Sip,
+            UserAction::VerifyAll => {
+                caps.verification
+                    && self.tables.tab == Tab::Verification
+                    && !self.tables.verification.is_empty()
+            }
+            UserAction::Reveal => sip.is_some_and(SipRow::has_password),
+            UserAction::Sort => self.tables.tab != Tab::Activity,
+            UserAction::TabSip => caps.sip_credentials,
+            UserAction::Profiles => self.session.profiles.len() > 1,
             _ => true,
         }
     }
 
     /// Why an action is not available here, in words.
-    fn unavailable_reason(&self, action: Action) -> String {
+    fn unavailable_reason(&self, action: UserAction) -> String {
         let sip = self.selected_sip_row();
         let why = match action {
-            Action::Verify | Action::Mark | Action::VerifyAll if !self.caps().verification => {
+            UserAction::Verify | UserAction::Mark | UserAction::VerifyAll
+                if !self.caps().verification =>
+            {
                 "this platform has no verification"
             }
-            Action::VerifyAll => {
-                let tab = self.keymap.label(Action::TabVerification);
+            UserAction::VerifyAll => {
+                let tab = self.settings.keymap.label(UserAction::TabVerification);
                 return format!("from the Verification tab ({tab})");
             }
-            Action::TabSip => "this platform has no SIP credentials",
-            Action::Edit | Action::Delete | Action::Rotate
+            UserAction::TabSip => "this platform has no SIP credentials",
+            UserAction::Edit | UserAction::Delete | UserAction::Rotate
                 if sip.is_some_and(|s| s.is_read_only()) =>
             {
                 "managed by its provider: change the provider instead"
             }
-            Action::Reveal if sip.is_some() => "this credential has no password",
-            Action::Profiles => "only one profile is configured",
+            UserAction::Reveal if sip.is_some() => "this credential has no password",
+            UserAction::Profiles => "only one profile is configured",
             _ => "not available here",
         };
         why.to_string()
@@ -110,12 +116,12 @@ impl App {
 
     /// The keys in use (the action table's, as `[keys]` remapped them).
     pub fn keymap(&self) -> &Keymap {
-        &self.keymap
+        &self.settings.keymap
     }
 
     /// Uses `keymap` from now on (from the config's `[keys]`).
     pub fn set_keymap(&mut self, keymap: Keymap) {
-        self.keymap = keymap;
+        self.settings.keymap = keymap;
     }
 
     /// The actions available now, in table order (for hints and help).
@@ -126,67 +132,68 @@ impl App {
             .collect()
     }
 
-    fn perform(&mut self, action: Action) -> Vec<Effect> {
+    fn perform(&mut self, action: UserAction) -> Vec<Effect> {
         match action {
-            Action::Quit | Action::Back if self.focus == Focus::Detail => {
-                self.focus = Focus::Table;
+            UserAction::Quit | UserAction::Back if self.tables.focus == Focus::Detail => {
+                self.tables.focus = Focus::Table;
                 Vec::new()
             }
-            Action::Quit | Action::ForceQuit => {
+            UserAction::Quit | UserAction::ForceQuit => {
                 self.should_quit = true;
                 Vec::new()
             }
-            Action::Back => {
+            UserAction::Back => {
                 self.set_current_filter("");
                 Vec::new()
             }
-            Action::Help => self.open(super::Overlay::Help { scroll: 0 }),
-            Action::Command => self.open(super::Overlay::Command(Default::default())),
-            Action::Filter => {
+            UserAction::Help => self.open(super::Overlay::Help { scroll: 0 }),
+            UserAction::Command => self.open(super::Overlay::Command(Default::default())),
+            UserAction::Filter => {
                 let current = self.current_filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
-            Action::Profiles => self.open(super::Overlay::Picker {
-                selected: self.current,
+            UserAction::Profiles => self.open(super::Overlay::Picker {
+                selected: self.session.current,
             }),
-            Action::TabProviders => self.set_tab(Tab::Providers),
-            Action::TabSip => self.set_tab(Tab::Sip),
-            Action::TabVerification => self.set_tab(Tab::Verification),
-            Action::TabActivity => self.set_tab(Tab::Activity),
-            Action::NextTab => self.step_tab(1),
-            Action::PrevTab => self.step_tab(-1),
-            Action::FocusPane => {
-                self.focus = if self.focus == Focus::Table {
+            UserAction::TabProviders => self.set_tab(Tab::Providers),
+            UserAction::TabSip => self.set_tab(Tab::Sip),
+            UserAction::TabVerification => self.set_tab(Tab::Verification),
+            UserAction::TabActivity => self.set_tab(Tab::Activity),
+            UserAction::NextTab => self.step_tab(1),
+            UserAction::PrevTab => self.step_tab(-1),
+            UserAction::FocusPane => {
+                self.tables.focus = if self.tables.focus == Focus::Table {
                     Focus::Detail
                 } else {
                     Focus::Table
                 };
                 Vec::new()
             }
-            Action::Up => self.move_cursor(-1),
-            Action::Down => self.move_cursor(1),
-            Action::PageUp => self.move_cursor(-PAGE),
-            Action::PageDown => self.move_cursor(PAGE),
-            Action::Top => self.jump(true),
-            Action::Bottom => self.jump(false),
-            Action::Refresh if self.connect_error.is_some() => {
+            UserAction::Up => self.move_cursor(-1),
+            UserAction::Down => self.move_cursor(1),
+            UserAction::PageUp => self.move_cursor(-PAGE),
+            UserAction::PageDown => self.move_cursor(PAGE),
+            UserAction::Top => self.jump(true),
+            UserAction::Bottom => self.jump(false),
+            UserAction::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
-                let effects = self.switch_profile(self.current);
+                let effects = self.switch_profile(self.session.current);
                 self.set_progress("connecting…");
                 effects
             }
-            Action::Refresh => {
+            UserAction::Refresh => {
                 self.set_progress("refreshing…");
                 self.reload()
             }
-            Action::Open => self.open_detail(),
-            Action::New => self.open_new_form(),
-            Action::Edit => self.open_edit_form(),
-            Action::Delete => self.start_delete(),
-            Action::Rotate => self.start_rotation(),
-            Action::Verify => self.verify_selected(),
-            Action::VerifyAll => {
+            UserAction::Open => self.open_detail(),
+            UserAction::New => self.open_new_form(),
+            UserAction::Edit => self.open_edit_form(),
+            UserAction::Delete => self.start_delete(),
+            UserAction::Rotate => self.start_rotation(),
+            UserAction::Verify => self.verify_selected(),
+            UserAction::VerifyAll => {
                 let ids: Vec<String> = self
+                    .tables
                     .verification
                     .items()
                     .iter()
@@ -194,28 +201,28 @@ impl App {
                     .collect();
                 self.verify_ids(ids)
             }
-            Action::AutoRefresh => {
+            UserAction::AutoRefresh => {
                 self.toggle_auto_refresh();
                 Vec::new()
             }
-            Action::Mark => {
+            UserAction::Mark => {
                 if let Some(list) = self.provider_list_mut() {
                     list.toggle_mark();
                     list.move_by(1);
-                } else if self.tab == Tab::Sip {
-                    self.sip.toggle_mark();
-                    self.sip.move_by(1);
+                } else if self.tables.tab == Tab::Sip {
+                    self.tables.sip.toggle_mark();
+                    self.tables.sip.move_by(1);
                 }
                 Vec::new()
             }
-            Action::Probe => self.ask_probe(),
-            Action::Reveal => {
+            UserAction::Probe => self.ask_probe(),
+            UserAction::Reveal => {
                 if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
                     if self.is_revealed(&id) {
-                        self.revealed = None;
+                        self.timers.revealed = None;
                     } else {
-                        self.revealed = Some((id, self.clock.mono + SECRET_TTL));
-                        let hide = self.keymap.label(Action::Reveal);
+                        self.timers.revealed = Some((id, self.timers.clock.mono + SECRET_TTL));
+                        let hide = self.settings.keymap.label(UserAction::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
                             false,
@@ -224,8 +231,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Copy => self.copy_selected(),
-            Action::Sort => {
+            UserAction::Copy => self.copy_selected(),
+            UserAction::Sort => {
                 let selected = self.current_list().sort().map_or(0, |s| s.column);
                 self.open(super::Overlay::Sort { selected })
             }
@@ -239,10 +246,10 @@ impl App {
 
     /// Shows `tab`, resetting the pane focus and detail.
     pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        if self.tab != tab {
-            self.tab = tab;
-            self.focus = Focus::Table;
-            self.detail = None;
+        if self.tables.tab != tab {
+            self.tables.tab = tab;
+            self.tables.focus = Focus::Table;
+            self.tables.detail = None;
             self.detail_to_top();
         }
         Vec::new()
@@ -254,12 +261,12 @@ impl App {
             .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
             .collect();
         let n = tabs.len() as isize;
-        let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        let i = tabs.iter().position(|t| *t == self.tables.tab).unwrap_or(0) as isize;
         self.set_tab(tabs[((i + step).rem_euclid(n)) as usize])
     }
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
-        if self.focus == Focus::Detail {
+        if self.tables.focus == Focus::Detail {
             self.scroll_detail(delta);
             return Vec::new();
         }
@@ -270,7 +277,7 @@ impl App {
 
     /// `g`/`G`: the first or last row; in the detail pane, its top or a page down.
     fn jump(&mut self, top: bool) -> Vec<Effect> {
-        if self.focus == Focus::Detail {
+        if self.tables.focus == Focus::Detail {
             return if top {
                 self.detail_to_top();
                 Vec::new()
@@ -292,20 +299,20 @@ impl App {
     /// `key`, when it is a movement key; the view keeps it inside the text.
     pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
         let page = PAGE.unsigned_abs();
-        Some(match self.keymap.lookup(key)?.action {
-            Action::Down => scroll.saturating_add(1),
-            Action::Up => scroll.saturating_sub(1),
-            Action::PageDown => scroll.saturating_add(page),
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::Top => 0,
-            Action::Bottom => usize::MAX,
+        Some(match self.settings.keymap.lookup(key)?.action {
+            UserAction::Down => scroll.saturating_add(1),
+            UserAction::Up => scroll.saturating_sub(1),
+            UserAction::PageDown => scroll.saturating_add(page),
+            UserAction::PageUp => scroll.saturating_sub(page),
+            UserAction::Top => 0,
+            UserAction::Bottom => usize::MAX,
             _ => return None,
         })
     }
 
     /// The columns the current tab's table sorts by.
     pub fn sort_columns(&self) -> &'static [&'static str] {
-        match self.tab {
+        match self.tables.tab {
             Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
             Tab::Sip => SIP_COLUMNS,
             Tab::Activity => &[],
@@ -346,7 +353,7 @@ impl App {
         self.detail_to_top();
         let mut effects = Vec::new();
         if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
-            self.detail = Some(DetailExtra {
+            self.tables.detail = Some(DetailExtra {
                 id: id.clone(),
                 ..Default::default()
             });
@@ -359,17 +366,17 @@ impl App {
             let mut credential = row.credential();
             credential.auth_password = None;
             let lookup = crate::ops::carrier::dials_a_twilio_trunk(&credential.server);
-            self.detail = Some(DetailExtra {
+            self.tables.detail = Some(DetailExtra {
                 id: id.clone(),
                 carrier_lookup: lookup,
                 ..Default::default()
             });
             if lookup {
                 effects.push(
-                    crate::tui::effect::Job::SipCarrier {
-                        generation: self.generation,
+                    crate::tui::runtime::effect::Job::SipCarrier {
+                        generation: self.session.generation,
                         credential: Box::new(credential),
-                        accounts: self.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts.clone(),
                     }
                     .into(),
                 );
@@ -401,11 +408,11 @@ impl App {
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         if ids.len() > 1 {
             // Several at once: one summary when the last one answers.
-            self.verify_batch = Some(Default::default());
+            self.calls.verify_batch = Some(Default::default());
         }
         let mut effects = Vec::new();
         for id in ids {
-            if self.verifying.insert(id.clone()) {
+            if self.calls.verifying.insert(id.clone()) {
                 effects.extend(self.call(Request::Verify { id }));
             }
         }
@@ -427,8 +434,8 @@ impl App {
             vec![self.copy(text, what)]
         } else {
             // An identifier may stay on the clipboard.
-            self.clipboard_clear_at = None;
-            let to = self.clipboard_destination.clone();
+            self.timers.clipboard_clear_at = None;
+            let to = self.timers.clipboard_destination.clone();
             self.set_flash(format!("{what} copied {to}"), false);
             vec![Effect::Copy(text)]
         }
@@ -437,9 +444,9 @@ impl App {
     /// Copies a secret, to be overwritten on the clipboard after the usual delay; the
     /// message says where it went.
     pub(super) fn copy(&mut self, secret: Secret, what: &str) -> Effect {
-        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
-        let secs = self.clipboard_ttl.as_secs();
-        let to = &self.clipboard_destination;
+        self.timers.clipboard_clear_at = Some(self.timers.clock.mono + self.timers.clipboard_ttl);
+        let secs = self.timers.clipboard_ttl.as_secs();
+        let to = &self.timers.clipboard_destination;
         self.set_flash(
             format!("{what} copied {to}: overwritten there in {secs} s"),
             false,

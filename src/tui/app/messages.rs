@@ -1,6 +1,7 @@
 //! The message log: every flash message, kept for `:messages` (as vim and k9s keep
 //! theirs), so that one longer than the status line can be read whole.
 
+use super::Flash;
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
@@ -37,4 +38,15 @@ impl MessageLog {
     pub fn iter(&self) -> impl Iterator<Item = &Message> {
         self.kept.iter()
     }
+}
+
+/// The status line: the flash message, the log of every one shown, the spinner.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// The flash line.
+    pub flash: Option<Flash>,
+    /// Every flash message, for `:messages`.
+    pub(super) messages: MessageLog,
+    /// Spinner frame.
+    pub(crate) spinner: usize,
 }

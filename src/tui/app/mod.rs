@@ -1,35 +1,51 @@
 //! The UI state and its update functions. `App` owns every piece of state; keys and
 //! task results change it and return [`Effect`]s for the worker. No I/O here, so it
 //! is tested by feeding keys and messages, without a terminal.
+//!
+//! `App`'s state is in parts, each defined next to the code that uses it most:
+//! [`Session`] (the profile and its connection), [`Settings`] (theme, key map),
+//! [`Tables`] (the tabs' lists, the detail pane), the overlay, [`Calls`] (calls in
+//! flight), [`Rotations`] (check, unfinished runs, parked mints), [`Status`] (flash,
+//! message log, spinner) and [`Timers`] (the clock and what waits on it).
 
+pub mod action;
 mod activity;
+mod calls;
 mod clock;
 mod commands;
 mod dialogs;
 mod doctor;
+pub mod keymap;
 mod keys;
+pub mod list;
 mod messages;
 mod overlay;
 mod replies;
 mod rotation;
+pub mod rows;
+mod session;
+pub mod sip_row;
+pub mod sort_key;
+mod tables;
+pub mod theme;
 
 pub use activity::ActivityEntry;
-pub use clock::Clock;
-pub use messages::{MESSAGES_KEPT, Message};
+pub use calls::Calls;
+pub use clock::{Clock, Timers};
+pub use messages::{MESSAGES_KEPT, Message, Status};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
+pub use rotation::Rotations;
+pub use session::{Session, Settings};
+pub use tables::Tables;
 
-use super::effect::{Effect, Job, Request};
-use super::list::{Cursor, ItemList, Sort};
-use super::sip_row::SipRow;
-use super::theme::Theme;
 use crate::api::{Capabilities, capabilities};
-use crate::config::ConfigError;
 use crate::config::{Profile, TwilioAccount};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
-use crate::ops::Ops;
+use crate::tui::app::list::{Cursor, ItemList};
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::app::theme::Theme;
+use crate::tui::runtime::effect::{Effect, Job, Request};
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How often auto-refresh reloads the providers and their verification status.
@@ -117,92 +133,27 @@ pub struct DetailExtra {
     pub carrier: Option<crate::ops::carrier::CarrierEnd>,
 }
 
-/// The whole UI state.
+/// The whole UI state, one part per concern; each part lives with the code that
+/// uses it most.
 pub struct App {
-    /// Every configured profile.
-    pub(crate) profiles: Vec<Profile>,
-    /// Index of the profile shown.
-    pub(crate) current: usize,
-    /// Bumped on every profile switch; results of older generations are dropped.
-    pub generation: u64,
-    /// The operations of the current profile, once connected.
-    pub ops: Option<Arc<Ops>>,
-    /// Why the current profile could not connect.
-    pub connect_error: Option<ConfigError>,
-    /// The tab shown.
-    pub tab: Tab,
-    /// Which pane has the keyboard.
-    pub(crate) focus: Focus,
-    /// Providers tab.
-    pub providers: ItemList<Provider>,
-    /// SIP tab.
-    pub sip: ItemList<SipRow>,
-    /// The SIP list being loaded, page by page.
-    pub sip_load: Option<SipLoad>,
-    /// Verification tab (the same providers, worst first).
-    pub verification: ItemList<Provider>,
-    /// Activity tab.
-    pub activity: ItemList<ActivityEntry>,
-    /// Detail data loaded on demand.
-    pub(crate) detail: Option<DetailExtra>,
-    /// Scroll of the detail pane, and the item it was scrolled on.
-    detail_scroll: (Option<String>, u16),
+    /// The profile shown, its connection and the profile generation.
+    pub session: Session,
+    /// The theme and the key map.
+    pub settings: Settings,
+    /// The tabs' lists and the detail pane.
+    pub tables: Tables,
     /// A dialog or input on top of the screen.
     pub overlay: Option<Overlay>,
-    /// The flash line.
-    pub flash: Option<Flash>,
-    /// Every flash message, for `:messages`.
-    messages: messages::MessageLog,
-    /// Calls in flight, by job id.
-    pub jobs: HashMap<u64, Request>,
-    /// Providers being verified right now.
-    pub verifying: HashSet<String>,
-    /// The last probe of each SIP credential probed in this session.
-    pub probes: HashMap<String, crate::probe::report::ProbeReport>,
-    /// The tally of a verification of several providers, while it runs.
-    verify_batch: Option<VerifyTally>,
-    /// The SIP credential whose password is shown, and until when.
-    revealed: Option<(String, Instant)>,
-    /// When the copied secret on the clipboard is to be overwritten.
-    pub(crate) clipboard_clear_at: Option<Instant>,
-    /// How long a copied secret stays on the clipboard ([`SECRET_TTL`] but in tests).
-    pub(crate) clipboard_ttl: Duration,
-    /// Where a copy goes, as the message says it ([`crate::tui::clipboard::destination`]).
-    pub(crate) clipboard_destination: String,
-    /// Spinner frame.
-    pub(crate) spinner: usize,
-    /// Colours.
-    pub theme: Theme,
-    /// The theme before the profile's accent was applied.
-    base_theme: Theme,
-    /// When auto-refresh next reloads; `None` while it is off or paused.
-    pub(crate) auto_refresh_at: Option<Instant>,
-    /// True once auto-refresh was turned on (the header then shows its state).
-    pub(crate) auto_refresh_used: bool,
-    /// True while a rotation's Twilio check and plan run.
-    rotation_check: Option<u64>,
-    /// The Twilio accounts whose tokens may be minted (`[twilio_accounts]`).
-    twilio_accounts: Vec<TwilioAccount>,
-    /// Rotations the journal shows unfinished: the header says so while any is.
-    pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
-    /// New tokens the journal shows handed to a `store_cmd` that never ended: they
-    /// may be stored nowhere; the header says so.
-    pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
-    /// The newest journal read applied.
-    journal_read: u64,
-    /// Mints stopped before their promotion and closed, by Account SID in lowercase
-    /// (platforms may spell it either way): `r` on a provider of the account reopens
-    /// one.
-    parked_mints: HashMap<String, Box<crate::tui::rotation_view::RotationView>>,
-    /// The config file the profiles came from (`None` for `--demo`), for `:doctor`.
-    config_path: Option<std::path::PathBuf>,
-    /// Which keys trigger which action.
-    keymap: crate::tui::keymap::Keymap,
+    /// The calls in flight.
+    pub calls: Calls,
+    /// The rotation check, unfinished runs and parked mints.
+    pub rotation: Rotations,
+    /// The flash line, the message log and the spinner.
+    pub status: Status,
+    /// The time and what waits on it (secrets, clipboard, auto-refresh).
+    pub timers: Timers,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
-    /// The time, as last handed in by the event loop.
-    clock: Clock,
-    next_job: u64,
 }
 
 /// A SIP list load in progress: how far it is, and (for a refresh) the new rows,
@@ -244,92 +195,50 @@ impl App {
         theme: Theme,
         clock: Clock,
     ) -> (App, Vec<Effect>) {
-        let mut verification = ItemList::default();
-        verification.set_default_sort(Sort {
-            column: 2,
-            descending: false,
-        });
-        let mut activity = ItemList::default();
-        activity.set_default_sort(Sort {
-            column: 0,
-            descending: true,
-        });
         let mut app = App {
-            profiles,
-            current: 0,
-            generation: 0,
-            ops: None,
-            connect_error: None,
-            tab: Tab::Providers,
-            focus: Focus::Table,
-            providers: ItemList::default(),
-            sip: ItemList::default(),
-            sip_load: None,
-            verification,
-            activity,
-            detail: None,
-            detail_scroll: (None, 0),
+            session: Session::new(profiles),
+            settings: Settings::new(theme),
+            tables: Tables::new(),
             overlay: None,
-            flash: None,
-            messages: Default::default(),
-            jobs: HashMap::new(),
-            verifying: HashSet::new(),
-            verify_batch: None,
-            probes: HashMap::new(),
-            revealed: None,
-            clipboard_clear_at: None,
-            clipboard_ttl: SECRET_TTL,
-            clipboard_destination: crate::tui::clipboard::destination(false),
-            spinner: 0,
-            base_theme: theme.clone(),
-            theme,
+            calls: Calls::default(),
+            rotation: Rotations::default(),
+            status: Status::default(),
+            timers: Timers::new(clock),
             should_quit: false,
-            auto_refresh_at: None,
-            auto_refresh_used: false,
-            rotation_check: None,
-            twilio_accounts: Vec::new(),
-            unfinished_runs: Vec::new(),
-            unstored_tokens: Vec::new(),
-            journal_read: 0,
-            parked_mints: HashMap::new(),
-            config_path: None,
-            keymap: Default::default(),
-            clock,
-            next_job: 0,
         };
         let mut effects = vec![Job::LoadJournal.into()];
-        effects.extend(app.switch_profile(start.min(app.profiles.len().saturating_sub(1))));
+        effects.extend(app.switch_profile(start.min(app.session.profiles.len().saturating_sub(1))));
         (app, effects)
     }
 
     /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
     pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
-        self.twilio_accounts = accounts;
+        self.session.twilio_accounts = accounts;
     }
 
     /// The config file the profiles came from, which `:doctor` checks.
     pub fn set_config_path(&mut self, path: Option<std::path::PathBuf>) {
-        self.config_path = path;
+        self.session.config_path = path;
     }
 
     /// The wall time to show.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.wall
+        self.timers.clock.wall
     }
 
     /// The time the app last saw.
     pub fn clock(&self) -> Clock {
-        self.clock
+        self.timers.clock
     }
 
     /// Hands the app the time; the event loop calls it before every update.
     pub fn set_clock(&mut self, clock: Clock) {
-        self.clock = clock;
+        self.timers.clock = clock;
     }
 
     /// The profile shown.
     pub fn profile(&self) -> Option<&Profile> {
-        self.profiles.get(self.current)
+        self.session.profiles.get(self.session.current)
     }
 
     /// What the current profile's platform supports.
@@ -347,16 +256,18 @@ impl App {
 
     /// Number of calls in flight.
     pub fn jobs_in_flight(&self) -> usize {
-        self.jobs.len() + usize::from(self.ops.is_none() && self.connect_error.is_none())
+        self.calls.jobs.len()
+            + usize::from(self.session.ops.is_none() && self.session.connect_error.is_none())
     }
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
         self.jobs_in_flight() > 0
             || self.rotation_running()
-            || self.rotation_check.is_some()
+            || self.rotation.check.is_some()
             || self.doctor_running()
             || self
+                .tables
                 .detail
                 .as_ref()
                 .is_some_and(|d| d.carrier_lookup && d.carrier.is_none())
@@ -366,25 +277,27 @@ impl App {
     /// hides, the clipboard is overwritten, auto-refresh runs, the flash expires, or a
     /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let revealed = self.revealed.as_ref().map(|(_, t)| *t);
-        let flash = self.flash.as_ref().map(|f| f.until);
+        let revealed = self.timers.revealed.as_ref().map(|(_, t)| *t);
+        let flash = self.status.flash.as_ref().map(|f| f.until);
         let age = self
+            .tables
             .providers
             .items()
             .iter()
             .filter_map(|p| p.last_verified_at)
             .chain(
-                self.detail
+                self.tables
+                    .detail
                     .iter()
                     .filter_map(|d| d.history.as_ref()?.last().map(|r| r.time)),
             )
-            .map(|t| clock::next_age_change(t, self.clock.wall))
+            .map(|t| clock::next_age_change(t, self.timers.clock.wall))
             .min()
-            .map(|wall| self.clock.instant_at(wall));
+            .map(|wall| self.timers.clock.instant_at(wall));
         [
             revealed,
-            self.clipboard_clear_at,
-            self.auto_refresh_at,
+            self.timers.clipboard_clear_at,
+            self.timers.auto_refresh_at,
             flash,
             age,
         ]
@@ -396,35 +309,42 @@ impl App {
     /// Advances time to `clock`: hides expired secrets and flash messages, overwrites
     /// the clipboard and refreshes when due.
     pub fn on_time(&mut self, clock: Clock) -> Vec<Effect> {
-        self.clock = clock;
+        self.timers.clock = clock;
         let now = clock.mono;
         let mut effects = Vec::new();
-        if self.revealed.as_ref().is_some_and(|(_, t)| *t <= now) {
+        if self
+            .timers
+            .revealed
+            .as_ref()
+            .is_some_and(|(_, t)| *t <= now)
+        {
             if self
+                .timers
                 .revealed
                 .as_ref()
                 .is_some_and(|(id, _)| id == NEW_TOKEN)
             {
                 self.hide_new_token();
             }
-            self.revealed = None;
+            self.timers.revealed = None;
         }
-        if self.flash.as_ref().is_some_and(|f| f.until <= now) {
-            self.flash = None;
+        if self.status.flash.as_ref().is_some_and(|f| f.until <= now) {
+            self.status.flash = None;
         }
-        if self.auto_refresh_at.is_some_and(|t| t <= now) {
-            self.auto_refresh_at = Some(now + AUTO_REFRESH);
+        if self.timers.auto_refresh_at.is_some_and(|t| t <= now) {
+            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
             // Only the providers (statuses): the cursor stays where it is.
             let loading = self
+                .calls
                 .jobs
                 .values()
                 .any(|r| matches!(r, Request::ListProviders));
-            if self.ops.is_some() && !loading {
+            if self.session.ops.is_some() && !loading {
                 effects.extend(self.call(Request::ListProviders));
             }
         }
-        if self.clipboard_clear_at.is_some_and(|t| t <= now) {
-            self.clipboard_clear_at = None;
+        if self.timers.clipboard_clear_at.is_some_and(|t| t <= now) {
+            self.timers.clipboard_clear_at = None;
             effects.push(Effect::OverwriteClipboard);
             // Whether the terminal honoured OSC 52 cannot be known: say what was done.
             self.set_flash("clipboard overwritten", false);
@@ -434,15 +354,21 @@ impl App {
 
     /// Turns auto-refresh on, or pauses it.
     pub fn toggle_auto_refresh(&mut self) {
-        let now = self.clock.mono;
-        self.auto_refresh_used = true;
-        if self.auto_refresh_at.take().is_some() {
-            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+        let now = self.timers.clock.mono;
+        self.timers.auto_refresh_used = true;
+        if self.timers.auto_refresh_at.take().is_some() {
+            let key = self
+                .settings
+                .keymap
+                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         } else {
-            self.auto_refresh_at = Some(now + AUTO_REFRESH);
+            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
             let every = AUTO_REFRESH.as_secs();
-            let key = self.keymap.label(crate::tui::action::Action::AutoRefresh);
+            let key = self
+                .settings
+                .keymap
+                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(
                 format!("auto-refresh every {every} s ({key} pauses)"),
                 false,
@@ -452,49 +378,50 @@ impl App {
 
     /// Advances the spinner (called on ticks while busy).
     pub fn on_tick(&mut self) {
-        self.spinner = self.spinner.wrapping_add(1);
+        self.status.spinner = self.status.spinner.wrapping_add(1);
     }
 
     /// Switches to profile `index`: cancels its tasks, forgets its data, reconnects.
     pub fn switch_profile(&mut self, index: usize) -> Vec<Effect> {
-        let Some(profile) = self.profiles.get(index).cloned() else {
+        let Some(profile) = self.session.profiles.get(index).cloned() else {
             self.set_flash("no profiles configured", true);
             return Vec::new();
         };
-        self.current = index;
-        self.generation += 1;
-        self.ops = None;
-        self.connect_error = None;
-        self.jobs.clear();
-        self.verifying.clear();
-        self.revealed = None;
-        self.detail = None;
+        self.session.current = index;
+        self.session.generation += 1;
+        self.session.ops = None;
+        self.session.connect_error = None;
+        self.calls.jobs.clear();
+        self.calls.verifying.clear();
+        self.timers.revealed = None;
+        self.tables.detail = None;
         self.overlay = None;
-        self.flash = None;
-        for list in [&mut self.providers, &mut self.verification] {
+        self.status.flash = None;
+        for list in [&mut self.tables.providers, &mut self.tables.verification] {
             *list = fresh_like(list);
         }
-        self.sip = fresh_like(&self.sip);
-        self.sip_load = None;
-        if !capabilities(&profile.platform).sip_credentials && self.tab == Tab::Sip {
-            self.tab = Tab::Providers;
+        self.tables.sip = fresh_like(&self.tables.sip);
+        self.tables.sip_load = None;
+        if !capabilities(&profile.platform).sip_credentials && self.tables.tab == Tab::Sip {
+            self.tables.tab = Tab::Providers;
         }
         let themed = match &profile.accent {
             Some(accent) => self
+                .settings
                 .base_theme
                 .clone()
                 .with_accent(accent)
                 .map_err(|e| format!("profile accent: {e}")),
-            None => Ok(self.base_theme.clone()),
+            None => Ok(self.settings.base_theme.clone()),
         };
-        self.theme = themed.unwrap_or_else(|e| {
+        self.settings.theme = themed.unwrap_or_else(|e| {
             self.set_flash(e, true);
-            self.base_theme.clone()
+            self.settings.base_theme.clone()
         });
         vec![
             Job::CancelReads.into(),
             Job::Connect {
-                generation: self.generation,
+                generation: self.session.generation,
                 profile: Box::new(profile),
                 token: None,
             }
@@ -505,24 +432,27 @@ impl App {
     /// Starts a call for the current profile and returns its job id with the effect
     /// that runs it; or, when it cannot start, why.
     pub fn start(&mut self, request: Request) -> Result<(u64, Effect), NotStarted> {
-        let Some(ops) = self.ops.clone() else {
-            return Err(match &self.connect_error {
+        let Some(ops) = self.session.ops.clone() else {
+            return Err(match &self.session.connect_error {
                 Some(e) => NotStarted::ConnectFailed {
                     error: e.to_string(),
-                    retry: self.keymap.label(crate::tui::action::Action::Refresh),
+                    retry: self
+                        .settings
+                        .keymap
+                        .label(crate::tui::app::action::UserAction::Refresh),
                 },
                 None => NotStarted::Connecting,
             });
         };
-        self.next_job += 1;
-        let job = self.next_job;
+        self.calls.next_job += 1;
+        let job = self.calls.next_job;
         if matches!(request, Request::ListSip) {
             // This load replaces any other: pages of an earlier one are dropped.
-            self.sip_load = Some(SipLoad::new(job, self.sip.loaded));
+            self.tables.sip_load = Some(SipLoad::new(job, self.tables.sip.loaded));
         }
-        self.jobs.insert(job, request.clone());
+        self.calls.jobs.insert(job, request.clone());
         let effect = Job::Call {
-            generation: self.generation,
+            generation: self.session.generation,
             job,
             ops,
             request,
@@ -553,16 +483,16 @@ impl App {
 
     /// A new id for work that is not an [`App::call`] (a rotation check).
     pub(super) fn new_job_id(&mut self) -> u64 {
-        self.next_job += 1;
-        self.next_job
+        self.calls.next_job += 1;
+        self.calls.next_job
     }
 
     /// Shows a flash message (on one line, without control characters) and keeps
     /// it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
         let text = crate::text::printable(&text.into()).into_owned();
-        self.messages.push(Message {
-            time: self.clock.wall,
+        self.status.messages.push(Message {
+            time: self.timers.clock.wall,
             text: text.clone(),
             error,
         });
@@ -578,72 +508,78 @@ impl App {
 
     fn show_flash(&mut self, text: String, error: bool, progress: bool) {
         let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
-        self.flash = Some(Flash {
+        self.status.flash = Some(Flash {
             text,
             error,
-            until: self.clock.mono + ttl,
+            until: self.timers.clock.mono + ttl,
             progress,
         });
     }
 
     /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.messages.iter()
+        self.status.messages.iter()
     }
 
     /// A new action makes an error or a progress message about an earlier one
     /// untrue: it goes. A success message stays its time.
     pub(super) fn drop_stale_flash(&mut self) {
-        if self.flash.as_ref().is_some_and(|f| f.error || f.progress) {
-            self.flash = None;
+        if self
+            .status
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.error || f.progress)
+        {
+            self.status.flash = None;
         }
     }
 
     /// Ends a progress message once no list is loading any more.
     pub(super) fn loads_finished(&mut self) {
         let loading = self
+            .calls
             .jobs
             .values()
             .any(|r| matches!(r, Request::ListProviders | Request::ListSip));
-        if !loading && self.flash.as_ref().is_some_and(|f| f.progress) {
-            self.flash = None;
+        if !loading && self.status.flash.as_ref().is_some_and(|f| f.progress) {
+            self.status.flash = None;
         }
     }
 
     /// The list the current tab shows.
     pub fn current_list(&self) -> &dyn Cursor {
-        match self.tab {
-            Tab::Providers => &self.providers,
-            Tab::Sip => &self.sip,
-            Tab::Verification => &self.verification,
-            Tab::Activity => &self.activity,
+        match self.tables.tab {
+            Tab::Providers => &self.tables.providers,
+            Tab::Sip => &self.tables.sip,
+            Tab::Verification => &self.tables.verification,
+            Tab::Activity => &self.tables.activity,
         }
     }
 
     /// The list the current tab shows, to move in or filter.
     pub fn current_list_mut(&mut self) -> &mut dyn Cursor {
-        match self.tab {
-            Tab::Providers => &mut self.providers,
-            Tab::Sip => &mut self.sip,
-            Tab::Verification => &mut self.verification,
-            Tab::Activity => &mut self.activity,
+        match self.tables.tab {
+            Tab::Providers => &mut self.tables.providers,
+            Tab::Sip => &mut self.tables.sip,
+            Tab::Verification => &mut self.tables.verification,
+            Tab::Activity => &mut self.tables.activity,
         }
     }
 
     /// The list of provider rows of the current tab, if it shows providers.
     pub fn provider_list_mut(&mut self) -> Option<&mut ItemList<Provider>> {
-        match self.tab {
-            Tab::Providers => Some(&mut self.providers),
-            Tab::Verification => Some(&mut self.verification),
+        match self.tables.tab {
+            Tab::Providers => Some(&mut self.tables.providers),
+            Tab::Verification => Some(&mut self.tables.verification),
             _ => None,
         }
     }
 
     /// The provider under the cursor (Providers or Verification tab).
     pub fn selected_provider(&self) -> Option<&Provider> {
-        match self.tab {
-            Tab::Providers => self.providers.selected_item(),
-            Tab::Verification => self.verification.selected_item(),
+        match self.tables.tab {
+            Tab::Providers => self.tables.providers.selected_item(),
+            Tab::Verification => self.tables.verification.selected_item(),
             _ => None,
         }
     }
@@ -655,15 +591,15 @@ impl App {
 
     /// The SIP list row under the cursor (SIP tab), for what the row itself tells.
     pub fn selected_sip_row(&self) -> Option<&SipRow> {
-        (self.tab == Tab::Sip)
-            .then(|| self.sip.selected_item())
+        (self.tables.tab == Tab::Sip)
+            .then(|| self.tables.sip.selected_item())
             .flatten()
     }
 
     /// How far the detail pane is scrolled: another item's detail (after a create,
     /// a reload, a filter) starts at the top.
     pub fn detail_scroll(&self) -> u16 {
-        match &self.detail_scroll {
+        match &self.tables.detail_scroll {
             (Some(id), rows) if self.current_list().selected_id() == Some(id) => *rows,
             _ => 0,
         }
@@ -675,49 +611,17 @@ impl App {
             i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX }),
         );
         let id = self.current_list().selected_id().map(str::to_string);
-        self.detail_scroll = (id, rows);
+        self.tables.detail_scroll = (id, rows);
     }
 
     /// Puts the detail pane back at its top.
     pub(super) fn detail_to_top(&mut self) {
-        self.detail_scroll = (None, 0);
+        self.tables.detail_scroll = (None, 0);
     }
 
     /// True when the password of SIP credential `id` is revealed.
     pub fn is_revealed(&self, id: &str) -> bool {
-        self.revealed.as_ref().is_some_and(|(r, _)| r == id)
-    }
-}
-
-/// How a verification of several providers is going, by outcome.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct VerifyTally {
-    verified: usize,
-    warning: usize,
-    failed: usize,
-    not_run: usize,
-}
-
-impl VerifyTally {
-    /// One line: "verified 8 providers: 3 ✓ verified, 2 ! warning, 3 ✗ failed".
-    fn summary(&self) -> String {
-        let total = self.verified + self.warning + self.failed + self.not_run;
-        let mut parts = vec![format!("{} ✓ verified", self.verified)];
-        for (n, what) in [
-            (self.warning, "! warning"),
-            (self.failed, "✗ failed"),
-            (self.not_run, "could not be verified"),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
-            }
-        }
-        format!("verified {total} providers: {}", parts.join(", "))
-    }
-
-    /// True when any did not pass.
-    fn bad(&self) -> bool {
-        self.failed + self.not_run > 0
+        self.timers.revealed.as_ref().is_some_and(|(r, _)| r == id)
     }
 }
 
@@ -739,7 +643,7 @@ pub enum NotStarted {
 
 /// An empty list that keeps the sort of `old` but not its filter: a filter typed for
 /// one profile's items means nothing on another's.
-fn fresh_like<T: super::list::Row>(old: &ItemList<T>) -> ItemList<T> {
+fn fresh_like<T: crate::tui::app::list::Row>(old: &ItemList<T>) -> ItemList<T> {
     let mut list = ItemList::default();
     if let Some(s) = old.sort() {
         list.set_default_sort(s);

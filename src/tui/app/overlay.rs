@@ -4,12 +4,12 @@
 use crate::ops::rotation::MintSetup;
 use crate::ops::rotation::{CheckedToken, Plan};
 use crate::secret::Secret;
-use crate::tui::command_line::CommandLine;
-use crate::tui::confirm::ConfirmDialog;
-use crate::tui::doctor_view::DoctorView;
-use crate::tui::form::Form;
-use crate::tui::rotation_view::RotationView;
-use crate::tui::secret_prompt::SecretPrompt;
+use crate::tui::components::command_line::CommandLine;
+use crate::tui::components::confirm::ConfirmDialog;
+use crate::tui::components::doctor_view::DoctorView;
+use crate::tui::components::form::Form;
+use crate::tui::components::rotation_view::RotationView;
+use crate::tui::components::secret_prompt::SecretPrompt;
 use std::sync::Arc;
 use tui_input::Input;
 

@@ -7,8 +7,8 @@ use crate::api::{ApiError, ListPage};
 use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
 };
-use crate::tui::effect::{Answer, Effect, Msg, Request, Saved};
-use crate::tui::sip_row::SipRow;
+use crate::tui::app::sip_row::SipRow;
+use crate::tui::runtime::effect::{Answer, Effect, Msg, Request, Saved};
 use std::sync::Arc;
 
 impl App {
@@ -16,12 +16,12 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Connected { generation, result } => {
-                if generation != self.generation {
+                if generation != self.session.generation {
                     return Vec::new();
                 }
                 match result {
                     Ok(ops) => {
-                        self.ops = Some(ops);
+                        self.session.ops = Some(ops);
                         self.reload()
                     }
                     Err(e) => {
@@ -29,7 +29,7 @@ impl App {
                             format!("cannot connect: {e} ({} retries)", self.retry_key()),
                             true,
                         );
-                        self.connect_error = Some(e);
+                        self.session.connect_error = Some(e);
                         Vec::new()
                     }
                 }
@@ -39,7 +39,7 @@ impl App {
                 job,
                 page,
             } => {
-                if generation == self.generation && self.jobs.contains_key(&job) {
+                if generation == self.session.generation && self.calls.jobs.contains_key(&job) {
                     self.sip_page(job, page);
                 }
                 Vec::new()
@@ -49,7 +49,7 @@ impl App {
                 job,
                 answer,
             } => {
-                if generation != self.generation || self.jobs.remove(&job).is_none() {
+                if generation != self.session.generation || self.calls.jobs.remove(&job).is_none() {
                     return Vec::new();
                 }
                 let effects = self.apply(job, answer);
@@ -57,7 +57,7 @@ impl App {
                 effects
             }
             // An older read that ended after a newer one changes nothing.
-            Msg::JournalLoaded { read, .. } if read < self.journal_read => Vec::new(),
+            Msg::JournalLoaded { read, .. } if read < self.rotation.journal_read => Vec::new(),
             Msg::JournalLoaded {
                 read,
                 entries,
@@ -65,9 +65,9 @@ impl App {
                 unfinished,
                 unstored,
             } => {
-                self.journal_read = read;
-                self.unfinished_runs = unfinished;
-                self.unstored_tokens = unstored;
+                self.rotation.journal_read = read;
+                self.rotation.unfinished_runs = unfinished;
+                self.rotation.unstored_tokens = unstored;
                 // The file is the whole truth: it holds what was journaled before, too.
                 let items = entries
                     .into_iter()
@@ -86,6 +86,7 @@ impl App {
             Msg::Journaled(entry) => {
                 // Already there when the journal was (re)read after it was written.
                 if self
+                    .tables
                     .activity
                     .items()
                     .iter()
@@ -96,13 +97,14 @@ impl App {
                     return Vec::new();
                 }
                 let seq = self
+                    .tables
                     .activity
                     .items()
                     .iter()
                     .map(|e| e.seq + 1)
                     .max()
                     .unwrap_or(0);
-                let mut items = self.activity.items().to_vec();
+                let mut items = self.tables.activity.items().to_vec();
                 items.push(ActivityEntry::new(seq, entry));
                 self.set_activity(items);
                 Vec::new()
@@ -119,9 +121,10 @@ impl App {
                 end,
             } => {
                 if let Some(d) = self
+                    .tables
                     .detail
                     .as_mut()
-                    .filter(|d| d.id == id && generation == self.generation)
+                    .filter(|d| d.id == id && generation == self.session.generation)
                 {
                     d.carrier = Some(end);
                 }
@@ -132,10 +135,10 @@ impl App {
 
     /// Replaces the Activity rows; a cursor on the newest entry stays on the newest.
     fn set_activity(&mut self, items: Vec<ActivityEntry>) {
-        let on_newest = self.activity.selected_index() == 0;
-        self.activity.set_items(items);
+        let on_newest = self.tables.activity.selected_index() == 0;
+        self.tables.activity.set_items(items);
         if on_newest {
-            self.activity.first();
+            self.tables.activity.first();
         }
     }
 
@@ -152,14 +155,16 @@ impl App {
 
     /// The key that retries a load (ctrl-r unless remapped).
     fn retry_key(&self) -> String {
-        self.keymap.label(crate::tui::action::Action::Refresh)
+        self.settings
+            .keymap
+            .label(crate::tui::app::action::UserAction::Refresh)
     }
 
     /// A page of the SIP list: on screen at once on a first load (the cursor, filter
     /// and sort apply as rows arrive), kept aside during a refresh.
     /// A page of a load that a later one replaced is dropped.
     fn sip_page(&mut self, job: u64, page: ListPage<SipCredential>) {
-        let Some(load) = self.sip_load.as_mut().filter(|l| l.job == job) else {
+        let Some(load) = self.tables.sip_load.as_mut().filter(|l| l.job == job) else {
             return;
         };
         let first = load.loaded == 0;
@@ -167,8 +172,8 @@ impl App {
         load.total = page.total;
         match &mut load.staged {
             Some(staged) => staged.extend(rows(page.items)),
-            None if first => self.sip.set_items(rows(page.items)),
-            None => self.sip.append(rows(page.items)),
+            None if first => self.tables.sip.set_items(rows(page.items)),
+            None => self.tables.sip.append(rows(page.items)),
         }
     }
 
@@ -176,27 +181,27 @@ impl App {
     fn apply(&mut self, job: u64, answer: Answer) -> Vec<Effect> {
         match answer {
             Answer::Providers(Ok(items)) => {
-                self.providers.set_items(items.clone());
-                self.verification.set_items(items);
+                self.tables.providers.set_items(items.clone());
+                self.tables.verification.set_items(items);
             }
             Answer::Sip(Ok(())) => {
                 // The end of a load that a later one replaced changes nothing.
-                if self.sip_load.as_ref().is_some_and(|l| l.job == job) {
-                    match self.sip_load.take() {
+                if self.tables.sip_load.as_ref().is_some_and(|l| l.job == job) {
+                    match self.tables.sip_load.take() {
                         // A refresh: the new rows replace the old ones at once.
                         Some(SipLoad {
                             staged: Some(rows), ..
-                        }) => self.sip.set_items(rows),
+                        }) => self.tables.sip.set_items(rows),
                         // No page at all: an empty list.
-                        Some(SipLoad { loaded: 0, .. }) => self.sip.set_items(Vec::new()),
+                        Some(SipLoad { loaded: 0, .. }) => self.tables.sip.set_items(Vec::new()),
                         _ => {}
                     }
-                    self.sip.shrink_to_fit();
+                    self.tables.sip.shrink_to_fit();
                 }
             }
             Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
-                for list in [&mut self.providers, &mut self.verification] {
+                for list in [&mut self.tables.providers, &mut self.tables.verification] {
                     list.error = (!list.loaded).then(|| e.to_string());
                 }
                 self.set_flash(
@@ -207,11 +212,11 @@ impl App {
                     true,
                 );
             }
-            Answer::Sip(Err(_)) if self.sip_load.as_ref().is_none_or(|l| l.job != job) => {}
+            Answer::Sip(Err(_)) if self.tables.sip_load.as_ref().is_none_or(|l| l.job != job) => {}
             Answer::Sip(Err(e)) => {
                 // The rows that arrived stay; a refresh's new rows are dropped.
-                self.sip_load = None;
-                self.sip.error = (!self.sip.loaded).then(|| e.to_string());
+                self.tables.sip_load = None;
+                self.tables.sip.error = (!self.tables.sip.loaded).then(|| e.to_string());
                 self.set_flash(
                     format!(
                         "loading SIP credentials failed: {e} ({} retries)",
@@ -225,7 +230,7 @@ impl App {
                 Ok(plan) => {
                     let plan = Arc::new(plan);
                     let (heading, lines) = (plan.heading(), plan.lines());
-                    self.flash = None;
+                    self.status.flash = None;
                     self.open_confirm(ConfirmTarget::Provider(plan), heading, lines);
                 }
                 Err(e) => self.set_flash(format!("cannot delete: {e}"), true),
@@ -233,19 +238,19 @@ impl App {
             Answer::SipDependants { id, result } => self.dependants_loaded(id, result),
             Answer::SipDeletePlan(result) => self.delete_planned(result),
             Answer::History { id, records } => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
                     d.history = Some(records);
                 }
             }
             Answer::Saved { action, result } => self.saved(job, action, result),
             Answer::SipDeleted { id, name, result } => {
-                self.deleted(job, &name, result, |app| app.sip.remove(&id));
+                self.deleted(job, &name, result, |app| app.tables.sip.remove(&id));
             }
             Answer::ProviderDeleted { id, name, result } => {
                 let ok = result.is_ok();
                 self.deleted(job, &name, result, |app| {
-                    app.providers.remove(&id);
-                    app.verification.remove(&id);
+                    app.tables.providers.remove(&id);
+                    app.tables.verification.remove(&id);
                 });
                 if ok && self.caps().sip_credentials {
                     // The platform removed the provider's own SIP credentials too.
@@ -273,7 +278,7 @@ impl App {
                         ),
                         bad,
                     );
-                    self.probes.insert(id, report);
+                    self.tables.probes.insert(id, report);
                 }
                 Err(e) => self.set_flash(format!("probing {name} failed: {e}"), true),
             },
@@ -282,7 +287,8 @@ impl App {
     }
 
     fn provider_name(&self, id: &str) -> String {
-        self.providers
+        self.tables
+            .providers
             .items()
             .iter()
             .find(|p| p.id == id)
@@ -291,7 +297,7 @@ impl App {
     }
 
     fn update_provider(&mut self, id: &str, change: impl Fn(&mut Provider)) {
-        for list in [&mut self.providers, &mut self.verification] {
+        for list in [&mut self.tables.providers, &mut self.tables.verification] {
             let mut items = list.items().to_vec();
             if let Some(p) = items.iter_mut().find(|p| p.id == id) {
                 change(p);
@@ -301,9 +307,9 @@ impl App {
     }
 
     fn verified(&mut self, id: &str, result: Result<VerificationResult, ApiError>) {
-        self.verifying.remove(id);
+        self.calls.verifying.remove(id);
         let name = self.provider_name(id);
-        if let Some(tally) = self.verify_batch.as_mut() {
+        if let Some(tally) = self.calls.verify_batch.as_mut() {
             match &result {
                 Ok(r) if r.status == crate::domain::VerificationStatus::Verified => {
                     tally.verified += 1
@@ -314,8 +320,8 @@ impl App {
             }
         }
         self.show_verified(id, &name, result);
-        if self.verifying.is_empty()
-            && let Some(tally) = self.verify_batch.take()
+        if self.calls.verifying.is_empty()
+            && let Some(tally) = self.calls.verify_batch.take()
         {
             self.set_flash(tally.summary(), tally.bad());
         }
@@ -355,7 +361,7 @@ impl App {
     fn numbers_loaded(&mut self, id: String, result: Result<Vec<PhoneNumber>, ApiError>) {
         match result {
             Ok(numbers) => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
                     d.numbers = Some(numbers);
                 }
             }
@@ -370,7 +376,7 @@ impl App {
     fn dependants_loaded(&mut self, id: String, result: Result<Dependants, ApiError>) {
         match result {
             Ok(dependants) => {
-                if let Some(d) = self.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
                     d.dependants = Some(dependants);
                 }
             }
@@ -393,7 +399,7 @@ impl App {
         };
         let in_use = plan.in_use();
         let lines = plan.lines();
-        self.flash = None;
+        self.status.flash = None;
         let heading = in_use.then_some("In use by (a force delete deletes these too):");
         self.open_confirm(ConfirmTarget::Sip(plan), heading, lines);
         if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
@@ -412,13 +418,13 @@ impl App {
                 let name = match saved {
                     Saved::Sip(c) => {
                         let name = c.display_name();
-                        self.sip.upsert(c.into());
+                        self.tables.sip.upsert(c.into());
                         name
                     }
                     Saved::Provider(p) => {
                         let name = p.display_name();
-                        self.providers.upsert(p.clone());
-                        self.verification.upsert(p);
+                        self.tables.providers.upsert(p.clone());
+                        self.tables.verification.upsert(p);
                         name
                     }
                 };
@@ -470,14 +476,14 @@ impl App {
             }
         }
         let mut effects = self.call(Request::ListSip);
-        effects.push(crate::tui::effect::Job::LoadJournal.into());
+        effects.push(crate::tui::runtime::effect::Job::LoadJournal.into());
         effects
     }
 
     fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, ApiError>) {
         match result {
             Ok(c) => {
-                self.sip.upsert(c.into());
+                self.tables.sip.upsert(c.into());
                 self.close_if_waiting(job);
                 self.set_flash(
                     format!("✓ password of {name} rotated: x reveals it, y copies it"),

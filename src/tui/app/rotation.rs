@@ -10,12 +10,31 @@ use crate::ops::rotation::{
     CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RunKind,
     RunStage, Target,
 };
-use crate::tui::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
-use crate::tui::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
-use crate::tui::rotation_view::RotationView;
-use crate::tui::secret_prompt::{SecretPrompt, SecretRule};
+use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
+use crate::tui::components::rotation_view::RotationView;
+use crate::tui::components::secret_prompt::{SecretPrompt, SecretRule};
+use crate::tui::runtime::effect::{CheckOutcome, Effect, Job, RotationJob, RotationMsg};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
+
+/// The rotations the app knows of: the check in flight, the runs and tokens the
+/// journal shows unfinished, and the mints parked before their promotion.
+#[derive(Default)]
+pub struct Rotations {
+    /// True while a rotation's Twilio check and plan run.
+    pub(super) check: Option<u64>,
+    /// Rotations the journal shows unfinished: the header says so while any is.
+    pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
+    /// New tokens the journal shows handed to a `store_cmd` that never ended: they
+    /// may be stored nowhere; the header says so.
+    pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
+    /// The newest journal read applied.
+    pub(super) journal_read: u64,
+    /// Mints stopped before their promotion and closed, by Account SID in lowercase
+    /// (platforms may spell it either way): `r` on a provider of the account reopens
+    /// one.
+    pub(super) parked_mints: std::collections::HashMap<String, Box<RotationView>>,
+}
 
 impl App {
     /// Applies a message of rotation `run` to its screen; one for a rotation whose
@@ -23,8 +42,8 @@ impl App {
     pub(super) fn on_rotation(&mut self, run: u64, msg: RotationMsg) -> Vec<Effect> {
         match msg {
             // Only the answer to the latest check counts: an abandoned one is ignored.
-            RotationMsg::Checked { check_id, outcome } if self.rotation_check == Some(check_id) => {
-                self.rotation_check = None;
+            RotationMsg::Checked { check_id, outcome } if self.rotation.check == Some(check_id) => {
+                self.rotation.check = None;
                 self.on_checked(outcome)
             }
             RotationMsg::Checked { .. } => Vec::new(),
@@ -49,6 +68,7 @@ impl App {
     fn on_advanced(&mut self, id: u64, run: Box<RotationRun>) -> Vec<Effect> {
         if let RunStage::Promoted { token, .. } = run.stage()
             && let Some(acc) = self
+                .session
                 .twilio_accounts
                 .iter_mut()
                 .find(|a| a.account_sid.eq_ignore_ascii_case(run.account_sid()))
@@ -101,6 +121,7 @@ impl App {
     /// current token is asked for (masked).
     fn start_mint(&mut self, account_sid: String) -> Vec<Effect> {
         if let Some(acc) = self
+            .session
             .twilio_accounts
             .iter()
             .find(|a| a.account_sid.eq_ignore_ascii_case(account_sid.trim()))
@@ -112,13 +133,14 @@ impl App {
             let source = acc.token.clone();
             return vec![self.check_current(account_sid, source, setup)];
         }
-        let accounts_base = match crate::config::accounts_base_of(&self.profiles, &account_sid) {
-            Ok(base) => base,
-            Err(why) => {
-                self.set_flash(why, true);
-                return Vec::new();
-            }
-        };
+        let accounts_base =
+            match crate::config::accounts_base_of(&self.session.profiles, &account_sid) {
+                Ok(base) => base,
+                Err(why) => {
+                    self.set_flash(why, true);
+                    return Vec::new();
+                }
+            };
         let setup = Arc::new(MintSetup {
             accounts_base,
             store_cmd: None,
@@ -136,7 +158,7 @@ impl App {
             rule,
             false,
         );
-        self.rotation_check = None;
+        self.rotation.check = None;
         self.overlay = Some(Overlay::Prompt {
             prompt: Box::new(prompt),
             purpose: PromptPurpose::TwilioCurrentToken { account_sid, setup },
@@ -153,13 +175,13 @@ impl App {
         setup: Arc<MintSetup>,
     ) -> Effect {
         let check_id = self.new_job_id();
-        self.rotation_check = Some(check_id);
+        self.rotation.check = Some(check_id);
         self.set_flash("checking the current token with Twilio…", false);
         Job::rotation(
             check_id,
             RotationJob::CheckCurrent {
                 check_id,
-                profiles: self.profiles.clone(),
+                profiles: self.session.profiles.clone(),
                 account_sid,
                 current,
                 setup,
@@ -188,7 +210,7 @@ impl App {
                 self.set_flash(failure.to_string(), true);
             }
             CheckOutcome::Planned { plan, token, mint } => {
-                self.flash = None;
+                self.status.flash = None;
                 self.overlay = Some(plan_dialog(plan, token, mint));
             }
         }
@@ -231,7 +253,7 @@ impl App {
                 };
                 let job = RotationJob::Start {
                     plan,
-                    profiles: self.profiles.clone(),
+                    profiles: self.session.profiles.clone(),
                     token,
                     kind,
                     decision: Decision::Start,
@@ -317,9 +339,9 @@ impl App {
                 keys.revealed = !keys.revealed;
                 keys.seen = true;
                 // Hidden again after the usual delay, as a SIP password is.
-                self.revealed = keys
+                self.timers.revealed = keys
                     .revealed
-                    .then(|| (NEW_TOKEN.to_string(), self.clock.mono + SECRET_TTL));
+                    .then(|| (NEW_TOKEN.to_string(), self.timers.clock.mono + SECRET_TTL));
             }
             (RunStage::Promoted { token, .. }, KeyCode::Char('y')) if !stored_ok => {
                 keys.seen = true;
@@ -340,7 +362,7 @@ impl App {
             (RunStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
                 let sid = view.plan.account_sid.to_ascii_lowercase();
-                self.parked_mints.insert(sid, view);
+                self.rotation.parked_mints.insert(sid, view);
                 self.set_flash(
                     "not promoted: both tokens keep working; r on a provider of this account \
                      reopens the rotation to promote or abort",

@@ -7,9 +7,9 @@ use crate::domain::{Provider, SipCredential, VerificationStatus};
 use crate::history::{Record, Source, transitions};
 use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
+use crate::tui::app::theme::Theme;
 use crate::tui::app::{ActivityEntry, App, Focus, Tab};
-use crate::tui::theme::Theme;
-use crate::tui::widgets::{clip, wrap};
+use crate::tui::components::widgets::{clip, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -18,15 +18,20 @@ use ratatui::widgets::Paragraph;
 
 /// Draws the detail pane of the current tab's selection.
 pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Detail && app.overlay.is_none();
-    let lines = match app.tab {
+    let focused = app.tables.focus == Focus::Detail && app.overlay.is_none();
+    let lines = match app.tables.tab {
         Tab::Providers | Tab::Verification => {
             app.selected_provider().map(|p| provider_lines(app, p))
         }
         Tab::Sip => app.selected_sip().map(|c| sip_lines(app, &c)),
-        Tab::Activity => app.activity.selected_item().map(|a| activity_lines(app, a)),
+        Tab::Activity => app
+            .tables
+            .activity
+            .selected_item()
+            .map(|a| activity_lines(app, a)),
     };
-    let lines = lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.theme.muted)]);
+    let lines =
+        lines.unwrap_or_else(|| vec![Line::styled("nothing selected", app.settings.theme.muted)]);
     let width = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line> = lines.iter().flat_map(|l| hanging_wrap(l, width)).collect();
     let paragraph = Paragraph::new(lines)
@@ -75,7 +80,7 @@ fn hanging_wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
 const LABEL_WIDTH: usize = 14;
 
 fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let e = &a.entry;
     let mut lines = vec![
         kv(t, "time", e.time.format("%Y-%m-%d %H:%M:%SZ").to_string()),
@@ -111,7 +116,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
 
 /// The verification timeline: status changes and the last Twilio check by telcreds.
 fn history_lines(app: &App, records: &[Record]) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let now = app.now();
     let mut lines = vec![Line::raw(""), Line::styled("history", t.title)];
     if records.is_empty() {
@@ -169,7 +174,7 @@ fn opt(v: &Option<String>) -> String {
 }
 
 fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let now = app.now();
     let mut lines = vec![
         kv(t, "name", p.display_name()),
@@ -218,7 +223,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
     if !p.checks.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("checks", t.title));
-        let with_details = app.tab == Tab::Verification;
+        let with_details = app.tables.tab == Tab::Verification;
         for c in &p.checks {
             lines.push(Line::from(vec![
                 Span::styled(format!(" {} ", c.status.symbol()), t.check(&c.status)),
@@ -244,6 +249,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
         }
     }
     if let Some(records) = app
+        .tables
         .detail
         .as_ref()
         .filter(|d| d.id == p.id)
@@ -252,6 +258,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
         lines.extend(history_lines(app, records));
     }
     if let Some(extra) = app
+        .tables
         .detail
         .as_ref()
         .filter(|d| d.id == p.id && app.caps().verification)
@@ -273,7 +280,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
                 }));
             }
         }
-    } else if app.detail.as_ref().is_none_or(|d| d.id != p.id) {
+    } else if app.tables.detail.as_ref().is_none_or(|d| d.id != p.id) {
         lines.push(Line::raw(""));
         let what = if app.caps().verification {
             "its phone numbers and history"
@@ -286,7 +293,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
 }
 
 fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let password = match &c.auth_password {
         None => Span::styled(c.field_text::<String>(field::AUTH_PASSWORD, None), t.base),
         Some(p) if app.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
@@ -331,6 +338,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     }
     lines.push(kv(t, "updated", stamp(c.last_update_time)));
     if let Some(d) = app
+        .tables
         .detail
         .as_ref()
         .filter(|d| d.id == c.id && d.carrier_lookup)
@@ -355,13 +363,20 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     }
     // This session's last probe, else the last one recorded in its history.
     let recorded = app
+        .tables
         .detail
         .as_ref()
         .filter(|d| d.id == c.id)
         .and_then(|d| d.history.as_ref())
         .and_then(|records| records.iter().rev().find(|r| r.source == Source::Probe))
         .cloned();
-    if let Some(record) = app.probes.get(&c.id).map(|r| r.record()).or(recorded) {
+    if let Some(record) = app
+        .tables
+        .probes
+        .get(&c.id)
+        .map(|r| r.record())
+        .or(recorded)
+    {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("probe ", t.title),
@@ -381,6 +396,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     }
     lines.push(Line::raw(""));
     match app
+        .tables
         .detail
         .as_ref()
         .filter(|d| d.id == c.id)

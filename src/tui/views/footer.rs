@@ -1,9 +1,9 @@
 //! The hint bar (built from the available actions) and the flash line; the `:` and
 //! `/` inputs take the hint bar's place while open.
 
-use crate::tui::action::Action;
+use crate::tui::app::action::UserAction;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::{fit_line, hint_line};
+use crate::tui::components::widgets::{fit_line, hint_line};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 /// Draws the hints, or the open command / filter input.
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let (prompt, input, choices) = match &app.overlay {
         Some(Overlay::Command(line)) => (":", line.input(), line.choices()),
         Some(Overlay::Filter(i)) => ("/", i, &[][..]),
@@ -29,11 +29,11 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             let hints: Vec<(String, &str)> = app
                 .available_actions()
                 .into_iter()
-                .filter(|s| s.hint && s.action != Action::Help)
+                .filter(|s| s.hint && s.action != UserAction::Help)
                 .map(|s| (app.keymap().label(s.action), s.label))
                 .collect();
             let hints: Vec<(&str, &str)> = hints.iter().map(|(k, l)| (k.as_str(), *l)).collect();
-            let help = app.keymap().label(Action::Help);
+            let help = app.keymap().label(UserAction::Help);
             let help_width = help.chars().count() as u16 + 8;
             let mut line = hint_line(&hints, area.width.saturating_sub(help_width), t);
             line.spans.insert(0, Span::raw(" "));
@@ -68,15 +68,15 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
 /// Draws the flash line; a message longer than it is cut and says where it is
 /// kept whole (`:messages`).
 pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let Some(f) = &app.flash else {
+    let t = &app.settings.theme;
+    let Some(f) = &app.status.flash else {
         return frame.render_widget(Paragraph::new("").style(t.base), area);
     };
     let style = if f.error { t.flash_error } else { t.flash_ok };
     let mut line = Line::from(Span::styled(format!(" {}", f.text), style));
     let width = usize::from(area.width);
     if line.width() > width {
-        let more = format!(" ({}messages)", app.keymap().label(Action::Command));
+        let more = format!(" ({}messages)", app.keymap().label(UserAction::Command));
         line = fit_line(&line, width.saturating_sub(more.width()));
         line.spans.push(Span::styled(more, t.hint_key));
     }

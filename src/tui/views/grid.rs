@@ -5,8 +5,8 @@
 //! ([`layout::fit_content`]).
 
 use super::layout::{self, Width};
-use crate::tui::theme::Theme;
-use crate::tui::widgets::fit_line;
+use crate::tui::app::theme::Theme;
+use crate::tui::components::widgets::fit_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 /// `telcreds ─ prod-dasha [PROD] [RO] ─ dasha ─ ◐ 2 jobs`
 pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let mut spans = vec![
         Span::styled(" telcreds ", t.header),
         Span::styled("─ ", t.muted),
@@ -32,9 +32,9 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => spans.push(Span::styled("no profile", t.error)),
     }
-    if app.auto_refresh_used {
+    if app.timers.auto_refresh_used {
         spans.push(Span::styled(" ─ ", t.muted));
-        match app.auto_refresh_at {
+        match app.timers.auto_refresh_at {
             Some(_) => spans.push(Span::styled(
                 format!("⟳ {}s", crate::tui::app::AUTO_REFRESH.as_secs()),
                 t.ok,
@@ -42,7 +42,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             None => spans.push(Span::styled("⏸ refresh paused", t.warn)),
         }
     }
-    for unstored in &app.unstored_tokens {
+    for unstored in &app.rotation.unstored_tokens {
         spans.push(Span::styled(" ─ ", t.muted));
         spans.push(Span::styled(
             format!(
@@ -52,7 +52,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             t.error,
         ));
     }
-    match app.unfinished_runs.as_slice() {
+    match app.rotation.unfinished_runs.as_slice() {
         [] => {}
         [run] => {
             spans.push(Span::styled(" ─ ", t.muted));
@@ -83,7 +83,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             t.pending,
         ));
     }
-    if app.connect_error.is_some() {
+    if app.session.connect_error.is_some() {
         // The reason is in the table, where it has room.
         spans.push(Span::styled(" ─ ", t.muted));
         spans.push(Span::styled("✗ not connected", t.error));
@@ -95,7 +95,7 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
 /// titles where that does not fit (`1 Prov  2 SIP  3 Verif  4 Act`), and at the
 /// last only the numbers and the current tab's title: never a title cut.
 pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let tabs: Vec<(usize, Tab)> = Tab::ALL
         .into_iter()
         .enumerate()
@@ -105,7 +105,11 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let bar = |title: &dyn Fn(Tab) -> &'static str| {
         let mut spans = vec![Span::raw(" ")];
         for &(n, tab) in &tabs {
-            let style = if tab == app.tab { t.selected } else { t.muted };
+            let style = if tab == app.tables.tab {
+                t.selected
+            } else {
+                t.muted
+            };
             let label = match title(tab) {
                 "" => format!(" {n} "),
                 title => format!(" {n} {title} "),
@@ -119,6 +123,14 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let line = (0..3)
         .map(|level| bar(&|tab: Tab| tab.titles()[level]))
         .find(|line| line.width() <= usize::from(area.width))
-        .unwrap_or_else(|| bar(&|tab: Tab| if tab == app.tab { tab.titles()[2] } else { "" }));
+        .unwrap_or_else(|| {
+            bar(&|tab: Tab| {
+                if tab == app.tables.tab {
+                    tab.titles()[2]
+                } else {
+                    ""
+                }
+            })
+        });
     frame.render_widget(Paragraph::new(line).style(t.base), area);
 }

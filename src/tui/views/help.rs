@@ -5,10 +5,10 @@
 
 use super::layout::{self, Width};
 use super::pager;
-use crate::tui::action::{ACTIONS, Action, ActionSpec};
+use crate::tui::app::action::{ACTIONS, ActionSpec, UserAction};
 use crate::tui::app::{App, Overlay};
-use crate::tui::command_line;
-use crate::tui::widgets::{centered, wrap};
+use crate::tui::components::command_line;
+use crate::tui::components::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -23,7 +23,7 @@ fn footer() -> [String; 2] {
 }
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let keys = app.keymap().labels(spec.action);
     let available = app.is_available(spec);
     let note = match (available, spec.mutates && app.readonly()) {
@@ -46,7 +46,7 @@ fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
 /// Draws the help box over `area`: the entries in as many columns as fit whole,
 /// else (a small screen) one list, with the footer, that scrolls.
 pub fn draw_help(app: &mut App, frame: &mut Frame, area: Rect) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     let box_area = centered(area, 110, area.height);
     let inner = Block::default().borders(Borders::ALL).inner(box_area);
     let entries: Vec<Line> = ACTIONS.iter().map(|s| entry(app, s)).collect();
@@ -98,7 +98,7 @@ fn draw_list(
     mut lines: Vec<Line<'static>>,
     footer: &[String],
 ) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     let width = usize::from(area.width.saturating_sub(3));
     lines.push(Line::raw(""));
     for text in footer {
@@ -112,8 +112,8 @@ fn draw_list(
     let keymap = app.keymap();
     let keys = format!(
         "{}/{}",
-        keymap.label(Action::Up),
-        keymap.label(Action::Down)
+        keymap.label(UserAction::Up),
+        keymap.label(UserAction::Down)
     );
     let Some(Overlay::Help { scroll }) = app.overlay.as_mut() else {
         return;

@@ -2,16 +2,16 @@
 //! spaces under its time).
 
 use super::pager;
-use crate::tui::action::Action;
+use crate::tui::app::action::UserAction;
 use crate::tui::app::{App, Overlay};
-use crate::tui::widgets::{centered, wrap};
+use crate::tui::components::widgets::{centered, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 /// Draws the message log over `area`.
 pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
-    let t = app.theme.clone();
+    let t = app.settings.theme.clone();
     // Inside the border, one column for the space before the time.
     let width = usize::from(area.width.min(110).saturating_sub(3));
     let mut lines = Vec::new();
@@ -40,8 +40,8 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     let keymap = app.keymap();
     let keys = format!(
         "{}/{}",
-        keymap.label(Action::Up),
-        keymap.label(Action::Down)
+        keymap.label(UserAction::Up),
+        keymap.label(UserAction::Down)
     );
     let Some(Overlay::Messages { scroll }) = app.overlay.as_mut() else {
         return;

@@ -14,7 +14,7 @@ mod pager;
 mod picker;
 mod tables;
 
-use super::app::{App, Focus, Overlay};
+use crate::tui::app::{App, Focus, Overlay};
 use layout::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,9 +32,9 @@ const DETAIL_MIN: u16 = 3;
 /// Draws the whole screen.
 pub fn draw(app: &mut App, frame: &mut Frame) {
     let area = frame.area();
-    frame.render_widget(Block::default().style(app.theme.base), area);
+    frame.render_widget(Block::default().style(app.settings.theme.base), area);
     if layout::too_small(area) {
-        let line = Line::styled(too_small_text(area.width), app.theme.warn);
+        let line = Line::styled(too_small_text(area.width), app.settings.theme.warn);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
@@ -52,7 +52,7 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
         layout::split_percent(area, 58)
     } else if area.height < TABLE_MIN + DETAIL_MIN {
         // No room for both: the pane with the keyboard.
-        if app.focus == Focus::Detail {
+        if app.tables.focus == Focus::Detail {
             return detail::draw_detail(app, frame, area);
         }
         return tables::draw_table(app, frame, area);
@@ -75,24 +75,37 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
     match &app.overlay {
         Some(Overlay::Help { .. }) => help::draw_help(app, frame, area),
         Some(Overlay::Messages { .. }) => messages::draw_messages(app, frame, area),
-        Some(Overlay::Form { form, .. }) => form.render(frame, area, &app.theme),
+        Some(Overlay::Form { form, .. }) => form.render(frame, area, &app.settings.theme),
         Some(Overlay::Confirm { dialog, .. }) | Some(Overlay::RotationPlan { dialog, .. }) => {
-            dialog.render(frame, area, &app.theme)
+            dialog.render(frame, area, &app.settings.theme)
         }
-        Some(Overlay::Rotation(view)) => view.render(frame, area, &app.theme, spinner(app)),
-        Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.theme),
+        Some(Overlay::Rotation(view)) => {
+            view.render(frame, area, &app.settings.theme, spinner(app))
+        }
+        Some(Overlay::Prompt { prompt, .. }) => prompt.render(frame, area, &app.settings.theme),
         Some(Overlay::Picker { selected }) => picker::draw_picker(app, *selected, frame, area),
         Some(Overlay::Sort { selected }) => picker::draw_sort_picker(app, *selected, frame, area),
         Some(Overlay::ProbeAsk { targets }) => draw_probe_ask(app, targets, frame, area),
-        Some(Overlay::Doctor(view)) => view.render(frame, area, &app.theme, spinner(app)),
+        Some(Overlay::Doctor(view)) => view.render(frame, area, &app.settings.theme, spinner(app)),
         Some(Overlay::SipRotateHow { name, .. }) => {
-            crate::tui::carrier_view::draw_how(name, frame, area, &app.theme)
+            crate::tui::components::carrier_view::draw_how(name, frame, area, &app.settings.theme)
         }
         Some(Overlay::Report { title, lines }) => {
-            crate::tui::carrier_view::draw_report(title, lines, frame, area, &app.theme)
+            crate::tui::components::carrier_view::draw_report(
+                title,
+                lines,
+                frame,
+                area,
+                &app.settings.theme,
+            )
         }
         Some(Overlay::RotateHow { account_sid }) => {
-            crate::tui::rotation_view::draw_rotate_how(account_sid, frame, area, &app.theme)
+            crate::tui::components::rotation_view::draw_rotate_how(
+                account_sid,
+                frame,
+                area,
+                &app.settings.theme,
+            )
         }
         Some(Overlay::Command(_)) | Some(Overlay::Filter(_)) | None => {}
     }
@@ -116,33 +129,33 @@ pub(crate) const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
 /// The spinner frame to draw now.
 pub(crate) fn spinner(app: &App) -> &'static str {
-    SPINNER[app.spinner % SPINNER.len()]
+    SPINNER[app.status.spinner % SPINNER.len()]
 }
 
 /// A bordered block whose border shows whether it has the keyboard.
 pub(crate) fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
     let border = if focused {
-        app.theme.border_focus
+        app.settings.theme.border_focus
     } else {
-        app.theme.border
+        app.settings.theme.border
     };
     Block::default()
         .borders(Borders::ALL)
         .border_style(border)
-        .title(ratatui::text::Span::styled(title, app.theme.title))
+        .title(ratatui::text::Span::styled(title, app.settings.theme.title))
         .style(Style::default())
 }
 
 /// True when the table pane has the keyboard.
 pub(crate) fn table_focused(app: &App) -> bool {
-    app.focus == Focus::Table && app.overlay.is_none()
+    app.tables.focus == Focus::Table && app.overlay.is_none()
 }
 
 /// The question before a probe: reach only, or check the password too.
 fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, area: Rect) {
-    use crate::tui::widgets::modal_lines;
+    use crate::tui::components::widgets::modal_lines;
     use ratatui::text::Span;
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let what = match targets {
         [(_, name)] => format!("SIP credential \"{name}\""),
         many => format!("{} SIP credentials", many.len()),

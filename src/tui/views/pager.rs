@@ -1,7 +1,7 @@
 //! A box of text lines that scrolls: `?` help on a small screen and `:messages`.
 
-use crate::tui::theme::Theme;
-use crate::tui::widgets::fit_line;
+use crate::tui::app::theme::Theme;
+use crate::tui::components::widgets::fit_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

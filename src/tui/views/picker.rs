@@ -2,7 +2,7 @@
 //! to sort the table by.
 
 use crate::tui::app::App;
-use crate::tui::widgets::{centered, hint_line, modal_lines};
+use crate::tui::components::widgets::{centered, hint_line, modal_lines};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
 /// with its direction, `selected` highlighted.
 pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
     const WIDTH: u16 = 32;
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let sort = app.current_list().sort();
     let mut lines: Vec<Line> = app
         .sort_columns()
@@ -36,14 +36,22 @@ pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rec
 
 /// Draws the picker with `selected` highlighted.
 pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.settings.theme;
     let items: Vec<ListItem> = app
+        .session
         .profiles
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let mut spans = vec![
-                Span::styled(if i == app.current { "● " } else { "  " }, t.ok),
+                Span::styled(
+                    if i == app.session.current {
+                        "● "
+                    } else {
+                        "  "
+                    },
+                    t.ok,
+                ),
                 Span::styled(format!("{:<20}", p.name), t.base),
                 Span::styled(format!("{:<6}", p.platform.to_string()), t.muted),
             ];

@@ -5,9 +5,9 @@ use super::layout::Width;
 use super::{pane, table_focused};
 use crate::journal::Outcome;
 use crate::text::thousands;
+use crate::tui::app::list::{ItemList, Row as ListRow, Sort};
+use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use crate::tui::app::{App, Tab};
-use crate::tui::list::{ItemList, Row as ListRow, Sort};
-use crate::tui::rows::{PROVIDER_COLUMNS, SIP_COLUMNS, provider_cells, sip_cells};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -19,11 +19,11 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
     // Border (2) and header row (1) are not rows.
     let height = area.height.saturating_sub(3) as usize;
-    match app.tab {
+    match app.tables.tab {
         // SIP credentials probed in this session join the verification results.
         // (only when there is room for a row of them).
-        Tab::Verification if !app.probes.is_empty() && area.height / 3 >= 4 => {
-            let wanted = (app.probes.len() as u16 + 3).min(area.height / 3);
+        Tab::Verification if !app.tables.probes.is_empty() && area.height / 3 >= 4 => {
+            let wanted = (app.tables.probes.len() as u16 + 3).min(area.height / 3);
             let [providers, probes] = super::layout::rows(area, [0, wanted], 0);
             draw_providers(
                 app,
@@ -42,8 +42,8 @@ pub fn draw_table(app: &mut App, frame: &mut Frame, area: Rect) {
 /// The SIP credentials probed in this session, worst first, with the step that
 /// decided (the first that did not pass).
 fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
-    let mut probes: Vec<_> = app.probes.values().collect();
+    let theme = &app.settings.theme;
+    let mut probes: Vec<_> = app.tables.probes.values().collect();
     probes.sort_by_key(|r| (r.status().severity_rank(), r.credential_id.clone()));
     let shown = &probes[..probes.len().min(usize::from(area.height.saturating_sub(3)))];
     let headlines: Vec<String> = shown.iter().map(|r| r.headline()).collect();
@@ -56,8 +56,8 @@ fn draw_probes(app: &App, frame: &mut Frame, area: Rect) {
                 .map(|c| format!("{}: {}", c.name, c.message))
                 .unwrap_or_default();
             GridRow::new([
-                Line::from(crate::tui::widgets::clip(&r.credential_name)),
-                Line::from(crate::tui::widgets::clip(&r.server)),
+                Line::from(crate::tui::components::widgets::clip(&r.credential_name)),
+                Line::from(crate::tui::components::widgets::clip(&r.server)),
                 Line::from(Span::styled(headline.clone(), theme.status(&r.status()))),
                 Line::from(Span::styled(decided, theme.muted)),
             ])
@@ -132,16 +132,21 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
-    let retry = app.keymap().label(crate::tui::action::Action::Refresh);
+    let retry = app
+        .keymap()
+        .label(crate::tui::app::action::UserAction::Refresh);
     if let Some(e) = &list.error {
-        return Some((format!("✗ {e}\n\n{retry} retries"), app.theme.error));
+        return Some((
+            format!("✗ {e}\n\n{retry} retries"),
+            app.settings.theme.error,
+        ));
     }
     if !list.loaded {
-        let text = match &app.connect_error {
+        let text = match &app.session.connect_error {
             Some(e) => format!("✗ {e}\n\n{retry} retries"),
             None => format!("loading {what}…"),
         };
-        return Some((text, app.theme.muted));
+        return Some((text, app.settings.theme.muted));
     }
     if list.is_empty() {
         let text = if list.items().is_empty() {
@@ -152,7 +157,7 @@ fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<
                 list.filter()
             )
         };
-        return Some((text, app.theme.muted));
+        return Some((text, app.settings.theme.muted));
     }
     None
 }
@@ -174,31 +179,31 @@ fn draw_placeholder(
 }
 
 fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
-    let tab = app.tab;
+    let tab = app.tables.tab;
     let name = if tab == Tab::Verification {
         "Verification"
     } else {
         "Providers"
     };
     let list = if tab == Tab::Verification {
-        &app.verification
+        &app.tables.verification
     } else {
-        &app.providers
+        &app.tables.providers
     };
     let block = pane(app, title(name, list, PROVIDER_COLUMNS), table_focused(app));
     if let Some((text, style)) = placeholder(app, list, "providers") {
         return draw_placeholder(frame, area, block, text, style);
     }
     let now = app.now();
-    let theme = app.theme.clone();
+    let theme = app.settings.theme.clone();
     let spinner = super::spinner(app);
     // Accounts whose rotation did not finish: their providers are marked.
-    let runs = &app.unfinished_runs;
-    let verifying = &app.verifying;
+    let runs = &app.rotation.unfinished_runs;
+    let verifying = &app.calls.verifying;
     let list = if tab == Tab::Verification {
-        &mut app.verification
+        &mut app.tables.verification
     } else {
-        &mut app.providers
+        &mut app.tables.providers
     };
     list.scroll(height);
     let list = &*list;
@@ -245,7 +250,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
 }
 
 fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
-    let title = match &app.sip_load {
+    let title = match &app.tables.sip_load {
         // "SIP credentials: 3,000 of 100,000, loading" while the pages arrive.
         Some(load) if load.is_visible() => {
             let loading = format!(
@@ -255,18 +260,18 @@ fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
                     .map(|t| format!(" of {}", crate::text::thousands(t)))
                     .unwrap_or_default()
             );
-            loading_title(&loading, &app.sip, SIP_COLUMNS)
+            loading_title(&loading, &app.tables.sip, SIP_COLUMNS)
         }
-        _ => title("SIP credentials", &app.sip, SIP_COLUMNS),
+        _ => title("SIP credentials", &app.tables.sip, SIP_COLUMNS),
     };
     let block = pane(app, title, table_focused(app));
-    if let Some((text, style)) = placeholder(app, &app.sip, "SIP credentials") {
+    if let Some((text, style)) = placeholder(app, &app.tables.sip, "SIP credentials") {
         return draw_placeholder(frame, area, block, text, style);
     }
-    let theme = app.theme.clone();
-    app.sip.scroll(height);
-    let selected = app.sip.selected_index();
-    let (offset, items) = app.sip.visible(height);
+    let theme = app.settings.theme.clone();
+    app.tables.sip.scroll(height);
+    let selected = app.tables.sip.selected_index();
+    let (offset, items) = app.tables.sip.visible(height);
     let rows: Vec<GridRow> = items
         .iter()
         .map(|c| {
@@ -287,7 +292,7 @@ fn draw_sip(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         Width::Optional(4),
         Width::Optional(8),
     ];
-    let titles = header(SIP_COLUMNS, app.sip.sort());
+    let titles = header(SIP_COLUMNS, app.tables.sip.sort());
     let columns = (&titles[..], &widths[..]);
     grid::render(
         frame,
@@ -304,17 +309,17 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     const COLUMNS: &[&str] = &["TIME", "PROFILE", "ACTION", "TARGET", "OUTCOME"];
     let block = pane(
         app,
-        title("Activity", &app.activity, &[]),
+        title("Activity", &app.tables.activity, &[]),
         table_focused(app),
     );
-    if app.activity.items().is_empty() {
+    if app.tables.activity.items().is_empty() {
         let text = "the audit journal is empty: changes made with telcreds appear here".to_string();
-        return draw_placeholder(frame, area, block, text, app.theme.muted);
+        return draw_placeholder(frame, area, block, text, app.settings.theme.muted);
     }
-    let theme = app.theme.clone();
-    app.activity.scroll(height);
-    let selected = app.activity.selected_index();
-    let (offset, items) = app.activity.visible(height);
+    let theme = app.settings.theme.clone();
+    app.tables.activity.scroll(height);
+    let selected = app.tables.activity.selected_index();
+    let (offset, items) = app.tables.activity.visible(height);
     let rows: Vec<GridRow> = items
         .iter()
         .map(|a| {
@@ -344,7 +349,7 @@ fn draw_activity(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
         Width::Fill(2),
         Width::Fill(3),
     ];
-    let titles = header(COLUMNS, app.activity.sort());
+    let titles = header(COLUMNS, app.tables.activity.sort());
     let columns = (&titles[..], &widths[..]);
     grid::render(
         frame,

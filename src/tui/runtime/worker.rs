@@ -1,0 +1,506 @@
+//! Runs effects as tokio tasks and sends their results back over the channel.
+//! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
+//! already sent run to the end and are journaled, so nothing is left half-known.
+
+use crate::api::{ApiError, Http};
+use crate::config::{ConfigError, Profile};
+use crate::ops::rotation::{
+    self, CheckFailure, CheckedToken, Decision, MintSetup, RotationRun, RunContext, RunEvent,
+};
+use crate::ops::{Done, Ops, Stores};
+use crate::probe::{ProbeOptions, ProbeSetup};
+use crate::tui::components::form::FormSubmission;
+use crate::tui::runtime::effect::{
+    Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::{AbortHandle, JoinHandle};
+
+/// Spawns one task per effect and remembers the reads so they can be cancelled.
+pub struct Worker {
+    tx: UnboundedSender<Msg>,
+    http: Http,
+    stores: Stores,
+    reads: Vec<AbortHandle>,
+    /// Changes sent, each with what it does (for a person).
+    changes: Vec<(JoinHandle<()>, String)>,
+    verify_slots: Arc<Semaphore>,
+    /// Journal reads started, to number them.
+    journal_reads: u64,
+    /// Set at shutdown: a rotation finishes its step in flight and starts no other.
+    halt: Arc<AtomicBool>,
+}
+
+/// Verifications run at once ("verify all" on a large profile stays polite).
+const VERIFY_CONCURRENCY: usize = 4;
+
+impl Worker {
+    /// A worker sending results to `tx` and recording into `stores`.
+    pub fn new(tx: UnboundedSender<Msg>, http: Http, stores: Stores) -> Self {
+        Worker {
+            tx,
+            http,
+            stores,
+            reads: Vec::new(),
+            changes: Vec::new(),
+            verify_slots: Arc::new(Semaphore::new(VERIFY_CONCURRENCY)),
+            journal_reads: 0,
+            halt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Starts a job.
+    pub fn run(&mut self, job: Job) {
+        self.reads.retain(|t| !t.is_finished());
+        self.changes.retain(|(t, _)| !t.is_finished());
+        match job {
+            Job::CancelReads => {
+                for t in self.reads.drain(..) {
+                    t.abort();
+                }
+            }
+            Job::Connect {
+                generation,
+                profile,
+                token,
+            } => {
+                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
+                self.spawn_read(async move {
+                    let name = profile.name.clone();
+                    let result = tokio::task::spawn_blocking(move || match token {
+                        Some(token) => Ok(Arc::new(Ops::with_token(&profile, http, stores, token))),
+                        None => Ops::connect(&profile, http, stores).map(Arc::new),
+                    })
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(ConfigError::TokenSource {
+                            profile: name,
+                            section: crate::config::PROFILE,
+                            key: "token".into(),
+                            message: format!("resolving the token stopped: {e}"),
+                        })
+                    });
+                    let _ = tx.send(Msg::Connected { generation, result });
+                });
+            }
+            Job::Call {
+                generation,
+                job,
+                ops,
+                request,
+            } => {
+                let (tx, http) = (self.tx.clone(), self.http.clone());
+                let mutates = request.mutates();
+                let what = format!("{} on {}", request.describe(), ops.origin().profile);
+                let slots =
+                    matches!(request, Request::Verify { .. }).then(|| self.verify_slots.clone());
+                let task = async move {
+                    let _permit = match &slots {
+                        Some(s) => s.acquire().await.ok(),
+                        None => None,
+                    };
+                    let answer = perform(&ops, &http, request, &tx, (generation, job)).await;
+                    let _ = tx.send(Msg::Done {
+                        generation,
+                        job,
+                        answer,
+                    });
+                };
+                if mutates {
+                    self.changes.push((tokio::spawn(task), what));
+                } else {
+                    self.spawn_read(task);
+                }
+            }
+            Job::LoadJournal => {
+                // Every profile's journal: a profile switch does not cancel it.
+                self.journal_reads += 1;
+                let read = self.journal_reads;
+                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
+                tokio::spawn(async move {
+                    if let Ok((entries, warnings)) =
+                        tokio::task::spawn_blocking(move || journal.read()).await
+                    {
+                        let unfinished = crate::ops::rotation::unfinished_runs(&entries);
+                        let unstored = crate::ops::rotation::unstored_tokens(&entries);
+                        let _ = tx.send(Msg::JournalLoaded {
+                            read,
+                            entries,
+                            warnings,
+                            unfinished,
+                            unstored,
+                        });
+                    }
+                });
+            }
+            Job::Doctor {
+                id,
+                config,
+                profiles,
+                accounts,
+            } => {
+                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
+                self.spawn_read(async move {
+                    let report =
+                        crate::ops::doctor::run_loaded(config, profiles, accounts, journal).await;
+                    let _ = tx.send(Msg::Doctor { id, report });
+                });
+            }
+            Job::SipCarrier {
+                generation,
+                credential,
+                accounts,
+            } => {
+                let (tx, http) = (self.tx.clone(), self.http.clone());
+                self.spawn_read(async move {
+                    let end =
+                        crate::ops::carrier::find_carrier_end(&credential, &accounts, &http).await;
+                    let id = credential.id.clone();
+                    let _ = tx.send(Msg::SipCarrier {
+                        generation,
+                        id,
+                        end,
+                    });
+                });
+            }
+            Job::Rotation { run, job } => {
+                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
+                let what = match &job {
+                    RotationJob::Check { account_sid, .. } => {
+                        format!("check a new Twilio token of {account_sid}")
+                    }
+                    RotationJob::CheckCurrent { account_sid, .. } => {
+                        format!("check the current Twilio token of {account_sid}")
+                    }
+                    RotationJob::Start { plan, .. } => {
+                        format!("rotate the Twilio token of {}", plan.account_sid)
+                    }
+                    RotationJob::Decide { run, decision } => {
+                        let sid = run.account_sid();
+                        match decision {
+                            Decision::Promote { .. } => {
+                                format!("promote the new Twilio token of {sid}")
+                            }
+                            Decision::Abort => format!("abort the rotation of {sid}"),
+                            _ => format!("rotate the Twilio token of {sid}"),
+                        }
+                    }
+                };
+                let halt = self.halt.clone();
+                let task = tokio::spawn(run_rotation(tx, http, stores, halt, run, job));
+                self.changes.push((task, what));
+            }
+        }
+    }
+
+    fn spawn_read(&mut self, task: impl Future<Output = ()> + Send + 'static) {
+        self.reads.push(tokio::spawn(task).abort_handle());
+    }
+
+    /// True while a change (or a rotation) is still running.
+    pub fn has_changes_in_flight(&mut self) -> bool {
+        !self.changes_in_flight().is_empty()
+    }
+
+    /// What each change (or rotation) still running does.
+    pub fn changes_in_flight(&mut self) -> Vec<String> {
+        self.changes.retain(|(t, _)| !t.is_finished());
+        self.changes.iter().map(|(_, what)| what.clone()).collect()
+    }
+
+    /// Aborts reads and waits for changes in flight to finish and be journaled. When
+    /// this is given up on (dropped), [`Worker::changes_in_flight`] tells what is left.
+    pub async fn shutdown(&mut self) {
+        self.halt.store(true, Ordering::SeqCst);
+        self.run(Job::CancelReads);
+        for (change, _) in &mut self.changes {
+            if !change.is_finished() {
+                let _ = change.await;
+            }
+        }
+        self.changes.clear();
+    }
+}
+
+/// Reports what a change recorded (its journal entry, for the Activity tab) and
+/// what it could not; returns its result.
+fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, crate::api::ApiError> {
+    if let Some(entry) = done.journaled {
+        let _ = tx.send(Msg::Journaled(entry));
+    }
+    for w in done.warnings {
+        let _ = tx.send(Msg::Warning(w));
+    }
+    done.result
+}
+
+/// The one place a [`Request`] becomes an operation. `call` is the (generation,
+/// job) the request runs for: a long list sends its pages under it as they arrive.
+pub async fn perform(
+    ops: &Ops,
+    http: &Http,
+    request: Request,
+    tx: &UnboundedSender<Msg>,
+    call: (u64, u64),
+) -> Answer {
+    match request {
+        Request::ListProviders => Answer::Providers(ops.list_providers().await),
+        Request::ListSip => {
+            let (generation, job) = call;
+            let result = ops
+                .list_sip_pages(|page| {
+                    let _ = tx.send(Msg::SipPage {
+                        generation,
+                        job,
+                        page,
+                    });
+                })
+                .await;
+            Answer::Sip(result)
+        }
+        Request::ProviderNumbers { id } => {
+            let result = ops.provider_numbers(&id).await;
+            Answer::ProviderNumbers { id, result }
+        }
+        Request::PlanProviderDelete { id } => {
+            Answer::ProviderDeletePlan(ops.plan_provider_delete(&id).await)
+        }
+        Request::SipDependants { id } => {
+            let result = ops.sip_dependants(&id).await;
+            Answer::SipDependants { id, result }
+        }
+        Request::History { id } => {
+            let records = ops.history(&id).await;
+            Answer::History { id, records }
+        }
+        Request::Save(submission) => {
+            let action = submission.describe();
+            let result = match submission {
+                FormSubmission::CreateSip(input) => {
+                    reported(ops.create_sip(&input).await, tx).map(Saved::Sip)
+                }
+                FormSubmission::UpdateSip { id, edit } => {
+                    reported(ops.edit_sip(&id, &edit).await, tx).map(Saved::Sip)
+                }
+                FormSubmission::CreateProvider(new) => {
+                    reported(ops.create_provider(&new).await, tx).map(Saved::Provider)
+                }
+                FormSubmission::UpdateProvider { id, update } => {
+                    reported(ops.update_provider(&id, &update).await, tx).map(Saved::Provider)
+                }
+            };
+            Answer::Saved { action, result }
+        }
+        Request::PlanSipDelete { id } => Answer::SipDeletePlan(ops.plan_sip_delete(&id).await),
+        Request::DeleteSip { plan, force } => {
+            let result = reported(ops.delete_sip(&plan, force).await, tx);
+            Answer::SipDeleted {
+                id: plan.id.clone(),
+                name: plan.name.clone(),
+                result,
+            }
+        }
+        Request::DeleteProvider(plan) => {
+            let result = reported(ops.delete_provider(&plan).await, tx);
+            Answer::ProviderDeleted {
+                id: plan.id.clone(),
+                name: plan.name.clone(),
+                result,
+            }
+        }
+        Request::RotateSipPassword { id, name, password } => {
+            let result = reported(ops.rotate_sip_password(&id, &password).await, tx);
+            Answer::SipRotated { name, result }
+        }
+        Request::RotateSipCarrier { id, name, accounts } => {
+            let result = rotate_both_ends(ops, &id, &accounts, http).await;
+            Answer::SipCarrierRotated { name, result }
+        }
+        Request::Verify { id } => {
+            let result = reported(ops.verify_provider(&id).await, tx);
+            Answer::Verified { id, result }
+        }
+        Request::ProbeSip { id, name, register } => {
+            let result = match probe_options(register).await {
+                Ok(options) => reported(ops.probe_sip(&id, &options).await, tx),
+                Err(e) => Err(e),
+            };
+            Answer::Probed { id, name, result }
+        }
+    }
+}
+
+/// Plans and runs the rotation of SIP credential `id` at both ends with a generated
+/// password, checked by a REGISTER probe where one can be set up.
+async fn rotate_both_ends(
+    ops: &Ops,
+    id: &str,
+    accounts: &[crate::config::TwilioAccount],
+    http: &Http,
+) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, String> {
+    use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
+    let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
+    let password = crate::ops::carrier::generate_carrier_password();
+    let probe = probe_options(true).await.ok();
+    let report = CarrierRotation::new(ops, planned, password, probe)
+        .run()
+        .await;
+    Ok(Box::new(report))
+}
+
+/// The system's DNS configuration and TLS roots, read once (off the async threads)
+/// for every probe of the session.
+static PROBE_SETUP: tokio::sync::OnceCell<Result<ProbeSetup, String>> =
+    tokio::sync::OnceCell::const_new();
+
+/// How the UI probes: the system's DNS and trust, 5 s a step.
+async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
+    let setup = PROBE_SETUP
+        .get_or_init(|| async {
+            tokio::task::spawn_blocking(|| ProbeSetup::system(None).map_err(|e| e.to_string()))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(format!(
+                        "reading the system's DNS and TLS setup failed: {e}"
+                    ))
+                })
+        })
+        .await;
+    let setup = setup
+        .clone()
+        .map_err(|message| crate::api::ApiError::Network { message })?;
+    Ok(setup.options(register, std::time::Duration::from_secs(5)))
+}
+
+/// A checked token's plan, or why there is none.
+async fn planned(
+    http: &Http,
+    profiles: &[Profile],
+    result: Result<CheckedToken, CheckFailure>,
+    mint: Option<Arc<MintSetup>>,
+) -> CheckOutcome {
+    match result {
+        Err(failure) => CheckOutcome::Failed(failure),
+        Ok(checked) => {
+            let plan = rotation::plan(profiles, http, checked.account_sid()).await;
+            CheckOutcome::Planned {
+                plan: Arc::new(plan),
+                token: Arc::new(checked),
+                mint,
+            }
+        }
+    }
+}
+
+/// Runs one step of a rotation and reports its progress.
+async fn run_rotation(
+    tx: UnboundedSender<Msg>,
+    http: Http,
+    stores: Stores,
+    halt: Arc<AtomicBool>,
+    run: u64,
+    job: RotationJob,
+) {
+    let msg = match job {
+        RotationJob::Check {
+            check_id,
+            profiles,
+            account_sid,
+            token,
+        } => {
+            let (result, warnings) =
+                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
+                    .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            let outcome = planned(&http, &profiles, result, None).await;
+            RotationMsg::Checked { check_id, outcome }
+        }
+        RotationJob::CheckCurrent {
+            check_id,
+            profiles,
+            account_sid,
+            current,
+            setup,
+        } => {
+            let resolved = tokio::task::spawn_blocking(move || current.resolve())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            let token = match resolved {
+                Ok(token) => token,
+                Err(why) => {
+                    let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
+                        "the current token could not be read: {why}"
+                    )));
+                    let outcome = CheckOutcome::Failed(failure);
+                    let _ = tx.send(Msg::Rotation {
+                        run,
+                        msg: RotationMsg::Checked { check_id, outcome },
+                    });
+                    return;
+                }
+            };
+            let (result, warnings) =
+                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
+                    .await;
+            for w in warnings {
+                let _ = tx.send(Msg::Warning(w));
+            }
+            let outcome = planned(&http, &profiles, result, Some(setup)).await;
+            RotationMsg::Checked { check_id, outcome }
+        }
+        RotationJob::Start {
+            plan,
+            profiles,
+            token,
+            kind,
+            decision,
+        } => {
+            let ctx = RunContext {
+                http: http.clone(),
+                journal: stores.journal.clone(),
+                history: stores.history.clone(),
+                profiles,
+                concurrency: rotation::DEFAULT_CONCURRENCY,
+                halt,
+            };
+            let started = RotationRun::new(run, ctx, kind, plan, token);
+            advance(started, decision, &tx).await
+        }
+        RotationJob::Decide { run, decision } => advance(*run, decision, &tx).await,
+    };
+    let _ = tx.send(Msg::Rotation { run, msg });
+}
+
+/// Hands `run` the user's decision, forwarding its progress, and sends it back.
+async fn advance(run: RotationRun, decision: Decision, tx: &UnboundedSender<Msg>) -> RotationMsg {
+    let id = run.id();
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let forward = tx.clone();
+    let forwarder = tokio::spawn(async move {
+        while let Some(e) = events_rx.recv().await {
+            let msg = match e {
+                RunEvent::Stage(stage) => RotationMsg::Stage(stage),
+                RunEvent::Target(event) => RotationMsg::Progress(event),
+            };
+            let _ = forward.send(Msg::Rotation { run: id, msg });
+        }
+    });
+    let mut run = run.with_events(events_tx);
+    let warnings = run.advance(decision).await.unwrap_or_else(|not| {
+        tracing::warn!("{not}");
+        Vec::new()
+    });
+    // Every progress message goes out before the run comes back.
+    let run = run.without_events();
+    let _ = forwarder.await;
+    for w in warnings {
+        let _ = tx.send(Msg::Warning(w));
+    }
+    RotationMsg::Advanced(Box::new(run))
+}
