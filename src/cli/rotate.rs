@@ -13,8 +13,8 @@ use crate::api::{Http, HttpOptions};
 use crate::config::{Config, Profile};
 use crate::journal::Journal;
 use crate::ops::rotation::{
-    self, CheckedToken, Decision, Plan, Report, RotationEvent, RotationRun, RunContext, RunEvent,
-    RunKind, Target, TargetOutcome, TargetResult,
+    self, CheckedToken, Decision, Plan, Report, RotationEvent, RotationRun, RotationTarget,
+    RunContext, RunEvent, RunKind, TargetOutcome, TargetResult,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -224,7 +224,7 @@ pub(super) fn nothing_to_do(plan: &Plan, profiles: &[Profile]) -> Result<(), Cli
     ))
 }
 
-fn plan_line(t: &Target) -> String {
+fn plan_line(t: &RotationTarget) -> String {
     format!(
         "{} {}: {}",
         t.profile,
@@ -300,7 +300,7 @@ fn unreachable_text(plan: &Plan) -> String {
         .collect()
 }
 
-fn profile_cell(t: &Target) -> String {
+fn profile_cell(t: &RotationTarget) -> String {
     if t.production {
         format!("{} [PROD]", t.profile)
     } else {
@@ -327,7 +327,7 @@ pub(super) fn plan_outcome(plan: &Plan) -> Result<(), CliError> {
 /// the targets asks for the Account SID to be typed. `what` starts the question,
 /// e.g. "Replace the auth token of".
 pub(super) fn confirm(plan: &Plan, what: &str) -> Result<(), CliError> {
-    let updated: Vec<&Target> = plan.to_update().map(|(_, t)| t).collect();
+    let updated: Vec<&RotationTarget> = plan.to_update().map(|(_, t)| t).collect();
     let mut profiles: Vec<String> = updated.iter().map(|t| profile_cell(t)).collect();
     profiles.dedup();
     let protected = plan.needs_typed_confirmation();

@@ -7,8 +7,8 @@ use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
 use crate::config::TokenSource;
 use crate::domain::Tone;
 use crate::ops::rotation::{
-    CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RunKind,
-    RunStage, Target,
+    CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RotationTarget,
+    RunKind, RunStage,
 };
 use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::components::rotation_view::RotationView;
@@ -409,7 +409,7 @@ impl App {
 /// The one confirmation of a rotation: every target with what will happen to it,
 /// those to change first, then the skipped ones and the profiles not listed.
 fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintSetup>>) -> Overlay {
-    let line = |t: &Target| {
+    let line = |t: &RotationTarget| {
         format!(
             "{} ({}) {}: {} {} → {}",
             t.profile,

@@ -238,7 +238,7 @@ impl RotationView {
     fn state_cell(
         &self,
         state: &TargetState,
-        target: &crate::ops::rotation::Target,
+        target: &crate::ops::rotation::RotationTarget,
         spinner: &str,
         theme: &Theme,
     ) -> (String, Style) {

@@ -89,7 +89,7 @@ impl Method {
 /// Request-URI; a REGISTER goes to `sip:{domain}`. `local` is the socket's own
 /// address, for the Via.
 #[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
+pub struct RequestTarget<'a> {
     pub transport: Transport,
     pub local: SocketAddr,
     pub user: &'a str,
@@ -162,18 +162,18 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// An OPTIONS ping to `sip:{host}[:port]` (`sips:` over TLS), with a new Call-ID.
-    pub fn options(target: &Target<'_>) -> Result<Outgoing, BuildError> {
+    pub fn options(target: &RequestTarget<'_>) -> Result<Outgoing, BuildError> {
         Self::new(Method::Options, target)
     }
 
     /// A query-only REGISTER to `sip:{domain}`: no Contact and no Expires, so it
     /// asks for the bindings and never adds, replaces or removes one
     /// (RFC 3261 §10.2.3). The server still has to authenticate it.
-    pub fn register(target: &Target<'_>) -> Result<Outgoing, BuildError> {
+    pub fn register(target: &RequestTarget<'_>) -> Result<Outgoing, BuildError> {
         Self::new(Method::Register, target)
     }
 
-    fn new(method: Method, t: &Target<'_>) -> Result<Outgoing, BuildError> {
+    fn new(method: Method, t: &RequestTarget<'_>) -> Result<Outgoing, BuildError> {
         if t.user.is_empty() {
             return Err(BuildError::EmptyUser);
         }
@@ -626,8 +626,8 @@ mod tests {
     use crate::secret::Secret;
     use proptest::prelude::*;
 
-    fn target(transport: Transport) -> Target<'static> {
-        Target {
+    fn target(transport: Transport) -> RequestTarget<'static> {
+        RequestTarget {
             transport,
             local: "192.0.2.10:40000".parse().unwrap(),
             user: "alice",

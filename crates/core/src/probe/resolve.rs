@@ -35,7 +35,7 @@ const MIN_TIMEOUT: Duration = Duration::from_millis(10);
 
 /// One address to try, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub struct Destination {
     /// The address to connect to.
     pub addr: SocketAddr,
     /// How it was found, for people: `SRV _sip._udp.sip.test → sip-a.sip.test:25060`,
@@ -50,7 +50,7 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
     /// Every address to try, in order.
-    pub targets: Vec<Target>,
+    pub targets: Vec<Destination>,
     /// What was looked up and what was found, one line each, for the report.
     pub steps: Vec<String>,
 }
@@ -197,7 +197,7 @@ impl Resolver {
                         p
                     }
                 };
-                vec![Target {
+                vec![Destination {
                     addr: SocketAddr::new(ip, port),
                     via: "IP literal".to_string(),
                     host: ip.to_string(),
@@ -230,7 +230,7 @@ impl Resolver {
         name: &str,
         transport: Transport,
         steps: &mut Vec<String>,
-    ) -> Result<Vec<Target>, ResolveError> {
+    ) -> Result<Vec<Destination>, ResolveError> {
         let srv_name = format!("{}.{name}", transport.srv_prefix());
         let records = match self.lookup(&srv_name, RecordType::SRV).await {
             Ok(rdatas) => rdatas
@@ -467,11 +467,11 @@ impl Addresses {
     }
 
     /// The addresses with `port`, IPv4 first. `via` is the SRV note, or `A name`.
-    fn targets(&self, host: &str, port: u16, via: Option<&str>) -> Vec<Target> {
+    fn targets(&self, host: &str, port: u16, via: Option<&str>) -> Vec<Destination> {
         let mut out = Vec::new();
         for (kind, r) in [("A", &self.v4), ("AAAA", &self.v6)] {
             for ip in r.iter().flatten() {
-                out.push(Target {
+                out.push(Destination {
                     addr: SocketAddr::new(*ip, port),
                     via: via.map_or_else(|| format!("{kind} {host}"), str::to_string),
                     host: host.to_string(),
@@ -570,7 +570,7 @@ fn dedup(items: Vec<String>) -> Vec<String> {
 }
 
 /// Drops a repeat of the same address for the same host (two SRV records to one target).
-fn dedup_targets(targets: Vec<Target>) -> Vec<Target> {
+fn dedup_targets(targets: Vec<Destination>) -> Vec<Destination> {
     let mut seen = HashSet::new();
     targets
         .into_iter()

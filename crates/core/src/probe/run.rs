@@ -4,9 +4,9 @@
 //! the credential's own server and never prints, logs or keeps the password.
 
 use super::keyring::{Keyring, MAX_ROUNDS, Stop};
-use super::message::{Outgoing, Response, Target as MessageTarget, Transport};
+use super::message::{Outgoing, RequestTarget, Response, Transport};
 use super::report::{ProbeCheck, ProbeReport, step};
-use super::resolve::{Resolver, Target};
+use super::resolve::{Destination, Resolver};
 use super::transport::{Connection, TlsTrust, TransportError};
 use crate::domain::CheckStatus;
 use crate::secret::Secret;
@@ -129,7 +129,7 @@ async fn resolve_step(
     input: &ProbeInput,
     options: &ProbeOptions,
     checks: &mut Vec<ProbeCheck>,
-) -> Option<Vec<Target>> {
+) -> Option<Vec<Destination>> {
     let started = Instant::now();
     let result = options
         .resolver
@@ -182,14 +182,14 @@ async fn resolve_step(
 
 /// The address that answered, with its open connection.
 struct Reached {
-    target: Target,
+    target: Destination,
     connection: Connection,
 }
 
 async fn reach_step(
     input: &ProbeInput,
     options: &ProbeOptions,
-    targets: &[Target],
+    targets: &[Destination],
     checks: &mut Vec<ProbeCheck>,
 ) -> Option<Reached> {
     let started = Instant::now();
@@ -275,7 +275,7 @@ fn reach_verdict(
 async fn options_at(
     input: &ProbeInput,
     options: &ProbeOptions,
-    target: &Target,
+    target: &Destination,
 ) -> Result<(Connection, Response), String> {
     let mut connection = Connection::open(
         target.addr,
@@ -296,10 +296,10 @@ async fn options_at(
 
 fn message_target<'a>(
     input: &'a ProbeInput,
-    target: &'a Target,
+    target: &'a Destination,
     connection: &Connection,
-) -> MessageTarget<'a> {
-    MessageTarget {
+) -> RequestTarget<'a> {
+    RequestTarget {
         transport: input.transport,
         local: connection.local_addr(),
         user: input.auth_user.as_deref().unwrap_or("telcreds"),

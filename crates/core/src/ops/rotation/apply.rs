@@ -2,7 +2,7 @@
 //! platform can, and record every step.
 
 use super::check::CheckedToken;
-use super::plan::{Disposition, Plan, Target};
+use super::plan::{Disposition, Plan, RotationTarget};
 use super::report::{Report, Stage, TargetOutcome, TargetResult};
 use crate::api::ApiError;
 use crate::history::{History, Record};
@@ -359,7 +359,7 @@ impl Rotator {
 }
 
 /// A step of target `t` of `plan`, naming the account it is for.
-fn entry(action: Action, plan: &Plan, t: &Target) -> JournalEntry {
+fn entry(action: Action, plan: &Plan, t: &RotationTarget) -> JournalEntry {
     let target = JournalTarget::new(
         TargetKind::Provider,
         &t.provider_id,

@@ -33,7 +33,7 @@ pub use mint::{
     Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, restore_detail,
     store_new_token, unfinished_mint,
 };
-pub use plan::{Disposition, Plan, ProfileFailure, Target, plan};
+pub use plan::{Disposition, Plan, ProfileFailure, RotationTarget, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};
 pub use run::{
     Holds, TargetRecord, UnfinishedRun, UnstoredToken, WEBHOOKS, unfinished_run, unfinished_runs,

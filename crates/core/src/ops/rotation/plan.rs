@@ -15,14 +15,14 @@ pub struct Plan {
     /// The Account SID being rotated.
     pub account_sid: String,
     /// The providers found, in profile order then platform order.
-    pub targets: Vec<Target>,
+    pub targets: Vec<RotationTarget>,
     /// Profiles whose providers could not be listed: their providers are unknown.
     pub unreachable: Vec<ProfileFailure>,
 }
 
 impl Plan {
     /// The targets that will be updated, with their index in `targets`.
-    pub fn to_update(&self) -> impl Iterator<Item = (usize, &Target)> {
+    pub fn to_update(&self) -> impl Iterator<Item = (usize, &RotationTarget)> {
         self.targets
             .iter()
             .enumerate()
@@ -42,7 +42,7 @@ impl Plan {
 
     /// Each provider but `profile`'s `provider_id` once, however many profiles reach
     /// it; that provider is left out through every profile too.
-    pub fn others_than(&self, profile: &str, provider_id: &str) -> Vec<&Target> {
+    pub fn others_than(&self, profile: &str, provider_id: &str) -> Vec<&RotationTarget> {
         let this = self
             .targets
             .iter()
@@ -58,7 +58,7 @@ impl Plan {
 
 /// One provider using the Account SID.
 #[derive(Debug, Clone, Serialize)]
-pub struct Target {
+pub struct RotationTarget {
     /// Profile name.
     pub profile: String,
     /// The profile's platform.
@@ -157,7 +157,7 @@ async fn list_profile(
     profile: &Profile,
     http: &Http,
     sid: &str,
-) -> Result<Vec<Target>, ProfileFailure> {
+) -> Result<Vec<RotationTarget>, ProfileFailure> {
     let failure = |error: String| ProfileFailure {
         profile: profile.name.clone(),
         platform: profile.platform.clone(),
@@ -182,7 +182,7 @@ async fn list_profile(
     Ok(providers
         .into_iter()
         .filter(|p| same_account_sid(&p.account_sid, sid))
-        .map(|p| Target {
+        .map(|p| RotationTarget {
             profile: profile.name.clone(),
             platform: profile.platform.clone(),
             production: profile.is_production(),
@@ -204,7 +204,7 @@ async fn list_profile(
 
 /// The same provider seen through several profiles is updated once: through the first
 /// writable profile; the others become [`Disposition::Duplicate`].
-fn settle_duplicates(targets: &mut [Target]) {
+fn settle_duplicates(targets: &mut [RotationTarget]) {
     for i in 0..targets.len() {
         let owner = targets
             .iter()

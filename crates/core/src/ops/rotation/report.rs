@@ -1,6 +1,6 @@
 //! Step 5: the result of each target, and what is still on the old token.
 
-use super::plan::{Disposition, ProfileFailure, Target};
+use super::plan::{Disposition, ProfileFailure, RotationTarget};
 use crate::api::ApiError;
 use crate::domain::{CheckStatus, Tone, VerificationCheck, VerificationStatus};
 use serde::{Serialize, Serializer};
@@ -177,7 +177,7 @@ impl TargetOutcome {
 pub struct TargetResult {
     /// The target, as planned.
     #[serde(flatten)]
-    pub target: Target,
+    pub target: RotationTarget,
     /// How it ended.
     pub outcome: TargetOutcome,
 }
