@@ -942,20 +942,23 @@ async fn after_a_promotion_whose_answer_was_lost_a_later_run_says_it_went_throug
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
+/// A mint whose Unpod update takes `delay_ms`, sent SIGINT (as ctrl-c in a terminal)
+/// while that update is in flight: its stderr and exit status, and its journal.
+async fn ctrl_c_mid_deploy(
+    sb: &Sandbox,
+    dir: &Path,
+    delay_ms: u64,
+) -> (String, Option<i32>, Journal) {
     use std::process::Command;
-    let sb = sandbox(Seed::Demo).await;
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = mint_config(&sb, dir.path());
+    let cfg = mint_config(sb, dir);
     fault(
-        &sb,
+        sb,
         serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
-            "path_prefix": "/api/v2/platform", "delay_ms": 60000}),
+            "path_prefix": "/api/v2/platform", "delay_ms": delay_ms}),
     )
     .await;
-    let child = spawn_mint(&cfg, dir.path(), true);
-    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
+    let child = spawn_mint(&cfg, dir, true);
+    let journal = Journal::open(dir.join("data").join("journal.jsonl"));
     let in_flight = |entries: &[telcreds::journal::JournalEntry]| {
         entries.iter().any(|e| {
             e.action == Action::RotationUpdate
@@ -964,7 +967,6 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
         })
     };
     wait_for_journal(&journal, in_flight).await;
-    // SIGINT, as ctrl-c in a terminal sends it.
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -976,8 +978,17 @@ async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (stderr, out.status.code(), journal)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_mint_on_the_command_line_says_where_the_run_stands() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The update in flight outlasts the grace: it is cut off.
+    let (stderr, code, _) = ctrl_c_mid_deploy(&sb, dir.path(), 60000).await;
+    assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("NOT finished"), "{stderr}");
     assert!(stderr.contains("NOT promoted"), "{stderr}");
     assert!(stderr.contains("--promote"), "{stderr}");
@@ -1076,39 +1087,10 @@ pub async fn wait_for_journal(
 /// journaled: the target holds the new token), then nothing more is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_lets_the_update_in_flight_finish_and_starts_no_other_step() {
-    use std::process::Command;
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();
-    let cfg = mint_config(&sb, dir.path());
-    fault(
-        &sb,
-        serde_json::json!({"kind": "slow", "count": 1, "method": "PATCH",
-            "path_prefix": "/api/v2/platform", "delay_ms": 1500}),
-    )
-    .await;
-    let child = spawn_mint(&cfg, dir.path(), true);
-    let journal = Journal::open(dir.path().join("data").join("journal.jsonl"));
-    let unpod_sent = |entries: &[telcreds::journal::JournalEntry]| {
-        entries.iter().any(|e| {
-            e.action == Action::RotationUpdate
-                && e.profile.as_deref() == Some("sandbox-unpod")
-                && e.outcome == Outcome::Sent
-        })
-    };
-    wait_for_journal(&journal, unpod_sent).await;
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let (stderr, code, journal) = ctrl_c_mid_deploy(&sb, dir.path(), 1500).await;
+    assert_eq!(code, Some(130), "{stderr}");
     let (entries, _) = journal.read();
     assert!(
         entries.iter().any(|e| e.action == Action::RotationUpdate
