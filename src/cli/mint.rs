@@ -8,7 +8,7 @@ use super::audit::{warn, warn_all};
 use super::confirm::{ask_on_tty, ask_on_tty_answer};
 use super::exit::{CliError, Exit};
 use super::output::{Table, emit};
-use super::rotate;
+use super::rotation_plan;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
 use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
@@ -38,13 +38,13 @@ pub async fn run(
     halt: Arc<AtomicBool>,
 ) -> Result<(), CliError> {
     let config = setup.config()?;
-    let profiles = rotate::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
+    let profiles = rotation_plan::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
     let stores = setup.stores()?;
     let account = account(&config, &profiles, &a)?;
     let http = Http::new(HttpOptions::default())?;
     let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
     let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
-    rotate::nothing_to_do(&plan, &profiles)?;
+    rotation_plan::nothing_to_do(&plan, &profiles)?;
     let flow = Flow {
         cli,
         a: &a,
@@ -201,7 +201,7 @@ impl Flow<'_> {
     }
 
     async fn advance(&self, run: &mut RotationRun, decision: Decision) {
-        rotate::advance(run, decision, self.format()).await;
+        rotation_plan::advance(run, decision, self.format()).await;
     }
 
     /// `--mint`: plan, confirm, then the run: mint, deploy, promote (or stop before
@@ -210,13 +210,13 @@ impl Flow<'_> {
         let intro = format!(
             "Twilio accepted the current token of {}; a new token will be minted there \
              (both work until it is promoted).",
-            rotate::account_name(&self.plan, &self.current)
+            rotation_plan::account_name(&self.plan, &self.current)
         );
         if !self.plan_and_confirm(
             &intro,
             "Mint a new auth token at Twilio, deploy it and promote it for",
         )? {
-            return rotate::plan_outcome(&self.plan);
+            return rotation_plan::plan_outcome(&self.plan);
         }
         let mut run = self.run();
         let first = if self.a.replace_secondary {
@@ -273,7 +273,7 @@ impl Flow<'_> {
         }
         if run.offers(Decision::Retry)
             && let Some(report) = run.report()
-            && rotate::ask_retry(report)?
+            && rotation_plan::ask_retry(report)?
         {
             return Ok(Some(Decision::Retry));
         }
@@ -315,7 +315,7 @@ impl Flow<'_> {
         if self.format() == OutputFormat::Table
             && let Some(report) = run.report()
         {
-            print!("{}", rotate::report_rows(report));
+            print!("{}", rotation_plan::report_rows(report));
         }
         for line in run.summary() {
             eprintln!(
@@ -361,7 +361,10 @@ impl Flow<'_> {
             ..Outcome::default()
         };
         emit(self.format(), &outcome, || {
-            let mut out = run.report().map(rotate::report_rows).unwrap_or_default();
+            let mut out = run
+                .report()
+                .map(rotation_plan::report_rows)
+                .unwrap_or_default();
             out.push_str(&summary_text(run));
             if reveal {
                 out.push_str(&format!(
@@ -448,7 +451,7 @@ impl Flow<'_> {
         }
         println!(
             "Promote the secondary token of {} ({}): the old token dies at once.",
-            rotate::account_name(&self.plan, &self.current),
+            rotation_plan::account_name(&self.plan, &self.current),
             unfinished.run.stage
         );
         print!("{}", t.render());
@@ -468,10 +471,10 @@ impl Flow<'_> {
         let intro = format!(
             "Abort the rotation of {}: the current token goes back on every provider, then \
              the secondary token is deleted.",
-            rotate::account_name(&self.plan, &self.current)
+            rotation_plan::account_name(&self.plan, &self.current)
         );
         if !self.plan_and_confirm(&intro, "Put the current auth token back on")? {
-            return rotate::plan_outcome(&self.plan);
+            return rotation_plan::plan_outcome(&self.plan);
         }
         self.advance(&mut run, Decision::Abort).await;
         self.aborted(&run)
@@ -498,7 +501,7 @@ impl Flow<'_> {
     /// Prints the plan under `intro`; false for a dry run (stop there), else asks
     /// `question` unless `--yes`.
     fn plan_and_confirm(&self, intro: &str, question: &str) -> Result<bool, CliError> {
-        rotate::print_plan(
+        rotation_plan::print_plan(
             self.format(),
             &self.plan,
             &self.current,
@@ -509,7 +512,7 @@ impl Flow<'_> {
             return Ok(false);
         }
         if !self.a.yes {
-            rotate::confirm(&self.plan, question)?;
+            rotation_plan::confirm(&self.plan, question)?;
         }
         Ok(true)
     }

@@ -17,6 +17,7 @@ mod output;
 mod profiles;
 mod providers;
 mod rotate;
+mod rotation_plan;
 mod rotation_status;
 mod sandbox_cmd;
 mod secrets;
