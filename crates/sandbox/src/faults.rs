@@ -3,15 +3,13 @@
 //! Control routes (`/_sandbox/`) pass untouched.
 
 use super::errors::Platform;
-use super::state::{Shared, lock};
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// `Retry-After` of a 429 when none is given.
@@ -96,10 +94,17 @@ impl FaultRule {
 
 /// One fault to inflict on one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Fault {
+pub(crate) struct Fault {
     kind: FaultKind,
     retry_after_secs: u64,
     delay: Duration,
+}
+
+impl Fault {
+    /// True for a fault that closes the connection without an answer.
+    pub(crate) fn drops(&self) -> bool {
+        self.kind == FaultKind::Drop
+    }
 }
 
 /// Scripted faults, consumed in the order they were queued.
@@ -126,7 +131,7 @@ impl FaultQueue {
     }
 
     /// Takes one fault from the first rule matching the request.
-    fn take(&mut self, method: &Method, path: &str) -> Option<Fault> {
+    pub(crate) fn take(&mut self, method: &Method, path: &str) -> Option<Fault> {
         let pos = self.rules.iter().position(|r| r.matches(method, path))?;
         let rule = &mut self.rules[pos];
         rule.count -= 1;
@@ -151,7 +156,7 @@ pub(crate) struct LoggedRequest {
 pub(crate) struct RequestLog(VecDeque<LoggedRequest>);
 
 impl RequestLog {
-    fn record(&mut self, entry: LoggedRequest) {
+    pub(crate) fn record(&mut self, entry: LoggedRequest) {
         if self.0.len() == LOG_CAPACITY {
             self.0.pop_front();
         }
@@ -167,40 +172,8 @@ impl RequestLog {
     }
 }
 
-/// Middleware for every request: API requests get the latency, maybe a fault, and a
-/// log entry; everything else passes straight through.
-pub(crate) async fn api_layer(
-    State(shared): State<Arc<Shared>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let path = req.uri().path().to_string();
-    let Some(platform) = Platform::of_path(&path) else {
-        return next.run(req).await;
-    };
-    let method = req.method().clone();
-    if !shared.latency.is_zero() {
-        tokio::time::sleep(shared.latency).await;
-    }
-    let scripted = lock(&shared.faults).take(&method, &path);
-    let fault = scripted.or_else(|| random_fault(shared.fault_rate));
-    let response = respond(fault, platform, req, next).await;
-    let dropped = fault.is_some_and(|f| f.kind == FaultKind::Drop);
-    let status = if dropped {
-        0
-    } else {
-        response.status().as_u16()
-    };
-    lock(&shared.requests).record(LoggedRequest {
-        method: method.to_string(),
-        path,
-        status,
-    });
-    response
-}
-
 /// With probability `rate`, one of the fault kinds with default parameters.
-fn random_fault(rate: f64) -> Option<Fault> {
+pub(crate) fn random_fault(rate: f64) -> Option<Fault> {
     if rate <= 0.0 || rand::random::<f64>() >= rate {
         return None;
     }
@@ -213,7 +186,12 @@ fn random_fault(rate: f64) -> Option<Fault> {
 
 /// The request's response under `fault`: the handler's own, possibly late, or what
 /// the fault stands in for.
-async fn respond(fault: Option<Fault>, platform: Platform, req: Request, next: Next) -> Response {
+pub(crate) async fn respond(
+    fault: Option<Fault>,
+    platform: Platform,
+    req: Request,
+    next: Next,
+) -> Response {
     let Some(fault) = fault else {
         return next.run(req).await;
     };

@@ -10,6 +10,7 @@ mod control;
 mod dasha;
 mod errors;
 mod faults;
+mod layer;
 mod model;
 mod paging;
 mod seed;
@@ -147,7 +148,14 @@ impl Sandbox {
     pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(&opts));
+        let now = state::now();
+        let world = seed::scaled(
+            seed::world(opts.seed, opts.bulk_sip_credentials, now),
+            opts.unpod_orgs,
+            opts.twilio_providers,
+            now,
+        );
+        let shared = Arc::new(Shared::new(world, &opts));
         let sip_peer = match opts.seed {
             Seed::Demo => Some(demo_sip_peer(&shared).await?),
             _ => None,
@@ -305,7 +313,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .nest(CONTROL_PREFIX, control::router())
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            faults::api_layer,
+            layer::api_layer,
         ))
         .with_state(shared)
 }

@@ -2,13 +2,13 @@
 //! keep it consistent (cascading deletes, dependants, token rolls), plus the fault
 //! queue and request log beside it.
 
+use super::SandboxOptions;
 use super::faults::{FaultQueue, RequestLog};
 use super::model::{
     AccountStatus, AffectedAgent, AffectedPhoneNumber, Agent, CredentialList, ElasticTrunk,
     ListCredential, PhoneNumber, Provider, ProviderSpec, SipCredential, SipFields, Source,
     Transport, Trunk, Ts, TwilioAccount, TwilioRejection, UnpodConfig,
 };
-use super::{SandboxOptions, seed};
 use chrono::{SubsecRound, Utc};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -51,14 +51,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(opts: &SandboxOptions) -> Self {
+    /// The state of a sandbox started with `opts`, serving `world` (seeded by
+    /// [`super::seed`]).
+    pub fn new(world: World, opts: &SandboxOptions) -> Self {
         Shared {
-            world: Mutex::new(seed::scaled(
-                seed::world(opts.seed, opts.bulk_sip_credentials, now()),
-                opts.unpod_orgs,
-                opts.twilio_providers,
-                now(),
-            )),
+            world: Mutex::new(world),
             faults: Mutex::new(FaultQueue::default()),
             requests: Mutex::new(RequestLog::default()),
             latency: opts.latency,

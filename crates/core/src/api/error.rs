@@ -325,7 +325,7 @@ impl ApiError {
                 dependants,
             },
             429 => ApiError::RateLimited {
-                retry_after: super::http::retry_after(headers),
+                retry_after: retry_after(headers),
             },
             500..=599 => ApiError::Server { status, message },
             _ => ApiError::Other { status, message },
@@ -394,6 +394,25 @@ impl crate::journal::StepError for ApiError {
     fn outcome_unknown(&self) -> bool {
         ApiError::outcome_unknown(self)
     }
+}
+
+/// Reads `Retry-After`, in seconds (the form the platforms use) or as an HTTP date
+/// (how long until then; a date already past means now). Whether the wait is short
+/// enough to honour is the caller's decision (`max_retry_after`).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(std::time::Duration::ZERO),
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The shared HTTP layer: one reqwest client, timeouts, bounded body reads, and
 //! retries with backoff and jitter for idempotent requests only.
 
+#[cfg(test)]
+use super::error::retry_after;
 use super::error::{ApiError, from_transport};
 use super::scrub::RequestSecrets;
 use backon::{ExponentialBuilder, Retryable};
@@ -324,25 +326,6 @@ pub(crate) fn seg(id: &str) -> Result<String, ApiError> {
             }
         })
         .collect())
-}
-
-/// Reads `Retry-After`, in seconds (the form the platforms use) or as an HTTP date
-/// (how long until then; a date already past means now). Whether the wait is short
-/// enough to honour is the caller's decision (`max_retry_after`).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
 }
 
 /// A short, printable excerpt of a body for error messages, with the values of
