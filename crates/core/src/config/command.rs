@@ -204,6 +204,8 @@ mod group {
     use std::os::unix::process::CommandExt;
     use std::process::{Child, Command};
 
+    use rustix::process::{Pid, Signal, kill_process_group};
+
     use super::super::foreground::{self, Terminal};
 
     /// Spawn in a new process group whose id is the shell's pid, made the terminal's
@@ -241,12 +243,11 @@ mod group {
 
     /// Kills every process left in the group (the shell may already be gone).
     pub fn kill(child: &Child) {
-        let Ok(pgid) = libc::pid_t::try_from(child.id()) else {
-            return;
-        };
-        // SAFETY: plain syscall; `pgid` is the group `own` created for this shell,
-        // so nothing outside the command is signalled.
-        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+        // `pgid` is the group `own` created for this shell, so nothing outside the
+        // command is signalled.
+        if let Some(pgid) = i32::try_from(child.id()).ok().and_then(Pid::from_raw) {
+            let _ = kill_process_group(pgid, Signal::KILL);
+        }
     }
 }
 
