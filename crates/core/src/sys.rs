@@ -11,6 +11,8 @@
 //!   given back exactly the actions they had. signal-hook's safe registrations
 //!   cannot do this: they never put a previous action back, so a SIGINT left to them
 //!   would be ignored, or forced to its default, after the prompt.
+//! - glibc's heap tuning ([`return_freed_memory`], [`return_large_blocks_on_free`]),
+//!   which has no safe wrapper.
 #![allow(unsafe_code)]
 
 use std::fs::File;
@@ -228,6 +230,28 @@ pub fn default_action(sig: libc::c_int) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     Ok(())
+}
+
+/// Returns the free pages of every malloc heap to the system (glibc's
+/// `malloc_trim`); elsewhere it does nothing.
+pub fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases memory malloc holds free; it touches no
+    // memory in use and may be called at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Makes every allocation of 128 KiB or more a mapping of its own, returned to the
+/// system when freed (glibc's `mallopt(M_MMAP_THRESHOLD)`); elsewhere it does
+/// nothing.
+pub fn return_large_blocks_on_free() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes malloc's policy for later allocations.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 #[cfg(test)]
