@@ -1,6 +1,7 @@
 //! The real binary in tmux where it reads from the terminal: a `token_cmd` that asks
 //! for a passphrase on `/dev/tty`, and secrets typed at a hidden prompt.
 
+use crate::e2e_terminal::kill;
 use crate::e2e_tmux::Tmux;
 use std::path::{Path, PathBuf};
 use telcreds::sandbox::{DASHA_TOKEN, Sandbox, Seed};
@@ -163,15 +164,6 @@ fn telcreds_pid(tmux: &Tmux) -> String {
         "one telcreds: {pid:?}"
     );
     pid
-}
-
-/// Sends `signal` (`TERM`, `HUP`…) to `pid`.
-fn kill(signal: &str, pid: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), pid])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -{signal} {pid}");
 }
 
 /// The pane's terminal modes as `stty -a` prints them, read from outside (what runs
