@@ -6,12 +6,8 @@
 /// Returns the free pages of every malloc heap to the system (glibc's
 /// `malloc_trim`); elsewhere it does nothing.
 pub fn return_freed() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases memory malloc holds free; it touches no
-    // memory in use and may be called at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    #[cfg(unix)]
+    telcreds_core::sys::return_freed_memory();
 }
 
 /// Makes every allocation of 128 KiB or more a mapping of its own, returned to the
@@ -19,9 +15,6 @@ pub fn return_freed() {
 /// the next big buffers (a sort's pairs, a filter's matches, a page of JSON) would
 /// stay resident after use. Elsewhere it does nothing.
 pub fn return_large_blocks_on_free() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes malloc's policy for later allocations.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
+    #[cfg(unix)]
+    telcreds_core::sys::return_large_blocks_on_free();
 }

@@ -1,6 +1,10 @@
 //! What a long SIP list costs the UI, counted by the allocator: every heap byte the
 //! list holds once its pages arrived, per row. Its own test binary, because it
 //! installs a counting global allocator.
+//!
+//! `GlobalAlloc` is an unsafe trait: this test binary is, beside
+//! `crates/core/src/sys.rs`, the one place the workspace allows unsafe code.
+#![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -149,8 +149,8 @@ const ANSWER_LIMIT: usize = 4096;
 /// What the user typed. On ctrl-c the line is ended on `echo` (after the `^C` the
 /// terminal shows) and the command is cancelled: exit 130, "nothing was changed".
 #[cfg(unix)]
-fn answer(fd: std::os::fd::RawFd, echo: &mut impl Write) -> Result<String, CliError> {
-    match super::interrupt::read_line(fd, ANSWER_LIMIT) {
+fn answer(source: impl std::os::fd::AsFd, echo: &mut impl Write) -> Result<String, CliError> {
+    match super::interrupt::read_line(source.as_fd(), ANSWER_LIMIT) {
         Ok(super::interrupt::Typed::Line(line)) => Ok(line),
         Ok(super::interrupt::Typed::Interrupted) => {
             let _ = writeln!(echo).and_then(|()| echo.flush());
@@ -161,18 +161,6 @@ fn answer(fd: std::os::fd::RawFd, echo: &mut impl Write) -> Result<String, CliEr
         }
         Err(e) => Err(CliError::usage(format!("could not read the answer: {e}"))),
     }
-}
-
-#[cfg(unix)]
-fn stdin_fd() -> std::os::fd::RawFd {
-    use std::os::fd::AsRawFd;
-    std::io::stdin().as_raw_fd()
-}
-
-#[cfg(unix)]
-fn tty_fd(tty: &std::fs::File) -> std::os::fd::RawFd {
-    use std::os::fd::AsRawFd;
-    tty.as_raw_fd()
 }
 
 /// What the user typed (without unix, ctrl-c ends the process as before).
@@ -187,12 +175,10 @@ fn answer(source: impl std::io::Read, _echo: &mut impl Write) -> Result<String, 
     Ok(line)
 }
 
-#[cfg(not(unix))]
 fn stdin_fd() -> std::io::Stdin {
     std::io::stdin()
 }
 
-#[cfg(not(unix))]
 fn tty_fd(tty: &std::fs::File) -> &std::fs::File {
     tty
 }

@@ -46,14 +46,14 @@ fn read_piped(what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
 
 #[cfg(unix)]
 fn read_terminal(what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    use std::os::fd::AsRawFd;
+    use std::os::fd::AsFd;
     let mut prompt = what.to_string();
     if let Some(first) = prompt.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
     prompt.push_str(" (input hidden): ");
-    let fd = std::io::stdin().as_raw_fd();
-    super::hidden::read_line(fd, &prompt, STDIN_LIMIT).map_err(|e| match e.kind() {
+    let stdin = std::io::stdin();
+    super::hidden::read_line(stdin.as_fd(), &prompt, STDIN_LIMIT).map_err(|e| match e.kind() {
         std::io::ErrorKind::Interrupted => {
             CliError::new(Exit::Refused, format!("cancelled: no {what} was read"))
         }

@@ -1,5 +1,6 @@
 //! The conventions users expect of a command line (issue 13): shell completions, a
-//! man page, `TELCREDS_PROFILE`, and what `profiles list` tells.
+//! man page, `TELCREDS_PROFILE`, and what `profiles list` tells; and one of the code's
+//! (issue 20): `unsafe` in one module only.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -570,4 +571,77 @@ async fn telcreds_profile_picks_the_profile_the_ui_opens_on() {
     .unwrap();
     // Without the variable it would open on the first profile, sandbox-dasha.
     assert!(header.contains("sandbox-unpod ─ unpod"), "{header}");
+}
+
+/// The one module where `unsafe` code may be (issue 20): the calls to the operating
+/// system that no safe crate offers. It alone lifts the workspace's
+/// `unsafe_code = "deny"`.
+const UNSAFE_MODULE: &str = "crates/core/src/sys.rs";
+/// A test binary's counting global allocator: `GlobalAlloc` is an unsafe trait.
+const TEST_ALLOCATOR: &str = "tests/memory.rs";
+
+/// Each `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+}
+
+/// True when `code` holds `word` as a word of its own (not `is_unsafe`).
+fn has_word(code: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        !code[..at].chars().next_back().is_some_and(ident)
+            && !code[at + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+#[test]
+fn unsafe_code_is_in_one_module_and_denied_everywhere_else() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Spelled in two halves, so that this file does not find itself.
+    let (word, lift) = (concat!("un", "safe"), concat!("allow(", "unsafe_code)"));
+    let mut files = Vec::new();
+    for dir in ["src", "crates", "tests", "benches"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    let mut found = Vec::new();
+    for file in &files {
+        let name = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name == UNSAFE_MODULE || name == TEST_ALLOCATOR {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            // What is left of the line once its comment is cut off.
+            let code = line.split("//").next().unwrap_or("");
+            if has_word(code, word) || code.contains(lift) {
+                found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{word} code outside {UNSAFE_MODULE}:\n{}",
+        found.join("\n")
+    );
+    let module = std::fs::read_to_string(root.join(UNSAFE_MODULE)).unwrap();
+    assert!(
+        module.contains(&format!("#![{lift}]")),
+        "{UNSAFE_MODULE} lifts the lint"
+    );
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("[workspace.lints.rust]\n{word}_code = \"deny\"")),
+        "the workspace denies {word} code"
+    );
 }

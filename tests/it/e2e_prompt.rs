@@ -1,6 +1,7 @@
 //! The real binary in tmux where it reads from the terminal: a `token_cmd` that asks
 //! for a passphrase on `/dev/tty`, and secrets typed at a hidden prompt.
 
+use crate::e2e_terminal::kill;
 use crate::e2e_tmux::Tmux;
 use std::path::{Path, PathBuf};
 use telcreds::sandbox::{DASHA_TOKEN, Sandbox, Seed};
@@ -136,24 +137,138 @@ async fn ctrl_c_at_the_prompt_leaves_echo_and_line_mode_on() {
 #[ignore = "needs tmux: scripts/test installs it and runs these"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_at_the_prompt_leaves_echo_on() {
-    let screen = interrupted_prompt(|tmux| {
-        // The pane runs sh; telcreds is its only child.
-        let shell = tmux.format("#{pane_pid}");
-        let out = std::process::Command::new("pgrep")
-            .args(["-P", &shell])
-            .output()
-            .unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    })
-    .await;
+    let screen = interrupted_prompt(|tmux| kill("TERM", &telcreds_pid(tmux))).await;
     assert!(screen.contains("exit=143"), "killed by SIGTERM: {screen}");
     assert!(mode_on(&screen, "echo"), "{screen}");
+}
+
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_at_the_prompt_leaves_echo_on() {
+    let screen = interrupted_prompt(|tmux| kill("HUP", &telcreds_pid(tmux))).await;
+    assert!(screen.contains("exit=129"), "killed by SIGHUP: {screen}");
+    assert!(mode_on(&screen, "echo"), "{screen}");
+}
+
+/// The pid of telcreds, the one in the pane's session (whose id is the pid of what
+/// the pane runs).
+fn telcreds_pid(tmux: &Tmux) -> String {
+    let session = tmux.format("#{pane_pid}");
+    let out = std::process::Command::new("pgrep")
+        .args(["-x", "-s", &session, "telcreds"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        !pid.is_empty() && !pid.contains('\n'),
+        "one telcreds: {pid:?}"
+    );
+    pid
+}
+
+/// The pane's terminal modes as `stty -a` prints them, read from outside (what runs
+/// in the pane may be stopped).
+fn pane_modes(tmux: &Tmux) -> String {
+    let tty = tmux.format("#{pane_tty}");
+    let out = std::process::Command::new("stty")
+        .args(["-a", "-F", &tty])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stty -F {tty}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until the process `pid` is stopped.
+fn wait_stopped(pid: &str) {
+    // Generous: the whole suite runs in parallel on two cores.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // The state follows the program's name, which is in parentheses.
+        if stat
+            .rsplit(") ")
+            .next()
+            .is_some_and(|rest| rest.starts_with('T'))
+        {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{pid} stops: {stat}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_at_the_prompt_gives_echo_back_until_continued_then_hides_input_again() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    // A stop signal with its default action stops only a process whose group has a
+    // parent in the session outside it: the pane's shell has none (tmux runs it in
+    // a session of its own), so bash, with job control (`set -m`), starts the shell
+    // that starts telcreds in a group of its own (`; true`: not in its own place).
+    let script = dir.path().join("prompt.sh");
+    std::fs::write(&script, rotate_token_shell(&sb, dir.path()).await).unwrap();
+    let line = format!("bash -c 'set -m; sh {}; true'", script.display());
+    let (stopped, continued, screen) = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("(input hidden)");
+        let pid = telcreds_pid(&tmux);
+        // As ctrl-z would, but to telcreds alone: the pane's sh has no job control.
+        kill("TSTP", &pid);
+        wait_stopped(&pid);
+        let stopped = pane_modes(&tmux);
+        kill("CONT", &pid);
+        tmux.wait_until("the prompt shown again", |s| {
+            s.matches("(input hidden)").count() == 2
+        });
+        let continued = pane_modes(&tmux);
+        tmux.type_text(TYPED_CANARY);
+        tmux.keys(&["Enter"]);
+        (stopped, continued, tmux.wait_for("exit="))
+    })
+    .await
+    .unwrap();
+    assert!(
+        mode_on(&stopped, "echo"),
+        "echo on while stopped: {stopped}"
+    );
+    assert!(mode_on(&continued, "-echo"), "hidden again: {continued}");
+    assert!(!screen.contains(TYPED_CANARY), "{screen}");
+    assert!(!screen.contains("cancelled"), "{screen}");
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
+}
+
+#[ignore = "needs tmux: scripts/test installs it and runs these"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ignored_sigint_leaves_the_prompt_running() {
+    let sb = crate::support::sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    // `trap '' INT`: telcreds starts with SIGINT ignored, as under nohup or `&`.
+    let line = rotate_token_shell(&sb, dir.path()).await.replacen(
+        "trap 'echo interrupted' INT",
+        "trap '' INT",
+        1,
+    );
+    let screen = tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::start(&line, 120, 40);
+        tmux.wait_for("(input hidden)");
+        tmux.keys(&["C-c"]);
+        tmux.type_text(TYPED_CANARY);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("exit=")
+    })
+    .await
+    .unwrap();
+    assert!(!screen.contains("exit=130"), "{screen}");
+    assert!(!screen.contains("cancelled"), "{screen}");
+    assert!(!screen.contains(TYPED_CANARY), "{screen}");
+    assert!(
+        mode_on(&screen, "echo") && mode_on(&screen, "icanon"),
+        "{screen}"
+    );
 }
 
 /// A line of `screen` that reads exactly `text` (the `^C` echo stays on the line

@@ -50,7 +50,8 @@ fn app_pid(tmux: &Tmux) -> String {
     pid.expect("the shell runs the app").to_string()
 }
 
-fn kill(signal: &str, pid: &str) {
+/// Sends `signal` (`TERM`, `HUP`…) to `pid`.
+pub fn kill(signal: &str, pid: &str) {
     let status = Command::new("kill")
         .args([&format!("-{signal}"), pid])
         .status()

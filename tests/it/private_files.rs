@@ -23,8 +23,7 @@ fn mode(path: &Path) -> String {
 }
 
 fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    telcreds::local_file::user_id() == 0
 }
 
 /// Runs `telcreds --config CONFIG ARGS…` as [`NO_HOME_UID`], with no `HOME` and no

@@ -14,4 +14,6 @@ pub mod ops;
 pub mod private_dir;
 pub mod probe;
 pub mod secret;
+#[cfg(unix)]
+pub mod sys;
 pub mod text;

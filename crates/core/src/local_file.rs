@@ -168,8 +168,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 /// The user telcreds runs as (its effective user id).
 #[cfg(unix)]
 pub fn user_id() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    rustix::process::geteuid().as_raw()
 }
 
 #[cfg(unix)]

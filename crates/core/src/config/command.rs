@@ -201,52 +201,47 @@ fn duration(d: Duration) -> String {
 /// The command's own process group: how it is made, killed, and given the terminal.
 #[cfg(unix)]
 mod group {
-    use std::os::unix::process::CommandExt;
     use std::process::{Child, Command};
 
+    use rustix::process::{Pid, Signal, kill_process_group};
+
     use super::super::foreground::{self, Terminal};
+    use crate::sys;
 
     /// Spawn in a new process group whose id is the shell's pid, made the terminal's
     /// foreground group when telcreds can lend it (see [`foreground`]). When it cannot
     /// (a full-screen UI holds it in raw mode, or there is none), the command gets no
-    /// terminal at all: a session of its own, so that it can neither draw over the
-    /// screen nor stop, waiting for input it will never get.
+    /// terminal at all: a session of its own (also a new process group led by the
+    /// shell, as `kill` expects), so that it can neither draw over the screen nor
+    /// stop, waiting for input it will never get.
     pub fn own(command: &mut Command) -> Option<Terminal> {
         let Some(terminal) = foreground::lendable() else {
-            // SAFETY: setsid is async-signal-safe; the new session is also a new
-            // process group led by the shell, as `kill` expects.
-            unsafe {
-                command.pre_exec(|| {
-                    if libc::setsid() == -1 {
-                        Err(std::io::Error::last_os_error())
-                    } else {
-                        Ok(())
-                    }
-                })
-            };
+            sys::in_new_session(command);
             return None;
         };
-        command.process_group(0);
-        // SAFETY: the hook makes only async-signal-safe calls.
-        unsafe { command.pre_exec(terminal.child_hook()) };
+        terminal.hand_over_in_child(command);
         Some(terminal)
+    }
+
+    /// The shell's pid, which is also its group's id.
+    fn group(child: &Child) -> Option<Pid> {
+        Pid::from_raw(i32::try_from(child.id()).ok()?)
     }
 
     /// The parent's half of handing the terminal over.
     pub fn lend(terminal: Option<&Terminal>, child: &Child) {
-        if let (Some(t), Ok(pgid)) = (terminal, libc::pid_t::try_from(child.id())) {
+        if let (Some(t), Some(pgid)) = (terminal, group(child)) {
             t.lend(pgid);
         }
     }
 
     /// Kills every process left in the group (the shell may already be gone).
     pub fn kill(child: &Child) {
-        let Ok(pgid) = libc::pid_t::try_from(child.id()) else {
-            return;
-        };
-        // SAFETY: plain syscall; `pgid` is the group `own` created for this shell,
-        // so nothing outside the command is signalled.
-        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+        // `pgid` is the group `own` created for this shell, so nothing outside the
+        // command is signalled.
+        if let Some(pgid) = group(child) {
+            let _ = kill_process_group(pgid, Signal::KILL);
+        }
     }
 }
 

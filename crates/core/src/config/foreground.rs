@@ -10,15 +10,20 @@
 //! cannot read first), and telcreds after spawning it. It is taken back on drop.
 
 use std::fs::{File, OpenOptions};
-use std::io;
-use std::mem::MaybeUninit;
-use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
+use std::process::Command;
+use std::sync::Arc;
+
+use rustix::process::{Pid, getpgrp};
+use rustix::termios::{LocalModes, tcgetattr, tcgetpgrp};
+
+use crate::sys;
 
 /// The controlling terminal, ours to lend; taken back when dropped.
 pub(super) struct Terminal {
-    tty: File,
-    ours: libc::pid_t,
+    /// Shared with the child's hook, which gives it the terminal before it runs.
+    tty: Arc<File>,
+    ours: Pid,
 }
 
 /// The terminal, if telcreds is its foreground group and it is in line mode.
@@ -29,63 +34,36 @@ pub(super) fn lendable() -> Option<Terminal> {
         .custom_flags(libc::O_NOCTTY)
         .open("/dev/tty")
         .ok()?;
-    let fd = tty.as_raw_fd();
-    // SAFETY (this block): plain syscalls on an fd we own, into a termios they fill.
-    unsafe {
-        let ours = libc::getpgrp();
-        let mut mode = MaybeUninit::<libc::termios>::uninit();
-        if libc::tcgetpgrp(fd) != ours
-            || libc::tcgetattr(fd, mode.as_mut_ptr()) != 0
-            || mode.assume_init().c_lflag & libc::ICANON == 0
-        {
-            return None;
-        }
-        Some(Terminal { tty, ours })
+    let ours = getpgrp();
+    if tcgetpgrp(&tty).ok()? != ours
+        || !tcgetattr(&tty)
+            .ok()?
+            .local_modes
+            .contains(LocalModes::ICANON)
+    {
+        return None;
     }
+    Some(Terminal {
+        tty: Arc::new(tty),
+        ours,
+    })
 }
 
 impl Terminal {
-    /// What the child runs before the command: a group of its own, made the
-    /// terminal's foreground. Only async-signal-safe calls, as `pre_exec` requires.
-    pub fn child_hook(&self) -> impl FnMut() -> io::Result<()> + Send + Sync + 'static {
-        let fd = self.tty.as_raw_fd();
-        move || {
-            // SAFETY: plain syscalls in the forked child.
-            unsafe {
-                if libc::setpgid(0, 0) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                give(fd, libc::getpid());
-            }
-            Ok(())
-        }
+    /// Makes `command`'s child, before it runs the command, a group of its own made
+    /// the terminal's foreground.
+    pub fn hand_over_in_child(&self, command: &mut Command) {
+        sys::in_foreground_group(command, self.tty.clone());
     }
 
     /// Makes `group` the foreground (the child may have done so already).
-    pub fn lend(&self, group: libc::pid_t) {
-        // SAFETY: plain syscall on an fd we own.
-        unsafe { give(self.tty.as_raw_fd(), group) };
+    pub fn lend(&self, group: Pid) {
+        let _ = sys::give_terminal(&*self.tty, group);
     }
 }
 
 impl Drop for Terminal {
     fn drop(&mut self) {
-        // SAFETY: plain syscalls on an fd we own.
-        unsafe { give(self.tty.as_raw_fd(), self.ours) };
-    }
-}
-
-/// `tcsetpgrp` with SIGTTOU blocked: a background group changing the terminal's
-/// foreground is sent SIGTTOU otherwise. Async-signal-safe.
-unsafe fn give(fd: RawFd, group: libc::pid_t) {
-    // SAFETY: plain syscalls; the calling thread's signal mask is restored.
-    unsafe {
-        let mut block = MaybeUninit::<libc::sigset_t>::uninit();
-        let mut old = MaybeUninit::<libc::sigset_t>::uninit();
-        libc::sigemptyset(block.as_mut_ptr());
-        libc::sigaddset(block.as_mut_ptr(), libc::SIGTTOU);
-        libc::pthread_sigmask(libc::SIG_BLOCK, block.as_ptr(), old.as_mut_ptr());
-        libc::tcsetpgrp(fd, group);
-        libc::pthread_sigmask(libc::SIG_SETMASK, old.as_ptr(), std::ptr::null_mut());
+        let _ = sys::give_terminal(&*self.tty, self.ours);
     }
 }
