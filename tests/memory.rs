@@ -2,12 +2,9 @@
 //! list holds once its pages arrived, per row. Its own test binary, because it
 //! installs a counting global allocator.
 //!
-//! `GlobalAlloc` is an unsafe trait: this test binary is, beside
-//! `crates/core/src/sys.rs`, the one place the workspace allows unsafe code.
-#![allow(unsafe_code)]
+//! The allocator is the core's `sys::ThreadCountingAllocator`: the workspace's
+//! unsafe code stays in that one module.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use telcreds::api::{Http, HttpOptions, PlatformClient};
 use telcreds::config::{Profile, TokenSource};
 use telcreds::domain::Platform;
@@ -15,44 +12,10 @@ use telcreds::sandbox::{DASHA_TOKEN, Sandbox, SandboxOptions};
 use telcreds::secret::Secret;
 use telcreds::tui::app::list::ItemList;
 use telcreds::tui::app::sip_row::SipRow;
-
-/// The system allocator, counting the bytes each thread allocates less those it
-/// frees: what a drop on this thread gives back, whatever other threads do.
-struct Counting;
-
-thread_local! {
-    static IN_USE: Cell<isize> = const { Cell::new(0) };
-}
-
-/// Adds `delta` to this thread's count (nothing while the thread is torn down).
-fn count(delta: isize) {
-    let _ = IN_USE.try_with(|n| n.set(n.get() + delta));
-}
-
-// SAFETY: every call is passed to the system allocator unchanged; only a counter
-// is updated beside it.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count(layout.size() as isize);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count(-(layout.size() as isize));
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count(new_size as isize - layout.size() as isize);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use telcreds_core::sys::ThreadCountingAllocator;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: ThreadCountingAllocator = ThreadCountingAllocator;
 
 /// Heap bytes per row that the UI's SIP list may hold: at 100,000 rows, 26 MB
 /// (the UI's 50 MB goal, less its 18 MB without any list and some room for the
@@ -121,9 +84,9 @@ async fn bulk_sandbox() -> Sandbox {
 
 /// The heap bytes `value` holds: what dropping it gives back.
 fn bytes_held<T>(value: T) -> usize {
-    let before = IN_USE.with(Cell::get);
+    let before = ThreadCountingAllocator::thread_bytes();
     drop(value);
-    usize::try_from(before - IN_USE.with(Cell::get)).unwrap_or_default()
+    usize::try_from(before - ThreadCountingAllocator::thread_bytes()).unwrap_or_default()
 }
 
 /// The terminal UI itself, driven as its event loop drives it: `2` opens the SIP tab,

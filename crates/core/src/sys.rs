@@ -13,6 +13,8 @@
 //!   would be ignored, or forced to its default, after the prompt.
 //! - glibc's heap tuning ([`return_freed_memory`], [`return_large_blocks_on_free`]),
 //!   which has no safe wrapper.
+//! - [`ThreadCountingAllocator`], the allocator the memory test installs to count
+//!   what one thread holds: `GlobalAlloc` is an unsafe trait.
 #![allow(unsafe_code)]
 
 use std::fs::File;
@@ -251,6 +253,49 @@ pub fn return_large_blocks_on_free() {
     // SAFETY: mallopt only changes malloc's policy for later allocations.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+/// The system allocator, counting the bytes each thread allocates less those it
+/// frees: what a drop on this thread gives back, whatever other threads do. For the
+/// memory test (`tests/memory.rs`), which installs it as its global allocator.
+pub struct ThreadCountingAllocator;
+
+thread_local! {
+    static THREAD_BYTES: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+}
+
+impl ThreadCountingAllocator {
+    /// The bytes this thread has allocated and not freed since it started.
+    pub fn thread_bytes() -> isize {
+        THREAD_BYTES.with(std::cell::Cell::get)
+    }
+
+    /// Adds `delta` to this thread's count (nothing while the thread is torn down).
+    fn count(delta: isize) {
+        let _ = THREAD_BYTES.try_with(|n| n.set(n.get() + delta));
+    }
+}
+
+// SAFETY: every call is passed to the system allocator unchanged; only a counter
+// of this thread is updated beside it.
+unsafe impl std::alloc::GlobalAlloc for ThreadCountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        Self::count(layout.size().cast_signed());
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        Self::count(-layout.size().cast_signed());
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        Self::count(new_size.cast_signed() - layout.size().cast_signed());
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
     }
 }
 
