@@ -235,11 +235,9 @@ impl Ops {
             Ok(c) => c,
             Err(e) => return Done::refused(e),
         };
-        let transport = match c.transport {
-            Transport::Udp => ProbeTransport::Udp,
-            Transport::Tcp => ProbeTransport::Tcp,
-            Transport::Tls => ProbeTransport::Tls,
-            Transport::Unknown(t) => {
+        let transport = match ProbeTransport::try_from(&c.transport) {
+            Ok(t) => t,
+            Err(t) => {
                 return Done::refused(ApiError::local_validation(vec![FieldError::new(
                     field::TRANSPORT,
                     format!("telcreds cannot probe over {t:?}"),

@@ -25,6 +25,21 @@ pub enum Transport {
     Tls,
 }
 
+/// The domain's transport narrowed to the three the probe speaks; a transport the
+/// platform named and telcreds does not know is the error, unchanged.
+impl TryFrom<&crate::domain::Transport> for Transport {
+    type Error = String;
+
+    fn try_from(t: &crate::domain::Transport) -> Result<Transport, String> {
+        match t {
+            crate::domain::Transport::Udp => Ok(Transport::Udp),
+            crate::domain::Transport::Tcp => Ok(Transport::Tcp),
+            crate::domain::Transport::Tls => Ok(Transport::Tls),
+            crate::domain::Transport::Unknown(other) => Err(other.to_string()),
+        }
+    }
+}
+
 impl Transport {
     /// The Via transport token: `UDP`, `TCP` or `TLS`.
     pub fn via_token(self) -> &'static str {
