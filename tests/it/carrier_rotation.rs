@@ -354,3 +354,25 @@ async fn in_place_keeps_the_username_and_says_calls_fail_when_the_platform_refus
     assert!(status.stdout.contains("--in-place"), "{}", said(&status));
     assert_no_canary(dir.path(), &[&r, &broken, &status]);
 }
+
+#[tokio::test]
+async fn a_carrier_refusing_the_new_pair_gets_the_old_pair_back_on_the_platform() {
+    let (sb, dir, cfg) = set_up().await;
+    let list = list_sid(&cfg).await;
+    // The carrier does not accept the new pair yet: the check's REGISTER is refused.
+    sb.refuse_next_registers(1);
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 9, "the old pair is back on the platform");
+    assert!(said(&r).contains("nothing changed"), "{}", said(&r));
+    assert_eq!(
+        listed(&sb, &list),
+        (true, false),
+        "the new credential deleted"
+    );
+    // The platform holds the old pair again: the carrier accepts it.
+    let probe = run(&cfg, &["sip", "probe", TRUNK, "--register"], "").await;
+    assert_eq!(probe.code, 0, "{}", said(&probe));
+    let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;
+    assert_eq!(status.stdout.trim(), "[]", "nothing to finish");
+    assert_no_canary(dir.path(), &[&r, &probe, &status]);
+}

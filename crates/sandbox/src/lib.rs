@@ -179,6 +179,14 @@ impl Sandbox {
         })
     }
 
+    /// Makes the demo's SIP peer refuse the next `n` authenticated REGISTERs (tests:
+    /// a carrier that does not yet accept a pair its list holds).
+    pub fn refuse_next_registers(&self, n: u32) {
+        if let Some(peer) = &self.sip_peer {
+            peer.refuse_next(n);
+        }
+    }
+
     /// Where the demo's SIP peer listens (UDP and TCP), when there is one.
     pub fn sip_peer_addr(&self) -> Option<SocketAddr> {
         self.sip_peer.as_ref().map(sip_peer::SipPeer::addr)

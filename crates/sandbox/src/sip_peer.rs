@@ -34,6 +34,9 @@ pub type Directory = Arc<dyn Fn(&str) -> Vec<Secret> + Send + Sync>;
 struct PeerState {
     config: Mutex<PeerConfig>,
     directory: Mutex<Option<Directory>>,
+    /// Authenticated REGISTERs still to refuse whatever they answer (a carrier
+    /// that does not yet accept a pair its list holds).
+    refusals: std::sync::atomic::AtomicU32,
 }
 
 impl std::fmt::Debug for PeerState {
@@ -64,6 +67,7 @@ impl SipPeer {
         let config = Arc::new(PeerState {
             config: Mutex::new(config),
             directory: Mutex::new(None),
+            refusals: std::sync::atomic::AtomicU32::new(0),
         });
         // The same port for both: try a few until TCP can take the UDP one.
         let (udp, tcp) = loop {
@@ -134,6 +138,13 @@ impl SipPeer {
         }
     }
 
+    /// Refuses (403) the next `n` authenticated REGISTERs, whatever they answer.
+    pub fn refuse_next(&self, n: u32) {
+        self.config
+            .refusals
+            .store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Also accepts, from now on, every password `directory` gives for a username
     /// when the REGISTER comes.
     pub fn set_directory(&self, directory: Directory) {
@@ -190,6 +201,15 @@ impl Request {
     }
 }
 
+/// True (and one fewer left) while refusals are queued.
+fn take_refusal(state: &PeerState) -> bool {
+    use std::sync::atomic::Ordering::SeqCst;
+    state
+        .refusals
+        .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
 /// The response to one request, or nothing for what is not a request.
 fn answer(bytes: &[u8], state: &PeerState) -> Option<Vec<u8>> {
     let request = Request::parse(bytes)?;
@@ -200,6 +220,7 @@ fn answer(bytes: &[u8], state: &PeerState) -> Option<Vec<u8>> {
             let directory = state.directory.lock().ok()?.clone();
             match request.header("authorization") {
                 None => challenge(&config),
+                Some(_) if take_refusal(state) => (403, "Forbidden", String::new()),
                 Some(auth) if verified(auth, &config, directory.as_ref()) => {
                     (200, "OK", String::new())
                 }

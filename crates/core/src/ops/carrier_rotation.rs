@@ -200,6 +200,7 @@ pub struct CarrierRotation<'a> {
     journal: Journal,
     plan: CarrierPlan,
     password: Secret,
+    old_password: Option<Secret>,
     probe: Option<ProbeOptions>,
     probe_report: Option<ProbeReport>,
     steps: Vec<(String, StepOutcome)>,
@@ -222,6 +223,7 @@ impl<'a> CarrierRotation<'a> {
             journal: ops.audit_journal().clone(),
             plan: planned.plan,
             password,
+            old_password: planned.old_password,
             probe,
             probe_report: None,
             steps: Vec::new(),
@@ -257,10 +259,13 @@ impl<'a> CarrierRotation<'a> {
                 None => return CarrierEnding::NothingChanged,
             }
         }
+        // This run moves the platform off the old pair: it can put it back.
+        let restorable = !platform_on_new;
+        let mut added_sid = None;
         if !platform_on_new {
-            let added = match new_sid {
+            let added = match &new_sid {
                 // Its password was lost with the run that added it: a new one.
-                Some(sid) => self.set_password(&list, &sid, "the new credential").await,
+                Some(sid) => self.set_password(&list, sid, "the new credential").await,
                 None => self.create(&list, &new_user).await,
             };
             let new_sid = match added {
@@ -268,6 +273,7 @@ impl<'a> CarrierRotation<'a> {
                 Err(Stop::Refused) => return CarrierEnding::NothingChanged,
                 Err(Stop::Unknown) => return CarrierEnding::BothWork,
             };
+            added_sid = Some(new_sid.clone());
             match self.update_platform(Some(&new_user)).await {
                 Ok(()) => {}
                 Err(Stop::Unknown) => return CarrierEnding::BothWork,
@@ -281,8 +287,17 @@ impl<'a> CarrierRotation<'a> {
             }
         }
         if !self.check().await {
-            // The platform uses a pair the carrier refused: the old one is kept.
-            return CarrierEnding::MayBeBroken;
+            // The platform holds a pair the carrier refused: the old pair goes back.
+            let new_sid = added_sid.or(new_sid);
+            return match (restorable, new_sid) {
+                (true, Some(new_sid)) if self.restore_old_pair(&old_sid).await => {
+                    let _ = self
+                        .delete(&list, &new_sid, "the new credential, deleted again")
+                        .await;
+                    CarrierEnding::NothingChanged
+                }
+                _ => CarrierEnding::MayBeBroken,
+            };
         }
         if !old_present {
             return CarrierEnding::Rotated;
@@ -421,6 +436,46 @@ impl<'a> CarrierRotation<'a> {
                 Ok(())
             }
             Err(e) => Err(self.failed(step, &e)),
+        }
+    }
+
+    /// Puts the old pair back on the platform (the carrier refused the new one);
+    /// true once the platform confirmed it.
+    async fn restore_old_pair(&mut self, old_sid: &str) -> bool {
+        let step = "put the old pair back on the platform".to_string();
+        let Some(old_password) = self.old_password.clone() else {
+            self.steps.push((
+                step,
+                StepOutcome::Failed("the old password was not known".into()),
+            ));
+            return false;
+        };
+        let edit = SipEdit {
+            auth_user: Some(Some(self.plan.old.username.clone())),
+            password: PasswordChange::Set(old_password),
+            ..SipEdit::default()
+        };
+        self.journal_sent(Action::CarrierPlatformUpdate, Some(old_sid));
+        let result = self
+            .ops
+            .replace_sip_quietly(&self.plan.credential_id, &edit)
+            .await;
+        self.journal_end(Action::CarrierPlatformUpdate, Some(old_sid), &result);
+        match result {
+            Ok(_) => {
+                self.steps.push((
+                    step,
+                    StepOutcome::Done(format!(
+                        "the old pair is back on the platform ({})",
+                        self.plan.old.username
+                    )),
+                ));
+                true
+            }
+            Err(e) => {
+                let _ = self.failed(step, &e);
+                false
+            }
         }
     }
 
@@ -647,8 +702,10 @@ pub fn unfinished_carrier_runs(entries: &[JournalEntry]) -> Vec<UnfinishedCarrie
         };
         let run = &mut open[i];
         run.carrier = record.clone();
+        let restores = record.acted_on.as_deref() == Some(record.old_sid.as_str());
         if e.action == Action::CarrierPlatformUpdate {
             run.platform_holds = match e.outcome {
+                Outcome::Ok if restores => super::rotation::Holds::Old,
                 Outcome::Ok => super::rotation::Holds::New,
                 Outcome::Failed | Outcome::Skipped => run.platform_holds,
                 _ => super::rotation::Holds::Unknown,
@@ -693,6 +750,9 @@ pub struct PlannedCarrierRotation {
     pub plan: CarrierPlan,
     /// The trunk's Twilio account, with its current token.
     pub twilio: TwilioTrunking,
+    /// The platform's password as read when planning, to put the old pair back if
+    /// the carrier refuses the new one.
+    pub old_password: Option<Secret>,
 }
 
 /// Plans the rotation at both ends of SIP credential `id` on `ops`'s profile: an
@@ -731,7 +791,11 @@ pub async fn plan_carrier_rotation(
             in_place: r.in_place,
             resumed: true,
         };
-        return Ok(PlannedCarrierRotation { plan, twilio });
+        return Ok(PlannedCarrierRotation {
+            plan,
+            twilio,
+            old_password: credential.auth_password.clone(),
+        });
     }
     let link = match find_carrier_end(&credential, accounts, http).await {
         CarrierEnd::Found(link) => link,
@@ -761,7 +825,11 @@ pub async fn plan_carrier_rotation(
         in_place,
         resumed: false,
     };
-    Ok(PlannedCarrierRotation { plan, twilio })
+    Ok(PlannedCarrierRotation {
+        plan,
+        twilio,
+        old_password: credential.auth_password.clone(),
+    })
 }
 
 /// The configured account `sid`.
