@@ -774,6 +774,14 @@ async fn r_then_b_rotates_a_trunk_credential_at_both_ends() {
     );
     let screen = h.screen(100, 30);
     assert!(screen.contains("rotated at both ends"), "{screen}");
+    // On a small screen the report scrolls to its last line.
+    let small = h.screen(40, 12);
+    assert!(small.contains("scroll"), "{small}");
+    for _ in 0..30 {
+        h.press(KeyCode::Down);
+    }
+    let bottom = h.screen(40, 12);
+    assert!(bottom.contains("longer works"), "{bottom}");
     h.press(KeyCode::Esc);
     assert!(h.app.overlay.is_none());
     h.settle().await;

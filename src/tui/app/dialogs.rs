@@ -322,9 +322,18 @@ impl App {
             } => self.rotation_plan_key(dialog, plan, token, mint, key),
             Overlay::RotateHow { account_sid } => self.rotate_how_key(account_sid, key),
             Overlay::SipRotateHow { id, name } => self.sip_rotate_how_key(id, name, key),
-            Overlay::Report { title, lines } => {
+            Overlay::Report {
+                title,
+                lines,
+                scroll,
+            } => {
                 if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                    self.overlay = Some(Overlay::Report { title, lines });
+                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    self.overlay = Some(Overlay::Report {
+                        title,
+                        lines,
+                        scroll,
+                    });
                 }
                 Vec::new()
             }

@@ -149,6 +149,8 @@ pub enum Overlay {
         title: String,
         /// The summary.
         lines: Vec<crate::ops::rotation::SummaryLine>,
+        /// The first line shown, when it does not all fit.
+        scroll: usize,
     },
     /// How to rotate a Twilio token: mint a new one at Twilio, or type one.
     RotateHow {

@@ -459,6 +459,7 @@ impl App {
                     self.overlay = Some(Overlay::Report {
                         title: format!("Rotate at both ends — {name}"),
                         lines,
+                        scroll: 0,
                     });
                 }
                 if let Some(last) = last {

@@ -8,7 +8,7 @@ use crate::tui::app::theme::Theme;
 use crate::tui::components::widgets::{esc_cancel, key_choice, modal_lines, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
 /// Width of both dialogs.
 const WIDTH: u16 = 78;
@@ -44,10 +44,10 @@ pub fn draw_how(name: &str, frame: &mut Frame, area: Rect, t: &Theme) {
     modal_lines(frame, area, WIDTH, "Rotate SIP password", lines, t);
 }
 
-/// A run's report: its summary, a line after each tone's symbol, wrapped.
-pub fn draw_report(title: &str, lines: &[SummaryLine], frame: &mut Frame, area: Rect, t: &Theme) {
-    let width = usize::from(WIDTH.min(area.width).saturating_sub(4));
-    let mut shown: Vec<Line> = Vec::new();
+/// A run's report as rows of at most `width` columns: each summary line after its
+/// tone's symbol, wrapped at spaces, in its tone's colour.
+pub fn report_lines(lines: &[SummaryLine], width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut shown = Vec::new();
     for line in lines {
         let style = match line.tone {
             Tone::Ok => t.base,
@@ -57,10 +57,5 @@ pub fn draw_report(title: &str, lines: &[SummaryLine], frame: &mut Frame, area: 
             shown.push(Line::styled(row, style));
         }
     }
-    shown.push(Line::raw(""));
-    shown.push(Line::from(vec![
-        Span::styled("⏎/Esc", t.hint_key),
-        Span::styled(" close", t.hint_label),
-    ]));
-    modal_lines(frame, area, WIDTH, title, shown, t);
+    shown
 }

@@ -90,15 +90,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame, area: Rect) {
         Some(Overlay::SipRotateHow { name, .. }) => {
             crate::tui::components::carrier_view::draw_how(name, frame, area, &app.settings.theme)
         }
-        Some(Overlay::Report { title, lines }) => {
-            crate::tui::components::carrier_view::draw_report(
-                title,
-                lines,
-                frame,
-                area,
-                &app.settings.theme,
-            )
-        }
+        Some(Overlay::Report { .. }) => draw_report(app, frame, area),
         Some(Overlay::RotateHow { account_sid }) => {
             crate::tui::components::rotation_view::draw_rotate_how(
                 account_sid,
@@ -187,4 +179,43 @@ fn draw_probe_ask(app: &App, targets: &[(String, String)], frame: &mut Frame, ar
         ]),
     ];
     modal_lines(frame, area, 64, "Probe", lines.into(), t);
+}
+
+/// A run's report: a line after each tone's symbol, wrapped, scrolling (the keys
+/// that move the cursor) when it does not all fit.
+fn draw_report(app: &mut App, frame: &mut Frame, area: Rect) {
+    use crate::tui::app::action::UserAction;
+    use crate::tui::components::{carrier_view, widgets::centered};
+    let t = app.settings.theme.clone();
+    let keymap = app.keymap();
+    let keys = format!(
+        "{}/{}",
+        keymap.label(UserAction::Up),
+        keymap.label(UserAction::Down)
+    );
+    let Some(Overlay::Report {
+        title,
+        lines,
+        scroll,
+    }) = app.overlay.as_mut()
+    else {
+        return;
+    };
+    let width = usize::from(centered(area, 80, area.height).width.saturating_sub(2));
+    let shown = carrier_view::report_lines(lines, width, &t);
+    let height = u16::try_from(shown.len() + 2).unwrap_or(u16::MAX);
+    // On a narrow screen the title keeps room for the keys that scroll.
+    let title = if area.width < 70 {
+        "Both ends".to_string()
+    } else {
+        format!("{title} — Esc closes")
+    };
+    *scroll = pager::draw(
+        frame,
+        centered(area, 80, height),
+        (&title, &keys),
+        &shown,
+        *scroll,
+        &t,
+    );
 }
