@@ -159,9 +159,12 @@ async fn create_update_rotate_verify_delete_a_twilio_provider() {
 }
 
 #[tokio::test]
-async fn local_validation_stops_bad_input_before_any_call() {
+async fn the_operations_layer_stops_bad_input_before_any_call() {
     let sb = sandbox(Seed::Empty).await;
-    let c = client(&sb, Platform::Dasha);
+    let dir = tempfile::tempdir().unwrap();
+    let stores = telcreds::ops::Stores::in_dir(dir.path());
+    let ops =
+        telcreds::ops::Ops::connect(&profile(&sb, "d", Platform::Dasha), http(), stores).unwrap();
     let bad = NewProvider {
         name: None,
         provider: "twilio".into(),
@@ -170,14 +173,25 @@ async fn local_validation_stops_bad_input_before_any_call() {
         region: None,
         supports_call_transfer: None,
     };
-    let e = c.create_provider(&bad).await.unwrap_err();
+    let done = ops.create_provider(&bad).await;
+    let e = done.result.unwrap_err();
     let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["account_sid", "auth_token"]);
     assert!(e.to_string().contains("got 31 characters"), "{e}");
+    assert!(
+        done.journaled.is_none(),
+        "nothing was sent, nothing to journal"
+    );
     let mut input = sip_input("sip.example");
     input.transport = Transport::parse("carrier-pigeon");
-    let e = c.create_sip_credential(&input).await.unwrap_err();
+    let e = ops.create_sip(&input).await.result.unwrap_err();
     assert_eq!(e.field_errors()[0].field, "transport");
+    let e = ops
+        .rotate_provider_token("p1", &Secret::new("short"))
+        .await
+        .result
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "auth_token");
     assert!(requests(&sb).await.is_empty(), "nothing was sent");
 }
 

@@ -170,11 +170,10 @@ impl PlatformClient {
         }
     }
 
-    /// Creates a Twilio provider after checking the fields locally. Dasha checks the
-    /// pair with Twilio itself; for Unpod it is checked with Twilio first, and a
-    /// refused pair is never sent.
+    /// Creates a Twilio provider (its fields checked by the operations layer). Dasha
+    /// checks the pair with Twilio itself; for Unpod it is checked with Twilio first,
+    /// and a refused pair is never sent.
     pub async fn create_provider(&self, new: &NewProvider) -> Result<Provider, ApiError> {
-        validate::new_provider(new).map_err(ApiError::local_validation)?;
         match self {
             PlatformClient::Dasha(c) => c.create_twilio_provider(new).await,
             PlatformClient::Unpod { client, twilio } => {
@@ -194,7 +193,6 @@ impl PlatformClient {
         id: &str,
         u: &ProviderUpdate,
     ) -> Result<Provider, ApiError> {
-        validate::provider_update(u).map_err(ApiError::local_validation)?;
         match self {
             PlatformClient::Dasha(c) => c.update_twilio_provider(id, u).await,
             PlatformClient::Unpod { client, twilio } => {
@@ -228,12 +226,6 @@ impl PlatformClient {
         id: &str,
         token: &Secret,
     ) -> Result<Provider, ApiError> {
-        validate::auth_token(token).map_err(|m| {
-            ApiError::local_validation(vec![validate::FieldError::new(
-                validate::field::AUTH_TOKEN,
-                m,
-            )])
-        })?;
         match self {
             PlatformClient::Dasha(c) => c.update_auth_token(id, token).await,
             PlatformClient::Unpod { client, twilio } => {
@@ -291,24 +283,22 @@ impl PlatformClient {
         self.dasha("SIP credentials")?.get_sip_credential(id).await
     }
 
-    /// Creates a SIP credential after checking the fields locally.
+    /// Creates a SIP credential (its fields checked by the operations layer).
     pub async fn create_sip_credential(
         &self,
         input: &SipCredentialInput,
     ) -> Result<SipCredential, ApiError> {
-        validate::sip_credential(input).map_err(ApiError::local_validation)?;
         self.dasha("SIP credentials")?
             .create_sip_credential(input)
             .await
     }
 
-    /// Replaces a SIP credential's fields (id kept) after checking them locally.
+    /// Replaces a SIP credential's fields (id kept; checked by the operations layer).
     pub async fn update_sip_credential(
         &self,
         id: &str,
         input: &SipCredentialInput,
     ) -> Result<SipCredential, ApiError> {
-        validate::sip_credential(input).map_err(ApiError::local_validation)?;
         self.dasha("SIP credentials")?
             .replace_sip_credential(id, input)
             .await

@@ -54,6 +54,9 @@ impl Ops {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
+        if let Err(e) = validate::new_provider(new).map_err(ApiError::local_validation) {
+            return Done::refused(e);
+        }
         let result = self.client.create_provider(new).await;
         let (id, name) = match &result {
             Ok(p) => (p.id.clone(), Some(p.display_name())),
@@ -99,6 +102,10 @@ impl Ops {
     pub async fn rotate_provider_token(&self, id: &str, token: &Secret) -> Done<Provider> {
         if let Err(e) = self.writable() {
             return Done::refused(e);
+        }
+        if let Err(m) = validate::auth_token(token) {
+            let field = validate::FieldError::new(validate::field::AUTH_TOKEN, m);
+            return Done::refused(ApiError::local_validation(vec![field]));
         }
         let result = self.client.rotate_provider_token(id, token).await;
         let name = result.as_ref().ok().map(Provider::display_name);

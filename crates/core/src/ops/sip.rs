@@ -145,6 +145,9 @@ impl Ops {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
+        if let Err(e) = validate::sip_credential(input).map_err(ApiError::local_validation) {
+            return Done::refused(e);
+        }
         let result = self.client.create_sip_credential(input).await;
         let (id, name) = match &result {
             Ok(c) => (c.id.clone(), c.display_name()),
@@ -209,6 +212,7 @@ impl Ops {
     ) -> Result<SipCredential, ApiError> {
         let mut input = current.to_input()?;
         edit.apply(&mut input);
+        validate::sip_credential(&input).map_err(ApiError::local_validation)?;
         self.client.update_sip_credential(&current.id, &input).await
     }
 
