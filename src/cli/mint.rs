@@ -119,7 +119,9 @@ async fn check_current(
     stores: &Stores,
 ) -> Result<CheckedToken, CliError> {
     let (result, warnings) =
-        rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal).await;
+        rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal)
+            .await
+            .into_parts();
     warn_all(&warnings);
     let promotion_sent = if result.is_err() {
         promotion_sent(&stores.journal, sid).await

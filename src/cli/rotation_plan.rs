@@ -96,7 +96,9 @@ pub(super) async fn check(
     journal: &Journal,
 ) -> Result<CheckedToken, CliError> {
     let (result, warnings) =
-        rotation::check_everywhere(http, profiles, account_sid, token, journal).await;
+        rotation::check_everywhere(http, profiles, account_sid, token, journal)
+            .await
+            .into_parts();
     warn_all(&warnings);
     result.map_err(|failure| {
         let mut e = CliError::from(failure.as_api_error());

@@ -47,8 +47,9 @@ async fn twilio_accepts(sb: &Sandbox, token: &Secret) -> bool {
 /// sandbox's Twilio holds it.
 async fn minted(sb: &Sandbox, profiles: &[Profile], dir: &Path) -> (CheckedToken, Minted, Secret) {
     let current = current_token(sb, ACME);
-    let (old, _) =
-        rotation::check_everywhere(&http(), profiles, ACME, &current, &journal(dir)).await;
+    let old = rotation::check_everywhere(&http(), profiles, ACME, &current, &journal(dir))
+        .await
+        .result;
     let old = old.expect("the current token passes");
     let (minted, _) = mint_on(sb, profiles, &old, false, dir).await;
     let secondary = Secret::new(sb.secondary_token(ACME).expect("a secondary exists"));
@@ -63,7 +64,9 @@ async fn mint_on(
     replace: bool,
     dir: &Path,
 ) -> (Result<Minted, MintFailure>, Vec<telcreds::ops::Warning>) {
-    rotation::mint(&http(), profiles, &sb.origin(), old, replace, &journal(dir)).await
+    rotation::mint(&http(), profiles, &sb.origin(), old, replace, &journal(dir))
+        .await
+        .into_parts()
 }
 
 fn tokens(sb: &Sandbox) -> Vec<String> {
@@ -468,8 +471,9 @@ async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
     let dir = tempfile::tempdir().unwrap();
     let profiles = vec![profile(&sb, "dasha", Platform::Dasha)];
     let current = current_token(&sb, &sid);
-    let (old, _) =
-        rotation::check_everywhere(&http(), &profiles, &sid, &current, &journal(dir.path())).await;
+    let old = rotation::check_everywhere(&http(), &profiles, &sid, &current, &journal(dir.path()))
+        .await
+        .result;
     let old = old.unwrap();
     let plan = rotation::plan(&profiles, &http(), &sid).await;
     assert_eq!(plan.update_count(), 10);
@@ -500,8 +504,9 @@ async fn a_create_without_a_clear_answer_is_reported_as_unknown() {
     let dir = tempfile::tempdir().unwrap();
     let profiles = profiles(&sb);
     let current = current_token(&sb, ACME);
-    let (old, _) =
-        rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal(dir.path())).await;
+    let old = rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal(dir.path()))
+        .await
+        .result;
     fault(
         &sb,
         serde_json::json!({"kind": "server_error", "method": "POST", "path_prefix": "/v1/AuthTokens/Secondary"}),

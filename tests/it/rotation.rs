@@ -703,8 +703,9 @@ async fn a_run_takes_only_the_decisions_its_stage_offers() {
     profiles[1].readonly = true;
     let journal = Journal::open(dir.path().join("journal.jsonl"));
     let current = current_token(&sb, ACME);
-    let (checked, _) =
-        rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal).await;
+    let checked = rotation::check_everywhere(&http(), &profiles, ACME, &current, &journal)
+        .await
+        .result;
     let checked = Arc::new(checked.expect("the current token passes"));
     let plan = Arc::new(rotation::plan(&profiles, &http(), ACME).await);
     let ctx = RunContext {

@@ -413,7 +413,8 @@ async fn run_rotation(
         } => {
             let (result, warnings) =
                 rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
-                    .await;
+                    .await
+                    .into_parts();
             for w in warnings {
                 let _ = tx.send(Msg::Warning(w));
             }
@@ -447,7 +448,8 @@ async fn run_rotation(
             };
             let (result, warnings) =
                 rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
-                    .await;
+                    .await
+                    .into_parts();
             for w in warnings {
                 let _ = tx.send(Msg::Warning(w));
             }

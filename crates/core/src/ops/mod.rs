@@ -77,23 +77,38 @@ impl Origin {
 /// What a change operation did: its result, the journal entry it wrote (shown in
 /// the Activity tab), and what could not be recorded.
 #[derive(Debug)]
-pub struct Done<T> {
+pub struct Done<T, E = ApiError> {
     /// The platform's answer, or why not.
-    pub result: Result<T, ApiError>,
+    pub result: Result<T, E>,
     /// The journal entry, when it was written.
     pub journaled: Option<JournalEntry>,
     /// What could not be recorded.
     pub warnings: Vec<Warning>,
 }
 
-impl<T> Done<T> {
+impl<T, E> Done<T, E> {
     /// A change refused before anything was sent: nothing is journaled.
-    fn refused(error: ApiError) -> Done<T> {
+    fn refused(error: E) -> Done<T, E> {
         Done {
             result: Err(error),
             journaled: None,
             warnings: Vec::new(),
         }
+    }
+
+    /// A step of several journal entries (written as it went), with what could not
+    /// be recorded.
+    pub(crate) fn steps(result: Result<T, E>, warnings: Vec<Warning>) -> Done<T, E> {
+        Done {
+            result,
+            journaled: None,
+            warnings,
+        }
+    }
+
+    /// The result and the warnings, for a caller that shows the warnings apart.
+    pub fn into_parts(self) -> (Result<T, E>, Vec<Warning>) {
+        (self.result, self.warnings)
     }
 }
 

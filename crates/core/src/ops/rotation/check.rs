@@ -5,6 +5,7 @@ use crate::api::{ApiError, Http, TwilioVerdict};
 use crate::config::{DEFAULT_TWILIO_API_BASE, Profile};
 use crate::domain::validate::{self, FieldError, field};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
 
@@ -88,7 +89,7 @@ pub async fn check_everywhere(
     account_sid: &str,
     token: &Secret,
     journal: &Journal,
-) -> (Result<CheckedToken, CheckFailure>, Vec<Warning>) {
+) -> Done<CheckedToken, CheckFailure> {
     let mut bases: Vec<&str> = profiles
         .iter()
         .map(|p| p.twilio_api_base.as_str())
@@ -115,12 +116,12 @@ pub async fn check_everywhere(
                 error,
             },
         };
-        return (Err(failure), warnings);
+        return Done::steps(Err(failure), warnings);
     }
     let result = checked.ok_or_else(|| CheckFailure::Rejected {
         reason: "Twilio did not accept the token".into(),
     });
-    (result, warnings)
+    Done::steps(result, warnings)
 }
 
 /// Journals one Twilio check of a new token.

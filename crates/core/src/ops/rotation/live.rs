@@ -435,7 +435,8 @@ impl RotationRun {
             replace,
             &self.ctx.journal,
         )
-        .await;
+        .await
+        .into_parts();
         warnings.extend(w);
         let minted = match result {
             Ok(minted) => minted,
@@ -552,7 +553,8 @@ impl RotationRun {
                 self.set_stage(RunStage::Storing);
                 let (result, w) =
                     super::store_new_token(cmd, self.account_sid(), &token, &self.ctx.journal)
-                        .await;
+                        .await
+                        .into_parts();
                 warnings.extend(w);
                 Some(result)
             }

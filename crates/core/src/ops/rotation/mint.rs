@@ -22,6 +22,7 @@ use crate::api::Http;
 use crate::api::twilio_accounts::TwilioAccounts;
 use crate::config::{Profile, STORE_TIMEOUT, store_secret};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, Outcome, TargetKind};
+use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -201,10 +202,10 @@ pub async fn mint(
     old: &CheckedToken,
     replace: bool,
     journal: &Journal,
-) -> (Result<Minted, MintFailure>, Vec<Warning>) {
+) -> Done<Minted, MintFailure> {
     let sid = old.account_sid();
     if let Err(why) = same_region(profiles, accounts_base) {
-        return (Err(MintFailure::OtherRegion(why)), Vec::new());
+        return Done::steps(Err(MintFailure::OtherRegion(why)), Vec::new());
     }
     let pending = Pending::new(http, accounts_base, old);
     let mut warnings = Vec::new();
@@ -219,7 +220,7 @@ pub async fn mint(
             error,
             unfinished: Some(unfinished),
         };
-        return (Err(failure), warnings);
+        return Done::steps(Err(failure), warnings);
     }
     if replace {
         let (deleted, w) = pending
@@ -227,7 +228,7 @@ pub async fn mint(
             .await;
         warnings.extend(w);
         if let Err(e) = deleted {
-            return (Err(MintFailure::Failed(e)), warnings);
+            return Done::steps(Err(MintFailure::Failed(e)), warnings);
         }
     }
     warnings.extend(journal_sent(journal, sid, Action::RotationSecondaryCreate));
@@ -256,19 +257,21 @@ pub async fn mint(
                 e @ ApiError::NotFound { .. } => MintFailure::ApiNotEnabled(e),
                 e => MintFailure::Failed(e),
             };
-            return (Err(failure), warnings);
+            return Done::steps(Err(failure), warnings);
         }
     };
-    let (checked, w) = check_everywhere(http, profiles, sid, &secondary, journal).await;
+    let (checked, w) = check_everywhere(http, profiles, sid, &secondary, journal)
+        .await
+        .into_parts();
     warnings.extend(w);
     match checked {
-        Ok(new) => (Ok(Minted { pending, new }), warnings),
+        Ok(new) => Done::steps(Ok(Minted { pending, new }), warnings),
         Err(failure) => {
             let (_, w) = pending
                 .delete_secondary("the new secondary did not pass Twilio's check", journal)
                 .await;
             warnings.extend(w);
-            (Err(MintFailure::NewRejected(failure)), warnings)
+            Done::steps(Err(MintFailure::NewRejected(failure)), warnings)
         }
     }
 }
@@ -642,7 +645,7 @@ pub async fn store_new_token(
     account_sid: &str,
     token: &Secret,
     journal: &Journal,
-) -> (Result<String, String>, Vec<Warning>) {
+) -> Done<String, String> {
     let sent = journal_sent(journal, account_sid, Action::RotationStore);
     let (cmd, secret) = (store_cmd.to_string(), token.clone());
     let result = tokio::task::spawn_blocking(move || store_secret(&cmd, &secret, STORE_TIMEOUT))
@@ -658,7 +661,7 @@ pub async fn store_new_token(
         .into_iter()
         .chain(write_journal(journal, &entry))
         .collect();
-    (result, warnings)
+    Done::steps(result, warnings)
 }
 
 /// Journals a step at Twilio's Accounts API as sent, before it is: a crash while it
