@@ -436,13 +436,12 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
     let planned = plan_carrier_rotation(&ctx.ops, &ctx.twilio_accounts, &ctx.http, id, a.in_place)
         .await
         .map_err(|why| {
-            CliError::new(
-                Exit::Refused,
-                format!(
-                    "cannot rotate SIP credential {id} at both ends: {}; nothing was changed",
-                    crate::text::printable(&why)
-                ),
-            )
+            let mut e = CliError::from(why.as_api_error());
+            e.message = format!(
+                "cannot rotate SIP credential {id} at both ends: {}; nothing was changed",
+                crate::text::printable(&why.to_string())
+            );
+            e
         })?;
     let plan = &planned.plan;
     if ctx.output == OutputFormat::Table {

@@ -342,7 +342,9 @@ async fn rotate_both_ends(
     http: &Http,
 ) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, String> {
     use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
-    let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
+    let planned = plan_carrier_rotation(ops, accounts, http, id, false)
+        .await
+        .map_err(|why| why.to_string())?;
     let password = crate::ops::carrier::generate_carrier_password();
     let probe = probe_options(true).await.ok();
     let report = CarrierRotation::new(ops, planned, password, probe)

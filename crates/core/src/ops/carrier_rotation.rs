@@ -744,6 +744,47 @@ fn stage_words(action: Action, outcome: Outcome) -> &'static str {
     }
 }
 
+/// Why a rotation at both ends cannot be planned; nothing was changed.
+#[derive(Debug, Clone)]
+pub enum NotPlanned {
+    /// The platform refused or could not read the credential (a read-only profile,
+    /// a credential its provider manages, no such id).
+    Platform(ApiError),
+    /// The credential has no carrier end telcreds can rotate (not found, several,
+    /// a list or account not read), and why.
+    NoCarrierEnd(String),
+    /// The trunk's Twilio account is not configured, or its token cannot be read.
+    Account(String),
+    /// The carrier's credential list could not be read.
+    Carrier(ApiError),
+    /// No new username fits both ends.
+    Username(String),
+}
+
+impl std::fmt::Display for NotPlanned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotPlanned::Platform(e) => write!(f, "{e}"),
+            NotPlanned::NoCarrierEnd(why) => write!(f, "no carrier end: {why}"),
+            NotPlanned::Account(why) | NotPlanned::Username(why) => f.write_str(why),
+            NotPlanned::Carrier(e) => {
+                write!(f, "the carrier's credential list could not be read: {e}")
+            }
+        }
+    }
+}
+
+impl NotPlanned {
+    /// The error kind, for exit codes: the platform's or the carrier's when one
+    /// answered, else a refusal.
+    pub fn as_api_error(&self) -> ApiError {
+        match self {
+            NotPlanned::Platform(e) | NotPlanned::Carrier(e) => e.clone(),
+            other => ApiError::Refused(other.to_string()),
+        }
+    }
+}
+
 /// A rotation at both ends, ready to run: what it changes and the account's client.
 pub struct PlannedCarrierRotation {
     /// What it changes.
@@ -765,8 +806,8 @@ pub async fn plan_carrier_rotation(
     http: &Http,
     id: &str,
     in_place: bool,
-) -> Result<PlannedCarrierRotation, String> {
-    let credential = ops.writable_sip(id).await.map_err(|e| e.to_string())?;
+) -> Result<PlannedCarrierRotation, NotPlanned> {
+    let credential = ops.writable_sip(id).await.map_err(NotPlanned::Platform)?;
     let (entries, _) = ops.audit_journal().read_in_background().await;
     let unfinished = unfinished_carrier_runs(&entries)
         .into_iter()
@@ -800,9 +841,10 @@ pub async fn plan_carrier_rotation(
     let link = match find_carrier_end(&credential, accounts, http).await {
         CarrierEnd::Found(link) => link,
         other => {
-            return Err(other
-                .missing()
-                .unwrap_or_else(|| "no carrier end was found".to_string()));
+            let why = other.missing();
+            return Err(NotPlanned::NoCarrierEnd(
+                why.unwrap_or_else(|| "no carrier end was found".to_string()),
+            ));
         }
     };
     let account = account(accounts, &link.account_sid)?;
@@ -813,9 +855,9 @@ pub async fn plan_carrier_rotation(
         let listed = twilio
             .list_credentials(&link.credential_list_sid)
             .await
-            .map_err(|e| format!("the carrier's credential list could not be read: {e}"))?;
+            .map_err(NotPlanned::Carrier)?;
         let taken: Vec<&str> = listed.iter().map(|c| c.username.as_str()).collect();
-        next_username(&link.username, &taken)?
+        next_username(&link.username, &taken).map_err(NotPlanned::Username)?
     };
     let plan = CarrierPlan {
         credential_id: credential.id.clone(),
@@ -833,22 +875,25 @@ pub async fn plan_carrier_rotation(
 }
 
 /// The configured account `sid`.
-fn account<'a>(accounts: &'a [TwilioAccount], sid: &str) -> Result<&'a TwilioAccount, String> {
+fn account<'a>(accounts: &'a [TwilioAccount], sid: &str) -> Result<&'a TwilioAccount, NotPlanned> {
     accounts
         .iter()
         .find(|a| a.account_sid.eq_ignore_ascii_case(sid))
         .ok_or_else(|| {
-            format!("no [twilio_accounts] table for {sid} in the config: add it (see the README)")
+            NotPlanned::Account(format!(
+                "no [twilio_accounts] table for {sid} in the config: add it (see the README)"
+            ))
         })
 }
 
 /// The account's trunking client, its token read off the async threads.
-async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, String> {
+async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, NotPlanned> {
     let source = account.clone();
+    let unread = |why: String| NotPlanned::Account(format!("the account's token: {why}"));
     let token = tokio::task::spawn_blocking(move || source.resolve_token())
         .await
-        .map_err(|e| format!("the account's token could not be read: {e}"))?
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| unread(e.to_string()))?
+        .map_err(|e| unread(e.to_string()))?;
     Ok(TwilioTrunking::new(
         http.clone(),
         &account.twilio_api_base,
