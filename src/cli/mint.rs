@@ -7,7 +7,7 @@ use super::args::{Cli, OutputFormat, RotateTwilioArgs};
 use super::audit::{warn, warn_all};
 use super::confirm::{ask_on_tty, ask_on_tty_answer};
 use super::exit::{CliError, Exit};
-use super::output::{Table, emit};
+use super::output::{Table, emit, summary_text};
 use super::rotation_plan;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
@@ -319,13 +319,7 @@ impl Flow<'_> {
         {
             print!("{}", rotation_plan::report_rows(report));
         }
-        for line in run.summary() {
-            eprintln!(
-                "{} {}",
-                line.tone.symbol(),
-                crate::text::printable(&line.text)
-            );
-        }
+        eprint!("{}", summary_text(&run.summary()));
     }
 
     /// After a promotion attempt: the new token to `store_cmd` or shown once.
@@ -367,7 +361,7 @@ impl Flow<'_> {
                 .report()
                 .map(rotation_plan::report_rows)
                 .unwrap_or_default();
-            out.push_str(&summary_text(run));
+            out.push_str(&summary_text(&run.summary()));
             if reveal {
                 out.push_str(&format!(
                     "new primary auth token (shown once, store it now, and update the \
@@ -493,7 +487,7 @@ impl Flow<'_> {
             steps: &summary,
             results: &abort.restored,
         };
-        emit(self.format(), &view, || summary_text(run))?;
+        emit(self.format(), &view, || summary_text(&run.summary()))?;
         match run.outcome() {
             (Tone::Ok, _) => Ok(()),
             (_, why) => Err(CliError::new(Exit::Incomplete, why)),
@@ -525,15 +519,6 @@ impl Flow<'_> {
         }
         Ok(())
     }
-}
-
-/// The run's summary as the table output prints it: a line each, after its tone's
-/// symbol, as the UI draws it.
-fn summary_text(run: &RotationRun) -> String {
-    run.summary()
-        .iter()
-        .map(|l| format!("{}\n", crate::text::printable(&l.shown())))
-        .collect()
 }
 
 /// The run's summary as JSON carries it.

@@ -131,6 +131,15 @@ pub fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A run's summary as the table output prints it: a line each, after its tone's
+/// symbol (as the UI draws it), without control characters.
+pub fn summary_text(lines: &[crate::ops::rotation::SummaryLine]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("{}\n", crate::text::printable(&l.shown())))
+        .collect()
+}
+
 /// An optional value, or `-`.
 pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref()

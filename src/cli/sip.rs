@@ -471,11 +471,7 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
         warn(&w.to_string());
     }
     emit(ctx.output, &report, || {
-        let mut out: String = report
-            .summary()
-            .iter()
-            .map(|l| format!("{}\n", crate::text::printable(&l.shown())))
-            .collect();
+        let mut out = super::output::summary_text(&report.summary());
         if generated
             && report
                 .steps

@@ -231,6 +231,18 @@ impl Harness {
     }
 
     /// Applies the results that have already arrived, without waiting.
+    /// Applies messages until `done` holds of the app, for what runs apart from the
+    /// calls `settle` waits for (the journal read); bounded at 5 s.
+    pub async fn pump_until(&mut self, done: impl Fn(&App) -> bool) {
+        for _ in 0..500 {
+            self.pump();
+            if done(&self.app) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub fn pump(&mut self) {
         while let Ok(msg) = self.rx.try_recv() {
             self.app.set_clock(Clock::system());

@@ -478,13 +478,8 @@ async fn the_header_says_a_rotation_did_not_finish_from_the_start() {
         .unwrap();
     let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
     // The journal is read in the background, apart from the calls settle waits for.
-    for _ in 0..500 {
-        h.pump();
-        if !h.app.rotation.unfinished_runs.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    h.pump_until(|app| !app.rotation.unfinished_runs.is_empty())
+        .await;
     let screen = h.screen(160, 30);
     assert!(
         screen.contains("rotation of AC75…8b24 NOT finished"),
@@ -728,13 +723,8 @@ async fn a_new_token_handed_to_a_store_cmd_that_never_ended_is_named_at_start() 
         .unwrap();
     let mut h = Harness::start_in(data, Seed::Demo, Duration::ZERO, |_| {}).await;
     // The journal is read in the background, apart from the calls settle waits for.
-    for _ in 0..500 {
-        h.pump();
-        if !h.app.rotation.unstored_tokens.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    h.pump_until(|app| !app.rotation.unstored_tokens.is_empty())
+        .await;
     let screen = h.screen(200, 30);
     assert!(
         screen.contains("new token of AC75…8b24 may be stored nowhere"),

@@ -5,7 +5,7 @@
 use crate::api::{ApiError, Http};
 use crate::config::{ConfigError, Profile};
 use crate::ops::rotation::{
-    self, CheckFailure, CheckedToken, Decision, MintSetup, RotationRun, RunContext, RunEvent,
+    self, CheckFailure, Decision, MintSetup, RotationRun, RunContext, RunEvent,
 };
 use crate::ops::{Done, Ops, Stores};
 use crate::probe::{ProbeOptions, ProbeSetup};
@@ -377,13 +377,23 @@ async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiEr
     Ok(setup.options(register, std::time::Duration::from_secs(5)))
 }
 
-/// A checked token's plan, or why there is none.
-async fn planned(
+/// `token` checked with Twilio (warnings reported), then its plan, or why there is
+/// none.
+async fn checked_plan(
     http: &Http,
-    profiles: &[Profile],
-    result: Result<CheckedToken, CheckFailure>,
+    stores: &Stores,
+    tx: &UnboundedSender<Msg>,
+    (profiles, account_sid): (&[Profile], &str),
+    token: &crate::secret::Secret,
     mint: Option<Arc<MintSetup>>,
 ) -> CheckOutcome {
+    let (result, warnings) =
+        rotation::check_everywhere(http, profiles, account_sid, token, &stores.journal)
+            .await
+            .into_parts();
+    for w in warnings {
+        let _ = tx.send(Msg::Warning(w));
+    }
     match result {
         Err(failure) => CheckOutcome::Failed(failure),
         Ok(checked) => {
@@ -413,14 +423,8 @@ async fn run_rotation(
             account_sid,
             token,
         } => {
-            let (result, warnings) =
-                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
-                    .await
-                    .into_parts();
-            for w in warnings {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            let outcome = planned(&http, &profiles, result, None).await;
+            let target = (profiles.as_slice(), account_sid.as_str());
+            let outcome = checked_plan(&http, &stores, &tx, target, &token, None).await;
             RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::CheckCurrent {
@@ -448,14 +452,8 @@ async fn run_rotation(
                     return;
                 }
             };
-            let (result, warnings) =
-                rotation::check_everywhere(&http, &profiles, &account_sid, &token, &stores.journal)
-                    .await
-                    .into_parts();
-            for w in warnings {
-                let _ = tx.send(Msg::Warning(w));
-            }
-            let outcome = planned(&http, &profiles, result, Some(setup)).await;
+            let target = (profiles.as_slice(), account_sid.as_str());
+            let outcome = checked_plan(&http, &stores, &tx, target, &token, Some(setup)).await;
             RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::Start {
@@ -495,13 +493,14 @@ async fn advance(run: RotationRun, decision: Decision, tx: &UnboundedSender<Msg>
             let _ = forward.send(Msg::Rotation { run: id, msg });
         }
     });
-    let mut run = run.with_events(events_tx);
+    let mut run = run;
+    run.set_events(Some(events_tx));
     let warnings = run.advance(decision).await.unwrap_or_else(|not| {
         tracing::warn!("{not}");
         Vec::new()
     });
     // Every progress message goes out before the run comes back.
-    let run = run.without_events();
+    run.set_events(None);
     let _ = forwarder.await;
     for w in warnings {
         let _ = tx.send(Msg::Warning(w));

@@ -412,70 +412,64 @@ impl<'a> CarrierRotation<'a> {
         }
     }
 
-    /// Step 2: the platform's SIP credential given the pair (`user`: a new username;
-    /// `None` keeps it), every other field kept.
+    /// Step 2: the platform's SIP credential given the new pair (`user`: a new
+    /// username; `None` keeps it), every other field kept.
     async fn update_platform(&mut self, user: Option<&str>) -> Result<(), Stop> {
-        let step = "give the platform's SIP credential the new pair".to_string();
-        let edit = SipEdit {
-            auth_user: user.map(|u| Some(u.to_string())),
-            password: PasswordChange::Set(self.password.clone()),
-            ..SipEdit::default()
-        };
-        self.journal_sent(Action::CarrierPlatformUpdate, None);
-        let result = self
-            .ops
-            .replace_sip_quietly(&self.plan.credential_id, &edit)
-            .await;
-        self.journal_end(Action::CarrierPlatformUpdate, None, &result);
-        match result {
-            Ok(_) => {
-                self.steps.push((
-                    step,
-                    StepOutcome::Done(format!("done (id {} kept)", self.plan.credential_id)),
-                ));
-                Ok(())
-            }
-            Err(e) => Err(self.failed(step, &e)),
-        }
+        let (step, password) = (
+            "give the platform's SIP credential the new pair",
+            self.password.clone(),
+        );
+        let done = format!("done (id {} kept)", self.plan.credential_id);
+        self.give_platform(step, user.map(str::to_string), password, None, done)
+            .await
     }
 
     /// Puts the old pair back on the platform (the carrier refused the new one);
     /// true once the platform confirmed it.
     async fn restore_old_pair(&mut self, old_sid: &str) -> bool {
-        let step = "put the old pair back on the platform".to_string();
+        let step = "put the old pair back on the platform";
         let Some(old_password) = self.old_password.clone() else {
             self.steps.push((
-                step,
+                step.to_string(),
                 StepOutcome::Failed("the old password was not known".into()),
             ));
             return false;
         };
+        let user = self.plan.old.username.clone();
+        let done = format!("the old pair is back on the platform ({user})");
+        self.give_platform(step, Some(user), old_password, Some(old_sid), done)
+            .await
+            .is_ok()
+    }
+
+    /// Gives the platform's SIP credential `password` (and `user` when given), every
+    /// other field kept, journaled as sent first; `acted_on`: the carrier credential
+    /// whose pair it is, when it is the old one going back.
+    async fn give_platform(
+        &mut self,
+        step: &str,
+        user: Option<String>,
+        password: Secret,
+        acted_on: Option<&str>,
+        done: String,
+    ) -> Result<(), Stop> {
         let edit = SipEdit {
-            auth_user: Some(Some(self.plan.old.username.clone())),
-            password: PasswordChange::Set(old_password),
+            auth_user: user.map(Some),
+            password: PasswordChange::Set(password),
             ..SipEdit::default()
         };
-        self.journal_sent(Action::CarrierPlatformUpdate, Some(old_sid));
+        self.journal_sent(Action::CarrierPlatformUpdate, acted_on);
         let result = self
             .ops
             .replace_sip_quietly(&self.plan.credential_id, &edit)
             .await;
-        self.journal_end(Action::CarrierPlatformUpdate, Some(old_sid), &result);
+        self.journal_end(Action::CarrierPlatformUpdate, acted_on, &result);
         match result {
             Ok(_) => {
-                self.steps.push((
-                    step,
-                    StepOutcome::Done(format!(
-                        "the old pair is back on the platform ({})",
-                        self.plan.old.username
-                    )),
-                ));
-                true
+                self.steps.push((step.to_string(), StepOutcome::Done(done)));
+                Ok(())
             }
-            Err(e) => {
-                let _ = self.failed(step, &e);
-                false
-            }
+            Err(e) => Err(self.failed(step.to_string(), &e)),
         }
     }
 

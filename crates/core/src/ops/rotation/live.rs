@@ -239,19 +239,8 @@ impl RotationRun {
         run
     }
 
-    /// Sends a [`RunEvent`] per stage and target step; a closed receiver is ignored.
-    pub fn with_events(mut self, events: UnboundedSender<RunEvent>) -> RotationRun {
-        self.events = Some(events);
-        self
-    }
-
-    /// Stops sending events (the receiver is done with them).
-    pub fn without_events(mut self) -> RotationRun {
-        self.events = None;
-        self
-    }
-
-    /// Sends events to `events` from now on; `None` stops them.
+    /// Sends a [`RunEvent`] per stage and target step to `events` from now on (a
+    /// closed receiver is ignored); `None` stops them.
     pub fn set_events(&mut self, events: Option<UnboundedSender<RunEvent>>) {
         self.events = events;
     }

@@ -443,11 +443,6 @@ impl Minted {
         &self.new
     }
 
-    /// The token being replaced.
-    pub fn old_token(&self) -> &CheckedToken {
-        &self.pending.old
-    }
-
     /// Step 5: promotes the secondary when `report` (its deployment) leaves no target
     /// on the old token, or when `force` is set (the user fixed those targets by other
     /// means). Journaled.
