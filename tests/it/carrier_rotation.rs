@@ -376,3 +376,102 @@ async fn a_carrier_refusing_the_new_pair_gets_the_old_pair_back_on_the_platform(
     assert_eq!(status.stdout.trim(), "[]", "nothing to finish");
     assert_no_canary(dir.path(), &[&r, &probe, &status]);
 }
+
+/// A rotation at both ends killed on the command line while the platform's update
+/// was in flight, finished in the UI: `r`, `b` there reads the journal and both
+/// ends, and ends the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
+    use crate::tui_harness::Harness;
+    use crossterm::event::KeyCode;
+    use telcreds::tui::app::Overlay;
+    let mut h = Harness::start(Seed::Demo, std::time::Duration::ZERO, |_| {}).await;
+    let data = h.data.path().to_path_buf();
+    // The command line on the UI's sandbox and data, its Dasha profile named alike.
+    let cfg = data.join("config.toml");
+    let text = h
+        .sandbox
+        .print_config()
+        .replace("[profiles.sandbox-dasha]", "[profiles.demo-dasha]");
+    std::fs::write(&cfg, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // The command line with the UI's data directory.
+    let command = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_telcreds"));
+        c.arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .env("TELCREDS_DATA_DIR", &data)
+            .env("TELCREDS_STATE_DIR", data.join("state"))
+            .stdin(std::process::Stdio::null());
+        c
+    };
+    let cli = |args: &[&str]| command(args).output().unwrap();
+    let show = cli(&["-p", "demo-dasha", "-o", "json", "sip", "show", TRUNK]);
+    let show: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    let list = show["carrier"]["credential_list_sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    platform_update_fault(
+        &h.sandbox,
+        serde_json::json!({"kind": "slow", "delay_ms": 60000}),
+    )
+    .await;
+    let mut child = command(&[
+        "-p",
+        "demo-dasha",
+        "sip",
+        "rotate",
+        TRUNK,
+        "--carrier",
+        "--yes",
+    ])
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let journal = Journal::open(data.join("journal.jsonl"));
+    crate::mint::wait_for_journal(&journal, |e| {
+        e.iter()
+            .any(|e| e.action == Action::CarrierPlatformUpdate && e.outcome == Outcome::Sent)
+    })
+    .await;
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    clear_faults(&h.sandbox).await;
+    assert_eq!(listed(&h.sandbox, &list), (true, true), "both pairs work");
+
+    h.press(KeyCode::Char('2'));
+    h.settle().await;
+    h.select_sip(TRUNK);
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('b'));
+    h.press(KeyCode::Char('y'));
+    h.settle().await;
+    let Some(Overlay::Report { lines, .. }) = &h.app.overlay else {
+        panic!("no report: {:?}", h.app.status.flash);
+    };
+    let said: Vec<String> = lines.iter().map(|l| l.shown()).collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("where the earlier run stopped")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter().any(|l| l.starts_with("✓ rotated at both ends")),
+        "{said:#?}"
+    );
+    assert_eq!(
+        listed(&h.sandbox, &list),
+        (false, true),
+        "only the new pair"
+    );
+    let status = cli(&["rotate", "status", "-o", "json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout).trim(),
+        "[]",
+        "finished"
+    );
+}
