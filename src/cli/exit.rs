@@ -2,7 +2,9 @@
 
 use crate::api::{ApiError, ErrorKind};
 use crate::config::ConfigError;
+use crate::ops::Error;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Distinct exit codes, so scripts can tell failures apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +124,7 @@ impl CliError {
 
     /// The error of a change; when its outcome is unknown, it names the command that
     /// shows whether the change is in place.
-    pub fn after_change(error: ApiError, check: impl FnOnce() -> String) -> Self {
+    pub fn after_change(error: Error, check: impl FnOnce() -> String) -> Self {
         let unknown = error.outcome_unknown();
         let mut e = CliError::from(error);
         if unknown {
@@ -147,9 +149,10 @@ impl CliError {
     }
 }
 
-impl From<ApiError> for CliError {
-    fn from(e: ApiError) -> Self {
-        let exit = match e.kind() {
+impl Exit {
+    /// The code of an error of `kind`.
+    pub fn of(kind: ErrorKind) -> Exit {
+        match kind {
             ErrorKind::Auth => Exit::Auth,
             ErrorKind::NotFound => Exit::NotFound,
             ErrorKind::Conflict => Exit::Conflict,
@@ -157,12 +160,28 @@ impl From<ApiError> for CliError {
             ErrorKind::Transient => Exit::Transient,
             ErrorKind::Unconfirmed => Exit::Unknown,
             ErrorKind::Refused => Exit::Refused,
-            ErrorKind::Other => match e {
-                ApiError::Unsupported(_) => Exit::Usage,
-                _ => Exit::Other,
+            ErrorKind::Incomplete => Exit::Incomplete,
+            ErrorKind::Usage => Exit::Usage,
+            ErrorKind::Other => Exit::Other,
+        }
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Config(config) => match Arc::try_unwrap(config) {
+                Ok(config) => CliError::from(config),
+                Err(shared) => CliError::new(Exit::of(ErrorKind::Usage), shared.to_string()),
             },
-        };
-        CliError::new(exit, e.to_string())
+            e => CliError::new(Exit::of(e.kind()), e.to_string()),
+        }
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        CliError::from(Error::from(e))
     }
 }
 

@@ -15,8 +15,8 @@ use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
 use crate::domain::Tone;
 use crate::ops::Stores;
 use crate::ops::rotation::{
-    self, CheckFailure, CheckedToken, Decision, MintFailure, MintSetup, Plan, Promotion, Report,
-    RotationRun, RunContext, RunKind, RunStage, unfinished_run,
+    self, CheckFailure, CheckedToken, Decision, MintFailure, MintSetup, Plan, Report, RotationRun,
+    RunContext, RunKind, RunStage, unfinished_run,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -149,11 +149,10 @@ async fn check_current(
                 sid.trim()
             ),
         ),
-        other => {
-            let mut e = CliError::from(other.as_api_error());
-            e.message = format!("the current auth token: {other}");
-            e
-        }
+        other => CliError::new(
+            Exit::of(other.kind()),
+            format!("the current auth token: {other}"),
+        ),
     })
 }
 
@@ -327,16 +326,10 @@ impl Flow<'_> {
         let (token, stored) = match run.stage() {
             RunStage::Promoted { token, stored, .. } => (token, stored),
             RunStage::PromotionFailed(promotion) => {
-                let text = promotion.failure().unwrap_or_default();
-                return Err(match promotion {
-                    Promotion::Refused(e) => {
-                        let mut err = CliError::from(e.clone());
-                        err.message = text;
-                        err
-                    }
-                    Promotion::Unknown(_) => CliError::new(Exit::Unknown, text),
-                    _ => CliError::new(Exit::Incomplete, text),
-                });
+                return Err(CliError::new(
+                    Exit::of(promotion.kind()),
+                    promotion.to_string(),
+                ));
             }
             _ => return Err(CliError::new(Exit::Incomplete, run.outcome().1)),
         };
@@ -527,8 +520,7 @@ fn summary_texts(run: &RotationRun) -> Vec<String> {
 }
 
 fn mint_error(failure: &MintFailure) -> CliError {
-    let mut e = CliError::from(failure.as_api_error());
-    e.message = failure.to_string();
+    let mut e = CliError::new(Exit::of(failure.kind()), failure.to_string());
     if let MintFailure::SecondaryExists {
         unfinished: None, ..
     } = failure

@@ -24,9 +24,9 @@ mod secrets;
 mod sip;
 mod stream;
 
-use crate::api::{ApiError, Http, HttpOptions};
+use crate::api::{Http, HttpOptions};
 use crate::config::{Config, ConfigError, Profile};
-use crate::ops::{Done, Lookup, Ops, Stores};
+use crate::ops::{Done, Error, Lookup, Ops, Stores};
 use args::{Cli, Command, OutputFormat};
 use exit::{CliError, Exit};
 use std::sync::Arc;
@@ -104,7 +104,7 @@ impl Context {
 
     /// The error of a command about the item `wanted`: a 404 names it and the
     /// profile; any other error as it is.
-    pub fn about(&self, item: Item, wanted: &str, error: ApiError) -> CliError {
+    pub fn about(&self, item: Item, wanted: &str, error: Error) -> CliError {
         if error.kind() != crate::api::ErrorKind::NotFound {
             return error.into();
         }
@@ -131,7 +131,7 @@ impl Context {
         &self,
         item: Item,
         id: &str,
-        error: ApiError,
+        error: Error,
         check: impl FnOnce() -> String,
     ) -> CliError {
         if error.kind() == crate::api::ErrorKind::NotFound {
@@ -141,7 +141,7 @@ impl Context {
     }
 
     /// The result of a change, after printing what could not be recorded.
-    pub fn finish<T>(&self, done: Done<T>) -> Result<T, ApiError> {
+    pub fn finish<T>(&self, done: Done<T>) -> Result<T, Error> {
         for w in &done.warnings {
             audit::warn(&w.to_string());
         }

@@ -8,10 +8,9 @@ use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
-use crate::api::{ApiError, Http, HttpOptions};
+use crate::api::{Http, HttpOptions};
 use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
-use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, VerificationCheck, VerificationResult, VerificationStatus,
     short_sid,
@@ -171,7 +170,7 @@ async fn create(ctx: &Context, a: ProviderCreateArgs) -> Result<(), CliError> {
         region: a.region,
         supports_call_transfer: a.supports_call_transfer,
     };
-    validate::new_provider(&new).map_err(ApiError::local_validation)?;
+    crate::ops::check_new_provider(&new)?;
     if !a.allow_duplicate {
         refuse_duplicate(ctx, &new.account_sid).await?;
     }

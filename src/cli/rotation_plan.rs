@@ -100,11 +100,7 @@ pub(super) async fn check(
             .await
             .into_parts();
     warn_all(&warnings);
-    result.map_err(|failure| {
-        let mut e = CliError::from(failure.as_api_error());
-        e.message = failure.to_string();
-        e
-    })
+    result.map_err(|failure| CliError::new(Exit::of(failure.kind()), failure.to_string()))
 }
 
 /// Stops early when there is nothing to update, saying why.

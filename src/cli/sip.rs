@@ -10,12 +10,12 @@ use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, opt};
 use super::stream::{ListSink, Progress};
 use super::{Context, Item, secrets};
-use crate::api::ApiError;
 use crate::domain::VerificationStatus;
 use crate::domain::needle::Needle;
 use crate::domain::time::stamp;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
+use crate::ops::Error;
 use crate::ops::carrier::{
     CarrierEnd, CarrierLink, carrier_password_problem, find_carrier_end, generate_carrier_password,
 };
@@ -247,7 +247,7 @@ fn edit_from(f: SipFields) -> Result<SipEdit, CliError> {
         },
     };
     if !problems.is_empty() {
-        return Err(ApiError::local_validation(problems).into());
+        return Err(Error::invalid(problems).into());
     }
     Ok(SipEdit {
         server: f.server,
@@ -436,12 +436,13 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
     let planned = plan_carrier_rotation(&ctx.ops, &ctx.twilio_accounts, &ctx.http, id, a.in_place)
         .await
         .map_err(|why| {
-            let mut e = CliError::from(why.as_api_error());
-            e.message = format!(
-                "cannot rotate SIP credential {id} at both ends: {}; nothing was changed",
-                crate::text::printable(&why.to_string())
-            );
-            e
+            CliError::new(
+                Exit::of(why.kind()),
+                format!(
+                    "cannot rotate SIP credential {id} at both ends: {}; nothing was changed",
+                    crate::text::printable(&why.to_string())
+                ),
+            )
         })?;
     let plan = &planned.plan;
     if ctx.output == OutputFormat::Table {
@@ -605,7 +606,7 @@ fn show_command(ctx: &Context, id: &str) -> String {
 /// `--show-secrets`) so that it is not lost.
 fn keep_generated(
     ctx: &Context,
-    error: &ApiError,
+    error: &Error,
     generated: bool,
     password: Option<&Secret>,
     show_secrets: bool,

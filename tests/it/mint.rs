@@ -11,7 +11,7 @@ use telcreds::domain::{Platform, VerificationStatus};
 use telcreds::history::History;
 use telcreds::journal::{Action, Journal, Outcome};
 use telcreds::ops::rotation::{
-    self, CheckedToken, MintFailure, Minted, Promotion, Rotator, TargetOutcome,
+    self, CheckedToken, MintFailure, Minted, NotPromoted, Rotator, TargetOutcome,
 };
 use telcreds::sandbox::{Sandbox, Seed};
 use telcreds::secret::Secret;
@@ -103,9 +103,12 @@ async fn a_mint_deploys_verifies_and_promotes_across_dasha_and_unpod() {
     // Before the promotion both tokens work: nothing went down.
     assert!(twilio_accepts(&sb, &old_token).await);
 
-    let (promotion, warnings) = minted.promote(&report, false, &journal(dir.path())).await;
+    let (promotion, warnings) = minted
+        .promote(&report, false, &journal(dir.path()))
+        .await
+        .into_parts();
     assert!(warnings.is_empty());
-    let Promotion::Promoted { token } = promotion else {
+    let Ok(token) = promotion else {
         panic!("not promoted: {promotion:?}");
     };
     assert!(
@@ -157,8 +160,11 @@ async fn a_read_only_target_stops_the_run_before_promotion_with_both_tokens_work
     let (_, minted, secondary) = minted(&sb, &profiles, dir.path()).await;
     let report = rotator(dir.path()).apply(&plan, minted.new_token()).await;
 
-    let (promotion, _) = minted.promote(&report, false, &journal(dir.path())).await;
-    let Promotion::Blocked { left } = promotion else {
+    let promotion = minted
+        .promote(&report, false, &journal(dir.path()))
+        .await
+        .result;
+    let Err(NotPromoted::Blocked { left }) = promotion else {
         panic!("promoted past a read-only target: {promotion:?}");
     };
     assert_eq!(left.len(), 1, "{left:?}");
@@ -196,15 +202,19 @@ async fn a_fault_during_deploy_then_abort_leaves_every_target_on_the_old_token()
     .await;
     let report = rotator(dir.path()).apply(&plan, minted.new_token()).await;
     assert_eq!(report.updated_count(), 3, "{:?}", report.results);
-    let (promotion, _) = minted.promote(&report, false, &journal(dir.path())).await;
+    let promotion = minted
+        .promote(&report, false, &journal(dir.path()))
+        .await
+        .result;
     assert!(
-        matches!(promotion, Promotion::Blocked { .. }),
+        matches!(promotion, Err(NotPromoted::Blocked { .. })),
         "{promotion:?}"
     );
 
-    let (abort, _) = minted
+    let Ok(abort) = minted
         .abort(&rotator(dir.path()), &plan, &report, &journal(dir.path()))
-        .await;
+        .await
+        .result;
     assert!(abort.is_clean(), "{:#?}", abort.summary());
     // The target whose update had no clear answer was restored too.
     assert_eq!(
@@ -482,12 +492,12 @@ async fn ten_targets_at_50ms_latency_from_confirmation_to_promotion() {
     let (minted, _) = mint_on(&sb, &profiles, &old, false, dir.path()).await;
     let minted = minted.unwrap();
     let report = rotator(dir.path()).apply(&plan, minted.new_token()).await;
-    let (promotion, _) = minted.promote(&report, false, &journal(dir.path())).await;
+    let promotion = minted
+        .promote(&report, false, &journal(dir.path()))
+        .await
+        .result;
     let took = confirmed.elapsed();
-    assert!(
-        matches!(promotion, Promotion::Promoted { .. }),
-        "{promotion:?}"
-    );
+    assert!(promotion.is_ok(), "{promotion:?}");
     assert!(report.is_complete());
     eprintln!(
         "mint, deploy to 10 targets and promote at 50 ms latency: {} ms from confirmation to promotion",
@@ -683,15 +693,11 @@ async fn a_promotion_with_no_secondary_left_at_twilio_says_the_targets_on_it_are
         .unwrap();
     assert_eq!(deleted.status(), 204);
     let pending = telcreds::ops::rotation::Pending::new(&http(), &sb.origin(), &old);
-    let (promotion, _) = pending.promote(&journal(dir.path())).await;
-    assert!(
-        matches!(
-            promotion,
-            telcreds::ops::rotation::Promotion::NoSecondary(_)
-        ),
-        "{promotion:?}"
-    );
-    let text = promotion.failure().unwrap();
+    let promotion = pending.promote(&journal(dir.path())).await.result;
+    let Err(failure @ NotPromoted::NoSecondary(_)) = promotion else {
+        panic!("{promotion:?}");
+    };
+    let text = failure.to_string();
     assert!(text.contains("BROKEN"), "{text}");
     assert!(!text.contains("both tokens keep working"), "{text}");
 }

@@ -563,7 +563,7 @@ async fn the_promoted_token_hides_after_30_s_and_is_not_closed_away_unseen() {
 #[tokio::test]
 async fn a_message_of_another_rotation_never_changes_the_screen_open() {
     use telcreds::api::ApiError;
-    use telcreds::ops::rotation::Promotion;
+    use telcreds::ops::rotation::NotPromoted;
     use telcreds::tui::runtime::effect::{Msg, RotationMsg};
     let mut h = Harness::demo().await;
     mint_and_confirm(&mut h).await;
@@ -574,7 +574,7 @@ async fn a_message_of_another_rotation_never_changes_the_screen_open() {
     };
     let stray = Msg::Rotation {
         run: open + 1000,
-        msg: RotationMsg::Stage(MintStage::PromotionFailed(Promotion::Refused(
+        msg: RotationMsg::Stage(MintStage::PromotionFailed(NotPromoted::Refused(
             ApiError::Other {
                 status: 400,
                 message: "stray".into(),

@@ -7,6 +7,7 @@ use crate::api::{ApiError, ListPage};
 use crate::domain::{
     CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
 };
+use crate::ops::Error;
 use crate::tui::app::sip_row::SipRow;
 use crate::tui::runtime::effect::{Answer, Effect, Msg, Request, Saved};
 use std::sync::Arc;
@@ -306,7 +307,7 @@ impl App {
         }
     }
 
-    fn verified(&mut self, id: &str, result: Result<VerificationResult, ApiError>) {
+    fn verified(&mut self, id: &str, result: Result<VerificationResult, Error>) {
         self.calls.verifying.remove(id);
         let name = self.provider_name(id);
         if let Some(tally) = self.calls.verify_batch.as_mut() {
@@ -327,12 +328,7 @@ impl App {
         }
     }
 
-    fn show_verified(
-        &mut self,
-        id: &str,
-        name: &str,
-        result: Result<VerificationResult, ApiError>,
-    ) {
+    fn show_verified(&mut self, id: &str, name: &str, result: Result<VerificationResult, Error>) {
         match result {
             Ok(r) => {
                 // Say why right away: the first check that did not pass.
@@ -358,7 +354,7 @@ impl App {
     }
 
     /// A provider's phone numbers, for its detail pane.
-    fn numbers_loaded(&mut self, id: String, result: Result<Vec<PhoneNumber>, ApiError>) {
+    fn numbers_loaded(&mut self, id: String, result: Result<Vec<PhoneNumber>, Error>) {
         match result {
             Ok(numbers) => {
                 if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
@@ -373,7 +369,7 @@ impl App {
     }
 
     /// What uses a SIP credential, for its detail pane.
-    fn dependants_loaded(&mut self, id: String, result: Result<Dependants, ApiError>) {
+    fn dependants_loaded(&mut self, id: String, result: Result<Dependants, Error>) {
         match result {
             Ok(dependants) => {
                 if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
@@ -389,7 +385,7 @@ impl App {
 
     /// A SIP credential's delete, planned: the dialog, from the same plan as the
     /// command line's (in use: only a force delete can work).
-    fn delete_planned(&mut self, result: Result<crate::ops::SipDeletePlan, ApiError>) {
+    fn delete_planned(&mut self, result: Result<crate::ops::SipDeletePlan, Error>) {
         let plan = match result {
             Ok(plan) => Arc::new(plan),
             Err(e) => {
@@ -411,7 +407,7 @@ impl App {
         }
     }
 
-    fn saved(&mut self, job: u64, action: (&str, &str), result: Result<Saved, ApiError>) {
+    fn saved(&mut self, job: u64, action: (&str, &str), result: Result<Saved, Error>) {
         let (done, tried) = action;
         match result {
             Ok(saved) => {
@@ -481,7 +477,7 @@ impl App {
         effects
     }
 
-    fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, ApiError>) {
+    fn sip_rotated(&mut self, job: u64, name: &str, result: Result<SipCredential, Error>) {
         match result {
             Ok(c) => {
                 self.tables.sip.upsert(c.into());
@@ -517,7 +513,7 @@ impl App {
         &mut self,
         job: u64,
         name: &str,
-        result: Result<(), ApiError>,
+        result: Result<(), Error>,
         remove: impl FnOnce(&mut App),
     ) {
         match result {
@@ -526,10 +522,10 @@ impl App {
                 self.close_if_waiting(job);
                 self.set_flash(format!("✓ deleted {name}"), false);
             }
-            Err(ApiError::Conflict {
+            Err(Error::Platform(ApiError::Conflict {
                 message,
                 dependants,
-            }) => {
+            })) => {
                 if let Some(Overlay::Confirm {
                     dialog,
                     job: waiting,

@@ -7,7 +7,7 @@ use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
 use crate::config::TokenSource;
 use crate::domain::Tone;
 use crate::ops::rotation::{
-    CheckedToken, Decision, Disposition, MintSetup, Plan, Promotion, RotationRun, RotationTarget,
+    CheckedToken, Decision, Disposition, MintSetup, NotPromoted, Plan, RotationRun, RotationTarget,
     RunKind, RunStage,
 };
 use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
@@ -328,7 +328,7 @@ impl App {
             (
                 RunStage::Unfinished(_)
                 | RunStage::Blocked { .. }
-                | RunStage::PromotionFailed(Promotion::Refused(_)),
+                | RunStage::PromotionFailed(NotPromoted::Refused(_)),
                 KeyCode::Char('P'),
             ) => return self.decide(view, Decision::Promote { force: true }),
             (RunStage::Unfinished(_) | RunStage::Blocked { .. }, KeyCode::Char('A')) => {

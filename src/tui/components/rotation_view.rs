@@ -6,7 +6,7 @@
 
 use crate::domain::Tone;
 use crate::ops::rotation::{
-    Decision, Holds, MintFailure, Plan, Promotion, Report, RotationEvent, RotationRun, RunStage,
+    Decision, Holds, MintFailure, NotPromoted, Plan, Report, RotationEvent, RotationRun, RunStage,
     SummaryLine, TargetOutcome, UnfinishedMint, restore_detail,
 };
 use crate::tui::app::theme::Theme;
@@ -405,7 +405,7 @@ impl RotationView {
             (RunStage::Promoted { stored, .. }, false, _) if !matches!(stored, Some(Ok(_))) => {
                 vec![("x", "reveal"), ("y", "copy"), ("⏎/Esc", "close")]
             }
-            (RunStage::PromotionFailed(Promotion::Refused(_)), false, _) => {
+            (RunStage::PromotionFailed(NotPromoted::Refused(_)), false, _) => {
                 vec![("P", "promote again"), ("⏎/Esc", "close")]
             }
             (_, true, _) => vec![("", "updating every target; the result appears here")],

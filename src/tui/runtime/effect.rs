@@ -2,7 +2,7 @@
 //! `App` returns effects; the worker runs them as tokio tasks; results come back as
 //! [`Msg`] over a channel. Every call carries the profile generation it was made for.
 
-use crate::api::{ApiError, ListPage};
+use crate::api::ListPage;
 use crate::config::{ConfigError, Profile, TokenSource};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
 use crate::history::Record;
@@ -11,7 +11,7 @@ use crate::ops::rotation::{
     CheckFailure, CheckedToken, Decision, MintSetup, Plan, RotationEvent, RotationRun, RunKind,
     RunStage,
 };
-use crate::ops::{Ops, Warning};
+use crate::ops::{Error, Ops, Warning};
 use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::components::form::FormSubmission;
@@ -157,27 +157,27 @@ impl Request {
 #[derive(Debug)]
 pub enum Answer {
     /// [`Request::ListProviders`].
-    Providers(Result<Vec<Provider>, ApiError>),
+    Providers(Result<Vec<Provider>, Error>),
     /// [`Request::ListSip`]: the list ended (its pages came as [`Msg::SipPage`]).
-    Sip(Result<(), ApiError>),
+    Sip(Result<(), Error>),
     /// [`Request::ProviderNumbers`].
     ProviderNumbers {
         /// The provider.
         id: String,
         /// Its phone numbers.
-        result: Result<Vec<PhoneNumber>, ApiError>,
+        result: Result<Vec<PhoneNumber>, Error>,
     },
     /// [`Request::PlanProviderDelete`].
-    ProviderDeletePlan(Result<crate::ops::ProviderDeletePlan, ApiError>),
+    ProviderDeletePlan(Result<crate::ops::ProviderDeletePlan, Error>),
     /// [`Request::SipDependants`].
     SipDependants {
         /// The credential.
         id: String,
         /// What uses it.
-        result: Result<Dependants, ApiError>,
+        result: Result<Dependants, Error>,
     },
     /// [`Request::PlanSipDelete`].
-    SipDeletePlan(Result<crate::ops::SipDeletePlan, ApiError>),
+    SipDeletePlan(Result<crate::ops::SipDeletePlan, Error>),
     /// [`Request::History`]: records, oldest first.
     History {
         /// The provider.
@@ -190,7 +190,7 @@ pub enum Answer {
         /// What it does, done and tried ("created SIP credential", "create …").
         action: (&'static str, &'static str),
         /// The saved item.
-        result: Result<Saved, ApiError>,
+        result: Result<Saved, Error>,
     },
     /// [`Request::DeleteSip`].
     SipDeleted {
@@ -199,7 +199,7 @@ pub enum Answer {
         /// Its name.
         name: String,
         /// Done, or why not.
-        result: Result<(), ApiError>,
+        result: Result<(), Error>,
     },
     /// [`Request::DeleteProvider`].
     ProviderDeleted {
@@ -208,7 +208,7 @@ pub enum Answer {
         /// Its name.
         name: String,
         /// Done, or why not.
-        result: Result<(), ApiError>,
+        result: Result<(), Error>,
     },
     /// [`Request::RotateSipCarrier`]: the run's report, or why it did not start.
     SipCarrierRotated {
@@ -222,7 +222,7 @@ pub enum Answer {
         /// The credential's name.
         name: String,
         /// The credential with its new password.
-        result: Result<SipCredential, ApiError>,
+        result: Result<SipCredential, Error>,
     },
     /// [`Request::ProbeSip`].
     Probed {
@@ -231,14 +231,14 @@ pub enum Answer {
         /// Its name.
         name: String,
         /// What the probe found.
-        result: Result<ProbeReport, ApiError>,
+        result: Result<ProbeReport, Error>,
     },
     /// [`Request::Verify`].
     Verified {
         /// The provider.
         id: String,
         /// The platform's verdict.
-        result: Result<VerificationResult, ApiError>,
+        result: Result<VerificationResult, Error>,
     },
 }
 

@@ -7,7 +7,7 @@ use crate::config::{ConfigError, Profile};
 use crate::ops::rotation::{
     self, CheckFailure, Decision, MintSetup, RotationRun, RunContext, RunEvent,
 };
-use crate::ops::{Done, Ops, Stores};
+use crate::ops::{Done, Error, Ops, Stores};
 use crate::probe::{ProbeOptions, ProbeSetup};
 use crate::tui::components::form::FormSubmission;
 use crate::tui::runtime::effect::{
@@ -227,7 +227,7 @@ impl Worker {
 
 /// Reports what a change recorded (its journal entry, for the Activity tab) and
 /// what it could not; returns its result.
-fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, crate::api::ApiError> {
+fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, Error> {
     if let Some(entry) = done.journaled {
         let _ = tx.send(Msg::Journaled(entry));
     }
@@ -326,7 +326,7 @@ pub async fn perform(
         Request::ProbeSip { id, name, register } => {
             let result = match probe_options(register).await {
                 Ok(options) => reported(ops.probe_sip(&id, &options).await, tx),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             };
             Answer::Probed { id, name, result }
         }

@@ -90,9 +90,6 @@ pub enum ApiError {
         "the change may or may not have been applied ({0}): check the item before trying again"
     )]
     Unconfirmed(Box<ApiError>),
-    /// telcreds refused to send it: a read-only profile or credential.
-    #[error("{0}")]
-    Refused(String),
     /// A list went past telcreds' overall limit on time or size of answers.
     #[error("{0}")]
     LimitReached(String),
@@ -120,7 +117,7 @@ fn describe_dependants(d: &Dependants) -> String {
 
 /// The field problems after `message`; a field whose message `message` already says
 /// is named without repeating it.
-fn describe_fields(message: &str, fields: &[FieldError]) -> String {
+pub fn describe_fields(message: &str, fields: &[FieldError]) -> String {
     if fields.is_empty() {
         return String::new();
     }
@@ -162,6 +159,12 @@ pub enum ErrorKind {
     Unconfirmed,
     /// Refused by telcreds before anything was sent.
     Refused,
+    /// A change of several steps did not reach every target: the rotation is not
+    /// finished.
+    Incomplete,
+    /// Cannot be done this way: the platform has no such operation, or the
+    /// profile's set-up is wrong.
+    Usage,
     /// Everything else.
     Other,
 }
@@ -176,7 +179,7 @@ impl ApiError {
             ApiError::Validation { .. } => ErrorKind::Validation,
             ApiError::RateLimited { .. } | ApiError::Timeout => ErrorKind::Transient,
             ApiError::Unconfirmed(_) => ErrorKind::Unconfirmed,
-            ApiError::Refused(_) => ErrorKind::Refused,
+            ApiError::Unsupported(_) => ErrorKind::Usage,
             _ => ErrorKind::Other,
         }
     }
@@ -260,7 +263,6 @@ impl ApiError {
                 ApiError::Unconfirmed(Box::new(cause.map_texts_with(s)))
             }
             ApiError::LimitReached(m) => ApiError::LimitReached(s(&m)),
-            ApiError::Refused(m) => ApiError::Refused(s(&m)),
             ApiError::Unsupported(m) => ApiError::Unsupported(s(&m)),
             ApiError::Other { status, message } => ApiError::Other {
                 status,

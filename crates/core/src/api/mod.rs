@@ -13,7 +13,7 @@ pub mod unpod;
 mod wire;
 
 pub use dasha::ListPage;
-pub use error::{ApiError, ErrorKind};
+pub use error::{ApiError, ErrorKind, describe_fields};
 pub use http::{Http, HttpOptions};
 pub use twilio::TwilioVerdict;
 

@@ -22,17 +22,18 @@
 //! platform, and calls fail in between.
 
 use crate::api::twilio_trunking::TwilioTrunking;
-use crate::api::{ApiError, Http};
+use crate::api::{ApiError, ErrorKind, Http};
 use crate::config::TwilioAccount;
 use crate::domain::CheckStatus;
 use crate::domain::{SipCredential, Tone};
+use crate::journal::StepError;
 use crate::journal::{
     Action, CarrierRecord, Journal, JournalEntry, JournalTarget, Outcome, TargetKind,
 };
 use crate::ops::carrier::{CarrierEnd, CarrierLink, find_carrier_end, next_username};
 use crate::ops::rotation::SummaryLine;
 use crate::ops::warning::{Warning, write_journal};
-use crate::ops::{Ops, PasswordChange, SipEdit};
+use crate::ops::{Error, Ops, PasswordChange, SipEdit};
 use crate::probe::ProbeOptions;
 use crate::probe::report::{ProbeReport, step};
 use crate::secret::Secret;
@@ -360,14 +361,22 @@ impl<'a> CarrierRotation<'a> {
                 self.steps.push((step.into(), StepOutcome::Done(text)));
                 Some((on_new, new_sid, old_present))
             }
-            (Err(e), _) | (_, Err(e)) => {
-                self.steps.push((
-                    step.into(),
-                    StepOutcome::Failed(format!("could not be read ({e}): nothing was sent")),
-                ));
-                None
-            }
+            (Err(e), _) => self.unread(step, &e),
+            (_, Err(e)) => self.unread(step, &e),
         }
+    }
+
+    /// Records that an end could not be read when resuming.
+    fn unread(
+        &mut self,
+        step: &str,
+        e: &dyn std::fmt::Display,
+    ) -> Option<(bool, Option<String>, bool)> {
+        self.steps.push((
+            step.into(),
+            StepOutcome::Failed(format!("could not be read ({e}): nothing was sent")),
+        ));
+        None
     }
 
     /// Step 1: the new credential added to the list; its sid.
@@ -552,7 +561,7 @@ impl<'a> CarrierRotation<'a> {
     }
 
     /// Records a step that did not happen, or whose outcome is unknown.
-    fn failed(&mut self, step: String, e: &ApiError) -> Stop {
+    fn failed(&mut self, step: String, e: &impl StepError) -> Stop {
         if e.outcome_unknown() {
             self.steps
                 .push((step, StepOutcome::Unknown(format!("no clear answer ({e})"))));
@@ -590,7 +599,12 @@ impl<'a> CarrierRotation<'a> {
         self.warnings.extend(write_journal(&self.journal, &entry));
     }
 
-    fn journal_end<T>(&mut self, action: Action, acted_on: Option<&str>, r: &Result<T, ApiError>) {
+    fn journal_end<T>(
+        &mut self,
+        action: Action,
+        acted_on: Option<&str>,
+        r: &Result<T, impl StepError>,
+    ) {
         let entry = self.entry(action, acted_on).result(r);
         self.warnings.extend(write_journal(&self.journal, &entry));
     }
@@ -741,9 +755,6 @@ fn stage_words(action: Action, outcome: Outcome) -> &'static str {
 /// Why a rotation at both ends cannot be planned; nothing was changed.
 #[derive(Debug, Clone)]
 pub enum NotPlanned {
-    /// The platform refused or could not read the credential (a read-only profile,
-    /// a credential its provider manages, no such id).
-    Platform(ApiError),
     /// The credential has no carrier end telcreds can rotate (not found, several,
     /// a list or account not read), and why.
     NoCarrierEnd(String),
@@ -755,10 +766,11 @@ pub enum NotPlanned {
     Username(String),
 }
 
+impl std::error::Error for NotPlanned {}
+
 impl std::fmt::Display for NotPlanned {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NotPlanned::Platform(e) => write!(f, "{e}"),
             NotPlanned::NoCarrierEnd(why) => write!(f, "no carrier end: {why}"),
             NotPlanned::Account(why) | NotPlanned::Username(why) => f.write_str(why),
             NotPlanned::Carrier(e) => {
@@ -771,10 +783,10 @@ impl std::fmt::Display for NotPlanned {
 impl NotPlanned {
     /// The error kind, for exit codes: the platform's or the carrier's when one
     /// answered, else a refusal.
-    pub fn as_api_error(&self) -> ApiError {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            NotPlanned::Platform(e) | NotPlanned::Carrier(e) => e.clone(),
-            other => ApiError::Refused(other.to_string()),
+            NotPlanned::Carrier(e) => e.kind(),
+            _ => ErrorKind::Refused,
         }
     }
 }
@@ -800,8 +812,8 @@ pub async fn plan_carrier_rotation(
     http: &Http,
     id: &str,
     in_place: bool,
-) -> Result<PlannedCarrierRotation, NotPlanned> {
-    let credential = ops.writable_sip(id).await.map_err(NotPlanned::Platform)?;
+) -> Result<PlannedCarrierRotation, Error> {
+    let credential = ops.writable_sip(id).await?;
     let (entries, _) = ops.audit_journal().read_in_background().await;
     let unfinished = unfinished_carrier_runs(&entries)
         .into_iter()
@@ -838,7 +850,8 @@ pub async fn plan_carrier_rotation(
             let why = other.missing();
             return Err(NotPlanned::NoCarrierEnd(
                 why.unwrap_or_else(|| "no carrier end was found".to_string()),
-            ));
+            )
+            .into());
         }
     };
     let account = account(accounts, &link.account_sid)?;

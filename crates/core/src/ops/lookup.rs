@@ -1,7 +1,7 @@
 //! Items named on the command line: by id, or by a unique name.
 
-use super::Ops;
-use crate::api::{ApiError, ErrorKind};
+use super::{Error, Ops};
+use crate::api::ErrorKind;
 
 /// An item as a lookup shows it: its id and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl Lookup {
 impl Ops {
     /// The provider `wanted` names: its id, else its name (the whole Account SID
     /// for one without a name).
-    pub async fn find_provider(&self, wanted: &str) -> Result<Lookup, ApiError> {
+    pub async fn find_provider(&self, wanted: &str) -> Result<Lookup, Error> {
         match self.get_provider(wanted).await {
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 let all = self.list_providers().await?;
@@ -71,7 +71,7 @@ impl Ops {
 
     /// The SIP credential `wanted` names: its id, else its description (its server
     /// when it has none).
-    pub async fn find_sip(&self, wanted: &str) -> Result<Lookup, ApiError> {
+    pub async fn find_sip(&self, wanted: &str) -> Result<Lookup, Error> {
         match self.get_sip(wanted).await {
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 let mut named = Vec::new();

@@ -8,18 +8,20 @@
 pub mod carrier;
 pub mod carrier_rotation;
 pub mod doctor;
+mod error;
 mod lookup;
 mod providers;
 pub mod rotation;
 mod sip;
 pub(crate) mod warning;
 
+pub use error::Error;
 pub use lookup::{Lookup, Named};
-pub use providers::{ProviderChange, ProviderDeletePlan, check_change};
+pub use providers::{ProviderChange, ProviderDeletePlan, check_change, check_new_provider};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
 pub use warning::{Store, Warning};
 
-use crate::api::{ApiError, Http, PlatformClient};
+use crate::api::{Http, PlatformClient};
 use crate::config::{ConfigError, Profile};
 use crate::domain::Platform;
 use crate::history::{History, Record};
@@ -77,7 +79,7 @@ impl Origin {
 /// What a change operation did: its result, the journal entry it wrote (shown in
 /// the Activity tab), and what could not be recorded.
 #[derive(Debug)]
-pub struct Done<T, E = ApiError> {
+pub struct Done<T, E = Error> {
     /// The platform's answer, or why not.
     pub result: Result<T, E>,
     /// The journal entry, when it was written.
@@ -88,9 +90,9 @@ pub struct Done<T, E = ApiError> {
 
 impl<T, E> Done<T, E> {
     /// A change refused before anything was sent: nothing is journaled.
-    fn refused(error: E) -> Done<T, E> {
+    fn refused(error: impl Into<E>) -> Done<T, E> {
         Done {
-            result: Err(error),
+            result: Err(error.into()),
             journaled: None,
             warnings: Vec::new(),
         }
@@ -159,9 +161,9 @@ impl Ops {
     }
 
     /// Refuses changes on a read-only profile.
-    pub fn writable(&self) -> Result<(), ApiError> {
+    pub fn writable(&self) -> Result<(), Error> {
         if self.origin.readonly {
-            return Err(ApiError::Refused(format!(
+            return Err(Error::Refused(format!(
                 "profile \"{}\" is read-only: nothing was changed",
                 self.origin.profile
             )));
@@ -176,8 +178,9 @@ impl Ops {
         action: Action,
         target: JournalTarget,
         detail: Option<String>,
-        result: Result<T, ApiError>,
+        result: Result<T, impl Into<Error>>,
     ) -> Done<T> {
+        let result = result.map_err(Into::into);
         let mut entry = JournalEntry::new(action, target)
             .on_named(&self.origin.profile, &self.origin.platform)
             .result(&result);

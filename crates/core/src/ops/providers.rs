@@ -1,7 +1,7 @@
 //! Provider operations: list, show, create, update, rotate the token, verify, delete.
 
-use super::{Done, NEW_ITEM_ID, Ops, provider_target};
-use crate::api::{ApiError, TwilioVerdict};
+use super::{Done, Error, NEW_ITEM_ID, Ops, provider_target};
+use crate::api::TwilioVerdict;
 use crate::domain::validate;
 use crate::domain::{
     NewProvider, PhoneNumber, Provider, ProviderUpdate, VerificationResult, same_account_sid,
@@ -15,36 +15,41 @@ pub type ProviderChange = ProviderUpdate;
 
 /// The checks of a provider change that need no call: something changes, and each
 /// field given is valid.
-pub fn check_change(change: &ProviderChange) -> Result<(), ApiError> {
+pub fn check_change(change: &ProviderChange) -> Result<(), Error> {
     if change.is_empty() {
-        return Err(ApiError::local_validation_message(
+        return Err(Error::invalid_message(
             "nothing to update: no field was changed",
         ));
     }
-    validate::provider_update(change).map_err(ApiError::local_validation)
+    validate::provider_update(change).map_err(Error::invalid)
+}
+
+/// The checks of a new provider that need no call.
+pub fn check_new_provider(new: &NewProvider) -> Result<(), Error> {
+    validate::new_provider(new).map_err(Error::invalid)
 }
 
 impl Ops {
     /// Every provider of the profile.
-    pub async fn list_providers(&self) -> Result<Vec<Provider>, ApiError> {
-        self.client.list_providers().await
+    pub async fn list_providers(&self) -> Result<Vec<Provider>, Error> {
+        Ok(self.client.list_providers().await?)
     }
 
     /// The providers of the profile that use `account_sid` (its case aside).
-    pub async fn providers_of_account(&self, account_sid: &str) -> Result<Vec<Provider>, ApiError> {
+    pub async fn providers_of_account(&self, account_sid: &str) -> Result<Vec<Provider>, Error> {
         let mut all = self.list_providers().await?;
         all.retain(|p| same_account_sid(&p.account_sid, account_sid));
         Ok(all)
     }
 
     /// One provider.
-    pub async fn get_provider(&self, id: &str) -> Result<Provider, ApiError> {
-        self.client.get_provider(id).await
+    pub async fn get_provider(&self, id: &str) -> Result<Provider, Error> {
+        Ok(self.client.get_provider(id).await?)
     }
 
     /// The phone numbers imported through a provider.
-    pub async fn provider_numbers(&self, id: &str) -> Result<Vec<PhoneNumber>, ApiError> {
-        self.client.list_phone_numbers(Some(id)).await
+    pub async fn provider_numbers(&self, id: &str) -> Result<Vec<PhoneNumber>, Error> {
+        Ok(self.client.list_phone_numbers(Some(id)).await?)
     }
 
     /// Links a Twilio account. Where the platform does not check the pair itself,
@@ -54,7 +59,7 @@ impl Ops {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
-        if let Err(e) = validate::new_provider(new).map_err(ApiError::local_validation) {
+        if let Err(e) = check_new_provider(new) {
             return Done::refused(e);
         }
         let result = self.client.create_provider(new).await;
@@ -105,7 +110,7 @@ impl Ops {
         }
         if let Err(m) = validate::auth_token(token) {
             let field = validate::FieldError::new(validate::field::AUTH_TOKEN, m);
-            return Done::refused(ApiError::local_validation(vec![field]));
+            return Done::refused(Error::invalid(vec![field]));
         }
         let result = self.client.rotate_provider_token(id, token).await;
         let name = result.as_ref().ok().map(Provider::display_name);
@@ -120,7 +125,7 @@ impl Ops {
     /// Runs the platform's verification and records it in the provider's history.
     /// Verifying changes no credential, so read-only profiles may verify.
     pub async fn verify_provider(&self, id: &str) -> Done<VerificationResult> {
-        let result = self.client.verify_provider(id).await;
+        let result = self.client.verify_provider(id).await.map_err(Error::from);
         let warnings = match &result {
             Ok(r) => self
                 .record_history(id, &Record::from_verification(r))
@@ -151,7 +156,7 @@ impl Ops {
 
     /// What deleting provider `id` involves, read once for both frontends: its names,
     /// and what the platform deletes with it (its phone numbers, where it lists them).
-    pub async fn plan_provider_delete(&self, id: &str) -> Result<ProviderDeletePlan, ApiError> {
+    pub async fn plan_provider_delete(&self, id: &str) -> Result<ProviderDeletePlan, Error> {
         self.writable()?;
         let p = self.get_provider(id).await?;
         let also_deleted = if self.client.capabilities().verification {

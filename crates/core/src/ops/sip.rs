@@ -4,8 +4,8 @@
 //! of the credential: provider-managed credentials and fields that could not be read
 //! are refused before anything is sent, and only the fields the user changed differ.
 
-use super::{Done, NEW_ITEM_ID, Ops};
-use crate::api::{ApiError, ListPage};
+use super::{Done, Error, NEW_ITEM_ID, Ops};
+use crate::api::ListPage;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::journal::{Action, JournalTarget, TargetKind};
@@ -56,9 +56,9 @@ impl SipEdit {
 
     /// The checks that need no call: something changes, and a new password is not
     /// empty.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Error> {
         if self.is_empty() {
-            return Err(ApiError::local_validation_message(
+            return Err(Error::invalid_message(
                 "nothing to update: no field was changed",
             ));
         }
@@ -110,15 +110,15 @@ fn input_name(input: &SipCredentialInput) -> String {
 }
 
 /// A new password for a rotation: never empty.
-fn check_new_password(password: &Secret) -> Result<(), ApiError> {
+fn check_new_password(password: &Secret) -> Result<(), Error> {
     validate::new_sip_password(password)
-        .map_err(|m| ApiError::local_validation(vec![FieldError::new(field::AUTH_PASSWORD, m)]))
+        .map_err(|m| Error::invalid(vec![FieldError::new(field::AUTH_PASSWORD, m)]))
 }
 
 impl Ops {
     /// Every SIP credential of the profile.
-    pub async fn list_sip(&self) -> Result<Vec<SipCredential>, ApiError> {
-        self.client.list_sip_credentials().await
+    pub async fn list_sip(&self) -> Result<Vec<SipCredential>, Error> {
+        Ok(self.client.list_sip_credentials().await?)
     }
 
     /// Every SIP credential of the profile, page by page in order as they arrive
@@ -126,18 +126,18 @@ impl Ops {
     pub async fn list_sip_pages(
         &self,
         on_page: impl FnMut(ListPage<SipCredential>),
-    ) -> Result<(), ApiError> {
-        self.client.sip_credential_pages(on_page).await
+    ) -> Result<(), Error> {
+        Ok(self.client.sip_credential_pages(on_page).await?)
     }
 
     /// One SIP credential.
-    pub async fn get_sip(&self, id: &str) -> Result<SipCredential, ApiError> {
-        self.client.get_sip_credential(id).await
+    pub async fn get_sip(&self, id: &str) -> Result<SipCredential, Error> {
+        Ok(self.client.get_sip_credential(id).await?)
     }
 
     /// What uses a SIP credential.
-    pub async fn sip_dependants(&self, id: &str) -> Result<Dependants, ApiError> {
-        self.client.sip_credential_dependants(id).await
+    pub async fn sip_dependants(&self, id: &str) -> Result<Dependants, Error> {
+        Ok(self.client.sip_credential_dependants(id).await?)
     }
 
     /// Creates a SIP credential.
@@ -145,7 +145,7 @@ impl Ops {
         if let Err(e) = self.writable() {
             return Done::refused(e);
         }
-        if let Err(e) = validate::sip_credential(input).map_err(ApiError::local_validation) {
+        if let Err(e) = validate::sip_credential(input).map_err(Error::invalid) {
             return Done::refused(e);
         }
         let result = self.client.create_sip_credential(input).await;
@@ -199,7 +199,7 @@ impl Ops {
         &self,
         id: &str,
         edit: &SipEdit,
-    ) -> Result<SipCredential, ApiError> {
+    ) -> Result<SipCredential, Error> {
         let current = self.writable_sip(id).await?;
         self.replace_read_sip(&current, edit).await
     }
@@ -209,20 +209,23 @@ impl Ops {
         &self,
         current: &SipCredential,
         edit: &SipEdit,
-    ) -> Result<SipCredential, ApiError> {
+    ) -> Result<SipCredential, Error> {
         let mut input = current.to_input()?;
         edit.apply(&mut input);
-        validate::sip_credential(&input).map_err(ApiError::local_validation)?;
-        self.client.update_sip_credential(&current.id, &input).await
+        validate::sip_credential(&input).map_err(Error::invalid)?;
+        Ok(self
+            .client
+            .update_sip_credential(&current.id, &input)
+            .await?)
     }
 
     /// The credential, unless the profile is read-only or the credential is managed
     /// by its provider.
-    pub async fn writable_sip(&self, id: &str) -> Result<SipCredential, ApiError> {
+    pub async fn writable_sip(&self, id: &str) -> Result<SipCredential, Error> {
         self.writable()?;
         let current = self.client.get_sip_credential(id).await?;
         if current.is_read_only() {
-            return Err(ApiError::Refused(
+            return Err(Error::Refused(
                 "this SIP credential is managed by its provider and is read-only: \
                  change or delete the provider instead"
                     .into(),
@@ -242,7 +245,7 @@ impl Ops {
         let transport = match ProbeTransport::try_from(&c.transport) {
             Ok(t) => t,
             Err(t) => {
-                return Done::refused(ApiError::local_validation(vec![FieldError::new(
+                return Done::refused(Error::invalid(vec![FieldError::new(
                     field::TRANSPORT,
                     format!("telcreds cannot probe over {t:?}"),
                 )]));
@@ -273,7 +276,7 @@ impl Ops {
     /// the phone numbers using it.
     /// What deleting SIP credential `id` involves, read once for both frontends: it
     /// must be writable, and what uses it means only a force delete can work.
-    pub async fn plan_sip_delete(&self, id: &str) -> Result<SipDeletePlan, ApiError> {
+    pub async fn plan_sip_delete(&self, id: &str) -> Result<SipDeletePlan, Error> {
         let c = self.writable_sip(id).await?;
         let dependants = self.sip_dependants(id).await?;
         Ok(SipDeletePlan {

@@ -1,7 +1,7 @@
 //! Step 1: is the new token right? Checked locally, then with Twilio.
 
 use crate::api::twilio::check_credentials;
-use crate::api::{ApiError, Http, TwilioVerdict};
+use crate::api::{ApiError, ErrorKind, Http, TwilioVerdict};
 use crate::config::{DEFAULT_TWILIO_API_BASE, Profile};
 use crate::domain::validate::{self, FieldError, field};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
@@ -52,15 +52,15 @@ pub enum CheckFailure {
 
 impl CheckFailure {
     /// The error kind, for exit codes: a refusal is a validation problem.
-    pub fn as_api_error(&self) -> ApiError {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            CheckFailure::Invalid(e) | CheckFailure::Unreachable { error: e, .. } => e.clone(),
-            CheckFailure::Rejected { reason } => {
-                ApiError::local_validation(vec![FieldError::new(field::AUTH_TOKEN, reason.clone())])
-            }
+            CheckFailure::Invalid(e) | CheckFailure::Unreachable { error: e, .. } => e.kind(),
+            CheckFailure::Rejected { .. } => ErrorKind::Validation,
         }
     }
 }
+
+impl std::error::Error for CheckFailure {}
 
 impl std::fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -10,7 +10,7 @@
 //! and as it ends, so the same run is rebuilt from the journal after a crash
 //! ([`super::unfinished_run`]).
 
-use super::mint::{Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint};
+use super::mint::{Abort, MintFailure, Minted, NotPromoted, Pending, UnfinishedMint};
 use super::{CheckedToken, Holds, Plan, Report, RotationEvent, Rotator, SummaryLine, WEBHOOKS};
 use crate::api::Http;
 use crate::config::Profile;
@@ -105,7 +105,7 @@ pub enum RunStage {
         forced_over: Vec<String>,
     },
     /// The promotion did not happen, or its outcome is unknown.
-    PromotionFailed(Promotion),
+    PromotionFailed(NotPromoted),
     /// Putting the old token back.
     Aborting,
     /// Aborted.
@@ -311,7 +311,7 @@ impl RotationRun {
             (RunStage::Blocked { .. }, Decision::Promote { force }) => force,
             (RunStage::Blocked { .. } | RunStage::Halted, Decision::Abort) => true,
             (RunStage::Halted, Decision::Promote { .. }) => self.report.is_some(),
-            (RunStage::PromotionFailed(Promotion::Refused(_)), Decision::Promote { .. }) => true,
+            (RunStage::PromotionFailed(NotPromoted::Refused(_)), Decision::Promote { .. }) => true,
             _ => false,
         }
     }
@@ -504,7 +504,10 @@ impl RotationRun {
                     return;
                 }
                 self.set_stage(RunStage::Promoting);
-                let (p, w) = minted.promote(&report, force, &self.ctx.journal).await;
+                let (p, w) = minted
+                    .promote(&report, force, &self.ctx.journal)
+                    .await
+                    .into_parts();
                 warnings.extend(w);
                 (p, Vec::new())
             }
@@ -521,18 +524,18 @@ impl RotationRun {
                 }
                 self.set_stage(RunStage::Promoting);
                 let pending = self.pending(setup);
-                let (p, w) = pending.promote(&self.ctx.journal).await;
+                let (p, w) = pending.promote(&self.ctx.journal).await.into_parts();
                 warnings.extend(w);
                 (p, left)
             }
         };
         let token = match promotion {
-            Promotion::Promoted { token } => token,
-            Promotion::Blocked { left } => {
+            Ok(token) => token,
+            Err(NotPromoted::Blocked { left }) => {
                 self.set_stage(RunStage::Blocked { left });
                 return;
             }
-            other => {
+            Err(other) => {
                 self.set_stage(RunStage::PromotionFailed(other));
                 return;
             }
@@ -565,7 +568,7 @@ impl RotationRun {
     async fn abort(&mut self, setup: &MintSetup, warnings: &mut Vec<Warning>) {
         self.set_stage(RunStage::Aborting);
         let rotator = self.rotator();
-        let (abort, w) = match (&self.minted, &self.report) {
+        let done = match (&self.minted, &self.report) {
             (Some(minted), Some(report)) => {
                 minted
                     .abort(&rotator, &self.plan, report, &self.ctx.journal)
@@ -577,7 +580,8 @@ impl RotationRun {
                     .await
             }
         };
-        warnings.extend(w);
+        warnings.extend(done.warnings);
+        let Ok(abort) = done.result;
         self.set_stage(RunStage::Aborted(abort));
     }
 
@@ -660,7 +664,7 @@ impl RotationRun {
                 lines
             }
             RunStage::PromotionFailed(p) => {
-                vec![line(Tone::Error, p.failure().unwrap_or_default())]
+                vec![line(Tone::Error, p.to_string())]
             }
             RunStage::Halted => vec![line(Tone::Error, halted(sid))],
             RunStage::Aborted(abort) => {

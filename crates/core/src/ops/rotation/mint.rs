@@ -17,15 +17,16 @@ use super::check::{CheckFailure, CheckedToken, check_everywhere};
 use super::plan::Plan;
 use super::report::Report;
 use super::{Rotator, TargetResult};
-use crate::api::ApiError;
 use crate::api::Http;
 use crate::api::twilio_accounts::TwilioAccounts;
+use crate::api::{ApiError, ErrorKind};
 use crate::config::{Profile, STORE_TIMEOUT, store_secret};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, Outcome, TargetKind};
 use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
+use std::convert::Infallible;
 
 /// Why no secondary token could be minted. Nothing changed on any platform.
 #[derive(Debug, Clone)]
@@ -54,6 +55,8 @@ pub enum MintFailure {
     /// profiles use: auth tokens are per region, so nothing was sent.
     OtherRegion(String),
 }
+
+impl std::error::Error for MintFailure {}
 
 impl std::fmt::Display for MintFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -99,15 +102,15 @@ impl std::fmt::Display for MintFailure {
 
 impl MintFailure {
     /// The error kind, for exit codes.
-    pub fn as_api_error(&self) -> ApiError {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            MintFailure::ApiNotEnabled(e) => ApiError::Unsupported(e.to_string()),
-            MintFailure::OtherRegion(why) => ApiError::local_validation_message(why.clone()),
+            MintFailure::ApiNotEnabled(_) => ErrorKind::Usage,
+            MintFailure::OtherRegion(_) => ErrorKind::Validation,
             MintFailure::CurrentRejected(e)
             | MintFailure::Unknown(e)
             | MintFailure::Failed(e)
-            | MintFailure::SecondaryExists { error: e, .. } => e.clone(),
-            MintFailure::NewRejected(c) => c.as_api_error(),
+            | MintFailure::SecondaryExists { error: e, .. } => e.kind(),
+            MintFailure::NewRejected(c) => c.kind(),
         }
     }
 }
@@ -317,19 +320,14 @@ fn same_region(profiles: &[Profile], accounts_base: &str) -> Result<(), String> 
     Ok(())
 }
 
-/// What a promotion did.
+/// Why a promotion did not happen, or whether it did is unknown.
 #[derive(Debug, Clone)]
-pub enum Promotion {
+pub enum NotPromoted {
     /// Not promoted: these targets would stop working. Nothing changed at Twilio;
     /// both tokens keep working.
     Blocked {
         /// One line per target or profile left behind.
         left: Vec<String>,
-    },
-    /// Promoted: the new token is the primary, the old one is dead.
-    Promoted {
-        /// The new primary token, as Twilio gave it.
-        token: Secret,
     },
     /// Twilio refused: nothing changed, both tokens keep working.
     Refused(ApiError),
@@ -340,25 +338,45 @@ pub enum Promotion {
     Unknown(ApiError),
 }
 
-impl Promotion {
-    /// What a promotion that did not happen means, in the words every frontend
-    /// shows; `None` when it happened or was blocked before asking Twilio.
-    pub fn failure(&self) -> Option<String> {
+impl std::error::Error for NotPromoted {}
+
+impl std::fmt::Display for NotPromoted {
+    /// What it means, in the words every frontend shows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Promotion::Refused(e) => Some(format!(
+            NotPromoted::Blocked { left } => write!(
+                f,
+                "NOT promoted: {} target(s) would stop working with the old token",
+                left.len()
+            ),
+            NotPromoted::Refused(e) => write!(
+                f,
                 "Twilio refused the promotion ({e}): nothing changed at Twilio, both tokens \
                  keep working"
-            )),
-            Promotion::NoSecondary(e) => Some(format!(
+            ),
+            NotPromoted::NoSecondary(e) => write!(
+                f,
                 "Twilio has no secondary token to promote ({e}): it was deleted (in the \
                  console?), so every target given it is BROKEN now; put the current token \
                  back on them by aborting the rotation (--abort, or A on its screen)"
-            )),
-            Promotion::Unknown(e) => Some(format!(
+            ),
+            NotPromoted::Unknown(e) => write!(
+                f,
                 "no clear answer from Twilio to the promotion ({e}): the old token may be \
                  dead already; check the account in the Twilio console"
-            )),
-            Promotion::Promoted { .. } | Promotion::Blocked { .. } => None,
+            ),
+        }
+    }
+}
+
+impl NotPromoted {
+    /// The error kind, for exit codes: Twilio's refusal keeps its own; a promotion
+    /// blocked or with no secondary leaves the rotation unfinished.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            NotPromoted::Refused(e) => e.kind(),
+            NotPromoted::Unknown(_) => ErrorKind::Unconfirmed,
+            NotPromoted::Blocked { .. } | NotPromoted::NoSecondary(_) => ErrorKind::Incomplete,
         }
     }
 }
@@ -445,16 +463,16 @@ impl Minted {
 
     /// Step 5: promotes the secondary when `report` (its deployment) leaves no target
     /// on the old token, or when `force` is set (the user fixed those targets by other
-    /// means). Journaled.
+    /// means). Journaled. The new primary token, or why not.
     pub async fn promote(
         &self,
         report: &Report,
         force: bool,
         journal: &Journal,
-    ) -> (Promotion, Vec<Warning>) {
+    ) -> Done<Secret, NotPromoted> {
         let left = report.promotion_blockers();
         if !left.is_empty() && !force {
-            return (Promotion::Blocked { left }, Vec::new());
+            return Done::refused(NotPromoted::Blocked { left });
         }
         let detail = if left.is_empty() {
             "every target uses the new token; the old token is dead".to_string()
@@ -478,7 +496,7 @@ impl Minted {
         plan: &Plan,
         deployed: &Report,
         journal: &Journal,
-    ) -> (Abort, Vec<Warning>) {
+    ) -> Done<Abort, Infallible> {
         // This run's deployment never reached the profiles it could not list.
         let restored = rotator.restore(plan, deployed, &self.pending.old).await;
         self.pending
@@ -504,7 +522,7 @@ impl Pending {
 
     /// Promotes whatever secondary the account has: the caller has confirmed that
     /// every target holds it. Journaled.
-    pub async fn promote(&self, journal: &Journal) -> (Promotion, Vec<Warning>) {
+    pub async fn promote(&self, journal: &Journal) -> Done<Secret, NotPromoted> {
         self.promote_with("promoted on request (a later promote step)", journal, None)
             .await
     }
@@ -515,7 +533,7 @@ impl Pending {
         detail: &str,
         journal: &Journal,
         deployed: Option<&Secret>,
-    ) -> (Promotion, Vec<Warning>) {
+    ) -> Done<Secret, NotPromoted> {
         let sent = journal_sent(journal, self.old.account_sid(), Action::RotationPromote);
         let result = self
             .accounts
@@ -538,13 +556,12 @@ impl Pending {
                 detail,
             ))
             .collect();
-        let promotion = match result {
-            Ok(token) => Promotion::Promoted { token },
-            Err(e) if e.outcome_unknown() => Promotion::Unknown(e),
-            Err(e @ ApiError::NotFound { .. }) => Promotion::NoSecondary(e),
-            Err(e) => Promotion::Refused(e),
-        };
-        (promotion, warnings)
+        let result = result.map_err(|e| match e {
+            e if e.outcome_unknown() => NotPromoted::Unknown(e),
+            e @ ApiError::NotFound { .. } => NotPromoted::NoSecondary(e),
+            e => NotPromoted::Refused(e),
+        });
+        Done::steps(result, warnings)
     }
 
     /// Puts the current token on every target of `plan` (verifying where the
@@ -554,7 +571,7 @@ impl Pending {
         rotator: &Rotator,
         plan: &Plan,
         journal: &Journal,
-    ) -> (Abort, Vec<Warning>) {
+    ) -> Done<Abort, Infallible> {
         // An earlier run may have reached the profiles this one cannot list.
         let restored = rotator.restore_all(plan, &self.old).await;
         let unreached = restored
@@ -589,7 +606,7 @@ impl Pending {
         restored: Report,
         unreached: Vec<String>,
         journal: &Journal,
-    ) -> (Abort, Vec<Warning>) {
+    ) -> Done<Abort, Infallible> {
         let mut warnings = restored.warnings.clone();
         let secondary_deleted = if restored.failed().next().is_none() && unreached.is_empty() {
             let (deleted, w) = self.delete_secondary("rotation aborted", journal).await;
@@ -598,12 +615,12 @@ impl Pending {
         } else {
             None
         };
-        (
-            Abort {
+        Done::steps(
+            Ok(Abort {
                 restored,
                 secondary_deleted,
                 unreached,
-            },
+            }),
             warnings,
         )
     }

@@ -30,7 +30,7 @@ pub use live::{
     Decision, MintSetup, NotOffered, RotationRun, RunContext, RunEvent, RunKind, RunStage,
 };
 pub use mint::{
-    Abort, MintFailure, Minted, Pending, Promotion, UnfinishedMint, mint, restore_detail,
+    Abort, MintFailure, Minted, NotPromoted, Pending, UnfinishedMint, mint, restore_detail,
     store_new_token, unfinished_mint,
 };
 pub use plan::{Disposition, Plan, ProfileFailure, RotationTarget, plan};
