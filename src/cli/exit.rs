@@ -4,7 +4,6 @@ use crate::api::{ApiError, ErrorKind};
 use crate::config::ConfigError;
 use crate::ops::Error;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Distinct exit codes, so scripts can tell failures apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,10 +169,7 @@ impl Exit {
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         match e {
-            Error::Config(config) => match Arc::try_unwrap(config) {
-                Ok(config) => CliError::from(config),
-                Err(shared) => CliError::new(Exit::of(ErrorKind::Usage), shared.to_string()),
-            },
+            Error::Config(config) => CliError::of_config(&config),
             e => CliError::new(Exit::of(e.kind()), e.to_string()),
         }
     }
@@ -186,8 +182,14 @@ impl From<ApiError> for CliError {
 }
 
 impl From<ConfigError> for CliError {
-    /// A usage error; a `token_cmd` ended with ctrl-c is a cancellation (130).
     fn from(e: ConfigError) -> Self {
+        CliError::of_config(&e)
+    }
+}
+
+impl CliError {
+    /// A usage error; a `token_cmd` ended with ctrl-c is a cancellation (130).
+    fn of_config(e: &ConfigError) -> Self {
         match e {
             ConfigError::Interrupted { .. } => CliError::new(
                 Exit::Interrupted,
@@ -195,5 +197,41 @@ impl From<ConfigError> for CliError {
             ),
             e => CliError::usage(e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::ops::rotation::NotPromoted;
+
+    #[test]
+    fn an_operations_error_exits_with_the_code_of_its_kind() {
+        let code = |e: Error| CliError::from(e).exit;
+        assert_eq!(code(ApiError::Timeout.into()), Exit::Transient);
+        assert_eq!(code(Error::Refused("read-only".into())), Exit::Refused);
+        assert_eq!(
+            code(Error::invalid_message("nothing to update")),
+            Exit::Validation
+        );
+        assert_eq!(
+            code(ApiError::Unsupported("no SIP".into()).into()),
+            Exit::Usage
+        );
+        assert_eq!(
+            code(NotPromoted::Unknown(ApiError::Timeout).into()),
+            Exit::Unknown
+        );
+        assert_eq!(
+            code(NotPromoted::Blocked { left: Vec::new() }.into()),
+            Exit::Incomplete
+        );
+        let interrupted = ConfigError::Interrupted {
+            profile: "prod".into(),
+            section: "profiles",
+            key: "token_cmd".into(),
+        };
+        assert_eq!(code(interrupted.into()), Exit::Interrupted);
     }
 }
