@@ -342,7 +342,7 @@ impl Flow<'_> {
             report: run.report(),
             stored: stored.as_ref().map(|r| match r {
                 Ok(said) => said.clone(),
-                Err(why) => why.clone(),
+                Err(why) => why.to_string(),
             }),
             store_failed,
             new_auth_token: (reveal && self.a.show_secrets).then(|| token.expose()),

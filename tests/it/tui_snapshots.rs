@@ -361,7 +361,7 @@ fn unpod_readonly_profile() {
             profile: "staging-unpod".into(),
             section: telcreds::config::PROFILE,
             key: "token_env".into(),
-            message: "environment variable TELCREDS_UNPOD is not set".into(),
+            reason: telcreds::config::SourceError::EnvUnset("TELCREDS_UNPOD".into()),
         });
     });
 }

@@ -444,7 +444,7 @@ impl App {
         &mut self,
         job: u64,
         name: &str,
-        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, String>,
+        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error>,
     ) -> Vec<Effect> {
         let waiting = self.waiting_for(job).is_some();
         match result {

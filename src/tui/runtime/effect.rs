@@ -215,7 +215,7 @@ pub enum Answer {
         /// The credential's name.
         name: String,
         /// The report.
-        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, String>,
+        result: Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error>,
     },
     /// [`Request::RotateSipPassword`].
     SipRotated {

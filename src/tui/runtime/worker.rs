@@ -3,7 +3,7 @@
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
 use crate::api::{ApiError, Http};
-use crate::config::{ConfigError, Profile};
+use crate::config::{ConfigError, Profile, SourceError};
 use crate::ops::rotation::{
     self, CheckFailure, Decision, MintSetup, RotationRun, RunContext, RunEvent,
 };
@@ -80,7 +80,7 @@ impl Worker {
                             profile: name,
                             section: crate::config::PROFILE,
                             key: "token".into(),
-                            message: format!("resolving the token stopped: {e}"),
+                            reason: SourceError::Stopped(e.to_string()),
                         })
                     });
                     let _ = tx.send(Msg::Connected { generation, result });
@@ -340,11 +340,9 @@ async fn rotate_both_ends(
     id: &str,
     accounts: &[crate::config::TwilioAccount],
     http: &Http,
-) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, String> {
+) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error> {
     use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
-    let planned = plan_carrier_rotation(ops, accounts, http, id, false)
-        .await
-        .map_err(|why| why.to_string())?;
+    let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
     let password = crate::ops::carrier::generate_carrier_password();
     let probe = probe_options(true).await.ok();
     let report = CarrierRotation::new(ops, planned, password, probe)

@@ -35,6 +35,26 @@ pub(super) struct Finished {
     pub stderr_bytes: u64,
 }
 
+/// Why a command gave no output to use; each completes "command `…` <error>".
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// `sh` could not be started.
+    #[error("could not be started with sh -c: {0}")]
+    Spawn(std::io::Error),
+    /// The shell could not be waited for.
+    #[error("could not be waited for: {0}")]
+    Wait(std::io::Error),
+    /// It took longer than allowed; its process group was killed.
+    #[error("timed out after {} and was stopped", duration(*.0))]
+    TimedOut(Duration),
+    /// It printed more than [`STDOUT_LIMIT`]; its process group was killed.
+    #[error(
+        "printed more than {} on stdout (a token is one line) and was stopped",
+        human(STDOUT_LIMIT as u64)
+    )]
+    TooMuchOutput,
+}
+
 /// A reader thread's news.
 enum Event {
     /// A pipe reached its end (or failed).
@@ -44,7 +64,7 @@ enum Event {
 }
 
 /// Runs `sh -c cmd` with stdin closed; errors complete "command `…` <error>".
-pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, String> {
+pub(super) fn run(cmd: &str, timeout: Duration) -> Result<Finished, CommandError> {
     run_with_input(cmd, None, timeout)
 }
 
@@ -53,7 +73,7 @@ pub(super) fn run_with_input(
     cmd: &str,
     input: Option<Zeroizing<Vec<u8>>>,
     timeout: Duration,
-) -> Result<Finished, String> {
+) -> Result<Finished, CommandError> {
     let deadline = Instant::now() + timeout;
     let mut command = Command::new("sh");
     command
@@ -68,9 +88,7 @@ pub(super) fn run_with_input(
         .stderr(Stdio::piped());
     // Lent to the command while it runs, taken back when this function returns.
     let terminal = group::own(&mut command);
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("could not be started with sh -c: {e}"))?;
+    let mut child = command.spawn().map_err(CommandError::Spawn)?;
     group::lend(terminal.as_ref(), &child);
     if let (Some(input), Some(mut pipe)) = (input, child.stdin.take()) {
         // A command that exits without reading gets a broken pipe: its status says so.
@@ -104,7 +122,7 @@ fn supervise(
     events: &mpsc::Receiver<Event>,
     deadline: Instant,
     timeout: Duration,
-) -> Result<ExitStatus, String> {
+) -> Result<ExitStatus, CommandError> {
     let mut open = 2;
     // The shell's status, and until when its output may stay open.
     let mut exited: Option<(ExitStatus, Instant)> = None;
@@ -115,7 +133,7 @@ fn supervise(
                     exited = Some((status, (Instant::now() + EXIT_GRACE).min(deadline)))
                 }
                 Ok(None) => {}
-                Err(e) => return Err(stop(child, format!("could not be waited for: {e}"))),
+                Err(e) => return Err(stop(child, CommandError::Wait(e))),
             }
         }
         match exited {
@@ -125,20 +143,13 @@ fn supervise(
                 return Ok(status);
             }
             None if Instant::now() >= deadline => {
-                let why = format!("timed out after {} and was stopped", duration(timeout));
-                return Err(stop(child, why));
+                return Err(stop(child, CommandError::TimedOut(timeout)));
             }
             _ => {}
         }
         match events.recv_timeout(POLL) {
             Ok(Event::Closed) => open -= 1,
-            Ok(Event::TooMuch) => {
-                let why = format!(
-                    "printed more than {} on stdout (a token is one line) and was stopped",
-                    human(STDOUT_LIMIT as u64)
-                );
-                return Err(stop(child, why));
-            }
+            Ok(Event::TooMuch) => return Err(stop(child, CommandError::TooMuchOutput)),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => thread::sleep(POLL),
         }
@@ -146,7 +157,7 @@ fn supervise(
 }
 
 /// Kills the command's group and reaps the shell; returns `why`.
-fn stop(child: &mut Child, why: String) -> String {
+fn stop(child: &mut Child, why: CommandError) -> CommandError {
     group::kill(child);
     let _ = child.wait();
     why

@@ -66,7 +66,7 @@ pub enum ConfigError {
         key: String,
     },
     /// A token source could not produce a token. The message never holds the token.
-    #[error("{}", token_source_message(section, profile, key, message))]
+    #[error("{}", token_source_message(section, profile, key, &reason.to_string()))]
     TokenSource {
         /// The table's name: the profile or Twilio account whose token it is; empty
         /// when unknown.
@@ -76,7 +76,7 @@ pub enum ConfigError {
         /// The key of the source (`token_env`, `token_cmd`, `token_file`, `token`).
         key: String,
         /// What went wrong.
-        message: String,
+        reason: super::token::SourceError,
     },
 }
 
@@ -178,11 +178,11 @@ impl ConfigError {
     /// "twilio account", `name`); any other error as it is.
     pub fn in_table(self, section: &'static str, name: &str) -> ConfigError {
         match self {
-            ConfigError::TokenSource { key, message, .. } => ConfigError::TokenSource {
+            ConfigError::TokenSource { key, reason, .. } => ConfigError::TokenSource {
                 profile: name.to_string(),
                 section,
                 key,
-                message,
+                reason,
             },
             ConfigError::Interrupted { key, .. } => ConfigError::Interrupted {
                 profile: name.to_string(),

@@ -39,8 +39,8 @@ pub use paths::{
     CONFIG_ENV, CONFIG_FILE_NAME, DATA_DIR_ENV, STATE_DIR_ENV, config_dir, data_dir,
     default_config_path, state_dir, themes_dir,
 };
-pub use store::{STORE_TIMEOUT, store_secret};
-pub use token::TokenSource;
+pub use store::{STORE_TIMEOUT, StoreError, store_secret};
+pub use token::{SourceError, TokenSource};
 
 pub(crate) use parse::{chmod_600, open_to};
 pub(crate) use paths::tilde;

@@ -6,24 +6,44 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::command::{self, Finished};
+use super::command::{self, CommandError, Finished};
 use super::token::{describe_status, stderr_note};
 use crate::secret::Secret;
+use std::process::ExitStatus;
+use std::sync::Arc;
 
 /// How long a store command may take (it may ask for a passphrase).
 pub const STORE_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Runs `cmd` with `secret` and a newline on stdin. `Ok` names the exit status (0);
-/// `Err` says why it failed. Neither quotes the command's output nor its text (a
-/// command line may hold a secret of its own), as for a `token_cmd`.
-pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<String, String> {
+/// Why `store_cmd` did not take the secret. Never quotes the command's output nor
+/// its text (a command line may hold a secret of its own), as for a `token_cmd`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// It did not run to its end.
+    #[error("store_cmd {0}")]
+    Command(Arc<CommandError>),
+    /// It exited with a failure.
+    #[error("store_cmd failed ({}){}", describe_status(*status), stderr_note(*stderr_bytes))]
+    Failed {
+        /// Its exit status.
+        status: ExitStatus,
+        /// How much it wrote on stderr (never its text).
+        stderr_bytes: u64,
+    },
+    /// The task running it stopped before it ended.
+    #[error("the store command could not run: {0}")]
+    Stopped(String),
+}
+
+/// Runs `cmd` with `secret` and a newline on stdin. `Ok` names the exit status (0).
+pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<String, StoreError> {
     let mut input = Zeroizing::new(Vec::with_capacity(secret.expose().len() + 1));
     input.extend_from_slice(secret.expose().as_bytes());
     input.push(b'\n');
     // What it writes (`cat > f`) is for the user alone, whatever their umask.
     let script = format!("umask 077\n{cmd}");
     let out: Finished = command::run_with_input(&script, Some(input), timeout)
-        .map_err(|e| format!("store_cmd {e}"))?;
+        .map_err(|e| StoreError::Command(Arc::new(e)))?;
     if out.status.success() {
         Ok(format!(
             "store_cmd was handed the token on stdin and ended well ({}); telcreds cannot \
@@ -31,11 +51,10 @@ pub fn store_secret(cmd: &str, secret: &Secret, timeout: Duration) -> Result<Str
             describe_status(out.status)
         ))
     } else {
-        Err(format!(
-            "store_cmd failed ({}){}",
-            describe_status(out.status),
-            stderr_note(out.stderr_bytes)
-        ))
+        Err(StoreError::Failed {
+            status: out.status,
+            stderr_bytes: out.stderr_bytes,
+        })
     }
 }
 
@@ -80,6 +99,7 @@ mod tests {
             Duration::from_secs(5),
         )
         .unwrap_err();
+        let e = e.to_string();
         assert!(e.contains('3') && !e.contains("CANARY-S2"), "{e}");
         let _ = std::fs::remove_dir_all(dir);
     }

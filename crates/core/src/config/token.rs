@@ -24,6 +24,60 @@ pub(super) fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
+/// Why a token source gave no usable token. Names the source as
+/// [`TokenSource::describe`] does (`shown`); never holds the token, a command's text
+/// or anything it printed.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// `token_env` names a variable that is not set.
+    #[error("environment variable {0} is not set")]
+    EnvUnset(String),
+    /// `token_env` names a variable that is not UTF-8.
+    #[error("environment variable {0} is not valid UTF-8")]
+    EnvNotUnicode(String),
+    /// `token_file` could not be read.
+    #[error("cannot read token file {path}: {error}")]
+    File {
+        /// The file, as shown (`~/…`).
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// `token_cmd` did not run to its end.
+    #[error("{shown} {error}")]
+    Command {
+        /// The source, as shown.
+        shown: String,
+        /// Why.
+        error: command::CommandError,
+    },
+    /// `token_cmd` exited with a failure.
+    #[error("{shown} failed ({}){}", describe_status(*status), stderr_note(*stderr_bytes))]
+    Failed {
+        /// The source, as shown.
+        shown: String,
+        /// Its exit status.
+        status: ExitStatus,
+        /// How much it wrote on stderr (never its text).
+        stderr_bytes: u64,
+    },
+    /// `token_cmd` printed something that is not UTF-8.
+    #[error("{0} printed something that is not UTF-8")]
+    NotUtf8(String),
+    /// `token_cmd` printed nothing.
+    #[error("{0} printed nothing on stdout")]
+    NoOutput(String),
+    /// The token is empty.
+    #[error("{0} gave an empty token")]
+    Empty(String),
+    /// The token holds a control character.
+    #[error("{0} gave a token with a control character inside ({CONTROL_HINT})")]
+    Control(String),
+    /// The task fetching it stopped before it ended (its panic or cancellation).
+    #[error("resolving the token stopped: {0}")]
+    Stopped(String),
+}
+
 /// One of the four ways a profile names its token. `Debug` never shows an inline token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TokenSource {
@@ -65,7 +119,10 @@ impl TokenSource {
                     });
                 }
                 Ok(out) => command_token(&shown, &out),
-                Err(e) => Err(format!("{shown} {e}")),
+                Err(error) => Err(SourceError::Command {
+                    shown: shown.clone(),
+                    error,
+                }),
             },
             TokenSource::File(path) => from_file(path),
             TokenSource::Inline(secret) => Ok(secret.trimmed()),
@@ -73,20 +130,18 @@ impl TokenSource {
         token
             .and_then(|t| {
                 if t.is_empty() {
-                    Err(format!("{shown} gave an empty token"))
+                    Err(SourceError::Empty(shown))
                 } else if has_control(t.expose()) {
-                    Err(format!(
-                        "{shown} gave a token with a control character inside ({CONTROL_HINT})"
-                    ))
+                    Err(SourceError::Control(shown))
                 } else {
                     Ok(t)
                 }
             })
-            .map_err(|message| ConfigError::TokenSource {
+            .map_err(|reason| ConfigError::TokenSource {
                 profile: String::new(),
                 section: super::error::PROFILE,
                 key: self.key().to_string(),
-                message,
+                reason,
             })
     }
 
@@ -113,25 +168,26 @@ impl TokenSource {
     }
 }
 
-fn from_env(var: &str) -> Result<Secret, String> {
+fn from_env(var: &str) -> Result<Secret, SourceError> {
     match std::env::var(var) {
         Ok(mut value) => {
             let secret = Secret::new(value.trim());
             value.zeroize();
             Ok(secret)
         }
-        Err(std::env::VarError::NotPresent) => {
-            Err(format!("environment variable {var} is not set"))
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(format!("environment variable {var} is not valid UTF-8"))
-        }
+        Err(std::env::VarError::NotPresent) => Err(SourceError::EnvUnset(var.to_string())),
+        Err(std::env::VarError::NotUnicode(_)) => Err(SourceError::EnvNotUnicode(var.to_string())),
     }
 }
 
-fn from_file(path: &std::path::Path) -> Result<Secret, String> {
-    let (mut text, _) = local_file::read_to_string(path, local_file::SECRET_LIMIT)
-        .map_err(|e| format!("cannot read token file {}: {e}", tilde(path)))?;
+fn from_file(path: &std::path::Path) -> Result<Secret, SourceError> {
+    let (mut text, _) =
+        local_file::read_to_string(path, local_file::SECRET_LIMIT).map_err(|error| {
+            SourceError::File {
+                path: tilde(path),
+                error,
+            }
+        })?;
     // The first line, like `token_cmd` and `--password-file`.
     let secret = Secret::new(text.lines().next().unwrap_or_default().trim());
     text.zeroize();
@@ -149,21 +205,21 @@ fn interrupted(status: ExitStatus) -> bool {
 }
 
 /// The token from a command's output, or an error that holds none of its output.
-fn command_token(shown: &str, out: &Finished) -> Result<Secret, String> {
+fn command_token(shown: &str, out: &Finished) -> Result<Secret, SourceError> {
     if !out.status.success() {
-        return Err(format!(
-            "{shown} failed ({}){}",
-            describe_status(out.status),
-            stderr_note(out.stderr_bytes)
-        ));
+        return Err(SourceError::Failed {
+            shown: shown.to_string(),
+            status: out.status,
+            stderr_bytes: out.stderr_bytes,
+        });
     }
     let Ok(stdout) = std::str::from_utf8(&out.stdout) else {
-        return Err(format!("{shown} printed something that is not UTF-8"));
+        return Err(SourceError::NotUtf8(shown.to_string()));
     };
     // The first line, like `pass show` (later lines are notes, not the password).
     let first = stdout.trim().lines().next().unwrap_or_default().trim();
     if first.is_empty() {
-        return Err(format!("{shown} printed nothing on stdout"));
+        return Err(SourceError::NoOutput(shown.to_string()));
     }
     Ok(Secret::new(first))
 }
@@ -200,7 +256,7 @@ mod tests {
 
     fn message(err: ConfigError) -> String {
         match err {
-            ConfigError::TokenSource { message, .. } => message,
+            ConfigError::TokenSource { reason, .. } => reason.to_string(),
             other => panic!("unexpected error {other:?}"),
         }
     }

@@ -138,7 +138,8 @@ pub(super) async fn check_source(
                 (Step::passed(TOKEN_SOURCE, message), Some(token))
             }
         },
-        Ok(Err(ConfigError::TokenSource { message, .. })) => {
+        Ok(Err(ConfigError::TokenSource { reason, .. })) => {
+            let message = reason.to_string();
             let fix = token_fix(source, &message, timeout);
             (Step::failed(TOKEN_SOURCE, message, fix), None)
         }

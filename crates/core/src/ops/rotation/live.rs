@@ -100,7 +100,7 @@ pub enum RunStage {
         /// The new primary.
         token: Secret,
         /// What `store_cmd` said, when there is one.
-        stored: Option<Result<String, String>>,
+        stored: Option<Result<String, crate::config::StoreError>>,
         /// The targets a forced promotion knew were not on the new token.
         forced_over: Vec<String>,
     },
@@ -653,7 +653,7 @@ impl RotationRun {
                 }));
                 match stored {
                     Some(Ok(said)) => lines.push(line(Tone::Ok, said.clone())),
-                    Some(Err(why)) => lines.push(line(Tone::Error, why.clone())),
+                    Some(Err(why)) => lines.push(line(Tone::Error, why.to_string())),
                     None => lines.push(line(
                         Tone::Warn,
                         "a token source of this account in the config now gives the DEAD \

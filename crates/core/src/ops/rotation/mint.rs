@@ -20,7 +20,7 @@ use super::{Rotator, TargetResult};
 use crate::api::Http;
 use crate::api::twilio_accounts::TwilioAccounts;
 use crate::api::{ApiError, ErrorKind};
-use crate::config::{Profile, STORE_TIMEOUT, store_secret};
+use crate::config::{Profile, STORE_TIMEOUT, StoreError, store_secret};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, Outcome, TargetKind};
 use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
@@ -657,17 +657,17 @@ pub async fn store_new_token(
     account_sid: &str,
     token: &Secret,
     journal: &Journal,
-) -> Done<String, String> {
+) -> Done<String, StoreError> {
     let sent = journal_sent(journal, account_sid, Action::RotationStore);
     let (cmd, secret) = (store_cmd.to_string(), token.clone());
     let result = tokio::task::spawn_blocking(move || store_secret(&cmd, &secret, STORE_TIMEOUT))
         .await
-        .unwrap_or_else(|e| Err(format!("the store command could not run: {e}")));
+        .unwrap_or_else(|e| Err(StoreError::Stopped(e.to_string())));
     let target = JournalTarget::new(TargetKind::TwilioAccount, account_sid, None);
     let entry = JournalEntry::new(Action::RotationStore, target);
     let entry = match &result {
         Ok(said) => entry.detail(said.clone()),
-        Err(why) => entry.failed(why),
+        Err(why) => entry.failed(&why.to_string()),
     };
     let warnings = sent
         .into_iter()
