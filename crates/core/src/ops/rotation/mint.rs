@@ -667,7 +667,7 @@ pub async fn store_new_token(
     let entry = JournalEntry::new(Action::RotationStore, target);
     let entry = match &result {
         Ok(said) => entry.detail(said.clone()),
-        Err(why) => entry.failed(&why.to_string()),
+        Err(why) => entry.failed(why.to_string()),
     };
     let warnings = sent
         .into_iter()
