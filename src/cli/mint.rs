@@ -91,7 +91,7 @@ fn account(
             a.account_sid.trim()
         )));
     }
-    let accounts_base = accounts_base_of(profiles, &a.account_sid).map_err(CliError::usage)?;
+    let accounts_base = accounts_base_of(profiles, &a.account_sid)?;
     let current = secrets::read_stdin("current auth token")?;
     Ok(Account {
         current,

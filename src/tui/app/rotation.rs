@@ -137,7 +137,7 @@ impl App {
             match crate::config::accounts_base_of(&self.session.profiles, &account_sid) {
                 Ok(base) => base,
                 Err(why) => {
-                    self.set_flash(why, true);
+                    self.set_flash(why.to_string(), true);
                     return Vec::new();
                 }
             };

@@ -35,6 +35,19 @@ pub enum ConfigError {
         /// Every problem found, in file order.
         problems: Vec<ConfigProblem>,
     },
+    /// A Twilio account with no `[twilio_accounts]` table, while the profiles name
+    /// different Accounts API bases: which one is its own is unknown.
+    #[error(
+        "the profiles name different twilio_accounts_base values ({}): add a \
+         [twilio_accounts] table for {account_sid} with its own",
+        bases.join(", ")
+    )]
+    AccountsBases {
+        /// The account.
+        account_sid: String,
+        /// The bases the profiles name.
+        bases: Vec<String>,
+    },
     /// A profile was asked for by a name the config does not have.
     #[error("{}", unknown_profile_message(name, known))]
     UnknownProfile {

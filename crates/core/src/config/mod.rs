@@ -101,7 +101,7 @@ pub struct TwilioAccount {
 /// The Accounts API base for an account without a `[twilio_accounts]` table: the one
 /// `twilio_accounts_base` the profiles share; an error naming the choices when they
 /// differ.
-pub fn accounts_base_of(profiles: &[Profile], account_sid: &str) -> Result<String, String> {
+pub fn accounts_base_of(profiles: &[Profile], account_sid: &str) -> Result<String, ConfigError> {
     let mut bases: Vec<&str> = profiles
         .iter()
         .map(|p| p.twilio_accounts_base.as_str())
@@ -111,12 +111,10 @@ pub fn accounts_base_of(profiles: &[Profile], account_sid: &str) -> Result<Strin
     match bases.as_slice() {
         [] => Ok(DEFAULT_TWILIO_ACCOUNTS_BASE.to_string()),
         [one] => Ok(one.to_string()),
-        many => Err(format!(
-            "the profiles name different twilio_accounts_base values ({}): add a \
-             [twilio_accounts] table for {} with its own",
-            many.join(", "),
-            account_sid.trim()
-        )),
+        many => Err(ConfigError::AccountsBases {
+            account_sid: account_sid.trim().to_string(),
+            bases: many.iter().map(|b| b.to_string()).collect(),
+        }),
     }
 }
 

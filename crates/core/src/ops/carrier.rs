@@ -366,10 +366,21 @@ pub fn generate_carrier_password() -> Secret {
     }
 }
 
+/// Why no new username could be derived.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UsernameError {
+    /// The credential has no auth user.
+    #[error("the SIP credential has no auth user to derive a new one from")]
+    NoAuthUser,
+    /// Every candidate is taken or too long.
+    #[error("no free username derived from {} within {USERNAME_MAX} characters", crate::text::printable(.0))]
+    NoneFree(String),
+}
+
 /// The username of a rotation without downtime: `old` with a rotation suffix
 /// (`-r2`, then `-r3` …, replacing one already there), shortened to fit Twilio's
 /// 32 characters (and Dasha's 255), and not already in `taken` (ignoring case).
-pub fn next_username(old: &str, taken: &[&str]) -> Result<String, String> {
+pub fn next_username(old: &str, taken: &[&str]) -> Result<String, UsernameError> {
     let old = old.trim();
     let (base, from) = match old.rsplit_once("-r") {
         Some((base, n))
@@ -383,7 +394,7 @@ pub fn next_username(old: &str, taken: &[&str]) -> Result<String, String> {
         _ => (old, 2),
     };
     if base.is_empty() {
-        return Err("the SIP credential has no auth user to derive a new one from".to_string());
+        return Err(UsernameError::NoAuthUser);
     }
     let is_taken = |u: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(u));
     for n in from.max(2)..from.max(2).saturating_add(1000) {
@@ -399,10 +410,7 @@ pub fn next_username(old: &str, taken: &[&str]) -> Result<String, String> {
             return Ok(candidate);
         }
     }
-    Err(format!(
-        "no free username derived from {} within {USERNAME_MAX} characters",
-        crate::text::printable(old)
-    ))
+    Err(UsernameError::NoneFree(old.to_string()))
 }
 
 #[cfg(test)]

@@ -30,7 +30,9 @@ use crate::journal::StepError;
 use crate::journal::{
     Action, CarrierRecord, Journal, JournalEntry, JournalTarget, Outcome, TargetKind,
 };
-use crate::ops::carrier::{CarrierEnd, CarrierLink, find_carrier_end, next_username};
+use crate::ops::carrier::{
+    CarrierEnd, CarrierLink, UsernameError, find_carrier_end, next_username,
+};
 use crate::ops::rotation::SummaryLine;
 use crate::ops::warning::{Warning, write_journal};
 use crate::ops::{Error, Ops, PasswordChange, SipEdit};
@@ -763,7 +765,7 @@ pub enum NotPlanned {
     /// The carrier's credential list could not be read.
     Carrier(ApiError),
     /// No new username fits both ends.
-    Username(String),
+    Username(UsernameError),
 }
 
 impl std::error::Error for NotPlanned {}
@@ -772,7 +774,8 @@ impl std::fmt::Display for NotPlanned {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             NotPlanned::NoCarrierEnd(why) => write!(f, "no carrier end: {why}"),
-            NotPlanned::Account(why) | NotPlanned::Username(why) => f.write_str(why),
+            NotPlanned::Account(why) => f.write_str(why),
+            NotPlanned::Username(why) => write!(f, "{why}"),
             NotPlanned::Carrier(e) => {
                 write!(f, "the carrier's credential list could not be read: {e}")
             }

@@ -141,8 +141,8 @@ mod tests {
         assert_eq!(invalid.field_errors().len(), 1);
         assert!(!invalid.outcome_unknown());
         assert_eq!(
-            Error::from(MintFailure::OtherRegion("other region".into())).kind(),
-            ErrorKind::Validation
+            Error::from(MintFailure::ApiNotEnabled(ApiError::Timeout)).kind(),
+            ErrorKind::Usage
         );
     }
 

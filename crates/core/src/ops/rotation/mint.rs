@@ -53,7 +53,7 @@ pub enum MintFailure {
     NewRejected(CheckFailure),
     /// The Accounts API base is in another Twilio region than the API base the
     /// profiles use: auth tokens are per region, so nothing was sent.
-    OtherRegion(String),
+    OtherRegion(OtherRegion),
 }
 
 impl std::error::Error for MintFailure {}
@@ -94,7 +94,7 @@ impl std::fmt::Display for MintFailure {
             ),
             MintFailure::Failed(e) => write!(f, "could not create the secondary token: {e}"),
             MintFailure::NewRejected(c) => write!(f, "the new secondary token {c}"),
-            MintFailure::OtherRegion(why) => f.write_str(why),
+            MintFailure::OtherRegion(why) => write!(f, "{why}"),
         }?;
         f.write_str("; no platform was changed")
     }
@@ -294,9 +294,30 @@ fn twilio_region(base: &str) -> Option<Option<String>> {
     })
 }
 
+/// A profile whose Twilio API is in another region than the account's Accounts
+/// API: auth tokens are per region, so nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "profile \"{profile}\" uses Twilio's {api_region} region ({api_base}) but the account's \
+     Accounts API is {accounts_base} ({accounts_region}): auth tokens are per region, so set \
+     the account's twilio_accounts_base to its region's host; nothing was sent"
+)]
+pub struct OtherRegion {
+    /// The profile.
+    pub profile: String,
+    /// Its Twilio API's region (`US1`, `IE1` …).
+    pub api_region: String,
+    /// Its Twilio API base.
+    pub api_base: String,
+    /// The Accounts API base.
+    pub accounts_base: String,
+    /// Its region.
+    pub accounts_region: String,
+}
+
 /// Auth tokens are per Twilio region: the Accounts API at `accounts_base` must be in
 /// the region of every profile's Twilio API base, else a mint would answer 401 there.
-fn same_region(profiles: &[Profile], accounts_base: &str) -> Result<(), String> {
+fn same_region(profiles: &[Profile], accounts_base: &str) -> Result<(), OtherRegion> {
     let Some(accounts) = twilio_region(accounts_base) else {
         return Ok(());
     };
@@ -304,15 +325,13 @@ fn same_region(profiles: &[Profile], accounts_base: &str) -> Result<(), String> 
     for p in profiles {
         match twilio_region(&p.twilio_api_base) {
             Some(api) if api != accounts => {
-                return Err(format!(
-                    "profile \"{}\" uses Twilio's {} region ({}) but the account's Accounts \
-                     API is {accounts_base} ({}): auth tokens are per region, so set the \
-                     account's twilio_accounts_base to its region's host; nothing was sent",
-                    p.name,
-                    name(&api),
-                    p.twilio_api_base,
-                    name(&accounts)
-                ));
+                return Err(OtherRegion {
+                    profile: p.name.clone(),
+                    api_region: name(&api),
+                    api_base: p.twilio_api_base.clone(),
+                    accounts_base: accounts_base.to_string(),
+                    accounts_region: name(&accounts),
+                });
             }
             _ => {}
         }
@@ -737,7 +756,9 @@ mod tests {
             crate::config::TokenSource::Env("T".into()),
         );
         profile.twilio_api_base = "https://api.dublin.ie1.twilio.com".into();
-        let why = same_region(&[profile.clone()], "https://accounts.twilio.com").unwrap_err();
+        let why = same_region(&[profile.clone()], "https://accounts.twilio.com")
+            .unwrap_err()
+            .to_string();
         assert!(
             why.contains("IE1") && why.contains("twilio_accounts_base"),
             "{why}"

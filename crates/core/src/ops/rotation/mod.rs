@@ -30,8 +30,8 @@ pub use live::{
     Decision, MintSetup, NotOffered, RotationRun, RunContext, RunEvent, RunKind, RunStage,
 };
 pub use mint::{
-    Abort, MintFailure, Minted, NotPromoted, Pending, UnfinishedMint, mint, restore_detail,
-    store_new_token, unfinished_mint,
+    Abort, MintFailure, Minted, NotPromoted, OtherRegion, Pending, UnfinishedMint, mint,
+    restore_detail, store_new_token, unfinished_mint,
 };
 pub use plan::{Disposition, Plan, ProfileFailure, RotationTarget, plan};
 pub use report::{Report, Stage, SummaryLine, TargetOutcome, TargetResult};
