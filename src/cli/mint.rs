@@ -11,7 +11,7 @@ use super::output::{Table, emit, summary_text};
 use super::rotation_plan;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
-use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
+use crate::config::{Config, Confirmation, Profile, TwilioAccount, accounts_base_of};
 use crate::domain::Tone;
 use crate::ops::Stores;
 use crate::ops::rotation::{
@@ -237,7 +237,7 @@ impl Flow<'_> {
                     eprintln!("{failure}");
                     let question = "Replace the existing secondary token? Whatever uses it \
                                     stops working. Type yes to replace: ";
-                    if !ask_on_tty(question, "yes")? {
+                    if !ask_on_tty(question, &Confirmation::Yes)? {
                         return Err(mint_error(failure));
                     }
                     Decision::Replace
@@ -415,7 +415,7 @@ impl Flow<'_> {
         }
         if !self.a.yes {
             let prompt = format!("Type the Account SID {sid} to promote: ");
-            if !ask_on_tty(&prompt, sid)? {
+            if !ask_on_tty(&prompt, &Confirmation::TypeName(sid.to_string()))? {
                 return Err(CliError::new(
                     Exit::Refused,
                     "not confirmed: nothing was changed",
