@@ -16,7 +16,7 @@ use crate::domain::Tone;
 use crate::ops::Stores;
 use crate::ops::rotation::{
     self, CheckFailure, CheckedToken, Decision, MintFailure, MintSetup, Plan, Promotion, Report,
-    RotationRun, RunContext, RunKind, RunStage, unfinished_run,
+    RotationRun, RunContext, RunKind, RunStage,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -159,8 +159,9 @@ async fn check_current(
 
 /// True when the journal shows a promotion of `sid` sent with no answer recorded.
 async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
-    let (entries, _) = journal.read_in_background().await;
-    unfinished_run(&entries, sid).is_some_and(|run| run.promotion_sent)
+    rotation::unfinished_mint(journal, sid)
+        .await
+        .is_some_and(|mint| mint.run.promotion_sent)
 }
 
 /// What the command line hands a run: the user's flags and answers.

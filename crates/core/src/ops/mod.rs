@@ -12,11 +12,13 @@ mod lookup;
 mod providers;
 pub mod rotation;
 mod sip;
+mod unfinished;
 pub(crate) mod warning;
 
 pub use lookup::{Lookup, Named};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
+pub use unfinished::Unfinished;
 pub use warning::{Store, Warning};
 
 use crate::api::{ApiError, Http, PlatformClient};
