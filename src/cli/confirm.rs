@@ -3,7 +3,7 @@
 //! ctrl-c at a prompt cancels the command with a word (exit 130), nothing changed.
 
 use super::exit::{CliError, Exit};
-use crate::config::Profile;
+use crate::config::{Confirmation, Profile};
 use std::io::{IsTerminal, Write};
 
 /// Asks before deleting `name` (of kind `kind`) on `profile`, unless `yes`.
@@ -24,11 +24,11 @@ pub fn confirm_delete(
             ),
         ));
     }
-    let (prompt, expected) = question(profile, &format!("Delete {kind}"), name, None);
+    let (prompt, confirmation) = question(profile, &format!("Delete {kind}"), name, None);
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let answer = answer(stdin_fd(), &mut std::io::stderr())?;
-    if answer.trim() == expected {
+    if confirmation.accepts(answer.trim()) {
         Ok(())
     } else {
         Err(CliError::new(
@@ -52,7 +52,7 @@ pub fn confirm_on_tty(
     if yes {
         return Ok(());
     }
-    let (prompt, expected) = question(profile, action, name, note);
+    let (prompt, confirmation) = question(profile, action, name, note);
     let no_tty = |e: CliError| {
         CliError::new(
             Exit::Refused,
@@ -67,7 +67,7 @@ pub fn confirm_on_tty(
         Exit::Refused => no_tty(e),
         _ => e,
     })?;
-    if typed.trim() == expected {
+    if confirmation.accepts(typed.trim()) {
         Ok(())
     } else {
         Err(CliError::new(
@@ -77,19 +77,23 @@ pub fn confirm_on_tty(
     }
 }
 
-/// The question before `action` on `name` in `profile`, and the answer that
-/// confirms it: the item's name on a protected profile, else `yes`.
-fn question(profile: &Profile, action: &str, name: &str, note: Option<&str>) -> (String, String) {
+/// The question before `action` on `name` in `profile`, and what confirms it.
+fn question(
+    profile: &Profile,
+    action: &str,
+    name: &str,
+    note: Option<&str>,
+) -> (String, Confirmation) {
     let badge = if profile.is_production() {
         " [PROD]"
     } else {
         ""
     };
     let shown = crate::text::printable(name);
-    let (expected, what) = if profile.protected {
-        (name.to_string(), format!("its name \"{shown}\""))
-    } else {
-        ("yes".to_string(), "yes".to_string())
+    let confirmation = Confirmation::for_item(profile, name);
+    let what = match confirmation.name() {
+        Some(_) => format!("its name \"{shown}\""),
+        None => "yes".to_string(),
     };
     let note = note
         .map(|n| format!("\n{n}\n"))
@@ -98,14 +102,14 @@ fn question(profile: &Profile, action: &str, name: &str, note: Option<&str>) -> 
         "{action} \"{shown}\" on profile \"{}\"{badge}?{note}Type {what} to confirm: ",
         profile.name
     );
-    (prompt, expected)
+    (prompt, confirmation)
 }
 
 /// Asks on the controlling terminal (`/dev/tty`) rather than stdin, for commands
-/// whose stdin carries a secret. True when the answer is `expected`; a refusal
-/// naming `--yes` when there is no terminal to ask on.
-pub fn ask_on_tty(prompt: &str, expected: &str) -> Result<bool, CliError> {
-    Ok(ask_on_tty_answer(prompt)?.trim() == expected)
+/// whose stdin carries a secret. True when the answer confirms; a refusal naming
+/// `--yes` when there is no terminal to ask on.
+pub fn ask_on_tty(prompt: &str, confirmation: &Confirmation) -> Result<bool, CliError> {
+    Ok(confirmation.accepts(ask_on_tty_answer(prompt)?.trim()))
 }
 
 /// Asks on the controlling terminal and returns what was typed; a refusal naming

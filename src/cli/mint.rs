@@ -11,12 +11,12 @@ use super::output::{Table, emit, summary_text};
 use super::rotation_plan;
 use super::secrets;
 use crate::api::{Http, HttpOptions};
-use crate::config::{Config, Profile, TwilioAccount, accounts_base_of};
+use crate::config::{Config, Confirmation, Profile, TwilioAccount, accounts_base_of};
 use crate::domain::Tone;
 use crate::ops::Stores;
 use crate::ops::rotation::{
     self, CheckFailure, CheckedToken, Decision, MintFailure, MintSetup, Plan, Report, RotationRun,
-    RunContext, RunKind, RunStage, unfinished_run,
+    RunContext, RunKind, RunStage,
 };
 use crate::secret::Secret;
 use serde::Serialize;
@@ -158,8 +158,9 @@ async fn check_current(
 
 /// True when the journal shows a promotion of `sid` sent with no answer recorded.
 async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
-    let (entries, _) = journal.read_in_background().await;
-    unfinished_run(&entries, sid).is_some_and(|run| run.promotion_sent)
+    rotation::unfinished_mint(journal, sid)
+        .await
+        .is_some_and(|mint| mint.run.promotion_sent)
 }
 
 /// What the command line hands a run: the user's flags and answers.
@@ -236,7 +237,7 @@ impl Flow<'_> {
                     eprintln!("{failure}");
                     let question = "Replace the existing secondary token? Whatever uses it \
                                     stops working. Type yes to replace: ";
-                    if !ask_on_tty(question, "yes")? {
+                    if !ask_on_tty(question, &Confirmation::Yes)? {
                         return Err(mint_error(failure));
                     }
                     Decision::Replace
@@ -408,7 +409,7 @@ impl Flow<'_> {
         }
         if !self.a.yes {
             let prompt = format!("Type the Account SID {sid} to promote: ");
-            if !ask_on_tty(&prompt, sid)? {
+            if !ask_on_tty(&prompt, &Confirmation::TypeName(sid.to_string()))? {
                 return Err(CliError::new(
                     Exit::Refused,
                     "not confirmed: nothing was changed",

@@ -11,6 +11,7 @@ pub mod exit;
 mod hidden;
 #[cfg(unix)]
 mod interrupt;
+mod json;
 mod man_page;
 mod mint;
 mod output;

@@ -100,35 +100,17 @@ pub fn emit<T: Serialize>(
 ) -> Result<(), CliError> {
     match format {
         OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(value).map_err(|e| {
+            let text = super::json::pretty(value).map_err(|e| {
                 CliError::new(
                     super::exit::Exit::Other,
                     format!("could not encode JSON: {e}"),
                 )
             })?;
-            println!("{}", escape_json_controls(&text));
+            println!("{text}");
         }
         OutputFormat::Table => print!("{}", crate::text::printable_lines(&table())),
     }
     Ok(())
-}
-
-/// JSON text with every unsafe character (DEL, C1 controls, bidi marks, which
-/// serde_json leaves raw) written as a `\uXXXX` escape. Outside strings JSON is
-/// ASCII, so this changes only how strings are written, never what they hold.
-pub fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.chars().any(crate::text::is_unsafe) {
-        return std::borrow::Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if crate::text::is_unsafe(c) && c != '\n' {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// A run's summary as the table output prints it: a line each, after its tone's
@@ -150,19 +132,6 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_keeps_its_data_but_escapes_every_control() {
-        let value = serde_json::json!({"name": "a\u{1b}[2J\u{7f}\u{9b}\u{202e}b"});
-        let text = serde_json::to_string_pretty(&value).unwrap();
-        let safe = escape_json_controls(&text);
-        assert!(
-            !safe.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)),
-            "{safe}"
-        );
-        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back, value);
-    }
 
     #[test]
     fn columns_align_on_display_width() {

@@ -9,7 +9,7 @@ use super::confirm::ask_on_tty;
 use super::exit::{CliError, Exit};
 use super::output::{Table, emit};
 use crate::api::Http;
-use crate::config::{Config, Profile};
+use crate::config::{Config, Confirmation, Profile};
 use crate::journal::Journal;
 use crate::ops::rotation::{
     self, CheckedToken, Decision, Plan, Report, RotationEvent, RotationRun, RotationTarget,
@@ -252,20 +252,18 @@ pub(super) fn confirm(plan: &Plan, what: &str) -> Result<(), CliError> {
     let updated: Vec<&RotationTarget> = plan.to_update().map(|(_, t)| t).collect();
     let mut profiles: Vec<String> = updated.iter().map(|t| profile_cell(t)).collect();
     profiles.dedup();
-    let protected = plan.needs_typed_confirmation();
-    let expected = if protected {
-        plan.account_sid.as_str()
-    } else {
-        "yes"
-    };
+    let confirmation = plan.confirmation();
     let prompt = format!(
         "{what} {} on {} provider(s) on profile(s) {}? Type {} to confirm: ",
         plan.account_sid,
         updated.len(),
         profiles.join(", "),
-        if protected { "the Account SID" } else { "yes" }
+        match confirmation.name() {
+            Some(_) => "the Account SID",
+            None => "yes",
+        }
     );
-    if ask_on_tty(&prompt, expected)? {
+    if ask_on_tty(&prompt, &confirmation)? {
         Ok(())
     } else {
         Err(CliError::new(
@@ -281,7 +279,7 @@ pub(super) fn ask_retry(report: &Report) -> Result<bool, CliError> {
     let n = report.failed().count();
     match ask_on_tty(
         &format!("{n} target(s) failed. Retry only those? Type yes to retry: "),
-        "yes",
+        &Confirmation::Yes,
     ) {
         Err(e) if e.exit == Exit::Interrupted => {
             eprintln!("cancelled: the failed targets are not retried");

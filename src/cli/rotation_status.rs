@@ -5,8 +5,9 @@ use super::Setup;
 use super::args::Cli;
 use super::exit::CliError;
 use super::output::{Table, emit};
-use crate::ops::carrier_rotation::{UnfinishedCarrierRun, unfinished_carrier_runs};
-use crate::ops::rotation::{Holds, UnfinishedRun, unfinished_runs, unstored_tokens};
+use crate::ops::Unfinished;
+use crate::ops::carrier_rotation::UnfinishedCarrierRun;
+use crate::ops::rotation::{Holds, UnfinishedRun};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -14,13 +15,16 @@ pub use crate::ops::rotation::WEBHOOKS;
 
 /// Prints every unfinished run (JSON: an array, empty when there is none).
 pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
-    let (entries, warnings) = setup.stores()?.journal.read_in_background().await;
+    let (unfinished, warnings) = Unfinished::read(&setup.stores()?.journal).await;
     super::audit::warn_all(&warnings);
-    let runs = unfinished_runs(&entries);
-    let carrier = unfinished_carrier_runs(&entries);
+    let Unfinished {
+        runs,
+        unstored,
+        carrier,
+    } = unfinished;
     // A token that may be stored nowhere is said on stderr (the JSON stays an array
     // of runs).
-    for unstored in unstored_tokens(&entries) {
+    for unstored in unstored {
         super::audit::warn(&unstored.message());
     }
     let all: Vec<StatusRun<'_>> = runs
@@ -107,7 +111,7 @@ fn carrier_text(run: &UnfinishedCarrierRun) -> String {
 /// off.
 pub async fn interrupted(setup: &Setup, finished: bool) -> CliError {
     let runs = match setup.stores() {
-        Ok(stores) => unfinished_runs(&stores.journal.read_in_background().await.0),
+        Ok(stores) => Unfinished::read(&stores.journal).await.0.runs,
         Err(_) => Vec::new(),
     };
     let mut message = String::from(if finished {

@@ -5,8 +5,9 @@ use super::args::{OutputFormat, RollTokenArgs, SandboxAction, SandboxArgs, SeedA
 use super::exit::{CliError, Exit};
 use super::output::emit;
 use crate::api::{Http, HttpOptions};
+use crate::sandbox::control::{Client, ControlError};
 use crate::sandbox::{Sandbox, SandboxOptions, Seed, print_config_for};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::time::Duration;
 
 /// Starts the sandbox (or prints its config) and serves until ctrl-c or SIGTERM;
@@ -18,11 +19,11 @@ pub async fn run(a: SandboxArgs, output: OutputFormat) -> Result<(), CliError> {
     }
 }
 
-/// The control route's answer: a demo account and its new token.
-#[derive(Serialize, Deserialize)]
-struct Rolled {
-    account_sid: String,
-    auth_token: String,
+/// The rolled token as printed: in JSON only with `--show-secrets`.
+#[derive(Serialize)]
+struct Shown<'a> {
+    account_sid: &'a str,
+    auth_token: &'a str,
 }
 
 /// Rolls a demo account's token through the control route of a running sandbox and
@@ -31,36 +32,14 @@ struct Rolled {
 async fn roll_token(a: RollTokenArgs, output: OutputFormat) -> Result<(), CliError> {
     crate::domain::validate::account_sid(&a.account_sid)
         .map_err(|m| CliError::new(Exit::Validation, format!("account_sid: {m}")))?;
-    let url = format!(
-        "{}/_sandbox/twilio/accounts/{}/roll-token",
-        a.url.trim_end_matches('/'),
-        a.account_sid.trim()
-    );
-    let http = Http::new(HttpOptions::default())?;
-    let unreachable = |e: reqwest::Error| {
-        CliError::new(
-            Exit::Other,
-            format!("no sandbox answered at {}: {e}", a.url),
-        )
-    };
-    let response = http.client().post(&url).send().await.map_err(unreachable)?;
-    let status = response.status();
-    if status == reqwest::StatusCode::NOT_FOUND {
-        return Err(CliError::new(
-            Exit::NotFound,
-            format!(
-                "the sandbox at {} has no Twilio account {} (or is not a telcreds sandbox)",
-                a.url, a.account_sid
-            ),
-        ));
-    }
-    if !status.is_success() {
-        return Err(CliError::new(
-            Exit::Other,
-            format!("the sandbox at {} answered HTTP {status}", a.url),
-        ));
-    }
-    let rolled: Rolled = response.json().await.map_err(unreachable)?;
+    let control = Client::new(Http::new(HttpOptions::default())?, &a.url);
+    let rolled = control.roll_token(&a.account_sid).await.map_err(|e| {
+        let exit = match e {
+            ControlError::UnknownAccount { .. } => Exit::NotFound,
+            ControlError::Unreachable { .. } | ControlError::Status { .. } => Exit::Other,
+        };
+        CliError::new(exit, e.to_string())
+    })?;
     if output == OutputFormat::Json && !a.show_secrets {
         super::audit::warn(
             "the new auth token is not in the JSON output: pass --show-secrets to include it \
@@ -69,10 +48,14 @@ async fn roll_token(a: RollTokenArgs, output: OutputFormat) -> Result<(), CliErr
         let shown = serde_json::json!({ "account_sid": rolled.account_sid });
         return emit(output, &shown, String::new);
     }
-    emit(output, &rolled, || {
+    let shown = Shown {
+        account_sid: &rolled.account_sid,
+        auth_token: rolled.auth_token.expose(),
+    };
+    emit(output, &shown, || {
         format!(
             "rolled the sandbox token of {}\nnew auth token: {}\n",
-            rolled.account_sid, rolled.auth_token
+            shown.account_sid, shown.auth_token
         )
     })
 }

@@ -619,10 +619,12 @@ fn keep_generated(
             "new password (shown once, in case the platform stored it): {}",
             password.expose()
         ),
-        OutputFormat::Json if show_secrets => println!(
-            "{}",
-            serde_json::json!({"outcome": "unknown", "generated": true, "auth_password": password.expose()})
-        ),
+        OutputFormat::Json if show_secrets => match super::json::compact(&serde_json::json!(
+            {"outcome": "unknown", "generated": true, "auth_password": password.expose()}
+        )) {
+            Ok(line) => println!("{line}"),
+            Err(e) => warn(&format!("could not encode JSON: {e}")),
+        },
         OutputFormat::Json => warn(
             "the generated password may now be the credential's password and is not shown \
              (pass --show-secrets to include it in JSON)",

@@ -2,50 +2,65 @@
 //! written item by item (the same bytes as the whole list printed at once), a table
 //! whose columns are sized by its first page, and a progress line on stderr.
 
-use super::output::{escape_json_controls, table_line};
+use super::json::SafeFormatter;
+use super::output::table_line;
 use crate::text::thousands;
 use serde::Serialize;
+use serde_json::ser::{Formatter, Serializer};
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
 
-/// A JSON array written item by item: byte for byte what `serde_json`'s pretty
-/// printer writes for the whole list, followed by a newline.
+/// A JSON array written item by item with serde_json's serializer: byte for byte
+/// what [`super::json::pretty`] writes for the whole list, followed by a newline.
 pub struct JsonArray<W: Write> {
     out: W,
+    format: SafeFormatter,
     count: usize,
 }
 
 impl<W: Write> JsonArray<W> {
-    /// An array about to be written to `out`.
+    /// An array about to be written to `out` (nothing is written before its first
+    /// item or its end).
     pub fn new(out: W) -> Self {
-        JsonArray { out, count: 0 }
+        JsonArray {
+            out,
+            format: SafeFormatter::pretty(),
+            count: 0,
+        }
     }
 
     /// Writes one item.
     pub fn item<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
-        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-        let text = escape_json_controls(&text);
-        self.out
-            .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-        // The pretty printer indents nested values by two spaces per level; JSON text
-        // has no raw newline inside a string, so every line gets one more level.
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(b"  ")?;
-            self.out.write_all(line.as_bytes())?;
-        }
+        let first = self.open()?;
+        (&mut self.format).begin_array_value(&mut self.out, first)?;
+        value
+            .serialize(&mut Serializer::with_formatter(
+                &mut self.out,
+                &mut self.format,
+            ))
+            .map_err(io::Error::from)?;
+        (&mut self.format).end_array_value(&mut self.out)?;
         self.count += 1;
         Ok(())
     }
 
     /// Closes the array (and flushes).
     pub fn finish(mut self) -> io::Result<()> {
-        self.out
-            .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.open()?;
+        (&mut self.format).end_array(&mut self.out)?;
+        self.out.write_all(b"\n")?;
         self.out.flush()
+    }
+
+    /// Opens the array before its first item, or its end when it has none; true when
+    /// it did.
+    fn open(&mut self) -> io::Result<bool> {
+        let first = self.count == 0;
+        if first {
+            (&mut self.format).begin_array(&mut self.out)?;
+        }
+        Ok(first)
     }
 }
 
@@ -231,20 +246,20 @@ impl Drop for Progress {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json;
     use super::*;
     use serde_json::json;
 
     #[test]
     fn a_streamed_array_is_the_same_document_as_the_whole_one() {
         let items = [
-            json!({"id": "a", "nested": {"list": [1, 2], "empty": [], "text": "line\u{7}bell"}}),
+            json!({"id": "a", "nested": {"list": [1, 2], "empty": [], "text": "line\u{7}bell\u{7f}\u{9b}"}}),
             json!({"id": "b", "none": null}),
             json!([]),
             json!("x"),
         ];
         for n in 0..=items.len() {
-            let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
-            let expected = format!("{}\n", escape_json_controls(&whole));
+            let expected = format!("{}\n", json::pretty(&items[..n]).unwrap());
             let mut out = Vec::new();
             let mut array = JsonArray::new(&mut out);
             for item in &items[..n] {

@@ -259,6 +259,31 @@ async fn roll_token_keeps_the_token_out_of_json_unless_asked() {
 }
 
 #[tokio::test]
+async fn roll_token_of_an_unknown_account_is_not_found_and_names_the_sandbox() {
+    let sb = sandbox(Seed::Empty).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let (url, sid) = (sb.origin(), format!("AC{}", "0".repeat(32)));
+    let args = [
+        "sandbox",
+        "roll-token",
+        "--url",
+        &url,
+        "--account-sid",
+        &sid,
+    ];
+    let run = telcreds(&cfg, &args, "").await;
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "the sandbox at {url} has no Twilio account {sid} (or is not a telcreds sandbox)"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
 async fn not_found_names_what_was_asked_for_and_the_profile() {
     let sb = sandbox(Seed::Demo).await;
     let dir = tempfile::tempdir().unwrap();

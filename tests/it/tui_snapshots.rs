@@ -335,7 +335,7 @@ pub(crate) fn open_delete_confirm(app: &mut App) {
             name: "prod-dasha".into(),
             production: true,
         }],
-        true,
+        telcreds::config::Confirmation::TypeName("EU carrier (outbound)".into()),
         details,
     );
     app.overlay = Some(telcreds::tui::app::Overlay::Confirm {

@@ -6,7 +6,7 @@
 
 mod body;
 mod config_text;
-mod control;
+pub mod control;
 mod dasha;
 mod errors;
 mod faults;

@@ -2,7 +2,7 @@
 //! whatever overlay is open.
 
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
-use crate::config::TokenSource;
+use crate::config::{Confirmation, TokenSource};
 use crate::domain::validate;
 use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::components::form::{Form, FormEvent};
@@ -79,7 +79,7 @@ impl App {
                 name: profile.name.clone(),
                 production: profile.is_production(),
             }],
-            profile.protected,
+            Confirmation::for_item(profile, target.name()),
             details,
         );
         if let Some(h) = heading {

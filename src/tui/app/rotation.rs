@@ -434,7 +434,6 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
             .map(|u| format!("profile {} could not be listed: {}", u.profile, u.error)),
     );
     let (updated, all) = (plan.update_count(), plan.targets.len());
-    let production = plan.needs_typed_confirmation();
     let name = token
         .friendly_name()
         .map(|n| format!(" ({n})"))
@@ -480,7 +479,7 @@ fn plan_dialog(plan: Arc<Plan>, token: Arc<CheckedToken>, mint: Option<Arc<MintS
         "Account SID",
         &plan.account_sid,
         profiles,
-        production,
+        plan.confirmation(),
         lines,
     )
     .with_heading(heading);

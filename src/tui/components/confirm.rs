@@ -2,8 +2,9 @@
 //! accepted, yields [`ConfirmEvent::Confirm`].
 //!
 //! The dialog names the profiles (each production one with its own `[PROD]` badge)
-//! and the item, lists what depends on it, and starts with focus on **Cancel**. On a protected profile the
-//! item's name must be typed exactly before the confirming buttons are enabled.
+//! and the item, lists what depends on it, and starts with focus on **Cancel**. When
+//! its [`Confirmation`] asks for a name (a protected profile), the name must be typed
+//! exactly before the confirming buttons are enabled.
 //! After the platform refuses (409, dependants), [`ConfirmDialog::offer_force`]
 //! shows why and adds a "Force …" button.
 //!
@@ -13,6 +14,7 @@
 //! `PgUp/PgDn` (and `j/k` when no name is typed); the lines that stand for the
 //! hidden ones say so.
 
+use crate::config::Confirmation;
 use crate::tui::app::theme::Theme;
 use crate::tui::components::widgets;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -69,7 +71,8 @@ pub struct ConfirmDialog {
     kind: String,
     item_name: String,
     profiles: Vec<ProfileTag>,
-    protected: bool,
+    /// What confirms: a name typed, or the button alone.
+    confirmation: Confirmation,
     details: Vec<String>,
     typed: Input,
     buttons: Vec<Button>,
@@ -91,15 +94,15 @@ pub struct ConfirmDialog {
 
 impl ConfirmDialog {
     /// A dialog for `action` (e.g. "Delete SIP credential") on `item_name`, which
-    /// is a `kind` ("Credential", "Account SID"), on `profiles`; `protected`
-    /// requires typing the name; `details` are lines such as dependants or "nothing
-    /// depends on it".
+    /// is a `kind` ("Credential", "Account SID"), on `profiles`; `confirmation`
+    /// says whether a name must be typed; `details` are lines such as dependants or
+    /// "nothing depends on it".
     pub fn new(
         action: &str,
         kind: &str,
         item_name: &str,
         profiles: Vec<ProfileTag>,
-        protected: bool,
+        confirmation: Confirmation,
         details: Vec<String>,
     ) -> Self {
         ConfirmDialog {
@@ -107,7 +110,7 @@ impl ConfirmDialog {
             kind: kind.to_string(),
             item_name: item_name.to_string(),
             profiles,
-            protected,
+            confirmation,
             details,
             typed: Input::default(),
             buttons: vec![Button::Cancel, Button::Confirm],
@@ -167,8 +170,8 @@ impl ConfirmDialog {
             KeyCode::Up => self.scroll_by(-1),
             KeyCode::PageDown => self.scroll_by(page),
             KeyCode::PageUp => self.scroll_by(-page),
-            KeyCode::Char('j') if plain && !self.protected => self.scroll_by(1),
-            KeyCode::Char('k') if plain && !self.protected => self.scroll_by(-1),
+            KeyCode::Char('j') if plain && !self.types_name() => self.scroll_by(1),
+            KeyCode::Char('k') if plain && !self.types_name() => self.scroll_by(-1),
             _ if self.busy => {}
             KeyCode::Enter => {
                 return self.activate(self.buttons[self.focus.min(self.buttons.len() - 1)]);
@@ -177,13 +180,15 @@ impl ConfirmDialog {
             KeyCode::BackTab | KeyCode::Left => {
                 self.focus = (self.focus + self.buttons.len() - 1) % self.buttons.len()
             }
-            KeyCode::Char('y' | 'Y') if plain && !self.protected => {
+            KeyCode::Char('y' | 'Y') if plain && !self.types_name() => {
                 // The one button that acts: delete, or force delete when that is all
                 // that can work.
                 return self.activate(self.buttons[self.buttons.len() - 1]);
             }
-            KeyCode::Char('n' | 'N') if plain && !self.protected => return ConfirmEvent::Cancel,
-            _ if self.protected => {
+            KeyCode::Char('n' | 'N') if plain && !self.types_name() => {
+                return ConfirmEvent::Cancel;
+            }
+            _ if self.types_name() => {
                 self.typed.handle_event(&Event::Key(key));
             }
             _ => {}
@@ -217,7 +222,7 @@ impl ConfirmDialog {
         if inner.is_empty() {
             return;
         }
-        let keys = if self.protected { "↑/↓" } else { "j/k" };
+        let keys = if self.types_name() { "↑/↓" } else { "j/k" };
         let (parts, window) = fit(parts, usize::from(inner.height), self.scroll, keys);
         self.window.set(window);
         for (i, part) in parts.into_iter().enumerate() {
@@ -252,13 +257,13 @@ impl ConfirmDialog {
                     "type the name exactly to enable {} ({} of its {} characters match)",
                     self.button_label(button),
                     self.matching_prefix(),
-                    self.item_name.chars().count()
+                    self.confirmation.answer().chars().count()
                 ));
                 ConfirmEvent::None
             }
             Button::Confirm => ConfirmEvent::Confirm { force: false },
             // A name typed is confirmation enough; otherwise a force asks twice.
-            Button::Force if self.protected || self.force_armed => {
+            Button::Force if self.types_name() || self.force_armed => {
                 ConfirmEvent::Confirm { force: true }
             }
             Button::Force => {
@@ -272,19 +277,25 @@ impl ConfirmDialog {
         }
     }
 
+    /// True when a name must be typed to confirm.
+    fn types_name(&self) -> bool {
+        self.confirmation.name().is_some()
+    }
+
     /// How many leading characters of the typed text match the name.
     fn matching_prefix(&self) -> usize {
         self.typed
             .value()
             .chars()
-            .zip(self.item_name.chars())
+            .zip(self.confirmation.answer().chars())
             .take_while(|(a, b)| a == b)
             .count()
     }
 
-    /// True when nothing must be typed, or the typed name matches exactly.
+    /// True when nothing must be typed (the button is the yes), or the typed name
+    /// confirms.
     fn name_matches(&self) -> bool {
-        !self.protected || self.typed.value() == self.item_name
+        !self.types_name() || self.confirmation.accepts(self.typed.value())
     }
 
     fn button_label(&self, button: Button) -> String {
@@ -338,13 +349,13 @@ impl ConfirmDialog {
                 parts.extend(detail_rows("  • ", d, theme.base, width));
             }
         }
-        if self.protected {
+        if let Some(name) = self.confirmation.name() {
             parts.push(Part::Blank);
             // The button that acts: Delete, or Force delete after a refusal.
             let verb = self.button_label(self.buttons[self.buttons.len() - 1]);
             parts.push(Part::Text(Line::from(vec![
                 Span::styled("Type ", theme.base),
-                Span::styled(self.item_name.clone(), theme.title),
+                Span::styled(name.to_string(), theme.title),
                 Span::styled(format!(" to enable {verb}:"), theme.base),
             ])));
             parts.push(Part::Input);
@@ -446,7 +457,7 @@ enum Part {
     /// A row of a detail line, scrolled (with a "… and N more" line) when space is
     /// short; true on the first row of a detail.
     Detail(Line<'static>, bool),
-    /// The typed-name input (protected profiles).
+    /// The typed-name input (when a name must be typed).
     Input,
     /// The buttons, or the waiting note.
     Buttons(Line<'static>),
@@ -588,7 +599,11 @@ mod tests {
             "Credential",
             "sip-main",
             vec![tag("prod-dasha", true)],
-            profile_protected,
+            if profile_protected {
+                Confirmation::TypeName("sip-main".into())
+            } else {
+                Confirmation::Yes
+            },
             vec!["phone number +15550100 → agent Support (inbound)".into()],
         )
     }
@@ -705,7 +720,7 @@ mod tests {
             "Credential",
             "EU trunk",
             vec![tag("prod", true)],
-            true,
+            Confirmation::TypeName("EU trunk".into()),
             vec![],
         );
         for c in "EU tr".chars() {
@@ -738,7 +753,7 @@ mod tests {
             "Provider",
             "prod-main",
             vec![tag("staging", false)],
-            true,
+            Confirmation::TypeName("prod-main".into()),
             details,
         );
         let t = draw(&d, &Theme::default_theme(), 80, 24);
@@ -758,7 +773,14 @@ mod tests {
             tag("prod-unpod", true),
             tag("audit", false),
         ];
-        let d = ConfirmDialog::new("Rotate", "Account SID", "AC1", profiles, true, vec![]);
+        let d = ConfirmDialog::new(
+            "Rotate",
+            "Account SID",
+            "AC1",
+            profiles,
+            Confirmation::TypeName("AC1".into()),
+            vec![],
+        );
         let text = draw(&d, &Theme::default_theme(), 50, 20)
             .backend()
             .to_string();
@@ -778,8 +800,14 @@ mod tests {
         let mut details = vec![format!("phone number +15550100 {}", "long ".repeat(10))];
         details.extend((1..8).map(|i| format!("detail {i}")));
         let profiles = vec![tag("p", false)];
-        let mut d =
-            ConfirmDialog::new("Delete provider", "Provider", "p", profiles, false, details);
+        let mut d = ConfirmDialog::new(
+            "Delete provider",
+            "Provider",
+            "p",
+            profiles,
+            Confirmation::Yes,
+            details,
+        );
         let theme = Theme::default_theme();
         let text = draw(&d, &theme, 60, 12).backend().to_string();
         assert!(text.contains("… and 3 more (j/k scroll)"), "{text}");
@@ -822,7 +850,7 @@ mod tests {
             "Provider",
             "staging-dr",
             vec![tag("staging", false)],
-            false,
+            Confirmation::Yes,
             vec!["nothing depends on it".into()],
         );
         for theme in ["default", "high-contrast"] {

@@ -106,7 +106,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     }
     crate::memory::return_large_blocks_on_free();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let journal_path = options.stores.journal.path().to_path_buf();
+    let journal = options.stores.journal.clone();
     let worker = Worker::new(
         tx,
         Http::new(HttpOptions::default())?,
@@ -172,12 +172,12 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     ratatui::restore();
     let rotating = app.rotation_running();
     if let Ok(Ending::Signal(stop)) = result {
-        finish_after_signal(&mut session.worker, &mut signals, stop, &journal_path).await;
+        finish_after_signal(&mut session.worker, &mut signals, stop, journal.path()).await;
     }
     if rotating {
         // Its result never reached the screen: say where it stands, as the journal
         // recorded it, never more.
-        let unfinished = rotation_epilogue(&journal_path);
+        let unfinished = rotation_epilogue(&journal).await;
         if unfinished && matches!(result, Ok(Ending::Quit)) {
             result = Ok(Ending::RotationUnfinished);
         }
@@ -188,21 +188,20 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
 /// After the UI closed while a rotation ran: prints where each rotation the journal
 /// shows unfinished stands (the leaked token still works until it is promoted) and
 /// how to finish it; true when there is one.
-fn rotation_epilogue(journal: &std::path::Path) -> bool {
-    let (entries, _) = crate::journal::Journal::open(journal).read();
-    for unstored in crate::ops::rotation::unstored_tokens(&entries) {
+async fn rotation_epilogue(journal: &crate::journal::Journal) -> bool {
+    let (unfinished, _) = crate::ops::Unfinished::read(journal).await;
+    for unstored in &unfinished.unstored {
         eprintln!("telcreds: {}", unstored.message());
     }
-    let runs = crate::ops::rotation::unfinished_runs(&entries);
-    if runs.is_empty() {
+    if unfinished.runs.is_empty() {
         eprintln!(
             "telcreds: the rotation that was running when the app closed has ended; what each \
              target got is in the audit journal at {}",
-            journal.display()
+            journal.path().display()
         );
         return false;
     }
-    for run in &runs {
+    for run in &unfinished.runs {
         eprintln!("telcreds: {}", run.not_finished());
     }
     true

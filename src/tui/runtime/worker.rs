@@ -124,13 +124,16 @@ impl Worker {
                     if let Ok((entries, warnings)) =
                         tokio::task::spawn_blocking(move || journal.read()).await
                     {
-                        let unfinished = crate::ops::rotation::unfinished_runs(&entries);
-                        let unstored = crate::ops::rotation::unstored_tokens(&entries);
+                        // The header names token rotations and unstored tokens; a
+                        // rotation at both ends is found again by `r`, `b` on its
+                        // credential.
+                        let crate::ops::Unfinished { runs, unstored, .. } =
+                            crate::ops::Unfinished::of(&entries);
                         let _ = tx.send(Msg::JournalLoaded {
                             read,
                             entries,
                             warnings,
-                            unfinished,
+                            unfinished: runs,
                             unstored,
                         });
                     }

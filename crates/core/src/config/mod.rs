@@ -15,6 +15,7 @@
 //! Every problem in a file is reported at once, each with its profile and key.
 
 mod command;
+mod confirmation;
 mod error;
 #[cfg(unix)]
 mod foreground;
@@ -32,6 +33,7 @@ use std::time::Duration;
 
 use zeroize::Zeroize;
 
+pub use confirmation::Confirmation;
 pub use error::{ConfigError, ConfigProblem};
 pub use error::{PROFILE, TWILIO_ACCOUNT};
 pub use keys::{KeyProblem, KeyRemap, KeysTable, keys_error};

@@ -13,12 +13,14 @@ mod lookup;
 mod providers;
 pub mod rotation;
 mod sip;
+mod unfinished;
 pub(crate) mod warning;
 
 pub use error::Error;
 pub use lookup::{Lookup, Named};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change, check_new_provider};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
+pub use unfinished::Unfinished;
 pub use warning::{Store, Warning};
 
 use crate::api::{Http, PlatformClient};

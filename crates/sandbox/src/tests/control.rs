@@ -64,3 +64,41 @@ async fn shutdown_stops_the_server() {
     sandbox.shutdown().await;
     assert!(reqwest::Client::new().get(&url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn the_control_client_rolls_a_token_and_says_why_not() {
+    use crate::control::{Client, ControlError};
+    use telcreds_core::api::{Http, HttpOptions};
+    let env = Env::empty().await;
+    let http = Http::new(HttpOptions::default()).unwrap();
+    let url = format!("{}/", env.sandbox.origin());
+    let control = Client::new(http.clone(), &url);
+    let sid = env.sandbox.twilio_accounts()[0].sid.clone();
+    let rolled = control.roll_token(&format!(" {sid} ")).await.unwrap();
+    assert_eq!(rolled.account_sid, sid);
+    assert_eq!(env.token_of(&sid), rolled.auth_token.expose());
+
+    let unknown = control.roll_token("ACnope").await.unwrap_err();
+    assert!(
+        matches!(unknown, ControlError::UnknownAccount { .. }),
+        "{unknown:?}"
+    );
+    assert_eq!(
+        unknown.to_string(),
+        format!("the sandbox at {url} has no Twilio account ACnope (or is not a telcreds sandbox)")
+    );
+
+    let origin = env.sandbox.origin();
+    let Env { sandbox, .. } = env;
+    sandbox.shutdown().await;
+    let gone = Client::new(http, &origin)
+        .roll_token(&sid)
+        .await
+        .unwrap_err();
+    assert!(matches!(gone, ControlError::Unreachable { .. }), "{gone:?}");
+    assert!(
+        gone.to_string()
+            .starts_with(&format!("no sandbox answered at {origin}: ")),
+        "{gone}"
+    );
+}

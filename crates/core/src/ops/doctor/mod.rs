@@ -128,19 +128,18 @@ pub async fn run(
 
 /// A warning per rotation the journal shows unfinished.
 async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
-    let (entries, _) = journal.read_in_background().await;
-    let unstored = crate::ops::rotation::unstored_tokens(&entries)
-        .into_iter()
-        .map(|u| {
-            let mut step = Step::warning(
-                "new token not stored",
-                u.message(),
-                "put the account's new primary token in its token source",
-            );
-            step.profile = Some(format!("twilio account {}", u.account_sid));
-            step
-        });
-    crate::ops::rotation::unfinished_runs(&entries)
+    let (unfinished, _) = crate::ops::Unfinished::read(journal).await;
+    let unstored = unfinished.unstored.into_iter().map(|u| {
+        let mut step = Step::warning(
+            "new token not stored",
+            u.message(),
+            "put the account's new primary token in its token source",
+        );
+        step.profile = Some(format!("twilio account {}", u.account_sid));
+        step
+    });
+    unfinished
+        .runs
         .into_iter()
         .map(|run| {
             let mut step = Step::warning(
@@ -161,28 +160,24 @@ async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
             step
         })
         .chain(unstored)
-        .chain(
-            crate::ops::carrier_rotation::unfinished_carrier_runs(&entries)
-                .into_iter()
-                .map(|run| {
-                    let mut step = Step::warning(
-                        "unfinished rotation at both ends",
-                        run.not_finished(),
-                        format!(
-                            "finish it: telcreds -p {} sip rotate {} --carrier{}",
-                            run.profile,
-                            run.credential_id,
-                            if run.carrier.in_place {
-                                " --in-place"
-                            } else {
-                                ""
-                            }
-                        ),
-                    );
-                    step.profile = Some(run.profile.clone());
-                    step
-                }),
-        )
+        .chain(unfinished.carrier.into_iter().map(|run| {
+            let mut step = Step::warning(
+                "unfinished rotation at both ends",
+                run.not_finished(),
+                format!(
+                    "finish it: telcreds -p {} sip rotate {} --carrier{}",
+                    run.profile,
+                    run.credential_id,
+                    if run.carrier.in_place {
+                        " --in-place"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            step.profile = Some(run.profile.clone());
+            step
+        }))
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! Step 2: which providers use the Account SID, on which profiles.
 
 use crate::api::{Http, PlatformClient};
-use crate::config::Profile;
+use crate::config::{Confirmation, Profile};
 use crate::domain::{Platform, VerificationStatus, same_account_sid};
 use futures_util::future::join_all;
 use serde::Serialize;
@@ -29,10 +29,14 @@ impl Plan {
             .filter(|(_, t)| t.disposition == Disposition::Update)
     }
 
-    /// The one rule for a typed confirmation: when any provider involved is on a
-    /// production profile (updated or not), the Account SID must be typed.
-    pub fn needs_typed_confirmation(&self) -> bool {
-        self.targets.iter().any(|t| t.production)
+    /// The plan's one confirmation: when any provider involved is on a production
+    /// profile (updated or not), the Account SID typed; else a yes.
+    pub fn confirmation(&self) -> Confirmation {
+        if self.targets.iter().any(|t| t.production) {
+            Confirmation::TypeName(self.account_sid.clone())
+        } else {
+            Confirmation::Yes
+        }
     }
 
     /// How many targets will be updated.

@@ -1,6 +1,11 @@
 //! Control routes under `/_sandbox/` for tests and demos: the Twilio accounts and
 //! token rolls, scripted faults, and the request log. No auth, loopback peers only,
-//! never delayed or faulted.
+//! never delayed or faulted. [`Client`] is their client, for a sandbox running
+//! elsewhere (`telcreds sandbox roll-token`).
+
+mod client;
+
+pub use client::{Client, ControlError, Rolled};
 
 use super::faults::FaultRule;
 use super::state::{Shared, lock};
