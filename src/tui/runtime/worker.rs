@@ -119,24 +119,22 @@ impl Worker {
                 // Every profile's journal: a profile switch does not cancel it.
                 self.journal_reads += 1;
                 let read = self.journal_reads;
-                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
+                let (tx, stores) = (self.tx.clone(), self.stores.clone());
                 tokio::spawn(async move {
-                    if let Ok((entries, warnings)) =
-                        tokio::task::spawn_blocking(move || journal.read()).await
-                    {
-                        // The header names token rotations and unstored tokens; a
-                        // rotation at both ends is found again by `r`, `b` on its
-                        // credential.
-                        let crate::ops::Unfinished { runs, unstored, .. } =
-                            crate::ops::Unfinished::of(&entries);
-                        let _ = tx.send(Msg::JournalLoaded {
-                            read,
-                            entries,
-                            warnings,
-                            unfinished: runs,
-                            unstored,
-                        });
-                    }
+                    let crate::ops::JournalRead {
+                        entries,
+                        warnings,
+                        unfinished,
+                    } = stores.read_journal().await;
+                    // The header names token rotations and unstored tokens; a rotation
+                    // at both ends is found again by `r`, `b` on its credential.
+                    let _ = tx.send(Msg::JournalLoaded {
+                        read,
+                        entries,
+                        warnings,
+                        unfinished: unfinished.runs,
+                        unstored: unfinished.unstored,
+                    });
                 });
             }
             Job::Doctor {

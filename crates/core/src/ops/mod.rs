@@ -20,7 +20,7 @@ pub use error::Error;
 pub use lookup::{Lookup, Named};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change, check_new_provider};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
-pub use unfinished::Unfinished;
+pub use unfinished::{JournalRead, Unfinished};
 pub use warning::{Store, Warning};
 
 use crate::api::{Http, PlatformClient};

@@ -35,6 +35,29 @@ impl Unfinished {
     }
 }
 
+/// The whole journal, as the Activity tab lists it, with what it shows unfinished.
+#[derive(Debug, Clone, Default)]
+pub struct JournalRead {
+    /// Every entry, oldest first.
+    pub entries: Vec<JournalEntry>,
+    /// One line per line that could not be read.
+    pub warnings: Vec<String>,
+    /// What the entries show unfinished.
+    pub unfinished: Unfinished,
+}
+
+impl super::Stores {
+    /// Reads the journal (off the async threads) and what it shows unfinished.
+    pub async fn read_journal(&self) -> JournalRead {
+        let (entries, warnings) = self.journal.read_in_background().await;
+        JournalRead {
+            unfinished: Unfinished::of(&entries),
+            entries,
+            warnings,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
