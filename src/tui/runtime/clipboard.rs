@@ -38,9 +38,20 @@ pub fn destination(tmux: bool) -> String {
     }
 }
 
+/// What tmux did not do with a copy.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    /// `tmux load-buffer` failed.
+    #[error("tmux refused the copy (load-buffer failed)")]
+    Refused,
+    /// tmux could not be run.
+    #[error("could not copy to tmux: {0}")]
+    NoTmux(std::io::Error),
+}
+
 /// Puts `text` on the clipboard by OSC 52 and, under tmux, in [`TMUX_BUFFER`]; `Err`
 /// says what tmux refused.
-pub fn copy(text: &str) -> Result<(), String> {
+pub fn copy(text: &str) -> Result<(), CopyError> {
     osc52(text);
     if under_tmux() {
         load_tmux_buffer(text)?;
@@ -56,7 +67,7 @@ fn osc52(text: &str) {
 
 /// Loads `text` (on stdin, never in an argument) into [`TMUX_BUFFER`], and with `-w`
 /// to the outer terminal where tmux may (tmux 3.2 and later; retried without it).
-fn load_tmux_buffer(text: &str) -> Result<(), String> {
+fn load_tmux_buffer(text: &str) -> Result<(), CopyError> {
     let load = |args: &[&str]| -> std::io::Result<bool> {
         use std::io::Write;
         let mut child = Command::new("tmux")
@@ -74,8 +85,8 @@ fn load_tmux_buffer(text: &str) -> Result<(), String> {
     let without = ["load-buffer", "-b", TMUX_BUFFER, "-"];
     match load(&with_w).and_then(|ok| if ok { Ok(true) } else { load(&without) }) {
         Ok(true) => Ok(()),
-        Ok(false) => Err("tmux refused the copy (load-buffer failed)".to_string()),
-        Err(e) => Err(format!("could not copy to tmux: {e}")),
+        Ok(false) => Err(CopyError::Refused),
+        Err(e) => Err(CopyError::NoTmux(e)),
     }
 }
 

@@ -81,7 +81,7 @@ impl Session {
 
     /// Carries out `effects`; returns what went wrong that the user must know (a
     /// copy tmux refused).
-    fn apply(&mut self, effects: Vec<Effect>) -> Option<String> {
+    fn apply(&mut self, effects: Vec<Effect>) -> Option<clipboard::CopyError> {
         let mut problem = None;
         for effect in effects {
             match effect {
@@ -150,7 +150,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         .map(|e| e.with_token(&mut start_token))
         .collect();
     if let Some(problem) = session.apply(effects) {
-        app.set_flash(problem, true);
+        app.set_flash(problem.to_string(), true);
     }
     let mut result = event_loop(&mut terminal, &mut app, &mut session, &mut signals, rx).await;
     if !matches!(result, Ok(Ending::Signal(_))) {
@@ -310,7 +310,7 @@ async fn event_loop(
             stop = signals.recv() => return Ok(Ending::Signal(stop)),
         };
         if let Some(problem) = session.apply(effects) {
-            app.set_flash(problem, true);
+            app.set_flash(problem.to_string(), true);
         }
         if !was_busy && app.is_busy() {
             tick.reset();
