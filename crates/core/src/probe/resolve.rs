@@ -73,11 +73,19 @@ pub enum ResolveError {
     Other(String),
 }
 
+/// Why hickory refused the resolver's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot set up DNS with {servers}: {reason}")]
+struct DnsSetupError {
+    servers: String,
+    reason: String,
+}
+
 /// A DNS resolver bounded in time, for [`Resolver::resolve`].
 #[derive(Clone)]
 pub struct Resolver {
     /// Built from `config` and `opts`; an error only if hickory refused the configuration.
-    inner: Result<TokioResolver, String>,
+    inner: Result<TokioResolver, DnsSetupError>,
     config: ResolverConfig,
     opts: ResolverOpts,
     timeout: Duration,
@@ -161,9 +169,10 @@ impl Resolver {
         let mut builder =
             TokioResolver::builder_with_config(config.clone(), TokioRuntimeProvider::default());
         *builder.options_mut() = opts.clone();
-        let inner = builder
-            .build()
-            .map_err(|e| format!("cannot set up DNS with {servers}: {e}"));
+        let inner = builder.build().map_err(|e| DnsSetupError {
+            servers: servers.clone(),
+            reason: e.to_string(),
+        });
         Resolver {
             inner,
             config,
@@ -373,7 +382,10 @@ impl Resolver {
 
     /// One bounded lookup; the records of the asked type (CNAMEs on the way dropped).
     async fn lookup(&self, name: &str, rtype: RecordType) -> Result<Vec<RData>, Fail> {
-        let resolver = self.inner.as_ref().map_err(|e| Fail::Other(e.clone()))?;
+        let resolver = self
+            .inner
+            .as_ref()
+            .map_err(|e| Fail::Other(e.to_string()))?;
         let query = fqdn(name);
         match tokio::time::timeout(self.timeout, resolver.lookup(query.as_str(), rtype)).await {
             Err(_elapsed) => Err(Fail::Timeout),

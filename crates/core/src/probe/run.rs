@@ -4,10 +4,10 @@
 //! the credential's own server and never prints, logs or keeps the password.
 
 use super::keyring::{Keyring, MAX_ROUNDS, Stop};
-use super::message::{Outgoing, RequestTarget, Response, Transport};
+use super::message::{BuildError, Outgoing, RequestTarget, Response, Transport};
 use super::report::{ProbeCheck, ProbeReport, step};
-use super::resolve::{Destination, Resolver};
-use super::transport::{Connection, TlsTrust, TransportError};
+use super::resolve::{Destination, ResolveError, Resolver};
+use super::transport::{Connection, TlsTrust, TlsTrustError, TransportError};
 use crate::domain::CheckStatus;
 use crate::secret::Secret;
 use serde_json::json;
@@ -55,28 +55,21 @@ pub struct ProbeSetup {
 }
 
 /// Why a probe cannot be set up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProbeSetupError {
     /// The system's DNS configuration could not be read.
-    Dns(String),
+    #[error("cannot use the system's DNS: {0}")]
+    Dns(ResolveError),
     /// The trust roots (or `--ca-file`) could not be read.
-    Trust(String),
-}
-
-impl std::fmt::Display for ProbeSetupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProbeSetupError::Dns(e) => write!(f, "cannot use the system's DNS: {e}"),
-            ProbeSetupError::Trust(e) => f.write_str(e),
-        }
-    }
+    #[error(transparent)]
+    Trust(#[from] TlsTrustError),
 }
 
 impl ProbeSetup {
     /// The system's resolver and TLS roots, plus `ca_file`'s certificates if given.
     pub fn system(ca_file: Option<&std::path::Path>) -> Result<ProbeSetup, ProbeSetupError> {
-        let resolver = Resolver::system().map_err(|e| ProbeSetupError::Dns(e.to_string()))?;
-        let trust = TlsTrust::new(ca_file).map_err(ProbeSetupError::Trust)?;
+        let resolver = Resolver::system().map_err(ProbeSetupError::Dns)?;
+        let trust = TlsTrust::new(ca_file)?;
         Ok(ProbeSetup { resolver, trust })
     }
 
@@ -228,7 +221,8 @@ async fn reach_step(
                     connection,
                 });
             }
-            Err(e) => attempts.push(json!({ "address": target.addr.to_string(), "result": e })),
+            Err(e) => attempts
+                .push(json!({ "address": target.addr.to_string(), "result": e.to_string() })),
         }
     }
     let tried: Vec<String> = attempts
@@ -271,12 +265,21 @@ fn reach_verdict(
     }
 }
 
+/// Why an address gave no answer to the OPTIONS.
+#[derive(Debug, thiserror::Error)]
+enum Unanswered {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Request(#[from] BuildError),
+}
+
 /// Opens a connection to `target` and sends an OPTIONS; the final response.
 async fn options_at(
     input: &ProbeInput,
     options: &ProbeOptions,
     target: &Destination,
-) -> Result<(Connection, Response), String> {
+) -> Result<(Connection, Response), Unanswered> {
     let mut connection = Connection::open(
         target.addr,
         &target.host,
@@ -284,13 +287,9 @@ async fn options_at(
         &options.trust,
         options.timeout,
     )
-    .await
-    .map_err(|e| e.to_string())?;
-    let request = Outgoing::options(&message_target(input, target, &connection))
-        .map_err(|e| e.to_string())?;
-    let response = exchange(&mut connection, &request, options.timeout)
-        .await
-        .map_err(|e| e.to_string())?;
+    .await?;
+    let request = Outgoing::options(&message_target(input, target, &connection))?;
+    let response = exchange(&mut connection, &request, options.timeout).await?;
     Ok((connection, response))
 }
 

@@ -53,7 +53,7 @@ impl DoctorOptions {
         .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
         Ok(DoctorOptions {
             http,
-            trust: TlsTrust::new(None)?,
+            trust: TlsTrust::new(None).map_err(|e| e.to_string())?,
             token_timeout,
             connect_timeout: Duration::from_secs(5),
         })
