@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use telcreds::domain::CheckStatus;
+use telcreds::domain::Transport;
 use telcreds::probe::digest::Algorithm;
-use telcreds::probe::message::Transport;
 use telcreds::probe::report::{ProbeReport, step};
 use telcreds::probe::resolve::Resolver;
 use telcreds::probe::transport::TlsTrust;

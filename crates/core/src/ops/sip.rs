@@ -9,7 +9,6 @@ use crate::api::{ApiError, ListPage};
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::journal::{Action, JournalTarget, TargetKind};
-use crate::probe::message::Transport as ProbeTransport;
 use crate::probe::report::ProbeReport;
 use crate::probe::{ProbeInput, ProbeOptions, probe};
 use crate::secret::Secret;
@@ -83,7 +82,7 @@ impl SipEdit {
         set(&mut input.description, &self.description);
         set(&mut input.cps_key, &self.cps_key);
         if let Some(t) = &self.transport {
-            input.transport = t.clone();
+            input.transport = (*t).into();
         }
         if let Some(n) = self.cps_limit {
             input.cps_limit = n;
@@ -239,14 +238,11 @@ impl Ops {
             Ok(c) => c,
             Err(e) => return Done::refused(e),
         };
-        let transport = match ProbeTransport::try_from(&c.transport) {
-            Ok(t) => t,
-            Err(t) => {
-                return Done::refused(ApiError::local_validation(vec![FieldError::new(
-                    field::TRANSPORT,
-                    format!("telcreds cannot probe over {t:?}"),
-                )]));
-            }
+        let Some(transport) = c.transport.known() else {
+            return Done::refused(ApiError::local_validation(vec![FieldError::new(
+                field::TRANSPORT,
+                format!("telcreds cannot probe over {:?}", c.transport.as_str()),
+            )]));
         };
         let input = ProbeInput {
             id: c.id.clone(),

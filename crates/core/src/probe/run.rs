@@ -4,11 +4,11 @@
 //! the credential's own server and never prints, logs or keeps the password.
 
 use super::keyring::{Keyring, MAX_ROUNDS, Stop};
-use super::message::{BuildError, Outgoing, RequestTarget, Response, Transport};
+use super::message::{BuildError, Outgoing, RequestTarget, Response};
 use super::report::{ProbeCheck, ProbeReport, step};
 use super::resolve::{Destination, ResolveError, Resolver};
 use super::transport::{Connection, TlsTrust, TlsTrustError, TransportError};
-use crate::domain::CheckStatus;
+use crate::domain::{CheckStatus, Transport};
 use crate::secret::Secret;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -112,7 +112,7 @@ pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
         credential_id: input.id.clone(),
         credential_name: crate::text::printable(&input.name).into_owned(),
         server: crate::text::printable(&input.server).into_owned(),
-        transport: input.transport.via_token().to_lowercase(),
+        transport: input.transport.as_str().to_string(),
         time: chrono::Utc::now(),
         checks,
     }

@@ -2,7 +2,8 @@
 //! RFC 3261 Timer E retransmissions), TCP, or TLS (certificate checked against the
 //! system's roots and an optional extra CA file). Every step is bounded in time.
 
-use super::message::{ParseError, Response, Transport, parse_datagram, parse_response};
+use super::message::{ParseError, Response, parse_datagram, parse_response};
+use crate::domain::Transport;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
