@@ -488,3 +488,32 @@ async fn the_demo_trunk_accepts_what_its_credential_lists_hold_at_that_moment() 
     );
     assert_eq!(sb.credential_list_usernames(&list).len(), 2);
 }
+
+/// A CA file that cannot be used is a usage error (2), said before the platform is
+/// asked anything.
+#[tokio::test]
+async fn sip_probe_with_an_unusable_ca_file_asks_the_platform_nothing() {
+    use crate::cli::{telcreds, write_config};
+    let sb = crate::support::sandbox(telcreds::sandbox::Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let missing = dir.path().join("missing.pem");
+    let args = [
+        "-p",
+        "sandbox-dasha",
+        "sip",
+        "probe",
+        "any trunk",
+        "--ca-file",
+    ];
+    let out = telcreds(
+        &cfg,
+        &[&args[..], &[missing.to_str().unwrap()]].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let said = format!("error: cannot read the CA file {}: ", missing.display());
+    assert!(out.stderr.starts_with(&said), "{}", out.stderr);
+    assert!(crate::support::requests(&sb).await.is_empty());
+}
