@@ -2,6 +2,7 @@
 
 use crate::api::{ApiError, ErrorKind};
 use crate::config::ConfigError;
+use crate::ops::{ProbeError, ProbeSetupError};
 use std::process::ExitCode;
 
 /// Distinct exit codes, so scripts can tell failures apart.
@@ -163,6 +164,26 @@ impl From<ApiError> for CliError {
             },
         };
         CliError::new(exit, e.to_string())
+    }
+}
+
+impl From<ProbeSetupError> for CliError {
+    /// A CA file that cannot be used is a usage error.
+    fn from(e: ProbeSetupError) -> Self {
+        let exit = match e {
+            ProbeSetupError::Trust(_) => Exit::Usage,
+            ProbeSetupError::Dns(_) | ProbeSetupError::Stopped(_) => Exit::Other,
+        };
+        CliError::new(exit, e.to_string())
+    }
+}
+
+impl From<ProbeError> for CliError {
+    fn from(e: ProbeError) -> Self {
+        match e {
+            ProbeError::Setup(e) => e.into(),
+            ProbeError::Credential(e) => e.into(),
+        }
     }
 }
 

@@ -141,7 +141,7 @@ impl Context {
     }
 
     /// The result of a change, after printing what could not be recorded.
-    pub fn finish<T>(&self, done: Done<T>) -> Result<T, ApiError> {
+    pub fn finish<T, E>(&self, done: Done<T, E>) -> Result<T, E> {
         for w in &done.warnings {
             audit::warn(&w.to_string());
         }

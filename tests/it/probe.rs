@@ -517,3 +517,47 @@ async fn sip_probe_with_an_unusable_ca_file_asks_the_platform_nothing() {
     assert!(out.stderr.starts_with(&said), "{}", out.stderr);
     assert!(crate::support::requests(&sb).await.is_empty());
 }
+
+/// A transport the platform names and telcreds does not know is refused by name,
+/// and nothing is probed or recorded.
+#[tokio::test]
+async fn a_credential_over_a_transport_telcreds_does_not_know_is_not_probed() {
+    use axum::{Json, Router, routing::get};
+    use std::sync::Arc;
+    use telcreds::api::PlatformClient;
+    use telcreds::api::dasha::DashaClient;
+    use telcreds::domain::Platform;
+    use telcreds::ops::{Ops, Origin, ProbeError, Prober, Stores};
+
+    let credential = serde_json::json!({
+        "id": "c1", "server": "192.0.2.1", "transport": "sctp", "source": "manual",
+    });
+    let app = Router::new().route(
+        "/sip-credentials/{id}",
+        get(move || async move { Json(credential) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let dir = tempfile::tempdir().unwrap();
+    let client = DashaClient::new(crate::support::http(), &base, Secret::new("t"));
+    let origin = Origin {
+        profile: "p".into(),
+        platform: Platform::Dasha,
+        readonly: false,
+    };
+    let stores = Stores::in_dir(dir.path());
+    let ops = Ops::new(Arc::new(PlatformClient::Dasha(client)), origin, stores);
+
+    let done = ops.probe_sip("c1", &Prober::default(), true).await;
+    let Err(ProbeError::Credential(e)) = done.result else {
+        panic!("{:?}", done.result)
+    };
+    assert_eq!(e.field_errors()[0].field, "transport");
+    assert!(
+        e.to_string()
+            .contains(r#"transport: telcreds cannot probe over "sctp""#),
+        "{e}"
+    );
+    assert!(ops.history("c1").await.is_empty(), "nothing recorded");
+}

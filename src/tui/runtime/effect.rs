@@ -11,7 +11,7 @@ use crate::ops::rotation::{
     CheckFailure, CheckedToken, Decision, MintSetup, Plan, RotationEvent, RotationRun, RunKind,
     RunStage,
 };
-use crate::ops::{Ops, Warning};
+use crate::ops::{Ops, ProbeError, Warning};
 use crate::probe::report::ProbeReport;
 use crate::secret::Secret;
 use crate::tui::components::form::FormSubmission;
@@ -231,7 +231,7 @@ pub enum Answer {
         /// Its name.
         name: String,
         /// What the probe found.
-        result: Result<ProbeReport, ApiError>,
+        result: Result<ProbeReport, ProbeError>,
     },
     /// [`Request::Verify`].
     Verified {

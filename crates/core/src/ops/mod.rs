@@ -9,12 +9,14 @@ pub mod carrier;
 pub mod carrier_rotation;
 pub mod doctor;
 mod lookup;
+mod probe;
 mod providers;
 pub mod rotation;
 mod sip;
 pub(crate) mod warning;
 
 pub use lookup::{Lookup, Named};
+pub use probe::{ProbeError, ProbeSetupError, Prober};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
 pub use warning::{Store, Warning};

@@ -9,8 +9,6 @@ use crate::api::{ApiError, ListPage};
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::journal::{Action, JournalTarget, TargetKind};
-use crate::probe::report::ProbeReport;
-use crate::probe::{ProbeInput, ProbeOptions, probe};
 use crate::secret::Secret;
 
 /// What happens to the password in an edit.
@@ -228,41 +226,6 @@ impl Ops {
             ));
         }
         Ok(current)
-    }
-
-    /// Probes a SIP credential from this machine (resolve, reach, and with
-    /// `options.register` authenticate) and records the result in its history. Only
-    /// the credential's own server is contacted; the password never leaves the probe.
-    pub async fn probe_sip(&self, id: &str, options: &ProbeOptions) -> Done<ProbeReport> {
-        let c = match self.get_sip(id).await {
-            Ok(c) => c,
-            Err(e) => return Done::refused(e),
-        };
-        let Some(transport) = c.transport.known() else {
-            return Done::refused(ApiError::local_validation(vec![FieldError::new(
-                field::TRANSPORT,
-                format!("telcreds cannot probe over {:?}", c.transport.as_str()),
-            )]));
-        };
-        let input = ProbeInput {
-            id: c.id.clone(),
-            name: c.display_name(),
-            server: c.server.clone(),
-            transport,
-            domain: c.domain.clone(),
-            auth_user: c.auth_user.clone(),
-            password: c.auth_password.clone(),
-        };
-        let report = probe(&input, options).await;
-        let warnings = self
-            .record_history(id, &report.record())
-            .into_iter()
-            .collect();
-        Done {
-            result: Ok(report),
-            journaled: None,
-            warnings,
-        }
     }
 
     /// Deletes a SIP credential unless its provider manages it; `force` also deletes

@@ -6,8 +6,8 @@
 use super::keyring::{Keyring, MAX_ROUNDS, Stop};
 use super::message::{BuildError, Outgoing, RequestTarget, Response};
 use super::report::{ProbeCheck, ProbeReport, step};
-use super::resolve::{Destination, ResolveError, Resolver};
-use super::transport::{Connection, TlsTrust, TlsTrustError, TransportError};
+use super::resolve::{Destination, Resolver};
+use super::transport::{Connection, TlsTrust, TransportError};
 use crate::domain::{CheckStatus, Transport};
 use crate::secret::Secret;
 use serde_json::json;
@@ -43,46 +43,6 @@ pub struct ProbeOptions {
     pub resolver: Resolver,
     /// What TLS trusts.
     pub trust: TlsTrust,
-}
-
-/// What every probe of a session shares: the system's DNS configuration and what
-/// TLS trusts, read once (blocking: call it off the async threads where that
-/// matters). Both frontends build their options from it.
-#[derive(Debug, Clone)]
-pub struct ProbeSetup {
-    resolver: Resolver,
-    trust: TlsTrust,
-}
-
-/// Why a probe cannot be set up.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProbeSetupError {
-    /// The system's DNS configuration could not be read.
-    #[error("cannot use the system's DNS: {0}")]
-    Dns(ResolveError),
-    /// The trust roots (or `--ca-file`) could not be read.
-    #[error(transparent)]
-    Trust(#[from] TlsTrustError),
-}
-
-impl ProbeSetup {
-    /// The system's resolver and TLS roots, plus `ca_file`'s certificates if given.
-    pub fn system(ca_file: Option<&std::path::Path>) -> Result<ProbeSetup, ProbeSetupError> {
-        let resolver = Resolver::system().map_err(ProbeSetupError::Dns)?;
-        let trust = TlsTrust::new(ca_file)?;
-        Ok(ProbeSetup { resolver, trust })
-    }
-
-    /// The options of one probe: each step within `timeout`, the password checked
-    /// with a REGISTER when `register`.
-    pub fn options(&self, register: bool, timeout: Duration) -> ProbeOptions {
-        ProbeOptions {
-            register,
-            timeout,
-            resolver: self.resolver.clone().with_timeout(timeout),
-            trust: self.trust.clone(),
-        }
-    }
 }
 
 /// Runs the probe.
