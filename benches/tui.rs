@@ -31,7 +31,7 @@ fn credential(i: usize, capital: bool) -> SipCredential {
         domain: Some("carrier.example".into()),
         auth_user: Some(format!("user-{i}")),
         auth_password: Some(Secret::new("password")),
-        transport: [Transport::Udp, Transport::Tcp, Transport::Tls][i % 3].clone(),
+        transport: Transport::KNOWN[i % 3].into(),
         source: SipSource::Manual,
         description: Some(format!("{} {i}", if capital { "Trunk" } else { "trunk" })),
         cps_limit: Some((i % 50) as u32),

@@ -43,7 +43,7 @@ pub async fn run(cli: &Cli, a: DoctorArgs) -> Result<(), CliError> {
     let timeout = Duration::from_secs_f64(a.token_timeout);
     let options = DoctorOptions::load(timeout)
         .await
-        .map_err(|e| CliError::new(Exit::Other, e))?;
+        .map_err(|e| CliError::new(Exit::Other, e.to_string()))?;
     // Every Twilio account: a mint may need any of them, whatever the profile.
     let accounts = config
         .as_ref()

@@ -2,7 +2,7 @@
 
 use crate::api::{ApiError, ErrorKind};
 use crate::config::ConfigError;
-use crate::ops::Error;
+use crate::ops::{Error, ProbeSetupError};
 use std::process::ExitCode;
 
 /// Distinct exit codes, so scripts can tell failures apart.
@@ -178,6 +178,15 @@ impl From<Error> for CliError {
 impl From<ApiError> for CliError {
     fn from(e: ApiError) -> Self {
         CliError::from(Error::from(e))
+    }
+}
+
+impl From<ProbeSetupError> for CliError {
+    /// Said as it is, before anything is asked (a CA file that cannot be used is a
+    /// usage error).
+    fn from(e: ProbeSetupError) -> Self {
+        let message = e.to_string();
+        CliError::new(Exit::of(Error::from(e).kind()), message)
     }
 }
 

@@ -142,7 +142,7 @@ impl Context {
     }
 
     /// The result of a change, after printing what could not be recorded.
-    pub fn finish<T>(&self, done: Done<T>) -> Result<T, Error> {
+    pub fn finish<T, E>(&self, done: Done<T, E>) -> Result<T, E> {
         for w in &done.warnings {
             audit::warn(&w.to_string());
         }

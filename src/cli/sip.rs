@@ -22,8 +22,7 @@ use crate::ops::carrier::{
 use crate::ops::carrier_rotation::{
     CarrierPlan, CarrierRotation, StepOutcome, plan_carrier_rotation,
 };
-use crate::ops::{PasswordChange, SipEdit};
-use crate::probe::{ProbeSetup, ProbeSetupError};
+use crate::ops::{PasswordChange, Prober, SipEdit};
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -460,12 +459,8 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
             a.yes,
         )?;
     }
-    // A REGISTER with the new pair where the server answers SIP; none when the
-    // probe cannot be set up here (the platform's answer still counts).
-    let probe = ProbeSetup::system(None)
-        .ok()
-        .map(|setup| setup.options(true, std::time::Duration::from_secs(5)));
-    let report = CarrierRotation::new(&ctx.ops, planned, password.clone(), probe)
+    let prober = Prober::default();
+    let report = CarrierRotation::new(&ctx.ops, planned, password.clone(), &prober)
         .run()
         .await;
     for w in &report.warnings {
@@ -556,13 +551,11 @@ async fn probe(ctx: &Context, a: SipProbeArgs) -> Result<(), CliError> {
             "--timeout takes seconds, more than 0 and at most 120",
         ));
     }
-    let setup = ProbeSetup::system(a.ca_file.as_deref()).map_err(|e| match e {
-        ProbeSetupError::Dns(_) => CliError::new(Exit::Other, e.to_string()),
-        ProbeSetupError::Trust(_) => CliError::usage(e.to_string()),
-    })?;
-    let options = setup.options(a.register, std::time::Duration::from_secs_f64(a.timeout));
+    let prober = Prober::new(a.ca_file, std::time::Duration::from_secs_f64(a.timeout));
+    // A set-up that cannot be read is said before the platform is asked anything.
+    prober.ready().await?;
     let id = &ctx.resolve(Item::Sip, &a.id).await?;
-    let done = ctx.ops.probe_sip(id, &options).await;
+    let done = ctx.ops.probe_sip(id, &prober, a.register).await;
     let report = ctx.finish(done)?;
     emit(ctx.output, &report, || {
         let mut t = Table::new(&["STEP", "RESULT", "TIME", "MESSAGE"]);

@@ -5,7 +5,7 @@ use futures_util::stream::{self, StreamExt};
 use telcreds::api::ApiError;
 use telcreds::domain::{
     NewProvider, Platform, ProviderUpdate, SipCredentialInput, SipSource, Transport,
-    VerificationStatus,
+    TransportField, VerificationStatus,
 };
 use telcreds::sandbox::{DASHA_READONLY_TOKEN, Seed};
 use telcreds::secret::Secret;
@@ -17,7 +17,7 @@ pub(crate) fn sip_input(server: &str) -> SipCredentialInput {
         domain: Some("carrier.example".into()),
         auth_user: Some("trunk-user".into()),
         auth_password: Some(Secret::new("s3cret-Passw0rd")),
-        transport: Transport::Tls,
+        transport: Transport::Tls.into(),
         description: Some("integration test trunk".into()),
         cps_limit: Some(5),
         cps_key: Some("group-a".into()),
@@ -183,7 +183,7 @@ async fn the_operations_layer_stops_bad_input_before_any_call() {
         "nothing was sent, nothing to journal"
     );
     let mut input = sip_input("sip.example");
-    input.transport = Transport::parse("carrier-pigeon");
+    input.transport = TransportField::parse("carrier-pigeon");
     let e = ops.create_sip(&input).await.result.unwrap_err();
     assert_eq!(e.field_errors()[0].field, "transport");
     let e = ops
@@ -204,7 +204,7 @@ async fn sip_credentials_create_get_replace_delete() {
         .await
         .unwrap();
     assert_eq!(created.source, SipSource::Manual);
-    assert_eq!(created.transport, Transport::Tls);
+    assert_eq!(created.transport, Transport::Tls.into());
     assert_eq!(
         created.auth_password.as_ref().map(Secret::expose),
         Some("s3cret-Passw0rd")
@@ -214,14 +214,14 @@ async fn sip_credentials_create_get_replace_delete() {
     assert_eq!(got, created);
 
     let mut input = got.to_input().unwrap();
-    input.transport = Transport::Udp;
+    input.transport = Transport::Udp.into();
     input.cps_limit = None;
     input.description = Some("replaced".into());
     let replaced = c.update_sip_credential(&created.id, &input).await.unwrap();
     assert_eq!(replaced.id, created.id, "a full replacement keeps the id");
     assert_eq!(
         (replaced.transport, replaced.cps_limit),
-        (Transport::Udp, None)
+        (Transport::Udp.into(), None)
     );
     assert_eq!(replaced.server, created.server);
     assert_eq!(replaced.auth_password, created.auth_password);

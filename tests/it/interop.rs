@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use telcreds::domain::CheckStatus;
-use telcreds::probe::message::Transport;
+use telcreds::domain::Transport;
 use telcreds::probe::report::{ProbeReport, step};
 use telcreds::probe::resolve::Resolver;
 use telcreds::probe::transport::TlsTrust;

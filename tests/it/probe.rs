@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use telcreds::domain::CheckStatus;
+use telcreds::domain::Transport;
 use telcreds::probe::digest::Algorithm;
-use telcreds::probe::message::Transport;
 use telcreds::probe::report::{ProbeReport, step};
 use telcreds::probe::resolve::Resolver;
 use telcreds::probe::transport::TlsTrust;
@@ -487,4 +487,77 @@ async fn the_demo_trunk_accepts_what_its_credential_lists_hold_at_that_moment() 
         CheckStatus::Failed
     );
     assert_eq!(sb.credential_list_usernames(&list).len(), 2);
+}
+
+/// A CA file that cannot be used is a usage error (2), said before the platform is
+/// asked anything.
+#[tokio::test]
+async fn sip_probe_with_an_unusable_ca_file_asks_the_platform_nothing() {
+    use crate::cli::{telcreds, write_config};
+    let sb = crate::support::sandbox(telcreds::sandbox::Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    let missing = dir.path().join("missing.pem");
+    let args = [
+        "-p",
+        "sandbox-dasha",
+        "sip",
+        "probe",
+        "any trunk",
+        "--ca-file",
+    ];
+    let out = telcreds(
+        &cfg,
+        &[&args[..], &[missing.to_str().unwrap()]].concat(),
+        "",
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let said = format!("error: cannot read the CA file {}: ", missing.display());
+    assert!(out.stderr.starts_with(&said), "{}", out.stderr);
+    assert!(crate::support::requests(&sb).await.is_empty());
+}
+
+/// A transport the platform names and telcreds does not know is refused by name,
+/// and nothing is probed or recorded.
+#[tokio::test]
+async fn a_credential_over_a_transport_telcreds_does_not_know_is_not_probed() {
+    use axum::{Json, Router, routing::get};
+    use std::sync::Arc;
+    use telcreds::api::PlatformClient;
+    use telcreds::api::dasha::DashaClient;
+    use telcreds::domain::Platform;
+    use telcreds::ops::{Ops, Origin, Prober, Stores};
+
+    let credential = serde_json::json!({
+        "id": "c1", "server": "192.0.2.1", "transport": "sctp", "source": "manual",
+    });
+    let app = Router::new().route(
+        "/sip-credentials/{id}",
+        get(move || async move { Json(credential) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let dir = tempfile::tempdir().unwrap();
+    let client = DashaClient::new(crate::support::http(), &base, Secret::new("t"));
+    let origin = Origin {
+        profile: "p".into(),
+        platform: Platform::Dasha,
+        readonly: false,
+    };
+    let stores = Stores::in_dir(dir.path());
+    let ops = Ops::new(Arc::new(PlatformClient::Dasha(client)), origin, stores);
+
+    let done = ops.probe_sip("c1", &Prober::default(), true).await;
+    let Err(e) = done.result else {
+        panic!("{:?}", done.result)
+    };
+    assert_eq!(e.field_errors()[0].field, "transport");
+    assert!(
+        e.to_string()
+            .contains(r#"transport: telcreds cannot probe over "sctp""#),
+        "{e}"
+    );
+    assert!(ops.history("c1").await.is_empty(), "nothing recorded");
 }

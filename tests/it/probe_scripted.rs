@@ -5,9 +5,9 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use telcreds::domain::Transport;
 use telcreds::domain::{CheckStatus, VerificationStatus};
 use telcreds::probe::digest::{self, Challenge};
-use telcreds::probe::message::Transport;
 use telcreds::probe::probe;
 use telcreds::probe::report::{ProbeReport, step};
 use telcreds::probe::transport::TlsTrust;

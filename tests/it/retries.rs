@@ -19,7 +19,7 @@ fn count(reqs: &[(String, String, u16)], method: &str, suffix: &str) -> usize {
 fn input() -> SipCredentialInput {
     SipCredentialInput {
         server: "sip.retry.example".into(),
-        transport: Transport::Udp,
+        transport: Transport::Udp.into(),
         ..Default::default()
     }
 }

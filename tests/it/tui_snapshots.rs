@@ -114,7 +114,7 @@ fn sip(
         domain: Some("carrier.example".into()),
         auth_user: Some(format!("trunk-{i}")),
         auth_password: Some(Secret::new("never-on-screen-pw")),
-        transport,
+        transport: transport.into(),
         source,
         description: Some(description.into()),
         cps_limit: Some(10 * i),

@@ -12,7 +12,7 @@
 //! is zeroized on drop, like a [`Secret`], and never printed.
 
 use crate::domain::validate::field;
-use crate::domain::{SipCredential, SipSource, Transport, sip_name};
+use crate::domain::{SipCredential, SipSource, TransportField, sip_name};
 use crate::secret::{REDACTED, Secret};
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -303,7 +303,7 @@ impl SipRow {
             domain: owned(Field::Domain),
             auth_user: owned(Field::AuthUser),
             auth_password: self.get(Field::Password).map(Secret::new),
-            transport: Transport::parse(self.transport()),
+            transport: TransportField::parse(self.transport()),
             source: SipSource::parse(self.source()),
             description: owned(Field::Description),
             cps_limit: self.cps_limit(),
@@ -342,6 +342,7 @@ impl fmt::Debug for SipRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Transport;
     use chrono::TimeZone;
 
     fn full() -> SipCredential {
@@ -352,7 +353,7 @@ mod tests {
             domain: Some("carrier.example".into()),
             auth_user: Some("user\nwith newline".into()),
             auth_password: Some(Secret::new("pässwörd")),
-            transport: Transport::Tls,
+            transport: Transport::Tls.into(),
             source: SipSource::Provider,
             description: Some(String::new()),
             cps_limit: Some(7),
@@ -392,7 +393,7 @@ mod tests {
             created_time: None,
             last_update_time: None,
             unreadable: Vec::new(),
-            transport: Transport::Unknown("QUIC".into()),
+            transport: TransportField::Unknown("QUIC".into()),
             source: SipSource::Unknown("".into()),
             ..full()
         };

@@ -7,8 +7,7 @@ use crate::config::{ConfigError, Profile, SourceError};
 use crate::ops::rotation::{
     self, CheckFailure, Decision, MintSetup, RotationRun, RunContext, RunEvent,
 };
-use crate::ops::{Done, Error, Ops, Stores};
-use crate::probe::{ProbeOptions, ProbeSetup};
+use crate::ops::{Done, Error, Ops, Prober, Stores};
 use crate::tui::components::form::FormSubmission;
 use crate::tui::runtime::effect::{
     Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved,
@@ -24,6 +23,8 @@ pub struct Worker {
     tx: UnboundedSender<Msg>,
     http: Http,
     stores: Stores,
+    /// Every probe of the session shares its set-up.
+    prober: Prober,
     reads: Vec<AbortHandle>,
     /// Changes sent, each with what it does (for a person).
     changes: Vec<(JoinHandle<()>, String)>,
@@ -44,6 +45,7 @@ impl Worker {
             tx,
             http,
             stores,
+            prober: Prober::default(),
             reads: Vec::new(),
             changes: Vec::new(),
             verify_slots: Arc::new(Semaphore::new(VERIFY_CONCURRENCY)),
@@ -92,7 +94,7 @@ impl Worker {
                 ops,
                 request,
             } => {
-                let (tx, http) = (self.tx.clone(), self.http.clone());
+                let (tx, http, prober) = (self.tx.clone(), self.http.clone(), self.prober.clone());
                 let mutates = request.mutates();
                 let what = format!("{} on {}", request.describe(), ops.origin().profile);
                 let slots =
@@ -102,7 +104,8 @@ impl Worker {
                         Some(s) => s.acquire().await.ok(),
                         None => None,
                     };
-                    let answer = perform(&ops, &http, request, &tx, (generation, job)).await;
+                    let answer =
+                        perform(&ops, &http, &prober, request, &tx, (generation, job)).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
@@ -228,7 +231,7 @@ impl Worker {
 
 /// Reports what a change recorded (its journal entry, for the Activity tab) and
 /// what it could not; returns its result.
-fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, Error> {
+fn reported<T, E>(done: Done<T, E>, tx: &UnboundedSender<Msg>) -> Result<T, E> {
     if let Some(entry) = done.journaled {
         let _ = tx.send(Msg::Journaled(entry));
     }
@@ -243,6 +246,7 @@ fn reported<T>(done: Done<T>, tx: &UnboundedSender<Msg>) -> Result<T, Error> {
 pub async fn perform(
     ops: &Ops,
     http: &Http,
+    prober: &Prober,
     request: Request,
     tx: &UnboundedSender<Msg>,
     call: (u64, u64),
@@ -317,7 +321,7 @@ pub async fn perform(
             Answer::SipRotated { name, result }
         }
         Request::RotateSipCarrier { id, name, accounts } => {
-            let result = rotate_both_ends(ops, &id, &accounts, http).await;
+            let result = rotate_both_ends(ops, &id, &accounts, http, prober).await;
             Answer::SipCarrierRotated { name, result }
         }
         Request::Verify { id } => {
@@ -325,10 +329,7 @@ pub async fn perform(
             Answer::Verified { id, result }
         }
         Request::ProbeSip { id, name, register } => {
-            let result = match probe_options(register).await {
-                Ok(options) => reported(ops.probe_sip(&id, &options).await, tx),
-                Err(e) => Err(e.into()),
-            };
+            let result = reported(ops.probe_sip(&id, prober, register).await, tx);
             Answer::Probed { id, name, result }
         }
     }
@@ -341,39 +342,15 @@ async fn rotate_both_ends(
     id: &str,
     accounts: &[crate::config::TwilioAccount],
     http: &Http,
+    prober: &Prober,
 ) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error> {
     use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
     let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
     let password = crate::ops::carrier::generate_carrier_password();
-    let probe = probe_options(true).await.ok();
-    let report = CarrierRotation::new(ops, planned, password, probe)
+    let report = CarrierRotation::new(ops, planned, password, prober)
         .run()
         .await;
     Ok(Box::new(report))
-}
-
-/// The system's DNS configuration and TLS roots, read once (off the async threads)
-/// for every probe of the session.
-static PROBE_SETUP: tokio::sync::OnceCell<Result<ProbeSetup, String>> =
-    tokio::sync::OnceCell::const_new();
-
-/// How the UI probes: the system's DNS and trust, 5 s a step.
-async fn probe_options(register: bool) -> Result<ProbeOptions, crate::api::ApiError> {
-    let setup = PROBE_SETUP
-        .get_or_init(|| async {
-            tokio::task::spawn_blocking(|| ProbeSetup::system(None).map_err(|e| e.to_string()))
-                .await
-                .unwrap_or_else(|e| {
-                    Err(format!(
-                        "reading the system's DNS and TLS setup failed: {e}"
-                    ))
-                })
-        })
-        .await;
-    let setup = setup
-        .clone()
-        .map_err(|message| crate::api::ApiError::Network { message })?;
-    Ok(setup.options(register, std::time::Duration::from_secs(5)))
 }
 
 /// `token` checked with Twilio (warnings reported), then its plan, or why there is

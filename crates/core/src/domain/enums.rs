@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// Defines a string enum with known variants and an `Unknown(Box<str>)` fallback
-/// (16 bytes: every SIP credential holds two of these enums),
+/// (16 bytes: every SIP credential holds one of these enums),
 /// parsed case-insensitively and printed in the platform's own spelling.
 macro_rules! open_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -78,18 +78,6 @@ open_enum! {
         Dasha => "dasha",
         /// Unpod.
         Unpod => "unpod",
-    }
-}
-
-open_enum! {
-    /// SIP transport.
-    Transport {
-        /// UDP (the default).
-        Udp => "udp",
-        /// TCP.
-        Tcp => "tcp",
-        /// TLS (SIPS).
-        Tls => "tls",
     }
 }
 
@@ -185,45 +173,24 @@ impl CheckStatus {
     }
 }
 
-impl Transport {
-    /// The next transport in the cycle udp → tcp → tls → udp (form `←/→`).
-    pub fn cycle(&self, forward: bool) -> Transport {
-        let order = Transport::KNOWN;
-        let i = order.iter().position(|t| t == self).unwrap_or(0);
-        let n = order.len();
-        let next = if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        };
-        order[next].clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unknown_values_are_kept() {
-        let t: Transport = serde_json::from_str("\"sctp\"").unwrap();
-        assert_eq!(t, Transport::Unknown("sctp".into()));
-        assert_eq!(t.to_string(), "unknown(sctp)");
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"sctp\"");
-        assert_eq!(Transport::parse("TLS"), Transport::Tls);
+        let s: SipSource = serde_json::from_str("\"imported\"").unwrap();
+        assert_eq!(s, SipSource::Unknown("imported".into()));
+        assert_eq!(s.to_string(), "unknown(imported)");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"imported\"");
+        assert_eq!(SipSource::parse("MANUAL"), SipSource::Manual);
     }
 
     #[test]
     fn parse_known_lists_choices() {
         assert_eq!(
-            Transport::parse_known("smtp").unwrap_err(),
-            "must be one of udp, tcp, tls"
+            Platform::parse_known("vapi").unwrap_err(),
+            "must be one of dasha, unpod"
         );
-    }
-
-    #[test]
-    fn transport_cycles_both_ways() {
-        assert_eq!(Transport::Udp.cycle(true), Transport::Tcp);
-        assert_eq!(Transport::Udp.cycle(false), Transport::Tls);
     }
 }

@@ -8,12 +8,14 @@ pub mod password;
 pub mod server;
 pub mod time;
 mod tone;
+mod transport;
 pub mod validate;
 
-pub use enums::{CheckStatus, Platform, SipSource, Transport, VerificationStatus};
+pub use enums::{CheckStatus, Platform, SipSource, VerificationStatus};
 pub use model::{
     AffectedAgent, AffectedPhoneNumber, Dependants, NewProvider, PhoneNumber, Provider,
     ProviderUpdate, SipCredential, SipCredentialInput, Unreplaceable, VerificationCheck,
     VerificationResult, same_account_sid, short_sid, sip_name,
 };
 pub use tone::Tone;
+pub use transport::{Transport, TransportField};

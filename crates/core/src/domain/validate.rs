@@ -1,8 +1,8 @@
 //! Local validation, run before any call: the platforms' documented rules, with a
 //! message per field that the form shows under the field and the CLI prints.
 
-use super::enums::Transport;
 use super::model::{NewProvider, ProviderUpdate, SipCredentialInput};
+use super::transport::TransportField;
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -311,11 +311,8 @@ pub fn weak_sip_password(value: &Secret) -> Option<String> {
 }
 
 /// Checks a transport is one the platform knows.
-pub fn transport(t: &Transport) -> Result<(), Invalid> {
-    match t {
-        Transport::Unknown(_) => Err("must be one of udp, tcp, tls".into()),
-        _ => Ok(()),
-    }
+pub fn transport(t: &TransportField) -> Result<(), Invalid> {
+    t.check().map(drop)
 }
 
 /// Parses a CPS limit typed by a user: empty means none, else a non-negative integer.
@@ -467,7 +464,7 @@ mod tests {
             server: String::new(),
             auth_user: Some("a@b".into()),
             auth_password: Some(Secret::new("x".repeat(65))),
-            transport: Transport::Unknown("sctp".into()),
+            transport: TransportField::Unknown("sctp".into()),
             ..Default::default()
         };
         let errs = sip_credential(&input).unwrap_err();

@@ -35,8 +35,7 @@ use crate::ops::carrier::{
 };
 use crate::ops::rotation::SummaryLine;
 use crate::ops::warning::{Warning, write_journal};
-use crate::ops::{Error, Ops, PasswordChange, SipEdit};
-use crate::probe::ProbeOptions;
+use crate::ops::{Error, Ops, PasswordChange, Prober, SipEdit};
 use crate::probe::report::{ProbeReport, step};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -204,7 +203,7 @@ pub struct CarrierRotation<'a> {
     plan: CarrierPlan,
     password: Secret,
     old_password: Option<Secret>,
-    probe: Option<ProbeOptions>,
+    prober: &'a Prober,
     probe_report: Option<ProbeReport>,
     steps: Vec<(String, StepOutcome)>,
     warnings: Vec<Warning>,
@@ -212,13 +211,13 @@ pub struct CarrierRotation<'a> {
 
 impl<'a> CarrierRotation<'a> {
     /// The run of `planned` on the platform of `ops`, giving both ends `password`
-    /// (checked against both ends' rules by the caller); `probe`: how to check the
-    /// new pair by REGISTER, when the server answers SIP.
+    /// (checked against both ends' rules by the caller); `prober` checks the new pair
+    /// by REGISTER, when the server answers SIP.
     pub fn new(
         ops: &'a Ops,
         planned: PlannedCarrierRotation,
         password: Secret,
-        probe: Option<ProbeOptions>,
+        prober: &'a Prober,
     ) -> CarrierRotation<'a> {
         CarrierRotation {
             ops,
@@ -227,7 +226,7 @@ impl<'a> CarrierRotation<'a> {
             plan: planned.plan,
             password,
             old_password: planned.old_password,
-            probe,
+            prober,
             probe_report: None,
             steps: Vec::new(),
             warnings: Vec::new(),
@@ -488,17 +487,21 @@ impl<'a> CarrierRotation<'a> {
     /// false when the carrier refused the new pair.
     async fn check(&mut self) -> bool {
         let step = "check the new pair".to_string();
-        let Some(options) = self.probe.clone() else {
-            self.steps.push((
-                step,
-                StepOutcome::Done("the platform confirmed it (no SIP probe asked for)".into()),
-            ));
-            return true;
-        };
-        let done = self.ops.probe_sip(&self.plan.credential_id, &options).await;
+        let done = self
+            .ops
+            .probe_sip(&self.plan.credential_id, self.prober, true)
+            .await;
         self.warnings.extend(done.warnings);
         let report = match done.result {
             Ok(report) => report,
+            // No probe can run here: the platform's answer is what there is.
+            Err(Error::ProbeSetup(_)) => {
+                self.steps.push((
+                    step,
+                    StepOutcome::Done("the platform confirmed it (no SIP probe asked for)".into()),
+                ));
+                return true;
+            }
             Err(e) => {
                 self.steps.push((
                     step,

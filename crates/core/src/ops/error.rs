@@ -3,6 +3,7 @@
 //! wraps); both frontends read its [`ErrorKind`] for exit codes and its text for
 //! messages.
 
+use super::ProbeSetupError;
 use super::carrier_rotation::NotPlanned;
 use super::rotation::{CheckFailure, MintFailure, NotPromoted};
 use crate::api::{ApiError, ErrorKind};
@@ -42,6 +43,9 @@ pub enum Error {
     /// A rotation at both ends could not be planned.
     #[error(transparent)]
     NotPlanned(#[from] NotPlanned),
+    /// The SIP probe cannot be set up on this machine (said as the UI always has).
+    #[error("network error: {0}")]
+    ProbeSetup(#[from] ProbeSetupError),
 }
 
 impl From<ConfigError> for Error {
@@ -84,6 +88,8 @@ impl Error {
             Error::Check(c) => c.kind(),
             Error::NotPromoted(n) => n.kind(),
             Error::NotPlanned(n) => n.kind(),
+            Error::ProbeSetup(ProbeSetupError::Trust(_)) => ErrorKind::Usage,
+            Error::ProbeSetup(_) => ErrorKind::Other,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod carrier_rotation;
 pub mod doctor;
 mod error;
 mod lookup;
+mod probe;
 mod providers;
 pub mod rotation;
 mod sip;
@@ -18,6 +19,7 @@ pub(crate) mod warning;
 
 pub use error::Error;
 pub use lookup::{Lookup, Named};
+pub use probe::{ProbeSetupError, Prober};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change, check_new_provider};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
 pub use unfinished::{JournalRead, Unfinished};

@@ -9,9 +9,6 @@ use crate::api::ListPage;
 use crate::domain::validate::{self, FieldError, field};
 use crate::domain::{Dependants, SipCredential, SipCredentialInput, Transport};
 use crate::journal::{Action, JournalTarget, TargetKind};
-use crate::probe::message::Transport as ProbeTransport;
-use crate::probe::report::ProbeReport;
-use crate::probe::{ProbeInput, ProbeOptions, probe};
 use crate::secret::Secret;
 
 /// What happens to the password in an edit.
@@ -83,7 +80,7 @@ impl SipEdit {
         set(&mut input.description, &self.description);
         set(&mut input.cps_key, &self.cps_key);
         if let Some(t) = &self.transport {
-            input.transport = t.clone();
+            input.transport = (*t).into();
         }
         if let Some(n) = self.cps_limit {
             input.cps_limit = n;
@@ -232,44 +229,6 @@ impl Ops {
             ));
         }
         Ok(current)
-    }
-
-    /// Probes a SIP credential from this machine (resolve, reach, and with
-    /// `options.register` authenticate) and records the result in its history. Only
-    /// the credential's own server is contacted; the password never leaves the probe.
-    pub async fn probe_sip(&self, id: &str, options: &ProbeOptions) -> Done<ProbeReport> {
-        let c = match self.get_sip(id).await {
-            Ok(c) => c,
-            Err(e) => return Done::refused(e),
-        };
-        let transport = match ProbeTransport::try_from(&c.transport) {
-            Ok(t) => t,
-            Err(t) => {
-                return Done::refused(Error::invalid(vec![FieldError::new(
-                    field::TRANSPORT,
-                    format!("telcreds cannot probe over {t:?}"),
-                )]));
-            }
-        };
-        let input = ProbeInput {
-            id: c.id.clone(),
-            name: c.display_name(),
-            server: c.server.clone(),
-            transport,
-            domain: c.domain.clone(),
-            auth_user: c.auth_user.clone(),
-            password: c.auth_password.clone(),
-        };
-        let report = probe(&input, options).await;
-        let warnings = self
-            .record_history(id, &report.record())
-            .into_iter()
-            .collect();
-        Done {
-            result: Ok(report),
-            journaled: None,
-            warnings,
-        }
     }
 
     /// Deletes a SIP credential unless its provider manages it; `force` also deletes

@@ -102,15 +102,45 @@ pub struct Challenge {
     pub realm: String,
     pub nonce: String,
     pub opaque: Option<String>,
-    /// `Err(token)` for an algorithm we do not support (`AKAv1-MD5`, …); the token is
-    /// already made printable. An absent parameter means MD5.
-    pub algorithm: Result<Algorithm, String>,
+    /// An algorithm we do not support (`AKAv1-MD5`, …) is the error. An absent
+    /// parameter means MD5.
+    pub algorithm: Result<Algorithm, UnsupportedAlgorithm>,
     /// The offered qop values (`auth`, `auth-int`, …) as sent; empty when none.
     pub qop: Vec<String>,
     pub stale: bool,
     /// True when the challenge came in `Proxy-Authenticate` (a 407), so the answer
     /// goes in `Proxy-Authorization`.
     pub proxy: bool,
+}
+
+/// An algorithm token telcreds cannot answer, as offered (made printable).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnsupportedAlgorithm(pub String);
+
+/// Why a challenge could not be read. Peer text in it is cut and made printable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChallengeError {
+    #[error("empty challenge")]
+    Empty,
+    #[error("not a Digest challenge: {0}")]
+    NotDigest(String),
+    #[error("unexpected text in challenge: {0}")]
+    UnexpectedText(String),
+    #[error("parameter {0} has no value")]
+    NoValue(String),
+    #[error("unexpected text after parameter {name}: {rest}")]
+    TextAfter { name: String, rest: String },
+    #[error("parameter {0} given twice")]
+    GivenTwice(String),
+    #[error("challenge has no realm")]
+    NoRealm,
+    #[error("challenge has no nonce")]
+    NoNonce,
+    #[error("unterminated quoted string in challenge")]
+    Unterminated,
+    #[error("control character in a challenge value")]
+    ControlCharacter,
 }
 
 /// The quality of protection an answer claims (RFC 7616 §3.4).
@@ -160,7 +190,7 @@ impl Challenge {
     pub fn offered(&self) -> String {
         let algorithm = match &self.algorithm {
             Ok(a) => a.token().to_string(),
-            Err(t) => t.clone(),
+            Err(t) => t.0.clone(),
         };
         if self.qop.is_empty() || self.answer_qop().is_some() {
             algorithm
@@ -192,7 +222,7 @@ fn excerpt(text: &str) -> String {
 /// stops at a second challenge in the same value. Errors on another scheme, a
 /// missing realm or nonce, a repeated parameter, an unterminated quoted string or
 /// a control character inside a value.
-pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, String> {
+pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, ChallengeError> {
     let mut p = Cursor {
         s: header_value,
         i: 0,
@@ -200,13 +230,13 @@ pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, Str
     p.skip_ws();
     let scheme = p.token();
     if scheme.is_empty() {
-        return Err("empty challenge".into());
+        return Err(ChallengeError::Empty);
     }
     if !scheme.eq_ignore_ascii_case("Digest") {
-        return Err(format!("not a Digest challenge: {}", excerpt(scheme)));
+        return Err(ChallengeError::NotDigest(excerpt(scheme)));
     }
     if !p.at_end() && !p.skip_ws() {
-        return Err(format!("not a Digest challenge: {}", excerpt(header_value)));
+        return Err(ChallengeError::NotDigest(excerpt(header_value)));
     }
 
     let mut realm = None;
@@ -227,10 +257,7 @@ pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, Str
         }
         let name = p.token();
         if name.is_empty() {
-            return Err(format!(
-                "unexpected text in challenge: {}",
-                excerpt(p.rest())
-            ));
+            return Err(ChallengeError::UnexpectedText(excerpt(p.rest())));
         }
         p.skip_ws();
         if !p.eat('=') {
@@ -243,17 +270,16 @@ pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, Str
         } else {
             let v = p.bare();
             if v.is_empty() {
-                return Err(format!("parameter {} has no value", excerpt(name)));
+                return Err(ChallengeError::NoValue(excerpt(name)));
             }
             v.to_string()
         };
         p.skip_ws();
         if !p.at_end() && !p.eat(',') {
-            return Err(format!(
-                "unexpected text after parameter {}: {}",
-                excerpt(name),
-                excerpt(p.rest())
-            ));
+            return Err(ChallengeError::TextAfter {
+                name: excerpt(name),
+                rest: excerpt(p.rest()),
+            });
         }
         let slot = match name.to_ascii_lowercase().as_str() {
             "realm" => &mut realm,
@@ -265,16 +291,17 @@ pub fn parse_challenge(header_value: &str, proxy: bool) -> Result<Challenge, Str
             _ => continue,
         };
         if slot.is_some() {
-            return Err(format!("parameter {} given twice", excerpt(name)));
+            return Err(ChallengeError::GivenTwice(excerpt(name)));
         }
         *slot = Some(value);
     }
 
-    let realm = realm.ok_or("challenge has no realm")?;
-    let nonce = nonce.ok_or("challenge has no nonce")?;
+    let realm = realm.ok_or(ChallengeError::NoRealm)?;
+    let nonce = nonce.ok_or(ChallengeError::NoNonce)?;
     let algorithm = match algorithm {
         None => Ok(Algorithm::Md5),
-        Some(t) => Algorithm::parse(&t).ok_or_else(|| printable(t.trim()).into_owned()),
+        Some(t) => Algorithm::parse(&t)
+            .ok_or_else(|| UnsupportedAlgorithm(printable(t.trim()).into_owned())),
     };
     let qop = qop
         .map(|q| {
@@ -358,13 +385,13 @@ impl<'a> Cursor<'a> {
         &self.s[start..self.i]
     }
     /// A quoted string starting at `"`, with `\` escapes removed.
-    fn quoted(&mut self) -> Result<String, String> {
+    fn quoted(&mut self) -> Result<String, ChallengeError> {
         debug_assert_eq!(self.peek(), Some('"'));
         self.i += 1;
         let mut out = String::new();
         loop {
             let Some(c) = self.peek() else {
-                return Err("unterminated quoted string in challenge".into());
+                return Err(ChallengeError::Unterminated);
             };
             self.i += c.len_utf8();
             let c = match c {
@@ -374,14 +401,14 @@ impl<'a> Cursor<'a> {
                         self.i += e.len_utf8();
                         e
                     }
-                    None => return Err("unterminated quoted string in challenge".into()),
+                    None => return Err(ChallengeError::Unterminated),
                 },
                 c => c,
             };
             // Line breaks and other controls have no place in a value; refusing them
             // here keeps them out of the Authorization header built from it.
             if c.is_control() && c != '\t' {
-                return Err("control character in a challenge value".into());
+                return Err(ChallengeError::ControlCharacter);
             }
             out.push(c);
         }
@@ -786,7 +813,10 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(ch.algorithm, Err("AKAv1-MD5".to_string()));
+        assert_eq!(
+            ch.algorithm,
+            Err(UnsupportedAlgorithm("AKAv1-MD5".to_string()))
+        );
         assert!(!ch.is_supported());
         let evil = parse_challenge("Digest realm=r, nonce=n, algorithm=\"X\u{1b}[2J\"", false);
         assert!(evil.is_err(), "control characters in a value are refused");
@@ -815,18 +845,44 @@ mod tests {
 
     #[test]
     fn errors() {
-        let e = |s: &str| parse_challenge(s, false).unwrap_err();
-        assert!(e(r#"Basic realm="r""#).contains("not a Digest"));
-        assert!(e(r#"Digestrealm="r""#).contains("not a Digest"));
-        assert!(e("").contains("empty"));
-        assert!(e(r#"Digest nonce="n""#).contains("realm"));
-        assert!(e(r#"Digest realm="r""#).contains("nonce"));
-        assert!(e(r#"Digest realm="r, nonce=n"#).contains("unterminated"));
-        assert!(e(r#"Digest realm="r\"#).contains("unterminated"));
-        assert!(e(r#"Digest realm="r" nonce="n""#).contains("unexpected"));
-        assert!(e(r#"Digest realm="r", realm="s", nonce="n""#).contains("twice"));
-        assert!(e(r#"Digest realm=, nonce="n""#).contains("no value"));
-        assert!(e(r#"Digest realm="r", nonce="n", ="x""#).contains("unexpected"));
+        let e = |s: &str| parse_challenge(s, false).unwrap_err().to_string();
+        for (value, message) in [
+            (r#"Basic realm="r""#, "not a Digest challenge: Basic"),
+            (r#"Digestrealm="r""#, "not a Digest challenge: Digestrealm"),
+            ("", "empty challenge"),
+            (r#"Digest nonce="n""#, "challenge has no realm"),
+            (r#"Digest realm="r""#, "challenge has no nonce"),
+            (
+                r#"Digest realm="r, nonce=n"#,
+                "unterminated quoted string in challenge",
+            ),
+            (
+                r#"Digest realm="r\"#,
+                "unterminated quoted string in challenge",
+            ),
+            (
+                r#"Digest realm="r" nonce="n""#,
+                r#"unexpected text after parameter realm: nonce="n""#,
+            ),
+            (
+                r#"Digest realm="r", realm="s", nonce="n""#,
+                "parameter realm given twice",
+            ),
+            (
+                r#"Digest realm=, nonce="n""#,
+                "parameter realm has no value",
+            ),
+            (
+                r#"Digest realm="r", nonce="n", ="x""#,
+                r#"unexpected text in challenge: ="x""#,
+            ),
+            (
+                "Digest realm=\"a\u{7}\", nonce=n",
+                "control character in a challenge value",
+            ),
+        ] {
+            assert_eq!(e(value), message, "{value:?}");
+        }
     }
 
     #[test]
@@ -838,7 +894,7 @@ mod tests {
     #[test]
     fn pick_takes_the_topmost_supported() {
         let mut aka = challenge("a", "n", Algorithm::Md5, &["auth"]);
-        aka.algorithm = Err("AKAv1-MD5".into());
+        aka.algorithm = Err(UnsupportedAlgorithm("AKAv1-MD5".into()));
         let unknown_qop = challenge("b", "n", Algorithm::Sha256, &["x-new"]);
         let sha = challenge("c", "n", Algorithm::Sha256, &["auth"]);
         let md5 = challenge("d", "n", Algorithm::Md5, &[]);

@@ -5,6 +5,7 @@
 //! show them only through [`crate::text::printable`], as [`Response::server_agent`]
 //! does. The reason phrase is made printable when parsed.
 
+use crate::domain::Transport;
 use crate::probe::digest::{self, Challenge};
 use crate::text::printable;
 use std::borrow::Cow;
@@ -17,29 +18,8 @@ pub const MAX_MESSAGE: usize = 64 * 1024;
 /// The magic cookie every RFC 3261 branch starts with.
 const BRANCH_COOKIE: &str = "z9hG4bK";
 
-/// How the request travels; it names the Via transport and the OPTIONS URI scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    Udp,
-    Tcp,
-    Tls,
-}
-
-/// The domain's transport narrowed to the three the probe speaks; a transport the
-/// platform named and telcreds does not know is the error, unchanged.
-impl TryFrom<&crate::domain::Transport> for Transport {
-    type Error = String;
-
-    fn try_from(t: &crate::domain::Transport) -> Result<Transport, String> {
-        match t {
-            crate::domain::Transport::Udp => Ok(Transport::Udp),
-            crate::domain::Transport::Tcp => Ok(Transport::Tcp),
-            crate::domain::Transport::Tls => Ok(Transport::Tls),
-            crate::domain::Transport::Unknown(other) => Err(other.to_string()),
-        }
-    }
-}
-
+/// How the request travels on the wire: the Via transport, the default port, the
+/// SRV name.
 impl Transport {
     /// The Via transport token: `UDP`, `TCP` or `TLS`.
     pub fn via_token(self) -> &'static str {
@@ -47,16 +27,6 @@ impl Transport {
             Transport::Udp => "UDP",
             Transport::Tcp => "TCP",
             Transport::Tls => "TLS",
-        }
-    }
-
-    /// `udp`, `tcp` or `tls`, in any case.
-    pub fn parse(s: &str) -> Option<Transport> {
-        match s.to_ascii_lowercase().as_str() {
-            "udp" => Some(Transport::Udp),
-            "tcp" => Some(Transport::Tcp),
-            "tls" => Some(Transport::Tls),
-            _ => None,
         }
     }
 
@@ -75,12 +45,6 @@ impl Transport {
             Transport::Tcp => "_sip._tcp",
             Transport::Tls => "_sips._tcp",
         }
-    }
-}
-
-impl std::fmt::Display for Transport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.via_token())
     }
 }
 

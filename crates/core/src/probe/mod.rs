@@ -9,4 +9,4 @@ pub mod resolve;
 mod run;
 pub mod transport;
 
-pub use run::{ProbeInput, ProbeOptions, ProbeSetup, ProbeSetupError, probe};
+pub use run::{ProbeInput, ProbeOptions, probe};

@@ -4,11 +4,11 @@
 //! the credential's own server and never prints, logs or keeps the password.
 
 use super::keyring::{Keyring, MAX_ROUNDS, Stop};
-use super::message::{Outgoing, RequestTarget, Response, Transport};
+use super::message::{BuildError, Outgoing, RequestTarget, Response};
 use super::report::{ProbeCheck, ProbeReport, step};
 use super::resolve::{Destination, Resolver};
 use super::transport::{Connection, TlsTrust, TransportError};
-use crate::domain::CheckStatus;
+use crate::domain::{CheckStatus, Transport};
 use crate::secret::Secret;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -45,53 +45,6 @@ pub struct ProbeOptions {
     pub trust: TlsTrust,
 }
 
-/// What every probe of a session shares: the system's DNS configuration and what
-/// TLS trusts, read once (blocking: call it off the async threads where that
-/// matters). Both frontends build their options from it.
-#[derive(Debug, Clone)]
-pub struct ProbeSetup {
-    resolver: Resolver,
-    trust: TlsTrust,
-}
-
-/// Why a probe cannot be set up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProbeSetupError {
-    /// The system's DNS configuration could not be read.
-    Dns(String),
-    /// The trust roots (or `--ca-file`) could not be read.
-    Trust(String),
-}
-
-impl std::fmt::Display for ProbeSetupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProbeSetupError::Dns(e) => write!(f, "cannot use the system's DNS: {e}"),
-            ProbeSetupError::Trust(e) => f.write_str(e),
-        }
-    }
-}
-
-impl ProbeSetup {
-    /// The system's resolver and TLS roots, plus `ca_file`'s certificates if given.
-    pub fn system(ca_file: Option<&std::path::Path>) -> Result<ProbeSetup, ProbeSetupError> {
-        let resolver = Resolver::system().map_err(|e| ProbeSetupError::Dns(e.to_string()))?;
-        let trust = TlsTrust::new(ca_file).map_err(ProbeSetupError::Trust)?;
-        Ok(ProbeSetup { resolver, trust })
-    }
-
-    /// The options of one probe: each step within `timeout`, the password checked
-    /// with a REGISTER when `register`.
-    pub fn options(&self, register: bool, timeout: Duration) -> ProbeOptions {
-        ProbeOptions {
-            register,
-            timeout,
-            resolver: self.resolver.clone().with_timeout(timeout),
-            trust: self.trust.clone(),
-        }
-    }
-}
-
 /// Runs the probe.
 pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
     let mut checks = Vec::new();
@@ -119,7 +72,7 @@ pub async fn probe(input: &ProbeInput, options: &ProbeOptions) -> ProbeReport {
         credential_id: input.id.clone(),
         credential_name: crate::text::printable(&input.name).into_owned(),
         server: crate::text::printable(&input.server).into_owned(),
-        transport: input.transport.via_token().to_lowercase(),
+        transport: input.transport.as_str().to_string(),
         time: chrono::Utc::now(),
         checks,
     }
@@ -228,7 +181,8 @@ async fn reach_step(
                     connection,
                 });
             }
-            Err(e) => attempts.push(json!({ "address": target.addr.to_string(), "result": e })),
+            Err(e) => attempts
+                .push(json!({ "address": target.addr.to_string(), "result": e.to_string() })),
         }
     }
     let tried: Vec<String> = attempts
@@ -271,12 +225,21 @@ fn reach_verdict(
     }
 }
 
+/// Why an address gave no answer to the OPTIONS.
+#[derive(Debug, thiserror::Error)]
+enum Unanswered {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Request(#[from] BuildError),
+}
+
 /// Opens a connection to `target` and sends an OPTIONS; the final response.
 async fn options_at(
     input: &ProbeInput,
     options: &ProbeOptions,
     target: &Destination,
-) -> Result<(Connection, Response), String> {
+) -> Result<(Connection, Response), Unanswered> {
     let mut connection = Connection::open(
         target.addr,
         &target.host,
@@ -284,13 +247,9 @@ async fn options_at(
         &options.trust,
         options.timeout,
     )
-    .await
-    .map_err(|e| e.to_string())?;
-    let request = Outgoing::options(&message_target(input, target, &connection))
-        .map_err(|e| e.to_string())?;
-    let response = exchange(&mut connection, &request, options.timeout)
-        .await
-        .map_err(|e| e.to_string())?;
+    .await?;
+    let request = Outgoing::options(&message_target(input, target, &connection))?;
+    let response = exchange(&mut connection, &request, options.timeout).await?;
     Ok((connection, response))
 }
 

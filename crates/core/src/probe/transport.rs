@@ -2,9 +2,10 @@
 //! RFC 3261 Timer E retransmissions), TCP, or TLS (certificate checked against the
 //! system's roots and an optional extra CA file). Every step is bounded in time.
 
-use super::message::{ParseError, Response, Transport, parse_datagram, parse_response};
+use super::message::{ParseError, Response, parse_datagram, parse_response};
+use crate::domain::Transport;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -67,9 +68,22 @@ impl std::fmt::Debug for TlsTrust {
     }
 }
 
+/// Why the extra CA file cannot be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TlsTrustError {
+    #[error("cannot read the CA file {}: {reason}", .path.display())]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("the CA file {} is not PEM: {reason}", .path.display())]
+    NotPem { path: PathBuf, reason: String },
+    #[error("a certificate in {} is unusable: {reason}", .path.display())]
+    Unusable { path: PathBuf, reason: String },
+    #[error("the CA file {} holds no certificate", .path.display())]
+    Empty { path: PathBuf },
+}
+
 impl TlsTrust {
     /// The system's roots, and the certificates of `extra_ca` (a PEM file) if given.
-    pub fn new(extra_ca: Option<&Path>) -> Result<TlsTrust, String> {
+    pub fn new(extra_ca: Option<&Path>) -> Result<TlsTrust, TlsTrustError> {
         let mut roots = rustls::RootCertStore::empty();
         let native = rustls_native_certs::load_native_certs();
         for cert in native.certs {
@@ -77,22 +91,27 @@ impl TlsTrust {
         }
         if let Some(path) = extra_ca {
             use rustls::pki_types::{CertificateDer, pem::PemObject};
-            let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+            let certs =
+                CertificateDer::pem_file_iter(path).map_err(|e| TlsTrustError::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
             let mut added = 0;
             for cert in certs {
-                let cert =
-                    cert.map_err(|e| format!("the CA file {} is not PEM: {e}", path.display()))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| format!("a certificate in {} is unusable: {e}", path.display()))?;
+                let cert = cert.map_err(|e| TlsTrustError::NotPem {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+                roots.add(cert).map_err(|e| TlsTrustError::Unusable {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
                 added += 1;
             }
             if added == 0 {
-                return Err(format!(
-                    "the CA file {} holds no certificate",
-                    path.display()
-                ));
+                return Err(TlsTrustError::Empty {
+                    path: path.to_path_buf(),
+                });
             }
         }
         let config = rustls::ClientConfig::builder()
@@ -285,5 +304,43 @@ impl Connection {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ca_file_that_cannot_be_used_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = |name: &str, text: Option<&str>| {
+            let path = dir.path().join(name);
+            if let Some(text) = text {
+                std::fs::write(&path, text).unwrap();
+            }
+            let message = TlsTrust::new(Some(&path)).unwrap_err().to_string();
+            (message, path.display().to_string())
+        };
+        let (e, path) = error("missing.pem", None);
+        assert!(
+            e.starts_with(&format!("cannot read the CA file {path}: ")),
+            "{e}"
+        );
+        let (e, path) = error("empty.pem", Some("no certificate here\n"));
+        assert_eq!(e, format!("the CA file {path} holds no certificate"));
+        let pem = |body: &str| {
+            format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n")
+        };
+        let (e, path) = error("garbled.pem", Some(&pem("!!!")));
+        assert!(
+            e.starts_with(&format!("the CA file {path} is not PEM: ")),
+            "{e}"
+        );
+        let (e, path) = error("not-a-certificate.pem", Some(&pem("AAAA")));
+        assert!(
+            e.starts_with(&format!("a certificate in {path} is unusable: ")),
+            "{e}"
+        );
     }
 }

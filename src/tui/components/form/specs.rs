@@ -111,7 +111,7 @@ pub(super) fn sip_fields(c: Option<&SipCredential>) -> Vec<Field> {
         .and_then(|c| c.cps_limit)
         .map(|n| n.to_string())
         .unwrap_or_default();
-    let names: Vec<&str> = Transport::KNOWN.iter().map(Transport::as_str).collect();
+    let names: Vec<&str> = Transport::KNOWN.iter().map(|t| t.as_str()).collect();
     vec![
         Field::text(field::SERVER, "Server", rules::server)
             .required()
@@ -254,7 +254,8 @@ impl Values<'_> {
             auth_user: opt(field::AUTH_USER),
             password,
             transport: dirty(field::TRANSPORT)
-                .then(|| Transport::parse(&self.text(field::TRANSPORT))),
+                .then(|| Transport::parse(&self.text(field::TRANSPORT)))
+                .flatten(),
             description: opt(field::DESCRIPTION),
             cps_limit: dirty(field::CPS_LIMIT).then(|| {
                 validate::parse_cps_limit(&self.text(field::CPS_LIMIT))
@@ -268,7 +269,7 @@ impl Values<'_> {
 
 /// Field rules over typed text, delegating to `domain::validate`.
 mod rules {
-    use crate::domain::Transport;
+    use crate::domain::TransportField;
     use crate::domain::validate;
     use crate::secret::Secret;
 
@@ -301,7 +302,7 @@ mod rules {
         validate::sip_password(&Some(Secret::new(v)))
     }
     pub fn transport(v: &str) -> Checked {
-        validate::transport(&Transport::parse(v))
+        validate::transport(&TransportField::parse(v))
     }
     pub fn cps_limit(v: &str) -> Checked {
         validate::parse_cps_limit(v).map(drop)

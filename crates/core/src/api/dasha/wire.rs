@@ -7,7 +7,8 @@ use crate::api::wire::{
 use crate::domain::validate::field;
 use crate::domain::{
     AffectedAgent, AffectedPhoneNumber, CheckStatus, Dependants, PhoneNumber, Provider,
-    SipCredential, SipSource, Transport, VerificationCheck, VerificationResult, VerificationStatus,
+    SipCredential, SipSource, TransportField, VerificationCheck, VerificationResult,
+    VerificationStatus,
 };
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -203,7 +204,7 @@ impl WireSip {
             transport: self
                 .transport
                 .value()
-                .map(|t| Transport::parse(&t))
+                .map(|t| TransportField::parse(&t))
                 .unwrap_or_default(),
             source: SipSource::parse(self.source.as_deref().unwrap_or("manual")),
             description: self.description.value(),

@@ -16,11 +16,11 @@ mod step;
 pub use local::{check_config_file, config_not_found, no_config_file};
 pub use step::{Report, Step};
 
-use crate::api::{Http, HttpOptions};
+use crate::api::{ApiError, Http, HttpOptions};
 use crate::config::{Profile, TwilioAccount};
 use crate::domain::CheckStatus;
 use crate::journal::Journal;
-use crate::probe::transport::TlsTrust;
+use crate::probe::transport::{TlsTrust, TlsTrustError};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -40,17 +40,31 @@ pub struct DoctorOptions {
     pub connect_timeout: Duration,
 }
 
+/// Why doctor could not start checking.
+#[derive(Debug, thiserror::Error)]
+pub enum DoctorSetupError {
+    /// The HTTP client could not be built.
+    #[error("cannot start the HTTP client: {0}")]
+    Http(ApiError),
+    /// The system's TLS roots could not be read.
+    #[error(transparent)]
+    Trust(#[from] TlsTrustError),
+    /// Reading them stopped (the blocking task ended without an answer).
+    #[error("doctor could not start: {0}")]
+    Stopped(String),
+}
+
 impl DoctorOptions {
     /// The system's DNS and TLS roots, no retries, 15 s a request, `token_timeout` for
     /// a `token_cmd`. Reads the system's certificates: call it off the async threads.
-    pub fn standard(token_timeout: Duration) -> Result<DoctorOptions, String> {
+    pub fn standard(token_timeout: Duration) -> Result<DoctorOptions, DoctorSetupError> {
         let http = Http::new(HttpOptions {
             max_retries: 0,
             request_timeout: Duration::from_secs(15),
             list_time_budget: Duration::from_secs(60),
             ..HttpOptions::default()
         })
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        .map_err(DoctorSetupError::Http)?;
         Ok(DoctorOptions {
             http,
             trust: TlsTrust::new(None)?,
@@ -58,14 +72,12 @@ impl DoctorOptions {
             connect_timeout: Duration::from_secs(5),
         })
     }
-}
 
-impl DoctorOptions {
     /// [`DoctorOptions::standard`], read off the async threads.
-    pub async fn load(token_timeout: Duration) -> Result<DoctorOptions, String> {
+    pub async fn load(token_timeout: Duration) -> Result<DoctorOptions, DoctorSetupError> {
         tokio::task::spawn_blocking(move || DoctorOptions::standard(token_timeout))
             .await
-            .map_err(|e| format!("doctor could not start: {e}"))?
+            .unwrap_or_else(|e| Err(DoctorSetupError::Stopped(e.to_string())))
     }
 }
 
@@ -93,7 +105,10 @@ pub async fn run_loaded(
     match DoctorOptions::load(TOKEN_TIMEOUT).await {
         Ok(options) => run(config_step, &profiles, &accounts, Some(&journal), &options).await,
         Err(e) => Report {
-            steps: vec![config_step, Step::failed("doctor", e, "run doctor again")],
+            steps: vec![
+                config_step,
+                Step::failed("doctor", e.to_string(), "run doctor again"),
+            ],
         },
     }
 }

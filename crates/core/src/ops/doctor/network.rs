@@ -6,7 +6,7 @@ use super::DoctorOptions;
 use super::step::{Step, human};
 use crate::api::{ApiError, ErrorKind, Http, twilio};
 use crate::config::Profile;
-use crate::probe::message::Transport;
+use crate::domain::Transport;
 use crate::probe::transport::{Connection, TransportError};
 use reqwest::Url;
 use std::net::{IpAddr, SocketAddr};
