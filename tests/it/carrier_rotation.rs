@@ -475,3 +475,35 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
         "finished"
     );
 }
+
+#[tokio::test]
+async fn a_probe_that_cannot_be_set_up_is_named_at_the_check() {
+    use telcreds::ops::carrier::generate_carrier_password;
+    use telcreds::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
+    use telcreds::ops::{Ops, Prober, Stores};
+    let (_sb, dir, cfg) = set_up().await;
+    let config = telcreds::config::Config::load(&cfg).unwrap();
+    let profile = config.profile("sandbox-dasha").unwrap();
+    let http = crate::support::http();
+    let ops = Ops::connect(profile, http.clone(), Stores::in_dir(dir.path())).unwrap();
+    let planned = plan_carrier_rotation(&ops, &config.twilio_accounts, &http, TRUNK, false)
+        .await
+        .unwrap();
+    // A CA file that is not there: no probe can be set up on this machine.
+    let prober = Prober::new(
+        Some(dir.path().join("missing-ca.pem")),
+        std::time::Duration::from_secs(5),
+    );
+    let report = CarrierRotation::new(&ops, planned, generate_carrier_password(), &prober)
+        .run()
+        .await;
+    let said: Vec<String> = report.summary().into_iter().map(|l| l.text).collect();
+    let check = said
+        .iter()
+        .find(|l| l.contains("check the new pair"))
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    assert!(
+        check.contains("no SIP probe could be set up here") && check.contains("missing-ca.pem"),
+        "{check}"
+    );
+}

@@ -495,10 +495,12 @@ impl<'a> CarrierRotation<'a> {
         let report = match done.result {
             Ok(report) => report,
             // No probe can run here: the platform's answer is what there is.
-            Err(Error::ProbeSetup(_)) => {
+            Err(Error::ProbeSetup(why)) => {
                 self.steps.push((
                     step,
-                    StepOutcome::Done("the platform confirmed it (no SIP probe asked for)".into()),
+                    StepOutcome::Done(format!(
+                        "the platform confirmed it (no SIP probe could be set up here: {why})"
+                    )),
                 ));
                 return true;
             }

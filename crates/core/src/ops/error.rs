@@ -43,8 +43,8 @@ pub enum Error {
     /// A rotation at both ends could not be planned.
     #[error(transparent)]
     NotPlanned(#[from] NotPlanned),
-    /// The SIP probe cannot be set up on this machine (said as the UI always has).
-    #[error("network error: {0}")]
+    /// The SIP probe cannot be set up on this machine (its DNS or TLS set-up).
+    #[error("cannot probe from this machine: {0}")]
     ProbeSetup(#[from] ProbeSetupError),
 }
 

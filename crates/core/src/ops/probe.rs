@@ -159,6 +159,6 @@ mod tests {
             "not read again"
         );
         let said = Error::from(first.clone()).to_string();
-        assert_eq!(said, format!("network error: {first}"));
+        assert_eq!(said, format!("cannot probe from this machine: {first}"));
     }
 }
