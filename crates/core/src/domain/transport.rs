@@ -43,19 +43,6 @@ impl Transport {
     pub fn parse_known(text: &str) -> Result<Transport, Invalid> {
         Transport::parse(text.trim()).ok_or_else(not_known)
     }
-
-    /// The next transport in the cycle udp → tcp → tls → udp (form `←/→`).
-    pub fn cycle(self, forward: bool) -> Transport {
-        let order = Transport::KNOWN;
-        let i = order.iter().position(|t| *t == self).unwrap_or(0);
-        let n = order.len();
-        let next = if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        };
-        order[next]
-    }
 }
 
 /// Why a transport is refused: it is not one of [`Transport::KNOWN`].
@@ -169,11 +156,5 @@ mod tests {
             TransportField::parse("smtp").check().unwrap_err(),
             "must be one of udp, tcp, tls"
         );
-    }
-
-    #[test]
-    fn transport_cycles_both_ways() {
-        assert_eq!(Transport::Udp.cycle(true), Transport::Tcp);
-        assert_eq!(Transport::Udp.cycle(false), Transport::Tls);
     }
 }

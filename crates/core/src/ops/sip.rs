@@ -231,8 +231,6 @@ impl Ops {
         Ok(current)
     }
 
-    /// Deletes a SIP credential unless its provider manages it; `force` also deletes
-    /// the phone numbers using it.
     /// What deleting SIP credential `id` involves, read once for both frontends: it
     /// must be writable, and what uses it means only a force delete can work.
     pub async fn plan_sip_delete(&self, id: &str) -> Result<SipDeletePlan, Error> {
