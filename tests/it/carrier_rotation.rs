@@ -223,6 +223,12 @@ async fn no_answer_from_the_platform_leaves_both_pairs_working_and_a_second_run_
     platform_update_fault(&sb, serde_json::json!({"kind": "drop", "count": 5})).await;
     let r = rotate(&cfg, &[]).await;
     assert_said(&r, 9, "works with either pair");
+    // The command that finishes it names the profile: the default may be another.
+    assert_said(
+        &r,
+        9,
+        &format!("finish with `telcreds -p sandbox-dasha sip rotate {TRUNK} --carrier`"),
+    );
     assert_eq!(listed(&sb, &list), (true, true), "both pairs work");
     // rotate status knows it, and the platform's pair is unknown.
     let status = run(&cfg, &["rotate", "status", "-o", "json"], "").await;

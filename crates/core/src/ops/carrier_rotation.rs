@@ -44,6 +44,8 @@ use serde::Serialize;
 /// What a rotation at both ends changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CarrierPlan {
+    /// The profile of the platform's SIP credential.
+    pub profile: String,
     /// The platform's SIP credential.
     pub credential_id: String,
     /// Its name, as shown.
@@ -133,7 +135,8 @@ impl CarrierReport {
                 text: format!("{step}: {}", outcome.text()),
             })
             .collect();
-        let id = &self.plan.credential_id;
+        let plan = &self.plan;
+        let finish = finish_command(&plan.profile, &plan.credential_id, plan.in_place);
         let (tone, text) = match self.ending {
             CarrierEnding::Rotated => (
                 Tone::Ok,
@@ -148,7 +151,7 @@ impl CarrierReport {
                 format!(
                     "both ends use {} now, but the old credential {} is still in the \
                      carrier's list and still works: delete it in the Twilio console, or \
-                     run `telcreds sip rotate {id} --carrier` again",
+                     run `{finish}` again",
                     self.plan.new_username, self.plan.old.username
                 ),
             ),
@@ -160,19 +163,14 @@ impl CarrierReport {
                 Tone::Warn,
                 format!(
                     "NOT finished: both credentials are in the carrier's list, so the trunk \
-                     works with either pair; finish with `telcreds sip rotate {id} --carrier`"
+                     works with either pair; finish with `{finish}`"
                 ),
             ),
             CarrierEnding::MayBeBroken => (
                 Tone::Error,
                 format!(
                     "NOT finished, and calls may FAIL: the carrier may not accept the pair \
-                     the platform holds; finish with `telcreds sip rotate {id} --carrier{}`",
-                    if self.plan.in_place {
-                        " --in-place"
-                    } else {
-                        ""
-                    }
+                     the platform holds; finish with `{finish}`"
                 ),
             ),
         };
@@ -656,18 +654,25 @@ impl UnfinishedCarrierRun {
         };
         format!(
             "the rotation at both ends of SIP credential {} ({}) is NOT finished: {}; {both}. \
-             Finish it with `telcreds sip rotate {} --carrier{}`",
+             Finish it with `{}`",
             self.credential_id,
             self.profile,
             self.stage,
-            self.credential_id,
-            if self.carrier.in_place {
-                " --in-place"
-            } else {
-                ""
-            }
+            self.finish_command()
         )
     }
+
+    /// The command that finishes it.
+    pub fn finish_command(&self) -> String {
+        finish_command(&self.profile, &self.credential_id, self.carrier.in_place)
+    }
+}
+
+/// The command that rotates (or finishes rotating) SIP credential `id` of `profile`
+/// at both ends.
+fn finish_command(profile: &str, id: &str, in_place: bool) -> String {
+    let in_place = if in_place { " --in-place" } else { "" };
+    format!("telcreds -p {profile} sip rotate {id} --carrier{in_place}")
 }
 
 /// The rotations at both ends the journal shows started and not finished. One
@@ -839,6 +844,7 @@ pub async fn plan_carrier_rotation(
             username: r.old_username.clone(),
         };
         let plan = CarrierPlan {
+            profile: ops.origin().profile.clone(),
             credential_id: credential.id.clone(),
             credential_name: credential.display_name(),
             old,
@@ -875,6 +881,7 @@ pub async fn plan_carrier_rotation(
         next_username(&link.username, &taken).map_err(NotPlanned::Username)?
     };
     let plan = CarrierPlan {
+        profile: ops.origin().profile.clone(),
         credential_id: credential.id.clone(),
         credential_name: credential.display_name(),
         old: link,

@@ -179,16 +179,7 @@ async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
             let mut step = Step::warning(
                 "unfinished rotation at both ends",
                 run.not_finished(),
-                format!(
-                    "finish it: telcreds -p {} sip rotate {} --carrier{}",
-                    run.profile,
-                    run.credential_id,
-                    if run.carrier.in_place {
-                        " --in-place"
-                    } else {
-                        ""
-                    }
-                ),
+                format!("finish it: {}", run.finish_command()),
             );
             step.profile = Some(run.profile.clone());
             step
