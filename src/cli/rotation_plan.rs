@@ -30,7 +30,7 @@ pub(super) async fn advance(run: &mut RotationRun, decision: Decision, format: O
     if let Some((tx, _)) = &printer {
         run.set_events(Some(tx.clone()));
     }
-    let warnings = run.advance(decision).await.unwrap_or_default();
+    let warnings = run.advance(decision).await.warnings;
     run.set_events(None);
     if let Some((tx, task)) = printer {
         drop(tx);

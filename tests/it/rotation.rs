@@ -726,12 +726,15 @@ async fn a_run_takes_only_the_decisions_its_stage_offers() {
         Decision::Abort,
         Decision::Promote { force: true },
     ] {
-        assert_eq!(run.advance(refused).await.unwrap_err(), NotOffered(refused));
+        assert_eq!(
+            run.advance(refused).await.result.unwrap_err(),
+            NotOffered(refused)
+        );
     }
     assert!(requests(&sb).await.iter().all(|(m, _, _)| m == "GET"));
     assert!(sb.secondary_token(ACME).is_none(), "nothing minted");
 
-    run.advance(Decision::Start).await.unwrap();
+    run.advance(Decision::Start).await.result.unwrap();
     let RunStage::Blocked { left } = run.stage() else {
         panic!("{:?}", run.stage());
     };
@@ -748,7 +751,7 @@ async fn a_run_takes_only_the_decisions_its_stage_offers() {
             .any(|l| l.text.contains("NOT promoted"))
     );
 
-    run.advance(Decision::Abort).await.unwrap();
+    run.advance(Decision::Abort).await.result.unwrap();
     let RunStage::Aborted(abort) = run.stage() else {
         panic!("{:?}", run.stage());
     };

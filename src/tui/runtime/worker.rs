@@ -471,10 +471,10 @@ async fn advance(run: RotationRun, decision: Decision, tx: &UnboundedSender<Msg>
     });
     let mut run = run;
     run.set_events(Some(events_tx));
-    let warnings = run.advance(decision).await.unwrap_or_else(|not| {
+    let (result, warnings) = run.advance(decision).await.into_parts();
+    if let Err(not) = result {
         tracing::warn!("{not}");
-        Vec::new()
-    });
+    }
     // Every progress message goes out before the run comes back.
     run.set_events(None);
     let _ = forwarder.await;

@@ -94,7 +94,7 @@ pub struct Done<T, E = Error> {
 
 impl<T, E> Done<T, E> {
     /// A change refused before anything was sent: nothing is journaled.
-    fn refused(error: impl Into<E>) -> Done<T, E> {
+    pub(crate) fn refused(error: impl Into<E>) -> Done<T, E> {
         Done {
             result: Err(error.into()),
             journaled: None,

@@ -17,6 +17,7 @@ use crate::config::Profile;
 use crate::domain::Tone;
 use crate::history::History;
 use crate::journal::Journal;
+use crate::ops::Done;
 use crate::ops::warning::Warning;
 use crate::secret::Secret;
 use std::sync::Arc;
@@ -319,9 +320,10 @@ impl RotationRun {
     /// Carries out `decision`, and every step that follows without a question: a
     /// minted token is deployed, then promoted when nothing is left on the old
     /// token (no wait: webhooks are signed with the primary), then stored.
-    pub async fn advance(&mut self, decision: Decision) -> Result<Vec<Warning>, NotOffered> {
+    /// A decision the stage does not offer is refused; nothing is sent.
+    pub async fn advance(&mut self, decision: Decision) -> Done<(), NotOffered> {
         if !self.offers(decision) {
-            return Err(NotOffered(decision));
+            return Done::refused(NotOffered(decision));
         }
         let mut warnings = Vec::new();
         match decision {
@@ -339,7 +341,7 @@ impl RotationRun {
             },
             Decision::Retry => {
                 let Some(previous) = self.report.clone() else {
-                    return Ok(warnings);
+                    return Done::steps(Ok(()), warnings);
                 };
                 let token = self.deployed_token();
                 let (plan, prev) = (self.plan.clone(), previous.clone());
@@ -366,7 +368,7 @@ impl RotationRun {
                 }
             }
         }
-        Ok(warnings)
+        Done::steps(Ok(()), warnings)
     }
 
     /// The token deployed: the minted secondary, else the given one.
