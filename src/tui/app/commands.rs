@@ -25,7 +25,7 @@ impl App {
     /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`,
     /// `doctor [all]`, `messages`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
-        self.drop_stale_flash();
+        self.status.drop_stale();
         let mut words = line.split_whitespace();
         let (cmd, arg) = (words.next().unwrap_or(""), words.next());
         let command = command_line::find(cmd).map_or(cmd, |c| c.name);

@@ -28,7 +28,7 @@ impl App {
         }
         match self.settings.keymap.lookup(&key) {
             Some(spec) if self.is_available(spec) => {
-                self.drop_stale_flash();
+                self.status.drop_stale();
                 self.perform(spec.action)
             }
             Some(spec) => {

@@ -32,7 +32,7 @@ pub mod theme;
 pub use activity::ActivityEntry;
 pub use calls::Calls;
 pub use clock::{Clock, Timers};
-pub use messages::{MESSAGES_KEPT, Message, Status};
+pub use messages::{FLASH_TTL, Flash, MESSAGES_KEPT, Message, Status};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 pub use rotation::Rotations;
 pub use session::{Session, Settings};
@@ -98,22 +98,6 @@ pub enum Focus {
     /// The detail pane (scrolls).
     Detail,
 }
-
-/// A one-line message under the hints.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flash {
-    /// The text.
-    pub text: String,
-    /// Shown in the error style.
-    pub error: bool,
-    /// When it goes away (errors stay longer).
-    pub until: Instant,
-    /// Progress ("refreshing…"): goes away when the lists have loaded.
-    pub progress: bool,
-}
-
-/// How long a flash message stays; an error stays three times as long.
-pub const FLASH_TTL: Duration = Duration::from_secs(10);
 
 /// Extra data loaded for the detail pane of one item.
 #[derive(Debug, Clone, Default)]
@@ -278,7 +262,7 @@ impl App {
     /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
         let revealed = self.timers.revealed.as_ref().map(|(_, t)| *t);
-        let flash = self.status.flash.as_ref().map(|f| f.until);
+        let flash = self.status.deadline();
         let age = self
             .tables
             .providers
@@ -328,9 +312,7 @@ impl App {
             }
             self.timers.revealed = None;
         }
-        if self.status.flash.as_ref().is_some_and(|f| f.until <= now) {
-            self.status.flash = None;
-        }
+        self.status.expire(now);
         if self.timers.auto_refresh_at.is_some_and(|t| t <= now) {
             self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
             // Only the providers (statuses): the cursor stays where it is.
@@ -376,11 +358,6 @@ impl App {
         }
     }
 
-    /// Advances the spinner (called on ticks while busy).
-    pub fn on_tick(&mut self) {
-        self.status.spinner = self.status.spinner.wrapping_add(1);
-    }
-
     /// Switches to profile `index`: cancels its tasks, forgets its data, reconnects.
     pub fn switch_profile(&mut self, index: usize) -> Vec<Effect> {
         let Some(profile) = self.session.profiles.get(index).cloned() else {
@@ -396,7 +373,7 @@ impl App {
         self.timers.revealed = None;
         self.tables.detail = None;
         self.overlay = None;
-        self.status.flash = None;
+        self.status.clear_flash();
         for list in [&mut self.tables.providers, &mut self.tables.verification] {
             *list = fresh_like(list);
         }
@@ -487,51 +464,21 @@ impl App {
         self.calls.next_job
     }
 
-    /// Shows a flash message (on one line, without control characters) and keeps
-    /// it in the message log.
+    /// Shows a flash message now (on one line, without control characters) and
+    /// keeps it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
-        let text = crate::text::printable(&text.into()).into_owned();
-        self.status.messages.push(Message {
-            time: self.timers.clock.wall,
-            text: text.clone(),
-            error,
-        });
-        self.show_flash(text, error, false);
+        self.status.set_flash(text, error, self.timers.clock);
     }
 
-    /// Shows a progress message that goes away once the lists have loaded (not
+    /// Shows a progress message now that goes away once the lists have loaded (not
     /// kept in the log).
     pub fn set_progress(&mut self, text: impl Into<String>) {
-        let text = crate::text::printable(&text.into()).into_owned();
-        self.show_flash(text, false, true);
-    }
-
-    fn show_flash(&mut self, text: String, error: bool, progress: bool) {
-        let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
-        self.status.flash = Some(Flash {
-            text,
-            error,
-            until: self.timers.clock.mono + ttl,
-            progress,
-        });
+        self.status.set_progress(text, self.timers.clock);
     }
 
     /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.status.messages.iter()
-    }
-
-    /// A new action makes an error or a progress message about an earlier one
-    /// untrue: it goes. A success message stays its time.
-    pub(super) fn drop_stale_flash(&mut self) {
-        if self
-            .status
-            .flash
-            .as_ref()
-            .is_some_and(|f| f.error || f.progress)
-        {
-            self.status.flash = None;
-        }
+        self.status.messages()
     }
 
     /// Ends a progress message once no list is loading any more.
@@ -541,8 +488,8 @@ impl App {
             .jobs
             .values()
             .any(|r| matches!(r, Request::ListProviders | Request::ListSip));
-        if !loading && self.status.flash.as_ref().is_some_and(|f| f.progress) {
-            self.status.flash = None;
+        if !loading {
+            self.status.end_progress();
         }
     }
 

@@ -231,7 +231,7 @@ impl App {
                 Ok(plan) => {
                     let plan = Arc::new(plan);
                     let (heading, lines) = (plan.heading(), plan.lines());
-                    self.status.flash = None;
+                    self.status.clear_flash();
                     self.open_confirm(ConfirmTarget::Provider(plan), heading, lines);
                 }
                 Err(e) => self.set_flash(format!("cannot delete: {e}"), true),
@@ -395,7 +395,7 @@ impl App {
         };
         let in_use = plan.in_use();
         let lines = plan.lines();
-        self.status.flash = None;
+        self.status.clear_flash();
         let heading = in_use.then_some("In use by (a force delete deletes these too):");
         self.open_confirm(ConfirmTarget::Sip(plan), heading, lines);
         if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {

@@ -210,7 +210,7 @@ impl App {
                 self.set_flash(failure.to_string(), true);
             }
             CheckOutcome::Planned { plan, token, mint } => {
-                self.status.flash = None;
+                self.status.clear_flash();
                 self.overlay = Some(plan_dialog(plan, token, mint));
             }
         }

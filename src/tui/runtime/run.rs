@@ -279,7 +279,7 @@ async fn event_loop(
         let (effects, redraw) = tokio::select! {
             _ = tick.tick(), if was_busy => {
                 app.set_clock(Clock::system());
-                app.on_tick();
+                app.status.tick();
                 (Vec::new(), true)
             }
             _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(Clock::system()), true),

@@ -121,7 +121,7 @@ pub(crate) const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
 /// The spinner frame to draw now.
 pub(crate) fn spinner(app: &App) -> &'static str {
-    SPINNER[app.status.spinner % SPINNER.len()]
+    SPINNER[app.status.spinner() % SPINNER.len()]
 }
 
 /// A bordered block whose border shows whether it has the keyboard.
