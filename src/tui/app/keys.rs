@@ -1,6 +1,6 @@
 //! Key handling on the main screen: overlays first, then the action table.
 
-use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
+use super::{App, DetailExtra, Focus, Tab};
 use crate::secret::Secret;
 use crate::tui::app::action::{self, ActionSpec, Scope, UserAction};
 use crate::tui::app::keymap::Keymap;
@@ -218,10 +218,10 @@ impl App {
             UserAction::Probe => self.ask_probe(),
             UserAction::Reveal => {
                 if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
-                    if self.is_revealed(&id) {
-                        self.timers.revealed = None;
+                    if self.timers.is_revealed(&id) {
+                        self.timers.hide();
                     } else {
-                        self.timers.revealed = Some((id, self.timers.clock.mono + SECRET_TTL));
+                        self.timers.reveal(id);
                         let hide = self.settings.keymap.label(UserAction::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
@@ -434,8 +434,8 @@ impl App {
             vec![self.copy(text, what)]
         } else {
             // An identifier may stay on the clipboard.
-            self.timers.clipboard_clear_at = None;
-            let to = self.timers.clipboard_destination.clone();
+            self.timers.keep_clipboard();
+            let to = self.timers.clipboard_destination().to_string();
             self.set_flash(format!("{what} copied {to}"), false);
             vec![Effect::Copy(text)]
         }
@@ -444,9 +444,8 @@ impl App {
     /// Copies a secret, to be overwritten on the clipboard after the usual delay; the
     /// message says where it went.
     pub(super) fn copy(&mut self, secret: Secret, what: &str) -> Effect {
-        self.timers.clipboard_clear_at = Some(self.timers.clock.mono + self.timers.clipboard_ttl);
-        let secs = self.timers.clipboard_ttl.as_secs();
-        let to = &self.timers.clipboard_destination;
+        let secs = self.timers.clear_clipboard_later().as_secs();
+        let to = self.timers.clipboard_destination();
         self.set_flash(
             format!("{what} copied {to}: overwritten there in {secs} s"),
             false,

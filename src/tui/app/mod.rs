@@ -45,7 +45,6 @@ use crate::tui::app::list::{Cursor, ItemList};
 use crate::tui::app::sip_row::SipRow;
 use crate::tui::app::theme::Theme;
 use crate::tui::runtime::effect::{Effect, Job, Request};
-use chrono::{DateTime, Utc};
 use std::time::{Duration, Instant};
 
 /// How often auto-refresh reloads the providers and their verification status.
@@ -205,19 +204,14 @@ impl App {
         self.session.config_path = path;
     }
 
-    /// The wall time to show.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.timers.clock.wall
-    }
-
     /// The time the app last saw.
     pub fn clock(&self) -> Clock {
-        self.timers.clock
+        self.timers.clock()
     }
 
     /// Hands the app the time; the event loop calls it before every update.
     pub fn set_clock(&mut self, clock: Clock) {
-        self.timers.clock = clock;
+        self.timers.set_clock(clock);
     }
 
     /// The profile shown.
@@ -261,8 +255,7 @@ impl App {
     /// hides, the clipboard is overwritten, auto-refresh runs, the flash expires, or a
     /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let revealed = self.timers.revealed.as_ref().map(|(_, t)| *t);
-        let flash = self.status.deadline();
+        let clock = self.timers.clock();
         let age = self
             .tables
             .providers
@@ -275,46 +268,25 @@ impl App {
                     .iter()
                     .filter_map(|d| d.history.as_ref()?.last().map(|r| r.time)),
             )
-            .map(|t| clock::next_age_change(t, self.timers.clock.wall))
+            .map(|t| clock::next_age_change(t, clock.wall))
             .min()
-            .map(|wall| self.timers.clock.instant_at(wall));
-        [
-            revealed,
-            self.timers.clipboard_clear_at,
-            self.timers.auto_refresh_at,
-            flash,
-            age,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+            .map(|wall| clock.instant_at(wall));
+        [self.timers.next_deadline(), self.status.deadline(), age]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Advances time to `clock`: hides expired secrets and flash messages, overwrites
     /// the clipboard and refreshes when due.
     pub fn on_time(&mut self, clock: Clock) -> Vec<Effect> {
-        self.timers.clock = clock;
-        let now = clock.mono;
+        self.timers.set_clock(clock);
         let mut effects = Vec::new();
-        if self
-            .timers
-            .revealed
-            .as_ref()
-            .is_some_and(|(_, t)| *t <= now)
-        {
-            if self
-                .timers
-                .revealed
-                .as_ref()
-                .is_some_and(|(id, _)| id == NEW_TOKEN)
-            {
-                self.hide_new_token();
-            }
-            self.timers.revealed = None;
+        if self.timers.hide_expired().is_some_and(|id| id == NEW_TOKEN) {
+            self.hide_new_token();
         }
-        self.status.expire(now);
-        if self.timers.auto_refresh_at.is_some_and(|t| t <= now) {
-            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
+        self.status.expire(clock.mono);
+        if self.timers.auto_refresh_due() {
             // Only the providers (statuses): the cursor stays where it is.
             let loading = self
                 .calls
@@ -325,8 +297,7 @@ impl App {
                 effects.extend(self.call(Request::ListProviders));
             }
         }
-        if self.timers.clipboard_clear_at.is_some_and(|t| t <= now) {
-            self.timers.clipboard_clear_at = None;
+        if self.timers.clipboard_due() {
             effects.push(Effect::OverwriteClipboard);
             // Whether the terminal honoured OSC 52 cannot be known: say what was done.
             self.set_flash("clipboard overwritten", false);
@@ -336,25 +307,18 @@ impl App {
 
     /// Turns auto-refresh on, or pauses it.
     pub fn toggle_auto_refresh(&mut self) {
-        let now = self.timers.clock.mono;
-        self.timers.auto_refresh_used = true;
-        if self.timers.auto_refresh_at.take().is_some() {
-            let key = self
-                .settings
-                .keymap
-                .label(crate::tui::app::action::UserAction::AutoRefresh);
-            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
-        } else {
-            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
+        let key = self
+            .settings
+            .keymap
+            .label(crate::tui::app::action::UserAction::AutoRefresh);
+        if self.timers.toggle_auto_refresh() {
             let every = AUTO_REFRESH.as_secs();
-            let key = self
-                .settings
-                .keymap
-                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(
                 format!("auto-refresh every {every} s ({key} pauses)"),
                 false,
             );
+        } else {
+            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         }
     }
 
@@ -370,7 +334,7 @@ impl App {
         self.session.connect_error = None;
         self.calls.jobs.clear();
         self.calls.verifying.clear();
-        self.timers.revealed = None;
+        self.timers.hide();
         self.tables.detail = None;
         self.overlay = None;
         self.status.clear_flash();
@@ -467,13 +431,13 @@ impl App {
     /// Shows a flash message now (on one line, without control characters) and
     /// keeps it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
-        self.status.set_flash(text, error, self.timers.clock);
+        self.status.set_flash(text, error, self.timers.clock());
     }
 
     /// Shows a progress message now that goes away once the lists have loaded (not
     /// kept in the log).
     pub fn set_progress(&mut self, text: impl Into<String>) {
-        self.status.set_progress(text, self.timers.clock);
+        self.status.set_progress(text, self.timers.clock());
     }
 
     /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
@@ -564,11 +528,6 @@ impl App {
     /// Puts the detail pane back at its top.
     pub(super) fn detail_to_top(&mut self) {
         self.tables.detail_scroll = (None, 0);
-    }
-
-    /// True when the password of SIP credential `id` is revealed.
-    pub fn is_revealed(&self, id: &str) -> bool {
-        self.timers.revealed.as_ref().is_some_and(|(r, _)| r == id)
     }
 }
 

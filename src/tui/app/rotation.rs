@@ -3,7 +3,7 @@
 //! Here the Twilio check's answer becomes a plan to confirm once, then a live result
 //! screen; a minted token is promoted when no target is left on the old one.
 
-use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
+use super::{App, NEW_TOKEN, Overlay, PromptPurpose};
 use crate::config::TokenSource;
 use crate::domain::Tone;
 use crate::ops::rotation::{
@@ -339,9 +339,11 @@ impl App {
                 keys.revealed = !keys.revealed;
                 keys.seen = true;
                 // Hidden again after the usual delay, as a SIP password is.
-                self.timers.revealed = keys
-                    .revealed
-                    .then(|| (NEW_TOKEN.to_string(), self.timers.clock.mono + SECRET_TTL));
+                if keys.revealed {
+                    self.timers.reveal(NEW_TOKEN.to_string());
+                } else {
+                    self.timers.hide();
+                }
             }
             (RunStage::Promoted { token, .. }, KeyCode::Char('y')) if !stored_ok => {
                 keys.seen = true;

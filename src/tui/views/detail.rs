@@ -117,7 +117,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
 /// The verification timeline: status changes and the last Twilio check by telcreds.
 fn history_lines(app: &App, records: &[Record]) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
-    let now = app.now();
+    let now = app.timers.now();
     let mut lines = vec![Line::raw(""), Line::styled("history", t.title)];
     if records.is_empty() {
         lines.push(Line::styled(
@@ -175,7 +175,7 @@ fn opt(v: &Option<String>) -> String {
 
 fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
-    let now = app.now();
+    let now = app.timers.now();
     let mut lines = vec![
         kv(t, "name", p.display_name()),
         kv(t, "id", p.id.clone()),
@@ -296,7 +296,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
     let password = match &c.auth_password {
         None => Span::styled(c.field_text::<String>(field::AUTH_PASSWORD, None), t.base),
-        Some(p) if app.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
+        Some(p) if app.timers.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
         Some(_) => Span::styled(format!("{} (x reveals)", Secret::masked()), t.base),
     };
     let source_style: Style = if c.is_read_only() { t.warn } else { t.base };

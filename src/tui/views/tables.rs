@@ -194,7 +194,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     if let Some((text, style)) = placeholder(app, list, "providers") {
         return draw_placeholder(frame, area, block, text, style);
     }
-    let now = app.now();
+    let now = app.timers.now();
     let theme = app.settings.theme.clone();
     let spinner = super::spinner(app);
     // Accounts whose rotation did not finish: their providers are marked.
