@@ -559,7 +559,7 @@ impl App {
                     }
                     PromptPurpose::TwilioToken { account_sid } => {
                         prompt.set_busy(true);
-                        let check_id = self.new_job_id();
+                        let check_id = self.calls.next_id();
                         let job = RotationJob::Check {
                             check_id,
                             profiles: self.session.profiles.clone(),

@@ -20,7 +20,7 @@ impl App {
             [one] if !all => one.name.clone(),
             _ => "every profile".to_string(),
         };
-        let id = self.new_job_id();
+        let id = self.calls.next_id();
         self.overlay = Some(Overlay::Doctor(Box::new(DoctorView::running(id, scope))));
         vec![
             Job::Doctor {

@@ -408,11 +408,11 @@ impl App {
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         if ids.len() > 1 {
             // Several at once: one summary when the last one answers.
-            self.calls.verify_batch = Some(Default::default());
+            self.calls.verify_batch();
         }
         let mut effects = Vec::new();
         for id in ids {
-            if self.calls.verifying.insert(id.clone()) {
+            if self.calls.verify(id.clone()) {
                 effects.extend(self.call(Request::Verify { id }));
             }
         }

@@ -234,7 +234,7 @@ impl App {
 
     /// Number of calls in flight.
     pub fn jobs_in_flight(&self) -> usize {
-        self.calls.jobs.len()
+        self.calls.len()
             + usize::from(self.session.ops.is_none() && self.session.connect_error.is_none())
     }
 
@@ -288,11 +288,7 @@ impl App {
         self.status.expire(clock.mono);
         if self.timers.auto_refresh_due() {
             // Only the providers (statuses): the cursor stays where it is.
-            let loading = self
-                .calls
-                .jobs
-                .values()
-                .any(|r| matches!(r, Request::ListProviders));
+            let loading = self.calls.any(|r| matches!(r, Request::ListProviders));
             if self.session.ops.is_some() && !loading {
                 effects.extend(self.call(Request::ListProviders));
             }
@@ -332,8 +328,7 @@ impl App {
         self.session.generation += 1;
         self.session.ops = None;
         self.session.connect_error = None;
-        self.calls.jobs.clear();
-        self.calls.verifying.clear();
+        self.calls.forget();
         self.timers.hide();
         self.tables.detail = None;
         self.overlay = None;
@@ -385,13 +380,11 @@ impl App {
                 None => NotStarted::Connecting,
             });
         };
-        self.calls.next_job += 1;
-        let job = self.calls.next_job;
+        let job = self.calls.begin(request.clone());
         if matches!(request, Request::ListSip) {
             // This load replaces any other: pages of an earlier one are dropped.
             self.tables.sip_load = Some(SipLoad::new(job, self.tables.sip.loaded));
         }
-        self.calls.jobs.insert(job, request.clone());
         let effect = Job::Call {
             generation: self.session.generation,
             job,
@@ -422,12 +415,6 @@ impl App {
         effects
     }
 
-    /// A new id for work that is not an [`App::call`] (a rotation check).
-    pub(super) fn new_job_id(&mut self) -> u64 {
-        self.calls.next_job += 1;
-        self.calls.next_job
-    }
-
     /// Shows a flash message now (on one line, without control characters) and
     /// keeps it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
@@ -449,8 +436,6 @@ impl App {
     pub(super) fn loads_finished(&mut self) {
         let loading = self
             .calls
-            .jobs
-            .values()
             .any(|r| matches!(r, Request::ListProviders | Request::ListSip));
         if !loading {
             self.status.end_progress();

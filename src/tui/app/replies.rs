@@ -40,7 +40,7 @@ impl App {
                 job,
                 page,
             } => {
-                if generation == self.session.generation && self.calls.jobs.contains_key(&job) {
+                if generation == self.session.generation && self.calls.is_running(job) {
                     self.sip_page(job, page);
                 }
                 Vec::new()
@@ -50,7 +50,7 @@ impl App {
                 job,
                 answer,
             } => {
-                if generation != self.session.generation || self.calls.jobs.remove(&job).is_none() {
+                if generation != self.session.generation || !self.calls.finish(job) {
                     return Vec::new();
                 }
                 let effects = self.apply(job, answer);
@@ -308,22 +308,10 @@ impl App {
     }
 
     fn verified(&mut self, id: &str, result: Result<VerificationResult, Error>) {
-        self.calls.verifying.remove(id);
+        let batch = self.calls.verified(id, &result);
         let name = self.provider_name(id);
-        if let Some(tally) = self.calls.verify_batch.as_mut() {
-            match &result {
-                Ok(r) if r.status == crate::domain::VerificationStatus::Verified => {
-                    tally.verified += 1
-                }
-                Ok(r) if r.status == crate::domain::VerificationStatus::Failed => tally.failed += 1,
-                Ok(_) => tally.warning += 1,
-                Err(_) => tally.not_run += 1,
-            }
-        }
         self.show_verified(id, &name, result);
-        if self.calls.verifying.is_empty()
-            && let Some(tally) = self.calls.verify_batch.take()
-        {
+        if let Some(tally) = batch {
             self.set_flash(tally.summary(), tally.bad());
         }
     }

@@ -174,7 +174,7 @@ impl App {
         current: TokenSource,
         setup: Arc<MintSetup>,
     ) -> Effect {
-        let check_id = self.new_job_id();
+        let check_id = self.calls.next_id();
         self.rotation.check = Some(check_id);
         self.set_flash("checking the current token with Twilio…", false);
         Job::rotation(
@@ -244,7 +244,7 @@ impl App {
                 Vec::new()
             }
             ConfirmEvent::Confirm { .. } => {
-                let run = self.new_job_id();
+                let run = self.calls.next_id();
                 let view = RotationView::new(run, plan.clone(), mint.is_some());
                 self.overlay = Some(Overlay::Rotation(Box::new(view)));
                 let kind = match mint {
