@@ -15,7 +15,7 @@ impl App {
     pub(super) fn open_new_form(&mut self) -> Vec<Effect> {
         let form = match self.tables.tab {
             Tab::Sip => Form::new_sip(),
-            _ => match self.profile() {
+            _ => match self.session.profile() {
                 Some(p) => Form::new_provider(&p.platform),
                 None => return Vec::new(),
             },
@@ -34,7 +34,8 @@ impl App {
                 return Vec::new();
             }
             Form::edit_sip(&s)
-        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
+        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.session.profile())
+        {
             Form::edit_provider(p, &profile.platform)
         } else {
             return Vec::new();
@@ -67,7 +68,7 @@ impl App {
         heading: Option<&str>,
         details: Vec<String>,
     ) {
-        let Some(profile) = self.profile() else {
+        let Some(profile) = self.session.profile() else {
             return;
         };
         let (action, _) = target.action();
@@ -285,6 +286,7 @@ impl App {
         match overlay {
             Overlay::Help { scroll } => {
                 let help_key = self
+                    .settings
                     .keymap()
                     .lookup(&key)
                     .is_some_and(|s| s.action == crate::tui::app::action::UserAction::Help);
@@ -346,12 +348,7 @@ impl App {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(line.value().trim().to_string()),
                 _ => {
-                    let profiles: Vec<&str> = self
-                        .session
-                        .profiles
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect();
+                    let profiles = self.session.profile_names();
                     line.handle_key(key, &profiles);
                     self.overlay = Some(Overlay::Command(line));
                     Vec::new()
@@ -445,7 +442,7 @@ impl App {
                     ConfirmTarget::SipCarrier { id, name } => Request::RotateSipCarrier {
                         id: id.clone(),
                         name: name.clone(),
-                        accounts: self.session.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts().to_vec(),
                     },
                     ConfirmTarget::Sip(plan) => Request::DeleteSip {
                         plan: plan.clone(),
@@ -503,7 +500,7 @@ impl App {
             PromptEvent::Submit(secret) => {
                 match &purpose {
                     PromptPurpose::SipPassword { id, name }
-                        if self.profile().is_some_and(|p| p.is_production()) =>
+                        if self.session.profile().is_some_and(|p| p.is_production()) =>
                     {
                         // The typed password waits in the dialog, never sent before ⏎.
                         let target = ConfirmTarget::SipPassword {
@@ -562,7 +559,7 @@ impl App {
                         let check_id = self.calls.next_id();
                         let job = RotationJob::Check {
                             check_id,
-                            profiles: self.session.profiles.clone(),
+                            profiles: self.session.profiles().to_vec(),
                             account_sid: account_sid.clone(),
                             token: secret,
                         };

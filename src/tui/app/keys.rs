@@ -26,16 +26,16 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
-        match self.settings.keymap.lookup(&key) {
+        match self.settings.keymap().lookup(&key) {
             Some(spec) if self.is_available(spec) => {
                 self.status.drop_stale();
                 self.perform(spec.action)
             }
             Some(spec) => {
-                let reason = if spec.mutates && self.readonly() {
+                let reason = if spec.mutates && self.session.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
                 } else if spec.mutates && self.session.connect_error.is_some() {
-                    let retry = self.settings.keymap.label(UserAction::Refresh);
+                    let retry = self.settings.keymap().label(UserAction::Refresh);
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -51,10 +51,10 @@ impl App {
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
         // A profile that could not connect offers no change (while it is still
         // connecting, a form may be filled in: its save then says why it waits).
-        if spec.mutates && (self.readonly() || self.session.connect_error.is_some()) {
+        if spec.mutates && (self.session.readonly() || self.session.connect_error.is_some()) {
             return false;
         }
-        let caps = self.caps();
+        let caps = self.session.caps();
         let provider = self.selected_provider();
         let sip = self.selected_sip_row();
         let base = match spec.scope {
@@ -83,7 +83,7 @@ impl App {
             UserAction::Reveal => sip.is_some_and(SipRow::has_password),
             UserAction::Sort => self.tables.tab != Tab::Activity,
             UserAction::TabSip => caps.sip_credentials,
-            UserAction::Profiles => self.session.profiles.len() > 1,
+            UserAction::Profiles => self.session.profiles().len() > 1,
             _ => true,
         }
     }
@@ -93,12 +93,12 @@ impl App {
         let sip = self.selected_sip_row();
         let why = match action {
             UserAction::Verify | UserAction::Mark | UserAction::VerifyAll
-                if !self.caps().verification =>
+                if !self.session.caps().verification =>
             {
                 "this platform has no verification"
             }
             UserAction::VerifyAll => {
-                let tab = self.settings.keymap.label(UserAction::TabVerification);
+                let tab = self.settings.keymap().label(UserAction::TabVerification);
                 return format!("from the Verification tab ({tab})");
             }
             UserAction::TabSip => "this platform has no SIP credentials",
@@ -114,14 +114,9 @@ impl App {
         why.to_string()
     }
 
-    /// The keys in use (the action table's, as `[keys]` remapped them).
-    pub fn keymap(&self) -> &Keymap {
-        &self.settings.keymap
-    }
-
     /// Uses `keymap` from now on (from the config's `[keys]`).
     pub fn set_keymap(&mut self, keymap: Keymap) {
-        self.settings.keymap = keymap;
+        self.settings.set_keymap(keymap);
     }
 
     /// The actions available now, in table order (for hints and help).
@@ -153,7 +148,7 @@ impl App {
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
             UserAction::Profiles => self.open(super::Overlay::Picker {
-                selected: self.session.current,
+                selected: self.session.current(),
             }),
             UserAction::TabProviders => self.set_tab(Tab::Providers),
             UserAction::TabSip => self.set_tab(Tab::Sip),
@@ -177,7 +172,7 @@ impl App {
             UserAction::Bottom => self.jump(false),
             UserAction::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
-                let effects = self.switch_profile(self.session.current);
+                let effects = self.switch_profile(self.session.current());
                 self.set_progress("connecting…");
                 effects
             }
@@ -222,7 +217,7 @@ impl App {
                         self.timers.hide();
                     } else {
                         self.timers.reveal(id);
-                        let hide = self.settings.keymap.label(UserAction::Reveal);
+                        let hide = self.settings.keymap().label(UserAction::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
                             false,
@@ -258,7 +253,7 @@ impl App {
     fn step_tab(&mut self, step: isize) -> Vec<Effect> {
         let tabs: Vec<Tab> = Tab::ALL
             .into_iter()
-            .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
+            .filter(|t| *t != Tab::Sip || self.session.caps().sip_credentials)
             .collect();
         let n = tabs.len() as isize;
         let i = tabs.iter().position(|t| *t == self.tables.tab).unwrap_or(0) as isize;
@@ -299,7 +294,7 @@ impl App {
     /// `key`, when it is a movement key; the view keeps it inside the text.
     pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
         let page = PAGE.unsigned_abs();
-        Some(match self.settings.keymap.lookup(key)?.action {
+        Some(match self.settings.keymap().lookup(key)?.action {
             UserAction::Down => scroll.saturating_add(1),
             UserAction::Up => scroll.saturating_sub(1),
             UserAction::PageDown => scroll.saturating_add(page),
@@ -357,7 +352,7 @@ impl App {
                 id: id.clone(),
                 ..Default::default()
             });
-            if self.caps().verification {
+            if self.session.caps().verification {
                 effects.extend(self.call(Request::ProviderNumbers { id: id.clone() }));
             }
             effects.extend(self.call(Request::History { id }));
@@ -376,7 +371,7 @@ impl App {
                     crate::tui::runtime::effect::Job::SipCarrier {
                         generation: self.session.generation,
                         credential: Box::new(credential),
-                        accounts: self.session.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts().to_vec(),
                     }
                     .into(),
                 );

@@ -38,7 +38,7 @@ pub use rotation::Rotations;
 pub use session::{Session, Settings};
 pub use tables::Tables;
 
-use crate::api::{Capabilities, capabilities};
+use crate::api::capabilities;
 use crate::config::{Profile, TwilioAccount};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
 use crate::tui::app::list::{Cursor, ItemList};
@@ -190,18 +190,19 @@ impl App {
             should_quit: false,
         };
         let mut effects = vec![Job::LoadJournal.into()];
-        effects.extend(app.switch_profile(start.min(app.session.profiles.len().saturating_sub(1))));
+        let last = app.session.profiles().len().saturating_sub(1);
+        effects.extend(app.switch_profile(start.min(last)));
         (app, effects)
     }
 
     /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
     pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
-        self.session.twilio_accounts = accounts;
+        self.session.set_twilio_accounts(accounts);
     }
 
     /// The config file the profiles came from, which `:doctor` checks.
     pub fn set_config_path(&mut self, path: Option<std::path::PathBuf>) {
-        self.session.config_path = path;
+        self.session.set_config_path(path);
     }
 
     /// The time the app last saw.
@@ -216,26 +217,12 @@ impl App {
 
     /// The profile shown.
     pub fn profile(&self) -> Option<&Profile> {
-        self.session.profiles.get(self.session.current)
-    }
-
-    /// What the current profile's platform supports.
-    pub fn caps(&self) -> Capabilities {
-        match self.profile() {
-            Some(p) => capabilities(&p.platform),
-            None => capabilities(&crate::domain::Platform::Dasha),
-        }
-    }
-
-    /// True when the current profile refuses mutations.
-    pub fn readonly(&self) -> bool {
-        self.profile().is_some_and(|p| p.readonly)
+        self.session.profile()
     }
 
     /// Number of calls in flight.
     pub fn jobs_in_flight(&self) -> usize {
-        self.calls.len()
-            + usize::from(self.session.ops.is_none() && self.session.connect_error.is_none())
+        self.calls.len() + usize::from(self.session.connecting())
     }
 
     /// True while something animates (the spinner).
@@ -305,7 +292,7 @@ impl App {
     pub fn toggle_auto_refresh(&mut self) {
         let key = self
             .settings
-            .keymap
+            .keymap()
             .label(crate::tui::app::action::UserAction::AutoRefresh);
         if self.timers.toggle_auto_refresh() {
             let every = AUTO_REFRESH.as_secs();
@@ -320,14 +307,10 @@ impl App {
 
     /// Switches to profile `index`: cancels its tasks, forgets its data, reconnects.
     pub fn switch_profile(&mut self, index: usize) -> Vec<Effect> {
-        let Some(profile) = self.session.profiles.get(index).cloned() else {
+        let Some(profile) = self.session.switch(index) else {
             self.set_flash("no profiles configured", true);
             return Vec::new();
         };
-        self.session.current = index;
-        self.session.generation += 1;
-        self.session.ops = None;
-        self.session.connect_error = None;
         self.calls.forget();
         self.timers.hide();
         self.tables.detail = None;
@@ -341,19 +324,9 @@ impl App {
         if !capabilities(&profile.platform).sip_credentials && self.tables.tab == Tab::Sip {
             self.tables.tab = Tab::Providers;
         }
-        let themed = match &profile.accent {
-            Some(accent) => self
-                .settings
-                .base_theme
-                .clone()
-                .with_accent(accent)
-                .map_err(|e| format!("profile accent: {e}")),
-            None => Ok(self.settings.base_theme.clone()),
-        };
-        self.settings.theme = themed.unwrap_or_else(|e| {
+        if let Err(e) = self.settings.use_accent(profile.accent.as_deref()) {
             self.set_flash(e, true);
-            self.settings.base_theme.clone()
-        });
+        }
         vec![
             Job::CancelReads.into(),
             Job::Connect {
@@ -374,7 +347,7 @@ impl App {
                     error: e.to_string(),
                     retry: self
                         .settings
-                        .keymap
+                        .keymap()
                         .label(crate::tui::app::action::UserAction::Refresh),
                 },
                 None => NotStarted::Connecting,
@@ -409,7 +382,7 @@ impl App {
     /// The loads that fill the lists of the current profile.
     pub fn reload(&mut self) -> Vec<Effect> {
         let mut effects = self.call(Request::ListProviders);
-        if self.caps().sip_credentials {
+        if self.session.caps().sip_credentials {
             effects.extend(self.call(Request::ListSip));
         }
         effects

@@ -157,7 +157,7 @@ impl App {
     /// The key that retries a load (ctrl-r unless remapped).
     fn retry_key(&self) -> String {
         self.settings
-            .keymap
+            .keymap()
             .label(crate::tui::app::action::UserAction::Refresh)
     }
 
@@ -253,7 +253,7 @@ impl App {
                     app.tables.providers.remove(&id);
                     app.tables.verification.remove(&id);
                 });
-                if ok && self.caps().sip_credentials {
+                if ok && self.session.caps().sip_credentials {
                     // The platform removed the provider's own SIP credentials too.
                     return self.call(Request::ListSip);
                 }

@@ -66,15 +66,8 @@ impl App {
     /// A run is back from a step: its screen shows where it stands, the flash its
     /// outcome; a promoted token is this session's token of the account from now on.
     fn on_advanced(&mut self, id: u64, run: Box<RotationRun>) -> Vec<Effect> {
-        if let RunStage::Promoted { token, .. } = run.stage()
-            && let Some(acc) = self
-                .session
-                .twilio_accounts
-                .iter_mut()
-                .find(|a| a.account_sid.eq_ignore_ascii_case(run.account_sid()))
-        {
-            // The old token is dead.
-            acc.token = TokenSource::Inline(token.clone());
+        if let RunStage::Promoted { token, .. } = run.stage() {
+            self.session.promoted(run.account_sid(), token);
         }
         let (tone, text) = match run.stage() {
             // A plain rotation's flash: its summary in one line.
@@ -120,12 +113,7 @@ impl App {
     /// Mint: a configured account's token is checked at once; another account's
     /// current token is asked for (masked).
     fn start_mint(&mut self, account_sid: String) -> Vec<Effect> {
-        if let Some(acc) = self
-            .session
-            .twilio_accounts
-            .iter()
-            .find(|a| a.account_sid.eq_ignore_ascii_case(account_sid.trim()))
-        {
+        if let Some(acc) = self.session.twilio_account(account_sid.trim()) {
             let setup = Arc::new(MintSetup {
                 accounts_base: acc.twilio_accounts_base.clone(),
                 store_cmd: acc.store_cmd.clone(),
@@ -134,7 +122,7 @@ impl App {
             return vec![self.check_current(account_sid, source, setup)];
         }
         let accounts_base =
-            match crate::config::accounts_base_of(&self.session.profiles, &account_sid) {
+            match crate::config::accounts_base_of(self.session.profiles(), &account_sid) {
                 Ok(base) => base,
                 Err(why) => {
                     self.set_flash(why.to_string(), true);
@@ -181,7 +169,7 @@ impl App {
             check_id,
             RotationJob::CheckCurrent {
                 check_id,
-                profiles: self.session.profiles.clone(),
+                profiles: self.session.profiles().to_vec(),
                 account_sid,
                 current,
                 setup,
@@ -253,7 +241,7 @@ impl App {
                 };
                 let job = RotationJob::Start {
                     plan,
-                    profiles: self.session.profiles.clone(),
+                    profiles: self.session.profiles().to_vec(),
                     token,
                     kind,
                     decision: Decision::Start,

@@ -261,7 +261,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
         .tables
         .detail
         .as_ref()
-        .filter(|d| d.id == p.id && app.caps().verification)
+        .filter(|d| d.id == p.id && app.session.caps().verification)
     {
         lines.push(Line::raw(""));
         match &extra.numbers {
@@ -282,7 +282,7 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
         }
     } else if app.tables.detail.as_ref().is_none_or(|d| d.id != p.id) {
         lines.push(Line::raw(""));
-        let what = if app.caps().verification {
+        let what = if app.session.caps().verification {
             "its phone numbers and history"
         } else {
             "its history"

@@ -100,7 +100,7 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let tabs: Vec<(usize, Tab)> = Tab::ALL
         .into_iter()
         .enumerate()
-        .filter(|(_, tab)| *tab != Tab::Sip || app.caps().sip_credentials)
+        .filter(|(_, tab)| *tab != Tab::Sip || app.session.caps().sip_credentials)
         .map(|(i, tab)| (i + 1, tab))
         .collect();
     let bar = |title: &dyn Fn(Tab) -> &'static str| {

@@ -37,7 +37,7 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     // As tall as the messages, at most the screen.
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let box_area = centered(area, 110, height);
-    let keymap = app.keymap();
+    let keymap = app.settings.keymap();
     let keys = format!(
         "{}/{}",
         keymap.label(UserAction::Up),

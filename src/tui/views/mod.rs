@@ -187,7 +187,7 @@ fn draw_report(app: &mut App, frame: &mut Frame, area: Rect) {
     use crate::tui::app::action::UserAction;
     use crate::tui::components::{carrier_view, widgets::centered};
     let t = app.settings.theme.clone();
-    let keymap = app.keymap();
+    let keymap = app.settings.keymap();
     let keys = format!(
         "{}/{}",
         keymap.label(UserAction::Up),

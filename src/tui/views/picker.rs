@@ -39,13 +39,13 @@ pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
     let t = &app.settings.theme;
     let items: Vec<ListItem> = app
         .session
-        .profiles
+        .profiles()
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let mut spans = vec![
                 Span::styled(
-                    if i == app.session.current {
+                    if i == app.session.current() {
                         "● "
                     } else {
                         "  "

@@ -133,6 +133,7 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
     let retry = app
+        .settings
         .keymap()
         .label(crate::tui::app::action::UserAction::Refresh);
     if let Some(e) = &list.error {
