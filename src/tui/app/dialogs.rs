@@ -28,13 +28,14 @@ impl App {
     }
 
     pub(super) fn open_edit_form(&mut self) -> Vec<Effect> {
-        let form = if let Some(s) = self.selected_sip() {
+        let form = if let Some(s) = self.tables.selected_sip() {
             if let Some(blocker) = s.replacement_blocker() {
                 self.set_flash(format!("cannot edit: {blocker}"), true);
                 return Vec::new();
             }
             Form::edit_sip(&s)
-        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.session.profile())
+        } else if let (Some(p), Some(profile)) =
+            (self.tables.selected_provider(), self.session.profile())
         {
             Form::edit_provider(p, &profile.platform)
         } else {
@@ -48,12 +49,12 @@ impl App {
     }
 
     pub(super) fn start_delete(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip_row() {
+        if let Some(s) = self.tables.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
             self.set_flash(format!("checking what uses {name}…"), false);
             return self.call(Request::PlanSipDelete { id });
         }
-        if let Some(p) = self.selected_provider() {
+        if let Some(p) = self.tables.selected_provider() {
             let (id, name) = (p.id.clone(), p.confirm_name());
             self.set_flash(format!("checking what goes with {name}…"), false);
             return self.call(Request::PlanProviderDelete { id });
@@ -140,7 +141,7 @@ impl App {
 
     /// `r`: a new SIP password, or a Twilio token rotated on every profile.
     pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip_row() {
+        if let Some(s) = self.tables.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
             if !crate::ops::carrier::dials_a_twilio_trunk(s.server()) {
                 return self.ask_sip_password(id, name);
@@ -148,9 +149,7 @@ impl App {
             // Both ends are offered unless the detail pane looked and found none.
             let missing = self
                 .tables
-                .detail
-                .as_ref()
-                .filter(|d| d.id == id)
+                .detail(&id)
                 .and_then(|d| d.carrier.as_ref())
                 .and_then(crate::ops::carrier::CarrierEnd::missing);
             if let Some(why) = missing {
@@ -166,7 +165,7 @@ impl App {
             self.overlay = Some(Overlay::SipRotateHow { id, name });
             return Vec::new();
         }
-        if let Some(p) = self.selected_provider() {
+        if let Some(p) = self.tables.selected_provider() {
             let account_sid = p.account_sid.clone();
             let parked = self
                 .rotation
@@ -217,8 +216,7 @@ impl App {
             Some(Overlay::Command(line)) => line.paste(text),
             Some(Overlay::Filter(input)) => {
                 insert(input);
-                let value = input.value().to_string();
-                self.set_current_filter(&value);
+                self.tables.current_list_mut().set_filter(input.value());
             }
             _ => {}
         }
@@ -227,24 +225,7 @@ impl App {
     /// `p`: which credentials (the marked ones, else the selected one) and whether
     /// to check their passwords too, asked in a small dialog.
     pub(super) fn ask_probe(&mut self) -> Vec<Effect> {
-        let marked = self.tables.sip.marked_ids();
-        let targets: Vec<(String, String)> = self
-            .tables
-            .sip
-            .items()
-            .iter()
-            .filter(|c| {
-                if marked.is_empty() {
-                    self.tables
-                        .sip
-                        .selected_item()
-                        .is_some_and(|s| s.id() == c.id())
-                } else {
-                    self.tables.sip.is_marked(c.id())
-                }
-            })
-            .map(|c| (c.id().to_string(), c.display_name().to_string()))
-            .collect();
+        let targets = self.tables.probe_targets();
         if !targets.is_empty() {
             self.overlay = Some(Overlay::ProbeAsk { targets });
         }
@@ -356,11 +337,11 @@ impl App {
             },
             Overlay::Filter(mut input) => {
                 match key.code {
-                    KeyCode::Esc => self.set_current_filter(""),
+                    KeyCode::Esc => self.tables.current_list_mut().set_filter(""),
                     KeyCode::Enter => {}
                     _ => {
                         input.handle_event(&Event::Key(key));
-                        self.set_current_filter(input.value());
+                        self.tables.current_list_mut().set_filter(input.value());
                         self.overlay = Some(Overlay::Filter(input));
                     }
                 }

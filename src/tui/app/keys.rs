@@ -1,17 +1,14 @@
 //! Key handling on the main screen: overlays first, then the action table.
 
+use super::tables::PAGE;
 use super::{App, DetailExtra, Focus, Tab};
 use crate::secret::Secret;
 use crate::tui::app::action::{self, ActionSpec, Scope, UserAction};
 use crate::tui::app::keymap::Keymap;
-use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crate::tui::app::sip_row::SipRow;
 use crate::tui::runtime::effect::{Effect, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
-
-/// Rows moved by PgUp/PgDn.
-const PAGE: isize = 10;
 
 impl App {
     /// Handles one key press and returns the effects it causes.
@@ -55,8 +52,8 @@ impl App {
             return false;
         }
         let caps = self.session.caps();
-        let provider = self.selected_provider();
-        let sip = self.selected_sip_row();
+        let provider = self.tables.selected_provider();
+        let sip = self.tables.selected_sip_row();
         let base = match spec.scope {
             Scope::Global => true,
             Scope::Row => provider.is_some() || sip.is_some(),
@@ -90,7 +87,7 @@ impl App {
 
     /// Why an action is not available here, in words.
     fn unavailable_reason(&self, action: UserAction) -> String {
-        let sip = self.selected_sip_row();
+        let sip = self.tables.selected_sip_row();
         let why = match action {
             UserAction::Verify | UserAction::Mark | UserAction::VerifyAll
                 if !self.session.caps().verification =>
@@ -129,8 +126,9 @@ impl App {
 
     fn perform(&mut self, action: UserAction) -> Vec<Effect> {
         match action {
-            UserAction::Quit | UserAction::Back if self.tables.focus == Focus::Detail => {
-                self.tables.focus = Focus::Table;
+            UserAction::Quit | UserAction::Back if self.tables.focus() == Focus::Detail => {
+                // Back to the table.
+                self.tables.toggle_focus();
                 Vec::new()
             }
             UserAction::Quit | UserAction::ForceQuit => {
@@ -138,13 +136,13 @@ impl App {
                 Vec::new()
             }
             UserAction::Back => {
-                self.set_current_filter("");
+                self.tables.current_list_mut().set_filter("");
                 Vec::new()
             }
             UserAction::Help => self.open(super::Overlay::Help { scroll: 0 }),
             UserAction::Command => self.open(super::Overlay::Command(Default::default())),
             UserAction::Filter => {
-                let current = self.current_filter().to_string();
+                let current = self.tables.current_list().filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
             UserAction::Profiles => self.open(super::Overlay::Picker {
@@ -154,22 +152,24 @@ impl App {
             UserAction::TabSip => self.set_tab(Tab::Sip),
             UserAction::TabVerification => self.set_tab(Tab::Verification),
             UserAction::TabActivity => self.set_tab(Tab::Activity),
-            UserAction::NextTab => self.step_tab(1),
-            UserAction::PrevTab => self.step_tab(-1),
+            UserAction::NextTab | UserAction::PrevTab => {
+                let step = if action == UserAction::NextTab { 1 } else { -1 };
+                let with_sip = self.session.caps().sip_credentials;
+                self.tables.step_tab(step, with_sip);
+                Vec::new()
+            }
             UserAction::FocusPane => {
-                self.tables.focus = if self.tables.focus == Focus::Table {
-                    Focus::Detail
-                } else {
-                    Focus::Table
-                };
+                self.tables.toggle_focus();
                 Vec::new()
             }
             UserAction::Up => self.move_cursor(-1),
             UserAction::Down => self.move_cursor(1),
             UserAction::PageUp => self.move_cursor(-PAGE),
             UserAction::PageDown => self.move_cursor(PAGE),
-            UserAction::Top => self.jump(true),
-            UserAction::Bottom => self.jump(false),
+            UserAction::Top | UserAction::Bottom => {
+                self.tables.jump(action == UserAction::Top);
+                Vec::new()
+            }
             UserAction::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
                 let effects = self.switch_profile(self.session.current());
@@ -185,7 +185,10 @@ impl App {
             UserAction::Edit => self.open_edit_form(),
             UserAction::Delete => self.start_delete(),
             UserAction::Rotate => self.start_rotation(),
-            UserAction::Verify => self.verify_selected(),
+            UserAction::Verify => {
+                let ids = self.tables.providers_to_verify();
+                self.verify_ids(ids)
+            }
             UserAction::VerifyAll => {
                 let ids: Vec<String> = self
                     .tables
@@ -201,18 +204,12 @@ impl App {
                 Vec::new()
             }
             UserAction::Mark => {
-                if let Some(list) = self.provider_list_mut() {
-                    list.toggle_mark();
-                    list.move_by(1);
-                } else if self.tables.tab == Tab::Sip {
-                    self.tables.sip.toggle_mark();
-                    self.tables.sip.move_by(1);
-                }
+                self.tables.toggle_mark();
                 Vec::new()
             }
             UserAction::Probe => self.ask_probe(),
             UserAction::Reveal => {
-                if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
+                if let Some(id) = self.tables.selected_sip_row().map(|s| s.id().to_string()) {
                     if self.timers.is_revealed(&id) {
                         self.timers.hide();
                     } else {
@@ -228,7 +225,7 @@ impl App {
             }
             UserAction::Copy => self.copy_selected(),
             UserAction::Sort => {
-                let selected = self.current_list().sort().map_or(0, |s| s.column);
+                let selected = self.tables.current_list().sort().map_or(0, |s| s.column);
                 self.open(super::Overlay::Sort { selected })
             }
         }
@@ -239,54 +236,15 @@ impl App {
         Vec::new()
     }
 
-    /// Shows `tab`, resetting the pane focus and detail.
+    /// Shows `tab` (an action with no effect).
     pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        if self.tables.tab != tab {
-            self.tables.tab = tab;
-            self.tables.focus = Focus::Table;
-            self.tables.detail = None;
-            self.detail_to_top();
-        }
+        self.tables.set_tab(tab);
         Vec::new()
     }
 
-    fn step_tab(&mut self, step: isize) -> Vec<Effect> {
-        let tabs: Vec<Tab> = Tab::ALL
-            .into_iter()
-            .filter(|t| *t != Tab::Sip || self.session.caps().sip_credentials)
-            .collect();
-        let n = tabs.len() as isize;
-        let i = tabs.iter().position(|t| *t == self.tables.tab).unwrap_or(0) as isize;
-        self.set_tab(tabs[((i + step).rem_euclid(n)) as usize])
-    }
-
+    /// Moves the cursor, or scrolls the detail pane (an action with no effect).
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
-        if self.tables.focus == Focus::Detail {
-            self.scroll_detail(delta);
-            return Vec::new();
-        }
-        self.current_list_mut().move_by(delta);
-        self.detail_to_top();
-        Vec::new()
-    }
-
-    /// `g`/`G`: the first or last row; in the detail pane, its top or a page down.
-    fn jump(&mut self, top: bool) -> Vec<Effect> {
-        if self.tables.focus == Focus::Detail {
-            return if top {
-                self.detail_to_top();
-                Vec::new()
-            } else {
-                self.move_cursor(PAGE)
-            };
-        }
-        let list = self.current_list_mut();
-        if top {
-            list.first()
-        } else {
-            list.last()
-        }
-        self.detail_to_top();
+        self.tables.move_cursor(delta);
         Vec::new()
     }
 
@@ -305,27 +263,18 @@ impl App {
         })
     }
 
-    /// The columns the current tab's table sorts by.
-    pub fn sort_columns(&self) -> &'static [&'static str] {
-        match self.tables.tab {
-            Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
-            Tab::Sip => SIP_COLUMNS,
-            Tab::Activity => &[],
-        }
-    }
-
     /// A key in the column chooser with the cursor on column `selected`: a digit
     /// or ⏎ sorts by that column (the sorted one again: the other way), the
     /// movement keys move, anything else closes it.
     pub(super) fn sort_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let count = self.sort_columns().len();
+        let count = self.tables.sort_columns().len();
         let chosen = match key.code {
             KeyCode::Char(c) => c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)),
             KeyCode::Enter => Some(selected),
             _ => None,
         };
         if let Some(column) = chosen.filter(|c| *c < count) {
-            self.current_list_mut().sort_by(column);
+            self.tables.current_list_mut().sort_by(column);
             return Vec::new();
         }
         if let Some(moved) = self.scrolled(&key, selected) {
@@ -336,19 +285,11 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn current_filter(&self) -> &str {
-        self.current_list().filter()
-    }
-
-    pub(super) fn set_current_filter(&mut self, text: &str) {
-        self.current_list_mut().set_filter(text);
-    }
-
     fn open_detail(&mut self) -> Vec<Effect> {
-        self.detail_to_top();
+        self.tables.detail_to_top();
         let mut effects = Vec::new();
-        if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
-            self.tables.detail = Some(DetailExtra {
+        if let Some(id) = self.tables.selected_provider().map(|p| p.id.clone()) {
+            self.tables.set_detail(DetailExtra {
                 id: id.clone(),
                 ..Default::default()
             });
@@ -356,12 +297,12 @@ impl App {
                 effects.extend(self.call(Request::ProviderNumbers { id: id.clone() }));
             }
             effects.extend(self.call(Request::History { id }));
-        } else if let Some(row) = self.selected_sip_row() {
+        } else if let Some(row) = self.tables.selected_sip_row() {
             let id = row.id().to_string();
             let mut credential = row.credential();
             credential.auth_password = None;
             let lookup = crate::ops::carrier::dials_a_twilio_trunk(&credential.server);
-            self.tables.detail = Some(DetailExtra {
+            self.tables.set_detail(DetailExtra {
                 id: id.clone(),
                 carrier_lookup: lookup,
                 ..Default::default()
@@ -383,22 +324,6 @@ impl App {
         effects
     }
 
-    fn verify_selected(&mut self) -> Vec<Effect> {
-        let Some(list) = self.provider_list_mut() else {
-            return Vec::new();
-        };
-        let mut ids = list.marked_ids();
-        if ids.is_empty() {
-            ids = list
-                .selected_item()
-                .map(|p| p.id.clone())
-                .into_iter()
-                .collect();
-        }
-        list.clear_marks();
-        self.verify_ids(ids)
-    }
-
     /// Verifies each provider once (the worker runs a few at a time).
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         if ids.len() > 1 {
@@ -415,12 +340,12 @@ impl App {
     }
 
     fn copy_selected(&mut self) -> Vec<Effect> {
-        let (text, what, secret) = if let Some(s) = self.selected_sip() {
+        let (text, what, secret) = if let Some(s) = self.tables.selected_sip() {
             match &s.auth_password {
                 Some(p) => (p.clone(), "SIP password", true),
                 None => (Secret::new(s.server.clone()), "server", false),
             }
-        } else if let Some(p) = self.selected_provider() {
+        } else if let Some(p) = self.tables.selected_provider() {
             (Secret::new(p.account_sid.clone()), "Account SID", false)
         } else {
             return Vec::new();

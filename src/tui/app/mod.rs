@@ -36,13 +36,10 @@ pub use messages::{FLASH_TTL, Flash, MESSAGES_KEPT, Message, Status};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 pub use rotation::Rotations;
 pub use session::{Session, Settings};
-pub use tables::Tables;
+pub use tables::{DetailExtra, SipLoad, Tables};
 
-use crate::api::capabilities;
 use crate::config::{Profile, TwilioAccount};
-use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
-use crate::tui::app::list::{Cursor, ItemList};
-use crate::tui::app::sip_row::SipRow;
+use crate::domain::SipCredential;
 use crate::tui::app::theme::Theme;
 use crate::tui::runtime::effect::{Effect, Job, Request};
 use std::time::{Duration, Instant};
@@ -98,24 +95,6 @@ pub enum Focus {
     Detail,
 }
 
-/// Extra data loaded for the detail pane of one item.
-#[derive(Debug, Clone, Default)]
-pub struct DetailExtra {
-    /// The item it belongs to.
-    pub id: String,
-    /// Phone numbers of a provider.
-    pub numbers: Option<Vec<PhoneNumber>>,
-    /// What uses a SIP credential.
-    pub dependants: Option<Dependants>,
-    /// Verification history of a provider, oldest first.
-    pub history: Option<Vec<crate::history::Record>>,
-    /// Whether a SIP credential's carrier end is looked up (its server is a Twilio
-    /// termination host), and what was found once it is.
-    pub carrier_lookup: bool,
-    /// The carrier end of a SIP credential, once found.
-    pub carrier: Option<crate::ops::carrier::CarrierEnd>,
-}
-
 /// The whole UI state, one part per concern; each part lives with the code that
 /// uses it most.
 pub struct App {
@@ -137,37 +116,6 @@ pub struct App {
     pub timers: Timers,
     /// Set when the app should exit.
     pub(crate) should_quit: bool,
-}
-
-/// A SIP list load in progress: how far it is, and (for a refresh) the new rows,
-/// kept aside so that the old ones stay on screen until the new ones are all in.
-#[derive(Debug, Default)]
-pub struct SipLoad {
-    /// The load's job.
-    pub job: u64,
-    /// Rows received so far.
-    pub loaded: usize,
-    /// What the platform says the list holds.
-    pub total: Option<u64>,
-    /// A refresh's rows so far; `None` when the rows go on screen as they come.
-    staged: Option<Vec<SipRow>>,
-}
-
-impl SipLoad {
-    /// A load started as job `job`; over `loaded` rows (a refresh), its rows are
-    /// kept aside until the last page.
-    fn new(job: u64, loaded: bool) -> SipLoad {
-        SipLoad {
-            job,
-            staged: loaded.then(Vec::new),
-            ..SipLoad::default()
-        }
-    }
-
-    /// True when its rows go on screen as they come (not a refresh behind old rows).
-    pub fn is_visible(&self) -> bool {
-        self.staged.is_none()
-    }
 }
 
 impl App {
@@ -231,33 +179,14 @@ impl App {
             || self.rotation_running()
             || self.rotation.check.is_some()
             || self.doctor_running()
-            || self
-                .tables
-                .detail
-                .as_ref()
-                .is_some_and(|d| d.carrier_lookup && d.carrier.is_none())
+            || self.tables.looking_up_carrier()
     }
 
     /// The next moment the screen or the state must change without input: a secret
     /// hides, the clipboard is overwritten, auto-refresh runs, the flash expires, or a
     /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let clock = self.timers.clock();
-        let age = self
-            .tables
-            .providers
-            .items()
-            .iter()
-            .filter_map(|p| p.last_verified_at)
-            .chain(
-                self.tables
-                    .detail
-                    .iter()
-                    .filter_map(|d| d.history.as_ref()?.last().map(|r| r.time)),
-            )
-            .map(|t| clock::next_age_change(t, clock.wall))
-            .min()
-            .map(|wall| clock.instant_at(wall));
+        let age = self.tables.next_age_change(self.timers.clock());
         [self.timers.next_deadline(), self.status.deadline(), age]
             .into_iter()
             .flatten()
@@ -313,17 +242,9 @@ impl App {
         };
         self.calls.forget();
         self.timers.hide();
-        self.tables.detail = None;
+        self.tables.reset(self.session.caps().sip_credentials);
         self.overlay = None;
         self.status.clear_flash();
-        for list in [&mut self.tables.providers, &mut self.tables.verification] {
-            *list = fresh_like(list);
-        }
-        self.tables.sip = fresh_like(&self.tables.sip);
-        self.tables.sip_load = None;
-        if !capabilities(&profile.platform).sip_credentials && self.tables.tab == Tab::Sip {
-            self.tables.tab = Tab::Providers;
-        }
         if let Err(e) = self.settings.use_accent(profile.accent.as_deref()) {
             self.set_flash(e, true);
         }
@@ -355,8 +276,7 @@ impl App {
         };
         let job = self.calls.begin(request.clone());
         if matches!(request, Request::ListSip) {
-            // This load replaces any other: pages of an earlier one are dropped.
-            self.tables.sip_load = Some(SipLoad::new(job, self.tables.sip.loaded));
+            self.tables.begin_sip_load(job);
         }
         let effect = Job::Call {
             generation: self.session.generation,
@@ -415,77 +335,9 @@ impl App {
         }
     }
 
-    /// The list the current tab shows.
-    pub fn current_list(&self) -> &dyn Cursor {
-        match self.tables.tab {
-            Tab::Providers => &self.tables.providers,
-            Tab::Sip => &self.tables.sip,
-            Tab::Verification => &self.tables.verification,
-            Tab::Activity => &self.tables.activity,
-        }
-    }
-
-    /// The list the current tab shows, to move in or filter.
-    pub fn current_list_mut(&mut self) -> &mut dyn Cursor {
-        match self.tables.tab {
-            Tab::Providers => &mut self.tables.providers,
-            Tab::Sip => &mut self.tables.sip,
-            Tab::Verification => &mut self.tables.verification,
-            Tab::Activity => &mut self.tables.activity,
-        }
-    }
-
-    /// The list of provider rows of the current tab, if it shows providers.
-    pub fn provider_list_mut(&mut self) -> Option<&mut ItemList<Provider>> {
-        match self.tables.tab {
-            Tab::Providers => Some(&mut self.tables.providers),
-            Tab::Verification => Some(&mut self.tables.verification),
-            _ => None,
-        }
-    }
-
-    /// The provider under the cursor (Providers or Verification tab).
-    pub fn selected_provider(&self) -> Option<&Provider> {
-        match self.tables.tab {
-            Tab::Providers => self.tables.providers.selected_item(),
-            Tab::Verification => self.tables.verification.selected_item(),
-            _ => None,
-        }
-    }
-
     /// The SIP credential under the cursor (SIP tab).
     pub fn selected_sip(&self) -> Option<SipCredential> {
-        self.selected_sip_row().map(SipRow::credential)
-    }
-
-    /// The SIP list row under the cursor (SIP tab), for what the row itself tells.
-    pub fn selected_sip_row(&self) -> Option<&SipRow> {
-        (self.tables.tab == Tab::Sip)
-            .then(|| self.tables.sip.selected_item())
-            .flatten()
-    }
-
-    /// How far the detail pane is scrolled: another item's detail (after a create,
-    /// a reload, a filter) starts at the top.
-    pub fn detail_scroll(&self) -> u16 {
-        match &self.tables.detail_scroll {
-            (Some(id), rows) if self.current_list().selected_id() == Some(id) => *rows,
-            _ => 0,
-        }
-    }
-
-    /// Scrolls the detail pane by `delta` rows.
-    pub(super) fn scroll_detail(&mut self, delta: isize) {
-        let rows = self.detail_scroll().saturating_add_signed(
-            i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX }),
-        );
-        let id = self.current_list().selected_id().map(str::to_string);
-        self.tables.detail_scroll = (id, rows);
-    }
-
-    /// Puts the detail pane back at its top.
-    pub(super) fn detail_to_top(&mut self) {
-        self.tables.detail_scroll = (None, 0);
+        self.tables.selected_sip()
     }
 }
 
@@ -503,14 +355,4 @@ pub enum NotStarted {
         /// The key that retries (ctrl-r unless remapped).
         retry: String,
     },
-}
-
-/// An empty list that keeps the sort of `old` but not its filter: a filter typed for
-/// one profile's items means nothing on another's.
-fn fresh_like<T: crate::tui::app::list::Row>(old: &ItemList<T>) -> ItemList<T> {
-    let mut list = ItemList::default();
-    if let Some(s) = old.sort() {
-        list.set_default_sort(s);
-    }
-    list
 }
