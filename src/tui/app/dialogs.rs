@@ -167,10 +167,7 @@ impl App {
         }
         if let Some(p) = self.tables.selected_provider() {
             let account_sid = p.account_sid.clone();
-            let parked = self
-                .rotation
-                .parked_mints
-                .remove(&account_sid.to_ascii_lowercase());
+            let parked = self.rotation.unpark(&account_sid);
             self.overlay = Some(match parked {
                 // A mint stopped before its promotion: back to it.
                 Some(view) => Overlay::Rotation(view),
@@ -192,7 +189,7 @@ impl App {
             let prompt =
                 SecretPrompt::new("Rotate Twilio auth token", "New token", lines, rule, false);
             // A check still running for an abandoned prompt must not answer this one.
-            self.rotation.check = None;
+            self.rotation.forget_check();
             (prompt, PromptPurpose::TwilioToken { account_sid })
         };
         self.overlay = Some(Overlay::Prompt {
@@ -545,7 +542,7 @@ impl App {
                             token: secret,
                         };
                         self.set_flash("checking the token with Twilio…", false);
-                        self.rotation.check = Some(check_id);
+                        self.rotation.start_check(check_id);
                         self.overlay = Some(Overlay::Prompt {
                             prompt,
                             purpose,

@@ -177,7 +177,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         self.jobs_in_flight() > 0
             || self.rotation_running()
-            || self.rotation.check.is_some()
+            || self.rotation.checking()
             || self.doctor_running()
             || self.tables.looking_up_carrier()
     }

@@ -54,8 +54,6 @@ impl App {
                 self.loads_finished();
                 effects
             }
-            // An older read that ended after a newer one changes nothing.
-            Msg::JournalLoaded { read, .. } if read < self.rotation.journal_read => Vec::new(),
             Msg::JournalLoaded {
                 read,
                 entries,
@@ -63,9 +61,10 @@ impl App {
                 unfinished,
                 unstored,
             } => {
-                self.rotation.journal_read = read;
-                self.rotation.unfinished_runs = unfinished;
-                self.rotation.unstored_tokens = unstored;
+                // An older read that ended after a newer one changes nothing.
+                if !self.rotation.journal_read(read, unfinished, unstored) {
+                    return Vec::new();
+                }
                 self.tables.journal_loaded(entries);
                 if !warnings.is_empty() {
                     self.set_flash(

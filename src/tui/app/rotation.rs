@@ -21,19 +21,74 @@ use std::sync::Arc;
 /// journal shows unfinished, and the mints parked before their promotion.
 #[derive(Default)]
 pub struct Rotations {
-    /// True while a rotation's Twilio check and plan run.
-    pub(super) check: Option<u64>,
+    /// The id of the rotation's Twilio check (and plan) running, if one is.
+    check: Option<u64>,
     /// Rotations the journal shows unfinished: the header says so while any is.
     pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
     /// New tokens the journal shows handed to a `store_cmd` that never ended: they
     /// may be stored nowhere; the header says so.
     pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
     /// The newest journal read applied.
-    pub(super) journal_read: u64,
+    journal_read: u64,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
     /// (platforms may spell it either way): `r` on a provider of the account reopens
     /// one.
-    pub(super) parked_mints: std::collections::HashMap<String, Box<RotationView>>,
+    parked_mints: std::collections::HashMap<String, Box<RotationView>>,
+}
+
+impl Rotations {
+    /// The Twilio check `id` runs: only its answer counts.
+    pub(super) fn start_check(&mut self, id: u64) {
+        self.check = Some(id);
+    }
+
+    /// Forgets the check running: its answer, if it comes, changes nothing.
+    pub(super) fn forget_check(&mut self) {
+        self.check = None;
+    }
+
+    /// True when check `id` is the one waited for; it is then no longer waited for.
+    pub(super) fn checked(&mut self, id: u64) -> bool {
+        let latest = self.check == Some(id);
+        if latest {
+            self.check = None;
+        }
+        latest
+    }
+
+    /// True while a check runs.
+    pub(super) fn checking(&self) -> bool {
+        self.check.is_some()
+    }
+
+    /// Applies journal read `read`: the runs and tokens it shows unfinished. False,
+    /// and nothing changes, when a newer read was applied already.
+    pub(super) fn journal_read(
+        &mut self,
+        read: u64,
+        unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
+        unstored: Vec<crate::ops::rotation::UnstoredToken>,
+    ) -> bool {
+        if read < self.journal_read {
+            return false;
+        }
+        self.journal_read = read;
+        self.unfinished_runs = unfinished;
+        self.unstored_tokens = unstored;
+        true
+    }
+
+    /// Keeps a mint stopped before its promotion, for `r` on a provider of its
+    /// account to reopen.
+    pub(super) fn park(&mut self, view: Box<RotationView>) {
+        let sid = view.plan.account_sid.to_ascii_lowercase();
+        self.parked_mints.insert(sid, view);
+    }
+
+    /// The mint parked for `account_sid` (whatever its case), taken back.
+    pub(super) fn unpark(&mut self, account_sid: &str) -> Option<Box<RotationView>> {
+        self.parked_mints.remove(&account_sid.to_ascii_lowercase())
+    }
 }
 
 impl App {
@@ -42,11 +97,13 @@ impl App {
     pub(super) fn on_rotation(&mut self, run: u64, msg: RotationMsg) -> Vec<Effect> {
         match msg {
             // Only the answer to the latest check counts: an abandoned one is ignored.
-            RotationMsg::Checked { check_id, outcome } if self.rotation.check == Some(check_id) => {
-                self.rotation.check = None;
-                self.on_checked(outcome)
+            RotationMsg::Checked { check_id, outcome } => {
+                if self.rotation.checked(check_id) {
+                    self.on_checked(outcome)
+                } else {
+                    Vec::new()
+                }
             }
-            RotationMsg::Checked { .. } => Vec::new(),
             RotationMsg::Progress(event) => {
                 if let Some(view) = self.rotation_view_of(run) {
                     view.on_event(event);
@@ -146,7 +203,7 @@ impl App {
             rule,
             false,
         );
-        self.rotation.check = None;
+        self.rotation.forget_check();
         self.overlay = Some(Overlay::Prompt {
             prompt: Box::new(prompt),
             purpose: PromptPurpose::TwilioCurrentToken { account_sid, setup },
@@ -163,7 +220,7 @@ impl App {
         setup: Arc<MintSetup>,
     ) -> Effect {
         let check_id = self.calls.next_id();
-        self.rotation.check = Some(check_id);
+        self.rotation.start_check(check_id);
         self.set_flash("checking the current token with Twilio…", false);
         Job::rotation(
             check_id,
@@ -351,8 +408,7 @@ impl App {
             }
             (RunStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
-                let sid = view.plan.account_sid.to_ascii_lowercase();
-                self.rotation.parked_mints.insert(sid, view);
+                self.rotation.park(view);
                 self.set_flash(
                     "not promoted: both tokens keep working; r on a provider of this account \
                      reopens the rotation to promote or abort",
