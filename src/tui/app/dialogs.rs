@@ -270,7 +270,7 @@ impl App {
                     .is_some_and(|s| s.action == crate::tui::app::action::UserAction::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Help { scroll });
                 }
                 Vec::new()
@@ -278,7 +278,7 @@ impl App {
             Overlay::Messages { scroll } => {
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !closes {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Messages { scroll });
                 }
                 Vec::new()
@@ -308,7 +308,7 @@ impl App {
                 scroll,
             } => {
                 if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Report {
                         title,
                         lines,

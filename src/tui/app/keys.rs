@@ -32,7 +32,7 @@ impl App {
                 let reason = if spec.mutates && self.session.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
                 } else if spec.mutates && self.session.connect_error.is_some() {
-                    let retry = self.settings.keymap().label(UserAction::Refresh);
+                    let retry = self.settings.retry_key();
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -248,21 +248,6 @@ impl App {
         Vec::new()
     }
 
-    /// Where a scrolling text (help, messages) starting at line `scroll` goes on
-    /// `key`, when it is a movement key; the view keeps it inside the text.
-    pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
-        let page = PAGE.unsigned_abs();
-        Some(match self.settings.keymap().lookup(key)?.action {
-            UserAction::Down => scroll.saturating_add(1),
-            UserAction::Up => scroll.saturating_sub(1),
-            UserAction::PageDown => scroll.saturating_add(page),
-            UserAction::PageUp => scroll.saturating_sub(page),
-            UserAction::Top => 0,
-            UserAction::Bottom => usize::MAX,
-            _ => return None,
-        })
-    }
-
     /// A key in the column chooser with the cursor on column `selected`: a digit
     /// or ⏎ sorts by that column (the sorted one again: the other way), the
     /// movement keys move, anything else closes it.
@@ -277,7 +262,7 @@ impl App {
             self.tables.current_list_mut().sort_by(column);
             return Vec::new();
         }
-        if let Some(moved) = self.scrolled(&key, selected) {
+        if let Some(moved) = self.settings.scrolled(&key, selected) {
             self.overlay = Some(super::Overlay::Sort {
                 selected: moved.min(count.saturating_sub(1)),
             });

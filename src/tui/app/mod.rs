@@ -266,10 +266,7 @@ impl App {
             return Err(match &self.session.connect_error {
                 Some(e) => NotStarted::ConnectFailed {
                     error: e.to_string(),
-                    retry: self
-                        .settings
-                        .keymap()
-                        .label(crate::tui::app::action::UserAction::Refresh),
+                    retry: self.settings.retry_key(),
                 },
                 None => NotStarted::Connecting,
             });

@@ -24,7 +24,10 @@ impl App {
                     }
                     Err(e) => {
                         self.set_flash(
-                            format!("cannot connect: {e} ({} retries)", self.retry_key()),
+                            format!(
+                                "cannot connect: {e} ({} retries)",
+                                self.settings.retry_key()
+                            ),
                             true,
                         );
                         self.session.connect_error = Some(e);
@@ -110,13 +113,6 @@ impl App {
         }
     }
 
-    /// The key that retries a load (ctrl-r unless remapped).
-    fn retry_key(&self) -> String {
-        self.settings
-            .keymap()
-            .label(crate::tui::app::action::UserAction::Refresh)
-    }
-
     /// Applies the answer of job `job`; every kind of answer has its own arm.
     fn apply(&mut self, job: u64, answer: Answer) -> Vec<Effect> {
         match answer {
@@ -128,7 +124,7 @@ impl App {
                 self.set_flash(
                     format!(
                         "loading providers failed: {e} ({} retries)",
-                        self.retry_key()
+                        self.settings.retry_key()
                     ),
                     true,
                 );
@@ -138,7 +134,7 @@ impl App {
                     self.set_flash(
                         format!(
                             "loading SIP credentials failed: {e} ({} retries)",
-                            self.retry_key()
+                            self.settings.retry_key()
                         ),
                         true,
                     );

@@ -6,8 +6,11 @@ use crate::api::{Capabilities, capabilities};
 use crate::config::{ConfigError, Profile, TokenSource, TwilioAccount};
 use crate::ops::Ops;
 use crate::secret::Secret;
+use crate::tui::app::action::UserAction;
 use crate::tui::app::keymap::Keymap;
+use crate::tui::app::tables::PAGE;
 use crate::tui::app::theme::Theme;
+use crossterm::event::KeyEvent;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -160,6 +163,26 @@ impl Settings {
     /// Uses `keymap` from now on (from the config's `[keys]`).
     pub(super) fn set_keymap(&mut self, keymap: Keymap) {
         self.keymap = keymap;
+    }
+
+    /// The key that retries a load or a connection (ctrl-r unless remapped).
+    pub(crate) fn retry_key(&self) -> String {
+        self.keymap.label(UserAction::Refresh)
+    }
+
+    /// Where a scrolling text (help, messages) starting at line `scroll` goes on
+    /// `key`, when it is a movement key; the view keeps it inside the text.
+    pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
+        let page = PAGE.unsigned_abs();
+        Some(match self.keymap.lookup(key)?.action {
+            UserAction::Down => scroll.saturating_add(1),
+            UserAction::Up => scroll.saturating_sub(1),
+            UserAction::PageDown => scroll.saturating_add(page),
+            UserAction::PageUp => scroll.saturating_sub(page),
+            UserAction::Top => 0,
+            UserAction::Bottom => usize::MAX,
+            _ => return None,
+        })
     }
 
     /// The colours of a profile with `accent` (none: the base theme); a bad accent

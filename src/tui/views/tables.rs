@@ -132,10 +132,7 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
-    let retry = app
-        .settings
-        .keymap()
-        .label(crate::tui::app::action::UserAction::Refresh);
+    let retry = app.settings.retry_key();
     if let Some(e) = &list.error {
         return Some((
             format!("✗ {e}\n\n{retry} retries"),
