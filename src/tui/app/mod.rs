@@ -6,7 +6,10 @@
 //! [`Session`] (the profile and its connection), [`Settings`] (theme, key map),
 //! [`Tables`] (the tabs' lists, the detail pane), the overlay, [`Calls`] (calls in
 //! flight), [`Rotations`] (check, unfinished runs, parked mints), [`Status`] (flash,
-//! message log, spinner) and [`Timers`] (the clock and what waits on it).
+//! message log, spinner) and [`Timers`] (the clock and what waits on it). Each part
+//! changes its own state through its methods, so what keeps it right is in one place
+//! (its fields are private but where the tests read or set them); `App` keeps what
+//! reads one part and changes another: a key, a reply, a tick.
 
 pub mod action;
 mod activity;
