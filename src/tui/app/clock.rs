@@ -20,21 +20,22 @@ pub struct Clock {
 /// auto-refresh.
 pub struct Timers {
     /// The time, as last handed in by the event loop.
-    pub(super) clock: Clock,
-    /// The SIP credential whose password is shown, and until when.
-    pub(super) revealed: Option<(String, Instant)>,
+    clock: Clock,
+    /// The secret shown (a SIP credential's id, or [`super::NEW_TOKEN`]), and until
+    /// when.
+    revealed: Option<(String, Instant)>,
     /// When the copied secret on the clipboard is to be overwritten.
-    pub(crate) clipboard_clear_at: Option<Instant>,
+    clipboard_clear_at: Option<Instant>,
     /// How long a copied secret stays on the clipboard ([`super::SECRET_TTL`] but in
     /// tests).
-    pub(crate) clipboard_ttl: Duration,
+    clipboard_ttl: Duration,
     /// Where a copy goes, as the message says it
     /// ([`crate::tui::runtime::clipboard::destination`]).
-    pub(crate) clipboard_destination: String,
+    clipboard_destination: String,
     /// When auto-refresh next reloads; `None` while it is off or paused.
-    pub(crate) auto_refresh_at: Option<Instant>,
+    auto_refresh_at: Option<Instant>,
     /// True once auto-refresh was turned on (the header then shows its state).
-    pub(crate) auto_refresh_used: bool,
+    auto_refresh_used: bool,
 }
 
 impl Timers {
@@ -49,6 +50,122 @@ impl Timers {
             auto_refresh_at: None,
             auto_refresh_used: false,
         }
+    }
+
+    /// The time last handed in.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The wall time to show.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.wall
+    }
+
+    /// Hands it the time; the event loop does before every update.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// True when the secret `id` is revealed.
+    pub fn is_revealed(&self, id: &str) -> bool {
+        self.revealed.as_ref().is_some_and(|(r, _)| r == id)
+    }
+
+    /// Reveals the secret `id` for [`super::SECRET_TTL`] (any other one hides).
+    pub(super) fn reveal(&mut self, id: String) {
+        self.revealed = Some((id, self.clock.mono + super::SECRET_TTL));
+    }
+
+    /// Hides the secret revealed, if any.
+    pub(super) fn hide(&mut self) {
+        self.revealed = None;
+    }
+
+    /// Hides the secret revealed once its time is up, and says which it was.
+    pub(super) fn hide_expired(&mut self) -> Option<String> {
+        if self
+            .revealed
+            .as_ref()
+            .is_some_and(|(_, t)| *t <= self.clock.mono)
+        {
+            return self.revealed.take().map(|(id, _)| id);
+        }
+        None
+    }
+
+    /// A secret was copied: the clipboard is overwritten after the delay returned.
+    pub(super) fn clear_clipboard_later(&mut self) -> Duration {
+        self.clipboard_clear_at = Some(self.clock.mono + self.clipboard_ttl);
+        self.clipboard_ttl
+    }
+
+    /// An identifier was copied: it may stay on the clipboard.
+    pub(super) fn keep_clipboard(&mut self) {
+        self.clipboard_clear_at = None;
+    }
+
+    /// True, once, when the copied secret is due to be overwritten.
+    pub(super) fn clipboard_due(&mut self) -> bool {
+        let due = self
+            .clipboard_clear_at
+            .is_some_and(|t| t <= self.clock.mono);
+        if due {
+            self.clipboard_clear_at = None;
+        }
+        due
+    }
+
+    /// True while a copied secret waits to be overwritten.
+    pub(crate) fn clipboard_pending(&self) -> bool {
+        self.clipboard_clear_at.is_some()
+    }
+
+    /// Where a copy goes, as a message says it.
+    pub(super) fn clipboard_destination(&self) -> &str {
+        &self.clipboard_destination
+    }
+
+    /// How long a copied secret stays on the clipboard, and where a copy goes.
+    pub(crate) fn set_clipboard(&mut self, ttl: Duration, destination: String) {
+        self.clipboard_ttl = ttl;
+        self.clipboard_destination = destination;
+    }
+
+    /// Turns auto-refresh on, or pauses it; true when it is now on.
+    pub(super) fn toggle_auto_refresh(&mut self) -> bool {
+        self.auto_refresh_used = true;
+        if self.auto_refresh_at.take().is_some() {
+            return false;
+        }
+        self.auto_refresh_at = Some(self.clock.mono + super::AUTO_REFRESH);
+        true
+    }
+
+    /// True when auto-refresh is due; the next one is then set.
+    pub(super) fn auto_refresh_due(&mut self) -> bool {
+        let now = self.clock.mono;
+        let due = self.auto_refresh_at.is_some_and(|t| t <= now);
+        if due {
+            self.auto_refresh_at = Some(now + super::AUTO_REFRESH);
+        }
+        due
+    }
+
+    /// Whether auto-refresh runs; `None` until it was first turned on.
+    pub(crate) fn auto_refresh(&self) -> Option<bool> {
+        self.auto_refresh_used
+            .then_some(self.auto_refresh_at.is_some())
+    }
+
+    /// The next of its deadlines: a secret hides, the clipboard is overwritten,
+    /// auto-refresh runs.
+    pub(super) fn next_deadline(&self) -> Option<Instant> {
+        let revealed = self.revealed.as_ref().map(|(_, t)| *t);
+        [revealed, self.clipboard_clear_at, self.auto_refresh_at]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 

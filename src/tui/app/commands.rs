@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     pub(super) fn picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let last = self.session.profiles.len().saturating_sub(1);
+        let last = self.session.profiles().len().saturating_sub(1);
         let stay = |app: &mut App, s: usize| {
             app.overlay = Some(Overlay::Picker { selected: s });
             Vec::new()
@@ -16,7 +16,7 @@ impl App {
             KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
             KeyCode::Up | KeyCode::Char('k') => stay(self, selected.saturating_sub(1)),
             KeyCode::Down | KeyCode::Char('j') => stay(self, (selected + 1).min(last)),
-            KeyCode::Enter if selected == self.session.current => Vec::new(),
+            KeyCode::Enter if selected == self.session.current() => Vec::new(),
             KeyCode::Enter => self.switch_profile(selected),
             _ => stay(self, selected),
         }
@@ -25,14 +25,14 @@ impl App {
     /// Runs a `:` command: `providers`, `sip`, `verification`, `activity`, `ctx [NAME]`,
     /// `doctor [all]`, `messages`, `help`, `q`.
     pub fn run_command(&mut self, line: String) -> Vec<Effect> {
-        self.drop_stale_flash();
+        self.status.drop_stale();
         let mut words = line.split_whitespace();
         let (cmd, arg) = (words.next().unwrap_or(""), words.next());
         let command = command_line::find(cmd).map_or(cmd, |c| c.name);
         match (command, arg) {
             ("", _) => Vec::new(),
             ("providers", _) => self.set_tab(Tab::Providers),
-            ("sip", _) if self.caps().sip_credentials => self.set_tab(Tab::Sip),
+            ("sip", _) if self.session.caps().sip_credentials => self.set_tab(Tab::Sip),
             ("sip", _) => {
                 self.set_flash("this platform has no SIP credentials", true);
                 Vec::new()
@@ -63,21 +63,16 @@ impl App {
             }
             ("ctx", None) => {
                 self.overlay = Some(Overlay::Picker {
-                    selected: self.session.current,
+                    selected: self.session.current(),
                 });
                 Vec::new()
             }
             ("ctx", Some(name)) => {
-                match self.session.profiles.iter().position(|p| p.name == name) {
-                    Some(i) if i == self.session.current => Vec::new(),
+                match self.session.profiles().iter().position(|p| p.name == name) {
+                    Some(i) if i == self.session.current() => Vec::new(),
                     Some(i) => self.switch_profile(i),
                     None => {
-                        let known: Vec<&str> = self
-                            .session
-                            .profiles
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect();
+                        let known = self.session.profile_names();
                         self.set_flash(
                             format!("no profile \"{name}\" (known: {})", known.join(", ")),
                             true,

@@ -15,7 +15,7 @@ impl App {
     pub(super) fn open_new_form(&mut self) -> Vec<Effect> {
         let form = match self.tables.tab {
             Tab::Sip => Form::new_sip(),
-            _ => match self.profile() {
+            _ => match self.session.profile() {
                 Some(p) => Form::new_provider(&p.platform),
                 None => return Vec::new(),
             },
@@ -28,13 +28,15 @@ impl App {
     }
 
     pub(super) fn open_edit_form(&mut self) -> Vec<Effect> {
-        let form = if let Some(s) = self.selected_sip() {
+        let form = if let Some(s) = self.tables.selected_sip() {
             if let Some(blocker) = s.replacement_blocker() {
                 self.set_flash(format!("cannot edit: {blocker}"), true);
                 return Vec::new();
             }
             Form::edit_sip(&s)
-        } else if let (Some(p), Some(profile)) = (self.selected_provider(), self.profile()) {
+        } else if let (Some(p), Some(profile)) =
+            (self.tables.selected_provider(), self.session.profile())
+        {
             Form::edit_provider(p, &profile.platform)
         } else {
             return Vec::new();
@@ -47,12 +49,12 @@ impl App {
     }
 
     pub(super) fn start_delete(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip_row() {
+        if let Some(s) = self.tables.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
             self.set_flash(format!("checking what uses {name}…"), false);
             return self.call(Request::PlanSipDelete { id });
         }
-        if let Some(p) = self.selected_provider() {
+        if let Some(p) = self.tables.selected_provider() {
             let (id, name) = (p.id.clone(), p.confirm_name());
             self.set_flash(format!("checking what goes with {name}…"), false);
             return self.call(Request::PlanProviderDelete { id });
@@ -67,7 +69,7 @@ impl App {
         heading: Option<&str>,
         details: Vec<String>,
     ) {
-        let Some(profile) = self.profile() else {
+        let Some(profile) = self.session.profile() else {
             return;
         };
         let (action, _) = target.action();
@@ -139,7 +141,7 @@ impl App {
 
     /// `r`: a new SIP password, or a Twilio token rotated on every profile.
     pub(super) fn start_rotation(&mut self) -> Vec<Effect> {
-        if let Some(s) = self.selected_sip_row() {
+        if let Some(s) = self.tables.selected_sip_row() {
             let (id, name) = (s.id().to_string(), s.display_name().to_string());
             if !crate::ops::carrier::dials_a_twilio_trunk(s.server()) {
                 return self.ask_sip_password(id, name);
@@ -147,9 +149,7 @@ impl App {
             // Both ends are offered unless the detail pane looked and found none.
             let missing = self
                 .tables
-                .detail
-                .as_ref()
-                .filter(|d| d.id == id)
+                .detail(&id)
                 .and_then(|d| d.carrier.as_ref())
                 .and_then(crate::ops::carrier::CarrierEnd::missing);
             if let Some(why) = missing {
@@ -165,12 +165,9 @@ impl App {
             self.overlay = Some(Overlay::SipRotateHow { id, name });
             return Vec::new();
         }
-        if let Some(p) = self.selected_provider() {
+        if let Some(p) = self.tables.selected_provider() {
             let account_sid = p.account_sid.clone();
-            let parked = self
-                .rotation
-                .parked_mints
-                .remove(&account_sid.to_ascii_lowercase());
+            let parked = self.rotation.unpark(&account_sid);
             self.overlay = Some(match parked {
                 // A mint stopped before its promotion: back to it.
                 Some(view) => Overlay::Rotation(view),
@@ -192,7 +189,7 @@ impl App {
             let prompt =
                 SecretPrompt::new("Rotate Twilio auth token", "New token", lines, rule, false);
             // A check still running for an abandoned prompt must not answer this one.
-            self.rotation.check = None;
+            self.rotation.forget_check();
             (prompt, PromptPurpose::TwilioToken { account_sid })
         };
         self.overlay = Some(Overlay::Prompt {
@@ -216,8 +213,7 @@ impl App {
             Some(Overlay::Command(line)) => line.paste(text),
             Some(Overlay::Filter(input)) => {
                 insert(input);
-                let value = input.value().to_string();
-                self.set_current_filter(&value);
+                self.tables.current_list_mut().set_filter(input.value());
             }
             _ => {}
         }
@@ -226,24 +222,7 @@ impl App {
     /// `p`: which credentials (the marked ones, else the selected one) and whether
     /// to check their passwords too, asked in a small dialog.
     pub(super) fn ask_probe(&mut self) -> Vec<Effect> {
-        let marked = self.tables.sip.marked_ids();
-        let targets: Vec<(String, String)> = self
-            .tables
-            .sip
-            .items()
-            .iter()
-            .filter(|c| {
-                if marked.is_empty() {
-                    self.tables
-                        .sip
-                        .selected_item()
-                        .is_some_and(|s| s.id() == c.id())
-                } else {
-                    self.tables.sip.is_marked(c.id())
-                }
-            })
-            .map(|c| (c.id().to_string(), c.display_name().to_string()))
-            .collect();
+        let targets = self.tables.probe_targets();
         if !targets.is_empty() {
             self.overlay = Some(Overlay::ProbeAsk { targets });
         }
@@ -285,12 +264,13 @@ impl App {
         match overlay {
             Overlay::Help { scroll } => {
                 let help_key = self
+                    .settings
                     .keymap()
                     .lookup(&key)
                     .is_some_and(|s| s.action == crate::tui::app::action::UserAction::Help);
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !(closes || help_key) {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Help { scroll });
                 }
                 Vec::new()
@@ -298,7 +278,7 @@ impl App {
             Overlay::Messages { scroll } => {
                 let closes = matches!(key.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter);
                 if !closes {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Messages { scroll });
                 }
                 Vec::new()
@@ -328,7 +308,7 @@ impl App {
                 scroll,
             } => {
                 if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                    let scroll = self.scrolled(&key, scroll).unwrap_or(scroll);
+                    let scroll = self.settings.scrolled(&key, scroll).unwrap_or(scroll);
                     self.overlay = Some(Overlay::Report {
                         title,
                         lines,
@@ -346,12 +326,7 @@ impl App {
                 KeyCode::Esc => Vec::new(),
                 KeyCode::Enter => self.run_command(line.value().trim().to_string()),
                 _ => {
-                    let profiles: Vec<&str> = self
-                        .session
-                        .profiles
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect();
+                    let profiles = self.session.profile_names();
                     line.handle_key(key, &profiles);
                     self.overlay = Some(Overlay::Command(line));
                     Vec::new()
@@ -359,11 +334,11 @@ impl App {
             },
             Overlay::Filter(mut input) => {
                 match key.code {
-                    KeyCode::Esc => self.set_current_filter(""),
+                    KeyCode::Esc => self.tables.current_list_mut().set_filter(""),
                     KeyCode::Enter => {}
                     _ => {
                         input.handle_event(&Event::Key(key));
-                        self.set_current_filter(input.value());
+                        self.tables.current_list_mut().set_filter(input.value());
                         self.overlay = Some(Overlay::Filter(input));
                     }
                 }
@@ -445,7 +420,7 @@ impl App {
                     ConfirmTarget::SipCarrier { id, name } => Request::RotateSipCarrier {
                         id: id.clone(),
                         name: name.clone(),
-                        accounts: self.session.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts().to_vec(),
                     },
                     ConfirmTarget::Sip(plan) => Request::DeleteSip {
                         plan: plan.clone(),
@@ -503,7 +478,7 @@ impl App {
             PromptEvent::Submit(secret) => {
                 match &purpose {
                     PromptPurpose::SipPassword { id, name }
-                        if self.profile().is_some_and(|p| p.is_production()) =>
+                        if self.session.profile().is_some_and(|p| p.is_production()) =>
                     {
                         // The typed password waits in the dialog, never sent before ⏎.
                         let target = ConfirmTarget::SipPassword {
@@ -559,15 +534,15 @@ impl App {
                     }
                     PromptPurpose::TwilioToken { account_sid } => {
                         prompt.set_busy(true);
-                        let check_id = self.new_job_id();
+                        let check_id = self.calls.next_id();
                         let job = RotationJob::Check {
                             check_id,
-                            profiles: self.session.profiles.clone(),
+                            profiles: self.session.profiles().to_vec(),
                             account_sid: account_sid.clone(),
                             token: secret,
                         };
                         self.set_flash("checking the token with Twilio…", false);
-                        self.rotation.check = Some(check_id);
+                        self.rotation.start_check(check_id);
                         self.overlay = Some(Overlay::Prompt {
                             prompt,
                             purpose,

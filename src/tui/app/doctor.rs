@@ -12,22 +12,22 @@ impl App {
     /// profile when `all`.
     pub(super) fn start_doctor(&mut self, all: bool) -> Vec<Effect> {
         let profiles = if all {
-            self.session.profiles.clone()
+            self.session.profiles().to_vec()
         } else {
-            self.profile().cloned().into_iter().collect()
+            self.session.profile().cloned().into_iter().collect()
         };
         let scope = match profiles.as_slice() {
             [one] if !all => one.name.clone(),
             _ => "every profile".to_string(),
         };
-        let id = self.new_job_id();
+        let id = self.calls.next_id();
         self.overlay = Some(Overlay::Doctor(Box::new(DoctorView::running(id, scope))));
         vec![
             Job::Doctor {
                 id,
-                config: self.session.config_path.clone(),
+                config: self.session.config_path().map(std::path::Path::to_path_buf),
                 profiles,
-                accounts: self.session.twilio_accounts.clone(),
+                accounts: self.session.twilio_accounts().to_vec(),
             }
             .into(),
         ]

@@ -1,17 +1,14 @@
 //! Key handling on the main screen: overlays first, then the action table.
 
-use super::{App, DetailExtra, Focus, SECRET_TTL, Tab};
+use super::tables::PAGE;
+use super::{App, DetailExtra, Focus, Tab};
 use crate::secret::Secret;
 use crate::tui::app::action::{self, ActionSpec, Scope, UserAction};
 use crate::tui::app::keymap::Keymap;
-use crate::tui::app::rows::{PROVIDER_COLUMNS, SIP_COLUMNS};
 use crate::tui::app::sip_row::SipRow;
 use crate::tui::runtime::effect::{Effect, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
-
-/// Rows moved by PgUp/PgDn.
-const PAGE: isize = 10;
 
 impl App {
     /// Handles one key press and returns the effects it causes.
@@ -26,16 +23,16 @@ impl App {
         if self.overlay.is_some() {
             return self.overlay_key(key);
         }
-        match self.settings.keymap.lookup(&key) {
+        match self.settings.keymap().lookup(&key) {
             Some(spec) if self.is_available(spec) => {
-                self.drop_stale_flash();
+                self.status.drop_stale();
                 self.perform(spec.action)
             }
             Some(spec) => {
-                let reason = if spec.mutates && self.readonly() {
+                let reason = if spec.mutates && self.session.readonly() {
                     "read-only profile: nothing can be changed here".to_string()
                 } else if spec.mutates && self.session.connect_error.is_some() {
-                    let retry = self.settings.keymap.label(UserAction::Refresh);
+                    let retry = self.settings.retry_key();
                     format!("{}: not connected ({retry} retries)", spec.label)
                 } else {
                     format!("{}: {}", spec.label, self.unavailable_reason(spec.action))
@@ -51,12 +48,12 @@ impl App {
     pub fn is_available(&self, spec: &ActionSpec) -> bool {
         // A profile that could not connect offers no change (while it is still
         // connecting, a form may be filled in: its save then says why it waits).
-        if spec.mutates && (self.readonly() || self.session.connect_error.is_some()) {
+        if spec.mutates && (self.session.readonly() || self.session.connect_error.is_some()) {
             return false;
         }
-        let caps = self.caps();
-        let provider = self.selected_provider();
-        let sip = self.selected_sip_row();
+        let caps = self.session.caps();
+        let provider = self.tables.selected_provider();
+        let sip = self.tables.selected_sip_row();
         let base = match spec.scope {
             Scope::Global => true,
             Scope::Row => provider.is_some() || sip.is_some(),
@@ -83,22 +80,22 @@ impl App {
             UserAction::Reveal => sip.is_some_and(SipRow::has_password),
             UserAction::Sort => self.tables.tab != Tab::Activity,
             UserAction::TabSip => caps.sip_credentials,
-            UserAction::Profiles => self.session.profiles.len() > 1,
+            UserAction::Profiles => self.session.profiles().len() > 1,
             _ => true,
         }
     }
 
     /// Why an action is not available here, in words.
     fn unavailable_reason(&self, action: UserAction) -> String {
-        let sip = self.selected_sip_row();
+        let sip = self.tables.selected_sip_row();
         let why = match action {
             UserAction::Verify | UserAction::Mark | UserAction::VerifyAll
-                if !self.caps().verification =>
+                if !self.session.caps().verification =>
             {
                 "this platform has no verification"
             }
             UserAction::VerifyAll => {
-                let tab = self.settings.keymap.label(UserAction::TabVerification);
+                let tab = self.settings.keymap().label(UserAction::TabVerification);
                 return format!("from the Verification tab ({tab})");
             }
             UserAction::TabSip => "this platform has no SIP credentials",
@@ -114,14 +111,9 @@ impl App {
         why.to_string()
     }
 
-    /// The keys in use (the action table's, as `[keys]` remapped them).
-    pub fn keymap(&self) -> &Keymap {
-        &self.settings.keymap
-    }
-
     /// Uses `keymap` from now on (from the config's `[keys]`).
     pub fn set_keymap(&mut self, keymap: Keymap) {
-        self.settings.keymap = keymap;
+        self.settings.set_keymap(keymap);
     }
 
     /// The actions available now, in table order (for hints and help).
@@ -134,8 +126,9 @@ impl App {
 
     fn perform(&mut self, action: UserAction) -> Vec<Effect> {
         match action {
-            UserAction::Quit | UserAction::Back if self.tables.focus == Focus::Detail => {
-                self.tables.focus = Focus::Table;
+            UserAction::Quit | UserAction::Back if self.tables.focus() == Focus::Detail => {
+                // Back to the table.
+                self.tables.toggle_focus();
                 Vec::new()
             }
             UserAction::Quit | UserAction::ForceQuit => {
@@ -143,41 +136,43 @@ impl App {
                 Vec::new()
             }
             UserAction::Back => {
-                self.set_current_filter("");
+                self.tables.current_list_mut().set_filter("");
                 Vec::new()
             }
             UserAction::Help => self.open(super::Overlay::Help { scroll: 0 }),
             UserAction::Command => self.open(super::Overlay::Command(Default::default())),
             UserAction::Filter => {
-                let current = self.current_filter().to_string();
+                let current = self.tables.current_list().filter().to_string();
                 self.open(super::Overlay::Filter(Input::new(current)))
             }
             UserAction::Profiles => self.open(super::Overlay::Picker {
-                selected: self.session.current,
+                selected: self.session.current(),
             }),
             UserAction::TabProviders => self.set_tab(Tab::Providers),
             UserAction::TabSip => self.set_tab(Tab::Sip),
             UserAction::TabVerification => self.set_tab(Tab::Verification),
             UserAction::TabActivity => self.set_tab(Tab::Activity),
-            UserAction::NextTab => self.step_tab(1),
-            UserAction::PrevTab => self.step_tab(-1),
+            UserAction::NextTab | UserAction::PrevTab => {
+                let step = if action == UserAction::NextTab { 1 } else { -1 };
+                let with_sip = self.session.caps().sip_credentials;
+                self.tables.step_tab(step, with_sip);
+                Vec::new()
+            }
             UserAction::FocusPane => {
-                self.tables.focus = if self.tables.focus == Focus::Table {
-                    Focus::Detail
-                } else {
-                    Focus::Table
-                };
+                self.tables.toggle_focus();
                 Vec::new()
             }
             UserAction::Up => self.move_cursor(-1),
             UserAction::Down => self.move_cursor(1),
             UserAction::PageUp => self.move_cursor(-PAGE),
             UserAction::PageDown => self.move_cursor(PAGE),
-            UserAction::Top => self.jump(true),
-            UserAction::Bottom => self.jump(false),
+            UserAction::Top | UserAction::Bottom => {
+                self.tables.jump(action == UserAction::Top);
+                Vec::new()
+            }
             UserAction::Refresh if self.session.connect_error.is_some() => {
                 // Not connected: refreshing means connecting again.
-                let effects = self.switch_profile(self.session.current);
+                let effects = self.switch_profile(self.session.current());
                 self.set_progress("connecting…");
                 effects
             }
@@ -190,7 +185,10 @@ impl App {
             UserAction::Edit => self.open_edit_form(),
             UserAction::Delete => self.start_delete(),
             UserAction::Rotate => self.start_rotation(),
-            UserAction::Verify => self.verify_selected(),
+            UserAction::Verify => {
+                let ids = self.tables.providers_to_verify();
+                self.verify_ids(ids)
+            }
             UserAction::VerifyAll => {
                 let ids: Vec<String> = self
                     .tables
@@ -206,23 +204,17 @@ impl App {
                 Vec::new()
             }
             UserAction::Mark => {
-                if let Some(list) = self.provider_list_mut() {
-                    list.toggle_mark();
-                    list.move_by(1);
-                } else if self.tables.tab == Tab::Sip {
-                    self.tables.sip.toggle_mark();
-                    self.tables.sip.move_by(1);
-                }
+                self.tables.toggle_mark();
                 Vec::new()
             }
             UserAction::Probe => self.ask_probe(),
             UserAction::Reveal => {
-                if let Some(id) = self.selected_sip_row().map(|s| s.id().to_string()) {
-                    if self.is_revealed(&id) {
-                        self.timers.revealed = None;
+                if let Some(id) = self.tables.selected_sip_row().map(|s| s.id().to_string()) {
+                    if self.timers.is_revealed(&id) {
+                        self.timers.hide();
                     } else {
-                        self.timers.revealed = Some((id, self.timers.clock.mono + SECRET_TTL));
-                        let hide = self.settings.keymap.label(UserAction::Reveal);
+                        self.timers.reveal(id);
+                        let hide = self.settings.keymap().label(UserAction::Reveal);
                         self.set_flash(
                             format!("password revealed for 30 s ({hide} hides it)"),
                             false,
@@ -233,7 +225,7 @@ impl App {
             }
             UserAction::Copy => self.copy_selected(),
             UserAction::Sort => {
-                let selected = self.current_list().sort().map_or(0, |s| s.column);
+                let selected = self.tables.current_list().sort().map_or(0, |s| s.column);
                 self.open(super::Overlay::Sort { selected })
             }
         }
@@ -244,96 +236,33 @@ impl App {
         Vec::new()
     }
 
-    /// Shows `tab`, resetting the pane focus and detail.
+    /// Shows `tab` (an action with no effect).
     pub(super) fn set_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        if self.tables.tab != tab {
-            self.tables.tab = tab;
-            self.tables.focus = Focus::Table;
-            self.tables.detail = None;
-            self.detail_to_top();
-        }
+        self.tables.set_tab(tab);
         Vec::new()
     }
 
-    fn step_tab(&mut self, step: isize) -> Vec<Effect> {
-        let tabs: Vec<Tab> = Tab::ALL
-            .into_iter()
-            .filter(|t| *t != Tab::Sip || self.caps().sip_credentials)
-            .collect();
-        let n = tabs.len() as isize;
-        let i = tabs.iter().position(|t| *t == self.tables.tab).unwrap_or(0) as isize;
-        self.set_tab(tabs[((i + step).rem_euclid(n)) as usize])
-    }
-
+    /// Moves the cursor, or scrolls the detail pane (an action with no effect).
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
-        if self.tables.focus == Focus::Detail {
-            self.scroll_detail(delta);
-            return Vec::new();
-        }
-        self.current_list_mut().move_by(delta);
-        self.detail_to_top();
+        self.tables.move_cursor(delta);
         Vec::new()
-    }
-
-    /// `g`/`G`: the first or last row; in the detail pane, its top or a page down.
-    fn jump(&mut self, top: bool) -> Vec<Effect> {
-        if self.tables.focus == Focus::Detail {
-            return if top {
-                self.detail_to_top();
-                Vec::new()
-            } else {
-                self.move_cursor(PAGE)
-            };
-        }
-        let list = self.current_list_mut();
-        if top {
-            list.first()
-        } else {
-            list.last()
-        }
-        self.detail_to_top();
-        Vec::new()
-    }
-
-    /// Where a scrolling text (help, messages) starting at line `scroll` goes on
-    /// `key`, when it is a movement key; the view keeps it inside the text.
-    pub(super) fn scrolled(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
-        let page = PAGE.unsigned_abs();
-        Some(match self.settings.keymap.lookup(key)?.action {
-            UserAction::Down => scroll.saturating_add(1),
-            UserAction::Up => scroll.saturating_sub(1),
-            UserAction::PageDown => scroll.saturating_add(page),
-            UserAction::PageUp => scroll.saturating_sub(page),
-            UserAction::Top => 0,
-            UserAction::Bottom => usize::MAX,
-            _ => return None,
-        })
-    }
-
-    /// The columns the current tab's table sorts by.
-    pub fn sort_columns(&self) -> &'static [&'static str] {
-        match self.tables.tab {
-            Tab::Providers | Tab::Verification => PROVIDER_COLUMNS,
-            Tab::Sip => SIP_COLUMNS,
-            Tab::Activity => &[],
-        }
     }
 
     /// A key in the column chooser with the cursor on column `selected`: a digit
     /// or ⏎ sorts by that column (the sorted one again: the other way), the
     /// movement keys move, anything else closes it.
     pub(super) fn sort_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
-        let count = self.sort_columns().len();
+        let count = self.tables.sort_columns().len();
         let chosen = match key.code {
             KeyCode::Char(c) => c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)),
             KeyCode::Enter => Some(selected),
             _ => None,
         };
         if let Some(column) = chosen.filter(|c| *c < count) {
-            self.current_list_mut().sort_by(column);
+            self.tables.current_list_mut().sort_by(column);
             return Vec::new();
         }
-        if let Some(moved) = self.scrolled(&key, selected) {
+        if let Some(moved) = self.settings.scrolled(&key, selected) {
             self.overlay = Some(super::Overlay::Sort {
                 selected: moved.min(count.saturating_sub(1)),
             });
@@ -341,32 +270,24 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn current_filter(&self) -> &str {
-        self.current_list().filter()
-    }
-
-    pub(super) fn set_current_filter(&mut self, text: &str) {
-        self.current_list_mut().set_filter(text);
-    }
-
     fn open_detail(&mut self) -> Vec<Effect> {
-        self.detail_to_top();
+        self.tables.detail_to_top();
         let mut effects = Vec::new();
-        if let Some(id) = self.selected_provider().map(|p| p.id.clone()) {
-            self.tables.detail = Some(DetailExtra {
+        if let Some(id) = self.tables.selected_provider().map(|p| p.id.clone()) {
+            self.tables.set_detail(DetailExtra {
                 id: id.clone(),
                 ..Default::default()
             });
-            if self.caps().verification {
+            if self.session.caps().verification {
                 effects.extend(self.call(Request::ProviderNumbers { id: id.clone() }));
             }
             effects.extend(self.call(Request::History { id }));
-        } else if let Some(row) = self.selected_sip_row() {
+        } else if let Some(row) = self.tables.selected_sip_row() {
             let id = row.id().to_string();
             let mut credential = row.credential();
             credential.auth_password = None;
             let lookup = crate::ops::carrier::dials_a_twilio_trunk(&credential.server);
-            self.tables.detail = Some(DetailExtra {
+            self.tables.set_detail(DetailExtra {
                 id: id.clone(),
                 carrier_lookup: lookup,
                 ..Default::default()
@@ -376,7 +297,7 @@ impl App {
                     crate::tui::runtime::effect::Job::SipCarrier {
                         generation: self.session.generation,
                         credential: Box::new(credential),
-                        accounts: self.session.twilio_accounts.clone(),
+                        accounts: self.session.twilio_accounts().to_vec(),
                     }
                     .into(),
                 );
@@ -388,31 +309,15 @@ impl App {
         effects
     }
 
-    fn verify_selected(&mut self) -> Vec<Effect> {
-        let Some(list) = self.provider_list_mut() else {
-            return Vec::new();
-        };
-        let mut ids = list.marked_ids();
-        if ids.is_empty() {
-            ids = list
-                .selected_item()
-                .map(|p| p.id.clone())
-                .into_iter()
-                .collect();
-        }
-        list.clear_marks();
-        self.verify_ids(ids)
-    }
-
     /// Verifies each provider once (the worker runs a few at a time).
     fn verify_ids(&mut self, ids: Vec<String>) -> Vec<Effect> {
         if ids.len() > 1 {
             // Several at once: one summary when the last one answers.
-            self.calls.verify_batch = Some(Default::default());
+            self.calls.verify_batch();
         }
         let mut effects = Vec::new();
         for id in ids {
-            if self.calls.verifying.insert(id.clone()) {
+            if self.calls.verify(id.clone()) {
                 effects.extend(self.call(Request::Verify { id }));
             }
         }
@@ -420,12 +325,12 @@ impl App {
     }
 
     fn copy_selected(&mut self) -> Vec<Effect> {
-        let (text, what, secret) = if let Some(s) = self.selected_sip() {
+        let (text, what, secret) = if let Some(s) = self.tables.selected_sip() {
             match &s.auth_password {
                 Some(p) => (p.clone(), "SIP password", true),
                 None => (Secret::new(s.server.clone()), "server", false),
             }
-        } else if let Some(p) = self.selected_provider() {
+        } else if let Some(p) = self.tables.selected_provider() {
             (Secret::new(p.account_sid.clone()), "Account SID", false)
         } else {
             return Vec::new();
@@ -434,8 +339,8 @@ impl App {
             vec![self.copy(text, what)]
         } else {
             // An identifier may stay on the clipboard.
-            self.timers.clipboard_clear_at = None;
-            let to = self.timers.clipboard_destination.clone();
+            self.timers.keep_clipboard();
+            let to = self.timers.clipboard_destination().to_string();
             self.set_flash(format!("{what} copied {to}"), false);
             vec![Effect::Copy(text)]
         }
@@ -444,9 +349,8 @@ impl App {
     /// Copies a secret, to be overwritten on the clipboard after the usual delay; the
     /// message says where it went.
     pub(super) fn copy(&mut self, secret: Secret, what: &str) -> Effect {
-        self.timers.clipboard_clear_at = Some(self.timers.clock.mono + self.timers.clipboard_ttl);
-        let secs = self.timers.clipboard_ttl.as_secs();
-        let to = &self.timers.clipboard_destination;
+        let secs = self.timers.clear_clipboard_later().as_secs();
+        let to = self.timers.clipboard_destination();
         self.set_flash(
             format!("{what} copied {to}: overwritten there in {secs} s"),
             false,

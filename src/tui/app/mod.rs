@@ -6,7 +6,10 @@
 //! [`Session`] (the profile and its connection), [`Settings`] (theme, key map),
 //! [`Tables`] (the tabs' lists, the detail pane), the overlay, [`Calls`] (calls in
 //! flight), [`Rotations`] (check, unfinished runs, parked mints), [`Status`] (flash,
-//! message log, spinner) and [`Timers`] (the clock and what waits on it).
+//! message log, spinner) and [`Timers`] (the clock and what waits on it). Each part
+//! changes its own state through its methods, so what keeps it right is in one place
+//! (its fields are private but where the tests read or set them); `App` keeps what
+//! reads one part and changes another: a key, a reply, a tick.
 
 pub mod action;
 mod activity;
@@ -32,20 +35,16 @@ pub mod theme;
 pub use activity::ActivityEntry;
 pub use calls::Calls;
 pub use clock::{Clock, Timers};
-pub use messages::{MESSAGES_KEPT, Message, Status};
+pub use messages::{FLASH_TTL, Flash, MESSAGES_KEPT, Message, Status};
 pub use overlay::{ConfirmTarget, Overlay, PromptPurpose};
 pub use rotation::Rotations;
 pub use session::{Session, Settings};
-pub use tables::Tables;
+pub use tables::{DetailExtra, SipLoad, Tables};
 
-use crate::api::{Capabilities, capabilities};
 use crate::config::{Profile, TwilioAccount};
-use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential};
-use crate::tui::app::list::{Cursor, ItemList};
-use crate::tui::app::sip_row::SipRow;
+use crate::domain::SipCredential;
 use crate::tui::app::theme::Theme;
 use crate::tui::runtime::effect::{Effect, Job, Request};
-use chrono::{DateTime, Utc};
 use std::time::{Duration, Instant};
 
 /// How often auto-refresh reloads the providers and their verification status.
@@ -99,40 +98,6 @@ pub enum Focus {
     Detail,
 }
 
-/// A one-line message under the hints.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flash {
-    /// The text.
-    pub text: String,
-    /// Shown in the error style.
-    pub error: bool,
-    /// When it goes away (errors stay longer).
-    pub until: Instant,
-    /// Progress ("refreshing…"): goes away when the lists have loaded.
-    pub progress: bool,
-}
-
-/// How long a flash message stays; an error stays three times as long.
-pub const FLASH_TTL: Duration = Duration::from_secs(10);
-
-/// Extra data loaded for the detail pane of one item.
-#[derive(Debug, Clone, Default)]
-pub struct DetailExtra {
-    /// The item it belongs to.
-    pub id: String,
-    /// Phone numbers of a provider.
-    pub numbers: Option<Vec<PhoneNumber>>,
-    /// What uses a SIP credential.
-    pub dependants: Option<Dependants>,
-    /// Verification history of a provider, oldest first.
-    pub history: Option<Vec<crate::history::Record>>,
-    /// Whether a SIP credential's carrier end is looked up (its server is a Twilio
-    /// termination host), and what was found once it is.
-    pub carrier_lookup: bool,
-    /// The carrier end of a SIP credential, once found.
-    pub carrier: Option<crate::ops::carrier::CarrierEnd>,
-}
-
 /// The whole UI state, one part per concern; each part lives with the code that
 /// uses it most.
 pub struct App {
@@ -156,37 +121,6 @@ pub struct App {
     pub(crate) should_quit: bool,
 }
 
-/// A SIP list load in progress: how far it is, and (for a refresh) the new rows,
-/// kept aside so that the old ones stay on screen until the new ones are all in.
-#[derive(Debug, Default)]
-pub struct SipLoad {
-    /// The load's job.
-    pub job: u64,
-    /// Rows received so far.
-    pub loaded: usize,
-    /// What the platform says the list holds.
-    pub total: Option<u64>,
-    /// A refresh's rows so far; `None` when the rows go on screen as they come.
-    staged: Option<Vec<SipRow>>,
-}
-
-impl SipLoad {
-    /// A load started as job `job`; over `loaded` rows (a refresh), its rows are
-    /// kept aside until the last page.
-    fn new(job: u64, loaded: bool) -> SipLoad {
-        SipLoad {
-            job,
-            staged: loaded.then(Vec::new),
-            ..SipLoad::default()
-        }
-    }
-
-    /// True when its rows go on screen as they come (not a refresh behind old rows).
-    pub fn is_visible(&self) -> bool {
-        self.staged.is_none()
-    }
-}
-
 impl App {
     /// A new app on `profiles`, starting on `start`; returns the effects that connect it.
     pub fn new(
@@ -207,144 +141,78 @@ impl App {
             should_quit: false,
         };
         let mut effects = vec![Job::LoadJournal.into()];
-        effects.extend(app.switch_profile(start.min(app.session.profiles.len().saturating_sub(1))));
+        let last = app.session.profiles().len().saturating_sub(1);
+        effects.extend(app.switch_profile(start.min(last)));
         (app, effects)
     }
 
     /// The Twilio accounts whose tokens `r` may mint (from `[twilio_accounts]`).
     pub fn set_twilio_accounts(&mut self, accounts: Vec<TwilioAccount>) {
-        self.session.twilio_accounts = accounts;
+        self.session.set_twilio_accounts(accounts);
     }
 
     /// The config file the profiles came from, which `:doctor` checks.
     pub fn set_config_path(&mut self, path: Option<std::path::PathBuf>) {
-        self.session.config_path = path;
-    }
-
-    /// The wall time to show.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.timers.clock.wall
+        self.session.set_config_path(path);
     }
 
     /// The time the app last saw.
     pub fn clock(&self) -> Clock {
-        self.timers.clock
+        self.timers.clock()
     }
 
     /// Hands the app the time; the event loop calls it before every update.
     pub fn set_clock(&mut self, clock: Clock) {
-        self.timers.clock = clock;
+        self.timers.set_clock(clock);
     }
 
     /// The profile shown.
     pub fn profile(&self) -> Option<&Profile> {
-        self.session.profiles.get(self.session.current)
-    }
-
-    /// What the current profile's platform supports.
-    pub fn caps(&self) -> Capabilities {
-        match self.profile() {
-            Some(p) => capabilities(&p.platform),
-            None => capabilities(&crate::domain::Platform::Dasha),
-        }
-    }
-
-    /// True when the current profile refuses mutations.
-    pub fn readonly(&self) -> bool {
-        self.profile().is_some_and(|p| p.readonly)
+        self.session.profile()
     }
 
     /// Number of calls in flight.
     pub fn jobs_in_flight(&self) -> usize {
-        self.calls.jobs.len()
-            + usize::from(self.session.ops.is_none() && self.session.connect_error.is_none())
+        self.calls.len() + usize::from(self.session.connecting())
     }
 
     /// True while something animates (the spinner).
     pub fn is_busy(&self) -> bool {
         self.jobs_in_flight() > 0
             || self.rotation_running()
-            || self.rotation.check.is_some()
+            || self.rotation.checking()
             || self.doctor_running()
-            || self
-                .tables
-                .detail
-                .as_ref()
-                .is_some_and(|d| d.carrier_lookup && d.carrier.is_none())
+            || self.tables.looking_up_carrier()
     }
 
     /// The next moment the screen or the state must change without input: a secret
     /// hides, the clipboard is overwritten, auto-refresh runs, the flash expires, or a
     /// relative time ("4m ago") changes its text.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let revealed = self.timers.revealed.as_ref().map(|(_, t)| *t);
-        let flash = self.status.flash.as_ref().map(|f| f.until);
-        let age = self
-            .tables
-            .providers
-            .items()
-            .iter()
-            .filter_map(|p| p.last_verified_at)
-            .chain(
-                self.tables
-                    .detail
-                    .iter()
-                    .filter_map(|d| d.history.as_ref()?.last().map(|r| r.time)),
-            )
-            .map(|t| clock::next_age_change(t, self.timers.clock.wall))
+        let age = self.tables.next_age_change(self.timers.clock());
+        [self.timers.next_deadline(), self.status.deadline(), age]
+            .into_iter()
+            .flatten()
             .min()
-            .map(|wall| self.timers.clock.instant_at(wall));
-        [
-            revealed,
-            self.timers.clipboard_clear_at,
-            self.timers.auto_refresh_at,
-            flash,
-            age,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
     }
 
     /// Advances time to `clock`: hides expired secrets and flash messages, overwrites
     /// the clipboard and refreshes when due.
     pub fn on_time(&mut self, clock: Clock) -> Vec<Effect> {
-        self.timers.clock = clock;
-        let now = clock.mono;
+        self.timers.set_clock(clock);
         let mut effects = Vec::new();
-        if self
-            .timers
-            .revealed
-            .as_ref()
-            .is_some_and(|(_, t)| *t <= now)
-        {
-            if self
-                .timers
-                .revealed
-                .as_ref()
-                .is_some_and(|(id, _)| id == NEW_TOKEN)
-            {
-                self.hide_new_token();
-            }
-            self.timers.revealed = None;
+        if self.timers.hide_expired().is_some_and(|id| id == NEW_TOKEN) {
+            self.hide_new_token();
         }
-        if self.status.flash.as_ref().is_some_and(|f| f.until <= now) {
-            self.status.flash = None;
-        }
-        if self.timers.auto_refresh_at.is_some_and(|t| t <= now) {
-            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
+        self.status.expire(clock.mono);
+        if self.timers.auto_refresh_due() {
             // Only the providers (statuses): the cursor stays where it is.
-            let loading = self
-                .calls
-                .jobs
-                .values()
-                .any(|r| matches!(r, Request::ListProviders));
+            let loading = self.calls.any(|r| matches!(r, Request::ListProviders));
             if self.session.ops.is_some() && !loading {
                 effects.extend(self.call(Request::ListProviders));
             }
         }
-        if self.timers.clipboard_clear_at.is_some_and(|t| t <= now) {
-            self.timers.clipboard_clear_at = None;
+        if self.timers.clipboard_due() {
             effects.push(Effect::OverwriteClipboard);
             // Whether the terminal honoured OSC 52 cannot be known: say what was done.
             self.set_flash("clipboard overwritten", false);
@@ -354,70 +222,35 @@ impl App {
 
     /// Turns auto-refresh on, or pauses it.
     pub fn toggle_auto_refresh(&mut self) {
-        let now = self.timers.clock.mono;
-        self.timers.auto_refresh_used = true;
-        if self.timers.auto_refresh_at.take().is_some() {
-            let key = self
-                .settings
-                .keymap
-                .label(crate::tui::app::action::UserAction::AutoRefresh);
-            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
-        } else {
-            self.timers.auto_refresh_at = Some(now + AUTO_REFRESH);
+        let key = self
+            .settings
+            .keymap()
+            .label(crate::tui::app::action::UserAction::AutoRefresh);
+        if self.timers.toggle_auto_refresh() {
             let every = AUTO_REFRESH.as_secs();
-            let key = self
-                .settings
-                .keymap
-                .label(crate::tui::app::action::UserAction::AutoRefresh);
             self.set_flash(
                 format!("auto-refresh every {every} s ({key} pauses)"),
                 false,
             );
+        } else {
+            self.set_flash(format!("auto-refresh paused ({key} resumes)"), false);
         }
-    }
-
-    /// Advances the spinner (called on ticks while busy).
-    pub fn on_tick(&mut self) {
-        self.status.spinner = self.status.spinner.wrapping_add(1);
     }
 
     /// Switches to profile `index`: cancels its tasks, forgets its data, reconnects.
     pub fn switch_profile(&mut self, index: usize) -> Vec<Effect> {
-        let Some(profile) = self.session.profiles.get(index).cloned() else {
+        let Some(profile) = self.session.switch(index) else {
             self.set_flash("no profiles configured", true);
             return Vec::new();
         };
-        self.session.current = index;
-        self.session.generation += 1;
-        self.session.ops = None;
-        self.session.connect_error = None;
-        self.calls.jobs.clear();
-        self.calls.verifying.clear();
-        self.timers.revealed = None;
-        self.tables.detail = None;
+        self.calls.forget();
+        self.timers.hide();
+        self.tables.reset(self.session.caps().sip_credentials);
         self.overlay = None;
-        self.status.flash = None;
-        for list in [&mut self.tables.providers, &mut self.tables.verification] {
-            *list = fresh_like(list);
-        }
-        self.tables.sip = fresh_like(&self.tables.sip);
-        self.tables.sip_load = None;
-        if !capabilities(&profile.platform).sip_credentials && self.tables.tab == Tab::Sip {
-            self.tables.tab = Tab::Providers;
-        }
-        let themed = match &profile.accent {
-            Some(accent) => self
-                .settings
-                .base_theme
-                .clone()
-                .with_accent(accent)
-                .map_err(|e| format!("profile accent: {e}")),
-            None => Ok(self.settings.base_theme.clone()),
-        };
-        self.settings.theme = themed.unwrap_or_else(|e| {
+        self.status.clear_flash();
+        if let Err(e) = self.settings.use_accent(profile.accent.as_deref()) {
             self.set_flash(e, true);
-            self.settings.base_theme.clone()
-        });
+        }
         vec![
             Job::CancelReads.into(),
             Job::Connect {
@@ -436,21 +269,15 @@ impl App {
             return Err(match &self.session.connect_error {
                 Some(e) => NotStarted::ConnectFailed {
                     error: e.to_string(),
-                    retry: self
-                        .settings
-                        .keymap
-                        .label(crate::tui::app::action::UserAction::Refresh),
+                    retry: self.settings.retry_key(),
                 },
                 None => NotStarted::Connecting,
             });
         };
-        self.calls.next_job += 1;
-        let job = self.calls.next_job;
+        let job = self.calls.begin(request.clone());
         if matches!(request, Request::ListSip) {
-            // This load replaces any other: pages of an earlier one are dropped.
-            self.tables.sip_load = Some(SipLoad::new(job, self.tables.sip.loaded));
+            self.tables.begin_sip_load(job);
         }
-        self.calls.jobs.insert(job, request.clone());
         let effect = Job::Call {
             generation: self.session.generation,
             job,
@@ -475,153 +302,42 @@ impl App {
     /// The loads that fill the lists of the current profile.
     pub fn reload(&mut self) -> Vec<Effect> {
         let mut effects = self.call(Request::ListProviders);
-        if self.caps().sip_credentials {
+        if self.session.caps().sip_credentials {
             effects.extend(self.call(Request::ListSip));
         }
         effects
     }
 
-    /// A new id for work that is not an [`App::call`] (a rotation check).
-    pub(super) fn new_job_id(&mut self) -> u64 {
-        self.calls.next_job += 1;
-        self.calls.next_job
-    }
-
-    /// Shows a flash message (on one line, without control characters) and keeps
-    /// it in the message log.
+    /// Shows a flash message now (on one line, without control characters) and
+    /// keeps it in the message log.
     pub fn set_flash(&mut self, text: impl Into<String>, error: bool) {
-        let text = crate::text::printable(&text.into()).into_owned();
-        self.status.messages.push(Message {
-            time: self.timers.clock.wall,
-            text: text.clone(),
-            error,
-        });
-        self.show_flash(text, error, false);
+        self.status.set_flash(text, error, self.timers.clock());
     }
 
-    /// Shows a progress message that goes away once the lists have loaded (not
+    /// Shows a progress message now that goes away once the lists have loaded (not
     /// kept in the log).
     pub fn set_progress(&mut self, text: impl Into<String>) {
-        let text = crate::text::printable(&text.into()).into_owned();
-        self.show_flash(text, false, true);
-    }
-
-    fn show_flash(&mut self, text: String, error: bool, progress: bool) {
-        let ttl = if error { FLASH_TTL * 3 } else { FLASH_TTL };
-        self.status.flash = Some(Flash {
-            text,
-            error,
-            until: self.timers.clock.mono + ttl,
-            progress,
-        });
+        self.status.set_progress(text, self.timers.clock());
     }
 
     /// The messages shown so far (the last [`MESSAGES_KEPT`]), oldest first.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.status.messages.iter()
-    }
-
-    /// A new action makes an error or a progress message about an earlier one
-    /// untrue: it goes. A success message stays its time.
-    pub(super) fn drop_stale_flash(&mut self) {
-        if self
-            .status
-            .flash
-            .as_ref()
-            .is_some_and(|f| f.error || f.progress)
-        {
-            self.status.flash = None;
-        }
+        self.status.messages()
     }
 
     /// Ends a progress message once no list is loading any more.
     pub(super) fn loads_finished(&mut self) {
         let loading = self
             .calls
-            .jobs
-            .values()
             .any(|r| matches!(r, Request::ListProviders | Request::ListSip));
-        if !loading && self.status.flash.as_ref().is_some_and(|f| f.progress) {
-            self.status.flash = None;
-        }
-    }
-
-    /// The list the current tab shows.
-    pub fn current_list(&self) -> &dyn Cursor {
-        match self.tables.tab {
-            Tab::Providers => &self.tables.providers,
-            Tab::Sip => &self.tables.sip,
-            Tab::Verification => &self.tables.verification,
-            Tab::Activity => &self.tables.activity,
-        }
-    }
-
-    /// The list the current tab shows, to move in or filter.
-    pub fn current_list_mut(&mut self) -> &mut dyn Cursor {
-        match self.tables.tab {
-            Tab::Providers => &mut self.tables.providers,
-            Tab::Sip => &mut self.tables.sip,
-            Tab::Verification => &mut self.tables.verification,
-            Tab::Activity => &mut self.tables.activity,
-        }
-    }
-
-    /// The list of provider rows of the current tab, if it shows providers.
-    pub fn provider_list_mut(&mut self) -> Option<&mut ItemList<Provider>> {
-        match self.tables.tab {
-            Tab::Providers => Some(&mut self.tables.providers),
-            Tab::Verification => Some(&mut self.tables.verification),
-            _ => None,
-        }
-    }
-
-    /// The provider under the cursor (Providers or Verification tab).
-    pub fn selected_provider(&self) -> Option<&Provider> {
-        match self.tables.tab {
-            Tab::Providers => self.tables.providers.selected_item(),
-            Tab::Verification => self.tables.verification.selected_item(),
-            _ => None,
+        if !loading {
+            self.status.end_progress();
         }
     }
 
     /// The SIP credential under the cursor (SIP tab).
     pub fn selected_sip(&self) -> Option<SipCredential> {
-        self.selected_sip_row().map(SipRow::credential)
-    }
-
-    /// The SIP list row under the cursor (SIP tab), for what the row itself tells.
-    pub fn selected_sip_row(&self) -> Option<&SipRow> {
-        (self.tables.tab == Tab::Sip)
-            .then(|| self.tables.sip.selected_item())
-            .flatten()
-    }
-
-    /// How far the detail pane is scrolled: another item's detail (after a create,
-    /// a reload, a filter) starts at the top.
-    pub fn detail_scroll(&self) -> u16 {
-        match &self.tables.detail_scroll {
-            (Some(id), rows) if self.current_list().selected_id() == Some(id) => *rows,
-            _ => 0,
-        }
-    }
-
-    /// Scrolls the detail pane by `delta` rows.
-    pub(super) fn scroll_detail(&mut self, delta: isize) {
-        let rows = self.detail_scroll().saturating_add_signed(
-            i16::try_from(delta).unwrap_or(if delta < 0 { i16::MIN } else { i16::MAX }),
-        );
-        let id = self.current_list().selected_id().map(str::to_string);
-        self.tables.detail_scroll = (id, rows);
-    }
-
-    /// Puts the detail pane back at its top.
-    pub(super) fn detail_to_top(&mut self) {
-        self.tables.detail_scroll = (None, 0);
-    }
-
-    /// True when the password of SIP credential `id` is revealed.
-    pub fn is_revealed(&self, id: &str) -> bool {
-        self.timers.revealed.as_ref().is_some_and(|(r, _)| r == id)
+        self.tables.selected_sip()
     }
 }
 
@@ -639,14 +355,4 @@ pub enum NotStarted {
         /// The key that retries (ctrl-r unless remapped).
         retry: String,
     },
-}
-
-/// An empty list that keeps the sort of `old` but not its filter: a filter typed for
-/// one profile's items means nothing on another's.
-fn fresh_like<T: crate::tui::app::list::Row>(old: &ItemList<T>) -> ItemList<T> {
-    let mut list = ItemList::default();
-    if let Some(s) = old.sort() {
-        list.set_default_sort(s);
-    }
-    list
 }

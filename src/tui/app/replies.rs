@@ -2,13 +2,10 @@
 //! dropped, as are results for a job that no longer exists; a result changes a dialog
 //! only when that dialog is the one waiting for it.
 
-use super::{ActivityEntry, App, ConfirmTarget, Overlay, SipLoad};
-use crate::api::{ApiError, ListPage};
-use crate::domain::{
-    CheckStatus, Dependants, PhoneNumber, Provider, SipCredential, VerificationResult,
-};
+use super::{App, ConfirmTarget, Overlay, Tables};
+use crate::api::ApiError;
+use crate::domain::{CheckStatus, Dependants, PhoneNumber, SipCredential, VerificationResult};
 use crate::ops::Error;
-use crate::tui::app::sip_row::SipRow;
 use crate::tui::runtime::effect::{Answer, Effect, Msg, Request, Saved};
 use std::sync::Arc;
 
@@ -27,7 +24,10 @@ impl App {
                     }
                     Err(e) => {
                         self.set_flash(
-                            format!("cannot connect: {e} ({} retries)", self.retry_key()),
+                            format!(
+                                "cannot connect: {e} ({} retries)",
+                                self.settings.retry_key()
+                            ),
                             true,
                         );
                         self.session.connect_error = Some(e);
@@ -40,8 +40,8 @@ impl App {
                 job,
                 page,
             } => {
-                if generation == self.session.generation && self.calls.jobs.contains_key(&job) {
-                    self.sip_page(job, page);
+                if generation == self.session.generation && self.calls.is_running(job) {
+                    self.tables.sip_page(job, page);
                 }
                 Vec::new()
             }
@@ -50,15 +50,13 @@ impl App {
                 job,
                 answer,
             } => {
-                if generation != self.session.generation || self.calls.jobs.remove(&job).is_none() {
+                if generation != self.session.generation || !self.calls.finish(job) {
                     return Vec::new();
                 }
                 let effects = self.apply(job, answer);
                 self.loads_finished();
                 effects
             }
-            // An older read that ended after a newer one changes nothing.
-            Msg::JournalLoaded { read, .. } if read < self.rotation.journal_read => Vec::new(),
             Msg::JournalLoaded {
                 read,
                 entries,
@@ -66,16 +64,11 @@ impl App {
                 unfinished,
                 unstored,
             } => {
-                self.rotation.journal_read = read;
-                self.rotation.unfinished_runs = unfinished;
-                self.rotation.unstored_tokens = unstored;
-                // The file is the whole truth: it holds what was journaled before, too.
-                let items = entries
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, e)| ActivityEntry::new(i as u64, e))
-                    .collect();
-                self.set_activity(items);
+                // An older read that ended after a newer one changes nothing.
+                if !self.rotation.journal_read(read, unfinished, unstored) {
+                    return Vec::new();
+                }
+                self.tables.journal_loaded(entries);
                 if !warnings.is_empty() {
                     self.set_flash(
                         format!("journal: {} (and {} more)", warnings[0], warnings.len() - 1),
@@ -85,29 +78,7 @@ impl App {
                 Vec::new()
             }
             Msg::Journaled(entry) => {
-                // Already there when the journal was (re)read after it was written.
-                if self
-                    .tables
-                    .activity
-                    .items()
-                    .iter()
-                    .rev()
-                    .take(64)
-                    .any(|a| a.entry == entry)
-                {
-                    return Vec::new();
-                }
-                let seq = self
-                    .tables
-                    .activity
-                    .items()
-                    .iter()
-                    .map(|e| e.seq + 1)
-                    .max()
-                    .unwrap_or(0);
-                let mut items = self.tables.activity.items().to_vec();
-                items.push(ActivityEntry::new(seq, entry));
-                self.set_activity(items);
+                self.tables.journaled(entry);
                 Vec::new()
             }
             Msg::Warning(warning) => {
@@ -121,25 +92,13 @@ impl App {
                 id,
                 end,
             } => {
-                if let Some(d) = self
-                    .tables
-                    .detail
-                    .as_mut()
-                    .filter(|d| d.id == id && generation == self.session.generation)
+                if generation == self.session.generation
+                    && let Some(d) = self.tables.detail_mut(&id)
                 {
                     d.carrier = Some(end);
                 }
                 Vec::new()
             }
-        }
-    }
-
-    /// Replaces the Activity rows; a cursor on the newest entry stays on the newest.
-    fn set_activity(&mut self, items: Vec<ActivityEntry>) {
-        let on_newest = self.tables.activity.selected_index() == 0;
-        self.tables.activity.set_items(items);
-        if on_newest {
-            self.tables.activity.first();
         }
     }
 
@@ -154,84 +113,39 @@ impl App {
         }
     }
 
-    /// The key that retries a load (ctrl-r unless remapped).
-    fn retry_key(&self) -> String {
-        self.settings
-            .keymap
-            .label(crate::tui::app::action::UserAction::Refresh)
-    }
-
-    /// A page of the SIP list: on screen at once on a first load (the cursor, filter
-    /// and sort apply as rows arrive), kept aside during a refresh.
-    /// A page of a load that a later one replaced is dropped.
-    fn sip_page(&mut self, job: u64, page: ListPage<SipCredential>) {
-        let Some(load) = self.tables.sip_load.as_mut().filter(|l| l.job == job) else {
-            return;
-        };
-        let first = load.loaded == 0;
-        load.loaded = page.loaded;
-        load.total = page.total;
-        match &mut load.staged {
-            Some(staged) => staged.extend(rows(page.items)),
-            None if first => self.tables.sip.set_items(rows(page.items)),
-            None => self.tables.sip.append(rows(page.items)),
-        }
-    }
-
     /// Applies the answer of job `job`; every kind of answer has its own arm.
     fn apply(&mut self, job: u64, answer: Answer) -> Vec<Effect> {
         match answer {
-            Answer::Providers(Ok(items)) => {
-                self.tables.providers.set_items(items.clone());
-                self.tables.verification.set_items(items);
-            }
-            Answer::Sip(Ok(())) => {
-                // The end of a load that a later one replaced changes nothing.
-                if self.tables.sip_load.as_ref().is_some_and(|l| l.job == job) {
-                    match self.tables.sip_load.take() {
-                        // A refresh: the new rows replace the old ones at once.
-                        Some(SipLoad {
-                            staged: Some(rows), ..
-                        }) => self.tables.sip.set_items(rows),
-                        // No page at all: an empty list.
-                        Some(SipLoad { loaded: 0, .. }) => self.tables.sip.set_items(Vec::new()),
-                        _ => {}
-                    }
-                    self.tables.sip.shrink_to_fit();
-                }
-            }
+            Answer::Providers(Ok(items)) => self.tables.set_providers(items),
+            Answer::Sip(Ok(())) => self.tables.sip_loaded(job),
             Answer::Providers(Err(e)) => {
                 // Loaded rows stay on screen: a failed refresh only says so.
-                for list in [&mut self.tables.providers, &mut self.tables.verification] {
-                    list.error = (!list.loaded).then(|| e.to_string());
-                }
+                self.tables.providers_failed(&e);
                 self.set_flash(
                     format!(
                         "loading providers failed: {e} ({} retries)",
-                        self.retry_key()
+                        self.settings.retry_key()
                     ),
                     true,
                 );
             }
-            Answer::Sip(Err(_)) if self.tables.sip_load.as_ref().is_none_or(|l| l.job != job) => {}
             Answer::Sip(Err(e)) => {
-                // The rows that arrived stay; a refresh's new rows are dropped.
-                self.tables.sip_load = None;
-                self.tables.sip.error = (!self.tables.sip.loaded).then(|| e.to_string());
-                self.set_flash(
-                    format!(
-                        "loading SIP credentials failed: {e} ({} retries)",
-                        self.retry_key()
-                    ),
-                    true,
-                );
+                if self.tables.sip_failed(job, &e) {
+                    self.set_flash(
+                        format!(
+                            "loading SIP credentials failed: {e} ({} retries)",
+                            self.settings.retry_key()
+                        ),
+                        true,
+                    );
+                }
             }
             Answer::ProviderNumbers { id, result } => self.numbers_loaded(id, result),
             Answer::ProviderDeletePlan(result) => match result {
                 Ok(plan) => {
                     let plan = Arc::new(plan);
                     let (heading, lines) = (plan.heading(), plan.lines());
-                    self.status.flash = None;
+                    self.status.clear_flash();
                     self.open_confirm(ConfirmTarget::Provider(plan), heading, lines);
                 }
                 Err(e) => self.set_flash(format!("cannot delete: {e}"), true),
@@ -239,21 +153,18 @@ impl App {
             Answer::SipDependants { id, result } => self.dependants_loaded(id, result),
             Answer::SipDeletePlan(result) => self.delete_planned(result),
             Answer::History { id, records } => {
-                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail_mut(&id) {
                     d.history = Some(records);
                 }
             }
             Answer::Saved { action, result } => self.saved(job, action, result),
             Answer::SipDeleted { id, name, result } => {
-                self.deleted(job, &name, result, |app| app.tables.sip.remove(&id));
+                self.deleted(job, &name, result, |tables| tables.sip.remove(&id));
             }
             Answer::ProviderDeleted { id, name, result } => {
                 let ok = result.is_ok();
-                self.deleted(job, &name, result, |app| {
-                    app.tables.providers.remove(&id);
-                    app.tables.verification.remove(&id);
-                });
-                if ok && self.caps().sip_credentials {
+                self.deleted(job, &name, result, |tables| tables.remove_provider(&id));
+                if ok && self.session.caps().sip_credentials {
                     // The platform removed the provider's own SIP credentials too.
                     return self.call(Request::ListSip);
                 }
@@ -287,43 +198,11 @@ impl App {
         Vec::new()
     }
 
-    fn provider_name(&self, id: &str) -> String {
-        self.tables
-            .providers
-            .items()
-            .iter()
-            .find(|p| p.id == id)
-            .map(Provider::display_name)
-            .unwrap_or_else(|| id.to_string())
-    }
-
-    fn update_provider(&mut self, id: &str, change: impl Fn(&mut Provider)) {
-        for list in [&mut self.tables.providers, &mut self.tables.verification] {
-            let mut items = list.items().to_vec();
-            if let Some(p) = items.iter_mut().find(|p| p.id == id) {
-                change(p);
-                list.set_items(items);
-            }
-        }
-    }
-
     fn verified(&mut self, id: &str, result: Result<VerificationResult, Error>) {
-        self.calls.verifying.remove(id);
-        let name = self.provider_name(id);
-        if let Some(tally) = self.calls.verify_batch.as_mut() {
-            match &result {
-                Ok(r) if r.status == crate::domain::VerificationStatus::Verified => {
-                    tally.verified += 1
-                }
-                Ok(r) if r.status == crate::domain::VerificationStatus::Failed => tally.failed += 1,
-                Ok(_) => tally.warning += 1,
-                Err(_) => tally.not_run += 1,
-            }
-        }
+        let batch = self.calls.verified(id, &result);
+        let name = self.tables.provider_name(id);
         self.show_verified(id, &name, result);
-        if self.calls.verifying.is_empty()
-            && let Some(tally) = self.calls.verify_batch.take()
-        {
+        if let Some(tally) = batch {
             self.set_flash(tally.summary(), tally.bad());
         }
     }
@@ -343,7 +222,7 @@ impl App {
                     format!("{} {name}: {}{why}", r.status.symbol(), r.status),
                     bad,
                 );
-                self.update_provider(id, |p| {
+                self.tables.update_provider(id, |p| {
                     p.status = r.status.clone();
                     p.checks = r.checks.clone();
                     p.last_verified_at = r.last_verified_at.or(p.last_verified_at);
@@ -357,7 +236,7 @@ impl App {
     fn numbers_loaded(&mut self, id: String, result: Result<Vec<PhoneNumber>, Error>) {
         match result {
             Ok(numbers) => {
-                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail_mut(&id) {
                     d.numbers = Some(numbers);
                 }
             }
@@ -372,7 +251,7 @@ impl App {
     fn dependants_loaded(&mut self, id: String, result: Result<Dependants, Error>) {
         match result {
             Ok(dependants) => {
-                if let Some(d) = self.tables.detail.as_mut().filter(|d| d.id == id) {
+                if let Some(d) = self.tables.detail_mut(&id) {
                     d.dependants = Some(dependants);
                 }
             }
@@ -395,7 +274,7 @@ impl App {
         };
         let in_use = plan.in_use();
         let lines = plan.lines();
-        self.status.flash = None;
+        self.status.clear_flash();
         let heading = in_use.then_some("In use by (a force delete deletes these too):");
         self.open_confirm(ConfirmTarget::Sip(plan), heading, lines);
         if in_use && let Some(Overlay::Confirm { dialog, .. }) = self.overlay.as_mut() {
@@ -419,8 +298,7 @@ impl App {
                     }
                     Saved::Provider(p) => {
                         let name = p.display_name();
-                        self.tables.providers.upsert(p.clone());
-                        self.tables.verification.upsert(p);
+                        self.tables.upsert_provider(p);
                         name
                     }
                 };
@@ -514,11 +392,11 @@ impl App {
         job: u64,
         name: &str,
         result: Result<(), Error>,
-        remove: impl FnOnce(&mut App),
+        remove: impl FnOnce(&mut Tables),
     ) {
         match result {
             Ok(()) => {
-                remove(self);
+                remove(&mut self.tables);
                 self.close_if_waiting(job);
                 self.set_flash(format!("✓ deleted {name}"), false);
             }
@@ -553,9 +431,4 @@ impl App {
             }
         }
     }
-}
-
-/// A page of credentials as list rows.
-fn rows(items: Vec<SipCredential>) -> Vec<SipRow> {
-    items.into_iter().map(SipRow::from).collect()
 }

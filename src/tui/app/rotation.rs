@@ -3,7 +3,7 @@
 //! Here the Twilio check's answer becomes a plan to confirm once, then a live result
 //! screen; a minted token is promoted when no target is left on the old one.
 
-use super::{App, NEW_TOKEN, Overlay, PromptPurpose, SECRET_TTL};
+use super::{App, NEW_TOKEN, Overlay, PromptPurpose};
 use crate::config::TokenSource;
 use crate::domain::Tone;
 use crate::ops::rotation::{
@@ -21,19 +21,74 @@ use std::sync::Arc;
 /// journal shows unfinished, and the mints parked before their promotion.
 #[derive(Default)]
 pub struct Rotations {
-    /// True while a rotation's Twilio check and plan run.
-    pub(super) check: Option<u64>,
+    /// The id of the rotation's Twilio check (and plan) running, if one is.
+    check: Option<u64>,
     /// Rotations the journal shows unfinished: the header says so while any is.
     pub unfinished_runs: Vec<crate::ops::rotation::UnfinishedRun>,
     /// New tokens the journal shows handed to a `store_cmd` that never ended: they
     /// may be stored nowhere; the header says so.
     pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
     /// The newest journal read applied.
-    pub(super) journal_read: u64,
+    journal_read: u64,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
     /// (platforms may spell it either way): `r` on a provider of the account reopens
     /// one.
-    pub(super) parked_mints: std::collections::HashMap<String, Box<RotationView>>,
+    parked_mints: std::collections::HashMap<String, Box<RotationView>>,
+}
+
+impl Rotations {
+    /// The Twilio check `id` runs: only its answer counts.
+    pub(super) fn start_check(&mut self, id: u64) {
+        self.check = Some(id);
+    }
+
+    /// Forgets the check running: its answer, if it comes, changes nothing.
+    pub(super) fn forget_check(&mut self) {
+        self.check = None;
+    }
+
+    /// True when check `id` is the one waited for; it is then no longer waited for.
+    pub(super) fn checked(&mut self, id: u64) -> bool {
+        let latest = self.check == Some(id);
+        if latest {
+            self.check = None;
+        }
+        latest
+    }
+
+    /// True while a check runs.
+    pub(super) fn checking(&self) -> bool {
+        self.check.is_some()
+    }
+
+    /// Applies journal read `read`: the runs and tokens it shows unfinished. False,
+    /// and nothing changes, when a newer read was applied already.
+    pub(super) fn journal_read(
+        &mut self,
+        read: u64,
+        unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
+        unstored: Vec<crate::ops::rotation::UnstoredToken>,
+    ) -> bool {
+        if read < self.journal_read {
+            return false;
+        }
+        self.journal_read = read;
+        self.unfinished_runs = unfinished;
+        self.unstored_tokens = unstored;
+        true
+    }
+
+    /// Keeps a mint stopped before its promotion, for `r` on a provider of its
+    /// account to reopen.
+    pub(super) fn park(&mut self, view: Box<RotationView>) {
+        let sid = view.plan.account_sid.to_ascii_lowercase();
+        self.parked_mints.insert(sid, view);
+    }
+
+    /// The mint parked for `account_sid` (whatever its case), taken back.
+    pub(super) fn unpark(&mut self, account_sid: &str) -> Option<Box<RotationView>> {
+        self.parked_mints.remove(&account_sid.to_ascii_lowercase())
+    }
 }
 
 impl App {
@@ -42,11 +97,13 @@ impl App {
     pub(super) fn on_rotation(&mut self, run: u64, msg: RotationMsg) -> Vec<Effect> {
         match msg {
             // Only the answer to the latest check counts: an abandoned one is ignored.
-            RotationMsg::Checked { check_id, outcome } if self.rotation.check == Some(check_id) => {
-                self.rotation.check = None;
-                self.on_checked(outcome)
+            RotationMsg::Checked { check_id, outcome } => {
+                if self.rotation.checked(check_id) {
+                    self.on_checked(outcome)
+                } else {
+                    Vec::new()
+                }
             }
-            RotationMsg::Checked { .. } => Vec::new(),
             RotationMsg::Progress(event) => {
                 if let Some(view) = self.rotation_view_of(run) {
                     view.on_event(event);
@@ -66,15 +123,8 @@ impl App {
     /// A run is back from a step: its screen shows where it stands, the flash its
     /// outcome; a promoted token is this session's token of the account from now on.
     fn on_advanced(&mut self, id: u64, run: Box<RotationRun>) -> Vec<Effect> {
-        if let RunStage::Promoted { token, .. } = run.stage()
-            && let Some(acc) = self
-                .session
-                .twilio_accounts
-                .iter_mut()
-                .find(|a| a.account_sid.eq_ignore_ascii_case(run.account_sid()))
-        {
-            // The old token is dead.
-            acc.token = TokenSource::Inline(token.clone());
+        if let RunStage::Promoted { token, .. } = run.stage() {
+            self.session.promoted(run.account_sid(), token);
         }
         let (tone, text) = match run.stage() {
             // A plain rotation's flash: its summary in one line.
@@ -120,12 +170,7 @@ impl App {
     /// Mint: a configured account's token is checked at once; another account's
     /// current token is asked for (masked).
     fn start_mint(&mut self, account_sid: String) -> Vec<Effect> {
-        if let Some(acc) = self
-            .session
-            .twilio_accounts
-            .iter()
-            .find(|a| a.account_sid.eq_ignore_ascii_case(account_sid.trim()))
-        {
+        if let Some(acc) = self.session.twilio_account(account_sid.trim()) {
             let setup = Arc::new(MintSetup {
                 accounts_base: acc.twilio_accounts_base.clone(),
                 store_cmd: acc.store_cmd.clone(),
@@ -134,7 +179,7 @@ impl App {
             return vec![self.check_current(account_sid, source, setup)];
         }
         let accounts_base =
-            match crate::config::accounts_base_of(&self.session.profiles, &account_sid) {
+            match crate::config::accounts_base_of(self.session.profiles(), &account_sid) {
                 Ok(base) => base,
                 Err(why) => {
                     self.set_flash(why.to_string(), true);
@@ -158,7 +203,7 @@ impl App {
             rule,
             false,
         );
-        self.rotation.check = None;
+        self.rotation.forget_check();
         self.overlay = Some(Overlay::Prompt {
             prompt: Box::new(prompt),
             purpose: PromptPurpose::TwilioCurrentToken { account_sid, setup },
@@ -174,14 +219,14 @@ impl App {
         current: TokenSource,
         setup: Arc<MintSetup>,
     ) -> Effect {
-        let check_id = self.new_job_id();
-        self.rotation.check = Some(check_id);
+        let check_id = self.calls.next_id();
+        self.rotation.start_check(check_id);
         self.set_flash("checking the current token with Twilio…", false);
         Job::rotation(
             check_id,
             RotationJob::CheckCurrent {
                 check_id,
-                profiles: self.session.profiles.clone(),
+                profiles: self.session.profiles().to_vec(),
                 account_sid,
                 current,
                 setup,
@@ -210,7 +255,7 @@ impl App {
                 self.set_flash(failure.to_string(), true);
             }
             CheckOutcome::Planned { plan, token, mint } => {
-                self.status.flash = None;
+                self.status.clear_flash();
                 self.overlay = Some(plan_dialog(plan, token, mint));
             }
         }
@@ -244,7 +289,7 @@ impl App {
                 Vec::new()
             }
             ConfirmEvent::Confirm { .. } => {
-                let run = self.new_job_id();
+                let run = self.calls.next_id();
                 let view = RotationView::new(run, plan.clone(), mint.is_some());
                 self.overlay = Some(Overlay::Rotation(Box::new(view)));
                 let kind = match mint {
@@ -253,7 +298,7 @@ impl App {
                 };
                 let job = RotationJob::Start {
                     plan,
-                    profiles: self.session.profiles.clone(),
+                    profiles: self.session.profiles().to_vec(),
                     token,
                     kind,
                     decision: Decision::Start,
@@ -339,9 +384,11 @@ impl App {
                 keys.revealed = !keys.revealed;
                 keys.seen = true;
                 // Hidden again after the usual delay, as a SIP password is.
-                self.timers.revealed = keys
-                    .revealed
-                    .then(|| (NEW_TOKEN.to_string(), self.timers.clock.mono + SECRET_TTL));
+                if keys.revealed {
+                    self.timers.reveal(NEW_TOKEN.to_string());
+                } else {
+                    self.timers.hide();
+                }
             }
             (RunStage::Promoted { token, .. }, KeyCode::Char('y')) if !stored_ok => {
                 keys.seen = true;
@@ -361,8 +408,7 @@ impl App {
             }
             (RunStage::Blocked { .. }, _) if close => {
                 // Parked: `r` on a provider of this account reopens it (P, A, R).
-                let sid = view.plan.account_sid.to_ascii_lowercase();
-                self.rotation.parked_mints.insert(sid, view);
+                self.rotation.park(view);
                 self.set_flash(
                     "not promoted: both tokens keep working; r on a provider of this account \
                      reopens the rotation to promote or abort",

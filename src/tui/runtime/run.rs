@@ -137,8 +137,10 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
     app.set_twilio_accounts(options.twilio_accounts);
     app.set_config_path(options.config_path);
     app.set_keymap(options.keymap);
-    app.timers.clipboard_ttl = clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref());
-    app.timers.clipboard_destination = clipboard::destination(clipboard::under_tmux());
+    app.timers.set_clipboard(
+        clipboard::ttl(std::env::var(clipboard::TTL_ENV).ok().as_deref()),
+        clipboard::destination(clipboard::under_tmux()),
+    );
     if let Some(notice) = options.notice {
         app.set_flash(notice, true);
     } else if let Some(info) = options.info {
@@ -165,7 +167,7 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
         }
     }
     // A copied secret not yet overwritten is overwritten now (an identifier stays).
-    if app.timers.clipboard_clear_at.is_some() {
+    if app.timers.clipboard_pending() {
         session.overwrite_clipboard();
     }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
@@ -279,7 +281,7 @@ async fn event_loop(
         let (effects, redraw) = tokio::select! {
             _ = tick.tick(), if was_busy => {
                 app.set_clock(Clock::system());
-                app.on_tick();
+                app.status.tick();
                 (Vec::new(), true)
             }
             _ = sleep_until(deadline), if deadline.is_some() => (app.on_time(Clock::system()), true),

@@ -18,12 +18,13 @@ use ratatui::widgets::Paragraph;
 
 /// Draws the detail pane of the current tab's selection.
 pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.tables.focus == Focus::Detail && app.overlay.is_none();
+    let focused = app.tables.focus() == Focus::Detail && app.overlay.is_none();
     let lines = match app.tables.tab {
-        Tab::Providers | Tab::Verification => {
-            app.selected_provider().map(|p| provider_lines(app, p))
-        }
-        Tab::Sip => app.selected_sip().map(|c| sip_lines(app, &c)),
+        Tab::Providers | Tab::Verification => app
+            .tables
+            .selected_provider()
+            .map(|p| provider_lines(app, p)),
+        Tab::Sip => app.tables.selected_sip().map(|c| sip_lines(app, &c)),
         Tab::Activity => app
             .tables
             .activity
@@ -36,7 +37,7 @@ pub fn draw_detail(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = lines.iter().flat_map(|l| hanging_wrap(l, width)).collect();
     let paragraph = Paragraph::new(lines)
         .block(pane(app, " Detail ".into(), focused))
-        .scroll((app.detail_scroll(), 0));
+        .scroll((app.tables.detail_scroll(), 0));
     frame.render_widget(paragraph, area);
 }
 
@@ -117,7 +118,7 @@ fn activity_lines(app: &App, a: &ActivityEntry) -> Vec<Line<'static>> {
 /// The verification timeline: status changes and the last Twilio check by telcreds.
 fn history_lines(app: &App, records: &[Record]) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
-    let now = app.now();
+    let now = app.timers.now();
     let mut lines = vec![Line::raw(""), Line::styled("history", t.title)];
     if records.is_empty() {
         lines.push(Line::styled(
@@ -175,7 +176,7 @@ fn opt(v: &Option<String>) -> String {
 
 fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
-    let now = app.now();
+    let now = app.timers.now();
     let mut lines = vec![
         kv(t, "name", p.display_name()),
         kv(t, "id", p.id.clone()),
@@ -248,20 +249,13 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
             }
         }
     }
-    if let Some(records) = app
-        .tables
-        .detail
-        .as_ref()
-        .filter(|d| d.id == p.id)
-        .and_then(|d| d.history.as_ref())
-    {
+    if let Some(records) = app.tables.detail(&p.id).and_then(|d| d.history.as_ref()) {
         lines.extend(history_lines(app, records));
     }
     if let Some(extra) = app
         .tables
-        .detail
-        .as_ref()
-        .filter(|d| d.id == p.id && app.caps().verification)
+        .detail(&p.id)
+        .filter(|_| app.session.caps().verification)
     {
         lines.push(Line::raw(""));
         match &extra.numbers {
@@ -280,9 +274,9 @@ fn provider_lines(app: &App, p: &Provider) -> Vec<Line<'static>> {
                 }));
             }
         }
-    } else if app.tables.detail.as_ref().is_none_or(|d| d.id != p.id) {
+    } else if app.tables.detail(&p.id).is_none() {
         lines.push(Line::raw(""));
-        let what = if app.caps().verification {
+        let what = if app.session.caps().verification {
             "its phone numbers and history"
         } else {
             "its history"
@@ -296,7 +290,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     let t = &app.settings.theme;
     let password = match &c.auth_password {
         None => Span::styled(c.field_text::<String>(field::AUTH_PASSWORD, None), t.base),
-        Some(p) if app.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
+        Some(p) if app.timers.is_revealed(&c.id) => Span::styled(p.expose().to_string(), t.warn),
         Some(_) => Span::styled(format!("{} (x reveals)", Secret::masked()), t.base),
     };
     let source_style: Style = if c.is_read_only() { t.warn } else { t.base };
@@ -337,12 +331,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         lines.push(kv(t, "provider", pid.clone()));
     }
     lines.push(kv(t, "updated", stamp(c.last_update_time)));
-    if let Some(d) = app
-        .tables
-        .detail
-        .as_ref()
-        .filter(|d| d.id == c.id && d.carrier_lookup)
-    {
+    if let Some(d) = app.tables.detail(&c.id).filter(|d| d.carrier_lookup) {
         lines.push(match &d.carrier {
             None => Line::from(vec![
                 label(t, "carrier"),
@@ -364,9 +353,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
     // This session's last probe, else the last one recorded in its history.
     let recorded = app
         .tables
-        .detail
-        .as_ref()
-        .filter(|d| d.id == c.id)
+        .detail(&c.id)
         .and_then(|d| d.history.as_ref())
         .and_then(|records| records.iter().rev().find(|r| r.source == Source::Probe))
         .cloned();
@@ -395,13 +382,7 @@ fn sip_lines(app: &App, c: &SipCredential) -> Vec<Line<'static>> {
         }
     }
     lines.push(Line::raw(""));
-    match app
-        .tables
-        .detail
-        .as_ref()
-        .filter(|d| d.id == c.id)
-        .map(|d| &d.dependants)
-    {
+    match app.tables.detail(&c.id).map(|d| &d.dependants) {
         Some(None) => lines.push(Line::styled("loading what uses it…", t.muted)),
         Some(Some(d)) if d.is_empty() => lines.push(Line::styled("nothing uses it", t.muted)),
         Some(Some(d)) => {

@@ -30,10 +30,10 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                 .available_actions()
                 .into_iter()
                 .filter(|s| s.hint && s.action != UserAction::Help)
-                .map(|s| (app.keymap().label(s.action), s.label))
+                .map(|s| (app.settings.keymap().label(s.action), s.label))
                 .collect();
             let hints: Vec<(&str, &str)> = hints.iter().map(|(k, l)| (k.as_str(), *l)).collect();
-            let help = app.keymap().label(UserAction::Help);
+            let help = app.settings.keymap().label(UserAction::Help);
             let help_width = help.chars().count() as u16 + 8;
             let mut line = hint_line(&hints, area.width.saturating_sub(help_width), t);
             line.spans.insert(0, Span::raw(" "));
@@ -76,7 +76,10 @@ pub fn draw_flash(app: &App, frame: &mut Frame, area: Rect) {
     let mut line = Line::from(Span::styled(format!(" {}", f.text), style));
     let width = usize::from(area.width);
     if line.width() > width {
-        let more = format!(" ({}messages)", app.keymap().label(UserAction::Command));
+        let more = format!(
+            " ({}messages)",
+            app.settings.keymap().label(UserAction::Command)
+        );
         line = fit_line(&line, width.saturating_sub(more.width()));
         line.spans.push(Span::styled(more, t.hint_key));
     }

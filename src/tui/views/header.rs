@@ -32,14 +32,15 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => spans.push(Span::styled("no profile", t.error)),
     }
-    if app.timers.auto_refresh_used {
+    if let Some(on) = app.timers.auto_refresh() {
         spans.push(Span::styled(" ─ ", t.muted));
-        match app.timers.auto_refresh_at {
-            Some(_) => spans.push(Span::styled(
+        if on {
+            spans.push(Span::styled(
                 format!("⟳ {}s", crate::tui::app::AUTO_REFRESH.as_secs()),
                 t.ok,
-            )),
-            None => spans.push(Span::styled("⏸ refresh paused", t.warn)),
+            ));
+        } else {
+            spans.push(Span::styled("⏸ refresh paused", t.warn));
         }
     }
     for unstored in &app.rotation.unstored_tokens {
@@ -99,7 +100,7 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let tabs: Vec<(usize, Tab)> = Tab::ALL
         .into_iter()
         .enumerate()
-        .filter(|(_, tab)| *tab != Tab::Sip || app.caps().sip_credentials)
+        .filter(|(_, tab)| *tab != Tab::Sip || app.session.caps().sip_credentials)
         .map(|(i, tab)| (i + 1, tab))
         .collect();
     let bar = |title: &dyn Fn(Tab) -> &'static str| {

@@ -24,9 +24,9 @@ fn footer() -> [String; 2] {
 
 fn entry(app: &App, spec: &ActionSpec) -> Line<'static> {
     let t = &app.settings.theme;
-    let keys = app.keymap().labels(spec.action);
+    let keys = app.settings.keymap().labels(spec.action);
     let available = app.is_available(spec);
-    let note = match (available, spec.mutates && app.readonly()) {
+    let note = match (available, spec.mutates && app.session.readonly()) {
         (true, _) => "",
         (false, true) => " (read-only profile)",
         (false, false) => " (not here)",
@@ -109,7 +109,7 @@ fn draw_list(
                 .map(|l| Line::styled(format!(" {l}"), t.muted)),
         );
     }
-    let keymap = app.keymap();
+    let keymap = app.settings.keymap();
     let keys = format!(
         "{}/{}",
         keymap.label(UserAction::Up),

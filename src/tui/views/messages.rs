@@ -15,7 +15,7 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     // Inside the border, one column for the space before the time.
     let width = usize::from(area.width.min(110).saturating_sub(3));
     let mut lines = Vec::new();
-    for m in app.messages() {
+    for m in app.status.messages() {
         let time = format!("{} ", m.time.format("%H:%M:%S"));
         let style = if m.error { t.flash_error } else { t.base };
         let rows = wrap(&m.text, width.saturating_sub(time.len()));
@@ -37,7 +37,7 @@ pub fn draw_messages(app: &mut App, frame: &mut Frame, area: Rect) {
     // As tall as the messages, at most the screen.
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let box_area = centered(area, 110, height);
-    let keymap = app.keymap();
+    let keymap = app.settings.keymap();
     let keys = format!(
         "{}/{}",
         keymap.label(UserAction::Up),

@@ -52,13 +52,13 @@ fn draw_main(app: &mut App, frame: &mut Frame, area: Rect) {
         layout::split_percent(area, 58)
     } else if area.height < TABLE_MIN + DETAIL_MIN {
         // No room for both: the pane with the keyboard.
-        if app.tables.focus == Focus::Detail {
+        if app.tables.focus() == Focus::Detail {
             return detail::draw_detail(app, frame, area);
         }
         return tables::draw_table(app, frame, area);
     } else {
         // Stacked: the table takes what its rows need (up to 58%), the detail the rest.
-        let rows = app.current_list().visible_rows().min(1000) as u16 + 3;
+        let rows = app.tables.current_list().visible_rows().min(1000) as u16 + 3;
         let max = area.height * 58 / 100;
         let height = rows
             .clamp(5, max.max(5))
@@ -121,7 +121,7 @@ pub(crate) const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
 /// The spinner frame to draw now.
 pub(crate) fn spinner(app: &App) -> &'static str {
-    SPINNER[app.status.spinner % SPINNER.len()]
+    SPINNER[app.status.spinner() % SPINNER.len()]
 }
 
 /// A bordered block whose border shows whether it has the keyboard.
@@ -140,7 +140,7 @@ pub(crate) fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
 
 /// True when the table pane has the keyboard.
 pub(crate) fn table_focused(app: &App) -> bool {
-    app.tables.focus == Focus::Table && app.overlay.is_none()
+    app.tables.focus() == Focus::Table && app.overlay.is_none()
 }
 
 /// The question before a probe: reach only, or check the password too.
@@ -187,7 +187,7 @@ fn draw_report(app: &mut App, frame: &mut Frame, area: Rect) {
     use crate::tui::app::action::UserAction;
     use crate::tui::components::{carrier_view, widgets::centered};
     let t = app.settings.theme.clone();
-    let keymap = app.keymap();
+    let keymap = app.settings.keymap();
     let keys = format!(
         "{}/{}",
         keymap.label(UserAction::Up),

@@ -13,8 +13,9 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
 pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
     const WIDTH: u16 = 32;
     let t = &app.settings.theme;
-    let sort = app.current_list().sort();
+    let sort = app.tables.current_list().sort();
     let mut lines: Vec<Line> = app
+        .tables
         .sort_columns()
         .iter()
         .enumerate()
@@ -26,7 +27,7 @@ pub fn draw_sort_picker(app: &App, selected: usize, frame: &mut Frame, area: Rec
             Line::styled(format!(" {} {column}{arrow} ", i + 1), style)
         })
         .collect();
-    let digits = format!("1-{}", app.sort_columns().len());
+    let digits = format!("1-{}", app.tables.sort_columns().len());
     let hints = [(digits.as_str(), "sort"), ("⏎", "sort"), ("Esc", "cancel")];
     lines.push(Line::raw(""));
     // The modal's inner width: its border and padding take four columns.
@@ -39,13 +40,13 @@ pub fn draw_picker(app: &App, selected: usize, frame: &mut Frame, area: Rect) {
     let t = &app.settings.theme;
     let items: Vec<ListItem> = app
         .session
-        .profiles
+        .profiles()
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let mut spans = vec![
                 Span::styled(
-                    if i == app.session.current {
+                    if i == app.session.current() {
                         "● "
                     } else {
                         "  "

@@ -132,9 +132,7 @@ fn header(columns: &[&str], sort: Option<Sort>) -> Vec<String> {
 
 /// What to show instead of rows: loading, error, or nothing matches.
 fn placeholder<T: ListRow>(app: &App, list: &ItemList<T>, what: &str) -> Option<(String, Style)> {
-    let retry = app
-        .keymap()
-        .label(crate::tui::app::action::UserAction::Refresh);
+    let retry = app.settings.retry_key();
     if let Some(e) = &list.error {
         return Some((
             format!("✗ {e}\n\n{retry} retries"),
@@ -194,7 +192,7 @@ fn draw_providers(app: &mut App, frame: &mut Frame, area: Rect, height: usize) {
     if let Some((text, style)) = placeholder(app, list, "providers") {
         return draw_placeholder(frame, area, block, text, style);
     }
-    let now = app.now();
+    let now = app.timers.now();
     let theme = app.settings.theme.clone();
     let spinner = super::spinner(app);
     // Accounts whose rotation did not finish: their providers are marked.
