@@ -56,10 +56,11 @@ impl Calls {
     }
 
     /// Forgets every call in flight (another profile is shown: their answers will
-    /// be dropped).
+    /// be dropped), and a verification batch among them.
     pub(super) fn forget(&mut self) {
         self.jobs.clear();
         self.verifying.clear();
+        self.verify_batch = None;
     }
 
     /// Starts counting the outcomes of a verification of several providers.
@@ -130,5 +131,24 @@ impl VerifyTally {
     /// True when any did not pass.
     pub(super) fn bad(&self) -> bool {
         self.failed + self.not_run > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_cut_short_by_a_profile_switch_is_never_reported_later() {
+        let mut calls = Calls::default();
+        let not_run = Err(Error::Refused("gone".into()));
+        calls.verify_batch();
+        assert!(calls.verify("a".into()) && calls.verify("b".into()));
+        assert_eq!(calls.verified("a", &not_run), None, "b is still running");
+        // Another profile is shown: b's answer will be dropped.
+        calls.forget();
+        // A single verification there is no batch: no stale tally comes back.
+        assert!(calls.verify("c".into()));
+        assert_eq!(calls.verified("c", &not_run), None);
     }
 }
