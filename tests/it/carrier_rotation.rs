@@ -448,6 +448,21 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     child.wait().unwrap();
     clear_faults(&h.sandbox).await;
     assert_eq!(listed(&h.sandbox, &list), (true, true), "both pairs work");
+    // Started again, the UI's header says from the start that it is not finished.
+    h.restart(|_| {}).await;
+    h.settle().await;
+    let header = h
+        .screen(220, 30)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        header.contains(
+            "⚠ rotation at both ends of Acme voice trunk (Twilio Elastic SIP) NOT finished"
+        ),
+        "{header}"
+    );
 
     h.press(KeyCode::Char('2'));
     h.settle().await;
@@ -474,6 +489,16 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
         (false, true),
         "only the new pair"
     );
+    // Finished: the header no longer says otherwise.
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    let header = h
+        .screen(220, 30)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!header.contains("NOT finished"), "{header}");
     let status = cli(&["rotate", "status", "-o", "json"]);
     assert_eq!(
         String::from_utf8_lossy(&status.stdout).trim(),

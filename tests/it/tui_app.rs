@@ -1341,6 +1341,7 @@ async fn an_older_journal_read_that_ends_last_never_replaces_a_newer_one() {
         warnings: Vec::new(),
         unfinished: Vec::new(),
         unstored: Vec::new(),
+        carrier: Vec::new(),
     };
     let _ = h.app.update(loaded(100, vec![entry("a"), entry("b")]));
     let _ = h.app.update(loaded(99, vec![entry("a")]));

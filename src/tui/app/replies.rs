@@ -63,9 +63,13 @@ impl App {
                 warnings,
                 unfinished,
                 unstored,
+                carrier,
             } => {
                 // An older read that ended after a newer one changes nothing.
-                if !self.rotation.journal_read(read, unfinished, unstored) {
+                if !self
+                    .rotation
+                    .journal_read(read, unfinished, unstored, carrier)
+                {
                     return Vec::new();
                 }
                 self.tables.journal_loaded(entries);

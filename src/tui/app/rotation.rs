@@ -28,6 +28,9 @@ pub struct Rotations {
     /// New tokens the journal shows handed to a `store_cmd` that never ended: they
     /// may be stored nowhere; the header says so.
     pub unstored_tokens: Vec<crate::ops::rotation::UnstoredToken>,
+    /// Rotations of a SIP credential at both ends the journal shows unfinished:
+    /// the header says so; `r`, `b` on the credential finishes one.
+    pub unfinished_carrier: Vec<crate::ops::carrier_rotation::UnfinishedCarrierRun>,
     /// The newest journal read applied.
     journal_read: u64,
     /// Mints stopped before their promotion and closed, by Account SID in lowercase
@@ -61,13 +64,15 @@ impl Rotations {
         self.check.is_some()
     }
 
-    /// Applies journal read `read`: the runs and tokens it shows unfinished. False,
+    /// Applies journal read `read`: the runs, tokens and rotations at both ends it
+    /// shows unfinished. False,
     /// and nothing changes, when a newer read was applied already.
     pub(super) fn journal_read(
         &mut self,
         read: u64,
         unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
         unstored: Vec<crate::ops::rotation::UnstoredToken>,
+        carrier: Vec<crate::ops::carrier_rotation::UnfinishedCarrierRun>,
     ) -> bool {
         if read < self.journal_read {
             return false;
@@ -75,6 +80,7 @@ impl Rotations {
         self.journal_read = read;
         self.unfinished_runs = unfinished;
         self.unstored_tokens = unstored;
+        self.unfinished_carrier = carrier;
         true
     }
 

@@ -481,6 +481,8 @@ pub enum Msg {
         unfinished: Vec<crate::ops::rotation::UnfinishedRun>,
         /// New tokens handed to a `store_cmd` that never ended.
         unstored: Vec<crate::ops::rotation::UnstoredToken>,
+        /// Rotations of a SIP credential at both ends not finished.
+        carrier: Vec<crate::ops::carrier_rotation::UnfinishedCarrierRun>,
     },
     /// An entry was written to the journal (whatever profile is shown now).
     Journaled(JournalEntry),

@@ -129,14 +129,13 @@ impl Worker {
                         warnings,
                         unfinished,
                     } = stores.read_journal().await;
-                    // The header names token rotations and unstored tokens; a rotation
-                    // at both ends is found again by `r`, `b` on its credential.
                     let _ = tx.send(Msg::JournalLoaded {
                         read,
                         entries,
                         warnings,
                         unfinished: unfinished.runs,
                         unstored: unfinished.unstored,
+                        carrier: unfinished.carrier,
                     });
                 });
             }

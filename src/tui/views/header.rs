@@ -74,6 +74,26 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+    match app.rotation.unfinished_carrier.as_slice() {
+        [] => {}
+        [run] => {
+            spans.push(Span::styled(" ─ ", t.muted));
+            spans.push(Span::styled(
+                format!(
+                    "⚠ rotation at both ends of {} NOT finished",
+                    crate::text::printable(run.name.as_deref().unwrap_or(&run.credential_id))
+                ),
+                t.warn,
+            ));
+        }
+        runs => {
+            spans.push(Span::styled(" ─ ", t.muted));
+            spans.push(Span::styled(
+                format!("⚠ {} rotations at both ends NOT finished", runs.len()),
+                t.warn,
+            ));
+        }
+    }
     let jobs = app.jobs_in_flight();
     if jobs > 0 {
         let frame_char = super::spinner(app);
