@@ -451,6 +451,9 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     // Started again, the UI's header says from the start that it is not finished.
     h.restart(|_| {}).await;
     h.settle().await;
+    // The journal is read beside the calls: wait for its answer, not for them.
+    h.pump_until(|app| !app.rotation.unfinished_carrier.is_empty())
+        .await;
     let header = h
         .screen(220, 30)
         .lines()
@@ -492,6 +495,8 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     // Finished: the header no longer says otherwise.
     h.press(KeyCode::Esc);
     h.settle().await;
+    h.pump_until(|app| app.rotation.unfinished_carrier.is_empty())
+        .await;
     let header = h
         .screen(220, 30)
         .lines()
