@@ -218,7 +218,7 @@ pub fn sip_server(server: &str) -> Result<(), Invalid> {
     }
     super::server::parse_sip_server(server)
         .map(|_| ())
-        .map_err(Invalid::from)
+        .map_err(|e| Invalid::from(e.to_string()))
 }
 
 /// Checks an optional text field against the 255-character limit.

@@ -12,7 +12,7 @@ use crate::api::twilio_trunking::{ListCredential, TwilioTrunking};
 use crate::api::{ApiError, Http};
 use crate::config::TwilioAccount;
 use crate::domain::SipCredential;
-use crate::domain::server::{Host, parse_sip_server};
+use crate::domain::server::{Host, ServerError, parse_sip_server};
 use crate::domain::validate::{SIP_PASSWORD_MAX, SIP_TEXT_MAX};
 use crate::secret::Secret;
 use serde::Serialize;
@@ -121,7 +121,7 @@ impl CarrierEnd {
 
 /// The host a credential's server names, lower case (the form `domain_name` is
 /// compared in).
-fn server_host(server: &str) -> Result<String, String> {
+fn server_host(server: &str) -> Result<String, ServerError> {
     let spec = parse_sip_server(server.trim())?;
     Ok(match spec.host {
         Host::Ip(ip) => ip.to_string(),

@@ -60,7 +60,7 @@ pub struct Resolution {
 pub enum ResolveError {
     /// The server string is not a host, `host:port`, IP or `[IPv6]:port`.
     #[error("{0}")]
-    BadServer(String),
+    BadServer(crate::domain::server::ServerError),
     /// DNS says the name (or its SRV targets) has no address.
     #[error("{0}")]
     NotFound(String),
@@ -1004,7 +1004,7 @@ mod tests {
             let ResolveError::BadServer(msg) = &err else {
                 panic!("{server:?}: {err:?}")
             };
-            assert!(!msg.is_empty(), "{server:?}");
+            assert!(!msg.to_string().is_empty(), "{server:?}");
         }
         assert!(stub.asked().is_empty(), "{:?}", stub.asked());
     }
