@@ -39,23 +39,21 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let config = setup.config()?;
     let profiles = rotation_plan::select_profiles(&config, &a.profiles, cli.profile.as_deref())?;
-    let stores = setup.stores()?;
     let account = account(&config, &profiles, &a)?;
-    let http = Http::new(HttpOptions::default())?;
-    let current = check_current(&http, &profiles, &a.account_sid, &account, &stores).await?;
-    let plan = rotation::plan(&profiles, &http, current.account_sid()).await;
-    rotation_plan::nothing_to_do(&plan, &profiles)?;
+    let core = crate::ops::Context {
+        profiles,
+        stores: setup.stores()?,
+        http: Http::new(HttpOptions::default())?,
+        twilio_accounts: config.twilio_accounts.clone(),
+    };
+    let (http, profiles) = (&core.http, &core.profiles);
+    let current = check_current(http, profiles, &a.account_sid, &account, &core.stores).await?;
+    let plan = rotation::plan(profiles, http, current.account_sid()).await;
+    rotation_plan::nothing_to_do(&plan, profiles)?;
     let flow = Flow {
         cli,
         a: &a,
-        ctx: RunContext {
-            http,
-            journal: stores.journal.clone(),
-            history: stores.history.clone(),
-            profiles,
-            concurrency: usize::from(a.concurrency),
-            halt,
-        },
+        ctx: core.run_context(usize::from(a.concurrency), halt),
         setup: Arc::new(MintSetup {
             accounts_base: account.accounts_base,
             store_cmd: account.store_cmd,

@@ -41,12 +41,9 @@ pub struct Context {
     pub ops: Ops,
     /// Output format.
     pub output: OutputFormat,
-    /// Every profile of the config, for what spans profiles.
-    pub profiles: Vec<Profile>,
-    /// The config's `[twilio_accounts]` tables (a SIP credential's carrier end).
-    pub twilio_accounts: Vec<crate::config::TwilioAccount>,
-    /// The shared HTTP layer, for calls beyond the profile's platform.
-    pub http: Http,
+    /// What every operation shares: the HTTP layer, the stores, every profile and
+    /// the `[twilio_accounts]` (for what spans profiles).
+    pub core: crate::ops::Context,
 }
 
 /// The kinds of item a command names by id or name.
@@ -326,14 +323,17 @@ pub fn pick<'a>(config: &'a Config, cli: &Cli) -> Result<&'a Profile, ConfigErro
 fn context(cli: &Cli, setup: &Setup) -> Result<Context, CliError> {
     let config = setup.config()?;
     let profile = pick(&config, cli)?.clone();
-    let http = Http::new(HttpOptions::default())?;
-    let ops = Ops::connect(&profile, http.clone(), setup.stores()?)?;
+    let core = crate::ops::Context {
+        http: Http::new(HttpOptions::default())?,
+        stores: setup.stores()?,
+        profiles: config.profiles,
+        twilio_accounts: config.twilio_accounts,
+    };
+    let ops = core.connect(&profile)?;
     Ok(Context {
         profile,
         ops,
         output: cli.output,
-        profiles: config.profiles,
-        twilio_accounts: config.twilio_accounts,
-        http,
+        core,
     })
 }

@@ -8,7 +8,6 @@ use super::confirm::confirm_delete;
 use super::exit::{CliError, Exit};
 use super::output::{Table, details, emit, fits_terminal, opt};
 use super::{Context, Item, secrets};
-use crate::api::{Http, HttpOptions};
 use crate::domain::needle::Needle;
 use crate::domain::time::{ago, stamp};
 use crate::domain::{
@@ -269,10 +268,7 @@ async fn rotate_token(ctx: &Context, a: RotateTokenArgs) -> Result<(), CliError>
 /// SID, on every profile, still hold the old token; says which, and how to rotate it
 /// everywhere.
 async fn warn_same_account(ctx: &Context, rotated: &Provider) {
-    let Ok(http) = Http::new(HttpOptions::default()) else {
-        return;
-    };
-    let plan = rotation::plan(&ctx.profiles, &http, &rotated.account_sid).await;
+    let plan = rotation::plan(&ctx.core.profiles, &ctx.core.http, &rotated.account_sid).await;
     let others = plan.others_than(&ctx.profile.name, &rotated.id);
     if others.is_empty() && plan.unreachable.is_empty() {
         return;

@@ -12,7 +12,7 @@ use super::rotation_plan::{
 };
 use super::secrets;
 use crate::api::{Http, HttpOptions};
-use crate::ops::rotation::{self, Decision, RotationRun, RunContext, RunKind};
+use crate::ops::rotation::{self, Decision, RotationRun, RunKind};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -45,13 +45,17 @@ async fn twilio(
         return super::mint::run(cli, a, setup, halt).await;
     }
     let config = setup.config()?;
-    let profiles = select_profiles(&config, &a.profiles, cli.explicit_profile())?;
-    let stores = setup.stores()?;
+    let core = crate::ops::Context {
+        profiles: select_profiles(&config, &a.profiles, cli.explicit_profile())?,
+        stores: setup.stores()?,
+        http: Http::new(HttpOptions::default())?,
+        twilio_accounts: config.twilio_accounts,
+    };
+    let (http, profiles) = (&core.http, &core.profiles);
     let token = secrets::read_stdin("auth token")?;
-    let http = Http::new(HttpOptions::default())?;
-    let checked = check(&http, &profiles, &a.account_sid, &token, &stores.journal).await?;
-    let plan = rotation::plan(&profiles, &http, checked.account_sid()).await;
-    nothing_to_do(&plan, &profiles)?;
+    let checked = check(http, profiles, &a.account_sid, &token, &core.stores.journal).await?;
+    let plan = rotation::plan(profiles, http, checked.account_sid()).await;
+    nothing_to_do(&plan, profiles)?;
     let intro = format!(
         "Twilio accepted the new token for {}.",
         account_name(&plan, &checked)
@@ -64,14 +68,7 @@ async fn twilio(
     if !a.yes {
         confirm(&plan, "Replace the auth token of")?;
     }
-    let ctx = RunContext {
-        http,
-        journal: stores.journal.clone(),
-        history: stores.history,
-        profiles,
-        concurrency: usize::from(a.concurrency),
-        halt,
-    };
+    let ctx = core.run_context(usize::from(a.concurrency), halt);
     let checked = Arc::new(checked);
     let mut run = RotationRun::new(1, ctx, RunKind::Given, Arc::new(plan), checked.clone());
     advance(&mut run, Decision::Start, cli.output).await;

@@ -19,9 +19,7 @@ use crate::ops::Error;
 use crate::ops::carrier::{
     CarrierEnd, CarrierLink, carrier_password_problem, find_carrier_end, generate_carrier_password,
 };
-use crate::ops::carrier_rotation::{
-    CarrierPlan, CarrierRotation, StepOutcome, plan_carrier_rotation,
-};
+use crate::ops::carrier_rotation::{CarrierPlan, CarrierRotation, StepOutcome};
 use crate::ops::{PasswordChange, Prober, SipEdit};
 use crate::secret::Secret;
 use serde::Serialize;
@@ -129,7 +127,7 @@ async fn show(ctx: &Context, a: SipShowArgs) -> Result<(), CliError> {
     let missing = |e| ctx.about(Item::Sip, id, e);
     let c = ctx.ops.get_sip(id).await.map_err(missing)?;
     let dependants = ctx.ops.sip_dependants(id).await.map_err(missing)?;
-    let carrier = find_carrier_end(&c, &ctx.twilio_accounts, &ctx.http).await;
+    let carrier = find_carrier_end(&c, &ctx.core.twilio_accounts, &ctx.core.http).await;
     let password = a
         .show_secrets
         .then(|| c.auth_password.as_ref().map(Secret::expose))
@@ -432,7 +430,9 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
         ));
     }
     let id = &ctx.resolve(Item::Sip, &a.id).await?;
-    let planned = plan_carrier_rotation(&ctx.ops, &ctx.twilio_accounts, &ctx.http, id, a.in_place)
+    let planned = ctx
+        .core
+        .plan_carrier_rotation(&ctx.ops, id, a.in_place)
         .await
         .map_err(|why| {
             CliError::new(

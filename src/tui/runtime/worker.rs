@@ -4,10 +4,8 @@
 
 use crate::api::{ApiError, Http};
 use crate::config::{ConfigError, Profile, SourceError};
-use crate::ops::rotation::{
-    self, CheckFailure, Decision, MintSetup, RotationRun, RunContext, RunEvent,
-};
-use crate::ops::{Done, Error, Ops, Prober, Stores};
+use crate::ops::rotation::{self, CheckFailure, Decision, MintSetup, RotationRun, RunEvent};
+use crate::ops::{Context, Done, Error, Ops, Prober, Stores};
 use crate::tui::components::form::FormSubmission;
 use crate::tui::runtime::effect::{
     Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved,
@@ -21,8 +19,9 @@ use tokio::task::{AbortHandle, JoinHandle};
 /// Spawns one task per effect and remembers the reads so they can be cancelled.
 pub struct Worker {
     tx: UnboundedSender<Msg>,
-    http: Http,
-    stores: Stores,
+    /// The HTTP layer and the stores; a job that spans profiles brings the
+    /// profiles and Twilio accounts the app holds then.
+    core: Context,
     /// Every probe of the session shares its set-up.
     prober: Prober,
     reads: Vec<AbortHandle>,
@@ -43,8 +42,12 @@ impl Worker {
     pub fn new(tx: UnboundedSender<Msg>, http: Http, stores: Stores) -> Self {
         Worker {
             tx,
-            http,
-            stores,
+            core: Context {
+                http,
+                stores,
+                profiles: Vec::new(),
+                twilio_accounts: Vec::new(),
+            },
             prober: Prober::default(),
             reads: Vec::new(),
             changes: Vec::new(),
@@ -69,12 +72,12 @@ impl Worker {
                 profile,
                 token,
             } => {
-                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
+                let (tx, core) = (self.tx.clone(), self.core.clone());
                 self.spawn_read(async move {
                     let name = profile.name.clone();
                     let result = tokio::task::spawn_blocking(move || match token {
-                        Some(token) => Ok(Arc::new(Ops::with_token(&profile, http, stores, token))),
-                        None => Ops::connect(&profile, http, stores).map(Arc::new),
+                        Some(token) => Ok(Arc::new(core.connect_with_token(&profile, token))),
+                        None => core.connect(&profile).map(Arc::new),
                     })
                     .await
                     .unwrap_or_else(|e| {
@@ -94,7 +97,7 @@ impl Worker {
                 ops,
                 request,
             } => {
-                let (tx, http, prober) = (self.tx.clone(), self.http.clone(), self.prober.clone());
+                let (tx, core, prober) = (self.tx.clone(), self.core.clone(), self.prober.clone());
                 let mutates = request.mutates();
                 let what = format!("{} on {}", request.describe(), ops.origin().profile);
                 let slots =
@@ -105,7 +108,7 @@ impl Worker {
                         None => None,
                     };
                     let answer =
-                        perform(&ops, &http, &prober, request, &tx, (generation, job)).await;
+                        perform(&ops, &core, &prober, request, &tx, (generation, job)).await;
                     let _ = tx.send(Msg::Done {
                         generation,
                         job,
@@ -122,7 +125,7 @@ impl Worker {
                 // Every profile's journal: a profile switch does not cancel it.
                 self.journal_reads += 1;
                 let read = self.journal_reads;
-                let (tx, stores) = (self.tx.clone(), self.stores.clone());
+                let (tx, stores) = (self.tx.clone(), self.core.stores.clone());
                 tokio::spawn(async move {
                     let crate::ops::JournalRead {
                         entries,
@@ -145,7 +148,7 @@ impl Worker {
                 profiles,
                 accounts,
             } => {
-                let (tx, journal) = (self.tx.clone(), self.stores.journal.clone());
+                let (tx, journal) = (self.tx.clone(), self.core.stores.journal.clone());
                 self.spawn_read(async move {
                     let report =
                         crate::ops::doctor::run_loaded(config, profiles, accounts, journal).await;
@@ -157,7 +160,7 @@ impl Worker {
                 credential,
                 accounts,
             } => {
-                let (tx, http) = (self.tx.clone(), self.http.clone());
+                let (tx, http) = (self.tx.clone(), self.core.http.clone());
                 self.spawn_read(async move {
                     let end =
                         crate::ops::carrier::find_carrier_end(&credential, &accounts, &http).await;
@@ -170,7 +173,7 @@ impl Worker {
                 });
             }
             Job::Rotation { run, job } => {
-                let (tx, http, stores) = (self.tx.clone(), self.http.clone(), self.stores.clone());
+                let (tx, core) = (self.tx.clone(), self.core.clone());
                 let what = match &job {
                     RotationJob::Check { account_sid, .. } => {
                         format!("check a new Twilio token of {account_sid}")
@@ -193,7 +196,7 @@ impl Worker {
                     }
                 };
                 let halt = self.halt.clone();
-                let task = tokio::spawn(run_rotation(tx, http, stores, halt, run, job));
+                let task = tokio::spawn(run_rotation(tx, core, halt, run, job));
                 self.changes.push((task, what));
             }
         }
@@ -244,7 +247,7 @@ fn reported<T, E>(done: Done<T, E>, tx: &UnboundedSender<Msg>) -> Result<T, E> {
 /// job) the request runs for: a long list sends its pages under it as they arrive.
 pub async fn perform(
     ops: &Ops,
-    http: &Http,
+    core: &Context,
     prober: &Prober,
     request: Request,
     tx: &UnboundedSender<Msg>,
@@ -320,7 +323,11 @@ pub async fn perform(
             Answer::SipRotated { name, result }
         }
         Request::RotateSipCarrier { id, name, accounts } => {
-            let result = rotate_both_ends(ops, &id, &accounts, http, prober).await;
+            let core = Context {
+                twilio_accounts: accounts,
+                ..core.clone()
+            };
+            let result = rotate_both_ends(ops, &id, &core, prober).await;
             Answer::SipCarrierRotated { name, result }
         }
         Request::Verify { id } => {
@@ -339,12 +346,11 @@ pub async fn perform(
 async fn rotate_both_ends(
     ops: &Ops,
     id: &str,
-    accounts: &[crate::config::TwilioAccount],
-    http: &Http,
+    core: &Context,
     prober: &Prober,
 ) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error> {
-    use crate::ops::carrier_rotation::{CarrierRotation, plan_carrier_rotation};
-    let planned = plan_carrier_rotation(ops, accounts, http, id, false).await?;
+    use crate::ops::carrier_rotation::CarrierRotation;
+    let planned = core.plan_carrier_rotation(ops, id, false).await?;
     let password = crate::ops::carrier::generate_carrier_password();
     let report = CarrierRotation::new(ops, planned, password, prober)
         .run()
@@ -355,24 +361,28 @@ async fn rotate_both_ends(
 /// `token` checked with Twilio (warnings reported), then its plan, or why there is
 /// none.
 async fn checked_plan(
-    http: &Http,
-    stores: &Stores,
+    core: &Context,
     tx: &UnboundedSender<Msg>,
     (profiles, account_sid): (&[Profile], &str),
     token: &crate::secret::Secret,
     mint: Option<Arc<MintSetup>>,
 ) -> CheckOutcome {
-    let (result, warnings) =
-        rotation::check_everywhere(http, profiles, account_sid, token, &stores.journal)
-            .await
-            .into_parts();
+    let (result, warnings) = rotation::check_everywhere(
+        &core.http,
+        profiles,
+        account_sid,
+        token,
+        &core.stores.journal,
+    )
+    .await
+    .into_parts();
     for w in warnings {
         let _ = tx.send(Msg::Warning(w));
     }
     match result {
         Err(failure) => CheckOutcome::Failed(failure),
         Ok(checked) => {
-            let plan = rotation::plan(profiles, http, checked.account_sid()).await;
+            let plan = rotation::plan(profiles, &core.http, checked.account_sid()).await;
             CheckOutcome::Planned {
                 plan: Arc::new(plan),
                 token: Arc::new(checked),
@@ -385,8 +395,7 @@ async fn checked_plan(
 /// Runs one step of a rotation and reports its progress.
 async fn run_rotation(
     tx: UnboundedSender<Msg>,
-    http: Http,
-    stores: Stores,
+    core: Context,
     halt: Arc<AtomicBool>,
     run: u64,
     job: RotationJob,
@@ -399,7 +408,7 @@ async fn run_rotation(
             token,
         } => {
             let target = (profiles.as_slice(), account_sid.as_str());
-            let outcome = checked_plan(&http, &stores, &tx, target, &token, None).await;
+            let outcome = checked_plan(&core, &tx, target, &token, None).await;
             RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::CheckCurrent {
@@ -428,7 +437,7 @@ async fn run_rotation(
                 }
             };
             let target = (profiles.as_slice(), account_sid.as_str());
-            let outcome = checked_plan(&http, &stores, &tx, target, &token, Some(setup)).await;
+            let outcome = checked_plan(&core, &tx, target, &token, Some(setup)).await;
             RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::Start {
@@ -438,14 +447,7 @@ async fn run_rotation(
             kind,
             decision,
         } => {
-            let ctx = RunContext {
-                http: http.clone(),
-                journal: stores.journal.clone(),
-                history: stores.history.clone(),
-                profiles,
-                concurrency: rotation::DEFAULT_CONCURRENCY,
-                halt,
-            };
+            let ctx = Context { profiles, ..core }.run_context(rotation::DEFAULT_CONCURRENCY, halt);
             let started = RotationRun::new(run, ctx, kind, plan, token);
             advance(started, decision, &tx).await
         }

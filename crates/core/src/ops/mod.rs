@@ -7,6 +7,7 @@
 
 pub mod carrier;
 pub mod carrier_rotation;
+mod context;
 pub mod doctor;
 mod error;
 mod lookup;
@@ -17,6 +18,7 @@ mod sip;
 mod unfinished;
 pub(crate) mod warning;
 
+pub use context::Context;
 pub use error::Error;
 pub use lookup::{Lookup, Named};
 pub use probe::{ProbeSetupError, Prober};

@@ -1,0 +1,62 @@
+//! What every operation shares, built once by a frontend: the HTTP layer, the
+//! stores, and the config's profiles and Twilio accounts (for what spans profiles: a
+//! rotation, a carrier end).
+
+use super::carrier_rotation::{PlannedCarrierRotation, plan_carrier_rotation};
+use super::rotation::RunContext;
+use super::{Error, Ops, Stores};
+use crate::api::Http;
+use crate::config::{ConfigError, Profile, TwilioAccount};
+use crate::secret::Secret;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// The operations' shared context.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The HTTP layer.
+    pub http: Http,
+    /// Where operations record.
+    pub stores: Stores,
+    /// Every profile of the config.
+    pub profiles: Vec<Profile>,
+    /// The config's `[twilio_accounts]`.
+    pub twilio_accounts: Vec<TwilioAccount>,
+}
+
+impl Context {
+    /// One profile's operations: resolves its token (may run `token_cmd`, so call it
+    /// off the UI thread).
+    pub fn connect(&self, profile: &Profile) -> Result<Ops, ConfigError> {
+        Ops::connect(profile, self.http.clone(), self.stores.clone())
+    }
+
+    /// One profile's operations with its token already fetched.
+    pub fn connect_with_token(&self, profile: &Profile, token: Secret) -> Ops {
+        Ops::with_token(profile, self.http.clone(), self.stores.clone(), token)
+    }
+
+    /// What a rotation run needs: every profile, `concurrency` targets at once, and
+    /// `halt` for the frontend to stop it between steps.
+    pub fn run_context(&self, concurrency: usize, halt: Arc<AtomicBool>) -> RunContext {
+        RunContext {
+            http: self.http.clone(),
+            journal: self.stores.journal.clone(),
+            history: self.stores.history.clone(),
+            profiles: self.profiles.clone(),
+            concurrency,
+            halt,
+        }
+    }
+
+    /// Plans the rotation of SIP credential `id` of `ops`'s profile at both ends,
+    /// with the config's Twilio accounts.
+    pub async fn plan_carrier_rotation(
+        &self,
+        ops: &Ops,
+        id: &str,
+        in_place: bool,
+    ) -> Result<PlannedCarrierRotation, Error> {
+        plan_carrier_rotation(ops, &self.twilio_accounts, &self.http, id, in_place).await
+    }
+}
