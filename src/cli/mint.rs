@@ -117,48 +117,17 @@ async fn check_current(
     stores: &Stores,
 ) -> Result<CheckedToken, CliError> {
     let (result, warnings) =
-        rotation::check_everywhere(http, profiles, sid, &account.current, &stores.journal)
+        rotation::check_current(http, profiles, sid, &account.current, &stores.journal)
             .await
             .into_parts();
     warn_all(&warnings);
-    let promotion_sent = if result.is_err() {
-        promotion_sent(&stores.journal, sid).await
-    } else {
-        false
-    };
-    result.map_err(|failure| match &failure {
-        // A promotion whose answer was lost went through: that is why.
-        CheckFailure::Rejected { reason } if promotion_sent => CliError::new(
-            Exit::Auth,
-            format!(
-                "Twilio rejects the token configured as the CURRENT one of {} ({reason}), and \
-                 the journal shows a promotion sent with no answer recorded: it went through, \
-                 so that token is dead and the secondary telcreds deployed is the primary now. \
-                 Read it in the Twilio console and put it in the account's token source; the \
-                 targets given it keep working; nothing was changed",
-                sid.trim()
-            ),
-        ),
-        // The credentials telcreds authenticates with are refused: exit 3.
-        CheckFailure::Rejected { reason } => CliError::new(
-            Exit::Auth,
-            format!(
-                "Twilio rejected the CURRENT auth token of {}: {reason}; nothing was changed",
-                sid.trim()
-            ),
-        ),
-        other => CliError::new(
-            Exit::of(other.kind()),
-            format!("the current auth token: {other}"),
-        ),
+    result.map_err(|failure| {
+        let said = match failure {
+            CheckFailure::CurrentRejected { .. } => failure.to_string(),
+            ref other => format!("the current auth token: {other}"),
+        };
+        CliError::new(Exit::of(failure.kind()), said)
     })
-}
-
-/// True when the journal shows a promotion of `sid` sent with no answer recorded.
-async fn promotion_sent(journal: &crate::journal::Journal, sid: &str) -> bool {
-    rotation::unfinished_mint(journal, sid)
-        .await
-        .is_some_and(|mint| mint.run.promotion_sent)
 }
 
 /// What the command line hands a run: the user's flags and answers.

@@ -808,3 +808,53 @@ async fn r_offers_no_rotation_at_both_ends_when_the_carrier_end_was_not_found() 
         .unwrap_or_default();
     assert!(flash.contains("no carrier end"), "{flash}");
 }
+
+/// A promotion sent from the UI whose answer was lost went through at Twilio: the
+/// configured CURRENT token is dead. `r`, `m` says so, as the command line does,
+/// instead of calling it a rejected new token.
+#[tokio::test]
+async fn after_a_promotion_whose_answer_was_lost_the_ui_says_it_went_through() {
+    use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
+    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    // The promotion reaches Twilio; its answer is lost (the journal has "sent" only).
+    let journal = Journal::open(h.data.path().join("journal.jsonl"));
+    let target = JournalTarget::new(TargetKind::TwilioAccount, ACME, None);
+    journal
+        .append(&JournalEntry::new(Action::RotationPromote, target).sent())
+        .unwrap();
+    let current = current_token(&h.sandbox, ACME);
+    let promoted = reqwest::Client::new()
+        .post(format!("{}/v1/AuthTokens/Promote", h.sandbox.origin()))
+        .basic_auth(ACME, Some(current.expose()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(promoted.status(), 200);
+
+    // Started again: the parked run is gone with the UI, the journal is not, and
+    // the account's token source still gives the token that was current.
+    h.restart(read_only).await;
+    let mut accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
+    for a in accounts.iter_mut().filter(|a| a.account_sid == ACME) {
+        a.token = telcreds::config::TokenSource::Inline(current.clone());
+    }
+    h.app.set_twilio_accounts(accounts);
+    h.settle().await;
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    h.settle().await;
+    let screen = h.screen(160, 40);
+    let said = h.app.status.flash.as_ref().map(|f| f.text.clone());
+    let said = said.unwrap_or_else(|| screen.clone());
+    assert!(
+        said.contains("CURRENT") && said.contains("went through"),
+        "{said}"
+    );
+    assert!(!said.contains("new token"), "{said}");
+}

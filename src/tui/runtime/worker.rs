@@ -2,7 +2,7 @@
 //! Tasks never touch UI state. Switching profile or quitting aborts reads; changes
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
-use crate::api::{ApiError, Http};
+use crate::api::Http;
 use crate::config::{ConfigError, Profile, SourceError};
 use crate::ops::rotation::{self, CheckFailure, Decision, MintSetup, RotationRun, RunEvent};
 use crate::ops::{Context, Done, Error, Ops, Prober, Stores};
@@ -367,15 +367,13 @@ async fn checked_plan(
     token: &crate::secret::Secret,
     mint: Option<Arc<MintSetup>>,
 ) -> CheckOutcome {
-    let (result, warnings) = rotation::check_everywhere(
-        &core.http,
-        profiles,
-        account_sid,
-        token,
-        &core.stores.journal,
-    )
-    .await
-    .into_parts();
+    let (http, journal) = (&core.http, &core.stores.journal);
+    // A mint starts from the account's CURRENT token: its refusal says so.
+    let done = match mint {
+        Some(_) => rotation::check_current(http, profiles, account_sid, token, journal).await,
+        None => rotation::check_everywhere(http, profiles, account_sid, token, journal).await,
+    };
+    let (result, warnings) = done.into_parts();
     for w in warnings {
         let _ = tx.send(Msg::Warning(w));
     }
@@ -425,9 +423,7 @@ async fn run_rotation(
             let token = match resolved {
                 Ok(token) => token,
                 Err(why) => {
-                    let failure = CheckFailure::Invalid(ApiError::Unsupported(format!(
-                        "the current token could not be read: {why}"
-                    )));
+                    let failure = CheckFailure::Unreadable(why);
                     let outcome = CheckOutcome::Failed(failure);
                     let _ = tx.send(Msg::Rotation {
                         run,

@@ -41,6 +41,18 @@ pub enum CheckFailure {
         /// Twilio's reason.
         reason: String,
     },
+    /// Twilio refused an account's CURRENT token (the one a mint starts from).
+    CurrentRejected {
+        /// The account.
+        account_sid: String,
+        /// Twilio's reason.
+        reason: String,
+        /// The journal shows a promotion sent with no answer recorded: it went
+        /// through, which is why.
+        promoted: bool,
+    },
+    /// The current token could not be read from its source.
+    Unreadable(String),
     /// Twilio at `base` could not be asked.
     Unreachable {
         /// The Twilio API base.
@@ -56,6 +68,8 @@ impl CheckFailure {
         match self {
             CheckFailure::Invalid(e) | CheckFailure::Unreachable { error: e, .. } => e.kind(),
             CheckFailure::Rejected { .. } => ErrorKind::Validation,
+            CheckFailure::CurrentRejected { .. } => ErrorKind::Auth,
+            CheckFailure::Unreadable(_) => ErrorKind::Usage,
         }
     }
 }
@@ -69,6 +83,29 @@ impl std::fmt::Display for CheckFailure {
             CheckFailure::Rejected { reason } => {
                 write!(f, "Twilio rejected the new token: {reason}")
             }
+            CheckFailure::CurrentRejected {
+                account_sid,
+                reason,
+                promoted: false,
+            } => write!(
+                f,
+                "Twilio rejected the CURRENT auth token of {account_sid}: {reason}"
+            ),
+            CheckFailure::CurrentRejected {
+                account_sid,
+                reason,
+                promoted: true,
+            } => write!(
+                f,
+                "Twilio rejects the token configured as the CURRENT one of {account_sid} \
+                 ({reason}), and the journal shows a promotion sent with no answer recorded: \
+                 it went through, so that token is dead and the secondary telcreds deployed \
+                 is the primary now. Read it in the Twilio console and put it in the \
+                 account's token source; the targets given it keep working"
+            ),
+            CheckFailure::Unreadable(why) => {
+                write!(f, "the current token could not be read: {why}")
+            }
             CheckFailure::Unreachable { base, error } => {
                 write!(
                     f,
@@ -78,6 +115,30 @@ impl std::fmt::Display for CheckFailure {
         }?;
         f.write_str("; nothing was changed")
     }
+}
+
+/// Checks an account's CURRENT token before a mint, as [`check_everywhere`] does; a
+/// refusal is said of the current token, with a promotion whose answer was lost
+/// (the journal shows one sent) named as its reason.
+pub async fn check_current(
+    http: &Http,
+    profiles: &[Profile],
+    account_sid: &str,
+    token: &Secret,
+    journal: &Journal,
+) -> Done<CheckedToken, CheckFailure> {
+    let mut done = check_everywhere(http, profiles, account_sid, token, journal).await;
+    if let Err(CheckFailure::Rejected { reason }) = &done.result {
+        let promoted = super::unfinished_mint(journal, account_sid)
+            .await
+            .is_some_and(|mint| mint.run.promotion_sent);
+        done.result = Err(CheckFailure::CurrentRejected {
+            account_sid: account_sid.trim().to_string(),
+            reason: reason.clone(),
+            promoted,
+        });
+    }
+    done
 }
 
 /// Checks the token with every Twilio API base the profiles use (each once; the
