@@ -454,12 +454,7 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     // The journal is read beside the calls: wait for its answer, not for them.
     h.pump_until(|app| !app.rotation.unfinished_carrier.is_empty())
         .await;
-    let header = h
-        .screen(220, 30)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let header = h.header();
     assert!(
         header.contains(
             "⚠ rotation at both ends of Acme voice trunk (Twilio Elastic SIP) NOT finished"
@@ -497,12 +492,7 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     h.settle().await;
     h.pump_until(|app| app.rotation.unfinished_carrier.is_empty())
         .await;
-    let header = h
-        .screen(220, 30)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let header = h.header();
     assert!(!header.contains("NOT finished"), "{header}");
     let status = cli(&["rotate", "status", "-o", "json"]);
     assert_eq!(

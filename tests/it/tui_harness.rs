@@ -269,6 +269,12 @@ impl Harness {
     pub fn screen(&mut self, width: u16, height: u16) -> String {
         render_text(&mut self.app, width, height)
     }
+
+    /// The header line, drawn wide enough for every badge.
+    pub fn header(&mut self) -> String {
+        let screen = self.screen(240, 30);
+        screen.lines().next().unwrap_or_default().to_string()
+    }
 }
 
 /// Renders `app` and returns the buffer's text, one line per row.

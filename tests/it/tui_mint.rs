@@ -68,6 +68,21 @@ pub fn cli_config_for(h: &Harness, read_only: bool) -> std::path::PathBuf {
     cfg
 }
 
+/// The demo's Unpod profile read-only, so that a mint stops before its promotion.
+fn read_only(profiles: &mut [telcreds::config::Profile]) {
+    profiles[1].readonly = true;
+}
+
+/// A mint stopped before its promotion (a read-only target) and closed in the UI.
+async fn parked_mint() -> Harness {
+    let mut h = Harness::start(Seed::Demo, Duration::ZERO, |p| read_only(p)).await;
+    mint_and_confirm(&mut h).await;
+    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
+    h.press(KeyCode::Esc);
+    h.settle().await;
+    h
+}
+
 /// `r`, `m`, then `y` on the plan: the whole run, settled.
 pub async fn mint_and_confirm(h: &mut Harness) {
     h.select_provider_of(ACME);
@@ -314,14 +329,9 @@ async fn a_mint_left_before_promotion_reopens_with_r_and_promotes_later() {
 /// A mint stopped before its promotion (a read-only target), then telcreds quit and
 /// started again: `r`, `m` on the account finds its secondary.
 async fn restarted_after_an_unfinished_mint() -> Harness {
-    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
-    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
-    mint_and_confirm(&mut h).await;
-    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
-    h.press(KeyCode::Esc);
-    h.settle().await;
+    let mut h = parked_mint().await;
     // The parked run is gone with the UI; its secondary is not.
-    h.restart(read_only).await;
+    h.restart(|p| read_only(p)).await;
     mint_and_confirm(&mut h).await;
     assert!(
         matches!(stage(&h), MintStage::Unfinished(_)),
@@ -593,12 +603,7 @@ async fn a_message_of_another_rotation_never_changes_the_screen_open() {
 /// the UI's journal and knows who holds which token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mint_parked_in_the_ui_is_seen_and_aborted_on_the_command_line() {
-    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
-    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
-    mint_and_confirm(&mut h).await;
-    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
-    h.press(KeyCode::Esc);
-    h.settle().await;
+    let h = parked_mint().await;
 
     // The command line, on the same platform and the same data directory.
     let cfg = cli_config_for(&h, true);
@@ -815,12 +820,7 @@ async fn r_offers_no_rotation_at_both_ends_when_the_carrier_end_was_not_found() 
 #[tokio::test]
 async fn after_a_promotion_whose_answer_was_lost_the_ui_says_it_went_through() {
     use telcreds::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
-    let read_only = |p: &mut Vec<telcreds::config::Profile>| p[1].readonly = true;
-    let mut h = Harness::start(Seed::Demo, Duration::ZERO, read_only).await;
-    mint_and_confirm(&mut h).await;
-    assert!(matches!(stage(&h), MintStage::Blocked { .. }));
-    h.press(KeyCode::Esc);
-    h.settle().await;
+    let mut h = parked_mint().await;
     // The promotion reaches Twilio; its answer is lost (the journal has "sent" only).
     let journal = Journal::open(h.data.path().join("journal.jsonl"));
     let target = JournalTarget::new(TargetKind::TwilioAccount, ACME, None);
@@ -838,7 +838,7 @@ async fn after_a_promotion_whose_answer_was_lost_the_ui_says_it_went_through() {
 
     // Started again: the parked run is gone with the UI, the journal is not, and
     // the account's token source still gives the token that was current.
-    h.restart(read_only).await;
+    h.restart(|p| read_only(p)).await;
     let mut accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
     for a in accounts.iter_mut().filter(|a| a.account_sid == ACME) {
         a.token = telcreds::config::TokenSource::Inline(current.clone());

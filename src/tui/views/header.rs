@@ -53,46 +53,30 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
             t.error,
         ));
     }
-    match app.rotation.unfinished_runs.as_slice() {
-        [] => {}
-        [run] => {
-            spans.push(Span::styled(" ─ ", t.muted));
-            spans.push(Span::styled(
-                format!(
-                    "⚠ rotation of {} NOT finished: {}",
-                    crate::domain::short_sid(&run.account_sid),
-                    run.stage
-                ),
-                t.warn,
-            ));
-        }
-        runs => {
-            spans.push(Span::styled(" ─ ", t.muted));
-            spans.push(Span::styled(
-                format!("⚠ {} rotations NOT finished", runs.len()),
-                t.warn,
-            ));
-        }
-    }
-    match app.rotation.unfinished_carrier.as_slice() {
-        [] => {}
-        [run] => {
-            spans.push(Span::styled(" ─ ", t.muted));
-            spans.push(Span::styled(
-                format!(
-                    "⚠ rotation at both ends of {} NOT finished",
-                    crate::text::printable(run.name.as_deref().unwrap_or(&run.credential_id))
-                ),
-                t.warn,
-            ));
-        }
-        runs => {
-            spans.push(Span::styled(" ─ ", t.muted));
-            spans.push(Span::styled(
-                format!("⚠ {} rotations at both ends NOT finished", runs.len()),
-                t.warn,
-            ));
-        }
+    let runs = not_finished(
+        &app.rotation.unfinished_runs,
+        |run| {
+            format!(
+                "⚠ rotation of {} NOT finished: {}",
+                crate::domain::short_sid(&run.account_sid),
+                run.stage
+            )
+        },
+        "rotations",
+    );
+    let carrier = not_finished(
+        &app.rotation.unfinished_carrier,
+        |run| {
+            format!(
+                "⚠ rotation at both ends of {} NOT finished",
+                crate::text::printable(run.name.as_deref().unwrap_or(&run.credential_id))
+            )
+        },
+        "rotations at both ends",
+    );
+    for text in runs.into_iter().chain(carrier) {
+        spans.push(Span::styled(" ─ ", t.muted));
+        spans.push(Span::styled(text, t.warn));
     }
     let jobs = app.jobs_in_flight();
     if jobs > 0 {
@@ -154,4 +138,13 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
             })
         });
     frame.render_widget(Paragraph::new(line).style(t.base), area);
+}
+
+/// What the header says of unfinished rotations: the one there is, or how many.
+fn not_finished<T>(items: &[T], one: impl Fn(&T) -> String, many: &str) -> Option<String> {
+    match items {
+        [] => None,
+        [item] => Some(one(item)),
+        items => Some(format!("⚠ {} {many} NOT finished", items.len())),
+    }
 }
