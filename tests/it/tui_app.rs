@@ -1392,3 +1392,86 @@ async fn the_sip_detail_pane_names_the_carrier_end_of_a_twilio_trunk_credential(
         "no carrier line for a server no Twilio trunk has:\n{screen}"
     );
 }
+
+/// True when `effects` read the journal again.
+fn reads_the_journal(effects: &[telcreds::tui::runtime::effect::Effect]) -> bool {
+    use telcreds::tui::runtime::effect::{Effect, Job};
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Work(Job::LoadJournal)))
+}
+
+/// A profile switch, ctrl-r, and the late answer of a rotation at both ends each
+/// read the journal again: what it shows unfinished (the header's badges) is never
+/// left as it was at start-up.
+#[tokio::test]
+async fn a_profile_switch_a_reload_and_a_late_rotation_answer_read_the_journal_again() {
+    let mut h = Harness::demo().await;
+    h.settle().await;
+    let switched = h.app.switch_profile(1);
+    assert!(reads_the_journal(&switched));
+    h.run(switched);
+    h.settle().await;
+    let reloaded = h.app.reload();
+    assert!(reads_the_journal(&reloaded));
+    h.run(reloaded);
+    h.settle().await;
+    // The answer of a rotation at both ends started on the other profile.
+    let late = Msg::Done {
+        generation: h.app.session.generation - 1,
+        job: 1,
+        answer: Answer::SipCarrierRotated {
+            name: "Acme voice".into(),
+            result: Err(telcreds::ops::Error::Refused("stopped".into())),
+        },
+    };
+    assert!(reads_the_journal(&h.app.update(late)));
+}
+
+/// What one profile showed is gone on the next: its probe results, the pane focus,
+/// and a rotation check still running (its plan never opens there).
+#[tokio::test]
+async fn a_profile_switch_forgets_the_probes_the_focus_and_a_rotation_check() {
+    let mut h = Harness::demo().await;
+    h.settle().await;
+    h.app.tables.probes.insert(
+        "c1".into(),
+        telcreds::probe::report::ProbeReport {
+            credential_id: "c1".into(),
+            credential_name: "c1".into(),
+            server: "sip.test".into(),
+            transport: "udp".into(),
+            time: chrono::Utc::now(),
+            checks: Vec::new(),
+        },
+    );
+    h.select_provider_of("AC759b765966b5b7c9cdfaa58072348b24");
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    assert!(h.app.overlay.is_none(), "the check runs");
+    // The detail pane has the keyboard.
+    h.press(KeyCode::Tab);
+    let switched = h.app.switch_profile(1);
+    h.run(switched);
+    h.settle().await;
+    assert!(h.app.tables.probes.is_empty());
+    assert!(
+        !matches!(h.app.overlay, Some(Overlay::RotationPlan { .. })),
+        "the other profile's plan opened"
+    );
+    // The arrows move the cursor, not the detail pane.
+    let before = h
+        .app
+        .tables
+        .current_list()
+        .selected_id()
+        .map(str::to_string);
+    h.press(KeyCode::Down);
+    let after = h
+        .app
+        .tables
+        .current_list()
+        .selected_id()
+        .map(str::to_string);
+    assert_ne!(after, before);
+}

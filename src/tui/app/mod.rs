@@ -244,6 +244,7 @@ impl App {
             return Vec::new();
         };
         self.calls.forget();
+        self.rotation.forget_check();
         self.timers.hide();
         self.tables.reset(self.session.caps().sip_credentials);
         self.overlay = None;
@@ -259,6 +260,8 @@ impl App {
                 token: None,
             }
             .into(),
+            // What a change left unfinished meanwhile (on any profile) shows.
+            Job::LoadJournal.into(),
         ]
     }
 
@@ -305,6 +308,8 @@ impl App {
         if self.session.caps().sip_credentials {
             effects.extend(self.call(Request::ListSip));
         }
+        // A rotation finished elsewhere (the command line) shows too.
+        effects.push(Job::LoadJournal.into());
         effects
     }
 

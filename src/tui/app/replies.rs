@@ -51,7 +51,14 @@ impl App {
                 answer,
             } => {
                 if generation != self.session.generation || !self.calls.finish(job) {
-                    return Vec::new();
+                    // Too late to show, but a rotation at both ends journals its
+                    // steps itself: what it left unfinished is read again.
+                    return match answer {
+                        Answer::SipCarrierRotated { .. } => {
+                            vec![crate::tui::runtime::effect::Job::LoadJournal.into()]
+                        }
+                        _ => Vec::new(),
+                    };
                 }
                 let effects = self.apply(job, answer);
                 self.loads_finished();

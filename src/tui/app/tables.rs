@@ -121,6 +121,8 @@ impl Tables {
     /// has no SIP credentials.
     pub(super) fn reset(&mut self, sip_credentials: bool) {
         self.detail = None;
+        self.focus = Focus::Table;
+        self.probes.clear();
         for list in [&mut self.providers, &mut self.verification] {
             *list = fresh_like(list);
         }
