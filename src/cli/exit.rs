@@ -161,6 +161,7 @@ impl Exit {
             ErrorKind::Refused => Exit::Refused,
             ErrorKind::Incomplete => Exit::Incomplete,
             ErrorKind::Usage => Exit::Usage,
+            ErrorKind::Interrupted => Exit::Interrupted,
             ErrorKind::Other => Exit::Other,
         }
     }

@@ -88,7 +88,7 @@ async fn an_account_or_list_that_cannot_be_read_makes_the_answer_unreadable() {
     .await;
     let end = find_carrier_end(&c, &accounts(&sb), &http()).await;
     assert!(
-        matches!(&end, CarrierEnd::Unreadable { why } if why.contains("credential list CL")),
+        matches!(&end, CarrierEnd::Unreadable { why, .. } if why.contains("credential list CL")),
         "{end:?}"
     );
     reqwest::Client::new()

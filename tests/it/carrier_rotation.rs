@@ -533,3 +533,23 @@ async fn a_probe_that_cannot_be_set_up_is_named_at_the_check() {
         "{check}"
     );
 }
+
+/// Twilio rate-limiting the trunk lookup is a transient failure (exit 7, try again),
+/// not a refusal by telcreds (8): a script retries it.
+#[tokio::test]
+async fn a_carrier_end_that_could_not_be_read_keeps_twilios_exit_code() {
+    let (sb, dir, cfg) = set_up().await;
+    fault(
+        &sb,
+        serde_json::json!({"kind": "rate_limited", "count": 20, "method": "GET",
+            "path_prefix": "/trunking/v1/Trunks"}),
+    )
+    .await;
+    let r = rotate(&cfg, &[]).await;
+    assert_said(
+        &r,
+        7,
+        "could not read everything needed to find the carrier end",
+    );
+    assert_no_canary(dir.path(), &[&r]);
+}

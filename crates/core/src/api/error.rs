@@ -162,6 +162,8 @@ pub enum ErrorKind {
     /// A change of several steps did not reach every target: the rotation is not
     /// finished.
     Incomplete,
+    /// Cancelled by the user (ctrl-c) before anything was changed.
+    Interrupted,
     /// Cannot be done this way: the platform has no such operation, or the
     /// profile's set-up is wrong.
     Usage,

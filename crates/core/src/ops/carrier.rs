@@ -9,11 +9,12 @@
 //! username of a rotation without downtime.
 
 use crate::api::twilio_trunking::{ListCredential, TwilioTrunking};
-use crate::api::{ApiError, Http};
+use crate::api::{ApiError, ErrorKind, Http};
 use crate::config::TwilioAccount;
 use crate::domain::SipCredential;
 use crate::domain::server::{Host, ServerError, parse_sip_server};
 use crate::domain::validate::{SIP_PASSWORD_MAX, SIP_TEXT_MAX};
+use crate::ops::Error;
 use crate::secret::Secret;
 use serde::Serialize;
 
@@ -89,6 +90,10 @@ pub enum CarrierEnd {
     Unreadable {
         /// What could not be read, and why.
         why: String,
+        /// The class of the first failure (Twilio's, or the account's token), for
+        /// exit codes.
+        #[serde(skip)]
+        kind: ErrorKind,
     },
 }
 
@@ -105,7 +110,7 @@ impl CarrierEnd {
     pub fn missing(&self) -> Option<String> {
         match self {
             CarrierEnd::Found(_) => None,
-            CarrierEnd::NotFound { why } | CarrierEnd::Unreadable { why } => Some(why.clone()),
+            CarrierEnd::NotFound { why } | CarrierEnd::Unreadable { why, .. } => Some(why.clone()),
             CarrierEnd::Ambiguous { candidates } => Some(format!(
                 "{} credentials match, so which one the carrier checks is unclear: {}",
                 candidates.len(),
@@ -187,8 +192,8 @@ pub async fn find_carrier_end(
         let a = account.clone();
         let token = tokio::task::spawn_blocking(move || a.resolve_token())
             .await
-            .map_err(|e| e.to_string())
-            .and_then(|t| t.map_err(|e| e.to_string()));
+            .map_err(|e| (e.to_string(), ErrorKind::Other))
+            .and_then(|t| t.map_err(|e| (e.to_string(), Error::from(e).kind())));
         match token {
             Ok(token) => {
                 let client = TwilioTrunking::new(
@@ -200,8 +205,8 @@ pub async fn find_carrier_end(
                 );
                 search(&client, host, user).await
             }
-            Err(e) => Search {
-                errors: vec![format!("Twilio account {}: {e}", account.account_sid)],
+            Err((e, kind)) => Search {
+                errors: vec![(format!("Twilio account {}: {e}", account.account_sid), kind)],
                 ..Search::default()
             },
         }
@@ -217,15 +222,15 @@ struct Search {
     trunks: Vec<(String, Vec<String>)>,
     /// Credentials of the username in those trunks' lists.
     matches: Vec<CarrierLink>,
-    /// What could not be read.
-    errors: Vec<String>,
+    /// What could not be read, and the class of each failure.
+    errors: Vec<(String, ErrorKind)>,
 }
 
 /// Reads one account's trunks at `host` and their lists for `user`.
 async fn search(client: &TwilioTrunking, host: &str, user: &str) -> Search {
     let account = client.account_sid().to_string();
     let mut out = Search::default();
-    let fail = |what: String, e: ApiError| format!("{what}: {e}");
+    let fail = |what: String, e: ApiError| (format!("{what}: {e}"), e.kind());
     let trunks = match client.list_trunks().await {
         Ok(t) => t,
         Err(e) => {
@@ -289,12 +294,14 @@ fn decide(host: &str, user: &str, searches: Vec<Search>) -> CarrierEnd {
         errors.extend(s.errors);
     }
     let shown_user = crate::text::printable(user);
-    if !errors.is_empty() {
+    if let Some((_, kind)) = errors.first() {
+        let said: Vec<&str> = errors.iter().map(|(e, _)| e.as_str()).collect();
         return CarrierEnd::Unreadable {
             why: format!(
                 "could not read everything needed to find the carrier end: {}",
-                errors.join("; ")
+                said.join("; ")
             ),
+            kind: *kind,
         };
     }
     match matches.len() {
@@ -457,7 +464,10 @@ mod tests {
                 .starts_with("2 credentials match")
         );
         let broken = Search {
-            errors: vec!["the trunks of Twilio account AC2: unauthorized".into()],
+            errors: vec![(
+                "the trunks of Twilio account AC2: unauthorized".into(),
+                ErrorKind::Auth,
+            )],
             ..Search::default()
         };
         let found = Search {
@@ -466,7 +476,7 @@ mod tests {
         };
         assert!(matches!(
             decide("h", "vx-01", vec![found, broken]),
-            CarrierEnd::Unreadable { why } if why.contains("AC2: unauthorized")
+            CarrierEnd::Unreadable { why, kind: ErrorKind::Auth } if why.contains("AC2: unauthorized")
         ));
         assert_eq!(
             decide(

@@ -769,8 +769,14 @@ fn stage_words(action: Action, outcome: Outcome) -> &'static str {
 pub enum NotPlanned {
     /// The credential has no carrier end telcreds can rotate (not found, several,
     /// a list or account not read), and why.
-    NoCarrierEnd(String),
-    /// The trunk's Twilio account is not configured, or its token cannot be read.
+    NoCarrierEnd {
+        /// Why, for people.
+        why: String,
+        /// Refused when there is none (or several); the failure's class when the
+        /// carrier could not be read.
+        kind: ErrorKind,
+    },
+    /// The trunk's Twilio account is not configured.
     Account(String),
     /// The carrier's credential list could not be read.
     Carrier(ApiError),
@@ -783,7 +789,7 @@ impl std::error::Error for NotPlanned {}
 impl std::fmt::Display for NotPlanned {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NotPlanned::NoCarrierEnd(why) => write!(f, "no carrier end: {why}"),
+            NotPlanned::NoCarrierEnd { why, .. } => write!(f, "no carrier end: {why}"),
             NotPlanned::Account(why) => f.write_str(why),
             NotPlanned::Username(why) => write!(f, "{why}"),
             NotPlanned::Carrier(e) => {
@@ -794,11 +800,12 @@ impl std::fmt::Display for NotPlanned {
 }
 
 impl NotPlanned {
-    /// The error kind, for exit codes: the platform's or the carrier's when one
-    /// answered, else a refusal.
+    /// The error kind, for exit codes: the carrier's when it could not be read,
+    /// else a refusal.
     pub fn kind(&self) -> ErrorKind {
         match self {
             NotPlanned::Carrier(e) => e.kind(),
+            NotPlanned::NoCarrierEnd { kind, .. } => *kind,
             _ => ErrorKind::Refused,
         }
     }
@@ -861,10 +868,15 @@ pub async fn plan_carrier_rotation(
     let link = match find_carrier_end(&credential, accounts, http).await {
         CarrierEnd::Found(link) => link,
         other => {
+            let kind = match &other {
+                CarrierEnd::Unreadable { kind, .. } => *kind,
+                _ => ErrorKind::Refused,
+            };
             let why = other.missing();
-            return Err(NotPlanned::NoCarrierEnd(
-                why.unwrap_or_else(|| "no carrier end was found".to_string()),
-            )
+            return Err(NotPlanned::NoCarrierEnd {
+                why: why.unwrap_or_else(|| "no carrier end was found".to_string()),
+                kind,
+            }
             .into());
         }
     };
@@ -908,14 +920,13 @@ fn account<'a>(accounts: &'a [TwilioAccount], sid: &str) -> Result<&'a TwilioAcc
         })
 }
 
-/// The account's trunking client, its token read off the async threads.
-async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, NotPlanned> {
+/// The account's trunking client, its token read off the async threads (a token
+/// source that fails keeps its error: ctrl-c on a `token_cmd` is a cancellation).
+async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, Error> {
     let source = account.clone();
-    let unread = |why: String| NotPlanned::Account(format!("the account's token: {why}"));
     let token = tokio::task::spawn_blocking(move || source.resolve_token())
         .await
-        .map_err(|e| unread(e.to_string()))?
-        .map_err(|e| unread(e.to_string()))?;
+        .map_err(|e| NotPlanned::Account(format!("the account's token: {e}")))??;
     Ok(TwilioTrunking::new(
         http.clone(),
         &account.twilio_api_base,

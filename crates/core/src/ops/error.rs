@@ -83,6 +83,9 @@ impl Error {
             Error::Platform(e) => e.kind(),
             Error::Invalid { .. } => ErrorKind::Validation,
             Error::Refused(_) => ErrorKind::Refused,
+            Error::Config(c) if matches!(**c, ConfigError::Interrupted { .. }) => {
+                ErrorKind::Interrupted
+            }
             Error::Config(_) => ErrorKind::Usage,
             Error::Mint(m) => m.kind(),
             Error::Check(c) => c.kind(),
@@ -150,6 +153,16 @@ mod tests {
             Error::from(MintFailure::ApiNotEnabled(ApiError::Timeout)).kind(),
             ErrorKind::Usage
         );
+    }
+
+    #[test]
+    fn ctrl_c_on_a_token_cmd_is_a_cancellation_wherever_it_is_met() {
+        let interrupted = ConfigError::Interrupted {
+            profile: "acme".into(),
+            section: crate::config::TWILIO_ACCOUNT,
+            key: "token_cmd".into(),
+        };
+        assert_eq!(Error::from(interrupted).kind(), ErrorKind::Interrupted);
     }
 
     #[test]
