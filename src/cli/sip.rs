@@ -19,7 +19,7 @@ use crate::ops::Error;
 use crate::ops::carrier::{
     CarrierEnd, CarrierLink, carrier_password_problem, find_carrier_end, generate_carrier_password,
 };
-use crate::ops::carrier_rotation::{CarrierPlan, CarrierRotation, StepOutcome};
+use crate::ops::carrier_rotation::{CarrierRotation, StepOutcome};
 use crate::ops::{PasswordChange, Prober, SipEdit};
 use crate::secret::Secret;
 use serde::Serialize;
@@ -445,7 +445,7 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
         })?;
     let plan = &planned.plan;
     if ctx.output == OutputFormat::Table {
-        for line in carrier_plan_lines(plan) {
+        for line in plan.lines() {
             eprintln!("{line}");
         }
     }
@@ -454,8 +454,7 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
             &ctx.profile,
             "Rotate at both ends (carrier and platform) the password of SIP credential",
             &plan.credential_name,
-            plan.in_place
-                .then_some("calls through this trunk fail between the two changes"),
+            plan.warning(),
             a.yes,
         )?;
     }
@@ -485,38 +484,6 @@ async fn rotate_both_ends(ctx: &Context, a: SipRotateArgs) -> Result<(), CliErro
         let last = report.summary().pop().map(|l| l.text).unwrap_or_default();
         Err(CliError::new(Exit::Incomplete, last))
     }
-}
-
-/// What a rotation at both ends will do, a line each.
-fn carrier_plan_lines(plan: &CarrierPlan) -> Vec<String> {
-    let old = &plan.old;
-    let mut lines = vec![format!(
-        "SIP credential {} ({}): carrier end {}",
-        crate::text::printable(&plan.credential_name),
-        plan.credential_id,
-        crate::text::printable(&old.describe())
-    )];
-    if plan.resumed {
-        lines.push(format!(
-            "finishing the rotation to {} that did not finish (the journal says where it \
-             stopped)",
-            crate::text::printable(&plan.new_username)
-        ));
-    } else if plan.in_place {
-        lines.push(
-            "in place: the password changes at the carrier, then on the platform; calls \
-             fail in between"
-                .to_string(),
-        );
-    } else {
-        lines.push(format!(
-            "add {} to the carrier's list, give the platform the new pair, check it, then \
-             delete {}: no call fails in between",
-            crate::text::printable(&plan.new_username),
-            crate::text::printable(&old.username)
-        ));
-    }
-    lines
 }
 
 /// A new password for a change's JSON answer: only with `--show-secrets`. A

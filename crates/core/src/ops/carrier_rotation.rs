@@ -61,6 +61,47 @@ pub struct CarrierPlan {
     pub resumed: bool,
 }
 
+impl CarrierPlan {
+    /// What the rotation will do, a line each, in the words both frontends show.
+    pub fn lines(&self) -> Vec<String> {
+        let (plan, old) = (self, &self.old);
+        let mut lines = vec![format!(
+            "SIP credential {} ({}): carrier end {}",
+            crate::text::printable(&plan.credential_name),
+            plan.credential_id,
+            crate::text::printable(&old.describe())
+        )];
+        if plan.resumed {
+            lines.push(format!(
+                "finishing the rotation to {} that did not finish (the journal says where it \
+                 stopped)",
+                crate::text::printable(&plan.new_username)
+            ));
+        } else if plan.in_place {
+            lines.push(
+                "in place: the password changes at the carrier, then on the platform; calls \
+                 fail in between"
+                    .to_string(),
+            );
+        } else {
+            lines.push(format!(
+                "add {} to the carrier's list, give the platform the new pair, check it, then \
+                 delete {}: no call fails in between",
+                crate::text::printable(&plan.new_username),
+                crate::text::printable(&old.username)
+            ));
+        }
+        lines
+    }
+
+    /// What the user must know before confirming: calls fail in between when the
+    /// password changes in place.
+    pub fn warning(&self) -> Option<&'static str> {
+        self.in_place
+            .then_some("calls through this trunk fail between the two changes")
+    }
+}
+
 /// How one step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome", content = "detail")]
