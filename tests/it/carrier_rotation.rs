@@ -467,6 +467,13 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     h.select_sip(TRUNK);
     h.press(KeyCode::Char('r'));
     h.press(KeyCode::Char('b'));
+    h.settle().await;
+    // The question says the run that did not finish is finished.
+    let asked = h.screen(140, 30);
+    assert!(
+        asked.contains("finishing the rotation to vx-01-r2 that did not finish"),
+        "{asked}"
+    );
     h.press(KeyCode::Char('y'));
     h.settle().await;
     let Some(Overlay::Report { lines, .. }) = &h.app.overlay else {
@@ -552,4 +559,48 @@ async fn a_carrier_end_that_could_not_be_read_keeps_twilios_exit_code() {
         "could not read everything needed to find the carrier end",
     );
     assert_no_canary(dir.path(), &[&r]);
+}
+
+/// What the UI asked about is what runs: a plan that changed between the question
+/// and the answer (here another rotation ran meanwhile) is refused, nothing sent.
+#[tokio::test]
+async fn a_confirmed_plan_that_changed_meanwhile_is_refused_and_nothing_is_sent() {
+    use telcreds::ops::carrier::generate_carrier_password;
+    use telcreds::ops::{Context, Error, Prober, Stores};
+    let (sb, dir, cfg) = set_up().await;
+    let config = telcreds::config::Config::load(&cfg).unwrap();
+    let core = Context {
+        http: crate::support::http(),
+        stores: Stores::in_dir(dir.path()),
+        profiles: config.profiles.clone(),
+        twilio_accounts: config.twilio_accounts.clone(),
+    };
+    let ops = core
+        .connect(config.profile("sandbox-dasha").unwrap())
+        .unwrap();
+    let shown = core
+        .plan_carrier_rotation(&ops, TRUNK, false)
+        .await
+        .unwrap()
+        .plan;
+    assert_said(&rotate(&cfg, &[]).await, 0, "rotated at both ends");
+    let before = requests(&sb).await.len();
+    let answer = core
+        .rotate_confirmed(
+            &ops,
+            &shown,
+            generate_carrier_password(),
+            &Prober::default(),
+        )
+        .await;
+    let Err(Error::Refused(why)) = answer else {
+        panic!("ran a plan that was not shown: {answer:?}");
+    };
+    assert!(why.contains("changed since it was shown"), "{why}");
+    let sent: Vec<_> = requests(&sb).await[before..]
+        .iter()
+        .filter(|(m, _, _)| m != "GET")
+        .cloned()
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
 }

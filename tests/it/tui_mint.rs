@@ -752,10 +752,17 @@ async fn r_then_b_rotates_a_trunk_credential_at_both_ends() {
     assert!(how.contains("both ends"), "{how}");
     assert!(how.contains("calls FAIL"), "{how}");
     h.press(KeyCode::Char('b'));
+    h.settle().await;
     assert!(
         matches!(h.app.overlay, Some(Overlay::Confirm { .. })),
         "asked first: {:?}",
         h.app.status.flash
+    );
+    // It asks with the plan read from both ends, in the command line's words.
+    let asked = h.screen(140, 30);
+    assert!(
+        asked.contains("add vx-01-r2 to the carrier's list") && asked.contains("delete vx-01"),
+        "{asked}"
     );
     h.press(KeyCode::Char('y'));
     h.settle().await;

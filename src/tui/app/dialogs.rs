@@ -99,15 +99,13 @@ impl App {
     fn sip_rotate_how_key(&mut self, id: String, name: String, key: KeyEvent) -> Vec<Effect> {
         match key.code {
             KeyCode::Char('b') => {
-                let details = vec![
-                    "A new user and password are added to the trunk's credential list at the"
-                        .to_string(),
-                    "carrier, the platform gets them, they are checked, then the old ones"
-                        .to_string(),
-                    "are deleted at the carrier. The password is generated.".to_string(),
-                ];
-                self.open_confirm(ConfirmTarget::SipCarrier { id, name }, None, details);
-                Vec::new()
+                // Both ends are read first: the question says what will be done.
+                self.set_progress(format!("reading both ends of {name}…"));
+                self.call(Request::PlanSipCarrier {
+                    id,
+                    name,
+                    accounts: self.session.twilio_accounts().to_vec(),
+                })
             }
             KeyCode::Char('d') => self.ask_sip_password(id, name),
             KeyCode::Esc | KeyCode::Char('q') => {
@@ -417,9 +415,9 @@ impl App {
                             password: password.clone(),
                         }
                     }
-                    ConfirmTarget::SipCarrier { id, name } => Request::RotateSipCarrier {
-                        id: id.clone(),
+                    ConfirmTarget::SipCarrier { name, plan } => Request::RotateSipCarrier {
                         name: name.clone(),
+                        plan: plan.clone(),
                         accounts: self.session.twilio_accounts().to_vec(),
                     },
                     ConfirmTarget::Sip(plan) => Request::DeleteSip {

@@ -29,12 +29,12 @@ pub enum ConfirmTarget {
         /// The new password, sent once confirmed.
         password: Secret,
     },
-    /// A SIP credential's password rotated at both ends of its trunk.
+    /// A SIP credential's password rotated at both ends of its trunk, as planned.
     SipCarrier {
-        /// The credential.
-        id: String,
         /// Its name.
         name: String,
+        /// What the rotation does, read from both ends before asking.
+        plan: Box<crate::ops::carrier_rotation::CarrierPlan>,
     },
 }
 

@@ -181,6 +181,9 @@ impl App {
                 }
             }
             Answer::SipRotated { name, result } => self.sip_rotated(job, &name, result),
+            Answer::SipCarrierPlanned { name, result } => {
+                return self.sip_carrier_planned(name, result);
+            }
             Answer::SipCarrierRotated { name, result } => {
                 return self.sip_carrier_rotated(job, &name, result);
             }
@@ -325,6 +328,29 @@ impl App {
                 self.set_flash(format!("✗ could not {tried}: {e}"), true);
             }
         }
+    }
+
+    /// Both ends read: the question, with what the rotation will do; or why it
+    /// cannot be done.
+    fn sip_carrier_planned(
+        &mut self,
+        name: String,
+        result: Result<Box<crate::ops::carrier_rotation::CarrierPlan>, Error>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(plan) => {
+                self.status.clear_flash();
+                let mut details = plan.lines();
+                details.extend(plan.warning().map(|w| format!("⚠ {w}")));
+                details.push("The password is generated.".to_string());
+                self.open_confirm(ConfirmTarget::SipCarrier { name, plan }, None, details);
+            }
+            Err(why) => self.set_flash(
+                format!("✗ cannot rotate {name} at both ends: {why}; nothing was changed"),
+                true,
+            ),
+        }
+        Vec::new()
     }
 
     /// A rotation at both ends ended: its report on screen, the list read again

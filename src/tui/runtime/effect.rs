@@ -69,13 +69,23 @@ pub enum Request {
         /// The new password.
         password: Secret,
     },
-    /// Rotate a SIP credential's password at both ends of its trunk (a generated
-    /// password; an unfinished run of it is finished).
-    RotateSipCarrier {
+    /// Read both ends of a SIP credential's trunk: what rotating its password there
+    /// would do (an unfinished run of it is finished), to ask before.
+    PlanSipCarrier {
         /// The credential.
         id: String,
         /// Its name, for messages.
         name: String,
+        /// The Twilio accounts its carrier end may be in.
+        accounts: Vec<crate::config::TwilioAccount>,
+    },
+    /// Rotate a SIP credential's password at both ends of its trunk as `plan` (the
+    /// one confirmed) says, with a generated password.
+    RotateSipCarrier {
+        /// Its name, for messages.
+        name: String,
+        /// What was confirmed.
+        plan: Box<crate::ops::carrier_rotation::CarrierPlan>,
         /// The Twilio accounts its carrier end may be in.
         accounts: Vec<crate::config::TwilioAccount>,
     },
@@ -129,6 +139,9 @@ impl Request {
             Request::DeleteProvider(plan) => format!("delete provider \"{}\"", plan.name),
             Request::RotateSipPassword { name, .. } => {
                 format!("change the password of SIP credential \"{name}\"")
+            }
+            Request::PlanSipCarrier { name, .. } => {
+                format!("read both ends of SIP credential \"{name}\"")
             }
             Request::RotateSipCarrier { name, .. } => {
                 format!("rotate SIP credential \"{name}\" at both ends")
@@ -209,6 +222,13 @@ pub enum Answer {
         name: String,
         /// Done, or why not.
         result: Result<(), Error>,
+    },
+    /// [`Request::PlanSipCarrier`]: what the rotation would do, or why it cannot.
+    SipCarrierPlanned {
+        /// Its name.
+        name: String,
+        /// The plan.
+        result: Result<Box<crate::ops::carrier_rotation::CarrierPlan>, Error>,
     },
     /// [`Request::RotateSipCarrier`]: the run's report, or why it did not start.
     SipCarrierRotated {

@@ -5,7 +5,7 @@
 use crate::api::Http;
 use crate::config::{ConfigError, Profile, SourceError};
 use crate::ops::rotation::{self, CheckFailure, Decision, MintSetup, RotationRun, RunEvent};
-use crate::ops::{Context, Done, Error, Ops, Prober, Stores};
+use crate::ops::{Context, Done, Ops, Prober, Stores};
 use crate::tui::components::form::FormSubmission;
 use crate::tui::runtime::effect::{
     Answer, CheckOutcome, Job, Msg, Request, RotationJob, RotationMsg, Saved,
@@ -322,12 +322,31 @@ pub async fn perform(
             let result = reported(ops.rotate_sip_password(&id, &password).await, tx);
             Answer::SipRotated { name, result }
         }
-        Request::RotateSipCarrier { id, name, accounts } => {
+        Request::PlanSipCarrier { id, name, accounts } => {
             let core = Context {
                 twilio_accounts: accounts,
                 ..core.clone()
             };
-            let result = rotate_both_ends(ops, &id, &core, prober).await;
+            let result = core
+                .plan_carrier_rotation(ops, &id, false)
+                .await
+                .map(|planned| Box::new(planned.plan));
+            Answer::SipCarrierPlanned { name, result }
+        }
+        Request::RotateSipCarrier {
+            name,
+            plan,
+            accounts,
+        } => {
+            let core = Context {
+                twilio_accounts: accounts,
+                ..core.clone()
+            };
+            let password = crate::ops::carrier::generate_carrier_password();
+            let result = core
+                .rotate_confirmed(ops, &plan, password, prober)
+                .await
+                .map(Box::new);
             Answer::SipCarrierRotated { name, result }
         }
         Request::Verify { id } => {
@@ -339,23 +358,6 @@ pub async fn perform(
             Answer::Probed { id, name, result }
         }
     }
-}
-
-/// Plans and runs the rotation of SIP credential `id` at both ends with a generated
-/// password, checked by a REGISTER probe where one can be set up.
-async fn rotate_both_ends(
-    ops: &Ops,
-    id: &str,
-    core: &Context,
-    prober: &Prober,
-) -> Result<Box<crate::ops::carrier_rotation::CarrierReport>, Error> {
-    use crate::ops::carrier_rotation::CarrierRotation;
-    let planned = core.plan_carrier_rotation(ops, id, false).await?;
-    let password = crate::ops::carrier::generate_carrier_password();
-    let report = CarrierRotation::new(ops, planned, password, prober)
-        .run()
-        .await;
-    Ok(Box::new(report))
 }
 
 /// `token` checked with Twilio (warnings reported), then its plan, or why there is

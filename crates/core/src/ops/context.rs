@@ -2,9 +2,11 @@
 //! stores, and the config's profiles and Twilio accounts (for what spans profiles: a
 //! rotation, a carrier end).
 
-use super::carrier_rotation::{PlannedCarrierRotation, plan_carrier_rotation};
+use super::carrier_rotation::{
+    CarrierPlan, CarrierReport, CarrierRotation, PlannedCarrierRotation, plan_carrier_rotation,
+};
 use super::rotation::RunContext;
-use super::{Error, Ops, Stores};
+use super::{Error, Ops, Prober, Stores};
 use crate::api::Http;
 use crate::config::{ConfigError, Profile, TwilioAccount};
 use crate::secret::Secret;
@@ -58,5 +60,31 @@ impl Context {
         in_place: bool,
     ) -> Result<PlannedCarrierRotation, Error> {
         plan_carrier_rotation(ops, &self.twilio_accounts, &self.http, id, in_place).await
+    }
+
+    /// Runs the rotation at both ends the user confirmed: planned again (nothing is
+    /// kept between the question and the answer), and refused, nothing sent, when
+    /// the plan is no longer the one shown.
+    pub async fn rotate_confirmed(
+        &self,
+        ops: &Ops,
+        confirmed: &CarrierPlan,
+        password: Secret,
+        prober: &Prober,
+    ) -> Result<CarrierReport, Error> {
+        let id = &confirmed.credential_id;
+        let planned = self
+            .plan_carrier_rotation(ops, id, confirmed.in_place)
+            .await?;
+        if planned.plan != *confirmed {
+            return Err(Error::Refused(format!(
+                "what the rotation of SIP credential {id} at both ends would do changed \
+                 since it was shown (now: {}): nothing was changed; ask again",
+                planned.plan.lines().join("; ")
+            )));
+        }
+        Ok(CarrierRotation::new(ops, planned, password, prober)
+            .run()
+            .await)
     }
 }
