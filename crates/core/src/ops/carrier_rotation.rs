@@ -710,10 +710,19 @@ impl UnfinishedCarrierRun {
 }
 
 /// The command that rotates (or finishes rotating) SIP credential `id` of `profile`
-/// at both ends.
+/// at both ends, each word quoted for a shell where it must be, and printable.
 fn finish_command(profile: &str, id: &str, in_place: bool) -> String {
+    let word = |w: &str| {
+        let w = crate::text::printable(w);
+        // Only a NUL cannot be quoted, and printable text holds none.
+        shlex::try_quote(&w).map_or_else(|_| w.to_string(), |q| q.into_owned())
+    };
     let in_place = if in_place { " --in-place" } else { "" };
-    format!("telcreds -p {profile} sip rotate {id} --carrier{in_place}")
+    format!(
+        "telcreds -p {} sip rotate {} --carrier{in_place}",
+        word(profile),
+        word(id)
+    )
 }
 
 /// The rotations at both ends the journal shows started and not finished. One
@@ -975,4 +984,24 @@ async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking
         &account.account_sid,
         token,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_finish_command_can_be_pasted_into_a_shell() {
+        assert_eq!(
+            finish_command("prod", "c2", false),
+            "telcreds -p prod sip rotate c2 --carrier"
+        );
+        let hostile = finish_command("acme prod", "c2\u{1b}[2J", true);
+        assert!(!hostile.contains('\u{1b}'), "{hostile:?}");
+        assert!(
+            hostile.starts_with("telcreds -p 'acme prod' sip rotate '")
+                && hostile.ends_with("' --carrier --in-place"),
+            "{hostile}"
+        );
+    }
 }
