@@ -731,7 +731,11 @@ pub fn unfinished_carrier_runs(entries: &[JournalEntry]) -> Vec<UnfinishedCarrie
     let mut open: Vec<UnfinishedCarrierRun> = Vec::new();
     for e in entries {
         let Some(record) = &e.carrier else { continue };
-        let at = open.iter().position(|r| r.credential_id == e.target.id);
+        let profile = e.profile.as_deref().unwrap_or_default();
+        // The same id on two profiles (two platforms or organisations) is two runs.
+        let at = open
+            .iter()
+            .position(|r| r.credential_id == e.target.id && r.profile == profile);
         let ends = match (e.action, e.outcome) {
             // The old credential deleted: done.
             (Action::CarrierDelete, Outcome::Ok) => {
@@ -758,7 +762,7 @@ pub fn unfinished_carrier_runs(entries: &[JournalEntry]) -> Vec<UnfinishedCarrie
             Some(i) => i,
             None => {
                 open.push(UnfinishedCarrierRun {
-                    profile: e.profile.clone().unwrap_or_default(),
+                    profile: profile.to_string(),
                     credential_id: e.target.id.clone(),
                     name: e.target.name.clone(),
                     account_sid: e.account.clone().unwrap_or_default(),
@@ -1003,5 +1007,35 @@ mod tests {
                 && hostile.ends_with("' --carrier --in-place"),
             "{hostile}"
         );
+    }
+
+    #[test]
+    fn runs_of_the_same_credential_id_on_two_profiles_are_told_apart() {
+        let record = |acted_on: Option<&str>| CarrierRecord {
+            trunk_sid: "TK1".into(),
+            list_sid: "CL1".into(),
+            old_sid: "CR1".into(),
+            old_username: "vx-01".into(),
+            new_username: "vx-01-r2".into(),
+            in_place: false,
+            acted_on: acted_on.map(str::to_string),
+        };
+        let entry = |profile: &str, action: Action, acted_on: Option<&str>| {
+            JournalEntry::new(
+                action,
+                JournalTarget::new(TargetKind::SipCredential, "c1", None),
+            )
+            .on_named(profile, &crate::domain::Platform::Dasha)
+            .carrier(record(acted_on))
+        };
+        // Both profiles start a run; only the one on "a" ends (its old one deleted).
+        let entries = vec![
+            entry("a", Action::CarrierCreate, None),
+            entry("b", Action::CarrierCreate, None),
+            entry("a", Action::CarrierDelete, Some("CR1")),
+        ];
+        let open = unfinished_carrier_runs(&entries);
+        let profiles: Vec<&str> = open.iter().map(|r| r.profile.as_str()).collect();
+        assert_eq!(profiles, ["b"]);
     }
 }
