@@ -865,3 +865,28 @@ async fn after_a_promotion_whose_answer_was_lost_the_ui_says_it_went_through() {
     );
     assert!(!said.contains("new token"), "{said}");
 }
+
+/// An account whose token source fails: `r`, `m` says which account's, as the
+/// command line does, and that nothing was changed.
+#[tokio::test]
+async fn a_current_token_that_cannot_be_read_names_its_account() {
+    let mut h = Harness::demo().await;
+    let mut accounts = telcreds::tui::runtime::demo::twilio_accounts(&h.sandbox);
+    for a in accounts.iter_mut().filter(|a| a.account_sid == ACME) {
+        a.name = "acme".into();
+        a.token = telcreds::config::TokenSource::Env("TELCREDS_TEST_NEVER_SET".into());
+    }
+    h.app.set_twilio_accounts(accounts);
+    h.settle().await;
+    h.select_provider_of(ACME);
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Char('m'));
+    h.settle().await;
+    let said = h.app.status.flash.as_ref().map(|f| f.text.clone());
+    let said = said.unwrap_or_default();
+    assert!(
+        said.contains("twilio account \"acme\"") && said.contains("TELCREDS_TEST_NEVER_SET"),
+        "{said}"
+    );
+    assert!(said.ends_with("nothing was changed"), "{said}");
+}

@@ -2,7 +2,7 @@
 //! whatever overlay is open.
 
 use super::{App, ConfirmTarget, Overlay, PromptPurpose, Tab};
-use crate::config::{Confirmation, TokenSource};
+use crate::config::Confirmation;
 use crate::domain::validate;
 use crate::tui::components::confirm::{ConfirmDialog, ConfirmEvent, ProfileTag};
 use crate::tui::components::form::{Form, FormEvent};
@@ -520,7 +520,7 @@ impl App {
                         prompt.set_busy(true);
                         let job = self.check_current(
                             account_sid.clone(),
-                            TokenSource::Inline(secret),
+                            crate::ops::rotation::CurrentToken::Typed(secret),
                             setup.clone(),
                         );
                         self.overlay = Some(Overlay::Prompt {

@@ -4,8 +4,8 @@
 //! screen; a minted token is promoted when no target is left on the old one.
 
 use super::{App, NEW_TOKEN, Overlay, PromptPurpose};
-use crate::config::TokenSource;
 use crate::domain::Tone;
+use crate::ops::rotation::CurrentToken;
 use crate::ops::rotation::{
     CheckedToken, Decision, Disposition, MintSetup, NotPromoted, Plan, RotationRun, RotationTarget,
     RunKind, RunStage,
@@ -181,8 +181,8 @@ impl App {
                 accounts_base: acc.twilio_accounts_base.clone(),
                 store_cmd: acc.store_cmd.clone(),
             });
-            let source = acc.token.clone();
-            return vec![self.check_current(account_sid, source, setup)];
+            let current = CurrentToken::Configured(acc.clone());
+            return vec![self.check_current(account_sid, current, setup)];
         }
         let accounts_base =
             match crate::config::accounts_base_of(self.session.profiles(), &account_sid) {
@@ -222,7 +222,7 @@ impl App {
     pub(super) fn check_current(
         &mut self,
         account_sid: String,
-        current: TokenSource,
+        current: CurrentToken,
         setup: Arc<MintSetup>,
     ) -> Effect {
         let check_id = self.calls.next_id();

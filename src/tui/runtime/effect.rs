@@ -3,7 +3,7 @@
 //! [`Msg`] over a channel. Every call carries the profile generation it was made for.
 
 use crate::api::ListPage;
-use crate::config::{ConfigError, Profile, TokenSource};
+use crate::config::{ConfigError, Profile};
 use crate::domain::{Dependants, PhoneNumber, Provider, SipCredential, VerificationResult};
 use crate::history::Record;
 use crate::journal::JournalEntry;
@@ -295,7 +295,7 @@ pub enum RotationJob {
         /// The account being rotated.
         account_sid: String,
         /// Where the current token comes from (resolved off the UI thread).
-        current: TokenSource,
+        current: crate::ops::rotation::CurrentToken,
         /// Where the account's Accounts API is, and where the new token goes.
         setup: Arc<MintSetup>,
     },

@@ -420,12 +420,20 @@ async fn run_rotation(
         } => {
             let resolved = tokio::task::spawn_blocking(move || current.resolve())
                 .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+                .unwrap_or_else(|e| {
+                    let stopped = crate::config::SourceError::Stopped(e.to_string());
+                    Err(CheckFailure::Unreadable(Arc::new(
+                        ConfigError::TokenSource {
+                            profile: String::new(),
+                            section: crate::config::TWILIO_ACCOUNT,
+                            key: "token".into(),
+                            reason: stopped,
+                        },
+                    )))
+                });
             let token = match resolved {
                 Ok(token) => token,
-                Err(why) => {
-                    let failure = CheckFailure::Unreadable(why);
+                Err(failure) => {
                     let outcome = CheckOutcome::Failed(failure);
                     let _ = tx.send(Msg::Rotation {
                         run,

@@ -2,12 +2,13 @@
 
 use crate::api::twilio::check_credentials;
 use crate::api::{ApiError, ErrorKind, Http, TwilioVerdict};
-use crate::config::{DEFAULT_TWILIO_API_BASE, Profile};
+use crate::config::{ConfigError, DEFAULT_TWILIO_API_BASE, Profile, TwilioAccount};
 use crate::domain::validate::{self, FieldError, field};
 use crate::journal::{Action, Journal, JournalEntry, JournalTarget, TargetKind};
 use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
+use std::sync::Arc;
 
 /// Checks the Account SID and token formats locally, then the pair with Twilio at
 /// `twilio_base`. A local problem is an [`ApiError::Validation`]; Twilio's refusal
@@ -52,7 +53,7 @@ pub enum CheckFailure {
         promoted: bool,
     },
     /// The current token could not be read from its source.
-    Unreadable(String),
+    Unreadable(Arc<ConfigError>),
     /// Twilio at `base` could not be asked.
     Unreachable {
         /// The Twilio API base.
@@ -69,6 +70,9 @@ impl CheckFailure {
             CheckFailure::Invalid(e) | CheckFailure::Unreachable { error: e, .. } => e.kind(),
             CheckFailure::Rejected { .. } => ErrorKind::Validation,
             CheckFailure::CurrentRejected { .. } => ErrorKind::Auth,
+            CheckFailure::Unreadable(e) if matches!(**e, ConfigError::Interrupted { .. }) => {
+                ErrorKind::Interrupted
+            }
             CheckFailure::Unreadable(_) => ErrorKind::Usage,
         }
     }
@@ -114,6 +118,28 @@ impl std::fmt::Display for CheckFailure {
             }
         }?;
         f.write_str("; nothing was changed")
+    }
+}
+
+/// Where an account's CURRENT token comes from, for a mint.
+#[derive(Debug, Clone)]
+pub enum CurrentToken {
+    /// The account's `[twilio_accounts]` table: its token source.
+    Configured(TwilioAccount),
+    /// Typed by the user (an account outside the config).
+    Typed(Secret),
+}
+
+impl CurrentToken {
+    /// The token (may run a `token_cmd`: call it off the async threads); errors
+    /// name the account's table.
+    pub fn resolve(&self) -> Result<Secret, CheckFailure> {
+        match self {
+            CurrentToken::Configured(account) => account
+                .resolve_token()
+                .map_err(|e| CheckFailure::Unreadable(Arc::new(e))),
+            CurrentToken::Typed(token) => Ok(token.clone()),
+        }
     }
 }
 

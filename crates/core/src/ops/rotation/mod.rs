@@ -25,7 +25,9 @@ mod report;
 mod run;
 
 pub use apply::{DEFAULT_CONCURRENCY, RotationEvent, Rotator};
-pub use check::{CheckFailure, CheckedToken, check_current, check_everywhere, check_token};
+pub use check::{
+    CheckFailure, CheckedToken, CurrentToken, check_current, check_everywhere, check_token,
+};
 pub use live::{
     Decision, MintSetup, NotOffered, RotationRun, RunContext, RunEvent, RunKind, RunStage,
 };
