@@ -15,7 +15,14 @@ pub use crate::ops::rotation::WEBHOOKS;
 
 /// Prints every unfinished run (JSON: an array, empty when there is none).
 pub async fn run(cli: &Cli, setup: &Setup) -> Result<(), CliError> {
-    let (unfinished, warnings) = Unfinished::read(&setup.stores()?.journal).await;
+    let (unfinished, warnings) = Unfinished::read(&setup.stores()?.journal)
+        .await
+        .map_err(|e| {
+            CliError::new(
+                super::exit::Exit::Other,
+                format!("cannot tell which rotations did not finish: {e}"),
+            )
+        })?;
     super::audit::warn_all(&warnings);
     let Unfinished {
         runs,
@@ -111,7 +118,10 @@ fn carrier_text(run: &UnfinishedCarrierRun) -> String {
 /// off.
 pub async fn interrupted(setup: &Setup, finished: bool) -> CliError {
     let runs = match setup.stores() {
-        Ok(stores) => Unfinished::read(&stores.journal).await.0.runs,
+        Ok(stores) => Unfinished::read(&stores.journal)
+            .await
+            .map(|(unfinished, _)| unfinished.runs)
+            .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
     let mut message = String::from(if finished {

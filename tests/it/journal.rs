@@ -406,3 +406,36 @@ async fn creating_on_unpod_checks_twilio_and_records_it() {
         "{journal}"
     );
 }
+
+/// A journal that cannot be read is not an empty one: `rotate status` cannot say
+/// that no rotation is unfinished, and says why, exit 1; `doctor` names it too.
+#[tokio::test]
+async fn an_unreadable_journal_is_never_read_as_no_unfinished_rotation() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(&sb, dir.path());
+    // In its place, something that is not a file of the user's.
+    std::fs::create_dir_all(dir.path().join("data").join("journal.jsonl")).unwrap();
+    let status = telcreds(&cfg, &["rotate", "status"], "").await;
+    assert_eq!(status.code, 1, "{}{}", status.stdout, status.stderr);
+    assert!(
+        status
+            .stderr
+            .contains("cannot tell which rotations did not finish"),
+        "{}",
+        status.stderr
+    );
+    assert!(
+        !status.stdout.contains("no unfinished rotation"),
+        "{}",
+        status.stdout
+    );
+    let doctor = telcreds(&cfg, &["doctor", "-o", "json"], "").await;
+    assert!(
+        doctor
+            .stdout
+            .contains("the audit journal could not be read"),
+        "{}",
+        doctor.stdout
+    );
+}

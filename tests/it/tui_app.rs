@@ -1475,3 +1475,26 @@ async fn a_profile_switch_forgets_the_probes_the_focus_and_a_rotation_check() {
         .map(str::to_string);
     assert_ne!(after, before);
 }
+
+/// A journal that cannot be read keeps what the app showed, and says so.
+#[tokio::test]
+async fn an_unreadable_journal_is_said_and_what_was_shown_is_kept() {
+    let mut h = Harness::demo().await;
+    h.settle().await;
+    let journal = h.data.path().join("journal.jsonl");
+    let _ = std::fs::remove_file(&journal);
+    std::fs::create_dir_all(&journal).unwrap();
+    let reloaded = h.app.reload();
+    h.run(reloaded);
+    h.settle().await;
+    h.pump_until(|app| {
+        app.status
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("could not read"))
+    })
+    .await;
+    let said = h.app.status.flash.as_ref().map(|f| f.text.clone());
+    let said = said.unwrap_or_default();
+    assert!(said.contains("may not be shown"), "{said}");
+}

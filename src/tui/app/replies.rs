@@ -88,6 +88,16 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::JournalUnreadable(why) => {
+                self.set_flash(
+                    format!(
+                        "✗ {why}: a rotation that did not finish may not be shown; see \
+                         `telcreds rotate status`"
+                    ),
+                    true,
+                );
+                Vec::new()
+            }
             Msg::Journaled(entry) => {
                 self.tables.journaled(entry);
                 Vec::new()

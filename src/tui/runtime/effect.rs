@@ -504,6 +504,9 @@ pub enum Msg {
         /// Rotations of a SIP credential at both ends not finished.
         carrier: Vec<crate::ops::carrier_rotation::UnfinishedCarrierRun>,
     },
+    /// The journal could not be read: what it shows is kept as it was, and said
+    /// to be possibly out of date.
+    JournalUnreadable(String),
     /// An entry was written to the journal (whatever profile is shown now).
     Journaled(JournalEntry),
     /// Something could not be recorded; shown so it is never silently lost.

@@ -191,7 +191,16 @@ pub async fn run(options: TuiOptions) -> anyhow::Result<Ending> {
 /// shows unfinished stands (the leaked token still works until it is promoted) and
 /// how to finish it; true when there is one.
 async fn rotation_epilogue(journal: &crate::journal::Journal) -> bool {
-    let (unfinished, _) = crate::ops::Unfinished::read(journal).await;
+    let unfinished = match crate::ops::Unfinished::read(journal).await {
+        Ok((unfinished, _)) => unfinished,
+        Err(e) => {
+            eprintln!(
+                "telcreds: {e}: whether the rotation that was running when the app closed \
+                 finished is unknown; see `telcreds rotate status`"
+            );
+            return true;
+        }
+    };
     for unstored in &unfinished.unstored {
         eprintln!("telcreds: {}", unstored.message());
     }

@@ -131,7 +131,13 @@ impl Worker {
                         entries,
                         warnings,
                         unfinished,
-                    } = stores.read_journal().await;
+                    } = match stores.read_journal().await {
+                        Ok(read) => read,
+                        Err(e) => {
+                            let _ = tx.send(Msg::JournalUnreadable(e.to_string()));
+                            return;
+                        }
+                    };
                     let _ = tx.send(Msg::JournalLoaded {
                         read,
                         entries,

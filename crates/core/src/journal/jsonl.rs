@@ -42,14 +42,30 @@ pub fn append<T: Serialize>(path: &Path, record: &T) -> Result<(), WriteError> {
 /// decode is skipped with a warning naming its line number; an unreadable file, or
 /// one that [`append`] would refuse, gives one warning. Never panics.
 pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
+    read_or_fail(path).unwrap_or_else(|e| (Vec::new(), vec![e.to_string()]))
+}
+
+/// A file of records that exists and could not be read: not an empty one.
+#[derive(Debug, thiserror::Error)]
+#[error("could not read {}: {source}", path.display())]
+pub struct ReadError {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// [`read`], with a file that exists and cannot be read as the error.
+pub fn read_or_fail<T: DeserializeOwned>(path: &Path) -> Result<(Vec<T>, Vec<String>), ReadError> {
     let bytes = match read_all(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == ErrorKind::NotFound => return (Vec::new(), Vec::new()),
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![format!("could not read {}: {e}", path.display())],
-            );
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+        Err(source) => {
+            return Err(ReadError {
+                path: path.to_path_buf(),
+                source,
+            });
         }
     };
     let mut records = Vec::new();
@@ -69,7 +85,7 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> (Vec<T>, Vec<String>) {
             )),
         }
     }
-    (records, warnings)
+    Ok((records, warnings))
 }
 
 /// The bytes of `path`, checked as [`append`] checks it.

@@ -16,6 +16,7 @@ pub const FILE_NAME: &str = "journal.jsonl";
 
 /// A journal or history line could not be written; `path` says which file.
 pub type JournalError = jsonl::WriteError;
+pub use jsonl::ReadError;
 
 /// The audit journal file. Opening touches nothing: the file and its directory are
 /// created by the first [`Journal::append`].
@@ -52,6 +53,21 @@ impl Journal {
         tokio::task::spawn_blocking(move || journal.read())
             .await
             .unwrap_or_default()
+    }
+
+    /// Every entry and a warning per corrupt line, off the async threads; a journal
+    /// that exists and cannot be read (or a read that could not run) is the error,
+    /// never an empty journal.
+    pub async fn read_checked(&self) -> Result<(Vec<JournalEntry>, Vec<String>), ReadError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || jsonl::read_or_fail(&path))
+            .await
+            .unwrap_or_else(|e| {
+                Err(ReadError {
+                    path: self.path.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })
+            })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::carrier_rotation::{UnfinishedCarrierRun, unfinished_carrier_runs};
 use super::rotation::{UnfinishedRun, UnstoredToken, unfinished_runs, unstored_tokens};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Journal, JournalEntry, ReadError};
 
 /// The rotations the journal shows started and not finished, and the new tokens it
 /// shows handed to a `store_cmd` that never ended.
@@ -28,10 +28,11 @@ impl Unfinished {
     }
 
     /// What `journal` shows unfinished (read off the async threads), with a warning
-    /// per line it could not read.
-    pub async fn read(journal: &Journal) -> (Unfinished, Vec<String>) {
-        let (entries, warnings) = journal.read_in_background().await;
-        (Unfinished::of(&entries), warnings)
+    /// per line it could not read; a journal that cannot be read is the error (what
+    /// is unfinished is then unknown, never "nothing").
+    pub async fn read(journal: &Journal) -> Result<(Unfinished, Vec<String>), ReadError> {
+        let (entries, warnings) = journal.read_checked().await?;
+        Ok((Unfinished::of(&entries), warnings))
     }
 }
 
@@ -47,14 +48,15 @@ pub struct JournalRead {
 }
 
 impl super::Stores {
-    /// Reads the journal (off the async threads) and what it shows unfinished.
-    pub async fn read_journal(&self) -> JournalRead {
-        let (entries, warnings) = self.journal.read_in_background().await;
-        JournalRead {
+    /// Reads the journal (off the async threads) and what it shows unfinished; a
+    /// journal that cannot be read is the error.
+    pub async fn read_journal(&self) -> Result<JournalRead, ReadError> {
+        let (entries, warnings) = self.journal.read_checked().await?;
+        Ok(JournalRead {
             unfinished: Unfinished::of(&entries),
             entries,
             warnings,
-        }
+        })
     }
 }
 
@@ -76,7 +78,10 @@ mod tests {
     async fn a_journal_is_read_once_for_runs_and_unstored_tokens() {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::open(dir.path().join("journal.jsonl"));
-        assert_eq!(Unfinished::read(&journal).await.0, Unfinished::default());
+        assert_eq!(
+            Unfinished::read(&journal).await.unwrap().0,
+            Unfinished::default()
+        );
         let (parked, stored) = (
             "AC00000000000000000000000000000001",
             "AC00000000000000000000000000000002",
@@ -88,7 +93,7 @@ mod tests {
         ] {
             journal.append(&e).unwrap();
         }
-        let (unfinished, warnings) = Unfinished::read(&journal).await;
+        let (unfinished, warnings) = Unfinished::read(&journal).await.unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         let runs: Vec<&str> = unfinished
             .runs

@@ -141,9 +141,23 @@ pub async fn run(
     Report { steps }
 }
 
-/// A warning per rotation the journal shows unfinished.
+/// A warning per rotation the journal shows unfinished; a failed step when it cannot
+/// be read (what is unfinished is then unknown).
 async fn unfinished_rotations(journal: &Journal) -> Vec<Step> {
-    let (unfinished, _) = crate::ops::Unfinished::read(journal).await;
+    let unfinished = match crate::ops::Unfinished::read(journal).await {
+        Ok((unfinished, _)) => unfinished,
+        Err(e) => {
+            return vec![Step::failed(
+                "journal",
+                format!(
+                    "the audit journal could not be read ({e}): whether a rotation did not \
+                     finish is unknown"
+                ),
+                "make it a regular file of your own again (or move it aside), then run \
+                 doctor again",
+            )];
+        }
+    };
     let unstored = unfinished.unstored.into_iter().map(|u| {
         let mut step = Step::warning(
             "new token not stored",
