@@ -156,17 +156,31 @@ impl Flow<'_> {
     }
 
     /// The run rebuilt from the journal, if the journal shows it unfinished.
-    async fn resumed(&self) -> Option<RotationRun> {
-        let unfinished =
-            rotation::unfinished_mint(&self.ctx.journal, &self.plan.account_sid).await?;
-        Some(RotationRun::resume(
-            1,
-            self.ctx.clone(),
-            self.setup.clone(),
-            self.plan.clone(),
-            self.current.clone(),
-            unfinished,
-        ))
+    /// A journal that cannot be read is the error: whether one is unfinished is
+    /// then unknown.
+    async fn resumed(&self) -> Result<Option<RotationRun>, CliError> {
+        let sid = &self.plan.account_sid;
+        let unfinished = rotation::unfinished_mint(&self.ctx.journal, sid)
+            .await
+            .map_err(|e| {
+                CliError::new(
+                    Exit::Other,
+                    format!(
+                        "cannot tell whether a rotation of {sid} did not finish: {e}; nothing \
+                         was sent"
+                    ),
+                )
+            })?;
+        Ok(unfinished.map(|unfinished| {
+            RotationRun::resume(
+                1,
+                self.ctx.clone(),
+                self.setup.clone(),
+                self.plan.clone(),
+                self.current.clone(),
+                unfinished,
+            )
+        }))
     }
 
     async fn advance(&self, run: &mut RotationRun, decision: Decision) {
@@ -350,7 +364,7 @@ impl Flow<'_> {
     /// shows every target of the plan on the new token (or with `--force`).
     async fn promote_later(&self) -> Result<(), CliError> {
         let sid = self.plan.account_sid.as_str();
-        let Some(mut run) = self.resumed().await else {
+        let Some(mut run) = self.resumed().await? else {
             return Err(CliError::new(
                 Exit::Refused,
                 format!(
@@ -417,7 +431,7 @@ impl Flow<'_> {
     /// `--abort`: the current token on every provider, then the secondary deleted;
     /// with no unfinished run in the journal, nothing to abort and nothing sent.
     async fn abort_later(&self) -> Result<(), CliError> {
-        let Some(mut run) = self.resumed().await else {
+        let Some(mut run) = self.resumed().await? else {
             eprintln!(
                 "nothing to abort: the journal holds no unfinished rotation of {}; nothing \
                  was sent",

@@ -604,3 +604,19 @@ async fn a_confirmed_plan_that_changed_meanwhile_is_refused_and_nothing_is_sent(
         .collect();
     assert!(sent.is_empty(), "{sent:?}");
 }
+
+/// Without a journal, a rotation at both ends is not started: nothing is sent.
+#[tokio::test]
+async fn a_rotation_at_both_ends_is_not_started_when_the_journal_cannot_be_read() {
+    let (sb, dir, cfg) = set_up().await;
+    std::fs::create_dir_all(dir.path().join("data").join("journal.jsonl")).unwrap();
+    let before = requests(&sb).await.len();
+    let r = rotate(&cfg, &[]).await;
+    assert_said(&r, 8, "none is started without it");
+    let sent: Vec<_> = requests(&sb).await[before..]
+        .iter()
+        .filter(|(m, _, _)| m != "GET")
+        .cloned()
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
+}

@@ -1117,3 +1117,33 @@ async fn ctrl_c_lets_the_update_in_flight_finish_and_starts_no_other_step() {
     assert!(stderr.contains("NOT promoted"), "{stderr}");
     assert!(!stderr.contains("cut off"), "{stderr}");
 }
+
+/// Without a journal to record its steps in (and to tell an unfinished run from), a
+/// mint is not started, and --promote / --abort do not claim there is nothing to do.
+#[tokio::test]
+async fn a_mint_is_not_started_when_the_journal_cannot_be_read() {
+    let sb = sandbox(Seed::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = mint_config(&sb, dir.path());
+    std::fs::create_dir_all(dir.path().join("data").join("journal.jsonl")).unwrap();
+    let before = requests(&sb).await.len();
+    let run = mint_cli(&cfg, &[]).await;
+    assert_eq!(run.code, 8, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("none is started without it"),
+        "{}",
+        run.stderr
+    );
+    let sent: Vec<_> = requests(&sb).await[before..]
+        .iter()
+        .filter(|(m, _, _)| m != "GET")
+        .cloned()
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
+    for what in ["--promote", "--abort"] {
+        let args = ["rotate", "twilio", "--account-sid", ACME, what, "--yes"];
+        let run = telcreds_env(&cfg, &args, "", &[], false).await;
+        assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("cannot tell whether"), "{}", run.stderr);
+    }
+}

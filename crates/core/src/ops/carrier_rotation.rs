@@ -40,6 +40,7 @@ use crate::probe::report::{ProbeReport, step};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What a rotation at both ends changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -836,6 +837,8 @@ pub enum NotPlanned {
     Carrier(ApiError),
     /// No new username fits both ends.
     Username(UsernameError),
+    /// The audit journal could not be read.
+    Journal(Arc<crate::journal::ReadError>),
 }
 
 impl std::error::Error for NotPlanned {}
@@ -846,6 +849,11 @@ impl std::fmt::Display for NotPlanned {
             NotPlanned::NoCarrierEnd { why, .. } => write!(f, "no carrier end: {why}"),
             NotPlanned::Account(why) => f.write_str(why),
             NotPlanned::Username(why) => write!(f, "{why}"),
+            NotPlanned::Journal(e) => write!(
+                f,
+                "{e}: a rotation records each step in the audit journal before it is sent, \
+                 so none is started without it"
+            ),
             NotPlanned::Carrier(e) => {
                 write!(f, "the carrier's credential list could not be read: {e}")
             }
@@ -888,7 +896,13 @@ pub async fn plan_carrier_rotation(
     in_place: bool,
 ) -> Result<PlannedCarrierRotation, Error> {
     let credential = ops.writable_sip(id).await?;
-    let (entries, _) = ops.audit_journal().read_in_background().await;
+    // Without the journal nothing starts: it records each step before it is sent,
+    // and says whether an earlier run of this credential did not finish.
+    let (entries, _) = ops
+        .audit_journal()
+        .read_checked()
+        .await
+        .map_err(|e| NotPlanned::Journal(Arc::new(e)))?;
     let unfinished = unfinished_carrier_runs(&entries)
         .into_iter()
         .find(|r| r.credential_id == credential.id && r.profile == ops.origin().profile);

@@ -157,6 +157,8 @@ pub async fn check_current(
     if let Err(CheckFailure::Rejected { reason }) = &done.result {
         let promoted = super::unfinished_mint(journal, account_sid)
             .await
+            .ok()
+            .flatten()
             .is_some_and(|mint| mint.run.promotion_sent);
         done.result = Err(CheckFailure::CurrentRejected {
             account_sid: account_sid.trim().to_string(),

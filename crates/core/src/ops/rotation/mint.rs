@@ -21,12 +21,15 @@ use crate::api::Http;
 use crate::api::twilio_accounts::TwilioAccounts;
 use crate::api::{ApiError, ErrorKind};
 use crate::config::{Profile, STORE_TIMEOUT, StoreError, store_secret};
-use crate::journal::{Action, Journal, JournalEntry, JournalTarget, Outcome, TargetKind};
+use crate::journal::{
+    Action, Journal, JournalEntry, JournalTarget, Outcome, ReadError, TargetKind,
+};
 use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use std::convert::Infallible;
+use std::sync::Arc;
 
 /// Why no secondary token could be minted. Nothing changed on any platform.
 #[derive(Debug, Clone)]
@@ -54,6 +57,9 @@ pub enum MintFailure {
     /// The Accounts API base is in another Twilio region than the API base the
     /// profiles use: auth tokens are per region, so nothing was sent.
     OtherRegion(OtherRegion),
+    /// The audit journal could not be read: a rotation records each step in it
+    /// before sending it, and tells an unfinished one from it, so none starts.
+    Journal(Arc<ReadError>),
 }
 
 impl std::error::Error for MintFailure {}
@@ -95,6 +101,11 @@ impl std::fmt::Display for MintFailure {
             MintFailure::Failed(e) => write!(f, "could not create the secondary token: {e}"),
             MintFailure::NewRejected(c) => write!(f, "the new secondary token {c}"),
             MintFailure::OtherRegion(why) => write!(f, "{why}"),
+            MintFailure::Journal(e) => write!(
+                f,
+                "{e}: a rotation records each step in the audit journal before it is sent, \
+                 so none is started without it"
+            ),
         }?;
         f.write_str("; no platform was changed")
     }
@@ -106,6 +117,7 @@ impl MintFailure {
         match self {
             MintFailure::ApiNotEnabled(_) => ErrorKind::Usage,
             MintFailure::OtherRegion(_) => ErrorKind::Validation,
+            MintFailure::Journal(_) => ErrorKind::Refused,
             MintFailure::CurrentRejected(e)
             | MintFailure::Unknown(e)
             | MintFailure::Failed(e)
@@ -149,15 +161,19 @@ impl std::fmt::Display for UnfinishedMint {
 }
 
 /// The rotation of `sid` whose secondary token may be deployed, from the journal, if
-/// there is one. An unreadable journal tells nothing.
-pub async fn unfinished_mint(journal: &Journal, sid: &str) -> Option<UnfinishedMint> {
-    let (entries, _) = journal.read_in_background().await;
-    let run = super::unfinished_run(&entries, sid)?;
-    Some(UnfinishedMint {
-        account_sid: sid.to_string(),
-        created: run.started,
-        run,
-    })
+/// there is one; a journal that cannot be read is the error (never "none").
+pub async fn unfinished_mint(
+    journal: &Journal,
+    sid: &str,
+) -> Result<Option<UnfinishedMint>, ReadError> {
+    let (entries, _) = journal.read_checked().await?;
+    Ok(
+        super::unfinished_run(&entries, sid).map(|run| UnfinishedMint {
+            account_sid: sid.to_string(),
+            created: run.started,
+            run,
+        }),
+    )
 }
 
 /// The secondary of `sid` that `entries` show created and then neither promoted nor
@@ -213,8 +229,13 @@ pub async fn mint(
     let pending = Pending::new(http, accounts_base, old);
     let mut warnings = Vec::new();
     // telcreds' own secondary, deployed by a run that did not finish: known from the
-    // journal before anything is sent, and replaced only on purpose.
-    if !replace && let Some(unfinished) = unfinished_mint(journal, sid).await {
+    // journal before anything is sent, and replaced only on purpose. Without the
+    // journal nothing starts: it records each step before it is sent.
+    let unfinished = match unfinished_mint(journal, sid).await {
+        Ok(unfinished) => unfinished,
+        Err(e) => return Done::steps(Err(MintFailure::Journal(Arc::new(e))), Vec::new()),
+    };
+    if !replace && let Some(unfinished) = unfinished {
         let error = ApiError::Conflict {
             message: "not created: the account has a secondary token already".into(),
             dependants: Default::default(),
