@@ -82,7 +82,7 @@ impl Exit {
             Exit::Validation => "invalid input, caught locally or by the platform",
             Exit::Transient => "rate limited or timed out: try again later",
             Exit::Refused => {
-                "refused by telcreds: read-only profile, not confirmed, or no private data directory"
+                "refused by telcreds: read-only profile, not confirmed, no private data directory, or a rotation not started without a readable audit journal"
             }
             Exit::Incomplete => {
                 "a rotation did not reach every target, or is NOT finished (telcreds rotate status)"
