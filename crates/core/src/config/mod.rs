@@ -15,6 +15,7 @@
 //! Every problem in a file is reported at once, each with its profile and key.
 
 mod command;
+pub use command::CommandError;
 mod confirmation;
 mod error;
 #[cfg(unix)]

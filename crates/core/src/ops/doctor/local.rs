@@ -3,8 +3,8 @@
 
 use super::step::{Step, human};
 use crate::config::{
-    Config, ConfigError, Profile, TokenSource, chmod_600, default_config_path, file_mode, open_to,
-    tilde,
+    CommandError, Config, ConfigError, Profile, SourceError, TokenSource, chmod_600,
+    default_config_path, file_mode, open_to, tilde,
 };
 use crate::secret::Secret;
 use std::path::Path;
@@ -139,12 +139,11 @@ pub(super) async fn check_source(
             }
         },
         Ok(Err(ConfigError::TokenSource { reason, .. })) => {
-            let message = reason.to_string();
-            let fix = token_fix(source, &message, timeout);
-            (Step::failed(TOKEN_SOURCE, message, fix), None)
+            let fix = token_fix(source, Some(&reason), timeout);
+            (Step::failed(TOKEN_SOURCE, reason.to_string(), fix), None)
         }
         Ok(Err(other)) => {
-            let fix = token_fix(source, "", timeout);
+            let fix = token_fix(source, None, timeout);
             (Step::failed(TOKEN_SOURCE, other.to_string(), fix), None)
         }
         Err(e) => {
@@ -170,12 +169,19 @@ fn readable_by_others(source: &TokenSource) -> Option<(std::path::PathBuf, u32)>
 }
 
 /// How to fix a token source that gave no token.
-fn token_fix(source: &TokenSource, message: &str, timeout: Duration) -> String {
+fn token_fix(source: &TokenSource, why: Option<&SourceError>, timeout: Duration) -> String {
+    let timed_out = matches!(
+        why,
+        Some(SourceError::Command {
+            error: CommandError::TimedOut(_),
+            ..
+        })
+    );
     match source {
         TokenSource::Env(var) => {
             format!("export {var}=<the token> before running telcreds, or use another token source")
         }
-        TokenSource::Cmd(_) if message.contains("timed out") => format!(
+        TokenSource::Cmd(_) if timed_out => format!(
             "run the token_cmd in a shell: it must print the token within {} \
              (is it waiting for a passphrase, or a session that expired?)",
             human(timeout)
