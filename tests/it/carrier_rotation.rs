@@ -3,7 +3,7 @@
 //! sandbox, with a failure injected at each step.
 
 use crate::cli::{Run, write_config};
-use crate::support::{fault, requests, sandbox, telcreds_env};
+use crate::support::{changes_since, fault, requests, sandbox, telcreds_env};
 use std::path::{Path, PathBuf};
 use telcreds::journal::{Action, Journal, Outcome};
 use telcreds::sandbox::{Sandbox, Seed};
@@ -597,11 +597,7 @@ async fn a_confirmed_plan_that_changed_meanwhile_is_refused_and_nothing_is_sent(
         panic!("ran a plan that was not shown: {answer:?}");
     };
     assert!(why.contains("changed since it was shown"), "{why}");
-    let sent: Vec<_> = requests(&sb).await[before..]
-        .iter()
-        .filter(|(m, _, _)| m != "GET")
-        .cloned()
-        .collect();
+    let sent = changes_since(&sb, before).await;
     assert!(sent.is_empty(), "{sent:?}");
 }
 
@@ -613,10 +609,6 @@ async fn a_rotation_at_both_ends_is_not_started_when_the_journal_cannot_be_read(
     let before = requests(&sb).await.len();
     let r = rotate(&cfg, &[]).await;
     assert_said(&r, 8, "none is started without it");
-    let sent: Vec<_> = requests(&sb).await[before..]
-        .iter()
-        .filter(|(m, _, _)| m != "GET")
-        .cloned()
-        .collect();
+    let sent = changes_since(&sb, before).await;
     assert!(sent.is_empty(), "{sent:?}");
 }

@@ -812,11 +812,7 @@ async fn a_parked_run_is_listed_with_who_holds_what_and_promote_never_kills_a_kn
         "{}",
         again.stderr
     );
-    let sent: Vec<_> = requests(&sb).await[before..]
-        .iter()
-        .filter(|(m, _, _)| m != "GET")
-        .cloned()
-        .collect();
+    let sent = changes_since(&sb, before).await;
     assert!(sent.is_empty(), "{sent:?}");
     let none = telcreds_env(&cfg, &["rotate", "status", "-o", "json"], "", &[], false).await;
     assert_eq!(none.stdout.trim(), "[]");
@@ -1134,11 +1130,7 @@ async fn a_mint_is_not_started_when_the_journal_cannot_be_read() {
         "{}",
         run.stderr
     );
-    let sent: Vec<_> = requests(&sb).await[before..]
-        .iter()
-        .filter(|(m, _, _)| m != "GET")
-        .cloned()
-        .collect();
+    let sent = changes_since(&sb, before).await;
     assert!(sent.is_empty(), "{sent:?}");
     for what in ["--promote", "--abort"] {
         let args = ["rotate", "twilio", "--account-sid", ACME, what, "--yes"];

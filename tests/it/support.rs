@@ -118,6 +118,17 @@ pub async fn requests(sb: &Sandbox) -> Vec<(String, String, u16)> {
         .collect()
 }
 
+/// The changes (requests other than GET) the sandbox served after the first
+/// `before` requests: what a step that should send nothing sent.
+pub async fn changes_since(sb: &Sandbox, before: usize) -> Vec<(String, String, u16)> {
+    requests(sb)
+        .await
+        .into_iter()
+        .skip(before)
+        .filter(|(m, _, _)| m != "GET")
+        .collect()
+}
+
 /// The current token of a sandbox Twilio account.
 pub fn current_token(sb: &Sandbox, sid: &str) -> Secret {
     let acc = sb
