@@ -457,7 +457,8 @@ async fn a_run_killed_on_the_command_line_is_finished_in_the_ui() {
     let header = h.header();
     assert!(
         header.contains(
-            "⚠ rotation at both ends of Acme voice trunk (Twilio Elastic SIP) NOT finished"
+            "⚠ rotation at both ends of Acme voice trunk (Twilio Elastic SIP) on demo-dasha \
+             NOT finished: "
         ),
         "{header}"
     );

@@ -68,8 +68,10 @@ pub fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
         &app.rotation.unfinished_carrier,
         |run| {
             format!(
-                "⚠ rotation at both ends of {} NOT finished",
-                crate::text::printable(run.name.as_deref().unwrap_or(&run.credential_id))
+                "⚠ rotation at both ends of {} on {} NOT finished: {}",
+                crate::text::printable(run.name.as_deref().unwrap_or(&run.credential_id)),
+                crate::text::printable(&run.profile),
+                run.stage
             )
         },
         "rotations at both ends",
