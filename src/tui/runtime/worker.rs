@@ -4,7 +4,7 @@
 
 use crate::api::Http;
 use crate::config::{ConfigError, Profile, SourceError};
-use crate::ops::rotation::{self, CheckFailure, Decision, MintSetup, RotationRun, RunEvent};
+use crate::ops::rotation::{self, Decision, MintSetup, RotationRun, RunEvent};
 use crate::ops::{Context, Done, Ops, Prober, Stores};
 use crate::tui::components::form::FormSubmission;
 use crate::tui::runtime::effect::{
@@ -424,32 +424,11 @@ async fn run_rotation(
             current,
             setup,
         } => {
-            let resolved = tokio::task::spawn_blocking(move || current.resolve())
-                .await
-                .unwrap_or_else(|e| {
-                    let stopped = crate::config::SourceError::Stopped(e.to_string());
-                    Err(CheckFailure::Unreadable(Arc::new(
-                        ConfigError::TokenSource {
-                            profile: String::new(),
-                            section: crate::config::TWILIO_ACCOUNT,
-                            key: "token".into(),
-                            reason: stopped,
-                        },
-                    )))
-                });
-            let token = match resolved {
-                Ok(token) => token,
-                Err(failure) => {
-                    let outcome = CheckOutcome::Failed(failure);
-                    let _ = tx.send(Msg::Rotation {
-                        run,
-                        msg: RotationMsg::Checked { check_id, outcome },
-                    });
-                    return;
-                }
-            };
             let target = (profiles.as_slice(), account_sid.as_str());
-            let outcome = checked_plan(&core, &tx, target, &token, Some(setup)).await;
+            let outcome = match current.resolve().await {
+                Ok(token) => checked_plan(&core, &tx, target, &token, Some(setup)).await,
+                Err(failure) => CheckOutcome::Failed(failure),
+            };
             RotationMsg::Checked { check_id, outcome }
         }
         RotationJob::Start {

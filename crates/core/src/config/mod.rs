@@ -127,6 +127,22 @@ impl TwilioAccount {
         self.resolve_token_within(TokenSource::TIMEOUT)
     }
 
+    /// [`TwilioAccount::resolve_token`] off the async threads (a `token_cmd` may
+    /// take a while); a task that stopped before it ended is a token source error.
+    pub async fn resolve_token_in_background(&self) -> Result<Secret, ConfigError> {
+        let account = self.clone();
+        tokio::task::spawn_blocking(move || account.resolve_token())
+            .await
+            .unwrap_or_else(|e| {
+                Err(ConfigError::TokenSource {
+                    profile: self.name.clone(),
+                    section: error::TWILIO_ACCOUNT,
+                    key: self.token.key().to_string(),
+                    reason: SourceError::Stopped(e.to_string()),
+                })
+            })
+    }
+
     /// Fetches the current token, a `token_cmd` within `timeout`, with errors that
     /// name this account.
     pub fn resolve_token_within(&self, timeout: Duration) -> Result<Secret, ConfigError> {

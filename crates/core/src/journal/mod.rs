@@ -46,15 +46,6 @@ impl Journal {
         jsonl::read(&self.path)
     }
 
-    /// [`Journal::read`], off the async threads; a read that could not run tells
-    /// nothing (no entries).
-    pub async fn read_in_background(&self) -> (Vec<JournalEntry>, Vec<String>) {
-        let journal = self.clone();
-        tokio::task::spawn_blocking(move || journal.read())
-            .await
-            .unwrap_or_default()
-    }
-
     /// Every entry and a warning per corrupt line, off the async threads; a journal
     /// that exists and cannot be read (or a read that could not run) is the error,
     /// never an empty journal.

@@ -10,7 +10,7 @@
 
 use crate::api::twilio_trunking::{ListCredential, TwilioTrunking};
 use crate::api::{ApiError, ErrorKind, Http};
-use crate::config::TwilioAccount;
+use crate::config::{ConfigError, TwilioAccount};
 use crate::domain::SipCredential;
 use crate::domain::server::{Host, ServerError, parse_sip_server};
 use crate::domain::validate::{SIP_PASSWORD_MAX, SIP_TEXT_MAX};
@@ -189,30 +189,34 @@ pub async fn find_carrier_end(
     }
     let host = host.as_str();
     let lookups = accounts.iter().map(|account| async move {
-        let a = account.clone();
-        let token = tokio::task::spawn_blocking(move || a.resolve_token())
-            .await
-            .map_err(|e| (e.to_string(), ErrorKind::Other))
-            .and_then(|t| t.map_err(|e| (e.to_string(), Error::from(e).kind())));
-        match token {
-            Ok(token) => {
-                let client = TwilioTrunking::new(
-                    http.clone(),
-                    &account.twilio_api_base,
-                    &account.twilio_trunking_base,
-                    &account.account_sid,
-                    token,
-                );
-                search(&client, host, user).await
-            }
-            Err((e, kind)) => Search {
-                errors: vec![(format!("Twilio account {}: {e}", account.account_sid), kind)],
+        match trunking(http, account).await {
+            Ok(client) => search(&client, host, user).await,
+            Err(e) => Search {
+                errors: vec![(
+                    format!("Twilio account {}: {e}", account.account_sid),
+                    Error::from(e).kind(),
+                )],
                 ..Search::default()
             },
         }
     });
     let searches = futures_util::future::join_all(lookups).await;
     decide(host, user, searches)
+}
+
+/// The account's trunking client, its token read off the async threads.
+pub(crate) async fn trunking(
+    http: &Http,
+    account: &TwilioAccount,
+) -> Result<TwilioTrunking, ConfigError> {
+    let token = account.resolve_token_in_background().await?;
+    Ok(TwilioTrunking::new(
+        http.clone(),
+        &account.twilio_api_base,
+        &account.twilio_trunking_base,
+        &account.account_sid,
+        token,
+    ))
 }
 
 /// What one account showed.

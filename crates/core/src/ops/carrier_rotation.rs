@@ -31,7 +31,7 @@ use crate::journal::{
     Action, CarrierRecord, Journal, JournalEntry, JournalTarget, Outcome, TargetKind,
 };
 use crate::ops::carrier::{
-    CarrierEnd, CarrierLink, UsernameError, find_carrier_end, next_username,
+    CarrierEnd, CarrierLink, UsernameError, find_carrier_end, next_username, trunking,
 };
 use crate::ops::rotation::SummaryLine;
 use crate::ops::warning::{Warning, write_journal};
@@ -986,22 +986,6 @@ fn account<'a>(accounts: &'a [TwilioAccount], sid: &str) -> Result<&'a TwilioAcc
                 "no [twilio_accounts] table for {sid} in the config: add it (see the README)"
             ))
         })
-}
-
-/// The account's trunking client, its token read off the async threads (a token
-/// source that fails keeps its error: ctrl-c on a `token_cmd` is a cancellation).
-async fn trunking(http: &Http, account: &TwilioAccount) -> Result<TwilioTrunking, Error> {
-    let source = account.clone();
-    let token = tokio::task::spawn_blocking(move || source.resolve_token())
-        .await
-        .map_err(|e| NotPlanned::Account(format!("the account's token: {e}")))??;
-    Ok(TwilioTrunking::new(
-        http.clone(),
-        &account.twilio_api_base,
-        &account.twilio_trunking_base,
-        &account.account_sid,
-        token,
-    ))
 }
 
 #[cfg(test)]

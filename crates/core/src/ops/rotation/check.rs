@@ -131,12 +131,13 @@ pub enum CurrentToken {
 }
 
 impl CurrentToken {
-    /// The token (may run a `token_cmd`: call it off the async threads); errors
-    /// name the account's table.
-    pub fn resolve(&self) -> Result<Secret, CheckFailure> {
+    /// The token (a `token_cmd` runs off the async threads); errors name the
+    /// account's table.
+    pub async fn resolve(&self) -> Result<Secret, CheckFailure> {
         match self {
             CurrentToken::Configured(account) => account
-                .resolve_token()
+                .resolve_token_in_background()
+                .await
                 .map_err(|e| CheckFailure::Unreadable(Arc::new(e))),
             CurrentToken::Typed(token) => Ok(token.clone()),
         }
