@@ -3,7 +3,7 @@
 //! already sent run to the end and are journaled, so nothing is left half-known.
 
 use crate::api::Http;
-use crate::config::{ConfigError, Profile, SourceError};
+use crate::config::Profile;
 use crate::ops::rotation::{self, Decision, MintSetup, RotationRun, RunEvent};
 use crate::ops::{Context, Done, Ops, Prober, Stores};
 use crate::tui::components::form::FormSubmission;
@@ -74,20 +74,10 @@ impl Worker {
             } => {
                 let (tx, core) = (self.tx.clone(), self.core.clone());
                 self.spawn_read(async move {
-                    let name = profile.name.clone();
-                    let result = tokio::task::spawn_blocking(move || match token {
-                        Some(token) => Ok(Arc::new(core.connect_with_token(&profile, token))),
-                        None => core.connect(&profile).map(Arc::new),
-                    })
-                    .await
-                    .unwrap_or_else(|e| {
-                        Err(ConfigError::TokenSource {
-                            profile: name,
-                            section: crate::config::PROFILE,
-                            key: "token".into(),
-                            reason: SourceError::Stopped(e.to_string()),
-                        })
-                    });
+                    let result = core
+                        .connect_in_background(&profile, token)
+                        .await
+                        .map(Arc::new);
                     let _ = tx.send(Msg::Connected { generation, result });
                 });
             }

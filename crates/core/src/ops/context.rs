@@ -33,9 +33,27 @@ impl Context {
         Ops::connect(profile, self.http.clone(), self.stores.clone())
     }
 
-    /// One profile's operations with its token already fetched.
-    pub fn connect_with_token(&self, profile: &Profile, token: Secret) -> Ops {
-        Ops::with_token(profile, self.http.clone(), self.stores.clone(), token)
+    /// [`Context::connect`] off the async threads, or with `token` already fetched;
+    /// a task that stopped before it ended is a token source error.
+    pub async fn connect_in_background(
+        &self,
+        profile: &Profile,
+        token: Option<Secret>,
+    ) -> Result<Ops, ConfigError> {
+        let (core, owned) = (self.clone(), profile.clone());
+        tokio::task::spawn_blocking(move || match token {
+            Some(token) => Ok(Ops::with_token(&owned, core.http, core.stores, token)),
+            None => core.connect(&owned),
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(ConfigError::TokenSource {
+                profile: profile.name.clone(),
+                section: crate::config::PROFILE,
+                key: profile.token.key().to_string(),
+                reason: crate::config::SourceError::Stopped(e.to_string()),
+            })
+        })
     }
 
     /// What a rotation run needs: every profile, `concurrency` targets at once, and
