@@ -3,7 +3,7 @@
 //! sandbox, with a failure injected at each step.
 
 use crate::cli::{Run, write_config};
-use crate::support::{changes_since, fault, requests, sandbox, telcreds_env};
+use crate::support::{changes_since, clear_faults, fault, requests, sandbox, telcreds_env};
 use std::path::{Path, PathBuf};
 use telcreds::journal::{Action, Journal, Outcome};
 use telcreds::sandbox::{Sandbox, Seed};
@@ -70,11 +70,6 @@ async fn platform_update_fault(sb: &Sandbox, rule: serde_json::Value) {
         rule["path_prefix"] = "/api/v1/sip".into();
         fault(sb, rule).await;
     }
-}
-
-async fn clear_faults(sb: &Sandbox) {
-    let url = format!("{}/_sandbox/faults", sb.origin());
-    let _ = reqwest::Client::new().delete(url).send().await;
 }
 
 /// Whether the carrier's list holds the old pair's user and the new one's.

@@ -3,7 +3,7 @@
 //! which target holds which token exactly as the journal recorded it.
 
 use crate::mint::wait_for_journal;
-use crate::support::fault;
+use crate::support::{clear_faults, fault};
 use crate::tui_harness::Harness;
 use crate::tui_mint::{cli_config_for, mint_and_confirm};
 use std::path::Path;
@@ -128,6 +128,9 @@ async fn crash_and_resume(point: CrashPoint) {
     wait_for_journal(&journal, point.reached).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
+    // The step in flight was journaled as sent before it was sent: killed at once,
+    // it may never have reached the sandbox, leaving its fault for the next command.
+    clear_faults(&h.sandbox).await;
     let name = point.name;
 
     // The command line: which token each target holds.

@@ -84,6 +84,13 @@ pub fn client(sb: &Sandbox, platform: Platform) -> PlatformClient {
     PlatformClient::connect(&profile(sb, "test", platform), http()).unwrap()
 }
 
+/// Clears the sandbox's queued faults: what a test does next is not slowed or
+/// refused by faults meant for an earlier step.
+pub async fn clear_faults(sb: &Sandbox) {
+    let url = format!("{}/_sandbox/faults", sb.origin());
+    let _ = reqwest::Client::new().delete(url).send().await;
+}
+
 /// Queues scripted faults on the sandbox.
 pub async fn fault(sb: &Sandbox, body: serde_json::Value) {
     let r = reqwest::Client::new()

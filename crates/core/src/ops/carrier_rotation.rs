@@ -838,7 +838,7 @@ pub enum NotPlanned {
     /// No new username fits both ends.
     Username(UsernameError),
     /// The audit journal could not be read.
-    Journal(Arc<crate::journal::ReadError>),
+    Journal(super::JournalNeeded),
 }
 
 impl std::error::Error for NotPlanned {}
@@ -849,11 +849,7 @@ impl std::fmt::Display for NotPlanned {
             NotPlanned::NoCarrierEnd { why, .. } => write!(f, "no carrier end: {why}"),
             NotPlanned::Account(why) => f.write_str(why),
             NotPlanned::Username(why) => write!(f, "{why}"),
-            NotPlanned::Journal(e) => write!(
-                f,
-                "{e}: a rotation records each step in the audit journal before it is sent, \
-                 so none is started without it"
-            ),
+            NotPlanned::Journal(e) => write!(f, "{e}"),
             NotPlanned::Carrier(e) => {
                 write!(f, "the carrier's credential list could not be read: {e}")
             }
@@ -902,7 +898,7 @@ pub async fn plan_carrier_rotation(
         .audit_journal()
         .read_checked()
         .await
-        .map_err(|e| NotPlanned::Journal(Arc::new(e)))?;
+        .map_err(|e| NotPlanned::Journal(super::JournalNeeded(Arc::new(e))))?;
     let unfinished = unfinished_carrier_runs(&entries)
         .into_iter()
         .find(|r| r.credential_id == credential.id && r.profile == ops.origin().profile);

@@ -24,7 +24,7 @@ pub use lookup::{Lookup, Named};
 pub use probe::{ProbeSetupError, Prober};
 pub use providers::{ProviderChange, ProviderDeletePlan, check_change, check_new_provider};
 pub use sip::{PasswordChange, SipDeletePlan, SipEdit};
-pub use unfinished::{JournalRead, Unfinished};
+pub use unfinished::{JournalNeeded, JournalRead, Unfinished};
 pub use warning::{Store, Warning};
 
 use crate::api::{Http, PlatformClient};

@@ -4,6 +4,7 @@
 use super::carrier_rotation::{UnfinishedCarrierRun, unfinished_carrier_runs};
 use super::rotation::{UnfinishedRun, UnstoredToken, unfinished_runs, unstored_tokens};
 use crate::journal::{Journal, JournalEntry, ReadError};
+use std::sync::Arc;
 
 /// The rotations the journal shows started and not finished, and the new tokens it
 /// shows handed to a `store_cmd` that never ended.
@@ -35,6 +36,15 @@ impl Unfinished {
         Ok((Unfinished::of(&entries), warnings))
     }
 }
+
+/// A rotation not started because the audit journal cannot be read: it records each
+/// step there before sending it, and tells an unfinished run from it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{0}: a rotation records each step in the audit journal before it is sent, so none is \
+     started without it"
+)]
+pub struct JournalNeeded(pub Arc<ReadError>);
 
 /// The whole journal, as the Activity tab lists it, with what it shows unfinished.
 #[derive(Debug, Clone, Default)]

@@ -24,8 +24,8 @@ use crate::config::{Profile, STORE_TIMEOUT, StoreError, store_secret};
 use crate::journal::{
     Action, Journal, JournalEntry, JournalTarget, Outcome, ReadError, TargetKind,
 };
-use crate::ops::Done;
 use crate::ops::warning::{Warning, write_journal};
+use crate::ops::{Done, JournalNeeded};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use std::convert::Infallible;
@@ -59,7 +59,7 @@ pub enum MintFailure {
     OtherRegion(OtherRegion),
     /// The audit journal could not be read: a rotation records each step in it
     /// before sending it, and tells an unfinished one from it, so none starts.
-    Journal(Arc<ReadError>),
+    Journal(JournalNeeded),
 }
 
 impl std::error::Error for MintFailure {}
@@ -101,11 +101,7 @@ impl std::fmt::Display for MintFailure {
             MintFailure::Failed(e) => write!(f, "could not create the secondary token: {e}"),
             MintFailure::NewRejected(c) => write!(f, "the new secondary token {c}"),
             MintFailure::OtherRegion(why) => write!(f, "{why}"),
-            MintFailure::Journal(e) => write!(
-                f,
-                "{e}: a rotation records each step in the audit journal before it is sent, \
-                 so none is started without it"
-            ),
+            MintFailure::Journal(e) => write!(f, "{e}"),
         }?;
         f.write_str("; no platform was changed")
     }
@@ -233,7 +229,10 @@ pub async fn mint(
     // journal nothing starts: it records each step before it is sent.
     let unfinished = match unfinished_mint(journal, sid).await {
         Ok(unfinished) => unfinished,
-        Err(e) => return Done::steps(Err(MintFailure::Journal(Arc::new(e))), Vec::new()),
+        Err(e) => {
+            let failure = MintFailure::Journal(JournalNeeded(Arc::new(e)));
+            return Done::steps(Err(failure), Vec::new());
+        }
     };
     if !replace && let Some(unfinished) = unfinished {
         let error = ApiError::Conflict {
