@@ -694,6 +694,8 @@ async fn a_store_cmd_never_draws_over_the_ui() {
         current_token(&sb, ACME).expose()
     );
     tmux.keys(&["Escape"]);
+    // Esc and q read together are alt-q: the screen closes first.
+    tmux.wait_for("q quit");
     tmux.keys(&["q"]);
     tmux.wait_exit();
 }
